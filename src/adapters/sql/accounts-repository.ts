@@ -1,0 +1,128 @@
+import type { Kysely, Selectable } from 'kysely'
+import type {
+  AccountRecord,
+  AccountRepository,
+  CreateAccountResult,
+  NewAccount,
+} from '../../modules/accounts/ports.js'
+import type { AccountsTable, Database } from './schema.js'
+
+const toRecord = (r: Selectable<AccountsTable>): AccountRecord => ({
+  id: r.id,
+  username: r.username,
+  email: r.email,
+  emailNorm: r.email_norm,
+  phone: r.phone,
+  phoneVerifiedAt: r.phone_verified_at,
+  passwordHash: r.password_hash,
+  role: r.role === 'admin' ? 'admin' : 'user',
+  emailVerifiedAt: r.email_verified_at,
+  mustChangePassword: r.must_change_password === 1,
+  passwordChangedAt: r.password_changed_at,
+  createdAt: r.created_at,
+})
+
+export class SqlAccountRepository implements AccountRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async create(a: NewAccount): Promise<CreateAccountResult> {
+    // ON CONFLICT DO NOTHING instead of catching the error: on PostgreSQL a failed
+    // statement would abort the surrounding transaction.
+    const inserted = await this.db
+      .insertInto('accounts')
+      .values({
+        id: a.id,
+        username: a.username,
+        email: a.email,
+        email_norm: a.emailNorm,
+        phone: a.phone,
+        phone_verified_at: null,
+        password_hash: a.passwordHash,
+        role: a.role,
+        email_verified_at: a.emailVerifiedAt ?? null,
+        must_change_password: a.mustChangePassword ? 1 : 0,
+        password_changed_at: a.passwordChangedAt,
+        created_at: a.createdAt,
+        updated_at: a.createdAt,
+      })
+      .onConflict((oc) => oc.doNothing())
+      .returning('id')
+      .executeTakeFirst()
+    if (inserted) return { ok: true }
+    const taken = await this.db
+      .selectFrom('accounts')
+      .select('id')
+      .where('username', '=', a.username)
+      .executeTakeFirst()
+    return { ok: false, conflict: taken ? 'username' : 'email' }
+  }
+
+  async findById(id: string): Promise<AccountRecord | null> {
+    const r = await this.db.selectFrom('accounts').selectAll().where('id', '=', id).executeTakeFirst()
+    return r ? toRecord(r) : null
+  }
+
+  async findByUsername(usernameNorm: string): Promise<AccountRecord | null> {
+    const r = await this.db
+      .selectFrom('accounts')
+      .selectAll()
+      .where('username', '=', usernameNorm)
+      .executeTakeFirst()
+    return r ? toRecord(r) : null
+  }
+
+  async findByEmail(emailNorm: string): Promise<AccountRecord | null> {
+    const r = await this.db
+      .selectFrom('accounts')
+      .selectAll()
+      .where('email_norm', '=', emailNorm)
+      .executeTakeFirst()
+    return r ? toRecord(r) : null
+  }
+
+  async findByVerifiedPhone(e164: string): Promise<AccountRecord | null> {
+    const r = await this.db
+      .selectFrom('accounts')
+      .selectAll()
+      .where('phone', '=', e164)
+      .where('phone_verified_at', 'is not', null)
+      .executeTakeFirst()
+    return r ? toRecord(r) : null
+  }
+
+  async markEmailVerified(id: string, at: number): Promise<boolean> {
+    const r = await this.db
+      .updateTable('accounts')
+      .set((eb) => ({ email_verified_at: eb.fn.coalesce('email_verified_at', eb.val(at)), updated_at: at }))
+      .where('id', '=', id)
+      .executeTakeFirst()
+    return Number(r.numUpdatedRows) > 0
+  }
+
+  async setPasswordHash(
+    id: string,
+    hash: string,
+    at: number,
+    opts: { changed: boolean; mustChange?: boolean },
+  ): Promise<void> {
+    await this.db
+      .updateTable('accounts')
+      .set({
+        password_hash: hash,
+        updated_at: at,
+        ...(opts.changed ? { password_changed_at: at } : {}),
+        ...(opts.mustChange !== undefined ? { must_change_password: opts.mustChange ? 1 : 0 } : {}),
+      })
+      .where('id', '=', id)
+      .execute()
+  }
+
+  async deleteUnverifiedBefore(cutoff: number): Promise<number> {
+    const r = await this.db
+      .deleteFrom('accounts')
+      .where('email_verified_at', 'is', null)
+      .where('created_at', '<', cutoff)
+      .executeTakeFirst()
+    return Number(r.numDeletedRows)
+  }
+}

@@ -1,0 +1,86 @@
+import { mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import SQLite from 'better-sqlite3'
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely'
+import pg from 'pg'
+import { type Dialect, postgresDialect, sqliteDialect } from './dialect.js'
+import type { Database } from './schema.js'
+
+export interface SqlDatabase {
+  readonly db: Kysely<Database>
+  readonly dialect: Dialect
+  /** Where it lives, without credentials, for logs. */
+  readonly description: string
+  ping(): Promise<void>
+  close(): Promise<void>
+}
+
+export class DatabaseConnectError extends Error {
+  override readonly name = 'DatabaseConnectError'
+}
+
+// int8 (bigint) columns hold epoch milliseconds and counts, well inside 2^53: read them as numbers.
+const pgTypes = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
+    if (oid === pg.types.builtins.INT8) return (v: string) => Number(v)
+    return pg.types.getTypeParser(oid, format)
+  }) as typeof pg.types.getTypeParser,
+}
+
+export const describePostgresUrl = (url: string): string => {
+  const u = new URL(url)
+  return `PostgreSQL at ${u.hostname}:${u.port || '5432'}${u.pathname}`
+}
+
+export const openPostgres = async (url: string, poolSize = 10): Promise<SqlDatabase> => {
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, types: pgTypes })
+  // Errors on idle clients (server restart) must not crash the process; the next query reconnects.
+  pool.on('error', () => {})
+  const description = describePostgresUrl(url)
+  try {
+    const client = await pool.connect()
+    client.release()
+  } catch (e) {
+    await pool.end().catch(() => {})
+    throw new DatabaseConnectError(
+      `cannot connect to ${description} (${(e as Error).message}); check DATABASE_URL and that the server is running`,
+    )
+  }
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
+  return {
+    db,
+    dialect: postgresDialect,
+    description,
+    ping: async () => {
+      await pool.query('select 1')
+    },
+    close: () => db.destroy(),
+  }
+}
+
+export const openSqlite = (file: string): SqlDatabase => {
+  const sqlite = new SQLite(file)
+  sqlite.pragma('journal_mode = WAL')
+  sqlite.pragma('synchronous = NORMAL')
+  sqlite.pragma('foreign_keys = ON')
+  sqlite.pragma('busy_timeout = 5000')
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) })
+  return {
+    db,
+    dialect: sqliteDialect,
+    description: `SQLite at ${file}`,
+    ping: async () => {
+      sqlite.prepare('select 1').get()
+    },
+    close: () => db.destroy(),
+  }
+}
+
+export const openDatabase = async (opts: {
+  databaseUrl?: string | undefined
+  dataDir: string
+}): Promise<SqlDatabase> => {
+  if (opts.databaseUrl) return openPostgres(opts.databaseUrl)
+  mkdirSync(opts.dataDir, { recursive: true })
+  return openSqlite(join(opts.dataDir, 'gatehouse.sqlite'))
+}

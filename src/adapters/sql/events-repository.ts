@@ -1,0 +1,51 @@
+import type { Kysely } from 'kysely'
+import { subnetOf } from '../../kernel/net.js'
+import type { SecurityEvent, SecurityEventLog, StoredSecurityEvent } from '../../modules/events/ports.js'
+import type { SecurityEventType } from '../../modules/events/vocabulary.js'
+import type { Database } from './schema.js'
+
+export class SqlSecurityEventLog implements SecurityEventLog {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async append(e: SecurityEvent): Promise<void> {
+    await this.db
+      .insertInto('security_events')
+      .values({
+        type: e.type,
+        account_id: e.accountId,
+        ip: e.context.ip,
+        subnet: subnetOf(e.context.ip),
+        user_agent: e.context.userAgent?.slice(0, 512) ?? null,
+        client_version: e.context.clientVersion?.slice(0, 64) ?? null,
+        request_id: e.context.requestId,
+        details: JSON.stringify(e.details),
+        created_at: e.at,
+      })
+      .execute()
+  }
+
+  async listForAccount(accountId: string, limit: number): Promise<StoredSecurityEvent[]> {
+    const rows = await this.db
+      .selectFrom('security_events')
+      .selectAll()
+      .where('account_id', '=', accountId)
+      .orderBy('created_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(limit)
+      .execute()
+    return rows.map((r) => ({
+      id: Number(r.id),
+      type: r.type as SecurityEventType,
+      accountId: r.account_id,
+      subnet: r.subnet,
+      context: {
+        ip: r.ip,
+        userAgent: r.user_agent,
+        clientVersion: r.client_version,
+        requestId: r.request_id,
+      },
+      details: JSON.parse(r.details) as Record<string, unknown>,
+      at: r.created_at,
+    }))
+  }
+}

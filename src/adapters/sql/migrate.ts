@@ -1,0 +1,30 @@
+import { type Kysely, type Migration, type MigrationResultSet, Migrator } from 'kysely'
+import type { Dialect } from './dialect.js'
+import * as m0001 from './migrations/0001_foundation.js'
+
+type DialectMigration = {
+  up: (db: Kysely<unknown>, dialect: Dialect) => Promise<void>
+  down?: (db: Kysely<unknown>, dialect: Dialect) => Promise<void>
+}
+
+/** Every migration, in order. Names never change once released. */
+const all: Record<string, DialectMigration> = {
+  '0001_foundation': m0001,
+}
+
+export const migrateToLatest = async (db: Kysely<unknown>, dialect: Dialect): Promise<MigrationResultSet> => {
+  const migrations: Record<string, Migration> = Object.fromEntries(
+    Object.entries(all).map(([name, m]) => [
+      name,
+      {
+        up: (d: Kysely<unknown>) => m.up(d, dialect),
+        ...(m.down ? { down: (d: Kysely<unknown>) => m.down!(d, dialect) } : {}),
+      },
+    ]),
+  )
+  const migrator = new Migrator({
+    db,
+    provider: { getMigrations: async () => migrations },
+  })
+  return migrator.migrateToLatest()
+}

@@ -1,0 +1,83 @@
+import type { Generated } from 'kysely'
+
+/**
+ * Row types of every table. Times are epoch milliseconds (bigint columns, read
+ * back as numbers on both dialects); booleans are 0/1 integers.
+ */
+export interface AccountsTable {
+  id: string
+  username: string
+  email: string
+  email_norm: string
+  phone: string | null
+  phone_verified_at: number | null
+  password_hash: string
+  role: string
+  email_verified_at: number | null
+  must_change_password: number
+  password_changed_at: number
+  created_at: number
+  updated_at: number
+}
+
+export interface OneTimeTokensTable {
+  id: string
+  token_hash: string
+  account_id: string
+  purpose: string
+  expires_at: number
+  used_at: number | null
+  created_at: number
+}
+
+export interface SessionsTable {
+  id: string
+  token_hash: string
+  account_id: string
+  created_at: number
+  last_seen_at: number
+  expires_at: number
+  idle_expires_at: number
+  ip: string | null
+  user_agent: string | null
+  restricted: number
+  revoked_at: number | null
+}
+
+export interface OutboxTable {
+  id: string
+  channel: string
+  recipient: string
+  template: string
+  payload: string
+  account_id: string | null
+  dedupe_key: string | null
+  status: string
+  attempts: number
+  next_attempt_at: number
+  locked_until: number | null
+  last_error: string | null
+  created_at: number
+  sent_at: number | null
+}
+
+export interface SecurityEventsTable {
+  id: Generated<number>
+  type: string
+  account_id: string | null
+  ip: string | null
+  subnet: string | null
+  user_agent: string | null
+  client_version: string | null
+  request_id: string | null
+  details: string
+  created_at: number
+}
+
+export interface Database {
+  accounts: AccountsTable
+  one_time_tokens: OneTimeTokensTable
+  sessions: SessionsTable
+  outbox: OutboxTable
+  security_events: SecurityEventsTable
+}

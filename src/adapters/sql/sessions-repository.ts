@@ -1,0 +1,128 @@
+import type { Kysely, Selectable } from 'kysely'
+import type {
+  NewSession,
+  SessionPrincipal,
+  SessionRecord,
+  SessionRepository,
+} from '../../modules/sessions/ports.js'
+import type { Database, SessionsTable } from './schema.js'
+
+const toRecord = (r: Selectable<SessionsTable>): SessionRecord => ({
+  id: r.id,
+  accountId: r.account_id,
+  createdAt: r.created_at,
+  lastSeenAt: r.last_seen_at,
+  expiresAt: r.expires_at,
+  idleExpiresAt: r.idle_expires_at,
+  ip: r.ip,
+  userAgent: r.user_agent,
+  restricted: r.restricted === 1,
+  revokedAt: r.revoked_at,
+})
+
+export class SqlSessionRepository implements SessionRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async create(s: NewSession): Promise<void> {
+    await this.db
+      .insertInto('sessions')
+      .values({
+        id: s.id,
+        token_hash: s.tokenHash,
+        account_id: s.accountId,
+        created_at: s.createdAt,
+        last_seen_at: s.lastSeenAt,
+        expires_at: s.expiresAt,
+        idle_expires_at: s.idleExpiresAt,
+        ip: s.ip,
+        user_agent: s.userAgent,
+        restricted: s.restricted ? 1 : 0,
+        revoked_at: null,
+      })
+      .execute()
+  }
+
+  async findActive(tokenHash: string, now: number): Promise<SessionPrincipal | null> {
+    const r = await this.db
+      .selectFrom('sessions as s')
+      .innerJoin('accounts as a', 'a.id', 's.account_id')
+      .selectAll('s')
+      .select(['a.username', 'a.role', 'a.must_change_password'])
+      .where('s.token_hash', '=', tokenHash)
+      .where('s.revoked_at', 'is', null)
+      .where('s.expires_at', '>', now)
+      .where('s.idle_expires_at', '>', now)
+      .executeTakeFirst()
+    if (!r) return null
+    return {
+      session: toRecord(r),
+      account: {
+        id: r.account_id,
+        username: r.username,
+        role: r.role === 'admin' ? 'admin' : 'user',
+        mustChangePassword: r.must_change_password === 1,
+      },
+    }
+  }
+
+  async touch(id: string, now: number, idleExpiresAt: number): Promise<void> {
+    await this.db
+      .updateTable('sessions')
+      .set({ last_seen_at: now, idle_expires_at: idleExpiresAt })
+      .where('id', '=', id)
+      .where('revoked_at', 'is', null)
+      .execute()
+  }
+
+  async listActive(accountId: string, now: number): Promise<SessionRecord[]> {
+    const rows = await this.db
+      .selectFrom('sessions')
+      .selectAll()
+      .where('account_id', '=', accountId)
+      .where('revoked_at', 'is', null)
+      .where('expires_at', '>', now)
+      .where('idle_expires_at', '>', now)
+      .orderBy('created_at', 'desc')
+      .orderBy('id')
+      .execute()
+    return rows.map(toRecord)
+  }
+
+  async revoke(accountId: string, sessionId: string, now: number): Promise<boolean> {
+    const r = await this.db
+      .updateTable('sessions')
+      .set({ revoked_at: now })
+      .where('id', '=', sessionId)
+      .where('account_id', '=', accountId)
+      .where('revoked_at', 'is', null)
+      .where('expires_at', '>', now)
+      .where('idle_expires_at', '>', now)
+      .executeTakeFirst()
+    return Number(r.numUpdatedRows) > 0
+  }
+
+  async revokeAll(accountId: string, now: number, exceptId?: string): Promise<number> {
+    let q = this.db
+      .updateTable('sessions')
+      .set({ revoked_at: now })
+      .where('account_id', '=', accountId)
+      .where('revoked_at', 'is', null)
+    if (exceptId) q = q.where('id', '!=', exceptId)
+    const r = await q.executeTakeFirst()
+    return Number(r.numUpdatedRows)
+  }
+
+  async deleteEndedBefore(cutoff: number): Promise<number> {
+    const r = await this.db
+      .deleteFrom('sessions')
+      .where((eb) =>
+        eb.or([
+          eb('expires_at', '<', cutoff),
+          eb('idle_expires_at', '<', cutoff),
+          eb('revoked_at', '<', cutoff),
+        ]),
+      )
+      .executeTakeFirst()
+    return Number(r.numDeletedRows)
+  }
+}

@@ -1,0 +1,229 @@
+import { join } from 'node:path'
+import pino, { type Logger } from 'pino'
+import { FileMailTransport, SmtpMailTransport } from './adapters/notify/mail-transports.js'
+import { FileSmsTransport } from './adapters/notify/sms-transports.js'
+import { openDatabase, type SqlDatabase } from './adapters/sql/database.js'
+import { migrateToLatest } from './adapters/sql/migrate.js'
+import { createSqlStore, type SqlStore } from './adapters/sql/store.js'
+import { type Config, trustProxyOption } from './config/index.js'
+import { opsRoutes } from './http/ops-routes.js'
+import { createHttpServer, type HttpServer, requestContext } from './http/server.js'
+import { type Clock, DAY, SECOND, systemClock } from './kernel/clock.js'
+import { createMetrics, type Metrics } from './metrics.js'
+import { PasswordHasher } from './modules/accounts/password-hasher.js'
+import { PasswordPolicy, warmPasswordLists } from './modules/accounts/password-policy.js'
+import { accountRoutes } from './modules/accounts/routes.js'
+import { AccountsService } from './modules/accounts/service.js'
+import { EventRecorder, noContext } from './modules/events/recorder.js'
+import type { MailTransport, SmsTransport } from './modules/mail/ports.js'
+import { OutboxWorker } from './modules/mail/worker.js'
+import { sessionRoutes } from './modules/sessions/routes.js'
+import { SessionsService } from './modules/sessions/service.js'
+import { VERSION } from './version.js'
+
+export interface AppOverrides {
+  clock?: Clock
+  logger?: Logger
+  mail?: MailTransport
+  sms?: SmsTransport
+  /** An already open database (tests); otherwise one is opened from the config. */
+  database?: SqlDatabase
+  /** Do not start background workers (tests drive them by hand). */
+  manualWorkers?: boolean
+}
+
+export interface App {
+  readonly config: Config
+  readonly http: HttpServer
+  readonly store: SqlStore
+  readonly database: SqlDatabase
+  readonly metrics: Metrics
+  readonly logger: Logger
+  readonly clock: Clock
+  readonly services: { accounts: AccountsService; sessions: SessionsService }
+  readonly workers: { outbox: OutboxWorker }
+  /** Starts background work (outbox delivery, housekeeping). */
+  startWorkers(): void
+  /** Stops taking work, lets requests in flight finish, releases claimed messages, closes the database. */
+  close(): Promise<void>
+}
+
+export const createLogger = (config: Config): Logger =>
+  pino({
+    level: config.logLevel,
+    base: { service: 'gatehouse' },
+    timestamp: pino.stdTimeFunctions.isoTime,
+    redact: {
+      paths: [
+        'req.headers.authorization',
+        'req.headers.cookie',
+        '*.password',
+        '*.token',
+        '*.current_password',
+        '*.new_password',
+      ],
+      censor: '[redacted]',
+    },
+  })
+
+/**
+ * The composition root: the one place that picks adapters (database, mail,
+ * SMS, limiter store) from the configuration and wires the modules together.
+ */
+export const createApp = async (config: Config, overrides: AppOverrides = {}): Promise<App> => {
+  const clock = overrides.clock ?? systemClock
+  const logger = overrides.logger ?? createLogger(config)
+  const metrics = createMetrics()
+  const database = overrides.database ?? (await openDatabase(config))
+  const migrated = await migrateToLatest(database.db as never, database.dialect)
+  if (migrated.error) {
+    await database.close()
+    throw migrated.error
+  }
+  const store = createSqlStore(database)
+
+  const mail =
+    overrides.mail ??
+    (config.smtpUrl
+      ? new SmtpMailTransport(config.smtpUrl, config.mailFrom)
+      : new FileMailTransport(join(config.dataDir, 'mail'), config.mailFrom))
+  const sms = overrides.sms ?? new FileSmsTransport(join(config.dataDir, 'sms'))
+
+  const events = new EventRecorder(
+    store.events,
+    () => clock.now(),
+    (type) => metrics.events.inc({ type }),
+  )
+  const hasher = new PasswordHasher({
+    memoryKiB: config.argon2MemoryKiB,
+    iterations: config.argon2Iterations,
+    parallelism: config.argon2Parallelism,
+  })
+  const policy = new PasswordPolicy({
+    minLength: config.passwordMinLength,
+    maxLength: config.passwordMaxLength,
+    minScore: config.passwordMinScore,
+  })
+  const queued = (channel: 'email' | 'sms') => metrics.messages.inc({ channel, state: 'queued' })
+
+  const accounts = new AccountsService({
+    store,
+    hasher,
+    policy,
+    events,
+    clock,
+    settings: {
+      verifyTokenTtlMs: config.verifyTokenTtlSeconds * SECOND,
+      unverifiedAccountTtlMs: config.unverifiedAccountTtlDays * DAY,
+    },
+    onMessageQueued: queued,
+  })
+  const sessions = new SessionsService({
+    accounts: store.accounts,
+    sessions: store.sessions,
+    hasher,
+    events,
+    clock,
+    settings: {
+      idleTtlMs: config.sessionIdleTtlSeconds * SECOND,
+      absoluteTtlMs: config.sessionAbsoluteTtlSeconds * SECOND,
+      requireVerifiedEmail: config.requireVerifiedEmail,
+      passwordMaxLength: config.passwordMaxLength,
+      touchIntervalMs: Math.min(60 * SECOND, (config.sessionIdleTtlSeconds * SECOND) / 10),
+    },
+    onLogin: (outcome) => metrics.logins.inc({ outcome }),
+  })
+
+  const outbox = new OutboxWorker({
+    queue: store.outboxQueue,
+    mail,
+    sms,
+    clock,
+    logger: logger.child({ worker: 'outbox' }),
+    metrics: {
+      sent: (channel) => metrics.messages.inc({ channel, state: 'sent' }),
+      failed: (channel) => metrics.messages.inc({ channel, state: 'failed' }),
+      abandoned: (channel) => metrics.messages.inc({ channel, state: 'abandoned' }),
+      suppressed: (channel) => metrics.messages.inc({ channel, state: 'suppressed' }),
+    },
+    publicUrl: config.publicUrl,
+    maxAttempts: config.mailMaxAttempts,
+    retryBaseMs: config.mailRetryBaseSeconds * SECOND,
+    intervalMs: config.workerIntervalMs,
+  })
+
+  let draining = false
+  const http = await createHttpServer({
+    logger,
+    metrics,
+    bodyLimit: config.bodyLimit,
+    trustProxy: trustProxyOption(config.trustProxy),
+    minClientVersion: config.minClientVersion,
+    version: VERSION,
+    onOutdatedClient: (req, version) => {
+      events.record('client_outdated', null, requestContext(req), { version }).catch((err) => {
+        logger.error({ err }, 'could not record client_outdated event')
+      })
+    },
+  })
+  opsRoutes(http, {
+    metrics,
+    ready: async () => {
+      await database.ping()
+      return true
+    },
+    draining: () => draining,
+  })
+  accountRoutes(http, { accounts, sessions })
+  sessionRoutes(http, { sessions, secureCookie: config.publicUrl.startsWith('https:') })
+  await http.ready()
+
+  warmPasswordLists()
+
+  let housekeeping: NodeJS.Timeout | undefined
+  const runHousekeeping = async () => {
+    try {
+      const pruned = await accounts.pruneUnverified()
+      if (pruned > 0) {
+        await events.record(
+          'account_unverified_deleted',
+          null,
+          { ...noContext, requestId: 'housekeeping' },
+          { count: pruned },
+        )
+      }
+      const ended = await store.sessions.deleteEndedBefore(clock.now() - 30 * DAY)
+      if (pruned || ended)
+        logger.info({ pruned_unverified_accounts: pruned, deleted_sessions: ended }, 'housekeeping')
+    } catch (err) {
+      logger.error({ err }, 'housekeeping failed')
+    }
+  }
+
+  return {
+    config,
+    http,
+    store,
+    database,
+    metrics,
+    logger,
+    clock,
+    services: { accounts, sessions },
+    workers: { outbox },
+    startWorkers: () => {
+      if (overrides.manualWorkers) return
+      outbox.start()
+      void runHousekeeping()
+      housekeeping = setInterval(() => void runHousekeeping(), 3600 * SECOND)
+      housekeeping.unref()
+    },
+    close: async () => {
+      draining = true
+      if (housekeeping) clearInterval(housekeeping)
+      await http.close()
+      await outbox.stop()
+      await Promise.allSettled([mail.close(), sms.close()])
+      await database.close()
+    },
+  }
+}

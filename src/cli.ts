@@ -1,0 +1,63 @@
+#!/usr/bin/env node
+import { Command } from 'commander'
+import { configDocs } from './config/index.js'
+import { isAppError } from './kernel/errors.js'
+import { createAdmin, migrate, StartupError, serve } from './main.js'
+import { VERSION } from './version.js'
+
+const fail = (e: unknown): never => {
+  if (e instanceof StartupError) console.error(`gatehouse: ${e.message}`)
+  else if (isAppError(e)) console.error(`gatehouse: ${e.message} (${e.code})`)
+  else console.error(`gatehouse: unexpected error: ${(e as Error)?.stack ?? String(e)}`)
+  process.exit(1)
+}
+
+const program = new Command()
+  .name('gatehouse')
+  .description('Identity and account-security service')
+  .version(VERSION)
+
+program
+  .command('serve')
+  .description('apply migrations, then serve the HTTP API and run the background workers')
+  .action(() => serve().catch(fail))
+
+program
+  .command('migrate')
+  .description('apply pending database migrations')
+  .action(async () => {
+    try {
+      const applied = await migrate()
+      console.log(applied.length ? applied.join('\n') : 'database is up to date')
+    } catch (e) {
+      fail(e)
+    }
+  })
+
+const admin = program.command('admin').description('administrator accounts')
+admin
+  .command('create')
+  .description('create an administrator and print a one-time password (it must be changed at first login)')
+  .requiredOption('--username <username>', 'login name')
+  .requiredOption('--email <email>', 'email address (considered verified)')
+  .action(async (opts: { username: string; email: string }) => {
+    try {
+      const { account, password } = await createAdmin(opts)
+      console.log(`created administrator ${account.username} (${account.id})`)
+      console.log(`one-time password: ${password}`)
+      console.log('log in with it and change it at once: POST /v1/me/password')
+    } catch (e) {
+      fail(e)
+    }
+  })
+
+program
+  .command('config')
+  .description('configuration')
+  .command('docs')
+  .description('print the configuration reference (docs/config.md)')
+  .action(() => {
+    process.stdout.write(configDocs())
+  })
+
+program.parseAsync().catch(fail)

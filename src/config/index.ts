@@ -1,0 +1,2 @@
+export { ConfigError, loadConfig, type TrustProxy, trustProxyOption } from './load.js'
+export { type Config, configDocs, settings } from './schema.js'

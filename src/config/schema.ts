@@ -1,0 +1,217 @@
+import { z } from 'zod'
+
+/**
+ * Every setting Gatehouse reads, in one table: environment variable, default,
+ * meaning and parser. `docs/config.md` is generated from it
+ * (`gatehouse config docs`), and a test keeps the two in step.
+ */
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
+  .transform((v) => v === 'true' || v === '1' || v === 'yes')
+const int = (min: number, max: number) =>
+  z
+    .string()
+    .regex(/^\d+$/, { message: 'must be a whole number' })
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max))
+const url = (protocols: string[]) =>
+  z.string().refine(
+    (v) => {
+      try {
+        return protocols.includes(new URL(v).protocol)
+      } catch {
+        return false
+      }
+    },
+    { message: `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}` },
+  )
+const optional = <T extends z.ZodType>(t: T) => t.optional()
+
+export const settings = {
+  host: {
+    env: 'GATEHOUSE_HOST',
+    default: '127.0.0.1',
+    doc: 'Address the HTTP API listens on.',
+    schema: z.string().min(1),
+  },
+  port: {
+    env: 'GATEHOUSE_PORT',
+    default: '4455',
+    doc: 'Port the HTTP API listens on (0 picks a free one).',
+    schema: int(0, 65535),
+  },
+  dataDir: {
+    env: 'GATEHOUSE_DATA_DIR',
+    default: './data',
+    doc: 'Folder for the SQLite file, outgoing mail (.eml) and SMS files.',
+    schema: z.string().min(1),
+  },
+  databaseUrl: {
+    env: 'DATABASE_URL',
+    default: undefined,
+    doc: '`postgres://user@host:port/db` selects PostgreSQL; unset uses SQLite in the data dir.',
+    schema: optional(url(['postgres:', 'postgresql:'])),
+  },
+  redisUrl: {
+    env: 'REDIS_URL',
+    default: undefined,
+    doc: '`redis://host:port` shares limiter state between instances; unset keeps it in memory.',
+    schema: optional(url(['redis:', 'rediss:'])),
+  },
+  smtpUrl: {
+    env: 'GATEHOUSE_SMTP_URL',
+    default: undefined,
+    doc: '`smtp://host:port` (or `smtps://`) for real mail delivery; unset writes .eml files under the data dir.',
+    schema: optional(url(['smtp:', 'smtps:'])),
+  },
+  mailFrom: {
+    env: 'GATEHOUSE_MAIL_FROM',
+    default: 'Gatehouse <no-reply@localhost>',
+    doc: 'Sender of every mail.',
+    schema: z
+      .string()
+      .min(3)
+      .refine((v) => !/[\r\n]/.test(v), { message: 'must be one line' }),
+  },
+  publicUrl: {
+    env: 'GATEHOUSE_PUBLIC_URL',
+    default: 'http://127.0.0.1:4455',
+    doc: 'Base of links in messages; never taken from the Host header. https makes the session cookie Secure.',
+    schema: url(['http:', 'https:']),
+  },
+  minClientVersion: {
+    env: 'GATEHOUSE_MIN_CLIENT_VERSION',
+    default: undefined,
+    doc: 'Requests whose `X-Client-Version` is below this semver get `426 client_outdated`.',
+    schema: optional(
+      z.string().regex(/^\d+\.\d+\.\d+/, { message: 'must be a semantic version such as 2.3.0' }),
+    ),
+  },
+  trustProxy: {
+    env: 'GATEHOUSE_TRUST_PROXY',
+    default: 'false',
+    doc: 'Believe `X-Forwarded-For` (true, or a number of hops / comma-separated proxy addresses). Only behind a proxy you run.',
+    schema: z.string().min(1),
+  },
+  logLevel: {
+    env: 'GATEHOUSE_LOG_LEVEL',
+    default: 'info',
+    doc: 'pino log level: fatal, error, warn, info, debug, trace or silent.',
+    schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+  },
+  bodyLimit: {
+    env: 'GATEHOUSE_BODY_LIMIT',
+    default: '65536',
+    doc: 'Largest request body in bytes; larger bodies get `413 payload_too_large`.',
+    schema: int(1024, 10 * 1024 * 1024),
+  },
+  passwordMinLength: {
+    env: 'GATEHOUSE_PASSWORD_MIN_LENGTH',
+    default: '8',
+    doc: 'Shortest password accepted, in Unicode code points after NFKC (NIST SP 800-63B: at least 8).',
+    schema: int(8, 64),
+  },
+  passwordMaxLength: {
+    env: 'GATEHOUSE_PASSWORD_MAX_LENGTH',
+    default: '256',
+    doc: 'Longest password accepted, in code points.',
+    schema: int(64, 1024),
+  },
+  passwordMinScore: {
+    env: 'GATEHOUSE_PASSWORD_MIN_SCORE',
+    default: '2',
+    doc: 'Lowest zxcvbn score (0–4) a new password must reach.',
+    schema: int(0, 4),
+  },
+  argon2MemoryKiB: {
+    env: 'GATEHOUSE_ARGON2_MEMORY_KIB',
+    default: '19456',
+    doc: 'argon2id memory cost in KiB (OWASP minimum 19456). Hashes are upgraded at the next login when it changes.',
+    schema: int(8192, 4 * 1024 * 1024),
+  },
+  argon2Iterations: {
+    env: 'GATEHOUSE_ARGON2_ITERATIONS',
+    default: '2',
+    doc: 'argon2id time cost.',
+    schema: int(1, 100),
+  },
+  argon2Parallelism: {
+    env: 'GATEHOUSE_ARGON2_PARALLELISM',
+    default: '1',
+    doc: 'argon2id parallelism.',
+    schema: int(1, 16),
+  },
+  requireVerifiedEmail: {
+    env: 'GATEHOUSE_REQUIRE_VERIFIED_EMAIL',
+    default: 'true',
+    doc: 'Refuse login (as `invalid_credentials`) until the email address is verified.',
+    schema: bool,
+  },
+  verifyTokenTtlSeconds: {
+    env: 'GATEHOUSE_VERIFY_TOKEN_TTL',
+    default: '86400',
+    doc: 'Lifetime of an email-verification token, in seconds.',
+    schema: int(60, 7 * 86400),
+  },
+  sessionIdleTtlSeconds: {
+    env: 'GATEHOUSE_SESSION_IDLE_TTL',
+    default: '1800',
+    doc: 'A session unused for this many seconds expires.',
+    schema: int(60, 90 * 86400),
+  },
+  sessionAbsoluteTtlSeconds: {
+    env: 'GATEHOUSE_SESSION_ABSOLUTE_TTL',
+    default: '43200',
+    doc: 'A session expires this many seconds after login, however active.',
+    schema: int(300, 365 * 86400),
+  },
+  mailMaxAttempts: {
+    env: 'GATEHOUSE_MAIL_MAX_ATTEMPTS',
+    default: '6',
+    doc: 'Delivery tries before a message is marked abandoned.',
+    schema: int(1, 50),
+  },
+  mailRetryBaseSeconds: {
+    env: 'GATEHOUSE_MAIL_RETRY_BASE',
+    default: '5',
+    doc: 'First retry delay in seconds; it doubles on each try (capped at one hour).',
+    schema: int(1, 3600),
+  },
+  workerIntervalMs: {
+    env: 'GATEHOUSE_WORKER_INTERVAL_MS',
+    default: '500',
+    doc: 'How often the outbox worker looks for work when idle.',
+    schema: int(10, 60000),
+  },
+  unverifiedAccountTtlDays: {
+    env: 'GATEHOUSE_UNVERIFIED_ACCOUNT_TTL_DAYS',
+    default: '7',
+    doc: 'Accounts whose email was never verified are deleted after this many days, freeing the username.',
+    schema: int(1, 365),
+  },
+} as const
+
+export type SettingKey = keyof typeof settings
+type Out<K extends SettingKey> = z.output<(typeof settings)[K]['schema']>
+export type Config = { readonly [K in SettingKey]: Out<K> }
+
+/** Markdown table of every setting, for docs/config.md. */
+export const configDocs = (): string => {
+  const rows = Object.values(settings).map(
+    (s) => `| \`${s.env}\` | ${s.default === undefined ? '*(unset)*' : `\`${s.default}\``} | ${s.doc} |`,
+  )
+  return [
+    '# Configuration',
+    '',
+    'Gatehouse reads its settings from the environment (and, when `GATEHOUSE_CONFIG_FILE` names a JSON file of',
+    '`{"VARIABLE": "value"}` pairs, from that file first; the environment wins). Every value is checked at start;',
+    'a bad one stops the start with a line naming the variable and what it must be.',
+    '',
+    'This file is generated by `gatehouse config docs`.',
+    '',
+    '| variable | default | meaning |',
+    '|---|---|---|',
+    ...rows,
+    '',
+  ].join('\n')
+}

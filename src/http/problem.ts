@@ -1,0 +1,89 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
+import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod'
+import { AppError, type ErrorCode, errorCatalog } from '../kernel/errors.js'
+
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json'
+
+export interface Problem {
+  type: string
+  title: string
+  status: number
+  code: ErrorCode
+  detail?: string
+  instance?: string
+  [extension: string]: unknown
+}
+
+export const problemType = (code: ErrorCode): string => `urn:gatehouse:problem:${code}`
+
+export const toProblem = (e: AppError, requestId: string): Problem => ({
+  ...e.extensions,
+  type: problemType(e.code),
+  title: e.title,
+  status: e.status,
+  code: e.code,
+  ...(e.message !== e.title ? { detail: e.message } : {}),
+  request_id: requestId,
+})
+
+/** Fastify's own error codes, mapped to ours; anything else unexpected is a 500. */
+const fromFastify = (err: FastifyError): AppError | null => {
+  switch (err.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new AppError('payload_too_large')
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return new AppError('unsupported_media_type')
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return new AppError('malformed_json', { detail: 'The body is empty' })
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return new AppError('malformed_json')
+  }
+  if (err instanceof SyntaxError || err.message?.includes('prototype')) {
+    return new AppError('malformed_json')
+  }
+  if (typeof err.statusCode === 'number' && err.statusCode === 413) return new AppError('payload_too_large')
+  if (typeof err.statusCode === 'number' && err.statusCode === 415)
+    return new AppError('unsupported_media_type')
+  return null
+}
+
+/**
+ * The only place where errors become HTTP responses. Problem documents carry a
+ * stable `code`, never a stack or a cause.
+ */
+export const errorHandler = (err: FastifyError, req: FastifyRequest, reply: FastifyReply): void => {
+  let e: AppError
+  if (err instanceof AppError) {
+    e = err
+  } else if (hasZodFastifySchemaValidationErrors(err)) {
+    const errors = err.validation.map((v) => ({
+      path: `${err.validationContext ?? 'body'}${v.instancePath || ''}`,
+      message: v.message ?? 'is not valid',
+    }))
+    e = new AppError('invalid_request', {
+      detail: errors.map((x) => `${x.path}: ${x.message}`).join('; '),
+      extensions: { errors },
+    })
+  } else if (isResponseSerializationError(err)) {
+    req.log.error({ err }, 'response does not match its schema')
+    e = new AppError('internal_error')
+  } else {
+    const mapped = fromFastify(err)
+    if (mapped) e = mapped
+    else {
+      req.log.error({ err }, 'unhandled error')
+      e = new AppError('internal_error')
+    }
+  }
+  for (const [k, v] of Object.entries(e.headers)) reply.header(k, v)
+  reply.status(e.status).type(PROBLEM_CONTENT_TYPE).send(toProblem(e, req.id))
+}
+
+export const notFoundHandler = (req: FastifyRequest, reply: FastifyReply): void => {
+  // The path is not echoed: it may carry what a caller typed.
+  const e = new AppError('not_found')
+  reply.status(e.status).type(PROBLEM_CONTENT_TYPE).send(toProblem(e, req.id))
+}
+
+export const allErrorCodes = Object.keys(errorCatalog) as ErrorCode[]

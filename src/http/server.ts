@@ -1,0 +1,147 @@
+import { randomUUID } from 'node:crypto'
+import cookie from '@fastify/cookie'
+import helmet from '@fastify/helmet'
+import swagger from '@fastify/swagger'
+import Fastify, { type FastifyInstance, type FastifyRequest, LogController } from 'fastify'
+import {
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod'
+import type { Logger } from 'pino'
+import semver from 'semver'
+import type { TrustProxy } from '../config/load.js'
+import { AppError } from '../kernel/errors.js'
+import type { Metrics } from '../metrics.js'
+import type { RequestContext } from '../modules/events/ports.js'
+import { errorHandler, notFoundHandler } from './problem.js'
+
+export type HttpServer = FastifyInstance<
+  import('node:http').Server,
+  import('node:http').IncomingMessage,
+  import('node:http').ServerResponse,
+  Logger,
+  ZodTypeProvider
+>
+
+export interface HttpOptions {
+  logger: Logger
+  metrics: Metrics
+  bodyLimit: number
+  trustProxy: TrustProxy
+  minClientVersion: string | undefined
+  version: string
+  /** Called for every request refused as outdated (an event is recorded). */
+  onOutdatedClient?: (req: FastifyRequest, version: string) => void
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/
+const utf8 = new TextDecoder('utf-8', { fatal: true })
+
+/** The request's who-and-where, for security events. */
+export const requestContext = (req: FastifyRequest): RequestContext => {
+  const ua = req.headers['user-agent']
+  const cv = req.headers['x-client-version']
+  return {
+    ip: req.ip ?? null,
+    userAgent: typeof ua === 'string' ? ua.slice(0, 512) : null,
+    clientVersion: typeof cv === 'string' ? cv.slice(0, 64) : null,
+    requestId: req.id,
+  }
+}
+
+/** Fastify with Gatehouse's error model, request ids, strict JSON, metrics and the OpenAPI document. */
+export const createHttpServer = async (opts: HttpOptions): Promise<HttpServer> => {
+  const app = Fastify({
+    loggerInstance: opts.logger,
+    bodyLimit: opts.bodyLimit,
+    trustProxy: opts.trustProxy,
+    // Accept a well-formed X-Request-Id from a proxy; otherwise make one.
+    requestIdHeader: false,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id']
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID()
+    },
+    logController: new LogController({ requestIdLogLabel: 'request_id', disableRequestLogging: true }),
+    return503OnClosing: true,
+    routerOptions: { maxParamLength: 200 },
+  }).withTypeProvider<ZodTypeProvider>()
+
+  app.setValidatorCompiler(validatorCompiler)
+  app.setSerializerCompiler(serializerCompiler)
+  app.setErrorHandler(errorHandler)
+  app.setNotFoundHandler(notFoundHandler)
+
+  // JSON only, valid UTF-8 only, no prototype poisoning (Fastify's parser refuses __proto__ and constructor.prototype).
+  const parseJson = app.getDefaultJsonParser('error', 'error')
+  app.removeContentTypeParser(['application/json', 'text/plain'])
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (req, body, done) => {
+    let text: string
+    try {
+      text = utf8.decode(body as Buffer)
+    } catch {
+      done(new AppError('invalid_encoding'), undefined)
+      return
+    }
+    parseJson(req, text, (err, value) => {
+      if (err)
+        done(new AppError('malformed_json', { detail: 'The request body is not valid JSON' }), undefined)
+      else done(null, value)
+    })
+  })
+
+  await app.register(cookie)
+  await app.register(helmet, {
+    global: true,
+    referrerPolicy: { policy: 'no-referrer' },
+    contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
+  })
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Gatehouse',
+        version: opts.version,
+        description: 'Identity and account-security service. Errors are RFC 9457 problem documents.',
+      },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer' },
+          cookie: { type: 'apiKey', in: 'cookie', name: 'gh_session' },
+        },
+      },
+    },
+    transform: jsonSchemaTransform,
+  })
+
+  app.addHook('onRequest', async (req, reply) => {
+    reply.header('x-request-id', req.id)
+    reply.header('cache-control', 'no-store')
+    const min = opts.minClientVersion
+    if (min) {
+      const given = req.headers['x-client-version']
+      if (typeof given === 'string') {
+        const v = semver.coerce(given)
+        if (!v || semver.lt(v, min)) {
+          opts.onOutdatedClient?.(req, given)
+          throw new AppError('client_outdated', {
+            detail: `Version ${min} or later is required`,
+            extensions: { min_version: min },
+          })
+        }
+      }
+    }
+  })
+
+  app.addHook('onResponse', async (req, reply) => {
+    const route = req.routeOptions.url ?? 'unmatched'
+    opts.metrics.httpDuration.observe(
+      { method: req.method, route, status: String(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    )
+    if (reply.statusCode >= 500) req.log.error({ status: reply.statusCode, route }, 'request failed')
+  })
+
+  return app
+}

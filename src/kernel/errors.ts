@@ -1,0 +1,73 @@
+/**
+ * The one error type of Gatehouse. Every expected failure a client can see has a
+ * stable `code`; the HTTP error handler is the only place that turns it into an
+ * RFC 9457 problem response. `docs/errors.md` lists every code (a test keeps
+ * them in step).
+ */
+export interface ErrorSpec {
+  readonly status: number
+  readonly title: string
+}
+
+export const errorCatalog = {
+  invalid_request: { status: 400, title: 'The request is not valid' },
+  malformed_json: { status: 400, title: 'The request body is not valid JSON' },
+  invalid_encoding: { status: 400, title: 'The request body is not valid UTF-8' },
+  unsupported_media_type: { status: 415, title: 'The request body must be application/json' },
+  payload_too_large: { status: 413, title: 'The request body is too large' },
+  not_found: { status: 404, title: 'No such resource' },
+  invalid_username: { status: 400, title: 'The username is not valid' },
+  invalid_email: { status: 400, title: 'The email address is not valid' },
+  invalid_phone: { status: 400, title: 'The phone number is not valid' },
+  password_too_short: { status: 400, title: 'The password is too short' },
+  password_too_long: { status: 400, title: 'The password is too long' },
+  password_invalid_characters: {
+    status: 400,
+    title: 'The password contains characters that are not allowed',
+  },
+  password_common: { status: 400, title: 'The password is too common' },
+  password_contains_identifier: { status: 400, title: 'The password contains the username or email address' },
+  password_too_weak: { status: 400, title: 'The password is too easy to guess' },
+  password_reused: { status: 400, title: 'The new password must differ from the current one' },
+  username_taken: { status: 409, title: 'The username is taken' },
+  invalid_token: { status: 400, title: 'The token is invalid or has expired' },
+  invalid_credentials: { status: 401, title: 'The identifier or password is wrong' },
+  unauthenticated: { status: 401, title: 'A valid session is required' },
+  password_change_required: { status: 403, title: 'The password must be changed first' },
+  session_not_found: { status: 404, title: 'No such session' },
+  client_outdated: { status: 426, title: 'This client version is no longer supported' },
+  rate_limited: { status: 429, title: 'Too many requests' },
+  not_ready: { status: 503, title: 'The service is not ready' },
+  internal_error: { status: 500, title: 'Internal error' },
+} as const satisfies Record<string, ErrorSpec>
+
+export type ErrorCode = keyof typeof errorCatalog
+
+export class AppError extends Error {
+  override readonly name = 'AppError'
+  readonly code: ErrorCode
+  readonly status: number
+  readonly title: string
+  /** Extra members of the problem document; must never hold secrets or contact data. */
+  readonly extensions: Record<string, unknown>
+  readonly headers: Record<string, string>
+
+  constructor(
+    code: ErrorCode,
+    options: {
+      detail?: string
+      extensions?: Record<string, unknown>
+      headers?: Record<string, string>
+      cause?: unknown
+    } = {},
+  ) {
+    super(options.detail ?? errorCatalog[code].title, { cause: options.cause })
+    this.code = code
+    this.status = errorCatalog[code].status
+    this.title = errorCatalog[code].title
+    this.extensions = options.extensions ?? {}
+    this.headers = options.headers ?? {}
+  }
+}
+
+export const isAppError = (e: unknown): e is AppError => e instanceof AppError

@@ -1,0 +1,138 @@
+import { accessSync, constants, mkdirSync, rmSync, writeFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { DatabaseConnectError, openDatabase } from './adapters/sql/database.js'
+import { migrateToLatest } from './adapters/sql/migrate.js'
+import { type App, createApp, createLogger } from './app.js'
+import { type Config, ConfigError, loadConfig } from './config/index.js'
+
+/** A start-up failure the operator can fix: printed as one line, exit code 1. */
+export class StartupError extends Error {
+  override readonly name = 'StartupError'
+}
+
+/** The data dir holds the SQLite file, outgoing mail and keys; it must be writable even with PostgreSQL. */
+export const checkDataDir = (dir: string): void => {
+  const abs = resolve(dir)
+  try {
+    mkdirSync(abs, { recursive: true })
+    accessSync(abs, constants.W_OK)
+    const probe = join(abs, `.write-test-${process.pid}`)
+    writeFileSync(probe, '')
+    rmSync(probe)
+  } catch (e) {
+    throw new StartupError(
+      `data directory ${abs} is not writable (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); ` +
+        'fix its permissions or set GATEHOUSE_DATA_DIR to a writable folder',
+    )
+  }
+}
+
+export const readConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
+  try {
+    return loadConfig(env)
+  } catch (e) {
+    if (e instanceof ConfigError) throw new StartupError(e.message)
+    throw e
+  }
+}
+
+const openApp = async (config: Config): Promise<App> => {
+  checkDataDir(config.dataDir)
+  try {
+    return await createApp(config)
+  } catch (e) {
+    if (e instanceof DatabaseConnectError) throw new StartupError(e.message)
+    throw e
+  }
+}
+
+/** `gatehouse serve`: migrate, listen, run workers; SIGTERM/SIGINT drain and exit. */
+export const serve = async (): Promise<void> => {
+  const config = readConfig()
+  const app = await openApp(config)
+  try {
+    await app.http.listen({ host: config.host, port: config.port })
+  } catch (e) {
+    await app.close()
+    const code = (e as NodeJS.ErrnoException).code
+    if (code === 'EADDRINUSE') {
+      throw new StartupError(
+        `port ${config.port} on ${config.host} is in use; stop the other process or set GATEHOUSE_PORT to a free port`,
+      )
+    }
+    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') {
+      throw new StartupError(
+        `cannot listen on ${config.host} (${code}); set GATEHOUSE_HOST to an address of this machine`,
+      )
+    }
+    if (code === 'EACCES') {
+      throw new StartupError(
+        `not allowed to listen on port ${config.port}; use a port above 1023 in GATEHOUSE_PORT`,
+      )
+    }
+    throw e
+  }
+  app.startWorkers()
+  const address = app.http.server.address()
+  const port = typeof address === 'object' && address ? address.port : config.port
+  app.logger.info(
+    { host: config.host, port, database: app.database.description, mail: config.smtpUrl ? 'smtp' : 'files' },
+    'gatehouse listening',
+  )
+  let stopping = false
+  const stop = (signal: string) => {
+    if (stopping) return
+    stopping = true
+    app.logger.info({ signal }, 'shutting down: finishing requests in flight')
+    const force = setTimeout(() => {
+      app.logger.error('shutdown took longer than 25 s; exiting')
+      process.exit(1)
+    }, 25_000)
+    force.unref()
+    app
+      .close()
+      .then(() => {
+        app.logger.info('stopped')
+        process.exit(0)
+      })
+      .catch((err) => {
+        app.logger.error({ err }, 'error while shutting down')
+        process.exit(1)
+      })
+  }
+  process.on('SIGTERM', () => stop('SIGTERM'))
+  process.on('SIGINT', () => stop('SIGINT'))
+}
+
+/** `gatehouse migrate`: apply every pending migration and report them. */
+export const migrate = async (): Promise<string[]> => {
+  const config = readConfig()
+  checkDataDir(config.dataDir)
+  let database: Awaited<ReturnType<typeof openDatabase>>
+  try {
+    database = await openDatabase(config)
+  } catch (e) {
+    if (e instanceof DatabaseConnectError) throw new StartupError(e.message)
+    throw e
+  }
+  try {
+    const result = await migrateToLatest(database.db as never, database.dialect)
+    if (result.error) throw new StartupError(`migration failed: ${(result.error as Error).message}`)
+    return (result.results ?? []).map((r) => `${r.migrationName}: ${r.status}`)
+  } finally {
+    await database.close()
+  }
+}
+
+/** `gatehouse admin create`: the first administrator, with a one-time password to change at first login. */
+export const createAdmin = async (input: { username: string; email: string }) => {
+  const config = readConfig()
+  const app = await openApp({ ...config, logLevel: 'silent' })
+  try {
+    return await app.services.accounts.createAdmin(input)
+  } finally {
+    await app.close()
+  }
+}
+
+export { createLogger }

@@ -1,0 +1,35 @@
+import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client'
+
+/** Every Prometheus metric Gatehouse exports, on a registry of its own (one per app instance). */
+export const createMetrics = () => {
+  const registry = new Registry()
+  collectDefaultMetrics({ register: registry, prefix: 'gatehouse_process_' })
+  const httpDuration = new Histogram({
+    name: 'gatehouse_http_request_duration_seconds',
+    help: 'HTTP request duration by route and status',
+    labelNames: ['method', 'route', 'status'] as const,
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [registry],
+  })
+  const logins = new Counter({
+    name: 'gatehouse_logins_total',
+    help: 'Login attempts by outcome',
+    labelNames: ['outcome'] as const,
+    registers: [registry],
+  })
+  const messages = new Counter({
+    name: 'gatehouse_messages_total',
+    help: 'Outgoing messages by channel and state (queued, sent, failed = a try failed, abandoned, suppressed)',
+    labelNames: ['channel', 'state'] as const,
+    registers: [registry],
+  })
+  const events = new Counter({
+    name: 'gatehouse_security_events_total',
+    help: 'Security events recorded, by type',
+    labelNames: ['type'] as const,
+    registers: [registry],
+  })
+  return { registry, httpDuration, logins, messages, events }
+}
+
+export type Metrics = ReturnType<typeof createMetrics>

@@ -1,0 +1,29 @@
+import type { SecurityEventType } from './vocabulary.js'
+
+/** Who did it and from where; filled from the HTTP request. */
+export interface RequestContext {
+  ip: string | null
+  userAgent: string | null
+  clientVersion: string | null
+  requestId: string | null
+}
+
+export interface SecurityEvent {
+  type: SecurityEventType
+  accountId: string | null
+  context: RequestContext
+  /** Never a secret or a contact address. */
+  details: Record<string, unknown>
+  at: number
+}
+
+export interface StoredSecurityEvent extends SecurityEvent {
+  id: number
+  subnet: string | null
+}
+
+export interface SecurityEventLog {
+  /** Append-only: events are never updated, only pruned by age. */
+  append(event: SecurityEvent): Promise<void>
+  listForAccount(accountId: string, limit: number): Promise<StoredSecurityEvent[]>
+}

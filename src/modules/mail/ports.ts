@@ -1,0 +1,58 @@
+export type Channel = 'email' | 'sms'
+
+export interface OutgoingMessage {
+  channel: Channel
+  /** A stored, verified-or-owned address of the account; never a string a caller typed. */
+  recipient: string
+  template: string
+  payload: Record<string, string | number | boolean | null>
+  accountId: string | null
+  /** At most one message per key, ever (idempotency across retries and instances). */
+  dedupeKey?: string
+}
+
+export interface Outbox {
+  /** Queues a message in the caller's transaction. Returns false when the dedupe key was already used. */
+  enqueue(message: OutgoingMessage, now: number): Promise<boolean>
+}
+
+export interface ClaimedMessage extends OutgoingMessage {
+  id: string
+  attempts: number
+  createdAt: number
+}
+
+export interface OutboxQueue {
+  /**
+   * Leases up to `limit` due messages (queued, or processing with an expired lease)
+   * to this worker until `now + leaseMs`. Under concurrent workers a message is
+   * leased to one of them only.
+   */
+  claim(limit: number, now: number, leaseMs: number): Promise<ClaimedMessage[]>
+  /** Marks sent and scrubs the payload (it may hold a token). */
+  markSent(id: string, now: number): Promise<void>
+  retryLater(id: string, attempts: number, nextAttemptAt: number, error: string): Promise<void>
+  /** Gives up on the message and scrubs its payload. */
+  abandon(id: string, attempts: number, error: string, now: number): Promise<void>
+  /** Releases leases (on shutdown) so another worker can pick the messages up at once. */
+  release(ids: string[]): Promise<void>
+  counts(): Promise<Record<string, number>>
+}
+
+export interface RenderedMail {
+  subject: string
+  text: string
+  html: string
+}
+
+/** Delivers one rendered mail; throws on failure (the worker retries). */
+export interface MailTransport {
+  send(to: string, mail: RenderedMail): Promise<void>
+  close(): Promise<void>
+}
+
+/** Delivers one SMS body; throws on failure. */
+export interface SmsTransport {
+  send(to: string, body: string): Promise<void>
+  close(): Promise<void>
+}

@@ -1,0 +1,227 @@
+import type { RenderedMail } from './ports.js'
+
+export type TemplatePayload = Record<string, string | number | boolean | null>
+
+export interface RenderContext {
+  /** The configured public origin (GATEHOUSE_PUBLIC_URL); the only base for links, never a request's Host. */
+  publicUrl: string
+  productName?: string
+}
+
+/** Mail templates known to `renderMail`. */
+export const templateNames = ['verify_email', 'signup_existing_email', 'password_changed'] as const
+export type TemplateName = (typeof templateNames)[number]
+
+/** SMS templates known to `renderSms`. */
+export const smsTemplateNames = ['password_changed'] as const
+
+/** Thrown for an unknown template or a payload that lacks a field; the worker abandons the message. */
+export class TemplateError extends Error {
+  override readonly name = 'TemplateError'
+}
+
+type Block = { kind: 'p'; text: string } | { kind: 'link'; url: string } | { kind: 'token'; token: string }
+
+interface MailContent {
+  subject: string
+  blocks: Block[]
+}
+
+const HTML_ESCAPES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+}
+const escapeHtml = (v: string): string => v.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c] ?? c)
+
+/** Control characters (line breaks included) become spaces: a value can neither break a line nor forge one. */
+const oneLine = (v: string): string => v.replace(/[\p{Cc}\u2028\u2029]/gu, ' ')
+
+/** A required text field; the error names the field, never its value. */
+const field = (payload: TemplatePayload, key: string): string => {
+  const v = Object.hasOwn(payload, key) ? payload[key] : undefined
+  if (typeof v === 'string' && v.trim() !== '') return oneLine(v)
+  if (typeof v === 'number' && Number.isFinite(v)) return String(v)
+  throw new TemplateError(`template payload lacks "${key}"`)
+}
+
+const tokenField = (payload: TemplatePayload): string => {
+  const token = Object.hasOwn(payload, 'token') ? payload.token : undefined
+  // Printable ASCII without spaces, so that "Token: <token>" and the link carry it unchanged.
+  if (typeof token !== 'string' || !/^[\x21-\x7e]{1,512}$/.test(token)) {
+    throw new TemplateError('template payload lacks a valid "token"')
+  }
+  return token
+}
+
+const positiveInt = (payload: TemplatePayload, key: string): number | undefined => {
+  const v = Object.hasOwn(payload, key) ? payload[key] : undefined
+  return typeof v === 'number' && Number.isInteger(v) && v > 0 ? v : undefined
+}
+
+const baseUrl = (ctx: RenderContext): string => {
+  const url = new URL(ctx.publicUrl)
+  if (url.protocol !== 'https:' && url.protocol !== 'http:')
+    throw new TemplateError('publicUrl must be http(s)')
+  return `${url.origin}${url.pathname.replace(/\/+$/, '')}`
+}
+
+const product = (ctx: RenderContext): string => oneLine(ctx.productName?.trim() || 'Gatehouse')
+
+const mailTemplates = new Map<string, (payload: TemplatePayload, ctx: RenderContext) => MailContent>([
+  [
+    'verify_email',
+    (payload, ctx) => {
+      const token = tokenField(payload)
+      const username = field(payload, 'username')
+      const hours = positiveInt(payload, 'expiresInHours')
+      const name = product(ctx)
+      return {
+        subject: `Verify your email address for ${name}`,
+        blocks: [
+          { kind: 'p', text: `Hi ${username},` },
+          {
+            kind: 'p',
+            text: `Please confirm that this is your email address for your ${name} account by opening this link:`,
+          },
+          { kind: 'link', url: `${baseUrl(ctx)}/verify-email?token=${encodeURIComponent(token)}` },
+          { kind: 'p', text: 'Or, if you are asked for a token, use this one:' },
+          { kind: 'token', token },
+          {
+            kind: 'p',
+            text: hours
+              ? `The link and the token expire in ${hours} ${hours === 1 ? 'hour' : 'hours'}.`
+              : 'The link and the token expire soon.',
+          },
+          { kind: 'p', text: 'If you did not create this account, you can ignore this email.' },
+        ],
+      }
+    },
+  ],
+  [
+    'signup_existing_email',
+    (payload, ctx) => {
+      const username = field(payload, 'username')
+      const name = product(ctx)
+      return {
+        subject: `Someone tried to sign up for ${name} with your email address`,
+        blocks: [
+          { kind: 'p', text: 'Hi,' },
+          { kind: 'p', text: `Someone tried to create a ${name} account with your email address.` },
+          {
+            kind: 'p',
+            text: `If it was you: you already have an account (username ${username}). Sign in with it, or reset your password if you forgot it.`,
+          },
+          {
+            kind: 'p',
+            text: 'If it was not you, you can ignore this email. Nobody got access to your account.',
+          },
+        ],
+      }
+    },
+  ],
+  [
+    'password_changed',
+    (payload, ctx) => {
+      const username = field(payload, 'username')
+      const name = product(ctx)
+      return {
+        subject: `Your ${name} password was changed`,
+        blocks: [
+          { kind: 'p', text: `Hi ${username},` },
+          { kind: 'p', text: `The password of your ${name} account was just changed.` },
+          { kind: 'p', text: 'If you did this, there is nothing else to do.' },
+          {
+            kind: 'p',
+            text: 'If you did not, someone else may know your password: start account recovery right away.',
+          },
+        ],
+      }
+    },
+  ],
+])
+
+const smsTemplates = new Map<string, (payload: TemplatePayload, ctx: RenderContext) => string>([
+  [
+    'password_changed',
+    (_payload, ctx) =>
+      `${product(ctx)}: your password was changed. If this was not you, start account recovery at ${baseUrl(ctx)}`,
+  ],
+])
+
+/** Wraps a paragraph at spaces to lines of at most `width` characters (longer words stay whole). */
+const wrap = (text: string, width = 72): string => {
+  const lines: string[] = []
+  let line = ''
+  for (const word of text.split(/ +/)) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line)
+      line = word
+    } else {
+      line = line ? `${line} ${word}` : word
+    }
+  }
+  if (line) lines.push(line)
+  return lines.join('\n')
+}
+
+const textOf = (b: Block): string => {
+  switch (b.kind) {
+    case 'p':
+      return wrap(b.text)
+    case 'link':
+      return b.url
+    case 'token':
+      return `Token: ${b.token}`
+  }
+}
+
+const htmlOf = (b: Block): string => {
+  switch (b.kind) {
+    case 'p':
+      return `<p>${escapeHtml(b.text)}</p>`
+    case 'link':
+      return `<p><a href="${escapeHtml(b.url)}">${escapeHtml(b.url)}</a></p>`
+    case 'token':
+      return `<p>Token: <code>${escapeHtml(b.token)}</code></p>`
+  }
+}
+
+const toText = (blocks: Block[], name: string): string => {
+  const parts = blocks.map(textOf)
+  return `${[...parts, name].join('\n\n')}\n`
+}
+
+const toHtml = (subject: string, blocks: Block[], name: string): string => {
+  const body = blocks.map(htmlOf)
+  return [
+    '<!doctype html>',
+    '<html>',
+    '<head><meta charset="utf-8">',
+    `<title>${escapeHtml(subject)}</title></head>`,
+    '<body style="font-family: sans-serif; line-height: 1.5; color: #222">',
+    ...body,
+    `<p>${escapeHtml(name)}</p>`,
+    '</body>',
+    '</html>',
+    '',
+  ].join('\n')
+}
+
+/** Renders a mail (text and HTML); throws a TemplateError for an unknown template or an incomplete payload. */
+export const renderMail = (template: string, payload: TemplatePayload, ctx: RenderContext): RenderedMail => {
+  const build = mailTemplates.get(template)
+  if (!build) throw new TemplateError(`unknown mail template "${oneLine(template).slice(0, 64)}"`)
+  const { subject, blocks } = build(payload, ctx)
+  const name = product(ctx)
+  return { subject, text: toText(blocks, name), html: toHtml(subject, blocks, name) }
+}
+
+/** Renders an SMS body; throws a TemplateError for an unknown template or an incomplete payload. */
+export const renderSms = (template: string, payload: TemplatePayload, ctx: RenderContext): string => {
+  const build = smsTemplates.get(template)
+  if (!build) throw new TemplateError(`unknown sms template "${oneLine(template).slice(0, 64)}"`)
+  return build(payload, ctx)
+}

@@ -1,0 +1,274 @@
+import type { Logger } from 'pino'
+import type { Clock } from '../../kernel/clock.js'
+import { emailDomainOnly } from '../../kernel/redact.js'
+import type { Channel, ClaimedMessage, MailTransport, OutboxQueue, SmsTransport } from './ports.js'
+import { renderMail, renderSms } from './templates.js'
+
+export interface OutboxMetrics {
+  sent(channel: Channel): void
+  /** A try failed and the message will be tried again. */
+  failed(channel: Channel): void
+  /** Given up: tries exhausted, or the message cannot be rendered. */
+  abandoned(channel: Channel): void
+  /** Dropped by the `beforeSend` hook (a cap). */
+  suppressed?(channel: Channel): void
+}
+
+export interface OutboxWorkerDeps {
+  queue: OutboxQueue
+  mail: MailTransport
+  sms: SmsTransport
+  clock: Clock
+  logger: Pick<Logger, 'info' | 'warn' | 'error'>
+  metrics: OutboxMetrics
+  /** The configured public origin; every link in a message is built on it. */
+  publicUrl: string
+  productName?: string
+  /** Tries before a message is abandoned (counting the first). */
+  maxAttempts: number
+  /** Delay before the first retry; doubles on each try, capped at one hour, plus up to 10% jitter. */
+  retryBaseMs: number
+  /** Pause between polls when the queue is idle. */
+  intervalMs: number
+  batchSize?: number
+  leaseMs?: number
+  /** Last look before sending (rate caps): 'suppress' drops the message without sending. */
+  beforeSend?: (m: ClaimedMessage) => Promise<'send' | 'suppress'>
+}
+
+const MAX_BACKOFF_MS = 60 * 60 * 1000
+
+type Outcome = 'sent' | 'retry' | 'abandoned' | 'suppressed'
+
+const EMAIL_IN_TEXT = /[^\s<>"'(),;:@]+@([A-Za-z0-9.-]+)/g
+
+/**
+ * Delivers the outbox: claims due messages under a lease, renders and sends
+ * each, and records the outcome. Delivery is at least once (a crash between
+ * sending and recording repeats a send once the lease expires). Log lines carry
+ * the message id, template, channel and tries, and at most the recipient's
+ * domain: never the address, the payload or a token.
+ */
+export class OutboxWorker {
+  readonly #deps: OutboxWorkerDeps
+  readonly #batchSize: number
+  readonly #leaseMs: number
+  #running = false
+  #stopping = false
+  #timer: NodeJS.Timeout | undefined
+  #loopRun: Promise<void> | undefined
+  /** Every drainOnce in progress (the loop's and direct calls). */
+  readonly #runs = new Set<Promise<number>>()
+  /** Claimed by this worker and not yet attempted: released on stop. */
+  readonly #claimed = new Map<string, number>()
+
+  constructor(deps: OutboxWorkerDeps) {
+    if (!Number.isInteger(deps.maxAttempts) || deps.maxAttempts < 1)
+      throw new Error('maxAttempts must be >= 1')
+    this.#deps = deps
+    this.#batchSize = Math.max(1, deps.batchSize ?? 20)
+    this.#leaseMs = Math.max(1000, deps.leaseMs ?? 60_000)
+  }
+
+  /** Starts polling. Batches that come back full are followed at once; otherwise it waits `intervalMs`. */
+  start(): void {
+    if (this.#running) return
+    this.#running = true
+    this.#stopping = false
+    this.#schedule(0)
+  }
+
+  /** Stops polling, waits for the run in progress and releases the leases of messages it did not get to. */
+  async stop(): Promise<void> {
+    this.#running = false
+    this.#stopping = true
+    if (this.#timer) clearTimeout(this.#timer)
+    this.#timer = undefined
+    await this.#loopRun
+    await Promise.allSettled([...this.#runs])
+    await this.#releaseClaimed()
+  }
+
+  /** Claims one batch and handles each message; returns how many were handled. */
+  async drainOnce(): Promise<number> {
+    const run = this.#drainBatch()
+    this.#runs.add(run)
+    try {
+      return await run
+    } finally {
+      this.#runs.delete(run)
+    }
+  }
+
+  /** Drains until nothing is due (for tests and one-shot delivery). */
+  async drain(): Promise<void> {
+    while ((await this.drainOnce()) > 0) {}
+  }
+
+  #schedule(delayMs: number): void {
+    if (!this.#running) return
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined
+      this.#loopRun = this.#tick()
+    }, delayMs)
+    this.#timer.unref()
+  }
+
+  async #tick(): Promise<void> {
+    let full = false
+    try {
+      full = (await this.drainOnce()) >= this.#batchSize
+    } catch (err) {
+      this.#deps.logger.error({ err: safeError(err) }, 'outbox run failed')
+    }
+    this.#loopRun = undefined
+    this.#schedule(full ? 0 : this.#deps.intervalMs)
+  }
+
+  async #drainBatch(): Promise<number> {
+    if (this.#stopping) return 0
+    const { queue, clock } = this.#deps
+    const claimedAt = clock.now()
+    const batch = await queue.claim(this.#batchSize, claimedAt, this.#leaseMs)
+    for (const m of batch) this.#claimed.set(m.id, claimedAt + this.#leaseMs)
+    let handled = 0
+    for (const m of batch) {
+      // On stop, or with less than half the lease left (a slow relay), leave the rest to be released.
+      if (this.#stopping || clock.now() > claimedAt + this.#leaseMs / 2) break
+      this.#claimed.delete(m.id)
+      await this.#handle(m)
+      handled++
+    }
+    if (handled < batch.length) await this.#releaseClaimed(batch.slice(handled).map((m) => m.id))
+    return handled
+  }
+
+  async #releaseClaimed(only?: string[]): Promise<void> {
+    const now = this.#deps.clock.now()
+    const ids: string[] = []
+    for (const id of only ?? [...this.#claimed.keys()]) {
+      const until = this.#claimed.get(id)
+      if (until === undefined) continue
+      this.#claimed.delete(id)
+      // An expired lease may already belong to another worker: leave it alone.
+      if (until > now) ids.push(id)
+    }
+    if (ids.length === 0) return
+    try {
+      await this.#deps.queue.release(ids)
+    } catch (err) {
+      this.#deps.logger.error({ err: safeError(err), count: ids.length }, 'could not release outbox leases')
+    }
+  }
+
+  async #handle(m: ClaimedMessage): Promise<void> {
+    try {
+      await this.#deliver(m)
+    } catch (err) {
+      // Only recording the outcome can land here: the lease expires and the message is tried again.
+      this.#deps.logger.error(
+        { ...logFields(m), err: safeError(err, m) },
+        'could not record the outcome of an outbox message',
+      )
+    }
+  }
+
+  async #deliver(m: ClaimedMessage): Promise<Outcome> {
+    const { queue, clock, logger, metrics, beforeSend } = this.#deps
+    const fields = logFields(m)
+    let send: () => Promise<void>
+    try {
+      send = this.#render(m)
+    } catch (err) {
+      const error = safeError(err, m)
+      await queue.abandon(m.id, m.attempts, `render: ${error.message}`, clock.now())
+      metrics.abandoned(m.channel)
+      logger.error({ ...fields, err: error }, 'outbox message cannot be rendered: abandoned')
+      return 'abandoned'
+    }
+    try {
+      if (beforeSend && (await beforeSend(m)) === 'suppress') {
+        await queue.abandon(m.id, m.attempts, 'suppressed by cap', clock.now())
+        metrics.suppressed?.(m.channel)
+        logger.warn(fields, 'outbox message suppressed by cap')
+        return 'suppressed'
+      }
+      await send()
+    } catch (err) {
+      const error = safeError(err, m)
+      const now = clock.now()
+      if (m.attempts >= this.#deps.maxAttempts) {
+        await queue.abandon(m.id, m.attempts, error.message, now)
+        metrics.abandoned(m.channel)
+        logger.error({ ...fields, err: error }, 'outbox message failed for the last time: abandoned')
+        return 'abandoned'
+      }
+      const delay = this.#backoff(m.attempts)
+      await queue.retryLater(m.id, m.attempts, now + delay, error.message)
+      metrics.failed(m.channel)
+      logger.warn({ ...fields, err: error, retry_in_ms: delay }, 'outbox message failed: will retry')
+      return 'retry'
+    }
+    await queue.markSent(m.id, clock.now())
+    metrics.sent(m.channel)
+    logger.info(fields, 'outbox message sent')
+    return 'sent'
+  }
+
+  /** Renders now (so that a bad template fails before any side effect) and returns the send. */
+  #render(m: ClaimedMessage): () => Promise<void> {
+    const { mail, sms, publicUrl, productName } = this.#deps
+    const ctx = productName ? { publicUrl, productName } : { publicUrl }
+    if (m.channel === 'email') {
+      const rendered = renderMail(m.template, m.payload, ctx)
+      return () => mail.send(m.recipient, rendered)
+    }
+    if (m.channel === 'sms') {
+      const body = renderSms(m.template, m.payload, ctx)
+      return () => sms.send(m.recipient, body)
+    }
+    throw new Error(`unknown channel "${String(m.channel).slice(0, 16)}"`)
+  }
+
+  #backoff(attempts: number): number {
+    const base = Math.min(this.#deps.retryBaseMs * 2 ** Math.max(0, attempts - 1), MAX_BACKOFF_MS)
+    return Math.round(base + Math.random() * base * 0.1)
+  }
+}
+
+const logFields = (m: ClaimedMessage) => ({
+  message_id: m.id,
+  template: m.template,
+  channel: m.channel,
+  attempts: m.attempts,
+  ...(m.channel === 'email' ? { recipient_domain: emailDomainOnly(m.recipient) } : {}),
+})
+
+/**
+ * An error reduced to what may be logged and stored: the message with every
+ * address cut to its domain and the recipient and payload values blanked,
+ * plus the SMTP code. Transport errors quote recipients (`550 <a@b>: rejected`)
+ * and carry them in extra fields, so the original is never passed on.
+ */
+export const safeError = (
+  err: unknown,
+  m?: Pick<ClaimedMessage, 'recipient' | 'payload'>,
+): { message: string; code?: string; responseCode?: number } => {
+  const e = err as { message?: unknown; code?: unknown; responseCode?: unknown } | null
+  let message = typeof e?.message === 'string' ? e.message : String(err)
+  if (m) {
+    const secrets = [
+      m.recipient,
+      ...Object.values(m.payload).filter((v): v is string => typeof v === 'string'),
+    ]
+    for (const s of secrets.filter((s) => s.length >= 4).sort((a, b) => b.length - a.length)) {
+      message = message.split(s).join('[redacted]')
+    }
+  }
+  message = message.replace(EMAIL_IN_TEXT, (_all, domain: string) => `…@${domain}`).slice(0, 500)
+  return {
+    message,
+    ...(typeof e?.code === 'string' ? { code: e.code } : {}),
+    ...(typeof e?.responseCode === 'number' ? { responseCode: e.responseCode } : {}),
+  }
+}

@@ -1,0 +1,150 @@
+import type { Clock } from '../../kernel/clock.js'
+import { AppError } from '../../kernel/errors.js'
+import { hashToken, newId, newToken } from '../../kernel/tokens.js'
+import { classifyIdentifier } from '../accounts/identifiers.js'
+import type { PasswordHasher } from '../accounts/password-hasher.js'
+import { normalizePassword } from '../accounts/password-policy.js'
+import type { AccountRecord, AccountRepository } from '../accounts/ports.js'
+import type { RequestContext } from '../events/ports.js'
+import type { EventRecorder } from '../events/recorder.js'
+import type { SessionPrincipal, SessionRecord, SessionRepository } from './ports.js'
+
+export interface SessionSettings {
+  idleTtlMs: number
+  absoluteTtlMs: number
+  requireVerifiedEmail: boolean
+  passwordMaxLength: number
+  /** Last-seen is written at most this often per session, to keep validation a read. */
+  touchIntervalMs: number
+}
+
+export type LoginOutcome = 'success' | 'unknown_identifier' | 'bad_password' | 'unverified'
+
+export interface NewSessionResult {
+  token: string
+  session: SessionRecord
+}
+
+/**
+ * Login and sessions. Every failed login is the same `invalid_credentials`,
+ * and an unknown identifier costs one argon2 verification like a known one.
+ * Tokens are 256-bit random strings; storage keeps only their SHA-256.
+ */
+export class SessionsService {
+  constructor(
+    private readonly deps: {
+      accounts: AccountRepository
+      sessions: SessionRepository
+      hasher: PasswordHasher
+      events: EventRecorder
+      clock: Clock
+      settings: SessionSettings
+      onLogin?: (outcome: LoginOutcome) => void
+    },
+  ) {}
+
+  async login(
+    input: { identifier: string; password: string },
+    ctx: RequestContext,
+  ): Promise<NewSessionResult> {
+    const { accounts, hasher, events, settings } = this.deps
+    // A password longer than any we accept cannot match; do the same work on a bounded input.
+    const tooLong = input.password.length > settings.passwordMaxLength * 4
+    const password = tooLong ? '' : normalizePassword(input.password)
+    const id = classifyIdentifier(input.identifier)
+    let account: AccountRecord | null = null
+    if (id?.kind === 'username') account = await accounts.findByUsername(id.value)
+    else if (id?.kind === 'email') account = await accounts.findByEmail(id.value)
+    else if (id?.kind === 'phone') account = await accounts.findByVerifiedPhone(id.value)
+
+    let outcome: LoginOutcome
+    if (!account) {
+      await hasher.verifyDummy(password)
+      outcome = 'unknown_identifier'
+    } else if (tooLong || !(await hasher.verify(account.passwordHash, password))) {
+      outcome = 'bad_password'
+    } else if (settings.requireVerifiedEmail && account.emailVerifiedAt === null) {
+      outcome = 'unverified'
+    } else {
+      outcome = 'success'
+    }
+    this.deps.onLogin?.(outcome)
+    if (outcome !== 'success' || !account) {
+      await events.record('authn_login_fail', account?.id ?? null, ctx, { reason: outcome })
+      throw new AppError('invalid_credentials')
+    }
+    if (hasher.needsRehash(account.passwordHash)) {
+      await accounts.setPasswordHash(account.id, await hasher.hash(password), this.deps.clock.now(), {
+        changed: false,
+      })
+      await events.record('authn_password_rehashed', account.id, ctx)
+    }
+    const result = await this.open(account, ctx)
+    await events.record('authn_login_success', account.id, ctx, { session_id: result.session.id })
+    return result
+  }
+
+  /** Opens a session for an account that has just proved who it is. */
+  async open(account: AccountRecord, ctx: RequestContext): Promise<NewSessionResult> {
+    const { sessions, clock, settings } = this.deps
+    const now = clock.now()
+    const token = newToken()
+    const expiresAt = now + settings.absoluteTtlMs
+    const session: SessionRecord = {
+      id: newId(),
+      accountId: account.id,
+      createdAt: now,
+      lastSeenAt: now,
+      expiresAt,
+      idleExpiresAt: Math.min(now + settings.idleTtlMs, expiresAt),
+      ip: ctx.ip,
+      userAgent: ctx.userAgent,
+      restricted: account.mustChangePassword,
+      revokedAt: null,
+    }
+    await sessions.create({ ...session, tokenHash: hashToken(token) })
+    return { token, session }
+  }
+
+  /** The live session for a presented token, or null. Extends the idle expiry. */
+  async authenticate(token: string): Promise<SessionPrincipal | null> {
+    const { sessions, clock, settings } = this.deps
+    if (token.length === 0 || token.length > 128) return null
+    const now = clock.now()
+    const principal = await sessions.findActive(hashToken(token), now)
+    if (!principal) return null
+    const s = principal.session
+    if (now - s.lastSeenAt >= settings.touchIntervalMs) {
+      const idleExpiresAt = Math.min(now + settings.idleTtlMs, s.expiresAt)
+      await sessions.touch(s.id, now, idleExpiresAt)
+      principal.session = { ...s, lastSeenAt: now, idleExpiresAt }
+    }
+    return principal
+  }
+
+  async logout(principal: SessionPrincipal, ctx: RequestContext): Promise<void> {
+    const { sessions, events, clock } = this.deps
+    await sessions.revoke(principal.account.id, principal.session.id, clock.now())
+    await events.record('session_logout', principal.account.id, ctx, { session_id: principal.session.id })
+  }
+
+  list(principal: SessionPrincipal): Promise<SessionRecord[]> {
+    return this.deps.sessions.listActive(principal.account.id, this.deps.clock.now())
+  }
+
+  async revoke(principal: SessionPrincipal, sessionId: string, ctx: RequestContext): Promise<void> {
+    const { sessions, events, clock } = this.deps
+    if (!(await sessions.revoke(principal.account.id, sessionId, clock.now()))) {
+      throw new AppError('session_not_found')
+    }
+    await events.record('session_revoked', principal.account.id, ctx, { session_id: sessionId })
+  }
+
+  async revokeOthers(principal: SessionPrincipal, ctx: RequestContext): Promise<number> {
+    const { sessions, events, clock } = this.deps
+    const n = await sessions.revokeAll(principal.account.id, clock.now(), principal.session.id)
+    if (n > 0)
+      await events.record('session_revoked', principal.account.id, ctx, { count: n, all_but_current: true })
+    return n
+  }
+}

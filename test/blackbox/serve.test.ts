@@ -1,0 +1,206 @@
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createTestDatabase, databaseKinds, type TestDatabase } from '../helpers/databases.js'
+import { runCli, type Started, startServer } from '../helpers/process.js'
+import { type SmtpSink, startSmtpSink } from '../helpers/smtp-sink.js'
+
+const json = async (baseUrl: string, method: string, path: string, body?: unknown, token?: string) => {
+  const res = await fetch(`${baseUrl}${path}`, {
+    method,
+    headers: {
+      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+    },
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+  })
+  const text = await res.text()
+  return { status: res.status, headers: res.headers, text, json: text ? JSON.parse(text) : null }
+}
+
+describe.each(databaseKinds())('gatehouse serve as a process on %s', (kind) => {
+  let db: TestDatabase
+  let smtp: SmtpSink
+  let server: Started
+  let env: Record<string, string>
+
+  beforeAll(async () => {
+    db = await createTestDatabase(kind)
+    smtp = await startSmtpSink()
+    env = {
+      GATEHOUSE_DATA_DIR: db.dataDir,
+      GATEHOUSE_SMTP_URL: smtp.url,
+      GATEHOUSE_WORKER_INTERVAL_MS: '50',
+      ...(db.databaseUrl ? { DATABASE_URL: db.databaseUrl } : {}),
+    }
+    server = await startServer(env)
+  })
+  afterAll(async () => {
+    if (server && server.child.exitCode === null) server.child.kill('SIGKILL')
+    await smtp?.close()
+    await db?.drop()
+  })
+
+  it('serves health, readiness, metrics and the OpenAPI document', async () => {
+    expect((await json(server.baseUrl, 'GET', '/healthz')).json).toEqual({ status: 'ok' })
+    expect((await json(server.baseUrl, 'GET', '/readyz')).json).toEqual({ status: 'ready' })
+    const metrics = await fetch(`${server.baseUrl}/metrics`).then((r) => r.text())
+    expect(metrics).toContain('gatehouse_http_request_duration_seconds_bucket')
+    const doc = (await json(server.baseUrl, 'GET', '/openapi.json')).json
+    expect(doc.openapi).toBe('3.1.0')
+    for (const path of [
+      '/v1/accounts',
+      '/v1/accounts/verify',
+      '/v1/sessions',
+      '/v1/sessions/current',
+      '/v1/sessions/{id}',
+      '/healthz',
+      '/readyz',
+      '/metrics',
+    ]) {
+      expect(Object.keys(doc.paths)).toContain(path)
+    }
+  })
+
+  it('signs up, delivers the verification mail by SMTP in the background, verifies and logs in', async () => {
+    const user = {
+      username: `bb_${kind}`,
+      email: `bb.${kind}@example.org`,
+      password: 'quiet meadow anchor 77',
+    }
+    expect((await json(server.baseUrl, 'POST', '/v1/accounts', user)).status).toBe(202)
+    const mail = await smtp.waitFor((m) => m.to.includes(user.email), 10_000)
+    const token = smtp.tokenFrom(mail)
+    expect((await json(server.baseUrl, 'POST', '/v1/accounts/verify', { token })).status).toBe(200)
+    const login = await json(server.baseUrl, 'POST', '/v1/sessions', {
+      identifier: user.email,
+      password: user.password,
+    })
+    expect(login.status).toBe(201)
+    const current = await json(server.baseUrl, 'GET', '/v1/sessions/current', undefined, login.json.token)
+    expect(current.json.account.username).toBe(user.username)
+    const metrics = await fetch(`${server.baseUrl}/metrics`).then((r) => r.text())
+    expect(metrics).toMatch(/gatehouse_logins_total\{outcome="success"\} 1/)
+    expect(metrics).toMatch(/gatehouse_messages_total\{channel="email",state="sent"\} 1/)
+    // Logs never carry the password, the token or the full address.
+    const logs = server.logs.join('\n')
+    expect(logs).not.toContain(user.password)
+    expect(logs).not.toContain(token)
+    expect(logs).not.toContain(login.json.token)
+    expect(logs).not.toContain(user.email)
+  })
+
+  it('refuses a second server on the same port with one clear line', async () => {
+    const port = new URL(server.baseUrl).port
+    const res = await runCli(['serve'], { ...env, GATEHOUSE_PORT: port })
+    expect(res.code).toBe(1)
+    expect(res.stderr.trim().split('\n')).toHaveLength(1)
+    expect(res.stderr).toMatch(new RegExp(`port ${port} on 127.0.0.1 is in use`))
+  })
+
+  it('drains on SIGTERM and exits cleanly', async () => {
+    server.child.kill('SIGTERM')
+    expect(await server.exited).toBe(0)
+    expect(server.logs.join('\n')).toContain('stopped')
+  })
+})
+
+describe('start-up checks and the CLI', () => {
+  let dir: string
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'gatehouse-cli-'))
+  })
+  afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+  it.each([
+    [
+      { DATABASE_URL: 'mysql://localhost/x' },
+      /^gatehouse: DATABASE_URL must be a URL starting with postgres:/,
+    ],
+    [
+      { DATABASE_URL: 'postgres://postgres@127.0.0.1:1/none' },
+      /^gatehouse: cannot connect to PostgreSQL at 127\.0\.0\.1:1\/none .*check DATABASE_URL/,
+    ],
+    [{ GATEHOUSE_PORT: 'eighty' }, /^gatehouse: GATEHOUSE_PORT must be a whole number \(default: 4455\)/],
+    [
+      { GATEHOUSE_SMTP_URL: 'http://mail' },
+      /^gatehouse: GATEHOUSE_SMTP_URL must be a URL starting with smtp:/,
+    ],
+  ])('stops with one line and exit code 1 for %j', async (bad, message) => {
+    const res = await runCli(['serve'], { GATEHOUSE_DATA_DIR: join(dir, 'ok'), ...bad })
+    expect(res.code).toBe(1)
+    expect(res.stderr.trim().split('\n')).toHaveLength(1)
+    expect(res.stderr).toMatch(message)
+  })
+
+  it('stops with one line when the data directory is not writable', async () => {
+    const locked = join(dir, 'locked')
+    await runCli(['migrate'], { GATEHOUSE_DATA_DIR: locked })
+    chmodSync(locked, 0o500)
+    try {
+      // root ignores permissions; a path under a file is unwritable for everyone.
+      writeFileSync(join(dir, 'a-file'), '')
+      const target = process.getuid?.() === 0 ? join(dir, 'a-file', 'sub') : locked
+      const res = await runCli(['serve'], { GATEHOUSE_DATA_DIR: target })
+      expect(res.code).toBe(1)
+      expect(res.stderr).toMatch(/^gatehouse: data directory .* is not writable .*GATEHOUSE_DATA_DIR/)
+    } finally {
+      chmodSync(locked, 0o700)
+    }
+  })
+
+  it('migrates, creates an administrator whose one-time password only allows a password change', async () => {
+    const dataDir = join(dir, 'admin')
+    const migrated = await runCli(['migrate'], { GATEHOUSE_DATA_DIR: dataDir })
+    expect(migrated.code).toBe(0)
+    expect(migrated.stdout).toContain('0001_foundation: Success')
+    expect((await runCli(['migrate'], { GATEHOUSE_DATA_DIR: dataDir })).stdout).toContain('up to date')
+
+    const created = await runCli(
+      ['admin', 'create', '--username', 'root.admin', '--email', 'ops@example.org'],
+      {
+        GATEHOUSE_DATA_DIR: dataDir,
+      },
+    )
+    expect(created.code).toBe(0)
+    const password = created.stdout.match(/one-time password: (\S+)/)?.[1]
+    expect(password).toBeTruthy()
+    const dup = await runCli(['admin', 'create', '--username', 'root.admin', '--email', 'x@example.org'], {
+      GATEHOUSE_DATA_DIR: dataDir,
+    })
+    expect(dup.code).toBe(1)
+    expect(dup.stderr).toContain('username_taken')
+
+    const server = await startServer({ GATEHOUSE_DATA_DIR: dataDir })
+    try {
+      const login = await json(server.baseUrl, 'POST', '/v1/sessions', { identifier: 'root.admin', password })
+      expect(login.status).toBe(201)
+      const token = login.json.token
+      expect(
+        (await json(server.baseUrl, 'GET', '/v1/sessions/current', undefined, token)).json.account
+          .must_change_password,
+      ).toBe(true)
+      const blocked = await json(server.baseUrl, 'GET', '/v1/sessions', undefined, token)
+      expect(blocked.status).toBe(403)
+      expect(blocked.json.code).toBe('password_change_required')
+      const changed = await json(
+        server.baseUrl,
+        'POST',
+        '/v1/me/password',
+        { current_password: password, new_password: 'granite lighthouse polka 19' },
+        token,
+      )
+      expect(changed.status).toBe(200)
+      expect((await json(server.baseUrl, 'GET', '/v1/sessions', undefined, token)).status).toBe(200)
+      // Without SMTP, the notice is written as an .eml file under the data dir.
+      await new Promise((r) => setTimeout(r, 1500))
+      const files = readdirSync(join(dataDir, 'mail')).filter((f) => f.endsWith('.eml'))
+      expect(files.length).toBeGreaterThan(0)
+      expect(readFileSync(join(dataDir, 'mail', files[0]!), 'utf8')).toContain('ops@example.org')
+    } finally {
+      server.child.kill('SIGTERM')
+      await server.exited
+    }
+  })
+})

@@ -1,0 +1,77 @@
+import { type ChildProcess, spawn } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+
+export const CLI = fileURLToPath(new URL('../../dist/cli.js', import.meta.url))
+
+export const requireBuild = () => {
+  if (!existsSync(CLI)) throw new Error('dist/cli.js is missing: run `npm run build` first (npm test does)')
+}
+
+export interface Started {
+  child: ChildProcess
+  baseUrl: string
+  logs: string[]
+  exited: Promise<number | null>
+}
+
+/** Runs `gatehouse serve` as a separate process and waits until it listens. */
+export const startServer = async (env: Record<string, string>, timeoutMs = 20_000): Promise<Started> => {
+  requireBuild()
+  const child = spawn(process.execPath, [CLI, 'serve'], {
+    env: { PATH: process.env.PATH ?? '', GATEHOUSE_PORT: '0', GATEHOUSE_LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  const logs: string[] = []
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
+  const baseUrl = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${logs.join('\n')}`)), timeoutMs)
+    const onLine = (chunk: Buffer) => {
+      for (const line of chunk.toString().split('\n').filter(Boolean)) {
+        logs.push(line)
+        try {
+          const entry = JSON.parse(line) as { msg?: string; port?: number; host?: string }
+          if (entry.msg === 'gatehouse listening') {
+            clearTimeout(timer)
+            resolve(`http://${entry.host}:${entry.port}`)
+          }
+        } catch {
+          // not a JSON line
+        }
+      }
+    }
+    child.stdout.on('data', onLine)
+    child.stderr.on('data', onLine)
+    void exited.then((code) => {
+      clearTimeout(timer)
+      reject(new Error(`server exited with ${code}:\n${logs.join('\n')}`))
+    })
+  })
+  return { child, baseUrl, logs, exited }
+}
+
+/** Runs the CLI to completion and returns its exit code and output. */
+export const runCli = (args: string[], env: Record<string, string>, timeoutMs = 30_000) =>
+  new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
+    requireBuild()
+    const child = spawn(process.execPath, [CLI, ...args], {
+      env: { PATH: process.env.PATH ?? '', GATEHOUSE_LOG_LEVEL: 'warn', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (c: Buffer) => {
+      stdout += c.toString()
+    })
+    child.stderr.on('data', (c: Buffer) => {
+      stderr += c.toString()
+    })
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL')
+      reject(new Error(`gatehouse ${args.join(' ')} did not finish: ${stdout}${stderr}`))
+    }, timeoutMs)
+    child.on('exit', (code) => {
+      clearTimeout(timer)
+      resolve({ code, stdout, stderr })
+    })
+  })

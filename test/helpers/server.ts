@@ -1,0 +1,122 @@
+import pino from 'pino'
+import { SmtpMailTransport } from '../../src/adapters/notify/mail-transports.js'
+import { type App, createApp } from '../../src/app.js'
+import { loadConfig } from '../../src/config/index.js'
+import { ManualClock } from '../../src/kernel/clock.js'
+import { createTestDatabase, type DatabaseKind, type TestDatabase } from './databases.js'
+import { type SmtpSink, startSmtpSink } from './smtp-sink.js'
+
+export interface TestServer {
+  app: App
+  db: TestDatabase
+  smtp: SmtpSink
+  clock: ManualClock
+  /** Delivers every queued message now. */
+  deliver(): Promise<void>
+  close(): Promise<void>
+}
+
+/**
+ * An in-process Gatehouse on a fresh database of the given kind, delivering
+ * mail by SMTP to a real sink on loopback, with a clock that only moves when told.
+ */
+export const createTestServer = async (
+  kind: DatabaseKind,
+  env: Record<string, string> = {},
+): Promise<TestServer> => {
+  const db = await createTestDatabase(kind)
+  const smtp = await startSmtpSink()
+  const clock = new ManualClock(Date.UTC(2026, 10, 23, 12))
+  const config = loadConfig({
+    GATEHOUSE_DATA_DIR: db.dataDir,
+    GATEHOUSE_PUBLIC_URL: 'https://id.example.test',
+    GATEHOUSE_LOG_LEVEL: 'silent',
+    ...(db.databaseUrl ? { DATABASE_URL: db.databaseUrl } : {}),
+    GATEHOUSE_SMTP_URL: smtp.url,
+    ...env,
+  })
+  const app = await createApp(config, {
+    clock,
+    logger: pino({ level: 'silent' }),
+    database: await db.open(),
+    mail: new SmtpMailTransport(smtp.url, config.mailFrom),
+    manualWorkers: true,
+  })
+  return {
+    app,
+    db,
+    smtp,
+    clock,
+    deliver: () => app.workers.outbox.drain(),
+    close: async () => {
+      await app.close()
+      await smtp.close()
+      await db.drop()
+    },
+  }
+}
+
+export interface JsonResponse {
+  status: number
+  headers: Record<string, string | string[] | number | undefined>
+  body: string
+  // biome-ignore lint/suspicious/noExplicitAny: test responses are inspected field by field
+  json: any
+}
+
+/** One request through Fastify's inject, JSON in and out. */
+export const call = async (
+  server: TestServer,
+  method: 'GET' | 'POST' | 'DELETE' | 'PUT' | 'PATCH',
+  url: string,
+  opts: { body?: unknown; token?: string; headers?: Record<string, string>; rawBody?: string | Buffer } = {},
+): Promise<JsonResponse> => {
+  const headers: Record<string, string> = { ...(opts.headers ?? {}) }
+  if (opts.token) headers.authorization = `Bearer ${opts.token}`
+  let payload: string | Buffer | undefined
+  if (opts.rawBody !== undefined) payload = opts.rawBody
+  else if (opts.body !== undefined) payload = JSON.stringify(opts.body)
+  if (payload !== undefined && !headers['content-type']) headers['content-type'] = 'application/json'
+  const res = await server.app.http.inject({
+    method,
+    url,
+    headers,
+    ...(payload !== undefined ? { payload } : {}),
+  })
+  let json: unknown = null
+  try {
+    json = res.body ? JSON.parse(res.body) : null
+  } catch {
+    json = null
+  }
+  return { status: res.statusCode, headers: res.headers, body: res.body, json }
+}
+
+let counter = 0
+/** A fresh, valid username and address for each call. */
+export const freshUser = (prefix = 'user') => {
+  counter += 1
+  const n = `${prefix}${process.pid % 1000}x${counter}${Math.random().toString(36).slice(2, 6)}`
+  return {
+    username: n,
+    email: `${n}@example.org`,
+    password: `tangerine orbit ${Math.random().toString(36).slice(2, 8)} lantern`,
+  }
+}
+
+/** Registers, verifies through the mailed token, and logs in; returns the session token. */
+export const signUpAndLogin = async (server: TestServer, user = freshUser()) => {
+  const reg = await call(server, 'POST', '/v1/accounts', { body: user })
+  if (reg.status !== 202) throw new Error(`sign-up failed: ${reg.status} ${reg.body}`)
+  await server.deliver()
+  const mail = await server.smtp.waitFor((m) => m.to.includes(user.email) && /verif/i.test(m.subject))
+  const verify = await call(server, 'POST', '/v1/accounts/verify', {
+    body: { token: server.smtp.tokenFrom(mail) },
+  })
+  if (verify.status !== 200) throw new Error(`verify failed: ${verify.status} ${verify.body}`)
+  const login = await call(server, 'POST', '/v1/sessions', {
+    body: { identifier: user.username, password: user.password },
+  })
+  if (login.status !== 201) throw new Error(`login failed: ${login.status} ${login.body}`)
+  return { user, token: login.json.token as string }
+}

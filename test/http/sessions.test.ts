@@ -1,0 +1,196 @@
+import pino from 'pino'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createApp } from '../../src/app.js'
+import { loadConfig } from '../../src/config/index.js'
+import { databaseKinds } from '../helpers/databases.js'
+import { call, createTestServer, freshUser, signUpAndLogin, type TestServer } from '../helpers/server.js'
+
+describe.each(databaseKinds())('sessions over HTTP on %s', (kind) => {
+  let server: TestServer
+  beforeAll(async () => {
+    server = await createTestServer(kind)
+  })
+  afterAll(async () => {
+    await server?.close()
+  })
+
+  it('logs in by username, email (any case) and verified phone, with an opaque 256-bit token', async () => {
+    const { user } = await signUpAndLogin(server)
+    const account = await server.app.store.accounts.findByUsername(user.username)
+    await server.app.database.db
+      .updateTable('accounts')
+      .set({ phone: '+14155550199', phone_verified_at: server.clock.now() })
+      .where('id', '=', account!.id)
+      .execute()
+    const tokens = new Set<string>()
+    for (const identifier of [user.username, user.email.toUpperCase(), '+14155550199']) {
+      const res = await call(server, 'POST', '/v1/sessions', {
+        body: { identifier, password: user.password },
+      })
+      expect(res.status, identifier).toBe(201)
+      expect(res.json.token).toMatch(/^[A-Za-z0-9_-]{43}$/)
+      expect(new Date(res.json.expires_at).getTime()).toBe(server.clock.now() + 12 * 3600 * 1000)
+      tokens.add(res.json.token)
+    }
+    expect(tokens.size).toBe(3)
+  })
+
+  it('sets an HttpOnly, SameSite=Lax session cookie, Secure for an https public URL, and accepts it', async () => {
+    const { user } = await signUpAndLogin(server)
+    const res = await server.app.http.inject({
+      method: 'POST',
+      url: '/v1/sessions',
+      payload: { identifier: user.username, password: user.password },
+    })
+    const cookie = String(res.headers['set-cookie'])
+    expect(cookie).toMatch(/^gh_session=[A-Za-z0-9_-]{43};/)
+    expect(cookie).toMatch(/HttpOnly/)
+    expect(cookie).toMatch(/Secure/)
+    expect(cookie).toMatch(/SameSite=Lax/)
+    expect(cookie).toMatch(/Path=\//)
+    const value = cookie.split(';')[0]!
+    const current = await server.app.http.inject({
+      method: 'GET',
+      url: '/v1/sessions/current',
+      headers: { cookie: value },
+    })
+    expect(current.statusCode).toBe(200)
+    expect(current.json().account.username).toBe(user.username)
+  })
+
+  it('fails every kind of bad login with the same 401 invalid_credentials', async () => {
+    const { user } = await signUpAndLogin(server)
+    const pending = freshUser()
+    await call(server, 'POST', '/v1/accounts', { body: pending })
+    const attempts = [
+      { identifier: user.username, password: 'wrong password here' },
+      { identifier: 'nobody_here_at_all', password: user.password },
+      { identifier: 'nobody@example.org', password: user.password },
+      { identifier: '+14155550100', password: user.password },
+      { identifier: pending.username, password: pending.password },
+      { identifier: user.username, password: 'x'.repeat(50_000) },
+      { identifier: '%%%', password: 'whatever it is' },
+    ]
+    const bodies = new Set<string>()
+    for (const body of attempts) {
+      const res = await call(server, 'POST', '/v1/sessions', { body })
+      expect(res.status).toBe(401)
+      expect(res.json.code).toBe('invalid_credentials')
+      const { request_id: _ignored, ...rest } = res.json
+      bodies.add(JSON.stringify(rest))
+    }
+    expect(bodies.size).toBe(1)
+  })
+
+  it('shows the current session and the list of sessions, and revokes one or all but the current', async () => {
+    const { user, token } = await signUpAndLogin(server)
+    const creds = { identifier: user.username, password: user.password }
+    const other = await call(server, 'POST', '/v1/sessions', {
+      body: creds,
+      headers: { 'user-agent': 'OtherDevice/1.0' },
+    })
+    const third = await call(server, 'POST', '/v1/sessions', { body: creds })
+
+    const current = await call(server, 'GET', '/v1/sessions/current', { token })
+    expect(current.status).toBe(200)
+    expect(current.json.account.username).toBe(user.username)
+    expect(Object.keys(current.json.account).sort()).toEqual(['id', 'must_change_password', 'username'])
+
+    const list = await call(server, 'GET', '/v1/sessions', { token })
+    expect(list.json.sessions).toHaveLength(3)
+    expect(list.json.sessions.filter((s: { current: boolean }) => s.current)).toHaveLength(1)
+    const otherView = list.json.sessions.find((s: { device: string }) => s.device === 'OtherDevice/1.0')
+    expect(otherView.ip).toBe('127.0.0.1')
+
+    expect((await call(server, 'DELETE', `/v1/sessions/${otherView.id}`, { token })).status).toBe(204)
+    expect((await call(server, 'GET', '/v1/sessions/current', { token: other.json.token })).status).toBe(401)
+    const again = await call(server, 'DELETE', `/v1/sessions/${otherView.id}`, { token })
+    expect(again.status).toBe(404)
+    expect(again.json.code).toBe('session_not_found')
+
+    const all = await call(server, 'DELETE', '/v1/sessions', { token })
+    expect(all.json).toEqual({ revoked: 1 })
+    expect((await call(server, 'GET', '/v1/sessions/current', { token: third.json.token })).status).toBe(401)
+    expect((await call(server, 'GET', '/v1/sessions/current', { token })).status).toBe(200)
+
+    expect((await call(server, 'DELETE', '/v1/sessions/current', { token })).status).toBe(204)
+    expect((await call(server, 'GET', '/v1/sessions/current', { token })).status).toBe(401)
+  })
+
+  it("cannot revoke another account's session", async () => {
+    const a = await signUpAndLogin(server)
+    const b = await signUpAndLogin(server)
+    const bSessions = await call(server, 'GET', '/v1/sessions', { token: b.token })
+    const res = await call(server, 'DELETE', `/v1/sessions/${bSessions.json.sessions[0].id}`, {
+      token: a.token,
+    })
+    expect(res.status).toBe(404)
+    expect((await call(server, 'GET', '/v1/sessions/current', { token: b.token })).status).toBe(200)
+  })
+
+  it('expires a session after the idle timeout and after the absolute lifetime', async () => {
+    const { user, token } = await signUpAndLogin(server)
+    server.clock.advance(29 * 60 * 1000)
+    expect((await call(server, 'GET', '/v1/sessions/current', { token })).status).toBe(200)
+    server.clock.advance(29 * 60 * 1000)
+    expect((await call(server, 'GET', '/v1/sessions/current', { token })).status).toBe(200)
+    server.clock.advance(31 * 60 * 1000)
+    expect((await call(server, 'GET', '/v1/sessions/current', { token })).status).toBe(401)
+
+    const fresh = await call(server, 'POST', '/v1/sessions', {
+      body: { identifier: user.username, password: user.password },
+    })
+    for (let i = 0; i < 24; i++) {
+      server.clock.advance(29 * 60 * 1000)
+      const res = await call(server, 'GET', '/v1/sessions/current', { token: fresh.json.token })
+      expect(res.status, `after ${(i + 1) * 29} minutes`).toBe(200)
+    }
+    server.clock.advance(60 * 60 * 1000)
+    expect((await call(server, 'GET', '/v1/sessions/current', { token: fresh.json.token })).status).toBe(401)
+  })
+
+  it('refuses tokens from the query string and malformed authorization headers', async () => {
+    const { token } = await signUpAndLogin(server)
+    expect((await call(server, 'GET', `/v1/sessions/current?token=${token}`)).status).toBe(401)
+    expect((await call(server, 'GET', `/v1/sessions/current?sid=${token}`)).status).toBe(401)
+    const basic = await call(server, 'GET', '/v1/sessions/current', {
+      headers: { authorization: `Basic ${token}` },
+    })
+    expect(basic.status).toBe(401)
+    expect(basic.json.code).toBe('unauthenticated')
+  })
+
+  it('upgrades the stored hash at login when the argon2 parameters change', async () => {
+    const { user } = await signUpAndLogin(server)
+    const before = (await server.app.store.accounts.findByUsername(user.username))!.passwordHash
+    expect(before).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/)
+    const config = loadConfig({
+      GATEHOUSE_DATA_DIR: server.db.dataDir,
+      GATEHOUSE_LOG_LEVEL: 'silent',
+      GATEHOUSE_ARGON2_MEMORY_KIB: '12288',
+      GATEHOUSE_ARGON2_ITERATIONS: '3',
+      ...(server.db.databaseUrl ? { DATABASE_URL: server.db.databaseUrl } : {}),
+    })
+    const second = await createApp(config, {
+      database: await server.db.open(),
+      logger: pino({ level: 'silent' }),
+      manualWorkers: true,
+    })
+    try {
+      const res = await second.http.inject({
+        method: 'POST',
+        url: '/v1/sessions',
+        payload: { identifier: user.username, password: user.password },
+      })
+      expect(res.statusCode).toBe(201)
+      const after = (await second.store.accounts.findByUsername(user.username))!.passwordHash
+      expect(after).toMatch(/^\$argon2id\$v=19\$m=12288,t=3,p=1\$/)
+    } finally {
+      await second.close()
+    }
+    const again = await call(server, 'POST', '/v1/sessions', {
+      body: { identifier: user.username, password: user.password },
+    })
+    expect(again.status).toBe(201)
+  })
+})
