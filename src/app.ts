@@ -1,22 +1,36 @@
+import { createHmac } from 'node:crypto'
 import { join } from 'node:path'
 import pino, { type Logger } from 'pino'
+import { loadSecretKey } from './adapters/keys/key-file.js'
+import { createMemoryLimiterStore } from './adapters/limits/memory.js'
+import { createRedisLimiterStore } from './adapters/limits/redis.js'
 import { FileMailTransport, SmtpMailTransport } from './adapters/notify/mail-transports.js'
-import { FileSmsTransport } from './adapters/notify/sms-transports.js'
+import { createSmsTransport } from './adapters/notify/sms-http.js'
 import { openDatabase, type SqlDatabase } from './adapters/sql/database.js'
+import { SqlMfaFactorRepository } from './adapters/sql/mfa-repository.js'
 import { migrateToLatest } from './adapters/sql/migrate.js'
 import { createSqlStore, type SqlStore } from './adapters/sql/store.js'
 import { type Config, trustProxyOption } from './config/index.js'
 import { opsRoutes } from './http/ops-routes.js'
 import { createHttpServer, type HttpServer, requestContext } from './http/server.js'
-import { type Clock, DAY, SECOND, systemClock } from './kernel/clock.js'
+import { type Clock, DAY, HOUR, SECOND, systemClock } from './kernel/clock.js'
+import { SecretBox } from './kernel/secret-box.js'
 import { createMetrics, type Metrics } from './metrics.js'
+import { classifyIdentifier } from './modules/accounts/identifiers.js'
 import { PasswordHasher } from './modules/accounts/password-hasher.js'
 import { PasswordPolicy, warmPasswordLists } from './modules/accounts/password-policy.js'
 import { accountRoutes } from './modules/accounts/routes.js'
 import { AccountsService } from './modules/accounts/service.js'
 import { EventRecorder, noContext } from './modules/events/recorder.js'
+import type { LimiterStore } from './modules/guard/ports.js'
+import { SourceLimits } from './modules/guard/source-limits.js'
 import type { MailTransport, SmsTransport } from './modules/mail/ports.js'
 import { OutboxWorker } from './modules/mail/worker.js'
+import { StoredSecondFactors } from './modules/mfa/second-factors.js'
+import { RECOVERY_TEMPLATES } from './modules/recovery/ports.js'
+import { recoveryRoutes } from './modules/recovery/routes.js'
+import { RecoveryService } from './modules/recovery/service.js'
+import { RecoveryWorker } from './modules/recovery/worker.js'
 import { sessionRoutes } from './modules/sessions/routes.js'
 import { SessionsService } from './modules/sessions/service.js'
 import { VERSION } from './version.js'
@@ -30,6 +44,8 @@ export interface AppOverrides {
   database?: SqlDatabase
   /** Do not start background workers (tests drive them by hand). */
   manualWorkers?: boolean
+  /** A limiter store to use instead of the configured one. */
+  limiter?: LimiterStore
 }
 
 export interface App {
@@ -40,8 +56,9 @@ export interface App {
   readonly metrics: Metrics
   readonly logger: Logger
   readonly clock: Clock
-  readonly services: { accounts: AccountsService; sessions: SessionsService }
-  readonly workers: { outbox: OutboxWorker }
+  readonly services: { accounts: AccountsService; sessions: SessionsService; recovery: RecoveryService }
+  readonly workers: { outbox: OutboxWorker; recovery: RecoveryWorker }
+  readonly limiter: LimiterStore
   /** Starts background work (outbox delivery, housekeeping). */
   startWorkers(): void
   /** Stops taking work, lets requests in flight finish, releases claimed messages, closes the database. */
@@ -87,7 +104,7 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
     (config.smtpUrl
       ? new SmtpMailTransport(config.smtpUrl, config.mailFrom)
       : new FileMailTransport(join(config.dataDir, 'mail'), config.mailFrom))
-  const sms = overrides.sms ?? new FileSmsTransport(join(config.dataDir, 'sms'))
+  const sms = overrides.sms ?? createSmsTransport(config)
 
   const events = new EventRecorder(
     store.events,
@@ -105,6 +122,30 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
     minScore: config.passwordMinScore,
   })
   const queued = (channel: 'email' | 'sms') => metrics.messages.inc({ channel, state: 'queued' })
+  const secretKey = loadSecretKey(config)
+  const secondFactors = new StoredSecondFactors({
+    factors: new SqlMfaFactorRepository(database.db),
+    box: new SecretBox(secretKey),
+    clock,
+  })
+  const limiter =
+    overrides.limiter ??
+    (config.redisUrl
+      ? await createRedisLimiterStore(config.redisUrl, {
+          onFallback: (err) => {
+            logger.error(
+              { err: { message: err.message } },
+              'limiter store unreachable: using per-instance memory limits',
+            )
+            events.record('limiter_store_fallback', null, noContext, { error: err.message }).catch(() => {})
+          },
+          onRecovered: () => {
+            logger.info('limiter store reachable again')
+            events.record('limiter_store_recovered', null, noContext).catch(() => {})
+          },
+        })
+      : createMemoryLimiterStore())
+  const limited = (scope: string) => metrics.rateLimited.inc({ scope })
 
   const accounts = new AccountsService({
     store,
@@ -134,6 +175,39 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
     onLogin: (outcome) => metrics.logins.inc({ outcome }),
   })
 
+  let recoveryWorker: RecoveryWorker | undefined
+  let outboxWorker: OutboxWorker | undefined
+  const recovery = new RecoveryService({
+    store,
+    hasher,
+    policy,
+    secondFactors,
+    events,
+    clock,
+    settings: {
+      tokenTtlMs: config.recoveryTokenTtlSeconds * SECOND,
+      capPerHour: config.recoveryCapPerHour,
+      capPerDay: config.recoveryCapPerDay,
+      resendAfterMs: config.recoveryResendAfterSeconds * SECOND,
+      digestDelayMs: config.recoveryDigestDelaySeconds * SECOND,
+      lockTokenTtlMs: config.lockTokenTtlSeconds * SECOND,
+      maxCodeAttempts: 5,
+    },
+    onOutcome: (outcome) => metrics.recoveryOutcomes.inc({ outcome }),
+    onMessageQueued: (channel) => {
+      queued(channel)
+      outboxWorker?.kick()
+    },
+    onRequestQueued: () => recoveryWorker?.kick(),
+  })
+  recoveryWorker = new RecoveryWorker({
+    queue: store.recoveryRequests,
+    service: recovery,
+    clock,
+    logger: logger.child({ worker: 'recovery' }),
+    intervalMs: config.workerIntervalMs,
+  })
+
   const outbox = new OutboxWorker({
     queue: store.outboxQueue,
     mail,
@@ -150,7 +224,18 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
     maxAttempts: config.mailMaxAttempts,
     retryBaseMs: config.mailRetryBaseSeconds * SECOND,
     intervalMs: config.workerIntervalMs,
+    // The caps again at send time: messages queued by instances racing each other still stop at the cap.
+    beforeSend: async (m) => {
+      if (!m.accountId || !(RECOVERY_TEMPLATES as readonly string[]).includes(m.template)) return 'send'
+      const now = clock.now()
+      const ledger = store.recoveryLedger
+      const hour = await ledger.countDeliveredSince(m.accountId, now - HOUR, m.id, now)
+      if (hour >= config.recoveryCapPerHour) return 'suppress'
+      const day = await ledger.countDeliveredSince(m.accountId, now - DAY, m.id, now)
+      return day >= config.recoveryCapPerDay ? 'suppress' : 'send'
+    },
   })
+  outboxWorker = outbox
 
   let draining = false
   const http = await createHttpServer({
@@ -160,11 +245,10 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
     trustProxy: trustProxyOption(config.trustProxy),
     minClientVersion: config.minClientVersion,
     version: VERSION,
-    onOutdatedClient: (req, version) => {
+    onOutdatedClient: (req, version) =>
       events.record('client_outdated', null, requestContext(req), { version }).catch((err) => {
         logger.error({ err }, 'could not record client_outdated event')
-      })
-    },
+      }),
   })
   opsRoutes(http, {
     metrics,
@@ -176,6 +260,49 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
   })
   accountRoutes(http, { accounts, sessions })
   sessionRoutes(http, { sessions, secureCookie: config.publicUrl.startsWith('https:') })
+  recoveryRoutes(http, {
+    recovery,
+    sessions,
+    requestLimits: new SourceLimits(
+      limiter,
+      'recovery',
+      {
+        perIp: config.recoveryLimitPerIp,
+        perSubnet: config.recoveryLimitPerSubnet,
+        global: config.recoveryLimitGlobal,
+      },
+      (scope) => limited(`recovery_${scope}`),
+    ),
+    completeLimits: new SourceLimits(
+      limiter,
+      'recovery_complete',
+      {
+        perIp: config.recoveryCompleteLimitPerIp,
+        perSubnet: {
+          points: config.recoveryCompleteLimitPerIp.points * 5,
+          seconds: config.recoveryCompleteLimitPerIp.seconds,
+        },
+        global: { points: 100_000, seconds: 60 },
+      },
+      (scope) => limited(`recovery_complete_${scope}`),
+    ),
+    hints: {
+      enabled: config.recoveryHints,
+      secret: createHmac('sha256', secretKey).update('gatehouse recovery hints').digest(),
+      lookup: async (raw) => {
+        const id = classifyIdentifier(raw)
+        const account =
+          id?.kind === 'username'
+            ? await store.accounts.findByUsername(id.value)
+            : id?.kind === 'email'
+              ? await store.accounts.findByEmail(id.value)
+              : id?.kind === 'phone'
+                ? await store.accounts.findByVerifiedPhone(id.value)
+                : null
+        return account?.email ?? null
+      },
+    },
+  })
   await http.ready()
 
   warmPasswordLists()
@@ -208,11 +335,13 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
     metrics,
     logger,
     clock,
-    services: { accounts, sessions },
-    workers: { outbox },
+    services: { accounts, sessions, recovery },
+    workers: { outbox, recovery: recoveryWorker },
+    limiter,
     startWorkers: () => {
       if (overrides.manualWorkers) return
       outbox.start()
+      recoveryWorker.start()
       void runHousekeeping()
       housekeeping = setInterval(() => void runHousekeeping(), 3600 * SECOND)
       housekeeping.unref()
@@ -221,8 +350,12 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
       draining = true
       if (housekeeping) clearInterval(housekeeping)
       await http.close()
-      await outbox.stop()
-      await Promise.allSettled([mail.close(), sms.close()])
+      await Promise.allSettled([outbox.stop(), recoveryWorker.stop()])
+      await Promise.allSettled([
+        mail.close(),
+        sms.close(),
+        overrides.limiter ? Promise.resolve() : limiter.close(),
+      ])
       await database.close()
     },
   }

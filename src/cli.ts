@@ -1,8 +1,9 @@
 #!/usr/bin/env node
+import { readFileSync } from 'node:fs'
 import { Command } from 'commander'
 import { configDocs } from './config/index.js'
 import { isAppError } from './kernel/errors.js'
-import { createAdmin, migrate, StartupError, serve } from './main.js'
+import { createAdmin, migrate, StartupError, serve, setResetLock } from './main.js'
 import { VERSION } from './version.js'
 
 const fail = (e: unknown): never => {
@@ -46,6 +47,31 @@ admin
       console.log(`created administrator ${account.username} (${account.id})`)
       console.log(`one-time password: ${password}`)
       console.log('log in with it and change it at once: POST /v1/me/password')
+    } catch (e) {
+      fail(e)
+    }
+  })
+
+const accounts = program.command('accounts').description('operator actions on accounts')
+accounts
+  .command('reset-lock')
+  .description('require a second-factor code before any reset message is sent, for a cohort of accounts')
+  .option('--on', 'turn the reset lock on')
+  .option('--off', 'turn the reset lock off')
+  .option('--ids <ids>', 'comma-separated account ids')
+  .option('--file <path>', 'a file with one account id per line')
+  .action(async (opts: { on?: boolean; off?: boolean; ids?: string; file?: string }) => {
+    try {
+      if (opts.on === opts.off) throw new StartupError('say --on or --off')
+      const ids = [
+        ...(opts.ids ? opts.ids.split(',') : []),
+        ...(opts.file ? readFileSync(opts.file, 'utf8').split(/\r?\n/) : []),
+      ]
+        .map((s) => s.trim())
+        .filter(Boolean)
+      if (ids.length === 0) throw new StartupError('name the accounts with --ids or --file')
+      const n = await setResetLock([...new Set(ids)], Boolean(opts.on))
+      console.log(`reset lock ${opts.on ? 'on' : 'off'} for ${n} of ${ids.length} accounts`)
     } catch (e) {
       fail(e)
     }

@@ -135,4 +135,20 @@ export const createAdmin = async (input: { username: string; email: string }) =>
   }
 }
 
+/** `gatehouse accounts reset-lock`: an operator turns the reset lock on or off for a cohort. */
+export const setResetLock = async (ids: string[], on: boolean): Promise<number> => {
+  const config = readConfig()
+  const app = await openApp({ ...config, logLevel: 'silent' })
+  try {
+    return await app.services.recovery.setResetLockFor(ids, on, {
+      ip: null,
+      userAgent: 'gatehouse-cli',
+      clientVersion: null,
+      requestId: 'cli',
+    })
+  } finally {
+    await app.close()
+  }
+}
+
 export { createLogger }

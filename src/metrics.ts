@@ -29,7 +29,19 @@ export const createMetrics = () => {
     labelNames: ['type'] as const,
     registers: [registry],
   })
-  return { registry, httpDuration, logins, messages, events }
+  const recoveryOutcomes = new Counter({
+    name: 'gatehouse_recovery_requests_total',
+    help: 'Recovery requests by outcome (sent, no_account, suppressed_cap, suppressed_recent_token, suppressed_reset_lock)',
+    labelNames: ['outcome'] as const,
+    registers: [registry],
+  })
+  const rateLimited = new Counter({
+    name: 'gatehouse_rate_limited_total',
+    help: 'Requests refused with 429, by limit',
+    labelNames: ['scope'] as const,
+    registers: [registry],
+  })
+  return { registry, httpDuration, logins, messages, events, recoveryOutcomes, rateLimited }
 }
 
 export type Metrics = ReturnType<typeof createMetrics>

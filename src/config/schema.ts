@@ -26,6 +26,15 @@ const url = (protocols: string[]) =>
     { message: `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}` },
   )
 const optional = <T extends z.ZodType>(t: T) => t.optional()
+/** `points/seconds`, e.g. `20/3600` = 20 per hour. */
+const rate = z
+  .string()
+  .regex(/^\d+\/\d+$/, { message: 'must be POINTS/SECONDS, such as 20/3600' })
+  .transform((v) => {
+    const [points, seconds] = v.split('/').map(Number) as [number, number]
+    return { points, seconds }
+  })
+  .refine((r) => r.points >= 1 && r.seconds >= 1, { message: 'must have at least 1 point and 1 second' })
 
 export const settings = {
   host: {
@@ -188,6 +197,106 @@ export const settings = {
     default: '7',
     doc: 'Accounts whose email was never verified are deleted after this many days, freeing the username.',
     schema: int(1, 365),
+  },
+  secretKey: {
+    env: 'GATEHOUSE_SECRET_KEY',
+    default: undefined,
+    doc: 'Base64 of 32 random bytes that encrypt second-factor secrets at rest. Unset: a key file `secret.key` is generated in the data dir on first start (back it up; several instances must share one key).',
+    schema: optional(
+      z.string().refine((v) => Buffer.from(v, 'base64').length === 32, {
+        message: 'must be base64 of exactly 32 bytes (openssl rand -base64 32)',
+      }),
+    ),
+  },
+  smsUrl: {
+    env: 'GATEHOUSE_SMS_URL',
+    default: undefined,
+    doc: 'Base URL of a Twilio-compatible SMS API (`https://api.twilio.com`); unset writes SMS as files under the data dir.',
+    schema: optional(url(['http:', 'https:'])),
+  },
+  smsAccountSid: {
+    env: 'GATEHOUSE_SMS_ACCOUNT_SID',
+    default: undefined,
+    doc: 'Account SID for the SMS API (HTTP basic-auth user).',
+    schema: optional(z.string().min(1)),
+  },
+  smsAuthToken: {
+    env: 'GATEHOUSE_SMS_AUTH_TOKEN',
+    default: undefined,
+    doc: 'Auth token for the SMS API (HTTP basic-auth password).',
+    schema: optional(z.string().min(1)),
+  },
+  smsFrom: {
+    env: 'GATEHOUSE_SMS_FROM',
+    default: undefined,
+    doc: 'Sender number (E.164) or messaging-service id for SMS.',
+    schema: optional(z.string().min(1)),
+  },
+  recoveryTokenTtlSeconds: {
+    env: 'GATEHOUSE_RECOVERY_TOKEN_TTL',
+    default: '1200',
+    doc: 'Lifetime of a recovery token, in seconds (20 minutes).',
+    schema: int(60, 86400),
+  },
+  recoveryCapPerHour: {
+    env: 'GATEHOUSE_RECOVERY_CAP_HOUR',
+    default: '3',
+    doc: 'Most recovery messages one account receives per hour, across channels and identifiers.',
+    schema: int(1, 100),
+  },
+  recoveryCapPerDay: {
+    env: 'GATEHOUSE_RECOVERY_CAP_DAY',
+    default: '5',
+    doc: 'Most recovery messages one account receives per day.',
+    schema: int(1, 1000),
+  },
+  recoveryResendAfterSeconds: {
+    env: 'GATEHOUSE_RECOVERY_RESEND_AFTER',
+    default: '120',
+    doc: 'While a recovery token sent less than this many seconds ago is still valid, no new message is sent.',
+    schema: int(0, 3600),
+  },
+  recoveryDigestDelaySeconds: {
+    env: 'GATEHOUSE_RECOVERY_DIGEST_DELAY',
+    default: '3600',
+    doc: 'How long after the first blocked request the daily digest of blocked requests is sent.',
+    schema: int(0, 86400),
+  },
+  recoveryHints: {
+    env: 'GATEHOUSE_RECOVERY_HINTS',
+    default: 'false',
+    doc: 'Answer recovery requests with a masked hint (`j***@e***.com`); missing accounts get a fake hint derived from the identifier. Off by default.',
+    schema: bool,
+  },
+  recoveryLimitPerIp: {
+    env: 'GATEHOUSE_RECOVERY_LIMIT_IP',
+    default: '20/3600',
+    doc: 'Recovery requests allowed per source address, as POINTS/SECONDS.',
+    schema: rate,
+  },
+  recoveryLimitPerSubnet: {
+    env: 'GATEHOUSE_RECOVERY_LIMIT_SUBNET',
+    default: '100/3600',
+    doc: 'Recovery requests allowed per /24 (IPv4) or /64 (IPv6) network.',
+    schema: rate,
+  },
+  recoveryLimitGlobal: {
+    env: 'GATEHOUSE_RECOVERY_LIMIT_GLOBAL',
+    default: '3000/60',
+    doc: 'Recovery requests allowed in total (all sources), the global budget.',
+    schema: rate,
+  },
+  recoveryCompleteLimitPerIp: {
+    env: 'GATEHOUSE_RECOVERY_COMPLETE_LIMIT_IP',
+    default: '30/600',
+    doc: 'Recovery completions (token guesses) allowed per source address.',
+    schema: rate,
+  },
+  lockTokenTtlSeconds: {
+    env: 'GATEHOUSE_LOCK_TOKEN_TTL',
+    default: '604800',
+    doc: 'Lifetime of the "this wasn\'t me" link in password-change notices, in seconds.',
+    schema: int(600, 30 * 86400),
   },
 } as const
 

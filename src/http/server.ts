@@ -33,7 +33,7 @@ export interface HttpOptions {
   minClientVersion: string | undefined
   version: string
   /** Called for every request refused as outdated (an event is recorded). */
-  onOutdatedClient?: (req: FastifyRequest, version: string) => void
+  onOutdatedClient?: (req: FastifyRequest, version: string) => Promise<void>
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/
@@ -124,7 +124,7 @@ export const createHttpServer = async (opts: HttpOptions): Promise<HttpServer> =
       if (typeof given === 'string') {
         const v = semver.coerce(given)
         if (!v || semver.lt(v, min)) {
-          opts.onOutdatedClient?.(req, given)
+          await opts.onOutdatedClient?.(req, given)
           throw new AppError('client_outdated', {
             detail: `Version ${min} or later is required`,
             extensions: { min_version: min },

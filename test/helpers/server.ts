@@ -1,6 +1,6 @@
 import pino from 'pino'
 import { SmtpMailTransport } from '../../src/adapters/notify/mail-transports.js'
-import { type App, createApp } from '../../src/app.js'
+import { type App, type AppOverrides, createApp } from '../../src/app.js'
 import { loadConfig } from '../../src/config/index.js'
 import { ManualClock } from '../../src/kernel/clock.js'
 import { createTestDatabase, type DatabaseKind, type TestDatabase } from './databases.js'
@@ -23,6 +23,7 @@ export interface TestServer {
 export const createTestServer = async (
   kind: DatabaseKind,
   env: Record<string, string> = {},
+  overrides: Pick<AppOverrides, 'sms' | 'limiter'> = {},
 ): Promise<TestServer> => {
   const db = await createTestDatabase(kind)
   const smtp = await startSmtpSink()
@@ -33,6 +34,7 @@ export const createTestServer = async (
     GATEHOUSE_LOG_LEVEL: 'silent',
     ...(db.databaseUrl ? { DATABASE_URL: db.databaseUrl } : {}),
     GATEHOUSE_SMTP_URL: smtp.url,
+    GATEHOUSE_SECRET_KEY: Buffer.alloc(32, 7).toString('base64'),
     ...env,
   })
   const app = await createApp(config, {
@@ -41,13 +43,17 @@ export const createTestServer = async (
     database: await db.open(),
     mail: new SmtpMailTransport(smtp.url, config.mailFrom),
     manualWorkers: true,
+    ...overrides,
   })
   return {
     app,
     db,
     smtp,
     clock,
-    deliver: () => app.workers.outbox.drain(),
+    deliver: async () => {
+      await app.workers.recovery.drain()
+      await app.workers.outbox.drain()
+    },
     close: async () => {
       await app.close()
       await smtp.close()
@@ -69,7 +75,14 @@ export const call = async (
   server: TestServer,
   method: 'GET' | 'POST' | 'DELETE' | 'PUT' | 'PATCH',
   url: string,
-  opts: { body?: unknown; token?: string; headers?: Record<string, string>; rawBody?: string | Buffer } = {},
+  opts: {
+    body?: unknown
+    token?: string
+    headers?: Record<string, string>
+    rawBody?: string | Buffer
+    /** The caller's address, as the socket would show it. */
+    ip?: string
+  } = {},
 ): Promise<JsonResponse> => {
   const headers: Record<string, string> = { ...(opts.headers ?? {}) }
   if (opts.token) headers.authorization = `Bearer ${opts.token}`
@@ -82,6 +95,7 @@ export const call = async (
     url,
     headers,
     ...(payload !== undefined ? { payload } : {}),
+    ...(opts.ip ? { remoteAddress: opts.ip } : {}),
   })
   let json: unknown = null
   try {

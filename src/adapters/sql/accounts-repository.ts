@@ -20,6 +20,8 @@ const toRecord = (r: Selectable<AccountsTable>): AccountRecord => ({
   mustChangePassword: r.must_change_password === 1,
   passwordChangedAt: r.password_changed_at,
   createdAt: r.created_at,
+  resetLock: r.reset_lock === 1,
+  lockedAt: r.locked_at,
 })
 
 export class SqlAccountRepository implements AccountRepository {
@@ -113,6 +115,28 @@ export class SqlAccountRepository implements AccountRepository {
         ...(opts.changed ? { password_changed_at: at } : {}),
         ...(opts.mustChange !== undefined ? { must_change_password: opts.mustChange ? 1 : 0 } : {}),
       })
+      .where('id', '=', id)
+      .execute()
+  }
+
+  async setResetLock(ids: string[], on: boolean, at: number): Promise<number> {
+    if (ids.length === 0) return 0
+    let total = 0
+    for (let i = 0; i < ids.length; i += 500) {
+      const r = await this.db
+        .updateTable('accounts')
+        .set({ reset_lock: on ? 1 : 0, updated_at: at })
+        .where('id', 'in', ids.slice(i, i + 500))
+        .executeTakeFirst()
+      total += Number(r.numUpdatedRows)
+    }
+    return total
+  }
+
+  async setLocked(id: string, lockedAt: number | null, at: number): Promise<void> {
+    await this.db
+      .updateTable('accounts')
+      .set({ locked_at: lockedAt, updated_at: at })
       .where('id', '=', id)
       .execute()
   }

@@ -1,6 +1,7 @@
 import { type Kysely, type Migration, type MigrationResultSet, Migrator } from 'kysely'
 import type { Dialect } from './dialect.js'
 import * as m0001 from './migrations/0001_foundation.js'
+import * as m0002 from './migrations/0002_recovery.js'
 
 type DialectMigration = {
   up: (db: Kysely<unknown>, dialect: Dialect) => Promise<void>
@@ -10,6 +11,7 @@ type DialectMigration = {
 /** Every migration, in order. Names never change once released. */
 const all: Record<string, DialectMigration> = {
   '0001_foundation': m0001,
+  '0002_recovery': m0002,
 }
 
 export const migrateToLatest = async (db: Kysely<unknown>, dialect: Dialect): Promise<MigrationResultSet> => {

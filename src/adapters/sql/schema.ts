@@ -18,6 +18,8 @@ export interface AccountsTable {
   password_changed_at: number
   created_at: number
   updated_at: number
+  reset_lock: Generated<number>
+  locked_at: number | null
 }
 
 export interface OneTimeTokensTable {
@@ -28,6 +30,8 @@ export interface OneTimeTokensTable {
   expires_at: number
   used_at: number | null
   created_at: number
+  attempts: Generated<number>
+  channel: string | null
 }
 
 export interface SessionsTable {
@@ -74,10 +78,49 @@ export interface SecurityEventsTable {
   created_at: number
 }
 
+export interface RecoveryRequestsTable {
+  id: string
+  /** What the caller typed, until processed; then blanked. */
+  identifier: string
+  channel: string
+  mfa_code: string | null
+  ip: string | null
+  user_agent: string | null
+  client_version: string | null
+  request_id: string | null
+  status: string
+  outcome: string | null
+  locked_until: number | null
+  created_at: number
+  processed_at: number | null
+}
+
+export interface RecoveryDigestsTable {
+  account_id: string
+  day: string
+  suppressed: number
+  send_after: number
+  sent_at: number | null
+}
+
+export interface MfaFactorsTable {
+  id: string
+  account_id: string
+  kind: string
+  /** Encrypted at rest (AES-256-GCM). */
+  secret: string | null
+  last_used_step: number | null
+  confirmed_at: number | null
+  created_at: number
+}
+
 export interface Database {
   accounts: AccountsTable
   one_time_tokens: OneTimeTokensTable
   sessions: SessionsTable
   outbox: OutboxTable
   security_events: SecurityEventsTable
+  recovery_requests: RecoveryRequestsTable
+  recovery_digests: RecoveryDigestsTable
+  mfa_factors: MfaFactorsTable
 }

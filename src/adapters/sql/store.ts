@@ -1,18 +1,21 @@
 import type { Kysely } from 'kysely'
 import { SqlAccountRepository } from './accounts-repository.js'
 import type { SqlDatabase } from './database.js'
+import type { Dialect } from './dialect.js'
 import { SqlSecurityEventLog } from './events-repository.js'
 import { SqlOutbox, SqlOutboxQueue } from './outbox-repository.js'
+import { SqlRecoveryLedger, SqlRecoveryRequestQueue } from './recovery-repository.js'
 import type { Database } from './schema.js'
 import { SqlSessionRepository } from './sessions-repository.js'
 import { SqlOneTimeTokens } from './tokens-repository.js'
 
-const repositories = (db: Kysely<Database>) => ({
+const repositories = (db: Kysely<Database>, dialect: Dialect) => ({
   accounts: new SqlAccountRepository(db),
   tokens: new SqlOneTimeTokens(db),
   sessions: new SqlSessionRepository(db),
   outbox: new SqlOutbox(db),
   events: new SqlSecurityEventLog(db),
+  recoveryLedger: new SqlRecoveryLedger(db, dialect),
 })
 
 export type SqlRepositories = ReturnType<typeof repositories>
@@ -23,11 +26,13 @@ export type SqlRepositories = ReturnType<typeof repositories>
  */
 export interface SqlStore extends SqlRepositories {
   readonly outboxQueue: SqlOutboxQueue
+  readonly recoveryRequests: SqlRecoveryRequestQueue
   transaction<T>(fn: (tx: SqlRepositories) => Promise<T>): Promise<T>
 }
 
 export const createSqlStore = (database: SqlDatabase): SqlStore => ({
-  ...repositories(database.db),
+  ...repositories(database.db, database.dialect),
   outboxQueue: new SqlOutboxQueue(database.db, database.dialect),
-  transaction: (fn) => database.db.transaction().execute((trx) => fn(repositories(trx))),
+  recoveryRequests: new SqlRecoveryRequestQueue(database.db, database.dialect),
+  transaction: (fn) => database.db.transaction().execute((trx) => fn(repositories(trx, database.dialect))),
 })

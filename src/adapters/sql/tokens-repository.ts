@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely'
-import type { IssuedToken, OneTimeTokens, TokenPurpose } from '../../modules/tokens/ports.js'
+import type { IssuedToken, LiveToken, OneTimeTokens, TokenPurpose } from '../../modules/tokens/ports.js'
 import type { Database } from './schema.js'
 
 export class SqlOneTimeTokens implements OneTimeTokens {
@@ -16,8 +16,49 @@ export class SqlOneTimeTokens implements OneTimeTokens {
         expires_at: t.expiresAt,
         used_at: null,
         created_at: t.createdAt,
+        channel: t.channel ?? null,
       })
       .execute()
+  }
+
+  async peek(tokenHash: string, purpose: TokenPurpose, now: number): Promise<LiveToken | null> {
+    const r = await this.db
+      .selectFrom('one_time_tokens')
+      .select(['account_id', 'attempts', 'channel', 'created_at'])
+      .where('token_hash', '=', tokenHash)
+      .where('purpose', '=', purpose)
+      .where('used_at', 'is', null)
+      .where('expires_at', '>', now)
+      .executeTakeFirst()
+    if (!r) return null
+    return {
+      accountId: r.account_id,
+      attempts: r.attempts,
+      channel: r.channel === 'email' || r.channel === 'sms' ? r.channel : null,
+      createdAt: r.created_at,
+    }
+  }
+
+  async recordFailedAttempt(tokenHash: string): Promise<number> {
+    const r = await this.db
+      .updateTable('one_time_tokens')
+      .set((eb) => ({ attempts: eb('attempts', '+', 1) }))
+      .where('token_hash', '=', tokenHash)
+      .returning('attempts')
+      .executeTakeFirst()
+    return r?.attempts ?? 0
+  }
+
+  async newestLive(accountId: string, purpose: TokenPurpose, now: number): Promise<number | null> {
+    const r = await this.db
+      .selectFrom('one_time_tokens')
+      .select((eb) => eb.fn.max('created_at').as('newest'))
+      .where('account_id', '=', accountId)
+      .where('purpose', '=', purpose)
+      .where('used_at', 'is', null)
+      .where('expires_at', '>', now)
+      .executeTakeFirst()
+    return r?.newest == null ? null : Number(r.newest)
   }
 
   async consume(tokenHash: string, purpose: TokenPurpose, now: number): Promise<string | null> {

@@ -118,7 +118,10 @@ describe('PasswordPolicy characters', () => {
     const b = policy.check(decomposed, {})
     expect(a).toEqual({ ok: true, password: composed.normalize('NFKC') })
     expect(b).toEqual(a)
-    expect(policy.check('ｖｅｌｖｅｔ　ｔｒａｃｔｏｒ　ｏｒｂｉｔ', {})).toEqual({ ok: true, password: 'velvet tractor orbit' })
+    expect(policy.check('ｖｅｌｖｅｔ　ｔｒａｃｔｏｒ　ｏｒｂｉｔ', {})).toEqual({
+      ok: true,
+      password: 'velvet tractor orbit',
+    })
   })
 })
 
@@ -129,13 +132,26 @@ describe('PasswordPolicy common passwords', () => {
   })
 
   it('refuses listed passwords, in any case', () => {
-    for (const s of ['iloveyou123', 'qwertyuiop', 'IloveYou123', 'QWERTYUIOP', 'abcdefghijklmnop', '1qaz2wsx3edc4rfv']) {
+    for (const s of [
+      'iloveyou123',
+      'qwertyuiop',
+      'IloveYou123',
+      'QWERTYUIOP',
+      'abcdefghijklmnop',
+      '1qaz2wsx3edc4rfv',
+    ]) {
       expect(codeOf(policy.check(s, {})), s).toBe('password_common')
     }
   })
 
   it('refuses listed passwords with predictable digits or symbols added', () => {
-    for (const s of ['password1234567', 'Sunshine2024!', '2024iloveyou!!', 'football!!!!!!!!', 'Princess98765']) {
+    for (const s of [
+      'password1234567',
+      'Sunshine2024!',
+      '2024iloveyou!!',
+      'football!!!!!!!!',
+      'Princess98765',
+    ]) {
       expect(codeOf(policy.check(s, {})), s).toBe('password_common')
     }
   })
@@ -159,7 +175,9 @@ describe('PasswordPolicy identifiers', () => {
   it('refuses a variant of the email local part or the whole address', () => {
     const context = { username: 'rook', email: 'marguerite.dupont@example.org' }
     expect(codeOf(policy.check('Marguerite-Dupont-1999', context))).toBe('password_contains_identifier')
-    expect(codeOf(policy.check('marguerite.dupont@example.org', context))).toBe('password_contains_identifier')
+    expect(codeOf(policy.check('marguerite.dupont@example.org', context))).toBe(
+      'password_contains_identifier',
+    )
     const plus = { email: 'zebulon+shop@example.org' }
     expect(codeOf(policy.check('Zebulon!2024!!', plus))).toBe('password_contains_identifier')
   })

@@ -18,9 +18,16 @@ export interface AccountRecord {
   mustChangePassword: boolean
   passwordChangedAt: number
   createdAt: number
+  /** The holder asked for a second factor before any reset message is sent. */
+  resetLock: boolean
+  /** Set by "this wasn't me": no login until recovery completes. */
+  lockedAt: number | null
 }
 
-export type NewAccount = Omit<AccountRecord, 'phoneVerifiedAt' | 'emailVerifiedAt'> & {
+export type NewAccount = Omit<
+  AccountRecord,
+  'phoneVerifiedAt' | 'emailVerifiedAt' | 'resetLock' | 'lockedAt'
+> & {
   emailVerifiedAt?: number | null
 }
 
@@ -43,6 +50,9 @@ export interface AccountRepository {
     at: number,
     opts: { changed: boolean; mustChange?: boolean },
   ): Promise<void>
+  setResetLock(ids: string[], on: boolean, at: number): Promise<number>
+  /** Locks (a time) or unlocks (null) the account for login. */
+  setLocked(id: string, lockedAt: number | null, at: number): Promise<void>
   /** Removes accounts whose email was never verified and that were created before `cutoff`. */
   deleteUnverifiedBefore(cutoff: number): Promise<number>
 }

@@ -18,7 +18,20 @@ export const securityEventTypes = {
   authn_password_change_fail: 'A password change was refused (wrong current password or policy).',
   session_logout: 'The holder ended the session.',
   session_revoked: 'A session was revoked by its owner from another session.',
-  client_outdated: 'A request from a client below the minimum version was refused.',
+  client_outdated: 'A request from a client below the minimum version was refused (details: version).',
+  authn_password_reset_requested: 'A recovery message was queued for the account (details: channel).',
+  'recovery.suppressed':
+    'A recovery request for the account was blocked and nothing was sent (details: reason cap, recent_token or reset_lock; channel). The answer to the caller did not change.',
+  authn_password_reset_completed:
+    'The password was reset with a recovery token; every session was revoked (details: revoked_sessions, notified channels).',
+  authn_mfa_fail: 'A wrong second-factor code was given (details: during, attempts).',
+  account_locked:
+    'The holder used the "this wasn\'t me" link: sessions revoked, login blocked until recovery.',
+  'recovery.reset_lock_changed':
+    'The reset lock (second factor required before any reset message) was turned on or off (details: enabled, by owner or operator).',
+  limiter_store_fallback:
+    'The shared limiter store (Redis) is unreachable; limits fall back to per-instance memory at the same settings.',
+  limiter_store_recovered: 'The shared limiter store answers again.',
 } as const
 
 export type SecurityEventType = keyof typeof securityEventTypes

@@ -9,11 +9,17 @@ export interface RenderContext {
 }
 
 /** Mail templates known to `renderMail`. */
-export const templateNames = ['verify_email', 'signup_existing_email', 'password_changed'] as const
+export const templateNames = [
+  'verify_email',
+  'signup_existing_email',
+  'password_changed',
+  'recovery_email',
+  'recovery_digest',
+] as const
 export type TemplateName = (typeof templateNames)[number]
 
 /** SMS templates known to `renderSms`. */
-export const smsTemplateNames = ['password_changed'] as const
+export const smsTemplateNames = ['password_changed', 'recovery_sms'] as const
 
 /** Thrown for an unknown template or a payload that lacks a field; the worker abandons the message. */
 export class TemplateError extends Error {
@@ -127,16 +133,86 @@ const mailTemplates = new Map<string, (payload: TemplatePayload, ctx: RenderCont
     (payload, ctx) => {
       const username = field(payload, 'username')
       const name = product(ctx)
+      const lockToken = Object.hasOwn(payload, 'lockToken')
+        ? tokenField({ token: payload.lockToken ?? null })
+        : null
       return {
         subject: `Your ${name} password was changed`,
         blocks: [
           { kind: 'p', text: `Hi ${username},` },
           { kind: 'p', text: `The password of your ${name} account was just changed.` },
           { kind: 'p', text: 'If you did this, there is nothing else to do.' },
+          ...(lockToken
+            ? ([
+                {
+                  kind: 'p',
+                  text: 'If you did not, lock your account now: this signs out every device and blocks sign-in until you recover the account (with your second factor, if you have one).',
+                },
+                { kind: 'link', url: `${baseUrl(ctx)}/lock-account?token=${encodeURIComponent(lockToken)}` },
+                { kind: 'token', token: lockToken },
+              ] satisfies Block[])
+            : ([
+                {
+                  kind: 'p',
+                  text: 'If you did not, someone else may know your password: start account recovery right away.',
+                },
+              ] satisfies Block[])),
+        ],
+      }
+    },
+  ],
+  [
+    'recovery_email',
+    (payload, ctx) => {
+      const token = tokenField(payload)
+      const username = field(payload, 'username')
+      const minutes = positiveInt(payload, 'expiresInMinutes')
+      const name = product(ctx)
+      return {
+        subject: `Reset your ${name} password`,
+        blocks: [
+          { kind: 'p', text: `Hi ${username},` },
           {
             kind: 'p',
-            text: 'If you did not, someone else may know your password: start account recovery right away.',
+            text: `Someone asked to reset the password of your ${name} account. To choose a new one, open:`,
           },
+          { kind: 'link', url: `${baseUrl(ctx)}/reset-password?token=${encodeURIComponent(token)}` },
+          { kind: 'p', text: 'Or, if you are asked for a token, use this one:' },
+          { kind: 'token', token },
+          {
+            kind: 'p',
+            text: minutes
+              ? `The link expires in ${minutes} minutes and works once.`
+              : 'The link expires soon.',
+          },
+          {
+            kind: 'p',
+            text: 'If you did not ask for this, ignore this email: your password stays as it is and nobody can use this link without access to your mailbox. We will never ask you for this token by phone or chat.',
+          },
+        ],
+      }
+    },
+  ],
+  [
+    'recovery_digest',
+    (payload, ctx) => {
+      const username = field(payload, 'username')
+      const count = positiveInt(payload, 'count') ?? 1
+      const name = product(ctx)
+      return {
+        subject: `${count} password-reset ${count === 1 ? 'request' : 'requests'} for your ${name} account were blocked`,
+        blocks: [
+          { kind: 'p', text: `Hi ${username},` },
+          {
+            kind: 'p',
+            text: `${count} password-reset ${count === 1 ? 'request' : 'requests'} for your ${name} account ${count === 1 ? 'was' : 'were'} blocked today, because they came too often. We sent no reset link for them.`,
+          },
+          { kind: 'p', text: "You don't need to do anything: your password has not changed." },
+          {
+            kind: 'p',
+            text: `To make your account safer, turn on two-factor authentication in your ${name} account settings. With it, you can also require your second factor before any reset message is sent.`,
+          },
+          { kind: 'link', url: `${baseUrl(ctx)}/security` },
         ],
       }
     },
@@ -146,8 +222,21 @@ const mailTemplates = new Map<string, (payload: TemplatePayload, ctx: RenderCont
 const smsTemplates = new Map<string, (payload: TemplatePayload, ctx: RenderContext) => string>([
   [
     'password_changed',
-    (_payload, ctx) =>
-      `${product(ctx)}: your password was changed. If this was not you, start account recovery at ${baseUrl(ctx)}`,
+    (payload, ctx) => {
+      const lockToken = Object.hasOwn(payload, 'lockToken')
+        ? tokenField({ token: payload.lockToken ?? null })
+        : null
+      return lockToken
+        ? `${product(ctx)}: your password was changed. Not you? Lock your account: ${baseUrl(ctx)}/lock-account?token=${encodeURIComponent(lockToken)}`
+        : `${product(ctx)}: your password was changed. If this was not you, start account recovery at ${baseUrl(ctx)}`
+    },
+  ],
+  [
+    'recovery_sms',
+    (payload, ctx) => {
+      const token = tokenField(payload)
+      return `${product(ctx)}: reset your password at ${baseUrl(ctx)}/reset-password?token=${encodeURIComponent(token)} (expires soon, works once). Not you? Ignore this. Token: ${token}`
+    },
   ],
 ])
 

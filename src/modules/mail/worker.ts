@@ -78,6 +78,13 @@ export class OutboxWorker {
     this.#schedule(0)
   }
 
+  /** New work was queued: run now instead of at the next interval. */
+  kick(): void {
+    if (!this.#running || this.#loopRun || !this.#timer) return
+    clearTimeout(this.#timer)
+    this.#schedule(0)
+  }
+
   /** Stops polling, waits for the run in progress and releases the leases of messages it did not get to. */
   async stop(): Promise<void> {
     this.#running = false

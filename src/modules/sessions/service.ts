@@ -18,7 +18,7 @@ export interface SessionSettings {
   touchIntervalMs: number
 }
 
-export type LoginOutcome = 'success' | 'unknown_identifier' | 'bad_password' | 'unverified'
+export type LoginOutcome = 'success' | 'unknown_identifier' | 'bad_password' | 'unverified' | 'locked'
 
 export interface NewSessionResult {
   token: string
@@ -63,6 +63,8 @@ export class SessionsService {
       outcome = 'unknown_identifier'
     } else if (tooLong || !(await hasher.verify(account.passwordHash, password))) {
       outcome = 'bad_password'
+    } else if (account.lockedAt !== null) {
+      outcome = 'locked'
     } else if (settings.requireVerifiedEmail && account.emailVerifiedAt === null) {
       outcome = 'unverified'
     } else {

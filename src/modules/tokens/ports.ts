@@ -8,6 +8,15 @@ export interface IssuedToken {
   purpose: TokenPurpose
   expiresAt: number
   createdAt: number
+  /** How the token was delivered ('email' proves control of the address). */
+  channel?: 'email' | 'sms' | null
+}
+
+export interface LiveToken {
+  accountId: string
+  attempts: number
+  channel: 'email' | 'sms' | null
+  createdAt: number
 }
 
 export interface OneTimeTokens {
@@ -18,6 +27,12 @@ export interface OneTimeTokens {
    * Null also for an unknown, expired or already used token, or one of another purpose.
    */
   consume(tokenHash: string, purpose: TokenPurpose, now: number): Promise<string | null>
+  /** The live token for this hash and purpose, without using it; null when unknown, used or expired. */
+  peek(tokenHash: string, purpose: TokenPurpose, now: number): Promise<LiveToken | null>
+  /** Counts a failed use (a wrong second factor); returns the new count. */
+  recordFailedAttempt(tokenHash: string): Promise<number>
+  /** Creation time of the newest live token of this purpose, or null. */
+  newestLive(accountId: string, purpose: TokenPurpose, now: number): Promise<number | null>
   /** Kills every outstanding token of the account (of the given purposes, or all). */
   revokeForAccount(accountId: string, now: number, purposes?: TokenPurpose[]): Promise<number>
 }

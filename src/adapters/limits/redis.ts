@@ -1,0 +1,183 @@
+import { Redis } from 'ioredis'
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible'
+import type { LimiterStore } from '../../modules/guard/ports.js'
+import { checkPoints, limiterRegistry, settle } from './memory.js'
+
+export interface RedisLimiterStoreOptions {
+  /**
+   * Redis stopped answering and the limits now count per instance (in memory, at the same
+   * rules). Called once per outage; must not throw (an exception is turned into a process warning).
+   */
+  onFallback: (error: Error) => void
+  /** Redis answers again after an outage reported through onFallback. */
+  onRecovered?: () => void
+  /** How long startup waits for the first connection before it goes on with the fallback; default 3000 ms. */
+  startupTimeoutMs?: number
+  /** Put before every key this store writes; default `gatehouse:`. */
+  keyPrefix?: string
+  /** The name the connection shows in Redis's CLIENT LIST; default `gatehouse-limiter`. */
+  connectionName?: string
+}
+
+/** Operations whose answer came from the memory insurance limiter rather than from Redis. */
+const servedFromMemory = new WeakSet<object>()
+
+/**
+ * The insurance limiter: rate-limiter-flexible turns to it whenever a Redis command fails. It
+ * marks the call's options object so the store can tell that Redis did not answer.
+ */
+class InsuranceMemory extends RateLimiterMemory {
+  override consume(key: string | number, points?: number, options: Record<string, unknown> = {}) {
+    servedFromMemory.add(options)
+    return super.consume(key, points, options)
+  }
+
+  override delete(key: string | number, options: Record<string, unknown> = {}) {
+    servedFromMemory.add(options)
+    return super.delete(key, options)
+  }
+}
+
+const hostOf = (url: string): string => {
+  try {
+    return new URL(url).host
+  } catch {
+    return 'the configured address'
+  }
+}
+
+const safely = (callback: () => void): void => {
+  try {
+    callback()
+  } catch (e) {
+    process.emitWarning(e instanceof Error ? e : new Error(String(e)))
+  }
+}
+
+/**
+ * Counters in Redis, shared by every instance that uses the same Redis and key prefix, so a
+ * limit holds across instances. While Redis does not answer (down at startup, connection lost,
+ * command timed out) each limiter falls back to a per-instance memory limiter at the same rule:
+ * never to no limit. Startup does not fail when Redis is down; the store goes on with the
+ * fallback and switches back by itself when Redis answers.
+ */
+export const createRedisLimiterStore = async (
+  url: string,
+  opts: RedisLimiterStoreOptions,
+): Promise<LimiterStore> => {
+  const client = new Redis(url, {
+    keyPrefix: opts.keyPrefix ?? 'gatehouse:',
+    connectionName: opts.connectionName ?? 'gatehouse-limiter',
+    // A limiter check must answer now or fall back, never wait in a queue for a reconnect.
+    enableOfflineQueue: false,
+    connectTimeout: 1500,
+    commandTimeout: 1000,
+    maxRetriesPerRequest: 1,
+  })
+
+  let closed = false
+  let down = false
+  let lastError: Error | undefined
+  const fellBack = (error: Error): void => {
+    if (closed || down) return
+    down = true
+    safely(() => opts.onFallback(error))
+  }
+  const answered = (): void => {
+    if (closed || !down) return
+    down = false
+    if (opts.onRecovered) safely(opts.onRecovered)
+  }
+  const outage = (): Error =>
+    lastError ?? new Error(`Redis at ${hostOf(url)} did not answer; limits count per instance`)
+
+  // Without a listener ioredis prints every connection error; the state machine reports them instead.
+  client.on('error', (e: Error) => {
+    lastError = e
+  })
+  client.on('close', () => {
+    lastError ??= new Error(`The connection to Redis at ${hostOf(url)} closed`)
+  })
+  client.on('ready', () => {
+    lastError = undefined
+    answered()
+  })
+
+  const startupTimeoutMs = opts.startupTimeoutMs ?? 3000
+  const ready = await new Promise<boolean>((resolve) => {
+    if (client.status === 'ready') return resolve(true)
+    const onReady = (): void => {
+      clearTimeout(timer)
+      resolve(true)
+    }
+    const timer = setTimeout(() => {
+      client.off('ready', onReady)
+      resolve(false)
+    }, startupTimeoutMs)
+    client.once('ready', onReady)
+  })
+  if (!ready) {
+    fellBack(
+      lastError ??
+        new Error(`Redis at ${hostOf(url)} was not ready within ${startupTimeoutMs} ms of startup`),
+    )
+  }
+
+  /** Runs one operation and notes whether Redis or the memory insurance answered it. */
+  const observed = async <T>(run: (options: Record<string, unknown>) => Promise<T>): Promise<T> => {
+    const options: Record<string, unknown> = {}
+    // A refusal (RateLimiterRes) is an answer too; any other failure tells nothing about Redis.
+    let answer = true
+    try {
+      return await run(options)
+    } catch (e) {
+      answer = e instanceof RateLimiterRes
+      throw e
+    } finally {
+      if (servedFromMemory.has(options)) fellBack(outage())
+      else if (answer) answered()
+    }
+  }
+
+  return {
+    kind: 'redis',
+    limiter: limiterRegistry((name, rule) => {
+      const insurance = new InsuranceMemory({ keyPrefix: name, points: rule.points, duration: rule.seconds })
+      const counters = new RateLimiterRedis({
+        storeClient: client,
+        keyPrefix: name,
+        points: rule.points,
+        duration: rule.seconds,
+        // Go straight to the insurance while the connection is not ready.
+        rejectIfRedisNotReady: true,
+        insuranceLimiter: insurance,
+      })
+      return {
+        consume: async (key, points = 1) => {
+          checkPoints(points)
+          return settle(
+            observed((options): Promise<RateLimiterRes> => counters.consume(key, points, options)),
+          )
+        },
+        reset: async (key) => {
+          await observed((options) => counters.delete(key, options))
+          // The insurance may hold a count from an outage; a reset forgets that one too.
+          await insurance.delete(key)
+        },
+      }
+    }),
+    close: async () => {
+      if (closed) return
+      closed = true
+      if (client.status === 'ready') {
+        try {
+          await client.quit()
+          return
+        } catch {
+          // fall through: drop the connection
+        }
+      }
+      client.disconnect()
+    },
+  }
+}

@@ -1,0 +1,76 @@
+import type { Clock } from '../../kernel/clock.js'
+import type { SecretBox } from '../../kernel/secret-box.js'
+import { newId } from '../../kernel/tokens.js'
+import type { MfaFactorRepository } from './ports.js'
+import { generateTotpSecret, matchTotpStep } from './totp.js'
+
+/** The hook account recovery (and later login) uses to ask for a second factor. */
+export interface SecondFactors {
+  /** True when the account has at least one confirmed second factor. */
+  has(accountId: string): Promise<boolean>
+  /**
+   * Checks a code against the account's confirmed factors at the server's time; a step already used
+   * is refused (replay). True for exactly one caller per code under concurrency.
+   */
+  verify(accountId: string, code: string): Promise<boolean>
+}
+
+export interface SecondFactorDeps {
+  factors: MfaFactorRepository
+  /** Seals factor secrets; the account id is the AAD. */
+  box: SecretBox
+  clock: Clock
+  /**
+   * Called when a stored secret does not open (wrong key, or the row was altered or moved): the
+   * factor is treated as not matching. Wire it to a log so a lost key does not go unnoticed.
+   */
+  onUnreadable?: (factorId: string, error: Error) => void
+}
+
+export class StoredSecondFactors implements SecondFactors {
+  constructor(private readonly deps: SecondFactorDeps) {}
+
+  has(accountId: string): Promise<boolean> {
+    return this.deps.factors.hasConfirmed(accountId)
+  }
+
+  async verify(accountId: string, code: string): Promise<boolean> {
+    const { factors, box, clock, onUnreadable } = this.deps
+    if (typeof code !== 'string' || !/^[0-9]{6}$/.test(code)) return false
+    const now = clock.now()
+    for (const factor of await factors.listConfirmed(accountId)) {
+      let secret: string
+      try {
+        secret = box.open(factor.secretSealed, accountId)
+      } catch (e) {
+        onUnreadable?.(factor.id, e as Error)
+        continue
+      }
+      const step = matchTotpStep(secret, code, now)
+      if (step === null) continue
+      // The conditional update decides: a step at or before the last used one is a replay.
+      if (await factors.markStepUsed(factor.id, step)) return true
+    }
+    return false
+  }
+}
+
+/** Creates a confirmed TOTP factor for the account (tests now, enrolment later); returns the plain secret. */
+export const enrolConfirmedTotp = async (
+  deps: Pick<SecondFactorDeps, 'factors' | 'box' | 'clock'>,
+  accountId: string,
+): Promise<{ secret: string; factorId: string }> => {
+  const secret = generateTotpSecret()
+  const factorId = newId()
+  const now = deps.clock.now()
+  await deps.factors.create({
+    id: factorId,
+    accountId,
+    kind: 'totp',
+    secretSealed: deps.box.seal(secret, accountId),
+    lastUsedStep: null,
+    confirmedAt: now,
+    createdAt: now,
+  })
+  return { secret, factorId }
+}

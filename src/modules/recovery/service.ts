@@ -1,0 +1,324 @@
+import { type Clock, DAY, HOUR } from '../../kernel/clock.js'
+import { AppError } from '../../kernel/errors.js'
+import { hashToken, looksLikeToken, newId, newToken } from '../../kernel/tokens.js'
+import { classifyIdentifier } from '../accounts/identifiers.js'
+import type { PasswordHasher } from '../accounts/password-hasher.js'
+import type { PasswordPolicy } from '../accounts/password-policy.js'
+import type { AccountRecord, AccountRepository } from '../accounts/ports.js'
+import type { RequestContext } from '../events/ports.js'
+import type { EventRecorder } from '../events/recorder.js'
+import type { RecoveryChannel, RecoveryOutcome, RecoveryRequest, RecoveryStore } from './ports.js'
+
+/** The second-factor check recovery relies on (provided by the MFA module). */
+export interface SecondFactorCheck {
+  has(accountId: string): Promise<boolean>
+  verify(accountId: string, code: string): Promise<boolean>
+}
+
+export interface RecoverySettings {
+  tokenTtlMs: number
+  capPerHour: number
+  capPerDay: number
+  resendAfterMs: number
+  digestDelayMs: number
+  lockTokenTtlMs: number
+  /** Wrong second-factor codes before a recovery token dies. */
+  maxCodeAttempts: number
+}
+
+const dayKey = (ms: number) => new Date(ms).toISOString().slice(0, 10)
+
+/**
+ * Account recovery that is neither a contact-data oracle nor a spam cannon.
+ *
+ * The request path only queues what the caller typed; a worker looks the
+ * account up, so status, body and timing of the answer cannot depend on it.
+ * Messages are capped per account (not per identifier), checked when queued
+ * and again when sent; blocked requests are summed into one daily digest to
+ * the account's own verified address. See the Copenhagen Book's
+ * password-reset page for the rules this follows.
+ */
+export class RecoveryService {
+  constructor(
+    private readonly deps: {
+      store: RecoveryStore
+      hasher: PasswordHasher
+      policy: PasswordPolicy
+      secondFactors: SecondFactorCheck
+      events: EventRecorder
+      clock: Clock
+      settings: RecoverySettings
+      onOutcome?: (outcome: RecoveryOutcome) => void
+      onMessageQueued?: (channel: RecoveryChannel) => void
+      onRequestQueued?: () => void
+    },
+  ) {}
+
+  /** The request path: store the request for the worker. Same work for every identifier. */
+  async request(
+    input: { identifier: string; channel?: RecoveryChannel | undefined; code?: string | undefined },
+    ctx: RequestContext,
+  ): Promise<void> {
+    await this.deps.store.recoveryRequests.enqueue({
+      id: newId(),
+      identifier: input.identifier,
+      channel: input.channel ?? 'email',
+      mfaCode: input.code ?? null,
+      context: ctx,
+      createdAt: this.deps.clock.now(),
+    })
+    this.deps.onRequestQueued?.()
+  }
+
+  private async findAccount(accounts: AccountRepository, raw: string): Promise<AccountRecord | null> {
+    const id = classifyIdentifier(raw)
+    if (id?.kind === 'username') return accounts.findByUsername(id.value)
+    if (id?.kind === 'email') return accounts.findByEmail(id.value)
+    if (id?.kind === 'phone') return accounts.findByVerifiedPhone(id.value)
+    return null
+  }
+
+  /** The worker path: decide, under the account's lock, whether this request gets a message. */
+  async process(req: RecoveryRequest): Promise<RecoveryOutcome> {
+    const { store, events, clock, settings, secondFactors } = this.deps
+    const found = await this.findAccount(store.accounts, req.identifier)
+    if (!found) {
+      await store.recoveryRequests.finish(req.id, 'no_account', clock.now())
+      this.deps.onOutcome?.('no_account')
+      return 'no_account'
+    }
+    // Checked before the transaction: verifying a code writes its time step (replay protection).
+    const needsCode = found.resetLock
+    const codeOk = needsCode && req.mfaCode ? await secondFactors.verify(found.id, req.mfaCode) : false
+
+    let channelUsed: RecoveryChannel | null = null
+    const outcome = await store.transaction(async (tx): Promise<RecoveryOutcome> => {
+      await tx.recoveryLedger.lockAccount(found.id)
+      const account = (await tx.accounts.findById(found.id)) ?? found
+      const now = clock.now()
+      let verdict: RecoveryOutcome | null = null
+      if (account.resetLock && !codeOk) verdict = 'suppressed_reset_lock'
+      if (!verdict && settings.resendAfterMs > 0) {
+        const newest = await tx.tokens.newestLive(account.id, 'recovery', now)
+        if (newest !== null && now - newest < settings.resendAfterMs) verdict = 'suppressed_recent_token'
+      }
+      if (!verdict) {
+        const lastHour = await tx.recoveryLedger.countMessagesSince(account.id, now - HOUR)
+        const lastDay = await tx.recoveryLedger.countMessagesSince(account.id, now - DAY)
+        if (lastHour >= settings.capPerHour || lastDay >= settings.capPerDay) verdict = 'suppressed_cap'
+      }
+      if (verdict) {
+        await tx.recoveryLedger.recordSuppression(account.id, dayKey(now), now + settings.digestDelayMs)
+        await events.record(
+          'recovery.suppressed',
+          account.id,
+          req.context,
+          { reason: verdict.replace('suppressed_', ''), channel: req.channel },
+          tx.events,
+        )
+        return verdict
+      }
+      const channel: RecoveryChannel =
+        req.channel === 'sms' && account.phone && account.phoneVerifiedAt !== null ? 'sms' : 'email'
+      // At most one live recovery token per account: a new one replaces the old.
+      await tx.tokens.revokeForAccount(account.id, now, ['recovery'])
+      const token = newToken()
+      await tx.tokens.issue({
+        id: newId(),
+        tokenHash: hashToken(token),
+        accountId: account.id,
+        purpose: 'recovery',
+        expiresAt: now + settings.tokenTtlMs,
+        createdAt: now,
+        channel,
+      })
+      await tx.outbox.enqueue(
+        {
+          channel,
+          recipient: channel === 'sms' ? account.phone! : account.email,
+          template: channel === 'sms' ? 'recovery_sms' : 'recovery_email',
+          payload: {
+            token,
+            username: account.username,
+            expiresInMinutes: Math.round(settings.tokenTtlMs / 60_000),
+          },
+          accountId: account.id,
+          dedupeKey: `recovery:${req.id}`,
+        },
+        now,
+      )
+      await events.record('authn_password_reset_requested', account.id, req.context, { channel }, tx.events)
+      channelUsed = channel
+      return 'sent'
+    })
+    await store.recoveryRequests.finish(req.id, outcome, clock.now())
+    this.deps.onOutcome?.(outcome)
+    if (channelUsed) this.deps.onMessageQueued?.(channelUsed)
+    return outcome
+  }
+
+  /** Queues the daily digests of blocked requests that are due; only to a verified address. */
+  async sendDueDigests(limit = 100): Promise<number> {
+    const { store, clock } = this.deps
+    const due = await store.recoveryLedger.dueDigests(clock.now(), limit)
+    let queued = 0
+    for (const d of due) {
+      const sent = await store.transaction(async (tx) => {
+        const now = clock.now()
+        if (!(await tx.recoveryLedger.markDigestSent(d.accountId, d.day, now))) return false
+        const account = await tx.accounts.findById(d.accountId)
+        if (!account || account.emailVerifiedAt === null) return false
+        return tx.outbox.enqueue(
+          {
+            channel: 'email',
+            recipient: account.email,
+            template: 'recovery_digest',
+            payload: { username: account.username, count: d.suppressed, day: d.day },
+            accountId: account.id,
+            dedupeKey: `recovery_digest:${account.id}:${d.day}`,
+          },
+          now,
+        )
+      })
+      if (sent) {
+        queued += 1
+        this.deps.onMessageQueued?.('email')
+      }
+    }
+    return queued
+  }
+
+  /**
+   * Sets a new password with a recovery token. Unknown, used, expired and
+   * wrong-purpose tokens fail alike; an account with a second factor needs a
+   * valid code, else `mfa_required` and nothing changes. Success revokes every
+   * session and token and tells the owner on every verified channel.
+   */
+  async complete(input: { token: string; password: string; code?: string | undefined }, ctx: RequestContext) {
+    const { store, hasher, policy, secondFactors, events, clock, settings } = this.deps
+    if (!looksLikeToken(input.token)) throw new AppError('invalid_token')
+    const tokenHash = hashToken(input.token)
+    const live = await store.tokens.peek(tokenHash, 'recovery', clock.now())
+    if (!live) throw new AppError('invalid_token')
+    const account = await store.accounts.findById(live.accountId)
+    if (!account) throw new AppError('invalid_token')
+
+    if (await secondFactors.has(account.id)) {
+      const ok = input.code ? await secondFactors.verify(account.id, input.code) : false
+      if (!ok) {
+        if (input.code) {
+          const attempts = await store.tokens.recordFailedAttempt(tokenHash)
+          await events.record('authn_mfa_fail', account.id, ctx, { during: 'recovery', attempts })
+          if (attempts >= settings.maxCodeAttempts) {
+            await store.tokens.revokeForAccount(account.id, clock.now(), ['recovery'])
+          }
+        }
+        throw new AppError('mfa_required', {
+          detail: 'This account has a second factor: send its current code as `code`',
+        })
+      }
+    }
+    const verdict = policy.check(input.password, { username: account.username, email: account.email })
+    if (!verdict.ok) throw new AppError(verdict.code, { detail: verdict.detail })
+    if (await hasher.verify(account.passwordHash, verdict.password)) throw new AppError('password_reused')
+    const hash = await hasher.hash(verdict.password)
+
+    const result = await store.transaction(async (tx) => {
+      const now = clock.now()
+      const owner = await tx.tokens.consume(tokenHash, 'recovery', now)
+      if (owner !== account.id) return null
+      await tx.accounts.setPasswordHash(account.id, hash, now, { changed: true, mustChange: false })
+      await tx.accounts.setLocked(account.id, null, now)
+      // The token went to the address: using it proves control of it.
+      if (live.channel === 'email') await tx.accounts.markEmailVerified(account.id, now)
+      await tx.tokens.revokeForAccount(account.id, now)
+      const revoked = await tx.sessions.revokeAll(account.id, now)
+      const lockToken = newToken()
+      await tx.tokens.issue({
+        id: newId(),
+        tokenHash: hashToken(lockToken),
+        accountId: account.id,
+        purpose: 'account_lock',
+        expiresAt: now + settings.lockTokenTtlMs,
+        createdAt: now,
+      })
+      const channels: RecoveryChannel[] = []
+      if (account.emailVerifiedAt !== null || live.channel === 'email') {
+        channels.push('email')
+        await tx.outbox.enqueue(
+          {
+            channel: 'email',
+            recipient: account.email,
+            template: 'password_changed',
+            payload: { username: account.username, lockToken },
+            accountId: account.id,
+          },
+          now,
+        )
+      }
+      if (account.phone && account.phoneVerifiedAt !== null) {
+        channels.push('sms')
+        await tx.outbox.enqueue(
+          {
+            channel: 'sms',
+            recipient: account.phone,
+            template: 'password_changed',
+            payload: { username: account.username, lockToken },
+            accountId: account.id,
+          },
+          now,
+        )
+      }
+      await events.record(
+        'authn_password_reset_completed',
+        account.id,
+        ctx,
+        { revoked_sessions: revoked, notified: channels },
+        tx.events,
+      )
+      return channels
+    })
+    if (!result) throw new AppError('invalid_token')
+    for (const c of result) this.deps.onMessageQueued?.(c)
+  }
+
+  /** "This wasn't me": revokes every session and blocks login until recovery completes. */
+  async lockAccount(token: string, ctx: RequestContext): Promise<void> {
+    const { store, events, clock } = this.deps
+    if (!looksLikeToken(token)) throw new AppError('invalid_token')
+    const ok = await store.transaction(async (tx) => {
+      const now = clock.now()
+      const accountId = await tx.tokens.consume(hashToken(token), 'account_lock', now)
+      if (!accountId) return false
+      await tx.accounts.setLocked(accountId, now, now)
+      const revoked = await tx.sessions.revokeAll(accountId, now)
+      await events.record('account_locked', accountId, ctx, { revoked_sessions: revoked }, tx.events)
+      return true
+    })
+    if (!ok) throw new AppError('invalid_token')
+  }
+
+  /** The holder's own switch: no reset message without a second-factor code. Needs a factor to turn on. */
+  async setResetLock(accountId: string, on: boolean, ctx: RequestContext): Promise<void> {
+    const { store, secondFactors, events, clock } = this.deps
+    if (on && !(await secondFactors.has(accountId))) {
+      throw new AppError('second_factor_required', {
+        detail: 'Set up a second factor before turning on the reset lock',
+      })
+    }
+    await store.accounts.setResetLock([accountId], on, clock.now())
+    await events.record('recovery.reset_lock_changed', accountId, ctx, { enabled: on, by: 'owner' })
+  }
+
+  /** An operator turns the reset lock on or off for a cohort of accounts. */
+  async setResetLockFor(accountIds: string[], on: boolean, ctx: RequestContext): Promise<number> {
+    const { store, events, clock } = this.deps
+    const n = await store.accounts.setResetLock(accountIds, on, clock.now())
+    await events.record('recovery.reset_lock_changed', null, ctx, {
+      enabled: on,
+      by: 'operator',
+      accounts: n,
+    })
+    return n
+  }
+}

@@ -1,0 +1,91 @@
+import type { Logger } from 'pino'
+import type { Clock } from '../../kernel/clock.js'
+import type { RecoveryRequestQueue } from './ports.js'
+import type { RecoveryService } from './service.js'
+
+/**
+ * Works through queued recovery requests (looking accounts up, applying caps,
+ * queuing messages) and sends due digests. Several workers, in one process or
+ * many, may run at once: each request is leased to one of them.
+ */
+export class RecoveryWorker {
+  #running = false
+  #timer: NodeJS.Timeout | undefined
+  #current: Promise<number> | undefined
+  readonly #claimed = new Set<string>()
+
+  constructor(
+    private readonly deps: {
+      queue: RecoveryRequestQueue
+      service: RecoveryService
+      clock: Clock
+      logger: Logger
+      intervalMs: number
+      batchSize?: number
+      leaseMs?: number
+    },
+  ) {}
+
+  start(): void {
+    if (this.#running) return
+    this.#running = true
+    this.#schedule(0)
+  }
+
+  /** New work arrived: run soon instead of at the next interval. */
+  kick(): void {
+    if (!this.#running || this.#current || !this.#timer) return
+    clearTimeout(this.#timer)
+    this.#schedule(0)
+  }
+
+  async stop(): Promise<void> {
+    this.#running = false
+    if (this.#timer) clearTimeout(this.#timer)
+    this.#timer = undefined
+    await this.#current?.catch(() => 0)
+    if (this.#claimed.size > 0) await this.deps.queue.release([...this.#claimed])
+    this.#claimed.clear()
+  }
+
+  /** Handles one batch of requests and the digests that are due; returns how many requests were handled. */
+  async drainOnce(): Promise<number> {
+    const { queue, service, clock, logger } = this.deps
+    const batch = await queue.claim(this.deps.batchSize ?? 50, clock.now(), this.deps.leaseMs ?? 60_000)
+    for (const r of batch) this.#claimed.add(r.id)
+    for (const r of batch) {
+      try {
+        await service.process(r)
+      } catch (err) {
+        // Left leased: another try after the lease runs out.
+        logger.error({ err, recovery_request: r.id }, 'recovery request failed')
+      } finally {
+        this.#claimed.delete(r.id)
+      }
+    }
+    await service.sendDueDigests()
+    return batch.length
+  }
+
+  async drain(): Promise<void> {
+    while ((await this.drainOnce()) > 0) {}
+  }
+
+  #schedule(delayMs: number): void {
+    if (!this.#running) return
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined
+      this.#current = this.drainOnce()
+      this.#current
+        .catch((err) => {
+          this.deps.logger.error({ err }, 'recovery run failed')
+          return 0
+        })
+        .then((n) => {
+          this.#current = undefined
+          this.#schedule(n >= (this.deps.batchSize ?? 50) ? 0 : this.deps.intervalMs)
+        })
+    }, delayMs)
+    this.#timer.unref()
+  }
+}

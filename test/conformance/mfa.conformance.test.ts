@@ -1,0 +1,186 @@
+import { randomBytes } from 'node:crypto'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { SqlDatabase } from '../../src/adapters/sql/database.js'
+import { SqlMfaFactorRepository } from '../../src/adapters/sql/mfa-repository.js'
+import { ManualClock } from '../../src/kernel/clock.js'
+import { SecretBox } from '../../src/kernel/secret-box.js'
+import { newId } from '../../src/kernel/tokens.js'
+import { enrolConfirmedTotp, StoredSecondFactors } from '../../src/modules/mfa/second-factors.js'
+import { totpCodeAt, totpStepAt } from '../../src/modules/mfa/totp.js'
+import { createTestDatabase, databaseKinds, type TestDatabase } from '../helpers/databases.js'
+
+/*
+ * The second-factor store and check on every database: SQLite always, PostgreSQL when
+ * TEST_DATABASE_URL is set. Concurrency tests use separate connections (one SqlDatabase each).
+ */
+
+const STEP = 30_000
+
+describe.each(databaseKinds())('second factors on %s', (kind) => {
+  let testDb: TestDatabase
+  let database: SqlDatabase
+  const extra: SqlDatabase[] = []
+  const box = new SecretBox(randomBytes(32))
+  // Mid-step, so that the steps either side are inside the ±1 window.
+  const clock = new ManualClock(Math.floor(Date.UTC(2026, 0, 1) / STEP) * STEP + 10_000)
+
+  beforeAll(async () => {
+    testDb = await createTestDatabase(kind)
+    database = await testDb.open()
+  })
+  afterAll(async () => {
+    for (const d of extra) await d.close()
+    await database?.close()
+    await testDb?.drop()
+  })
+
+  const repo = () => new SqlMfaFactorRepository(database.db)
+  const deps = () => ({ factors: repo(), box, clock })
+
+  const newAccount = async (): Promise<string> => {
+    const id = newId()
+    const now = clock.now()
+    const name = `u${id.replaceAll('-', '').slice(0, 16)}`
+    await database.db
+      .insertInto('accounts')
+      .values({
+        id,
+        username: name,
+        email: `${name}@example.test`,
+        email_norm: `${name}@example.test`,
+        phone: null,
+        phone_verified_at: null,
+        password_hash: 'x',
+        role: 'user',
+        email_verified_at: now,
+        must_change_password: 0,
+        password_changed_at: now,
+        created_at: now,
+        updated_at: now,
+        locked_at: null,
+      })
+      .execute()
+    return id
+  }
+
+  it('counts only confirmed factors; pending ones are neither listed nor checked', async () => {
+    const accountId = await newAccount()
+    const factors = repo()
+    const second = new StoredSecondFactors(deps())
+    expect(await second.has(accountId)).toBe(false)
+    const secret = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP'
+    const factorId = newId()
+    await factors.create({
+      id: factorId,
+      accountId,
+      kind: 'totp',
+      secretSealed: box.seal(secret, accountId),
+      lastUsedStep: null,
+      confirmedAt: null,
+      createdAt: clock.now(),
+    })
+    expect(await factors.hasConfirmed(accountId)).toBe(false)
+    expect(await second.has(accountId)).toBe(false)
+    expect(await factors.listConfirmed(accountId)).toEqual([])
+    expect(await second.verify(accountId, totpCodeAt(secret, clock.now()))).toBe(false)
+
+    await factors.confirm(factorId, clock.now())
+    expect(await second.has(accountId)).toBe(true)
+    expect(await factors.listConfirmed(accountId)).toEqual([
+      {
+        id: factorId,
+        accountId,
+        kind: 'totp',
+        secretSealed: expect.any(String),
+        lastUsedStep: null,
+        confirmedAt: clock.now(),
+        createdAt: clock.now(),
+      },
+    ])
+    expect(await factors.deleteForAccount(accountId)).toBe(1)
+    expect(await second.has(accountId)).toBe(false)
+  })
+
+  it('accepts the current code once and refuses its replay', async () => {
+    const accountId = await newAccount()
+    const { secret, factorId } = await enrolConfirmedTotp(deps(), accountId)
+    const second = new StoredSecondFactors(deps())
+    expect(await second.has(accountId)).toBe(true)
+    const code = totpCodeAt(secret, clock.now())
+    expect(await second.verify(accountId, code)).toBe(true)
+    expect(await second.verify(accountId, code)).toBe(false)
+    // Still inside the window a step later: the step was used, so still refused.
+    clock.advance(STEP)
+    expect(await second.verify(accountId, code)).toBe(false)
+    const [factor] = await repo().listConfirmed(accountId)
+    expect(factor?.id).toBe(factorId)
+    expect(factor?.lastUsedStep).toBe(totpStepAt(clock.now() - STEP))
+    // The next step's code works.
+    expect(await second.verify(accountId, totpCodeAt(secret, clock.now()))).toBe(true)
+  })
+
+  it('refuses wrong, malformed and out-of-window codes', async () => {
+    const accountId = await newAccount()
+    const { secret } = await enrolConfirmedTotp(deps(), accountId)
+    const second = new StoredSecondFactors(deps())
+    const code = totpCodeAt(secret, clock.now())
+    const wrong = String((Number(code) + 1) % 1_000_000).padStart(6, '0')
+    expect(await second.verify(accountId, wrong)).toBe(false)
+    expect(await second.verify(accountId, `${code} `)).toBe(false)
+    expect(await second.verify(accountId, code.slice(1))).toBe(false)
+    expect(await second.verify(accountId, totpCodeAt(secret, clock.now() - 2 * STEP))).toBe(false)
+    expect(await second.verify(accountId, totpCodeAt(secret, clock.now() + 2 * STEP))).toBe(false)
+    expect(await second.verify(await newAccount(), code)).toBe(false)
+    expect(await second.verify(accountId, code)).toBe(true)
+  })
+
+  it('accepts a valid code for exactly one of 10 concurrent callers on separate connections', async () => {
+    const accountId = await newAccount()
+    const { secret, factorId } = await enrolConfirmedTotp(deps(), accountId)
+    const connections = await Promise.all(Array.from({ length: 10 }, () => testDb.open()))
+    extra.push(...connections)
+    const checkers = connections.map(
+      (c) => new StoredSecondFactors({ factors: new SqlMfaFactorRepository(c.db), box, clock }),
+    )
+    const code = totpCodeAt(secret, clock.now())
+    const results = await Promise.all(checkers.map((s) => s.verify(accountId, code)))
+    expect(results.filter(Boolean)).toHaveLength(1)
+
+    // The repository primitive on its own, same contract.
+    const step = totpStepAt(clock.now()) + 1
+    const marked = await Promise.all(
+      connections.map((c) => new SqlMfaFactorRepository(c.db).markStepUsed(factorId, step)),
+    )
+    expect(marked.filter(Boolean)).toHaveLength(1)
+  })
+
+  it("refuses the previous step's code once a newer step was used", async () => {
+    const accountId = await newAccount()
+    const { secret } = await enrolConfirmedTotp(deps(), accountId)
+    const second = new StoredSecondFactors(deps())
+    const now = clock.now()
+    const previous = totpCodeAt(secret, now - STEP)
+    expect(await second.verify(accountId, totpCodeAt(secret, now))).toBe(true)
+    expect(await second.verify(accountId, previous)).toBe(false)
+    // And a newer step (clock skew: the next step's code) moves it forward again.
+    expect(await second.verify(accountId, totpCodeAt(secret, now + STEP))).toBe(true)
+    expect(await second.verify(accountId, totpCodeAt(secret, now))).toBe(false)
+  })
+
+  it("does not open a secret sealed for account A in account B's row", async () => {
+    const a = await newAccount()
+    const b = await newAccount()
+    const { secret } = await enrolConfirmedTotp(deps(), a)
+    const [factorA] = await repo().listConfirmed(a)
+    const unreadable: string[] = []
+    const second = new StoredSecondFactors({ ...deps(), onUnreadable: (id) => unreadable.push(id) })
+    const movedId = newId()
+    await repo().create({ ...factorA!, id: movedId, accountId: b, lastUsedStep: null })
+    expect(() => box.open(factorA!.secretSealed, b)).toThrow()
+    expect(await second.has(b)).toBe(true)
+    const code = totpCodeAt(secret, clock.now())
+    expect(await second.verify(b, code)).toBe(false)
+    expect(unreadable).toEqual([movedId])
+    expect(await second.verify(a, code)).toBe(true)
+  })
+})
