@@ -33,6 +33,10 @@ export const subnetOf = (ip: string | null | undefined): string | null => {
   if (isIPv6(ip)) {
     const g = ipv6Groups(ip)
     if (!g) return null
+    // IPv4-mapped in any spelling (::ffff:c000:205, 0:0:0:0:0:ffff:192.0.2.5) counts as IPv4.
+    if (g.slice(0, 5).every((x) => x === 0) && g[5] === 0xffff) {
+      return `${g[6]! >> 8}.${g[6]! & 0xff}.${g[7]! >> 8}.0/24`
+    }
     return `${g
       .slice(0, 4)
       .map((x) => x.toString(16))

@@ -68,9 +68,18 @@ export class SqlSessionRepository implements SessionRepository {
   async touch(id: string, now: number, idleExpiresAt: number): Promise<void> {
     await this.db
       .updateTable('sessions')
-      .set({ last_seen_at: now, idle_expires_at: idleExpiresAt })
+      .set((eb) => ({
+        last_seen_at: now,
+        idle_expires_at: eb
+          .case()
+          .when('expires_at', '<', idleExpiresAt)
+          .then(eb.ref('expires_at'))
+          .else(idleExpiresAt)
+          .end(),
+      }))
       .where('id', '=', id)
       .where('revoked_at', 'is', null)
+      .where('idle_expires_at', '>', now)
       .execute()
   }
 
@@ -107,6 +116,8 @@ export class SqlSessionRepository implements SessionRepository {
       .set({ revoked_at: now })
       .where('account_id', '=', accountId)
       .where('revoked_at', 'is', null)
+      .where('expires_at', '>', now)
+      .where('idle_expires_at', '>', now)
     if (exceptId) q = q.where('id', '!=', exceptId)
     const r = await q.executeTakeFirst()
     return Number(r.numUpdatedRows)

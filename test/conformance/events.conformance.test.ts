@@ -1,0 +1,112 @@
+import { randomUUID } from 'node:crypto'
+import { describe, expect, it } from 'vitest'
+import type { RequestContext, SecurityEvent } from '../../src/modules/events/ports.js'
+import { databaseKinds } from '../helpers/databases.js'
+import { MINUTE, T0, unique, useSuiteDatabase } from './fixtures.js'
+
+/* The SecurityEventLog contract (src/modules/events/ports.ts). */
+
+describe.each(databaseKinds())('SecurityEventLog on %s', (kind) => {
+  const suite = useSuiteDatabase(kind)
+
+  const context = (overrides: Partial<RequestContext> = {}): RequestContext => ({
+    ip: '203.0.113.77',
+    userAgent: 'Mozilla/5.0 (conformance)',
+    clientVersion: '2.4.1',
+    requestId: `req-${unique()}`,
+    ...overrides,
+  })
+
+  const event = (accountId: string | null, overrides: Partial<SecurityEvent> = {}): SecurityEvent => ({
+    type: 'authn_login_success',
+    accountId,
+    context: context(),
+    details: {},
+    at: T0,
+    ...overrides,
+  })
+
+  it('lists an account’s events newest first, up to the limit, with everything appended', async () => {
+    const id = randomUUID()
+    const ctx = context()
+    await suite.store.events.append(event(id, { type: 'account_created', at: T0 }))
+    await suite.store.events.append(event(id, { type: 'account_email_verified', at: T0 + MINUTE }))
+    await suite.store.events.append(
+      event(id, {
+        type: 'authn_login_success',
+        at: T0 + 2 * MINUTE,
+        context: ctx,
+        details: { method: 'password' },
+      }),
+    )
+    await suite.store.events.append(event(randomUUID(), { at: T0 + 3 * MINUTE }))
+    await suite.store.events.append(event(null, { at: T0 + 3 * MINUTE }))
+
+    const all = await suite.store.events.listForAccount(id, 10)
+    expect(all.map((e) => e.type)).toEqual([
+      'authn_login_success',
+      'account_email_verified',
+      'account_created',
+    ])
+    expect(all[0]).toEqual({
+      id: expect.any(Number),
+      type: 'authn_login_success',
+      accountId: id,
+      context: ctx,
+      subnet: '203.0.113.0/24',
+      details: { method: 'password' },
+      at: T0 + 2 * MINUTE,
+    })
+    const limited = await suite.store.events.listForAccount(id, 2)
+    expect(limited.map((e) => e.at)).toEqual([T0 + 2 * MINUTE, T0 + MINUTE])
+  })
+
+  it('lists events of the same instant in reverse order of appending', async () => {
+    const id = randomUUID()
+    for (const type of ['account_created', 'authn_login_fail', 'authn_login_success'] as const) {
+      await suite.store.events.append(event(id, { type, at: T0 }))
+    }
+    const listed = await suite.store.events.listForAccount(id, 10)
+    expect(listed.map((e) => e.type)).toEqual(['authn_login_success', 'authn_login_fail', 'account_created'])
+    const ids = listed.map((e) => e.id)
+    expect([...ids].sort((a, b) => b - a)).toEqual(ids)
+  })
+
+  it('returns an empty list for an account without events', async () => {
+    expect(await suite.store.events.listForAccount(randomUUID(), 10)).toEqual([])
+  })
+
+  it.each([
+    ['an IPv4 address', '203.0.113.77', '203.0.113.0/24'],
+    ['an IPv6 address', '2001:db8:85a3:8d3:1319:8a2e:370:7348', '2001:db8:85a3:8d3::/64'],
+    ['a compressed IPv6 address', '2001:db8::1', '2001:db8:0:0::/64'],
+    ['an IPv4-mapped IPv6 address', '::ffff:198.51.100.9', '198.51.100.0/24'],
+    ['no address', null, null],
+  ])('stores the subnet of %s', async (_what, ip, subnet) => {
+    const id = randomUUID()
+    const ctx = context({ ip })
+    await suite.store.events.append(event(id, { context: ctx }))
+    const [stored] = await suite.store.events.listForAccount(id, 1)
+    expect(stored?.subnet).toBe(subnet)
+    expect(stored?.context).toEqual(ctx)
+  })
+
+  it('round-trips details of every JSON kind, and a context without any value', async () => {
+    const id = randomUUID()
+    const details = {
+      count: 3,
+      ratio: 0.25,
+      enabled: false,
+      reason: 'recent_token',
+      nothing: null,
+      nested: { channels: ['email', 'sms'], depth: { ok: true } },
+      text: 'ünïcødé — "quotes" \\ and \n newline',
+    }
+    const empty: RequestContext = { ip: null, userAgent: null, clientVersion: null, requestId: null }
+    await suite.store.events.append(event(id, { details, context: empty }))
+    const [stored] = await suite.store.events.listForAccount(id, 1)
+    expect(stored?.details).toEqual(details)
+    expect(stored?.context).toEqual(empty)
+    expect(stored?.subnet).toBeNull()
+  })
+})
