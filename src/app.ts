@@ -319,9 +319,21 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
           { count: pruned },
         )
       }
-      const ended = await store.sessions.deleteEndedBefore(clock.now() - 30 * DAY)
-      if (pruned || ended)
-        logger.info({ pruned_unverified_accounts: pruned, deleted_sessions: ended }, 'housekeeping')
+      const cutoff = clock.now() - 30 * DAY
+      const ended = await store.sessions.deleteEndedBefore(cutoff)
+      const messages = await store.outboxQueue.deleteFinishedBefore(cutoff)
+      const requests = await store.recoveryRequests.deleteHandledBefore(clock.now() - 7 * DAY)
+      if (pruned || ended || messages || requests) {
+        logger.info(
+          {
+            pruned_unverified_accounts: pruned,
+            deleted_sessions: ended,
+            deleted_messages: messages,
+            deleted_recovery_requests: requests,
+          },
+          'housekeeping',
+        )
+      }
     } catch (err) {
       logger.error({ err }, 'housekeeping failed')
     }

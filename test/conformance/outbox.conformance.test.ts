@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest'
 import { SqlOutboxQueue } from '../../src/adapters/sql/outbox-repository.js'
 import type { ClaimedMessage, OutgoingMessage } from '../../src/modules/mail/ports.js'
 import { databaseKinds } from '../helpers/databases.js'
-import { MINUTE, T0, unique, useSuiteDatabase } from './fixtures.js'
+import { DAY, HOUR, MINUTE, T0, unique, useSuiteDatabase } from './fixtures.js'
 
 /* The Outbox and OutboxQueue contracts (src/modules/mail/ports.ts). */
 
@@ -70,6 +70,19 @@ describe.each(databaseKinds())('Outbox and OutboxQueue on %s', (kind) => {
       expect(first.map((c) => c.template)).toEqual(['t0', 't1', 't2'])
       const rest = await suite.store.outboxQueue.claim(3, T0 + 10, LEASE)
       expect(rest.map((c) => c.template)).toEqual(['t3', 't4'])
+    })
+  })
+
+  describe('pruning', () => {
+    it('deletes sent and abandoned messages created before the cutoff, never queued ones', async () => {
+      for (let i = 0; i < 3; i++) await suite.store.outbox.enqueue(message({ template: `old${i}` }), T0)
+      await suite.store.outbox.enqueue(message({ template: 'recent' }), T0 + DAY)
+      const [a, b] = await suite.store.outboxQueue.claim(2, T0 + 1, LEASE)
+      await suite.store.outboxQueue.markSent(a!.id, T0 + 2)
+      await suite.store.outboxQueue.abandon(b!.id, 1, 'gave up', T0 + 2)
+      expect(await suite.store.outboxQueue.deleteFinishedBefore(T0 + HOUR)).toBe(2)
+      expect(await suite.count('outbox')).toBe(2)
+      expect(await suite.store.outboxQueue.deleteFinishedBefore(T0 + HOUR)).toBe(0)
     })
   })
 

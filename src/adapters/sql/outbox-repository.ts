@@ -129,6 +129,15 @@ export class SqlOutboxQueue implements OutboxQueue {
       .execute()
   }
 
+  async deleteFinishedBefore(cutoff: number): Promise<number> {
+    const r = await this.db
+      .deleteFrom('outbox')
+      .where('status', 'in', ['sent', 'abandoned'])
+      .where('created_at', '<', cutoff)
+      .executeTakeFirst()
+    return Number(r.numDeletedRows)
+  }
+
   async counts(): Promise<Record<string, number>> {
     const rows = await this.db
       .selectFrom('outbox')

@@ -94,6 +94,15 @@ export class SqlRecoveryRequestQueue implements RecoveryRequestQueue {
       .where('status', '=', 'processing')
       .execute()
   }
+
+  async deleteHandledBefore(cutoff: number): Promise<number> {
+    const r = await this.db
+      .deleteFrom('recovery_requests')
+      .where('status', '=', 'done')
+      .where('processed_at', '<', cutoff)
+      .executeTakeFirst()
+    return Number(r.numDeletedRows)
+  }
 }
 
 export class SqlRecoveryLedger implements RecoveryLedger {

@@ -37,6 +37,8 @@ export interface OutboxQueue {
   /** Releases leases (on shutdown) so another worker can pick the messages up at once. */
   release(ids: string[]): Promise<void>
   counts(): Promise<Record<string, number>>
+  /** Deletes sent and abandoned messages created before `cutoff` (caps look back one day). */
+  deleteFinishedBefore(cutoff: number): Promise<number>
 }
 
 export interface RenderedMail {

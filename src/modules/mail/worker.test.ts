@@ -476,6 +476,7 @@ describe.each(databaseKinds())('outbox worker on %s', (kind) => {
       abandon: store.outboxQueue.abandon.bind(store.outboxQueue),
       release: store.outboxQueue.release.bind(store.outboxQueue),
       counts: store.outboxQueue.counts.bind(store.outboxQueue),
+      deleteFinishedBefore: store.outboxQueue.deleteFinishedBefore.bind(store.outboxQueue),
     }
     const recipient = address('flaky')
     await enqueue({ recipient })

@@ -31,6 +31,8 @@ export interface RecoveryRequestQueue {
   /** Records the outcome and blanks what the caller typed (identifier, code). */
   finish(id: string, outcome: RecoveryOutcome, now: number): Promise<void>
   release(ids: string[]): Promise<void>
+  /** Deletes handled requests older than `cutoff`. */
+  deleteHandledBefore(cutoff: number): Promise<number>
 }
 
 export interface DueDigest {
