@@ -7,7 +7,7 @@ import { createRedisLimiterStore } from './adapters/limits/redis.js'
 import { FileMailTransport, SmtpMailTransport } from './adapters/notify/mail-transports.js'
 import { createSmsTransport } from './adapters/notify/sms-http.js'
 import { openDatabase, type SqlDatabase } from './adapters/sql/database.js'
-import { SqlMfaFactorRepository } from './adapters/sql/mfa-repository.js'
+import { SqlMfaChallenges, SqlMfaFactorRepository, SqlRecoveryCodes } from './adapters/sql/mfa-repository.js'
 import { migrateToLatest } from './adapters/sql/migrate.js'
 import { createSqlStore, type SqlStore } from './adapters/sql/store.js'
 import { type Config, trustProxyOption } from './config/index.js'
@@ -26,7 +26,9 @@ import type { LimiterStore } from './modules/guard/ports.js'
 import { SourceLimits } from './modules/guard/source-limits.js'
 import type { MailTransport, SmsTransport } from './modules/mail/ports.js'
 import { OutboxWorker } from './modules/mail/worker.js'
+import { mfaRoutes } from './modules/mfa/routes.js'
 import { StoredSecondFactors } from './modules/mfa/second-factors.js'
+import { MfaService } from './modules/mfa/service.js'
 import { RECOVERY_TEMPLATES } from './modules/recovery/ports.js'
 import { recoveryRoutes } from './modules/recovery/routes.js'
 import { RecoveryService } from './modules/recovery/service.js'
@@ -56,7 +58,12 @@ export interface App {
   readonly metrics: Metrics
   readonly logger: Logger
   readonly clock: Clock
-  readonly services: { accounts: AccountsService; sessions: SessionsService; recovery: RecoveryService }
+  readonly services: {
+    accounts: AccountsService
+    sessions: SessionsService
+    recovery: RecoveryService
+    mfa: MfaService
+  }
   readonly workers: { outbox: OutboxWorker; recovery: RecoveryWorker }
   readonly limiter: LimiterStore
   /** Starts background work (outbox delivery, housekeeping). */
@@ -123,10 +130,17 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
   })
   const queued = (channel: 'email' | 'sms') => metrics.messages.inc({ channel, state: 'queued' })
   const secretKey = loadSecretKey(config)
-  const secondFactors = new StoredSecondFactors({
-    factors: new SqlMfaFactorRepository(database.db),
-    box: new SecretBox(secretKey),
+  const box = new SecretBox(secretKey)
+  const mfaFactors = new SqlMfaFactorRepository(database.db)
+  const totp = new StoredSecondFactors({
+    factors: mfaFactors,
+    box,
     clock,
+    onUnreadable: (factorId) =>
+      logger.error(
+        { factor_id: factorId },
+        'a second-factor secret does not open: check GATEHOUSE_SECRET_KEY',
+      ),
   })
   const limiter =
     overrides.limiter ??
@@ -146,6 +160,29 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
         })
       : createMemoryLimiterStore())
   const limited = (scope: string) => metrics.rateLimited.inc({ scope })
+  const mfa = new MfaService({
+    factors: mfaFactors,
+    challenges: new SqlMfaChallenges(database.db),
+    codes: new SqlRecoveryCodes(database.db),
+    totp,
+    box,
+    codeKey: createHmac('sha256', secretKey).update('gatehouse recovery codes').digest(),
+    events,
+    clock,
+    // Guesses per account across every login challenge: opening new challenges buys no more.
+    accountGuesses: limiter.limiter('mfa:account', { points: 10, seconds: 15 * 60 }),
+    settings: {
+      issuer: 'Gatehouse',
+      challengeTtlMs: 5 * 60 * SECOND,
+      maxAttemptsPerChallenge: 5,
+      recoveryCodeCount: 10,
+    },
+  })
+  // Recovery accepts any second factor the account has: a TOTP code or a recovery code.
+  const secondFactors = {
+    has: (accountId: string) => mfaFactors.hasConfirmed(accountId),
+    verify: (accountId: string, code: string) => mfa.verifyCode(accountId, code, noContext),
+  }
 
   const accounts = new AccountsService({
     store,
@@ -173,6 +210,7 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
       touchIntervalMs: Math.min(60 * SECOND, (config.sessionIdleTtlSeconds * SECOND) / 10),
     },
     onLogin: (outcome) => metrics.logins.inc({ outcome }),
+    secondStep: (account, ctx) => mfa.startChallenge(account, ctx),
   })
 
   let recoveryWorker: RecoveryWorker | undefined
@@ -259,7 +297,12 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
     draining: () => draining,
   })
   accountRoutes(http, { accounts, sessions })
-  sessionRoutes(http, { sessions, secureCookie: config.publicUrl.startsWith('https:') })
+  sessionRoutes(http, {
+    sessions,
+    secureCookie: config.publicUrl.startsWith('https:'),
+    completeSecondStep: (input, ctx) => mfa.completeChallenge(input, ctx),
+  })
+  mfaRoutes(http, { mfa, sessions })
   recoveryRoutes(http, {
     recovery,
     sessions,
@@ -347,7 +390,7 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
     metrics,
     logger,
     clock,
-    services: { accounts, sessions, recovery },
+    services: { accounts, sessions, recovery, mfa },
     workers: { outbox, recovery: recoveryWorker },
     limiter,
     startWorkers: () => {

@@ -33,6 +33,7 @@ export const errorCatalog = {
   invalid_token: { status: 400, title: 'The token is invalid or has expired' },
   invalid_credentials: { status: 401, title: 'The identifier or password is wrong' },
   mfa_required: { status: 401, title: 'A second-factor code is required' },
+  invalid_code: { status: 401, title: 'The code is wrong or has expired' },
   second_factor_required: { status: 409, title: 'A second factor must be set up first' },
   unauthenticated: { status: 401, title: 'A valid session is required' },
   password_change_required: { status: 403, title: 'The password must be changed first' },

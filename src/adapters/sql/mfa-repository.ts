@@ -1,6 +1,23 @@
-import type { Kysely } from 'kysely'
-import type { MfaFactorRecord, MfaFactorRepository } from '../../modules/mfa/ports.js'
-import type { Database } from './schema.js'
+import type { Kysely, Selectable } from 'kysely'
+import { newId } from '../../kernel/tokens.js'
+import type {
+  MfaChallenge,
+  MfaChallengeRepository,
+  MfaFactorRecord,
+  MfaFactorRepository,
+  RecoveryCodeRepository,
+} from '../../modules/mfa/ports.js'
+import type { Database, MfaFactorsTable } from './schema.js'
+
+const toFactor = (r: Selectable<MfaFactorsTable>): MfaFactorRecord => ({
+  id: r.id,
+  accountId: r.account_id,
+  kind: 'totp',
+  secretSealed: r.secret ?? '',
+  lastUsedStep: r.last_used_step == null ? null : Number(r.last_used_step),
+  confirmedAt: r.confirmed_at == null ? null : Number(r.confirmed_at),
+  createdAt: Number(r.created_at),
+})
 
 export class SqlMfaFactorRepository implements MfaFactorRepository {
   constructor(private readonly db: Kysely<Database>) {}
@@ -77,5 +94,142 @@ export class SqlMfaFactorRepository implements MfaFactorRepository {
   async deleteForAccount(accountId: string): Promise<number> {
     const r = await this.db.deleteFrom('mfa_factors').where('account_id', '=', accountId).executeTakeFirst()
     return Number(r.numDeletedRows)
+  }
+
+  async findPending(accountId: string): Promise<MfaFactorRecord | null> {
+    const r = await this.db
+      .selectFrom('mfa_factors')
+      .selectAll()
+      .where('account_id', '=', accountId)
+      .where('kind', '=', 'totp')
+      .where('confirmed_at', 'is', null)
+      .orderBy('created_at', 'desc')
+      .executeTakeFirst()
+    return r ? toFactor(r) : null
+  }
+
+  async deletePending(accountId: string): Promise<number> {
+    const r = await this.db
+      .deleteFrom('mfa_factors')
+      .where('account_id', '=', accountId)
+      .where('confirmed_at', 'is', null)
+      .executeTakeFirst()
+    return Number(r.numDeletedRows)
+  }
+
+  async deleteConfirmedExcept(accountId: string, keepId: string): Promise<number> {
+    const r = await this.db
+      .deleteFrom('mfa_factors')
+      .where('account_id', '=', accountId)
+      .where('kind', '=', 'totp')
+      .where('confirmed_at', 'is not', null)
+      .where('id', '!=', keepId)
+      .executeTakeFirst()
+    return Number(r.numDeletedRows)
+  }
+
+  async listAll(accountId: string): Promise<MfaFactorRecord[]> {
+    const rows = await this.db
+      .selectFrom('mfa_factors')
+      .selectAll()
+      .where('account_id', '=', accountId)
+      .orderBy('created_at')
+      .execute()
+    return rows.map(toFactor)
+  }
+}
+
+export class SqlMfaChallenges implements MfaChallengeRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async create(c: {
+    id: string
+    accountId: string
+    expiresAt: number
+    ip: string | null
+    userAgent: string | null
+    createdAt: number
+  }): Promise<void> {
+    await this.db
+      .insertInto('mfa_challenges')
+      .values({
+        id: c.id,
+        account_id: c.accountId,
+        expires_at: c.expiresAt,
+        used_at: null,
+        ip: c.ip,
+        user_agent: c.userAgent?.slice(0, 512) ?? null,
+        created_at: c.createdAt,
+      })
+      .execute()
+  }
+
+  async takeAttempt(id: string, now: number, maxAttempts: number): Promise<MfaChallenge | null> {
+    const r = await this.db
+      .updateTable('mfa_challenges')
+      .set((eb) => ({ attempts: eb('attempts', '+', 1) }))
+      .where('id', '=', id)
+      .where('used_at', 'is', null)
+      .where('expires_at', '>', now)
+      .where('attempts', '<', maxAttempts)
+      .returning(['id', 'account_id', 'attempts', 'expires_at'])
+      .executeTakeFirst()
+    return r
+      ? { id: r.id, accountId: r.account_id, attempts: r.attempts, expiresAt: Number(r.expires_at) }
+      : null
+  }
+
+  async complete(id: string, now: number): Promise<boolean> {
+    const r = await this.db
+      .updateTable('mfa_challenges')
+      .set({ used_at: now })
+      .where('id', '=', id)
+      .where('used_at', 'is', null)
+      .executeTakeFirst()
+    return Number(r.numUpdatedRows) === 1
+  }
+}
+
+export class SqlRecoveryCodes implements RecoveryCodeRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async replace(accountId: string, hashes: string[], now: number): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      await trx.deleteFrom('mfa_recovery_codes').where('account_id', '=', accountId).execute()
+      if (hashes.length === 0) return
+      await trx
+        .insertInto('mfa_recovery_codes')
+        .values(
+          hashes.map((h) => ({
+            id: newId(),
+            account_id: accountId,
+            code_hash: h,
+            used_at: null,
+            created_at: now,
+          })),
+        )
+        .execute()
+    })
+  }
+
+  async consume(accountId: string, hash: string, now: number): Promise<boolean> {
+    const r = await this.db
+      .updateTable('mfa_recovery_codes')
+      .set({ used_at: now })
+      .where('account_id', '=', accountId)
+      .where('code_hash', '=', hash)
+      .where('used_at', 'is', null)
+      .executeTakeFirst()
+    return Number(r.numUpdatedRows) === 1
+  }
+
+  async countUnused(accountId: string): Promise<number> {
+    const r = await this.db
+      .selectFrom('mfa_recovery_codes')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('account_id', '=', accountId)
+      .where('used_at', 'is', null)
+      .executeTakeFirstOrThrow()
+    return Number(r.n)
   }
 }

@@ -2,6 +2,7 @@ import { type Kysely, type Migration, type MigrationResultSet, Migrator } from '
 import type { Dialect } from './dialect.js'
 import * as m0001 from './migrations/0001_foundation.js'
 import * as m0002 from './migrations/0002_recovery.js'
+import * as m0003 from './migrations/0003_mfa.js'
 
 type DialectMigration = {
   up: (db: Kysely<unknown>, dialect: Dialect) => Promise<void>
@@ -12,6 +13,7 @@ type DialectMigration = {
 const all: Record<string, DialectMigration> = {
   '0001_foundation': m0001,
   '0002_recovery': m0002,
+  '0003_mfa': m0003,
 }
 
 export const migrateToLatest = async (db: Kysely<unknown>, dialect: Dialect): Promise<MigrationResultSet> => {

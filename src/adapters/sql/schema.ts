@@ -114,6 +114,26 @@ export interface MfaFactorsTable {
   created_at: number
 }
 
+export interface MfaChallengesTable {
+  id: string
+  account_id: string
+  attempts: Generated<number>
+  expires_at: number
+  used_at: number | null
+  ip: string | null
+  user_agent: string | null
+  created_at: number
+}
+
+export interface MfaRecoveryCodesTable {
+  id: string
+  account_id: string
+  /** HMAC-SHA256 of the code under the server's secret key. */
+  code_hash: string
+  used_at: number | null
+  created_at: number
+}
+
 export interface Database {
   accounts: AccountsTable
   one_time_tokens: OneTimeTokensTable
@@ -123,4 +143,6 @@ export interface Database {
   recovery_requests: RecoveryRequestsTable
   recovery_digests: RecoveryDigestsTable
   mfa_factors: MfaFactorsTable
+  mfa_challenges: MfaChallengesTable
+  mfa_recovery_codes: MfaRecoveryCodesTable
 }

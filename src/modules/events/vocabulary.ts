@@ -25,6 +25,11 @@ export const securityEventTypes = {
   authn_password_reset_completed:
     'The password was reset with a recovery token; every session was revoked (details: revoked_sessions, notified channels).',
   authn_mfa_fail: 'A wrong second-factor code was given (details: during, attempts).',
+  authn_mfa_enabled:
+    'A second factor was confirmed and is now required at login and recovery (details: method).',
+  authn_mfa_challenge: 'The password was right and a second factor was asked for (details: methods).',
+  authn_recovery_code_used: 'A recovery code was used in place of the second factor (details: remaining).',
+  authn_recovery_codes_regenerated: 'A new set of recovery codes replaced the old one.',
   account_locked:
     'The holder used the "this wasn\'t me" link: sessions revoked, login blocked until recovery.',
   'recovery.reset_lock_changed':

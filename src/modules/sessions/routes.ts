@@ -35,7 +35,15 @@ const Problem = z
 
 export const sessionRoutes = (
   app: HttpServer,
-  deps: { sessions: SessionsService; secureCookie: boolean },
+  deps: {
+    sessions: SessionsService
+    secureCookie: boolean
+    /** Proves a login challenge's second factor; returns the account id or throws invalid_code. */
+    completeSecondStep: (
+      input: { challengeId: string; method: 'totp' | 'recovery_code'; code: string },
+      ctx: ReturnType<typeof requestContext>,
+    ) => Promise<string>
+  },
 ) => {
   const { sessions } = deps
   const auth = requireSession(sessions, { allowRestricted: true })
@@ -59,12 +67,51 @@ export const sessionRoutes = (
         }),
         response: {
           201: z.object({ token: z.string(), expires_at: z.string() }),
+          200: z
+            .object({ mfa_required: z.literal(true), challenge_id: z.string(), methods: z.array(z.string()) })
+            .describe(
+              'The account has a second factor: complete with POST /v1/sessions/mfa within 5 minutes',
+            ),
           401: Problem.describe('invalid_credentials, alike for every failure'),
         },
       },
     },
     async (req, reply) => {
-      const { token, session } = await sessions.login(req.body, requestContext(req))
+      const result = await sessions.login(req.body, requestContext(req))
+      if (result.kind === 'mfa') {
+        return reply
+          .status(200)
+          .send({ mfa_required: true as const, challenge_id: result.challengeId, methods: result.methods })
+      }
+      const { token, session } = result
+      reply.setCookie(SESSION_COOKIE, token, { ...cookieOptions, expires: new Date(session.expiresAt) })
+      return reply.status(201).send({ token, expires_at: iso(session.expiresAt) })
+    },
+  )
+
+  app.post(
+    '/v1/sessions/mfa',
+    {
+      schema: {
+        summary: 'Complete a login with the second factor',
+        description:
+          '401 invalid_code alike for a wrong code, an unknown or expired challenge, or one out of guesses.',
+        tags: ['sessions'],
+        body: z.strictObject({
+          challenge_id: z.string().min(1).max(64),
+          method: z.enum(['totp', 'recovery_code']),
+          code: z.string().min(1).max(32),
+        }),
+        response: { 201: z.object({ token: z.string(), expires_at: z.string() }) },
+      },
+    },
+    async (req, reply) => {
+      const ctx = requestContext(req)
+      const accountId = await deps.completeSecondStep(
+        { challengeId: req.body.challenge_id, method: req.body.method, code: req.body.code },
+        ctx,
+      )
+      const { token, session } = await sessions.openAfterSecondFactor(accountId, req.body.method, ctx)
       reply.setCookie(SESSION_COOKIE, token, { ...cookieOptions, expires: new Date(session.expiresAt) })
       return reply.status(201).send({ token, expires_at: iso(session.expiresAt) })
     },

@@ -25,6 +25,16 @@ export interface NewSessionResult {
   session: SessionRecord
 }
 
+export type LoginResult =
+  | ({ kind: 'session' } & NewSessionResult)
+  | { kind: 'mfa'; challengeId: string; methods: string[] }
+
+/** Asks for a second factor after a correct password, or returns null when the account has none. */
+export type SecondStep = (
+  account: AccountRecord,
+  ctx: RequestContext,
+) => Promise<{ challengeId: string; methods: string[] } | null>
+
 /**
  * Login and sessions. Every failed login is the same `invalid_credentials`,
  * and an unknown identifier costs one argon2 verification like a known one.
@@ -40,13 +50,11 @@ export class SessionsService {
       clock: Clock
       settings: SessionSettings
       onLogin?: (outcome: LoginOutcome) => void
+      secondStep?: SecondStep
     },
   ) {}
 
-  async login(
-    input: { identifier: string; password: string },
-    ctx: RequestContext,
-  ): Promise<NewSessionResult> {
+  async login(input: { identifier: string; password: string }, ctx: RequestContext): Promise<LoginResult> {
     const { accounts, hasher, events, settings } = this.deps
     // A password longer than any we accept cannot match; do the same work on a bounded input.
     const tooLong = input.password.length > settings.passwordMaxLength * 4
@@ -81,8 +89,29 @@ export class SessionsService {
       })
       await events.record('authn_password_rehashed', account.id, ctx)
     }
+    const challenge = await this.deps.secondStep?.(account, ctx)
+    if (challenge) {
+      await events.record('authn_mfa_challenge', account.id, ctx, { methods: challenge.methods })
+      return { kind: 'mfa', ...challenge }
+    }
     const result = await this.open(account, ctx)
     await events.record('authn_login_success', account.id, ctx, { session_id: result.session.id })
+    return { kind: 'session', ...result }
+  }
+
+  /** Opens the session once the second factor of a login challenge is proven. */
+  async openAfterSecondFactor(
+    accountId: string,
+    method: string,
+    ctx: RequestContext,
+  ): Promise<NewSessionResult> {
+    const account = await this.deps.accounts.findById(accountId)
+    if (!account || account.lockedAt !== null) throw new AppError('invalid_code')
+    const result = await this.open(account, ctx)
+    await this.deps.events.record('authn_login_success', account.id, ctx, {
+      session_id: result.session.id,
+      second_factor: method,
+    })
     return result
   }
 

@@ -1,0 +1,216 @@
+import { createHmac, randomInt } from 'node:crypto'
+import QRCode from 'qrcode'
+import type { Clock } from '../../kernel/clock.js'
+import { AppError } from '../../kernel/errors.js'
+import type { SecretBox } from '../../kernel/secret-box.js'
+import { newId } from '../../kernel/tokens.js'
+import type { AccountRecord } from '../accounts/ports.js'
+import type { RequestContext } from '../events/ports.js'
+import type { EventRecorder } from '../events/recorder.js'
+import type { RateLimiter } from '../guard/ports.js'
+import type { MfaChallengeRepository, MfaFactorRepository, RecoveryCodeRepository } from './ports.js'
+import type { StoredSecondFactors } from './second-factors.js'
+import { generateTotpSecret, matchTotpStep } from './totp.js'
+
+export type MfaMethod = 'totp' | 'recovery_code'
+
+export interface MfaSettings {
+  issuer: string
+  challengeTtlMs: number
+  /** Guesses per login challenge. */
+  maxAttemptsPerChallenge: number
+  recoveryCodeCount: number
+}
+
+// 32 letters and digits without look-alikes (no 0/o, 1/l/i): 5 bits a character, 12 characters = 60 bits.
+const CODE_ALPHABET = 'abcdefghjkmnpqrstuvwxyz23456789'.padEnd(32, 'z').slice(0, 32)
+const normalizeRecoveryCode = (code: string): string => code.toLowerCase().replace(/[\s-]/g, '')
+
+export const newRecoveryCode = (): string => {
+  let s = ''
+  for (let i = 0; i < 12; i++) s += CODE_ALPHABET[randomInt(CODE_ALPHABET.length)]
+  return `${s.slice(0, 4)}-${s.slice(4, 8)}-${s.slice(8)}`
+}
+
+/**
+ * Second factors: TOTP enrolment (RFC 6238, secret sealed at rest), recovery
+ * codes (60 bits each, stored as keyed hashes, single-use) and the login
+ * challenge between the password step and the factor step. Guesses are
+ * counted before they are checked, per challenge and per account, so parallel
+ * guesses cannot exceed the limits.
+ */
+export class MfaService {
+  constructor(
+    private readonly deps: {
+      factors: MfaFactorRepository
+      challenges: MfaChallengeRepository
+      codes: RecoveryCodeRepository
+      totp: StoredSecondFactors
+      box: SecretBox
+      codeKey: Buffer
+      events: EventRecorder
+      clock: Clock
+      /** Guesses per account across all challenges. */
+      accountGuesses: RateLimiter
+      settings: MfaSettings
+    },
+  ) {}
+
+  #hashCode(accountId: string, code: string): string {
+    return createHmac('sha256', this.deps.codeKey)
+      .update(`${accountId}:${normalizeRecoveryCode(code)}`)
+      .digest('hex')
+  }
+
+  /** Starts (or restarts) a TOTP enrolment; the factor counts only once confirmed. */
+  async enrolTotp(account: { id: string; username: string }) {
+    const { factors, box, clock, settings } = this.deps
+    const secret = generateTotpSecret()
+    const now = clock.now()
+    await factors.deletePending(account.id)
+    await factors.create({
+      id: newId(),
+      accountId: account.id,
+      kind: 'totp',
+      secretSealed: box.seal(secret, account.id),
+      lastUsedStep: null,
+      confirmedAt: null,
+      createdAt: now,
+    })
+    const label = encodeURIComponent(`${settings.issuer}:${account.username}`)
+    const otpauthUri = `otpauth://totp/${label}?secret=${secret}&issuer=${encodeURIComponent(settings.issuer)}&algorithm=SHA1&digits=6&period=30`
+    const qrSvg = await QRCode.toString(otpauthUri, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 })
+    return { secret, otpauthUri, qrSvg }
+  }
+
+  /** Confirms the pending enrolment with a current code; returns fresh recovery codes (shown once). */
+  async confirmTotp(accountId: string, code: string, ctx: RequestContext): Promise<string[]> {
+    const { factors, box, clock, events } = this.deps
+    const pending = await factors.findPending(accountId)
+    if (!pending)
+      throw new AppError('invalid_code', { detail: 'There is no pending enrolment: start one first' })
+    const secret = box.open(pending.secretSealed, accountId)
+    const step = matchTotpStep(secret, code, clock.now())
+    if (step === null || !(await factors.markStepUsed(pending.id, step))) throw new AppError('invalid_code')
+    await factors.confirm(pending.id, clock.now())
+    const replaced = await factors.deleteConfirmedExcept(accountId, pending.id)
+    const codes = await this.#newCodes(accountId)
+    await events.record('authn_mfa_enabled', accountId, ctx, { method: 'totp', replaced_factors: replaced })
+    return codes
+  }
+
+  async #newCodes(accountId: string): Promise<string[]> {
+    const codes = Array.from({ length: this.deps.settings.recoveryCodeCount }, newRecoveryCode)
+    await this.deps.codes.replace(
+      accountId,
+      codes.map((c) => this.#hashCode(accountId, c)),
+      this.deps.clock.now(),
+    )
+    return codes
+  }
+
+  /** A new set of recovery codes; the old set stops working. Needs a current TOTP code. */
+  async regenerateCodes(accountId: string, code: string, ctx: RequestContext): Promise<string[]> {
+    if (!(await this.deps.totp.verify(accountId, code))) throw new AppError('invalid_code')
+    const codes = await this.#newCodes(accountId)
+    await this.deps.events.record('authn_recovery_codes_regenerated', accountId, ctx)
+    return codes
+  }
+
+  async status(accountId: string) {
+    const factors = await this.deps.factors.listAll(accountId)
+    return {
+      factors: factors.map((f) => ({
+        id: f.id,
+        kind: f.kind,
+        status: f.confirmedAt === null ? ('pending' as const) : ('active' as const),
+        created_at: new Date(f.createdAt).toISOString(),
+      })),
+      recovery_codes_remaining: await this.deps.codes.countUnused(accountId),
+    }
+  }
+
+  async methods(accountId: string): Promise<MfaMethod[]> {
+    if (!(await this.deps.factors.hasConfirmed(accountId))) return []
+    const methods: MfaMethod[] = ['totp']
+    if ((await this.deps.codes.countUnused(accountId)) > 0) methods.push('recovery_code')
+    return methods
+  }
+
+  /** A second-factor code of any kind the account has: a TOTP code, or one of its recovery codes (used up). */
+  async verifyCode(
+    accountId: string,
+    code: string,
+    ctx: RequestContext,
+    method?: MfaMethod,
+  ): Promise<boolean> {
+    if (method !== 'recovery_code' && /^\d{6}$/.test(code)) return this.deps.totp.verify(accountId, code)
+    if (method === 'totp') return false
+    if (!/^[a-z0-9 -]{12,20}$/i.test(code)) return false
+    const ok = await this.deps.codes.consume(
+      accountId,
+      this.#hashCode(accountId, code),
+      this.deps.clock.now(),
+    )
+    if (ok) {
+      const left = await this.deps.codes.countUnused(accountId)
+      await this.deps.events.record('authn_recovery_code_used', accountId, ctx, { remaining: left })
+    }
+    return ok
+  }
+
+  /** After a correct password on an account with factors: a short-lived challenge bound to that step. */
+  async startChallenge(
+    account: AccountRecord,
+    ctx: RequestContext,
+  ): Promise<{ challengeId: string; methods: MfaMethod[] } | null> {
+    const methods = await this.methods(account.id)
+    if (methods.length === 0) return null
+    const { challenges, clock, settings } = this.deps
+    const now = clock.now()
+    const challengeId = newId()
+    await challenges.create({
+      id: challengeId,
+      accountId: account.id,
+      expiresAt: now + settings.challengeTtlMs,
+      ip: ctx.ip,
+      userAgent: ctx.userAgent,
+      createdAt: now,
+    })
+    return { challengeId, methods }
+  }
+
+  /** Completes a login challenge; returns the account id, or throws `invalid_code` (alike for every failure). */
+  async completeChallenge(
+    input: { challengeId: string; method: MfaMethod; code: string },
+    ctx: RequestContext,
+  ): Promise<string> {
+    const { challenges, clock, settings, events, accountGuesses } = this.deps
+    const challenge = await challenges.takeAttempt(
+      input.challengeId,
+      clock.now(),
+      settings.maxAttemptsPerChallenge,
+    )
+    if (!challenge) throw new AppError('invalid_code')
+    const budget = await accountGuesses.consume(challenge.accountId)
+    if (!budget.allowed) {
+      await events.record('authn_mfa_fail', challenge.accountId, ctx, {
+        during: 'login',
+        reason: 'account_limit',
+      })
+      throw new AppError('invalid_code')
+    }
+    const ok = await this.verifyCode(challenge.accountId, input.code, ctx, input.method)
+    if (!ok) {
+      await events.record('authn_mfa_fail', challenge.accountId, ctx, {
+        during: 'login',
+        method: input.method,
+        attempts: challenge.attempts,
+      })
+      throw new AppError('invalid_code')
+    }
+    if (!(await challenges.complete(challenge.id, clock.now()))) throw new AppError('invalid_code')
+    await accountGuesses.reset(challenge.accountId)
+    return challenge.accountId
+  }
+}

@@ -1,0 +1,205 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { totpCodeAt } from '../../src/modules/mfa/totp.js'
+import { databaseKinds } from '../helpers/databases.js'
+import { call, createTestServer, signUpAndLogin, type TestServer } from '../helpers/server.js'
+
+const STEP = 30_000
+
+describe.each(databaseKinds())('TOTP, recovery codes and login with a second factor on %s', (kind) => {
+  let server: TestServer
+  beforeAll(async () => {
+    server = await createTestServer(kind)
+  })
+  afterAll(async () => {
+    await server?.close()
+  })
+
+  /** An account with a confirmed TOTP factor; returns its secret and recovery codes. */
+  const withTotp = async () => {
+    const { user, token } = await signUpAndLogin(server)
+    const enrol = await call(server, 'POST', '/v1/mfa/totp', { token })
+    expect(enrol.status).toBe(201)
+    const secret = enrol.json.secret as string
+    const confirm = await call(server, 'POST', '/v1/mfa/totp/confirm', {
+      token,
+      body: { code: totpCodeAt(secret, server.clock.now()) },
+    })
+    expect(confirm.status).toBe(200)
+    server.clock.advance(STEP)
+    return { user, token, secret, codes: confirm.json.recovery_codes as string[] }
+  }
+  const passwordStep = async (user: { username: string; password: string }) => {
+    const res = await call(server, 'POST', '/v1/sessions', {
+      body: { identifier: user.username, password: user.password },
+    })
+    expect(res.status).toBe(200)
+    expect(res.headers['set-cookie']).toBeUndefined()
+    return res.json as { mfa_required: true; challenge_id: string; methods: string[] }
+  }
+  const factorStep = (challenge_id: string, code: string, method = 'totp') =>
+    call(server, 'POST', '/v1/sessions/mfa', { body: { challenge_id, method, code } })
+
+  it('enrols TOTP as pending (with otpauth URI and QR code) and requires it only once confirmed', async () => {
+    const { user, token } = await signUpAndLogin(server)
+    const enrol = await call(server, 'POST', '/v1/mfa/totp', { token })
+    expect(enrol.status).toBe(201)
+    expect(Buffer.from(enrol.json.secret.replace(/=+$/, ''), 'base64').length).toBeGreaterThan(0)
+    expect(enrol.json.secret).toMatch(/^[A-Z2-7]{32}$/)
+    expect(enrol.json.otpauth_uri).toMatch(
+      /^otpauth:\/\/totp\/Gatehouse%3A.+\?secret=[A-Z2-7]{32}&issuer=Gatehouse/,
+    )
+    expect(enrol.json.qr_svg).toMatch(/^<svg[\s\S]*<\/svg>\s*$/)
+    expect((await call(server, 'GET', '/v1/mfa', { token })).json).toMatchObject({
+      factors: [{ kind: 'totp', status: 'pending' }],
+      recovery_codes_remaining: 0,
+    })
+    const stillPlain = await call(server, 'POST', '/v1/sessions', {
+      body: { identifier: user.username, password: user.password },
+    })
+    expect(stillPlain.status).toBe(201)
+
+    const wrong = await call(server, 'POST', '/v1/mfa/totp/confirm', { token, body: { code: '000000' } })
+    expect(wrong.status).toBe(401)
+    expect(wrong.json.code).toBe('invalid_code')
+    const ok = await call(server, 'POST', '/v1/mfa/totp/confirm', {
+      token,
+      body: { code: totpCodeAt(enrol.json.secret, server.clock.now()) },
+    })
+    const codes = ok.json.recovery_codes as string[]
+    expect(codes).toHaveLength(10)
+    expect(new Set(codes).size).toBe(10)
+    for (const c of codes) expect(c).toMatch(/^[a-z2-9]{4}-[a-z2-9]{4}-[a-z2-9]{4}$/)
+    const status = await call(server, 'GET', '/v1/mfa', { token })
+    expect(status.json).toMatchObject({
+      factors: [{ kind: 'totp', status: 'active' }],
+      recovery_codes_remaining: 10,
+    })
+    expect(JSON.stringify(status.json)).not.toContain(enrol.json.secret)
+  })
+
+  it('asks for the factor after the password and opens a session only with a valid, unused code', async () => {
+    const { user, secret } = await withTotp()
+    const challenge = await passwordStep(user)
+    expect(challenge.mfa_required).toBe(true)
+    expect(challenge.methods).toEqual(['totp', 'recovery_code'])
+    const bad = await factorStep(challenge.challenge_id, '123456')
+    expect(bad.status).toBe(401)
+    expect(bad.json.code).toBe('invalid_code')
+    const code = totpCodeAt(secret, server.clock.now())
+    const ok = await factorStep(challenge.challenge_id, code)
+    expect(ok.status).toBe(201)
+    expect(String(ok.headers['set-cookie'])).toMatch(/^gh_session=/)
+    expect((await call(server, 'GET', '/v1/sessions/current', { token: ok.json.token })).status).toBe(200)
+    // The challenge is spent, and the same code is a replay on a new one.
+    expect((await factorStep(challenge.challenge_id, code)).status).toBe(401)
+    expect((await factorStep((await passwordStep(user)).challenge_id, code)).status).toBe(401)
+    // A wrong password never reaches the factor step.
+    const wrong = await call(server, 'POST', '/v1/sessions', {
+      body: { identifier: user.username, password: 'nope nope nope 1' },
+    })
+    expect(wrong.status).toBe(401)
+  })
+
+  it('accepts each recovery code once, in place of the factor, and a new set voids the old', async () => {
+    const { user, token, secret, codes } = await withTotp()
+    const first = await factorStep(
+      (await passwordStep(user)).challenge_id,
+      codes[0]!.toUpperCase(),
+      'recovery_code',
+    )
+    expect(first.status).toBe(201)
+    expect(
+      (await factorStep((await passwordStep(user)).challenge_id, codes[0]!, 'recovery_code')).status,
+    ).toBe(401)
+    expect((await call(server, 'GET', '/v1/mfa', { token })).json.recovery_codes_remaining).toBe(9)
+
+    const regen = await call(server, 'POST', '/v1/mfa/recovery-codes', {
+      token,
+      body: { code: totpCodeAt(secret, server.clock.now()) },
+    })
+    expect(regen.status).toBe(200)
+    expect(
+      (await factorStep((await passwordStep(user)).challenge_id, codes[1]!, 'recovery_code')).status,
+    ).toBe(401)
+    expect(
+      (
+        await factorStep(
+          (
+            await passwordStep(user)
+          ).challenge_id,
+          regen.json.recovery_codes[0],
+          'recovery_code',
+        )
+      ).status,
+    ).toBe(201)
+  })
+
+  it('lets no more than 5 guesses through on one challenge, even in parallel', async () => {
+    const { user, secret } = await withTotp()
+    const challenge = await passwordStep(user)
+    const guesses = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => factorStep(challenge.challenge_id, String(100000 + i))),
+    )
+    expect(guesses.every((g) => g.status === 401)).toBe(true)
+    const row = await server.app.database.db
+      .selectFrom('mfa_challenges')
+      .select('attempts')
+      .where('id', '=', challenge.challenge_id)
+      .executeTakeFirstOrThrow()
+    expect(row.attempts).toBe(5)
+    const account = (await server.app.store.accounts.findByUsername(user.username))!
+    const fails = (await server.app.store.events.listForAccount(account.id, 100)).filter(
+      (e) => e.type === 'authn_mfa_fail',
+    )
+    expect(fails.length).toBeLessThanOrEqual(5)
+    // Out of guesses: even the right code is refused on this challenge.
+    expect((await factorStep(challenge.challenge_id, totpCodeAt(secret, server.clock.now()))).status).toBe(
+      401,
+    )
+  })
+
+  it('limits guesses per account across challenges, so opening new ones buys nothing', async () => {
+    const { user, secret } = await withTotp()
+    for (let c = 0; c < 3; c++) {
+      const challenge = await passwordStep(user)
+      for (let i = 0; i < 4; i++) await factorStep(challenge.challenge_id, String(200000 + c * 10 + i))
+    }
+    const fresh = await passwordStep(user)
+    expect((await factorStep(fresh.challenge_id, totpCodeAt(secret, server.clock.now()))).status).toBe(401)
+  })
+
+  it('lets a challenge expire after 5 minutes', async () => {
+    const { user, secret } = await withTotp()
+    const challenge = await passwordStep(user)
+    server.clock.advance(5 * 60_000 + 1000)
+    expect((await factorStep(challenge.challenge_id, totpCodeAt(secret, server.clock.now()))).status).toBe(
+      401,
+    )
+  })
+
+  it('voids the old secret when TOTP is enrolled again', async () => {
+    const { user, token, secret } = await withTotp()
+    const again = await call(server, 'POST', '/v1/mfa/totp', { token })
+    await call(server, 'POST', '/v1/mfa/totp/confirm', {
+      token,
+      body: { code: totpCodeAt(again.json.secret, server.clock.now()) },
+    })
+    server.clock.advance(STEP)
+    expect(
+      (await factorStep((await passwordStep(user)).challenge_id, totpCodeAt(secret, server.clock.now())))
+        .status,
+    ).toBe(401)
+    server.clock.advance(STEP)
+    expect(
+      (
+        await factorStep(
+          (
+            await passwordStep(user)
+          ).challenge_id,
+          totpCodeAt(again.json.secret, server.clock.now()),
+        )
+      ).status,
+    ).toBe(201)
+    expect((await call(server, 'GET', '/v1/mfa', { token })).json.factors).toHaveLength(1)
+  })
+})
