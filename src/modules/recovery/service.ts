@@ -7,13 +7,11 @@ import type { PasswordPolicy } from '../accounts/password-policy.js'
 import type { AccountRecord, AccountRepository } from '../accounts/ports.js'
 import type { RequestContext } from '../events/ports.js'
 import type { EventRecorder } from '../events/recorder.js'
+import type { SecondFactors } from '../mfa/second-factors.js'
 import type { RecoveryChannel, RecoveryOutcome, RecoveryRequest, RecoveryStore } from './ports.js'
 
-/** The second-factor check recovery relies on (provided by the MFA module). */
-export interface SecondFactorCheck {
-  has(accountId: string): Promise<boolean>
-  verify(accountId: string, code: string): Promise<boolean>
-}
+/** The second-factor check recovery relies on: a TOTP code or a recovery code, from the MFA module. */
+export type SecondFactorCheck = SecondFactors
 
 export interface RecoverySettings {
   tokenTtlMs: number
