@@ -172,6 +172,17 @@ describe('start-up checks and the CLI', () => {
     expect(dup.code).toBe(1)
     expect(dup.stderr).toContain('username_taken')
 
+    const ids = join(dir, 'cohort.txt')
+    writeFileSync(ids, `${created.stdout.match(/\(([0-9a-f-]{36})\)/)?.[1]}\nnot-an-account\n`)
+    const cohort = await runCli(['accounts', 'reset-lock', '--on', '--file', ids], {
+      GATEHOUSE_DATA_DIR: dataDir,
+    })
+    expect(cohort.code).toBe(0)
+    expect(cohort.stdout).toContain('reset lock on for 1 of 2 accounts')
+    expect(
+      (await runCli(['accounts', 'reset-lock', '--ids', 'x'], { GATEHOUSE_DATA_DIR: dataDir })).code,
+    ).toBe(1)
+
     const server = await startServer({ GATEHOUSE_DATA_DIR: dataDir })
     try {
       const login = await json(server.baseUrl, 'POST', '/v1/sessions', { identifier: 'root.admin', password })

@@ -67,6 +67,15 @@ describe.each(databaseKinds())('account recovery over HTTP on %s', (kind) => {
     expect(mail.text).toContain(`https://id.example.test/reset-password?token=${token}`)
 
     const newPassword = 'saffron compass drizzle 31'
+    const same = await call(server, 'POST', '/v1/recovery/complete', {
+      body: { token, password: user.password },
+    })
+    expect(same.status).toBe(400)
+    expect(same.json.code).toBe('password_reused')
+    const weak = await call(server, 'POST', '/v1/recovery/complete', {
+      body: { token, password: 'password1' },
+    })
+    expect(weak.json.code).toBe('password_common')
     const done = await call(server, 'POST', '/v1/recovery/complete', {
       body: { token, password: newPassword },
     })
@@ -109,8 +118,12 @@ describe.each(databaseKinds())('account recovery over HTTP on %s', (kind) => {
     await enrolTotp(locked.user.username)
     await call(server, 'PUT', '/v1/me/reset-lock', { token: locked.token, body: { enabled: true } })
     for (let i = 0; i < 6; i++) await recover(user.email)
+    const frozen = await signUpAndLogin(server)
+    const frozenAccount = (await server.app.store.accounts.findByUsername(frozen.user.username))!
+    await server.app.store.accounts.setLocked(frozenAccount.id, server.clock.now(), server.clock.now())
 
     const identifiers = [
+      frozen.user.username,
       user.username,
       user.email,
       user.email.toUpperCase(),
