@@ -30,6 +30,7 @@ export const errorCatalog = {
   password_too_weak: { status: 400, title: 'The password is too easy to guess' },
   password_reused: { status: 400, title: 'The new password must differ from the current one' },
   username_taken: { status: 409, title: 'The username is taken' },
+  phone_taken: { status: 409, title: 'Another account has this phone number verified' },
   invalid_token: { status: 400, title: 'The token is invalid or has expired' },
   invalid_credentials: { status: 401, title: 'The identifier or password is wrong' },
   mfa_required: { status: 401, title: 'A second-factor code is required' },

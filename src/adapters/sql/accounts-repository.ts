@@ -1,10 +1,13 @@
 import type { Kysely, Selectable } from 'kysely'
-import type {
-  AccountRecord,
-  AccountRepository,
-  CreateAccountResult,
-  NewAccount,
+import {
+  type AccountRecord,
+  type AccountRepository,
+  type CreateAccountResult,
+  type LiveTokenRef,
+  type NewAccount,
+  PhoneTakenConflict,
 } from '../../modules/accounts/ports.js'
+import type { TokenPurpose } from '../../modules/tokens/ports.js'
 import type { AccountsTable, Database } from './schema.js'
 
 const toRecord = (r: Selectable<AccountsTable>): AccountRecord => ({
@@ -23,6 +26,19 @@ const toRecord = (r: Selectable<AccountsTable>): AccountRecord => ({
   resetLock: r.reset_lock === 1,
   lockedAt: r.locked_at,
 })
+
+/** The unique index on verified phone numbers refused a write (PostgreSQL or SQLite wording). */
+const isVerifiedPhoneConflict = (e: unknown): boolean => {
+  if (typeof e !== 'object' || e === null) return false
+  const { code, constraint, message } = e as { code?: unknown; constraint?: unknown; message?: unknown }
+  if (code === '23505') return constraint === 'accounts_verified_phone'
+  return (
+    typeof code === 'string' &&
+    code.startsWith('SQLITE_CONSTRAINT') &&
+    typeof message === 'string' &&
+    message.includes('accounts.phone')
+  )
+}
 
 export class SqlAccountRepository implements AccountRepository {
   constructor(private readonly db: Kysely<Database>) {}
@@ -148,5 +164,96 @@ export class SqlAccountRepository implements AccountRepository {
       .where('created_at', '<', cutoff)
       .executeTakeFirst()
     return Number(r.numDeletedRows)
+  }
+
+  async lockById(id: string): Promise<AccountRecord | null> {
+    // A no-op UPDATE: a row lock on PostgreSQL, the write lock on SQLite, on both without dialect checks.
+    const r = await this.db
+      .updateTable('accounts')
+      .set((eb) => ({ updated_at: eb.ref('updated_at') }))
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirst()
+    return r ? toRecord(r) : null
+  }
+
+  async lockUnverifiedByEmail(emailNorm: string): Promise<AccountRecord | null> {
+    const r = await this.db
+      .updateTable('accounts')
+      .set((eb) => ({ updated_at: eb.ref('updated_at') }))
+      .where('email_norm', '=', emailNorm)
+      .where('email_verified_at', 'is', null)
+      .returningAll()
+      .executeTakeFirst()
+    return r ? toRecord(r) : null
+  }
+
+  async setPhone(id: string, e164: string | null, at: number): Promise<void> {
+    await this.db
+      .updateTable('accounts')
+      .set({ phone: e164, phone_verified_at: null, updated_at: at })
+      .where('id', '=', id)
+      .execute()
+  }
+
+  async markPhoneVerified(id: string, e164: string, at: number): Promise<boolean> {
+    // Checked first so that the common case never makes the database refuse a statement (which
+    // would abort a PostgreSQL transaction); the catch covers two accounts racing for one number.
+    const holder = await this.db
+      .selectFrom('accounts')
+      .select('id')
+      .where('phone', '=', e164)
+      .where('phone_verified_at', 'is not', null)
+      .where('id', '!=', id)
+      .executeTakeFirst()
+    if (holder) throw new PhoneTakenConflict('another account holds this phone number verified')
+    try {
+      const r = await this.db
+        .updateTable('accounts')
+        .set({ phone_verified_at: at, updated_at: at })
+        .where('id', '=', id)
+        .where('phone', '=', e164)
+        .executeTakeFirst()
+      return Number(r.numUpdatedRows) > 0
+    } catch (e) {
+      if (isVerifiedPhoneConflict(e)) {
+        throw new PhoneTakenConflict('another account holds this phone number verified', { cause: e })
+      }
+      throw e
+    }
+  }
+
+  async tokenTimesSince(id: string, purpose: TokenPurpose, since: number): Promise<number[]> {
+    const rows = await this.db
+      .selectFrom('one_time_tokens')
+      .select('created_at')
+      .where('account_id', '=', id)
+      .where('purpose', '=', purpose)
+      .where('created_at', '>=', since)
+      .execute()
+    return rows.map((r) => Number(r.created_at))
+  }
+
+  async newestLiveToken(id: string, purpose: TokenPurpose, now: number): Promise<LiveTokenRef | null> {
+    const r = await this.db
+      .selectFrom('one_time_tokens')
+      .select(['token_hash', 'attempts'])
+      .where('account_id', '=', id)
+      .where('purpose', '=', purpose)
+      .where('used_at', 'is', null)
+      .where('expires_at', '>', now)
+      .orderBy('created_at', 'desc')
+      .limit(1)
+      .executeTakeFirst()
+    return r ? { tokenHash: r.token_hash, attempts: Number(r.attempts) } : null
+  }
+
+  async tokenHashExists(tokenHash: string): Promise<boolean> {
+    const r = await this.db
+      .selectFrom('one_time_tokens')
+      .select('id')
+      .where('token_hash', '=', tokenHash)
+      .executeTakeFirst()
+    return r !== undefined
   }
 }

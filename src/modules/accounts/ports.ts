@@ -1,7 +1,7 @@
 import type { SecurityEventLog } from '../events/ports.js'
 import type { Outbox } from '../mail/ports.js'
 import type { SessionRepository } from '../sessions/ports.js'
-import type { OneTimeTokens } from '../tokens/ports.js'
+import type { OneTimeTokens, TokenPurpose } from '../tokens/ports.js'
 
 export interface AccountRecord {
   id: string
@@ -33,6 +33,20 @@ export type NewAccount = Omit<
 
 export type CreateAccountResult = { ok: true } | { ok: false; conflict: 'username' | 'email' }
 
+/**
+ * Thrown (out of the surrounding transaction, which then rolls back) when another account
+ * already holds the phone number verified: the unique index refused it.
+ */
+export class PhoneTakenConflict extends Error {
+  override readonly name = 'PhoneTakenConflict'
+}
+
+/** The newest live one-time token of a purpose, as the phone-code check needs it. */
+export interface LiveTokenRef {
+  tokenHash: string
+  attempts: number
+}
+
 export interface AccountRepository {
   /** Inserts the account; a unique collision is a value naming the identifier, and writes nothing. */
   create(account: NewAccount): Promise<CreateAccountResult>
@@ -55,6 +69,29 @@ export interface AccountRepository {
   setLocked(id: string, lockedAt: number | null, at: number): Promise<void>
   /** Removes accounts whose email was never verified and that were created before `cutoff`. */
   deleteUnverifiedBefore(cutoff: number): Promise<number>
+  /**
+   * Locks the account's row until the surrounding transaction ends (so that checks and writes on
+   * one account do not interleave) and returns it as it is now; null when it is gone.
+   */
+  lockById(id: string): Promise<AccountRecord | null>
+  /**
+   * One indexed statement whatever the outcome: locks and returns the account with this
+   * normalised address whose email is NOT verified yet; null for a verified or unknown address.
+   */
+  lockUnverifiedByEmail(emailNorm: string): Promise<AccountRecord | null>
+  /** Sets (or with null removes) the phone number, unverified: any earlier verification is gone. */
+  setPhone(id: string, e164: string | null, at: number): Promise<void>
+  /**
+   * Marks the account's phone verified when it is still `e164`; false when it is not (changed
+   * meanwhile). Throws PhoneTakenConflict when another account holds the number verified.
+   */
+  markPhoneVerified(id: string, e164: string, at: number): Promise<boolean>
+  /** Creation times of the account's tokens of `purpose` (live or not) created at or after `since`. */
+  tokenTimesSince(id: string, purpose: TokenPurpose, since: number): Promise<number[]>
+  /** The newest live (unused, unexpired) token of `purpose` of the account, or null. */
+  newestLiveToken(id: string, purpose: TokenPurpose, now: number): Promise<LiveTokenRef | null>
+  /** True when any token (of any state and purpose) already has this hash. */
+  tokenHashExists(tokenHash: string): Promise<boolean>
 }
 
 export interface AccountsRepositories {

@@ -77,4 +77,94 @@ export const accountRoutes = (
       return { revoked_sessions: revokedSessions }
     },
   )
+
+  app.post(
+    '/v1/accounts/verify/resend',
+    {
+      schema: {
+        summary: 'Ask for a new verification mail',
+        description:
+          'Answers 202 {"status":"accepted"} for every well-formed address — unknown, already verified, pending ' +
+          'or capped alike. Only an account whose address is not verified yet gets a mail, at its stored address, ' +
+          'with a new token that replaces the older ones; at most 3 verification mails per account and hour.',
+        tags: ['accounts'],
+        body: z.strictObject({ email: z.string().max(320) }),
+        response: { 202: z.object({ status: z.literal('accepted') }) },
+      },
+    },
+    async (req, reply) => {
+      await accounts.resendVerification(req.body.email, requestContext(req))
+      return reply.status(202).send({ status: 'accepted' as const })
+    },
+  )
+
+  const auth = requireSession(deps.sessions)
+
+  app.post(
+    '/v1/me/phone',
+    {
+      preHandler: auth,
+      schema: {
+        summary: 'Set the phone number; a verification code is texted to it',
+        description:
+          'Needs the current password (401 invalid_credentials otherwise, and nothing changes). The number is ' +
+          'stored unverified — a previously verified number stops identifying the account — and a 6-digit code, ' +
+          'valid for 10 minutes, is sent to it by SMS. At most 5 codes per account and hour (429 rate_limited ' +
+          'with Retry-After). The verified email address of the account is told.',
+        tags: ['accounts'],
+        security: [{ bearer: [] }, { cookie: [] }],
+        body: z.strictObject({
+          phone: z.string().max(32).describe('E.164, such as +14155550123'),
+          password: z.string().max(100_000),
+        }),
+        response: { 202: z.object({ status: z.literal('code_sent') }) },
+      },
+    },
+    async (req, reply) => {
+      await accounts.setPhone(principalOf(req).account.id, req.body, requestContext(req))
+      return reply.status(202).send({ status: 'code_sent' as const })
+    },
+  )
+
+  app.post(
+    '/v1/me/phone/verify',
+    {
+      preHandler: auth,
+      schema: {
+        summary: 'Verify the phone number with the code texted to it',
+        description:
+          '401 invalid_code alike for a wrong, used, expired or missing code; the 5th wrong code kills it. ' +
+          '409 phone_taken when the code is right but another account already has this number verified.',
+        tags: ['accounts'],
+        security: [{ bearer: [] }, { cookie: [] }],
+        body: z.strictObject({ code: z.string().regex(/^[0-9]{6}$/, 'must be 6 digits') }),
+        response: { 200: z.object({ status: z.literal('verified') }) },
+      },
+    },
+    async (req) => {
+      await accounts.verifyPhone(principalOf(req).account.id, req.body.code, requestContext(req))
+      return { status: 'verified' as const }
+    },
+  )
+
+  app.delete(
+    '/v1/me/phone',
+    {
+      preHandler: auth,
+      schema: {
+        summary: 'Remove the phone number',
+        description:
+          'Needs the current password (401 invalid_credentials otherwise). Answers 204, also when there was no ' +
+          'number. The number no longer identifies the account for login or recovery; the verified email ' +
+          'address of the account is told.',
+        tags: ['accounts'],
+        security: [{ bearer: [] }, { cookie: [] }],
+        body: z.strictObject({ password: z.string().max(100_000) }),
+      },
+    },
+    async (req, reply) => {
+      await accounts.removePhone(principalOf(req).account.id, req.body.password, requestContext(req))
+      return reply.status(204).send()
+    },
+  )
 }

@@ -1,17 +1,41 @@
-import { type Clock, HOUR } from '../../kernel/clock.js'
+import { randomInt } from 'node:crypto'
+import { type Clock, HOUR, MINUTE, SECOND } from '../../kernel/clock.js'
 import { AppError } from '../../kernel/errors.js'
-import { hashToken, looksLikeToken, newId, newToken } from '../../kernel/tokens.js'
+import { hashToken, looksLikeToken, newId, newToken, safeEqual } from '../../kernel/tokens.js'
 import type { RequestContext } from '../events/ports.js'
 import type { EventRecorder } from '../events/recorder.js'
+import { rateLimited } from '../guard/source-limits.js'
+import type { TokenPurpose } from '../tokens/ports.js'
 import { normalizeUsername, parseEmail, parsePhone } from './identifiers.js'
 import type { PasswordHasher } from './password-hasher.js'
 import type { PasswordPolicy } from './password-policy.js'
-import type { AccountRecord, AccountsStore } from './ports.js'
+import { type AccountRecord, type AccountsStore, PhoneTakenConflict } from './ports.js'
 
 export interface AccountsSettings {
   verifyTokenTtlMs: number
   unverifiedAccountTtlMs: number
+  /** Lifetime of a phone verification code (default 10 minutes). */
+  phoneCodeTtlMs?: number
+  /** Phone verification codes an account may have sent per hour (default 5). */
+  phoneCodesPerHour?: number
+  /** Wrong guesses before a phone verification code dies (default 5). */
+  phoneCodeMaxAttempts?: number
+  /** Verification mails an account may receive per hour, the sign-up mail included (default 3). */
+  verifyMailsPerHour?: number
 }
+
+/** Looked up on a miss so that a missing account costs the same statements as a found one. */
+const NO_ACCOUNT = '00000000-0000-0000-0000-000000000000'
+
+/** What storage keeps of a phone code: bound to the account, so equal codes of two accounts differ. */
+const phoneCodeHash = (accountId: string, code: string): string => hashToken(`${accountId}:${code}`)
+
+/** A uniformly random 6-digit code from the CSPRNG. */
+const newPhoneCode = (): string => String(randomInt(0, 1_000_000)).padStart(6, '0')
+
+/** Seconds until the oldest of `times` leaves the one-hour window (at least 1). */
+const retryAfterSeconds = (times: number[], now: number): number =>
+  Math.max(1, Math.ceil((Math.min(...times) + HOUR - now) / SECOND))
 
 export interface RegistrationInput {
   username: string
@@ -207,6 +231,244 @@ export class AccountsService {
     })
     this.deps.onMessageQueued?.('email')
     return { revokedSessions }
+  }
+
+  /**
+   * Sends a new verification mail to an account whose address is not verified yet. The caller is
+   * not logged in, so nothing it can see depends on the account: unknown, verified, pending and
+   * capped addresses get the same answer after the same sequence of small statements (a lookup, a
+   * count, three writes or three stand-ins for them, an event); only a pending account under the
+   * cap gets a new token and a mail.
+   */
+  async resendVerification(rawEmail: string, ctx: RequestContext): Promise<void> {
+    const { store, events, clock, settings } = this.deps
+    const email = parseEmail(rawEmail)
+    if (!email.ok) throw new AppError('invalid_email', { detail: `The email address ${email.reason}` })
+    const cap = settings.verifyMailsPerHour ?? 3
+    const sent = await store.transaction(async (tx) => {
+      const now = clock.now()
+      // Locks the pending account (so that concurrent requests cannot pass the cap together).
+      const account = await tx.accounts.lockUnverifiedByEmail(email.value.norm)
+      const recent = await tx.accounts.tokenTimesSince(account?.id ?? NO_ACCOUNT, 'verify_email', now - HOUR)
+      const outcome = !account ? 'none' : recent.length >= cap ? 'capped' : 'sent'
+      const token = newToken()
+      if (!account || outcome !== 'sent') {
+        // Stand-ins for the three writes below, one small statement each: no outcome answers sooner.
+        await tx.tokens.revokeForAccount(NO_ACCOUNT, now, ['verify_email'])
+        await tx.accounts.tokenHashExists(hashToken(token))
+        await tx.accounts.tokenHashExists(hashToken(token))
+      } else {
+        // One live verification token per account: the new one replaces every older one.
+        await tx.tokens.revokeForAccount(account.id, now, ['verify_email'])
+        await tx.tokens.issue({
+          id: newId(),
+          tokenHash: hashToken(token),
+          accountId: account.id,
+          purpose: 'verify_email',
+          expiresAt: now + settings.verifyTokenTtlMs,
+          createdAt: now,
+        })
+        await tx.outbox.enqueue(
+          {
+            channel: 'email',
+            recipient: account.email,
+            template: 'verify_email',
+            payload: {
+              token,
+              username: account.username,
+              expiresInHours: Math.max(1, Math.round(settings.verifyTokenTtlMs / HOUR)),
+            },
+            accountId: account.id,
+          },
+          now,
+        )
+      }
+      await events.record('account_verification_resend', account?.id ?? null, ctx, { outcome }, tx.events)
+      return outcome === 'sent'
+    })
+    if (sent) this.deps.onMessageQueued?.('email')
+  }
+
+  /** Re-authentication before a change of contact data: the current password, or 401 and nothing changes. */
+  private async reauthenticate(
+    accountId: string,
+    password: string,
+    during: string,
+    ctx: RequestContext,
+  ): Promise<AccountRecord> {
+    const { store, hasher, events } = this.deps
+    const account = await store.accounts.findById(accountId)
+    if (!account) throw new AppError('unauthenticated')
+    const given = password.normalize('NFKC')
+    if (given.length > 1024 || !(await hasher.verify(account.passwordHash, given))) {
+      await events.record('authn_reauth_fail', account.id, ctx, { during })
+      throw new AppError('invalid_credentials')
+    }
+    return account
+  }
+
+  /** Purposes of tokens that must die when the phone number changes or goes. */
+  private static phoneBoundPurposes(hadVerifiedPhone: boolean): TokenPurpose[] {
+    // A recovery token may have gone to the old number by SMS; it must not outlive the number.
+    return hadVerifiedPhone ? ['verify_phone', 'recovery'] : ['verify_phone']
+  }
+
+  /**
+   * Sets the account's phone number, unverified, and texts a 6-digit code to it. Needs the current
+   * password. At most `phoneCodesPerHour` codes per account per hour (then 429 with Retry-After).
+   * The owner's verified address is told, with the last two digits of the new number only; the old
+   * number gets nothing. Whether another account has the number is not checked here: only the
+   * holder of the code learns that, when verifying.
+   */
+  async setPhone(
+    accountId: string,
+    input: { phone: string; password: string },
+    ctx: RequestContext,
+  ): Promise<void> {
+    const { store, events, clock, settings } = this.deps
+    const phone = parsePhone(input.phone)
+    if (!phone.ok) throw new AppError('invalid_phone', { detail: `The phone number ${phone.reason}` })
+    await this.reauthenticate(accountId, input.password, 'phone_change', ctx)
+    const ttlMs = settings.phoneCodeTtlMs ?? 10 * MINUTE
+    const cap = settings.phoneCodesPerHour ?? 5
+    const result = await store.transaction(async (tx) => {
+      const now = clock.now()
+      const account = await tx.accounts.lockById(accountId)
+      if (!account) return { kind: 'gone' as const }
+      const recent = await tx.accounts.tokenTimesSince(account.id, 'verify_phone', now - HOUR)
+      if (recent.length >= cap) return { kind: 'capped' as const, retryAfter: retryAfterSeconds(recent, now) }
+      // Stored codes of this account keep their hashes after use; a new code must not repeat one.
+      let code = newPhoneCode()
+      for (let i = 0; await tx.accounts.tokenHashExists(phoneCodeHash(account.id, code)); i++) {
+        if (i >= 20) throw new Error('could not draw an unused phone code')
+        code = newPhoneCode()
+      }
+      const hadVerifiedPhone = account.phone !== null && account.phoneVerifiedAt !== null
+      await tx.tokens.revokeForAccount(account.id, now, AccountsService.phoneBoundPurposes(hadVerifiedPhone))
+      await tx.accounts.setPhone(account.id, phone.value, now)
+      await tx.tokens.issue({
+        id: newId(),
+        tokenHash: phoneCodeHash(account.id, code),
+        accountId: account.id,
+        purpose: 'verify_phone',
+        expiresAt: now + ttlMs,
+        createdAt: now,
+        channel: 'sms',
+      })
+      await tx.outbox.enqueue(
+        {
+          channel: 'sms',
+          recipient: phone.value,
+          template: 'phone_code',
+          payload: { code, expiresInMinutes: Math.max(1, Math.round(ttlMs / MINUTE)) },
+          accountId: account.id,
+        },
+        now,
+      )
+      const notice = account.emailVerifiedAt !== null
+      if (notice) {
+        await tx.outbox.enqueue(
+          {
+            channel: 'email',
+            recipient: account.email,
+            template: 'phone_changed',
+            payload: { username: account.username, phoneLast2: phone.value.slice(-2) },
+            accountId: account.id,
+          },
+          now,
+        )
+      }
+      await events.record(
+        'account_phone_changed',
+        account.id,
+        ctx,
+        { had_verified_phone: hadVerifiedPhone, notice_queued: notice },
+        tx.events,
+      )
+      return { kind: 'sent' as const, notice }
+    })
+    if (result.kind === 'gone') throw new AppError('unauthenticated')
+    if (result.kind === 'capped') throw rateLimited(result.retryAfter)
+    this.deps.onMessageQueued?.('sms')
+    if (result.notice) this.deps.onMessageQueued?.('email')
+  }
+
+  /**
+   * Verifies the phone number with the code texted to it. A wrong code counts against the newest
+   * live code, which dies at the `phoneCodeMaxAttempts`th wrong guess; every failure answers
+   * `invalid_code` alike. A right code for a number another account already has verified answers
+   * `phone_taken` (the caller has just proved control of that number).
+   */
+  async verifyPhone(accountId: string, code: string, ctx: RequestContext): Promise<void> {
+    const { store, events, clock, settings } = this.deps
+    const maxAttempts = settings.phoneCodeMaxAttempts ?? 5
+    let result: { kind: 'verified' } | { kind: 'invalid'; details: Record<string, unknown> }
+    try {
+      result = await store.transaction(async (tx) => {
+        const now = clock.now()
+        // Serialises guesses on one account: each wrong one is counted before the next is judged.
+        const account = await tx.accounts.lockById(accountId)
+        const live = account?.phone
+          ? await tx.accounts.newestLiveToken(account.id, 'verify_phone', now)
+          : null
+        if (!account?.phone || !live || live.attempts >= maxAttempts) {
+          return { kind: 'invalid' as const, details: { reason: 'no_code' } }
+        }
+        if (!/^[0-9]{6}$/.test(code) || !safeEqual(phoneCodeHash(account.id, code), live.tokenHash)) {
+          const attempts = await tx.tokens.recordFailedAttempt(live.tokenHash)
+          if (attempts >= maxAttempts) await tx.tokens.revokeForAccount(account.id, now, ['verify_phone'])
+          return { kind: 'invalid' as const, details: { reason: 'wrong_code', attempts } }
+        }
+        if ((await tx.tokens.consume(live.tokenHash, 'verify_phone', now)) !== account.id) {
+          return { kind: 'invalid' as const, details: { reason: 'no_code' } }
+        }
+        // Throws PhoneTakenConflict (and so rolls all of this back) when the number is someone else's.
+        if (!(await tx.accounts.markPhoneVerified(account.id, account.phone, now))) {
+          return { kind: 'invalid' as const, details: { reason: 'no_code' } }
+        }
+        await events.record('account_phone_verified', account.id, ctx, {}, tx.events)
+        return { kind: 'verified' as const }
+      })
+    } catch (e) {
+      if (!(e instanceof PhoneTakenConflict)) throw e
+      await events.record('account_phone_verify_fail', accountId, ctx, { reason: 'phone_taken' })
+      throw new AppError('phone_taken')
+    }
+    if (result.kind === 'invalid') {
+      // Recorded outside the transaction: the count above is already committed.
+      await events.record('account_phone_verify_fail', accountId, ctx, result.details)
+      throw new AppError('invalid_code')
+    }
+  }
+
+  /** Removes the phone number (needs the current password); the owner's verified address is told. */
+  async removePhone(accountId: string, password: string, ctx: RequestContext): Promise<void> {
+    const { store, events, clock } = this.deps
+    await this.reauthenticate(accountId, password, 'phone_remove', ctx)
+    const notice = await store.transaction(async (tx) => {
+      const now = clock.now()
+      const account = await tx.accounts.lockById(accountId)
+      if (!account?.phone) return false
+      const wasVerified = account.phoneVerifiedAt !== null
+      await tx.tokens.revokeForAccount(account.id, now, AccountsService.phoneBoundPurposes(wasVerified))
+      await tx.accounts.setPhone(account.id, null, now)
+      const notify = account.emailVerifiedAt !== null
+      if (notify) {
+        await tx.outbox.enqueue(
+          {
+            channel: 'email',
+            recipient: account.email,
+            template: 'phone_changed',
+            payload: { username: account.username, removed: true },
+            accountId: account.id,
+          },
+          now,
+        )
+      }
+      await events.record('account_phone_removed', account.id, ctx, { was_verified: wasVerified }, tx.events)
+      return notify
+    })
+    if (notice) this.deps.onMessageQueued?.('email')
   }
 
   /** Deletes accounts that never verified their email within the retention period, freeing their usernames. */

@@ -8,6 +8,17 @@ export const securityEventTypes = {
   account_signup_existing_email:
     'Someone tried to register with an address that already has an account; the owner was told.',
   account_email_verified: 'The account holder proved control of the email address.',
+  account_verification_resend:
+    'A new verification mail was asked for by address (details: outcome sent, capped or none — none for unknown and already verified addresses alike). The answer did not depend on it.',
+  account_phone_changed:
+    'The holder set a phone number (unverified until its code is entered) and a code was sent to it (details: had_verified_phone, notice_queued).',
+  account_phone_verified:
+    'The holder entered the code sent to the phone number: it now identifies the account for login and SMS recovery.',
+  account_phone_verify_fail:
+    'A phone verification failed (details: reason wrong_code with attempts — the code dies after 5 — no_code, or phone_taken).',
+  account_phone_removed: 'The holder removed the phone number (details: was_verified).',
+  authn_reauth_fail:
+    'The current password, asked for again before a sensitive change, was wrong (details: during). Nothing changed.',
   account_unverified_deleted:
     'Accounts whose email was never verified were removed after the retention period (details: count).',
   authn_login_success: 'A login succeeded and a session was created.',

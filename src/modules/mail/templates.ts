@@ -15,11 +15,12 @@ export const templateNames = [
   'password_changed',
   'recovery_email',
   'recovery_digest',
+  'phone_changed',
 ] as const
 export type TemplateName = (typeof templateNames)[number]
 
 /** SMS templates known to `renderSms`. */
-export const smsTemplateNames = ['password_changed', 'recovery_sms'] as const
+export const smsTemplateNames = ['password_changed', 'recovery_sms', 'phone_code'] as const
 
 /** Thrown for an unknown template or a payload that lacks a field; the worker abandons the message. */
 export class TemplateError extends Error {
@@ -65,6 +66,16 @@ const tokenField = (payload: TemplatePayload): string => {
 const positiveInt = (payload: TemplatePayload, key: string): number | undefined => {
   const v = Object.hasOwn(payload, key) ? payload[key] : undefined
   return typeof v === 'number' && Number.isInteger(v) && v > 0 ? v : undefined
+}
+
+/** An optional field that, when present, must be exactly `digits` ASCII digits (never more of a number). */
+const digitsField = (payload: TemplatePayload, key: string, digits: number): string | null => {
+  if (!Object.hasOwn(payload, key)) return null
+  const v = payload[key]
+  if (typeof v !== 'string' || !new RegExp(`^[0-9]{${digits}}$`).test(v)) {
+    throw new TemplateError(`template payload has an invalid "${key}"`)
+  }
+  return v
 }
 
 const baseUrl = (ctx: RenderContext): string => {
@@ -217,6 +228,36 @@ const mailTemplates = new Map<string, (payload: TemplatePayload, ctx: RenderCont
       }
     },
   ],
+  [
+    'phone_changed',
+    (payload, ctx) => {
+      const username = field(payload, 'username')
+      // Only the last two digits ever: the mail says which number without handing it out.
+      const last2 = digitsField(payload, 'phoneLast2', 2)
+      const removed = payload.removed === true
+      const name = product(ctx)
+      return {
+        subject: removed
+          ? `The phone number of your ${name} account was removed`
+          : `The phone number of your ${name} account was changed`,
+        blocks: [
+          { kind: 'p', text: `Hi ${username},` },
+          {
+            kind: 'p',
+            text: removed
+              ? `The phone number of your ${name} account was just removed. It can no longer be used to sign in or to recover the account.`
+              : `The phone number of your ${name} account was just changed${last2 ? ` to a number ending in ${last2}` : ''}. It can be used to sign in and to recover the account once it is verified with the code we sent to it.`,
+          },
+          { kind: 'p', text: 'If you did this, there is nothing else to do.' },
+          {
+            kind: 'p',
+            text: 'If you did not, someone is signed in to your account and knows your password: change your password now (that signs out every other device), or start account recovery.',
+          },
+          { kind: 'link', url: `${baseUrl(ctx)}/security` },
+        ],
+      }
+    },
+  ],
 ])
 
 const smsTemplates = new Map<string, (payload: TemplatePayload, ctx: RenderContext) => string>([
@@ -236,6 +277,15 @@ const smsTemplates = new Map<string, (payload: TemplatePayload, ctx: RenderConte
     (payload, ctx) => {
       const token = tokenField(payload)
       return `${product(ctx)}: reset your password at ${baseUrl(ctx)}/reset-password?token=${encodeURIComponent(token)} (expires soon, works once). Not you? Ignore this. Token: ${token}`
+    },
+  ],
+  [
+    'phone_code',
+    (payload, ctx) => {
+      const code = digitsField(payload, 'code', 6)
+      if (!code) throw new TemplateError('template payload lacks "code"')
+      const minutes = positiveInt(payload, 'expiresInMinutes') ?? 10
+      return `${product(ctx)}: your verification code is ${code}. It expires in ${minutes} ${minutes === 1 ? 'minute' : 'minutes'}. Never share it.`
     },
   ],
 ])

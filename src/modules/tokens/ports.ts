@@ -1,5 +1,5 @@
 /** Purposes of one-time tokens; a token is only ever accepted for the purpose it was issued for. */
-export type TokenPurpose = 'verify_email' | 'recovery' | 'account_lock'
+export type TokenPurpose = 'verify_email' | 'recovery' | 'account_lock' | 'verify_phone'
 
 export interface IssuedToken {
   id: string

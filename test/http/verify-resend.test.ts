@@ -1,0 +1,119 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { databaseKinds } from '../helpers/databases.js'
+import { call, createTestServer, freshUser, signUpAndLogin, type TestServer } from '../helpers/server.js'
+
+const HOUR = 3_600_000
+
+/** A response without what differs per request anyway (request id, date). */
+const strip = (res: { status: number; headers: Record<string, unknown>; body: string }) => {
+  const { 'x-request-id': _id, date: _date, ...headers } = res.headers
+  return { status: res.status, headers, body: res.body }
+}
+
+describe.each(databaseKinds())('verification resend over HTTP on %s', (kind) => {
+  let server: TestServer
+  beforeAll(async () => {
+    server = await createTestServer(kind)
+  })
+  afterAll(async () => {
+    await server?.close()
+  })
+
+  const resend = (email: string) => call(server, 'POST', '/v1/accounts/verify/resend', { body: { email } })
+  const verificationMails = (email: string) =>
+    server.smtp.messages.filter((m) => m.to.includes(email) && /verify your email/i.test(m.subject))
+  /** Registers without verifying; returns the user once the sign-up mail has arrived. */
+  const pending = async () => {
+    const user = freshUser('pending')
+    expect((await call(server, 'POST', '/v1/accounts', { body: user })).status).toBe(202)
+    await server.deliver()
+    await server.smtp.waitFor((m) => m.to.includes(user.email) && /verify your email/i.test(m.subject))
+    return user
+  }
+
+  it('answers unknown, verified and pending addresses byte for byte alike, and mails only the pending one', async () => {
+    const waiting = await pending()
+    const { user: verified } = await signUpAndLogin(server)
+    const unknown = freshUser('nobody').email
+
+    const answers = [await resend(unknown), await resend(verified.email), await resend(waiting.email)]
+    for (const res of answers) {
+      expect(res.status).toBe(202)
+      expect(res.body).toBe('{"status":"accepted"}')
+      expect(strip(res)).toEqual(strip(answers[0]!))
+    }
+
+    await server.deliver()
+    expect(verificationMails(waiting.email)).toHaveLength(2)
+    expect(verificationMails(verified.email)).toHaveLength(1)
+    expect(server.smtp.messages.filter((m) => m.to.includes(unknown))).toHaveLength(0)
+  })
+
+  it('mails a working token to the stored address, and the older token dies', async () => {
+    const user = await pending()
+    const first = server.smtp.tokenFrom(verificationMails(user.email)[0]!)
+    // Looked up by the normalised address; the mail goes to the address as stored.
+    expect((await resend(user.email.toUpperCase())).status).toBe(202)
+    await server.deliver()
+    const mails = verificationMails(user.email)
+    expect(mails).toHaveLength(2)
+    expect(mails[1]!.to).toEqual([user.email])
+    const second = server.smtp.tokenFrom(mails[1]!)
+    expect(second).not.toBe(first)
+
+    const old = await call(server, 'POST', '/v1/accounts/verify', { body: { token: first } })
+    expect(old.status).toBe(400)
+    expect(old.json.code).toBe('invalid_token')
+    expect((await call(server, 'POST', '/v1/accounts/verify', { body: { token: second } })).status).toBe(200)
+
+    // Verified now: the same answer, and nothing more is sent.
+    expect((await resend(user.email)).body).toBe('{"status":"accepted"}')
+    await server.deliver()
+    expect(verificationMails(user.email)).toHaveLength(2)
+    expect(
+      (
+        await call(server, 'POST', '/v1/sessions', {
+          body: { identifier: user.email, password: user.password },
+        })
+      ).status,
+    ).toBe(201)
+  })
+
+  it('sends at most 3 verification mails an hour per account (sign-up included), answering alike', async () => {
+    const user = await pending()
+    const answers = []
+    for (let i = 0; i < 6; i++) answers.push(strip(await resend(user.email)))
+    for (const a of answers) expect(a).toEqual(answers[0])
+    await server.deliver()
+    const mails = verificationMails(user.email)
+    expect(mails).toHaveLength(3)
+    // The newest mail's token is the live one.
+    const newest = server.smtp.tokenFrom(mails[2]!)
+
+    server.clock.advance(HOUR + 1000)
+    expect((await resend(user.email)).status).toBe(202)
+    await server.deliver()
+    expect(verificationMails(user.email)).toHaveLength(4)
+    expect((await call(server, 'POST', '/v1/accounts/verify', { body: { token: newest } })).json.code).toBe(
+      'invalid_token',
+    )
+    const latest = server.smtp.tokenFrom(verificationMails(user.email)[3]!)
+    expect((await call(server, 'POST', '/v1/accounts/verify', { body: { token: latest } })).status).toBe(200)
+  })
+
+  it('holds the cap under concurrent requests', async () => {
+    const user = await pending()
+    const answers = await Promise.all(Array.from({ length: 10 }, () => resend(user.email)))
+    for (const a of answers) expect(a.status).toBe(202)
+    await server.deliver()
+    expect(verificationMails(user.email)).toHaveLength(3)
+  })
+
+  it('refuses a malformed address with 400 invalid_email, whoever asks', async () => {
+    for (const email of ['not-an-address', 'a@b', 'line\r\nbreak@example.org']) {
+      const res = await resend(email)
+      expect(res.status, email).toBe(400)
+      expect(res.json.code).toBe('invalid_email')
+    }
+  })
+})
