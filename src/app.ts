@@ -7,7 +7,13 @@ import { createRedisLimiterStore } from './adapters/limits/redis.js'
 import { FileMailTransport, SmtpMailTransport } from './adapters/notify/mail-transports.js'
 import { createSmsTransport } from './adapters/notify/sms-http.js'
 import { openDatabase, type SqlDatabase } from './adapters/sql/database.js'
-import { SqlMfaChallenges, SqlMfaFactorRepository, SqlRecoveryCodes } from './adapters/sql/mfa-repository.js'
+import {
+  SqlMfaChallenges,
+  SqlMfaFactorRepository,
+  SqlPasskeyRepository,
+  SqlRecoveryCodes,
+  SqlWebauthnChallenges,
+} from './adapters/sql/mfa-repository.js'
 import { migrateToLatest } from './adapters/sql/migrate.js'
 import { createSqlStore, type SqlStore } from './adapters/sql/store.js'
 import { type Config, trustProxyOption } from './config/index.js'
@@ -24,8 +30,10 @@ import { AccountsService } from './modules/accounts/service.js'
 import { EventRecorder, noContext } from './modules/events/recorder.js'
 import type { LimiterStore } from './modules/guard/ports.js'
 import { SourceLimits } from './modules/guard/source-limits.js'
+import { queueSecurityNotice, type SecurityChange } from './modules/mail/notices.js'
 import type { MailTransport, SmsTransport } from './modules/mail/ports.js'
 import { OutboxWorker } from './modules/mail/worker.js'
+import { PasskeyService } from './modules/mfa/passkeys.js'
 import { mfaRoutes } from './modules/mfa/routes.js'
 import { StoredSecondFactors } from './modules/mfa/second-factors.js'
 import { MfaService } from './modules/mfa/service.js'
@@ -63,6 +71,7 @@ export interface App {
     sessions: SessionsService
     recovery: RecoveryService
     mfa: MfaService
+    passkeys: PasskeyService
   }
   readonly workers: { outbox: OutboxWorker; recovery: RecoveryWorker }
   readonly limiter: LimiterStore
@@ -160,9 +169,35 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
         })
       : createMemoryLimiterStore())
   const limited = (scope: string) => metrics.rateLimited.inc({ scope })
+  let outboxWorker: OutboxWorker | undefined
+  /** Tells the holder, on every verified channel, that a factor or the recovery codes changed. */
+  const notifySecurityChange = async (accountId: string, change: SecurityChange): Promise<void> => {
+    const account = await store.accounts.findById(accountId)
+    if (!account) return
+    for (const channel of await queueSecurityNotice(store.outbox, account, change, clock.now()))
+      queued(channel)
+    outboxWorker?.kick()
+  }
+  const loginChallenges = new SqlMfaChallenges(database.db)
+  const publicUrl = new URL(config.publicUrl)
+  const passkeys = new PasskeyService({
+    passkeys: new SqlPasskeyRepository(database.db),
+    challenges: new SqlWebauthnChallenges(database.db),
+    loginChallenges,
+    events,
+    clock,
+    handleKey: createHmac('sha256', secretKey).update('gatehouse webauthn user handles').digest(),
+    settings: {
+      rpId: config.webauthnRpId ?? publicUrl.hostname,
+      rpName: config.webauthnRpName,
+      origins: config.webauthnOrigins ?? [publicUrl.origin],
+      challengeTtlMs: 5 * 60 * SECOND,
+      maxAttemptsPerChallenge: 5,
+    },
+  })
   const mfa = new MfaService({
     factors: mfaFactors,
-    challenges: new SqlMfaChallenges(database.db),
+    challenges: loginChallenges,
     codes: new SqlRecoveryCodes(database.db),
     totp,
     box,
@@ -171,6 +206,13 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
     clock,
     // Guesses per account across every login challenge: opening new challenges buys no more.
     accountGuesses: limiter.limiter('mfa:account', { points: 10, seconds: 15 * 60 }),
+    notify: notifySecurityChange,
+    passkeyCheck: (accountId, loginChallengeId, input, ctx) =>
+      passkeys.verifySecondFactor(accountId, loginChallengeId, input, ctx),
+    factorRequired: async (accountId) => {
+      const account = await store.accounts.findById(accountId)
+      return account !== null && config.mfaRequiredRoles.includes(account.role)
+    },
     settings: {
       issuer: 'Gatehouse',
       challengeTtlMs: 5 * 60 * SECOND,
@@ -211,10 +253,13 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
     },
     onLogin: (outcome) => metrics.logins.inc({ outcome }),
     secondStep: (account, ctx) => mfa.startChallenge(account, ctx),
+    mustEnrolFactor: async (account) =>
+      config.mfaRequiredRoles.includes(account.role) && !(await mfaFactors.hasConfirmed(account.id)),
+    verifyFactor: (accountId, method, code, ctx) => mfa.verifyCode(accountId, code, ctx, method),
+    reauthGuesses: limiter.limiter('reauth:account', { points: 10, seconds: 15 * 60 }),
   })
 
   let recoveryWorker: RecoveryWorker | undefined
-  let outboxWorker: OutboxWorker | undefined
   const recovery = new RecoveryService({
     store,
     hasher,
@@ -296,13 +341,36 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
     },
     draining: () => draining,
   })
-  accountRoutes(http, { accounts, sessions })
+  accountRoutes(http, {
+    accounts,
+    sessions,
+    reauthMaxAgeMs: config.reauthMaxAgeSeconds * SECOND,
+    now: () => clock.now(),
+  })
   sessionRoutes(http, {
     sessions,
     secureCookie: config.publicUrl.startsWith('https:'),
     completeSecondStep: (input, ctx) => mfa.completeChallenge(input, ctx),
+    passkeys,
+    passkeyLimits: new SourceLimits(
+      limiter,
+      'passkey_login',
+      {
+        perIp: { points: 30, seconds: 60 },
+        perSubnet: { points: 150, seconds: 60 },
+        global: { points: 100_000, seconds: 60 },
+      },
+      (scope) => limited(`passkey_login_${scope}`),
+    ),
   })
-  mfaRoutes(http, { mfa, sessions })
+  mfaRoutes(http, {
+    mfa,
+    passkeys,
+    sessions,
+    notifyFactorAdded: (accountId) => notifySecurityChange(accountId, 'factor_added'),
+    reauthMaxAgeMs: config.reauthMaxAgeSeconds * SECOND,
+    now: () => clock.now(),
+  })
   recoveryRoutes(http, {
     recovery,
     sessions,
@@ -390,7 +458,7 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
     metrics,
     logger,
     clock,
-    services: { accounts, sessions, recovery, mfa },
+    services: { accounts, sessions, recovery, mfa, passkeys },
     workers: { outbox, recovery: recoveryWorker },
     limiter,
     startWorkers: () => {

@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs'
 import { Command } from 'commander'
 import { configDocs } from './config/index.js'
 import { isAppError } from './kernel/errors.js'
-import { createAdmin, migrate, StartupError, serve, setResetLock } from './main.js'
+import { createAdmin, migrate, StartupError, serve, setResetLock, setRole } from './main.js'
+import { ROLES, type Role } from './modules/accounts/ports.js'
 import { VERSION } from './version.js'
 
 const fail = (e: unknown): never => {
@@ -72,6 +73,26 @@ accounts
       if (ids.length === 0) throw new StartupError('name the accounts with --ids or --file')
       const n = await setResetLock([...new Set(ids)], Boolean(opts.on))
       console.log(`reset lock ${opts.on ? 'on' : 'off'} for ${n} of ${ids.length} accounts`)
+    } catch (e) {
+      fail(e)
+    }
+  })
+
+accounts
+  .command('set-role')
+  .description(
+    "set an account's role (user, admin, partner); its sessions end, and the MFA policy of the new role applies at the next login",
+  )
+  .requiredOption('--username <username>', 'the account')
+  .requiredOption('--role <role>', 'user, admin or partner')
+  .action(async (opts: { username: string; role: string }) => {
+    try {
+      if (!(ROLES as readonly string[]).includes(opts.role)) {
+        throw new StartupError(`--role must be one of ${ROLES.join(', ')}`)
+      }
+      const changed = await setRole(opts.username, opts.role as Role)
+      if (!changed) throw new StartupError(`no account with the username "${opts.username}"`)
+      console.log(`role of ${opts.username}: ${changed.from} -> ${changed.to}`)
     } catch (e) {
       fail(e)
     }

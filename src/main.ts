@@ -4,6 +4,7 @@ import { DatabaseConnectError, openDatabase } from './adapters/sql/database.js'
 import { migrateToLatest } from './adapters/sql/migrate.js'
 import { type App, createApp, createLogger } from './app.js'
 import { type Config, ConfigError, loadConfig } from './config/index.js'
+import type { Role } from './modules/accounts/ports.js'
 
 /** A start-up failure the operator can fix: printed as one line, exit code 1. */
 export class StartupError extends Error {
@@ -141,6 +142,21 @@ export const setResetLock = async (ids: string[], on: boolean): Promise<number> 
   const app = await openApp({ ...config, logLevel: 'silent' })
   try {
     return await app.services.recovery.setResetLockFor(ids, on, {
+      ip: null,
+      userAgent: 'gatehouse-cli',
+      clientVersion: null,
+      requestId: 'cli',
+    })
+  } finally {
+    await app.close()
+  }
+}
+
+export const setRole = async (username: string, role: Role): Promise<{ from: Role; to: Role } | null> => {
+  const config = readConfig()
+  const app = await openApp({ ...config, logLevel: 'silent' })
+  try {
+    return await app.services.accounts.setRole(username, role, {
       ip: null,
       userAgent: 'gatehouse-cli',
       clientVersion: null,

@@ -298,6 +298,78 @@ export const settings = {
     doc: 'Lifetime of the "this wasn\'t me" link in password-change notices, in seconds.',
     schema: int(600, 30 * 86400),
   },
+  reauthMaxAgeSeconds: {
+    env: 'GATEHOUSE_REAUTH_MAX_AGE_SECONDS',
+    default: '600',
+    doc: 'Adding or removing a second factor, new recovery codes or a new email address need a proof of identity (login or POST /v1/sessions/current/reauth) at most this many seconds old.',
+    schema: int(60, 86400),
+  },
+  webauthnRpId: {
+    env: 'GATEHOUSE_WEBAUTHN_RP_ID',
+    default: undefined,
+    doc: 'WebAuthn relying-party id for passkeys: a registrable domain (unset: the host of GATEHOUSE_PUBLIC_URL). Passkeys are bound to it.',
+    schema: optional(
+      z.string().regex(/^(?=.{1,253}$)[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/, {
+        message: 'must be a lower-case domain name such as example.com',
+      }),
+    ),
+  },
+  webauthnRpName: {
+    env: 'GATEHOUSE_WEBAUTHN_RP_NAME',
+    default: 'Gatehouse',
+    doc: 'The relying-party name authenticators show when a passkey is created.',
+    schema: z.string().min(1).max(64),
+  },
+  webauthnOrigins: {
+    env: 'GATEHOUSE_WEBAUTHN_ORIGINS',
+    default: undefined,
+    doc: 'Comma-separated origins (https://host[:port]) whose pages may use passkeys (unset: the origin of GATEHOUSE_PUBLIC_URL).',
+    schema: optional(
+      z
+        .string()
+        .transform((v) =>
+          v
+            .split(',')
+            .map((o) => o.trim())
+            .filter((o) => o.length > 0),
+        )
+        .pipe(
+          z
+            .array(
+              z.string().refine(
+                (o) => {
+                  try {
+                    const u = new URL(o)
+                    return (u.protocol === 'https:' || u.protocol === 'http:') && u.origin === o
+                  } catch {
+                    return false
+                  }
+                },
+                { message: 'must list origins such as https://id.example.com, without a path' },
+              ),
+            )
+            .min(1),
+        ),
+    ),
+  },
+  mfaRequiredRoles: {
+    env: 'GATEHOUSE_MFA_REQUIRED_ROLES',
+    default: 'admin,partner',
+    doc: 'Roles (comma-separated: user, admin, partner) whose accounts must have a second factor: until they have one, their sessions may only set one up. `none` for no role.',
+    schema: z
+      .string()
+      .transform((v) =>
+        v
+          .split(',')
+          .map((r) => r.trim())
+          .filter((r) => r.length > 0 && r !== 'none'),
+      )
+      .pipe(
+        z.array(
+          z.enum(['user', 'admin', 'partner'], { message: 'must list roles among user, admin, partner' }),
+        ),
+      ),
+  },
 } as const
 
 export type SettingKey = keyof typeof settings

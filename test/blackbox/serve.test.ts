@@ -2,6 +2,7 @@ import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { totpCodeAt } from '../../src/modules/mfa/totp.js'
 import { createTestDatabase, databaseKinds, type TestDatabase } from '../helpers/databases.js'
 import { runCli, type Started, startServer } from '../helpers/process.js'
 import { type SmtpSink, startSmtpSink } from '../helpers/smtp-sink.js'
@@ -150,7 +151,7 @@ describe('start-up checks and the CLI', () => {
     }
   })
 
-  it('migrates, creates an administrator whose one-time password only allows a password change', async () => {
+  it('migrates, creates an administrator who must change the one-time password, then enrol a second factor', async () => {
     const dataDir = join(dir, 'admin')
     const migrated = await runCli(['migrate'], { GATEHOUSE_DATA_DIR: dataDir })
     expect(migrated.code).toBe(0)
@@ -183,6 +184,28 @@ describe('start-up checks and the CLI', () => {
       (await runCli(['accounts', 'reset-lock', '--ids', 'x'], { GATEHOUSE_DATA_DIR: dataDir })).code,
     ).toBe(1)
 
+    const toPartner = await runCli(
+      ['accounts', 'set-role', '--username', 'root.admin', '--role', 'partner'],
+      {
+        GATEHOUSE_DATA_DIR: dataDir,
+      },
+    )
+    expect(toPartner.code).toBe(0)
+    expect(toPartner.stdout).toContain('role of root.admin: admin -> partner')
+    const back = await runCli(['accounts', 'set-role', '--username', 'root.admin', '--role', 'admin'], {
+      GATEHOUSE_DATA_DIR: dataDir,
+    })
+    expect(back.stdout).toContain('partner -> admin')
+    const badRole = await runCli(['accounts', 'set-role', '--username', 'root.admin', '--role', 'root'], {
+      GATEHOUSE_DATA_DIR: dataDir,
+    })
+    expect(badRole.code).toBe(1)
+    expect(badRole.stderr).toContain('--role must be one of user, admin, partner')
+    const nobody = await runCli(['accounts', 'set-role', '--username', 'nobody.here', '--role', 'user'], {
+      GATEHOUSE_DATA_DIR: dataDir,
+    })
+    expect(nobody.code).toBe(1)
+
     const server = await startServer({ GATEHOUSE_DATA_DIR: dataDir })
     try {
       const login = await json(server.baseUrl, 'POST', '/v1/sessions', { identifier: 'root.admin', password })
@@ -203,6 +226,21 @@ describe('start-up checks and the CLI', () => {
         token,
       )
       expect(changed.status).toBe(200)
+      // Administrators must have a second factor (GATEHOUSE_MFA_REQUIRED_ROLES): enrolment comes next.
+      const enrolFirst = await json(server.baseUrl, 'GET', '/v1/sessions', undefined, token)
+      expect(enrolFirst.status).toBe(403)
+      expect(enrolFirst.json.code).toBe('mfa_enrolment_required')
+      const enrol = await json(server.baseUrl, 'POST', '/v1/mfa/totp', undefined, token)
+      expect(enrol.status).toBe(201)
+      const confirm = await json(
+        server.baseUrl,
+        'POST',
+        '/v1/mfa/totp/confirm',
+        { code: totpCodeAt(enrol.json.secret, Date.now()) },
+        token,
+      )
+      expect(confirm.status).toBe(200)
+      expect(confirm.json.recovery_codes).toHaveLength(10)
       expect((await json(server.baseUrl, 'GET', '/v1/sessions', undefined, token)).status).toBe(200)
       // Without SMTP, the notice is written as an .eml file under the data dir.
       await new Promise((r) => setTimeout(r, 1500))

@@ -243,6 +243,8 @@ describe.each(databaseKinds())('AccountRepository on %s', (kind) => {
           idleExpiresAt: T0 + HOUR,
           ip: null,
           userAgent: null,
+          authenticatedAt: a.createdAt,
+          mfaEnrolment: false,
           restricted: false,
         })
       }
@@ -260,6 +262,52 @@ describe.each(databaseKinds())('AccountRepository on %s', (kind) => {
         expect(await suite.count('sessions', kept.id)).toBe(1)
       }
       expect(await suite.store.accounts.deleteUnverifiedBefore(cutoff)).toBe(0)
+    })
+  })
+
+  describe('email changes', () => {
+    const change = (accountId: string, newEmail: string, overrides: { createdAt?: number } = {}) => ({
+      id: randomUUID(),
+      accountId,
+      newEmail,
+      newEmailNorm: newEmail.toLowerCase(),
+      tokenHash: `change-${unique()}`,
+      expiresAt: (overrides.createdAt ?? T0) + DAY,
+      createdAt: overrides.createdAt ?? T0,
+    })
+
+    it('hands a pending change to exactly one of many concurrent callers, then sets the address', async () => {
+      const a = newAccount()
+      await suite.store.accounts.create(a)
+      const c = change(a.id, `New.${unique()}@example.org`)
+      await suite.store.accounts.createEmailChange(c)
+      const results = await Promise.all(
+        Array.from({ length: 20 }, () => suite.store.accounts.consumeEmailChange(c.tokenHash, T0 + MINUTE)),
+      )
+      expect(results.filter((r) => r !== null)).toEqual([c])
+      expect(await suite.store.accounts.setEmail(a.id, c.newEmail, c.newEmailNorm, T0 + MINUTE)).toBe(true)
+      expect(await suite.store.accounts.findByEmail(c.newEmailNorm)).toMatchObject({
+        id: a.id,
+        email: c.newEmail,
+        emailVerifiedAt: T0 + MINUTE,
+      })
+    })
+
+    it('ends earlier pending changes, expires them, counts them and refuses an address another account has', async () => {
+      const a = newAccount()
+      const b = newAccount()
+      await suite.store.accounts.create(a)
+      await suite.store.accounts.create(b)
+      const first = change(a.id, `first.${unique()}@example.org`)
+      const second = change(a.id, `second.${unique()}@example.org`, { createdAt: T0 + MINUTE })
+      await suite.store.accounts.createEmailChange(first)
+      await suite.store.accounts.createEmailChange(second)
+      expect(await suite.store.accounts.consumeEmailChange(first.tokenHash, T0 + 2 * MINUTE)).toBeNull()
+      expect(await suite.store.accounts.consumeEmailChange(second.tokenHash, second.expiresAt)).toBeNull()
+      expect(await suite.store.accounts.emailChangeTimesSince(a.id, T0)).toEqual([T0, T0 + MINUTE])
+      expect(await suite.store.accounts.emailChangeTimesSince(a.id, T0 + 1)).toEqual([T0 + MINUTE])
+      expect(await suite.store.accounts.setEmail(a.id, b.email, b.emailNorm, T0 + HOUR)).toBe(false)
+      expect((await suite.store.accounts.findById(a.id))?.email).toBe(a.email)
     })
   })
 })

@@ -29,6 +29,8 @@ describe.each(databaseKinds())('SessionRepository on %s', (kind) => {
       ip: '203.0.113.9',
       userAgent: 'conformance/1.0',
       restricted: false,
+      authenticatedAt: T0,
+      mfaEnrolment: false,
       ...overrides,
     }
     await suite.store.sessions.create(s)
@@ -48,6 +50,19 @@ describe.each(databaseKinds())('SessionRepository on %s', (kind) => {
       expect(found?.session).toEqual(record(s))
       const username = (await suite.store.accounts.findById(id))?.username
       expect(found?.account).toEqual({ id, username, role: 'admin', mustChangePassword: true })
+    })
+
+    it('records a re-authentication and lifts the enrolment-only restriction of one session only', async () => {
+      const id = await account({ role: 'partner' })
+      const a = await session(id, { mfaEnrolment: true })
+      const b = await session(id, { mfaEnrolment: true })
+      await suite.store.sessions.markAuthenticated(a.id, T0 + 5 * MINUTE)
+      await suite.store.sessions.liftMfaEnrolment(a.id)
+      const foundA = await suite.store.sessions.findActive(a.tokenHash, T0 + 6 * MINUTE)
+      expect(foundA?.session).toMatchObject({ authenticatedAt: T0 + 5 * MINUTE, mfaEnrolment: false })
+      expect(foundA?.account.role).toBe('partner')
+      const foundB = await suite.store.sessions.findActive(b.tokenHash, T0 + 6 * MINUTE)
+      expect(foundB?.session).toMatchObject({ authenticatedAt: T0, mfaEnrolment: true })
     })
 
     it('returns null for an unknown token hash', async () => {

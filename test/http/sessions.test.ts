@@ -94,7 +94,12 @@ describe.each(databaseKinds())('sessions over HTTP on %s', (kind) => {
     const current = await call(server, 'GET', '/v1/sessions/current', { token })
     expect(current.status).toBe(200)
     expect(current.json.account.username).toBe(user.username)
-    expect(Object.keys(current.json.account).sort()).toEqual(['id', 'must_change_password', 'username'])
+    expect(Object.keys(current.json.account).sort()).toEqual([
+      'id',
+      'mfa_enrolment_required',
+      'must_change_password',
+      'username',
+    ])
 
     const list = await call(server, 'GET', '/v1/sessions', { token })
     expect(list.json.sessions).toHaveLength(3)

@@ -3,9 +3,12 @@ import {
   type AccountRecord,
   type AccountRepository,
   type CreateAccountResult,
+  type EmailChange,
   type LiveTokenRef,
   type NewAccount,
   PhoneTakenConflict,
+  type Role,
+  toRole,
 } from '../../modules/accounts/ports.js'
 import type { TokenPurpose } from '../../modules/tokens/ports.js'
 import type { AccountsTable, Database } from './schema.js'
@@ -18,7 +21,7 @@ const toRecord = (r: Selectable<AccountsTable>): AccountRecord => ({
   phone: r.phone,
   phoneVerifiedAt: r.phone_verified_at,
   passwordHash: r.password_hash,
-  role: r.role === 'admin' ? 'admin' : 'user',
+  role: toRole(r.role),
   emailVerifiedAt: r.email_verified_at,
   mustChangePassword: r.must_change_password === 1,
   passwordChangedAt: r.password_changed_at,
@@ -106,6 +109,83 @@ export class SqlAccountRepository implements AccountRepository {
       .where('phone_verified_at', 'is not', null)
       .executeTakeFirst()
     return r ? toRecord(r) : null
+  }
+
+  async createEmailChange(c: EmailChange): Promise<void> {
+    await this.db
+      .updateTable('email_changes')
+      .set({ used_at: c.createdAt })
+      .where('account_id', '=', c.accountId)
+      .where('used_at', 'is', null)
+      .execute()
+    await this.db
+      .insertInto('email_changes')
+      .values({
+        id: c.id,
+        account_id: c.accountId,
+        new_email: c.newEmail,
+        new_email_norm: c.newEmailNorm,
+        token_hash: c.tokenHash,
+        expires_at: c.expiresAt,
+        used_at: null,
+        created_at: c.createdAt,
+      })
+      .execute()
+  }
+
+  async emailChangeTimesSince(id: string, since: number): Promise<number[]> {
+    const rows = await this.db
+      .selectFrom('email_changes')
+      .select('created_at')
+      .where('account_id', '=', id)
+      .where('created_at', '>=', since)
+      .orderBy('created_at')
+      .execute()
+    return rows.map((r) => Number(r.created_at))
+  }
+
+  async consumeEmailChange(tokenHash: string, now: number): Promise<EmailChange | null> {
+    const r = await this.db
+      .updateTable('email_changes')
+      .set({ used_at: now })
+      .where('token_hash', '=', tokenHash)
+      .where('used_at', 'is', null)
+      .where('expires_at', '>', now)
+      .returningAll()
+      .executeTakeFirst()
+    if (!r) return null
+    return {
+      id: r.id,
+      accountId: r.account_id,
+      newEmail: r.new_email,
+      newEmailNorm: r.new_email_norm,
+      tokenHash: r.token_hash,
+      expiresAt: Number(r.expires_at),
+      createdAt: Number(r.created_at),
+    }
+  }
+
+  async setEmail(id: string, email: string, emailNorm: string, at: number): Promise<boolean> {
+    const r = await this.db
+      .updateTable('accounts')
+      .set({ email, email_norm: emailNorm, email_verified_at: at, updated_at: at })
+      .where('id', '=', id)
+      .where(({ not, exists, selectFrom }) =>
+        not(
+          exists(
+            selectFrom('accounts as other')
+              .select('other.id')
+              .where('other.email_norm', '=', emailNorm)
+              .where('other.id', '!=', id),
+          ),
+        ),
+      )
+      .executeTakeFirst()
+    return Number(r.numUpdatedRows) > 0
+  }
+
+  async setRole(id: string, role: Role, at: number): Promise<void> {
+    await this.db.updateTable('accounts').set({ role, updated_at: at }).where('id', '=', id).execute()
   }
 
   async markEmailVerified(id: string, at: number): Promise<boolean> {

@@ -5,14 +5,18 @@ import type {
   MfaChallengeRepository,
   MfaFactorRecord,
   MfaFactorRepository,
+  PasskeyRecord,
+  PasskeyRepository,
   RecoveryCodeRepository,
+  WebauthnChallengeRepository,
+  WebauthnPurpose,
 } from '../../modules/mfa/ports.js'
 import type { Database, MfaFactorsTable } from './schema.js'
 
 const toFactor = (r: Selectable<MfaFactorsTable>): MfaFactorRecord => ({
   id: r.id,
   accountId: r.account_id,
-  kind: 'totp',
+  kind: r.kind === 'webauthn' ? 'webauthn' : 'totp',
   secretSealed: r.secret ?? '',
   lastUsedStep: r.last_used_step == null ? null : Number(r.last_used_step),
   confirmedAt: r.confirmed_at == null ? null : Number(r.confirmed_at),
@@ -94,6 +98,16 @@ export class SqlMfaFactorRepository implements MfaFactorRepository {
   async deleteForAccount(accountId: string): Promise<number> {
     const r = await this.db.deleteFrom('mfa_factors').where('account_id', '=', accountId).executeTakeFirst()
     return Number(r.numDeletedRows)
+  }
+
+  async deleteOne(accountId: string, factorId: string): Promise<MfaFactorRecord | null> {
+    const r = await this.db
+      .deleteFrom('mfa_factors')
+      .where('id', '=', factorId)
+      .where('account_id', '=', accountId)
+      .returningAll()
+      .executeTakeFirst()
+    return r ? toFactor(r) : null
   }
 
   async findPending(accountId: string): Promise<MfaFactorRecord | null> {
@@ -179,6 +193,20 @@ export class SqlMfaChallenges implements MfaChallengeRepository {
       : null
   }
 
+  async peek(id: string, now: number, maxAttempts: number): Promise<MfaChallenge | null> {
+    const r = await this.db
+      .selectFrom('mfa_challenges')
+      .select(['id', 'account_id', 'attempts', 'expires_at'])
+      .where('id', '=', id)
+      .where('used_at', 'is', null)
+      .where('expires_at', '>', now)
+      .where('attempts', '<', maxAttempts)
+      .executeTakeFirst()
+    return r
+      ? { id: r.id, accountId: r.account_id, attempts: r.attempts, expiresAt: Number(r.expires_at) }
+      : null
+  }
+
   async complete(id: string, now: number): Promise<boolean> {
     const r = await this.db
       .updateTable('mfa_challenges')
@@ -231,5 +259,141 @@ export class SqlRecoveryCodes implements RecoveryCodeRepository {
       .where('used_at', 'is', null)
       .executeTakeFirstOrThrow()
     return Number(r.n)
+  }
+}
+
+const toPasskey = (r: Selectable<MfaFactorsTable>): PasskeyRecord => ({
+  id: r.id,
+  accountId: r.account_id,
+  credentialId: r.credential_id ?? '',
+  publicKey: r.public_key ?? '',
+  counter: Number(r.sign_count ?? 0),
+  transports: parseTransports(r.transports),
+  name: r.name,
+  createdAt: Number(r.created_at),
+  lastUsedAt: r.last_used_at == null ? null : Number(r.last_used_at),
+})
+
+const parseTransports = (raw: string | null): string[] => {
+  if (!raw) return []
+  try {
+    const v: unknown = JSON.parse(raw)
+    return Array.isArray(v) ? v.filter((t): t is string => typeof t === 'string') : []
+  } catch {
+    return []
+  }
+}
+
+/** Passkeys live in `mfa_factors` (kind `webauthn`), so that every rule about factors covers them. */
+export class SqlPasskeyRepository implements PasskeyRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async create(p: PasskeyRecord): Promise<boolean> {
+    const r = await this.db
+      .insertInto('mfa_factors')
+      .values({
+        id: p.id,
+        account_id: p.accountId,
+        kind: 'webauthn',
+        secret: null,
+        last_used_step: null,
+        confirmed_at: p.createdAt,
+        created_at: p.createdAt,
+        credential_id: p.credentialId,
+        public_key: p.publicKey,
+        sign_count: p.counter,
+        transports: JSON.stringify(p.transports),
+        name: p.name,
+        last_used_at: null,
+      })
+      .onConflict((oc) => oc.doNothing())
+      .returning('id')
+      .executeTakeFirst()
+    return r !== undefined
+  }
+
+  async listForAccount(accountId: string): Promise<PasskeyRecord[]> {
+    const rows = await this.db
+      .selectFrom('mfa_factors')
+      .selectAll()
+      .where('account_id', '=', accountId)
+      .where('kind', '=', 'webauthn')
+      .orderBy('created_at')
+      .orderBy('id')
+      .execute()
+    return rows.map(toPasskey)
+  }
+
+  async findByCredentialId(credentialId: string): Promise<PasskeyRecord | null> {
+    const r = await this.db
+      .selectFrom('mfa_factors')
+      .selectAll()
+      .where('credential_id', '=', credentialId)
+      .where('kind', '=', 'webauthn')
+      .executeTakeFirst()
+    return r ? toPasskey(r) : null
+  }
+
+  async recordUse(id: string, newCounter: number, now: number): Promise<boolean> {
+    const r = await this.db
+      .updateTable('mfa_factors')
+      .set({ sign_count: newCounter, last_used_at: now })
+      .where('id', '=', id)
+      .where('kind', '=', 'webauthn')
+      // A counting authenticator must move forward; one that does not count stays at 0.
+      .where('sign_count', newCounter === 0 ? '=' : '<', newCounter)
+      .executeTakeFirst()
+    return Number(r.numUpdatedRows) === 1
+  }
+}
+
+export class SqlWebauthnChallenges implements WebauthnChallengeRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async create(c: {
+    id: string
+    accountId: string | null
+    purpose: WebauthnPurpose
+    challenge: string
+    loginChallengeId: string | null
+    expiresAt: number
+    createdAt: number
+  }): Promise<void> {
+    await this.db
+      .insertInto('webauthn_challenges')
+      .values({
+        id: c.id,
+        account_id: c.accountId,
+        purpose: c.purpose,
+        challenge: c.challenge,
+        login_challenge_id: c.loginChallengeId,
+        expires_at: c.expiresAt,
+        used_at: null,
+        created_at: c.createdAt,
+      })
+      .execute()
+  }
+
+  async take(id: string, purpose: WebauthnPurpose, now: number) {
+    const r = await this.db
+      .updateTable('webauthn_challenges')
+      .set({ used_at: now })
+      .where('id', '=', id)
+      .where('purpose', '=', purpose)
+      .where('used_at', 'is', null)
+      .where('expires_at', '>', now)
+      .returning(['challenge', 'account_id', 'login_challenge_id'])
+      .executeTakeFirst()
+    return r
+      ? { challenge: r.challenge, accountId: r.account_id, loginChallengeId: r.login_challenge_id }
+      : null
+  }
+
+  async deleteExpiredBefore(cutoff: number): Promise<number> {
+    const r = await this.db
+      .deleteFrom('webauthn_challenges')
+      .where('expires_at', '<', cutoff)
+      .executeTakeFirst()
+    return Number(r.numDeletedRows)
   }
 }

@@ -3,6 +3,8 @@ import type { Dialect } from './dialect.js'
 import * as m0001 from './migrations/0001_foundation.js'
 import * as m0002 from './migrations/0002_recovery.js'
 import * as m0003 from './migrations/0003_mfa.js'
+import * as m0004 from './migrations/0004_reauth_policy.js'
+import * as m0005 from './migrations/0005_passkeys.js'
 
 type DialectMigration = {
   up: (db: Kysely<unknown>, dialect: Dialect) => Promise<void>
@@ -14,6 +16,8 @@ const all: Record<string, DialectMigration> = {
   '0001_foundation': m0001,
   '0002_recovery': m0002,
   '0003_mfa': m0003,
+  '0004_reauth_policy': m0004,
+  '0005_passkeys': m0005,
 }
 
 export const migrateToLatest = async (db: Kysely<unknown>, dialect: Dialect): Promise<MigrationResultSet> => {

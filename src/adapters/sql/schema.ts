@@ -46,6 +46,10 @@ export interface SessionsTable {
   user_agent: string | null
   restricted: number
   revoked_at: number | null
+  /** When the holder last proved who they are (password or factor); null for sessions older than this column. */
+  authenticated_at: number | null
+  /** 1: the account's role requires a second factor and it has none: the session may only enrol one. */
+  mfa_enrolment: Generated<number>
 }
 
 export interface OutboxTable {
@@ -112,6 +116,25 @@ export interface MfaFactorsTable {
   last_used_step: number | null
   confirmed_at: number | null
   created_at: number
+  /** Passkeys (kind `webauthn`): the credential id (base64url), COSE public key (base64url), signature counter. */
+  credential_id: string | null
+  public_key: string | null
+  sign_count: number | null
+  /** JSON array of transports the authenticator named. */
+  transports: string | null
+  name: string | null
+  last_used_at: number | null
+}
+
+export interface WebauthnChallengesTable {
+  id: string
+  account_id: string | null
+  purpose: string
+  challenge: string
+  login_challenge_id: string | null
+  expires_at: number
+  used_at: number | null
+  created_at: number
 }
 
 export interface MfaChallengesTable {
@@ -134,6 +157,17 @@ export interface MfaRecoveryCodesTable {
   created_at: number
 }
 
+export interface EmailChangesTable {
+  id: string
+  account_id: string
+  new_email: string
+  new_email_norm: string
+  token_hash: string
+  expires_at: number
+  used_at: number | null
+  created_at: number
+}
+
 export interface Database {
   accounts: AccountsTable
   one_time_tokens: OneTimeTokensTable
@@ -145,4 +179,6 @@ export interface Database {
   mfa_factors: MfaFactorsTable
   mfa_challenges: MfaChallengesTable
   mfa_recovery_codes: MfaRecoveryCodesTable
+  email_changes: EmailChangesTable
+  webauthn_challenges: WebauthnChallengesTable
 }

@@ -1,4 +1,5 @@
 import type { Kysely, Selectable } from 'kysely'
+import { toRole } from '../../modules/accounts/ports.js'
 import type {
   NewSession,
   SessionPrincipal,
@@ -18,6 +19,8 @@ const toRecord = (r: Selectable<SessionsTable>): SessionRecord => ({
   userAgent: r.user_agent,
   restricted: r.restricted === 1,
   revokedAt: r.revoked_at,
+  authenticatedAt: r.authenticated_at ?? r.created_at,
+  mfaEnrolment: r.mfa_enrolment === 1,
 })
 
 export class SqlSessionRepository implements SessionRepository {
@@ -38,6 +41,8 @@ export class SqlSessionRepository implements SessionRepository {
         user_agent: s.userAgent,
         restricted: s.restricted ? 1 : 0,
         revoked_at: null,
+        authenticated_at: s.authenticatedAt,
+        mfa_enrolment: s.mfaEnrolment ? 1 : 0,
       })
       .execute()
   }
@@ -59,7 +64,7 @@ export class SqlSessionRepository implements SessionRepository {
       account: {
         id: r.account_id,
         username: r.username,
-        role: r.role === 'admin' ? 'admin' : 'user',
+        role: toRole(r.role),
         mustChangePassword: r.must_change_password === 1,
       },
     }
@@ -121,6 +126,14 @@ export class SqlSessionRepository implements SessionRepository {
     if (exceptId) q = q.where('id', '!=', exceptId)
     const r = await q.executeTakeFirst()
     return Number(r.numUpdatedRows)
+  }
+
+  async markAuthenticated(id: string, at: number): Promise<void> {
+    await this.db.updateTable('sessions').set({ authenticated_at: at }).where('id', '=', id).execute()
+  }
+
+  async liftMfaEnrolment(id: string): Promise<void> {
+    await this.db.updateTable('sessions').set({ mfa_enrolment: 0 }).where('id', '=', id).execute()
   }
 
   async deleteEndedBefore(cutoff: number): Promise<number> {

@@ -3,6 +3,13 @@ import type { Outbox } from '../mail/ports.js'
 import type { SessionRepository } from '../sessions/ports.js'
 import type { OneTimeTokens, TokenPurpose } from '../tokens/ports.js'
 
+/** `partner`: an external party's account. The MFA policy can require a second factor per role. */
+export const ROLES = ['user', 'admin', 'partner'] as const
+export type Role = (typeof ROLES)[number]
+
+export const toRole = (value: string): Role =>
+  (ROLES as readonly string[]).includes(value) ? (value as Role) : 'user'
+
 export interface AccountRecord {
   id: string
   username: string
@@ -13,7 +20,7 @@ export interface AccountRecord {
   phone: string | null
   phoneVerifiedAt: number | null
   passwordHash: string
-  role: 'user' | 'admin'
+  role: Role
   emailVerifiedAt: number | null
   mustChangePassword: boolean
   passwordChangedAt: number
@@ -65,6 +72,7 @@ export interface AccountRepository {
     opts: { changed: boolean; mustChange?: boolean },
   ): Promise<void>
   setResetLock(ids: string[], on: boolean, at: number): Promise<number>
+  setRole(id: string, role: Role, at: number): Promise<void>
   /** Locks (a time) or unlocks (null) the account for login. */
   setLocked(id: string, lockedAt: number | null, at: number): Promise<void>
   /** Removes accounts whose email was never verified and that were created before `cutoff`. */
@@ -92,6 +100,30 @@ export interface AccountRepository {
   newestLiveToken(id: string, purpose: TokenPurpose, now: number): Promise<LiveTokenRef | null>
   /** True when any token (of any state and purpose) already has this hash. */
   tokenHashExists(tokenHash: string): Promise<boolean>
+  /** Records a requested change of address, waiting for the link sent to the new one; earlier pending ones die. */
+  createEmailChange(change: EmailChange): Promise<void>
+  /** Creation times of the account's address-change requests at or after `since`. */
+  emailChangeTimesSince(id: string, since: number): Promise<number[]>
+  /**
+   * Uses a pending address change atomically: exactly one caller per token gets it; null for an
+   * unknown, used or expired token.
+   */
+  consumeEmailChange(tokenHash: string, now: number): Promise<EmailChange | null>
+  /**
+   * Makes `email` the account's verified address; false (and nothing changes) when another account
+   * has it meanwhile.
+   */
+  setEmail(id: string, email: string, emailNorm: string, at: number): Promise<boolean>
+}
+
+export interface EmailChange {
+  id: string
+  accountId: string
+  newEmail: string
+  newEmailNorm: string
+  tokenHash: string
+  expiresAt: number
+  createdAt: number
 }
 
 export interface AccountsRepositories {

@@ -1,15 +1,60 @@
 import { z } from 'zod'
 import type { HttpServer } from '../../http/server.js'
 import { requestContext } from '../../http/server.js'
-import { principalOf, requireSession } from '../sessions/http-auth.js'
+import { principalOf, requireRecentAuth, requireSession } from '../sessions/http-auth.js'
 import type { SessionsService } from '../sessions/service.js'
 import type { AccountsService } from './service.js'
 
 export const accountRoutes = (
   app: HttpServer,
-  deps: { accounts: AccountsService; sessions: SessionsService },
+  deps: {
+    accounts: AccountsService
+    sessions: SessionsService
+    /** How recent a proof of identity a change of address needs. */
+    reauthMaxAgeMs: number
+    now: () => number
+  },
 ) => {
   const { accounts } = deps
+
+  app.post(
+    '/v1/me/email',
+    {
+      preHandler: [requireSession(deps.sessions), requireRecentAuth(deps.reauthMaxAgeMs, deps.now)],
+      schema: {
+        summary: 'Change the email address: a link goes to the new address, a notice to the old one',
+        description:
+          'Needs a proof of identity within the last 10 minutes (401 reauth_required; POST /v1/sessions/current/reauth). ' +
+          'The old address stays in use until the link is opened. Always the same 202 for a well-formed new address, also when ' +
+          'another account has it (that address is told instead). At most 3 requests an hour (429).',
+        tags: ['accounts'],
+        security: [{ bearer: [] }, { cookie: [] }],
+        body: z.strictObject({ email: z.string().max(320) }),
+        response: { 202: z.object({ status: z.literal('verification_sent') }) },
+      },
+    },
+    async (req, reply) => {
+      await accounts.requestEmailChange(principalOf(req).account.id, req.body.email, requestContext(req))
+      return reply.status(202).send({ status: 'verification_sent' as const })
+    },
+  )
+
+  app.post(
+    '/v1/me/email/verify',
+    {
+      schema: {
+        summary: 'Confirm a new email address with the token mailed to it',
+        description: '400 invalid_token alike for unknown, used and expired tokens.',
+        tags: ['accounts'],
+        body: z.strictObject({ token: z.string().max(512) }),
+        response: { 200: z.object({ status: z.literal('email_changed') }) },
+      },
+    },
+    async (req) => {
+      await accounts.confirmEmailChange(req.body.token, requestContext(req))
+      return { status: 'email_changed' as const }
+    },
+  )
 
   app.post(
     '/v1/accounts',
@@ -54,7 +99,7 @@ export const accountRoutes = (
   app.post(
     '/v1/me/password',
     {
-      preHandler: requireSession(deps.sessions, { allowRestricted: true }),
+      preHandler: requireSession(deps.sessions, { allowRestricted: true, allowMfaEnrolment: true }),
       schema: {
         summary: 'Change the password; every other session is revoked',
         tags: ['accounts'],

@@ -17,8 +17,6 @@ export const securityEventTypes = {
   account_phone_verify_fail:
     'A phone verification failed (details: reason wrong_code with attempts — the code dies after 5 — no_code, or phone_taken).',
   account_phone_removed: 'The holder removed the phone number (details: was_verified).',
-  authn_reauth_fail:
-    'The current password, asked for again before a sensitive change, was wrong (details: during). Nothing changed.',
   account_unverified_deleted:
     'Accounts whose email was never verified were removed after the retention period (details: count).',
   authn_login_success: 'A login succeeded and a session was created.',
@@ -45,6 +43,25 @@ export const securityEventTypes = {
     'The holder used the "this wasn\'t me" link: sessions revoked, login blocked until recovery.',
   'recovery.reset_lock_changed':
     'The reset lock (second factor required before any reset message) was turned on or off (details: enabled, by owner or operator).',
+  authn_reauth_fail:
+    "The password or second factor, asked for again before a sensitive change, was wrong or the account's re-authentication budget was spent (details: during, method or reason). Nothing changed.",
+  authn_reauth:
+    'The holder of a session proved who they are again, before a sensitive change (details: session_id, method).',
+  authn_mfa_removed:
+    'A second factor was removed by the holder (details: method, remaining factors; the recovery codes go with the last one).',
+  account_email_change_requested:
+    'The holder asked to change the email address; a link went to the new address and a notice to the old one (details: outcome link or address_in_use).',
+  account_email_changed:
+    'The new email address was confirmed through its link and replaced the old one; outstanding recovery tokens died and the old address was told.',
+  account_role_changed: "An operator changed the account's role (details: from, to).",
+  authn_mfa_enrolment_required:
+    'A login succeeded for an account whose role requires a second factor it does not have: the session may only enrol one.',
+  authn_webauthn_fail:
+    'A passkey registration or assertion did not verify (details: during, factor_id, reason: wrong origin or relying party, bad signature, wrong challenge ...). Nothing changed.',
+  authn_webauthn_counter_regressed:
+    "A passkey's signature counter did not move forward: a cloned authenticator or a replayed assertion. The assertion was refused (details: factor_id, stored, presented).",
+  authn_passkey_login_fail:
+    'A passwordless login with a passkey failed (unknown credential, bad signature, used or expired challenge, locked account). The answer was the same invalid_credentials.',
   limiter_store_fallback:
     'The shared limiter store (Redis) is unreachable; limits fall back to per-instance memory at the same settings.',
   limiter_store_recovered: 'The shared limiter store answers again.',

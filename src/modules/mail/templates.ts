@@ -16,11 +16,14 @@ export const templateNames = [
   'recovery_email',
   'recovery_digest',
   'phone_changed',
+  'security_change',
+  'verify_new_email',
+  'email_change_address_in_use',
 ] as const
 export type TemplateName = (typeof templateNames)[number]
 
 /** SMS templates known to `renderSms`. */
-export const smsTemplateNames = ['password_changed', 'recovery_sms', 'phone_code'] as const
+export const smsTemplateNames = ['password_changed', 'recovery_sms', 'phone_code', 'security_change'] as const
 
 /** Thrown for an unknown template or a payload that lacks a field; the worker abandons the message. */
 export class TemplateError extends Error {
@@ -87,7 +90,89 @@ const baseUrl = (ctx: RenderContext): string => {
 
 const product = (ctx: RenderContext): string => oneLine(ctx.productName?.trim() || 'Gatehouse')
 
+/** What a security-change notice reports; the holder gets one on every verified channel. */
+export const securityChanges = {
+  factor_added: 'A second factor was added to',
+  factor_removed: 'A second factor was removed from',
+  recovery_codes_regenerated: 'New recovery codes were created for',
+  email_change_requested: 'A change of the email address was requested for',
+  email_changed: 'The email address was changed for',
+} as const
+
+const securityChange = (payload: TemplatePayload): string => {
+  const v = Object.hasOwn(payload, 'change') ? payload.change : undefined
+  if (typeof v !== 'string' || !Object.hasOwn(securityChanges, v)) {
+    throw new TemplateError('template payload has an invalid "change"')
+  }
+  return securityChanges[v as keyof typeof securityChanges]
+}
+
 const mailTemplates = new Map<string, (payload: TemplatePayload, ctx: RenderContext) => MailContent>([
+  [
+    'security_change',
+    (payload, ctx) => {
+      const username = field(payload, 'username')
+      const what = securityChange(payload)
+      const name = product(ctx)
+      return {
+        subject: `${what} your ${name} account`,
+        blocks: [
+          { kind: 'p', text: `Hi ${username},` },
+          { kind: 'p', text: `${what} your ${name} account just now.` },
+          { kind: 'p', text: 'If you did this, there is nothing else to do.' },
+          {
+            kind: 'p',
+            text: 'If you did not, someone is signed in to your account: change your password now (that signs out every other device), or start account recovery.',
+          },
+          { kind: 'link', url: `${baseUrl(ctx)}/security` },
+        ],
+      }
+    },
+  ],
+  [
+    'verify_new_email',
+    (payload, ctx) => {
+      const token = tokenField(payload)
+      const username = field(payload, 'username')
+      const name = product(ctx)
+      return {
+        subject: `Confirm your new email address for ${name}`,
+        blocks: [
+          { kind: 'p', text: `Hi ${username},` },
+          {
+            kind: 'p',
+            text: `You asked to use this address for your ${name} account. Confirm it by opening this link:`,
+          },
+          { kind: 'link', url: `${baseUrl(ctx)}/confirm-email?token=${encodeURIComponent(token)}` },
+          { kind: 'p', text: 'Or, if you are asked for a token, use this one:' },
+          { kind: 'token', token },
+          {
+            kind: 'p',
+            text: 'Until you do, your old address stays in use. If you did not ask for this, ignore this email.',
+          },
+        ],
+      }
+    },
+  ],
+  [
+    'email_change_address_in_use',
+    (_payload, ctx) => {
+      const name = product(ctx)
+      return {
+        subject: `Someone tried to use your address for a ${name} account`,
+        blocks: [
+          {
+            kind: 'p',
+            text: `Someone signed in to a ${name} account asked to move it to this email address. This address already belongs to an account, so nothing was changed.`,
+          },
+          {
+            kind: 'p',
+            text: 'If that was you, sign in to the account that has this address instead. Otherwise you can ignore this email.',
+          },
+        ],
+      }
+    },
+  ],
   [
     'verify_email',
     (payload, ctx) => {
@@ -261,6 +346,11 @@ const mailTemplates = new Map<string, (payload: TemplatePayload, ctx: RenderCont
 ])
 
 const smsTemplates = new Map<string, (payload: TemplatePayload, ctx: RenderContext) => string>([
+  [
+    'security_change',
+    (payload, ctx) =>
+      `${product(ctx)}: ${securityChange(payload)} your account. Not you? Change your password now: ${baseUrl(ctx)}/security`,
+  ],
   [
     'password_changed',
     (payload, ctx) => {

@@ -14,7 +14,7 @@ import type { SqlDatabase } from '../../adapters/sql/database.js'
 import { createSqlStore, type SqlStore } from '../../adapters/sql/store.js'
 import { ManualClock, SECOND } from '../../kernel/clock.js'
 import type { ClaimedMessage, MailTransport, OutboxQueue, OutgoingMessage, RenderedMail } from './ports.js'
-import { renderMail, renderSms, templateNames } from './templates.js'
+import { renderMail, renderSms, securityChanges, templateNames } from './templates.js'
 import { type OutboxMetrics, OutboxWorker, type OutboxWorkerDeps, safeError } from './worker.js'
 
 const PUBLIC_URL = 'https://id.example.test'
@@ -71,14 +71,35 @@ describe('mail templates', () => {
   it('keeps every text part ASCII and lines short, and escapes every value in HTML', () => {
     const username = `<b>"x"&'y'</b>`
     for (const template of templateNames) {
-      const mail = renderMail(template, { token: fakeToken(), username, expiresInHours: 1 }, ctx)
+      const mail = renderMail(
+        template,
+        { token: fakeToken(), username, expiresInHours: 1, change: 'factor_added' },
+        ctx,
+      )
       const ascii = mail.text.replaceAll(username, '')
       expect(ascii, template).toMatch(/^[\x20-\x7e\n]*$/)
       for (const line of ascii.split('\n'))
         if (!line.startsWith('https:')) expect(line.length, line).toBeLessThanOrEqual(76)
       expect(mail.html, template).not.toContain('<b>')
+      // A mail to another account's address names no account at all.
+      if (template === 'email_change_address_in_use') continue
       expect(mail.html, template).toContain('&lt;b&gt;&quot;x&quot;&amp;&#39;y&#39;&lt;/b&gt;')
     }
+  })
+
+  it('names the security change and refuses an unknown one', () => {
+    for (const change of Object.keys(securityChanges)) {
+      const mail = renderMail('security_change', { username: 'alice', change }, ctx)
+      expect(mail.subject).toContain(securityChanges[change as keyof typeof securityChanges])
+      expect(mail.text).toMatch(/change\s+your\s+password\s+now/)
+      expect(renderSms('security_change', { change }, ctx)).toMatch(/^Gatehouse: .+ your account\. Not you\?/)
+    }
+    expect(() => renderMail('security_change', { username: 'a', change: 'constructor' }, ctx)).toThrow(
+      /change/,
+    )
+    expect(() => renderSms('security_change', { change: 'password <b>' }, ctx)).toThrow(/change/)
+    const inUse = renderMail('email_change_address_in_use', {}, ctx)
+    expect(inUse.text).not.toMatch(/Token:|token=/)
   })
 
   it('cannot be made to forge a Token line through a value', () => {

@@ -1,8 +1,8 @@
-/** A second factor as stored. Only TOTP for now. */
+/** A second factor as stored: a TOTP secret, or a passkey (see PasskeyRecord for its own fields). */
 export interface MfaFactorRecord {
   id: string
   accountId: string
-  kind: 'totp'
+  kind: 'totp' | 'webauthn'
   /** The base32 TOTP secret sealed by SecretBox with the account id as AAD. */
   secretSealed: string
   /** The last accepted TOTP time step (replay protection); null before first use. */
@@ -34,6 +34,8 @@ export interface MfaFactorRepository {
   /** Removes confirmed TOTP factors other than `keepId` (re-enrolment voids the old secret). */
   deleteConfirmedExcept(accountId: string, keepId: string): Promise<number>
   listAll(accountId: string): Promise<MfaFactorRecord[]>
+  /** Removes one factor of the account (pending or confirmed); returns it, or null when it is not the account's. */
+  deleteOne(accountId: string, factorId: string): Promise<MfaFactorRecord | null>
 }
 
 export interface MfaChallenge {
@@ -60,6 +62,62 @@ export interface MfaChallengeRepository {
   takeAttempt(id: string, now: number, maxAttempts: number): Promise<MfaChallenge | null>
   /** Marks the challenge used; true for exactly one caller. */
   complete(id: string, now: number): Promise<boolean>
+  /** The live challenge with guesses left, without counting one; null otherwise. */
+  peek(id: string, now: number, maxAttempts: number): Promise<MfaChallenge | null>
+}
+
+/** A WebAuthn credential (passkey), stored as a second factor of kind `webauthn`. */
+export interface PasskeyRecord {
+  id: string
+  accountId: string
+  /** base64url, as the authenticator made it. */
+  credentialId: string
+  /** The COSE public key, base64url. */
+  publicKey: string
+  /** The signature counter last seen (0 for authenticators that do not count). */
+  counter: number
+  transports: string[]
+  name: string | null
+  createdAt: number
+  lastUsedAt: number | null
+}
+
+export interface PasskeyRepository {
+  /** Stores a new passkey; false (and nothing stored) when the credential id is already registered. */
+  create(p: PasskeyRecord): Promise<boolean>
+  listForAccount(accountId: string): Promise<PasskeyRecord[]>
+  findByCredentialId(credentialId: string): Promise<PasskeyRecord | null>
+  /**
+   * Records a use with the authenticator's new counter, atomically: false (and nothing changes) when
+   * the counter did not move forward past the stored one (a cloned authenticator or a replay), unless
+   * both are 0 (an authenticator that does not count).
+   */
+  recordUse(id: string, newCounter: number, now: number): Promise<boolean>
+}
+
+export type WebauthnPurpose = 'register' | 'second_factor' | 'passwordless'
+
+export interface WebauthnChallengeRepository {
+  create(c: {
+    id: string
+    accountId: string | null
+    purpose: WebauthnPurpose
+    challenge: string
+    loginChallengeId: string | null
+    expiresAt: number
+    createdAt: number
+  }): Promise<void>
+  /**
+   * Uses the challenge once, atomically: exactly one caller gets it; null for an unknown, used or
+   * expired challenge, or one of another purpose.
+   */
+  take(
+    id: string,
+    purpose: WebauthnPurpose,
+    now: number,
+  ): Promise<{ challenge: string; accountId: string | null; loginChallengeId: string | null } | null>
+  /** Deletes challenges that expired before `cutoff`. */
+  deleteExpiredBefore(cutoff: number): Promise<number>
 }
 
 export interface RecoveryCodeRepository {

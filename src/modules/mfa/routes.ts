@@ -1,21 +1,38 @@
 import { z } from 'zod'
 import type { HttpServer } from '../../http/server.js'
 import { requestContext } from '../../http/server.js'
-import { principalOf, requireSession } from '../sessions/http-auth.js'
+import { principalOf, requireRecentAuth, requireSession } from '../sessions/http-auth.js'
 import type { SessionsService } from '../sessions/service.js'
+import type { PasskeyService } from './passkeys.js'
 import type { MfaService } from './service.js'
+import { asRegistration, RegistrationResponse } from './webauthn-schemas.js'
 
 const Code = z.string().regex(/^\d{6}$/, { message: 'must be 6 digits' })
 
-export const mfaRoutes = (app: HttpServer, deps: { mfa: MfaService; sessions: SessionsService }) => {
-  const { mfa } = deps
-  const auth = requireSession(deps.sessions)
+export const mfaRoutes = (
+  app: HttpServer,
+  deps: {
+    mfa: MfaService
+    passkeys: PasskeyService
+    sessions: SessionsService
+    /** Tells the holder on every verified channel that a factor was added. */
+    notifyFactorAdded: (accountId: string) => Promise<void>
+    /** How recent a proof of identity adding or removing a factor needs. */
+    reauthMaxAgeMs: number
+    now: () => number
+  },
+) => {
+  const { mfa, sessions } = deps
+  // Setting up a factor is all an enrolment-only session may do (the account's role requires one).
+  const enrol = requireSession(sessions, { allowMfaEnrolment: true })
+  const recent = requireRecentAuth(deps.reauthMaxAgeMs, deps.now)
+  const sensitive = [enrol, recent]
   const security: Record<string, string[]>[] = [{ bearer: [] }, { cookie: [] }]
 
   app.post(
     '/v1/mfa/totp',
     {
-      preHandler: auth,
+      preHandler: sensitive,
       schema: {
         summary: 'Start a TOTP enrolment (pending until confirmed)',
         description: 'RFC 6238: SHA-1, 6 digits, 30 s. A new enrolment replaces a pending one.',
@@ -40,7 +57,7 @@ export const mfaRoutes = (app: HttpServer, deps: { mfa: MfaService; sessions: Se
   app.post(
     '/v1/mfa/totp/confirm',
     {
-      preHandler: auth,
+      preHandler: sensitive,
       schema: {
         summary: 'Confirm the TOTP enrolment with a current code; returns recovery codes, shown once',
         tags: ['mfa'],
@@ -50,7 +67,9 @@ export const mfaRoutes = (app: HttpServer, deps: { mfa: MfaService; sessions: Se
       },
     },
     async (req) => {
-      const codes = await mfa.confirmTotp(principalOf(req).account.id, req.body.code, requestContext(req))
+      const p = principalOf(req)
+      const codes = await mfa.confirmTotp(p.account.id, req.body.code, requestContext(req))
+      await sessions.liftEnrolmentRestriction(p)
       return { recovery_codes: codes }
     },
   )
@@ -58,7 +77,7 @@ export const mfaRoutes = (app: HttpServer, deps: { mfa: MfaService; sessions: Se
   app.get(
     '/v1/mfa',
     {
-      preHandler: auth,
+      preHandler: enrol,
       schema: {
         summary: 'Second factors of the account and the number of unused recovery codes',
         tags: ['mfa'],
@@ -71,6 +90,8 @@ export const mfaRoutes = (app: HttpServer, deps: { mfa: MfaService; sessions: Se
                 kind: z.string(),
                 status: z.enum(['pending', 'active']),
                 created_at: z.string(),
+                name: z.string().nullable().optional().describe('Passkeys: the name given at registration'),
+                last_used_at: z.string().nullable().optional().describe('Passkeys: last use'),
               }),
             ),
             recovery_codes_remaining: z.number(),
@@ -78,13 +99,16 @@ export const mfaRoutes = (app: HttpServer, deps: { mfa: MfaService; sessions: Se
         },
       },
     },
-    async (req) => mfa.status(principalOf(req).account.id),
+    async (req) => {
+      const id = principalOf(req).account.id
+      return mfa.status(id, await deps.passkeys.list(id))
+    },
   )
 
   app.post(
     '/v1/mfa/recovery-codes',
     {
-      preHandler: auth,
+      preHandler: [requireSession(sessions), recent],
       schema: {
         summary: 'Replace the recovery codes (needs a current TOTP code); the old set stops working',
         tags: ['mfa'],
@@ -100,5 +124,104 @@ export const mfaRoutes = (app: HttpServer, deps: { mfa: MfaService; sessions: Se
         requestContext(req),
       ),
     }),
+  )
+
+  app.delete(
+    '/v1/mfa/factors/:id',
+    {
+      preHandler: [requireSession(sessions), recent],
+      schema: {
+        summary: 'Remove a second factor',
+        description:
+          'Needs a proof of identity within the last 10 minutes. With the last factor go the recovery codes; an account whose role requires a second factor cannot remove its last one (409 second_factor_required). The holder is told on every verified channel.',
+        tags: ['mfa'],
+        security,
+        params: z.strictObject({ id: z.string().min(1).max(64) }),
+      },
+    },
+    async (req, reply) => {
+      await mfa.removeFactor(principalOf(req).account.id, req.params.id, requestContext(req))
+      return reply.status(204).send()
+    },
+  )
+
+  app.post(
+    '/v1/mfa/webauthn/register/options',
+    {
+      preHandler: sensitive,
+      schema: {
+        summary: 'Start registering a passkey: options for navigator.credentials.create()',
+        description:
+          'Needs a proof of identity within the last 10 minutes. The challenge is single-use and lives 5 minutes; the account’s passkeys are excluded.',
+        tags: ['mfa'],
+        security,
+        response: {
+          200: z.object({
+            challenge_id: z.string(),
+            options: z.record(z.string(), z.unknown()).describe('PublicKeyCredentialCreationOptionsJSON'),
+          }),
+        },
+      },
+    },
+    async (req) => {
+      const p = principalOf(req)
+      const { challengeId, options } = await deps.passkeys.registrationOptions(p.account)
+      return { challenge_id: challengeId, options: options as unknown as Record<string, unknown> }
+    },
+  )
+
+  app.post(
+    '/v1/mfa/webauthn/register',
+    {
+      preHandler: sensitive,
+      schema: {
+        summary: 'Finish registering a passkey; it is a second factor from now on',
+        description:
+          'The authenticator’s answer to the options of /register/options. 400 webauthn_failed when it does not verify (used or expired challenge, wrong origin or relying party). The first factor of an account comes with 10 recovery codes, shown once.',
+        tags: ['mfa'],
+        security,
+        body: z.strictObject({
+          challenge_id: z.string().min(1).max(64),
+          response: RegistrationResponse,
+          name: z.string().trim().min(1).max(64).optional(),
+        }),
+        response: {
+          201: z.object({
+            factor: z.object({
+              id: z.string(),
+              kind: z.literal('webauthn'),
+              name: z.string().nullable(),
+              created_at: z.string(),
+            }),
+            recovery_codes: z.array(z.string()).optional(),
+          }),
+        },
+      },
+    },
+    async (req, reply) => {
+      const p = principalOf(req)
+      const ctx = requestContext(req)
+      const key = await deps.passkeys.register(
+        p.account.id,
+        {
+          challengeId: req.body.challenge_id,
+          response: asRegistration(req.body.response),
+          name: req.body.name ?? null,
+        },
+        ctx,
+      )
+      const codes = await mfa.codesIfNone(p.account.id)
+      await sessions.liftEnrolmentRestriction(p)
+      await deps.notifyFactorAdded(p.account.id)
+      return reply.status(201).send({
+        factor: {
+          id: key.id,
+          kind: 'webauthn' as const,
+          name: key.name,
+          created_at: new Date(key.createdAt).toISOString(),
+        },
+        ...(codes ? { recovery_codes: codes } : {}),
+      })
+    },
   )
 }

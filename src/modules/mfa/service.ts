@@ -1,4 +1,5 @@
 import { createHmac, randomInt } from 'node:crypto'
+import type { AuthenticationResponseJSON } from '@simplewebauthn/server'
 import QRCode from 'qrcode'
 import type { Clock } from '../../kernel/clock.js'
 import { AppError } from '../../kernel/errors.js'
@@ -8,11 +9,20 @@ import type { AccountRecord } from '../accounts/ports.js'
 import type { RequestContext } from '../events/ports.js'
 import type { EventRecorder } from '../events/recorder.js'
 import type { RateLimiter } from '../guard/ports.js'
+import type { SecurityChange } from '../mail/notices.js'
 import type { MfaChallengeRepository, MfaFactorRepository, RecoveryCodeRepository } from './ports.js'
 import type { StoredSecondFactors } from './second-factors.js'
 import { generateTotpSecret, matchTotpStep } from './totp.js'
 
-export type MfaMethod = 'totp' | 'recovery_code'
+export type MfaMethod = 'totp' | 'webauthn' | 'recovery_code'
+
+/** Checks a passkey assertion as the second factor of a login challenge (see PasskeyService). */
+export type PasskeyCheck = (
+  accountId: string,
+  loginChallengeId: string,
+  input: { challengeId: string; assertion: AuthenticationResponseJSON },
+  ctx: RequestContext,
+) => Promise<boolean>
 
 export interface MfaSettings {
   issuer: string
@@ -53,6 +63,12 @@ export class MfaService {
       /** Guesses per account across all challenges. */
       accountGuesses: RateLimiter
       settings: MfaSettings
+      /** Tells the holder on every verified channel that a factor or the recovery codes changed. */
+      notify?: (accountId: string, change: SecurityChange) => Promise<void>
+      /** True when the account's role requires a second factor: its last one cannot be removed. */
+      factorRequired?: (accountId: string) => Promise<boolean>
+      /** Passkeys as the second factor of a login challenge. */
+      passkeyCheck?: PasskeyCheck
     },
   ) {}
 
@@ -96,6 +112,7 @@ export class MfaService {
     const replaced = await factors.deleteConfirmedExcept(accountId, pending.id)
     const codes = await this.#newCodes(accountId)
     await events.record('authn_mfa_enabled', accountId, ctx, { method: 'totp', replaced_factors: replaced })
+    await this.deps.notify?.(accountId, 'factor_added')
     return codes
   }
 
@@ -114,25 +131,77 @@ export class MfaService {
     if (!(await this.deps.totp.verify(accountId, code))) throw new AppError('invalid_code')
     const codes = await this.#newCodes(accountId)
     await this.deps.events.record('authn_recovery_codes_regenerated', accountId, ctx)
+    await this.deps.notify?.(accountId, 'recovery_codes_regenerated')
     return codes
   }
 
-  async status(accountId: string) {
+  /**
+   * Removes one of the account's factors. With the last confirmed one go the recovery codes. An
+   * account whose role requires a second factor cannot remove its last one.
+   */
+  async removeFactor(accountId: string, factorId: string, ctx: RequestContext): Promise<void> {
+    const { factors, codes, clock, events } = this.deps
+    const all = await factors.listAll(accountId)
+    const target = all.find((f) => f.id === factorId)
+    if (!target) throw new AppError('factor_not_found')
+    const confirmedLeft = all.filter((f) => f.confirmedAt !== null && f.id !== factorId).length
+    if (target.confirmedAt !== null && confirmedLeft === 0 && (await this.deps.factorRequired?.(accountId))) {
+      throw new AppError('second_factor_required', {
+        detail: "This account's role requires a second factor: add another one before removing this one",
+      })
+    }
+    const removed = await factors.deleteOne(accountId, factorId)
+    if (!removed) throw new AppError('factor_not_found')
+    if (removed.confirmedAt === null) return
+    if (!(await factors.hasConfirmed(accountId))) await codes.replace(accountId, [], clock.now())
+    await events.record('authn_mfa_removed', accountId, ctx, {
+      method: removed.kind,
+      remaining: confirmedLeft,
+    })
+    await this.deps.notify?.(accountId, 'factor_removed')
+  }
+
+  /**
+   * Recovery codes for an account that has none yet (its first factor was just added), shown once;
+   * null when it has some.
+   */
+  async codesIfNone(accountId: string): Promise<string[] | null> {
+    if ((await this.deps.codes.countUnused(accountId)) > 0) return null
+    return this.#newCodes(accountId)
+  }
+
+  async status(
+    accountId: string,
+    passkeys: Array<{ id: string; name: string | null; lastUsedAt: number | null }> = [],
+  ) {
     const factors = await this.deps.factors.listAll(accountId)
+    const byId = new Map(passkeys.map((p) => [p.id, p]))
     return {
-      factors: factors.map((f) => ({
-        id: f.id,
-        kind: f.kind,
-        status: f.confirmedAt === null ? ('pending' as const) : ('active' as const),
-        created_at: new Date(f.createdAt).toISOString(),
-      })),
+      factors: factors.map((f) => {
+        const key = byId.get(f.id)
+        return {
+          id: f.id,
+          kind: f.kind,
+          status: f.confirmedAt === null ? ('pending' as const) : ('active' as const),
+          created_at: new Date(f.createdAt).toISOString(),
+          ...(key
+            ? {
+                name: key.name,
+                last_used_at: key.lastUsedAt === null ? null : new Date(key.lastUsedAt).toISOString(),
+              }
+            : {}),
+        }
+      }),
       recovery_codes_remaining: await this.deps.codes.countUnused(accountId),
     }
   }
 
   async methods(accountId: string): Promise<MfaMethod[]> {
-    if (!(await this.deps.factors.hasConfirmed(accountId))) return []
-    const methods: MfaMethod[] = ['totp']
+    const confirmed = (await this.deps.factors.listAll(accountId)).filter((f) => f.confirmedAt !== null)
+    if (confirmed.length === 0) return []
+    const methods: MfaMethod[] = []
+    if (confirmed.some((f) => f.kind === 'totp')) methods.push('totp')
+    if (confirmed.some((f) => f.kind === 'webauthn')) methods.push('webauthn')
     if ((await this.deps.codes.countUnused(accountId)) > 0) methods.push('recovery_code')
     return methods
   }
@@ -182,7 +251,12 @@ export class MfaService {
 
   /** Completes a login challenge; returns the account id, or throws `invalid_code` (alike for every failure). */
   async completeChallenge(
-    input: { challengeId: string; method: MfaMethod; code: string },
+    input: {
+      challengeId: string
+      method: MfaMethod
+      code?: string
+      webauthn?: { challengeId: string; assertion: AuthenticationResponseJSON }
+    },
     ctx: RequestContext,
   ): Promise<string> {
     const { challenges, clock, settings, events, accountGuesses } = this.deps
@@ -200,7 +274,13 @@ export class MfaService {
       })
       throw new AppError('invalid_code')
     }
-    const ok = await this.verifyCode(challenge.accountId, input.code, ctx, input.method)
+    const ok =
+      input.method === 'webauthn'
+        ? input.webauthn !== undefined &&
+          this.deps.passkeyCheck !== undefined &&
+          (await this.deps.passkeyCheck(challenge.accountId, challenge.id, input.webauthn, ctx))
+        : input.code !== undefined &&
+          (await this.verifyCode(challenge.accountId, input.code, ctx, input.method))
     if (!ok) {
       await events.record('authn_mfa_fail', challenge.accountId, ctx, {
         during: 'login',

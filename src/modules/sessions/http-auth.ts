@@ -25,10 +25,11 @@ export const presentedToken = (req: FastifyRequest): string | null => {
 /**
  * A preHandler that requires a live session and puts it on `req.principal`.
  * A restricted session (the password must be changed) only passes where
- * `allowRestricted` says so.
+ * `allowRestricted` says so; an enrolment-only session (the account's role
+ * requires a second factor and it has none) only where `allowMfaEnrolment` does.
  */
 export const requireSession =
-  (sessions: SessionsService, opts: { allowRestricted?: boolean } = {}) =>
+  (sessions: SessionsService, opts: { allowRestricted?: boolean; allowMfaEnrolment?: boolean } = {}) =>
   async (req: FastifyRequest, _reply: FastifyReply): Promise<void> => {
     const token = presentedToken(req)
     const principal = token ? await sessions.authenticate(token) : null
@@ -40,7 +41,27 @@ export const requireSession =
         detail: 'Change the password with POST /v1/me/password before doing anything else',
       })
     }
+    if (principal.session.mfaEnrolment && !opts.allowMfaEnrolment) {
+      throw new AppError('mfa_enrolment_required', {
+        detail: 'This account must set up a second factor first: POST /v1/mfa/totp',
+      })
+    }
     req.principal = principal
+  }
+
+/**
+ * A preHandler, after `requireSession`, for sensitive changes: the holder must have proved who they
+ * are (login or POST /v1/sessions/current/reauth) within `maxAgeMs`.
+ */
+export const requireRecentAuth =
+  (maxAgeMs: number, now: () => number) =>
+  async (req: FastifyRequest, _reply: FastifyReply): Promise<void> => {
+    const p = principalOf(req)
+    if (now() - p.session.authenticatedAt > maxAgeMs) {
+      throw new AppError('reauth_required', {
+        detail: `Prove who you are again with POST /v1/sessions/current/reauth (needed within ${Math.round(maxAgeMs / 60_000)} minutes of a sensitive change)`,
+      })
+    }
   }
 
 export const principalOf = (req: FastifyRequest): SessionPrincipal => {

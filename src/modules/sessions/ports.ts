@@ -1,3 +1,5 @@
+import type { Role } from '../accounts/ports.js'
+
 export interface SessionRecord {
   id: string
   accountId: string
@@ -10,6 +12,10 @@ export interface SessionRecord {
   /** Restricted sessions may only change the password (the account must change it). */
   restricted: boolean
   revokedAt: number | null
+  /** When the holder last proved who they are in this session (login or re-authentication). */
+  authenticatedAt: number
+  /** The account's role requires a second factor and it has none: only enrolment is allowed. */
+  mfaEnrolment: boolean
 }
 
 export interface NewSession extends Omit<SessionRecord, 'revokedAt'> {
@@ -18,7 +24,7 @@ export interface NewSession extends Omit<SessionRecord, 'revokedAt'> {
 
 export interface SessionPrincipal {
   session: SessionRecord
-  account: { id: string; username: string; role: 'user' | 'admin'; mustChangePassword: boolean }
+  account: { id: string; username: string; role: Role; mustChangePassword: boolean }
 }
 
 export interface SessionRepository {
@@ -32,6 +38,10 @@ export interface SessionRepository {
   revoke(accountId: string, sessionId: string, now: number): Promise<boolean>
   /** Revokes every live session of the account except `exceptId`; returns how many. */
   revokeAll(accountId: string, now: number, exceptId?: string): Promise<number>
+  /** Records a fresh proof of identity (re-authentication) in a live session. */
+  markAuthenticated(id: string, at: number): Promise<void>
+  /** Lifts the enrolment-only restriction of one session (its holder has just enrolled a factor). */
+  liftMfaEnrolment(id: string): Promise<void>
   /** Deletes sessions that ended before `cutoff`. */
   deleteEndedBefore(cutoff: number): Promise<number>
 }

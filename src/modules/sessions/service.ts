@@ -7,6 +7,7 @@ import { normalizePassword } from '../accounts/password-policy.js'
 import type { AccountRecord, AccountRepository } from '../accounts/ports.js'
 import type { RequestContext } from '../events/ports.js'
 import type { EventRecorder } from '../events/recorder.js'
+import type { RateLimiter } from '../guard/ports.js'
 import type { SessionPrincipal, SessionRecord, SessionRepository } from './ports.js'
 
 export interface SessionSettings {
@@ -51,6 +52,20 @@ export class SessionsService {
       settings: SessionSettings
       onLogin?: (outcome: LoginOutcome) => void
       secondStep?: SecondStep
+      /**
+       * True when the account's role requires a second factor and it has none yet: its sessions may
+       * then only enrol one.
+       */
+      mustEnrolFactor?: (account: AccountRecord) => Promise<boolean>
+      /** Checks a second-factor code for re-authentication (a TOTP code or a recovery code). */
+      verifyFactor?: (
+        accountId: string,
+        method: 'totp' | 'recovery_code',
+        code: string,
+        ctx: RequestContext,
+      ) => Promise<boolean>
+      /** Re-authentication attempts per account; a stolen session buys no password guessing. */
+      reauthGuesses?: RateLimiter
     },
   ) {}
 
@@ -96,6 +111,12 @@ export class SessionsService {
     }
     const result = await this.open(account, ctx)
     await events.record('authn_login_success', account.id, ctx, { session_id: result.session.id })
+    if (result.session.mfaEnrolment) {
+      await events.record('authn_mfa_enrolment_required', account.id, ctx, {
+        session_id: result.session.id,
+        role: account.role,
+      })
+    }
     return { kind: 'session', ...result }
   }
 
@@ -115,6 +136,39 @@ export class SessionsService {
     return result
   }
 
+  /**
+   * Opens a session after a passwordless login with a passkey (which is possession and user
+   * verification in one). Locked and, when required, unverified accounts are refused alike.
+   */
+  async openPasswordless(accountId: string, ctx: RequestContext): Promise<NewSessionResult> {
+    const { accounts, settings, events } = this.deps
+    const account = await accounts.findById(accountId)
+    if (
+      !account ||
+      account.lockedAt !== null ||
+      (settings.requireVerifiedEmail && account.emailVerifiedAt === null)
+    ) {
+      this.deps.onLogin?.(account?.lockedAt ? 'locked' : 'unverified')
+      await events.record('authn_passkey_login_fail', account?.id ?? null, ctx, {
+        reason: account?.lockedAt ? 'locked' : 'unverified',
+      })
+      throw new AppError('invalid_credentials')
+    }
+    this.deps.onLogin?.('success')
+    const result = await this.open(account, ctx)
+    await events.record('authn_login_success', account.id, ctx, {
+      session_id: result.session.id,
+      method: 'passkey',
+    })
+    return result
+  }
+
+  /** A passwordless login that failed: counted and recorded, without an account to name. */
+  async recordPasskeyFailure(ctx: RequestContext): Promise<void> {
+    this.deps.onLogin?.('unknown_identifier')
+    await this.deps.events.record('authn_passkey_login_fail', null, ctx, { reason: 'assertion' })
+  }
+
   /** Opens a session for an account that has just proved who it is. */
   async open(account: AccountRecord, ctx: RequestContext): Promise<NewSessionResult> {
     const { sessions, clock, settings } = this.deps
@@ -132,6 +186,8 @@ export class SessionsService {
       userAgent: ctx.userAgent,
       restricted: account.mustChangePassword,
       revokedAt: null,
+      authenticatedAt: now,
+      mfaEnrolment: (await this.deps.mustEnrolFactor?.(account)) ?? false,
     }
     await sessions.create({ ...session, tokenHash: hashToken(token) })
     return { token, session }
@@ -151,6 +207,53 @@ export class SessionsService {
       principal.session = { ...s, lastSeenAt: now, idleExpiresAt }
     }
     return principal
+  }
+
+  /**
+   * Proves again who holds the session, with the password or a second factor, before a sensitive
+   * change. Wrong answers are counted per account before they are checked.
+   */
+  async reauthenticate(
+    principal: SessionPrincipal,
+    proof: { password: string } | { method: 'totp' | 'recovery_code'; code: string },
+    ctx: RequestContext,
+  ): Promise<number> {
+    const { accounts, sessions, hasher, events, clock, reauthGuesses } = this.deps
+    const byPassword = 'password' in proof
+    const failure = byPassword ? 'invalid_credentials' : 'invalid_code'
+    if (reauthGuesses && !(await reauthGuesses.consume(principal.account.id)).allowed) {
+      await events.record('authn_reauth_fail', principal.account.id, ctx, { reason: 'account_limit' })
+      throw new AppError(failure)
+    }
+    const account = await accounts.findById(principal.account.id)
+    let ok = false
+    if (account && byPassword) {
+      const tooLong = proof.password.length > this.deps.settings.passwordMaxLength * 4
+      ok = !tooLong && (await hasher.verify(account.passwordHash, normalizePassword(proof.password)))
+    } else if (account && !byPassword) {
+      ok = (await this.deps.verifyFactor?.(account.id, proof.method, proof.code, ctx)) ?? false
+    }
+    if (!ok) {
+      await events.record('authn_reauth_fail', principal.account.id, ctx, {
+        during: 'reauth',
+        method: byPassword ? 'password' : proof.method,
+      })
+      throw new AppError(failure)
+    }
+    const now = clock.now()
+    await sessions.markAuthenticated(principal.session.id, now)
+    await reauthGuesses?.reset(principal.account.id)
+    await events.record('authn_reauth', principal.account.id, ctx, {
+      session_id: principal.session.id,
+      method: byPassword ? 'password' : proof.method,
+    })
+    return now
+  }
+
+  /** The holder of an enrolment-only session has just enrolled a factor: the session becomes a full one. */
+  async liftEnrolmentRestriction(principal: SessionPrincipal): Promise<void> {
+    if (!principal.session.mfaEnrolment) return
+    await this.deps.sessions.liftMfaEnrolment(principal.session.id)
   }
 
   async logout(principal: SessionPrincipal, ctx: RequestContext): Promise<void> {

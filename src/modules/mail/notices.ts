@@ -1,0 +1,45 @@
+import type { AccountRecord } from '../accounts/ports.js'
+import type { Outbox } from './ports.js'
+import type { securityChanges } from './templates.js'
+
+export type SecurityChange = keyof typeof securityChanges
+
+/**
+ * Queues a "this changed on your account" notice to every verified channel of the account: its
+ * email address and its phone number. Returns the channels queued.
+ */
+export const queueSecurityNotice = async (
+  outbox: Outbox,
+  account: AccountRecord,
+  change: SecurityChange,
+  now: number,
+): Promise<Array<'email' | 'sms'>> => {
+  const queued: Array<'email' | 'sms'> = []
+  if (account.emailVerifiedAt !== null) {
+    await outbox.enqueue(
+      {
+        channel: 'email',
+        recipient: account.email,
+        template: 'security_change',
+        payload: { username: account.username, change },
+        accountId: account.id,
+      },
+      now,
+    )
+    queued.push('email')
+  }
+  if (account.phone !== null && account.phoneVerifiedAt !== null) {
+    await outbox.enqueue(
+      {
+        channel: 'sms',
+        recipient: account.phone,
+        template: 'security_change',
+        payload: { change },
+        accountId: account.id,
+      },
+      now,
+    )
+    queued.push('sms')
+  }
+  return queued
+}
