@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto'
 import { join } from 'node:path'
+import maxmind, { type CityResponse } from 'maxmind'
 import pino, { type Logger } from 'pino'
 import { loadSecretKey } from './adapters/keys/key-file.js'
 import { createMemoryLimiterStore } from './adapters/limits/memory.js'
@@ -7,6 +8,7 @@ import { createRedisLimiterStore } from './adapters/limits/redis.js'
 import { FileMailTransport, SmtpMailTransport } from './adapters/notify/mail-transports.js'
 import { createSmsTransport } from './adapters/notify/sms-http.js'
 import { openDatabase, type SqlDatabase } from './adapters/sql/database.js'
+import { SqlDeviceRepository, SqlLoginCodes, SqlLoginNotices } from './adapters/sql/devices-repository.js'
 import {
   SqlMfaChallenges,
   SqlMfaFactorRepository,
@@ -19,7 +21,8 @@ import { createSqlStore, type SqlStore } from './adapters/sql/store.js'
 import { type Config, trustProxyOption } from './config/index.js'
 import { opsRoutes } from './http/ops-routes.js'
 import { createHttpServer, type HttpServer, requestContext } from './http/server.js'
-import { type Clock, DAY, HOUR, SECOND, systemClock } from './kernel/clock.js'
+import { type Clock, DAY, HOUR, MINUTE, SECOND, systemClock } from './kernel/clock.js'
+import { AppError } from './kernel/errors.js'
 import { SecretBox } from './kernel/secret-box.js'
 import { createMetrics, type Metrics } from './metrics.js'
 import { classifyIdentifier } from './modules/accounts/identifiers.js'
@@ -27,12 +30,14 @@ import { PasswordHasher } from './modules/accounts/password-hasher.js'
 import { PasswordPolicy, warmPasswordLists } from './modules/accounts/password-policy.js'
 import { accountRoutes } from './modules/accounts/routes.js'
 import { AccountsService } from './modules/accounts/service.js'
+import { DevicesService, type PlaceOf } from './modules/devices/service.js'
 import { EventRecorder, noContext } from './modules/events/recorder.js'
 import type { LimiterStore } from './modules/guard/ports.js'
 import { SourceLimits } from './modules/guard/source-limits.js'
 import { queueSecurityNotice, type SecurityChange } from './modules/mail/notices.js'
 import type { MailTransport, SmsTransport } from './modules/mail/ports.js'
 import { OutboxWorker } from './modules/mail/worker.js'
+import { LoginCodeService } from './modules/mfa/login-codes.js'
 import { PasskeyService } from './modules/mfa/passkeys.js'
 import { mfaRoutes } from './modules/mfa/routes.js'
 import { StoredSecondFactors } from './modules/mfa/second-factors.js'
@@ -180,9 +185,10 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
   }
   const loginChallenges = new SqlMfaChallenges(database.db)
   const publicUrl = new URL(config.publicUrl)
+  const webauthnChallenges = new SqlWebauthnChallenges(database.db)
   const passkeys = new PasskeyService({
     passkeys: new SqlPasskeyRepository(database.db),
-    challenges: new SqlWebauthnChallenges(database.db),
+    challenges: webauthnChallenges,
     loginChallenges,
     events,
     clock,
@@ -194,6 +200,49 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
       challengeTtlMs: 5 * 60 * SECOND,
       maxAttemptsPerChallenge: 5,
     },
+  })
+  const onCodeQueued = (channel: 'email' | 'sms') => {
+    queued(channel)
+    outboxWorker?.kick()
+  }
+  const loginCodes = new LoginCodeService({
+    codes: new SqlLoginCodes(database.db),
+    outbox: store.outbox,
+    events,
+    clock,
+    codeKey: createHmac('sha256', secretKey).update('gatehouse login codes').digest(),
+    settings: {
+      ttlMs: 10 * MINUTE,
+      capPerHour: config.loginCodeCapPerHour,
+      capPerDay: config.loginCodeCapPerDay,
+    },
+    onMessageQueued: onCodeQueued,
+  })
+  let placeOf: PlaceOf | undefined
+  if (config.geoipDb) {
+    const reader = await maxmind.open<CityResponse>(config.geoipDb)
+    placeOf = (ip) => {
+      const found = maxmind.validate(ip) ? reader.get(ip) : null
+      const parts = [found?.city?.names?.en, found?.country?.names?.en].filter((p): p is string => Boolean(p))
+      return parts.length > 0 ? parts.join(', ') : null
+    }
+  }
+  const devices = new DevicesService({
+    devices: new SqlDeviceRepository(database.db),
+    notices: new SqlLoginNotices(database.db),
+    events,
+    clock,
+    outbox: store.outbox,
+    noticeBudget: limiter.limiter('login_notice:account', {
+      points: config.loginNoticeCapPerDay,
+      seconds: 86_400,
+    }),
+    ...(placeOf ? { placeOf } : {}),
+    settings: {
+      rememberMs: config.rememberDeviceDays * DAY,
+      noticeLinkTtlMs: config.lockTokenTtlSeconds * SECOND,
+    },
+    onMessageQueued: onCodeQueued,
   })
   const mfa = new MfaService({
     factors: mfaFactors,
@@ -207,6 +256,7 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
     // Guesses per account across every login challenge: opening new challenges buys no more.
     accountGuesses: limiter.limiter('mfa:account', { points: 10, seconds: 15 * 60 }),
     notify: notifySecurityChange,
+    codeCheck: (challengeId, channel, code) => loginCodes.verify(challengeId, channel, code),
     passkeyCheck: (accountId, loginChallengeId, input, ctx) =>
       passkeys.verifySecondFactor(accountId, loginChallengeId, input, ctx),
     factorRequired: async (accountId) => {
@@ -220,9 +270,13 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
       recoveryCodeCount: 10,
     },
   })
-  // Recovery accepts any second factor the account has: a TOTP code or a recovery code.
+  // Recovery asks for a factor that is not one more message to a channel the reset already uses:
+  // TOTP or a passkey (with its recovery codes). A code there is a TOTP code or a recovery code.
   const secondFactors = {
-    has: (accountId: string) => mfaFactors.hasConfirmed(accountId),
+    has: async (accountId: string) =>
+      (await mfaFactors.listAll(accountId)).some(
+        (f) => f.confirmedAt !== null && (f.kind === 'totp' || f.kind === 'webauthn'),
+      ),
     verify: (accountId: string, code: string) => mfa.verifyCode(accountId, code, noContext),
   }
 
@@ -237,6 +291,7 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
       unverifiedAccountTtlMs: config.unverifiedAccountTtlDays * DAY,
     },
     onMessageQueued: queued,
+    onPasswordChanged: (accountId, ctx) => devices.forgetRemembered(accountId, ctx),
   })
   const sessions = new SessionsService({
     accounts: store.accounts,
@@ -252,7 +307,29 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
       touchIntervalMs: Math.min(60 * SECOND, (config.sessionIdleTtlSeconds * SECOND) / 10),
     },
     onLogin: (outcome) => metrics.logins.inc({ outcome }),
-    secondStep: (account, ctx) => mfa.startChallenge(account, ctx),
+    secondStep: async (account, ctx, deviceToken) => {
+      const methods = await mfa.methods(account.id)
+      const device = await devices.recognise(account.id, deviceToken)
+      if (methods.length > 0) {
+        if (device?.rememberedUntil && device.rememberedUntil > clock.now()) {
+          await events.record('authn_mfa_skipped_remembered', account.id, ctx, { device_id: device.id })
+          return null
+        }
+        return mfa.startChallenge(account, ctx, methods)
+      }
+      // No factor: a new device (not the account's first) confirms the login with a mailed code.
+      if (!config.stepUpNewDevice || device || account.emailVerifiedAt === null) return null
+      if (!(await devices.hasAny(account.id))) return null
+      const challenge = await mfa.startChallenge(account, ctx, ['email'])
+      if (!challenge) return null
+      await loginCodes.send(challenge.challengeId, 'email', account, ctx)
+      await events.record('authn_step_up', account.id, ctx, { challenge_id: challenge.challengeId })
+      return challenge
+    },
+    afterOpen: (account, session, ctx, device) =>
+      devices.afterLogin(account, session.id, device.token, ctx, {
+        remember: device.remember && config.rememberDeviceDays > 0,
+      }),
     mustEnrolFactor: async (account) =>
       config.mfaRequiredRoles.includes(account.role) && !(await mfaFactors.hasConfirmed(account.id)),
     verifyFactor: (accountId, method, code, ctx) => mfa.verifyCode(accountId, code, ctx, method),
@@ -282,6 +359,7 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
       outboxWorker?.kick()
     },
     onRequestQueued: () => recoveryWorker?.kick(),
+    onPasswordReset: (accountId, ctx) => devices.forgetRemembered(accountId, ctx),
   })
   recoveryWorker = new RecoveryWorker({
     queue: store.recoveryRequests,
@@ -352,6 +430,25 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
     secureCookie: config.publicUrl.startsWith('https:'),
     completeSecondStep: (input, ctx) => mfa.completeChallenge(input, ctx),
     passkeys,
+    sendCode: async (challengeId, method, ctx) => {
+      const live = await loginChallenges.peek(challengeId, clock.now(), 5)
+      const account = live ? await store.accounts.findById(live.accountId) : null
+      if (!live || !account) throw new AppError('invalid_code')
+      const methods = await mfa.methods(account.id)
+      // An account without factors has a challenge only for a new-device step-up: by email.
+      const offered = methods.length > 0 ? methods : ['email']
+      if (!offered.includes(method)) {
+        throw new AppError('invalid_request', { detail: `This login cannot be confirmed by ${method}` })
+      }
+      await loginCodes.send(challengeId, method, account, ctx)
+    },
+    notMe: async (token, ctx) => {
+      const { accountId, sessionId } = await devices.useNotMeLink(token)
+      await store.sessions.revoke(accountId, sessionId, clock.now())
+      await events.record('authn_login_not_me', accountId, ctx, { session_id: sessionId })
+      await recovery.lockAfterUnrecognisedLogin(accountId, ctx)
+      await devices.forgetRemembered(accountId, ctx)
+    },
     passkeyLimits: new SourceLimits(
       limiter,
       'passkey_login',
@@ -368,6 +465,7 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
     passkeys,
     sessions,
     notifyFactorAdded: (accountId) => notifySecurityChange(accountId, 'factor_added'),
+    accountOf: (id) => store.accounts.findById(id),
     reauthMaxAgeMs: config.reauthMaxAgeSeconds * SECOND,
     now: () => clock.now(),
   })
@@ -434,6 +532,7 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
       const ended = await store.sessions.deleteEndedBefore(cutoff)
       const messages = await store.outboxQueue.deleteFinishedBefore(cutoff)
       const requests = await store.recoveryRequests.deleteHandledBefore(clock.now() - 7 * DAY)
+      await webauthnChallenges.deleteExpiredBefore(clock.now() - DAY)
       if (pruned || ended || messages || requests) {
         logger.info(
           {

@@ -1,3 +1,4 @@
+import { accessSync, constants } from 'node:fs'
 import { z } from 'zod'
 
 /**
@@ -350,6 +351,54 @@ export const settings = {
             )
             .min(1),
         ),
+    ),
+  },
+  stepUpNewDevice: {
+    env: 'GATEHOUSE_STEP_UP_NEW_DEVICE',
+    default: 'true',
+    doc: 'A correct password from a device the account has not used before, on an account without a second factor, must be confirmed with a code mailed to the account (not for its very first device).',
+    schema: bool,
+  },
+  rememberDeviceDays: {
+    env: 'GATEHOUSE_REMEMBER_DEVICE_DAYS',
+    default: '30',
+    doc: '"Remember this device" skips the second factor on that device for this many days (a password reset or change ends it). 0 turns the option off.',
+    schema: int(0, 365),
+  },
+  loginCodeCapPerHour: {
+    env: 'GATEHOUSE_LOGIN_CODE_CAP_HOUR',
+    default: '3',
+    doc: 'Most one-time login codes (email or SMS) one account receives per hour.',
+    schema: int(1, 100),
+  },
+  loginCodeCapPerDay: {
+    env: 'GATEHOUSE_LOGIN_CODE_CAP_DAY',
+    default: '5',
+    doc: 'Most one-time login codes (email or SMS) one account receives per day.',
+    schema: int(1, 1000),
+  },
+  loginNoticeCapPerDay: {
+    env: 'GATEHOUSE_LOGIN_NOTICE_CAP_DAY',
+    default: '10',
+    doc: 'Most new-sign-in notices one account receives per day.',
+    schema: int(1, 1000),
+  },
+  geoipDb: {
+    env: 'GATEHOUSE_GEOIP_DB',
+    default: undefined,
+    doc: 'A local MaxMind GeoLite2/GeoIP2 City or Country database (.mmdb): new-sign-in notices then name the approximate place. Unset: no place.',
+    schema: optional(
+      z.string().refine(
+        (p) => {
+          try {
+            accessSync(p, constants.R_OK)
+            return true
+          } catch {
+            return false
+          }
+        },
+        { message: 'must be a readable .mmdb file' },
+      ),
     ),
   },
   mfaRequiredRoles: {

@@ -35,6 +35,8 @@ export const createTestServer = async (
     ...(db.databaseUrl ? { DATABASE_URL: db.databaseUrl } : {}),
     GATEHOUSE_SMTP_URL: smtp.url,
     GATEHOUSE_SECRET_KEY: Buffer.alloc(32, 7).toString('base64'),
+    // Most suites log in again and again without keeping a device token; the device suite turns this on.
+    GATEHOUSE_STEP_UP_NEW_DEVICE: 'false',
     ...env,
   })
   const app = await createApp(config, {

@@ -160,6 +160,9 @@ describe.each(databaseKinds())('accounts over HTTP on %s', (kind) => {
     })
     expect(same.json.code).toBe('password_reused')
 
+    // The second login came from a device the account did not know: its notice goes out first.
+    await server.deliver()
+    await server.smtp.waitFor((m) => m.to.includes(user.email) && /New sign-in/.test(m.subject))
     server.smtp.clear()
     const changed = await call(server, 'POST', '/v1/me/password', {
       token: s1,

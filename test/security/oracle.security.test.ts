@@ -45,6 +45,12 @@ describe.each(databaseKinds())('no account oracle on %s', (kind) => {
         await call(server, 'POST', '/v1/recovery/complete', { body: { token: identifier, password: 'x' } }),
       )
       answers.push(await call(server, 'POST', '/v1/accounts/lock', { body: { token: identifier } }))
+      answers.push(await call(server, 'POST', '/v1/sessions/not-me', { body: { token: identifier } }))
+      answers.push(
+        await call(server, 'POST', '/v1/sessions/mfa/send', {
+          body: { challenge_id: identifier, method: 'email' },
+        }),
+      )
       answers.push(await call(server, 'POST', '/v1/me/email/verify', { body: { token: identifier } }))
     }
     // Every route of the OpenAPI document, with every method, unauthenticated.

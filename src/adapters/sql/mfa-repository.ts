@@ -16,7 +16,7 @@ import type { Database, MfaFactorsTable } from './schema.js'
 const toFactor = (r: Selectable<MfaFactorsTable>): MfaFactorRecord => ({
   id: r.id,
   accountId: r.account_id,
-  kind: r.kind === 'webauthn' ? 'webauthn' : 'totp',
+  kind: r.kind === 'webauthn' || r.kind === 'email' || r.kind === 'sms' ? r.kind : 'totp',
   secretSealed: r.secret ?? '',
   lastUsedStep: r.last_used_step == null ? null : Number(r.last_used_step),
   confirmedAt: r.confirmed_at == null ? null : Number(r.confirmed_at),
@@ -33,7 +33,7 @@ export class SqlMfaFactorRepository implements MfaFactorRepository {
         id: f.id,
         account_id: f.accountId,
         kind: f.kind,
-        secret: f.secretSealed,
+        secret: f.secretSealed || null,
         last_used_step: f.lastUsedStep,
         confirmed_at: f.confirmedAt,
         created_at: f.createdAt,

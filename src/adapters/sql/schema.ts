@@ -168,6 +168,41 @@ export interface EmailChangesTable {
   created_at: number
 }
 
+export interface DevicesTable {
+  id: string
+  account_id: string
+  /** SHA-256 of the device token (the `gh_device` cookie or `X-Gatehouse-Device` header). */
+  device_hash: string
+  user_agent: string | null
+  ip: string | null
+  created_at: number
+  last_seen_at: number
+  /** Until then, logins from this device skip the second factor (never the password). */
+  remembered_until: number | null
+}
+
+export interface LoginCodesTable {
+  id: string
+  challenge_id: string
+  account_id: string
+  channel: string
+  /** HMAC-SHA256 of the code under the server's secret key. */
+  code_hash: string
+  expires_at: number
+  used_at: number | null
+  created_at: number
+}
+
+export interface LoginNoticesTable {
+  id: string
+  account_id: string
+  session_id: string
+  token_hash: string
+  expires_at: number
+  used_at: number | null
+  created_at: number
+}
+
 export interface Database {
   accounts: AccountsTable
   one_time_tokens: OneTimeTokensTable
@@ -181,4 +216,7 @@ export interface Database {
   mfa_recovery_codes: MfaRecoveryCodesTable
   email_changes: EmailChangesTable
   webauthn_challenges: WebauthnChallengesTable
+  devices: DevicesTable
+  login_codes: LoginCodesTable
+  login_notices: LoginNoticesTable
 }

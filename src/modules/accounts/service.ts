@@ -73,6 +73,8 @@ export class AccountsService {
       clock: Clock
       settings: AccountsSettings
       onMessageQueued?: (channel: 'email' | 'sms') => void
+      /** After a password change: remembered devices are forgotten. */
+      onPasswordChanged?: (accountId: string, ctx: RequestContext) => Promise<void>
     },
   ) {}
 
@@ -354,6 +356,7 @@ export class AccountsService {
       return revoked
     })
     this.deps.onMessageQueued?.('email')
+    await this.deps.onPasswordChanged?.(account.id, ctx)
     return { revokedSessions }
   }
 

@@ -62,6 +62,25 @@ export const securityEventTypes = {
     "A passkey's signature counter did not move forward: a cloned authenticator or a replayed assertion. The assertion was refused (details: factor_id, stored, presented).",
   authn_passkey_login_fail:
     'A passwordless login with a passkey failed (unknown credential, bad signature, used or expired challenge, locked account). The answer was the same invalid_credentials.',
+  authn_device_new:
+    'A session was opened from a device the account had not used before; it got a device token (details: device_id, first_device, remembered).',
+  authn_device_remembered:
+    '"Remember this device" was chosen at a login with a second factor: logins from it skip the factor for a while (details: device_id).',
+  authn_devices_forgotten:
+    'A password reset or change made every remembered device ask for the second factor again (details: count).',
+  authn_mfa_skipped_remembered:
+    'A login from a remembered device skipped the second factor (the password was checked).',
+  authn_step_up:
+    'A correct password from an unrecognised device, on an account without a second factor, was asked for an emailed one-time code.',
+  authn_otp_sent: 'A one-time login code was sent for a login challenge (details: channel).',
+  authn_otp_send_capped:
+    "A one-time login code was not sent: the account's send cap was reached (details: channel). The answer did not change.",
+  authn_login_notice_queued:
+    'A new-sign-in notice with a "this wasn\'t me" link was queued to the account\'s address (details: session_id, place).',
+  authn_login_notice_suppressed:
+    "A new-sign-in notice was not sent: the account's notice cap was reached (details: session_id).",
+  authn_login_not_me:
+    'The holder used the "this wasn\'t me" link of a new-sign-in notice: sessions ended, login blocked, recovery started (details: session_id).',
   limiter_store_fallback:
     'The shared limiter store (Redis) is unreachable; limits fall back to per-instance memory at the same settings.',
   limiter_store_recovered: 'The shared limiter store answers again.',

@@ -73,7 +73,16 @@ describe('mail templates', () => {
     for (const template of templateNames) {
       const mail = renderMail(
         template,
-        { token: fakeToken(), username, expiresInHours: 1, change: 'factor_added' },
+        {
+          token: fakeToken(),
+          username,
+          expiresInHours: 1,
+          change: 'factor_added',
+          code: '123456',
+          time: '2026-11-23T12:00:00.000Z',
+          device: 'Firefox on Linux',
+          ip: '203.0.113.7',
+        },
         ctx,
       )
       const ascii = mail.text.replaceAll(username, '')
@@ -124,7 +133,7 @@ describe('mail templates', () => {
   })
 
   it('throws for an unknown template or a missing field', () => {
-    expect(() => renderMail('new_login', {}, ctx)).toThrow(/unknown mail template/)
+    expect(() => renderMail('no_such_template', {}, ctx)).toThrow(/unknown mail template/)
     expect(() => renderMail('constructor', {}, ctx)).toThrow(/unknown mail template/)
     expect(() => renderSms('verify_email', {}, ctx)).toThrow(/unknown sms template/)
     expect(() => renderMail('verify_email', { username: 'a' }, ctx)).toThrow(/token/)

@@ -2,8 +2,8 @@
 export interface MfaFactorRecord {
   id: string
   accountId: string
-  kind: 'totp' | 'webauthn'
-  /** The base32 TOTP secret sealed by SecretBox with the account id as AAD. */
+  kind: 'totp' | 'webauthn' | 'email' | 'sms'
+  /** TOTP: the base32 secret sealed by SecretBox with the account id as AAD; empty for other kinds. */
   secretSealed: string
   /** The last accepted TOTP time step (replay protection); null before first use. */
   lastUsedStep: number | null

@@ -1,6 +1,8 @@
 import { z } from 'zod'
 import type { HttpServer } from '../../http/server.js'
 import { requestContext } from '../../http/server.js'
+import { AppError } from '../../kernel/errors.js'
+import type { AccountRecord } from '../accounts/ports.js'
 import { principalOf, requireRecentAuth, requireSession } from '../sessions/http-auth.js'
 import type { SessionsService } from '../sessions/service.js'
 import type { PasskeyService } from './passkeys.js'
@@ -17,6 +19,7 @@ export const mfaRoutes = (
     sessions: SessionsService
     /** Tells the holder on every verified channel that a factor was added. */
     notifyFactorAdded: (accountId: string) => Promise<void>
+    accountOf: (id: string) => Promise<AccountRecord | null>
     /** How recent a proof of identity adding or removing a factor needs. */
     reauthMaxAgeMs: number
     now: () => number
@@ -224,4 +227,40 @@ export const mfaRoutes = (
       })
     },
   )
+
+  for (const channel of ['email', 'sms'] as const) {
+    app.post(
+      `/v1/mfa/${channel}`,
+      {
+        preHandler: sensitive,
+        schema: {
+          summary:
+            channel === 'email'
+              ? 'Use one-time codes mailed to the verified address as a second factor'
+              : 'Use one-time codes texted to the verified phone number as a second factor',
+          description:
+            'Needs a proof of identity within the last 10 minutes. At login, the challenge then offers this method: POST /v1/sessions/mfa/send sends a code (6 digits, 10 minutes, at most 3 an hour and 5 a day). Weaker than TOTP or a passkey: account recovery does not accept it as the second factor. The first factor comes with recovery codes.',
+          tags: ['mfa'],
+          security,
+          response: {
+            201: z.object({
+              factor: z.object({ id: z.string(), kind: z.literal(channel) }),
+              recovery_codes: z.array(z.string()).optional(),
+            }),
+          },
+        },
+      },
+      async (req, reply) => {
+        const p = principalOf(req)
+        const account = await deps.accountOf(p.account.id)
+        if (!account) throw new AppError('unauthenticated')
+        const { factorId, recoveryCodes } = await mfa.enableCodeFactor(account, channel, requestContext(req))
+        await sessions.liftEnrolmentRestriction(p)
+        return reply.status(201).send({
+          factor: { id: factorId, kind: channel },
+          ...(recoveryCodes ? { recovery_codes: recoveryCodes } : {}),
+        })
+      },
+    )
+  }
 }

@@ -14,7 +14,7 @@ import type { MfaChallengeRepository, MfaFactorRepository, RecoveryCodeRepositor
 import type { StoredSecondFactors } from './second-factors.js'
 import { generateTotpSecret, matchTotpStep } from './totp.js'
 
-export type MfaMethod = 'totp' | 'webauthn' | 'recovery_code'
+export type MfaMethod = 'totp' | 'webauthn' | 'email' | 'sms' | 'recovery_code'
 
 /** Checks a passkey assertion as the second factor of a login challenge (see PasskeyService). */
 export type PasskeyCheck = (
@@ -69,6 +69,8 @@ export class MfaService {
       factorRequired?: (accountId: string) => Promise<boolean>
       /** Passkeys as the second factor of a login challenge. */
       passkeyCheck?: PasskeyCheck
+      /** One-time codes sent by email or SMS for a login challenge. */
+      codeCheck?: (challengeId: string, channel: 'email' | 'sms', code: string) => Promise<boolean>
     },
   ) {}
 
@@ -162,6 +164,43 @@ export class MfaService {
   }
 
   /**
+   * Turns on one-time codes by email or SMS as a second factor (the address or number must be
+   * verified). Returns recovery codes when this is the account's first factor.
+   */
+  async enableCodeFactor(
+    account: AccountRecord,
+    channel: 'email' | 'sms',
+    ctx: RequestContext,
+  ): Promise<{ factorId: string; recoveryCodes: string[] | null }> {
+    const { factors, clock, events } = this.deps
+    const reachable =
+      channel === 'email' ? account.emailVerifiedAt !== null : account.phoneVerifiedAt !== null
+    if (!reachable) {
+      throw new AppError('invalid_request', {
+        detail:
+          channel === 'email' ? 'Verify the email address first' : 'Add and verify a phone number first',
+      })
+    }
+    const existing = (await factors.listAll(account.id)).find((f) => f.kind === channel)
+    if (existing) return { factorId: existing.id, recoveryCodes: null }
+    const now = clock.now()
+    const factorId = newId()
+    await factors.create({
+      id: factorId,
+      accountId: account.id,
+      kind: channel,
+      secretSealed: '',
+      lastUsedStep: null,
+      confirmedAt: now,
+      createdAt: now,
+    })
+    const recoveryCodes = await this.codesIfNone(account.id)
+    await events.record('authn_mfa_enabled', account.id, ctx, { method: channel })
+    await this.deps.notify?.(account.id, 'factor_added')
+    return { factorId, recoveryCodes }
+  }
+
+  /**
    * Recovery codes for an account that has none yet (its first factor was just added), shown once;
    * null when it has some.
    */
@@ -202,6 +241,8 @@ export class MfaService {
     const methods: MfaMethod[] = []
     if (confirmed.some((f) => f.kind === 'totp')) methods.push('totp')
     if (confirmed.some((f) => f.kind === 'webauthn')) methods.push('webauthn')
+    if (confirmed.some((f) => f.kind === 'email')) methods.push('email')
+    if (confirmed.some((f) => f.kind === 'sms')) methods.push('sms')
     if ((await this.deps.codes.countUnused(accountId)) > 0) methods.push('recovery_code')
     return methods
   }
@@ -232,8 +273,9 @@ export class MfaService {
   async startChallenge(
     account: AccountRecord,
     ctx: RequestContext,
+    only?: MfaMethod[],
   ): Promise<{ challengeId: string; methods: MfaMethod[] } | null> {
-    const methods = await this.methods(account.id)
+    const methods = only ?? (await this.methods(account.id))
     if (methods.length === 0) return null
     const { challenges, clock, settings } = this.deps
     const now = clock.now()
@@ -279,8 +321,12 @@ export class MfaService {
         ? input.webauthn !== undefined &&
           this.deps.passkeyCheck !== undefined &&
           (await this.deps.passkeyCheck(challenge.accountId, challenge.id, input.webauthn, ctx))
-        : input.code !== undefined &&
-          (await this.verifyCode(challenge.accountId, input.code, ctx, input.method))
+        : input.method === 'email' || input.method === 'sms'
+          ? input.code !== undefined &&
+            this.deps.codeCheck !== undefined &&
+            (await this.deps.codeCheck(challenge.id, input.method, input.code))
+          : input.code !== undefined &&
+            (await this.verifyCode(challenge.accountId, input.code, ctx, input.method))
     if (!ok) {
       await events.record('authn_mfa_fail', challenge.accountId, ctx, {
         during: 'login',

@@ -48,6 +48,8 @@ export class RecoveryService {
       settings: RecoverySettings
       onOutcome?: (outcome: RecoveryOutcome) => void
       onMessageQueued?: (channel: RecoveryChannel) => void
+      /** After a password reset: remembered devices are forgotten. */
+      onPasswordReset?: (accountId: string, ctx: RequestContext) => Promise<void>
       onRequestQueued?: () => void
     },
   ) {}
@@ -193,6 +195,7 @@ export class RecoveryService {
    * session and token and tells the owner on every verified channel.
    */
   async complete(input: { token: string; password: string; code?: string | undefined }, ctx: RequestContext) {
+    let resetAccountId: string | null = null
     const { store, hasher, policy, secondFactors, events, clock, settings } = this.deps
     if (!looksLikeToken(input.token)) throw new AppError('invalid_token')
     const tokenHash = hashToken(input.token)
@@ -225,6 +228,7 @@ export class RecoveryService {
       const now = clock.now()
       const owner = await tx.tokens.consume(tokenHash, 'recovery', now)
       if (owner !== account.id) return null
+      resetAccountId = account.id
       await tx.accounts.setPasswordHash(account.id, hash, now, { changed: true, mustChange: false })
       await tx.accounts.setLocked(account.id, null, now)
       // The token went to the address: using it proves control of it.
@@ -278,6 +282,7 @@ export class RecoveryService {
     })
     if (!result) throw new AppError('invalid_token')
     for (const c of result) this.deps.onMessageQueued?.(c)
+    if (resetAccountId) await this.deps.onPasswordReset?.(resetAccountId, ctx)
   }
 
   /** "This wasn't me": revokes every session and blocks login until recovery completes. */
@@ -294,6 +299,31 @@ export class RecoveryService {
       return true
     })
     if (!ok) throw new AppError('invalid_token')
+  }
+
+  /**
+   * "This wasn't me" from a new-login notice: every session ends, login is blocked, and a recovery
+   * message goes to the account's own address (through the usual queue and caps). When the account
+   * has a second factor, the reset then needs it.
+   */
+  async lockAfterUnrecognisedLogin(accountId: string, ctx: RequestContext): Promise<void> {
+    const { store, events, clock } = this.deps
+    const username = await store.transaction(async (tx) => {
+      const now = clock.now()
+      const account = await tx.accounts.lockById(accountId)
+      if (!account) return null
+      await tx.accounts.setLocked(account.id, now, now)
+      const revoked = await tx.sessions.revokeAll(account.id, now)
+      await events.record(
+        'account_locked',
+        account.id,
+        ctx,
+        { revoked_sessions: revoked, via: 'login_notice' },
+        tx.events,
+      )
+      return account.username
+    })
+    if (username) await this.request({ identifier: username, channel: 'email' }, ctx)
   }
 
   /** The holder's own switch: no reset message without a second-factor code. Needs a factor to turn on. */

@@ -4,6 +4,15 @@ import type { SessionPrincipal } from './ports.js'
 import type { SessionsService } from './service.js'
 
 export const SESSION_COOKIE = 'gh_session'
+export const DEVICE_COOKIE = 'gh_device'
+
+/** The device token of a request: the `X-Gatehouse-Device` header first, then the `gh_device` cookie. */
+export const presentedDevice = (req: FastifyRequest): string | null => {
+  const h = req.headers['x-gatehouse-device']
+  if (typeof h === 'string' && h.length > 0) return h.slice(0, 128)
+  const c = req.cookies?.[DEVICE_COOKIE]
+  return typeof c === 'string' && c.length > 0 ? c.slice(0, 128) : null
+}
 
 declare module 'fastify' {
   interface FastifyRequest {

@@ -1,4 +1,5 @@
 import type { AuthenticationResponseJSON } from '@simplewebauthn/server'
+import type { FastifyReply } from 'fastify'
 import { z } from 'zod'
 import type { HttpServer } from '../../http/server.js'
 import { requestContext } from '../../http/server.js'
@@ -6,9 +7,9 @@ import { AppError } from '../../kernel/errors.js'
 import type { SourceLimits } from '../guard/source-limits.js'
 import type { PasskeyService } from '../mfa/passkeys.js'
 import { AuthenticationResponse, asAuthentication } from '../mfa/webauthn-schemas.js'
-import { principalOf, requireSession, SESSION_COOKIE } from './http-auth.js'
+import { DEVICE_COOKIE, presentedDevice, principalOf, requireSession, SESSION_COOKIE } from './http-auth.js'
 import type { SessionRecord } from './ports.js'
-import type { SessionsService } from './service.js'
+import type { NewSessionResult, SessionsService } from './service.js'
 
 const iso = (ms: number) => new Date(ms).toISOString()
 
@@ -34,6 +35,20 @@ const view = (s: SessionRecord, currentId: string): z.infer<typeof SessionView> 
   idle_expires_at: iso(s.idleExpiresAt),
 })
 
+const NewSession = z.object({
+  token: z.string(),
+  expires_at: z.string(),
+  device_token: z
+    .string()
+    .optional()
+    .describe(
+      'For a device the account did not know: keep it (gh_device cookie or X-Gatehouse-Device header)',
+    ),
+})
+
+/** Devices are remembered for this long on the client; the server decides what they are worth. */
+const DEVICE_COOKIE_MAX_AGE_S = 400 * 24 * 3600
+
 const Problem = z
   .object({ type: z.string(), title: z.string(), status: z.number(), code: z.string() })
   .loose()
@@ -47,7 +62,7 @@ export const sessionRoutes = (
     completeSecondStep: (
       input: {
         challengeId: string
-        method: 'totp' | 'webauthn' | 'recovery_code'
+        method: 'totp' | 'webauthn' | 'email' | 'sms' | 'recovery_code'
         code?: string
         webauthn?: { challengeId: string; assertion: AuthenticationResponseJSON }
       },
@@ -56,6 +71,14 @@ export const sessionRoutes = (
     passkeys: PasskeyService
     /** Limits passwordless login attempts per source. */
     passkeyLimits: SourceLimits
+    /** Sends a one-time code for a login challenge (email or SMS); throws invalid_code for a dead challenge. */
+    sendCode: (
+      challengeId: string,
+      method: 'email' | 'sms',
+      ctx: ReturnType<typeof requestContext>,
+    ) => Promise<void>
+    /** "This wasn't me" from a new-sign-in notice. */
+    notMe: (token: string, ctx: ReturnType<typeof requestContext>) => Promise<void>
   },
 ) => {
   const { sessions } = deps
@@ -66,6 +89,19 @@ export const sessionRoutes = (
     secure: deps.secureCookie,
     sameSite: 'lax' as const,
     path: '/',
+  }
+  /** Answers a new session: the session cookie, and the device token (cookie and body) for a new device. */
+  const sendSession = (reply: FastifyReply, result: NewSessionResult) => {
+    const { token, session, deviceToken } = result
+    reply.setCookie(SESSION_COOKIE, token, { ...cookieOptions, expires: new Date(session.expiresAt) })
+    if (deviceToken) {
+      reply.setCookie(DEVICE_COOKIE, deviceToken, { ...cookieOptions, maxAge: DEVICE_COOKIE_MAX_AGE_S })
+    }
+    return reply.status(201).send({
+      token,
+      expires_at: iso(session.expiresAt),
+      ...(deviceToken ? { device_token: deviceToken } : {}),
+    })
   }
 
   app.post(
@@ -79,7 +115,7 @@ export const sessionRoutes = (
           password: z.string().max(100_000),
         }),
         response: {
-          201: z.object({ token: z.string(), expires_at: z.string() }),
+          201: NewSession,
           200: z
             .object({ mfa_required: z.literal(true), challenge_id: z.string(), methods: z.array(z.string()) })
             .describe(
@@ -90,15 +126,13 @@ export const sessionRoutes = (
       },
     },
     async (req, reply) => {
-      const result = await sessions.login(req.body, requestContext(req))
+      const result = await sessions.login(req.body, requestContext(req), presentedDevice(req))
       if (result.kind === 'mfa') {
         return reply
           .status(200)
           .send({ mfa_required: true as const, challenge_id: result.challengeId, methods: result.methods })
       }
-      const { token, session } = result
-      reply.setCookie(SESSION_COOKIE, token, { ...cookieOptions, expires: new Date(session.expiresAt) })
-      return reply.status(201).send({ token, expires_at: iso(session.expiresAt) })
+      return sendSession(reply, result)
     },
   )
 
@@ -113,8 +147,8 @@ export const sessionRoutes = (
         body: z
           .strictObject({
             challenge_id: z.string().min(1).max(64),
-            method: z.enum(['totp', 'webauthn', 'recovery_code']),
-            code: z.string().min(1).max(32).optional().describe('totp and recovery_code'),
+            method: z.enum(['totp', 'webauthn', 'email', 'sms', 'recovery_code']),
+            code: z.string().min(1).max(32).optional().describe('totp, email, sms and recovery_code'),
             webauthn_challenge_id: z
               .string()
               .min(1)
@@ -124,6 +158,12 @@ export const sessionRoutes = (
             assertion: AuthenticationResponse.optional().describe(
               'webauthn: navigator.credentials.get() as JSON',
             ),
+            remember_device: z
+              .boolean()
+              .optional()
+              .describe(
+                'Skip the second factor on this device for 30 days (GATEHOUSE_REMEMBER_DEVICE_DAYS); never the password',
+              ),
           })
           .refine(
             (b) =>
@@ -131,10 +171,10 @@ export const sessionRoutes = (
                 ? b.assertion !== undefined && b.webauthn_challenge_id !== undefined && b.code === undefined
                 : b.code !== undefined && b.assertion === undefined,
             {
-              message: 'webauthn needs assertion and webauthn_challenge_id; totp and recovery_code need code',
+              message: 'webauthn needs assertion and webauthn_challenge_id; the other methods need code',
             },
           ),
-        response: { 201: z.object({ token: z.string(), expires_at: z.string() }) },
+        response: { 201: NewSession },
       },
     },
     async (req, reply) => {
@@ -151,9 +191,11 @@ export const sessionRoutes = (
         },
         ctx,
       )
-      const { token, session } = await sessions.openAfterSecondFactor(accountId, req.body.method, ctx)
-      reply.setCookie(SESSION_COOKIE, token, { ...cookieOptions, expires: new Date(session.expiresAt) })
-      return reply.status(201).send({ token, expires_at: iso(session.expiresAt) })
+      const opened = await sessions.openAfterSecondFactor(accountId, b.method, ctx, {
+        token: presentedDevice(req),
+        remember: b.remember_device === true,
+      })
+      return sendSession(reply, opened)
     },
   )
 
@@ -177,6 +219,42 @@ export const sessionRoutes = (
     async (req) => {
       const { challengeId, options } = await deps.passkeys.secondFactorOptions(req.body.challenge_id)
       return { webauthn_challenge_id: challengeId, options: options as unknown as Record<string, unknown> }
+    },
+  )
+
+  app.post(
+    '/v1/sessions/mfa/send',
+    {
+      schema: {
+        summary: 'Send a one-time code by email or SMS for a login challenge',
+        description:
+          "For a challenge whose methods include email or sms. 6 digits, valid 10 minutes, works once; a new send replaces the previous code. Always 202 for a live challenge (also when the account's send cap is reached: then nothing is sent). 401 invalid_code for an unknown, expired or used challenge.",
+        tags: ['sessions'],
+        body: z.strictObject({ challenge_id: z.string().min(1).max(64), method: z.enum(['email', 'sms']) }),
+        response: { 202: z.object({ status: z.literal('sent') }) },
+      },
+    },
+    async (req, reply) => {
+      await deps.sendCode(req.body.challenge_id, req.body.method, requestContext(req))
+      return reply.status(202).send({ status: 'sent' as const })
+    },
+  )
+
+  app.post(
+    '/v1/sessions/not-me',
+    {
+      schema: {
+        summary: '"This wasn\'t me": the link of a new-sign-in notice',
+        description:
+          "Ends every session of the account, blocks sign-in and sends a recovery link to the account's own address (within the recovery caps); with a second factor, recovery needs it. 400 invalid_token alike for unknown, used and expired links.",
+        tags: ['sessions'],
+        body: z.strictObject({ token: z.string().max(512) }),
+        response: { 200: z.object({ status: z.literal('locked') }) },
+      },
+    },
+    async (req) => {
+      await deps.notMe(req.body.token, requestContext(req))
+      return { status: 'locked' as const }
     },
   )
 
@@ -212,7 +290,7 @@ export const sessionRoutes = (
           '401 invalid_credentials alike for every failure: unknown passkey, bad signature, used or expired challenge, wrong origin or relying party, locked account.',
         tags: ['sessions'],
         body: z.strictObject({ challenge_id: z.string().min(1).max(64), assertion: AuthenticationResponse }),
-        response: { 201: z.object({ token: z.string(), expires_at: z.string() }) },
+        response: { 201: NewSession },
       },
     },
     async (req, reply) => {
@@ -226,9 +304,7 @@ export const sessionRoutes = (
         await sessions.recordPasskeyFailure(ctx)
         throw new AppError('invalid_credentials')
       }
-      const { token, session } = await sessions.openPasswordless(accountId, ctx)
-      reply.setCookie(SESSION_COOKIE, token, { ...cookieOptions, expires: new Date(session.expiresAt) })
-      return reply.status(201).send({ token, expires_at: iso(session.expiresAt) })
+      return sendSession(reply, await sessions.openPasswordless(accountId, ctx, presentedDevice(req)))
     },
   )
 

@@ -24,7 +24,17 @@ export type LoginOutcome = 'success' | 'unknown_identifier' | 'bad_password' | '
 export interface NewSessionResult {
   token: string
   session: SessionRecord
+  /** A new device token when the session came from a device the account did not know. */
+  deviceToken: string | null
 }
+
+/** After a session is opened: records the device; returns a new device token for an unknown one. */
+export type AfterOpen = (
+  account: AccountRecord,
+  session: SessionRecord,
+  ctx: RequestContext,
+  device: { token: string | null; remember: boolean },
+) => Promise<{ deviceToken: string | null }>
 
 export type LoginResult =
   | ({ kind: 'session' } & NewSessionResult)
@@ -34,6 +44,7 @@ export type LoginResult =
 export type SecondStep = (
   account: AccountRecord,
   ctx: RequestContext,
+  deviceToken: string | null,
 ) => Promise<{ challengeId: string; methods: string[] } | null>
 
 /**
@@ -66,10 +77,15 @@ export class SessionsService {
       ) => Promise<boolean>
       /** Re-authentication attempts per account; a stolen session buys no password guessing. */
       reauthGuesses?: RateLimiter
+      afterOpen?: AfterOpen
     },
   ) {}
 
-  async login(input: { identifier: string; password: string }, ctx: RequestContext): Promise<LoginResult> {
+  async login(
+    input: { identifier: string; password: string },
+    ctx: RequestContext,
+    deviceToken: string | null = null,
+  ): Promise<LoginResult> {
     const { accounts, hasher, events, settings } = this.deps
     // A password longer than any we accept cannot match; do the same work on a bounded input.
     const tooLong = input.password.length > settings.passwordMaxLength * 4
@@ -104,12 +120,12 @@ export class SessionsService {
       })
       await events.record('authn_password_rehashed', account.id, ctx)
     }
-    const challenge = await this.deps.secondStep?.(account, ctx)
+    const challenge = await this.deps.secondStep?.(account, ctx, deviceToken)
     if (challenge) {
       await events.record('authn_mfa_challenge', account.id, ctx, { methods: challenge.methods })
       return { kind: 'mfa', ...challenge }
     }
-    const result = await this.open(account, ctx)
+    const result = await this.open(account, ctx, { token: deviceToken, remember: false })
     await events.record('authn_login_success', account.id, ctx, { session_id: result.session.id })
     if (result.session.mfaEnrolment) {
       await events.record('authn_mfa_enrolment_required', account.id, ctx, {
@@ -125,10 +141,11 @@ export class SessionsService {
     accountId: string,
     method: string,
     ctx: RequestContext,
+    device: { token: string | null; remember: boolean } = { token: null, remember: false },
   ): Promise<NewSessionResult> {
     const account = await this.deps.accounts.findById(accountId)
     if (!account || account.lockedAt !== null) throw new AppError('invalid_code')
-    const result = await this.open(account, ctx)
+    const result = await this.open(account, ctx, device)
     await this.deps.events.record('authn_login_success', account.id, ctx, {
       session_id: result.session.id,
       second_factor: method,
@@ -140,7 +157,11 @@ export class SessionsService {
    * Opens a session after a passwordless login with a passkey (which is possession and user
    * verification in one). Locked and, when required, unverified accounts are refused alike.
    */
-  async openPasswordless(accountId: string, ctx: RequestContext): Promise<NewSessionResult> {
+  async openPasswordless(
+    accountId: string,
+    ctx: RequestContext,
+    deviceToken: string | null = null,
+  ): Promise<NewSessionResult> {
     const { accounts, settings, events } = this.deps
     const account = await accounts.findById(accountId)
     if (
@@ -155,7 +176,7 @@ export class SessionsService {
       throw new AppError('invalid_credentials')
     }
     this.deps.onLogin?.('success')
-    const result = await this.open(account, ctx)
+    const result = await this.open(account, ctx, { token: deviceToken, remember: false })
     await events.record('authn_login_success', account.id, ctx, {
       session_id: result.session.id,
       method: 'passkey',
@@ -170,7 +191,11 @@ export class SessionsService {
   }
 
   /** Opens a session for an account that has just proved who it is. */
-  async open(account: AccountRecord, ctx: RequestContext): Promise<NewSessionResult> {
+  async open(
+    account: AccountRecord,
+    ctx: RequestContext,
+    device: { token: string | null; remember: boolean } = { token: null, remember: false },
+  ): Promise<NewSessionResult> {
     const { sessions, clock, settings } = this.deps
     const now = clock.now()
     const token = newToken()
@@ -190,7 +215,8 @@ export class SessionsService {
       mfaEnrolment: (await this.deps.mustEnrolFactor?.(account)) ?? false,
     }
     await sessions.create({ ...session, tokenHash: hashToken(token) })
-    return { token, session }
+    const opened = await this.deps.afterOpen?.(account, session, ctx, device)
+    return { token, session, deviceToken: opened?.deviceToken ?? null }
   }
 
   /** The live session for a presented token, or null. Extends the idle expiry. */

@@ -1,0 +1,297 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import maxmind, { type CityResponse } from 'maxmind'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { HttpSmsTransport } from '../../src/adapters/notify/sms-http.js'
+import { loadConfig } from '../../src/config/index.js'
+import { databaseKinds } from '../helpers/databases.js'
+import { type FakeSmsProvider, startFakeSmsProvider } from '../helpers/fake-sms-provider.js'
+import { writeCityDb } from '../helpers/mmdb.js'
+import { call, createTestServer, signUpAndLogin, type TestServer } from '../helpers/server.js'
+
+const MINUTE = 60_000
+const CODE_MAIL = /sign-in code/
+const NOTICE_MAIL = /New sign-in/
+const FIREFOX = 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0'
+
+describe.each(databaseKinds())('devices, one-time login codes and new-sign-in notices on %s', (kind) => {
+  let server: TestServer
+  let sms: FakeSmsProvider
+  beforeAll(async () => {
+    sms = await startFakeSmsProvider()
+    const transport = new HttpSmsTransport({
+      baseUrl: sms.url,
+      accountSid: 'ACtest',
+      authToken: 'test-token',
+      from: '+15005550006',
+    })
+    server = await createTestServer(kind, { GATEHOUSE_STEP_UP_NEW_DEVICE: 'true' }, { sms: transport })
+  })
+  afterAll(async () => {
+    await server?.close()
+    await sms?.close()
+  })
+
+  type User = { username: string; email: string; password: string }
+  const login = (user: User, device?: string, ip?: string) =>
+    call(server, 'POST', '/v1/sessions', {
+      body: { identifier: user.username, password: user.password },
+      ...(ip ? { ip } : {}),
+      headers: { ...(device ? { 'x-gatehouse-device': device } : {}), 'user-agent': FIREFOX },
+    })
+  /** Signs up and logs in once: that login's device is the account's first, known without a step-up. */
+  const firstDevice = async () => {
+    const { user, token } = await signUpAndLogin(server)
+    const account = await server.app.store.accounts.findByUsername(user.username)
+    return { user, token, account: account! }
+  }
+  const codeMails = (email: string) =>
+    server.smtp.messages.filter((m) => m.to.includes(email) && CODE_MAIL.test(m.subject))
+  /** Delivers the outbox and waits for the next code mail to `email`; returns its code. */
+  const nextCode = async (email: string, seen: number) => {
+    await server.deliver()
+    for (let i = 0; i < 100 && codeMails(email).length <= seen; i++)
+      await new Promise((r) => setTimeout(r, 20))
+    const mail = codeMails(email)[seen]
+    const code = mail?.text.match(/is (\d{6})\./)?.[1]
+    if (!code) throw new Error('no code mail arrived')
+    return code
+  }
+  const finish = (
+    challenge_id: string,
+    method: string,
+    code: string,
+    extra: Record<string, unknown> = {},
+    ip?: string,
+  ) =>
+    call(server, 'POST', '/v1/sessions/mfa', {
+      body: { challenge_id, method, code, ...extra },
+      headers: { 'user-agent': FIREFOX },
+      ...(ip ? { ip } : {}),
+    })
+
+  it('turns the new-device step-up on by default', () => {
+    expect(loadConfig({}).stepUpNewDevice).toBe(true)
+    expect(loadConfig({}).rememberDeviceDays).toBe(30)
+  })
+
+  it('gives the first device a token without a step-up or a notice, and recognises it later', async () => {
+    const { user } = await signUpAndLogin(server)
+    // signUpAndLogin's login was the account's first device: it got a token (which the helper dropped).
+    const events = await server.app.store.events.listForAccount(
+      (await server.app.store.accounts.findByUsername(user.username))!.id,
+      50,
+    )
+    expect(events.find((e) => e.type === 'authn_device_new')?.details.first_device).toBe(true)
+    expect(events.some((e) => e.type === 'authn_login_notice_queued')).toBe(false)
+  })
+
+  it('asks an unrecognised device for a mailed code, then knows it and tells the owner', async () => {
+    const { user } = await firstDevice()
+    // That second login (no device token) was stepped up.
+    const stepped = await login(user)
+    expect(stepped.status).toBe(200)
+    expect(stepped.json).toMatchObject({ mfa_required: true, methods: ['email'] })
+    const code = await nextCode(user.email, 0)
+    expect(code).toMatch(/^\d{6}$/)
+    const done = await finish(stepped.json.challenge_id, 'email', code)
+    expect(done.status).toBe(201)
+    const device = done.json.device_token as string
+    expect(device).toMatch(/^[A-Za-z0-9_-]{43}$/)
+    expect(
+      [done.headers['set-cookie']]
+        .flat()
+        .map(String)
+        .some((c) => c.startsWith(`gh_device=${device}`)),
+    ).toBe(true)
+
+    await server.deliver()
+    const notice = await server.smtp.waitFor((m) => m.to.includes(user.email) && NOTICE_MAIL.test(m.subject))
+    expect(notice.text).toMatch(/Firefox\s+on\s+Linux/)
+    expect(notice.text).toMatch(/\d{4}-\d\d-\d\dT\d\d:\d\d/)
+    expect(notice.text).toMatch(/Token: [A-Za-z0-9_-]{43}/)
+
+    // The known device logs in with the password alone, and gets no new token or notice.
+    const known = await login(user, device)
+    expect(known.status).toBe(201)
+    expect(known.json.device_token).toBeUndefined()
+    // A code is single-use.
+    expect((await finish(stepped.json.challenge_id, 'email', code)).status).toBe(401)
+  })
+
+  it('kills the challenge after 5 wrong codes, even when they arrive in parallel, and lets codes expire', async () => {
+    const { user } = await firstDevice()
+    const stepped = await login(user)
+    const code = await nextCode(user.email, 0)
+    const wrong = code === '000000' ? '111111' : '000000'
+    const answers = await Promise.all(
+      Array.from({ length: 12 }, () => finish(stepped.json.challenge_id, 'email', wrong)),
+    )
+    expect(answers.every((a) => a.status === 401 && a.json.code === 'invalid_code')).toBe(true)
+    expect((await finish(stepped.json.challenge_id, 'email', code)).status).toBe(401)
+
+    const late = await login(user)
+    const lateCode = await nextCode(user.email, 1)
+    server.clock.advance(11 * MINUTE)
+    expect((await finish(late.json.challenge_id, 'email', lateCode)).status).toBe(401)
+  })
+
+  it('refuses malformed codes and methods with a 4xx, changing nothing', async () => {
+    const { user } = await firstDevice()
+    const stepped = await login(user)
+    const send = (body: unknown) => call(server, 'POST', '/v1/sessions/mfa/send', { body })
+    expect((await send({ challenge_id: stepped.json.challenge_id, method: 'totp' })).status).toBe(400)
+    expect((await send({ challenge_id: stepped.json.challenge_id, method: 'sms' })).status).toBe(400)
+    expect((await send({ challenge_id: 'nope', method: 'email' })).status).toBe(401)
+    expect((await send({ challenge_id: stepped.json.challenge_id })).status).toBe(400)
+    const code = await nextCode(user.email, 0)
+    for (const bad of ['12345', '1234567', 'abcdef', '١٢٣٤٥٦', '12 345']) {
+      const res = await finish(stepped.json.challenge_id, 'email', bad)
+      expect(res.status, bad).toBe(401)
+      expect(res.json.code).toBe('invalid_code')
+    }
+    // Five wrong answers were five guesses: the right code no longer opens a session.
+    expect((await finish(stepped.json.challenge_id, 'email', code)).status).toBe(401)
+    expect(
+      (await call(server, 'POST', '/v1/sessions/mfa', { body: { challenge_id: 'x', method: 'email' } }))
+        .status,
+    ).toBe(400)
+  })
+
+  it('caps the codes an account receives: the send route answers alike beyond the cap', async () => {
+    const { user, account } = await firstDevice()
+    const stepped = await login(user) // one code sent with the step-up
+    for (let i = 0; i < 4; i++) {
+      const res = await call(server, 'POST', '/v1/sessions/mfa/send', {
+        body: { challenge_id: stepped.json.challenge_id, method: 'email' },
+      })
+      expect(res.status).toBe(202)
+      expect(res.json).toEqual({ status: 'sent' })
+    }
+    await server.deliver()
+    const codes = server.smtp.messages.filter((m) => m.to.includes(user.email) && CODE_MAIL.test(m.subject))
+    expect(codes).toHaveLength(3)
+    const capped = (await server.app.store.events.listForAccount(account.id, 100)).filter(
+      (e) => e.type === 'authn_otp_send_capped',
+    )
+    expect(capped).toHaveLength(2)
+  })
+
+  it('offers email and SMS codes as factors; "remember this device" skips them until the password changes', async () => {
+    const { user, token } = await signUpAndLogin(server)
+    await server.app.database.db
+      .updateTable('accounts')
+      .set({ phone: '+14155550177', phone_verified_at: server.clock.now() })
+      .where('username', '=', user.username)
+      .execute()
+    const email = await call(server, 'POST', '/v1/mfa/email', { token })
+    expect(email.status).toBe(201)
+    expect(email.json.recovery_codes).toHaveLength(10)
+    const smsFactor = await call(server, 'POST', '/v1/mfa/sms', { token })
+    expect(smsFactor.status).toBe(201)
+    expect(smsFactor.json.recovery_codes).toBeUndefined()
+
+    const challenge = await login(user)
+    expect(challenge.json.methods).toEqual(['email', 'sms', 'recovery_code'])
+    const sent = await call(server, 'POST', '/v1/sessions/mfa/send', {
+      body: { challenge_id: challenge.json.challenge_id, method: 'sms' },
+    })
+    expect(sent.status).toBe(202)
+    await server.deliver()
+    const text = await sms.waitFor((m) => m.to === '+14155550177' && /sign-in code/.test(m.body))
+    const code = text.body.match(/is (\d{6})\./)?.[1] ?? ''
+    // The email code of this challenge is not the SMS one.
+    expect((await finish(challenge.json.challenge_id, 'email', code)).status).toBe(401)
+    const done = await finish(challenge.json.challenge_id, 'sms', code, { remember_device: true })
+    expect(done.status).toBe(201)
+    const device = done.json.device_token as string
+
+    const remembered = await login(user, device)
+    expect(remembered.status).toBe(201)
+    const session = remembered.json.token as string
+    const changed = await call(server, 'POST', '/v1/me/password', {
+      token: session,
+      body: { current_password: user.password, new_password: 'copper lantern 88 meadow' },
+    })
+    expect(changed.status).toBe(200)
+    const again = await call(server, 'POST', '/v1/sessions', {
+      body: { identifier: user.username, password: 'copper lantern 88 meadow' },
+      headers: { 'x-gatehouse-device': device },
+    })
+    expect(again.status).toBe(200)
+    expect(again.json.mfa_required).toBe(true)
+  })
+
+  it('does not accept an email code as the second factor of a password reset', async () => {
+    const { user, token } = await signUpAndLogin(server)
+    expect((await call(server, 'POST', '/v1/mfa/email', { token })).status).toBe(201)
+    await call(server, 'POST', '/v1/recovery', { body: { identifier: user.username } })
+    await server.deliver()
+    const mail = await server.smtp.waitFor(
+      (m) => m.to.includes(user.email) && /reset|recover/i.test(m.subject),
+    )
+    const done = await call(server, 'POST', '/v1/recovery/complete', {
+      body: { token: server.smtp.tokenFrom(mail), password: 'meadow falcon 93 ribbon' },
+    })
+    expect(done.status).toBe(200)
+  })
+
+  it('"this wasn\'t me" ends the sessions, blocks login and starts a recovery', async () => {
+    const { user } = await firstDevice()
+    const stepped = await login(user, undefined, '198.51.100.23')
+    const code = await nextCode(user.email, 0)
+    const intruder = await finish(stepped.json.challenge_id, 'email', code, {}, '198.51.100.23')
+    expect(intruder.status).toBe(201)
+    await server.deliver()
+    const notice = await server.smtp.waitFor((m) => m.to.includes(user.email) && NOTICE_MAIL.test(m.subject))
+    expect(notice.text).toContain('198.51.100.23')
+    const notMe = server.smtp.tokenFrom(notice)
+
+    const res = await call(server, 'POST', '/v1/sessions/not-me', { body: { token: notMe } })
+    expect(res.status).toBe(200)
+    expect(res.json).toEqual({ status: 'locked' })
+    expect((await call(server, 'GET', '/v1/sessions/current', { token: intruder.json.token })).status).toBe(
+      401,
+    )
+    expect((await login(user, intruder.json.device_token)).status).toBe(401)
+    await server.deliver()
+    await server.smtp.waitFor((m) => m.to.includes(user.email) && /reset|recover/i.test(m.subject))
+    const again = await call(server, 'POST', '/v1/sessions/not-me', { body: { token: notMe } })
+    expect(again.status).toBe(400)
+    expect(again.json.code).toBe('invalid_token')
+    for (const body of [{}, { token: 42 }, { token: 'short' }]) {
+      expect((await call(server, 'POST', '/v1/sessions/not-me', { body })).status).toBe(400)
+    }
+  })
+
+  it('names the approximate place from a local GeoIP database, and refuses a missing one at start', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gh-geoip-'))
+    const file = join(dir, 'city.mmdb')
+    writeCityDb(file, [
+      { prefix24: '198.51.100.0', city: 'Lisbon', country: 'Portugal', isoCode: 'PT' },
+      { prefix24: '203.0.113.0', city: 'Berlin', country: 'Germany', isoCode: 'DE' },
+    ])
+    const reader = await maxmind.open<CityResponse>(file)
+    expect(reader.get('203.0.113.9')?.city?.names.en).toBe('Berlin')
+    expect(reader.get('192.0.2.1')).toBeNull()
+    expect(() => loadConfig({ GATEHOUSE_GEOIP_DB: join(dir, 'missing.mmdb') })).toThrow(/GATEHOUSE_GEOIP_DB/)
+
+    const geo = await createTestServer(kind, { GATEHOUSE_GEOIP_DB: file })
+    try {
+      const { user } = await signUpAndLogin(geo)
+      const second = await call(geo, 'POST', '/v1/sessions', {
+        body: { identifier: user.username, password: user.password },
+        ip: '198.51.100.77',
+      })
+      expect(second.status).toBe(201)
+      await geo.deliver()
+      const notice = await geo.smtp.waitFor((m) => m.to.includes(user.email) && NOTICE_MAIL.test(m.subject))
+      expect(notice.text).toMatch(/approximately\s+Lisbon,\s+Portugal/)
+      expect(notice.text).toContain('198.51.100.77')
+    } finally {
+      await geo.close()
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+})
