@@ -223,6 +223,37 @@ describe.each(databaseKinds())('devices, one-time login codes and new-sign-in no
     expect(again.json.mfa_required).toBe(true)
   })
 
+  it('forgets remembered devices when the password is reset', async () => {
+    const { user, token } = await signUpAndLogin(server)
+    expect((await call(server, 'POST', '/v1/mfa/email', { token })).status).toBe(201)
+    const challenge = await login(user)
+    const seen = codeMails(user.email).length
+    await call(server, 'POST', '/v1/sessions/mfa/send', {
+      body: { challenge_id: challenge.json.challenge_id, method: 'email' },
+    })
+    const code = await nextCode(user.email, seen)
+    const done = await finish(challenge.json.challenge_id, 'email', code, { remember_device: true })
+    expect(done.status).toBe(201)
+    const device = done.json.device_token as string
+    expect((await login(user, device)).status).toBe(201)
+
+    await call(server, 'POST', '/v1/recovery', { body: { identifier: user.username } })
+    await server.deliver()
+    const mail = await server.smtp.waitFor(
+      (m) => m.to.includes(user.email) && /reset|recover/i.test(m.subject),
+    )
+    const reset = await call(server, 'POST', '/v1/recovery/complete', {
+      body: { token: server.smtp.tokenFrom(mail), password: 'orchid beacon 47 tundra' },
+    })
+    expect(reset.status).toBe(200)
+    const after = await call(server, 'POST', '/v1/sessions', {
+      body: { identifier: user.username, password: 'orchid beacon 47 tundra' },
+      headers: { 'x-gatehouse-device': device },
+    })
+    expect(after.status).toBe(200)
+    expect(after.json.mfa_required).toBe(true)
+  })
+
   it('does not accept an email code as the second factor of a password reset', async () => {
     const { user, token } = await signUpAndLogin(server)
     expect((await call(server, 'POST', '/v1/mfa/email', { token })).status).toBe(201)

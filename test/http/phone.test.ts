@@ -180,7 +180,7 @@ describe.each(databaseKinds())('phone verification over HTTP on %s', (kind) => {
     expect((await login(phone, b.user.password)).status).toBe(401)
   })
 
-  it('un-verifies on a change of number, texts nothing to the old one, and kills older codes', async () => {
+  it('un-verifies on a change of number, tells the old verified number once, and kills older codes', async () => {
     const { user, token } = await signUpAndLogin(server)
     const first = freshPhone()
     await setPhone(token, first, user.password)
@@ -192,7 +192,11 @@ describe.each(databaseKinds())('phone verification over HTTP on %s', (kind) => {
     expect((await setPhone(token, second, user.password)).status).toBe(202)
     expect(await row(user.username)).toMatchObject({ phone: second, phone_verified_at: null })
     const secondCode = await latestCode(second)
-    expect(textsTo(first)).toHaveLength(toFirst)
+    await server.deliver()
+    // The verified number that was replaced gets one notice, and no code.
+    expect(textsTo(first)).toHaveLength(toFirst + 1)
+    expect(textsTo(first).at(-1)?.body).toMatch(/phone number was changed or removed for your account/)
+    expect(textsTo(first).at(-1)?.body).not.toMatch(/\d{6}/)
     expect((await login(first, user.password)).status).toBe(401)
     expect((await login(second, user.password)).status).toBe(401)
 
@@ -203,7 +207,10 @@ describe.each(databaseKinds())('phone verification over HTTP on %s', (kind) => {
     expect((await verify(token, thirdCode)).status).toBe(200)
     expect(await row(user.username)).toMatchObject({ phone: third })
     expect((await login(third, user.password)).status).toBe(201)
-    expect(textsTo(first)).toHaveLength(toFirst)
+    // The second number was never verified: nobody is told about replacing it.
+    await server.deliver()
+    expect(textsTo(first)).toHaveLength(toFirst + 1)
+    expect(textsTo(second).filter((m) => /changed or removed/.test(m.body))).toHaveLength(0)
   })
 
   it('sends at most 5 codes per account and hour, then 429 with Retry-After and nothing changes', async () => {
@@ -253,6 +260,7 @@ describe.each(databaseKinds())('phone verification over HTTP on %s', (kind) => {
     await server.smtp.waitFor(
       (m) => m.to.includes(user.email) && /phone number .* was removed/i.test(m.subject),
     )
+    expect(textsTo(phone).filter((m) => /changed or removed/.test(m.body))).toHaveLength(1)
     // Again: nothing left to remove, still 204.
     expect(
       (await call(server, 'DELETE', '/v1/me/phone', { token, body: { password: user.password } })).status,

@@ -6,6 +6,7 @@ import type { RequestContext } from '../events/ports.js'
 import type { EventRecorder } from '../events/recorder.js'
 import { rateLimited } from '../guard/source-limits.js'
 import { queueSecurityNotice } from '../mail/notices.js'
+import type { Outbox } from '../mail/ports.js'
 import type { TokenPurpose } from '../tokens/ports.js'
 import { normalizeUsername, parseEmail, parsePhone } from './identifiers.js'
 import type { PasswordHasher } from './password-hasher.js'
@@ -434,6 +435,21 @@ export class AccountsService {
     return account
   }
 
+  /** The verified number that is being replaced or removed is told, by SMS. */
+  private static async tellOldPhone(outbox: Outbox, account: AccountRecord, now: number): Promise<void> {
+    if (!account.phone) return
+    await outbox.enqueue(
+      {
+        channel: 'sms',
+        recipient: account.phone,
+        template: 'security_change',
+        payload: { change: 'phone_changed' },
+        accountId: account.id,
+      },
+      now,
+    )
+  }
+
   /** Purposes of tokens that must die when the phone number changes or goes. */
   private static phoneBoundPurposes(hadVerifiedPhone: boolean): TokenPurpose[] {
     // A recovery token may have gone to the old number by SMS; it must not outlive the number.
@@ -472,6 +488,8 @@ export class AccountsService {
       }
       const hadVerifiedPhone = account.phone !== null && account.phoneVerifiedAt !== null
       await tx.tokens.revokeForAccount(account.id, now, AccountsService.phoneBoundPurposes(hadVerifiedPhone))
+      if (hadVerifiedPhone && account.phone !== phone.value)
+        await AccountsService.tellOldPhone(tx.outbox, account, now)
       await tx.accounts.setPhone(account.id, phone.value, now)
       await tx.tokens.issue({
         id: newId(),
@@ -575,9 +593,10 @@ export class AccountsService {
     const notice = await store.transaction(async (tx) => {
       const now = clock.now()
       const account = await tx.accounts.lockById(accountId)
-      if (!account?.phone) return false
+      if (!account?.phone) return { email: false, sms: false }
       const wasVerified = account.phoneVerifiedAt !== null
       await tx.tokens.revokeForAccount(account.id, now, AccountsService.phoneBoundPurposes(wasVerified))
+      if (wasVerified) await AccountsService.tellOldPhone(tx.outbox, account, now)
       await tx.accounts.setPhone(account.id, null, now)
       const notify = account.emailVerifiedAt !== null
       if (notify) {
@@ -593,9 +612,10 @@ export class AccountsService {
         )
       }
       await events.record('account_phone_removed', account.id, ctx, { was_verified: wasVerified }, tx.events)
-      return notify
+      return { email: notify, sms: wasVerified }
     })
-    if (notice) this.deps.onMessageQueued?.('email')
+    if (notice.email) this.deps.onMessageQueued?.('email')
+    if (notice.sms) this.deps.onMessageQueued?.('sms')
   }
 
   /** Deletes accounts that never verified their email within the retention period, freeing their usernames. */

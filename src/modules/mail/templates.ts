@@ -105,6 +105,7 @@ export const securityChanges = {
   recovery_codes_regenerated: 'New recovery codes were created for',
   email_change_requested: 'A change of the email address was requested for',
   email_changed: 'The email address was changed for',
+  phone_changed: 'The phone number was changed or removed for',
 } as const
 
 const securityChange = (payload: TemplatePayload): string => {
