@@ -329,6 +329,7 @@ export const run = async (options: BenchOptions): Promise<BenchResult> => {
       logins,
       durationMs: seconds * 1000,
       intervalMs: probeIntervalMs,
+      devices: baseline.devices,
     })
     const figures = await flood(target, bodies, sources, { seconds, concurrency, idleMs })
     const during = await probe.result

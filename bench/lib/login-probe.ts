@@ -16,6 +16,8 @@ export interface ProbeJob {
   logins: ReadonlyArray<{ identifier: string; password: string }>
   durationMs: number
   intervalMs: number
+  /** Device tokens from an earlier probe, by login slot: the same clients coming back. */
+  devices?: Record<number, string>
 }
 
 export interface ProbeResult {
@@ -25,6 +27,8 @@ export interface ProbeResult {
   startedAt: number[]
   /** Every answer by status (`error` for no answer). */
   statuses: Record<string, number>
+  /** The device token each login slot holds at the end. */
+  devices: Record<number, string>
 }
 
 type Message = { type: 'ready' } | { type: 'result'; result: ProbeResult } | { type: 'failed'; error: string }
@@ -35,6 +39,9 @@ const probe = async (job: ProbeJob): Promise<ProbeResult> => {
   const latencies: number[] = []
   const startedAt: number[] = []
   const statuses: Record<string, number> = {}
+  const devices = new Map<number, string>(
+    Object.entries(job.devices ?? {}).map(([slot, token]) => [Number(slot), token]),
+  )
   const end = Date.now() + job.durationMs
   let next = Date.now()
   for (let i = 0; Date.now() < end; i++) {
@@ -42,18 +49,29 @@ const probe = async (job: ProbeJob): Promise<ProbeResult> => {
     if (wait > 0) await new Promise((r) => setTimeout(r, wait))
     if (Date.now() >= end) break
     next += job.intervalMs
-    const login = job.logins[i % job.logins.length]!
+    const slot = i % job.logins.length
+    const login = job.logins[slot]!
+    const device = devices.get(slot)
     const at = Date.now()
-    const reply = await request(target, { method: 'POST', path: '/v1/sessions', body: login, agent })
+    const reply = await request(target, {
+      method: 'POST',
+      path: '/v1/sessions',
+      body: login,
+      agent,
+      // A returning user's client keeps its device token, as browsers keep the gh_device cookie.
+      ...(device ? { headers: { 'x-gatehouse-device': device } } : {}),
+    })
     const key = reply.status === 0 ? 'error' : String(reply.status)
     statuses[key] = (statuses[key] ?? 0) + 1
     if (reply.status === 201) {
       latencies.push(reply.ms)
       startedAt.push(at)
+      const issued = (JSON.parse(reply.body) as { device_token?: string }).device_token
+      if (issued) devices.set(slot, issued)
     }
   }
   agent.destroy()
-  return { latencies, startedAt, statuses }
+  return { latencies, startedAt, statuses, devices: Object.fromEntries(devices) }
 }
 
 /**
