@@ -205,8 +205,10 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
     queued(channel)
     outboxWorker?.kick()
   }
+  const loginCodeRepo = new SqlLoginCodes(database.db)
+  const loginNoticeRepo = new SqlLoginNotices(database.db)
   const loginCodes = new LoginCodeService({
-    codes: new SqlLoginCodes(database.db),
+    codes: loginCodeRepo,
     outbox: store.outbox,
     events,
     clock,
@@ -229,7 +231,7 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
   }
   const devices = new DevicesService({
     devices: new SqlDeviceRepository(database.db),
-    notices: new SqlLoginNotices(database.db),
+    notices: loginNoticeRepo,
     events,
     clock,
     outbox: store.outbox,
@@ -532,14 +534,22 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
       const ended = await store.sessions.deleteEndedBefore(cutoff)
       const messages = await store.outboxQueue.deleteFinishedBefore(cutoff)
       const requests = await store.recoveryRequests.deleteHandledBefore(clock.now() - 7 * DAY)
-      await webauthnChallenges.deleteExpiredBefore(clock.now() - DAY)
-      if (pruned || ended || messages || requests) {
+      // Short-lived login material: kept a day past its end (caps look back at most a day), then gone.
+      const dayAgo = clock.now() - DAY
+      const ceremonies =
+        (await webauthnChallenges.deleteExpiredBefore(dayAgo)) +
+        (await loginChallenges.deleteExpiredBefore(dayAgo)) +
+        (await loginCodeRepo.deleteCreatedBefore(dayAgo - DAY)) +
+        (await loginNoticeRepo.deleteExpiredBefore(dayAgo)) +
+        (await store.accounts.deleteEmailChangesBefore(dayAgo))
+      if (pruned || ended || messages || requests || ceremonies) {
         logger.info(
           {
             pruned_unverified_accounts: pruned,
             deleted_sessions: ended,
             deleted_messages: messages,
             deleted_recovery_requests: requests,
+            deleted_login_material: ceremonies,
           },
           'housekeeping',
         )

@@ -71,6 +71,8 @@ describe.each(databaseKinds())('device, login-code, notice and passkey repositor
     await issue('third', T0 + 3 * MINUTE)
     expect(await codes.consume(challengeId, 'email', 'third', T0 + 13 * MINUTE)).toBe(false)
     expect(await codes.sentSince(a, T0 + MINUTE)).toEqual([T0 + MINUTE, T0 + 3 * MINUTE])
+    expect(await codes.deleteCreatedBefore(T0 + MINUTE)).toBeGreaterThanOrEqual(1)
+    expect(await codes.sentSince(a, T0)).toEqual([T0 + MINUTE, T0 + 3 * MINUTE])
   })
 
   it('hands a notice link to one caller only, and not after it expired', async () => {
@@ -99,6 +101,8 @@ describe.each(databaseKinds())('device, login-code, notice and passkey repositor
       createdAt: T0,
     })
     expect(await notices.consume(late, T0 + DAY)).toBeNull()
+    expect(await notices.deleteExpiredBefore(T0 + DAY + 1)).toBeGreaterThanOrEqual(2)
+    expect(await suite.count('login_notices', a)).toBe(0)
   })
 
   it('moves a passkey counter forward once per value and takes a WebAuthn challenge once', async () => {

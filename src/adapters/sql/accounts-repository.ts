@@ -165,6 +165,11 @@ export class SqlAccountRepository implements AccountRepository {
     }
   }
 
+  async deleteEmailChangesBefore(cutoff: number): Promise<number> {
+    const r = await this.db.deleteFrom('email_changes').where('created_at', '<', cutoff).executeTakeFirst()
+    return Number(r.numDeletedRows)
+  }
+
   async setEmail(id: string, email: string, emailNorm: string, at: number): Promise<boolean> {
     const r = await this.db
       .updateTable('accounts')

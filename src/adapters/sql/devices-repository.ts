@@ -136,6 +136,11 @@ export class SqlLoginCodes implements LoginCodeRepository {
     return Number(r.numUpdatedRows) === 1
   }
 
+  async deleteCreatedBefore(cutoff: number): Promise<number> {
+    const r = await this.db.deleteFrom('login_codes').where('created_at', '<', cutoff).executeTakeFirst()
+    return Number(r.numDeletedRows)
+  }
+
   async sentSince(accountId: string, since: number): Promise<number[]> {
     const rows = await this.db
       .selectFrom('login_codes')
@@ -171,6 +176,11 @@ export class SqlLoginNotices implements LoginNoticeRepository {
         created_at: n.createdAt,
       })
       .execute()
+  }
+
+  async deleteExpiredBefore(cutoff: number): Promise<number> {
+    const r = await this.db.deleteFrom('login_notices').where('expires_at', '<', cutoff).executeTakeFirst()
+    return Number(r.numDeletedRows)
   }
 
   async consume(tokenHash: string, now: number): Promise<{ accountId: string; sessionId: string } | null> {

@@ -193,6 +193,11 @@ export class SqlMfaChallenges implements MfaChallengeRepository {
       : null
   }
 
+  async deleteExpiredBefore(cutoff: number): Promise<number> {
+    const r = await this.db.deleteFrom('mfa_challenges').where('expires_at', '<', cutoff).executeTakeFirst()
+    return Number(r.numDeletedRows)
+  }
+
   async peek(id: string, now: number, maxAttempts: number): Promise<MfaChallenge | null> {
     const r = await this.db
       .selectFrom('mfa_challenges')

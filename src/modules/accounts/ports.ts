@@ -114,6 +114,8 @@ export interface AccountRepository {
    * has it meanwhile.
    */
   setEmail(id: string, email: string, emailNorm: string, at: number): Promise<boolean>
+  /** Deletes address-change requests created before `cutoff` (the cap looks back one hour). */
+  deleteEmailChangesBefore(cutoff: number): Promise<number>
 }
 
 export interface EmailChange {

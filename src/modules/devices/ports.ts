@@ -42,6 +42,8 @@ export interface LoginCodeRepository {
   consume(challengeId: string, channel: CodeChannel, codeHash: string, now: number): Promise<boolean>
   /** Creation times of the account's codes (any channel) at or after `since`. */
   sentSince(accountId: string, since: number): Promise<number[]>
+  /** Deletes codes created before `cutoff` (the send caps look back one day). */
+  deleteCreatedBefore(cutoff: number): Promise<number>
 }
 
 export interface LoginNoticeRepository {
@@ -55,4 +57,6 @@ export interface LoginNoticeRepository {
   }): Promise<void>
   /** Uses the "this wasn't me" link once: exactly one caller gets the account and session. */
   consume(tokenHash: string, now: number): Promise<{ accountId: string; sessionId: string } | null>
+  /** Deletes links that expired before `cutoff`. */
+  deleteExpiredBefore(cutoff: number): Promise<number>
 }

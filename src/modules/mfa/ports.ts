@@ -64,6 +64,8 @@ export interface MfaChallengeRepository {
   complete(id: string, now: number): Promise<boolean>
   /** The live challenge with guesses left, without counting one; null otherwise. */
   peek(id: string, now: number, maxAttempts: number): Promise<MfaChallenge | null>
+  /** Deletes challenges that expired before `cutoff`. */
+  deleteExpiredBefore(cutoff: number): Promise<number>
 }
 
 /** A WebAuthn credential (passkey), stored as a second factor of kind `webauthn`. */
