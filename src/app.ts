@@ -335,6 +335,7 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
     mustEnrolFactor: async (account) =>
       config.mfaRequiredRoles.includes(account.role) && !(await mfaFactors.hasConfirmed(account.id)),
     verifyFactor: (accountId, method, code, ctx) => mfa.verifyCode(accountId, code, ctx, method),
+    verifyPasskey: (accountId, input, ctx) => passkeys.verifyReauth(accountId, input, ctx),
     reauthGuesses: limiter.limiter('reauth:account', { points: 10, seconds: 15 * 60 }),
   })
 

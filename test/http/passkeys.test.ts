@@ -327,6 +327,46 @@ describe.each(databaseKinds())('passkeys (WebAuthn) on %s', (kind) => {
     expect(withCode.status).toBe(200)
   })
 
+  it('re-authenticates a session with a passkey, once per challenge and only with the account’s own', async () => {
+    const { token, auth } = await withPasskey()
+    const other = await withPasskey()
+    for (let i = 0; i < 3; i++) {
+      server.clock.advance(5 * MINUTE)
+      expect((await call(server, 'GET', '/v1/sessions/current', { token })).status).toBe(200)
+    }
+    expect((await call(server, 'POST', '/v1/mfa/webauthn/register/options', { token })).json.code).toBe(
+      'reauth_required',
+    )
+    const options = async (t: string) => {
+      const res = await call(server, 'POST', '/v1/sessions/current/reauth/webauthn/options', { token: t })
+      expect(res.status).toBe(200)
+      return res.json as { webauthn_challenge_id: string; options: { challenge: string } }
+    }
+    const reauth = (t: string, webauthn_challenge_id: string, assertion: unknown) =>
+      call(server, 'POST', '/v1/sessions/current/reauth', {
+        token: t,
+        body: { method: 'webauthn', webauthn_challenge_id, assertion },
+      })
+    // Another account's passkey answering this session's challenge fails, and uses the challenge up.
+    const o1 = await options(token)
+    const foreign = await reauth(token, o1.webauthn_challenge_id, other.auth.assert(o1.options))
+    expect(foreign.status).toBe(401)
+    expect(foreign.json.code).toBe('invalid_code')
+    expect((await reauth(token, o1.webauthn_challenge_id, auth.assert(o1.options))).status).toBe(401)
+    // A challenge issued to another session's account does not serve this one.
+    const o2 = await options(other.token)
+    expect((await reauth(token, o2.webauthn_challenge_id, auth.assert(o2.options))).status).toBe(401)
+    const o3 = await options(token)
+    const ok = await reauth(token, o3.webauthn_challenge_id, auth.assert(o3.options))
+    expect(ok.status).toBe(200)
+    expect((await call(server, 'POST', '/v1/mfa/webauthn/register/options', { token })).status).toBe(200)
+    const noKeys = await signUpAndLogin(server)
+    expect(
+      (await call(server, 'POST', '/v1/sessions/current/reauth/webauthn/options', { token: noKeys.token }))
+        .status,
+    ).toBe(400)
+  })
+
   it('removes a passkey (with a recent proof of identity): the password alone logs in again', async () => {
     const { user, token, factorId } = await withPasskey()
     expect((await call(server, 'DELETE', `/v1/mfa/factors/${factorId}`, { token })).status).toBe(204)

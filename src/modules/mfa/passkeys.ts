@@ -19,6 +19,7 @@ import type {
   PasskeyRecord,
   PasskeyRepository,
   WebauthnChallengeRepository,
+  WebauthnPurpose,
 } from './ports.js'
 
 export interface PasskeySettings {
@@ -63,7 +64,7 @@ export class PasskeyService {
   }
 
   async #newChallenge(
-    purpose: 'register' | 'second_factor' | 'passwordless',
+    purpose: WebauthnPurpose,
     accountId: string | null,
     challenge: string,
     loginChallengeId: string | null = null,
@@ -197,6 +198,39 @@ export class PasskeyService {
     const key = await this.deps.passkeys.findByCredentialId(input.assertion.id)
     if (!key || key.accountId !== accountId) return false
     return this.#verifyAssertion(key, taken.challenge, input.assertion, false, 'login', ctx)
+  }
+
+  /** Options for proving again, with one of the account's passkeys, who holds a session. */
+  async reauthOptions(
+    accountId: string,
+  ): Promise<{ challengeId: string; options: PublicKeyCredentialRequestOptionsJSON }> {
+    const { settings } = this.deps
+    const keys = await this.deps.passkeys.listForAccount(accountId)
+    if (keys.length === 0) throw new AppError('invalid_request', { detail: 'The account has no passkey' })
+    const options = await generateAuthenticationOptions({
+      rpID: settings.rpId,
+      timeout: settings.challengeTtlMs,
+      userVerification: 'preferred',
+      allowCredentials: keys.map((k) => ({
+        id: k.credentialId,
+        transports: k.transports as AuthTransport[],
+      })),
+    })
+    const challengeId = await this.#newChallenge('reauth', accountId, options.challenge)
+    return { challengeId, options }
+  }
+
+  /** Checks a re-authentication assertion of the account; false for anything that does not hold. */
+  async verifyReauth(
+    accountId: string,
+    input: { challengeId: string; assertion: AuthenticationResponseJSON },
+    ctx: RequestContext,
+  ): Promise<boolean> {
+    const taken = await this.deps.challenges.take(input.challengeId, 'reauth', this.deps.clock.now())
+    if (!taken || taken.accountId !== accountId) return false
+    const key = await this.deps.passkeys.findByCredentialId(input.assertion.id)
+    if (!key || key.accountId !== accountId) return false
+    return this.#verifyAssertion(key, taken.challenge, input.assertion, false, 'reauth', ctx)
   }
 
   /** Options for a passwordless login: any discoverable passkey of this relying party. */

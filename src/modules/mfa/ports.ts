@@ -97,7 +97,7 @@ export interface PasskeyRepository {
   recordUse(id: string, newCounter: number, now: number): Promise<boolean>
 }
 
-export type WebauthnPurpose = 'register' | 'second_factor' | 'passwordless'
+export type WebauthnPurpose = 'register' | 'second_factor' | 'passwordless' | 'reauth'
 
 export interface WebauthnChallengeRepository {
   create(c: {

@@ -354,7 +354,7 @@ export const sessionRoutes = (
       schema: {
         summary: 'Prove who you are again, before a sensitive change',
         description:
-          'With the password, or with a second-factor code (TOTP or recovery code). Adding or removing a factor, new recovery codes and a new email address need this within the last 10 minutes (login counts). Wrong answers: 401 invalid_credentials or invalid_code, counted per account.',
+          'With the password, a second-factor code (TOTP or recovery code) or a passkey (options from POST /v1/sessions/current/reauth/webauthn/options). Adding or removing a factor, new recovery codes and a new email address need this within the last 10 minutes (login counts). Wrong answers: 401 invalid_credentials or invalid_code, counted per account.',
         tags: ['sessions'],
         security: [{ bearer: [] }, { cookie: [] }],
         body: z.union([
@@ -363,13 +363,51 @@ export const sessionRoutes = (
             method: z.enum(['totp', 'recovery_code']),
             code: z.string().min(1).max(32),
           }),
+          z.strictObject({
+            method: z.literal('webauthn'),
+            webauthn_challenge_id: z.string().min(1).max(64),
+            assertion: AuthenticationResponse,
+          }),
         ]),
         response: { 200: z.object({ authenticated_at: z.string() }) },
       },
     },
     async (req) => {
-      const at = await sessions.reauthenticate(principalOf(req), req.body, requestContext(req))
+      const b = req.body
+      const proof =
+        'assertion' in b
+          ? {
+              method: 'webauthn' as const,
+              challengeId: b.webauthn_challenge_id,
+              assertion: asAuthentication(b.assertion),
+            }
+          : b
+      const at = await sessions.reauthenticate(principalOf(req), proof, requestContext(req))
       return { authenticated_at: iso(at) }
+    },
+  )
+
+  app.post(
+    '/v1/sessions/current/reauth/webauthn/options',
+    {
+      preHandler: requireSession(sessions, { allowMfaEnrolment: true }),
+      schema: {
+        summary: 'Passkey options for re-authentication',
+        description:
+          'For navigator.credentials.get(); answer with POST /v1/sessions/current/reauth, method webauthn.',
+        tags: ['sessions'],
+        security: [{ bearer: [] }, { cookie: [] }],
+        response: {
+          200: z.object({
+            webauthn_challenge_id: z.string(),
+            options: z.record(z.string(), z.unknown()).describe('PublicKeyCredentialRequestOptionsJSON'),
+          }),
+        },
+      },
+    },
+    async (req) => {
+      const { challengeId, options } = await deps.passkeys.reauthOptions(principalOf(req).account.id)
+      return { webauthn_challenge_id: challengeId, options: options as unknown as Record<string, unknown> }
     },
   )
 

@@ -1,3 +1,4 @@
+import type { AuthenticationResponseJSON } from '@simplewebauthn/server'
 import type { Clock } from '../../kernel/clock.js'
 import { AppError } from '../../kernel/errors.js'
 import { hashToken, newId, newToken } from '../../kernel/tokens.js'
@@ -73,6 +74,12 @@ export class SessionsService {
         accountId: string,
         method: 'totp' | 'recovery_code',
         code: string,
+        ctx: RequestContext,
+      ) => Promise<boolean>
+      /** Checks a passkey assertion for re-authentication. */
+      verifyPasskey?: (
+        accountId: string,
+        input: { challengeId: string; assertion: AuthenticationResponseJSON },
         ctx: RequestContext,
       ) => Promise<boolean>
       /** Re-authentication attempts per account; a stolen session buys no password guessing. */
@@ -241,7 +248,10 @@ export class SessionsService {
    */
   async reauthenticate(
     principal: SessionPrincipal,
-    proof: { password: string } | { method: 'totp' | 'recovery_code'; code: string },
+    proof:
+      | { password: string }
+      | { method: 'totp' | 'recovery_code'; code: string }
+      | { method: 'webauthn'; challengeId: string; assertion: AuthenticationResponseJSON },
     ctx: RequestContext,
   ): Promise<number> {
     const { accounts, sessions, hasher, events, clock, reauthGuesses } = this.deps
@@ -256,7 +266,9 @@ export class SessionsService {
     if (account && byPassword) {
       const tooLong = proof.password.length > this.deps.settings.passwordMaxLength * 4
       ok = !tooLong && (await hasher.verify(account.passwordHash, normalizePassword(proof.password)))
-    } else if (account && !byPassword) {
+    } else if (account && 'assertion' in proof) {
+      ok = (await this.deps.verifyPasskey?.(account.id, proof, ctx)) ?? false
+    } else if (account && 'code' in proof) {
       ok = (await this.deps.verifyFactor?.(account.id, proof.method, proof.code, ctx)) ?? false
     }
     if (!ok) {
