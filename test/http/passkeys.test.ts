@@ -367,6 +367,23 @@ describe.each(databaseKinds())('passkeys (WebAuthn) on %s', (kind) => {
     ).toBe(400)
   })
 
+  it('lets a passkey-only account replace its recovery codes; an account without a factor has none to replace', async () => {
+    const { token, codes } = await withPasskey()
+    const renewed = await call(server, 'POST', '/v1/mfa/recovery-codes', { token, body: {} })
+    expect(renewed.status).toBe(200)
+    expect(renewed.json.recovery_codes).toHaveLength(10)
+    expect(renewed.json.recovery_codes).not.toContain(codes[0])
+    const wrongTotp = await call(server, 'POST', '/v1/mfa/recovery-codes', {
+      token,
+      body: { code: '123456' },
+    })
+    expect(wrongTotp.status).toBe(401)
+    const plain = await signUpAndLogin(server)
+    const none = await call(server, 'POST', '/v1/mfa/recovery-codes', { token: plain.token, body: {} })
+    expect(none.status).toBe(409)
+    expect(none.json.code).toBe('second_factor_required')
+  })
+
   it('removes a passkey (with a recent proof of identity): the password alone logs in again', async () => {
     const { user, token, factorId } = await withPasskey()
     expect((await call(server, 'DELETE', `/v1/mfa/factors/${factorId}`, { token })).status).toBe(204)

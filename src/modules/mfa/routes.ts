@@ -113,10 +113,12 @@ export const mfaRoutes = (
     {
       preHandler: [requireSession(sessions), recent],
       schema: {
-        summary: 'Replace the recovery codes (needs a current TOTP code); the old set stops working',
+        summary: 'Replace the recovery codes; the old set stops working',
+        description:
+          'Needs a proof of identity within the last 10 minutes (login or POST /v1/sessions/current/reauth) and a second factor on the account (409 second_factor_required otherwise).',
         tags: ['mfa'],
         security,
-        body: z.strictObject({ code: Code }),
+        body: z.strictObject({ code: Code.optional().describe('A current TOTP code, checked when given') }),
         response: { 200: z.object({ recovery_codes: z.array(z.string()) }) },
       },
     },

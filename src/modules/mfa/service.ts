@@ -128,9 +128,16 @@ export class MfaService {
     return codes
   }
 
-  /** A new set of recovery codes; the old set stops working. Needs a current TOTP code. */
-  async regenerateCodes(accountId: string, code: string, ctx: RequestContext): Promise<string[]> {
-    if (!(await this.deps.totp.verify(accountId, code))) throw new AppError('invalid_code')
+  /** A new set of recovery codes; the old set stops working. Only for an account with a second factor. */
+  async regenerateCodes(accountId: string, code: string | undefined, ctx: RequestContext): Promise<string[]> {
+    if (!(await this.deps.factors.hasConfirmed(accountId))) {
+      throw new AppError('second_factor_required', {
+        detail: 'Recovery codes come with a second factor: set one up first',
+      })
+    }
+    // The route already asked for a recent proof of identity; a TOTP code given here must be right.
+    if (code !== undefined && !(await this.deps.totp.verify(accountId, code)))
+      throw new AppError('invalid_code')
     const codes = await this.#newCodes(accountId)
     await this.deps.events.record('authn_recovery_codes_regenerated', accountId, ctx)
     await this.deps.notify?.(accountId, 'recovery_codes_regenerated')
