@@ -32,6 +32,7 @@ import { accountRoutes } from './modules/accounts/routes.js'
 import { AccountsService } from './modules/accounts/service.js'
 import { DevicesService, type PlaceOf } from './modules/devices/service.js'
 import { EventRecorder, noContext } from './modules/events/recorder.js'
+import { eventRoutes } from './modules/events/routes.js'
 import type { LimiterStore } from './modules/guard/ports.js'
 import { SourceLimits } from './modules/guard/source-limits.js'
 import { queueSecurityNotice, type SecurityChange } from './modules/mail/notices.js'
@@ -472,6 +473,7 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
     reauthMaxAgeMs: config.reauthMaxAgeSeconds * SECOND,
     now: () => clock.now(),
   })
+  eventRoutes(http, { sessions, events: store.events })
   recoveryRoutes(http, {
     recovery,
     sessions,
@@ -543,7 +545,8 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
         (await loginCodeRepo.deleteCreatedBefore(dayAgo - DAY)) +
         (await loginNoticeRepo.deleteExpiredBefore(dayAgo)) +
         (await store.accounts.deleteEmailChangesBefore(dayAgo))
-      if (pruned || ended || messages || requests || ceremonies) {
+      const oldEvents = await store.events.deleteBefore(clock.now() - config.eventRetentionDays * DAY)
+      if (pruned || ended || messages || requests || ceremonies || oldEvents) {
         logger.info(
           {
             pruned_unverified_accounts: pruned,
@@ -551,6 +554,7 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
             deleted_messages: messages,
             deleted_recovery_requests: requests,
             deleted_login_material: ceremonies,
+            deleted_security_events: oldEvents,
           },
           'housekeeping',
         )

@@ -401,6 +401,12 @@ export const settings = {
       ),
     ),
   },
+  eventRetentionDays: {
+    env: 'GATEHOUSE_EVENT_RETENTION_DAYS',
+    default: '365',
+    doc: 'Security events older than this many days are deleted by the hourly housekeeping.',
+    schema: int(1, 3650),
+  },
   mfaRequiredRoles: {
     env: 'GATEHOUSE_MFA_REQUIRED_ROLES',
     default: 'admin,partner',

@@ -24,15 +24,11 @@ export class SqlSecurityEventLog implements SecurityEventLog {
       .execute()
   }
 
-  async listForAccount(accountId: string, limit: number): Promise<StoredSecurityEvent[]> {
-    const rows = await this.db
-      .selectFrom('security_events')
-      .selectAll()
-      .where('account_id', '=', accountId)
-      .orderBy('created_at', 'desc')
-      .orderBy('id', 'desc')
-      .limit(limit)
-      .execute()
+  async listForAccount(accountId: string, limit: number, beforeId?: number): Promise<StoredSecurityEvent[]> {
+    let q = this.db.selectFrom('security_events').selectAll().where('account_id', '=', accountId)
+    if (beforeId !== undefined) q = q.where('id', '<', beforeId)
+    // Ids grow with every append: newest first, and a stable cursor.
+    const rows = await q.orderBy('id', 'desc').limit(limit).execute()
     return rows.map((r) => ({
       id: Number(r.id),
       type: r.type as SecurityEventType,
@@ -47,5 +43,10 @@ export class SqlSecurityEventLog implements SecurityEventLog {
       details: JSON.parse(r.details) as Record<string, unknown>,
       at: r.created_at,
     }))
+  }
+
+  async deleteBefore(cutoff: number): Promise<number> {
+    const r = await this.db.deleteFrom('security_events').where('created_at', '<', cutoff).executeTakeFirst()
+    return Number(r.numDeletedRows)
   }
 }

@@ -25,5 +25,8 @@ export interface StoredSecurityEvent extends SecurityEvent {
 export interface SecurityEventLog {
   /** Append-only: events are never updated, only pruned by age. */
   append(event: SecurityEvent): Promise<void>
-  listForAccount(accountId: string, limit: number): Promise<StoredSecurityEvent[]>
+  /** The account's events, newest first; with `beforeId`, only those older than that event. */
+  listForAccount(accountId: string, limit: number, beforeId?: number): Promise<StoredSecurityEvent[]>
+  /** Deletes events recorded before `cutoff` (the retention period); returns how many. */
+  deleteBefore(cutoff: number): Promise<number>
 }
