@@ -473,7 +473,7 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
     reauthMaxAgeMs: config.reauthMaxAgeSeconds * SECOND,
     now: () => clock.now(),
   })
-  eventRoutes(http, { sessions, events: store.events })
+  eventRoutes(http, { sessions, events: store.events, hasFactor: (id) => mfaFactors.hasConfirmed(id) })
   recoveryRoutes(http, {
     recovery,
     sessions,

@@ -39,6 +39,7 @@ export const errorCatalog = {
   unauthenticated: { status: 401, title: 'A valid session is required' },
   password_change_required: { status: 403, title: 'The password must be changed first' },
   mfa_enrolment_required: { status: 403, title: 'A second factor must be set up before anything else' },
+  admin_required: { status: 403, title: 'An administrator session with a second factor is required' },
   reauth_required: { status: 401, title: 'Recent re-authentication is required for this change' },
   factor_not_found: { status: 404, title: 'No such second factor' },
   webauthn_failed: { status: 400, title: 'The passkey could not be verified' },

@@ -1,8 +1,28 @@
-import type { Kysely } from 'kysely'
+import type { Kysely, Selectable } from 'kysely'
 import { subnetOf } from '../../kernel/net.js'
-import type { SecurityEvent, SecurityEventLog, StoredSecurityEvent } from '../../modules/events/ports.js'
+import type {
+  EventFilter,
+  SecurityEvent,
+  SecurityEventLog,
+  StoredSecurityEvent,
+} from '../../modules/events/ports.js'
 import type { SecurityEventType } from '../../modules/events/vocabulary.js'
-import type { Database } from './schema.js'
+import type { Database, SecurityEventsTable } from './schema.js'
+
+const toStored = (r: Selectable<SecurityEventsTable>): StoredSecurityEvent => ({
+  id: Number(r.id),
+  type: r.type as SecurityEventType,
+  accountId: r.account_id,
+  subnet: r.subnet,
+  context: {
+    ip: r.ip,
+    userAgent: r.user_agent,
+    clientVersion: r.client_version,
+    requestId: r.request_id,
+  },
+  details: JSON.parse(r.details) as Record<string, unknown>,
+  at: r.created_at,
+})
 
 export class SqlSecurityEventLog implements SecurityEventLog {
   constructor(private readonly db: Kysely<Database>) {}
@@ -29,24 +49,23 @@ export class SqlSecurityEventLog implements SecurityEventLog {
     if (beforeId !== undefined) q = q.where('id', '<', beforeId)
     // Ids grow with every append: newest first, and a stable cursor.
     const rows = await q.orderBy('id', 'desc').limit(limit).execute()
-    return rows.map((r) => ({
-      id: Number(r.id),
-      type: r.type as SecurityEventType,
-      accountId: r.account_id,
-      subnet: r.subnet,
-      context: {
-        ip: r.ip,
-        userAgent: r.user_agent,
-        clientVersion: r.client_version,
-        requestId: r.request_id,
-      },
-      details: JSON.parse(r.details) as Record<string, unknown>,
-      at: r.created_at,
-    }))
+    return rows.map(toStored)
   }
 
   async deleteBefore(cutoff: number): Promise<number> {
     const r = await this.db.deleteFrom('security_events').where('created_at', '<', cutoff).executeTakeFirst()
     return Number(r.numDeletedRows)
+  }
+
+  async search(filter: EventFilter, limit: number, beforeId?: number): Promise<StoredSecurityEvent[]> {
+    let q = this.db.selectFrom('security_events').selectAll()
+    if (filter.type !== undefined) q = q.where('type', '=', filter.type)
+    if (filter.accountId !== undefined) q = q.where('account_id', '=', filter.accountId)
+    if (filter.ip !== undefined) q = q.where('ip', '=', filter.ip)
+    if (filter.since !== undefined) q = q.where('created_at', '>=', filter.since)
+    if (filter.until !== undefined) q = q.where('created_at', '<', filter.until)
+    if (beforeId !== undefined) q = q.where('id', '<', beforeId)
+    const rows = await q.orderBy('id', 'desc').limit(limit).execute()
+    return rows.map(toStored)
   }
 }

@@ -7,6 +7,7 @@ import * as m0004 from './migrations/0004_reauth_policy.js'
 import * as m0005 from './migrations/0005_passkeys.js'
 import * as m0006 from './migrations/0006_devices.js'
 import * as m0007 from './migrations/0007_event_history.js'
+import * as m0008 from './migrations/0008_event_search.js'
 
 type DialectMigration = {
   up: (db: Kysely<unknown>, dialect: Dialect) => Promise<void>
@@ -22,6 +23,7 @@ const all: Record<string, DialectMigration> = {
   '0005_passkeys': m0005,
   '0006_devices': m0006,
   '0007_event_history': m0007,
+  '0008_event_search': m0008,
 }
 
 export const migrateToLatest = async (db: Kysely<unknown>, dialect: Dialect): Promise<MigrationResultSet> => {

@@ -22,11 +22,23 @@ export interface StoredSecurityEvent extends SecurityEvent {
   subnet: string | null
 }
 
+export interface EventFilter {
+  type?: string
+  accountId?: string
+  ip?: string
+  /** Recorded at or after (epoch ms). */
+  since?: number
+  /** Recorded before (epoch ms). */
+  until?: number
+}
+
 export interface SecurityEventLog {
   /** Append-only: events are never updated, only pruned by age. */
   append(event: SecurityEvent): Promise<void>
   /** The account's events, newest first; with `beforeId`, only those older than that event. */
   listForAccount(accountId: string, limit: number, beforeId?: number): Promise<StoredSecurityEvent[]>
+  /** Every account's events matching the filter, newest first; with `beforeId`, older than that event. */
+  search(filter: EventFilter, limit: number, beforeId?: number): Promise<StoredSecurityEvent[]>
   /** Deletes events recorded before `cutoff` (the retention period); returns how many. */
   deleteBefore(cutoff: number): Promise<number>
 }

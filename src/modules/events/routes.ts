@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import type { HttpServer } from '../../http/server.js'
-import { principalOf, requireSession } from '../sessions/http-auth.js'
+import { principalOf, requireAdmin, requireSession } from '../sessions/http-auth.js'
 import type { SessionsService } from '../sessions/service.js'
 import type { SecurityEventLog } from './ports.js'
 
@@ -15,7 +15,12 @@ const EventView = z.object({
 
 export const eventRoutes = (
   app: HttpServer,
-  deps: { sessions: SessionsService; events: SecurityEventLog },
+  deps: {
+    sessions: SessionsService
+    events: SecurityEventLog
+    /** True when the account has a confirmed second factor (the admin API needs one). */
+    hasFactor: (accountId: string) => Promise<boolean>
+  },
 ) => {
   app.get(
     '/v1/me/events',
@@ -51,6 +56,73 @@ export const eventRoutes = (
           details: e.details,
         })),
         next_before: rows.length > limit ? (page.at(-1)?.id ?? null) : null,
+      }
+    },
+  )
+
+  const isoTime = z.iso.datetime({ offset: true }).transform((v) => Date.parse(v))
+  app.get(
+    '/v1/admin/events',
+    {
+      preHandler: [requireSession(deps.sessions), requireAdmin(deps.hasFactor)],
+      schema: {
+        summary: 'Security events of every account, newest first (administrators with a second factor)',
+        description:
+          'Filters: type, account_id, ip, since and until (ISO 8601 times). Pages of `limit` (1–500, default 100); pass `next_before` back as `before`.',
+        tags: ['admin'],
+        security: [{ bearer: [] }, { cookie: [] }],
+        querystring: z.strictObject({
+          type: z.string().min(1).max(64).optional(),
+          account_id: z.string().min(1).max(64).optional(),
+          ip: z.string().min(1).max(64).optional(),
+          since: isoTime.optional(),
+          until: isoTime.optional(),
+          limit: z.coerce.number().int().min(1).max(500).default(100),
+          before: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER).optional(),
+        }),
+        response: {
+          200: z.object({
+            events: z.array(
+              EventView.extend({
+                account_id: z.string().nullable(),
+                subnet: z.string().nullable(),
+                client_version: z.string().nullable(),
+                request_id: z.string().nullable(),
+              }),
+            ),
+            next_before: z.number().nullable(),
+          }),
+        },
+      },
+    },
+    async (req) => {
+      const q = req.query
+      const rows = await deps.events.search(
+        {
+          ...(q.type !== undefined ? { type: q.type } : {}),
+          ...(q.account_id !== undefined ? { accountId: q.account_id } : {}),
+          ...(q.ip !== undefined ? { ip: q.ip } : {}),
+          ...(q.since !== undefined ? { since: q.since } : {}),
+          ...(q.until !== undefined ? { until: q.until } : {}),
+        },
+        q.limit + 1,
+        q.before,
+      )
+      const page = rows.slice(0, q.limit)
+      return {
+        events: page.map((e) => ({
+          id: e.id,
+          type: e.type,
+          time: new Date(e.at).toISOString(),
+          account_id: e.accountId,
+          ip: e.context.ip,
+          subnet: e.subnet,
+          user_agent: e.context.userAgent,
+          client_version: e.context.clientVersion,
+          request_id: e.context.requestId,
+          details: e.details,
+        })),
+        next_before: rows.length > q.limit ? (page.at(-1)?.id ?? null) : null,
       }
     },
   )
