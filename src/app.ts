@@ -87,6 +87,9 @@ export interface App {
   close(): Promise<void>
 }
 
+/** Guesses one login challenge takes (codes and passkey assertions alike) before it dies. */
+const LOGIN_CHALLENGE_GUESSES = 5
+
 export const createLogger = (config: Config): Logger =>
   pino({
     level: config.logLevel,
@@ -199,7 +202,7 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
       rpName: config.webauthnRpName,
       origins: config.webauthnOrigins ?? [publicUrl.origin],
       challengeTtlMs: 5 * 60 * SECOND,
-      maxAttemptsPerChallenge: 5,
+      maxAttemptsPerChallenge: LOGIN_CHALLENGE_GUESSES,
     },
   })
   const onCodeQueued = (channel: 'email' | 'sms') => {
@@ -269,7 +272,7 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
     settings: {
       issuer: 'Gatehouse',
       challengeTtlMs: 5 * 60 * SECOND,
-      maxAttemptsPerChallenge: 5,
+      maxAttemptsPerChallenge: LOGIN_CHALLENGE_GUESSES,
       recoveryCodeCount: 10,
     },
   })
@@ -435,7 +438,7 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
     completeSecondStep: (input, ctx) => mfa.completeChallenge(input, ctx),
     passkeys,
     sendCode: async (challengeId, method, ctx) => {
-      const live = await loginChallenges.peek(challengeId, clock.now(), 5)
+      const live = await loginChallenges.peek(challengeId, clock.now(), LOGIN_CHALLENGE_GUESSES)
       const account = live ? await store.accounts.findById(live.accountId) : null
       if (!live || !account) throw new AppError('invalid_code')
       const methods = await mfa.methods(account.id)

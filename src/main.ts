@@ -125,46 +125,29 @@ export const migrate = async (): Promise<string[]> => {
   }
 }
 
-/** `gatehouse admin create`: the first administrator, with a one-time password to change at first login. */
-export const createAdmin = async (input: { username: string; email: string }) => {
-  const config = readConfig()
-  const app = await openApp({ ...config, logLevel: 'silent' })
+/** Events of operator commands name the CLI as their source. */
+const cliContext = { ip: null, userAgent: 'gatehouse-cli', clientVersion: null, requestId: 'cli' }
+
+/** Runs one operator action against the configured database, then closes everything. */
+const operatorAction = async <T>(action: (app: App) => Promise<T>): Promise<T> => {
+  const app = await openApp({ ...readConfig(), logLevel: 'silent' })
   try {
-    return await app.services.accounts.createAdmin(input)
+    return await action(app)
   } finally {
     await app.close()
   }
 }
+
+/** `gatehouse admin create`: the first administrator, with a one-time password to change at first login. */
+export const createAdmin = (input: { username: string; email: string }) =>
+  operatorAction((app) => app.services.accounts.createAdmin(input))
 
 /** `gatehouse accounts reset-lock`: an operator turns the reset lock on or off for a cohort. */
-export const setResetLock = async (ids: string[], on: boolean): Promise<number> => {
-  const config = readConfig()
-  const app = await openApp({ ...config, logLevel: 'silent' })
-  try {
-    return await app.services.recovery.setResetLockFor(ids, on, {
-      ip: null,
-      userAgent: 'gatehouse-cli',
-      clientVersion: null,
-      requestId: 'cli',
-    })
-  } finally {
-    await app.close()
-  }
-}
+export const setResetLock = (ids: string[], on: boolean): Promise<number> =>
+  operatorAction((app) => app.services.recovery.setResetLockFor(ids, on, cliContext))
 
-export const setRole = async (username: string, role: Role): Promise<{ from: Role; to: Role } | null> => {
-  const config = readConfig()
-  const app = await openApp({ ...config, logLevel: 'silent' })
-  try {
-    return await app.services.accounts.setRole(username, role, {
-      ip: null,
-      userAgent: 'gatehouse-cli',
-      clientVersion: null,
-      requestId: 'cli',
-    })
-  } finally {
-    await app.close()
-  }
-}
+/** `gatehouse accounts set-role`: the account's sessions end; the role's MFA policy applies at the next login. */
+export const setRole = (username: string, role: Role): Promise<{ from: Role; to: Role } | null> =>
+  operatorAction((app) => app.services.accounts.setRole(username, role, cliContext))
 
 export { createLogger }

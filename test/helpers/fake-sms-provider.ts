@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { HttpSmsTransport } from '../../src/adapters/notify/sms-http.js'
 
 export interface FakeSmsRequest {
   /** The account SID from the path. */
@@ -233,3 +234,12 @@ export const startFakeSmsProvider = async (
       }),
   }
 }
+
+/** Gatehouse's Twilio-shaped SMS adapter, pointed at the fake provider. */
+export const smsTransportFor = (sms: FakeSmsProvider): HttpSmsTransport =>
+  new HttpSmsTransport({
+    baseUrl: sms.url,
+    accountSid: 'ACtest',
+    authToken: 'test-token',
+    from: '+15005550006',
+  })

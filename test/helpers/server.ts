@@ -3,6 +3,7 @@ import { SmtpMailTransport } from '../../src/adapters/notify/mail-transports.js'
 import { type App, type AppOverrides, createApp } from '../../src/app.js'
 import { loadConfig } from '../../src/config/index.js'
 import { ManualClock } from '../../src/kernel/clock.js'
+import { totpCodeAt } from '../../src/modules/mfa/totp.js'
 import { createTestDatabase, type DatabaseKind, type TestDatabase } from './databases.js'
 import { type SmtpSink, startSmtpSink } from './smtp-sink.js'
 
@@ -135,4 +136,22 @@ export const signUpAndLogin = async (server: TestServer, user = freshUser()) => 
   })
   if (login.status !== 201) throw new Error(`login failed: ${login.status} ${login.body}`)
   return { user, token: login.json.token as string }
+}
+
+/**
+ * Signs up, logs in and confirms a TOTP factor; the clock then moves one 30-second step on, so that
+ * the next code is a fresh one. Returns the secret and the recovery codes.
+ */
+export const withTotp = async (server: TestServer) => {
+  const { user, token } = await signUpAndLogin(server)
+  const enrol = await call(server, 'POST', '/v1/mfa/totp', { token })
+  if (enrol.status !== 201) throw new Error(`TOTP enrolment failed: ${enrol.status} ${enrol.body}`)
+  const secret = enrol.json.secret as string
+  const confirm = await call(server, 'POST', '/v1/mfa/totp/confirm', {
+    token,
+    body: { code: totpCodeAt(secret, server.clock.now()) },
+  })
+  if (confirm.status !== 200) throw new Error(`TOTP confirmation failed: ${confirm.status} ${confirm.body}`)
+  server.clock.advance(30_000)
+  return { user, token, secret, codes: confirm.json.recovery_codes as string[] }
 }

@@ -3,10 +3,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import maxmind, { type CityResponse } from 'maxmind'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { HttpSmsTransport } from '../../src/adapters/notify/sms-http.js'
 import { loadConfig } from '../../src/config/index.js'
 import { databaseKinds } from '../helpers/databases.js'
-import { type FakeSmsProvider, startFakeSmsProvider } from '../helpers/fake-sms-provider.js'
+import { type FakeSmsProvider, smsTransportFor, startFakeSmsProvider } from '../helpers/fake-sms-provider.js'
 import { writeCityDb } from '../helpers/mmdb.js'
 import { call, createTestServer, signUpAndLogin, type TestServer } from '../helpers/server.js'
 
@@ -20,12 +19,7 @@ describe.each(databaseKinds())('devices, one-time login codes and new-sign-in no
   let sms: FakeSmsProvider
   beforeAll(async () => {
     sms = await startFakeSmsProvider()
-    const transport = new HttpSmsTransport({
-      baseUrl: sms.url,
-      accountSid: 'ACtest',
-      authToken: 'test-token',
-      from: '+15005550006',
-    })
+    const transport = smsTransportFor(sms)
     server = await createTestServer(kind, { GATEHOUSE_STEP_UP_NEW_DEVICE: 'true' }, { sms: transport })
   })
   afterAll(async () => {

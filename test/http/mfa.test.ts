@@ -1,7 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { totpCodeAt } from '../../src/modules/mfa/totp.js'
 import { databaseKinds } from '../helpers/databases.js'
-import { call, createTestServer, signUpAndLogin, type TestServer } from '../helpers/server.js'
+import {
+  call,
+  createTestServer,
+  signUpAndLogin,
+  type TestServer,
+  withTotp as withTotpAccount,
+} from '../helpers/server.js'
 
 const STEP = 30_000
 
@@ -14,20 +20,7 @@ describe.each(databaseKinds())('TOTP, recovery codes and login with a second fac
     await server?.close()
   })
 
-  /** An account with a confirmed TOTP factor; returns its secret and recovery codes. */
-  const withTotp = async () => {
-    const { user, token } = await signUpAndLogin(server)
-    const enrol = await call(server, 'POST', '/v1/mfa/totp', { token })
-    expect(enrol.status).toBe(201)
-    const secret = enrol.json.secret as string
-    const confirm = await call(server, 'POST', '/v1/mfa/totp/confirm', {
-      token,
-      body: { code: totpCodeAt(secret, server.clock.now()) },
-    })
-    expect(confirm.status).toBe(200)
-    server.clock.advance(STEP)
-    return { user, token, secret, codes: confirm.json.recovery_codes as string[] }
-  }
+  const withTotp = () => withTotpAccount(server)
   const passwordStep = async (user: { username: string; password: string }) => {
     const res = await call(server, 'POST', '/v1/sessions', {
       body: { identifier: user.username, password: user.password },

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { HttpSmsTransport } from '../../src/adapters/notify/sms-http.js'
 import { databaseKinds } from '../helpers/databases.js'
-import { type FakeSmsProvider, startFakeSmsProvider } from '../helpers/fake-sms-provider.js'
+import { type FakeSmsProvider, smsTransportFor, startFakeSmsProvider } from '../helpers/fake-sms-provider.js'
 import { call, createTestServer, signUpAndLogin, type TestServer } from '../helpers/server.js'
 
 const usedPhones = new Set<string>()
@@ -24,12 +23,7 @@ describe.each(databaseKinds())('phone verification over HTTP on %s', (kind) => {
   let sms: FakeSmsProvider
   beforeAll(async () => {
     sms = await startFakeSmsProvider()
-    const transport = new HttpSmsTransport({
-      baseUrl: sms.url,
-      accountSid: 'ACtest',
-      authToken: 'test-token',
-      from: '+15005550006',
-    })
+    const transport = smsTransportFor(sms)
     server = await createTestServer(kind, {}, { sms: transport })
   })
   afterAll(async () => {

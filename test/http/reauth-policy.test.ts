@@ -1,7 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { totpCodeAt } from '../../src/modules/mfa/totp.js'
 import { databaseKinds } from '../helpers/databases.js'
-import { call, createTestServer, freshUser, signUpAndLogin, type TestServer } from '../helpers/server.js'
+import {
+  call,
+  createTestServer,
+  freshUser,
+  signUpAndLogin,
+  type TestServer,
+  withTotp as withTotpAccount,
+} from '../helpers/server.js'
 
 const MINUTE = 60_000
 const STEP = 30_000
@@ -25,20 +32,7 @@ describe.each(databaseKinds())('re-authentication, sensitive changes and the MFA
   const mailTo = (address: string, subject: RegExp) =>
     server.smtp.waitFor((m) => m.to.includes(address) && subject.test(m.subject), 3000)
 
-  /** An account with a confirmed TOTP factor; the clock has moved one step on. */
-  const withTotp = async () => {
-    const { user, token } = await signUpAndLogin(server)
-    const enrol = await call(server, 'POST', '/v1/mfa/totp', { token })
-    expect(enrol.status).toBe(201)
-    const secret = enrol.json.secret as string
-    const confirm = await call(server, 'POST', '/v1/mfa/totp/confirm', {
-      token,
-      body: { code: totpCodeAt(secret, server.clock.now()) },
-    })
-    expect(confirm.status).toBe(200)
-    server.clock.advance(STEP)
-    return { user, token, secret, codes: confirm.json.recovery_codes as string[] }
-  }
+  const withTotp = () => withTotpAccount(server)
   const factorId = async (token: string) => {
     const status = await call(server, 'GET', '/v1/mfa', { token })
     return status.json.factors[0].id as string

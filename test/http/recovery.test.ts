@@ -1,11 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { HttpSmsTransport } from '../../src/adapters/notify/sms-http.js'
 import { SqlMfaFactorRepository } from '../../src/adapters/sql/mfa-repository.js'
 import { SecretBox } from '../../src/kernel/secret-box.js'
 import { enrolConfirmedTotp } from '../../src/modules/mfa/second-factors.js'
 import { totpCodeAt } from '../../src/modules/mfa/totp.js'
 import { databaseKinds } from '../helpers/databases.js'
-import { type FakeSmsProvider, startFakeSmsProvider } from '../helpers/fake-sms-provider.js'
+import { type FakeSmsProvider, smsTransportFor, startFakeSmsProvider } from '../helpers/fake-sms-provider.js'
 import { call, createTestServer, freshUser, signUpAndLogin, type TestServer } from '../helpers/server.js'
 
 const MINUTE = 60_000
@@ -16,12 +15,7 @@ describe.each(databaseKinds())('account recovery over HTTP on %s', (kind) => {
   let sms: FakeSmsProvider
   beforeAll(async () => {
     sms = await startFakeSmsProvider()
-    const transport = new HttpSmsTransport({
-      baseUrl: sms.url,
-      accountSid: 'ACtest',
-      authToken: 'test-token',
-      from: '+15005550006',
-    })
+    const transport = smsTransportFor(sms)
     server = await createTestServer(
       kind,
       {

@@ -2,7 +2,22 @@ import { z } from 'zod'
 import type { HttpServer } from '../../http/server.js'
 import { principalOf, requireAdmin, requireSession } from '../sessions/http-auth.js'
 import type { SessionsService } from '../sessions/service.js'
-import type { SecurityEventLog } from './ports.js'
+import type { SecurityEventLog, StoredSecurityEvent } from './ports.js'
+
+/** One page of events, read with one more than `limit` so that the cursor says whether more exist. */
+const pageOf = <T>(rows: StoredSecurityEvent[], limit: number, view: (e: StoredSecurityEvent) => T) => {
+  const page = rows.slice(0, limit)
+  return { events: page.map(view), next_before: rows.length > limit ? (page.at(-1)?.id ?? null) : null }
+}
+
+const ownView = (e: StoredSecurityEvent) => ({
+  id: e.id,
+  type: e.type,
+  time: new Date(e.at).toISOString(),
+  ip: e.context.ip,
+  user_agent: e.context.userAgent,
+  details: e.details,
+})
 
 const EventView = z.object({
   id: z.number(),
@@ -44,19 +59,11 @@ export const eventRoutes = (
     async (req) => {
       const { limit, before } = req.query
       // One more than asked for tells whether another page exists.
-      const rows = await deps.events.listForAccount(principalOf(req).account.id, limit + 1, before)
-      const page = rows.slice(0, limit)
-      return {
-        events: page.map((e) => ({
-          id: e.id,
-          type: e.type,
-          time: new Date(e.at).toISOString(),
-          ip: e.context.ip,
-          user_agent: e.context.userAgent,
-          details: e.details,
-        })),
-        next_before: rows.length > limit ? (page.at(-1)?.id ?? null) : null,
-      }
+      return pageOf(
+        await deps.events.listForAccount(principalOf(req).account.id, limit + 1, before),
+        limit,
+        ownView,
+      )
     },
   )
 
@@ -108,22 +115,13 @@ export const eventRoutes = (
         q.limit + 1,
         q.before,
       )
-      const page = rows.slice(0, q.limit)
-      return {
-        events: page.map((e) => ({
-          id: e.id,
-          type: e.type,
-          time: new Date(e.at).toISOString(),
-          account_id: e.accountId,
-          ip: e.context.ip,
-          subnet: e.subnet,
-          user_agent: e.context.userAgent,
-          client_version: e.context.clientVersion,
-          request_id: e.context.requestId,
-          details: e.details,
-        })),
-        next_before: rows.length > q.limit ? (page.at(-1)?.id ?? null) : null,
-      }
+      return pageOf(rows, q.limit, (e) => ({
+        ...ownView(e),
+        account_id: e.accountId,
+        subnet: e.subnet,
+        client_version: e.context.clientVersion,
+        request_id: e.context.requestId,
+      }))
     },
   )
 }

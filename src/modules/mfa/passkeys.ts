@@ -165,22 +165,46 @@ export class PasskeyService {
     const login = await loginChallenges.peek(loginChallengeId, clock.now(), settings.maxAttemptsPerChallenge)
     const keys = login ? await this.deps.passkeys.listForAccount(login.accountId) : []
     if (!login || keys.length === 0) throw new AppError('invalid_code')
+    return this.#requestOptions('second_factor', login.accountId, keys, 'preferred', login.id)
+  }
+
+  /** Options for `navigator.credentials.get()` and the single-use challenge they carry. */
+  async #requestOptions(
+    purpose: WebauthnPurpose,
+    accountId: string | null,
+    keys: PasskeyRecord[],
+    userVerification: 'preferred' | 'required',
+    loginChallengeId: string | null = null,
+  ): Promise<{ challengeId: string; options: PublicKeyCredentialRequestOptionsJSON }> {
+    const { settings } = this.deps
     const options = await generateAuthenticationOptions({
       rpID: settings.rpId,
       timeout: settings.challengeTtlMs,
-      userVerification: 'preferred',
+      userVerification,
       allowCredentials: keys.map((k) => ({
         id: k.credentialId,
         transports: k.transports as AuthTransport[],
       })),
     })
-    const challengeId = await this.#newChallenge(
-      'second_factor',
-      login.accountId,
-      options.challenge,
-      login.id,
-    )
+    const challengeId = await this.#newChallenge(purpose, accountId, options.challenge, loginChallengeId)
     return { challengeId, options }
+  }
+
+  /**
+   * Takes the account's challenge of `purpose` and the passkey the assertion names, when both are
+   * the account's; null otherwise.
+   */
+  async #ownAssertion(
+    purpose: WebauthnPurpose,
+    accountId: string,
+    challengeId: string,
+    assertion: AuthenticationResponseJSON,
+  ): Promise<{ key: PasskeyRecord; challenge: string; loginChallengeId: string | null } | null> {
+    const taken = await this.deps.challenges.take(challengeId, purpose, this.deps.clock.now())
+    if (!taken || taken.accountId !== accountId) return null
+    const key = await this.deps.passkeys.findByCredentialId(assertion.id)
+    if (!key || key.accountId !== accountId) return null
+    return { key, challenge: taken.challenge, loginChallengeId: taken.loginChallengeId }
   }
 
   /**
@@ -193,31 +217,18 @@ export class PasskeyService {
     input: { challengeId: string; assertion: AuthenticationResponseJSON },
     ctx: RequestContext,
   ): Promise<boolean> {
-    const taken = await this.deps.challenges.take(input.challengeId, 'second_factor', this.deps.clock.now())
-    if (!taken || taken.accountId !== accountId || taken.loginChallengeId !== loginChallengeId) return false
-    const key = await this.deps.passkeys.findByCredentialId(input.assertion.id)
-    if (!key || key.accountId !== accountId) return false
-    return this.#verifyAssertion(key, taken.challenge, input.assertion, false, 'login', ctx)
+    const own = await this.#ownAssertion('second_factor', accountId, input.challengeId, input.assertion)
+    if (!own || own.loginChallengeId !== loginChallengeId) return false
+    return this.#verifyAssertion(own.key, own.challenge, input.assertion, false, 'login', ctx)
   }
 
   /** Options for proving again, with one of the account's passkeys, who holds a session. */
   async reauthOptions(
     accountId: string,
   ): Promise<{ challengeId: string; options: PublicKeyCredentialRequestOptionsJSON }> {
-    const { settings } = this.deps
     const keys = await this.deps.passkeys.listForAccount(accountId)
     if (keys.length === 0) throw new AppError('invalid_request', { detail: 'The account has no passkey' })
-    const options = await generateAuthenticationOptions({
-      rpID: settings.rpId,
-      timeout: settings.challengeTtlMs,
-      userVerification: 'preferred',
-      allowCredentials: keys.map((k) => ({
-        id: k.credentialId,
-        transports: k.transports as AuthTransport[],
-      })),
-    })
-    const challengeId = await this.#newChallenge('reauth', accountId, options.challenge)
-    return { challengeId, options }
+    return this.#requestOptions('reauth', accountId, keys, 'preferred')
   }
 
   /** Checks a re-authentication assertion of the account; false for anything that does not hold. */
@@ -226,11 +237,9 @@ export class PasskeyService {
     input: { challengeId: string; assertion: AuthenticationResponseJSON },
     ctx: RequestContext,
   ): Promise<boolean> {
-    const taken = await this.deps.challenges.take(input.challengeId, 'reauth', this.deps.clock.now())
-    if (!taken || taken.accountId !== accountId) return false
-    const key = await this.deps.passkeys.findByCredentialId(input.assertion.id)
-    if (!key || key.accountId !== accountId) return false
-    return this.#verifyAssertion(key, taken.challenge, input.assertion, false, 'reauth', ctx)
+    const own = await this.#ownAssertion('reauth', accountId, input.challengeId, input.assertion)
+    if (!own) return false
+    return this.#verifyAssertion(own.key, own.challenge, input.assertion, false, 'reauth', ctx)
   }
 
   /** Options for a passwordless login: any discoverable passkey of this relying party. */
@@ -238,15 +247,8 @@ export class PasskeyService {
     challengeId: string
     options: PublicKeyCredentialRequestOptionsJSON
   }> {
-    const { settings } = this.deps
-    const options = await generateAuthenticationOptions({
-      rpID: settings.rpId,
-      timeout: settings.challengeTtlMs,
-      userVerification: 'required',
-      allowCredentials: [],
-    })
-    const challengeId = await this.#newChallenge('passwordless', null, options.challenge)
-    return { challengeId, options }
+    // No credential list: the authenticator offers its discoverable passkeys for this relying party.
+    return this.#requestOptions('passwordless', null, [], 'required')
   }
 
   /** A passwordless login: the account id when the assertion holds (user verified), else null. */
