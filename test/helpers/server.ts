@@ -155,3 +155,26 @@ export const withTotp = async (server: TestServer) => {
   server.clock.advance(30_000)
   return { user, token, secret, codes: confirm.json.recovery_codes as string[] }
 }
+
+/** An administrator past the first-login steps (new password, then, unless `enrol` is false, a TOTP factor); returns its session token. */
+export const adminSession = async (s: TestServer, enrol = true): Promise<string> => {
+  const who = freshUser('admin')
+  const { password } = await s.app.services.accounts.createAdmin({ username: who.username, email: who.email })
+  const login = await call(s, 'POST', '/v1/sessions', { body: { identifier: who.username, password } })
+  const token = login.json.token as string
+  const changed = await call(s, 'POST', '/v1/me/password', {
+    token,
+    body: { current_password: password, new_password: 'granite harbour 77 lantern' },
+  })
+  if (changed.status !== 200)
+    throw new Error(`admin password change failed: ${changed.status} ${changed.body}`)
+  if (enrol) {
+    const e = await call(s, 'POST', '/v1/mfa/totp', { token })
+    const c = await call(s, 'POST', '/v1/mfa/totp/confirm', {
+      token,
+      body: { code: totpCodeAt(e.json.secret, s.clock.now()) },
+    })
+    if (c.status !== 200) throw new Error(`admin TOTP enrolment failed: ${c.status} ${c.body}`)
+  }
+  return token
+}

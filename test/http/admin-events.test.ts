@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { totpCodeAt } from '../../src/modules/mfa/totp.js'
 import { databaseKinds } from '../helpers/databases.js'
-import { call, createTestServer, freshUser, signUpAndLogin, type TestServer } from '../helpers/server.js'
+import { adminSession, call, createTestServer, signUpAndLogin, type TestServer } from '../helpers/server.js'
 
 describe.each(databaseKinds())('the admin events API on %s', (kind) => {
   let server: TestServer
@@ -12,33 +11,8 @@ describe.each(databaseKinds())('the admin events API on %s', (kind) => {
     await server?.close()
   })
 
-  /** An administrator past the first-login steps: new password, then a TOTP factor. */
-  const admin = async (s: TestServer, enrol = true) => {
-    const who = freshUser('admin')
-    const { password } = await s.app.services.accounts.createAdmin({
-      username: who.username,
-      email: who.email,
-    })
-    const login = await call(s, 'POST', '/v1/sessions', { body: { identifier: who.username, password } })
-    const token = login.json.token as string
-    const changed = await call(s, 'POST', '/v1/me/password', {
-      token,
-      body: { current_password: password, new_password: 'granite harbour 77 lantern' },
-    })
-    expect(changed.status).toBe(200)
-    if (enrol) {
-      const e = await call(s, 'POST', '/v1/mfa/totp', { token })
-      const c = await call(s, 'POST', '/v1/mfa/totp/confirm', {
-        token,
-        body: { code: totpCodeAt(e.json.secret, s.clock.now()) },
-      })
-      expect(c.status).toBe(200)
-    }
-    return token
-  }
-
   it('lists every account’s events to an administrator with a factor, with filters and paging', async () => {
-    const token = await admin(server)
+    const token = await adminSession(server)
     const { user } = await signUpAndLogin(server)
     const account = await server.app.store.accounts.findByUsername(user.username)
     await call(server, 'POST', '/v1/sessions', {
@@ -88,7 +62,7 @@ describe.each(databaseKinds())('the admin events API on %s', (kind) => {
     expect(asUser.status).toBe(403)
     expect(asUser.json.code).toBe('admin_required')
     expect((await call(server, 'GET', '/v1/admin/events')).status).toBe(401)
-    const token = await admin(server)
+    const token = await adminSession(server)
     for (const q of ['limit=0', 'limit=501', 'since=yesterday', 'before=x', 'colour=red']) {
       const res = await call(server, 'GET', `/v1/admin/events?${q}`, { token })
       expect(res.status, q).toBe(400)
@@ -96,7 +70,7 @@ describe.each(databaseKinds())('the admin events API on %s', (kind) => {
     // With the MFA policy off for administrators, an administrator still needs a factor here.
     const open = await createTestServer(kind, { GATEHOUSE_MFA_REQUIRED_ROLES: 'none' })
     try {
-      const noFactor = await admin(open, false)
+      const noFactor = await adminSession(open, false)
       const res = await call(open, 'GET', '/v1/admin/events', { token: noFactor })
       expect(res.status).toBe(403)
       expect(res.json.code).toBe('admin_required')
