@@ -84,6 +84,16 @@ export const securityEventTypes = {
   limiter_store_fallback:
     'The shared limiter store (Redis) is unreachable; limits fall back to per-instance memory at the same settings.',
   limiter_store_recovered: 'The shared limiter store answers again.',
+  guard_detection:
+    'A detector fired, or raised its response (details: detection_id, kind, scope, key, action, count). Webhooks can subscribe to it.',
+  guard_detection_resolved:
+    'An administrator marked a detection resolved (details: detection_id, kind, lifted).',
+  guard_block_lifted:
+    "An administrator lifted a detection's block or challenge before it expired (details: detection_id, kind, scope, key).",
+  guard_challenge_failed:
+    'A request carried a proof-of-work or CAPTCHA solution that did not verify (details: kind, reason). It was answered as if no solution had been sent.',
+  webhook_created: 'An administrator added a webhook endpoint (details: webhook_id, url host, event types).',
+  webhook_deleted: 'An administrator removed a webhook endpoint (details: webhook_id).',
 } as const
 
 export type SecurityEventType = keyof typeof securityEventTypes
