@@ -165,6 +165,38 @@ describe.each(kinds)('limiter store contract: $kind', ({ kind, open }) => {
     await sleep(1_300)
     expect(await limiter.consume('k')).toEqual({ allowed: true, remaining: 1 })
   })
+  it('counters add, read, set with a life of their own, and delete', async () => {
+    const counters = opened.store.counters(fresh('count'), 60)
+    expect(await counters.get('k')).toEqual({ count: 0, msLeft: 0 })
+    expect(await counters.add('k')).toBe(1)
+    expect(await counters.add('k', 4)).toBe(5)
+    const read = await counters.get('k')
+    expect(read.count).toBe(5)
+    expect(read.msLeft).toBeGreaterThan(55_000)
+    expect(read.msLeft).toBeLessThanOrEqual(60_000)
+    // Counters never refuse: far past any limiter's points.
+    expect(await counters.add('k', 1_000_000)).toBe(1_000_005)
+    await counters.set('mark', 3, 5)
+    const mark = await counters.get('mark')
+    expect(mark.count).toBe(3)
+    expect(mark.msLeft).toBeLessThanOrEqual(5_000)
+    await counters.delete('k')
+    expect((await counters.get('k')).count).toBe(0)
+    expect((await counters.get('mark')).count).toBe(3)
+    await expect(counters.add('k', 0)).rejects.toThrow(RangeError)
+    await expect(counters.set('k', 1, 0)).rejects.toThrow(RangeError)
+    expect(() => opened.store.counters(fresh('zero'), 0)).toThrow(RangeError)
+  })
+
+  it('counters expire with their life, and set keys with theirs', async () => {
+    const counters = opened.store.counters(fresh('life'), 1)
+    await counters.add('k', 2)
+    await counters.set('long', 7, 5)
+    await sleep(1_300)
+    expect((await counters.get('k')).count).toBe(0)
+    expect(await counters.add('k')).toBe(1)
+    expect((await counters.get('long')).count).toBe(7)
+  })
 })
 
 describe.skipIf(!redisUrl)('Redis limiter store: shared between instances', () => {

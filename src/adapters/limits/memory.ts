@@ -1,5 +1,12 @@
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible'
-import type { LimiterStore, LimitResult, RateLimiter, RateRule } from '../../modules/guard/ports.js'
+import type {
+  Counters,
+  CountReading,
+  LimiterStore,
+  LimitResult,
+  RateLimiter,
+  RateRule,
+} from '../../modules/guard/ports.js'
 
 /*
  * Also the shared half of the limiter stores: the Redis store uses the helpers below so both
@@ -69,6 +76,65 @@ export const limiterRegistry = (
   }
 }
 
+/** Counters never refuse: their rule allows more points than any count reaches. */
+export const UNLIMITED = 2 ** 52
+
+/** The operations of rate-limiter-flexible that the Counters port needs (memory and Redis alike). */
+interface CountingLimiter {
+  consume(key: string, points: number, options?: Record<string, unknown>): Promise<RateLimiterRes>
+  get(key: string, options?: Record<string, unknown>): Promise<RateLimiterRes | null>
+  set(key: string, points: number, secDuration: number, options?: Record<string, unknown>): Promise<unknown>
+  delete(key: string, options?: Record<string, unknown>): Promise<unknown>
+}
+
+/**
+ * The Counters port over a limiter whose rule never refuses. `run` wraps each operation (the
+ * Redis store uses it to notice when its memory insurance answered instead of Redis).
+ */
+export const countersOver = (
+  limiter: CountingLimiter,
+  run: <T>(op: (options: Record<string, unknown>) => Promise<T>) => Promise<T> = (op) => op({}),
+): Counters => ({
+  add: async (key, n = 1) => {
+    checkPoints(n)
+    const res = await run((o) => limiter.consume(key, n, o))
+    return res.consumedPoints
+  },
+  get: async (key): Promise<CountReading> => {
+    const res = await run((o) => limiter.get(key, o))
+    if (!res || res.msBeforeNext <= 0) return { count: 0, msLeft: 0 }
+    return { count: res.consumedPoints, msLeft: res.msBeforeNext }
+  },
+  set: async (key, value, seconds) => {
+    checkPoints(value)
+    checkRule('set', { points: value, seconds })
+    await run((o) => limiter.set(key, value, seconds, o))
+  },
+  delete: async (key) => {
+    await run((o) => limiter.delete(key, o))
+  },
+})
+
+/** One Counters per name, like limiterRegistry; the same name with another life is a programming error. */
+export const countersRegistry = (
+  create: (name: string, seconds: number) => Counters,
+): ((name: string, seconds: number) => Counters) => {
+  const made = new Map<string, { seconds: number; counters: Counters }>()
+  return (name, seconds) => {
+    checkRule(name, { points: 1, seconds })
+    const known = made.get(name)
+    if (known) {
+      if (known.seconds !== seconds) {
+        throw new Error(`Counters '${name}' exist with ${known.seconds}s; asked again with ${seconds}s`)
+      }
+      return known.counters
+    }
+    const counters = create(name, seconds)
+    made.set(name, { seconds, counters })
+    return counters
+  }
+}
+
 /** Counters in this process only: each instance limits on its own. */
 export const createMemoryLimiterStore = (): LimiterStore => ({
   kind: 'memory',
@@ -84,5 +150,8 @@ export const createMemoryLimiterStore = (): LimiterStore => ({
       },
     }
   }),
+  counters: countersRegistry((name, seconds) =>
+    countersOver(new RateLimiterMemory({ keyPrefix: `count:${name}`, points: UNLIMITED, duration: seconds })),
+  ),
   close: async () => {},
 })

@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis'
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible'
 import type { LimiterStore } from '../../modules/guard/ports.js'
-import { checkPoints, limiterRegistry, settle } from './memory.js'
+import { checkPoints, countersOver, countersRegistry, limiterRegistry, settle, UNLIMITED } from './memory.js'
 
 export interface RedisLimiterStoreOptions {
   /**
@@ -35,6 +35,21 @@ class InsuranceMemory extends RateLimiterMemory {
   override delete(key: string | number, options: Record<string, unknown> = {}) {
     servedFromMemory.add(options)
     return super.delete(key, options)
+  }
+
+  override get(key: string | number, options: Record<string, unknown> = {}) {
+    servedFromMemory.add(options)
+    return super.get(key, options)
+  }
+
+  override set(
+    key: string | number,
+    points: number,
+    secDuration: number,
+    options: Record<string, unknown> = {},
+  ) {
+    servedFromMemory.add(options)
+    return super.set(key, points, secDuration, options)
   }
 }
 
@@ -165,6 +180,19 @@ export const createRedisLimiterStore = async (
           await insurance.delete(key)
         },
       }
+    }),
+    counters: countersRegistry((name, seconds) => {
+      const prefix = `count:${name}`
+      const insurance = new InsuranceMemory({ keyPrefix: prefix, points: UNLIMITED, duration: seconds })
+      const counters = new RateLimiterRedis({
+        storeClient: client,
+        keyPrefix: prefix,
+        points: UNLIMITED,
+        duration: seconds,
+        rejectIfRedisNotReady: true,
+        insuranceLimiter: insurance,
+      })
+      return countersOver(counters, observed)
     }),
     close: async () => {
       if (closed) return
