@@ -8,6 +8,7 @@ import { createRedisLimiterStore } from './adapters/limits/redis.js'
 import { FileMailTransport, SmtpMailTransport } from './adapters/notify/mail-transports.js'
 import { createSmsTransport } from './adapters/notify/sms-http.js'
 import { openDatabase, type SqlDatabase } from './adapters/sql/database.js'
+import { SqlDetectionStore } from './adapters/sql/detections-repository.js'
 import { SqlDeviceRepository, SqlLoginCodes, SqlLoginNotices } from './adapters/sql/devices-repository.js'
 import {
   SqlMfaChallenges,
@@ -33,7 +34,11 @@ import { AccountsService } from './modules/accounts/service.js'
 import { DevicesService, type PlaceOf } from './modules/devices/service.js'
 import { EventRecorder, noContext } from './modules/events/recorder.js'
 import { eventRoutes } from './modules/events/routes.js'
+import { HttpCaptchaVerifier } from './modules/guard/captcha.js'
+import { Guard } from './modules/guard/guard.js'
 import type { LimiterStore } from './modules/guard/ports.js'
+import { ProofOfWork } from './modules/guard/pow.js'
+import { guardRoutes } from './modules/guard/routes.js'
 import { SourceLimits } from './modules/guard/source-limits.js'
 import { queueSecurityNotice, type SecurityChange } from './modules/mail/notices.js'
 import type { MailTransport, SmsTransport } from './modules/mail/ports.js'
@@ -178,6 +183,68 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
         })
       : createMemoryLimiterStore())
   const limited = (scope: string) => metrics.rateLimited.inc({ scope })
+  const detections = new SqlDetectionStore(database.db)
+  const guard = new Guard({
+    store: limiter,
+    detections,
+    events,
+    pow: new ProofOfWork({
+      key: createHmac('sha256', secretKey).update('gatehouse proof of work').digest(),
+      ttlMs: config.powTtlSeconds * SECOND,
+      now: () => clock.now(),
+      used: limiter.counters('guard:pow_used', config.powTtlSeconds),
+    }),
+    captcha:
+      config.captchaProvider !== 'off' && config.captchaSecret && config.captchaSiteKey
+        ? new HttpCaptchaVerifier(config.captchaProvider, {
+            secret: config.captchaSecret,
+            siteKey: config.captchaSiteKey,
+            ...(config.captchaVerifyUrl ? { verifyUrl: config.captchaVerifyUrl } : {}),
+          })
+        : undefined,
+    identifierKey: createHmac('sha256', secretKey).update('gatehouse guard identifiers').digest(),
+    now: () => clock.now(),
+    metrics: {
+      detection: (kind, action) => metrics.detections.inc({ kind, action }),
+      challenge: (kind, outcome) => metrics.challenges.inc({ kind, outcome }),
+      block: (scope) => metrics.blocks.inc({ scope }),
+      refused: (reason) => metrics.guardRefusals.inc({ reason }),
+      screened: (seconds) => metrics.guardScreen.observe(seconds),
+    },
+    onError: (err, what) => logger.error({ err, what }, 'guard observation failed'),
+    settings: {
+      enabled: config.guardEnabled,
+      windowSeconds: config.guardWindowSeconds,
+      enumeration: {
+        challengeDistinct: config.guardEnumerationChallenge,
+        missShare: config.guardEnumerationMissPercent / 100,
+        anyDistinct: config.guardEnumerationAny,
+        blockDistinct: config.guardEnumerationBlock,
+      },
+      subnetFactor: config.guardSubnetFactor,
+      stuffing: {
+        sourceIdentifiers: config.guardStuffingIdentifiers,
+        spikeMinFailures: config.guardSpikeMinFailures,
+        spikeRatio: config.guardSpikePercent / 100,
+        spikeJump: config.guardSpikeJump,
+        spikeWindowSeconds: config.guardSpikeWindowSeconds,
+        spikeHoldSeconds: config.guardSpikeHoldSeconds,
+      },
+      bruteForce: {
+        delayAfter: config.guardBruteForceDelayAfter,
+        challengeAfter: config.guardBruteForceChallengeAfter,
+        maxDelaySeconds: config.guardBruteForceMaxDelaySeconds,
+      },
+      recoveryFlood: {
+        requests: config.guardRecoveryFlood.points,
+        windowSeconds: config.guardRecoveryFlood.seconds,
+      },
+      legacyClients: { requests: config.guardLegacyClients },
+      blockSeconds: config.guardBlockSeconds,
+      knownSourceDays: config.guardKnownSourceDays,
+      pow: { baseDifficulty: config.powDifficulty, maxDifficulty: config.powMaxDifficulty },
+    },
+  })
   let outboxWorker: OutboxWorker | undefined
   /** Tells the holder, on every verified channel, that a factor or the recovery codes changed. */
   const notifySecurityChange = async (accountId: string, change: SecurityChange): Promise<void> => {
@@ -367,6 +434,8 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
     },
     onRequestQueued: () => recoveryWorker?.kick(),
     onPasswordReset: (accountId, ctx) => devices.forgetRemembered(accountId, ctx),
+    onLookedUp: (ctx, accountId) =>
+      accountId ? guard.recoveryRequested(ctx, accountId) : guard.recoveryMiss(ctx),
   })
   recoveryWorker = new RecoveryWorker({
     queue: store.recoveryRequests,
@@ -413,10 +482,13 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
     trustProxy: trustProxyOption(config.trustProxy),
     minClientVersion: config.minClientVersion,
     version: VERSION,
-    onOutdatedClient: (req, version) =>
-      events.record('client_outdated', null, requestContext(req), { version }).catch((err) => {
+    onOutdatedClient: (req, version) => {
+      const ctx = requestContext(req)
+      void guard.legacyClient(ctx, version)
+      return events.record('client_outdated', null, ctx, { version }).catch((err) => {
         logger.error({ err }, 'could not record client_outdated event')
-      }),
+      })
+    },
   })
   opsRoutes(http, {
     metrics,
@@ -431,8 +503,10 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
     sessions,
     reauthMaxAgeMs: config.reauthMaxAgeSeconds * SECOND,
     now: () => clock.now(),
+    guard,
   })
   sessionRoutes(http, {
+    guard,
     sessions,
     secureCookie: config.publicUrl.startsWith('https:'),
     completeSecondStep: (input, ctx) => mfa.completeChallenge(input, ctx),
@@ -477,8 +551,17 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
     now: () => clock.now(),
   })
   eventRoutes(http, { sessions, events: store.events, hasFactor: (id) => mfaFactors.hasConfirmed(id) })
+  guardRoutes(http, {
+    sessions,
+    hasFactor: (id) => mfaFactors.hasConfirmed(id),
+    detections,
+    guard,
+    events,
+    now: () => clock.now(),
+  })
   recoveryRoutes(http, {
     recovery,
+    guard,
     sessions,
     requestLimits: new SourceLimits(
       limiter,
@@ -548,7 +631,9 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
         (await loginCodeRepo.deleteCreatedBefore(dayAgo - DAY)) +
         (await loginNoticeRepo.deleteExpiredBefore(dayAgo)) +
         (await store.accounts.deleteEmailChangesBefore(dayAgo))
-      const oldEvents = await store.events.deleteBefore(clock.now() - config.eventRetentionDays * DAY)
+      const oldEvents =
+        (await store.events.deleteBefore(clock.now() - config.eventRetentionDays * DAY)) +
+        (await detections.deleteClosedBefore(clock.now() - config.eventRetentionDays * DAY))
       if (pruned || ended || messages || requests || ceremonies || oldEvents) {
         logger.info(
           {
@@ -591,6 +676,7 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
       if (housekeeping) clearInterval(housekeeping)
       await http.close()
       await Promise.allSettled([outbox.stop(), recoveryWorker.stop()])
+      await guard.close()
       await Promise.allSettled([
         mail.close(),
         sms.close(),

@@ -41,7 +41,50 @@ export const createMetrics = () => {
     labelNames: ['scope'] as const,
     registers: [registry],
   })
-  return { registry, httpDuration, logins, messages, events, recoveryOutcomes, rateLimited }
+  const detections = new Counter({
+    name: 'gatehouse_guard_detections_total',
+    help: 'Detections opened or raised, by detector and the response taken (none, delay, challenge, block)',
+    labelNames: ['kind', 'action'] as const,
+    registers: [registry],
+  })
+  const challenges = new Counter({
+    name: 'gatehouse_guard_challenges_total',
+    help: 'Challenges by kind (pow, captcha) and outcome (issued, solved, failed)',
+    labelNames: ['kind', 'outcome'] as const,
+    registers: [registry],
+  })
+  const blocks = new Counter({
+    name: 'gatehouse_guard_blocks_total',
+    help: 'Blocks put on a source address or network, by scope',
+    labelNames: ['scope'] as const,
+    registers: [registry],
+  })
+  const guardRefusals = new Counter({
+    name: 'gatehouse_guard_refusals_total',
+    help: 'Requests the guard refused with 429 rate_limited, by reason (blocked source, delayed retry on an identifier)',
+    labelNames: ['reason'] as const,
+    registers: [registry],
+  })
+  const guardScreen = new Histogram({
+    name: 'gatehouse_guard_screen_seconds',
+    help: 'Time the guard took to screen a request (reads of detector state)',
+    buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05],
+    registers: [registry],
+  })
+  return {
+    registry,
+    httpDuration,
+    logins,
+    messages,
+    events,
+    recoveryOutcomes,
+    rateLimited,
+    detections,
+    challenges,
+    blocks,
+    guardRefusals,
+    guardScreen,
+  }
 }
 
 export type Metrics = ReturnType<typeof createMetrics>

@@ -40,6 +40,14 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
   if (config.sessionIdleTtlSeconds > config.sessionAbsoluteTtlSeconds) {
     throw new ConfigError('GATEHOUSE_SESSION_IDLE_TTL must not exceed GATEHOUSE_SESSION_ABSOLUTE_TTL')
   }
+  if (config.powDifficulty > config.powMaxDifficulty) {
+    throw new ConfigError('GATEHOUSE_POW_DIFFICULTY must not exceed GATEHOUSE_POW_MAX_DIFFICULTY')
+  }
+  if (config.captchaProvider !== 'off' && (!config.captchaSecret || !config.captchaSiteKey)) {
+    throw new ConfigError(
+      'GATEHOUSE_CAPTCHA_PROVIDER needs GATEHOUSE_CAPTCHA_SECRET and GATEHOUSE_CAPTCHA_SITE_KEY',
+    )
+  }
   return Object.freeze(config)
 }
 

@@ -46,6 +46,7 @@ export const errorCatalog = {
   session_not_found: { status: 404, title: 'No such session' },
   client_outdated: { status: 426, title: 'This client version is no longer supported' },
   rate_limited: { status: 429, title: 'Too many requests' },
+  challenge_required: { status: 429, title: 'Solve the challenge and send the request again' },
   not_ready: { status: 503, title: 'The service is not ready' },
   internal_error: { status: 500, title: 'Internal error' },
 } as const satisfies Record<string, ErrorSpec>

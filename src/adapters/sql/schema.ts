@@ -203,6 +203,26 @@ export interface LoginNoticesTable {
   created_at: number
 }
 
+export interface DetectionsTable {
+  id: Generated<number>
+  kind: string
+  scope: string
+  key: string
+  /** open, resolved or lifted */
+  status: string
+  /** none, challenge or block: the strongest response taken so far */
+  action: string
+  first_seen_at: number
+  last_seen_at: number
+  count: number
+  details: string
+  /** When the challenge or block ends (absent for none). */
+  action_until: number | null
+  account_id: string | null
+  closed_at: number | null
+  closed_by: string | null
+}
+
 export interface Database {
   accounts: AccountsTable
   one_time_tokens: OneTimeTokensTable
@@ -219,4 +239,5 @@ export interface Database {
   devices: DevicesTable
   login_codes: LoginCodesTable
   login_notices: LoginNoticesTable
+  detections: DetectionsTable
 }

@@ -1,6 +1,8 @@
 import { z } from 'zod'
 import type { HttpServer } from '../../http/server.js'
 import { requestContext } from '../../http/server.js'
+import { isAppError } from '../../kernel/errors.js'
+import type { Guard } from '../guard/guard.js'
 import { principalOf, requireRecentAuth, requireSession } from '../sessions/http-auth.js'
 import type { SessionsService } from '../sessions/service.js'
 import type { AccountsService } from './service.js'
@@ -13,6 +15,7 @@ export const accountRoutes = (
     /** How recent a proof of identity a change of address needs. */
     reauthMaxAgeMs: number
     now: () => number
+    guard: Guard
   },
 ) => {
   const { accounts } = deps
@@ -75,7 +78,18 @@ export const accountRoutes = (
       },
     },
     async (req, reply) => {
-      await accounts.register(req.body, requestContext(req))
+      const ctx = requestContext(req)
+      await deps.guard.screen({ endpoint: 'signup', ctx, headers: req.headers })
+      try {
+        await accounts.register(req.body, ctx)
+      } catch (e) {
+        // A taken username is what someone probing sign-up for names is after: it counts as a miss.
+        if (isAppError(e) && e.code === 'username_taken') {
+          await deps.guard.identifierSeen('signup', ctx, req.body.username, true)
+        }
+        throw e
+      }
+      await deps.guard.identifierSeen('signup', ctx, req.body.username, false)
       return reply.status(202).send({ status: 'verification_sent' as const })
     },
   )
@@ -138,7 +152,11 @@ export const accountRoutes = (
       },
     },
     async (req, reply) => {
-      await accounts.resendVerification(req.body.email, requestContext(req))
+      const ctx = requestContext(req)
+      await deps.guard.screen({ endpoint: 'verify_resend', ctx, headers: req.headers })
+      // The answer is the same for every address; the guard counts how many one source asks about.
+      await deps.guard.identifierSeen('verify_resend', ctx, req.body.email, null)
+      await accounts.resendVerification(req.body.email, ctx)
       return reply.status(202).send({ status: 'accepted' as const })
     },
   )

@@ -46,3 +46,74 @@ export interface LimiterStore {
   readonly kind: 'memory' | 'redis'
   close(): Promise<void>
 }
+
+export const detectionKinds = [
+  'enumeration',
+  'recovery_flood',
+  'credential_stuffing',
+  'brute_force',
+  'legacy_client',
+] as const
+export type DetectionKind = (typeof detectionKinds)[number]
+
+/** What a detection is about: a source address, its network, an identifier, an account, everyone. */
+export type DetectionScope = 'ip' | 'subnet' | 'identifier' | 'account' | 'global'
+
+/** The response taken, weakest first. */
+export const detectionActions = ['none', 'delay', 'challenge', 'block'] as const
+export type DetectionAction = (typeof detectionActions)[number]
+
+export type DetectionStatus = 'open' | 'resolved' | 'lifted'
+
+export interface Detection {
+  id: number
+  kind: DetectionKind
+  scope: DetectionScope
+  key: string
+  status: DetectionStatus
+  /** The strongest response taken while the detection was open. */
+  action: DetectionAction
+  firstSeenAt: number
+  lastSeenAt: number
+  /** Requests counted against it while open. */
+  count: number
+  /** Never contact data: counts, shares, thresholds, the network of a source. */
+  details: Record<string, unknown>
+  /** When the current challenge or block ends. */
+  actionUntil: number | null
+  accountId: string | null
+  closedAt: number | null
+  /** The administrator's account id. */
+  closedBy: string | null
+}
+
+export interface DetectionSighting {
+  kind: DetectionKind
+  scope: DetectionScope
+  key: string
+  action: DetectionAction
+  /** Requests to add to the count. */
+  count: number
+  details: Record<string, unknown>
+  actionUntil: number | null
+  accountId: string | null
+  at: number
+}
+
+export interface DetectionStore {
+  /**
+   * Opens a detection for the kind and key, or updates the open one: last seen, count, details,
+   * and the action when it is stronger. `escalated` is true when it opened or its action rose.
+   */
+  record(s: DetectionSighting): Promise<{ detection: Detection; escalated: boolean }>
+  list(
+    filter: { status?: DetectionStatus; kind?: DetectionKind },
+    limit: number,
+    beforeId?: number,
+  ): Promise<Detection[]>
+  get(id: number): Promise<Detection | null>
+  /** Closes an open detection; null when it is not open. */
+  close(id: number, status: 'resolved' | 'lifted', by: string, at: number): Promise<Detection | null>
+  /** Deletes closed detections closed before `cutoff`; returns how many. */
+  deleteClosedBefore(cutoff: number): Promise<number>
+}

@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import type { HttpServer } from '../../http/server.js'
 import { requestContext } from '../../http/server.js'
+import type { Guard } from '../guard/guard.js'
 import type { SourceLimits } from '../guard/source-limits.js'
 import { principalOf, requireSession } from '../sessions/http-auth.js'
 import type { SessionsService } from '../sessions/service.js'
@@ -13,6 +14,7 @@ export const recoveryRoutes = (
     recovery: RecoveryService
     sessions: SessionsService
     requestLimits: SourceLimits
+    guard: Guard
     completeLimits: SourceLimits
     hints: { enabled: boolean; secret: Buffer; lookup: (identifier: string) => Promise<string | null> }
   },
@@ -43,8 +45,12 @@ export const recoveryRoutes = (
       },
     },
     async (req, reply) => {
+      const ctx = requestContext(req)
+      await deps.guard.screen({ endpoint: 'recovery', ctx, headers: req.headers })
       await deps.requestLimits.check(req.ip)
-      await recovery.request(req.body, requestContext(req))
+      // Whether the identifier names an account is known only to the worker, which reports misses.
+      await deps.guard.identifierSeen('recovery', ctx, req.body.identifier, null)
+      await recovery.request(req.body, ctx)
       if (deps.hints.enabled) {
         const hint = await maskedHint(req.body.identifier, deps.hints.secret, deps.hints.lookup)
         return reply.status(202).send({ status: 'accepted' as const, hint })

@@ -51,6 +51,8 @@ export class RecoveryService {
       /** After a password reset: remembered devices are forgotten. */
       onPasswordReset?: (accountId: string, ctx: RequestContext) => Promise<void>
       onRequestQueued?: () => void
+      /** A queued request was looked up: the account it named, or null (the guard counts both). */
+      onLookedUp?: (ctx: RequestContext, accountId: string | null) => Promise<void>
     },
   ) {}
 
@@ -82,6 +84,7 @@ export class RecoveryService {
   async process(req: RecoveryRequest): Promise<RecoveryOutcome> {
     const { store, events, clock, settings, secondFactors } = this.deps
     const found = await this.findAccount(store.accounts, req.identifier)
+    await this.deps.onLookedUp?.(req.context, found?.id ?? null)
     if (!found) {
       await store.recoveryRequests.finish(req.id, 'no_account', clock.now())
       this.deps.onOutcome?.('no_account')

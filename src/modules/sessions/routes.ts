@@ -4,6 +4,7 @@ import { z } from 'zod'
 import type { HttpServer } from '../../http/server.js'
 import { requestContext } from '../../http/server.js'
 import { AppError } from '../../kernel/errors.js'
+import type { Guard } from '../guard/guard.js'
 import type { SourceLimits } from '../guard/source-limits.js'
 import type { PasskeyService } from '../mfa/passkeys.js'
 import { AuthenticationResponse, asAuthentication } from '../mfa/webauthn-schemas.js'
@@ -71,6 +72,8 @@ export const sessionRoutes = (
     passkeys: PasskeyService
     /** Limits passwordless login attempts per source. */
     passkeyLimits: SourceLimits
+    /** Screens logins and counts their outcomes (detectors, challenges, delays, blocks). */
+    guard: Guard
     /** Sends a one-time code for a login challenge (email or SMS); throws invalid_code for a dead challenge. */
     sendCode: (
       challengeId: string,
@@ -126,7 +129,19 @@ export const sessionRoutes = (
       },
     },
     async (req, reply) => {
-      const result = await sessions.login(req.body, requestContext(req), presentedDevice(req))
+      const ctx = requestContext(req)
+      const deviceToken = presentedDevice(req)
+      const { identifier } = req.body
+      await deps.guard.screen({ endpoint: 'login', ctx, identifier, deviceToken, headers: req.headers })
+      const result = await sessions.login(req.body, ctx, deviceToken, (outcome, accountId) =>
+        deps.guard.loginOutcome(
+          ctx,
+          { identifier, deviceToken, accountId },
+          // A right password is a success for the guard, whatever comes next (a second factor).
+          outcome === 'success' ? 'success' : 'failure',
+          outcome === 'unknown_identifier',
+        ),
+      )
       if (result.kind === 'mfa') {
         return reply
           .status(200)
@@ -275,6 +290,7 @@ export const sessionRoutes = (
       },
     },
     async (req) => {
+      await deps.guard.screen({ endpoint: 'passkey_login', ctx: requestContext(req), headers: req.headers })
       await deps.passkeyLimits.check(req.ip)
       const { challengeId, options } = await deps.passkeys.passwordlessOptions()
       return { challenge_id: challengeId, options: options as unknown as Record<string, unknown> }

@@ -88,10 +88,15 @@ export class SessionsService {
     },
   ) {}
 
+  /**
+   * `observe` hears the outcome once the password is checked (before the answer), with the
+   * account when the identifier named one: the guard counts it there.
+   */
   async login(
     input: { identifier: string; password: string },
     ctx: RequestContext,
     deviceToken: string | null = null,
+    observe?: (outcome: LoginOutcome, accountId: string | null) => Promise<void>,
   ): Promise<LoginResult> {
     const { accounts, hasher, events, settings } = this.deps
     // A password longer than any we accept cannot match; do the same work on a bounded input.
@@ -117,6 +122,7 @@ export class SessionsService {
       outcome = 'success'
     }
     this.deps.onLogin?.(outcome)
+    await observe?.(outcome, account?.id ?? null)
     if (outcome !== 'success' || !account) {
       await events.record('authn_login_fail', account?.id ?? null, ctx, { reason: outcome })
       throw new AppError('invalid_credentials')

@@ -1,0 +1,708 @@
+import { createHmac } from 'node:crypto'
+import { AppError } from '../../kernel/errors.js'
+import { subnetOf } from '../../kernel/net.js'
+import { classifyIdentifier } from '../accounts/identifiers.js'
+import type { RequestContext } from '../events/ports.js'
+import type { EventRecorder } from '../events/recorder.js'
+import type { CaptchaVerifier } from './captcha.js'
+import type {
+  Counters,
+  Detection,
+  DetectionAction,
+  DetectionKind,
+  DetectionScope,
+  DetectionStore,
+  LimiterStore,
+} from './ports.js'
+import { POW_ALGORITHM, POW_HEADER, type ProofOfWork } from './pow.js'
+import { rateLimited } from './source-limits.js'
+import { SlidingWindow } from './windows.js'
+
+/** The endpoints the guard screens: each one names or probes accounts by what a caller types. */
+export type GuardedEndpoint = 'login' | 'recovery' | 'signup' | 'verify_resend' | 'passkey_login'
+
+export interface GuardSettings {
+  enabled: boolean
+  /** The sliding window of the source, identifier and stuffing detectors. */
+  windowSeconds: number
+  enumeration: {
+    /** Distinct identifiers from one address with at least `missShare` unknown: challenge. */
+    challengeDistinct: number
+    missShare: number
+    /** Distinct identifiers from one address whatever the share of misses: challenge. */
+    anyDistinct: number
+    /** Distinct identifiers from one address: block, even with solved challenges. */
+    blockDistinct: number
+  }
+  /** A /24 or /64 network gets thresholds this many times those of one address. */
+  subnetFactor: number
+  stuffing: {
+    /** Failed logins on this many distinct identifiers from one address: challenge. */
+    sourceIdentifiers: number
+    /** Global spike: at least this many failed logins in `spikeWindowSeconds` … */
+    spikeMinFailures: number
+    /** … at least this share of all logins failing … */
+    spikeRatio: number
+    /** … and at least this many times the share of the hour before (when there is one). */
+    spikeJump: number
+    spikeWindowSeconds: number
+    /** How long every new source is challenged after a spike. */
+    spikeHoldSeconds: number
+  }
+  bruteForce: {
+    /** Failures on one identifier before each source must wait (1 s, doubling). */
+    delayAfter: number
+    maxDelaySeconds: number
+    /** Failures on one identifier before sources it has not logged in from must solve a challenge. */
+    challengeAfter: number
+  }
+  recoveryFlood: { requests: number; windowSeconds: number }
+  legacyClients: { requests: number }
+  blockSeconds: number
+  /** How long a source that logged in successfully counts as known. */
+  knownSourceDays: number
+  pow: { baseDifficulty: number; maxDifficulty: number }
+}
+
+export interface GuardMetrics {
+  detection(kind: DetectionKind, action: DetectionAction): void
+  challenge(kind: 'pow' | 'captcha', outcome: 'issued' | 'solved' | 'failed'): void
+  block(scope: DetectionScope): void
+  refused(reason: 'blocked' | 'delayed'): void
+  screened(seconds: number): void
+}
+
+/** What a request brings to the screen. */
+export interface ScreenInput {
+  endpoint: GuardedEndpoint
+  ctx: RequestContext
+  /** What the caller typed as identifier (login only: brute force is per identifier). */
+  identifier?: string
+  /** The device token presented, if any. */
+  deviceToken?: string | null
+  headers: Record<string, string | string[] | undefined>
+}
+
+const rankOf: Record<DetectionAction, number> = { none: 0, delay: 1, challenge: 2, block: 3 }
+const FLUSH_MS = 2000
+const DAY_S = 86_400
+
+const header = (h: ScreenInput['headers'], name: string): string | null => {
+  const v = h[name]
+  const one = Array.isArray(v) ? v[0] : v
+  return one && one.length <= 8192 ? one : null
+}
+
+/** A source address written one way, whichever way it came (IPv4-mapped IPv6 counts as IPv4). */
+const sourceKey = (ip: string | null): string =>
+  ip ? ip.toLowerCase().replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/, '') : 'unknown'
+
+interface Pending {
+  scope: DetectionScope
+  count: number
+  details: Record<string, unknown>
+  accountId: string | null
+  flushedAt: number
+  action: DetectionAction
+  actionUntil: number | null
+}
+
+/**
+ * The guard: detectors over sliding windows whose state lives in the limiter store (so every
+ * instance on one Redis sees the same counts), and the responses — a proof-of-work (or CAPTCHA)
+ * challenge, a growing per-identifier delay, a block that expires. Nothing it decides depends on
+ * whether an account exists: identifiers are counted by what was typed, keyed with a secret.
+ */
+export class Guard {
+  readonly #s: GuardSettings
+  readonly #now: () => number
+  readonly #marks: Counters
+  readonly #blocks: Counters
+  readonly #known: Counters
+  readonly #pardons: Counters
+  readonly #waits: Counters
+  readonly #flags: Counters
+  readonly #seen: Counters
+  readonly #distinct: SlidingWindow
+  readonly #misses: SlidingWindow
+  readonly #failedIds: SlidingWindow
+  readonly #idFailures: SlidingWindow
+  readonly #loginsShort: SlidingWindow
+  readonly #loginsHour: SlidingWindow
+  readonly #floods: SlidingWindow
+  readonly #floodSources: SlidingWindow
+  readonly #legacy: SlidingWindow
+  readonly #pending = new Map<string, Pending>()
+  #spikeCache: { until: number; on: boolean } = { until: 0, on: false }
+  #flushTimer: NodeJS.Timeout | undefined
+
+  constructor(
+    private readonly deps: {
+      store: LimiterStore
+      detections: DetectionStore
+      events: EventRecorder
+      pow: ProofOfWork
+      captcha?: CaptchaVerifier | undefined
+      /** Keys identifiers (never stored or compared as typed). */
+      identifierKey: Buffer
+      now: () => number
+      metrics: GuardMetrics
+      onError: (err: unknown, what: string) => void
+      settings: GuardSettings
+    },
+  ) {
+    const s = deps.settings
+    this.#s = s
+    this.#now = deps.now
+    const { store } = deps
+    const w = s.windowSeconds
+    const life = SlidingWindow.lifeSeconds
+    this.#marks = store.counters('guard:mark', w)
+    this.#blocks = store.counters('guard:block', s.blockSeconds)
+    this.#known = store.counters('guard:known', s.knownSourceDays * DAY_S)
+    this.#pardons = store.counters('guard:pardon', w)
+    this.#waits = store.counters('guard:wait', s.bruteForce.maxDelaySeconds)
+    this.#flags = store.counters('guard:flag', s.stuffing.spikeHoldSeconds)
+    this.#seen = store.counters('guard:seen', life(Math.max(w, s.recoveryFlood.windowSeconds)))
+    const window = (name: string, seconds: number) =>
+      new SlidingWindow(store.counters(name, life(seconds)), seconds, deps.now)
+    this.#distinct = window('guard:distinct', w)
+    this.#misses = window('guard:misses', w)
+    this.#failedIds = window('guard:failed_ids', w)
+    this.#idFailures = window('guard:id_failures', w)
+    this.#loginsShort = window('guard:logins_short', s.stuffing.spikeWindowSeconds)
+    this.#loginsHour = window('guard:logins_hour', 3600)
+    this.#floods = window('guard:recovery_flood', s.recoveryFlood.windowSeconds)
+    this.#floodSources = window('guard:recovery_flood_sources', s.recoveryFlood.windowSeconds)
+    this.#legacy = window('guard:legacy', w)
+  }
+
+  get enabled(): boolean {
+    return this.#s.enabled
+  }
+
+  /** The identifier as the guard counts it: normalised like login does, then keyed. */
+  identifierKey(raw: string): string {
+    const id = classifyIdentifier(raw)
+    const norm = id ? `${id.kind}:${id.value}` : `raw:${raw.trim().toLowerCase()}`
+    return createHmac('sha256', this.deps.identifierKey).update(norm).digest('base64url').slice(0, 22)
+  }
+
+  #deviceKey(token: string): string {
+    return createHmac('sha256', this.deps.identifierKey)
+      .update(`device:${token}`)
+      .digest('base64url')
+      .slice(0, 22)
+  }
+
+  #sources(ip: string | null): Array<{ scope: 'ip' | 'subnet'; key: string; factor: number }> {
+    const addr = sourceKey(ip)
+    const net = ip ? (subnetOf(addr) ?? addr) : 'unknown'
+    return [
+      { scope: 'ip', key: `ip:${addr}`, factor: 1 },
+      { scope: 'subnet', key: `subnet:${net}`, factor: this.#s.subnetFactor },
+    ]
+  }
+
+  // ---- screening (before the work) ---------------------------------------------------------
+
+  /**
+   * Decides whether the request may go on. Throws 429 `rate_limited` (with Retry-After) for a
+   * blocked source or one that must still wait before its next try on an identifier, and 429
+   * `challenge_required` (with a puzzle) when a challenge is due and not met.
+   */
+  async screen(input: ScreenInput): Promise<void> {
+    if (!this.#s.enabled) return
+    const started = performance.now()
+    try {
+      await this.#screen(input)
+    } finally {
+      this.deps.metrics.screened((performance.now() - started) / 1000)
+    }
+  }
+
+  async #screen(input: ScreenInput): Promise<void> {
+    const { endpoint, ctx } = input
+    const [ip, net] = this.#sources(ctx.ip)
+    const idKey = input.identifier !== undefined ? this.identifierKey(input.identifier) : null
+    const devKey = input.deviceToken ? this.#deviceKey(input.deviceToken) : null
+    const known = (what: string) => this.#known.get(what).then((r) => r.count > 0)
+    const [blockIp, blockNet, markIp, markNet, spike, knownIp, failures, wait, knownForId, idPardoned] =
+      await Promise.all([
+        this.#blocks.get(ip!.key),
+        this.#blocks.get(net!.key),
+        this.#marks.get(ip!.key),
+        this.#marks.get(net!.key),
+        endpoint === 'login' ? this.#spikeOn() : Promise.resolve(false),
+        endpoint === 'login' ? known(ip!.key) : Promise.resolve(false),
+        idKey ? this.#idFailures.read(idKey) : Promise.resolve(0),
+        idKey ? this.#waits.get(`${idKey}|${ip!.key}`) : Promise.resolve({ count: 0, msLeft: 0 }),
+        idKey
+          ? Promise.all([known(`${idKey}|${ip!.key}`), devKey ? known(`${idKey}|${devKey}`) : false]).then(
+              ([a, b]) => a || b,
+            )
+          : Promise.resolve(false),
+        idKey ? this.#pardons.get(`identifier:${idKey}`).then((r) => r.count > 0) : Promise.resolve(false),
+      ])
+    const blocked = [blockIp, blockNet].filter((b) => b.count > 0)
+    if (blocked.length > 0) {
+      this.deps.metrics.refused('blocked')
+      throw rateLimited(Math.max(1, Math.ceil(Math.max(...blocked.map((b) => b.msLeft)) / 1000)))
+    }
+    if (wait.count > 0 && !knownForId && !idPardoned) {
+      this.deps.metrics.refused('delayed')
+      throw rateLimited(Math.max(1, Math.ceil(wait.msLeft / 1000)))
+    }
+    let level = Math.max(markIp!.count, markNet!.count)
+    if (spike && !knownIp && !knownForId) level = Math.max(level, 1)
+    const bf = this.#s.bruteForce
+    if (idKey && failures >= bf.challengeAfter && !knownForId && !idPardoned) {
+      level = Math.max(level, 1 + Math.floor(Math.log2(failures / bf.challengeAfter)))
+    }
+    if (level === 0) return
+    await this.#demandChallenge(endpoint, ctx, input.headers, this.#difficulty(level))
+  }
+
+  #difficulty(level: number): number {
+    const { baseDifficulty, maxDifficulty } = this.#s.pow
+    return Math.min(maxDifficulty, baseDifficulty + 2 * (level - 1))
+  }
+
+  async #demandChallenge(
+    endpoint: GuardedEndpoint,
+    ctx: RequestContext,
+    headers: ScreenInput['headers'],
+    difficulty: number,
+  ): Promise<void> {
+    const { metrics, captcha, pow, events } = this.deps
+    const captchaToken = captcha ? header(headers, 'gatehouse-captcha') : null
+    if (captcha && captchaToken) {
+      if (await captcha.verify(captchaToken, ctx.ip)) {
+        metrics.challenge('captcha', 'solved')
+        return
+      }
+      metrics.challenge('captcha', 'failed')
+      await events.record('guard_challenge_failed', null, ctx, { kind: 'captcha', reason: 'rejected' })
+    }
+    const solution = header(headers, POW_HEADER)
+    if (solution) {
+      const verdict = await pow.verify(solution, endpoint, ctx.ip, difficulty)
+      if (verdict === 'ok') {
+        metrics.challenge('pow', 'solved')
+        return
+      }
+      metrics.challenge('pow', 'failed')
+      await events.record('guard_challenge_failed', null, ctx, { kind: 'pow', reason: verdict })
+    }
+    const issued = pow.issue(endpoint, ctx.ip, difficulty)
+    metrics.challenge('pow', 'issued')
+    throw new AppError('challenge_required', {
+      detail: `Repeat the request with a solved puzzle in the ${POW_HEADER} header${captcha ? ' or a CAPTCHA token in gatehouse-captcha' : ''}`,
+      extensions: {
+        challenge: {
+          pow: {
+            algorithm: POW_ALGORITHM,
+            puzzle: issued.puzzle,
+            difficulty,
+            header: 'Gatehouse-PoW',
+            expires_at: new Date(issued.expiresAt).toISOString(),
+          },
+          ...(captcha
+            ? {
+                captcha: {
+                  provider: captcha.provider,
+                  site_key: captcha.siteKey,
+                  header: 'Gatehouse-Captcha',
+                },
+              }
+            : {}),
+        },
+      },
+    })
+  }
+
+  async #spikeOn(): Promise<boolean> {
+    const now = this.#now()
+    if (now < this.#spikeCache.until) return this.#spikeCache.on
+    const on = (await this.#flags.get('global:login_spike')).count > 0
+    // Read at most once a second per instance.
+    this.#spikeCache = { until: now + 1000, on }
+    return on
+  }
+
+  // ---- observing (after the work) -----------------------------------------------------------
+
+  /** Runs an observation without ever failing the request it came from. */
+  #safely(what: string, run: () => Promise<void>): Promise<void> {
+    if (!this.#s.enabled) return Promise.resolve()
+    return run().catch((err) => this.deps.onError(err, what))
+  }
+
+  /**
+   * An identifier asked about on an endpoint. `miss` is true when it named no account, false when
+   * it did, null when the answer is not known yet (recovery looks accounts up later).
+   */
+  identifierSeen(
+    endpoint: GuardedEndpoint,
+    ctx: RequestContext,
+    identifier: string,
+    miss: boolean | null,
+  ): Promise<void> {
+    return this.#safely('identifier', async () => {
+      const idKey = this.identifierKey(identifier)
+      await Promise.all(
+        this.#sources(ctx.ip).map(async (src) => {
+          const [distinct, misses] = await Promise.all([
+            this.#distinct.addDistinct(this.#seen, src.key, `${endpoint}:${idKey}`),
+            miss ? this.#misses.add(src.key) : this.#misses.read(src.key),
+          ])
+          await this.#judgeEnumeration(src, ctx, distinct, misses, endpoint)
+        }),
+      )
+    })
+  }
+
+  /** The recovery worker found no account for a request: a miss for the source it came from. */
+  recoveryMiss(ctx: RequestContext): Promise<void> {
+    return this.#safely('recovery miss', async () => {
+      await Promise.all(
+        this.#sources(ctx.ip).map(async (src) => {
+          const [misses, distinct] = await Promise.all([
+            this.#misses.add(src.key),
+            this.#distinct.read(src.key),
+          ])
+          await this.#judgeEnumeration(src, ctx, distinct, misses, 'recovery')
+        }),
+      )
+    })
+  }
+
+  async #judgeEnumeration(
+    src: { scope: 'ip' | 'subnet'; key: string; factor: number },
+    ctx: RequestContext,
+    distinct: number,
+    misses: number,
+    endpoint: GuardedEndpoint,
+  ): Promise<void> {
+    const e = this.#s.enumeration
+    const f = src.factor
+    const share = distinct > 0 ? Math.min(1, misses / distinct) : 0
+    const base =
+      distinct >= e.challengeDistinct * f && share >= e.missShare
+        ? e.challengeDistinct * f
+        : distinct >= e.anyDistinct * f
+          ? e.anyDistinct * f
+          : null
+    if (base === null) return
+    if (await this.#pardoned(src.key)) return
+    const details = {
+      distinct_identifiers: Math.round(distinct),
+      misses: Math.round(misses),
+      miss_share: Math.round(share * 100) / 100,
+      endpoint,
+      ...(src.scope === 'ip' ? { network: subnetOf(ctx.ip) } : {}),
+    }
+    if (distinct >= e.blockDistinct * f) {
+      await this.#block(src, 'enumeration', details)
+      return
+    }
+    const level = 1 + Math.floor(Math.log2(distinct / base))
+    await this.#mark(src, 'enumeration', level, details)
+  }
+
+  /** The outcome of a password login (after the password was checked). */
+  loginOutcome(
+    ctx: RequestContext,
+    input: { identifier: string; deviceToken: string | null; accountId: string | null },
+    outcome: 'success' | 'failure',
+    miss: boolean,
+  ): Promise<void> {
+    return this.#safely('login', async () => {
+      const s = this.#s
+      const idKey = this.identifierKey(input.identifier)
+      const sources = this.#sources(ctx.ip)
+      const [ip] = sources
+      const failed = outcome === 'failure'
+      const [shortAll, shortFailed, hourAll, hourFailed] = await Promise.all([
+        this.#loginsShort.add('all'),
+        failed ? this.#loginsShort.add('failed') : this.#loginsShort.read('failed'),
+        this.#loginsHour.add('all'),
+        failed ? this.#loginsHour.add('failed') : this.#loginsHour.read('failed'),
+        this.identifierSeen('login', ctx, input.identifier, miss),
+      ])
+      if (!failed) {
+        const days = s.knownSourceDays * DAY_S
+        await Promise.all([
+          this.#known.set(ip!.key, 1, days),
+          this.#known.set(`${idKey}|${ip!.key}`, 1, days),
+          input.deviceToken
+            ? this.#known.set(`${idKey}|${this.#deviceKey(input.deviceToken)}`, 1, days)
+            : null,
+        ])
+        return
+      }
+      await Promise.all([
+        // Credential stuffing from a source: failures across many identifiers.
+        ...sources.map(async (src) => {
+          const spread = await this.#failedIds.addDistinct(this.#seen, `fail:${src.key}`, idKey)
+          if (spread < s.stuffing.sourceIdentifiers * src.factor) return
+          if (await this.#pardoned(src.key)) return
+          const level = 1 + Math.floor(Math.log2(spread / (s.stuffing.sourceIdentifiers * src.factor)))
+          await this.#mark(src, 'credential_stuffing', level, {
+            failed_identifiers: Math.round(spread),
+            ...(src.scope === 'ip' ? { network: subnetOf(ctx.ip) } : {}),
+          })
+        }),
+        this.#bruteForce(ctx, idKey, input.accountId),
+        this.#judgeSpike(shortAll, shortFailed, hourAll, hourFailed),
+      ])
+    })
+  }
+
+  async #bruteForce(ctx: RequestContext, idKey: string, accountId: string | null): Promise<void> {
+    const bf = this.#s.bruteForce
+    const failures = await this.#idFailures.add(idKey)
+    if (failures < bf.delayAfter) return
+    if (await this.#pardoned(`identifier:${idKey}`)) return
+    const [ip] = this.#sources(ctx.ip)
+    // Each source waits before its next try on this identifier: 1 s, 2 s, 4 s … up to the cap.
+    const delay = Math.min(bf.maxDelaySeconds, 2 ** Math.min(30, Math.floor(failures - bf.delayAfter)))
+    await this.#waits.set(`${idKey}|${ip!.key}`, 1, delay)
+    const action: DetectionAction = failures >= bf.challengeAfter ? 'challenge' : 'delay'
+    await this.#sighting('brute_force', 'identifier', `identifier:${idKey}`, action, null, accountId, {
+      failures: Math.round(failures),
+      delay_seconds: delay,
+    })
+  }
+
+  async #judgeSpike(
+    shortAll: number,
+    shortFailed: number,
+    hourAll: number,
+    hourFailed: number,
+  ): Promise<void> {
+    const st = this.#s.stuffing
+    if (shortFailed < st.spikeMinFailures) return
+    const ratio = shortAll > 0 ? shortFailed / shortAll : 0
+    if (ratio < st.spikeRatio) return
+    // The hour before the short window, when there was enough of it to compare with.
+    const beforeAll = hourAll - shortAll
+    const beforeFailed = Math.max(0, hourFailed - shortFailed)
+    if (beforeAll >= st.spikeMinFailures && ratio < st.spikeJump * (beforeFailed / beforeAll)) return
+    if (await this.#pardoned('global:login')) return
+    await this.#flags.set('global:login_spike', 1, st.spikeHoldSeconds)
+    this.#spikeCache = { until: 0, on: true }
+    await this.#sighting(
+      'credential_stuffing',
+      'global',
+      'global:login',
+      'challenge',
+      this.#now() + st.spikeHoldSeconds * 1000,
+      null,
+      {
+        failed_logins: Math.round(shortFailed),
+        failure_ratio: Math.round(ratio * 100) / 100,
+        baseline_ratio: beforeAll > 0 ? Math.round((beforeFailed / beforeAll) * 100) / 100 : null,
+        window_seconds: st.spikeWindowSeconds,
+      },
+    )
+  }
+
+  /** A recovery request reached an account (from the worker, which knows which one). */
+  recoveryRequested(ctx: RequestContext, accountId: string): Promise<void> {
+    return this.#safely('recovery flood', async () => {
+      const rf = this.#s.recoveryFlood
+      const [requests, sources] = await Promise.all([
+        this.#floods.add(accountId),
+        this.#floodSources.addDistinct(this.#seen, `rf:${accountId}`, sourceKey(ctx.ip)),
+      ])
+      if (requests < rf.requests) return
+      await this.#sighting('recovery_flood', 'account', `account:${accountId}`, 'none', null, accountId, {
+        requests: Math.round(requests),
+        sources: Math.round(sources),
+        window_seconds: rf.windowSeconds,
+      })
+    })
+  }
+
+  /** A request from a client below the minimum version was refused. */
+  legacyClient(ctx: RequestContext, version: string): Promise<void> {
+    return this.#safely('legacy client', async () => {
+      const [ip] = this.#sources(ctx.ip)
+      const n = await this.#legacy.add(ip!.key)
+      if (n < this.#s.legacyClients.requests) return
+      await this.#sighting('legacy_client', 'ip', ip!.key, 'none', null, null, {
+        requests: Math.round(n),
+        client_version: version.slice(0, 32),
+        network: subnetOf(ctx.ip),
+      })
+    })
+  }
+
+  // ---- responses -----------------------------------------------------------------------------
+
+  async #pardoned(key: string): Promise<boolean> {
+    return (await this.#pardons.get(key)).count > 0
+  }
+
+  async #mark(
+    src: { scope: DetectionScope; key: string },
+    kind: DetectionKind,
+    level: number,
+    details: Record<string, unknown>,
+  ): Promise<void> {
+    const current = await this.#marks.get(src.key)
+    if (current.count < level) await this.#marks.set(src.key, level, this.#s.windowSeconds)
+    const until = this.#now() + Math.max(current.msLeft, this.#s.windowSeconds * 1000)
+    await this.#sighting(kind, src.scope, src.key, 'challenge', until, null, { ...details, level })
+  }
+
+  async #block(
+    src: { scope: DetectionScope; key: string },
+    kind: DetectionKind,
+    details: Record<string, unknown>,
+  ) {
+    const current = await this.#blocks.get(src.key)
+    if (current.count === 0) {
+      await this.#blocks.set(src.key, 1, this.#s.blockSeconds)
+      this.deps.metrics.block(src.scope)
+    }
+    const until = this.#now() + (current.count > 0 ? current.msLeft : this.#s.blockSeconds * 1000)
+    await this.#sighting(kind, src.scope, src.key, 'block', until, null, details)
+  }
+
+  /**
+   * Counts one request against a detection. The record is written when it opens or its action
+   * rises, and otherwise at most every two seconds per instance (the counts are summed meanwhile).
+   */
+  async #sighting(
+    kind: DetectionKind,
+    scope: DetectionScope,
+    key: string,
+    action: DetectionAction,
+    actionUntil: number | null,
+    accountId: string | null,
+    details: Record<string, unknown>,
+  ): Promise<void> {
+    const id = `${kind}|${key}`
+    const now = this.#now()
+    const known = this.#pending.get(id)
+    if (known && rankOf[action] <= rankOf[known.action] && now - known.flushedAt < FLUSH_MS) {
+      known.count += 1
+      known.details = details
+      known.actionUntil = actionUntil ?? known.actionUntil
+      known.accountId = accountId ?? known.accountId
+      this.#scheduleFlush()
+      return
+    }
+    const count = (known?.count ?? 0) + 1
+    const strongest = known && rankOf[known.action] > rankOf[action] ? known.action : action
+    this.#pending.set(id, {
+      scope,
+      count: 0,
+      details,
+      accountId,
+      flushedAt: now,
+      action: strongest,
+      actionUntil,
+    })
+    await this.#write(kind, scope, key, strongest, count, details, actionUntil, accountId)
+  }
+
+  async #write(
+    kind: DetectionKind,
+    scope: DetectionScope,
+    key: string,
+    action: DetectionAction,
+    count: number,
+    details: Record<string, unknown>,
+    actionUntil: number | null,
+    accountId: string | null,
+  ): Promise<void> {
+    const { detection, escalated } = await this.deps.detections.record({
+      kind,
+      scope,
+      key,
+      action,
+      count,
+      details,
+      actionUntil,
+      accountId,
+      at: this.#now(),
+    })
+    if (!escalated) return
+    this.deps.metrics.detection(kind, detection.action)
+    await this.deps.events.record(
+      'guard_detection',
+      accountId,
+      { ip: null, userAgent: null, clientVersion: null, requestId: null },
+      {
+        detection_id: detection.id,
+        kind,
+        scope,
+        key,
+        action: detection.action,
+        count: detection.count,
+      },
+    )
+  }
+
+  #scheduleFlush(): void {
+    if (this.#flushTimer) return
+    this.#flushTimer = setTimeout(() => {
+      this.#flushTimer = undefined
+      void this.flush()
+    }, FLUSH_MS)
+    this.#flushTimer.unref()
+  }
+
+  /** Writes the counts summed since the last write of each detection. */
+  async flush(): Promise<void> {
+    const now = this.#now()
+    for (const [id, p] of this.#pending) {
+      if (p.count === 0) {
+        // Nothing new for a while: forget it (the record stays in the database).
+        if (now - p.flushedAt > 60_000) this.#pending.delete(id)
+        continue
+      }
+      const [kind, key] = id.split(/\|(.*)/s) as [DetectionKind, string]
+      const count = p.count
+      p.count = 0
+      p.flushedAt = now
+      try {
+        await this.#write(kind, p.scope, key, p.action, count, p.details, p.actionUntil, p.accountId)
+      } catch (err) {
+        this.deps.onError(err, 'detection flush')
+      }
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.#flushTimer) clearTimeout(this.#flushTimer)
+    this.#flushTimer = undefined
+    await this.flush()
+  }
+
+  // ---- administration ------------------------------------------------------------------------
+
+  /**
+   * Ends a detection's response before it expires: the block or challenge mark goes, and the
+   * key is left alone by its detector for one window. The detection is closed as `lifted`.
+   */
+  async lift(detection: Detection): Promise<void> {
+    const k = detection.key
+    if (detection.scope === 'ip' || detection.scope === 'subnet') {
+      await Promise.all([this.#blocks.delete(k), this.#marks.delete(k), this.#failedIds.clear(`fail:${k}`)])
+      await this.#pardons.set(k, 1, this.#s.windowSeconds)
+    } else if (detection.scope === 'identifier') {
+      const idKey = k.slice('identifier:'.length)
+      await this.#idFailures.clear(idKey)
+      await this.#pardons.set(k, 1, this.#s.windowSeconds)
+    } else if (detection.scope === 'global') {
+      await this.#flags.delete('global:login_spike')
+      this.#spikeCache = { until: 0, on: false }
+      await this.#pardons.set(k, 1, this.#s.windowSeconds)
+    }
+    this.#pending.delete(`${detection.kind}|${k}`)
+  }
+}

@@ -1,0 +1,181 @@
+import { z } from 'zod'
+import type { HttpServer } from '../../http/server.js'
+import { requestContext } from '../../http/server.js'
+import { AppError } from '../../kernel/errors.js'
+import type { EventRecorder } from '../events/recorder.js'
+import { principalOf, requireAdmin, requireSession } from '../sessions/http-auth.js'
+import type { SessionsService } from '../sessions/service.js'
+import type { Guard } from './guard.js'
+import { type Detection, type DetectionStore, detectionActions, detectionKinds } from './ports.js'
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString())
+
+const DetectionView = z.object({
+  id: z.number(),
+  kind: z.enum(detectionKinds),
+  scope: z.enum(['ip', 'subnet', 'identifier', 'account', 'global']),
+  key: z
+    .string()
+    .describe(
+      'ip:<address>, subnet:<network>, identifier:<keyed hash of what was typed>, account:<id>, global:login',
+    ),
+  status: z.enum(['open', 'resolved', 'lifted']),
+  action: z.enum(detectionActions).describe('The strongest response taken while open'),
+  first_seen: z.string(),
+  last_seen: z.string(),
+  count: z.number().describe('Requests counted against it while open'),
+  action_until: z.string().nullable().describe('When the current challenge or block ends'),
+  account_id: z.string().nullable(),
+  details: z.record(z.string(), z.unknown()),
+  closed_at: z.string().nullable(),
+  closed_by: z.string().nullable(),
+})
+
+const view = (d: Detection): z.infer<typeof DetectionView> => ({
+  id: d.id,
+  kind: d.kind,
+  scope: d.scope,
+  key: d.key,
+  status: d.status,
+  action: d.action,
+  first_seen: iso(d.firstSeenAt)!,
+  last_seen: iso(d.lastSeenAt)!,
+  count: d.count,
+  action_until: iso(d.actionUntil),
+  account_id: d.accountId,
+  details: d.details,
+  closed_at: iso(d.closedAt),
+  closed_by: d.closedBy,
+})
+
+const IdParam = z.strictObject({ id: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER) })
+
+export const guardRoutes = (
+  app: HttpServer,
+  deps: {
+    sessions: SessionsService
+    hasFactor: (accountId: string) => Promise<boolean>
+    detections: DetectionStore
+    guard: Guard
+    events: EventRecorder
+    now: () => number
+  },
+) => {
+  const admin = [requireSession(deps.sessions), requireAdmin(deps.hasFactor)]
+  const security: Array<Record<string, string[]>> = [{ bearer: [] }, { cookie: [] }]
+  const found = async (id: number): Promise<Detection> => {
+    const d = await deps.detections.get(id)
+    if (!d) throw new AppError('not_found', { detail: 'No such detection' })
+    return d
+  }
+
+  app.get(
+    '/v1/admin/detections',
+    {
+      preHandler: admin,
+      schema: {
+        summary: "What the guard's detectors found, newest first (administrators with a second factor)",
+        description:
+          'Filters: status (open, resolved, lifted), kind. Pages of `limit` (1–500, default 100); pass `next_before` back as `before`.',
+        tags: ['admin'],
+        security,
+        querystring: z.strictObject({
+          status: z.enum(['open', 'resolved', 'lifted']).optional(),
+          kind: z.enum(detectionKinds).optional(),
+          limit: z.coerce.number().int().min(1).max(500).default(100),
+          before: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER).optional(),
+        }),
+        response: {
+          200: z.object({ detections: z.array(DetectionView), next_before: z.number().nullable() }),
+        },
+      },
+    },
+    async (req) => {
+      const { status, kind, limit, before } = req.query
+      const rows = await deps.detections.list(
+        { ...(status ? { status } : {}), ...(kind ? { kind } : {}) },
+        limit + 1,
+        before,
+      )
+      const page = rows.slice(0, limit)
+      return {
+        detections: page.map(view),
+        next_before: rows.length > limit ? (page.at(-1)?.id ?? null) : null,
+      }
+    },
+  )
+
+  app.get(
+    '/v1/admin/detections/:id',
+    {
+      preHandler: admin,
+      schema: {
+        summary: 'One detection',
+        tags: ['admin'],
+        security,
+        params: IdParam,
+        response: { 200: DetectionView },
+      },
+    },
+    async (req) => view(await found(req.params.id)),
+  )
+
+  app.post(
+    '/v1/admin/detections/:id/resolve',
+    {
+      preHandler: admin,
+      schema: {
+        summary: 'Mark an open detection resolved',
+        description:
+          'A challenge or block it put in place runs until it expires, unless `lift` is true. 409-free: resolving a closed detection is 404 not_found.',
+        tags: ['admin'],
+        security,
+        params: IdParam,
+        body: z.strictObject({ lift: z.boolean().default(false) }).default({ lift: false }),
+        response: { 200: DetectionView },
+      },
+    },
+    async (req) => {
+      const d = await found(req.params.id)
+      if (req.body.lift) await deps.guard.lift(d)
+      const closed = await deps.detections.close(d.id, 'resolved', principalOf(req).account.id, deps.now())
+      if (!closed) throw new AppError('not_found', { detail: 'The detection is not open' })
+      await deps.events.record('guard_detection_resolved', principalOf(req).account.id, requestContext(req), {
+        detection_id: d.id,
+        kind: d.kind,
+        lifted: req.body.lift,
+      })
+      return view(closed)
+    },
+  )
+
+  app.post(
+    '/v1/admin/detections/:id/lift',
+    {
+      preHandler: admin,
+      schema: {
+        summary: "Lift an open detection's block or challenge now",
+        description:
+          'The source (or identifier, or the global spike) is no longer challenged or blocked, and its detector leaves it alone for one window. The detection is closed as lifted.',
+        tags: ['admin'],
+        security,
+        params: IdParam,
+        response: { 200: DetectionView },
+      },
+    },
+    async (req) => {
+      const d = await found(req.params.id)
+      if (d.status !== 'open') throw new AppError('not_found', { detail: 'The detection is not open' })
+      await deps.guard.lift(d)
+      const closed = await deps.detections.close(d.id, 'lifted', principalOf(req).account.id, deps.now())
+      if (!closed) throw new AppError('not_found', { detail: 'The detection is not open' })
+      await deps.events.record('guard_block_lifted', principalOf(req).account.id, requestContext(req), {
+        detection_id: d.id,
+        kind: d.kind,
+        scope: d.scope,
+        key: d.key,
+      })
+      return view(closed)
+    },
+  )
+}
