@@ -79,6 +79,13 @@ export const limiterRegistry = (
 /** Counters never refuse: their rule allows more points than any count reaches. */
 export const UNLIMITED = 2 ** 52
 
+/**
+ * The longest life a count can have in memory: the memory store expires keys with a timer, and
+ * Node fires timers longer than 2^31-1 ms at once. Longer lives are cut to this (24.8 days).
+ */
+export const MEMORY_MAX_SECONDS = Math.floor((2 ** 31 - 1) / 1000)
+export const memorySeconds = (seconds: number): number => Math.min(seconds, MEMORY_MAX_SECONDS)
+
 /** The operations of rate-limiter-flexible that the Counters port needs (memory and Redis alike). */
 interface CountingLimiter {
   consume(key: string, points: number, options?: Record<string, unknown>): Promise<RateLimiterRes>
@@ -94,6 +101,7 @@ interface CountingLimiter {
 export const countersOver = (
   limiter: CountingLimiter,
   run: <T>(op: (options: Record<string, unknown>) => Promise<T>) => Promise<T> = (op) => op({}),
+  life: (seconds: number) => number = (seconds) => seconds,
 ): Counters => ({
   add: async (key, n = 1) => {
     checkPoints(n)
@@ -108,7 +116,7 @@ export const countersOver = (
   set: async (key, value, seconds) => {
     checkPoints(value)
     checkRule('set', { points: value, seconds })
-    await run((o) => limiter.set(key, value, seconds, o))
+    await run((o) => limiter.set(key, value, life(seconds), o))
   },
   delete: async (key) => {
     await run((o) => limiter.delete(key, o))
@@ -151,7 +159,15 @@ export const createMemoryLimiterStore = (): LimiterStore => ({
     }
   }),
   counters: countersRegistry((name, seconds) =>
-    countersOver(new RateLimiterMemory({ keyPrefix: `count:${name}`, points: UNLIMITED, duration: seconds })),
+    countersOver(
+      new RateLimiterMemory({
+        keyPrefix: `count:${name}`,
+        points: UNLIMITED,
+        duration: memorySeconds(seconds),
+      }),
+      undefined,
+      memorySeconds,
+    ),
   ),
   close: async () => {},
 })

@@ -1,7 +1,15 @@
 import { Redis } from 'ioredis'
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible'
 import type { LimiterStore } from '../../modules/guard/ports.js'
-import { checkPoints, countersOver, countersRegistry, limiterRegistry, settle, UNLIMITED } from './memory.js'
+import {
+  checkPoints,
+  countersOver,
+  countersRegistry,
+  limiterRegistry,
+  memorySeconds,
+  settle,
+  UNLIMITED,
+} from './memory.js'
 
 export interface RedisLimiterStoreOptions {
   /**
@@ -183,7 +191,11 @@ export const createRedisLimiterStore = async (
     }),
     counters: countersRegistry((name, seconds) => {
       const prefix = `count:${name}`
-      const insurance = new InsuranceMemory({ keyPrefix: prefix, points: UNLIMITED, duration: seconds })
+      const insurance = new InsuranceMemory({
+        keyPrefix: prefix,
+        points: UNLIMITED,
+        duration: memorySeconds(seconds),
+      })
       const counters = new RateLimiterRedis({
         storeClient: client,
         keyPrefix: prefix,

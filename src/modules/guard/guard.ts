@@ -387,13 +387,14 @@ export class Guard {
     const e = this.#s.enumeration
     const f = src.factor
     const share = distinct > 0 ? Math.min(1, misses / distinct) : 0
+    const blocking = distinct >= e.blockDistinct * f
     const base =
       distinct >= e.challengeDistinct * f && share >= e.missShare
         ? e.challengeDistinct * f
         : distinct >= e.anyDistinct * f
           ? e.anyDistinct * f
           : null
-    if (base === null) return
+    if (base === null && !blocking) return
     if (await this.#pardoned(src.key)) return
     const details = {
       distinct_identifiers: Math.round(distinct),
@@ -402,7 +403,7 @@ export class Guard {
       endpoint,
       ...(src.scope === 'ip' ? { network: subnetOf(ctx.ip) } : {}),
     }
-    if (distinct >= e.blockDistinct * f) {
+    if (blocking || base === null) {
       await this.#block(src, 'enumeration', details)
       return
     }
