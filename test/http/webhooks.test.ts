@@ -96,6 +96,14 @@ describe.each(databaseKinds())('webhooks on %s', (kind) => {
       created_at: created.json.created_at,
     })
     expect(list.body).not.toContain('whsec_')
+    const doc = await call(server, 'GET', '/openapi.json')
+    expect(Object.keys(doc.json.paths)).toEqual(
+      expect.arrayContaining([
+        '/v1/admin/webhooks',
+        '/v1/admin/webhooks/{id}',
+        '/v1/admin/webhooks/{id}/deliveries',
+      ]),
+    )
     const events = await call(server, 'GET', '/v1/admin/events?type=webhook_created', { token: admin })
     expect(events.json.events[0].details).toEqual({
       webhook_id: created.json.id,

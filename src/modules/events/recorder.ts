@@ -7,7 +7,9 @@ export interface EventRecorderOptions {
   /**
    * Told of every event once appended (webhook fan-out). Its errors are reported to `onHookError`
    * and never fail the caller. Awaited for events recorded outside a transaction; for one recorded
-   * into a transaction's log it is started without waiting (it must not wait on that transaction).
+   * into a transaction's log it is started without waiting (it must not wait on that transaction:
+   * on SQLite its queries run once the transaction ends; should the transaction roll back, the
+   * hook has been told of an event that was not kept).
    */
   onRecorded?: (event: SecurityEvent) => void | Promise<void>
   onHookError?: (err: unknown, event: SecurityEvent) => void
