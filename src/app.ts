@@ -19,6 +19,7 @@ import {
 } from './adapters/sql/mfa-repository.js'
 import { migrateToLatest } from './adapters/sql/migrate.js'
 import { createSqlStore, type SqlStore } from './adapters/sql/store.js'
+import { SqlWebhookRepository } from './adapters/sql/webhooks-repository.js'
 import { type Config, trustProxyOption } from './config/index.js'
 import { opsRoutes } from './http/ops-routes.js'
 import { createHttpServer, type HttpServer, requestContext } from './http/server.js'
@@ -54,6 +55,9 @@ import { RecoveryService } from './modules/recovery/service.js'
 import { RecoveryWorker } from './modules/recovery/worker.js'
 import { sessionRoutes } from './modules/sessions/routes.js'
 import { SessionsService } from './modules/sessions/service.js'
+import { webhookRoutes } from './modules/webhooks/routes.js'
+import { HttpWebhookSender } from './modules/webhooks/sender.js'
+import { WebhooksService } from './modules/webhooks/service.js'
 import { VERSION } from './version.js'
 
 export interface AppOverrides {
@@ -136,10 +140,16 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
       : new FileMailTransport(join(config.dataDir, 'mail'), config.mailFrom))
   const sms = overrides.sms ?? createSmsTransport(config)
 
+  let webhooks: WebhooksService | undefined
   const events = new EventRecorder(
     store.events,
     () => clock.now(),
     (type) => metrics.events.inc({ type }),
+    {
+      onRecorded: (event) => webhooks?.fanOut(event),
+      onHookError: (err, event) =>
+        logger.error({ err, type: event.type }, 'could not queue webhook messages'),
+    },
   )
   const hasher = new PasswordHasher({
     memoryKiB: config.argon2MemoryKiB,
@@ -445,10 +455,28 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
     intervalMs: config.workerIntervalMs,
   })
 
+  const webhookRepo = new SqlWebhookRepository(database.db)
+  webhooks = new WebhooksService({
+    webhooks: webhookRepo,
+    outbox: store.outbox,
+    box,
+    clock,
+    events,
+    onQueued: (count) => {
+      metrics.messages.inc({ channel: 'webhook', state: 'queued' }, count)
+      outboxWorker?.kick()
+    },
+  })
   const outbox = new OutboxWorker({
     queue: store.outboxQueue,
     mail,
     sms,
+    webhooks: new HttpWebhookSender({
+      webhooks: webhookRepo,
+      box,
+      clock,
+      onLogError: (err) => logger.error({ err }, 'could not write the webhook delivery log'),
+    }),
     clock,
     logger: logger.child({ worker: 'outbox' }),
     metrics: {
@@ -559,6 +587,7 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
     events,
     now: () => clock.now(),
   })
+  webhookRoutes(http, { sessions, webhooks, hasFactor: (id) => mfaFactors.hasConfirmed(id) })
   recoveryRoutes(http, {
     recovery,
     guard,

@@ -9,6 +9,7 @@ import * as m0006 from './migrations/0006_devices.js'
 import * as m0007 from './migrations/0007_event_history.js'
 import * as m0008 from './migrations/0008_event_search.js'
 import * as m0009 from './migrations/0009_detections.js'
+import * as m0010 from './migrations/0010_webhooks.js'
 
 type DialectMigration = {
   up: (db: Kysely<unknown>, dialect: Dialect) => Promise<void>
@@ -26,6 +27,7 @@ const all: Record<string, DialectMigration> = {
   '0007_event_history': m0007,
   '0008_event_search': m0008,
   '0009_detections': m0009,
+  '0010_webhooks': m0010,
 }
 
 export const migrateToLatest = async (db: Kysely<unknown>, dialect: Dialect): Promise<MigrationResultSet> => {

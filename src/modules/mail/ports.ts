@@ -1,4 +1,4 @@
-export type Channel = 'email' | 'sms'
+export type Channel = 'email' | 'sms' | 'webhook'
 
 export interface OutgoingMessage {
   channel: Channel
@@ -57,4 +57,23 @@ export interface MailTransport {
 export interface SmsTransport {
   send(to: string, body: string): Promise<void>
   close(): Promise<void>
+}
+
+/** What a `webhook` message carries: the event type and the exact JSON body to send. */
+export interface WebhookPayload {
+  eventType: string
+  body: string
+}
+
+/**
+ * Delivers one webhook message (recipient = webhook id); throws on failure (the worker retries).
+ * Throws `UndeliverableMessage` when the message must be dropped without retry.
+ */
+export interface WebhookSender {
+  send(webhookId: string, payload: WebhookPayload, attempt: number): Promise<void>
+}
+
+/** Thrown by a sender when trying again cannot help (the webhook was deleted): the message is abandoned at once. */
+export class UndeliverableMessage extends Error {
+  override readonly name = 'UndeliverableMessage'
 }

@@ -13,7 +13,15 @@ import { FileSmsTransport } from '../../adapters/notify/sms-transports.js'
 import type { SqlDatabase } from '../../adapters/sql/database.js'
 import { createSqlStore, type SqlStore } from '../../adapters/sql/store.js'
 import { ManualClock, SECOND } from '../../kernel/clock.js'
-import type { ClaimedMessage, MailTransport, OutboxQueue, OutgoingMessage, RenderedMail } from './ports.js'
+import {
+  type ClaimedMessage,
+  type MailTransport,
+  type OutboxQueue,
+  type OutgoingMessage,
+  type RenderedMail,
+  UndeliverableMessage,
+  type WebhookPayload,
+} from './ports.js'
 import { renderMail, renderSms, securityChanges, templateNames } from './templates.js'
 import { type OutboxMetrics, OutboxWorker, type OutboxWorkerDeps, safeError } from './worker.js'
 
@@ -552,5 +560,48 @@ describe.each(databaseKinds())('outbox worker on %s', (kind) => {
     const body = bodies.find((b) => b.startsWith(`To: ${number}\n\n`))
     expect(body).toMatch(/your password was changed/)
     expect(body).toContain(PUBLIC_URL)
+  })
+
+  it('hands webhook messages to the webhook sender, and drops an undeliverable one without retry', async () => {
+    const live = `hook-${unique()}`
+    const gone = `hook-${unique()}`
+    const noSender = `hook-${unique()}`
+    const body = JSON.stringify({ id: unique(), type: 'authn_login_fail' })
+    for (const recipient of [live, gone])
+      await enqueue({
+        recipient,
+        channel: 'webhook',
+        template: 'webhook',
+        payload: { event_type: 'authn_login_fail', body },
+      })
+    const calls: { id: string; payload: WebhookPayload; attempt: number }[] = []
+    const { worker: w, count } = worker({
+      maxAttempts: 5,
+      webhooks: {
+        send: async (id, payload, attempt) => {
+          calls.push({ id, payload, attempt })
+          if (id === gone) throw new UndeliverableMessage('webhook deleted')
+        },
+      },
+    })
+    expect(await w.drainOnce()).toBe(2)
+    // Queued at the same instant: either may go first.
+    expect(calls.sort((a, b) => (a.id === live ? -1 : b.id === live ? 1 : 0))).toEqual([
+      { id: live, payload: { eventType: 'authn_login_fail', body }, attempt: 1 },
+      { id: gone, payload: { eventType: 'authn_login_fail', body }, attempt: 1 },
+    ])
+    expect((await row(live)).status).toBe('sent')
+    const dropped = await row(gone)
+    expect(dropped.status).toBe('abandoned')
+    expect(dropped.attempts).toBe(1)
+    expect(dropped.last_error).toBe('webhook deleted')
+    expect(count('sent:webhook')).toBe(1)
+    expect(count('abandoned:webhook')).toBe(1)
+    expect(count('failed:webhook')).toBe(0)
+    // Without a sender (or with a malformed payload) a webhook message cannot be rendered.
+    await enqueue({ recipient: noSender, channel: 'webhook', template: 'webhook', payload: { body } })
+    const { worker: plain } = worker()
+    expect(await plain.drainOnce()).toBe(1)
+    expect((await row(noSender)).last_error).toMatch(/^render: /)
   })
 })

@@ -1,7 +1,15 @@
 import type { Logger } from 'pino'
 import type { Clock } from '../../kernel/clock.js'
 import { emailDomainOnly } from '../../kernel/redact.js'
-import type { Channel, ClaimedMessage, MailTransport, OutboxQueue, SmsTransport } from './ports.js'
+import {
+  type Channel,
+  type ClaimedMessage,
+  type MailTransport,
+  type OutboxQueue,
+  type SmsTransport,
+  UndeliverableMessage,
+  type WebhookSender,
+} from './ports.js'
 import { renderMail, renderSms } from './templates.js'
 
 export interface OutboxMetrics {
@@ -18,6 +26,8 @@ export interface OutboxWorkerDeps {
   queue: OutboxQueue
   mail: MailTransport
   sms: SmsTransport
+  /** Delivers `webhook` messages; without it they cannot be rendered (abandoned). */
+  webhooks?: WebhookSender
   clock: Clock
   logger: Pick<Logger, 'info' | 'warn' | 'error'>
   metrics: OutboxMetrics
@@ -204,6 +214,12 @@ export class OutboxWorker {
     } catch (err) {
       const error = safeError(err, m)
       const now = clock.now()
+      if (err instanceof UndeliverableMessage) {
+        await queue.abandon(m.id, m.attempts, error.message, now)
+        metrics.abandoned(m.channel)
+        logger.warn({ ...fields, err: error }, 'outbox message cannot be delivered: abandoned without retry')
+        return 'abandoned'
+      }
       if (m.attempts >= this.#deps.maxAttempts) {
         await queue.abandon(m.id, m.attempts, error.message, now)
         metrics.abandoned(m.channel)
@@ -224,7 +240,7 @@ export class OutboxWorker {
 
   /** Renders now (so that a bad template fails before any side effect) and returns the send. */
   #render(m: ClaimedMessage): () => Promise<void> {
-    const { mail, sms, publicUrl, productName } = this.#deps
+    const { mail, sms, webhooks, publicUrl, productName } = this.#deps
     const ctx = productName ? { publicUrl, productName } : { publicUrl }
     if (m.channel === 'email') {
       const rendered = renderMail(m.template, m.payload, ctx)
@@ -233,6 +249,13 @@ export class OutboxWorker {
     if (m.channel === 'sms') {
       const body = renderSms(m.template, m.payload, ctx)
       return () => sms.send(m.recipient, body)
+    }
+    if (m.channel === 'webhook') {
+      const { event_type: eventType, body } = m.payload
+      if (!webhooks) throw new Error('no webhook sender')
+      if (typeof eventType !== 'string' || typeof body !== 'string')
+        throw new Error('webhook payload is malformed')
+      return () => webhooks.send(m.recipient, { eventType, body }, m.attempts)
     }
     throw new Error(`unknown channel "${String(m.channel).slice(0, 16)}"`)
   }
