@@ -27,7 +27,7 @@ import { type Clock, DAY, HOUR, MINUTE, SECOND, systemClock } from './kernel/clo
 import { AppError } from './kernel/errors.js'
 import { SecretBox } from './kernel/secret-box.js'
 import { createMetrics, type Metrics } from './metrics.js'
-import { classifyIdentifier } from './modules/accounts/identifiers.js'
+import { findAccountByIdentifier } from './modules/accounts/lookup.js'
 import { PasswordHasher } from './modules/accounts/password-hasher.js'
 import { PasswordPolicy, warmPasswordLists } from './modules/accounts/password-policy.js'
 import { accountRoutes } from './modules/accounts/routes.js'
@@ -37,7 +37,7 @@ import { EventRecorder, noContext } from './modules/events/recorder.js'
 import { eventRoutes } from './modules/events/routes.js'
 import { HttpCaptchaVerifier } from './modules/guard/captcha.js'
 import { Guard } from './modules/guard/guard.js'
-import type { LimiterStore } from './modules/guard/ports.js'
+import type { DetectionStore, LimiterStore } from './modules/guard/ports.js'
 import { ProofOfWork } from './modules/guard/pow.js'
 import { guardRoutes } from './modules/guard/routes.js'
 import { SourceLimits } from './modules/guard/source-limits.js'
@@ -90,6 +90,8 @@ export interface App {
   }
   readonly workers: { outbox: OutboxWorker; recovery: RecoveryWorker }
   readonly limiter: LimiterStore
+  readonly guard: Guard
+  readonly detections: DetectionStore
   /** Starts background work (outbox delivery, housekeeping). */
   startWorkers(): void
   /** Stops taking work, lets requests in flight finish, releases claimed messages, closes the database. */
@@ -213,6 +215,8 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
           })
         : undefined,
     identifierKey: createHmac('sha256', secretKey).update('gatehouse guard identifiers').digest(),
+    findAccount: async (identifier) =>
+      (await findAccountByIdentifier(store.accounts, identifier))?.id ?? null,
     now: () => clock.now(),
     metrics: {
       detection: (kind, action) => metrics.detections.inc({ kind, action }),
@@ -444,8 +448,6 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
     },
     onRequestQueued: () => recoveryWorker?.kick(),
     onPasswordReset: (accountId, ctx) => devices.forgetRemembered(accountId, ctx),
-    onLookedUp: (ctx, accountId) =>
-      accountId ? guard.recoveryRequested(ctx, accountId) : guard.recoveryMiss(ctx),
   })
   recoveryWorker = new RecoveryWorker({
     queue: store.recoveryRequests,
@@ -618,18 +620,7 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
     hints: {
       enabled: config.recoveryHints,
       secret: createHmac('sha256', secretKey).update('gatehouse recovery hints').digest(),
-      lookup: async (raw) => {
-        const id = classifyIdentifier(raw)
-        const account =
-          id?.kind === 'username'
-            ? await store.accounts.findByUsername(id.value)
-            : id?.kind === 'email'
-              ? await store.accounts.findByEmail(id.value)
-              : id?.kind === 'phone'
-                ? await store.accounts.findByVerifiedPhone(id.value)
-                : null
-        return account?.email ?? null
-      },
+      lookup: async (raw) => (await findAccountByIdentifier(store.accounts, raw))?.email ?? null,
     },
   })
   await http.ready()
@@ -692,6 +683,8 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
     services: { accounts, sessions, recovery, mfa, passkeys },
     workers: { outbox, recovery: recoveryWorker },
     limiter,
+    guard,
+    detections,
     startWorkers: () => {
       if (overrides.manualWorkers) return
       outbox.start()

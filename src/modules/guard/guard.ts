@@ -145,6 +145,12 @@ export class Guard {
       captcha?: CaptchaVerifier | undefined
       /** Keys identifiers (never stored or compared as typed). */
       identifierKey: Buffer
+      /**
+       * The account an identifier names, or null. Per-account counts (brute force, known sources)
+       * follow the account whichever identifier is typed; an identifier that names nobody is counted
+       * the same way under its own key, so the answers never tell the two apart.
+       */
+      findAccount: (identifier: string) => Promise<string | null>
       now: () => number
       metrics: GuardMetrics
       onError: (err: unknown, what: string) => void
@@ -188,6 +194,13 @@ export class Guard {
     return createHmac('sha256', this.deps.identifierKey).update(norm).digest('base64url').slice(0, 22)
   }
 
+  /** What brute force and known sources are counted per: the account, else the typed identifier. */
+  #subject(identifier: string, accountId: string | null): { key: string; scope: 'account' | 'identifier' } {
+    return accountId
+      ? { key: `account:${accountId}`, scope: 'account' }
+      : { key: `identifier:${this.identifierKey(identifier)}`, scope: 'identifier' }
+  }
+
   #deviceKey(token: string): string {
     return createHmac('sha256', this.deps.identifierKey)
       .update(`device:${token}`)
@@ -224,7 +237,10 @@ export class Guard {
   async #screen(input: ScreenInput): Promise<void> {
     const { endpoint, ctx } = input
     const [ip, net] = this.#sources(ctx.ip)
-    const idKey = input.identifier !== undefined ? this.identifierKey(input.identifier) : null
+    const subject =
+      input.identifier !== undefined
+        ? this.#subject(input.identifier, await this.deps.findAccount(input.identifier)).key
+        : null
     const devKey = input.deviceToken ? this.#deviceKey(input.deviceToken) : null
     const known = (what: string) => this.#known.get(what).then((r) => r.count > 0)
     const [blockIp, blockNet, markIp, markNet, spike, knownIp, failures, wait, knownForId, idPardoned] =
@@ -235,14 +251,15 @@ export class Guard {
         this.#marks.get(net!.key),
         endpoint === 'login' ? this.#spikeOn() : Promise.resolve(false),
         endpoint === 'login' ? known(ip!.key) : Promise.resolve(false),
-        idKey ? this.#idFailures.read(idKey) : Promise.resolve(0),
-        idKey ? this.#waits.get(`${idKey}|${ip!.key}`) : Promise.resolve({ count: 0, msLeft: 0 }),
-        idKey
-          ? Promise.all([known(`${idKey}|${ip!.key}`), devKey ? known(`${idKey}|${devKey}`) : false]).then(
-              ([a, b]) => a || b,
-            )
+        subject ? this.#idFailures.read(subject) : Promise.resolve(0),
+        subject ? this.#waits.get(`${subject}|${ip!.key}`) : Promise.resolve({ count: 0, msLeft: 0 }),
+        subject
+          ? Promise.all([
+              known(`${subject}|${ip!.key}`),
+              devKey ? known(`${subject}|${devKey}`) : false,
+            ]).then(([a, b]) => a || b)
           : Promise.resolve(false),
-        idKey ? this.#pardons.get(`identifier:${idKey}`).then((r) => r.count > 0) : Promise.resolve(false),
+        subject ? this.#pardoned(subject) : Promise.resolve(false),
       ])
     const blocked = [blockIp, blockNet].filter((b) => b.count > 0)
     if (blocked.length > 0) {
@@ -256,7 +273,7 @@ export class Guard {
     let level = Math.max(markIp!.count, markNet!.count)
     if (spike && !knownIp && !knownForId) level = Math.max(level, 1)
     const bf = this.#s.bruteForce
-    if (idKey && failures >= bf.challengeAfter && !knownForId && !idPardoned) {
+    if (subject && failures >= bf.challengeAfter && !knownForId && !idPardoned) {
       level = Math.max(level, 1 + Math.floor(Math.log2(failures / bf.challengeAfter)))
     }
     if (level === 0) return
@@ -362,19 +379,27 @@ export class Guard {
     })
   }
 
-  /** The recovery worker found no account for a request: a miss for the source it came from. */
-  recoveryMiss(ctx: RequestContext): Promise<void> {
-    return this.#safely('recovery miss', async () => {
-      await Promise.all(
-        this.#sources(ctx.ip).map(async (src) => {
-          const [misses, distinct] = await Promise.all([
-            this.#misses.add(src.key),
-            this.#distinct.read(src.key),
-          ])
-          await this.#judgeEnumeration(src, ctx, distinct, misses, 'recovery')
-        }),
-      )
+  /**
+   * A recovery request was answered: looks up what it named (after the answer, never before) and
+   * counts a miss for its source, or a request for the account (recovery floods).
+   */
+  recoveryAsked(ctx: RequestContext, identifier: string): Promise<void> {
+    return this.#safely('recovery lookup', async () => {
+      const accountId = await this.deps.findAccount(identifier)
+      await (accountId ? this.recoveryRequested(ctx, accountId) : this.#recoveryMiss(ctx))
     })
+  }
+
+  async #recoveryMiss(ctx: RequestContext): Promise<void> {
+    await Promise.all(
+      this.#sources(ctx.ip).map(async (src) => {
+        const [misses, distinct] = await Promise.all([
+          this.#misses.add(src.key),
+          this.#distinct.read(src.key),
+        ])
+        await this.#judgeEnumeration(src, ctx, distinct, misses, 'recovery')
+      }),
+    )
   }
 
   async #judgeEnumeration(
@@ -421,8 +446,8 @@ export class Guard {
     return this.#safely('login', async () => {
       const s = this.#s
       const idKey = this.identifierKey(input.identifier)
+      const subject = this.#subject(input.identifier, input.accountId)
       const sources = this.#sources(ctx.ip)
-      const [ip] = sources
       const failed = outcome === 'failure'
       const [shortAll, shortFailed, hourAll, hourFailed] = await Promise.all([
         this.#loginsShort.add('all'),
@@ -431,17 +456,8 @@ export class Guard {
         failed ? this.#loginsHour.add('failed') : this.#loginsHour.read('failed'),
         this.identifierSeen('login', ctx, input.identifier, miss),
       ])
-      if (!failed) {
-        const days = s.knownSourceDays * DAY_S
-        await Promise.all([
-          this.#known.set(ip!.key, 1, days),
-          this.#known.set(`${idKey}|${ip!.key}`, 1, days),
-          input.deviceToken
-            ? this.#known.set(`${idKey}|${this.#deviceKey(input.deviceToken)}`, 1, days)
-            : null,
-        ])
-        return
-      }
+      // A right password alone does not make a source known: the session opening does (sessionOpened).
+      if (!failed) return
       await Promise.all([
         // Credential stuffing from a source: failures across many identifiers.
         ...sources.map(async (src) => {
@@ -454,23 +470,27 @@ export class Guard {
             ...(src.scope === 'ip' ? { network: subnetOf(ctx.ip) } : {}),
           })
         }),
-        this.#bruteForce(ctx, idKey, input.accountId),
+        this.#bruteForce(ctx, subject, input.accountId),
         this.#judgeSpike(shortAll, shortFailed, hourAll, hourFailed),
       ])
     })
   }
 
-  async #bruteForce(ctx: RequestContext, idKey: string, accountId: string | null): Promise<void> {
+  async #bruteForce(
+    ctx: RequestContext,
+    subject: { key: string; scope: 'account' | 'identifier' },
+    accountId: string | null,
+  ): Promise<void> {
     const bf = this.#s.bruteForce
-    const failures = await this.#idFailures.add(idKey)
+    const failures = await this.#idFailures.add(subject.key)
     if (failures < bf.delayAfter) return
-    if (await this.#pardoned(`identifier:${idKey}`)) return
+    if (await this.#pardoned(subject.key)) return
     const [ip] = this.#sources(ctx.ip)
     // Each source waits before its next try on this identifier: 1 s, 2 s, 4 s … up to the cap.
     const delay = Math.min(bf.maxDelaySeconds, 2 ** Math.min(30, Math.floor(failures - bf.delayAfter)))
-    await this.#waits.set(`${idKey}|${ip!.key}`, 1, delay)
+    await this.#waits.set(`${subject.key}|${ip!.key}`, 1, delay)
     const action: DetectionAction = failures >= bf.challengeAfter ? 'challenge' : 'delay'
-    await this.#sighting('brute_force', 'identifier', `identifier:${idKey}`, action, null, accountId, {
+    await this.#sighting('brute_force', subject.scope, subject.key, action, null, accountId, {
       failures: Math.round(failures),
       delay_seconds: delay,
     })
@@ -507,6 +527,24 @@ export class Guard {
         window_seconds: st.spikeWindowSeconds,
       },
     )
+  }
+
+  /**
+   * A session was opened (password, second factor or passkey): the source address, and the device
+   * on this account, count as known from now on — exempt from spike challenges and from brute-force
+   * delays on this account.
+   */
+  sessionOpened(ctx: RequestContext, accountId: string, deviceToken: string | null): Promise<void> {
+    return this.#safely('session opened', async () => {
+      const days = this.#s.knownSourceDays * DAY_S
+      const [ip] = this.#sources(ctx.ip)
+      const subject = `account:${accountId}`
+      await Promise.all([
+        this.#known.set(ip!.key, 1, days),
+        this.#known.set(`${subject}|${ip!.key}`, 1, days),
+        deviceToken ? this.#known.set(`${subject}|${this.#deviceKey(deviceToken)}`, 1, days) : null,
+      ])
+    })
   }
 
   /** A recovery request reached an account (from the worker, which knows which one). */
@@ -695,9 +733,8 @@ export class Guard {
     if (detection.scope === 'ip' || detection.scope === 'subnet') {
       await Promise.all([this.#blocks.delete(k), this.#marks.delete(k), this.#failedIds.clear(`fail:${k}`)])
       await this.#pardons.set(k, 1, this.#s.windowSeconds)
-    } else if (detection.scope === 'identifier') {
-      const idKey = k.slice('identifier:'.length)
-      await this.#idFailures.clear(idKey)
+    } else if (detection.kind === 'brute_force') {
+      await this.#idFailures.clear(k)
       await this.#pardons.set(k, 1, this.#s.windowSeconds)
     } else if (detection.scope === 'global') {
       await this.#flags.delete('global:login_spike')

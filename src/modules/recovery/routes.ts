@@ -48,9 +48,12 @@ export const recoveryRoutes = (
       const ctx = requestContext(req)
       await deps.guard.screen({ endpoint: 'recovery', ctx, headers: req.headers })
       await deps.requestLimits.check(req.ip)
-      // Whether the identifier names an account is known only to the worker, which reports misses.
       await deps.guard.identifierSeen('recovery', ctx, req.body.identifier, null)
       await recovery.request(req.body, ctx)
+      // Whether the identifier names an account is looked up for the guard only once the answer is
+      // on its way, so that it cannot change the answer or its timing.
+      const { identifier } = req.body
+      reply.raw.once('finish', () => setImmediate(() => void deps.guard.recoveryAsked(ctx, identifier)))
       if (deps.hints.enabled) {
         const hint = await maskedHint(req.body.identifier, deps.hints.secret, deps.hints.lookup)
         return reply.status(202).send({ status: 'accepted' as const, hint })

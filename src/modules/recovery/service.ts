@@ -1,10 +1,9 @@
 import { type Clock, DAY, HOUR } from '../../kernel/clock.js'
 import { AppError } from '../../kernel/errors.js'
 import { hashToken, looksLikeToken, newId, newToken } from '../../kernel/tokens.js'
-import { classifyIdentifier } from '../accounts/identifiers.js'
+import { findAccountByIdentifier } from '../accounts/lookup.js'
 import type { PasswordHasher } from '../accounts/password-hasher.js'
 import type { PasswordPolicy } from '../accounts/password-policy.js'
-import type { AccountRecord, AccountRepository } from '../accounts/ports.js'
 import type { RequestContext } from '../events/ports.js'
 import type { EventRecorder } from '../events/recorder.js'
 import type { SecondFactors } from '../mfa/second-factors.js'
@@ -51,8 +50,6 @@ export class RecoveryService {
       /** After a password reset: remembered devices are forgotten. */
       onPasswordReset?: (accountId: string, ctx: RequestContext) => Promise<void>
       onRequestQueued?: () => void
-      /** A queued request was looked up: the account it named, or null (the guard counts both). */
-      onLookedUp?: (ctx: RequestContext, accountId: string | null) => Promise<void>
     },
   ) {}
 
@@ -72,19 +69,10 @@ export class RecoveryService {
     this.deps.onRequestQueued?.()
   }
 
-  private async findAccount(accounts: AccountRepository, raw: string): Promise<AccountRecord | null> {
-    const id = classifyIdentifier(raw)
-    if (id?.kind === 'username') return accounts.findByUsername(id.value)
-    if (id?.kind === 'email') return accounts.findByEmail(id.value)
-    if (id?.kind === 'phone') return accounts.findByVerifiedPhone(id.value)
-    return null
-  }
-
   /** The worker path: decide, under the account's lock, whether this request gets a message. */
   async process(req: RecoveryRequest): Promise<RecoveryOutcome> {
     const { store, events, clock, settings, secondFactors } = this.deps
-    const found = await this.findAccount(store.accounts, req.identifier)
-    await this.deps.onLookedUp?.(req.context, found?.id ?? null)
+    const found = await findAccountByIdentifier(store.accounts, req.identifier)
     if (!found) {
       await store.recoveryRequests.finish(req.id, 'no_account', clock.now())
       this.deps.onOutcome?.('no_account')

@@ -23,6 +23,8 @@ export class RecoveryWorker {
       intervalMs: number
       batchSize?: number
       leaseMs?: number
+      /** Requests decided at once (default 8). */
+      concurrency?: number
     },
   ) {}
 
@@ -53,16 +55,23 @@ export class RecoveryWorker {
     const { queue, service, clock, logger } = this.deps
     const batch = await queue.claim(this.deps.batchSize ?? 50, clock.now(), this.deps.leaseMs ?? 60_000)
     for (const r of batch) this.#claimed.add(r.id)
-    for (const r of batch) {
-      try {
-        await service.process(r)
-      } catch (err) {
-        // Left leased: another try after the lease runs out.
-        logger.error({ err, recovery_request: r.id }, 'recovery request failed')
-      } finally {
-        this.#claimed.delete(r.id)
+    // Several at a time: each decision takes its account's lock, so two requests for one account
+    // still decide one after the other (as they do across instances).
+    let next = 0
+    const lane = async () => {
+      while (next < batch.length) {
+        const r = batch[next++]!
+        try {
+          await service.process(r)
+        } catch (err) {
+          // Left leased: another try after the lease runs out.
+          logger.error({ err, recovery_request: r.id }, 'recovery request failed')
+        } finally {
+          this.#claimed.delete(r.id)
+        }
       }
     }
+    await Promise.all(Array.from({ length: Math.min(this.deps.concurrency ?? 8, batch.length) }, lane))
     await service.sendDueDigests()
     return batch.length
   }

@@ -1,5 +1,5 @@
 import type { AuthenticationResponseJSON } from '@simplewebauthn/server'
-import type { FastifyReply } from 'fastify'
+import type { FastifyReply, FastifyRequest } from 'fastify'
 import { z } from 'zod'
 import type { HttpServer } from '../../http/server.js'
 import { requestContext } from '../../http/server.js'
@@ -94,8 +94,14 @@ export const sessionRoutes = (
     path: '/',
   }
   /** Answers a new session: the session cookie, and the device token (cookie and body) for a new device. */
-  const sendSession = (reply: FastifyReply, result: NewSessionResult) => {
+  const sendSession = async (req: FastifyRequest, reply: FastifyReply, result: NewSessionResult) => {
     const { token, session, deviceToken } = result
+    // The address and the device (new or presented) are now known for this account.
+    await deps.guard.sessionOpened(
+      requestContext(req),
+      session.accountId,
+      deviceToken ?? presentedDevice(req),
+    )
     reply.setCookie(SESSION_COOKIE, token, { ...cookieOptions, expires: new Date(session.expiresAt) })
     if (deviceToken) {
       reply.setCookie(DEVICE_COOKIE, deviceToken, { ...cookieOptions, maxAge: DEVICE_COOKIE_MAX_AGE_S })
@@ -147,7 +153,7 @@ export const sessionRoutes = (
           .status(200)
           .send({ mfa_required: true as const, challenge_id: result.challengeId, methods: result.methods })
       }
-      return sendSession(reply, result)
+      return sendSession(req, reply, result)
     },
   )
 
@@ -210,7 +216,7 @@ export const sessionRoutes = (
         token: presentedDevice(req),
         remember: b.remember_device === true,
       })
-      return sendSession(reply, opened)
+      return sendSession(req, reply, opened)
     },
   )
 
@@ -320,7 +326,7 @@ export const sessionRoutes = (
         await sessions.recordPasskeyFailure(ctx)
         throw new AppError('invalid_credentials')
       }
-      return sendSession(reply, await sessions.openPasswordless(accountId, ctx, presentedDevice(req)))
+      return sendSession(req, reply, await sessions.openPasswordless(accountId, ctx, presentedDevice(req)))
     },
   )
 

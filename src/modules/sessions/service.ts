@@ -2,7 +2,7 @@ import type { AuthenticationResponseJSON } from '@simplewebauthn/server'
 import type { Clock } from '../../kernel/clock.js'
 import { AppError } from '../../kernel/errors.js'
 import { hashToken, newId, newToken } from '../../kernel/tokens.js'
-import { classifyIdentifier } from '../accounts/identifiers.js'
+import { findAccountByIdentifier } from '../accounts/lookup.js'
 import type { PasswordHasher } from '../accounts/password-hasher.js'
 import { normalizePassword } from '../accounts/password-policy.js'
 import type { AccountRecord, AccountRepository } from '../accounts/ports.js'
@@ -102,11 +102,7 @@ export class SessionsService {
     // A password longer than any we accept cannot match; do the same work on a bounded input.
     const tooLong = input.password.length > settings.passwordMaxLength * 4
     const password = tooLong ? '' : normalizePassword(input.password)
-    const id = classifyIdentifier(input.identifier)
-    let account: AccountRecord | null = null
-    if (id?.kind === 'username') account = await accounts.findByUsername(id.value)
-    else if (id?.kind === 'email') account = await accounts.findByEmail(id.value)
-    else if (id?.kind === 'phone') account = await accounts.findByVerifiedPhone(id.value)
+    const account = await findAccountByIdentifier(accounts, input.identifier)
 
     let outcome: LoginOutcome
     if (!account) {
