@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { LimiterStore } from '../../src/modules/guard/ports.js'
 import { solvePuzzle } from '../../src/modules/guard/pow.js'
+import { verifyWebhookSignature } from '../../src/modules/webhooks/verify.js'
 import {
   adminSession,
   call,
@@ -229,6 +230,51 @@ describe.each(guardSetups())('the guard on $name', (setup) => {
     const found = (await detections(server, admin, '?kind=legacy_client')).find((d) => d.key === `ip:${ip}`)
     expect(found).toMatchObject({ action: 'none', status: 'open' })
     expect(found!.details.client_version).toBe('1.4.0')
+  })
+
+  it('delivers detections to a webhook subscribed to guard_detection, signed', async () => {
+    const received: Array<{ headers: Record<string, string | string[] | undefined>; body: string }> = []
+    const receiver = createServer((req, res) => {
+      let body = ''
+      req.on('data', (c) => {
+        body += c
+      })
+      req.on('end', () => {
+        received.push({ headers: req.headers, body })
+        res.end('ok')
+      })
+    })
+    await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r))
+    try {
+      const hook = await call(server, 'POST', '/v1/admin/webhooks', {
+        token: admin,
+        body: {
+          url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/gatehouse`,
+          event_types: ['guard_detection'],
+        },
+      })
+      expect(hook.status).toBe(201)
+      // Past the 5-second cache of the webhook list (the clock of the test server is manual).
+      server.clock.advance(6_000)
+      const ip = '198.51.106.70'
+      for (let i = 0; i < 6; i++) await login(server, `hooked${i}${setup.kind}`, 'nope nope nope', ip)
+      await server.deliver()
+      const detection = received
+        .map((r) => ({ ...r, json: JSON.parse(r.body) }))
+        .find((r) => r.json.details.key === `ip:${ip}`)
+      expect(detection?.json).toMatchObject({
+        type: 'guard_detection',
+        details: { kind: 'credential_stuffing', scope: 'ip', action: 'challenge' },
+      })
+      expect(
+        verifyWebhookSignature(hook.json.secret, detection!.headers, detection!.body, {
+          now: server.clock.now(),
+        }),
+      ).toBe(true)
+      await call(server, 'DELETE', `/v1/admin/webhooks/${hook.json.id}`, { token: admin })
+    } finally {
+      await new Promise((r) => receiver.close(r))
+    }
   })
 
   it('lets an administrator list, read, resolve and lift detections; others get 403', async () => {
