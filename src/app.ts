@@ -241,6 +241,8 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
         spikeMinFailures: config.guardSpikeMinFailures,
         spikeRatio: config.guardSpikePercent / 100,
         spikeJump: config.guardSpikeJump,
+        spikeFloor: config.guardSpikeFloorPercent / 100,
+        baselineLogins: config.guardSpikeBaselineLogins,
         spikeWindowSeconds: config.guardSpikeWindowSeconds,
         spikeHoldSeconds: config.guardSpikeHoldSeconds,
       },

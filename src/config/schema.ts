@@ -464,14 +464,26 @@ export const settings = {
   guardSpikePercent: {
     env: 'GATEHOUSE_GUARD_SPIKE_PERCENT',
     default: '50',
-    doc: 'Share of failed logins (percent) in the spike window that makes a spike …',
+    doc: 'Share of failed logins (percent) in the spike window that makes a spike when the hour before saw fewer than GATEHOUSE_GUARD_SPIKE_BASELINE_LOGINS logins.',
     schema: int(1, 100),
   },
   guardSpikeJump: {
     env: 'GATEHOUSE_GUARD_SPIKE_JUMP',
-    default: '2',
-    doc: '… when it is also this many times the share of the hour before (if the hour before saw enough logins to compare). During a spike every source without a successful login in GATEHOUSE_GUARD_KNOWN_SOURCE_DAYS is challenged.',
+    default: '3',
+    doc: 'With a baseline, a spike is a failure share at least this many times that of the hour before, and at least GATEHOUSE_GUARD_SPIKE_FLOOR_PERCENT. During a spike every source without a session opened in GATEHOUSE_GUARD_KNOWN_SOURCE_DAYS is challenged.',
     schema: int(1, 100),
+  },
+  guardSpikeFloorPercent: {
+    env: 'GATEHOUSE_GUARD_SPIKE_FLOOR_PERCENT',
+    default: '10',
+    doc: 'The smallest failure share (percent) that counts as a spike when compared with a baseline.',
+    schema: int(1, 100),
+  },
+  guardSpikeBaselineLogins: {
+    env: 'GATEHOUSE_GUARD_SPIKE_BASELINE_LOGINS',
+    default: '100',
+    doc: 'Logins the hour before the spike window must have seen to serve as a baseline.',
+    schema: int(1, 1_000_000),
   },
   guardSpikeWindowSeconds: {
     env: 'GATEHOUSE_GUARD_SPIKE_WINDOW_SECONDS',

@@ -41,10 +41,13 @@ export interface GuardSettings {
     sourceIdentifiers: number
     /** Global spike: at least this many failed logins in `spikeWindowSeconds` … */
     spikeMinFailures: number
-    /** … at least this share of all logins failing … */
+    /** … at least this share of all logins failing, when the hour before saw too few logins … */
     spikeRatio: number
-    /** … and at least this many times the share of the hour before (when there is one). */
+    /** … and otherwise at least this many times the share of the hour before, and at least `spikeFloor`. */
     spikeJump: number
+    spikeFloor: number
+    /** Logins the hour before must have seen to serve as a baseline. */
+    baselineLogins: number
     spikeWindowSeconds: number
     /** How long every new source is challenged after a spike. */
     spikeHoldSeconds: number
@@ -505,11 +508,13 @@ export class Guard {
     const st = this.#s.stuffing
     if (shortFailed < st.spikeMinFailures) return
     const ratio = shortAll > 0 ? shortFailed / shortAll : 0
-    if (ratio < st.spikeRatio) return
-    // The hour before the short window, when there was enough of it to compare with.
+    // Against the hour before the short window when it saw enough logins to compare with: a jump
+    // of the failure share (and at least the floor); without one, a high share on its own.
     const beforeAll = hourAll - shortAll
     const beforeFailed = Math.max(0, hourFailed - shortFailed)
-    if (beforeAll >= st.spikeMinFailures && ratio < st.spikeJump * (beforeFailed / beforeAll)) return
+    const baseline = beforeAll >= st.baselineLogins ? beforeFailed / beforeAll : null
+    const needed = baseline === null ? st.spikeRatio : Math.max(st.spikeFloor, st.spikeJump * baseline)
+    if (ratio < needed) return
     if (await this.#pardoned('global:login')) return
     await this.#flags.set('global:login_spike', 1, st.spikeHoldSeconds)
     this.#spikeCache = { until: 0, on: true }
@@ -523,7 +528,7 @@ export class Guard {
       {
         failed_logins: Math.round(shortFailed),
         failure_ratio: Math.round(ratio * 100) / 100,
-        baseline_ratio: beforeAll > 0 ? Math.round((beforeFailed / beforeAll) * 100) / 100 : null,
+        baseline_ratio: baseline === null ? null : Math.round(baseline * 100) / 100,
         window_seconds: st.spikeWindowSeconds,
       },
     )
