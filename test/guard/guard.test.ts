@@ -445,3 +445,50 @@ describe.each(guardSetups())('blocks, CAPTCHAs and the global spike on $name', (
     expect(statuses.at(-1)).toBe(429)
   })
 })
+
+describe.each(guardSetups())('the global spike against a baseline on $name', (setup) => {
+  let server: TestServer
+  let limiter: LimiterStore
+  beforeAll(async () => {
+    limiter = await setup.limiter()
+    server = await createTestServer(
+      setup.kind,
+      {
+        GATEHOUSE_GUARD: 'true',
+        GATEHOUSE_POW_DIFFICULTY: '8',
+        GATEHOUSE_GUARD_SPIKE_MIN_FAILURES: '12',
+        GATEHOUSE_GUARD_SPIKE_BASELINE_LOGINS: '20',
+        GATEHOUSE_GUARD_STUFFING_IDENTIFIERS: '50',
+        GATEHOUSE_GUARD_ENUMERATION_CHALLENGE: '50',
+      },
+      { limiter },
+    )
+  })
+  afterAll(async () => {
+    await server?.close()
+    await limiter?.close()
+  })
+
+  it('on a busy service, a jump from no failures to a fifth failing is a spike, though far below half', async () => {
+    const { user } = await signUpAndLogin(server)
+    // The hour before: 30 logins, none failing.
+    for (let i = 0; i < 30; i++) {
+      expect((await login(server, user.username, user.password, `10.150.${i}.1`)).status).toBe(201)
+    }
+    server.clock.advance(5 * 60_000)
+    // Now: 40 good logins and 12 failures in the last minute — 23 % failing.
+    for (let i = 0; i < 40; i++) await login(server, user.username, user.password, `10.150.${i}.1`)
+    for (let i = 0; i < 11; i++) await login(server, `nobody${i}`, 'wrong wrong wrong', `10.160.${i}.1`)
+    const other = await signUpAndLogin(server)
+    // 11 failures: not yet.
+    expect((await login(server, other.user.username, other.user.password, '10.170.0.1')).status).toBe(201)
+    await login(server, 'nobody-12', 'wrong wrong wrong', '10.160.12.1')
+    const fresh = await login(server, other.user.username, other.user.password, '10.170.1.1')
+    expect(fresh.json.code).toBe('challenge_required')
+    const spike = (await server.app.detections.list({ kind: 'credential_stuffing' }, 10)).find(
+      (d) => d.scope === 'global',
+    )
+    expect(spike?.details).toMatchObject({ baseline_ratio: 0 })
+    expect(Number(spike?.details.failure_ratio)).toBeLessThan(0.5)
+  })
+})
