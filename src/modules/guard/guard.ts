@@ -372,10 +372,14 @@ export class Guard {
       const idKey = this.identifierKey(identifier)
       await Promise.all(
         this.#sources(ctx.ip).map(async (src) => {
-          const [distinct, misses] = await Promise.all([
+          const [distinct, added] = await Promise.all([
             this.#distinct.addDistinct(this.#seen, src.key, `${endpoint}:${idKey}`),
-            miss ? this.#misses.add(src.key) : this.#misses.read(src.key),
+            miss ? this.#misses.add(src.key) : null,
           ])
+          // Below the smallest threshold nothing can be judged: the misses need no reading.
+          const e = this.#s.enumeration
+          if (distinct < Math.min(e.challengeDistinct, e.anyDistinct, e.blockDistinct) * src.factor) return
+          const misses = added ?? (await this.#misses.read(src.key))
           await this.#judgeEnumeration(src, ctx, distinct, misses, endpoint)
         }),
       )
@@ -396,11 +400,11 @@ export class Guard {
   async #recoveryMiss(ctx: RequestContext): Promise<void> {
     await Promise.all(
       this.#sources(ctx.ip).map(async (src) => {
-        const [misses, distinct] = await Promise.all([
-          this.#misses.add(src.key),
-          this.#distinct.read(src.key),
-        ])
-        await this.#judgeEnumeration(src, ctx, distinct, misses, 'recovery')
+        const misses = await this.#misses.add(src.key)
+        // Too few misses to make the share of any count of identifiers that could be judged.
+        const e = this.#s.enumeration
+        if (misses < e.challengeDistinct * e.missShare * src.factor) return
+        await this.#judgeEnumeration(src, ctx, await this.#distinct.read(src.key), misses, 'recovery')
       }),
     )
   }
