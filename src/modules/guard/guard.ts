@@ -86,6 +86,8 @@ export interface ScreenInput {
   headers: Record<string, string | string[] | undefined>
 }
 
+/** The source state of a blocked source (challenge levels are small numbers). */
+const BLOCKED = 1_000_000
 const rankOf: Record<DetectionAction, number> = { none: 0, delay: 1, challenge: 2, block: 3 }
 const FLUSH_MS = 2000
 const DAY_S = 86_400
@@ -119,8 +121,8 @@ interface Pending {
 export class Guard {
   readonly #s: GuardSettings
   readonly #now: () => number
-  readonly #marks: Counters
-  readonly #blocks: Counters
+  /** Per source: the challenge level it has earned, or BLOCKED. One key, one read per screen. */
+  readonly #sourceState: Counters
   readonly #known: Counters
   readonly #pardons: Counters
   readonly #waits: Counters
@@ -166,8 +168,7 @@ export class Guard {
     const { store } = deps
     const w = s.windowSeconds
     const life = SlidingWindow.lifeSeconds
-    this.#marks = store.counters('guard:mark', w)
-    this.#blocks = store.counters('guard:block', s.blockSeconds)
+    this.#sourceState = store.counters('guard:source', Math.max(w, s.blockSeconds))
     this.#known = store.counters('guard:known', s.knownSourceDays * DAY_S)
     this.#pardons = store.counters('guard:pardon', w)
     this.#waits = store.counters('guard:wait', s.bruteForce.maxDelaySeconds)
@@ -246,25 +247,21 @@ export class Guard {
         : null
     const devKey = input.deviceToken ? this.#deviceKey(input.deviceToken) : null
     const known = (what: string) => this.#known.get(what).then((r) => r.count > 0)
-    const [blockIp, blockNet, markIp, markNet, spike, knownIp, failures, wait, knownForId, idPardoned] =
-      await Promise.all([
-        this.#blocks.get(ip!.key),
-        this.#blocks.get(net!.key),
-        this.#marks.get(ip!.key),
-        this.#marks.get(net!.key),
-        endpoint === 'login' ? this.#spikeOn() : Promise.resolve(false),
-        endpoint === 'login' ? known(ip!.key) : Promise.resolve(false),
-        subject ? this.#idFailures.read(subject) : Promise.resolve(0),
-        subject ? this.#waits.get(`${subject}|${ip!.key}`) : Promise.resolve({ count: 0, msLeft: 0 }),
-        subject
-          ? Promise.all([
-              known(`${subject}|${ip!.key}`),
-              devKey ? known(`${subject}|${devKey}`) : false,
-            ]).then(([a, b]) => a || b)
-          : Promise.resolve(false),
-        subject ? this.#pardoned(subject) : Promise.resolve(false),
-      ])
-    const blocked = [blockIp, blockNet].filter((b) => b.count > 0)
+    const [stateIp, stateNet, spike, knownIp, failures, wait, knownForId, idPardoned] = await Promise.all([
+      this.#sourceState.get(ip!.key),
+      this.#sourceState.get(net!.key),
+      endpoint === 'login' ? this.#spikeOn() : Promise.resolve(false),
+      endpoint === 'login' ? known(ip!.key) : Promise.resolve(false),
+      subject ? this.#idFailures.read(subject) : Promise.resolve(0),
+      subject ? this.#waits.get(`${subject}|${ip!.key}`) : Promise.resolve({ count: 0, msLeft: 0 }),
+      subject
+        ? Promise.all([known(`${subject}|${ip!.key}`), devKey ? known(`${subject}|${devKey}`) : false]).then(
+            ([a, b]) => a || b,
+          )
+        : Promise.resolve(false),
+      subject ? this.#pardoned(subject) : Promise.resolve(false),
+    ])
+    const blocked = [stateIp!, stateNet!].filter((b) => b.count >= BLOCKED)
     if (blocked.length > 0) {
       this.deps.metrics.refused('blocked')
       throw rateLimited(Math.max(1, Math.ceil(Math.max(...blocked.map((b) => b.msLeft)) / 1000)))
@@ -273,7 +270,7 @@ export class Guard {
       this.deps.metrics.refused('delayed')
       throw rateLimited(Math.max(1, Math.ceil(wait.msLeft / 1000)))
     }
-    let level = Math.max(markIp!.count, markNet!.count)
+    let level = Math.max(stateIp!.count, stateNet!.count)
     if (spike && !knownIp && !knownForId) level = Math.max(level, 1)
     const bf = this.#s.bruteForce
     if (subject && failures >= bf.challengeAfter && !knownForId && !idPardoned) {
@@ -599,8 +596,10 @@ export class Guard {
     level: number,
     details: Record<string, unknown>,
   ): Promise<void> {
-    const current = await this.#marks.get(src.key)
-    if (current.count < level) await this.#marks.set(src.key, level, this.#s.windowSeconds)
+    const current = await this.#sourceState.get(src.key)
+    // A block stays a block until it ends.
+    if (current.count >= BLOCKED) return
+    if (current.count < level) await this.#sourceState.set(src.key, level, this.#s.windowSeconds)
     const until = this.#now() + Math.max(current.msLeft, this.#s.windowSeconds * 1000)
     await this.#sighting(kind, src.scope, src.key, 'challenge', until, null, { ...details, level })
   }
@@ -610,12 +609,13 @@ export class Guard {
     kind: DetectionKind,
     details: Record<string, unknown>,
   ) {
-    const current = await this.#blocks.get(src.key)
-    if (current.count === 0) {
-      await this.#blocks.set(src.key, 1, this.#s.blockSeconds)
+    const current = await this.#sourceState.get(src.key)
+    const already = current.count >= BLOCKED
+    if (!already) {
+      await this.#sourceState.set(src.key, BLOCKED, this.#s.blockSeconds)
       this.deps.metrics.block(src.scope)
     }
-    const until = this.#now() + (current.count > 0 ? current.msLeft : this.#s.blockSeconds * 1000)
+    const until = this.#now() + (already ? current.msLeft : this.#s.blockSeconds * 1000)
     await this.#sighting(kind, src.scope, src.key, 'block', until, null, details)
   }
 
@@ -740,7 +740,7 @@ export class Guard {
   async lift(detection: Detection): Promise<void> {
     const k = detection.key
     if (detection.scope === 'ip' || detection.scope === 'subnet') {
-      await Promise.all([this.#blocks.delete(k), this.#marks.delete(k), this.#failedIds.clear(`fail:${k}`)])
+      await Promise.all([this.#sourceState.delete(k), this.#failedIds.clear(`fail:${k}`)])
       await this.#pardons.set(k, 1, this.#s.windowSeconds)
     } else if (detection.kind === 'brute_force') {
       await this.#idFailures.clear(k)

@@ -7,6 +7,12 @@ import type { Counters } from './ports.js'
  */
 export class SlidingWindow {
   readonly #ms: number
+  /**
+   * Counts of the previous bucket, read once it has been closed for a while: no instance adds to it
+   * any more, so it need not be read from the store again. Emptied when the bucket moves on.
+   */
+  #closed = new Map<string, number>()
+  #closedBucket = -1
 
   constructor(
     private readonly counters: Counters,
@@ -27,23 +33,37 @@ export class SlidingWindow {
     return { bucket, previousWeight: 1 - (t - bucket * this.#ms) / this.#ms }
   }
 
+  /** The previous bucket's count, from the store or (once it has been closed for 2 s) from memory. */
+  async #previous(key: string, bucket: number, previousWeight: number): Promise<number> {
+    if (bucket !== this.#closedBucket) {
+      this.#closed = new Map()
+      this.#closedBucket = bucket
+    }
+    const known = this.#closed.get(key)
+    if (known !== undefined) return known
+    const { count } = await this.counters.get(`${key}@${bucket - 1}`)
+    // Settled: 2 s into the new bucket, late adds from other instances have landed.
+    if ((1 - previousWeight) * this.#ms >= 2000 && this.#closed.size < 100_000) this.#closed.set(key, count)
+    return count
+  }
+
   /** Adds `n` and returns the sliding count after it. */
   async add(key: string, n = 1): Promise<number> {
     const { bucket, previousWeight } = this.#position()
     const [current, previous] = await Promise.all([
       this.counters.add(`${key}@${bucket}`, n),
-      this.counters.get(`${key}@${bucket - 1}`),
+      this.#previous(key, bucket, previousWeight),
     ])
-    return current + previous.count * previousWeight
+    return current + previous * previousWeight
   }
 
   async read(key: string): Promise<number> {
     const { bucket, previousWeight } = this.#position()
     const [current, previous] = await Promise.all([
       this.counters.get(`${key}@${bucket}`),
-      this.counters.get(`${key}@${bucket - 1}`),
+      this.#previous(key, bucket, previousWeight),
     ])
-    return current.count + previous.count * previousWeight
+    return current.count + previous * previousWeight
   }
 
   /**
@@ -59,6 +79,7 @@ export class SlidingWindow {
   /** Forgets the key's count. */
   async clear(key: string): Promise<void> {
     const { bucket } = this.#position()
+    this.#closed.delete(key)
     await Promise.all([
       this.counters.delete(`${key}@${bucket}`),
       this.counters.delete(`${key}@${bucket - 1}`),

@@ -23,7 +23,7 @@ export class RecoveryWorker {
       intervalMs: number
       batchSize?: number
       leaseMs?: number
-      /** Requests decided at once (default 8). */
+      /** Requests decided at once (default 4: each holds a database connection while it decides). */
       concurrency?: number
     },
   ) {}
@@ -71,7 +71,7 @@ export class RecoveryWorker {
         }
       }
     }
-    await Promise.all(Array.from({ length: Math.min(this.deps.concurrency ?? 8, batch.length) }, lane))
+    await Promise.all(Array.from({ length: Math.min(this.deps.concurrency ?? 4, batch.length) }, lane))
     await service.sendDueDigests()
     return batch.length
   }
