@@ -128,7 +128,10 @@ const measure = async (guard: boolean, options: BenchOptions): Promise<Measured>
     const agents = new Map<string, http.Agent>()
     const agent = (ip: string) => {
       let a = agents.get(ip)
-      if (!a) agents.set(ip, (a = sourceAgent(ip, 5000)))
+      if (!a) {
+        a = sourceAgent(ip, 5000)
+        agents.set(ip, a)
+      }
       return a
     }
     const post = (ip: string, path: string, body: unknown, headers: Record<string, string> = {}) =>
