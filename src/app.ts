@@ -94,6 +94,11 @@ export interface App {
   readonly detections: DetectionStore
   /** Starts background work (outbox delivery, housekeeping). */
   startWorkers(): void
+  /**
+   * Starts draining: `/readyz` answers 503 and answers carry `Connection: close`, while requests are
+   * still served; resolves after `ms`. `close()` follows.
+   */
+  drain(ms: number): Promise<void>
   /** Stops taking work, lets requests in flight finish, releases claimed messages, closes the database. */
   close(): Promise<void>
 }
@@ -522,6 +527,11 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
       })
     },
   })
+  // While draining, keep-alive clients are told to reconnect (to another instance).
+  http.addHook('onSend', async (_req, reply, payload) => {
+    if (draining) reply.header('connection', 'close')
+    return payload
+  })
   opsRoutes(http, {
     metrics,
     ready: async () => {
@@ -694,6 +704,10 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
       void runHousekeeping()
       housekeeping = setInterval(() => void runHousekeeping(), 3600 * SECOND)
       housekeeping.unref()
+    },
+    drain: async (ms) => {
+      draining = true
+      if (ms > 0) await new Promise((resolve) => setTimeout(resolve, ms))
     },
     close: async () => {
       draining = true

@@ -84,14 +84,19 @@ export const serve = async (): Promise<void> => {
   const stop = (signal: string) => {
     if (stopping) return
     stopping = true
-    app.logger.info({ signal }, 'shutting down: finishing requests in flight')
+    const graceMs = config.shutdownGraceSeconds * 1000
+    app.logger.info(
+      { signal, grace_seconds: config.shutdownGraceSeconds },
+      'draining: /readyz answers 503; then finishing requests in flight',
+    )
     const force = setTimeout(() => {
-      app.logger.error('shutdown took longer than 25 s; exiting')
+      app.logger.error('shutdown took longer than 25 s past the grace period; exiting')
       process.exit(1)
-    }, 25_000)
+    }, graceMs + 25_000)
     force.unref()
     app
-      .close()
+      .drain(graceMs)
+      .then(() => app.close())
       .then(() => {
         app.logger.info('stopped')
         process.exit(0)

@@ -187,6 +187,12 @@ export const settings = {
     doc: 'First retry delay in seconds; it doubles on each try (capped at one hour).',
     schema: int(1, 3600),
   },
+  shutdownGraceSeconds: {
+    env: 'GATEHOUSE_SHUTDOWN_GRACE_SECONDS',
+    default: '5',
+    doc: 'On SIGTERM, how long the instance keeps serving while `/readyz` answers 503 (and answers carry `Connection: close`), so that a load balancer stops sending it requests; then it stops taking connections, finishes the requests in flight, releases claimed work and exits.',
+    schema: int(0, 300),
+  },
   workerIntervalMs: {
     env: 'GATEHOUSE_WORKER_INTERVAL_MS',
     default: '500',

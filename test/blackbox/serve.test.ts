@@ -33,6 +33,7 @@ describe.each(databaseKinds())('gatehouse serve as a process on %s', (kind) => {
       GATEHOUSE_DATA_DIR: db.dataDir,
       GATEHOUSE_SMTP_URL: smtp.url,
       GATEHOUSE_WORKER_INTERVAL_MS: '50',
+      GATEHOUSE_SHUTDOWN_GRACE_SECONDS: '2',
       ...(db.databaseUrl ? { DATABASE_URL: db.databaseUrl } : {}),
     }
     server = await startServer(env)
@@ -100,8 +101,21 @@ describe.each(databaseKinds())('gatehouse serve as a process on %s', (kind) => {
     expect(res.stderr).toMatch(new RegExp(`port ${port} on 127.0.0.1 is in use`))
   })
 
-  it('drains on SIGTERM and exits cleanly', async () => {
+  it('drains on SIGTERM — /readyz 503, requests still served, Connection: close — then exits cleanly', async () => {
     server.child.kill('SIGTERM')
+    // GATEHOUSE_SHUTDOWN_GRACE_SECONDS=2 here: the instance keeps serving while it drains.
+    let ready = await json(server.baseUrl, 'GET', '/readyz')
+    for (let i = 0; i < 20 && ready.status === 200; i++) {
+      await new Promise((r) => setTimeout(r, 25))
+      ready = await json(server.baseUrl, 'GET', '/readyz')
+    }
+    expect(ready.status).toBe(503)
+    expect(ready.json.code).toBe('not_ready')
+    const health = await json(server.baseUrl, 'GET', '/healthz')
+    expect(health.status).toBe(200)
+    expect(health.headers.get('connection')).toBe('close')
+    const recovery = await json(server.baseUrl, 'POST', '/v1/recovery', { identifier: 'someone@example.org' })
+    expect(recovery.status).toBe(202)
     expect(await server.exited).toBe(0)
     expect(server.logs.join('\n')).toContain('stopped')
   })

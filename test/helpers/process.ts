@@ -19,7 +19,14 @@ export interface Started {
 export const startServer = async (env: Record<string, string>, timeoutMs = 20_000): Promise<Started> => {
   requireBuild()
   const child = spawn(process.execPath, [CLI, 'serve'], {
-    env: { PATH: process.env.PATH ?? '', GATEHOUSE_PORT: '0', GATEHOUSE_LOG_LEVEL: 'info', ...env },
+    env: {
+      PATH: process.env.PATH ?? '',
+      GATEHOUSE_PORT: '0',
+      GATEHOUSE_LOG_LEVEL: 'info',
+      // Tests stop servers with SIGTERM and wait: no drain period unless a test asks for one.
+      GATEHOUSE_SHUTDOWN_GRACE_SECONDS: '0',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   const logs: string[] = []
