@@ -186,6 +186,7 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
     overrides.limiter ??
     (config.redisUrl
       ? await createRedisLimiterStore(config.redisUrl, {
+          keyPrefix: config.redisPrefix,
           onFallback: (err) => {
             logger.error(
               { err: { message: err.message } },
@@ -462,6 +463,7 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
     clock,
     logger: logger.child({ worker: 'recovery' }),
     intervalMs: config.workerIntervalMs,
+    leaseMs: config.workerLeaseSeconds * SECOND,
   })
 
   const webhookRepo = new SqlWebhookRepository(database.db)
@@ -497,6 +499,7 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
     publicUrl: config.publicUrl,
     maxAttempts: config.mailMaxAttempts,
     retryBaseMs: config.mailRetryBaseSeconds * SECOND,
+    leaseMs: config.workerLeaseSeconds * SECOND,
     intervalMs: config.workerIntervalMs,
     // The caps again at send time: messages queued by instances racing each other still stop at the cap.
     beforeSend: async (m) => {

@@ -68,6 +68,12 @@ export const settings = {
     doc: '`redis://host:port` shares limiter state between instances; unset keeps it in memory.',
     schema: optional(url(['redis:', 'rediss:'])),
   },
+  redisPrefix: {
+    env: 'GATEHOUSE_REDIS_PREFIX',
+    default: 'gatehouse:',
+    doc: 'Put before every key Gatehouse writes to Redis: deployments that share one Redis need different prefixes; the instances of one deployment, the same.',
+    schema: z.string().min(1).max(64),
+  },
   smtpUrl: {
     env: 'GATEHOUSE_SMTP_URL',
     default: undefined,
@@ -192,6 +198,12 @@ export const settings = {
     default: '5',
     doc: 'On SIGTERM, how long the instance keeps serving while `/readyz` answers 503 (and answers carry `Connection: close`), so that a load balancer stops sending it requests; then it stops taking connections, finishes the requests in flight, releases claimed work and exits.',
     schema: int(0, 300),
+  },
+  workerLeaseSeconds: {
+    env: 'GATEHOUSE_WORKER_LEASE_SECONDS',
+    default: '60',
+    doc: 'How long a worker holds the outbox messages and recovery requests it claimed; work claimed by an instance that died is taken over by another when this ends.',
+    schema: int(2, 3600),
   },
   workerIntervalMs: {
     env: 'GATEHOUSE_WORKER_INTERVAL_MS',

@@ -17,6 +17,7 @@ const message = (from: string, to: string, mail: RenderedMail) => ({
   html: crlf(mail.html),
   // Tells auto-responders (vacation replies) not to answer.
   headers: { 'Auto-Submitted': 'auto-generated' },
+  ...(mail.messageId ? { messageId: mail.messageId } : {}),
 })
 
 // Our mails never carry attachments: refuse reading local files or URLs outright.

@@ -45,6 +45,11 @@ export interface RenderedMail {
   subject: string
   text: string
   html: string
+  /**
+   * The Message-ID, the same on every try of one outbox message: a send repeated after a crash
+   * (delivery is at least once) reaches the recipient's server as the same message.
+   */
+  messageId?: string
 }
 
 /** Delivers one rendered mail; throws on failure (the worker retries). */

@@ -63,6 +63,8 @@ export class OutboxWorker {
   readonly #deps: OutboxWorkerDeps
   readonly #batchSize: number
   readonly #leaseMs: number
+  /** The public host, for Message-IDs. */
+  readonly #host: string
   #running = false
   #stopping = false
   #timer: NodeJS.Timeout | undefined
@@ -78,6 +80,7 @@ export class OutboxWorker {
     this.#deps = deps
     this.#batchSize = Math.max(1, deps.batchSize ?? 20)
     this.#leaseMs = Math.max(1000, deps.leaseMs ?? 60_000)
+    this.#host = new URL(deps.publicUrl).hostname || 'gatehouse.invalid'
   }
 
   /** Starts polling. Batches that come back full are followed at once; otherwise it waits `intervalMs`. */
@@ -243,7 +246,7 @@ export class OutboxWorker {
     const { mail, sms, webhooks, publicUrl, productName } = this.#deps
     const ctx = productName ? { publicUrl, productName } : { publicUrl }
     if (m.channel === 'email') {
-      const rendered = renderMail(m.template, m.payload, ctx)
+      const rendered = { ...renderMail(m.template, m.payload, ctx), messageId: `<${m.id}@${this.#host}>` }
       return () => mail.send(m.recipient, rendered)
     }
     if (m.channel === 'sms') {
