@@ -7,6 +7,7 @@ import { createMemoryLimiterStore } from './adapters/limits/memory.js'
 import { createRedisLimiterStore } from './adapters/limits/redis.js'
 import { FileMailTransport, SmtpMailTransport } from './adapters/notify/mail-transports.js'
 import { createSmsTransport } from './adapters/notify/sms-http.js'
+import { SqlAuditLog } from './adapters/sql/audit-repository.js'
 import { openDatabase, type SqlDatabase } from './adapters/sql/database.js'
 import { SqlDetectionStore } from './adapters/sql/detections-repository.js'
 import { SqlDeviceRepository, SqlLoginCodes, SqlLoginNotices } from './adapters/sql/devices-repository.js'
@@ -32,6 +33,8 @@ import { PasswordHasher } from './modules/accounts/password-hasher.js'
 import { PasswordPolicy, warmPasswordLists } from './modules/accounts/password-policy.js'
 import { accountRoutes } from './modules/accounts/routes.js'
 import { AccountsService } from './modules/accounts/service.js'
+import { auditRoutes } from './modules/audit/routes.js'
+import { AuditService } from './modules/audit/service.js'
 import { DevicesService, type PlaceOf } from './modules/devices/service.js'
 import { EventRecorder, noContext } from './modules/events/recorder.js'
 import { eventRoutes } from './modules/events/routes.js'
@@ -92,6 +95,7 @@ export interface App {
   readonly limiter: LimiterStore
   readonly guard: Guard
   readonly detections: DetectionStore
+  readonly audit: AuditService
   /** Starts background work (outbox delivery, housekeeping). */
   startWorkers(): void
   /**
@@ -202,6 +206,8 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
       : createMemoryLimiterStore())
   const limited = (scope: string) => metrics.rateLimited.inc({ scope })
   const detections = new SqlDetectionStore(database.db)
+  const auditLog = new SqlAuditLog(database.db, database.dialect)
+  const audit = new AuditService({ log: auditLog, now: () => clock.now() })
   const guard = new Guard({
     store: limiter,
     detections,
@@ -602,9 +608,11 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
     detections,
     guard,
     events,
+    audit,
     now: () => clock.now(),
   })
-  webhookRoutes(http, { sessions, webhooks, hasFactor: (id) => mfaFactors.hasConfirmed(id) })
+  auditRoutes(http, { sessions, hasFactor: (id) => mfaFactors.hasConfirmed(id), audit, log: auditLog })
+  webhookRoutes(http, { sessions, webhooks, hasFactor: (id) => mfaFactors.hasConfirmed(id), audit })
   recoveryRoutes(http, {
     recovery,
     guard,
@@ -700,6 +708,7 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
     limiter,
     guard,
     detections,
+    audit,
     startWorkers: () => {
       if (overrides.manualWorkers) return
       outbox.start()

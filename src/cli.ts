@@ -3,7 +3,16 @@ import { readFileSync } from 'node:fs'
 import { Command } from 'commander'
 import { configDocs } from './config/index.js'
 import { isAppError } from './kernel/errors.js'
-import { createAdmin, migrate, StartupError, serve, setResetLock, setRole } from './main.js'
+import {
+  auditHead,
+  createAdmin,
+  migrate,
+  StartupError,
+  serve,
+  setResetLock,
+  setRole,
+  verifyAudit,
+} from './main.js'
 import { ROLES, type Role } from './modules/accounts/ports.js'
 import { VERSION } from './version.js'
 
@@ -48,6 +57,46 @@ admin
       console.log(`created administrator ${account.username} (${account.id})`)
       console.log(`one-time password: ${password}`)
       console.log('log in with it and change it at once: POST /v1/me/password')
+    } catch (e) {
+      fail(e)
+    }
+  })
+
+const audit = program.command('audit').description('the hash-chained log of administrative actions')
+audit
+  .command('verify')
+  .description(
+    'recompute the chain from the first entry to the head; exit 1 and name the first broken entry if any',
+  )
+  .option('--expected-head <hash>', 'a head hash kept elsewhere earlier: it must still be in the chain')
+  .action(async (opts: { expectedHead?: string }) => {
+    try {
+      const r = await verifyAudit(opts.expectedHead)
+      if (r.ok) {
+        console.log(`audit log intact: ${r.entries} entries, head ${r.head}`)
+        return
+      }
+      if (r.firstBroken) {
+        console.error(
+          `audit log broken at entry ${r.firstBroken.seq} (${r.firstBroken.reason}); ${r.entries} ${r.entries === 1 ? 'entry verifies' : 'entries verify'} before it`,
+        )
+      } else {
+        console.error(
+          `audit log does not contain the expected head ${opts.expectedHead}: entries were cut off the end`,
+        )
+      }
+      process.exit(1)
+    } catch (e) {
+      fail(e)
+    }
+  })
+audit
+  .command('head')
+  .description('print the sequence number and hash of the newest entry, to store elsewhere')
+  .action(async () => {
+    try {
+      const h = await auditHead()
+      console.log(`${h.seq} ${h.hash}`)
     } catch (e) {
       fail(e)
     }

@@ -145,14 +145,48 @@ const operatorAction = async <T>(action: (app: App) => Promise<T>): Promise<T> =
 
 /** `gatehouse admin create`: the first administrator, with a one-time password to change at first login. */
 export const createAdmin = (input: { username: string; email: string }) =>
-  operatorAction((app) => app.services.accounts.createAdmin(input))
+  operatorAction(async (app) => {
+    const created = await app.services.accounts.createAdmin(input)
+    await app.audit.record('cli', cliContext, 'account.create_admin', `account:${created.account.id}`, {
+      username: created.account.username,
+    })
+    return created
+  })
 
 /** `gatehouse accounts reset-lock`: an operator turns the reset lock on or off for a cohort. */
 export const setResetLock = (ids: string[], on: boolean): Promise<number> =>
-  operatorAction((app) => app.services.recovery.setResetLockFor(ids, on, cliContext))
+  operatorAction(async (app) => {
+    const changed = await app.services.recovery.setResetLockFor(ids, on, cliContext)
+    await app.audit.record('cli', cliContext, 'account.reset_lock', null, {
+      enabled: on,
+      requested: ids.length,
+      changed,
+    })
+    return changed
+  })
 
 /** `gatehouse accounts set-role`: the account's sessions end; the role's MFA policy applies at the next login. */
 export const setRole = (username: string, role: Role): Promise<{ from: Role; to: Role } | null> =>
-  operatorAction((app) => app.services.accounts.setRole(username, role, cliContext))
+  operatorAction(async (app) => {
+    const changed = await app.services.accounts.setRole(username, role, cliContext)
+    if (changed) {
+      const account = await app.store.accounts.findByUsername(username)
+      await app.audit.record(
+        'cli',
+        cliContext,
+        'account.set_role',
+        account ? `account:${account.id}` : null,
+        changed,
+      )
+    }
+    return changed
+  })
+
+/** `gatehouse audit verify`: the hash chain from the first entry to the head. */
+export const verifyAudit = (expectedHead?: string) =>
+  operatorAction((app) => app.audit.verify(expectedHead !== undefined ? { expectedHead } : {}))
+
+/** `gatehouse audit head`: the newest entry's hash, to keep somewhere else. */
+export const auditHead = () => operatorAction((app) => app.audit.head())
 
 export { createLogger }

@@ -1,6 +1,7 @@
 import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import Sqlite from 'better-sqlite3'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { totpCodeAt } from '../../src/modules/mfa/totp.js'
 import { createTestDatabase, databaseKinds, type TestDatabase } from '../helpers/databases.js'
@@ -215,6 +216,23 @@ describe('start-up checks and the CLI', () => {
       GATEHOUSE_DATA_DIR: dataDir,
     })
     expect(nobody.code).toBe(1)
+
+    // Every operator command that changed something is in the hash-chained audit log.
+    const env = { GATEHOUSE_DATA_DIR: dataDir }
+    const head = await runCli(['audit', 'head'], env)
+    expect(head.code).toBe(0)
+    const [seq, hash] = head.stdout.trim().split(' ') as [string, string]
+    expect(Number(seq)).toBeGreaterThanOrEqual(3)
+    expect(hash).toMatch(/^[0-9a-f]{64}$/)
+    const intact = await runCli(['audit', 'verify', '--expected-head', hash], env)
+    expect(intact.code).toBe(0)
+    expect(intact.stdout).toContain(`audit log intact: ${seq} entries`)
+    const file = new Sqlite(join(dataDir, 'gatehouse.sqlite'))
+    file.prepare(`update audit_log set actor = 'someone else' where seq = 2`).run()
+    file.close()
+    const broken = await runCli(['audit', 'verify'], env)
+    expect(broken.code).toBe(1)
+    expect(broken.stderr).toContain('audit log broken at entry 2 (hash); 1 entry verifies before it')
 
     const server = await startServer({ GATEHOUSE_DATA_DIR: dataDir })
     try {

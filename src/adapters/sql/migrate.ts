@@ -10,6 +10,7 @@ import * as m0007 from './migrations/0007_event_history.js'
 import * as m0008 from './migrations/0008_event_search.js'
 import * as m0009 from './migrations/0009_detections.js'
 import * as m0010 from './migrations/0010_webhooks.js'
+import * as m0011 from './migrations/0011_audit.js'
 
 type DialectMigration = {
   up: (db: Kysely<unknown>, dialect: Dialect) => Promise<void>
@@ -28,6 +29,7 @@ const all: Record<string, DialectMigration> = {
   '0008_event_search': m0008,
   '0009_detections': m0009,
   '0010_webhooks': m0010,
+  '0011_audit': m0011,
 }
 
 export const migrateToLatest = async (db: Kysely<unknown>, dialect: Dialect): Promise<MigrationResultSet> => {

@@ -253,6 +253,20 @@ export interface WebhookDeliveriesTable {
   delivered_at: number
 }
 
+export interface AuditLogTable {
+  /** 1, 2, 3 … with no gaps: a missing number is a removed entry. */
+  seq: number
+  at: number
+  actor: string
+  actor_ip: string | null
+  request_id: string | null
+  action: string
+  target: string | null
+  details: string
+  previous_hash: string
+  hash: string
+}
+
 export interface Database {
   accounts: AccountsTable
   one_time_tokens: OneTimeTokensTable
@@ -270,6 +284,7 @@ export interface Database {
   login_codes: LoginCodesTable
   login_notices: LoginNoticesTable
   detections: DetectionsTable
+  audit_log: AuditLogTable
   webhooks: WebhooksTable
   webhook_deliveries: WebhookDeliveriesTable
 }

@@ -2,6 +2,7 @@ import { z } from 'zod'
 import type { HttpServer } from '../../http/server.js'
 import { requestContext } from '../../http/server.js'
 import { AppError } from '../../kernel/errors.js'
+import type { AuditService } from '../audit/service.js'
 import type { EventRecorder } from '../events/recorder.js'
 import { principalOf, requireAdmin, requireSession } from '../sessions/http-auth.js'
 import type { SessionsService } from '../sessions/service.js'
@@ -58,6 +59,7 @@ export const guardRoutes = (
     detections: DetectionStore
     guard: Guard
     events: EventRecorder
+    audit: AuditService
     now: () => number
   },
 ) => {
@@ -140,6 +142,17 @@ export const guardRoutes = (
       if (req.body.lift) await deps.guard.lift(d)
       const closed = await deps.detections.close(d.id, 'resolved', principalOf(req).account.id, deps.now())
       if (!closed) throw new AppError('not_found', { detail: 'The detection is not open' })
+      await deps.audit.record(
+        `account:${principalOf(req).account.id}`,
+        requestContext(req),
+        'detection.resolve',
+        `detection:${d.id}`,
+        {
+          kind: d.kind,
+          key: d.key,
+          lifted: req.body.lift,
+        },
+      )
       await deps.events.record('guard_detection_resolved', principalOf(req).account.id, requestContext(req), {
         detection_id: d.id,
         kind: d.kind,
@@ -169,6 +182,16 @@ export const guardRoutes = (
       await deps.guard.lift(d)
       const closed = await deps.detections.close(d.id, 'lifted', principalOf(req).account.id, deps.now())
       if (!closed) throw new AppError('not_found', { detail: 'The detection is not open' })
+      await deps.audit.record(
+        `account:${principalOf(req).account.id}`,
+        requestContext(req),
+        'detection.lift',
+        `detection:${d.id}`,
+        {
+          kind: d.kind,
+          key: d.key,
+        },
+      )
       await deps.events.record('guard_block_lifted', principalOf(req).account.id, requestContext(req), {
         detection_id: d.id,
         kind: d.kind,

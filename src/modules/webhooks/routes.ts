@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { type HttpServer, requestContext } from '../../http/server.js'
+import type { AuditService } from '../audit/service.js'
 import { securityEventTypes } from '../events/vocabulary.js'
 import { principalOf, requireAdmin, requireSession } from '../sessions/http-auth.js'
 import type { SessionsService } from '../sessions/service.js'
@@ -58,6 +59,7 @@ export const webhookRoutes = (
     webhooks: WebhooksService
     /** True when the account has a confirmed second factor (the admin API needs one). */
     hasFactor: (accountId: string) => Promise<boolean>
+    audit: AuditService
   },
 ) => {
   const admin = { preHandler: [requireSession(deps.sessions), requireAdmin(deps.hasFactor)] }
@@ -91,6 +93,16 @@ export const webhookRoutes = (
         principalOf(req).account.id,
         requestContext(req),
       )
+      await deps.audit.record(
+        `account:${principalOf(req).account.id}`,
+        requestContext(req),
+        'webhook.create',
+        `webhook:${webhook.id}`,
+        {
+          url_host: new URL(webhook.url).host,
+          event_types: webhook.eventTypes,
+        },
+      )
       return reply.status(201).send({ ...view(webhook), secret })
     },
   )
@@ -121,6 +133,12 @@ export const webhookRoutes = (
     },
     async (req, reply) => {
       await deps.webhooks.delete(req.params.id, principalOf(req).account.id, requestContext(req))
+      await deps.audit.record(
+        `account:${principalOf(req).account.id}`,
+        requestContext(req),
+        'webhook.delete',
+        `webhook:${req.params.id}`,
+      )
       return reply.status(204).send()
     },
   )

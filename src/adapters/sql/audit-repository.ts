@@ -1,0 +1,87 @@
+import { type Kysely, type Selectable, sql } from 'kysely'
+import { entryHash, GENESIS, type StoredAuditEntry } from '../../modules/audit/chain.js'
+import type { AuditLog, NewAuditEntry } from '../../modules/audit/ports.js'
+import type { Dialect } from './dialect.js'
+import type { AuditLogTable, Database } from './schema.js'
+
+const toEntry = (r: Selectable<AuditLogTable>): StoredAuditEntry => ({
+  seq: Number(r.seq),
+  at: Number(r.at),
+  actor: r.actor,
+  actorIp: r.actor_ip,
+  requestId: r.request_id,
+  action: r.action,
+  target: r.target,
+  details: JSON.parse(r.details) as Record<string, unknown>,
+  previousHash: r.previous_hash,
+  hash: r.hash,
+})
+
+/** Any 64-bit number will do: it names the lock that lets one appender at a time take the head. */
+const HEAD_LOCK = 0x6761746568
+
+export class SqlAuditLog implements AuditLog {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly dialect: Dialect,
+  ) {}
+
+  async append(entry: NewAuditEntry): Promise<StoredAuditEntry> {
+    return this.db.transaction().execute(async (trx) => {
+      // PostgreSQL: one appender at a time across instances (SQLite has one writer anyway).
+      if (this.dialect.name === 'postgres') await sql`select pg_advisory_xact_lock(${HEAD_LOCK})`.execute(trx)
+      const head = await trx
+        .selectFrom('audit_log')
+        .select(['seq', 'hash'])
+        .orderBy('seq', 'desc')
+        .limit(1)
+        .executeTakeFirst()
+      const fields = { ...entry, seq: head ? Number(head.seq) + 1 : 1 }
+      const previousHash = head?.hash ?? GENESIS
+      const stored: StoredAuditEntry = { ...fields, previousHash, hash: entryHash(previousHash, fields) }
+      await trx
+        .insertInto('audit_log')
+        .values({
+          seq: stored.seq,
+          at: stored.at,
+          actor: stored.actor,
+          actor_ip: stored.actorIp,
+          request_id: stored.requestId,
+          action: stored.action,
+          target: stored.target,
+          details: JSON.stringify(stored.details),
+          previous_hash: stored.previousHash,
+          hash: stored.hash,
+        })
+        .execute()
+      return stored
+    })
+  }
+
+  async readFrom(afterSeq: number, limit: number): Promise<StoredAuditEntry[]> {
+    const rows = await this.db
+      .selectFrom('audit_log')
+      .selectAll()
+      .where('seq', '>', afterSeq)
+      .orderBy('seq', 'asc')
+      .limit(limit)
+      .execute()
+    return rows.map(toEntry)
+  }
+
+  async list(limit: number, beforeSeq?: number): Promise<StoredAuditEntry[]> {
+    let q = this.db.selectFrom('audit_log').selectAll()
+    if (beforeSeq !== undefined) q = q.where('seq', '<', beforeSeq)
+    return (await q.orderBy('seq', 'desc').limit(limit).execute()).map(toEntry)
+  }
+
+  async head(): Promise<StoredAuditEntry | null> {
+    const row = await this.db
+      .selectFrom('audit_log')
+      .selectAll()
+      .orderBy('seq', 'desc')
+      .limit(1)
+      .executeTakeFirst()
+    return row ? toEntry(row) : null
+  }
+}
