@@ -3,7 +3,7 @@
  * measured in the same run on the same machine — a bare `node:http` server (the floor: no framework, no
  * database) and better-auth's session lookup on the same kind of database (SQLite, better-sqlite3).
  *
- *   npm run bench -- session [--seconds 12] [--rounds 3] [--warmup 2] [--connections 64] [--better-auth-wal]
+ *   npm run bench -- session [--seconds 12] [--rounds 6] [--warmup 2] [--connections 64] [--better-auth-wal]
  *
  * Each server runs in a child process of its own; the load generator (autocannon) runs in this process
  * and loads one server at a time, in interleaved rounds (bench/lib/load.ts), `--seconds` per server in
@@ -15,7 +15,7 @@ import { join } from 'node:path'
 import { createBetterAuthAccount, startBetterAuth } from './lib/better-auth-client.js'
 import { startChildServer } from './lib/child-server.js'
 import { createGatehouseAccount } from './lib/gatehouse-account.js'
-import { type Figures, httpWorkload, interleave } from './lib/load.js'
+import { type Figures, httpWorkload, interleave, ratioSpread } from './lib/load.js'
 import { machine, scope } from './lib/scope.js'
 import { startServer } from './lib/server.js'
 import { startFastSmtpSink } from './lib/smtp-sink.js'
@@ -32,7 +32,7 @@ const TARGET_VS_BETTER_AUTH = 20
 
 export const run = async (options: BenchOptions): Promise<BenchResult> => {
   const seconds = numberOption(options, 'seconds', 12)
-  const rounds = numberOption(options, 'rounds', 3)
+  const rounds = numberOption(options, 'rounds', 6)
   const warmupSeconds = numberOption(options, 'warmup', 2, true)
   const connections = numberOption(options, 'connections', 64)
   const baWal = options['better-auth-wal'] === true
@@ -113,11 +113,13 @@ export const run = async (options: BenchOptions): Promise<BenchResult> => {
       [`better-auth  GET /api/auth/get-session (cookie, ${baWal ? 'WAL' : 'rollback journal'})`, line(ba)],
       [
         'Gatehouse / bare node:http',
-        `${vsBare.toFixed(2)} (target ≥ ${TARGET_VS_BARE}: ${verdict(vsBare, TARGET_VS_BARE)})`,
+        `${vsBare.toFixed(2)} (target ≥ ${TARGET_VS_BARE}: ${verdict(vsBare, TARGET_VS_BARE)}); ` +
+          `rounds ${ratioSpread(g, b)}`,
       ],
       [
         'Gatehouse / better-auth',
-        `${vsBetterAuth.toFixed(1)}× (target ≥ ${TARGET_VS_BETTER_AUTH}×: ${verdict(vsBetterAuth, TARGET_VS_BETTER_AUTH)})`,
+        `${vsBetterAuth.toFixed(1)}× (target ≥ ${TARGET_VS_BETTER_AUTH}×: ${verdict(vsBetterAuth, TARGET_VS_BETTER_AUTH)}); ` +
+          `rounds ${ratioSpread(g, ba, 1)}`,
       ],
       ['requests failed (non-2xx, wrong body, no answer)', int(failed)],
     ]

@@ -41,6 +41,14 @@ export interface Figures {
   p99: number
   /** `200: 1234, errors: 0, …` over all rounds. */
   detail: string
+  /** Good operations per second in each round, in order. */
+  perRound: number[]
+}
+
+/** `a / b` per round, as `min – max`: how much a ratio moved while the machine's load did. */
+export const ratioSpread = (a: Figures, b: Figures, digits = 2): string => {
+  const r = a.perRound.map((x, i) => x / b.perRound[i]!)
+  return `${Math.min(...r).toFixed(digits)} – ${Math.max(...r).toFixed(digits)}`
 }
 
 export interface HttpSpec {
@@ -122,6 +130,7 @@ export const interleave = async <K extends string>(
       seconds,
       p50: percentile(latencies, 50),
       p99: percentile(latencies, 99),
+      perRound: all.map((s) => s.good / s.seconds),
       detail: Object.entries(counts)
         .map(([k, v]) => `${k}: ${v}`)
         .join(', '),
