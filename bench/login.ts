@@ -1,0 +1,209 @@
+/**
+ * login: how close login throughput comes to the password hash's own rate — for Gatehouse (argon2id)
+ * and, as a reference, for better-auth (scrypt) — measured in the same run on the same machine.
+ *
+ *   npm run bench -- login [--seconds 12] [--rounds 3] [--warmup 2] [--connections 8] [--better-auth-wal]
+ *
+ * Four workloads, in interleaved rounds (bench/lib/load.ts), `--seconds` each in all:
+ * - raw argon2id: Gatehouse's PasswordHasher with its default parameters (read from the settings table)
+ *   verifying one correct password, `--connections` verifications in flight, in this process;
+ * - Gatehouse: `POST /v1/sessions` with correct credentials of one verified account, sending the device
+ *   token its first login returned (`X-Gatehouse-Device`), so every login is from a known device;
+ * - raw scrypt: better-auth's own `verifyPassword` (better-auth/crypto), the same way;
+ * - better-auth: `POST /api/auth/sign-in/email` with correct credentials.
+ * 8 in flight by default keep the 4 threads of the pool busy with 4 waiting, and keep a scrypt login's
+ * latency well inside a 4 s round. Both hashes run in libuv's thread pool (default 4 threads, UV_THREADPOOL_SIZE unset) in this process
+ * and in the servers alike. Ok only when no request or verification failed.
+ */
+import { mkdtempSync, rmSync } from 'node:fs'
+import os from 'node:os'
+import { join } from 'node:path'
+import { performance } from 'node:perf_hooks'
+import { hashPassword as scryptHash, verifyPassword as scryptVerify } from 'better-auth/crypto'
+import { settings } from '../src/config/schema.js'
+import { PasswordHasher } from '../src/modules/accounts/password-hasher.js'
+import { createBetterAuthAccount, startBetterAuth } from './lib/better-auth-client.js'
+import { createGatehouseAccount } from './lib/gatehouse-account.js'
+import {
+  type Figures,
+  httpWorkload,
+  interleave,
+  ratioSpread,
+  type Slice,
+  steadyRate,
+  type Workload,
+} from './lib/load.js'
+import { machine, scope } from './lib/scope.js'
+import { startServer } from './lib/server.js'
+import { startFastSmtpSink } from './lib/smtp-sink.js'
+import { int, ms, table } from './lib/stats.js'
+import { type BenchOptions, type BenchResult, numberOption } from './lib/types.js'
+
+export const description =
+  'logins/s against the hash rate: Gatehouse POST /v1/sessions vs argon2id, better-auth sign-in vs scrypt'
+
+const log = (line: string) => console.log(`[login] ${line}`)
+
+const TARGET_VS_HASH = 0.95
+
+/** `inFlight` calls of `verify` at a time for `seconds`; each must resolve true. */
+const hashWorkload =
+  (inFlight: number, verify: () => Promise<boolean>): Workload =>
+  async (seconds) => {
+    const latencies: number[] = []
+    let good = 0
+    let failed = 0
+    let first = 0
+    let last = 0
+    const start = performance.now()
+    const deadline = start + seconds * 1000
+    const lane = async () => {
+      while (performance.now() < deadline) {
+        const t0 = performance.now()
+        let ok = false
+        try {
+          ok = await verify()
+        } catch {
+          ok = false
+        }
+        if (ok) {
+          good++
+          last = performance.now()
+          if (first === 0) first = last
+          latencies.push(last - t0)
+        } else failed++
+      }
+    }
+    await Promise.all(Array.from({ length: inFlight }, lane))
+    const slice: Slice = {
+      // Counted like the HTTP workloads: from the first verification done to the last.
+      ...steadyRate(good, first, last, (performance.now() - start) / 1000),
+      failed,
+      latencies,
+      counts: { verified: good, failed },
+    }
+    return slice
+  }
+
+export const run = async (options: BenchOptions): Promise<BenchResult> => {
+  const seconds = numberOption(options, 'seconds', 12)
+  const rounds = numberOption(options, 'rounds', 3)
+  const warmupSeconds = numberOption(options, 'warmup', 2, true)
+  const connections = numberOption(options, 'connections', 8)
+  const baWal = options['better-auth-wal'] === true
+  const threadpool = process.env.UV_THREADPOOL_SIZE ?? '4 (default)'
+
+  const cleanup = scope()
+  try {
+    const dir = mkdtempSync(join(os.tmpdir(), 'gatehouse-bench-login-'))
+    cleanup.later('remove temp dir', () => rmSync(dir, { recursive: true, force: true }))
+
+    // 1. The hashes, as the servers run them.
+    const params = {
+      memoryKiB: Number(settings.argon2MemoryKiB.default),
+      iterations: Number(settings.argon2Iterations.default),
+      parallelism: Number(settings.argon2Parallelism.default),
+    }
+    const password = 'copper kettle season 1843'
+    const hasher = new PasswordHasher(params)
+    const argon2Hash = await hasher.hash(password)
+    const scryptStored = await scryptHash(password)
+    log(`argon2id ${argon2Hash.split('$').slice(0, 4).join('$')}…, scrypt N=16384 r=16 p=1 (better-auth)`)
+
+    // 2. Gatehouse with its defaults (SQLite in a fresh data dir): one account and its device token.
+    const sink = await startFastSmtpSink()
+    cleanup.later('close SMTP sink', () => sink.close())
+    const gatehouse = await startServer({
+      GATEHOUSE_DATA_DIR: join(dir, 'gatehouse'),
+      GATEHOUSE_SMTP_URL: sink.url,
+      GATEHOUSE_LOG_LEVEL: 'warn',
+      GATEHOUSE_WORKER_INTERVAL_MS: '100',
+    })
+    cleanup.later('stop Gatehouse', () => gatehouse.stop(10_000))
+    const account = await createGatehouseAccount(gatehouse.baseUrl, sink)
+    log(`Gatehouse at ${gatehouse.baseUrl}, account ${account.username}, device token kept`)
+
+    // 3. better-auth: one account through its email sign-up.
+    const betterAuth = await startBetterAuth(dir, baWal)
+    cleanup.later('stop better-auth', () => betterAuth.stop())
+    const baAccount = await createBetterAuthAccount(betterAuth.baseUrl)
+    log(`better-auth at ${betterAuth.baseUrl}, account ${baAccount.email}`)
+
+    // 4. Load, in interleaved rounds.
+    log(`${warmupSeconds} s warm-up each, then ${rounds} rounds, ${seconds} s per workload in all`)
+    const figures = await interleave(
+      {
+        argon2: hashWorkload(connections, () => hasher.verify(argon2Hash, password)),
+        gatehouse: httpWorkload({
+          url: `${gatehouse.baseUrl}/v1/sessions`,
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-gatehouse-device': account.deviceToken },
+          body: JSON.stringify({ identifier: account.username, password: account.password }),
+          connections,
+          // 201 with a session token; a step-up challenge would be a 200 without one.
+          verify: (b) => b.includes('"token":"'),
+        }),
+        scrypt: hashWorkload(connections, () => scryptVerify({ hash: scryptStored, password })),
+        betterAuth: httpWorkload({
+          url: `${betterAuth.baseUrl}/api/auth/sign-in/email`,
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ email: baAccount.email, password: baAccount.password }),
+          connections,
+          verify: (b) => b.includes('"token":"'),
+        }),
+      },
+      { seconds, warmupSeconds, rounds },
+      (name, round, s) =>
+        log(`round ${round} ${name}: ${(s.good / s.seconds).toFixed(1)}/s, failed ${s.failed}`),
+    )
+
+    const { argon2: a, gatehouse: g, scrypt: s, betterAuth: ba } = figures
+    const failed = a.failed + g.failed + s.failed + ba.failed
+    const gVsHash = g.okPerSecond / a.okPerSecond
+    const baVsHash = ba.okPerSecond / s.okPerSecond
+    const gVsBa = g.okPerSecond / ba.okPerSecond
+    const rate = (f: Figures) =>
+      `${f.okPerSecond.toFixed(1)} /s, p50 ${ms(f.p50)}, p99 ${ms(f.p99)}, failed ${int(f.failed)}`
+    const rows: Array<[string, string]> = [
+      ['machine', machine()],
+      ['node', process.version],
+      [
+        'load',
+        `${connections} in flight (autocannon connections / concurrent verifications), ` +
+          `${warmupSeconds} s warm-up, ${rounds} rounds, ${int(a.seconds)} s per workload`,
+      ],
+      ['libuv thread pool (this process and the servers)', threadpool],
+      [
+        `raw argon2id verify (m=${params.memoryKiB} KiB, t=${params.iterations}, p=${params.parallelism}), in-process`,
+        rate(a),
+      ],
+      ['Gatehouse  POST /v1/sessions (known device)', rate(g)],
+      [
+        'Gatehouse logins/s ÷ argon2id verifications/s',
+        `${gVsHash.toFixed(3)} (target ≥ ${TARGET_VS_HASH}: ${gVsHash >= TARGET_VS_HASH ? 'met' : 'NOT met'}); ` +
+          `rounds ${ratioSpread(g, a)}`,
+      ],
+      ['raw scrypt verify (better-auth/crypto, N=16384 r=16 p=1), in-process', rate(s)],
+      [`better-auth  POST /api/auth/sign-in/email (${baWal ? 'WAL' : 'rollback journal'})`, rate(ba)],
+      [
+        'better-auth logins/s ÷ scrypt verifications/s',
+        `${baVsHash.toFixed(3)}; rounds ${ratioSpread(ba, s)}`,
+      ],
+      ['Gatehouse logins/s ÷ better-auth logins/s', `${gVsBa.toFixed(2)}×; rounds ${ratioSpread(g, ba, 1)}`],
+      ['failed (non-2xx, wrong body, no answer, false verify)', int(failed)],
+    ]
+    console.log(`\nlogin\n\n${table(rows, ['figure', 'value'])}\n`)
+    for (const [name, f] of [
+      ['raw argon2id', a],
+      ['Gatehouse', g],
+      ['raw scrypt', s],
+      ['better-auth', ba],
+    ] as const) {
+      if (f.failed > 0) console.log(`FAIL: ${name}: ${f.detail}`)
+    }
+    return { name: 'login', ok: failed === 0, rows }
+  } finally {
+    await cleanup.close()
+  }
+}

@@ -1,0 +1,138 @@
+/**
+ * session: how many session validations per second one server process answers, against two references
+ * measured in the same run on the same machine — a bare `node:http` server (the floor: no framework, no
+ * database) and better-auth's session lookup on the same kind of database (SQLite, better-sqlite3).
+ *
+ *   npm run bench -- session [--seconds 12] [--rounds 6] [--warmup 2] [--connections 64] [--better-auth-wal]
+ *
+ * Each server runs in a child process of its own; the load generator (autocannon) runs in this process
+ * and loads one server at a time, in interleaved rounds (bench/lib/load.ts), `--seconds` per server in
+ * all. Ok only when no request failed.
+ */
+import { mkdtempSync, rmSync } from 'node:fs'
+import os from 'node:os'
+import { join } from 'node:path'
+import { createBetterAuthAccount, startBetterAuth } from './lib/better-auth-client.js'
+import { startChildServer } from './lib/child-server.js'
+import { createGatehouseAccount } from './lib/gatehouse-account.js'
+import { type Figures, httpWorkload, interleave, ratioSpread } from './lib/load.js'
+import { machine, scope } from './lib/scope.js'
+import { startServer } from './lib/server.js'
+import { startFastSmtpSink } from './lib/smtp-sink.js'
+import { int, ms, table } from './lib/stats.js'
+import { type BenchOptions, type BenchResult, numberOption } from './lib/types.js'
+
+export const description =
+  'session validation/s: Gatehouse GET /v1/sessions/current vs bare node:http vs better-auth get-session'
+
+const log = (line: string) => console.log(`[session] ${line}`)
+
+const TARGET_VS_BARE = 0.4
+const TARGET_VS_BETTER_AUTH = 20
+
+export const run = async (options: BenchOptions): Promise<BenchResult> => {
+  const seconds = numberOption(options, 'seconds', 12)
+  const rounds = numberOption(options, 'rounds', 6)
+  const warmupSeconds = numberOption(options, 'warmup', 2, true)
+  const connections = numberOption(options, 'connections', 64)
+  const baWal = options['better-auth-wal'] === true
+
+  const cleanup = scope()
+  try {
+    const dir = mkdtempSync(join(os.tmpdir(), 'gatehouse-bench-session-'))
+    cleanup.later('remove temp dir', () => rmSync(dir, { recursive: true, force: true }))
+
+    // 1. The floor: a bare node:http server with a fixed JSON answer.
+    const bare = await startChildServer('./bare-server.ts')
+    cleanup.later('stop bare server', () => bare.stop())
+    log(`bare node:http at ${bare.baseUrl}`)
+
+    // 2. Gatehouse with its defaults (SQLite in a fresh data dir): one account, its session token.
+    const sink = await startFastSmtpSink()
+    cleanup.later('close SMTP sink', () => sink.close())
+    const gatehouse = await startServer({
+      GATEHOUSE_DATA_DIR: join(dir, 'gatehouse'),
+      GATEHOUSE_SMTP_URL: sink.url,
+      GATEHOUSE_LOG_LEVEL: 'warn',
+      GATEHOUSE_WORKER_INTERVAL_MS: '100',
+    })
+    cleanup.later('stop Gatehouse', () => gatehouse.stop(10_000))
+    const account = await createGatehouseAccount(gatehouse.baseUrl, sink)
+    log(`Gatehouse at ${gatehouse.baseUrl}, account ${account.username} logged in`)
+
+    // 3. better-auth: email sign-up (which signs in), then get-session with its session cookie.
+    const betterAuth = await startBetterAuth(dir, baWal)
+    cleanup.later('stop better-auth', () => betterAuth.stop())
+    const baAccount = await createBetterAuthAccount(betterAuth.baseUrl)
+    log(`better-auth at ${betterAuth.baseUrl}, ${baAccount.email} signed in`)
+
+    // 4. Load, in interleaved rounds.
+    log(`${warmupSeconds} s warm-up each, then ${rounds} rounds, ${seconds} s per server in all`)
+    const figures = await interleave(
+      {
+        bare: httpWorkload({
+          url: `${bare.baseUrl}/`,
+          connections,
+          verify: (b) => b.includes('"ok":true'),
+        }),
+        gatehouse: httpWorkload({
+          url: `${gatehouse.baseUrl}/v1/sessions/current`,
+          headers: { authorization: `Bearer ${account.token}` },
+          connections,
+          verify: (b) => b.includes(`"${account.username}"`),
+        }),
+        betterAuth: httpWorkload({
+          url: `${betterAuth.baseUrl}/api/auth/get-session`,
+          headers: { cookie: baAccount.cookie },
+          connections,
+          // An unknown or expired cookie gets 200 with the body `null`: only a session counts.
+          verify: (b) => b.includes('"session":{') && b.includes(baAccount.email),
+        }),
+      },
+      { seconds, warmupSeconds, rounds },
+      (name, round, s) => log(`round ${round} ${name}: ${int(s.good / s.seconds)} ok/s, failed ${s.failed}`),
+    )
+
+    const { bare: b, gatehouse: g, betterAuth: ba } = figures
+    const failed = b.failed + g.failed + ba.failed
+    const vsBare = g.okPerSecond / b.okPerSecond
+    const vsBetterAuth = g.okPerSecond / ba.okPerSecond
+    const verdict = (value: number, target: number) => (value >= target ? 'met' : 'NOT met')
+    const line = (f: Figures) =>
+      `${int(f.okPerSecond)} /s, p50 ${ms(f.p50)}, p99 ${ms(f.p99)}, failed ${int(f.failed)}`
+    const rows: Array<[string, string]> = [
+      ['machine', machine()],
+      ['node', process.version],
+      [
+        'load',
+        `autocannon, ${connections} connections, ${warmupSeconds} s warm-up, ${rounds} rounds, ` +
+          `${int(b.seconds)} s per server`,
+      ],
+      ['bare node:http  GET /', line(b)],
+      ['Gatehouse  GET /v1/sessions/current (Bearer)', line(g)],
+      [`better-auth  GET /api/auth/get-session (cookie, ${baWal ? 'WAL' : 'rollback journal'})`, line(ba)],
+      [
+        'Gatehouse / bare node:http',
+        `${vsBare.toFixed(2)} (target ≥ ${TARGET_VS_BARE}: ${verdict(vsBare, TARGET_VS_BARE)}); ` +
+          `rounds ${ratioSpread(g, b)}`,
+      ],
+      [
+        'Gatehouse / better-auth',
+        `${vsBetterAuth.toFixed(1)}× (target ≥ ${TARGET_VS_BETTER_AUTH}×: ${verdict(vsBetterAuth, TARGET_VS_BETTER_AUTH)}); ` +
+          `rounds ${ratioSpread(g, ba, 1)}`,
+      ],
+      ['requests failed (non-2xx, wrong body, no answer)', int(failed)],
+    ]
+    console.log(`\nsession\n\n${table(rows, ['figure', 'value'])}\n`)
+    for (const [name, f] of [
+      ['bare node:http', b],
+      ['Gatehouse', g],
+      ['better-auth', ba],
+    ] as const) {
+      if (f.failed > 0) console.log(`FAIL: ${name}: ${f.detail}`)
+    }
+    return { name: 'session', ok: failed === 0, rows }
+  } finally {
+    await cleanup.close()
+  }
+}
