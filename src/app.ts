@@ -537,9 +537,9 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
     },
   })
   // While draining, keep-alive clients are told to reconnect (to another instance).
-  http.addHook('onSend', async (_req, reply, payload) => {
+  http.addHook('onSend', (_req, reply, payload, done) => {
     if (draining) reply.header('connection', 'close')
-    return payload
+    done(null, payload)
   })
   opsRoutes(http, {
     metrics,

@@ -58,13 +58,44 @@ export const openPostgres = async (url: string, poolSize = 10): Promise<SqlDatab
   }
 }
 
+/** Distinct statements kept prepared; past that the cache starts over (lists of ids make many shapes). */
+const STATEMENT_CACHE_SIZE = 1000
+
+/**
+ * The connection as the SQLite dialect sees it, with prepared statements kept per SQL text: the
+ * dialect prepares every query it runs, and preparing costs more than running a lookup by key.
+ * The one connection runs one query at a time, so a statement is never in use twice (one still
+ * being iterated is not handed out again).
+ */
+const withStatementCache = (sqlite: SQLite.Database): SQLite.Database => {
+  let cache = new Map<string, SQLite.Statement>()
+  const prepare = sqlite.prepare.bind(sqlite)
+  return new Proxy(sqlite, {
+    get(target, property, receiver) {
+      if (property !== 'prepare') {
+        const value = Reflect.get(target, property, receiver)
+        // Native methods must run on the connection itself, not on the proxy.
+        return typeof value === 'function' ? value.bind(target) : value
+      }
+      return (source: string) => {
+        const known = cache.get(source)
+        if (known && !known.busy) return known
+        const statement = prepare(source)
+        if (cache.size >= STATEMENT_CACHE_SIZE) cache = new Map()
+        cache.set(source, statement)
+        return statement
+      }
+    },
+  })
+}
+
 export const openSqlite = (file: string): SqlDatabase => {
   const sqlite = new SQLite(file)
   sqlite.pragma('journal_mode = WAL')
   sqlite.pragma('synchronous = NORMAL')
   sqlite.pragma('foreign_keys = ON')
   sqlite.pragma('busy_timeout = 5000')
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) })
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) })
   return {
     db,
     dialect: sqliteDialect,
