@@ -10,8 +10,13 @@
  * - `BA_WAL=1` turns on `journal_mode = WAL, synchronous = NORMAL` (what Gatehouse uses) instead of
  *   better-sqlite3's default rollback journal; off by default.
  *
- * Environment: BA_DB (SQLite file, required), BA_WAL. Started by bench/lib/child-server.ts; creates its
- * tables with better-auth's own migrations, then writes `listening <url>`.
+ * With `BA_RESET=1` (the recovery-flood comparison) it runs as in production instead: its rate limiter
+ * on (its defaults: 3 password-reset requests per 60 s per address), the client address taken from
+ * `X-Forwarded-For` (as behind a proxy), and `sendResetPassword` counting the reset mails each address
+ * would receive; `GET /__reset-mails` answers the counts as JSON.
+ *
+ * Environment: BA_DB (SQLite file, required), BA_WAL, BA_RESET. Started by bench/lib/child-server.ts;
+ * creates its tables with better-auth's own migrations, then writes `listening <url>`.
  */
 import { randomBytes } from 'node:crypto'
 import http from 'node:http'
@@ -35,19 +40,40 @@ server.keepAliveTimeout = 60_000
 await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
 const baseURL = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
 
+const resetMode = process.env.BA_RESET === '1'
+const resetMails = new Map<string, number>()
+
 const options = {
   baseURL,
   secret: randomBytes(32).toString('hex'),
   database,
-  emailAndPassword: { enabled: true },
-  rateLimit: { enabled: false },
+  emailAndPassword: {
+    enabled: true,
+    ...(resetMode
+      ? {
+          sendResetPassword: async ({ user }: { user: { email: string } }) => {
+            resetMails.set(user.email, (resetMails.get(user.email) ?? 0) + 1)
+          },
+        }
+      : {}),
+  },
+  rateLimit: resetMode ? { enabled: true, storage: 'memory' as const } : { enabled: false },
+  ...(resetMode ? { advanced: { ipAddress: { ipAddressHeaders: ['x-forwarded-for'] } } } : {}),
   telemetry: { enabled: false },
   logger: { level: 'error' as const },
 }
 const { runMigrations } = await getMigrations(options)
 await runMigrations()
 const auth = betterAuth(options)
-server.on('request', toNodeHandler(auth))
+const handler = toNodeHandler(auth)
+server.on('request', (req, res) => {
+  if (resetMode && req.method === 'GET' && req.url === '/__reset-mails') {
+    res.setHeader('content-type', 'application/json')
+    res.end(JSON.stringify(Object.fromEntries(resetMails)))
+    return
+  }
+  void handler(req, res)
+})
 
 console.log(`listening ${baseURL}`)
 process.on('SIGTERM', () => {
