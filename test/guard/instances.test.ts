@@ -132,8 +132,8 @@ describe.skipIf(!redisUrl || !pgUrl)('the guard across two instances (PostgreSQL
       })
       expect(r.status).toBe(401)
     }
-    // The 5th failure came from 127.122.4.1 through instance a; instance b makes it wait.
-    const again = await send(b, '127.122.4.1', '/v1/sessions', {
+    // The 5th failure came from 127.122.4.1 through instance b (i = 4); instance a makes it wait.
+    const again = await send(a, '127.122.4.1', '/v1/sessions', {
       identifier: victim.username,
       password: 'guess again',
     })
