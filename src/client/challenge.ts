@@ -20,7 +20,8 @@ export interface PowChallenge {
   expires_at: string
 }
 
-const leadingZeroBits = (digest: Uint8Array): number => {
+/** Leading zero bits of a digest (the server checks answers with this one too). */
+export const leadingZeroBits = (digest: Uint8Array): number => {
   let bits = 0
   for (const byte of digest) {
     if (byte === 0) {

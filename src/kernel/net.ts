@@ -44,3 +44,15 @@ export const subnetOf = (ip: string | null | undefined): string | null => {
   }
   return null
 }
+
+/**
+ * Where a request comes from, as limits and detectors count it: its address written one way
+ * (an IPv4-mapped IPv6 address counts as IPv4) and its network. Requests whose address is not
+ * known share one source, `unknown`.
+ */
+export const sourceOf = (ip: string | null | undefined): { address: string; network: string } => {
+  if (!ip) return { address: 'unknown', network: 'unknown' }
+  const address = ip.toLowerCase().replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/, '')
+  // Something that is not an address (it should not happen behind Fastify) is its own network.
+  return { address, network: subnetOf(ip) ?? address }
+}

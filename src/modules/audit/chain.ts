@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto'
+import type { NewAuditEntry } from './ports.js'
 
 /**
  * The hash chain of the audit log: each entry's hash is SHA-256 over the previous entry's hash and
@@ -32,15 +33,8 @@ export const canonicalJson = (value: unknown): string => {
 }
 
 /** What an entry's hash covers: everything but the hashes themselves. */
-export interface AuditFields {
+export interface AuditFields extends NewAuditEntry {
   seq: number
-  at: number
-  actor: string
-  actorIp: string | null
-  requestId: string | null
-  action: string
-  target: string | null
-  details: Record<string, unknown>
 }
 
 export const entryHash = (previousHash: string, e: AuditFields): string =>

@@ -1,10 +1,10 @@
 import { createHmac } from 'node:crypto'
 import { AppError } from '../../kernel/errors.js'
-import { subnetOf } from '../../kernel/net.js'
+import { sourceOf, subnetOf } from '../../kernel/net.js'
 import { classifyIdentifier } from '../accounts/identifiers.js'
 import type { RequestContext } from '../events/ports.js'
-import type { EventRecorder } from '../events/recorder.js'
-import type { CaptchaVerifier } from './captcha.js'
+import { type EventRecorder, noContext } from '../events/recorder.js'
+import { CAPTCHA_HEADER, type CaptchaVerifier } from './captcha.js'
 import type {
   Counters,
   Detection,
@@ -98,10 +98,6 @@ const header = (h: ScreenInput['headers'], name: string): string | null => {
   return one && one.length <= 8192 ? one : null
 }
 
-/** A source address written one way, whichever way it came (IPv4-mapped IPv6 counts as IPv4). */
-const sourceKey = (ip: string | null): string =>
-  ip ? ip.toLowerCase().replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/, '') : 'unknown'
-
 interface Pending {
   scope: DetectionScope
   count: number
@@ -187,10 +183,6 @@ export class Guard {
     this.#legacy = window('guard:legacy', w)
   }
 
-  get enabled(): boolean {
-    return this.#s.enabled
-  }
-
   /** The identifier as the guard counts it: normalised like login does, then keyed. */
   identifierKey(raw: string): string {
     const id = classifyIdentifier(raw)
@@ -213,11 +205,10 @@ export class Guard {
   }
 
   #sources(ip: string | null): Array<{ scope: 'ip' | 'subnet'; key: string; factor: number }> {
-    const addr = sourceKey(ip)
-    const net = ip ? (subnetOf(addr) ?? addr) : 'unknown'
+    const { address, network } = sourceOf(ip)
     return [
-      { scope: 'ip', key: `ip:${addr}`, factor: 1 },
-      { scope: 'subnet', key: `subnet:${net}`, factor: this.#s.subnetFactor },
+      { scope: 'ip', key: `ip:${address}`, factor: 1 },
+      { scope: 'subnet', key: `subnet:${network}`, factor: this.#s.subnetFactor },
     ]
   }
 
@@ -292,7 +283,7 @@ export class Guard {
     difficulty: number,
   ): Promise<void> {
     const { metrics, captcha, pow, events } = this.deps
-    const captchaToken = captcha ? header(headers, 'gatehouse-captcha') : null
+    const captchaToken = captcha ? header(headers, CAPTCHA_HEADER) : null
     if (captcha && captchaToken) {
       if (await captcha.verify(captchaToken, ctx.ip)) {
         metrics.challenge('captcha', 'solved')
@@ -559,7 +550,7 @@ export class Guard {
       const rf = this.#s.recoveryFlood
       const [requests, sources] = await Promise.all([
         this.#floods.add(accountId),
-        this.#floodSources.addDistinct(this.#seen, `rf:${accountId}`, sourceKey(ctx.ip)),
+        this.#floodSources.addDistinct(this.#seen, `rf:${accountId}`, sourceOf(ctx.ip).address),
       ])
       if (requests < rf.requests) return
       await this.#sighting('recovery_flood', 'account', `account:${accountId}`, 'none', null, accountId, {
@@ -680,19 +671,14 @@ export class Guard {
     })
     if (!escalated) return
     this.deps.metrics.detection(kind, detection.action)
-    await this.deps.events.record(
-      'guard_detection',
-      accountId,
-      { ip: null, userAgent: null, clientVersion: null, requestId: null },
-      {
-        detection_id: detection.id,
-        kind,
-        scope,
-        key,
-        action: detection.action,
-        count: detection.count,
-      },
-    )
+    await this.deps.events.record('guard_detection', accountId, noContext, {
+      detection_id: detection.id,
+      kind,
+      scope,
+      key,
+      action: detection.action,
+      count: detection.count,
+    })
   }
 
   #scheduleFlush(): void {

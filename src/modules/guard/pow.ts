@@ -1,4 +1,5 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto'
+import { leadingZeroBits } from '../../client/challenge.js'
 import type { Counters } from './ports.js'
 
 /**
@@ -38,19 +39,6 @@ interface Puzzle {
 const b64 = (b: Buffer | string) => Buffer.from(b).toString('base64url')
 const NONCE = /^[A-Za-z0-9_-]{1,64}$/
 const PUZZLE = /^[A-Za-z0-9_-]{1,400}\.[A-Za-z0-9_-]{43}$/
-
-/** Leading zero bits of a digest. */
-export const leadingZeroBits = (digest: Uint8Array): number => {
-  let bits = 0
-  for (const byte of digest) {
-    if (byte === 0) {
-      bits += 8
-      continue
-    }
-    return bits + Math.clz32(byte) - 24
-  }
-  return bits
-}
 
 /** Finds a nonce for a puzzle (tests, benchmarks and Node clients; browsers use src/client/challenge.ts). */
 export const solvePuzzle = (puzzle: string, difficulty: number): string => {

@@ -1,3 +1,4 @@
+import type { FastifyRequest } from 'fastify'
 import { z } from 'zod'
 import type { HttpServer } from '../../http/server.js'
 import { requestContext } from '../../http/server.js'
@@ -70,6 +71,24 @@ export const guardRoutes = (
     if (!d) throw new AppError('not_found', { detail: 'No such detection' })
     return d
   }
+  const notOpen = () => new AppError('not_found', { detail: 'The detection is not open' })
+  /** Closes an open detection (lifting its response first when asked) and audits it; 404 unless open. */
+  const close = async (req: FastifyRequest, id: number, status: 'resolved' | 'lifted', lift: boolean) => {
+    const d = await found(id)
+    if (d.status !== 'open') throw notOpen()
+    if (lift) await deps.guard.lift(d)
+    const adminId = principalOf(req).account.id
+    const closed = await deps.detections.close(d.id, status, adminId, deps.now())
+    if (!closed) throw notOpen()
+    await deps.audit.record(
+      `account:${adminId}`,
+      requestContext(req),
+      status === 'lifted' ? 'detection.lift' : 'detection.resolve',
+      `detection:${d.id}`,
+      { kind: d.kind, key: d.key, ...(status === 'resolved' ? { lifted: lift } : {}) },
+    )
+    return { d, closed, adminId }
+  }
 
   app.get(
     '/v1/admin/detections',
@@ -138,22 +157,8 @@ export const guardRoutes = (
       },
     },
     async (req) => {
-      const d = await found(req.params.id)
-      if (req.body.lift) await deps.guard.lift(d)
-      const closed = await deps.detections.close(d.id, 'resolved', principalOf(req).account.id, deps.now())
-      if (!closed) throw new AppError('not_found', { detail: 'The detection is not open' })
-      await deps.audit.record(
-        `account:${principalOf(req).account.id}`,
-        requestContext(req),
-        'detection.resolve',
-        `detection:${d.id}`,
-        {
-          kind: d.kind,
-          key: d.key,
-          lifted: req.body.lift,
-        },
-      )
-      await deps.events.record('guard_detection_resolved', principalOf(req).account.id, requestContext(req), {
+      const { d, closed, adminId } = await close(req, req.params.id, 'resolved', req.body.lift)
+      await deps.events.record('guard_detection_resolved', adminId, requestContext(req), {
         detection_id: d.id,
         kind: d.kind,
         lifted: req.body.lift,
@@ -177,22 +182,8 @@ export const guardRoutes = (
       },
     },
     async (req) => {
-      const d = await found(req.params.id)
-      if (d.status !== 'open') throw new AppError('not_found', { detail: 'The detection is not open' })
-      await deps.guard.lift(d)
-      const closed = await deps.detections.close(d.id, 'lifted', principalOf(req).account.id, deps.now())
-      if (!closed) throw new AppError('not_found', { detail: 'The detection is not open' })
-      await deps.audit.record(
-        `account:${principalOf(req).account.id}`,
-        requestContext(req),
-        'detection.lift',
-        `detection:${d.id}`,
-        {
-          kind: d.kind,
-          key: d.key,
-        },
-      )
-      await deps.events.record('guard_block_lifted', principalOf(req).account.id, requestContext(req), {
+      const { d, closed, adminId } = await close(req, req.params.id, 'lifted', true)
+      await deps.events.record('guard_block_lifted', adminId, requestContext(req), {
         detection_id: d.id,
         kind: d.kind,
         scope: d.scope,

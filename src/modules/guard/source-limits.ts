@@ -1,5 +1,5 @@
 import { AppError } from '../../kernel/errors.js'
-import { subnetOf } from '../../kernel/net.js'
+import { sourceOf } from '../../kernel/net.js'
 import type { LimiterStore, RateLimiter, RateRule } from './ports.js'
 
 export interface SourceLimitRules {
@@ -10,12 +10,7 @@ export interface SourceLimitRules {
 
 export type SourceScope = 'ip' | 'subnet' | 'global'
 
-/** The key of a request whose source address is not known: all such requests share one budget. */
-const UNKNOWN = 'unknown'
 const EVERYONE = 'all'
-
-/** One key per address whichever way it is written: an IPv4-mapped IPv6 address counts as IPv4. */
-const sourceKey = (ip: string): string => ip.toLowerCase().replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/, '')
 
 /**
  * The limits of one kind of request by where it comes from: its address, its network (/24 or
@@ -43,12 +38,8 @@ export class SourceLimits {
    * AppError('rate_limited') with Retry-After. The answer never depends on an account.
    */
   async check(ip: string | null): Promise<void> {
-    const keys: Record<SourceScope, string> = {
-      ip: ip ? sourceKey(ip) : UNKNOWN,
-      // An address that is not one (should not happen behind Fastify) still gets its own network.
-      subnet: ip ? (subnetOf(ip) ?? ip) : UNKNOWN,
-      global: EVERYONE,
-    }
+    const { address, network } = sourceOf(ip)
+    const keys: Record<SourceScope, string> = { ip: address, subnet: network, global: EVERYONE }
     for (const { scope, limiter } of this.counters) {
       const result = await limiter.consume(keys[scope])
       if (!result.allowed) {
