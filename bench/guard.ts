@@ -15,7 +15,6 @@
  */
 import { randomBytes } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
-import type http from 'node:http'
 import os from 'node:os'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
@@ -26,7 +25,7 @@ import { openPostgres, openSqlite } from '../src/adapters/sql/database.js'
 import type { LimiterStore } from '../src/modules/guard/ports.js'
 import { defaultMix, type MixReport, runAttackMix } from './lib/attack-mix.js'
 import { onCleanup } from './lib/cleanup.js'
-import { request, sourceAgent } from './lib/http.js'
+import { inParallel, request, sourceAgents } from './lib/http.js'
 import { type MixServer, seedMix, startMixServer } from './lib/mix-server.js'
 import { startFastSmtpSink } from './lib/smtp-sink.js'
 import { int, ms, percentile, table } from './lib/stats.js'
@@ -53,17 +52,12 @@ const phase = async (
 ): Promise<Phase> => {
   const latencies: number[] = []
   const statuses: Record<number, number> = {}
-  let i = 0
   const started = performance.now()
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (i < count) {
-        const r = await next(i++)
-        latencies.push(r.ms)
-        statuses[r.status] = (statuses[r.status] ?? 0) + 1
-      }
-    }),
-  )
+  await inParallel(count, concurrency, async (i) => {
+    const r = await next(i)
+    latencies.push(r.ms)
+    statuses[r.status] = (statuses[r.status] ?? 0) + 1
+  })
   return { requests: count, seconds: (performance.now() - started) / 1000, latencies, statuses }
 }
 
@@ -125,17 +119,16 @@ const measure = async (guard: boolean, options: BenchOptions): Promise<Measured>
   const forgetServer = onCleanup('server', stop)
   try {
     const plan = await seedMix(server)
-    const agents = new Map<string, http.Agent>()
-    const agent = (ip: string) => {
-      let a = agents.get(ip)
-      if (!a) {
-        a = sourceAgent(ip, 5000)
-        agents.set(ip, a)
-      }
-      return a
-    }
+    const agents = sourceAgents(5000)
     const post = (ip: string, path: string, body: unknown, headers: Record<string, string> = {}) =>
-      request(server.target, { method: 'POST', path, body, agent: agent(ip), localAddress: ip, headers })
+      request(server.target, {
+        method: 'POST',
+        path,
+        body,
+        agent: agents.agent(ip),
+        localAddress: ip,
+        headers,
+      })
 
     // The attack mix first, on the fresh server (as the simulation runs it); then legitimate traffic,
     // with whatever state the attack left behind.
@@ -161,7 +154,7 @@ const measure = async (guard: boolean, options: BenchOptions): Promise<Measured>
         identifier: i % 2 === 0 ? known[i % known.length]! : `nobody${i}@example.net`,
       }),
     )
-    for (const a of agents.values()) a.destroy()
+    agents.destroy()
     const screen = (await server.app.metrics.guardScreen.get()).values
     const sum = screen.find((v) => v.metricName === 'gatehouse_guard_screen_seconds_sum')?.value ?? 0
     const count = screen.find((v) => v.metricName === 'gatehouse_guard_screen_seconds_count')?.value ?? 0

@@ -21,7 +21,7 @@ import { openSqlite } from '../src/adapters/sql/database.js'
 import { settings } from '../src/config/schema.js'
 import { startChildServer } from './lib/child-server.js'
 import { onCleanup } from './lib/cleanup.js'
-import { request, sourceAgent } from './lib/http.js'
+import { inParallel, request, sourceAgent } from './lib/http.js'
 import { seedMix, startMixServer } from './lib/mix-server.js'
 import { startFastSmtpSink } from './lib/smtp-sink.js'
 import { int, table } from './lib/stats.js'
@@ -34,16 +34,6 @@ const log = (line: string) => console.log(`[recovery-compare] ${line}`)
 
 /** The i-th flood address: 250 /24s, then the next address in each. */
 const address = (i: number) => `127.140.${i % 250}.${Math.floor(i / 250) + 1}`
-
-/** Runs `count` jobs, `concurrency` at a time. */
-const pool = async (count: number, concurrency: number, job: (i: number) => Promise<void>) => {
-  let i = 0
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (i < count) await job(i++)
-    }),
-  )
-}
 
 const summary = (counts: number[]) => ({
   max: Math.max(...counts),
@@ -79,7 +69,7 @@ export const run = async (options: BenchOptions): Promise<BenchResult> => {
     })
     const gStatuses: Record<number, number> = {}
     let started = performance.now()
-    await pool(requests, concurrency, async (i) => {
+    await inParallel(requests, concurrency, async (i) => {
       const ip = address(i)
       const agent = sourceAgent(ip, 1000)
       const r = await request(gatehouse.target, {
@@ -123,7 +113,7 @@ export const run = async (options: BenchOptions): Promise<BenchResult> => {
     }
     const bStatuses: Record<number, number> = {}
     started = performance.now()
-    await pool(requests, concurrency, async (i) => {
+    await inParallel(requests, concurrency, async (i) => {
       const res = await fetch(`${ba.baseUrl}/api/auth/request-password-reset`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', origin: ba.baseUrl, 'x-forwarded-for': address(i) },

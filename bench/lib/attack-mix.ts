@@ -1,7 +1,6 @@
-import type http from 'node:http'
 import { performance } from 'node:perf_hooks'
 import { solvePow } from '../../src/client/challenge.js'
-import { type Reply, request, sourceAgent, type Target } from './http.js'
+import { type Reply, request, sourceAgents, type Target } from './http.js'
 
 /**
  * An attack mix against a running Gatehouse, with legitimate users interleaved: an enumeration
@@ -145,20 +144,19 @@ export const runAttackMix = async (
 ): Promise<MixReport> => {
   const random = prng(settings.seed)
   const slot = semaphore(settings.concurrency)
-  const agents = new Map<string, http.Agent>()
-  const agentFor = (ip: string) => {
-    let a = agents.get(ip)
-    if (!a) {
-      a = sourceAgent(ip, 5_000)
-      agents.set(ip, a)
-    }
-    return a
-  }
+  const agents = sourceAgents(5_000)
   let requests = 0
   const send = (ip: string, path: string, body: unknown, headers: Record<string, string> = {}) =>
     slot(() => {
       requests++
-      return request(target, { method: 'POST', path, body, agent: agentFor(ip), localAddress: ip, headers })
+      return request(target, {
+        method: 'POST',
+        path,
+        body,
+        agent: agents.agent(ip),
+        localAddress: ip,
+        headers,
+      })
     })
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)]!
 
@@ -267,10 +265,16 @@ export const runAttackMix = async (
   }
   const wait = (ms: number) => new Promise((r) => setTimeout(r, ms))
   const legitRuns: Array<() => Promise<void>> = []
-  for (const [i, u] of plan.regulars.entries()) {
+  /** One legitimate user: a trace, and `act` run after `delay` ms. */
+  const schedule = (
+    u: MixUser,
+    kind: LegitTrace['kind'],
+    delay: number,
+    act: (trace: LegitTrace) => Promise<void>,
+  ) => {
     const trace: LegitTrace = {
       username: u.username,
-      kind: 'regular',
+      kind,
       challenges: 0,
       rateLimited: 0,
       loginOk: false,
@@ -278,9 +282,19 @@ export const runAttackMix = async (
       errors: [],
     }
     legit.push(trace)
-    const delay = random() * settings.legitSpreadMs
     legitRuns.push(async () => {
       await wait(delay)
+      await act(trace)
+    })
+  }
+  /** A login that must succeed; notes the outcome on the trace. */
+  const login = async (trace: LegitTrace, ip: string, identifier: string, u: MixUser) => {
+    const r = await legitCall(trace, ip, '/v1/sessions', { identifier, password: u.password }, u.deviceToken)
+    trace.loginOk = r.status === 201
+    if (!trace.loginOk) trace.errors.push(`login answered ${r.status} ${codeOf(r)}`)
+  }
+  for (const [i, u] of plan.regulars.entries()) {
+    schedule(u, 'regular', random() * settings.legitSpreadMs, async (trace) => {
       if (i % 3 === 0) {
         const typo = await legitCall(
           trace,
@@ -291,15 +305,7 @@ export const runAttackMix = async (
         )
         if (typo.status !== 401) trace.errors.push(`typo answered ${typo.status} ${codeOf(typo)}`)
       }
-      const r = await legitCall(
-        trace,
-        u.home,
-        '/v1/sessions',
-        { identifier: u.username, password: u.password },
-        u.deviceToken,
-      )
-      trace.loginOk = r.status === 201
-      if (!trace.loginOk) trace.errors.push(`login answered ${r.status} ${codeOf(r)}`)
+      await login(trace, u.home, u.username, u)
       if (i % 4 === 0) {
         const rec = await legitCall(trace, u.home, '/v1/recovery', { identifier: u.email })
         trace.recoveryOk = rec.status === 202
@@ -308,52 +314,12 @@ export const runAttackMix = async (
     })
   }
   for (const u of plan.travellers) {
-    const trace: LegitTrace = {
-      username: u.username,
-      kind: 'traveller',
-      challenges: 0,
-      rateLimited: 0,
-      loginOk: false,
-      recoveryOk: null,
-      errors: [],
-    }
-    legit.push(trace)
-    const delay = random() * settings.legitSpreadMs
-    legitRuns.push(async () => {
-      await wait(delay)
-      const r = await legitCall(
-        trace,
-        u.travel,
-        '/v1/sessions',
-        { identifier: u.email, password: u.password },
-        u.deviceToken,
-      )
-      trace.loginOk = r.status === 201
-      if (!trace.loginOk) trace.errors.push(`login answered ${r.status} ${codeOf(r)}`)
-    })
+    schedule(u, 'traveller', random() * settings.legitSpreadMs, (trace) => login(trace, u.travel, u.email, u))
   }
   for (const u of plan.newcomers) {
-    const trace: LegitTrace = {
-      username: u.username,
-      kind: 'newcomer',
-      challenges: 0,
-      rateLimited: 0,
-      loginOk: false,
-      recoveryOk: null,
-      errors: [],
-    }
-    legit.push(trace)
     // Newcomers come once the attack is under way (when a spike, if any, has been seen).
     const delay = settings.legitSpreadMs / 2 + random() * settings.legitSpreadMs
-    legitRuns.push(async () => {
-      await wait(delay)
-      const r = await legitCall(trace, u.home, '/v1/sessions', {
-        identifier: u.username,
-        password: u.password,
-      })
-      trace.loginOk = r.status === 201
-      if (!trace.loginOk) trace.errors.push(`login answered ${r.status} ${codeOf(r)}`)
-    })
+    schedule(u, 'newcomer', delay, (trace) => login(trace, u.home, u.username, u))
   }
 
   const started = performance.now()
@@ -392,7 +358,7 @@ export const runAttackMix = async (
     Promise.all(legitRuns.map((run) => run())),
   ])
   const seconds = (performance.now() - started) / 1000
-  for (const a of agents.values()) a.destroy()
+  agents.destroy()
   return {
     sweep: sweepTraces,
     flood: { perTarget, traces: floodTraces },

@@ -88,3 +88,35 @@ export const request = (
     req.on('error', (err: NodeJS.ErrnoException) => done(0, '', err.code ?? err.message))
     req.end(payload)
   })
+
+/** One keep-alive agent per source address, made when first used; `destroy()` closes them all. */
+export const sourceAgents = (idleMs: number) => {
+  const agents = new Map<string, http.Agent>()
+  return {
+    agent: (ip: string): http.Agent => {
+      let a = agents.get(ip)
+      if (!a) {
+        a = sourceAgent(ip, idleMs)
+        agents.set(ip, a)
+      }
+      return a
+    },
+    destroy: () => {
+      for (const a of agents.values()) a.destroy()
+    },
+  }
+}
+
+/** Runs `job(0)` … `job(count - 1)`, at most `concurrency` at a time. */
+export const inParallel = async (
+  count: number,
+  concurrency: number,
+  job: (i: number) => Promise<void>,
+): Promise<void> => {
+  let next = 0
+  await Promise.all(
+    Array.from({ length: Math.min(concurrency, count) }, async () => {
+      while (next < count) await job(next++)
+    }),
+  )
+}
