@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto'
 import { join } from 'node:path'
+import type { CountryCode } from 'libphonenumber-js'
 import maxmind, { type CityResponse } from 'maxmind'
 import pino, { type Logger } from 'pino'
 import { loadSecretKey } from './adapters/keys/key-file.js'
@@ -7,10 +8,13 @@ import { createMemoryLimiterStore } from './adapters/limits/memory.js'
 import { createRedisLimiterStore } from './adapters/limits/redis.js'
 import { FileMailTransport, SmtpMailTransport } from './adapters/notify/mail-transports.js'
 import { createSmsTransport } from './adapters/notify/sms-http.js'
+import { SqlAccessRepository } from './adapters/sql/access-repository.js'
 import { SqlAuditLog } from './adapters/sql/audit-repository.js'
+import { SqlCampaignRepository } from './adapters/sql/campaigns-repository.js'
 import { openDatabase, type SqlDatabase } from './adapters/sql/database.js'
 import { SqlDetectionStore } from './adapters/sql/detections-repository.js'
 import { SqlDeviceRepository, SqlLoginCodes, SqlLoginNotices } from './adapters/sql/devices-repository.js'
+import { SqlIncidentRepository } from './adapters/sql/incidents-repository.js'
 import {
   SqlMfaChallenges,
   SqlMfaFactorRepository,
@@ -19,22 +23,32 @@ import {
   SqlWebauthnChallenges,
 } from './adapters/sql/mfa-repository.js'
 import { migrateToLatest } from './adapters/sql/migrate.js'
+import { SqlReportFacts } from './adapters/sql/reports-repository.js'
 import { createSqlStore, type SqlStore } from './adapters/sql/store.js'
 import { SqlWebhookRepository } from './adapters/sql/webhooks-repository.js'
 import { type Config, trustProxyOption } from './config/index.js'
+import { consoleRoutes } from './http/console-routes.js'
 import { opsRoutes } from './http/ops-routes.js'
 import { createHttpServer, type HttpServer, requestContext } from './http/server.js'
 import { type Clock, DAY, HOUR, MINUTE, SECOND, systemClock } from './kernel/clock.js'
 import { AppError } from './kernel/errors.js'
 import { SecretBox } from './kernel/secret-box.js'
 import { createMetrics, type Metrics } from './metrics.js'
+import { staffAuthorizer } from './modules/access/authorize.js'
+import { accessRoutes } from './modules/access/routes.js'
+import { AccessService } from './modules/access/service.js'
 import { findAccountByIdentifier } from './modules/accounts/lookup.js'
 import { PasswordHasher } from './modules/accounts/password-hasher.js'
 import { PasswordPolicy, warmPasswordLists } from './modules/accounts/password-policy.js'
 import { accountRoutes } from './modules/accounts/routes.js'
 import { AccountsService } from './modules/accounts/service.js'
+import { adminRoutes } from './modules/admin/routes.js'
 import { auditRoutes } from './modules/audit/routes.js'
 import { AuditService } from './modules/audit/service.js'
+import { campaignRoutes } from './modules/campaigns/routes.js'
+import { CampaignsService } from './modules/campaigns/service.js'
+import { campaignTimelineSource } from './modules/campaigns/timeline.js'
+import { CampaignWorker } from './modules/campaigns/worker.js'
 import { DevicesService, type PlaceOf } from './modules/devices/service.js'
 import { EventRecorder, noContext } from './modules/events/recorder.js'
 import { eventRoutes } from './modules/events/routes.js'
@@ -44,6 +58,9 @@ import type { DetectionStore, LimiterStore } from './modules/guard/ports.js'
 import { ProofOfWork } from './modules/guard/pow.js'
 import { guardRoutes } from './modules/guard/routes.js'
 import { SourceLimits } from './modules/guard/source-limits.js'
+import { incidentRoutes } from './modules/incidents/routes.js'
+import { IncidentsService } from './modules/incidents/service.js'
+import { auditTimelineSource, importTimelineSource } from './modules/incidents/timeline.js'
 import { queueSecurityNotice, type SecurityChange } from './modules/mail/notices.js'
 import type { MailTransport, SmsTransport } from './modules/mail/ports.js'
 import { OutboxWorker } from './modules/mail/worker.js'
@@ -56,6 +73,9 @@ import { RECOVERY_TEMPLATES } from './modules/recovery/ports.js'
 import { recoveryRoutes } from './modules/recovery/routes.js'
 import { RecoveryService } from './modules/recovery/service.js'
 import { RecoveryWorker } from './modules/recovery/worker.js'
+import { mitigationsInPlace } from './modules/reports/mitigations.js'
+import { reportRoutes } from './modules/reports/routes.js'
+import { IncidentReports } from './modules/reports/service.js'
 import { sessionRoutes } from './modules/sessions/routes.js'
 import { SessionsService } from './modules/sessions/service.js'
 import { webhookRoutes } from './modules/webhooks/routes.js'
@@ -90,12 +110,18 @@ export interface App {
     recovery: RecoveryService
     mfa: MfaService
     passkeys: PasskeyService
+    campaigns: CampaignsService
   }
-  readonly workers: { outbox: OutboxWorker; recovery: RecoveryWorker }
+  readonly workers: { outbox: OutboxWorker; recovery: RecoveryWorker; campaigns: CampaignWorker }
   readonly limiter: LimiterStore
   readonly guard: Guard
   readonly detections: DetectionStore
   readonly audit: AuditService
+  /** External parties: clients, admin API keys, partner accounts, the access review. */
+  readonly access: AccessService
+  readonly incidents: IncidentsService
+  /** Incident reports (security briefs) from what was recorded. */
+  readonly reports: IncidentReports
   /** Starts background work (outbox delivery, housekeeping). */
   startWorkers(): void
   /**
@@ -432,7 +458,8 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
         remember: device.remember && config.rememberDeviceDays > 0,
       }),
     mustEnrolFactor: async (account) =>
-      config.mfaRequiredRoles.includes(account.role) && !(await mfaFactors.hasConfirmed(account.id)),
+      (config.mfaRequiredRoles.includes(account.role) || account.mfaEnrolmentRequired) &&
+      !(await mfaFactors.hasConfirmed(account.id)),
     verifyFactor: (accountId, method, code, ctx) => mfa.verifyCode(accountId, code, ctx, method),
     verifyPasskey: (accountId, input, ctx) => passkeys.verifyReauth(accountId, input, ctx),
     reauthGuesses: limiter.limiter('reauth:account', { points: 10, seconds: 15 * 60 }),
@@ -601,18 +628,88 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
     reauthMaxAgeMs: config.reauthMaxAgeSeconds * SECOND,
     now: () => clock.now(),
   })
-  eventRoutes(http, { sessions, events: store.events, hasFactor: (id) => mfaFactors.hasConfirmed(id) })
-  guardRoutes(http, {
+  const access = new AccessService({ repo: new SqlAccessRepository(database.db), audit, events, clock })
+  const authorize = staffAuthorizer({
     sessions,
     hasFactor: (id) => mfaFactors.hasConfirmed(id),
+    apiKeys: access.authenticate,
+    now: () => clock.now(),
+  })
+  eventRoutes(http, { sessions, events: store.events, authorize })
+  guardRoutes(http, {
+    authorize,
     detections,
     guard,
     events,
     audit,
     now: () => clock.now(),
   })
-  auditRoutes(http, { sessions, hasFactor: (id) => mfaFactors.hasConfirmed(id), audit, log: auditLog })
-  webhookRoutes(http, { sessions, webhooks, hasFactor: (id) => mfaFactors.hasConfirmed(id), audit })
+  auditRoutes(http, { authorize, audit, log: auditLog })
+  webhookRoutes(http, { authorize, webhooks, audit })
+  // Campaigns (docs/campaigns.md): actions over selections of accounts, run in batches by the worker.
+  const campaignRepo = new SqlCampaignRepository(database.db, database.dialect, (type, n) =>
+    metrics.events.inc({ type }, n),
+  )
+  const campaignWorker = new CampaignWorker({
+    campaigns: campaignRepo,
+    audit,
+    clock,
+    logger: logger.child({ worker: 'campaigns' }),
+    intervalMs: config.workerIntervalMs,
+    batchSize: config.campaignBatchSize,
+    notifyPerSecond: config.campaignNotifyPerSecond,
+    lanes: database.dialect.skipLocked ? config.campaignWorkers : 1,
+    pauseShare: database.dialect.skipLocked ? 0 : 0.25,
+    metrics: {
+      targets: (action, outcome, n) => metrics.campaignTargets.inc({ action, outcome }, n),
+      progress: (c, ratio) => metrics.campaignProgress.set({ campaign_id: c.id, action: c.action }, ratio),
+    },
+  })
+  const campaigns = new CampaignsService({
+    campaigns: campaignRepo,
+    audit,
+    clock,
+    onWork: () => campaignWorker.kick(),
+  })
+  campaignRoutes(http, { authorize, campaigns })
+  accessRoutes(http, { authorize, access, now: () => clock.now() })
+  const incidentRepo = new SqlIncidentRepository(database.db, database.dialect)
+  const incidents = new IncidentsService({
+    incidents: incidentRepo,
+    audit,
+    now: () => clock.now(),
+    defaultPhoneRegion: config.phoneDefaultRegion as CountryCode | undefined,
+    timelineSources: [
+      importTimelineSource((id) => incidentRepo.listImports(id)),
+      auditTimelineSource((ref, limit) => auditLog.byRef(ref, limit)),
+      campaignTimelineSource((id) => campaigns.list({ incidentId: id }, 1000)),
+    ],
+  })
+  incidentRoutes(http, { authorize, incidents, importMaxBytes: config.incidentImportMaxBytes })
+  const reportFacts = new SqlReportFacts(database.db)
+  const reports = new IncidentReports({
+    incident: (id) => incidents.get(id),
+    imports: (id) => incidents.imports(id),
+    exposureFacts: (id) => reportFacts.exposureFacts(id),
+    campaigns: (id) => campaigns.incidentSummary(id),
+    auditEntries: (id) => auditLog.byRef(`incident:${id}`, 5000),
+    verifyAudit: () => audit.verify(),
+    mitigationsInPlace: mitigationsInPlace(config),
+    now: () => clock.now(),
+  })
+  reportRoutes(http, { authorize, reports, audit })
+  // The admin console: its figures and account tools, and the built single-page app at /console.
+  adminRoutes(http, {
+    authorize,
+    audit,
+    db: database.db,
+    accounts: store.accounts,
+    sessions: store.sessions,
+    factors: mfaFactors,
+    events: store.events,
+    now: () => clock.now(),
+  })
+  await consoleRoutes(http)
   recoveryRoutes(http, {
     recovery,
     guard,
@@ -703,16 +800,20 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
     metrics,
     logger,
     clock,
-    services: { accounts, sessions, recovery, mfa, passkeys },
-    workers: { outbox, recovery: recoveryWorker },
+    services: { accounts, sessions, recovery, mfa, passkeys, campaigns },
+    workers: { outbox, recovery: recoveryWorker, campaigns: campaignWorker },
     limiter,
     guard,
     detections,
     audit,
+    access,
+    incidents,
+    reports,
     startWorkers: () => {
       if (overrides.manualWorkers) return
       outbox.start()
       recoveryWorker.start()
+      campaignWorker.start()
       void runHousekeeping()
       housekeeping = setInterval(() => void runHousekeeping(), 3600 * SECOND)
       housekeeping.unref()
@@ -725,7 +826,7 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
       draining = true
       if (housekeeping) clearInterval(housekeeping)
       await http.close()
-      await Promise.allSettled([outbox.stop(), recoveryWorker.stop()])
+      await Promise.allSettled([outbox.stop(), recoveryWorker.stop(), campaignWorker.stop()])
       await guard.close()
       await Promise.allSettled([
         mail.close(),

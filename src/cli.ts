@@ -2,26 +2,28 @@
 import { readFileSync } from 'node:fs'
 import { Command } from 'commander'
 import { configDocs } from './config/index.js'
-import { isAppError } from './kernel/errors.js'
 import {
   auditHead,
+  cliContext,
   createAdmin,
+  failCommand,
+  incidentReport,
   migrate,
+  operatorAction,
   StartupError,
   serve,
   setResetLock,
   setRole,
   verifyAudit,
 } from './main.js'
+import { SCOPES } from './modules/access/authorize.js'
+import { filterAndSort, REVIEW_FLAGS, type ReviewFlag, toCsv, toTable } from './modules/access/review.js'
 import { ROLES, type Role } from './modules/accounts/ports.js'
+import { registerCampaignCommands } from './modules/campaigns/cli.js'
+import { incidentCommand } from './modules/incidents/cli.js'
 import { VERSION } from './version.js'
 
-const fail = (e: unknown): never => {
-  if (e instanceof StartupError) console.error(`gatehouse: ${e.message}`)
-  else if (isAppError(e)) console.error(`gatehouse: ${e.message} (${e.code})`)
-  else console.error(`gatehouse: unexpected error: ${(e as Error)?.stack ?? String(e)}`)
-  process.exit(1)
-}
+const fail = failCommand
 
 const program = new Command()
   .name('gatehouse')
@@ -130,7 +132,7 @@ accounts
 accounts
   .command('set-role')
   .description(
-    "set an account's role (user, admin, partner); its sessions end, and the MFA policy of the new role applies at the next login",
+    "set an account's role (user, admin, partner, responder, auditor); its sessions end, and the MFA policy of the new role applies at the next login",
   )
   .requiredOption('--username <username>', 'the account')
   .requiredOption('--role <role>', 'user, admin or partner')
@@ -142,6 +144,89 @@ accounts
       const changed = await setRole(opts.username, opts.role as Role)
       if (!changed) throw new StartupError(`no account with the username "${opts.username}"`)
       console.log(`role of ${opts.username}: ${changed.from} -> ${changed.to}`)
+    } catch (e) {
+      fail(e)
+    }
+  })
+
+const accessReview = program
+  .command('access-review')
+  .description(
+    'every external principal (API keys, partner accounts) with risk flags and a recommended action; see docs/admin.md',
+  )
+  .option('--csv', 'print CSV (as GET /v1/admin/access-review?format=csv)')
+  .option(
+    '--flag <flags>',
+    `only principals with every one of these flags (comma-separated: ${REVIEW_FLAGS.join(', ')})`,
+  )
+  .option('--kind <kind>', 'api_key or partner')
+  .action(async (opts: { csv?: boolean; flag?: string; kind?: string }) => {
+    try {
+      const flags = (opts.flag ?? '')
+        .split(',')
+        .map((f) => f.trim())
+        .filter(Boolean)
+      const bad = flags.find((f) => !(REVIEW_FLAGS as readonly string[]).includes(f))
+      if (bad) throw new StartupError(`unknown flag ${bad}: one of ${REVIEW_FLAGS.join(', ')}`)
+      if (opts.kind && opts.kind !== 'api_key' && opts.kind !== 'partner')
+        throw new StartupError('--kind must be api_key or partner')
+      const kind = opts.kind as 'api_key' | 'partner' | undefined
+      const out = await operatorAction(async (app) => {
+        const entries = filterAndSort(await app.access.review(), {
+          flags: flags as ReviewFlag[],
+          ...(kind ? { kind } : {}),
+        })
+        return opts.csv ? toCsv(entries) : toTable(entries, app.clock.now())
+      })
+      process.stdout.write(out)
+    } catch (e) {
+      fail(e)
+    }
+  })
+accessReview
+  .command('revoke')
+  .description(
+    'revoke principals (api_key:<id> stops at once; account:<id>, a partner, is locked out and its sessions end); audited with actor cli',
+  )
+  .argument('<principal-ids...>', 'ids as the review prints them')
+  .action(async (ids: string[]) => {
+    try {
+      const results = await operatorAction((app) =>
+        app.access.bulkRevoke(ids, { actor: 'cli', scopes: SCOPES }, cliContext),
+      )
+      for (const r of results) {
+        const more =
+          'detail' in r
+            ? ` (${r.detail})`
+            : 'sessionsEnded' in r
+              ? ` (${r.sessionsEnded} sessions ended)`
+              : ''
+        console.log(`${r.principalId}: ${r.outcome}${more}`)
+      }
+      if (results.some((r) => r.outcome !== 'revoked' && r.outcome !== 'already_revoked')) process.exit(1)
+    } catch (e) {
+      fail(e)
+    }
+  })
+/** `gatehouse incident …`: other incident commands (campaigns) are added to this group. */
+export const incident = incidentCommand(program, {
+  run: (action) => operatorAction((app) => action(app.incidents)),
+  ctx: cliContext,
+  fail,
+  usage: (message) => new StartupError(message),
+})
+registerCampaignCommands(incident)
+incident
+  .command('report')
+  .description('the incident report (a security brief): fast facts, actions from the audit chain, open items')
+  .argument('<incident-id>')
+  .option('--format <format>', 'markdown or json', 'markdown')
+  .action(async (id: string, opts: { format: string }) => {
+    try {
+      if (opts.format !== 'markdown' && opts.format !== 'json') {
+        throw new StartupError('--format must be markdown or json')
+      }
+      process.stdout.write(await incidentReport(id, opts.format))
     } catch (e) {
       fail(e)
     }

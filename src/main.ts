@@ -4,7 +4,9 @@ import { DatabaseConnectError, openDatabase } from './adapters/sql/database.js'
 import { migrateToLatest } from './adapters/sql/migrate.js'
 import { type App, createApp, createLogger } from './app.js'
 import { type Config, ConfigError, loadConfig } from './config/index.js'
+import { isAppError } from './kernel/errors.js'
 import type { Role } from './modules/accounts/ports.js'
+import { renderIncidentReportMarkdown } from './modules/reports/incident-report.js'
 
 /** A start-up failure the operator can fix: printed as one line, exit code 1. */
 export class StartupError extends Error {
@@ -153,6 +155,14 @@ export const createAdmin = (input: { username: string; email: string }) =>
     return created
   })
 
+/** `gatehouse incident report`: the incident report as Markdown or JSON, its export audited. */
+export const incidentReport = (id: string, format: 'markdown' | 'json'): Promise<string> =>
+  operatorAction(async (app) => {
+    const report = await app.reports.build(id)
+    await app.audit.record('cli', cliContext, 'incident.report', `incident:${id}`, { format })
+    return format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : renderIncidentReportMarkdown(report)
+  })
+
 /** `gatehouse accounts reset-lock`: an operator turns the reset lock on or off for a cohort. */
 export const setResetLock = (ids: string[], on: boolean): Promise<number> =>
   operatorAction(async (app) => {
@@ -189,4 +199,13 @@ export const verifyAudit = (expectedHead?: string) =>
 /** `gatehouse audit head`: the newest entry's hash, to keep somewhere else. */
 export const auditHead = () => operatorAction((app) => app.audit.head())
 
-export { createLogger }
+/** For operator commands defined next to their module (`gatehouse incident …`). */
+/** Ends an operator command that failed: one line on stderr (the stack only when unexpected), exit 1. */
+const failCommand = (e: unknown): never => {
+  if (e instanceof StartupError) console.error(`gatehouse: ${e.message}`)
+  else if (isAppError(e)) console.error(`gatehouse: ${e.message} (${e.code})`)
+  else console.error(`gatehouse: unexpected error: ${(e as Error)?.stack ?? String(e)}`)
+  process.exit(1)
+}
+
+export { cliContext, createLogger, failCommand, operatorAction }

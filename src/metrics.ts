@@ -1,4 +1,4 @@
-import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client'
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client'
 
 /** Every Prometheus metric Gatehouse exports, on a registry of its own (one per app instance). */
 export const createMetrics = () => {
@@ -71,6 +71,18 @@ export const createMetrics = () => {
     buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05],
     registers: [registry],
   })
+  const campaignTargets = new Counter({
+    name: 'gatehouse_campaign_targets_total',
+    help: 'Campaign targets handled by this instance, by action and outcome (done, skipped, failed)',
+    labelNames: ['action', 'outcome'] as const,
+    registers: [registry],
+  })
+  const campaignProgress = new Gauge({
+    name: 'gatehouse_campaign_progress_ratio',
+    help: "Share of a campaign's targets handled (0 to 1), as this instance last saw it",
+    labelNames: ['campaign_id', 'action'] as const,
+    registers: [registry],
+  })
   return {
     registry,
     httpDuration,
@@ -84,6 +96,8 @@ export const createMetrics = () => {
     blocks,
     guardRefusals,
     guardScreen,
+    campaignTargets,
+    campaignProgress,
   }
 }
 

@@ -601,8 +601,8 @@ export const settings = {
   },
   mfaRequiredRoles: {
     env: 'GATEHOUSE_MFA_REQUIRED_ROLES',
-    default: 'admin,partner',
-    doc: 'Roles (comma-separated: user, admin, partner) whose accounts must have a second factor: until they have one, their sessions may only set one up. `none` for no role.',
+    default: 'admin,partner,responder,auditor',
+    doc: 'Roles (comma-separated: user, admin, partner, responder, auditor) whose accounts must have a second factor: until they have one, their sessions may only set one up. `none` for no role.',
     schema: z
       .string()
       .transform((v) =>
@@ -613,9 +613,46 @@ export const settings = {
       )
       .pipe(
         z.array(
-          z.enum(['user', 'admin', 'partner'], { message: 'must list roles among user, admin, partner' }),
+          z.enum(['user', 'admin', 'partner', 'responder', 'auditor'], {
+            message: 'must list roles among user, admin, partner, responder, auditor',
+          }),
         ),
       ),
+  },
+  incidentImportMaxBytes: {
+    env: 'GATEHOUSE_INCIDENT_IMPORT_MAX_BYTES',
+    default: '2147483648',
+    doc: 'Largest leaked data set `POST /v1/admin/incidents/{id}/imports` takes, in bytes (streamed, never held in memory); larger uploads get `413 payload_too_large` and the import is marked failed.',
+    schema: int(1024, 1024 * 1024 * 1024 * 1024),
+  },
+  phoneDefaultRegion: {
+    env: 'GATEHOUSE_PHONE_DEFAULT_REGION',
+    default: undefined,
+    doc: 'ISO 3166 region (such as `GB`) for phone numbers written without a country code in leaked data sets, unless an import names its own `phone_region`; unset, such numbers match nobody.',
+    schema: optional(
+      z
+        .string()
+        .regex(/^[A-Za-z]{2}$/, { message: 'must be a two-letter region code such as GB' })
+        .transform((v) => v.toUpperCase()),
+    ),
+  },
+  campaignNotifyPerSecond: {
+    env: 'GATEHOUSE_CAMPAIGN_NOTIFY_PER_SECOND',
+    default: '50',
+    doc: 'Pace of a notify campaign: at most this many accounts a second get its message queued (per campaign, across every instance).',
+    schema: int(1, 100000),
+  },
+  campaignBatchSize: {
+    env: 'GATEHOUSE_CAMPAIGN_BATCH_SIZE',
+    default: '1000',
+    doc: 'Accounts a campaign worker handles in one transaction.',
+    schema: int(1, 10000),
+  },
+  campaignWorkers: {
+    env: 'GATEHOUSE_CAMPAIGN_WORKERS',
+    default: '2',
+    doc: 'Campaign batches each instance runs at once (PostgreSQL; SQLite runs one at a time whatever this says).',
+    schema: int(1, 32),
   },
 } as const
 

@@ -40,6 +40,7 @@ export const errorCatalog = {
   password_change_required: { status: 403, title: 'The password must be changed first' },
   mfa_enrolment_required: { status: 403, title: 'A second factor must be set up before anything else' },
   admin_required: { status: 403, title: 'An administrator session with a second factor is required' },
+  scope_required: { status: 403, title: 'The caller lacks the scope this action needs' },
   reauth_required: { status: 401, title: 'Recent re-authentication is required for this change' },
   factor_not_found: { status: 404, title: 'No such second factor' },
   webauthn_failed: { status: 400, title: 'The passkey could not be verified' },
@@ -49,6 +50,13 @@ export const errorCatalog = {
   challenge_required: { status: 429, title: 'Solve the challenge and send the request again' },
   not_ready: { status: 503, title: 'The service is not ready' },
   internal_error: { status: 500, title: 'Internal error' },
+  password_reset_required: { status: 403, title: 'The password must be reset through account recovery' },
+  campaign_not_found: { status: 404, title: 'No such campaign' },
+  campaign_finished: { status: 409, title: 'The campaign has already finished' },
+  client_disabled: { status: 409, title: 'The client is disabled' },
+  api_key_revoked: { status: 409, title: 'The API key is revoked, rotated or expired' },
+  invalid_owner: { status: 400, title: 'The owner must be a staff or partner account' },
+  incident_closed: { status: 409, title: 'The incident is closed' },
 } as const satisfies Record<string, ErrorSpec>
 
 export type ErrorCode = keyof typeof errorCatalog

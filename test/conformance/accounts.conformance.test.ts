@@ -31,6 +31,8 @@ describe.each(databaseKinds())('AccountRepository on %s', (kind) => {
         createdAt: T0,
         resetLock: false,
         lockedAt: null,
+        passwordResetRequired: false,
+        mfaEnrolmentRequired: false,
       }
       expect(await suite.store.accounts.findById(a.id)).toEqual(expected)
       expect(await suite.store.accounts.findByUsername(a.username)).toEqual(expected)

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import type { RequestContext, SecurityEvent } from '../../src/modules/events/ports.js'
+import { EventRecorder } from '../../src/modules/events/recorder.js'
 import { databaseKinds } from '../helpers/databases.js'
 import { MINUTE, T0, unique, useSuiteDatabase } from './fixtures.js'
 
@@ -24,6 +25,33 @@ describe.each(databaseKinds())('SecurityEventLog on %s', (kind) => {
     details: {},
     at: T0,
     ...overrides,
+  })
+
+  it('tells the webhook hook of an event recorded in a transaction only once that transaction commits', async () => {
+    const told: string[] = []
+    const recorder = new EventRecorder(suite.store.events, () => T0, undefined, {
+      onRecorded: (e) => {
+        told.push(String(e.details.n))
+      },
+    })
+    const record = (n: number) => (tx: { events: typeof suite.store.events }) =>
+      recorder.record('account_created', null, context(), { n }, tx.events)
+    await expect(
+      suite.store.transaction(async (tx) => {
+        await record(1)(tx)
+        expect(told).toEqual([])
+        throw new Error('rolled back')
+      }),
+    ).rejects.toThrow('rolled back')
+    await suite.store.transaction(async (tx) => {
+      await record(2)(tx)
+      expect(told).toEqual([])
+    })
+    await recorder.settled()
+    expect(told).toEqual(['2'])
+    const kept = await suite.store.events.search({ type: 'account_created' }, 100)
+    expect(kept.map((e) => e.details.n)).toContain(2)
+    expect(kept.map((e) => e.details.n)).not.toContain(1)
   })
 
   it('lists an account’s events newest first, up to the limit, with everything appended', async () => {

@@ -134,6 +134,33 @@ describe.each(databaseKinds())('second factors on %s', (kind) => {
     expect(await second.verify(accountId, code)).toBe(true)
   })
 
+  it('never lets two removals at once take the last two confirmed factors', async () => {
+    for (let round = 0; round < 5; round++) {
+      const accountId = await newAccount()
+      const first = await enrolConfirmedTotp(deps(), accountId)
+      const second = await enrolConfirmedTotp(deps(), accountId)
+      // PostgreSQL: two connections. SQLite: one process has one connection (a second one in the
+      // same process would block the thread that holds the lock), so two calls share it.
+      const connections: SqlDatabase[] =
+        kind === 'postgres' ? await Promise.all([testDb.open(), testDb.open()]) : []
+      extra.push(...connections)
+      if (connections.length === 0) connections.push(database, database)
+      const results = await Promise.all(
+        [first.factorId, second.factorId].map((id, i) =>
+          new SqlMfaFactorRepository(connections[i]!.db).deleteOne(accountId, id, {
+            keepOneConfirmed: true,
+          }),
+        ),
+      )
+      expect(results.filter((r) => r === 'last')).toHaveLength(1)
+      expect(await repo().hasConfirmed(accountId)).toBe(true)
+      // Without the condition, the last one goes.
+      const left = (await repo().listAll(accountId))[0]!
+      expect(await repo().deleteOne(accountId, left.id, { keepOneConfirmed: true })).toBe('last')
+      expect(await repo().deleteOne(accountId, left.id)).toMatchObject({ id: left.id })
+    }
+  })
+
   it('accepts a valid code for exactly one of 10 concurrent callers on separate connections', async () => {
     const accountId = await newAccount()
     const { secret, factorId } = await enrolConfirmedTotp(deps(), accountId)

@@ -28,6 +28,8 @@ const toRecord = (r: Selectable<AccountsTable>): AccountRecord => ({
   createdAt: r.created_at,
   resetLock: r.reset_lock === 1,
   lockedAt: r.locked_at,
+  passwordResetRequired: r.password_reset_required_at !== null,
+  mfaEnrolmentRequired: r.mfa_enrolment_required === 1,
 })
 
 /** The unique index on verified phone numbers refused a write (PostgreSQL or SQLite wording). */
@@ -213,7 +215,8 @@ export class SqlAccountRepository implements AccountRepository {
       .set({
         password_hash: hash,
         updated_at: at,
-        ...(opts.changed ? { password_changed_at: at } : {}),
+        // A new password ends a reset a campaign required.
+        ...(opts.changed ? { password_changed_at: at, password_reset_required_at: null } : {}),
         ...(opts.mustChange !== undefined ? { must_change_password: opts.mustChange ? 1 : 0 } : {}),
       })
       .where('id', '=', id)

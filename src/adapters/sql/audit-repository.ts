@@ -17,6 +17,19 @@ const toEntry = (r: Selectable<AuditLogTable>): StoredAuditEntry => ({
   hash: r.hash,
 })
 
+/** What an entry concerns: its target, and `<kind>:<id>` for each string or number `<kind>_id` in its details. */
+const refsOf = (e: NewAuditEntry): string[] => {
+  const refs = new Set<string>()
+  if (e.target) refs.add(e.target)
+  for (const [key, value] of Object.entries(e.details)) {
+    if (!key.endsWith('_id') || key.length <= 3) continue
+    if (typeof value === 'string' || (typeof value === 'number' && Number.isFinite(value))) {
+      refs.add(`${key.slice(0, -3)}:${value}`)
+    }
+  }
+  return [...refs].filter((r) => r.length <= 200)
+}
+
 /** Any 64-bit number will do: it names the lock that lets one appender at a time take the head. */
 const HEAD_LOCK = 0x6761746568
 
@@ -30,6 +43,10 @@ export class SqlAuditLog implements AuditLog {
     return this.db.transaction().execute(async (trx) => {
       // PostgreSQL: one appender at a time across instances (SQLite has one writer anyway).
       if (this.dialect.name === 'postgres') await sql`select pg_advisory_xact_lock(${HEAD_LOCK})`.execute(trx)
+      // SQLite: take the write lock first (a write that changes nothing). A transaction that reads the
+      // head first and then writes fails at once with SQLITE_BUSY when another process (a server
+      // running a campaign, a CLI command) wrote in between; the busy timeout only covers the wait.
+      else await sql`update audit_log set seq = seq where 1 = 0`.execute(trx)
       const head = await trx
         .selectFrom('audit_log')
         .select(['seq', 'hash'])
@@ -54,6 +71,13 @@ export class SqlAuditLog implements AuditLog {
           hash: stored.hash,
         })
         .execute()
+      const refs = refsOf(stored)
+      if (refs.length > 0) {
+        await trx
+          .insertInto('audit_refs')
+          .values(refs.map((ref) => ({ ref, seq: stored.seq })))
+          .execute()
+      }
       return stored
     })
   }
@@ -73,6 +97,18 @@ export class SqlAuditLog implements AuditLog {
     let q = this.db.selectFrom('audit_log').selectAll()
     if (beforeSeq !== undefined) q = q.where('seq', '<', beforeSeq)
     return (await q.orderBy('seq', 'desc').limit(limit).execute()).map(toEntry)
+  }
+
+  async byRef(ref: string, limit: number): Promise<StoredAuditEntry[]> {
+    const rows = await this.db
+      .selectFrom('audit_refs')
+      .innerJoin('audit_log', 'audit_log.seq', 'audit_refs.seq')
+      .selectAll('audit_log')
+      .where('audit_refs.ref', '=', ref)
+      .orderBy('audit_refs.seq', 'asc')
+      .limit(limit)
+      .execute()
+    return rows.map(toEntry)
   }
 
   async head(): Promise<StoredAuditEntry | null> {

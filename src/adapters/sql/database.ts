@@ -95,6 +95,8 @@ export const openSqlite = (file: string): SqlDatabase => {
   sqlite.pragma('synchronous = NORMAL')
   sqlite.pragma('foreign_keys = ON')
   sqlite.pragma('busy_timeout = 5000')
+  // 64 MiB of pages (the default is 2 MiB): large writes such as leak imports touch thousands of pages per batch.
+  sqlite.pragma('cache_size = -65536')
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) })
   return {
     db,

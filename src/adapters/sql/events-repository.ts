@@ -25,7 +25,15 @@ const toStored = (r: Selectable<SecurityEventsTable>): StoredSecurityEvent => ({
 })
 
 export class SqlSecurityEventLog implements SecurityEventLog {
-  constructor(private readonly db: Kysely<Database>) {}
+  readonly afterCommit?: (fn: () => void) => void
+
+  /** `afterCommit`: given for the log of a transaction (see SecurityEventLog). */
+  constructor(
+    private readonly db: Kysely<Database>,
+    afterCommit?: (fn: () => void) => void,
+  ) {
+    if (afterCommit) this.afterCommit = afterCommit
+  }
 
   async append(e: SecurityEvent): Promise<void> {
     await this.db

@@ -100,14 +100,50 @@ export class SqlMfaFactorRepository implements MfaFactorRepository {
     return Number(r.numDeletedRows)
   }
 
-  async deleteOne(accountId: string, factorId: string): Promise<MfaFactorRecord | null> {
-    const r = await this.db
-      .deleteFrom('mfa_factors')
-      .where('id', '=', factorId)
-      .where('account_id', '=', accountId)
-      .returningAll()
-      .executeTakeFirst()
-    return r ? toFactor(r) : null
+  async deleteOne(
+    accountId: string,
+    factorId: string,
+    opts: { keepOneConfirmed?: boolean } = {},
+  ): Promise<MfaFactorRecord | null | 'last'> {
+    const remove = async (db: Kysely<Database>) => {
+      const r = await db
+        .deleteFrom('mfa_factors')
+        .where('id', '=', factorId)
+        .where('account_id', '=', accountId)
+        .returningAll()
+        .executeTakeFirst()
+      return r ? toFactor(r) : null
+    }
+    if (!opts.keepOneConfirmed) return remove(this.db)
+    return this.db.transaction().execute(async (trx) => {
+      // Writing the account row first takes the lock every removal of its factors waits for: the
+      // row lock on PostgreSQL, the database's write lock on SQLite (before anything is read, so a
+      // second connection waits instead of failing).
+      await trx
+        .updateTable('accounts')
+        .set((eb) => ({ updated_at: eb.ref('updated_at') }))
+        .where('id', '=', accountId)
+        .execute()
+      const target = await trx
+        .selectFrom('mfa_factors')
+        .select('confirmed_at')
+        .where('id', '=', factorId)
+        .where('account_id', '=', accountId)
+        .executeTakeFirst()
+      if (!target) return null
+      if (target.confirmed_at !== null) {
+        const other = await trx
+          .selectFrom('mfa_factors')
+          .select('id')
+          .where('account_id', '=', accountId)
+          .where('confirmed_at', 'is not', null)
+          .where('id', '<>', factorId)
+          .limit(1)
+          .executeTakeFirst()
+        if (!other) return 'last' as const
+      }
+      return remove(trx)
+    })
   }
 
   async findPending(accountId: string): Promise<MfaFactorRecord | null> {

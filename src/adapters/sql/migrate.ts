@@ -11,6 +11,10 @@ import * as m0008 from './migrations/0008_event_search.js'
 import * as m0009 from './migrations/0009_detections.js'
 import * as m0010 from './migrations/0010_webhooks.js'
 import * as m0011 from './migrations/0011_audit.js'
+import * as m0012 from './migrations/0012_incidents.js'
+import * as m0013 from './migrations/0013_campaigns.js'
+import * as m0014 from './migrations/0014_access.js'
+import * as m0015 from './migrations/0015_console_stats.js'
 
 type DialectMigration = {
   up: (db: Kysely<unknown>, dialect: Dialect) => Promise<void>
@@ -30,6 +34,10 @@ const all: Record<string, DialectMigration> = {
   '0009_detections': m0009,
   '0010_webhooks': m0010,
   '0011_audit': m0011,
+  '0012_incidents': m0012,
+  '0013_campaigns': m0013,
+  '0014_access': m0014,
+  '0015_console_stats': m0015,
 }
 
 export const migrateToLatest = async (db: Kysely<unknown>, dialect: Dialect): Promise<MigrationResultSet> => {

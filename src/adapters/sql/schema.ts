@@ -20,6 +20,14 @@ export interface AccountsTable {
   updated_at: number
   reset_lock: Generated<number>
   locked_at: number | null
+  /** Set by a force_password_reset campaign: no session opens until recovery sets a new password. */
+  password_reset_required_at: number | null
+  /** 1: set by a require_mfa_enrollment campaign: logins without a confirmed factor may only enrol one. */
+  mfa_enrolment_required: Generated<number>
+  /** The client a partner account belongs to (access review). */
+  client_id: string | null
+  /** An administrator revoked this external account's access: login stays locked until reinstated. */
+  access_revoked_at: number | null
 }
 
 export interface OneTimeTokensTable {
@@ -267,6 +275,106 @@ export interface AuditLogTable {
   hash: string
 }
 
+export interface IncidentsTable {
+  id: string
+  title: string
+  summary: string
+  /** low, medium, high, critical */
+  severity: string
+  /** open, closed */
+  status: string
+  risks: string
+  mitigations: string
+  created_by: string
+  created_at: number
+  updated_at: number
+  closed_at: number | null
+}
+
+export interface IncidentImportsTable {
+  id: string
+  incident_id: string
+  /** The uploaded file's name or the CLI's path. */
+  source_name: string
+  /** csv, jsonl */
+  format: string
+  /** JSON: which column or key holds username, email, phone, location. */
+  mapping: string
+  /** running, done, failed */
+  status: string
+  rows_read: number
+  rows_matched: number
+  rows_unparseable: number
+  accounts_matched: number
+  error: string | null
+  /** JSON: the first unparseable rows as {line, reason}. */
+  problems: string
+  created_by: string
+  started_at: number
+  finished_at: number | null
+}
+
+export interface IncidentExposuresTable {
+  incident_id: string
+  account_id: string
+  /** Sorted, comma-separated: username, email, phone, location. */
+  fields: string
+  rows: number
+  first_import_id: string
+  first_seen_at: number
+  last_import_id: string
+}
+
+/** Which audit entries concern what (`incident:<id>` …): targets, and `<kind>_id` members of details. */
+export interface AuditRefsTable {
+  ref: string
+  seq: number
+}
+
+export interface CampaignsTable {
+  id: string
+  incident_id: string | null
+  /** JSON: the selector as given. */
+  selector: string
+  /** force_password_reset, revoke_sessions, require_mfa_enrollment, reset_lock, notify */
+  action: string
+  /** JSON: the action's parameters (for notify: channel, subject, text). */
+  params: string
+  /** running, paused, completed, cancelled */
+  status: string
+  total: number
+  done: number
+  failed: number
+  skipped: number
+  /** Live sessions the campaign revoked (force_password_reset, revoke_sessions). */
+  sessions_revoked: number
+  /** Pacing: no batch starts before this time (notify). */
+  not_before: number
+  created_by: string
+  created_at: number
+  updated_at: number
+  finished_at: number | null
+}
+
+export interface CampaignTargetsTable {
+  campaign_id: string
+  account_id: string
+  /** pending, done, skipped, failed */
+  status: string
+  /** Batches that failed with this target in them. */
+  attempts: number
+  handled_at: number | null
+}
+
+export interface CampaignBatchesTable {
+  campaign_id: string
+  at: number
+  done: number
+  skipped: number
+  failed: number
+  sessions_revoked: number
+}
+
 export interface Database {
   accounts: AccountsTable
   one_time_tokens: OneTimeTokensTable
@@ -287,4 +395,51 @@ export interface Database {
   audit_log: AuditLogTable
   webhooks: WebhooksTable
   webhook_deliveries: WebhookDeliveriesTable
+  incidents: IncidentsTable
+  incident_imports: IncidentImportsTable
+  incident_exposures: IncidentExposuresTable
+  audit_refs: AuditRefsTable
+  campaigns: CampaignsTable
+  campaign_targets: CampaignTargetsTable
+  campaign_batches: CampaignBatchesTable
+  clients: ClientsTable
+  api_keys: ApiKeysTable
+}
+
+/** A third-party app or partner that holds admin API keys. */
+export interface ClientsTable {
+  id: string
+  name: string
+  description: string | null
+  /** A staff or partner account answerable for the client. */
+  owner_account_id: string
+  created_by: string
+  created_at: number
+  updated_at: number
+  /** Its keys are refused while set. */
+  disabled_at: number | null
+}
+
+export interface ApiKeysTable {
+  id: string
+  client_id: string
+  /** The displayable part of the key (`ghk_<prefix>_…`). */
+  prefix: string
+  /** Hex SHA-256 of the whole key; the key itself is never stored. */
+  key_hash: string
+  /** JSON array of scopes (`*` for every scope). */
+  scopes: string
+  description: string | null
+  /** The expiry policy a rotation carries over; null: never expires. */
+  expires_in_days: number | null
+  expires_at: number | null
+  created_by: string
+  created_at: number
+  /** Written at most once a minute per key. */
+  last_used_at: number | null
+  last_used_ip: string | null
+  /** When the key stops (or stopped) working; in the future while a rotation's overlap runs. */
+  revoked_at: number | null
+  /** The successor issued by a rotation. */
+  replaced_by: string | null
 }

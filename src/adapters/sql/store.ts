@@ -9,12 +9,12 @@ import type { Database } from './schema.js'
 import { SqlSessionRepository } from './sessions-repository.js'
 import { SqlOneTimeTokens } from './tokens-repository.js'
 
-const repositories = (db: Kysely<Database>, dialect: Dialect) => ({
+const repositories = (db: Kysely<Database>, dialect: Dialect, afterCommit?: (fn: () => void) => void) => ({
   accounts: new SqlAccountRepository(db),
   tokens: new SqlOneTimeTokens(db),
   sessions: new SqlSessionRepository(db),
   outbox: new SqlOutbox(db),
-  events: new SqlSecurityEventLog(db),
+  events: new SqlSecurityEventLog(db, afterCommit),
   recoveryLedger: new SqlRecoveryLedger(db, dialect),
 })
 
@@ -34,5 +34,13 @@ export const createSqlStore = (database: SqlDatabase): SqlStore => ({
   ...repositories(database.db, database.dialect),
   outboxQueue: new SqlOutboxQueue(database.db, database.dialect),
   recoveryRequests: new SqlRecoveryRequestQueue(database.db, database.dialect),
-  transaction: (fn) => database.db.transaction().execute((trx) => fn(repositories(trx, database.dialect))),
+  transaction: async (fn) => {
+    // Work that must only follow a kept change (webhook fan-out of the events recorded in it).
+    const committed: Array<() => void> = []
+    const result = await database.db
+      .transaction()
+      .execute((trx) => fn(repositories(trx, database.dialect, (f) => committed.push(f))))
+    for (const f of committed) f()
+    return result
+  },
 })

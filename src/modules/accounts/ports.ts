@@ -3,8 +3,12 @@ import type { Outbox } from '../mail/ports.js'
 import type { SessionRepository } from '../sessions/ports.js'
 import type { OneTimeTokens, TokenPurpose } from '../tokens/ports.js'
 
-/** `partner`: an external party's account. The MFA policy can require a second factor per role. */
-export const ROLES = ['user', 'admin', 'partner'] as const
+/**
+ * `partner`: an external party's account. `responder` and `auditor` are staff roles with fewer
+ * admin API scopes than `admin` (an auditor only reads). The MFA policy can require a second
+ * factor per role.
+ */
+export const ROLES = ['user', 'admin', 'partner', 'responder', 'auditor'] as const
 export type Role = (typeof ROLES)[number]
 
 export const toRole = (value: string): Role =>
@@ -29,11 +33,20 @@ export interface AccountRecord {
   resetLock: boolean
   /** Set by "this wasn't me": no login until recovery completes. */
   lockedAt: number | null
+  /** Set by a force_password_reset campaign: a right password opens no session until recovery completes. */
+  passwordResetRequired: boolean
+  /** Set by a require_mfa_enrollment campaign: without a confirmed factor, sessions may only enrol one. */
+  mfaEnrolmentRequired: boolean
 }
 
 export type NewAccount = Omit<
   AccountRecord,
-  'phoneVerifiedAt' | 'emailVerifiedAt' | 'resetLock' | 'lockedAt'
+  | 'phoneVerifiedAt'
+  | 'emailVerifiedAt'
+  | 'resetLock'
+  | 'lockedAt'
+  | 'passwordResetRequired'
+  | 'mfaEnrolmentRequired'
 > & {
   emailVerifiedAt?: number | null
 }

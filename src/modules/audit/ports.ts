@@ -21,6 +21,11 @@ export interface AuditLog {
   readFrom(afterSeq: number, limit: number): Promise<StoredAuditEntry[]>
   /** Entries newest first; with `beforeSeq`, older than that one. */
   list(limit: number, beforeSeq?: number): Promise<StoredAuditEntry[]>
+  /**
+   * Entries that concern `ref` (`incident:<id>` …), oldest first, at most `limit`: those whose
+   * target is `ref`, and those whose details hold `<kind>_id: <id>`.
+   */
+  byRef(ref: string, limit: number): Promise<StoredAuditEntry[]>
   /** The newest entry, or null for an empty log. */
   head(): Promise<StoredAuditEntry | null>
 }

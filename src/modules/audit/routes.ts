@@ -1,7 +1,6 @@
 import { z } from 'zod'
 import type { HttpServer } from '../../http/server.js'
-import { requireAdmin, requireSession } from '../sessions/http-auth.js'
-import type { SessionsService } from '../sessions/service.js'
+import type { Authorize } from '../access/authorize.js'
 import type { StoredAuditEntry } from './chain.js'
 import type { AuditLog } from './ports.js'
 import type { AuditService } from './service.js'
@@ -37,13 +36,12 @@ const Hash = z.string().regex(/^[0-9a-fA-F]{64}$/, { message: 'must be a SHA-256
 export const auditRoutes = (
   app: HttpServer,
   deps: {
-    sessions: SessionsService
-    hasFactor: (accountId: string) => Promise<boolean>
+    authorize: Authorize
     audit: AuditService
     log: AuditLog
   },
 ) => {
-  const admin = [requireSession(deps.sessions), requireAdmin(deps.hasFactor)]
+  const admin = deps.authorize('audit:read')
   const security: Array<Record<string, string[]>> = [{ bearer: [] }, { cookie: [] }]
 
   app.get(

@@ -41,4 +41,9 @@ export interface SecurityEventLog {
   search(filter: EventFilter, limit: number, beforeId?: number): Promise<StoredSecurityEvent[]>
   /** Deletes events recorded before `cutoff` (the retention period); returns how many. */
   deleteBefore(cutoff: number): Promise<number>
+  /**
+   * Only on the log of a transaction: runs `fn` once that transaction has committed, and never
+   * when it rolls back.
+   */
+  afterCommit?(fn: () => void): void
 }

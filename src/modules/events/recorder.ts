@@ -5,11 +5,10 @@ export const noContext: RequestContext = { ip: null, userAgent: null, clientVers
 
 export interface EventRecorderOptions {
   /**
-   * Told of every event once appended (webhook fan-out). Its errors are reported to `onHookError`
-   * and never fail the caller. Awaited for events recorded outside a transaction; for one recorded
-   * into a transaction's log it is started without waiting (it must not wait on that transaction:
-   * on SQLite its queries run once the transaction ends; should the transaction roll back, the
-   * hook has been told of an event that was not kept).
+   * Told of every event once kept (webhook fan-out). Its errors are reported to `onHookError` and
+   * never fail the caller. Awaited for events recorded outside a transaction; for one recorded into
+   * a transaction's log it starts once that transaction commits (never if it rolls back), without
+   * the caller waiting; `settled()` waits for it.
    */
   onRecorded?: (event: SecurityEvent) => void | Promise<void>
   onHookError?: (err: unknown, event: SecurityEvent) => void
@@ -40,10 +39,14 @@ export class EventRecorder {
     await into.append(event)
     this.counted(type)
     if (!this.options.onRecorded) return
-    const told = this.#tell(event)
-    if (into === this.log) return told
-    this.#pending.add(told)
-    void told.finally(() => this.#pending.delete(told))
+    if (into === this.log) return this.#tell(event)
+    const start = () => {
+      const told = this.#tell(event)
+      this.#pending.add(told)
+      void told.finally(() => this.#pending.delete(told))
+    }
+    if (into.afterCommit) into.afterCommit(start)
+    else start()
   }
 
   /** Waits for the hooks still running for events recorded into transactions. */

@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import type { HttpServer } from '../../http/server.js'
-import { principalOf, requireAdmin, requireSession } from '../sessions/http-auth.js'
+import type { Authorize } from '../access/authorize.js'
+import { principalOf, requireSession } from '../sessions/http-auth.js'
 import type { SessionsService } from '../sessions/service.js'
 import type { SecurityEventLog, StoredSecurityEvent } from './ports.js'
 
@@ -33,8 +34,7 @@ export const eventRoutes = (
   deps: {
     sessions: SessionsService
     events: SecurityEventLog
-    /** True when the account has a confirmed second factor (the admin API needs one). */
-    hasFactor: (accountId: string) => Promise<boolean>
+    authorize: Authorize
   },
 ) => {
   app.get(
@@ -71,7 +71,7 @@ export const eventRoutes = (
   app.get(
     '/v1/admin/events',
     {
-      preHandler: [requireSession(deps.sessions), requireAdmin(deps.hasFactor)],
+      preHandler: deps.authorize('accounts:read'),
       schema: {
         summary: 'Security events of every account, newest first (administrators with a second factor)',
         description:

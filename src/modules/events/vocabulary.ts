@@ -94,6 +94,27 @@ export const securityEventTypes = {
     'A request carried a proof-of-work or CAPTCHA solution that did not verify (details: kind, reason). It was answered as if no solution had been sent.',
   webhook_created: 'An administrator added a webhook endpoint (details: webhook_id, url host, event types).',
   webhook_deleted: 'An administrator removed a webhook endpoint (details: webhook_id).',
+  campaign_password_reset_forced:
+    'A force_password_reset campaign put the account under a required reset: its sessions were revoked and its outstanding one-time tokens killed; a right password now answers password_reset_required until recovery sets a new one (details: campaign_id, incident_id).',
+  campaign_sessions_revoked:
+    'A revoke_sessions campaign revoked every session of the account (details: campaign_id, incident_id).',
+  campaign_mfa_enrolment_required:
+    'A require_mfa_enrollment campaign flagged the account: from its next login without a confirmed second factor, the session may only enrol one (details: campaign_id, incident_id).',
+  campaign_reset_lock_set:
+    "A reset_lock campaign turned the account's reset lock on: reset messages need a second-factor code first (details: campaign_id, incident_id).",
+  campaign_notice_queued:
+    "A notify campaign queued its message to the account's verified address or phone (details: campaign_id, incident_id, channel). At most one per account and message, however often it runs.",
+  api_key_created:
+    'An admin API key was issued to a client (details: key_id, client_id, prefix, scopes). The key itself is never recorded.',
+  api_key_revoked:
+    'An admin API key was revoked (details: key_id, client_id, prefix; via client_deleted when its client was deleted).',
+  api_key_rotated:
+    'An admin API key was replaced by a successor with the same scopes (details: key_id, prefix, successor_id, successor_prefix, overlap_seconds the old key still works).',
+  api_key_refused:
+    'A revoked or expired key, or a key of a disabled client, was presented and refused with 401 (details: key_id, client_id, prefix, reason). At most one a minute per key and instance.',
+  account_access_revoked:
+    "An administrator revoked a partner account's access: sessions ended, login locked until reinstated, even by a password reset (details: revoked_sessions).",
+  account_access_reinstated: "An administrator reinstated a partner account's access: login is open again.",
 } as const
 
 export type SecurityEventType = keyof typeof securityEventTypes

@@ -3,10 +3,9 @@ import { z } from 'zod'
 import type { HttpServer } from '../../http/server.js'
 import { requestContext } from '../../http/server.js'
 import { AppError } from '../../kernel/errors.js'
+import { type Authorize, staffOf } from '../access/authorize.js'
 import type { AuditService } from '../audit/service.js'
 import type { EventRecorder } from '../events/recorder.js'
-import { principalOf, requireAdmin, requireSession } from '../sessions/http-auth.js'
-import type { SessionsService } from '../sessions/service.js'
 import type { Guard } from './guard.js'
 import { type Detection, type DetectionStore, detectionActions, detectionKinds } from './ports.js'
 
@@ -55,8 +54,7 @@ const IdParam = z.strictObject({ id: z.coerce.number().int().min(1).max(Number.M
 export const guardRoutes = (
   app: HttpServer,
   deps: {
-    sessions: SessionsService
-    hasFactor: (accountId: string) => Promise<boolean>
+    authorize: Authorize
     detections: DetectionStore
     guard: Guard
     events: EventRecorder
@@ -64,7 +62,8 @@ export const guardRoutes = (
     now: () => number
   },
 ) => {
-  const admin = [requireSession(deps.sessions), requireAdmin(deps.hasFactor)]
+  const read = deps.authorize('detections:read')
+  const write = deps.authorize('detections:write')
   const security: Array<Record<string, string[]>> = [{ bearer: [] }, { cookie: [] }]
   const found = async (id: number): Promise<Detection> => {
     const d = await deps.detections.get(id)
@@ -77,11 +76,12 @@ export const guardRoutes = (
     const d = await found(id)
     if (d.status !== 'open') throw notOpen()
     if (lift) await deps.guard.lift(d)
-    const adminId = principalOf(req).account.id
+    const staff = staffOf(req)
+    const adminId = staff.kind === 'session' ? staff.accountId : staff.actor
     const closed = await deps.detections.close(d.id, status, adminId, deps.now())
     if (!closed) throw notOpen()
     await deps.audit.record(
-      `account:${adminId}`,
+      staff.actor,
       requestContext(req),
       status === 'lifted' ? 'detection.lift' : 'detection.resolve',
       `detection:${d.id}`,
@@ -93,7 +93,7 @@ export const guardRoutes = (
   app.get(
     '/v1/admin/detections',
     {
-      preHandler: admin,
+      preHandler: read,
       schema: {
         summary: "What the guard's detectors found, newest first (administrators with a second factor)",
         description:
@@ -129,7 +129,7 @@ export const guardRoutes = (
   app.get(
     '/v1/admin/detections/:id',
     {
-      preHandler: admin,
+      preHandler: read,
       schema: {
         summary: 'One detection',
         tags: ['admin'],
@@ -144,7 +144,7 @@ export const guardRoutes = (
   app.post(
     '/v1/admin/detections/:id/resolve',
     {
-      preHandler: admin,
+      preHandler: write,
       schema: {
         summary: 'Mark an open detection resolved',
         description:
@@ -170,7 +170,7 @@ export const guardRoutes = (
   app.post(
     '/v1/admin/detections/:id/lift',
     {
-      preHandler: admin,
+      preHandler: write,
       schema: {
         summary: "Lift an open detection's block or challenge now",
         description:

@@ -21,6 +21,7 @@ export const templateNames = [
   'email_change_address_in_use',
   'login_code',
   'new_login',
+  'campaign_notice',
 ] as const
 export type TemplateName = (typeof templateNames)[number]
 
@@ -31,6 +32,7 @@ export const smsTemplateNames = [
   'phone_code',
   'security_change',
   'login_code',
+  'campaign_notice',
 ] as const
 
 /** Thrown for an unknown template or a payload that lacks a field; the worker abandons the message. */
@@ -116,7 +118,37 @@ const securityChange = (payload: TemplatePayload): string => {
   return securityChanges[v as keyof typeof securityChanges]
 }
 
+/**
+ * An operator's message of a notify campaign (docs/campaigns.md): subject and text as given, with
+ * `{{username}}` filled in; paragraphs are separated by blank lines, each kept on one line.
+ */
+const campaignNotice = (payload: TemplatePayload): { subject: string; paragraphs: string[] } => {
+  const username = field(payload, 'username')
+  const fill = (v: string) => v.replaceAll('{{username}}', username)
+  const raw = Object.hasOwn(payload, 'text') ? payload.text : undefined
+  if (typeof raw !== 'string' || raw.trim() === '') throw new TemplateError('template payload lacks "text"')
+  const subject =
+    Object.hasOwn(payload, 'subject') && typeof payload.subject === 'string' ? payload.subject : ''
+  return {
+    subject: oneLine(fill(subject)),
+    paragraphs: raw
+      .split(/\r?\n\s*\r?\n/)
+      .map((p) => oneLine(fill(p)).trim())
+      .filter((p) => p.length > 0),
+  }
+}
+
 const mailTemplates = new Map<string, (payload: TemplatePayload, ctx: RenderContext) => MailContent>([
+  [
+    'campaign_notice',
+    (payload, ctx) => {
+      const notice = campaignNotice(payload)
+      return {
+        subject: notice.subject || `A security notice about your ${product(ctx)} account`,
+        blocks: notice.paragraphs.map((text) => ({ kind: 'p' as const, text })),
+      }
+    },
+  ],
   [
     'login_code',
     (payload, ctx) => {
@@ -410,6 +442,7 @@ const mailTemplates = new Map<string, (payload: TemplatePayload, ctx: RenderCont
 ])
 
 const smsTemplates = new Map<string, (payload: TemplatePayload, ctx: RenderContext) => string>([
+  ['campaign_notice', (payload, ctx) => `${product(ctx)}: ${campaignNotice(payload).paragraphs.join(' ')}`],
   [
     'login_code',
     (payload, ctx) => {

@@ -90,6 +90,8 @@ describe('mail templates', () => {
           time: '2026-11-23T12:00:00.000Z',
           device: 'Firefox on Linux',
           ip: '203.0.113.7',
+          subject: 'A notice',
+          text: 'Hello {{username}}, a notice.',
         },
         ctx,
       )

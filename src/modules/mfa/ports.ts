@@ -34,8 +34,17 @@ export interface MfaFactorRepository {
   /** Removes confirmed TOTP factors other than `keepId` (re-enrolment voids the old secret). */
   deleteConfirmedExcept(accountId: string, keepId: string): Promise<number>
   listAll(accountId: string): Promise<MfaFactorRecord[]>
-  /** Removes one factor of the account (pending or confirmed); returns it, or null when it is not the account's. */
-  deleteOne(accountId: string, factorId: string): Promise<MfaFactorRecord | null>
+  /**
+   * Removes one factor of the account (pending or confirmed); returns it, or null when it is not the
+   * account's. With `keepOneConfirmed`, a confirmed factor is only removed while another confirmed
+   * one remains — checked under a lock on the account, so two removals at once cannot take the last
+   * two — and `'last'` comes back instead.
+   */
+  deleteOne(
+    accountId: string,
+    factorId: string,
+    opts?: { keepOneConfirmed?: boolean },
+  ): Promise<MfaFactorRecord | null | 'last'>
 }
 
 export interface MfaChallenge {

@@ -154,12 +154,14 @@ export class MfaService {
     const target = all.find((f) => f.id === factorId)
     if (!target) throw new AppError('factor_not_found')
     const confirmedLeft = all.filter((f) => f.confirmedAt !== null && f.id !== factorId).length
-    if (target.confirmedAt !== null && confirmedLeft === 0 && (await this.deps.factorRequired?.(accountId))) {
-      throw new AppError('second_factor_required', {
+    const required = target.confirmedAt !== null && ((await this.deps.factorRequired?.(accountId)) ?? false)
+    const lastOne = () =>
+      new AppError('second_factor_required', {
         detail: "This account's role requires a second factor: add another one before removing this one",
       })
-    }
-    const removed = await factors.deleteOne(accountId, factorId)
+    if (required && confirmedLeft === 0) throw lastOne()
+    const removed = await factors.deleteOne(accountId, factorId, { keepOneConfirmed: required })
+    if (removed === 'last') throw lastOne()
     if (!removed) throw new AppError('factor_not_found')
     if (removed.confirmedAt === null) return
     if (!(await factors.hasConfirmed(accountId))) await codes.replace(accountId, [], clock.now())

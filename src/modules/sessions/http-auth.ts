@@ -77,14 +77,3 @@ export const principalOf = (req: FastifyRequest): SessionPrincipal => {
   if (!req.principal) throw new AppError('unauthenticated')
   return req.principal
 }
-
-/**
- * A preHandler, after `requireSession`, for the admin API: the session's account must be an
- * administrator with a second factor (`hasFactor`), whatever the MFA policy says about roles.
- */
-export const requireAdmin =
-  (hasFactor: (accountId: string) => Promise<boolean>) =>
-  async (req: FastifyRequest, _reply: FastifyReply): Promise<void> => {
-    const p = principalOf(req)
-    if (p.account.role !== 'admin' || !(await hasFactor(p.account.id))) throw new AppError('admin_required')
-  }

@@ -20,7 +20,20 @@ export interface SessionSettings {
   touchIntervalMs: number
 }
 
-export type LoginOutcome = 'success' | 'unknown_identifier' | 'bad_password' | 'unverified' | 'locked'
+export type LoginOutcome =
+  | 'success'
+  | 'unknown_identifier'
+  | 'bad_password'
+  | 'unverified'
+  | 'locked'
+  | 'reset_required'
+
+/** The answer to a right password on an account a campaign put under a required reset. */
+const resetRequired = () =>
+  new AppError('password_reset_required', {
+    detail:
+      'A password reset is required for this account: request a reset message with POST /v1/recovery, then set a new password with POST /v1/recovery/complete',
+  })
 
 export interface NewSessionResult {
   token: string
@@ -114,11 +127,18 @@ export class SessionsService {
       outcome = 'locked'
     } else if (settings.requireVerifiedEmail && account.emailVerifiedAt === null) {
       outcome = 'unverified'
+    } else if (account.passwordResetRequired) {
+      // Only once the password is checked: a wrong one is answered as before, so this is no oracle.
+      outcome = 'reset_required'
     } else {
       outcome = 'success'
     }
     this.deps.onLogin?.(outcome)
     await observe?.(outcome, account?.id ?? null)
+    if (outcome === 'reset_required' && account) {
+      await events.record('authn_login_fail', account.id, ctx, { reason: outcome })
+      throw resetRequired()
+    }
     if (outcome !== 'success' || !account) {
       await events.record('authn_login_fail', account?.id ?? null, ctx, { reason: outcome })
       throw new AppError('invalid_credentials')
@@ -154,6 +174,8 @@ export class SessionsService {
   ): Promise<NewSessionResult> {
     const account = await this.deps.accounts.findById(accountId)
     if (!account || account.lockedAt !== null) throw new AppError('invalid_code')
+    // A challenge opened before a campaign required the reset opens no session either.
+    if (account.passwordResetRequired) throw resetRequired()
     const result = await this.open(account, ctx, device)
     await this.deps.events.record('authn_login_success', account.id, ctx, {
       session_id: result.session.id,
@@ -183,6 +205,11 @@ export class SessionsService {
         reason: account?.lockedAt ? 'locked' : 'unverified',
       })
       throw new AppError('invalid_credentials')
+    }
+    if (account.passwordResetRequired) {
+      this.deps.onLogin?.('reset_required')
+      await events.record('authn_passkey_login_fail', account.id, ctx, { reason: 'reset_required' })
+      throw resetRequired()
     }
     this.deps.onLogin?.('success')
     const result = await this.open(account, ctx, { token: deviceToken, remember: false })

@@ -1,9 +1,8 @@
 import { z } from 'zod'
 import { type HttpServer, requestContext } from '../../http/server.js'
+import { type Authorize, type StaffPrincipal, staffOf } from '../access/authorize.js'
 import type { AuditService } from '../audit/service.js'
 import { securityEventTypes } from '../events/vocabulary.js'
-import { principalOf, requireAdmin, requireSession } from '../sessions/http-auth.js'
-import type { SessionsService } from '../sessions/service.js'
 import type { WebhookDelivery, WebhookRecord } from './ports.js'
 import { WEBHOOK_LIMITS, type WebhooksService } from './service.js'
 
@@ -55,21 +54,22 @@ const WebhookParams = z.strictObject({ id: z.string().min(1).max(64) })
 export const webhookRoutes = (
   app: HttpServer,
   deps: {
-    sessions: SessionsService
+    authorize: Authorize
     webhooks: WebhooksService
-    /** True when the account has a confirmed second factor (the admin API needs one). */
-    hasFactor: (accountId: string) => Promise<boolean>
     audit: AuditService
   },
 ) => {
-  const admin = { preHandler: [requireSession(deps.sessions), requireAdmin(deps.hasFactor)] }
+  const read = { preHandler: deps.authorize('webhooks:read') }
+  const write = { preHandler: deps.authorize('webhooks:write') }
+  /** Who is recorded as the creator or deleter: the account, or the API key. */
+  const by = (s: StaffPrincipal) => (s.kind === 'session' ? s.accountId : s.actor)
   const security: Record<string, string[]>[] = [{ bearer: [] }, { cookie: [] }]
   const common = { tags: ['admin'], security }
 
   app.post(
     '/v1/admin/webhooks',
     {
-      ...admin,
+      ...write,
       schema: {
         ...common,
         summary: 'Add a webhook endpoint that receives signed security events',
@@ -90,11 +90,11 @@ export const webhookRoutes = (
     async (req, reply) => {
       const { webhook, secret } = await deps.webhooks.create(
         { url: req.body.url, eventTypes: req.body.event_types, description: req.body.description },
-        principalOf(req).account.id,
+        by(staffOf(req)),
         requestContext(req),
       )
       await deps.audit.record(
-        `account:${principalOf(req).account.id}`,
+        staffOf(req).actor,
         requestContext(req),
         'webhook.create',
         `webhook:${webhook.id}`,
@@ -110,7 +110,7 @@ export const webhookRoutes = (
   app.get(
     '/v1/admin/webhooks',
     {
-      ...admin,
+      ...read,
       schema: {
         ...common,
         summary: 'The webhook endpoints (without their secrets)',
@@ -123,7 +123,7 @@ export const webhookRoutes = (
   app.delete(
     '/v1/admin/webhooks/:id',
     {
-      ...admin,
+      ...write,
       schema: {
         ...common,
         summary: 'Delete a webhook endpoint',
@@ -132,9 +132,9 @@ export const webhookRoutes = (
       },
     },
     async (req, reply) => {
-      await deps.webhooks.delete(req.params.id, principalOf(req).account.id, requestContext(req))
+      await deps.webhooks.delete(req.params.id, by(staffOf(req)), requestContext(req))
       await deps.audit.record(
-        `account:${principalOf(req).account.id}`,
+        staffOf(req).actor,
         requestContext(req),
         'webhook.delete',
         `webhook:${req.params.id}`,
@@ -146,7 +146,7 @@ export const webhookRoutes = (
   app.get(
     '/v1/admin/webhooks/:id/deliveries',
     {
-      ...admin,
+      ...read,
       schema: {
         ...common,
         summary: "The webhook's delivery log, newest first",

@@ -1,0 +1,312 @@
+import { useState } from 'react'
+import { Link, navigate } from '../App'
+import { get, post, qs } from '../api'
+import {
+  Badge,
+  Confirm,
+  EventList,
+  JsonDetails,
+  PageTitle,
+  ProblemMessage,
+  Time,
+  useAction,
+  useLoad,
+} from '../ui'
+
+export interface Detection {
+  id: number
+  kind: string
+  scope: string
+  key: string
+  status: 'open' | 'resolved' | 'lifted'
+  action: 'none' | 'challenge' | 'block'
+  first_seen: string
+  last_seen: string
+  count: number
+  action_until: string | null
+  account_id: string | null
+  details: Record<string, unknown>
+  closed_at: string | null
+  closed_by: string | null
+}
+
+interface AdminEvent {
+  id: number
+  type: string
+  time?: string
+  created_at?: string
+  ip: string | null
+  account_id: string | null
+  details: Record<string, unknown>
+}
+
+const KINDS = ['enumeration', 'recovery_flood', 'credential_stuffing', 'brute_force', 'legacy_client']
+const actionTone = (a: string) => (a === 'block' ? 'bad' : a === 'challenge' ? 'warn' : '')
+const label = (s: string) => s.replaceAll('_', ' ')
+
+/** What the detectors found: filter by status and kind; auto-refreshes every 15 s. */
+export const DetectionsPage = () => {
+  const [status, setStatus] = useState('open')
+  const [kind, setKind] = useState('')
+  const list = useLoad(
+    (signal) =>
+      get<{ detections: Detection[] }>(`/v1/admin/detections${qs({ status, kind, limit: 200 })}`, signal),
+    [status, kind],
+    15_000,
+  )
+  const rows = list.data?.detections ?? []
+  return (
+    <>
+      <PageTitle>Detections</PageTitle>
+      <form className="filters" onSubmit={(e) => e.preventDefault()}>
+        <label>
+          Status
+          <select value={status} onChange={(e) => setStatus(e.target.value)}>
+            <option value="open">Open</option>
+            <option value="resolved">Resolved</option>
+            <option value="lifted">Lifted</option>
+            <option value="">Any</option>
+          </select>
+        </label>
+        <label>
+          Kind
+          <select value={kind} onChange={(e) => setKind(e.target.value)}>
+            <option value="">Any</option>
+            {KINDS.map((k) => (
+              <option key={k} value={k}>
+                {label(k)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <button type="button" onClick={list.reload}>
+          Refresh
+        </button>
+      </form>
+      <ProblemMessage error={list.error} feature="The detections API" />
+      <div className="table-wrap">
+        <table>
+          <caption>
+            {list.loading && !list.data
+              ? 'Loading…'
+              : `${rows.length} detection${rows.length === 1 ? '' : 's'}`}
+          </caption>
+          <thead>
+            <tr>
+              <th scope="col">Detection</th>
+              <th scope="col">Kind</th>
+              <th scope="col">Source</th>
+              <th scope="col">Response</th>
+              <th scope="col">Requests</th>
+              <th scope="col">Last seen</th>
+              <th scope="col">Status</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((d) => (
+              <tr key={d.id}>
+                <th scope="row">
+                  <Link to={`/detections/${d.id}`}>#{d.id}</Link>
+                </th>
+                <td>{label(d.kind)}</td>
+                <td className="mono wrap">{d.key}</td>
+                <td>
+                  <Badge tone={actionTone(d.action)}>{d.action}</Badge>
+                </td>
+                <td className="num">{d.count}</td>
+                <td>
+                  <Time iso={d.last_seen} />
+                </td>
+                <td>{d.status}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </>
+  )
+}
+
+/** One detection: sources, counts, its timeline of events; resolve (optionally lifting) or lift. */
+export const DetectionPage = ({ id }: { id: string }) => {
+  const d = useLoad(
+    (signal) => get<Detection>(`/v1/admin/detections/${encodeURIComponent(id)}`, signal),
+    [id],
+  )
+  const timeline = useLoad(
+    async (signal) => {
+      const det = d.data
+      if (!det) return [] as AdminEvent[]
+      const since = new Date(Date.parse(det.first_seen) - 60 * 60 * 1000).toISOString()
+      const filter = det.key.startsWith('ip:')
+        ? { ip: det.key.slice(3) }
+        : det.account_id
+          ? { account_id: det.account_id }
+          : null
+      const own = await get<{ events: AdminEvent[] }>(
+        `/v1/admin/events${qs({ type: 'guard_detection', since, limit: 500 })}`,
+        signal,
+      )
+      const mine = own.events.filter((e) => Number(e.details.detection_id) === det.id)
+      const source = filter
+        ? (
+            await get<{ events: AdminEvent[] }>(
+              `/v1/admin/events${qs({ ...filter, since, limit: 100 })}`,
+              signal,
+            )
+          ).events
+        : []
+      const byId = new Map<number, AdminEvent>()
+      for (const e of [...mine, ...source]) byId.set(e.id, e)
+      return [...byId.values()].sort((a, b) => b.id - a.id)
+    },
+    [d.data?.id, d.data?.last_seen],
+  )
+  const act = useAction()
+  const [confirm, setConfirm] = useState<null | 'resolve' | 'resolve_lift' | 'lift'>(null)
+  const [done, setDone] = useState<string | null>(null)
+  const det = d.data
+
+  const perform = async () => {
+    const what = confirm
+    const r = await act.run(() =>
+      what === 'lift'
+        ? post<Detection>(`/v1/admin/detections/${id}/lift`)
+        : post<Detection>(`/v1/admin/detections/${id}/resolve`, { lift: what === 'resolve_lift' }),
+    )
+    setConfirm(null)
+    if (r) {
+      setDone(
+        what === 'lift' ? 'The block was lifted and the detection closed.' : 'The detection was resolved.',
+      )
+      d.reload()
+    }
+  }
+
+  return (
+    <>
+      <PageTitle actions={<Link to="/detections">All detections</Link>}>Detection #{id}</PageTitle>
+      <ProblemMessage error={d.error} feature="The detections API" />
+      <div aria-live="polite">
+        {done ? <p className="ok">{done}</p> : null}
+        <ProblemMessage error={act.error} />
+      </div>
+      {det ? (
+        <>
+          <section className="panel">
+            <dl className="kv wide">
+              <div>
+                <dt>Kind</dt>
+                <dd>{label(det.kind)}</dd>
+              </div>
+              <div>
+                <dt>Source ({det.scope})</dt>
+                <dd className="mono wrap">{det.key}</dd>
+              </div>
+              <div>
+                <dt>Status</dt>
+                <dd>{det.status}</dd>
+              </div>
+              <div>
+                <dt>Response</dt>
+                <dd>
+                  <Badge tone={actionTone(det.action)}>{det.action}</Badge>
+                  {det.action_until ? (
+                    <>
+                      {' '}
+                      until <Time iso={det.action_until} />
+                    </>
+                  ) : null}
+                </dd>
+              </div>
+              <div>
+                <dt>Requests counted</dt>
+                <dd>{det.count}</dd>
+              </div>
+              <div>
+                <dt>First seen</dt>
+                <dd>
+                  <Time iso={det.first_seen} />
+                </dd>
+              </div>
+              <div>
+                <dt>Last seen</dt>
+                <dd>
+                  <Time iso={det.last_seen} />
+                </dd>
+              </div>
+              {det.account_id ? (
+                <div>
+                  <dt>Account</dt>
+                  <dd>
+                    <Link to={`/accounts/${det.account_id}`}>{det.account_id}</Link>
+                  </dd>
+                </div>
+              ) : null}
+              {det.closed_at ? (
+                <div>
+                  <dt>Closed</dt>
+                  <dd>
+                    <Time iso={det.closed_at} /> by {det.closed_by}
+                  </dd>
+                </div>
+              ) : null}
+            </dl>
+            <h2>Details</h2>
+            <JsonDetails value={det.details} />
+            {det.status === 'open' ? (
+              <div className="actions">
+                <button type="button" onClick={() => setConfirm('resolve')}>
+                  Resolve
+                </button>
+                <button type="button" onClick={() => setConfirm('resolve_lift')}>
+                  Resolve and lift
+                </button>
+                {det.action !== 'none' ? (
+                  <button type="button" className="danger" onClick={() => setConfirm('lift')}>
+                    Lift {det.action}
+                  </button>
+                ) : null}
+              </div>
+            ) : null}
+            {confirm ? (
+              <Confirm
+                title={
+                  confirm === 'lift'
+                    ? `Lift the ${det.action} on ${det.key}?`
+                    : `Resolve detection #${det.id}?`
+                }
+                confirmLabel={confirm === 'lift' ? 'Lift now' : 'Resolve'}
+                busy={act.busy}
+                danger={confirm !== 'resolve'}
+                onCancel={() => setConfirm(null)}
+                onConfirm={perform}
+              >
+                <p>
+                  {confirm === 'resolve'
+                    ? 'The detection is closed; any challenge or block runs until it expires.'
+                    : 'The source is no longer challenged or blocked, and is left alone for a window. This is audit-logged.'}
+                </p>
+              </Confirm>
+            ) : null}
+          </section>
+          <section className="panel" aria-labelledby="tl-h">
+            <h2 id="tl-h">Timeline</h2>
+            <ProblemMessage error={timeline.error} feature="The events API" />
+            {timeline.data && timeline.data.length === 0 ? <p>No events recorded for this source.</p> : null}
+            <EventList
+              events={(timeline.data ?? []).map((e) => ({ ...e, time: e.time ?? e.created_at ?? '' }))}
+            />
+          </section>
+        </>
+      ) : null}
+      {d.error ? (
+        <p>
+          <button type="button" onClick={() => navigate('/detections')}>
+            Back to detections
+          </button>
+        </p>
+      ) : null}
+    </>
+  )
+}

@@ -1,0 +1,296 @@
+import { type ReactNode, useCallback, useEffect, useId, useRef, useState } from 'react'
+import { Problem } from './api'
+
+/** A problem answer as the person reads it: its title and detail, in an alert region. */
+export const ProblemMessage = ({ error, feature }: { error: unknown; feature?: string }) => {
+  if (!error) return null
+  const p =
+    error instanceof Problem
+      ? error
+      : new Problem(
+          0,
+          'Something went wrong',
+          error instanceof Error ? error.message : String(error),
+          undefined,
+        )
+  const missing = p.missingApi && feature
+  return (
+    <div className="problem" role="alert">
+      <p className="problem-title">{missing ? `${feature} is not available on this server` : p.title}</p>
+      <p className="problem-detail">
+        {missing
+          ? 'The admin API answered 404 for it: this Gatehouse version does not offer it yet.'
+          : (p.detail ?? (p.status ? `HTTP ${p.status}` : ''))}
+        {p.code && !missing ? <span className="problem-code"> ({p.code})</span> : null}
+      </p>
+    </div>
+  )
+}
+
+export interface Loaded<T> {
+  data: T | null
+  /** When the data last arrived (epoch ms). */
+  updatedAt: number | null
+  error: unknown
+  loading: boolean
+  reload: () => void
+}
+
+/** Loads `fetcher()` now, whenever `deps` change, on `reload()`, and every `refreshMs` if given. */
+export const useLoad = <T,>(
+  fetcher: (signal: AbortSignal) => Promise<T>,
+  deps: unknown[],
+  refreshMs?: number,
+): Loaded<T> => {
+  const [data, setData] = useState<T | null>(null)
+  const [updatedAt, setUpdatedAt] = useState<number | null>(null)
+  const [error, setError] = useState<unknown>(null)
+  const [loading, setLoading] = useState(true)
+  const [tick, setTick] = useState(0)
+  const reload = useCallback(() => setTick((t) => t + 1), [])
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the caller names what the fetch depends on
+  useEffect(() => {
+    const ac = new AbortController()
+    setLoading(true)
+    fetcher(ac.signal)
+      .then((d) => {
+        if (ac.signal.aborted) return
+        setData(d)
+        setUpdatedAt(Date.now())
+        setError(null)
+      })
+      .catch((e: unknown) => {
+        if (ac.signal.aborted) return
+        setError(e)
+      })
+      .finally(() => {
+        if (!ac.signal.aborted) setLoading(false)
+      })
+    return () => ac.abort()
+  }, [...deps, tick])
+  useEffect(() => {
+    if (!refreshMs) return
+    const t = setInterval(reload, refreshMs)
+    return () => clearInterval(t)
+  }, [refreshMs, reload])
+  return { data, updatedAt, error, loading, reload }
+}
+
+/** Runs an action, remembering whether it is under way and the problem it ended with. */
+export const useAction = () => {
+  const [busy, setBusy] = useState(false)
+  const [error, setError] = useState<unknown>(null)
+  const run = useCallback(async <T,>(f: () => Promise<T>): Promise<T | undefined> => {
+    setBusy(true)
+    setError(null)
+    try {
+      return await f()
+    } catch (e) {
+      setError(e)
+      return undefined
+    } finally {
+      setBusy(false)
+    }
+  }, [])
+  return { busy, error, run, clear: () => setError(null) }
+}
+
+export const when = (iso: string | null | undefined): string => {
+  if (!iso) return '—'
+  const d = new Date(iso)
+  return Number.isNaN(d.getTime())
+    ? iso
+    : d.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'medium' })
+}
+
+export const Time = ({ iso }: { iso: string | null | undefined }) =>
+  iso ? <time dateTime={iso}>{when(iso)}</time> : <span>—</span>
+
+/** A labelled progress bar that screen readers follow (role progressbar + a polite live text). */
+export const ProgressBar = ({ done, total, label }: { done: number; total: number; label: string }) => {
+  const pct = total > 0 ? Math.min(100, Math.round((done / total) * 100)) : 0
+  return (
+    <div className="progress">
+      <div
+        className="progress-track"
+        role="progressbar"
+        aria-label={label}
+        aria-valuemin={0}
+        aria-valuemax={total || 100}
+        aria-valuenow={total ? done : 0}
+      >
+        {/* CSSOM width (not a style attribute): allowed under style-src 'self' */}
+        <div className="progress-fill" style={{ width: `${pct}%` }} />
+      </div>
+      <p className="progress-text" aria-live="polite">
+        {label}: {done} of {total} ({pct} %)
+      </p>
+    </div>
+  )
+}
+
+/**
+ * A confirmation step: the question, what will happen, and two buttons. Focus moves to it when it
+ * opens; Escape cancels.
+ */
+export const Confirm = ({
+  title,
+  children,
+  confirmLabel,
+  onConfirm,
+  onCancel,
+  busy,
+  danger = true,
+}: {
+  title: string
+  children: ReactNode
+  confirmLabel: string
+  onConfirm: () => void
+  onCancel: () => void
+  busy?: boolean
+  danger?: boolean
+}) => {
+  const ref = useRef<HTMLDivElement>(null)
+  const id = useId()
+  useEffect(() => {
+    ref.current?.focus()
+  }, [])
+  return (
+    <div
+      className="confirm"
+      role="alertdialog"
+      aria-modal="false"
+      aria-labelledby={`${id}-t`}
+      tabIndex={-1}
+      ref={ref}
+      onKeyDown={(e) => {
+        if (e.key === 'Escape') onCancel()
+      }}
+    >
+      <h3 id={`${id}-t`}>{title}</h3>
+      <div>{children}</div>
+      <div className="actions">
+        <button type="button" className={danger ? 'danger' : 'primary'} onClick={onConfirm} disabled={busy}>
+          {busy ? 'Working…' : confirmLabel}
+        </button>
+        <button type="button" onClick={onCancel} disabled={busy}>
+          Cancel
+        </button>
+      </div>
+    </div>
+  )
+}
+
+export const Figure = ({ label, value, tone }: { label: string; value: ReactNode; tone?: string }) => (
+  <div className={`figure ${tone ?? ''}`}>
+    <dt>{label}</dt>
+    <dd>{value}</dd>
+  </div>
+)
+
+export const Badge = ({ children, tone }: { children: ReactNode; tone?: string }) => (
+  <span className={`badge ${tone ?? ''}`}>{children}</span>
+)
+
+/** Sortable column header: a button inside the th, with aria-sort on the th. */
+export const SortHeader = <K extends string>({
+  label,
+  column,
+  sort,
+  setSort,
+}: {
+  label: string
+  column: K
+  sort: { column: K; desc: boolean }
+  setSort: (s: { column: K; desc: boolean }) => void
+}) => {
+  const active = sort.column === column
+  return (
+    <th scope="col" aria-sort={active ? (sort.desc ? 'descending' : 'ascending') : 'none'}>
+      <button
+        type="button"
+        className="sort"
+        onClick={() => setSort({ column, desc: active ? !sort.desc : false })}
+      >
+        {label}
+        <span aria-hidden="true">{active ? (sort.desc ? ' ▼' : ' ▲') : ' ↕'}</span>
+      </button>
+    </th>
+  )
+}
+
+export const JsonDetails = ({ value }: { value: unknown }) => {
+  if (!value || (typeof value === 'object' && Object.keys(value).length === 0)) return <span>—</span>
+  return (
+    <dl className="kv">
+      {Object.entries(value as Record<string, unknown>).map(([k, v]) => (
+        <div key={k}>
+          <dt>{k}</dt>
+          <dd>{typeof v === 'object' ? JSON.stringify(v) : String(v)}</dd>
+        </div>
+      ))}
+    </dl>
+  )
+}
+
+/** The page's h1: focusable by script so that a navigation lands screen readers on it. */
+export const PageTitle = ({ children, actions }: { children: ReactNode; actions?: ReactNode }) => (
+  <div className="page-head">
+    <h1 tabIndex={-1}>{children}</h1>
+    {actions ? <div className="page-actions">{actions}</div> : null}
+  </div>
+)
+
+export interface EventItem {
+  id: number
+  type: string
+  time: string
+  ip: string | null
+  details: Record<string, unknown>
+}
+
+/**
+ * Security events newest first, with runs of the same event (same type and details) folded into
+ * one line with a count and the number of addresses: a flood reads as one line, not a hundred.
+ */
+export const EventList = ({ events, limit = 40 }: { events: EventItem[]; limit?: number }) => {
+  const [all, setAll] = useState(false)
+  const runs: Array<{ first: EventItem; last: EventItem; count: number; ips: Set<string> }> = []
+  for (const e of events) {
+    const prev = runs.at(-1)
+    if (
+      prev &&
+      prev.first.type === e.type &&
+      JSON.stringify(prev.first.details) === JSON.stringify(e.details)
+    ) {
+      prev.count += 1
+      prev.last = e
+      if (e.ip) prev.ips.add(e.ip)
+    } else runs.push({ first: e, last: e, count: 1, ips: new Set(e.ip ? [e.ip] : []) })
+  }
+  const shown = all ? runs : runs.slice(0, limit)
+  return (
+    <>
+      <ol className="timeline">
+        {shown.map((r) => (
+          <li key={r.first.id}>
+            <Time iso={r.first.time} /> <strong>{r.first.type}</strong>
+            {r.count > 1 ? (
+              <span className="badge warn">
+                ×{r.count} from {r.ips.size} address{r.ips.size === 1 ? '' : 'es'}
+              </span>
+            ) : r.first.ip ? (
+              <span className="mono"> {r.first.ip}</span>
+            ) : null}
+            {Object.keys(r.first.details ?? {}).length > 0 ? <JsonDetails value={r.first.details} /> : null}
+          </li>
+        ))}
+      </ol>
+      {runs.length > shown.length ? (
+        <button type="button" onClick={() => setAll(true)}>
+          Show {runs.length - shown.length} more
+        </button>
+      ) : null}
+    </>
+  )
+}

@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest'
+import { DAY } from '../../kernel/clock.js'
+import { csvCell, keyFlags, recommend } from './review.js'
+
+describe('csvCell', () => {
+  it('leaves plain text alone and quotes commas, quotes and line breaks', () => {
+    expect(csvCell('plain text')).toBe('plain text')
+    expect(csvCell('a,b')).toBe('"a,b"')
+    expect(csvCell('say "hi"')).toBe('"say ""hi"""')
+    expect(csvCell('two\nlines')).toBe('"two\nlines"')
+    expect(csvCell('')).toBe('')
+  })
+
+  it('turns every cell a spreadsheet would run as a formula into text', () => {
+    for (const v of ['=1+1', '+1', '-1', '@SUM(A1)', '\t=1', '\r=1']) {
+      expect(csvCell(v).replace(/^"/, '').startsWith(`'`), JSON.stringify(v)).toBe(true)
+    }
+    expect(csvCell('=HYPERLINK("x")')).toBe(`"'=HYPERLINK(""x"")"`)
+    expect(csvCell('a=1')).toBe('a=1')
+  })
+})
+
+describe('keyFlags and recommend', () => {
+  const now = 1_000 * DAY
+  it('counts a key never used from its creation, and prefers revoke to rotate', () => {
+    const k = { scopes: ['access:write'], createdAt: now - 400 * DAY, lastUsedAt: null, expiresAt: null }
+    const flags = keyFlags(k, true, now)
+    expect(flags).toEqual(['unused_90d', 'admin_scope', 'key_older_365d', 'never_expires'])
+    expect(recommend('api_key', 'active', flags, { ...k, now })).toMatchObject({ action: 'revoke' })
+    expect(recommend('api_key', 'rotating', flags, { ...k, now }).action).toBe('none')
+  })
+
+  it('flags a fresh key that is used, expires and whose owner has a factor with nothing', () => {
+    const k = { scopes: ['audit:read'], createdAt: now - DAY, lastUsedAt: now - 1000, expiresAt: now + DAY }
+    expect(keyFlags(k, true, now)).toEqual([])
+    expect(keyFlags(k, false, now)).toEqual(['no_second_factor'])
+    expect(recommend('api_key', 'active', ['no_second_factor'], { ...k, now }).action).toBe('enrol_factor')
+  })
+})

@@ -1,0 +1,146 @@
+/** What a campaign does to each selected account (docs/campaigns.md). */
+export const CAMPAIGN_ACTIONS = [
+  'force_password_reset',
+  'revoke_sessions',
+  'require_mfa_enrollment',
+  'reset_lock',
+  'notify',
+] as const
+export type CampaignAction = (typeof CAMPAIGN_ACTIONS)[number]
+
+/** Fields a leaked data set can expose about an account (incident_exposures.fields). */
+export const EXPOSED_FIELDS = ['username', 'email', 'phone', 'location'] as const
+export type ExposedField = (typeof EXPOSED_FIELDS)[number]
+
+/**
+ * Saved selectors: `external_accounts` (role partner), `without_second_factor` (no confirmed
+ * factor), `all_users` (role user: staff and partners are left out).
+ */
+export const SAVED_SELECTORS = ['external_accounts', 'without_second_factor', 'all_users'] as const
+export type SavedSelector = (typeof SAVED_SELECTORS)[number]
+
+/** Most account ids one `accounts` selector may list. */
+export const MAX_SELECTOR_IDS = 10_000
+
+export type Selector =
+  | { kind: 'incident'; incidentId: string; fields?: ExposedField[] }
+  | { kind: 'accounts'; ids: string[] }
+  | { kind: 'saved'; name: SavedSelector }
+
+/** A notify campaign's message; `{{username}}` is the only placeholder. */
+export interface NotifyParams {
+  channel: 'email' | 'sms'
+  subject: string
+  text: string
+}
+
+export type CampaignParams = { notify?: NotifyParams }
+
+export const CAMPAIGN_STATUSES = ['running', 'paused', 'completed', 'cancelled'] as const
+export type CampaignStatus = (typeof CAMPAIGN_STATUSES)[number]
+
+export interface CampaignRecord {
+  id: string
+  incidentId: string | null
+  selector: Selector
+  action: CampaignAction
+  params: CampaignParams
+  status: CampaignStatus
+  total: number
+  done: number
+  failed: number
+  skipped: number
+  /** Live sessions it revoked (force_password_reset, revoke_sessions). */
+  sessionsRevoked: number
+  createdBy: string
+  createdAt: number
+  updatedAt: number
+  finishedAt: number | null
+}
+
+/** What a dry run counts: the selection, and what the action would change. */
+export interface DryRunCounts {
+  selected: number
+  effects: Record<string, number>
+}
+
+export interface IncidentCampaignSummary {
+  campaigns: CampaignRecord[]
+  sessionsRevoked: number
+  resetsForced: number
+  messagesQueued: number
+  messagesSent: number
+}
+
+/** One processed batch. */
+export interface BatchOutcome {
+  campaignId: string
+  action: CampaignAction
+  done: number
+  skipped: number
+  failed: number
+}
+
+/** A campaign a worker found finished (no pending target left) and marked completed. */
+export interface CompletedCampaign {
+  campaign: CampaignRecord
+}
+
+export interface CampaignRepository {
+  incidentExists(id: string): Promise<boolean>
+  dryRun(
+    selector: Selector,
+    action: CampaignAction,
+    params: CampaignParams,
+    /** The campaign's incident (part of a notice's dedupe key). */
+    incidentId: string | null,
+    now: number,
+  ): Promise<DryRunCounts>
+  /** Creates the campaign and materialises its targets in one transaction; returns it with its total. */
+  create(
+    c: Omit<
+      CampaignRecord,
+      'total' | 'done' | 'failed' | 'skipped' | 'sessionsRevoked' | 'updatedAt' | 'finishedAt' | 'status'
+    >,
+  ): Promise<CampaignRecord>
+  get(id: string): Promise<CampaignRecord | null>
+  list(filter: { incidentId?: string; status?: CampaignStatus }, limit: number): Promise<CampaignRecord[]>
+  /** Moves the campaign from one of `from` to `to`; false when it was in none of them. */
+  transition(id: string, from: CampaignStatus[], to: CampaignStatus, now: number): Promise<boolean>
+  /** Targets handled (done, skipped, failed) in batches at or after `since`. */
+  handledSince(id: string, since: number): Promise<number>
+  /** Running campaigns whose pacing lets a batch start now, oldest first. */
+  runnable(now: number, limit: number): Promise<Array<{ id: string; action: CampaignAction }>>
+  /**
+   * Claims up to `limit` pending targets of the campaign and handles them in one transaction: the
+   * action, the targets marked, the events, the counters. Null when the campaign is not running
+   * or nothing was claimable (all pending targets are being handled elsewhere, or none is left).
+   * Throws BatchFailed (naming the claimed targets) when the batch failed and rolled back.
+   */
+  runBatch(
+    id: string,
+    opts: { limit: number; now: number; notifyPerSecond: number },
+  ): Promise<BatchOutcome | null>
+  /** Records that a batch with these targets failed; targets that failed `maxAttempts` times are marked failed. */
+  recordFailure(id: string, accountIds: string[], maxAttempts: number, now: number): Promise<number>
+  /**
+   * What the campaigns of an incident did, for its report: sessions revoked, accounts put under a
+   * required reset, notices queued, and of those the ones the outbox has sent (sent messages are
+   * pruned after 30 days: `messagesSent` counts what is still there).
+   */
+  incidentSummary(incidentId: string): Promise<IncidentCampaignSummary>
+  /** Marks a running campaign with no pending target left completed; null when it is not finished. */
+  completeIfFinished(id: string, now: number): Promise<CampaignRecord | null>
+}
+
+/** A batch rolled back; `accountIds` are the targets it had claimed (still pending). */
+export class BatchFailed extends Error {
+  override readonly name = 'BatchFailed'
+  constructor(
+    readonly campaignId: string,
+    readonly accountIds: string[],
+    cause: unknown,
+  ) {
+    super(`campaign batch failed: ${(cause as Error)?.message ?? String(cause)}`, { cause })
+  }
+}

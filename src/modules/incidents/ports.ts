@@ -1,0 +1,134 @@
+/** Incidents, the leaked data sets imported into them, and the accounts they exposed. */
+
+export const SEVERITIES = ['low', 'medium', 'high', 'critical'] as const
+export type Severity = (typeof SEVERITIES)[number]
+
+/** What a leak can hold about an account; `location` is recorded but never matched. */
+export const EXPOSED_FIELDS = ['email', 'location', 'phone', 'username'] as const
+export type ExposedField = (typeof EXPOSED_FIELDS)[number]
+
+export const IMPORT_FORMATS = ['csv', 'jsonl'] as const
+export type ImportFormat = (typeof IMPORT_FORMATS)[number]
+
+export interface IncidentRecord {
+  id: string
+  title: string
+  summary: string
+  severity: Severity
+  status: 'open' | 'closed'
+  risks: string
+  mitigations: string
+  createdBy: string
+  createdAt: number
+  updatedAt: number
+  closedAt: number | null
+}
+
+export type IncidentPatch = Partial<
+  Pick<IncidentRecord, 'title' | 'summary' | 'severity' | 'risks' | 'mitigations'>
+>
+
+/** Which column (CSV header name) or key (JSONL) holds each field. */
+export type ColumnMapping = Partial<Record<ExposedField, string>>
+
+export interface ImportCounts {
+  /** Data rows read so far (the CSV header is not one). */
+  rowsRead: number
+  /** Rows whose identifiers named at least one account. */
+  rowsMatched: number
+  /** Rows that could not be parsed or held no mapped identifier. */
+  rowsUnparseable: number
+  /** Distinct accounts this import matched (known when it ends). */
+  accountsMatched: number
+}
+
+export interface ImportProblem {
+  line: number
+  reason: string
+}
+
+export interface ImportRecord extends ImportCounts {
+  id: string
+  incidentId: string
+  sourceName: string
+  format: ImportFormat
+  mapping: ColumnMapping
+  status: 'running' | 'done' | 'failed'
+  /** Why it failed; null otherwise. */
+  error: string | null
+  /** The first unparseable rows: line number and reason, never their content. */
+  problems: ImportProblem[]
+  createdBy: string
+  startedAt: number
+  finishedAt: number | null
+}
+
+export interface ExposureRecord {
+  accountId: string
+  username: string
+  fields: ExposedField[]
+  rows: number
+  firstImportId: string
+  firstSeenAt: number
+}
+
+/** One account's share of a batch: the fields the leak held about it, and in how many rows. */
+export interface ExposureDelta {
+  accountId: string
+  fields: ExposedField[]
+  rows: number
+}
+
+/** Identifiers of one batch, already normalised; each list without duplicates. */
+export interface IdentifierBatch {
+  usernames: string[]
+  emails: string[]
+  phones: string[]
+}
+
+/** For each identifier that names an account, that account's id. */
+export interface BatchMatches {
+  usernames: Map<string, string>
+  emails: Map<string, string>
+  phones: Map<string, string>
+}
+
+export interface IncidentRepository {
+  create(incident: IncidentRecord): Promise<void>
+  get(id: string): Promise<IncidentRecord | null>
+  /** Newest first; with `before` (an id), older than that incident. */
+  list(limit: number, before?: string): Promise<IncidentRecord[]>
+  update(id: string, patch: IncidentPatch, at: number): Promise<void>
+  close(id: string, at: number): Promise<void>
+
+  createImport(record: ImportRecord): Promise<void>
+  getImport(incidentId: string, importId: string): Promise<ImportRecord | null>
+  listImports(incidentId: string): Promise<ImportRecord[]>
+  updateImportCounts(importId: string, counts: ImportCounts, problems: ImportProblem[]): Promise<void>
+  finishImport(
+    importId: string,
+    outcome: {
+      status: 'done' | 'failed'
+      counts: ImportCounts
+      problems: ImportProblem[]
+      error: string | null
+      at: number
+    },
+  ): Promise<void>
+
+  /**
+   * Looks the batch's identifiers up the way login does: usernames and email lookup forms as
+   * stored, phones only where the account has verified them. One query per kind.
+   */
+  matchIdentifiers(batch: IdentifierBatch): Promise<BatchMatches>
+  /**
+   * Adds the deltas to the incident's exposures in one statement: new accounts get a row, known
+   * ones get the union of fields and their row count increased. Each account at most once.
+   */
+  recordExposures(incidentId: string, importId: string, at: number, deltas: ExposureDelta[]): Promise<void>
+  /** Distinct accounts whose exposure this import touched last. */
+  countAccountsOfImport(incidentId: string, importId: string): Promise<number>
+  /** By account id; with `after`, those after that id. */
+  listExposures(incidentId: string, limit: number, after?: string): Promise<ExposureRecord[]>
+  countExposures(incidentId: string): Promise<number>
+}
