@@ -7,7 +7,7 @@ import { readdirSync } from 'node:fs'
 import { basename } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { runCleanups } from './lib/cleanup.js'
-import type { Benchmark, BenchOptions } from './lib/types.js'
+import type { Benchmark, BenchOptions, BenchResult } from './lib/types.js'
 
 const here = fileURLToPath(new URL('.', import.meta.url))
 const self = basename(fileURLToPath(import.meta.url))
@@ -40,6 +40,16 @@ const parseArgs = (argv: string[]): { names: string[]; options: BenchOptions } =
   return { names, options }
 }
 
+/** Every benchmark's figures in one Markdown table, as bench/README.md shows them. */
+const printSummary = (results: BenchResult[]) => {
+  console.log('\n== summary\n')
+  console.log('| benchmark | figure | value |\n|---|---|---|')
+  for (const r of results) {
+    for (const [label, value] of r.rows)
+      console.log(`| ${r.name}${r.ok ? '' : ' (FAILED)'} | ${label} | ${value} |`)
+  }
+}
+
 const main = async (): Promise<number> => {
   const { names, options } = parseArgs(process.argv.slice(2))
   const all = available()
@@ -50,17 +60,20 @@ const main = async (): Promise<number> => {
   }
   const chosen = names.length ? names : all
   const failed: string[] = []
+  const results: BenchResult[] = []
   for (const name of chosen) {
     const bench = (await import(pathToFileURL(`${here}${name}.ts`).href)) as Benchmark
     console.log(`\n== ${name}: ${bench.description}\n`)
     try {
       const result = await bench.run(options)
+      results.push(result)
       if (!result.ok) failed.push(name)
     } catch (err) {
       console.error(`${name} failed: ${(err as Error).stack ?? String(err)}`)
       failed.push(name)
     }
   }
+  if (results.length > 1) printSummary(results)
   console.log(failed.length ? `\nFAILED: ${failed.join(', ')}` : `\nOK: ${chosen.join(', ')}`)
   return failed.length ? 1 : 0
 }
