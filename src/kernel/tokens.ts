@@ -1,10 +1,10 @@
-import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto'
+import { hash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto'
 
 /** An opaque secret of `bytes` random bytes from the CSPRNG, base64url (32 bytes = 256 bits). */
 export const newToken = (bytes = 32): string => randomBytes(bytes).toString('base64url')
 
 /** What storage keeps instead of a token: the hex SHA-256 of the exact string presented. */
-export const hashToken = (token: string): string => createHash('sha256').update(token, 'utf8').digest('hex')
+export const hashToken = (token: string): string => hash('sha256', token, 'hex')
 
 export const newId = (): string => randomUUID()
 

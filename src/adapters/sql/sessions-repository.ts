@@ -1,4 +1,4 @@
-import type { Kysely, Selectable } from 'kysely'
+import type { CompiledQuery, Kysely, Selectable } from 'kysely'
 import { toRole } from '../../modules/accounts/ports.js'
 import type {
   NewSession,
@@ -22,6 +22,25 @@ const toRecord = (r: Selectable<SessionsTable>): SessionRecord => ({
   authenticatedAt: r.authenticated_at ?? r.created_at,
   mfaEnrolment: r.mfa_enrolment === 1,
 })
+
+/** A compiled query run with other values in the same places. */
+const withParameters = <R>(query: CompiledQuery<R>, parameters: readonly unknown[]): CompiledQuery<R> => ({
+  ...query,
+  parameters,
+})
+
+/** The live session for a token hash, with its account; parameters: token hash, now, now. */
+const compileFindActive = (db: Kysely<Database>) =>
+  db
+    .selectFrom('sessions as s')
+    .innerJoin('accounts as a', 'a.id', 's.account_id')
+    .selectAll('s')
+    .select(['a.username', 'a.role', 'a.must_change_password'])
+    .where('s.token_hash', '=', '')
+    .where('s.revoked_at', 'is', null)
+    .where('s.expires_at', '>', 0)
+    .where('s.idle_expires_at', '>', 0)
+    .compile()
 
 export class SqlSessionRepository implements SessionRepository {
   constructor(private readonly db: Kysely<Database>) {}
@@ -47,17 +66,16 @@ export class SqlSessionRepository implements SessionRepository {
       .execute()
   }
 
+  /**
+   * Compiled once per repository: the session check runs on every request of every relying
+   * service, and building the query each time would cost more than running it.
+   */
+  #findActive: ReturnType<typeof compileFindActive> | undefined
+
   async findActive(tokenHash: string, now: number): Promise<SessionPrincipal | null> {
-    const r = await this.db
-      .selectFrom('sessions as s')
-      .innerJoin('accounts as a', 'a.id', 's.account_id')
-      .selectAll('s')
-      .select(['a.username', 'a.role', 'a.must_change_password'])
-      .where('s.token_hash', '=', tokenHash)
-      .where('s.revoked_at', 'is', null)
-      .where('s.expires_at', '>', now)
-      .where('s.idle_expires_at', '>', now)
-      .executeTakeFirst()
+    this.#findActive ??= compileFindActive(this.db)
+    const { rows } = await this.db.executeQuery(withParameters(this.#findActive, [tokenHash, now, now]))
+    const r = rows[0]
     if (!r) return null
     return {
       session: toRecord(r),
