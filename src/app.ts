@@ -29,7 +29,7 @@ import { SqlWebhookRepository } from './adapters/sql/webhooks-repository.js'
 import { type Config, trustProxyOption } from './config/index.js'
 import { consoleRoutes } from './http/console-routes.js'
 import { opsRoutes } from './http/ops-routes.js'
-import { createHttpServer, type HttpServer, requestContext } from './http/server.js'
+import { createHttpServer, type FastPaths, type HttpServer, requestContext } from './http/server.js'
 import { type Clock, DAY, HOUR, MINUTE, SECOND, systemClock } from './kernel/clock.js'
 import { AppError } from './kernel/errors.js'
 import { SecretBox } from './kernel/secret-box.js'
@@ -76,6 +76,8 @@ import { RecoveryWorker } from './modules/recovery/worker.js'
 import { mitigationsInPlace } from './modules/reports/mitigations.js'
 import { reportRoutes } from './modules/reports/routes.js'
 import { IncidentReports } from './modules/reports/service.js'
+import { SessionCache } from './modules/sessions/cache.js'
+import { SESSION_CHECK_URL, SessionCheckFastPath } from './modules/sessions/fast-check.js'
 import { sessionRoutes } from './modules/sessions/routes.js'
 import { SessionsService } from './modules/sessions/service.js'
 import { webhookRoutes } from './modules/webhooks/routes.js'
@@ -113,6 +115,8 @@ export interface App {
     campaigns: CampaignsService
   }
   readonly workers: { outbox: OutboxWorker; recovery: RecoveryWorker; campaigns: CampaignWorker }
+  /** Answers most `GET /v1/sessions/current` requests before Fastify routes them. */
+  readonly sessionCheck: SessionCheckFastPath
   readonly limiter: LimiterStore
   readonly guard: Guard
   readonly detections: DetectionStore
@@ -426,6 +430,11 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
     hasher,
     events,
     clock,
+    cache: new SessionCache({
+      changes: database.principalChanges,
+      ttlMs: config.sessionCacheMs,
+      maxEntries: 10_000,
+    }),
     settings: {
       idleTtlMs: config.sessionIdleTtlSeconds * SECOND,
       absoluteTtlMs: config.sessionAbsoluteTtlSeconds * SECOND,
@@ -548,7 +557,9 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
   outboxWorker = outbox
 
   let draining = false
+  const fastPaths: FastPaths = new Map()
   const http = await createHttpServer({
+    fastPaths,
     logger,
     metrics,
     bodyLimit: config.bodyLimit,
@@ -583,9 +594,20 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
     now: () => clock.now(),
     guard,
   })
+  const sessionCheck = new SessionCheckFastPath({
+    sessions,
+    open: () => !draining,
+    checksClientVersion: config.minClientVersion !== undefined,
+    observe: (() => {
+      const answered = metrics.httpDuration.labels('GET', SESSION_CHECK_URL, '200')
+      return (seconds: number) => answered.observe(seconds)
+    })(),
+  })
+  fastPaths.set(SESSION_CHECK_URL, sessionCheck.handle)
   sessionRoutes(http, {
     guard,
     sessions,
+    sessionCheck,
     secureCookie: config.publicUrl.startsWith('https:'),
     completeSecondStep: (input, ctx) => mfa.completeChallenge(input, ctx),
     passkeys,
@@ -802,6 +824,7 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
     clock,
     services: { accounts, sessions, recovery, mfa, passkeys, campaigns },
     workers: { outbox, recovery: recoveryWorker, campaigns: campaignWorker },
+    sessionCheck,
     limiter,
     guard,
     detections,

@@ -181,6 +181,12 @@ export const settings = {
     doc: 'A session expires this many seconds after login, however active.',
     schema: int(300, 365 * 86400),
   },
+  sessionCacheMs: {
+    env: 'GATEHOUSE_SESSION_CACHE_MS',
+    default: '1000',
+    doc: 'Session checks keep a live session in memory for up to this many milliseconds (0: every check reads the database). A revocation on this instance takes effect at once; on another instance within this time.',
+    schema: int(0, 1000),
+  },
   mailMaxAttempts: {
     env: 'GATEHOUSE_MAIL_MAX_ATTEMPTS',
     default: '6',

@@ -108,7 +108,7 @@ describe.skipIf(!redisUrl || !pgUrl)('three instances on one PostgreSQL and one 
     }
   }
 
-  it('accepts a session made on one instance on all, and a logout on one ends it on all at once', async () => {
+  it('accepts a session made on one instance on all; a logout on one ends it there at once and on all within a second', async () => {
     const [a, b, c] = instances as [Started, Started, Started]
     const user = targets[0]!
     const login = await call(a, 'POST', '/v1/sessions', {
@@ -116,14 +116,24 @@ describe.skipIf(!redisUrl || !pgUrl)('three instances on one PostgreSQL and one 
     })
     expect(login.status).toBe(201)
     const token = (JSON.parse(login.body) as { token: string }).token
+    // Checked on every instance, so that each keeps it in its session cache.
     for (const s of [a, b, c])
       expect((await call(s, 'GET', '/v1/sessions/current', { token })).status).toBe(200)
     expect((await call(c, 'DELETE', '/v1/sessions/current', { token })).status).toBeLessThan(300)
     const revokedAt = Date.now()
-    const onB = await call(b, 'GET', '/v1/sessions/current', { token })
-    expect(onB.status).toBe(401)
-    expect(Date.now() - revokedAt).toBeLessThan(1000)
-    expect((await call(a, 'GET', '/v1/sessions/current', { token })).status).toBe(401)
+    expect((await call(c, 'GET', '/v1/sessions/current', { token })).status).toBe(401)
+    // Elsewhere the session may still pass for a moment; no check begun a second after the logout does.
+    for (const s of [a, b]) {
+      for (;;) {
+        const began = Date.now()
+        const r = await call(s, 'GET', '/v1/sessions/current', { token })
+        if (r.status === 401) break
+        expect(r.status).toBe(200)
+        expect(began - revokedAt).toBeLessThan(1000)
+        await new Promise((resolve) => setTimeout(resolve, 20))
+      }
+    }
+    expect(Date.now() - revokedAt).toBeLessThan(5000)
   })
 
   it('holds the caps through a flood spread over the three, while one is killed mid-flood; the others finish its work', async () => {

@@ -4,6 +4,7 @@ import SQLite from 'better-sqlite3'
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely'
 import pg from 'pg'
 import { type Dialect, postgresDialect, sqliteDialect } from './dialect.js'
+import { PrincipalChanges } from './principal-changes.js'
 import type { Database } from './schema.js'
 
 export interface SqlDatabase {
@@ -11,6 +12,8 @@ export interface SqlDatabase {
   readonly dialect: Dialect
   /** Where it lives, without credentials, for logs. */
   readonly description: string
+  /** Moves whenever a write may change what a session check answers (see PrincipalChanges). */
+  readonly principalChanges: PrincipalChanges
   ping(): Promise<void>
   close(): Promise<void>
 }
@@ -46,11 +49,16 @@ export const openPostgres = async (url: string, poolSize = 10): Promise<SqlDatab
       `cannot connect to ${description} (${(e as Error).message}); check DATABASE_URL and that the server is running`,
     )
   }
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
+  const principalChanges = new PrincipalChanges()
+  const db = new Kysely<Database>({
+    dialect: principalChanges.observe(new PostgresDialect({ pool })),
+    plugins: [principalChanges],
+  })
   return {
     db,
     dialect: postgresDialect,
     description,
+    principalChanges,
     ping: async () => {
       await pool.query('select 1')
     },
@@ -97,11 +105,16 @@ export const openSqlite = (file: string): SqlDatabase => {
   sqlite.pragma('busy_timeout = 5000')
   // 64 MiB of pages (the default is 2 MiB): large writes such as leak imports touch thousands of pages per batch.
   sqlite.pragma('cache_size = -65536')
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) })
+  const principalChanges = new PrincipalChanges()
+  const db = new Kysely<Database>({
+    dialect: principalChanges.observe(new SqliteDialect({ database: withStatementCache(sqlite) })),
+    plugins: [principalChanges],
+  })
   return {
     db,
     dialect: sqliteDialect,
     description: `SQLite at ${file}`,
+    principalChanges,
     ping: async () => {
       sqlite.prepare('select 1').get()
     },

@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { AppError } from '../../kernel/errors.js'
-import { presentedToken, requireSession } from '../sessions/http-auth.js'
+import { confirmPrincipal, presentedToken, principalOf, requireSession } from '../sessions/http-auth.js'
 import type { SessionsService } from '../sessions/service.js'
 
 /**
@@ -96,12 +96,18 @@ export const staffAuthorizer = (deps: AuthorizeDeps) => {
         return
       }
       await session(req, reply)
-      const p = req.principal!
-      const scopes = STAFF_ROLE_SCOPES[p.account.role]
-      if (!scopes || !(await deps.hasFactor(p.account.id))) throw new AppError('admin_required')
-      if (!granted(scopes, scope)) {
-        throw new AppError('scope_required', { detail: `The role ${p.account.role} does not grant ${scope}` })
-      }
+      let scopes: readonly Scope[] = []
+      await confirmPrincipal(req, deps.sessions, async (p) => {
+        const granting = STAFF_ROLE_SCOPES[p.account.role]
+        if (!granting || !(await deps.hasFactor(p.account.id))) throw new AppError('admin_required')
+        if (!granted(granting, scope)) {
+          throw new AppError('scope_required', {
+            detail: `The role ${p.account.role} does not grant ${scope}`,
+          })
+        }
+        scopes = granting
+      })
+      const p = principalOf(req)
       req.staff = {
         kind: 'session',
         actor: `account:${p.account.id}`,

@@ -23,7 +23,10 @@ export const accountRoutes = (
   app.post(
     '/v1/me/email',
     {
-      preHandler: [requireSession(deps.sessions), requireRecentAuth(deps.reauthMaxAgeMs, deps.now)],
+      preHandler: [
+        requireSession(deps.sessions),
+        requireRecentAuth(deps.sessions, deps.reauthMaxAgeMs, deps.now),
+      ],
       schema: {
         summary: 'Change the email address: a link goes to the new address, a notice to the old one',
         description:

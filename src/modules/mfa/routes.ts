@@ -28,7 +28,7 @@ export const mfaRoutes = (
   const { mfa, sessions } = deps
   // Setting up a factor is all an enrolment-only session may do (the account's role requires one).
   const enrol = requireSession(sessions, { allowMfaEnrolment: true })
-  const recent = requireRecentAuth(deps.reauthMaxAgeMs, deps.now)
+  const recent = requireRecentAuth(sessions, deps.reauthMaxAgeMs, deps.now)
   const sensitive = [enrol, recent]
   const security: Record<string, string[]>[] = [{ bearer: [] }, { cookie: [] }]
 

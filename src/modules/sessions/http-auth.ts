@@ -20,16 +20,49 @@ declare module 'fastify' {
   }
 }
 
-/** The session token of a request: `Authorization: Bearer …` first, then the `gh_session` cookie. Never the URL. */
-export const presentedToken = (req: FastifyRequest): string | null => {
-  const auth = req.headers.authorization
-  if (typeof auth === 'string') {
-    const m = auth.match(/^Bearer\s+(\S+)\s*$/i)
-    return m?.[1] ?? null
-  }
-  const c = req.cookies?.[SESSION_COOKIE]
+const BEARER = /^Bearer\s+(\S+)\s*$/i
+
+/**
+ * The session token in a request's headers: `Authorization: Bearer …` first, then the `gh_session`
+ * cookie (read only when there is no Authorization header). Never the URL.
+ */
+export const tokenInHeaders = (
+  authorization: string | undefined,
+  sessionCookie: () => string | undefined,
+): string | null => {
+  if (typeof authorization === 'string') return BEARER.exec(authorization)?.[1] ?? null
+  const c = sessionCookie()
   return typeof c === 'string' && c.length > 0 ? c : null
 }
+
+/** The session token of a request: `Authorization: Bearer …` first, then the `gh_session` cookie. Never the URL. */
+export const presentedToken = (req: FastifyRequest): string | null =>
+  tokenInHeaders(req.headers.authorization, () => req.cookies?.[SESSION_COOKIE])
+
+/**
+ * Runs a check on the request's principal. When it refuses, the session is read again from the
+ * database and checked once more: a check may have been answered from the session cache, up to a
+ * second behind a change made on another instance (a factor just enrolled, a fresh
+ * re-authentication, a new role), and only a current answer may refuse.
+ */
+export const confirmPrincipal = async (
+  req: FastifyRequest,
+  sessions: SessionsService,
+  check: (p: SessionPrincipal) => void | Promise<void>,
+): Promise<void> => {
+  try {
+    await check(principalOf(req))
+  } catch (e) {
+    if (!(e instanceof AppError)) throw e
+    const token = presentedToken(req)
+    const current = token ? await sessions.authenticate(token, { fresh: true }) : null
+    if (!current) throw unauthenticated()
+    req.principal = current
+    await check(current)
+  }
+}
+
+const unauthenticated = () => new AppError('unauthenticated', { headers: { 'www-authenticate': 'Bearer' } })
 
 /**
  * A preHandler that requires a live session and puts it on `req.principal`.
@@ -42,20 +75,20 @@ export const requireSession =
   async (req: FastifyRequest, _reply: FastifyReply): Promise<void> => {
     const token = presentedToken(req)
     const principal = token ? await sessions.authenticate(token) : null
-    if (!principal) {
-      throw new AppError('unauthenticated', { headers: { 'www-authenticate': 'Bearer' } })
-    }
-    if (principal.session.restricted && principal.account.mustChangePassword && !opts.allowRestricted) {
-      throw new AppError('password_change_required', {
-        detail: 'Change the password with POST /v1/me/password before doing anything else',
-      })
-    }
-    if (principal.session.mfaEnrolment && !opts.allowMfaEnrolment) {
-      throw new AppError('mfa_enrolment_required', {
-        detail: 'This account must set up a second factor first: POST /v1/mfa/totp',
-      })
-    }
+    if (!principal) throw unauthenticated()
     req.principal = principal
+    await confirmPrincipal(req, sessions, (p) => {
+      if (p.session.restricted && p.account.mustChangePassword && !opts.allowRestricted) {
+        throw new AppError('password_change_required', {
+          detail: 'Change the password with POST /v1/me/password before doing anything else',
+        })
+      }
+      if (p.session.mfaEnrolment && !opts.allowMfaEnrolment) {
+        throw new AppError('mfa_enrolment_required', {
+          detail: 'This account must set up a second factor first: POST /v1/mfa/totp',
+        })
+      }
+    })
   }
 
 /**
@@ -63,14 +96,15 @@ export const requireSession =
  * are (login or POST /v1/sessions/current/reauth) within `maxAgeMs`.
  */
 export const requireRecentAuth =
-  (maxAgeMs: number, now: () => number) =>
+  (sessions: SessionsService, maxAgeMs: number, now: () => number) =>
   async (req: FastifyRequest, _reply: FastifyReply): Promise<void> => {
-    const p = principalOf(req)
-    if (now() - p.session.authenticatedAt > maxAgeMs) {
-      throw new AppError('reauth_required', {
-        detail: `Prove who you are again with POST /v1/sessions/current/reauth (needed within ${Math.round(maxAgeMs / 60_000)} minutes of a sensitive change)`,
-      })
-    }
+    await confirmPrincipal(req, sessions, (p) => {
+      if (now() - p.session.authenticatedAt > maxAgeMs) {
+        throw new AppError('reauth_required', {
+          detail: `Prove who you are again with POST /v1/sessions/current/reauth (needed within ${Math.round(maxAgeMs / 60_000)} minutes of a sensitive change)`,
+        })
+      }
+    })
   }
 
 export const principalOf = (req: FastifyRequest): SessionPrincipal => {

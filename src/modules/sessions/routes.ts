@@ -8,6 +8,12 @@ import type { Guard } from '../guard/guard.js'
 import type { SourceLimits } from '../guard/source-limits.js'
 import type { PasskeyService } from '../mfa/passkeys.js'
 import { AuthenticationResponse, asAuthentication } from '../mfa/webauthn-schemas.js'
+import {
+  currentSessionView,
+  SESSION_CHECK_URL,
+  type SessionCheckFastPath,
+  sessionView,
+} from './fast-check.js'
 import { DEVICE_COOKIE, presentedDevice, principalOf, requireSession, SESSION_COOKIE } from './http-auth.js'
 import type { SessionRecord } from './ports.js'
 import type { NewSessionResult, SessionsService } from './service.js'
@@ -25,16 +31,7 @@ const SessionView = z.object({
   idle_expires_at: z.string(),
 })
 
-const view = (s: SessionRecord, currentId: string): z.infer<typeof SessionView> => ({
-  id: s.id,
-  current: s.id === currentId,
-  device: s.userAgent,
-  ip: s.ip,
-  created_at: iso(s.createdAt),
-  last_seen_at: iso(s.lastSeenAt),
-  expires_at: iso(s.expiresAt),
-  idle_expires_at: iso(s.idleExpiresAt),
-})
+const view: (s: SessionRecord, currentId: string) => z.infer<typeof SessionView> = sessionView
 
 const NewSession = z.object({
   token: z.string(),
@@ -58,6 +55,8 @@ export const sessionRoutes = (
   app: HttpServer,
   deps: {
     sessions: SessionsService
+    /** Answers most session checks before the framework; learns the route's headers from it. */
+    sessionCheck: SessionCheckFastPath
     secureCookie: boolean
     /** Proves a login challenge's second factor; returns the account id or throws invalid_code. */
     completeSecondStep: (
@@ -331,9 +330,10 @@ export const sessionRoutes = (
   )
 
   app.get(
-    '/v1/sessions/current',
+    SESSION_CHECK_URL,
     {
       preHandler: auth,
+      onSend: deps.sessionCheck.learn,
       schema: {
         summary: 'The account and session of the presented token',
         tags: ['sessions'],
@@ -355,18 +355,7 @@ export const sessionRoutes = (
         },
       },
     },
-    async (req) => {
-      const p = principalOf(req)
-      return {
-        account: {
-          id: p.account.id,
-          username: p.account.username,
-          must_change_password: p.session.restricted,
-          mfa_enrolment_required: p.session.mfaEnrolment,
-        },
-        session: { ...view(p.session, p.session.id), authenticated_at: iso(p.session.authenticatedAt) },
-      }
-    },
+    async (req) => currentSessionView(principalOf(req)),
   )
 
   app.post(

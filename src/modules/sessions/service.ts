@@ -9,6 +9,7 @@ import type { AccountRecord, AccountRepository } from '../accounts/ports.js'
 import type { RequestContext } from '../events/ports.js'
 import type { EventRecorder } from '../events/recorder.js'
 import type { RateLimiter } from '../guard/ports.js'
+import type { SessionCache } from './cache.js'
 import type { SessionPrincipal, SessionRecord, SessionRepository } from './ports.js'
 
 export interface SessionSettings {
@@ -75,6 +76,8 @@ export class SessionsService {
       events: EventRecorder
       clock: Clock
       settings: SessionSettings
+      /** Recent session checks' answers (none: every check reads the database). */
+      cache?: SessionCache
       onLogin?: (outcome: LoginOutcome) => void
       secondStep?: SecondStep
       /**
@@ -256,17 +259,30 @@ export class SessionsService {
   }
 
   /** The live session for a presented token, or null. Extends the idle expiry. */
-  async authenticate(token: string): Promise<SessionPrincipal | null> {
-    const { sessions, clock, settings } = this.deps
+  /**
+   * The live session of a token, from the session cache when it holds a fresh answer (`fresh`: always
+   * from the database); records its use at most every touch interval.
+   */
+  async authenticate(token: string, opts: { fresh?: boolean } = {}): Promise<SessionPrincipal | null> {
+    const { sessions, clock, settings, cache } = this.deps
     if (token.length === 0 || token.length > 128) return null
     const now = clock.now()
-    const principal = await sessions.findActive(hashToken(token), now)
-    if (!principal) return null
+    const tokenHash = hashToken(token)
+    let principal = opts.fresh ? null : (cache?.get(tokenHash, now) ?? null)
+    if (principal === null) {
+      const mark = cache?.begin()
+      principal = await sessions.findActive(tokenHash, now)
+      if (mark) cache?.put(tokenHash, principal, mark)
+      if (principal === null) return null
+    }
     const s = principal.session
     if (now - s.lastSeenAt >= settings.touchIntervalMs) {
+      const mark = cache?.begin()
       const idleExpiresAt = Math.min(now + settings.idleTtlMs, s.expiresAt)
       await sessions.touch(s.id, now, idleExpiresAt)
-      principal.session = { ...s, lastSeenAt: now, idleExpiresAt }
+      // A new object: cached principals are shared between requests.
+      principal = { ...principal, session: { ...s, lastSeenAt: now, idleExpiresAt } }
+      if (mark) cache?.put(tokenHash, principal, mark)
     }
     return principal
   }

@@ -1,0 +1,127 @@
+import type {
+  DatabaseConnection,
+  Dialect,
+  KyselyPlugin,
+  OperationNode,
+  PluginTransformQueryArgs,
+  PluginTransformResultArgs,
+  QueryId,
+  QueryResult,
+  RootOperationNode,
+  UnknownRow,
+} from 'kysely'
+
+/** Tables whose rows a session check reads. */
+const WATCHED = new Set(['sessions', 'accounts'])
+
+/** Columns of `sessions` that a session check's own bookkeeping writes (the touch): no one else's answer changes. */
+const TOUCH_COLUMNS = new Set(['last_seen_at', 'idle_expires_at'])
+
+/** Columns of `accounts` that a session check answers with. */
+const PRINCIPAL_COLUMNS = new Set(['id', 'username', 'role', 'must_change_password'])
+
+const RAW_WRITE = /\b(?:update|delete\s+from|insert\s+into|replace\s+into)\s+"?(sessions|accounts)\b/i
+
+// Kysely's operation nodes, only as far as they are read here.
+interface Named extends OperationNode {
+  readonly table?: Named
+  readonly node?: Named
+  readonly identifier?: { readonly name: string }
+  readonly column?: Named | { readonly name: string }
+  readonly name?: string
+}
+
+const tableName = (node: Named | undefined): string | undefined => {
+  if (!node) return undefined
+  if (node.kind === 'AliasNode') return tableName(node.node)
+  if (node.kind === 'TableNode') return node.table?.identifier?.name
+  return undefined
+}
+
+const columnName = (node: Named | undefined): string | undefined => {
+  if (!node) return undefined
+  if (node.kind === 'ColumnNode') {
+    const c = node.column as { name?: string } | undefined
+    return c?.name
+  }
+  if (node.kind === 'ReferenceNode') return columnName(node.column as Named | undefined)
+  return undefined
+}
+
+/** Whether a statement may change what a session check answers for some token. */
+export const changesPrincipals = (node: RootOperationNode): boolean => {
+  switch (node.kind) {
+    case 'DeleteQueryNode':
+      return node.from.froms.some((f) => WATCHED.has(tableName(f as Named) ?? ''))
+    case 'UpdateQueryNode': {
+      const table = tableName(node.table as Named | undefined)
+      if (!table || !WATCHED.has(table)) return false
+      const columns = (node.updates ?? []).map((u) => columnName(u.column as Named))
+      // A column we cannot name counts as a change.
+      if (table === 'sessions') return columns.some((c) => c === undefined || !TOUCH_COLUMNS.has(c))
+      return columns.some((c) => c === undefined || PRINCIPAL_COLUMNS.has(c))
+    }
+    case 'RawNode':
+      return RAW_WRITE.test(node.sqlFragments.join('?'))
+    default:
+      // Inserts (a new session or account changes no cached answer), selects, schema changes.
+      return false
+  }
+}
+
+/**
+ * Counts the writes that can change a session check's answer — a revoked or restricted session, a
+ * renamed account, a role or a required password change — so that an in-process cache of those
+ * answers knows when to stop trusting what it holds. The count moves before such a statement runs,
+ * after it has run, and after the commit of a transaction that ran one: a lookup that overlaps any of
+ * these sees the count move and keeps nothing.
+ */
+export class PrincipalChanges implements KyselyPlugin {
+  #generation = 0
+  readonly #running = new WeakSet<QueryId>()
+
+  get generation(): number {
+    return this.#generation
+  }
+
+  bump(): void {
+    this.#generation++
+  }
+
+  transformQuery(args: PluginTransformQueryArgs): RootOperationNode {
+    if (changesPrincipals(args.node)) {
+      this.#generation++
+      this.#running.add(args.queryId)
+    }
+    return args.node
+  }
+
+  async transformResult(args: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
+    if (this.#running.delete(args.queryId)) this.#generation++
+    return args.result
+  }
+
+  /** The dialect, with a commit that moves the count again when the transaction changed principals. */
+  observe(dialect: Dialect): Dialect {
+    return {
+      createAdapter: () => dialect.createAdapter(),
+      createIntrospector: (db) => dialect.createIntrospector(db),
+      createQueryCompiler: () => dialect.createQueryCompiler(),
+      createDriver: () => {
+        const driver = dialect.createDriver()
+        const began = new WeakMap<DatabaseConnection, number>()
+        const begin = driver.beginTransaction.bind(driver)
+        const commit = driver.commitTransaction.bind(driver)
+        driver.beginTransaction = async (connection, settings) => {
+          began.set(connection, this.#generation)
+          await begin(connection, settings)
+        }
+        driver.commitTransaction = async (connection) => {
+          await commit(connection)
+          if (began.get(connection) !== this.#generation) this.#generation++
+        }
+        return driver
+      },
+    }
+  }
+}
