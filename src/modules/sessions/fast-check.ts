@@ -1,4 +1,4 @@
-import type { IncomingMessage, OutgoingHttpHeader } from 'node:http'
+import type { IncomingMessage, OutgoingHttpHeader, ServerResponse } from 'node:http'
 import { fastifyCookie } from '@fastify/cookie'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { type FastPath, requestIdOf } from '../../http/server.js'
@@ -103,30 +103,42 @@ export class SessionCheckFastPath {
       return
     }
     const started = performance.now()
+    const cached = this.deps.sessions.cachedPrincipal(token)
+    if (cached !== undefined) {
+      this.#answer(req, res, cached, headers, started)
+      return
+    }
     this.deps.sessions.authenticate(token).then(
       (principal) => {
-        if (principal === null) {
-          next()
-          return
-        }
-        let body = this.#bodies.get(principal)
-        if (body === undefined) {
-          body = JSON.stringify(currentSessionView(principal))
-          this.#bodies.set(principal, body)
-        }
-        res.writeHead(200, [
-          ...headers,
-          'x-request-id',
-          requestIdOf(req),
-          'content-length',
-          String(Buffer.byteLength(body)),
-        ])
-        res.end(body)
-        this.served++
-        this.deps.observe((performance.now() - started) / 1000)
+        if (principal === null) next()
+        else this.#answer(req, res, principal, headers, started)
       },
       () => next(),
     )
+  }
+
+  #answer(
+    req: IncomingMessage,
+    res: ServerResponse,
+    principal: SessionPrincipal,
+    headers: OutgoingHttpHeader[],
+    started: number,
+  ): void {
+    let body = this.#bodies.get(principal)
+    if (body === undefined) {
+      body = JSON.stringify(currentSessionView(principal))
+      this.#bodies.set(principal, body)
+    }
+    res.writeHead(200, [
+      ...headers,
+      'x-request-id',
+      requestIdOf(req),
+      'content-length',
+      String(Buffer.byteLength(body)),
+    ])
+    res.end(body)
+    this.served++
+    this.deps.observe((performance.now() - started) / 1000)
   }
 
   private eligible(req: IncomingMessage): boolean {

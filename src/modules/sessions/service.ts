@@ -260,6 +260,19 @@ export class SessionsService {
 
   /** The live session for a presented token, or null. Extends the idle expiry. */
   /**
+   * The live session of a token when the session cache can answer at once and nothing is due (the
+   * touch); undefined when the database must be asked (`authenticate` does).
+   */
+  cachedPrincipal(token: string): SessionPrincipal | undefined {
+    const { clock, settings, cache } = this.deps
+    if (!cache || token.length === 0 || token.length > 128) return undefined
+    const now = clock.now()
+    const principal = cache.get(hashToken(token), now)
+    if (principal === null || now - principal.session.lastSeenAt >= settings.touchIntervalMs) return undefined
+    return principal
+  }
+
+  /**
    * The live session of a token, from the session cache when it holds a fresh answer (`fresh`: always
    * from the database); records its use at most every touch interval.
    */
