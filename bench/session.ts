@@ -4,6 +4,7 @@
  * database) and better-auth's session lookup on the same kind of database (SQLite, better-sqlite3).
  *
  *   npm run bench -- session [--seconds 12] [--rounds 6] [--warmup 2] [--connections 64] [--better-auth-wal]
+ *                            [--session-cache-ms 1000]   (Gatehouse's GATEHOUSE_SESSION_CACHE_MS; 0: no cache)
  *
  * Each server runs in a child process of its own; the load generator (autocannon) runs in this process
  * and loads one server at a time, in interleaved rounds (bench/lib/load.ts), `--seconds` per server in
@@ -36,6 +37,7 @@ export const run = async (options: BenchOptions): Promise<BenchResult> => {
   const warmupSeconds = numberOption(options, 'warmup', 2, true)
   const connections = numberOption(options, 'connections', 64)
   const baWal = options['better-auth-wal'] === true
+  const cacheMs = numberOption(options, 'session-cache-ms', 1000, true)
 
   const cleanup = scope()
   try {
@@ -55,6 +57,7 @@ export const run = async (options: BenchOptions): Promise<BenchResult> => {
       GATEHOUSE_SMTP_URL: sink.url,
       GATEHOUSE_LOG_LEVEL: 'warn',
       GATEHOUSE_WORKER_INTERVAL_MS: '100',
+      GATEHOUSE_SESSION_CACHE_MS: String(cacheMs),
     })
     cleanup.later('stop Gatehouse', () => gatehouse.stop(10_000))
     const account = await createGatehouseAccount(gatehouse.baseUrl, sink)
@@ -109,7 +112,7 @@ export const run = async (options: BenchOptions): Promise<BenchResult> => {
           `${int(b.seconds)} s per server`,
       ],
       ['bare node:http  GET /', line(b)],
-      ['Gatehouse  GET /v1/sessions/current (Bearer)', line(g)],
+      [`Gatehouse  GET /v1/sessions/current (Bearer, session cache ${cacheMs} ms)`, line(g)],
       [`better-auth  GET /api/auth/get-session (cookie, ${baWal ? 'WAL' : 'rollback journal'})`, line(ba)],
       [
         'Gatehouse / bare node:http',
