@@ -11,17 +11,16 @@
  * SQLite always runs (unless --no-sqlite); with --postgres PostgreSQL runs too and the ratio of the
  * two rates is printed. The target: 1,000,000 accounts within 5 minutes on PostgreSQL (3,333/s).
  */
-import { randomBytes } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { sql } from 'kysely'
-import pg from 'pg'
 import pino from 'pino'
 import { createApp } from '../src/app.js'
 import { loadConfig } from '../src/config/index.js'
 import { onCleanup } from './lib/cleanup.js'
+import { createScratchDatabase, DEFAULT_POSTGRES, postgresOption } from './lib/postgres.js'
 import { machine } from './lib/scope.js'
 import { seedAccounts } from './lib/seed-accounts.js'
 import { int, table } from './lib/stats.js'
@@ -30,7 +29,6 @@ import { type BenchOptions, type BenchResult, numberOption } from './lib/types.j
 export const description =
   'force_password_reset campaign: accounts/s through the real worker (SQLite, PostgreSQL)'
 
-const DEFAULT_POSTGRES = 'postgres://postgres@127.0.0.1:5432/postgres'
 const TARGET_PER_SECOND = 1_000_000 / 300
 
 const log = (line: string) => console.log(`[campaign] ${line}`)
@@ -55,21 +53,12 @@ const measure = async (
   let databaseUrl: string | undefined
   let drop: (() => Promise<void>) | undefined
   if (kind === 'postgres') {
-    const adminUrl = typeof options.postgres === 'string' ? options.postgres : DEFAULT_POSTGRES
-    const name = `gh_bench_campaign_${randomBytes(4).toString('hex')}`
-    const admin = new pg.Client({ connectionString: adminUrl })
-    await admin.connect()
-    await admin.query(`create database ${name}`)
-    await admin.end()
-    const url = new URL(adminUrl)
-    url.pathname = `/${name}`
-    databaseUrl = url.toString()
-    drop = async () => {
-      const c = new pg.Client({ connectionString: adminUrl })
-      await c.connect()
-      await c.query(`drop database if exists ${name} with (force)`)
-      await c.end()
-    }
+    const scratch = await createScratchDatabase(
+      postgresOption(options.postgres) ?? DEFAULT_POSTGRES,
+      'gh_bench_campaign',
+    )
+    databaseUrl = scratch.url
+    drop = scratch.drop
   }
   const forgetDb = drop ? onCleanup('drop database', drop) : () => {}
   const config = loadConfig({

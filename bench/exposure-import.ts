@@ -18,7 +18,6 @@ import os from 'node:os'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { sql } from 'kysely'
-import pg from 'pg'
 import { SqlAuditLog } from '../src/adapters/sql/audit-repository.js'
 import { openPostgres, openSqlite, type SqlDatabase } from '../src/adapters/sql/database.js'
 import { SqlIncidentRepository } from '../src/adapters/sql/incidents-repository.js'
@@ -26,13 +25,14 @@ import { migrateToLatest } from '../src/adapters/sql/migrate.js'
 import { AuditService } from '../src/modules/audit/service.js'
 import { IMPORT_BATCH_ROWS, IncidentsService } from '../src/modules/incidents/service.js'
 import { onCleanup } from './lib/cleanup.js'
+import { createScratchDatabase, postgresOption } from './lib/postgres.js'
+import { prng } from './lib/random.js'
 import { int, table } from './lib/stats.js'
 import { type BenchOptions, type BenchResult, numberOption } from './lib/types.js'
 
 export const description =
   'leaked-data import: rows/s, seconds and peak RSS at 100k and 1M rows against 1M accounts; linear growth'
 
-const DEFAULT_POSTGRES = 'postgres://postgres@127.0.0.1:5432/postgres'
 const TARGET_SECONDS_1M = 60
 const log = (line: string) => console.log(`[exposure-import] ${line}`)
 
@@ -46,21 +46,9 @@ const openScratch = async (postgres: string | undefined, dir: string): Promise<S
     if (r.error) throw r.error
     return db
   }
-  const name = `gh_bench_${process.pid}_${Math.random().toString(36).slice(2, 8)}`
-  const admin = new pg.Client({ connectionString: postgres })
-  await admin.connect()
-  await admin.query(`create database ${name}`)
-  await admin.end()
-  const drop = async () => {
-    const c = new pg.Client({ connectionString: postgres })
-    await c.connect()
-    await c.query(`drop database if exists ${name} with (force)`)
-    await c.end()
-  }
+  const { url, drop } = await createScratchDatabase(postgres, `gh_bench_import_${process.pid}`)
   const undo = onCleanup('drop the scratch database', drop)
-  const url = new URL(postgres)
-  url.pathname = `/${name}`
-  const db = await openPostgres(url.toString(), 4)
+  const db = await openPostgres(url, 4)
   const r = await migrateToLatest(db.db as never, db.dialect)
   if (r.error) throw r.error
   return {
@@ -106,24 +94,12 @@ const seed = async (database: SqlDatabase, n: number) => {
   if (database.dialect.name === 'postgres') await sql`analyze accounts`.execute(database.db)
 }
 
-/** Deterministic pseudo-random numbers (mulberry32). */
-const random = (seedValue: number) => {
-  let a = seedValue >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-
 const CITIES = ['London', 'Leeds', '"Paris, France"', 'Oslo', '']
 
 /** Writes the leak file; returns how many rows name an account and how many are unparseable. */
 const writeLeak = async (file: string, rows: number, accounts: number) => {
   const out = createWriteStream(file)
-  const rand = random(rows)
+  const rand = prng(rows)
   let matching = 0
   let broken = 0
   let buf = 'login,Email,tel,city\n'
@@ -210,12 +186,7 @@ const runImport = async (service: IncidentsService, file: string, rows: number):
 }
 
 export const run = async (options: BenchOptions): Promise<BenchResult> => {
-  const postgres =
-    options.postgres === true
-      ? DEFAULT_POSTGRES
-      : typeof options.postgres === 'string'
-        ? options.postgres
-        : undefined
+  const postgres = postgresOption(options.postgres)
   const accounts = numberOption(options, 'accounts', 1_000_000)
   const sizes = options.rows !== undefined ? [numberOption(options, 'rows', 1_000_000)] : [100_000, 1_000_000]
   const batchSize = numberOption(options, 'batch', IMPORT_BATCH_ROWS)

@@ -13,12 +13,10 @@
  * With --postgres, each server gets a fresh PostgreSQL database and Redis (REDIS_URL, default
  * redis://127.0.0.1:6379) as limiter store, under a key prefix of its own.
  */
-import { randomBytes } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
-import pg from 'pg'
 import { createMemoryLimiterStore } from '../src/adapters/limits/memory.js'
 import { createRedisLimiterStore } from '../src/adapters/limits/redis.js'
 import { openPostgres, openSqlite } from '../src/adapters/sql/database.js'
@@ -27,6 +25,7 @@ import { defaultMix, type MixReport, runAttackMix } from './lib/attack-mix.js'
 import { onCleanup } from './lib/cleanup.js'
 import { inParallel, request, sourceAgents } from './lib/http.js'
 import { type MixServer, seedMix, startMixServer } from './lib/mix-server.js'
+import { createScratchDatabase, DEFAULT_POSTGRES, postgresOption } from './lib/postgres.js'
 import { startFastSmtpSink } from './lib/smtp-sink.js'
 import { int, ms, percentile, table } from './lib/stats.js'
 import { type BenchOptions, type BenchResult, numberOption } from './lib/types.js'
@@ -34,7 +33,6 @@ import { type BenchOptions, type BenchResult, numberOption } from './lib/types.j
 export const description =
   'detector cost on legitimate logins and recoveries, and the attack mix, with the guard on and off'
 
-const DEFAULT_POSTGRES = 'postgres://postgres@127.0.0.1:5432/postgres'
 const log = (line: string) => console.log(`[guard] ${line}`)
 
 interface Phase {
@@ -79,27 +77,18 @@ const measure = async (guard: boolean, options: BenchOptions): Promise<Measured>
   let databaseUrl: string | undefined
   let dropDatabase: (() => Promise<void>) | undefined
   if (options.postgres) {
-    const adminUrl = typeof options.postgres === 'string' ? options.postgres : DEFAULT_POSTGRES
-    const name = `gh_bench_guard_${randomBytes(4).toString('hex')}`
-    const admin = new pg.Client({ connectionString: adminUrl })
-    await admin.connect()
-    await admin.query(`create database ${name}`)
-    await admin.end()
-    const url = new URL(adminUrl)
-    url.pathname = `/${name}`
-    databaseUrl = url.toString()
+    const { name, url, drop } = await createScratchDatabase(
+      postgresOption(options.postgres) ?? DEFAULT_POSTGRES,
+      'gh_bench_guard',
+    )
+    databaseUrl = url
     await database.close()
     database = await openPostgres(databaseUrl)
     limiter = await createRedisLimiterStore(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', {
       keyPrefix: `gatehouse-bench:${name}:`,
       onFallback: (e) => log(`Redis limiter store fell back to memory: ${e.message}`),
     })
-    dropDatabase = async () => {
-      const c = new pg.Client({ connectionString: adminUrl })
-      await c.connect()
-      await c.query(`drop database if exists ${name} with (force)`)
-      await c.end()
-    }
+    dropDatabase = drop
   }
   const server: MixServer = await startMixServer({
     dataDir,

@@ -16,12 +16,13 @@ import http from 'node:http'
 import os from 'node:os'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
-import pg from 'pg'
 import { settings } from '../src/config/schema.js'
 import { startSmtpSink } from '../test/helpers/smtp-sink.js'
 import { onCleanup } from './lib/cleanup.js'
 import { type Reply, request, sourceAgent, type Target, targetOf } from './lib/http.js'
 import { type ProbeResult, startLoginProbe } from './lib/login-probe.js'
+import { createScratchDatabase, postgresOption } from './lib/postgres.js'
+import { prng } from './lib/random.js'
 import { type RunningServer, startServer } from './lib/server.js'
 import { type Sink, startFastSmtpSink } from './lib/smtp-sink.js'
 import { int, mean, ms, percentile, table } from './lib/stats.js'
@@ -30,7 +31,6 @@ import { type BenchOptions, type BenchResult, numberOption } from './lib/types.j
 export const description =
   'reset-mail flood from ~16k loopback addresses: 202/429, latency, mails per account vs cap, login latency'
 
-const DEFAULT_POSTGRES = 'postgres://postgres@127.0.0.1:5432/postgres'
 const RESET_SUBJECT = 'Reset your'
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
@@ -41,14 +41,7 @@ const defaultOf = <K extends keyof typeof settings>(key: K): string => String(se
 
 /** Deterministic shuffle (mulberry32), so every run floods in the same order. */
 const shuffle = <T>(items: T[], seed: number): T[] => {
-  let a = seed >>> 0
-  const rand = () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
+  const rand = prng(seed)
   for (let i = items.length - 1; i > 0; i--) {
     const j = Math.floor(rand() * (i + 1))
     ;[items[i], items[j]] = [items[j]!, items[i]!]
@@ -201,12 +194,7 @@ export const run = async (options: BenchOptions): Promise<BenchResult> => {
   const seedConcurrency = Math.round(numberOption(options, 'seed-concurrency', 32))
   const legitCount = 5
   const capPerHour = Number(defaultOf('recoveryCapPerHour'))
-  const postgresBase =
-    options.postgres === undefined
-      ? undefined
-      : typeof options.postgres === 'string'
-        ? options.postgres
-        : DEFAULT_POSTGRES
+  const postgresBase = postgresOption(options.postgres)
 
   const cleanups: Array<{ label: string; fn: () => Promise<void> | void; dispose: () => void }> = []
   const cleanupLater = (label: string, fn: () => Promise<void> | void) =>
@@ -218,20 +206,9 @@ export const run = async (options: BenchOptions): Promise<BenchResult> => {
     cleanupLater('remove temp dir', () => rmSync(dataDir, { recursive: true, force: true }))
     let databaseUrl: string | undefined
     if (postgresBase) {
-      const name = `gh_bench_${process.pid}_${randomBytes(4).toString('hex')}`
-      const admin = new pg.Client({ connectionString: postgresBase })
-      await admin.connect()
-      await admin.query(`create database ${name}`)
-      await admin.end()
-      cleanupLater('drop database', async () => {
-        const c = new pg.Client({ connectionString: postgresBase })
-        await c.connect()
-        await c.query(`drop database if exists ${name} with (force)`)
-        await c.end()
-      })
-      const url = new URL(postgresBase)
-      url.pathname = `/${name}`
-      databaseUrl = url.toString()
+      const scratch = await createScratchDatabase(postgresBase, `gh_bench_${process.pid}`)
+      cleanupLater('drop database', scratch.drop)
+      databaseUrl = scratch.url
     }
     const sink: Sink = options['test-sink'] ? await startSmtpSink() : await startFastSmtpSink()
     cleanupLater('close SMTP sink', () => sink.close())

@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks'
 import { solvePow } from '../../src/client/challenge.js'
 import { type Reply, request, sourceAgents, type Target } from './http.js'
+import { prng } from './random.js'
 
 /**
  * An attack mix against a running Gatehouse, with legitimate users interleaved: an enumeration
@@ -99,18 +100,6 @@ export interface MixReport {
   legit: LegitTrace[]
   requests: number
   seconds: number
-}
-
-/** A small seeded generator (mulberry32), so every run replays the same mix. */
-const prng = (seed: number) => {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
 }
 
 /** Limits how many requests are in flight across every stream. */
