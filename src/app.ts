@@ -594,14 +594,12 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
     now: () => clock.now(),
     guard,
   })
+  const sessionChecksAnswered = metrics.httpDuration.labels('GET', SESSION_CHECK_URL, '200')
   const sessionCheck = new SessionCheckFastPath({
     sessions,
     open: () => !draining,
     checksClientVersion: config.minClientVersion !== undefined,
-    observe: (() => {
-      const answered = metrics.httpDuration.labels('GET', SESSION_CHECK_URL, '200')
-      return (seconds: number) => answered.observe(seconds)
-    })(),
+    observe: (seconds) => sessionChecksAnswered.observe(seconds),
   })
   fastPaths.set(SESSION_CHECK_URL, sessionCheck.handle)
   sessionRoutes(http, {

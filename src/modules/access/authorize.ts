@@ -96,18 +96,17 @@ export const staffAuthorizer = (deps: AuthorizeDeps) => {
         return
       }
       await session(req, reply)
-      let scopes: readonly Scope[] = []
       await confirmPrincipal(req, deps.sessions, async (p) => {
-        const granting = STAFF_ROLE_SCOPES[p.account.role]
-        if (!granting || !(await deps.hasFactor(p.account.id))) throw new AppError('admin_required')
-        if (!granted(granting, scope)) {
+        const scopes = STAFF_ROLE_SCOPES[p.account.role]
+        if (!scopes || !(await deps.hasFactor(p.account.id))) throw new AppError('admin_required')
+        if (!granted(scopes, scope)) {
           throw new AppError('scope_required', {
             detail: `The role ${p.account.role} does not grant ${scope}`,
           })
         }
-        scopes = granting
       })
       const p = principalOf(req)
+      const scopes = STAFF_ROLE_SCOPES[p.account.role] ?? []
       req.staff = {
         kind: 'session',
         actor: `account:${p.account.id}`,

@@ -62,6 +62,10 @@ export type SecondStep = (
   deviceToken: string | null,
 ) => Promise<{ challengeId: string; methods: string[] } | null>
 
+/** What storage keeps of a presented session token; null for one no session can have (empty or too long). */
+const storedHashOf = (token: string): string | null =>
+  token.length === 0 || token.length > 128 ? null : hashToken(token)
+
 /**
  * Login and sessions. Every failed login is the same `invalid_credentials`,
  * and an unknown identifier costs one argon2 verification like a known one.
@@ -258,16 +262,16 @@ export class SessionsService {
     return { token, session, deviceToken: opened?.deviceToken ?? null }
   }
 
-  /** The live session for a presented token, or null. Extends the idle expiry. */
   /**
    * The live session of a token when the session cache can answer at once and nothing is due (the
    * touch); undefined when the database must be asked (`authenticate` does).
    */
   cachedPrincipal(token: string): SessionPrincipal | undefined {
     const { clock, settings, cache } = this.deps
-    if (!cache || token.length === 0 || token.length > 128) return undefined
+    const tokenHash = storedHashOf(token)
+    if (!cache || tokenHash === null) return undefined
     const now = clock.now()
-    const principal = cache.get(hashToken(token), now)
+    const principal = cache.get(tokenHash, now)
     if (principal === null || now - principal.session.lastSeenAt >= settings.touchIntervalMs) return undefined
     return principal
   }
@@ -278,9 +282,9 @@ export class SessionsService {
    */
   async authenticate(token: string, opts: { fresh?: boolean } = {}): Promise<SessionPrincipal | null> {
     const { sessions, clock, settings, cache } = this.deps
-    if (token.length === 0 || token.length > 128) return null
+    const tokenHash = storedHashOf(token)
+    if (tokenHash === null) return null
     const now = clock.now()
-    const tokenHash = hashToken(token)
     let principal = opts.fresh ? null : (cache?.get(tokenHash, now) ?? null)
     if (principal === null) {
       const mark = cache?.begin()
