@@ -444,27 +444,32 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
     },
     onLogin: (outcome) => metrics.logins.inc({ outcome }),
     secondStep: async (account, ctx, deviceToken) => {
-      const methods = await mfa.methods(account.id)
-      const device = await devices.recognise(account.id, deviceToken)
+      const [methods, device] = await Promise.all([
+        mfa.methods(account.id),
+        devices.recognise(account.id, deviceToken),
+      ])
+      const pass = { kind: 'pass' as const, device }
       if (methods.length > 0) {
         if (device?.rememberedUntil && device.rememberedUntil > clock.now()) {
           await events.record('authn_mfa_skipped_remembered', account.id, ctx, { device_id: device.id })
-          return null
+          return pass
         }
-        return mfa.startChallenge(account, ctx, methods)
+        const challenge = await mfa.startChallenge(account, ctx, methods)
+        return challenge ? { kind: 'challenge' as const, ...challenge } : pass
       }
       // No factor: a new device (not the account's first) confirms the login with a mailed code.
-      if (!config.stepUpNewDevice || device || account.emailVerifiedAt === null) return null
-      if (!(await devices.hasAny(account.id))) return null
+      if (!config.stepUpNewDevice || device || account.emailVerifiedAt === null) return pass
+      if (!(await devices.hasAny(account.id))) return pass
       const challenge = await mfa.startChallenge(account, ctx, ['email'])
-      if (!challenge) return null
+      if (!challenge) return pass
       await loginCodes.send(challenge.challengeId, 'email', account, ctx)
       await events.record('authn_step_up', account.id, ctx, { challenge_id: challenge.challengeId })
-      return challenge
+      return { kind: 'challenge' as const, ...challenge }
     },
     afterOpen: (account, session, ctx, device) =>
       devices.afterLogin(account, session.id, device.token, ctx, {
         remember: device.remember && config.rememberDeviceDays > 0,
+        ...(device.known !== undefined ? { known: device.known } : {}),
       }),
     mustEnrolFactor: async (account) =>
       (config.mfaRequiredRoles.includes(account.role) || account.mfaEnrolmentRequired) &&

@@ -82,19 +82,20 @@ export class DevicesService {
 
   /**
    * Records the device of a new session. Returns a new device token when the device was not known
-   * (the client must keep it). `remember` makes the device skip the second factor for a while.
+   * (the client must keep it). `remember` makes the device skip the second factor for a while;
+   * `known` is what `recognise` answered for the presented token, when the caller asked already.
    */
   async afterLogin(
     account: AccountRecord,
     sessionId: string,
     presented: string | null,
     ctx: RequestContext,
-    opts: { remember?: boolean } = {},
+    opts: { remember?: boolean; known?: DeviceRecord | null } = {},
   ): Promise<{ deviceToken: string | null }> {
     const { devices, events, clock, settings } = this.deps
     const now = clock.now()
     const rememberedUntil = opts.remember ? now + settings.rememberMs : undefined
-    const known = await this.recognise(account.id, presented)
+    const known = opts.known !== undefined ? opts.known : await this.recognise(account.id, presented)
     if (known) {
       await devices.touch(known.id, now, { ip: ctx.ip, userAgent: ctx.userAgent }, rememberedUntil)
       if (opts.remember)

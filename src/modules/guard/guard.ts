@@ -83,6 +83,11 @@ export interface ScreenInput {
   identifier?: string
   /** The device token presented, if any. */
   deviceToken?: string | null
+  /**
+   * The account `identifier` names (null: none), when the caller has read it already; the guard
+   * looks it up itself otherwise.
+   */
+  accountId?: string | null
   headers: Record<string, string | string[] | undefined>
 }
 
@@ -234,7 +239,10 @@ export class Guard {
     const [ip, net] = this.#sources(ctx.ip)
     const subject =
       input.identifier !== undefined
-        ? this.#subject(input.identifier, await this.deps.findAccount(input.identifier)).key
+        ? this.#subject(
+            input.identifier,
+            input.accountId !== undefined ? input.accountId : await this.deps.findAccount(input.identifier),
+          ).key
         : null
     const devKey = input.deviceToken ? this.#deviceKey(input.deviceToken) : null
     const known = (what: string) => this.#known.get(what).then((r) => r.count > 0)

@@ -137,15 +137,29 @@ export const sessionRoutes = (
       const ctx = requestContext(req)
       const deviceToken = presentedDevice(req)
       const { identifier } = req.body
-      await deps.guard.screen({ endpoint: 'login', ctx, identifier, deviceToken, headers: req.headers })
-      const result = await sessions.login(req.body, ctx, deviceToken, (outcome, accountId) =>
-        deps.guard.loginOutcome(
-          ctx,
-          { identifier, deviceToken, accountId },
-          // A right password is a success for the guard, whatever comes next (a second factor).
-          outcome === 'success' ? 'success' : 'failure',
-          outcome === 'unknown_identifier',
-        ),
+      // One read of the account for the guard's screen and the login.
+      const account = await sessions.findLoginAccount(identifier)
+      await deps.guard.screen({
+        endpoint: 'login',
+        ctx,
+        identifier,
+        accountId: account?.id ?? null,
+        deviceToken,
+        headers: req.headers,
+      })
+      const result = await sessions.login(
+        req.body,
+        ctx,
+        deviceToken,
+        (outcome, accountId) =>
+          deps.guard.loginOutcome(
+            ctx,
+            { identifier, deviceToken, accountId },
+            // A right password is a success for the guard, whatever comes next (a second factor).
+            outcome === 'success' ? 'success' : 'failure',
+            outcome === 'unknown_identifier',
+          ),
+        { account },
       )
       if (result.kind === 'mfa') {
         return reply

@@ -6,6 +6,7 @@ import { findAccountByIdentifier } from '../accounts/lookup.js'
 import type { PasswordHasher } from '../accounts/password-hasher.js'
 import { normalizePassword } from '../accounts/password-policy.js'
 import type { AccountRecord, AccountRepository } from '../accounts/ports.js'
+import type { DeviceRecord } from '../devices/ports.js'
 import type { RequestContext } from '../events/ports.js'
 import type { EventRecorder } from '../events/recorder.js'
 import type { RateLimiter } from '../guard/ports.js'
@@ -43,24 +44,40 @@ export interface NewSessionResult {
   deviceToken: string | null
 }
 
+/**
+ * The device a session is opened from: the token presented (if any), whether to remember it, and
+ * the account's device for that token when it has been read already (`known`; undefined: not read).
+ */
+export interface OpeningDevice {
+  token: string | null
+  remember: boolean
+  known?: DeviceRecord | null
+}
+
 /** After a session is opened: records the device; returns a new device token for an unknown one. */
 export type AfterOpen = (
   account: AccountRecord,
   session: SessionRecord,
   ctx: RequestContext,
-  device: { token: string | null; remember: boolean },
+  device: OpeningDevice,
 ) => Promise<{ deviceToken: string | null }>
 
 export type LoginResult =
   | ({ kind: 'session' } & NewSessionResult)
   | { kind: 'mfa'; challengeId: string; methods: string[] }
 
-/** Asks for a second factor after a correct password, or returns null when the account has none. */
+/**
+ * After a correct password: a challenge for a second factor, or none needed (`pass`, with the
+ * account's device for the presented token, which the session opening reuses).
+ */
 export type SecondStep = (
   account: AccountRecord,
   ctx: RequestContext,
   deviceToken: string | null,
-) => Promise<{ challengeId: string; methods: string[] } | null>
+) => Promise<
+  | { kind: 'challenge'; challengeId: string; methods: string[] }
+  | { kind: 'pass'; device: DeviceRecord | null }
+>
 
 /** What storage keeps of a presented session token; null for one no session can have (empty or too long). */
 const storedHashOf = (token: string): string | null =>
@@ -108,21 +125,28 @@ export class SessionsService {
     },
   ) {}
 
+  /** The account a login identifier names (a username, an email address or a verified phone), or null. */
+  findLoginAccount(identifier: string): Promise<AccountRecord | null> {
+    return findAccountByIdentifier(this.deps.accounts, identifier)
+  }
+
   /**
    * `observe` hears the outcome once the password is checked (before the answer), with the
-   * account when the identifier named one: the guard counts it there.
+   * account when the identifier named one: the guard counts it there. `named` is what
+   * `findLoginAccount` answered for the identifier, when the caller has asked already.
    */
   async login(
     input: { identifier: string; password: string },
     ctx: RequestContext,
     deviceToken: string | null = null,
     observe?: (outcome: LoginOutcome, accountId: string | null) => Promise<void>,
+    named?: { account: AccountRecord | null },
   ): Promise<LoginResult> {
-    const { accounts, hasher, events, settings } = this.deps
+    const { hasher, events, settings } = this.deps
     // A password longer than any we accept cannot match; do the same work on a bounded input.
     const tooLong = input.password.length > settings.passwordMaxLength * 4
     const password = tooLong ? '' : normalizePassword(input.password)
-    const account = await findAccountByIdentifier(accounts, input.identifier)
+    const account = named ? named.account : await this.findLoginAccount(input.identifier)
 
     let outcome: LoginOutcome
     if (!account) {
@@ -151,17 +175,26 @@ export class SessionsService {
       throw new AppError('invalid_credentials')
     }
     if (hasher.needsRehash(account.passwordHash)) {
-      await accounts.setPasswordHash(account.id, await hasher.hash(password), this.deps.clock.now(), {
-        changed: false,
-      })
+      await this.deps.accounts.setPasswordHash(
+        account.id,
+        await hasher.hash(password),
+        this.deps.clock.now(),
+        {
+          changed: false,
+        },
+      )
       await events.record('authn_password_rehashed', account.id, ctx)
     }
-    const challenge = await this.deps.secondStep?.(account, ctx, deviceToken)
-    if (challenge) {
-      await events.record('authn_mfa_challenge', account.id, ctx, { methods: challenge.methods })
-      return { kind: 'mfa', ...challenge }
+    const step = await this.deps.secondStep?.(account, ctx, deviceToken)
+    if (step?.kind === 'challenge') {
+      await events.record('authn_mfa_challenge', account.id, ctx, { methods: step.methods })
+      return { kind: 'mfa', challengeId: step.challengeId, methods: step.methods }
     }
-    const result = await this.open(account, ctx, { token: deviceToken, remember: false })
+    const result = await this.open(account, ctx, {
+      token: deviceToken,
+      remember: false,
+      ...(step ? { known: step.device } : {}),
+    })
     await events.record('authn_login_success', account.id, ctx, { session_id: result.session.id })
     if (result.session.mfaEnrolment) {
       await events.record('authn_mfa_enrolment_required', account.id, ctx, {
@@ -177,7 +210,7 @@ export class SessionsService {
     accountId: string,
     method: string,
     ctx: RequestContext,
-    device: { token: string | null; remember: boolean } = { token: null, remember: false },
+    device: OpeningDevice = { token: null, remember: false },
   ): Promise<NewSessionResult> {
     const account = await this.deps.accounts.findById(accountId)
     if (!account || account.lockedAt !== null) throw new AppError('invalid_code')
@@ -237,7 +270,7 @@ export class SessionsService {
   async open(
     account: AccountRecord,
     ctx: RequestContext,
-    device: { token: string | null; remember: boolean } = { token: null, remember: false },
+    device: OpeningDevice = { token: null, remember: false },
   ): Promise<NewSessionResult> {
     const { sessions, clock, settings } = this.deps
     const now = clock.now()
