@@ -12,6 +12,7 @@ import {
 } from '../../modules/accounts/ports.js'
 import type { TokenPurpose } from '../../modules/tokens/ports.js'
 import type { AccountsTable, Database } from './schema.js'
+import { statement } from './statement.js'
 
 const toRecord = (r: Selectable<AccountsTable>): AccountRecord => ({
   id: r.id,
@@ -31,6 +32,24 @@ const toRecord = (r: Selectable<AccountsTable>): AccountRecord => ({
   passwordResetRequired: r.password_reset_required_at !== null,
   mfaEnrolmentRequired: r.mfa_enrolment_required === 1,
 })
+
+// The lookups of every login (and of most account pages), compiled once.
+const byId = statement((db, v: { id: string }) =>
+  db.selectFrom('accounts').selectAll().where('id', '=', v.id),
+)
+const byUsername = statement((db, v: { username: string }) =>
+  db.selectFrom('accounts').selectAll().where('username', '=', v.username),
+)
+const byEmail = statement((db, v: { email: string }) =>
+  db.selectFrom('accounts').selectAll().where('email_norm', '=', v.email),
+)
+const byVerifiedPhone = statement((db, v: { phone: string }) =>
+  db
+    .selectFrom('accounts')
+    .selectAll()
+    .where('phone', '=', v.phone)
+    .where('phone_verified_at', 'is not', null),
+)
 
 /** The unique index on verified phone numbers refused a write (PostgreSQL or SQLite wording). */
 const isVerifiedPhoneConflict = (e: unknown): boolean => {
@@ -81,35 +100,22 @@ export class SqlAccountRepository implements AccountRepository {
   }
 
   async findById(id: string): Promise<AccountRecord | null> {
-    const r = await this.db.selectFrom('accounts').selectAll().where('id', '=', id).executeTakeFirst()
+    const r = (await byId.run(this.db, { id })).rows[0]
     return r ? toRecord(r) : null
   }
 
   async findByUsername(usernameNorm: string): Promise<AccountRecord | null> {
-    const r = await this.db
-      .selectFrom('accounts')
-      .selectAll()
-      .where('username', '=', usernameNorm)
-      .executeTakeFirst()
+    const r = (await byUsername.run(this.db, { username: usernameNorm })).rows[0]
     return r ? toRecord(r) : null
   }
 
   async findByEmail(emailNorm: string): Promise<AccountRecord | null> {
-    const r = await this.db
-      .selectFrom('accounts')
-      .selectAll()
-      .where('email_norm', '=', emailNorm)
-      .executeTakeFirst()
+    const r = (await byEmail.run(this.db, { email: emailNorm })).rows[0]
     return r ? toRecord(r) : null
   }
 
   async findByVerifiedPhone(e164: string): Promise<AccountRecord | null> {
-    const r = await this.db
-      .selectFrom('accounts')
-      .selectAll()
-      .where('phone', '=', e164)
-      .where('phone_verified_at', 'is not', null)
-      .executeTakeFirst()
+    const r = (await byVerifiedPhone.run(this.db, { phone: e164 })).rows[0]
     return r ? toRecord(r) : null
   }
 

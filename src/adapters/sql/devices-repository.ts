@@ -7,6 +7,7 @@ import type {
   LoginNoticeRepository,
 } from '../../modules/devices/ports.js'
 import type { Database, DevicesTable } from './schema.js'
+import { statement } from './statement.js'
 
 const toDevice = (r: Selectable<DevicesTable>): DeviceRecord => ({
   id: r.id,
@@ -19,16 +20,27 @@ const toDevice = (r: Selectable<DevicesTable>): DeviceRecord => ({
   rememberedUntil: r.remembered_until == null ? null : Number(r.remembered_until),
 })
 
+// What every login from a known device reads and writes, compiled once.
+const findDevice = statement((db, v: { accountId: string; deviceHash: string }) =>
+  db
+    .selectFrom('devices')
+    .selectAll()
+    .where('account_id', '=', v.accountId)
+    .where('device_hash', '=', v.deviceHash),
+)
+const touchDevice = statement(
+  (db, v: { id: string; at: number; ip: string | null; userAgent: string | null }) =>
+    db
+      .updateTable('devices')
+      .set({ last_seen_at: v.at, ip: v.ip, user_agent: v.userAgent })
+      .where('id', '=', v.id),
+)
+
 export class SqlDeviceRepository implements DeviceRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
   async find(accountId: string, deviceHash: string): Promise<DeviceRecord | null> {
-    const r = await this.db
-      .selectFrom('devices')
-      .selectAll()
-      .where('account_id', '=', accountId)
-      .where('device_hash', '=', deviceHash)
-      .executeTakeFirst()
+    const r = (await findDevice.run(this.db, { accountId, deviceHash })).rows[0]
     return r ? toDevice(r) : null
   }
 
@@ -66,13 +78,18 @@ export class SqlDeviceRepository implements DeviceRepository {
     seen: { ip: string | null; userAgent: string | null },
     rememberedUntil?: number,
   ): Promise<void> {
+    const userAgent = seen.userAgent?.slice(0, 512) ?? null
+    if (rememberedUntil === undefined) {
+      await touchDevice.run(this.db, { id, at, ip: seen.ip, userAgent })
+      return
+    }
     await this.db
       .updateTable('devices')
       .set({
         last_seen_at: at,
         ip: seen.ip,
-        user_agent: seen.userAgent?.slice(0, 512) ?? null,
-        ...(rememberedUntil !== undefined ? { remembered_until: rememberedUntil } : {}),
+        user_agent: userAgent,
+        remembered_until: rememberedUntil,
       })
       .where('id', '=', id)
       .execute()

@@ -8,6 +8,7 @@ import type {
 } from '../../modules/events/ports.js'
 import type { SecurityEventType } from '../../modules/events/vocabulary.js'
 import type { Database, SecurityEventsTable } from './schema.js'
+import { statement } from './statement.js'
 
 const toStored = (r: Selectable<SecurityEventsTable>): StoredSecurityEvent => ({
   id: Number(r.id),
@@ -24,6 +25,35 @@ const toStored = (r: Selectable<SecurityEventsTable>): StoredSecurityEvent => ({
   at: r.created_at,
 })
 
+/** Most requests that change something record an event: compiled once. */
+const append = statement(
+  (
+    db,
+    v: {
+      type: string
+      accountId: string | null
+      ip: string | null
+      subnet: string | null
+      userAgent: string | null
+      clientVersion: string | null
+      requestId: string | null
+      details: string
+      at: number
+    },
+  ) =>
+    db.insertInto('security_events').values({
+      type: v.type,
+      account_id: v.accountId,
+      ip: v.ip,
+      subnet: v.subnet,
+      user_agent: v.userAgent,
+      client_version: v.clientVersion,
+      request_id: v.requestId,
+      details: v.details,
+      created_at: v.at,
+    }),
+)
+
 export class SqlSecurityEventLog implements SecurityEventLog {
   readonly afterCommit?: (fn: () => void) => void
 
@@ -36,20 +66,17 @@ export class SqlSecurityEventLog implements SecurityEventLog {
   }
 
   async append(e: SecurityEvent): Promise<void> {
-    await this.db
-      .insertInto('security_events')
-      .values({
-        type: e.type,
-        account_id: e.accountId,
-        ip: e.context.ip,
-        subnet: subnetOf(e.context.ip),
-        user_agent: e.context.userAgent?.slice(0, 512) ?? null,
-        client_version: e.context.clientVersion?.slice(0, 64) ?? null,
-        request_id: e.context.requestId,
-        details: JSON.stringify(e.details),
-        created_at: e.at,
-      })
-      .execute()
+    await append.run(this.db, {
+      type: e.type,
+      accountId: e.accountId,
+      ip: e.context.ip,
+      subnet: subnetOf(e.context.ip),
+      userAgent: e.context.userAgent?.slice(0, 512) ?? null,
+      clientVersion: e.context.clientVersion?.slice(0, 64) ?? null,
+      requestId: e.context.requestId,
+      details: JSON.stringify(e.details),
+      at: e.at,
+    })
   }
 
   async listForAccount(accountId: string, limit: number, beforeId?: number): Promise<StoredSecurityEvent[]> {

@@ -12,6 +12,7 @@ import type {
   WebauthnPurpose,
 } from '../../modules/mfa/ports.js'
 import type { Database, MfaFactorsTable } from './schema.js'
+import { statement } from './statement.js'
 
 const toFactor = (r: Selectable<MfaFactorsTable>): MfaFactorRecord => ({
   id: r.id,
@@ -22,6 +23,11 @@ const toFactor = (r: Selectable<MfaFactorsTable>): MfaFactorRecord => ({
   confirmedAt: r.confirmed_at == null ? null : Number(r.confirmed_at),
   createdAt: Number(r.created_at),
 })
+
+/** Every login with a right password asks which factors the account has. */
+const factorsOf = statement((db, v: { accountId: string }) =>
+  db.selectFrom('mfa_factors').selectAll().where('account_id', '=', v.accountId).orderBy('created_at'),
+)
 
 export class SqlMfaFactorRepository implements MfaFactorRepository {
   constructor(private readonly db: Kysely<Database>) {}
@@ -179,12 +185,7 @@ export class SqlMfaFactorRepository implements MfaFactorRepository {
   }
 
   async listAll(accountId: string): Promise<MfaFactorRecord[]> {
-    const rows = await this.db
-      .selectFrom('mfa_factors')
-      .selectAll()
-      .where('account_id', '=', accountId)
-      .orderBy('created_at')
-      .execute()
+    const { rows } = await factorsOf.run(this.db, { accountId })
     return rows.map(toFactor)
   }
 }

@@ -1,4 +1,4 @@
-import type { CompiledQuery, Kysely, Selectable } from 'kysely'
+import type { Kysely, Selectable } from 'kysely'
 import { toRole } from '../../modules/accounts/ports.js'
 import type {
   NewSession,
@@ -7,6 +7,7 @@ import type {
   SessionRepository,
 } from '../../modules/sessions/ports.js'
 import type { Database, SessionsTable } from './schema.js'
+import { statement } from './statement.js'
 
 const toRecord = (r: Selectable<SessionsTable>): SessionRecord => ({
   id: r.id,
@@ -23,58 +24,59 @@ const toRecord = (r: Selectable<SessionsTable>): SessionRecord => ({
   mfaEnrolment: r.mfa_enrolment === 1,
 })
 
-/** A compiled query run with other values in the same places. */
-const withParameters = <R>(query: CompiledQuery<R>, parameters: readonly unknown[]): CompiledQuery<R> => ({
-  ...query,
-  parameters,
-})
-
-/** The live session for a token hash, with its account; parameters: token hash, now, now. */
-const compileFindActive = (db: Kysely<Database>) =>
+/** The live session for a token hash, with its account. */
+const findActive = statement((db, v: { tokenHash: string; now: number }) =>
   db
     .selectFrom('sessions as s')
     .innerJoin('accounts as a', 'a.id', 's.account_id')
     .selectAll('s')
     .select(['a.username', 'a.role', 'a.must_change_password'])
-    .where('s.token_hash', '=', '')
+    .where('s.token_hash', '=', v.tokenHash)
     .where('s.revoked_at', 'is', null)
-    .where('s.expires_at', '>', 0)
-    .where('s.idle_expires_at', '>', 0)
-    .compile()
+    .where('s.expires_at', '>', v.now)
+    .where('s.idle_expires_at', '>', v.now),
+)
+
+/** Every login inserts one: compiled once (a new session changes no session check's answer). */
+const insertSession = statement(
+  (
+    db,
+    v: Omit<NewSession, 'restricted' | 'mfaEnrolment' | 'revokedAt'> & {
+      restricted: number
+      mfaEnrolment: number
+    },
+  ) =>
+    db.insertInto('sessions').values({
+      id: v.id,
+      token_hash: v.tokenHash,
+      account_id: v.accountId,
+      created_at: v.createdAt,
+      last_seen_at: v.lastSeenAt,
+      expires_at: v.expiresAt,
+      idle_expires_at: v.idleExpiresAt,
+      ip: v.ip,
+      user_agent: v.userAgent,
+      restricted: v.restricted,
+      revoked_at: null,
+      authenticated_at: v.authenticatedAt,
+      mfa_enrolment: v.mfaEnrolment,
+    }),
+)
 
 export class SqlSessionRepository implements SessionRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
   async create(s: NewSession): Promise<void> {
-    await this.db
-      .insertInto('sessions')
-      .values({
-        id: s.id,
-        token_hash: s.tokenHash,
-        account_id: s.accountId,
-        created_at: s.createdAt,
-        last_seen_at: s.lastSeenAt,
-        expires_at: s.expiresAt,
-        idle_expires_at: s.idleExpiresAt,
-        ip: s.ip,
-        user_agent: s.userAgent,
-        restricted: s.restricted ? 1 : 0,
-        revoked_at: null,
-        authenticated_at: s.authenticatedAt,
-        mfa_enrolment: s.mfaEnrolment ? 1 : 0,
-      })
-      .execute()
+    await insertSession.run(this.db, {
+      ...s,
+      restricted: s.restricted ? 1 : 0,
+      mfaEnrolment: s.mfaEnrolment ? 1 : 0,
+    })
   }
 
-  /**
-   * Compiled once per repository: the session check runs on every request of every relying
-   * service, and building the query each time would cost more than running it.
-   */
-  #findActive: ReturnType<typeof compileFindActive> | undefined
-
+  /** Compiled once: the session check runs on every request of every relying service. */
   async findActive(tokenHash: string, now: number): Promise<SessionPrincipal | null> {
-    this.#findActive ??= compileFindActive(this.db)
-    const { rows } = await this.db.executeQuery(withParameters(this.#findActive, [tokenHash, now, now]))
+    const { rows } = await findActive.run(this.db, { tokenHash, now })
     const r = rows[0]
     if (!r) return null
     return {
