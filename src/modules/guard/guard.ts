@@ -364,22 +364,30 @@ export class Guard {
     identifier: string,
     miss: boolean | null,
   ): Promise<void> {
-    return this.#safely('identifier', async () => {
-      const idKey = this.identifierKey(identifier)
-      await Promise.all(
-        this.#sources(ctx.ip).map(async (src) => {
-          const [distinct, added] = await Promise.all([
-            this.#distinct.addDistinct(this.#seen, src.key, `${endpoint}:${idKey}`),
-            miss ? this.#misses.add(src.key) : null,
-          ])
-          // Below the smallest threshold nothing can be judged: the misses need no reading.
-          const e = this.#s.enumeration
-          if (distinct < Math.min(e.challengeDistinct, e.anyDistinct, e.blockDistinct) * src.factor) return
-          const misses = added ?? (await this.#misses.read(src.key))
-          await this.#judgeEnumeration(src, ctx, distinct, misses, endpoint)
-        }),
-      )
-    })
+    return this.#safely('identifier', () =>
+      this.#identifierSeen(endpoint, ctx, this.identifierKey(identifier), miss),
+    )
+  }
+
+  async #identifierSeen(
+    endpoint: GuardedEndpoint,
+    ctx: RequestContext,
+    idKey: string,
+    miss: boolean | null,
+  ): Promise<void> {
+    await Promise.all(
+      this.#sources(ctx.ip).map(async (src) => {
+        const [distinct, added] = await Promise.all([
+          this.#distinct.addDistinct(this.#seen, src.key, `${endpoint}:${idKey}`),
+          miss ? this.#misses.add(src.key) : null,
+        ])
+        // Below the smallest threshold nothing can be judged: the misses need no reading.
+        const e = this.#s.enumeration
+        if (distinct < Math.min(e.challengeDistinct, e.anyDistinct, e.blockDistinct) * src.factor) return
+        const misses = added ?? (await this.#misses.read(src.key))
+        await this.#judgeEnumeration(src, ctx, distinct, misses, endpoint)
+      }),
+    )
   }
 
   /**
@@ -457,7 +465,7 @@ export class Guard {
         failed ? this.#loginsShort.add('failed') : this.#loginsShort.read('failed'),
         this.#loginsHour.add('all'),
         failed ? this.#loginsHour.add('failed') : this.#loginsHour.read('failed'),
-        this.identifierSeen('login', ctx, input.identifier, miss),
+        this.#identifierSeen('login', ctx, idKey, miss),
       ])
       // A right password alone does not make a source known: the session opening does (sessionOpened).
       if (!failed) return
