@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { createServer, type IncomingMessage, type ServerOptions, type ServerResponse } from 'node:http'
 import cookie from '@fastify/cookie'
-import helmet from '@fastify/helmet'
 import swagger from '@fastify/swagger'
 import Fastify, { type FastifyInstance, type FastifyRequest, LogController } from 'fastify'
 import {
@@ -10,6 +9,7 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod'
+import helmet from 'helmet'
 import type { Logger } from 'pino'
 import semver from 'semver'
 import type { TrustProxy } from '../config/load.js'
@@ -135,11 +135,16 @@ export const createHttpServer = async (opts: HttpOptions): Promise<HttpServer> =
   })
 
   await app.register(cookie)
-  await app.register(helmet, {
-    global: true,
+  // Helmet's headers on every answer; the middleware is built once (the Fastify plugin builds it per request).
+  const securityHeaders = helmet({
     referrerPolicy: { policy: 'no-referrer' },
     contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
   })
+  app.addHook('onRequest', (req, reply, done) =>
+    securityHeaders(req.raw, reply.raw, (err?: unknown) =>
+      done(err === undefined ? undefined : err instanceof Error ? err : new Error(String(err))),
+    ),
+  )
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',

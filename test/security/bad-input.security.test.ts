@@ -316,14 +316,19 @@ describe.each(databaseKinds())('hostile input on %s', (kind) => {
     expect(list.json.sessions[0].ip).toBe('127.0.0.1')
   })
 
-  it('sends no-store, no-referrer and a request id on every answer', async () => {
+  it('sends no-store, no-referrer, a closed CSP and a request id on every answer', async () => {
     for (const res of [
       await call(server, 'POST', '/v1/accounts/verify', { body: { token: 'x' } }),
+      await call(server, 'POST', '/v1/accounts/verify', { rawBody: '{"token":' }),
       await call(server, 'GET', '/healthz'),
       await call(server, 'GET', '/nope'),
     ]) {
       expect(res.headers['cache-control']).toBe('no-store')
       expect(res.headers['referrer-policy']).toBe('no-referrer')
+      expect(res.headers['content-security-policy']).toContain("default-src 'none'")
+      expect(res.headers['content-security-policy']).toContain("frame-ancestors 'none'")
+      expect(res.headers['x-content-type-options']).toBe('nosniff')
+      expect(res.headers['strict-transport-security']).toMatch(/max-age=\d+/)
       expect(String(res.headers['x-request-id'])).toMatch(/^[0-9a-f-]{36}$/)
     }
     const echoed = await call(server, 'GET', '/healthz', { headers: { 'x-request-id': 'trace-abc.123' } })
