@@ -4,9 +4,11 @@
  *
  *   npm run bench -- login [--seconds 12] [--rounds 3] [--warmup 2] [--connections 8] [--better-auth-wal]
  *
- * Four workloads, in interleaved rounds (bench/lib/load.ts), `--seconds` each in all:
+ * Five workloads, in interleaved rounds (bench/lib/load.ts), `--seconds` each in all:
  * - raw argon2id: Gatehouse's PasswordHasher with its default parameters (read from the settings table)
  *   verifying one correct password, `--connections` verifications in flight, in this process;
+ * - bare node:http + argon2id (the floor): a child process that parses the JSON body, verifies the same
+ *   way and answers a token — what any HTTP login here can reach (bench/lib/bare-login-server.ts);
  * - Gatehouse: `POST /v1/sessions` with correct credentials of one verified account, sending the device
  *   token its first login returned (`X-Gatehouse-Device`), so every login is from a known device;
  * - raw scrypt: better-auth's own `verifyPassword` (better-auth/crypto), the same way;
@@ -23,6 +25,7 @@ import { hashPassword as scryptHash, verifyPassword as scryptVerify } from 'bett
 import { settings } from '../src/config/schema.js'
 import { PasswordHasher } from '../src/modules/accounts/password-hasher.js'
 import { createBetterAuthAccount, startBetterAuth } from './lib/better-auth-client.js'
+import { startChildServer } from './lib/child-server.js'
 import { createGatehouseAccount } from './lib/gatehouse-account.js'
 import {
   type Figures,
@@ -117,23 +120,35 @@ export const run = async (options: BenchOptions): Promise<BenchResult> => {
       GATEHOUSE_DATA_DIR: join(dir, 'gatehouse'),
       GATEHOUSE_SMTP_URL: sink.url,
       GATEHOUSE_LOG_LEVEL: 'warn',
-      GATEHOUSE_WORKER_INTERVAL_MS: '100',
     })
     cleanup.later('stop Gatehouse', () => gatehouse.stop(10_000))
     const account = await createGatehouseAccount(gatehouse.baseUrl, sink)
     log(`Gatehouse at ${gatehouse.baseUrl}, account ${account.username}, device token kept`)
 
-    // 3. better-auth: one account through its email sign-up.
+    // 3. The floor: node:http, a JSON body, the same argon2id verification, a token-shaped answer.
+    const bare = await startChildServer('./bare-login-server.ts', { BENCH_PASSWORD: password })
+    cleanup.later('stop bare login server', () => bare.stop())
+    log(`bare node:http + argon2id at ${bare.baseUrl}`)
+
+    // 4. better-auth: one account through its email sign-up.
     const betterAuth = await startBetterAuth(dir, baWal)
     cleanup.later('stop better-auth', () => betterAuth.stop())
     const baAccount = await createBetterAuthAccount(betterAuth.baseUrl)
     log(`better-auth at ${betterAuth.baseUrl}, account ${baAccount.email}`)
 
-    // 4. Load, in interleaved rounds.
+    // 5. Load, in interleaved rounds.
     log(`${warmupSeconds} s warm-up each, then ${rounds} rounds, ${seconds} s per workload in all`)
     const figures = await interleave(
       {
         argon2: hashWorkload(connections, () => hasher.verify(argon2Hash, password)),
+        bare: httpWorkload({
+          url: `${bare.baseUrl}/`,
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ identifier: account.username, password: account.password }),
+          connections,
+          verify: (b) => b.includes('"token":"'),
+        }),
         gatehouse: httpWorkload({
           url: `${gatehouse.baseUrl}/v1/sessions`,
           method: 'POST',
@@ -158,8 +173,10 @@ export const run = async (options: BenchOptions): Promise<BenchResult> => {
         log(`round ${round} ${name}: ${(s.good / s.seconds).toFixed(1)}/s, failed ${s.failed}`),
     )
 
-    const { argon2: a, gatehouse: g, scrypt: s, betterAuth: ba } = figures
-    const failed = a.failed + g.failed + s.failed + ba.failed
+    const { argon2: a, bare: b, gatehouse: g, scrypt: s, betterAuth: ba } = figures
+    const failed = a.failed + b.failed + g.failed + s.failed + ba.failed
+    const bVsHash = b.okPerSecond / a.okPerSecond
+    const gVsBare = g.okPerSecond / b.okPerSecond
     const gVsHash = g.okPerSecond / a.okPerSecond
     const baVsHash = ba.okPerSecond / s.okPerSecond
     const gVsBa = g.okPerSecond / ba.okPerSecond
@@ -178,12 +195,15 @@ export const run = async (options: BenchOptions): Promise<BenchResult> => {
         `raw argon2id verify (m=${params.memoryKiB} KiB, t=${params.iterations}, p=${params.parallelism}), in-process`,
         rate(a),
       ],
+      ['bare node:http + the same argon2id verify  POST / (the floor)', rate(b)],
+      ['bare logins/s ÷ argon2id verifications/s', `${bVsHash.toFixed(3)}; rounds ${ratioSpread(b, a)}`],
       ['Gatehouse  POST /v1/sessions (known device)', rate(g)],
       [
         'Gatehouse logins/s ÷ argon2id verifications/s',
         `${gVsHash.toFixed(3)} (target ≥ ${TARGET_VS_HASH}: ${gVsHash >= TARGET_VS_HASH ? 'met' : 'NOT met'}); ` +
           `rounds ${ratioSpread(g, a)}`,
       ],
+      ['Gatehouse logins/s ÷ bare logins/s', `${gVsBare.toFixed(3)}; rounds ${ratioSpread(g, b)}`],
       ['raw scrypt verify (better-auth/crypto, N=16384 r=16 p=1), in-process', rate(s)],
       [`better-auth  POST /api/auth/sign-in/email (${baWal ? 'WAL' : 'rollback journal'})`, rate(ba)],
       [
@@ -196,6 +216,7 @@ export const run = async (options: BenchOptions): Promise<BenchResult> => {
     console.log(`\nlogin\n\n${table(rows, ['figure', 'value'])}\n`)
     for (const [name, f] of [
       ['raw argon2id', a],
+      ['bare node:http + argon2id', b],
       ['Gatehouse', g],
       ['raw scrypt', s],
       ['better-auth', ba],
