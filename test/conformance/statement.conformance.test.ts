@@ -1,3 +1,4 @@
+import { sql } from 'kysely'
 import { describe, expect, it } from 'vitest'
 import { SqlAccountRepository } from '../../src/adapters/sql/accounts-repository.js'
 import { statement } from '../../src/adapters/sql/statement.js'
@@ -66,5 +67,10 @@ describe.each(databaseKinds())('statements compiled once, on %s', (kind) => {
     await expect(
       byUsernameSince.run(db, { username: 'someone' } as { username: string; since: number }),
     ).rejects.toThrow(/no value for "since"/)
+    // A stand-in used as SQL text (here an identifier) instead of a value is refused.
+    const misplaced = statement((d, v: { column: string }) =>
+      d.selectFrom('accounts').select(sql.ref<string>(String(v.column)).as('x')),
+    )
+    await expect(misplaced.run(db, { column: 'username' })).rejects.toThrow(/not a parameter/)
   })
 })

@@ -29,7 +29,13 @@ export const statement = <V extends Record<string, unknown>, R>(
 ) => {
   // Keyed by the dialect's adapter, which a database and its transactions share.
   const compiled = new WeakMap<object, Template<R>>()
-  const slots = new Proxy({} as V, { get: (_, name) => new Slot(String(name)) })
+  const used = new Set<string>()
+  const slots = new Proxy({} as V, {
+    get: (_, name) => {
+      used.add(String(name))
+      return new Slot(String(name))
+    },
+  })
 
   const templateFor = (db: Kysely<Database>): Template<R> => {
     const key = db.getExecutor().adapter
@@ -40,10 +46,12 @@ export const statement = <V extends Record<string, unknown>, R>(
         throw new Error(
           `statement: a write the session cache must hear of cannot be precompiled: ${query.sql}`,
         )
-      template = {
-        query,
-        parameters: query.parameters.map((p) => (p instanceof Slot ? { name: p.name } : { constant: p })),
-      }
+      const parameters = query.parameters.map((p) => (p instanceof Slot ? { name: p.name } : { constant: p }))
+      // A stand-in that did not become a parameter went somewhere its value would never reach.
+      for (const name of used)
+        if (!parameters.some((p) => 'name' in p && p.name === name))
+          throw new Error(`statement: "${name}" is not a parameter of ${query.sql}`)
+      template = { query, parameters }
       compiled.set(key, template)
     }
     return template
