@@ -1,3 +1,4 @@
+import { sql } from 'kysely'
 import pino from 'pino'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { seedAccounts } from '../../bench/lib/seed-accounts.js'
@@ -330,6 +331,43 @@ describe.each(databaseKinds())('campaigns on %s', (kind) => {
     expect(metrics).toContain(
       `gatehouse_campaign_progress_ratio{campaign_id="${id}",action="revoke_sessions"} 1`,
     )
+  })
+
+  it('keeps a campaign running while its completion cannot be audited, then completes it with one entry', async () => {
+    const db = server.app.database.db
+    // The audit log refuses the completion entry, as a crash between the two writes would lose it.
+    if (kind === 'sqlite') {
+      await sql`create trigger refuse_complete before insert on audit_log when new.action = 'campaign.complete'
+        begin select raise(abort, 'audit refused'); end`.execute(db)
+    } else {
+      await sql`create function refuse_complete() returns trigger language plpgsql as $$
+        begin if new.action = 'campaign.complete' then raise exception 'audit refused'; end if; return new; end $$`.execute(
+        db,
+      )
+      await sql`create trigger refuse_complete before insert on audit_log
+        for each row execute function refuse_complete()`.execute(db)
+    }
+    const c = await create({ selector: { kind: 'accounts', ids: [exposed[3]!.id] }, action: 'reset_lock' })
+    expect(c.status).toBe(201)
+    try {
+      await expect(run()).rejects.toThrow(/audit refused/)
+      // The target was handled, but the campaign is not completed without its entry.
+      expect(await get(c.json.id)).toMatchObject({ status: 'running', progress: { done: 1, pending: 0 } })
+    } finally {
+      await sql`drop trigger refuse_complete${sql.raw(kind === 'sqlite' ? '' : ' on audit_log')}`.execute(db)
+      if (kind === 'postgres') await sql`drop function refuse_complete()`.execute(db)
+    }
+    await run()
+    expect(await get(c.json.id)).toMatchObject({ status: 'completed', progress: { done: 1, pending: 0 } })
+    const completes = await db
+      .selectFrom('audit_log')
+      .select('seq')
+      .where('action', '=', 'campaign.complete')
+      .where('target', '=', `campaign:${c.json.id}`)
+      .execute()
+    expect(completes).toHaveLength(1)
+    const verified = await call(server, 'GET', '/v1/admin/audit/verify', { token: admin })
+    expect(verified.json).toMatchObject({ ok: true, first_broken: null })
   })
 
   // Instances share one database on PostgreSQL (two SQLite connections in one process would wait on

@@ -39,8 +39,14 @@ export class SqlAuditLog implements AuditLog {
     private readonly dialect: Dialect,
   ) {}
 
+  /**
+   * On a log over a transaction, the entry joins that transaction (and the head lock is held until it
+   * ends): the change it records and the entry are kept or lost together.
+   */
   async append(entry: NewAuditEntry): Promise<StoredAuditEntry> {
-    return this.db.transaction().execute(async (trx) => {
+    const inTransaction = <T>(fn: (trx: Kysely<Database>) => Promise<T>): Promise<T> =>
+      this.db.isTransaction ? fn(this.db) : this.db.transaction().execute(fn)
+    return inTransaction(async (trx) => {
       // PostgreSQL: one appender at a time across instances (SQLite has one writer anyway).
       if (this.dialect.name === 'postgres') await sql`select pg_advisory_xact_lock(${HEAD_LOCK})`.execute(trx)
       // SQLite: take the write lock first (a write that changes nothing). A transaction that reads the

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto'
 import { type Kysely, type Selectable, type SelectQueryBuilder, sql } from 'kysely'
+import type { NewAuditEntry } from '../../modules/audit/ports.js'
 import {
   BatchFailed,
   type BatchOutcome,
@@ -14,6 +15,7 @@ import {
   type Selector,
 } from '../../modules/campaigns/ports.js'
 import type { SecurityEventType } from '../../modules/events/vocabulary.js'
+import { SqlAuditLog } from './audit-repository.js'
 import type { Dialect } from './dialect.js'
 import type { CampaignsTable, Database } from './schema.js'
 
@@ -414,25 +416,34 @@ export class SqlCampaignRepository implements CampaignRepository {
     }
   }
 
-  async completeIfFinished(id: string, now: number): Promise<CampaignRecord | null> {
-    const r = await this.db
-      .updateTable('campaigns')
-      .set({ status: 'completed', finished_at: now, updated_at: now })
-      .where('id', '=', id)
-      .where('status', '=', 'running')
-      .where(({ not, exists, selectFrom }) =>
-        not(
-          exists(
-            selectFrom('campaign_targets')
-              .select('account_id')
-              .where('campaign_id', '=', id)
-              .where('status', '=', 'pending'),
+  async completeIfFinished(
+    id: string,
+    now: number,
+    entry: (completed: CampaignRecord) => NewAuditEntry,
+  ): Promise<CampaignRecord | null> {
+    return this.db.transaction().execute(async (trx) => {
+      const r = await trx
+        .updateTable('campaigns')
+        .set({ status: 'completed', finished_at: now, updated_at: now })
+        .where('id', '=', id)
+        .where('status', '=', 'running')
+        .where(({ not, exists, selectFrom }) =>
+          not(
+            exists(
+              selectFrom('campaign_targets')
+                .select('account_id')
+                .where('campaign_id', '=', id)
+                .where('status', '=', 'pending'),
+            ),
           ),
-        ),
-      )
-      .executeTakeFirst()
-    if (Number(r.numUpdatedRows) === 0) return null
-    return this.get(id)
+        )
+        .executeTakeFirst()
+      if (Number(r.numUpdatedRows) === 0) return null
+      const completed = await new SqlCampaignRepository(trx, this.dialect).get(id)
+      if (!completed) return null
+      await new SqlAuditLog(trx, this.dialect).append(entry(completed))
+      return completed
+    })
   }
 
   async runBatch(

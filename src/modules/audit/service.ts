@@ -1,6 +1,6 @@
 import type { RequestContext } from '../events/ports.js'
 import { type ChainBreak, ChainVerifier, GENESIS } from './chain.js'
-import type { AuditLog } from './ports.js'
+import type { AuditLog, NewAuditEntry } from './ports.js'
 
 export interface VerifyResult {
   ok: boolean
@@ -24,15 +24,18 @@ export class AuditService {
     target: string | null,
     details: Record<string, unknown> = {},
   ): Promise<void> {
-    await this.deps.log.append({
-      at: this.deps.now(),
-      actor,
-      actorIp: ctx.ip,
-      requestId: ctx.requestId,
-      action,
-      target,
-      details,
-    })
+    await this.deps.log.append(this.entry(actor, ctx, action, target, details))
+  }
+
+  /** The entry `record` would append, for a store that appends it in the transaction of the change. */
+  entry(
+    actor: string,
+    ctx: Pick<RequestContext, 'ip' | 'requestId'>,
+    action: string,
+    target: string | null,
+    details: Record<string, unknown> = {},
+  ): NewAuditEntry {
+    return { at: this.deps.now(), actor, actorIp: ctx.ip, requestId: ctx.requestId, action, target, details }
   }
 
   /**

@@ -1,3 +1,5 @@
+import type { NewAuditEntry } from '../audit/ports.js'
+
 /** What a campaign does to each selected account (docs/campaigns.md). */
 export const CAMPAIGN_ACTIONS = [
   'force_password_reset',
@@ -129,8 +131,16 @@ export interface CampaignRepository {
    * pruned after 30 days: `messagesSent` counts what is still there).
    */
   incidentSummary(incidentId: string): Promise<IncidentCampaignSummary>
-  /** Marks a running campaign with no pending target left completed; null when it is not finished. */
-  completeIfFinished(id: string, now: number): Promise<CampaignRecord | null>
+  /**
+   * Marks a running campaign with no pending target left completed, and appends the audit entry
+   * `entry` makes of it in the same transaction (a crash keeps both or neither); null when it is not
+   * finished.
+   */
+  completeIfFinished(
+    id: string,
+    now: number,
+    entry: (completed: CampaignRecord) => NewAuditEntry,
+  ): Promise<CampaignRecord | null>
 }
 
 /** A batch rolled back; `accountIds` are the targets it had claimed (still pending). */

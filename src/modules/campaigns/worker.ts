@@ -148,17 +148,20 @@ export class CampaignWorker {
     const { campaigns, clock, audit, metrics } = this.deps
     const c = await campaigns.get(id)
     if (c && c.total > 0) metrics?.progress(c, (c.done + c.skipped + c.failed) / c.total)
-    const completed = await campaigns.completeIfFinished(id, clock.now())
+    // The completion and its audit entry are one transaction: a crash between them cannot leave a
+    // completed campaign that the audit log does not know of.
+    const completed = await campaigns.completeIfFinished(id, clock.now(), (c) =>
+      audit.entry('system', systemContext, 'campaign.complete', `campaign:${id}`, {
+        incident_id: c.incidentId,
+        action: c.action,
+        total: c.total,
+        done: c.done,
+        skipped: c.skipped,
+        failed: c.failed,
+      }),
+    )
     if (!completed) return
     if (completed.total === 0) metrics?.progress(completed, 1)
-    await audit.record('system', systemContext, 'campaign.complete', `campaign:${id}`, {
-      incident_id: completed.incidentId,
-      action: completed.action,
-      total: completed.total,
-      done: completed.done,
-      skipped: completed.skipped,
-      failed: completed.failed,
-    })
     this.deps.logger.info(
       { campaign_id: id, total: completed.total, done: completed.done, failed: completed.failed },
       'campaign completed',
