@@ -773,6 +773,17 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
   warmPasswordLists()
 
   let housekeeping: NodeJS.Timeout | undefined
+  let importSweep: NodeJS.Timeout | undefined
+  // Leak imports whose instance died while running them are marked failed (each instance looks).
+  const sweepImports = async () => {
+    try {
+      const stopped = await incidents.sweepInterrupted()
+      if (stopped > 0)
+        logger.warn({ imports: stopped }, 'leak imports interrupted by a lost instance marked failed')
+    } catch (err) {
+      logger.error({ err }, 'sweeping interrupted imports failed')
+    }
+  }
   const runHousekeeping = async () => {
     try {
       const pruned = await accounts.pruneUnverified()
@@ -843,6 +854,9 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
       void runHousekeeping()
       housekeeping = setInterval(() => void runHousekeeping(), 3600 * SECOND)
       housekeeping.unref()
+      void sweepImports()
+      importSweep = setInterval(() => void sweepImports(), 60 * SECOND)
+      importSweep.unref()
     },
     drain: async (ms) => {
       draining = true
@@ -851,6 +865,7 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
     close: async () => {
       draining = true
       if (housekeeping) clearInterval(housekeeping)
+      if (importSweep) clearInterval(importSweep)
       await http.close()
       await Promise.allSettled([outbox.stop(), recoveryWorker.stop(), campaignWorker.stop()])
       await guard.close()

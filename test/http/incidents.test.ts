@@ -291,6 +291,85 @@ describe.each(databaseKinds())('incidents and leaked-data imports on %s', (kind)
     })
   })
 
+  it('marks failed an import whose instance died, and leaves running and finished ones alone', async () => {
+    const id = await newIncident()
+    const db = server.app.database.db
+    const now = server.clock.now()
+    // An import an instance was running when it was killed: its heartbeat stopped five minutes ago.
+    const crashed = randomUUID()
+    await db
+      .insertInto('incident_imports')
+      .values({
+        id: crashed,
+        incident_id: id,
+        source_name: 'dump.csv',
+        format: 'csv',
+        mapping: JSON.stringify({ email: 'email' }),
+        status: 'running',
+        rows_read: 20_000,
+        rows_matched: 3,
+        rows_unparseable: 0,
+        accounts_matched: 0,
+        error: null,
+        problems: '[]',
+        created_by: 'test',
+        started_at: now - 10 * 60_000,
+        finished_at: null,
+        heartbeat_at: now - 5 * 60_000,
+      })
+      .execute()
+    // An import still streaming here, whose last batch was written a minute ago.
+    const body = new PassThrough()
+    const answer = server.app.http.inject({
+      method: 'POST',
+      url: `/v1/admin/incidents/${id}/imports?format=csv&email=email`,
+      headers: { authorization: `Bearer ${admin}`, 'content-type': 'text/csv' },
+      payload: body,
+    })
+    body.write('email\n')
+    for (let i = 0; i < 20_001; i++) body.write(`q${i}@example.net\n`)
+    const imports = async () =>
+      (await call(server, 'GET', `/v1/admin/incidents/${id}`, { token: admin })).json.imports as Array<{
+        id: string
+        status: string
+        rows_read: number
+        error: string | null
+      }>
+    for (let tries = 0; tries < 200; tries++) {
+      if ((await imports()).some((i) => i.id !== crashed && i.rows_read >= 20_000)) break
+      await new Promise((r) => setTimeout(r, 20))
+    }
+    server.clock.advance(60_000)
+
+    expect(await server.app.incidents.sweepInterrupted()).toBe(1)
+    const swept = await imports()
+    expect(swept.find((i) => i.id === crashed)).toMatchObject({
+      status: 'failed',
+      rows_read: 20_000,
+      error: expect.stringContaining('went away'),
+    })
+    expect(swept.find((i) => i.id !== crashed)).toMatchObject({ status: 'running' })
+    const entries = await db
+      .selectFrom('audit_log')
+      .select(['actor', 'details'])
+      .where('action', '=', 'incident.import')
+      .where('target', '=', `incident:${id}`)
+      .execute()
+    expect(entries).toHaveLength(1)
+    expect(entries[0]!.actor).toBe('system')
+    expect(JSON.parse(entries[0]!.details)).toMatchObject({
+      import_id: crashed,
+      status: 'failed',
+      reason: 'interrupted',
+    })
+
+    body.end()
+    expect((await answer).json()).toMatchObject({ status: 'done', rows_read: 20_001 })
+    server.clock.advance(10 * 60_000)
+    expect(await server.app.incidents.sweepInterrupted()).toBe(0)
+    expect((await imports()).map((i) => i.status).sort()).toEqual(['done', 'failed'])
+  })
+
   it('describes the upload in the OpenAPI document', async () => {
     const doc = await call(server, 'GET', '/openapi.json')
     expect(doc.status).toBe(200)

@@ -159,6 +159,7 @@ export class SqlIncidentRepository implements IncidentRepository {
         created_by: r.createdBy,
         started_at: r.startedAt,
         finished_at: r.finishedAt,
+        heartbeat_at: r.startedAt,
       })
       .execute()
   }
@@ -184,12 +185,37 @@ export class SqlIncidentRepository implements IncidentRepository {
     return rows.map(toImport)
   }
 
-  async updateImportCounts(importId: string, counts: ImportCounts, problems: ImportProblem[]): Promise<void> {
+  async updateImportCounts(
+    importId: string,
+    counts: ImportCounts,
+    problems: ImportProblem[],
+    at: number,
+  ): Promise<void> {
     await this.db
       .updateTable('incident_imports')
-      .set({ ...countColumns(counts), problems: JSON.stringify(problems) })
+      .set({ ...countColumns(counts), problems: JSON.stringify(problems), heartbeat_at: at })
       .where('id', '=', importId)
       .execute()
+  }
+
+  async beatImport(importId: string, at: number): Promise<void> {
+    await this.db
+      .updateTable('incident_imports')
+      .set({ heartbeat_at: at })
+      .where('id', '=', importId)
+      .where('status', '=', 'running')
+      .execute()
+  }
+
+  async failStaleImports(staleBefore: number, at: number, error: string): Promise<ImportRecord[]> {
+    const rows = await this.db
+      .updateTable('incident_imports')
+      .set({ status: 'failed', error, finished_at: at })
+      .where('status', '=', 'running')
+      .where('heartbeat_at', '<', staleBefore)
+      .returningAll()
+      .execute()
+    return rows.map(toImport)
   }
 
   async finishImport(

@@ -312,6 +312,8 @@ export interface IncidentImportsTable {
   created_by: string
   started_at: number
   finished_at: number | null
+  /** When the instance running it last wrote that it is alive (running imports). */
+  heartbeat_at: number | null
 }
 
 export interface IncidentExposuresTable {

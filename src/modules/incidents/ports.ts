@@ -104,7 +104,20 @@ export interface IncidentRepository {
   createImport(record: ImportRecord): Promise<void>
   getImport(incidentId: string, importId: string): Promise<ImportRecord | null>
   listImports(incidentId: string): Promise<ImportRecord[]>
-  updateImportCounts(importId: string, counts: ImportCounts, problems: ImportProblem[]): Promise<void>
+  /** The counts so far; also a heartbeat (`at`). */
+  updateImportCounts(
+    importId: string,
+    counts: ImportCounts,
+    problems: ImportProblem[],
+    at: number,
+  ): Promise<void>
+  /** Records that the instance running a running import is alive at `at`. */
+  beatImport(importId: string, at: number): Promise<void>
+  /**
+   * Marks failed, with `error`, every running import whose last heartbeat is older than `staleBefore`
+   * (its instance died); returns them as they are now.
+   */
+  failStaleImports(staleBefore: number, at: number, error: string): Promise<ImportRecord[]>
   finishImport(
     importId: string,
     outcome: {

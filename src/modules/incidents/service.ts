@@ -36,6 +36,12 @@ export const INCIDENT_LIMITS = {
  */
 export const IMPORT_BATCH_ROWS = 20_000
 
+/** A running import writes that it is alive this often ... */
+export const IMPORT_HEARTBEAT_MS = 20_000
+/** ... and one silent for this long was running on an instance that died. */
+export const IMPORT_STALE_MS = 2 * 60_000
+const INTERRUPTED = 'the import stopped: the instance running it went away before it ended'
+
 type Ctx = Pick<RequestContext, 'ip' | 'requestId'>
 
 export interface ImportInput {
@@ -241,13 +247,19 @@ export class IncidentsService {
       await writing
       writing = (async () => {
         counts.rowsMatched += await this.writeBatch(incident.id, record.id, done)
-        await this.deps.incidents.updateImportCounts(record.id, counts, problems)
+        await this.deps.incidents.updateImportCounts(record.id, counts, problems, this.deps.now())
         input.onProgress?.({ ...counts })
       })()
       // Its failure is seen at the next flush or at the end, not as an unhandled rejection.
       writing.catch(() => {})
     }
 
+    // Alive while it runs, even when the rows come slowly: an import whose heartbeat stops (its
+    // instance died) is marked failed by sweepInterrupted.
+    const heartbeat = setInterval(() => {
+      this.deps.incidents.beatImport(record.id, this.deps.now()).catch(() => {})
+    }, IMPORT_HEARTBEAT_MS)
+    heartbeat.unref()
     try {
       for await (const row of rows) {
         counts.rowsRead += 1
@@ -275,9 +287,41 @@ export class IncidentsService {
       const error = isAppError(e) ? e.message : 'the import stopped: the data could not be read or stored'
       await this.finish(record, 'failed', counts, problems, error, actor, ctx)
       throw e
+    } finally {
+      clearInterval(heartbeat)
     }
     counts.accountsMatched = await this.deps.incidents.countAccountsOfImport(incident.id, record.id)
     return this.finish(record, 'done', counts, problems, null, actor, ctx)
+  }
+
+  /**
+   * Marks failed the imports whose instance died while running them (no heartbeat for
+   * IMPORT_STALE_MS), each with an `incident.import` audit entry (actor `system`). What they
+   * recorded before stays. Returns how many.
+   */
+  async sweepInterrupted(): Promise<number> {
+    const now = this.deps.now()
+    const stopped = await this.deps.incidents.failStaleImports(now - IMPORT_STALE_MS, now, INTERRUPTED)
+    for (const r of stopped) {
+      await this.deps.audit.record(
+        'system',
+        { ip: null, requestId: null },
+        'incident.import',
+        `incident:${r.incidentId}`,
+        {
+          import_id: r.id,
+          status: r.status,
+          reason: 'interrupted',
+          format: r.format,
+          fields: Object.keys(r.mapping).sort(),
+          rows_read: r.rowsRead,
+          rows_matched: r.rowsMatched,
+          rows_unparseable: r.rowsUnparseable,
+          accounts_matched: r.accountsMatched,
+        },
+      )
+    }
+    return stopped.length
   }
 
   private async finish(
