@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import type { CountryCode } from 'libphonenumber-js'
 import maxmind, { type CityResponse } from 'maxmind'
 import pino, { type Logger } from 'pino'
+import { startPrincipalBroadcast } from './adapters/broadcast/principal-changes.js'
 import { loadSecretKey } from './adapters/keys/key-file.js'
 import { createMemoryLimiterStore } from './adapters/limits/memory.js'
 import { createRedisLimiterStore } from './adapters/limits/redis.js'
@@ -234,6 +235,20 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
           },
         })
       : createMemoryLimiterStore())
+  // Instances on one Redis tell each other of writes that change session checks: their session
+  // caches drop what they hold at once (else within GATEHOUSE_SESSION_CACHE_MS).
+  const broadcast =
+    config.redisUrl && config.sessionCacheMs > 0
+      ? await startPrincipalBroadcast(config.redisUrl, {
+          changes: database.principalChanges,
+          prefix: config.redisPrefix,
+          onError: (err) =>
+            logger.warn(
+              { err: { message: err.message } },
+              'session-change broadcast unreachable: other instances see revocations within the session cache time',
+            ),
+        })
+      : null
   const limited = (scope: string) => metrics.rateLimited.inc({ scope })
   const detections = new SqlDetectionStore(database.db)
   const auditLog = new SqlAuditLog(database.db, database.dialect)
@@ -873,6 +888,7 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
         mail.close(),
         sms.close(),
         overrides.limiter ? Promise.resolve() : limiter.close(),
+        broadcast?.close(),
       ])
       await database.close()
     },

@@ -65,7 +65,7 @@ export const settings = {
   redisUrl: {
     env: 'REDIS_URL',
     default: undefined,
-    doc: '`redis://host:port` shares limiter state between instances; unset keeps it in memory.',
+    doc: '`redis://host:port` shares limiter state between instances, and tells them of session revocations at once; unset keeps it in memory.',
     schema: optional(url(['redis:', 'rediss:'])),
   },
   redisPrefix: {
@@ -184,7 +184,7 @@ export const settings = {
   sessionCacheMs: {
     env: 'GATEHOUSE_SESSION_CACHE_MS',
     default: '1000',
-    doc: 'Session checks keep a live session in memory for up to this many milliseconds (0: every check reads the database). A revocation on this instance takes effect at once; on another instance within this time.',
+    doc: 'Session checks keep a live session in memory for up to this many milliseconds (0: every check reads the database). A revocation on this instance takes effect at once; on another instance at once when they share REDIS_URL (they tell each other), else within this time.',
     schema: int(0, 1000),
   },
   mailMaxAttempts: {

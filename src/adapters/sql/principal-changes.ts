@@ -79,25 +79,43 @@ export const changesPrincipals = (node: RootOperationNode): boolean => {
 export class PrincipalChanges implements KyselyPlugin {
   #generation = 0
   readonly #running = new WeakSet<QueryId>()
+  readonly #listeners = new Set<() => void>()
 
   get generation(): number {
     return this.#generation
   }
 
+  /** A change made through this process: the count moves and the listeners hear of it. */
   bump(): void {
     this.#generation++
+    for (const listener of this.#listeners) listener()
+  }
+
+  /** A change another instance made (heard from it): the count moves, the listeners are not told. */
+  bumpFromElsewhere(): void {
+    this.#generation++
+  }
+
+  /**
+   * Calls `listener` (synchronously, so keep it short) on every change made through this process;
+   * the last call of a write comes after it has run, or after its transaction committed. Returns a
+   * function that stops the calls.
+   */
+  onChange(listener: () => void): () => void {
+    this.#listeners.add(listener)
+    return () => this.#listeners.delete(listener)
   }
 
   transformQuery(args: PluginTransformQueryArgs): RootOperationNode {
     if (changesPrincipals(args.node)) {
-      this.#generation++
+      this.bump()
       this.#running.add(args.queryId)
     }
     return args.node
   }
 
   async transformResult(args: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
-    if (this.#running.delete(args.queryId)) this.#generation++
+    if (this.#running.delete(args.queryId)) this.bump()
     return args.result
   }
 
@@ -118,7 +136,7 @@ export class PrincipalChanges implements KyselyPlugin {
         }
         driver.commitTransaction = async (connection) => {
           await commit(connection)
-          if (began.get(connection) !== this.#generation) this.#generation++
+          if (began.get(connection) !== this.#generation) this.bump()
         }
         return driver
       },

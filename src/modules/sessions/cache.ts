@@ -17,7 +17,8 @@ interface Entry {
  * Recent answers of the session lookup, by token hash, kept at most `ttlMs` (one second at most)
  * and only while nothing that could change them has been written through this process. So a
  * logout, a revocation, a forced reset or a role change made on this instance takes effect at the
- * next request, and one made on another instance within `ttlMs`. Only live sessions are kept (an
+ * next request, and one made on another instance within `ttlMs` (at once when the instances tell
+ * each other over Redis: src/adapters/broadcast/principal-changes.ts). Only live sessions are kept (an
  * unknown token always asks the database), never a token itself, and at most `maxEntries`.
  *
  * Entries are shared between requests: a principal taken from here must not be changed.
