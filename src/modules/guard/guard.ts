@@ -465,7 +465,8 @@ export class Guard {
         failed ? this.#loginsShort.add('failed') : this.#loginsShort.read('failed'),
         this.#loginsHour.add('all'),
         failed ? this.#loginsHour.add('failed') : this.#loginsHour.read('failed'),
-        this.#identifierSeen('login', ctx, idKey, miss),
+        // Judged on its own, as identifierSeen is: its failure must not stop the counts below.
+        this.#safely('identifier', () => this.#identifierSeen('login', ctx, idKey, miss)),
       ])
       // A right password alone does not make a source known: the session opening does (sessionOpened).
       if (!failed) return
