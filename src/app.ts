@@ -484,7 +484,7 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
     afterOpen: (account, session, ctx, device) =>
       devices.afterLogin(account, session.id, device.token, ctx, {
         remember: device.remember && config.rememberDeviceDays > 0,
-        ...(device.known !== undefined ? { known: device.known } : {}),
+        known: device.known,
       }),
     mustEnrolFactor: async (account) =>
       (config.mfaRequiredRoles.includes(account.role) || account.mfaEnrolmentRequired) &&

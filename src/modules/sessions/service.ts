@@ -142,7 +142,7 @@ export class SessionsService {
     observe?: (outcome: LoginOutcome, accountId: string | null) => Promise<void>,
     named?: { account: AccountRecord | null },
   ): Promise<LoginResult> {
-    const { hasher, events, settings } = this.deps
+    const { accounts, hasher, events, settings } = this.deps
     // A password longer than any we accept cannot match; do the same work on a bounded input.
     const tooLong = input.password.length > settings.passwordMaxLength * 4
     const password = tooLong ? '' : normalizePassword(input.password)
@@ -175,14 +175,9 @@ export class SessionsService {
       throw new AppError('invalid_credentials')
     }
     if (hasher.needsRehash(account.passwordHash)) {
-      await this.deps.accounts.setPasswordHash(
-        account.id,
-        await hasher.hash(password),
-        this.deps.clock.now(),
-        {
-          changed: false,
-        },
-      )
+      await accounts.setPasswordHash(account.id, await hasher.hash(password), this.deps.clock.now(), {
+        changed: false,
+      })
       await events.record('authn_password_rehashed', account.id, ctx)
     }
     const step = await this.deps.secondStep?.(account, ctx, deviceToken)
@@ -190,11 +185,7 @@ export class SessionsService {
       await events.record('authn_mfa_challenge', account.id, ctx, { methods: step.methods })
       return { kind: 'mfa', challengeId: step.challengeId, methods: step.methods }
     }
-    const result = await this.open(account, ctx, {
-      token: deviceToken,
-      remember: false,
-      ...(step ? { known: step.device } : {}),
-    })
+    const result = await this.open(account, ctx, { token: deviceToken, remember: false, known: step?.device })
     await events.record('authn_login_success', account.id, ctx, { session_id: result.session.id })
     if (result.session.mfaEnrolment) {
       await events.record('authn_mfa_enrolment_required', account.id, ctx, {
