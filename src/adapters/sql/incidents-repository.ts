@@ -1,4 +1,5 @@
 import { type Kysely, type Selectable, sql } from 'kysely'
+import type { NewAuditEntry } from '../../modules/audit/ports.js'
 import {
   type BatchMatches,
   type ColumnMapping,
@@ -16,6 +17,7 @@ import {
   type IncidentRepository,
   type Severity,
 } from '../../modules/incidents/ports.js'
+import { SqlAuditLog } from './audit-repository.js'
 import type { Dialect } from './dialect.js'
 import type { Database, IncidentImportsTable, IncidentsTable } from './schema.js'
 
@@ -207,15 +209,25 @@ export class SqlIncidentRepository implements IncidentRepository {
       .execute()
   }
 
-  async failStaleImports(staleBefore: number, at: number, error: string): Promise<ImportRecord[]> {
-    const rows = await this.db
-      .updateTable('incident_imports')
-      .set({ status: 'failed', error, finished_at: at })
-      .where('status', '=', 'running')
-      .where('heartbeat_at', '<', staleBefore)
-      .returningAll()
-      .execute()
-    return rows.map(toImport)
+  async failStaleImports(
+    staleBefore: number,
+    at: number,
+    error: string,
+    entry: (stopped: ImportRecord) => NewAuditEntry,
+  ): Promise<ImportRecord[]> {
+    return this.db.transaction().execute(async (trx) => {
+      const rows = await trx
+        .updateTable('incident_imports')
+        .set({ status: 'failed', error, finished_at: at })
+        .where('status', '=', 'running')
+        .where('heartbeat_at', '<', staleBefore)
+        .returningAll()
+        .execute()
+      const stopped = rows.map(toImport)
+      const audit = new SqlAuditLog(trx, this.dialect)
+      for (const r of stopped) await audit.append(entry(r))
+      return stopped
+    })
   }
 
   async finishImport(

@@ -1,3 +1,4 @@
+import type { NewAuditEntry } from '../audit/ports.js'
 /** Incidents, the leaked data sets imported into them, and the accounts they exposed. */
 
 export const SEVERITIES = ['low', 'medium', 'high', 'critical'] as const
@@ -115,9 +116,15 @@ export interface IncidentRepository {
   beatImport(importId: string, at: number): Promise<void>
   /**
    * Marks failed, with `error`, every running import whose last heartbeat is older than `staleBefore`
-   * (its instance died); returns them as they are now.
+   * (its instance died), and appends the audit entry `entry` makes of each in the same transaction;
+   * returns them as they are now.
    */
-  failStaleImports(staleBefore: number, at: number, error: string): Promise<ImportRecord[]>
+  failStaleImports(
+    staleBefore: number,
+    at: number,
+    error: string,
+    entry: (stopped: ImportRecord) => NewAuditEntry,
+  ): Promise<ImportRecord[]>
   finishImport(
     importId: string,
     outcome: {

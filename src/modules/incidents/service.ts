@@ -44,6 +44,18 @@ const INTERRUPTED = 'the import stopped: the instance running it went away befor
 
 type Ctx = Pick<RequestContext, 'ip' | 'requestId'>
 
+/** The details of an `incident.import` audit entry: never a row, an identifier or the source's name. */
+const importAudit = (record: ImportRecord, status: ImportRecord['status'], counts: ImportCounts) => ({
+  import_id: record.id,
+  status,
+  format: record.format,
+  fields: Object.keys(record.mapping).sort(),
+  rows_read: counts.rowsRead,
+  rows_matched: counts.rowsMatched,
+  rows_unparseable: counts.rowsUnparseable,
+  accounts_matched: counts.accountsMatched,
+})
+
 export interface ImportInput {
   incidentId: string
   format: ImportFormat
@@ -301,26 +313,15 @@ export class IncidentsService {
    */
   async sweepInterrupted(): Promise<number> {
     const now = this.deps.now()
-    const stopped = await this.deps.incidents.failStaleImports(now - IMPORT_STALE_MS, now, INTERRUPTED)
-    for (const r of stopped) {
-      await this.deps.audit.record(
+    const stopped = await this.deps.incidents.failStaleImports(now - IMPORT_STALE_MS, now, INTERRUPTED, (r) =>
+      this.deps.audit.entry(
         'system',
         { ip: null, requestId: null },
         'incident.import',
         `incident:${r.incidentId}`,
-        {
-          import_id: r.id,
-          status: r.status,
-          reason: 'interrupted',
-          format: r.format,
-          fields: Object.keys(r.mapping).sort(),
-          rows_read: r.rowsRead,
-          rows_matched: r.rowsMatched,
-          rows_unparseable: r.rowsUnparseable,
-          accounts_matched: r.accountsMatched,
-        },
-      )
-    }
+        { ...importAudit(r, r.status, r), reason: 'interrupted' },
+      ),
+    )
     return stopped.length
   }
 
@@ -335,16 +336,13 @@ export class IncidentsService {
   ): Promise<ImportRecord> {
     const at = this.deps.now()
     await this.deps.incidents.finishImport(record.id, { status, counts, problems, error, at })
-    await this.deps.audit.record(actor, ctx, 'incident.import', `incident:${record.incidentId}`, {
-      import_id: record.id,
-      status,
-      format: record.format,
-      fields: Object.keys(record.mapping).sort(),
-      rows_read: counts.rowsRead,
-      rows_matched: counts.rowsMatched,
-      rows_unparseable: counts.rowsUnparseable,
-      accounts_matched: counts.accountsMatched,
-    })
+    await this.deps.audit.record(
+      actor,
+      ctx,
+      'incident.import',
+      `incident:${record.incidentId}`,
+      importAudit(record, status, counts),
+    )
     return { ...record, ...counts, status, problems, error, finishedAt: at }
   }
 
