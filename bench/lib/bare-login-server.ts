@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto'
 import http from 'node:http'
 import { settings } from '../../src/config/schema.js'
 import { PasswordHasher } from '../../src/modules/accounts/password-hasher.js'
+import { serveToParent } from './child-server.js'
 
 const password = process.env.BENCH_PASSWORD ?? 'copper kettle season 1843'
 const hasher = new PasswordHasher({
@@ -49,12 +50,4 @@ const server = http.createServer((req, res) => {
     )
   })
 })
-server.keepAliveTimeout = 60_000
-server.listen(0, '127.0.0.1', () => {
-  const { port } = server.address() as { port: number }
-  console.log(`listening http://127.0.0.1:${port}`)
-})
-process.on('SIGTERM', () => {
-  server.close(() => process.exit(0))
-  server.closeAllConnections()
-})
+serveToParent(server)

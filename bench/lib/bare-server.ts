@@ -4,6 +4,7 @@
  * parsing, no database. Started by bench/lib/child-server.ts; writes `listening <url>` once it listens.
  */
 import http from 'node:http'
+import { serveToParent } from './child-server.js'
 
 const body = Buffer.from(
   JSON.stringify({ account: { id: '01J00000000000000000000000', username: 'bench' }, ok: true }),
@@ -13,12 +14,4 @@ const server = http.createServer((_req, res) => {
   res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': body.length })
   res.end(body)
 })
-server.keepAliveTimeout = 60_000
-server.listen(0, '127.0.0.1', () => {
-  const { port } = server.address() as { port: number }
-  console.log(`listening http://127.0.0.1:${port}`)
-})
-process.on('SIGTERM', () => {
-  server.close(() => process.exit(0))
-  server.closeAllConnections()
-})
+serveToParent(server)

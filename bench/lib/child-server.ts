@@ -4,6 +4,7 @@
  * writes one line `listening http://127.0.0.1:<port>` to stdout once it answers.
  */
 import { spawn } from 'node:child_process'
+import type http from 'node:http'
 import { fileURLToPath } from 'node:url'
 
 export interface ChildServer {
@@ -69,4 +70,20 @@ export const startChildServer = async (
     throw err
   })
   return { baseUrl, pid: child.pid!, logs, stop }
+}
+
+/**
+ * The child's side: listens on 127.0.0.1 (port 0) with long keep-alive, writes the line
+ * `startChildServer` waits for, and closes on SIGTERM.
+ */
+export const serveToParent = (server: http.Server): void => {
+  server.keepAliveTimeout = 60_000
+  server.listen(0, '127.0.0.1', () => {
+    const { port } = server.address() as { port: number }
+    console.log(`listening http://127.0.0.1:${port}`)
+  })
+  process.on('SIGTERM', () => {
+    server.close(() => process.exit(0))
+    server.closeAllConnections()
+  })
 }

@@ -43,6 +43,18 @@ const seedAccounts = async (
   return ids
 }
 
+/** A CSV upload (an `email` column) whose body streams: write to `body`, end it, then await `answer`. */
+const streamingUpload = (server: TestServer, token: string, incidentId: string) => {
+  const body = new PassThrough()
+  const answer = server.app.http.inject({
+    method: 'POST',
+    url: `/v1/admin/incidents/${incidentId}/imports?format=csv&email=email`,
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv' },
+    payload: body,
+  })
+  return { body, answer }
+}
+
 describe.each(databaseKinds())('incidents and leaked-data imports on %s', (kind) => {
   let server: TestServer
   let admin: string
@@ -262,13 +274,7 @@ describe.each(databaseKinds())('incidents and leaked-data imports on %s', (kind)
 
   it("shows an import's progress while the upload is still streaming", async () => {
     const id = await newIncident()
-    const body = new PassThrough()
-    const answer = server.app.http.inject({
-      method: 'POST',
-      url: `/v1/admin/incidents/${id}/imports?format=csv&email=email`,
-      headers: { authorization: `Bearer ${admin}`, 'content-type': 'text/csv' },
-      payload: body,
-    })
+    const { body, answer } = streamingUpload(server, admin, id)
     body.write('email\n')
     for (let i = 0; i < 25_000; i++) body.write(i === 7 ? 'alice@example.org\n' : `p${i}@example.net\n`)
     // The first batch (20,000 rows) is recorded while the rest has not even been sent.
@@ -319,13 +325,7 @@ describe.each(databaseKinds())('incidents and leaked-data imports on %s', (kind)
       })
       .execute()
     // An import still streaming here, whose last batch was written a minute ago.
-    const body = new PassThrough()
-    const answer = server.app.http.inject({
-      method: 'POST',
-      url: `/v1/admin/incidents/${id}/imports?format=csv&email=email`,
-      headers: { authorization: `Bearer ${admin}`, 'content-type': 'text/csv' },
-      payload: body,
-    })
+    const { body, answer } = streamingUpload(server, admin, id)
     body.write('email\n')
     for (let i = 0; i < 20_001; i++) body.write(`q${i}@example.net\n`)
     const imports = async () =>
@@ -472,13 +472,7 @@ describe('leak uploads over the size limit', () => {
     expect(r.json.code).toBe('payload_too_large')
 
     // Without a Content-Length the limit is counted as the body streams; the import is marked failed.
-    const body = new PassThrough()
-    const answer = server.app.http.inject({
-      method: 'POST',
-      url: `/v1/admin/incidents/${id}/imports?format=csv&email=email`,
-      headers: { authorization: `Bearer ${admin}`, 'content-type': 'text/csv' },
-      payload: body,
-    })
+    const { body, answer } = streamingUpload(server, admin, id)
     body.write('email\nfirst@example.net\n')
     for (let tries = 0; tries < 100; tries++) {
       const seen = await call(server, 'GET', `/v1/admin/incidents/${id}`, { token: admin })
