@@ -31,7 +31,7 @@ import { type Config, trustProxyOption } from './config/index.js'
 import { consoleRoutes } from './http/console-routes.js'
 import { opsRoutes } from './http/ops-routes.js'
 import { createHttpServer, type FastPaths, type HttpServer, requestContext } from './http/server.js'
-import { type Clock, DAY, HOUR, MINUTE, SECOND, systemClock } from './kernel/clock.js'
+import { type Clock, DAY, MINUTE, SECOND, systemClock } from './kernel/clock.js'
 import { AppError } from './kernel/errors.js'
 import { SecretBox } from './kernel/secret-box.js'
 import { createMetrics, type Metrics } from './metrics.js'
@@ -62,6 +62,7 @@ import { SourceLimits } from './modules/guard/source-limits.js'
 import { incidentRoutes } from './modules/incidents/routes.js'
 import { IncidentsService } from './modules/incidents/service.js'
 import { auditTimelineSource, importTimelineSource } from './modules/incidents/timeline.js'
+import { type GateHooks, type GateSettings, OutboundGate } from './modules/mail/gate.js'
 import { queueSecurityNotice, type SecurityChange } from './modules/mail/notices.js'
 import type { MailTransport, SmsTransport } from './modules/mail/ports.js'
 import { OutboxWorker } from './modules/mail/worker.js'
@@ -70,7 +71,6 @@ import { PasskeyService } from './modules/mfa/passkeys.js'
 import { mfaRoutes } from './modules/mfa/routes.js'
 import { StoredSecondFactors } from './modules/mfa/second-factors.js'
 import { MfaService } from './modules/mfa/service.js'
-import { RECOVERY_TEMPLATES } from './modules/recovery/ports.js'
 import { recoveryRoutes } from './modules/recovery/routes.js'
 import { RecoveryService } from './modules/recovery/service.js'
 import { RecoveryWorker } from './modules/recovery/worker.js'
@@ -173,7 +173,39 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
     await database.close()
     throw migrated.error
   }
-  const store = createSqlStore(database)
+  const gateSettings: GateSettings = {
+    kinds: {
+      recovery: { hour: config.recoveryCapPerHour, day: config.recoveryCapPerDay },
+      login_code: { hour: config.loginCodeCapPerHour, day: config.loginCodeCapPerDay },
+      phone_code: { hour: 5, day: 10 },
+      verification: { hour: 3, day: 10 },
+      unsolicited: { hour: 1, day: 3 },
+      notice: { hour: 10, day: 30 },
+      login_notice: { day: config.loginNoticeCapPerDay },
+      digest: { day: 2 },
+      campaign: { day: 3 },
+    },
+    destinationPerDay: config.messagesPerDestinationDay,
+    sms: { global: config.smsBudget, perCountry: config.smsBudgetPerCountry },
+  }
+  // Told by the gate when the SMS budgets refuse a text: at most one event a minute per budget.
+  const smsBudgetTold = new Map<string, number>()
+  const gateHooks: GateHooks = {
+    queued: (channel) => metrics.messages.inc({ channel, state: 'queued' }),
+    suppressed: (channel, kind, budget, stage) => {
+      metrics.messages.inc({ channel, state: 'suppressed' })
+      metrics.suppressed.inc({ channel, kind, budget, stage })
+      if (budget !== 'sms_global' && budget !== 'sms_country') return
+      const now = clock.now()
+      if ((smsBudgetTold.get(budget) ?? 0) > now - MINUTE) return
+      smsBudgetTold.set(budget, now)
+      // `events` exists by the time anything is queued.
+      events
+        .record('outbound_budget_exhausted', null, noContext, { budget, channel, stage })
+        .catch((err) => logger.error({ err }, 'could not record outbound_budget_exhausted'))
+    },
+  }
+  const store = createSqlStore(database, (ledger) => new OutboundGate(ledger, gateSettings, gateHooks))
 
   const mail =
     overrides.mail ??
@@ -203,7 +235,8 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
     maxLength: config.passwordMaxLength,
     minScore: config.passwordMinScore,
   })
-  const queued = (channel: 'email' | 'sms') => metrics.messages.inc({ channel, state: 'queued' })
+  /** A service queued messages (the gate counted them): deliver now rather than at the next poll. */
+  const queued = (_channel: 'email' | 'sms') => outboxWorker?.kick()
   const secretKey = loadSecretKey(config)
   const box = new SecretBox(secretKey)
   const mfaFactors = new SqlMfaFactorRepository(database.db)
@@ -323,8 +356,7 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
   const notifySecurityChange = async (accountId: string, change: SecurityChange): Promise<void> => {
     const account = await store.accounts.findById(accountId)
     if (!account) return
-    for (const channel of await queueSecurityNotice(store.outbox, account, change, clock.now()))
-      queued(channel)
+    await queueSecurityNotice(store.outbox, account, change, clock.now())
     outboxWorker?.kick()
   }
   const loginChallenges = new SqlMfaChallenges(database.db)
@@ -345,10 +377,7 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
       maxAttemptsPerChallenge: LOGIN_CHALLENGE_GUESSES,
     },
   })
-  const onCodeQueued = (channel: 'email' | 'sms') => {
-    queued(channel)
-    outboxWorker?.kick()
-  }
+  const onCodeQueued = queued
   const loginCodeRepo = new SqlLoginCodes(database.db)
   const loginNoticeRepo = new SqlLoginNotices(database.db)
   const loginCodes = new LoginCodeService({
@@ -357,11 +386,7 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
     events,
     clock,
     codeKey: createHmac('sha256', secretKey).update('gatehouse login codes').digest(),
-    settings: {
-      ttlMs: 10 * MINUTE,
-      capPerHour: config.loginCodeCapPerHour,
-      capPerDay: config.loginCodeCapPerDay,
-    },
+    settings: { ttlMs: 10 * MINUTE },
     onMessageQueued: onCodeQueued,
   })
   let placeOf: PlaceOf | undefined
@@ -379,10 +404,6 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
     events,
     clock,
     outbox: store.outbox,
-    noticeBudget: limiter.limiter('login_notice:account', {
-      points: config.loginNoticeCapPerDay,
-      seconds: 86_400,
-    }),
     ...(placeOf ? { placeOf } : {}),
     settings: {
       rememberMs: config.rememberDeviceDays * DAY,
@@ -504,18 +525,13 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
     clock,
     settings: {
       tokenTtlMs: config.recoveryTokenTtlSeconds * SECOND,
-      capPerHour: config.recoveryCapPerHour,
-      capPerDay: config.recoveryCapPerDay,
       resendAfterMs: config.recoveryResendAfterSeconds * SECOND,
       digestDelayMs: config.recoveryDigestDelaySeconds * SECOND,
       lockTokenTtlMs: config.lockTokenTtlSeconds * SECOND,
       maxCodeAttempts: 5,
     },
     onOutcome: (outcome) => metrics.recoveryOutcomes.inc({ outcome }),
-    onMessageQueued: (channel) => {
-      queued(channel)
-      outboxWorker?.kick()
-    },
+    onMessageQueued: queued,
     onRequestQueued: () => recoveryWorker?.kick(),
     onPasswordReset: (accountId, ctx) => devices.forgetRemembered(accountId, ctx),
   })
@@ -540,6 +556,7 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
       outboxWorker?.kick()
     },
   })
+  const sendGate = new OutboundGate(store.ledger, gateSettings, gateHooks)
   const outbox = new OutboxWorker({
     queue: store.outboxQueue,
     mail,
@@ -563,16 +580,8 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
     retryBaseMs: config.mailRetryBaseSeconds * SECOND,
     leaseMs: config.workerLeaseSeconds * SECOND,
     intervalMs: config.workerIntervalMs,
-    // The caps again at send time: messages queued by instances racing each other still stop at the cap.
-    beforeSend: async (m) => {
-      if (!m.accountId || !(RECOVERY_TEMPLATES as readonly string[]).includes(m.template)) return 'send'
-      const now = clock.now()
-      const ledger = store.recoveryLedger
-      const hour = await ledger.countDeliveredSince(m.accountId, now - HOUR, m.id, now)
-      if (hour >= config.recoveryCapPerHour) return 'suppress'
-      const day = await ledger.countDeliveredSince(m.accountId, now - DAY, m.id, now)
-      return day >= config.recoveryCapPerDay ? 'suppress' : 'send'
-    },
+    // The outbound gate's second look, before each send (budgets over what was sent meanwhile).
+    recheck: (m) => sendGate.recheck(m, clock.now()),
   })
   outboxWorker = outbox
 

@@ -23,6 +23,12 @@ export const createMetrics = () => {
     labelNames: ['channel', 'state'] as const,
     registers: [registry],
   })
+  const suppressed = new Counter({
+    name: 'gatehouse_messages_suppressed_total',
+    help: 'Messages the outbound gate did not let through, by channel, kind, budget and stage (queue: refused when queued; send: dropped at the second look before sending)',
+    labelNames: ['channel', 'kind', 'budget', 'stage'] as const,
+    registers: [registry],
+  })
   const events = new Counter({
     name: 'gatehouse_security_events_total',
     help: 'Security events recorded, by type',
@@ -88,6 +94,7 @@ export const createMetrics = () => {
     httpDuration,
     logins,
     messages,
+    suppressed,
     events,
     recoveryOutcomes,
     rateLimited,

@@ -401,6 +401,24 @@ export const settings = {
     doc: 'Most one-time login codes (email or SMS) one account receives per day.',
     schema: int(1, 1000),
   },
+  messagesPerDestinationDay: {
+    env: 'GATEHOUSE_MESSAGES_PER_DESTINATION_DAY',
+    default: '40',
+    doc: 'Most messages of every kind together that one email address or phone number receives per day (the outbound gate; see docs/security.md for the budget of each kind).',
+    schema: int(1, 100_000),
+  },
+  smsBudget: {
+    env: 'GATEHOUSE_SMS_BUDGET',
+    default: '1000/3600',
+    doc: 'Every SMS Gatehouse sends, together, as POINTS/SECONDS: a budget against SMS pumping (toll fraud). Texts over it are not sent, and an `outbound_budget_exhausted` event tells operators.',
+    schema: rate,
+  },
+  smsBudgetPerCountry: {
+    env: 'GATEHOUSE_SMS_BUDGET_PER_COUNTRY',
+    default: '100/3600',
+    doc: 'SMS to the numbers of one country calling code (`+44`, `+1` …), as POINTS/SECONDS: pumping usually targets a few expensive destinations.',
+    schema: rate,
+  },
   loginNoticeCapPerDay: {
     env: 'GATEHOUSE_LOGIN_NOTICE_CAP_DAY',
     default: '10',

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { createSqlStore } from '../../src/adapters/sql/store.js'
 import { PhoneTakenConflict } from '../../src/modules/accounts/ports.js'
 import { databaseKinds } from '../helpers/databases.js'
+import { roomyOutbox } from '../helpers/outbound.js'
 import { HOUR, MINUTE, newAccount, newToken, T0, unique, useSuiteDatabase } from './fixtures.js'
 
 /* The phone and lock operations of the AccountRepository contract (src/modules/accounts/ports.ts). */
@@ -59,7 +60,7 @@ describe.each(databaseKinds())('AccountRepository phone operations on %s', (kind
       const p = nextPhone()
       await suite.store.accounts.setPhone(a.id, p, T0)
       await suite.store.accounts.setPhone(b.id, p, T0)
-      const otherStore = createSqlStore(await suite.openAnother())
+      const otherStore = createSqlStore(await suite.openAnother(), roomyOutbox)
 
       let releaseFirst!: () => void
       const held = new Promise<void>((r) => {

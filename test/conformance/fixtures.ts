@@ -8,6 +8,7 @@ import { hashToken } from '../../src/kernel/tokens.js'
 import type { NewAccount } from '../../src/modules/accounts/ports.js'
 import type { IssuedToken, TokenPurpose } from '../../src/modules/tokens/ports.js'
 import { createTestDatabase, type DatabaseKind, type TestDatabase } from '../helpers/databases.js'
+import { roomyOutbox } from '../helpers/outbound.js'
 
 /*
  * Shared set-up for the storage conformance suites: one fresh, migrated database per suite
@@ -86,7 +87,7 @@ export const useSuiteDatabase = (kind: DatabaseKind): Suite => {
   beforeAll(async () => {
     suite.testDb = await createTestDatabase(kind)
     suite.database = await suite.testDb.open()
-    suite.store = createSqlStore(suite.database)
+    suite.store = createSqlStore(suite.database, roomyOutbox)
   })
   afterAll(async () => {
     for (const d of extra.splice(0)) await d.close()

@@ -24,6 +24,10 @@ describe.each(databaseKinds())('Outbox and OutboxQueue on %s', (kind) => {
     ...overrides,
   })
 
+  /** Stores a message in the ledger, as the gate does once it lets one through. */
+  const enqueue = (m: OutgoingMessage, now: number): Promise<boolean> =>
+    suite.store.ledger.insert({ ...m, kind: 'verification', destination: m.recipient, region: null }, now)
+
   const row = (id: string) =>
     suite.database.db.selectFrom('outbox').selectAll().where('id', '=', id).executeTakeFirstOrThrow()
 
@@ -41,13 +45,21 @@ describe.each(databaseKinds())('Outbox and OutboxQueue on %s', (kind) => {
         accountId: 'acc-1',
         dedupeKey: unique(),
       })
-      expect(await suite.store.outbox.enqueue(m, T0)).toBe(true)
+      expect(await enqueue(m, T0)).toBe(true)
       const claimed = await claimOne(T0)
-      expect(claimed).toEqual({ ...m, id: claimed.id, attempts: 1, createdAt: T0 })
+      expect(claimed).toEqual({
+        ...m,
+        id: claimed.id,
+        attempts: 1,
+        createdAt: T0,
+        kind: 'verification',
+        destination: m.recipient,
+        region: null,
+      })
     })
 
     it('does not hand a leased message out again until the lease ends, then with attempts 2', async () => {
-      await suite.store.outbox.enqueue(message(), T0)
+      await enqueue(message(), T0)
       const first = await claimOne(T0)
       expect(await suite.store.outboxQueue.claim(10, T0, LEASE)).toEqual([])
       expect(await suite.store.outboxQueue.claim(10, T0 + LEASE - 1, LEASE)).toEqual([])
@@ -59,13 +71,13 @@ describe.each(databaseKinds())('Outbox and OutboxQueue on %s', (kind) => {
     })
 
     it('does not claim a message enqueued for later than now', async () => {
-      await suite.store.outbox.enqueue(message(), T0 + MINUTE)
+      await enqueue(message(), T0 + MINUTE)
       expect(await suite.store.outboxQueue.claim(10, T0, LEASE)).toEqual([])
       await claimOne(T0 + MINUTE)
     })
 
     it('claims at most `limit` messages, oldest first', async () => {
-      for (let i = 0; i < 5; i++) await suite.store.outbox.enqueue(message({ template: `t${i}` }), T0 + i)
+      for (let i = 0; i < 5; i++) await enqueue(message({ template: `t${i}` }), T0 + i)
       const first = await suite.store.outboxQueue.claim(3, T0 + 10, LEASE)
       expect(first.map((c) => c.template)).toEqual(['t0', 't1', 't2'])
       const rest = await suite.store.outboxQueue.claim(3, T0 + 10, LEASE)
@@ -75,8 +87,8 @@ describe.each(databaseKinds())('Outbox and OutboxQueue on %s', (kind) => {
 
   describe('pruning', () => {
     it('deletes sent and abandoned messages created before the cutoff, never queued ones', async () => {
-      for (let i = 0; i < 3; i++) await suite.store.outbox.enqueue(message({ template: `old${i}` }), T0)
-      await suite.store.outbox.enqueue(message({ template: 'recent' }), T0 + DAY)
+      for (let i = 0; i < 3; i++) await enqueue(message({ template: `old${i}` }), T0)
+      await enqueue(message({ template: 'recent' }), T0 + DAY)
       const [a, b] = await suite.store.outboxQueue.claim(2, T0 + 1, LEASE)
       await suite.store.outboxQueue.markSent(a!.id, T0 + 2)
       await suite.store.outboxQueue.abandon(b!.id, 1, 'gave up', T0 + 2)
@@ -89,36 +101,34 @@ describe.each(databaseKinds())('Outbox and OutboxQueue on %s', (kind) => {
   describe('dedupe keys', () => {
     it('refuses a second message with the same dedupe key and stores only the first', async () => {
       const key = `key-${unique()}`
-      expect(await suite.store.outbox.enqueue(message({ dedupeKey: key, template: 'first' }), T0)).toBe(true)
-      expect(await suite.store.outbox.enqueue(message({ dedupeKey: key, template: 'second' }), T0)).toBe(
-        false,
-      )
+      expect(await enqueue(message({ dedupeKey: key, template: 'first' }), T0)).toBe(true)
+      expect(await enqueue(message({ dedupeKey: key, template: 'second' }), T0)).toBe(false)
       expect(await suite.count('outbox')).toBe(1)
       expect((await claimOne(T0)).template).toBe('first')
     })
 
     it('refuses the key forever, also after the first message was sent', async () => {
       const key = `key-${unique()}`
-      await suite.store.outbox.enqueue(message({ dedupeKey: key }), T0)
+      await enqueue(message({ dedupeKey: key }), T0)
       await suite.store.outboxQueue.markSent((await claimOne(T0)).id, T0 + 1)
-      expect(await suite.store.outbox.enqueue(message({ dedupeKey: key }), T0 + MINUTE)).toBe(false)
+      expect(await enqueue(message({ dedupeKey: key }), T0 + MINUTE)).toBe(false)
       expect(await suite.store.outboxQueue.claim(10, T0 + MINUTE, LEASE)).toEqual([])
     })
 
     it('accepts any number of messages without a dedupe key', async () => {
-      expect(await suite.store.outbox.enqueue(message(), T0)).toBe(true)
-      expect(await suite.store.outbox.enqueue(message(), T0)).toBe(true)
+      expect(await enqueue(message(), T0)).toBe(true)
+      expect(await enqueue(message(), T0)).toBe(true)
       expect(await suite.count('outbox')).toBe(2)
     })
 
     it('does not abort the surrounding transaction when the key was used', async () => {
       const key = `key-${unique()}`
-      await suite.store.outbox.enqueue(message({ dedupeKey: key }), T0)
+      await enqueue(message({ dedupeKey: key }), T0)
       const results = await suite.store.transaction(async (tx) => [
         await tx.outbox.enqueue(message({ dedupeKey: key }), T0),
-        await tx.outbox.enqueue(message({ template: 'after' }), T0),
+        await tx.outbox.enqueue(message(), T0),
       ])
-      expect(results).toEqual([false, true])
+      expect(results).toEqual([{ queued: false, reason: 'duplicate' }, { queued: true }])
       expect(await suite.count('outbox')).toBe(2)
     })
 
@@ -135,7 +145,7 @@ describe.each(databaseKinds())('Outbox and OutboxQueue on %s', (kind) => {
 
   describe('after a delivery attempt', () => {
     it('retryLater hides the message until next_attempt_at, then hands it out with attempts 2', async () => {
-      await suite.store.outbox.enqueue(message(), T0)
+      await enqueue(message(), T0)
       const claimed = await claimOne(T0)
       await suite.store.outboxQueue.retryLater(claimed.id, claimed.attempts, T0 + 5 * MINUTE, 'smtp 451')
       expect((await row(claimed.id)).last_error).toBe('smtp 451')
@@ -147,7 +157,7 @@ describe.each(databaseKinds())('Outbox and OutboxQueue on %s', (kind) => {
     })
 
     it('markSent marks the message sent, scrubs its payload to {} and never hands it out again', async () => {
-      await suite.store.outbox.enqueue(message(), T0)
+      await enqueue(message(), T0)
       const claimed = await claimOne(T0)
       await suite.store.outboxQueue.markSent(claimed.id, T0 + 1)
       const r = await row(claimed.id)
@@ -158,7 +168,7 @@ describe.each(databaseKinds())('Outbox and OutboxQueue on %s', (kind) => {
     })
 
     it('abandon gives up, scrubs the payload to {} and never hands it out again', async () => {
-      await suite.store.outbox.enqueue(message(), T0)
+      await enqueue(message(), T0)
       const claimed = await claimOne(T0)
       await suite.store.outboxQueue.abandon(claimed.id, claimed.attempts, 'mailbox unavailable', T0 + 1)
       const r = await row(claimed.id)
@@ -169,8 +179,8 @@ describe.each(databaseKinds())('Outbox and OutboxQueue on %s', (kind) => {
     })
 
     it('release makes leased messages claimable at once, without counting an attempt', async () => {
-      await suite.store.outbox.enqueue(message(), T0)
-      await suite.store.outbox.enqueue(message(), T0)
+      await enqueue(message(), T0)
+      await enqueue(message(), T0)
       const claimed = await suite.store.outboxQueue.claim(10, T0, LEASE)
       expect(claimed).toHaveLength(2)
       await suite.store.outboxQueue.release(claimed.map((c) => c.id))
@@ -181,8 +191,8 @@ describe.each(databaseKinds())('Outbox and OutboxQueue on %s', (kind) => {
     })
 
     it('release leaves sent and abandoned messages alone', async () => {
-      await suite.store.outbox.enqueue(message(), T0)
-      await suite.store.outbox.enqueue(message(), T0)
+      await enqueue(message(), T0)
+      await enqueue(message(), T0)
       const [sent, abandoned] = await suite.store.outboxQueue.claim(10, T0, LEASE)
       await suite.store.outboxQueue.markSent(sent!.id, T0)
       await suite.store.outboxQueue.abandon(abandoned!.id, 1, 'gave up', T0)
@@ -196,7 +206,7 @@ describe.each(databaseKinds())('Outbox and OutboxQueue on %s', (kind) => {
   describe('counts', () => {
     it('counts messages by status', async () => {
       expect(await suite.store.outboxQueue.counts()).toEqual({})
-      for (let i = 0; i < 5; i++) await suite.store.outbox.enqueue(message(), T0 + i)
+      for (let i = 0; i < 5; i++) await enqueue(message(), T0 + i)
       const [a, b, c] = await suite.store.outboxQueue.claim(3, T0 + 10, LEASE)
       await suite.store.outboxQueue.markSent(a!.id, T0 + 11)
       await suite.store.outboxQueue.abandon(b!.id, 1, 'no', T0 + 11)
@@ -212,7 +222,7 @@ describe.each(databaseKinds())('Outbox and OutboxQueue on %s', (kind) => {
 
   describe('concurrent workers', () => {
     it('two workers on separate connections never get the same message, and together get all 50', async () => {
-      for (let i = 0; i < 50; i++) await suite.store.outbox.enqueue(message({ template: `m${i}` }), T0 + i)
+      for (let i = 0; i < 50; i++) await enqueue(message({ template: `m${i}` }), T0 + i)
       const connections = [await suite.openAnother(), await suite.openAnother()]
       await Promise.all(connections.map((c) => c.ping()))
       const [one, two] = connections.map((c) => new SqlOutboxQueue(c.db, c.dialect))
@@ -231,7 +241,7 @@ describe.each(databaseKinds())('Outbox and OutboxQueue on %s', (kind) => {
     })
 
     it('several claims at once on each of two connections still lease every message once', async () => {
-      for (let i = 0; i < 50; i++) await suite.store.outbox.enqueue(message(), T0)
+      for (let i = 0; i < 50; i++) await enqueue(message(), T0)
       const connections = [await suite.openAnother(), await suite.openAnother()]
       await Promise.all(connections.map((c) => c.ping()))
       const queues = connections.map((c) => new SqlOutboxQueue(c.db, c.dialect))

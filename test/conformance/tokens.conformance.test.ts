@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { createSqlStore } from '../../src/adapters/sql/store.js'
 import { hashToken } from '../../src/kernel/tokens.js'
 import { databaseKinds } from '../helpers/databases.js'
+import { roomyOutbox } from '../helpers/outbound.js'
 import { HOUR, MINUTE, newAccount, newToken, T0, unique, useSuiteDatabase } from './fixtures.js'
 
 /* The OneTimeTokens contract (src/modules/tokens/ports.ts). */
@@ -68,7 +69,7 @@ describe.each(databaseKinds())('OneTimeTokens on %s', (kind) => {
         )
         expect(new Set(pids).size).toBe(20)
       }
-      const stores = connections.map(createSqlStore)
+      const stores = connections.map((c) => createSqlStore(c, roomyOutbox))
       for (let round = 0; round < 5; round++) {
         const t = newToken(id, 'recovery')
         await suite.store.tokens.issue(t)

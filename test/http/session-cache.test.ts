@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createSqlStore, type SqlStore } from '../../src/adapters/sql/store.js'
 import { databaseKinds } from '../helpers/databases.js'
+import { roomyOutbox } from '../helpers/outbound.js'
 import { expectRefusedWithin } from '../helpers/revocation.js'
 import { call, createTestServer, signUpAndLogin, type TestServer } from '../helpers/server.js'
 
@@ -17,7 +18,7 @@ describe.each(databaseKinds())('the session cache and changes made by another in
   beforeAll(async () => {
     s = await createTestServer(kind)
     const db = await s.db.open()
-    elsewhere = createSqlStore(db)
+    elsewhere = createSqlStore(db, roomyOutbox)
     closeElsewhere = () => db.close()
   })
   afterAll(async () => {
@@ -81,7 +82,7 @@ describe.each(databaseKinds())('the session cache and changes made by another in
       const { token } = await signUpAndLogin(off)
       const current = await call(off, 'GET', '/v1/sessions/current', { token })
       expect(current.status).toBe(200)
-      await createSqlStore(db).sessions.revokeAll(current.json.account.id, off.clock.now())
+      await createSqlStore(db, roomyOutbox).sessions.revokeAll(current.json.account.id, off.clock.now())
       expect((await call(off, 'GET', '/v1/sessions/current', { token })).status).toBe(401)
     } finally {
       await db.close()

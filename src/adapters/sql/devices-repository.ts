@@ -157,17 +157,6 @@ export class SqlLoginCodes implements LoginCodeRepository {
     const r = await this.db.deleteFrom('login_codes').where('created_at', '<', cutoff).executeTakeFirst()
     return Number(r.numDeletedRows)
   }
-
-  async sentSince(accountId: string, since: number): Promise<number[]> {
-    const rows = await this.db
-      .selectFrom('login_codes')
-      .select('created_at')
-      .where('account_id', '=', accountId)
-      .where('created_at', '>=', since)
-      .orderBy('created_at')
-      .execute()
-    return rows.map((r) => Number(r.created_at))
-  }
 }
 
 export class SqlLoginNotices implements LoginNoticeRepository {

@@ -1,11 +1,15 @@
-import { type Kysely, type Selectable, sql } from 'kysely'
+import { type Kysely, type Selectable, type SqlBool, sql } from 'kysely'
 import { newId } from '../../kernel/tokens.js'
 import type {
+  BudgetScope,
   Channel,
   ClaimedMessage,
-  Outbox,
+  LedgerMessage,
+  MessageKind,
+  MessageLedger,
   OutboxQueue,
-  OutgoingMessage,
+  TallyBucket,
+  TallyScope,
 } from '../../modules/mail/ports.js'
 import type { Dialect } from './dialect.js'
 import type { Database, OutboxTable } from './schema.js'
@@ -19,14 +23,114 @@ const toClaimed = (r: Selectable<OutboxTable>): ClaimedMessage => ({
   accountId: r.account_id,
   attempts: r.attempts,
   createdAt: r.created_at,
+  kind: r.kind as MessageKind | null,
+  destination: r.destination,
+  region: r.region,
   ...(r.dedupe_key ? { dedupeKey: r.dedupe_key } : {}),
 })
 
-/** Write side of the outbox: used inside the transaction of the change that causes the message. */
-export class SqlOutbox implements Outbox {
-  constructor(private readonly db: Kysely<Database>) {}
+/** The states in which a message counts against a budget. */
+const COUNTED = ['queued', 'processing', 'sent']
 
-  async enqueue(m: OutgoingMessage, now: number): Promise<boolean> {
+const scopeFilter = (scope: TallyScope) =>
+  'destination' in scope
+    ? sql<SqlBool>`destination = ${scope.destination}`
+    : 'accountId' in scope
+      ? sql<SqlBool>`account_id = ${scope.accountId}`
+      : sql<SqlBool>`channel = ${scope.channel}`
+
+const bucketFilter = (b: TallyBucket, time: 'created_at' | 'sent_at') =>
+  sql.join(
+    [
+      sql`${sql.ref(time)} >= ${b.since}`,
+      ...(b.kind ? [sql`kind = ${b.kind}`] : []),
+      ...(b.region ? [sql`region = ${b.region}`] : []),
+    ],
+    sql` and `,
+  )
+
+/** Sent messages may have been queued well before their window: how far back a delivered tally looks. */
+const QUEUED_BEFORE_SENT_MS = 3 * 24 * 3600 * 1000
+
+/**
+ * The outbox table as the outbound gate's ledger (src/modules/mail/gate.ts). On PostgreSQL,
+ * `exclusive` takes transaction-scoped advisory locks (in key order, so that two callers never
+ * wait on each other crosswise); on SQLite a transaction already has the database to itself.
+ */
+export class SqlMessageLedger implements MessageLedger {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly dialect: Dialect,
+  ) {}
+
+  async exclusive<T>(keys: string[], fn: (ledger: MessageLedger) => Promise<T>): Promise<T> {
+    const run = async (db: Kysely<Database>) => {
+      if (this.dialect.name === 'postgres') {
+        for (const key of [...new Set(keys)].sort()) {
+          await sql`select pg_advisory_xact_lock(hashtextextended(${`gatehouse:outbound:${key}`}, 0))`.execute(
+            db,
+          )
+        }
+      }
+      return fn(new SqlMessageLedger(db, this.dialect))
+    }
+    return this.db.isTransaction ? run(this.db) : this.db.transaction().execute(run)
+  }
+
+  async hasDedupeKey(key: string): Promise<boolean> {
+    const r = await this.db.selectFrom('outbox').select('id').where('dedupe_key', '=', key).executeTakeFirst()
+    return r !== undefined
+  }
+
+  async tally(scope: TallyScope, buckets: TallyBucket[]): Promise<number[]> {
+    if (buckets.length === 0) return []
+    const since = Math.min(...buckets.map((b) => b.since))
+    const sums = buckets.map((b, i) =>
+      sql<number>`sum(case when ${bucketFilter(b, 'created_at')} then 1 else 0 end)`.as(`c${i}`),
+    )
+    const r = await this.db
+      .selectFrom('outbox')
+      .select(sums)
+      .where(scopeFilter(scope))
+      .where('created_at', '>=', since)
+      .where('status', 'in', COUNTED)
+      .executeTakeFirst()
+    const row = (r ?? {}) as Record<string, unknown>
+    return buckets.map((_, i) => Number(row[`c${i}`] ?? 0))
+  }
+
+  async tallyDelivered(
+    scope: TallyScope,
+    buckets: TallyBucket[],
+    now: number,
+    excludeId: string,
+  ): Promise<number[]> {
+    if (buckets.length === 0) return []
+    const since = Math.min(...buckets.map((b) => b.since))
+    const inFlight = sql`status = 'processing' and locked_until > ${now}`
+    const sums = buckets.map((b, i) =>
+      sql<number>`sum(case when (${inFlight}${b.kind ? sql` and kind = ${b.kind}` : sql``}${b.region ? sql` and region = ${b.region}` : sql``}) or (status = 'sent' and ${bucketFilter(b, 'sent_at')}) then 1 else 0 end)`.as(
+        `c${i}`,
+      ),
+    )
+    const r = await this.db
+      .selectFrom('outbox')
+      .select(sums)
+      .where(scopeFilter(scope))
+      .where('created_at', '>=', since - QUEUED_BEFORE_SENT_MS)
+      .where('id', '!=', excludeId)
+      .where((eb) =>
+        eb.or([
+          eb.and([eb('status', '=', 'sent'), eb('sent_at', '>=', since)]),
+          eb.and([eb('status', '=', 'processing'), eb('locked_until', '>', now)]),
+        ]),
+      )
+      .executeTakeFirst()
+    const row = (r ?? {}) as Record<string, unknown>
+    return buckets.map((_, i) => Number(row[`c${i}`] ?? 0))
+  }
+
+  async insert(m: LedgerMessage, now: number): Promise<boolean> {
     const row = await this.db
       .insertInto('outbox')
       .values({
@@ -37,6 +141,9 @@ export class SqlOutbox implements Outbox {
         payload: JSON.stringify(m.payload),
         account_id: m.accountId,
         dedupe_key: m.dedupeKey ?? null,
+        kind: m.kind,
+        destination: m.destination,
+        region: m.region,
         status: 'queued',
         attempts: 0,
         next_attempt_at: now,
@@ -119,6 +226,20 @@ export class SqlOutboxQueue implements OutboxQueue {
       .execute()
   }
 
+  async suppress(id: string, budget: BudgetScope, now: number): Promise<void> {
+    await this.db
+      .updateTable('outbox')
+      .set({
+        status: 'suppressed',
+        locked_until: null,
+        last_error: `over the ${budget} budget`,
+        payload: '{}',
+        next_attempt_at: now,
+      })
+      .where('id', '=', id)
+      .execute()
+  }
+
   async release(ids: string[]): Promise<void> {
     if (ids.length === 0) return
     await this.db
@@ -132,7 +253,7 @@ export class SqlOutboxQueue implements OutboxQueue {
   async deleteFinishedBefore(cutoff: number): Promise<number> {
     const r = await this.db
       .deleteFrom('outbox')
-      .where('status', 'in', ['sent', 'abandoned'])
+      .where('status', 'in', ['sent', 'abandoned', 'suppressed'])
       .where('created_at', '<', cutoff)
       .executeTakeFirst()
     return Number(r.numDeletedRows)

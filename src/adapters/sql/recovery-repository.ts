@@ -1,13 +1,12 @@
 import { type Kysely, type Selectable, sql } from 'kysely'
 import type { RequestContext } from '../../modules/events/ports.js'
-import {
-  type DueDigest,
-  RECOVERY_TEMPLATES,
-  type RecoveryChannel,
-  type RecoveryLedger,
-  type RecoveryOutcome,
-  type RecoveryRequest,
-  type RecoveryRequestQueue,
+import type {
+  DueDigest,
+  RecoveryChannel,
+  RecoveryLedger,
+  RecoveryOutcome,
+  RecoveryRequest,
+  RecoveryRequestQueue,
 } from '../../modules/recovery/ports.js'
 import type { Dialect } from './dialect.js'
 import type { Database, RecoveryRequestsTable } from './schema.js'
@@ -114,40 +113,6 @@ export class SqlRecoveryLedger implements RecoveryLedger {
   async lockAccount(accountId: string): Promise<void> {
     if (this.dialect.name !== 'postgres') return
     await this.db.selectFrom('accounts').select('id').where('id', '=', accountId).forUpdate().execute()
-  }
-
-  async countMessagesSince(accountId: string, since: number): Promise<number> {
-    const r = await this.db
-      .selectFrom('outbox')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('account_id', '=', accountId)
-      .where('created_at', '>=', since)
-      .where('template', 'in', [...RECOVERY_TEMPLATES])
-      .where('status', '!=', 'abandoned')
-      .executeTakeFirstOrThrow()
-    return Number(r.n)
-  }
-
-  async countDeliveredSince(
-    accountId: string,
-    since: number,
-    excludeId: string,
-    now: number,
-  ): Promise<number> {
-    const r = await this.db
-      .selectFrom('outbox')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('account_id', '=', accountId)
-      .where('template', 'in', [...RECOVERY_TEMPLATES])
-      .where('id', '!=', excludeId)
-      .where((eb) =>
-        eb.or([
-          eb.and([eb('status', '=', 'sent'), eb('sent_at', '>=', since)]),
-          eb.and([eb('status', '=', 'processing'), eb('locked_until', '>', now)]),
-        ]),
-      )
-      .executeTakeFirstOrThrow()
-    return Number(r.n)
   }
 
   async recordSuppression(accountId: string, day: string, sendAfter: number): Promise<void> {

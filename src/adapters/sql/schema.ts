@@ -68,6 +68,10 @@ export interface OutboxTable {
   payload: string
   account_id: string | null
   dedupe_key: string | null
+  /** What the outbound gate budgets the message as (null: queued before the gate recorded it). */
+  kind: string | null
+  destination: string | null
+  region: string | null
   status: string
   attempts: number
   next_attempt_at: number

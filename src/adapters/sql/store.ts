@@ -1,19 +1,28 @@
 import type { Kysely } from 'kysely'
+import type { MessageLedger, Outbox } from '../../modules/mail/ports.js'
 import { SqlAccountRepository } from './accounts-repository.js'
 import type { SqlDatabase } from './database.js'
 import type { Dialect } from './dialect.js'
 import { SqlSecurityEventLog } from './events-repository.js'
-import { SqlOutbox, SqlOutboxQueue } from './outbox-repository.js'
+import { SqlMessageLedger, SqlOutboxQueue } from './outbox-repository.js'
 import { SqlRecoveryLedger, SqlRecoveryRequestQueue } from './recovery-repository.js'
 import type { Database } from './schema.js'
 import { SqlSessionRepository } from './sessions-repository.js'
 import { SqlOneTimeTokens } from './tokens-repository.js'
 
-const repositories = (db: Kysely<Database>, dialect: Dialect, afterCommit?: (fn: () => void) => void) => ({
+/** Puts the outbound gate in front of a ledger: the only way the store queues a message. */
+export type OutboxFactory = (ledger: MessageLedger) => Outbox
+
+const repositories = (
+  db: Kysely<Database>,
+  dialect: Dialect,
+  outbox: OutboxFactory,
+  afterCommit?: (fn: () => void) => void,
+) => ({
   accounts: new SqlAccountRepository(db),
   tokens: new SqlOneTimeTokens(db),
   sessions: new SqlSessionRepository(db),
-  outbox: new SqlOutbox(db),
+  outbox: outbox(new SqlMessageLedger(db, dialect)),
   events: new SqlSecurityEventLog(db, afterCommit),
   recoveryLedger: new SqlRecoveryLedger(db, dialect),
 })
@@ -25,13 +34,16 @@ export type SqlRepositories = ReturnType<typeof repositories>
  * repositories bound to one transaction. It satisfies each module's store port.
  */
 export interface SqlStore extends SqlRepositories {
+  /** The outbox as the gate's ledger, outside any transaction (for the gate's second look). */
+  readonly ledger: MessageLedger
   readonly outboxQueue: SqlOutboxQueue
   readonly recoveryRequests: SqlRecoveryRequestQueue
   transaction<T>(fn: (tx: SqlRepositories) => Promise<T>): Promise<T>
 }
 
-export const createSqlStore = (database: SqlDatabase): SqlStore => ({
-  ...repositories(database.db, database.dialect),
+export const createSqlStore = (database: SqlDatabase, outbox: OutboxFactory): SqlStore => ({
+  ...repositories(database.db, database.dialect, outbox),
+  ledger: new SqlMessageLedger(database.db, database.dialect),
   outboxQueue: new SqlOutboxQueue(database.db, database.dialect),
   recoveryRequests: new SqlRecoveryRequestQueue(database.db, database.dialect),
   transaction: async (fn) => {
@@ -39,7 +51,7 @@ export const createSqlStore = (database: SqlDatabase): SqlStore => ({
     const committed: Array<() => void> = []
     const result = await database.db
       .transaction()
-      .execute((trx) => fn(repositories(trx, database.dialect, (f) => committed.push(f))))
+      .execute((trx) => fn(repositories(trx, database.dialect, outbox, (f) => committed.push(f))))
     for (const f of committed) f()
     return result
   },

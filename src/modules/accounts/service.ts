@@ -133,10 +133,10 @@ export class AccountsService {
           'account_signup_existing_email',
           owner.id,
           ctx,
-          { notice_queued: queued },
+          { notice_queued: queued.queued },
           tx.events,
         )
-        return queued ? ('notified' as const) : ('silent' as const)
+        return queued.queued ? ('notified' as const) : ('silent' as const)
       }
       const token = newToken()
       await tx.tokens.issue({
@@ -378,38 +378,45 @@ export class AccountsService {
       // Locks the pending account (so that concurrent requests cannot pass the cap together).
       const account = await tx.accounts.lockUnverifiedByEmail(email.value.norm)
       const recent = await tx.accounts.tokenTimesSince(account?.id ?? NO_ACCOUNT, 'verify_email', now - HOUR)
-      const outcome = !account ? 'none' : recent.length >= cap ? 'capped' : 'sent'
+      let outcome: 'none' | 'capped' | 'sent' = !account ? 'none' : recent.length >= cap ? 'capped' : 'sent'
       const token = newToken()
+      const message = {
+        channel: 'email' as const,
+        recipient: account?.email ?? email.value.address,
+        template: 'verify_email',
+        payload: {
+          token,
+          username: account?.username ?? '',
+          expiresInHours: Math.max(1, Math.round(settings.verifyTokenTtlMs / HOUR)),
+        },
+        // A stand-in's own key: stand-ins must not queue behind each other on one lock.
+        accountId: account?.id ?? newId(),
+      }
       if (!account || outcome !== 'sent') {
-        // Stand-ins for the three writes below, one small statement each: no outcome answers sooner.
+        // Stand-ins for the work below, statement for statement: no outcome answers sooner.
         await tx.tokens.revokeForAccount(NO_ACCOUNT, now, ['verify_email'])
         await tx.accounts.tokenHashExists(hashToken(token))
+        await tx.outbox.rehearse(message, now)
         await tx.accounts.tokenHashExists(hashToken(token))
       } else {
-        // One live verification token per account: the new one replaces every older one.
-        await tx.tokens.revokeForAccount(account.id, now, ['verify_email'])
-        await tx.tokens.issue({
-          id: newId(),
-          tokenHash: hashToken(token),
-          accountId: account.id,
-          purpose: 'verify_email',
-          expiresAt: now + settings.verifyTokenTtlMs,
-          createdAt: now,
-        })
-        await tx.outbox.enqueue(
-          {
-            channel: 'email',
-            recipient: account.email,
-            template: 'verify_email',
-            payload: {
-              token,
-              username: account.username,
-              expiresInHours: Math.max(1, Math.round(settings.verifyTokenTtlMs / HOUR)),
-            },
+        // The mail first: over a budget of the address (or the account), nothing else changes.
+        const queued = await tx.outbox.enqueue(message, now)
+        if (queued.queued) {
+          // One live verification token per account: the new one replaces every older one.
+          await tx.tokens.revokeForAccount(account.id, now, ['verify_email'])
+          await tx.tokens.issue({
+            id: newId(),
+            tokenHash: hashToken(token),
             accountId: account.id,
-          },
-          now,
-        )
+            purpose: 'verify_email',
+            expiresAt: now + settings.verifyTokenTtlMs,
+            createdAt: now,
+          })
+        } else {
+          outcome = 'capped'
+          await tx.tokens.revokeForAccount(NO_ACCOUNT, now, ['verify_email'])
+          await tx.accounts.tokenHashExists(hashToken(token))
+        }
       }
       await events.record('account_verification_resend', account?.id ?? null, ctx, { outcome }, tx.events)
       return outcome === 'sent'
@@ -491,16 +498,9 @@ export class AccountsService {
       if (hadVerifiedPhone && account.phone !== phone.value)
         await AccountsService.tellOldPhone(tx.outbox, account, now)
       await tx.accounts.setPhone(account.id, phone.value, now)
-      await tx.tokens.issue({
-        id: newId(),
-        tokenHash: phoneCodeHash(account.id, code),
-        accountId: account.id,
-        purpose: 'verify_phone',
-        expiresAt: now + ttlMs,
-        createdAt: now,
-        channel: 'sms',
-      })
-      await tx.outbox.enqueue(
+      // Over a budget of the number (or the global SMS budgets) no code is texted, and none is
+      // stored: the caller is answered the same (it learns nothing of who else uses the number).
+      const texted = await tx.outbox.enqueue(
         {
           channel: 'sms',
           recipient: phone.value,
@@ -510,6 +510,17 @@ export class AccountsService {
         },
         now,
       )
+      if (texted.queued) {
+        await tx.tokens.issue({
+          id: newId(),
+          tokenHash: phoneCodeHash(account.id, code),
+          accountId: account.id,
+          purpose: 'verify_phone',
+          expiresAt: now + ttlMs,
+          createdAt: now,
+          channel: 'sms',
+        })
+      }
       const notice = account.emailVerifiedAt !== null
       if (notice) {
         await tx.outbox.enqueue(
@@ -527,7 +538,7 @@ export class AccountsService {
         'account_phone_changed',
         account.id,
         ctx,
-        { had_verified_phone: hadVerifiedPhone, notice_queued: notice },
+        { had_verified_phone: hadVerifiedPhone, notice_queued: notice, code_queued: texted.queued },
         tx.events,
       )
       return { kind: 'sent' as const, notice }

@@ -49,8 +49,6 @@ export interface Stats {
 
 /** Every status a recovery request can have: naming them lets (status, created_at) serve the range. */
 const RECOVERY_REQUEST_STATUSES = ['pending', 'processing', 'done', 'abandoned']
-/** What the outbox worker writes as last_error when the send-time cap drops a message. */
-const SUPPRESSED_AT_SEND = 'suppressed by cap'
 
 export const readStats = async (db: Kysely<Database>, window: StatsWindow, now: number): Promise<Stats> => {
   const { bucketMs, buckets: n } = WINDOWS[window]
@@ -117,11 +115,10 @@ export const readStats = async (db: Kysely<Database>, window: StatsWindow, now: 
     db
       .selectFrom('outbox')
       .select([bucketOf('next_attempt_at').as('bucket'), (eb) => eb.fn.countAll().as('n')])
-      .where('status', '=', 'abandoned')
+      .where('status', '=', 'suppressed')
       .where('next_attempt_at', '>=', from)
       .where('next_attempt_at', '<', to)
       .where('template', 'in', [...RECOVERY_TEMPLATES])
-      .where('last_error', '=', SUPPRESSED_AT_SEND)
       .groupBy('bucket')
       .execute(),
     db

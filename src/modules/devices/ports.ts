@@ -40,9 +40,7 @@ export interface LoginCodeRepository {
   }): Promise<void>
   /** Uses the live code of the challenge with this hash, atomically: true for exactly one caller. */
   consume(challengeId: string, channel: CodeChannel, codeHash: string, now: number): Promise<boolean>
-  /** Creation times of the account's codes (any channel) at or after `since`. */
-  sentSince(accountId: string, since: number): Promise<number[]>
-  /** Deletes codes created before `cutoff` (the send caps look back one day). */
+  /** Deletes codes created before `cutoff`. */
   deleteCreatedBefore(cutoff: number): Promise<number>
 }
 

@@ -4,7 +4,6 @@ import { hashToken, looksLikeToken, newId, newToken } from '../../kernel/tokens.
 import type { AccountRecord } from '../accounts/ports.js'
 import type { RequestContext } from '../events/ports.js'
 import type { EventRecorder } from '../events/recorder.js'
-import type { RateLimiter } from '../guard/ports.js'
 import type { Outbox } from '../mail/ports.js'
 import type { DeviceRecord, DeviceRepository, LoginNoticeRepository } from './ports.js'
 
@@ -50,8 +49,8 @@ export const describeDevice = (userAgent: string | null): string => {
  * Devices an account logs in from. A device is a random 256-bit token the client keeps (the
  * `gh_device` cookie or the `X-Gatehouse-Device` header); only its SHA-256 is stored, per account.
  * A login from a device the account has not used before (other than its very first one) queues a
- * notice with a single-use "this wasn't me" link; notices are capped per account, since anyone
- * with the password can trigger them.
+ * notice with a single-use "this wasn't me" link; the outbound gate caps notices per account and
+ * address, since anyone with the password can trigger them.
  */
 export class DevicesService {
   constructor(
@@ -60,9 +59,8 @@ export class DevicesService {
       notices: LoginNoticeRepository
       events: EventRecorder
       clock: Clock
+      /** The outbound gate: new-login notices are capped per account and address there. */
       outbox: Outbox
-      /** New-login notices per account (they are attacker-triggerable messages). */
-      noticeBudget: RateLimiter
       placeOf?: PlaceOf
       settings: DeviceSettings
       onMessageQueued?: (channel: 'email') => void
@@ -125,24 +123,14 @@ export class DevicesService {
   }
 
   async #notify(account: AccountRecord, sessionId: string, ctx: RequestContext): Promise<void> {
-    const { notices, events, clock, outbox, settings, noticeBudget, placeOf } = this.deps
+    const { notices, events, clock, outbox, settings, placeOf } = this.deps
     if (account.emailVerifiedAt === null) return
-    if (!(await noticeBudget.consume(account.id)).allowed) {
-      await events.record('authn_login_notice_suppressed', account.id, ctx, { session_id: sessionId })
-      return
-    }
     const now = clock.now()
     const token = newToken()
-    await notices.create({
-      id: newId(),
-      accountId: account.id,
-      sessionId,
-      tokenHash: hashToken(token),
-      expiresAt: now + settings.noticeLinkTtlMs,
-      createdAt: now,
-    })
     const place = ctx.ip && placeOf ? placeOf(ctx.ip) : null
-    await outbox.enqueue(
+    // The outbound gate caps these per account and address (anyone with the password can cause
+    // them); the link is stored only for a notice that goes out.
+    const verdict = await outbox.enqueue(
       {
         channel: 'email',
         recipient: account.email,
@@ -159,6 +147,18 @@ export class DevicesService {
       },
       now,
     )
+    if (!verdict.queued) {
+      await events.record('authn_login_notice_suppressed', account.id, ctx, { session_id: sessionId })
+      return
+    }
+    await notices.create({
+      id: newId(),
+      accountId: account.id,
+      sessionId,
+      tokenHash: hashToken(token),
+      expiresAt: now + settings.noticeLinkTtlMs,
+      createdAt: now,
+    })
     await events.record('authn_login_notice_queued', account.id, ctx, {
       session_id: sessionId,
       place: place !== null,

@@ -30,7 +30,7 @@ export const securityEventTypes = {
   client_outdated: 'A request from a client below the minimum version was refused (details: version).',
   authn_password_reset_requested: 'A recovery message was queued for the account (details: channel).',
   'recovery.suppressed':
-    'A recovery request for the account was blocked and nothing was sent (details: reason cap, recent_token or reset_lock; channel). The answer to the caller did not change.',
+    'A recovery request for the account was blocked and nothing was sent (details: reason cap, recent_token or reset_lock; channel; for cap, the outbound budget that refused it). The answer to the caller did not change.',
   authn_password_reset_completed:
     'The password was reset with a recovery token; every session was revoked (details: revoked_sessions, notified channels).',
   authn_mfa_fail: 'A wrong second-factor code was given (details: during, attempts).',
@@ -74,13 +74,15 @@ export const securityEventTypes = {
     'A correct password from an unrecognised device, on an account without a second factor, was asked for an emailed one-time code.',
   authn_otp_sent: 'A one-time login code was sent for a login challenge (details: channel).',
   authn_otp_send_capped:
-    "A one-time login code was not sent: the account's send cap was reached (details: channel). The answer did not change.",
+    "A one-time login code was not sent: a budget of the outbound gate was reached — the account's codes, or the address's or number's messages (details: channel, budget). The answer did not change.",
   authn_login_notice_queued:
     'A new-sign-in notice with a "this wasn\'t me" link was queued to the account\'s address (details: session_id, place).',
   authn_login_notice_suppressed:
-    "A new-sign-in notice was not sent: the account's notice cap was reached (details: session_id).",
+    "A new-sign-in notice was not sent: the outbound gate's budget for them (per account and address) was reached (details: session_id).",
   authn_login_not_me:
     'The holder used the "this wasn\'t me" link of a new-sign-in notice: sessions ended, login blocked, recovery started (details: session_id).',
+  outbound_budget_exhausted:
+    'The outbound gate refused a text because a global SMS budget is spent (details: budget sms_global or sms_country, stage queue or send). At most one a minute per budget and instance: a sign of SMS pumping, or of a budget set too low.',
   limiter_store_fallback:
     'The shared limiter store (Redis) is unreachable; limits fall back to per-instance memory at the same settings.',
   limiter_store_recovered: 'The shared limiter store answers again.',

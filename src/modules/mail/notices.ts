@@ -6,7 +6,7 @@ export type SecurityChange = keyof typeof securityChanges
 
 /**
  * Queues a "this changed on your account" notice to every verified channel of the account: its
- * email address and its phone number. Returns the channels queued.
+ * email address and its phone number. Returns the channels the outbound gate let through.
  */
 export const queueSecurityNotice = async (
   outbox: Outbox,
@@ -16,7 +16,7 @@ export const queueSecurityNotice = async (
 ): Promise<Array<'email' | 'sms'>> => {
   const queued: Array<'email' | 'sms'> = []
   if (account.emailVerifiedAt !== null) {
-    await outbox.enqueue(
+    const verdict = await outbox.enqueue(
       {
         channel: 'email',
         recipient: account.email,
@@ -26,10 +26,10 @@ export const queueSecurityNotice = async (
       },
       now,
     )
-    queued.push('email')
+    if (verdict.queued) queued.push('email')
   }
   if (account.phone !== null && account.phoneVerifiedAt !== null) {
-    await outbox.enqueue(
+    const verdict = await outbox.enqueue(
       {
         channel: 'sms',
         recipient: account.phone,
@@ -39,7 +39,7 @@ export const queueSecurityNotice = async (
       },
       now,
     )
-    queued.push('sms')
+    if (verdict.queued) queued.push('sms')
   }
   return queued
 }

@@ -1,5 +1,30 @@
 export type Channel = 'email' | 'sms' | 'webhook'
 
+/**
+ * What a message is for, as the outbound gate budgets it (src/modules/mail/gate.ts): every template
+ * belongs to exactly one kind.
+ */
+export type MessageKind =
+  | 'recovery'
+  | 'login_code'
+  | 'phone_code'
+  | 'verification'
+  | 'unsolicited'
+  | 'notice'
+  | 'login_notice'
+  | 'digest'
+  | 'campaign'
+  | 'webhook'
+
+/** The budget that stopped a message: see docs/security.md for each. */
+export type BudgetScope = 'destination' | 'account' | 'destination_all' | 'sms_global' | 'sms_country'
+
+/** What the outbound gate did with a message. Never an error: a caller answers the same either way. */
+export type QueueVerdict =
+  | { queued: true }
+  | { queued: false; reason: 'duplicate' }
+  | { queued: false; reason: 'budget'; budget: BudgetScope }
+
 export interface OutgoingMessage {
   channel: Channel
   /** A stored, verified-or-owned address of the account; never a string a caller typed. */
@@ -11,15 +36,73 @@ export interface OutgoingMessage {
   dedupeKey?: string
 }
 
+/**
+ * The one way a message leaves Gatehouse: every mail and SMS passes the outbound gate's budgets
+ * (per destination, per account and kind, global SMS) before it is queued. In the caller's
+ * transaction when it has one, else in one of its own; the budgets are counted and the message
+ * queued under locks on its destination and account, so that concurrent requests (on any
+ * instance sharing the database) never queue past a budget.
+ */
 export interface Outbox {
-  /** Queues a message in the caller's transaction. Returns false when the dedupe key was already used. */
-  enqueue(message: OutgoingMessage, now: number): Promise<boolean>
+  enqueue(message: OutgoingMessage, now: number): Promise<QueueVerdict>
+  /**
+   * Does the work of `enqueue` for the message — the same locks and counts — and queues nothing:
+   * a stand-in where an answer must not be quicker for a request that sends nothing.
+   */
+  rehearse(message: OutgoingMessage, now: number): Promise<void>
+}
+
+/** A message as the ledger stores it: the gate adds what it budgets by. */
+export interface LedgerMessage extends OutgoingMessage {
+  kind: MessageKind
+  /** The normalised destination budgets count by (see `destinationOf`); null for webhooks. */
+  destination: string | null
+  /** The country calling code of an SMS destination (`44`), else null. */
+  region: string | null
+}
+
+/** One count of a tally: messages of `kind` (any kind when absent) and `region` since `since`. */
+export interface TallyBucket {
+  since: number
+  kind?: MessageKind
+  region?: string
+}
+
+/** Which messages a tally looks at. */
+export type TallyScope = { destination: string } | { accountId: string } | { channel: Channel }
+
+/**
+ * The outbox table as the gate sees it. Messages that count are those queued, being sent or sent;
+ * abandoned and suppressed ones do not.
+ */
+export interface MessageLedger {
+  /**
+   * Runs `fn` holding exclusive locks on `keys` until the surrounding transaction ends (a
+   * transaction of its own when the ledger is not in one): two callers with a key in common run
+   * one after the other, on every instance sharing the database.
+   */
+  exclusive<T>(keys: string[], fn: (ledger: MessageLedger) => Promise<T>): Promise<T>
+  /** True when a message with this dedupe key was ever queued. */
+  hasDedupeKey(key: string): Promise<boolean>
+  /** Counts the scope's messages created since each bucket's `since`, one count per bucket. */
+  tally(scope: TallyScope, buckets: TallyBucket[]): Promise<number[]>
+  /**
+   * The same over messages sent since each bucket's `since` or being sent now (a live lease), other
+   * than `excludeId`: the gate's second look, at send time.
+   */
+  tallyDelivered(scope: TallyScope, buckets: TallyBucket[], now: number, excludeId: string): Promise<number[]>
+  /** Stores the message as queued; false when its dedupe key was used already. */
+  insert(message: LedgerMessage, now: number): Promise<boolean>
 }
 
 export interface ClaimedMessage extends OutgoingMessage {
   id: string
   attempts: number
   createdAt: number
+  /** Null for messages queued before the gate recorded them (they are budgeted by their template). */
+  kind: MessageKind | null
+  destination: string | null
+  region: string | null
 }
 
 export interface OutboxQueue {
@@ -34,6 +117,8 @@ export interface OutboxQueue {
   retryLater(id: string, attempts: number, nextAttemptAt: number, error: string): Promise<void>
   /** Gives up on the message and scrubs its payload. */
   abandon(id: string, attempts: number, error: string, now: number): Promise<void>
+  /** Drops the message at its second look by the gate (a budget), and scrubs its payload. */
+  suppress(id: string, budget: BudgetScope, now: number): Promise<void>
   /** Releases leases (on shutdown) so another worker can pick the messages up at once. */
   release(ids: string[]): Promise<void>
   counts(): Promise<Record<string, number>>

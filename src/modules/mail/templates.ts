@@ -1,4 +1,4 @@
-import type { RenderedMail } from './ports.js'
+import type { MessageKind, RenderedMail } from './ports.js'
 
 export type TemplatePayload = Record<string, string | number | boolean | null>
 
@@ -34,6 +34,30 @@ export const smsTemplateNames = [
   'login_code',
   'campaign_notice',
 ] as const
+
+export type SmsTemplateName = (typeof smsTemplateNames)[number]
+
+/**
+ * The kind of every template, by which the outbound gate budgets it (src/modules/mail/gate.ts).
+ * A new template does not compile until it has one.
+ */
+export const templateKinds: Record<TemplateName | SmsTemplateName, MessageKind> = {
+  recovery_email: 'recovery',
+  recovery_sms: 'recovery',
+  login_code: 'login_code',
+  phone_code: 'phone_code',
+  verify_email: 'verification',
+  verify_new_email: 'verification',
+  // Sent to an address because somebody else typed it: the tightest budget.
+  signup_existing_email: 'unsolicited',
+  email_change_address_in_use: 'unsolicited',
+  password_changed: 'notice',
+  phone_changed: 'notice',
+  security_change: 'notice',
+  new_login: 'login_notice',
+  recovery_digest: 'digest',
+  campaign_notice: 'campaign',
+}
 
 /** Thrown for an unknown template or a payload that lacks a field; the worker abandons the message. */
 export class TemplateError extends Error {

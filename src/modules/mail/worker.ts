@@ -6,6 +6,7 @@ import {
   type ClaimedMessage,
   type MailTransport,
   type OutboxQueue,
+  type QueueVerdict,
   type SmsTransport,
   UndeliverableMessage,
   type WebhookSender,
@@ -18,7 +19,7 @@ export interface OutboxMetrics {
   failed(channel: Channel): void
   /** Given up: tries exhausted, or the message cannot be rendered. */
   abandoned(channel: Channel): void
-  /** Dropped by the `beforeSend` hook (a cap). */
+  /** Dropped at the gate's second look (`recheck`: a budget). */
   suppressed?(channel: Channel): void
 }
 
@@ -42,8 +43,11 @@ export interface OutboxWorkerDeps {
   intervalMs: number
   batchSize?: number
   leaseMs?: number
-  /** Last look before sending (rate caps): 'suppress' drops the message without sending. */
-  beforeSend?: (m: ClaimedMessage) => Promise<'send' | 'suppress'>
+  /**
+   * The outbound gate's second look before sending (src/modules/mail/gate.ts `recheck`): a message
+   * it does not pass is dropped unsent, as `suppressed`.
+   */
+  recheck?: (m: ClaimedMessage) => Promise<QueueVerdict>
 }
 
 const MAX_BACKOFF_MS = 60 * 60 * 1000
@@ -194,7 +198,7 @@ export class OutboxWorker {
   }
 
   async #deliver(m: ClaimedMessage): Promise<Outcome> {
-    const { queue, clock, logger, metrics, beforeSend } = this.#deps
+    const { queue, clock, logger, metrics, recheck } = this.#deps
     const fields = logFields(m)
     let send: () => Promise<void>
     try {
@@ -207,10 +211,12 @@ export class OutboxWorker {
       return 'abandoned'
     }
     try {
-      if (beforeSend && (await beforeSend(m)) === 'suppress') {
-        await queue.abandon(m.id, m.attempts, 'suppressed by cap', clock.now())
+      const verdict = recheck ? await recheck(m) : null
+      if (verdict && !verdict.queued) {
+        const budget = verdict.reason === 'budget' ? verdict.budget : 'destination'
+        await queue.suppress(m.id, budget, clock.now())
         metrics.suppressed?.(m.channel)
-        logger.warn(fields, 'outbox message suppressed by cap')
+        logger.warn({ ...fields, budget }, 'outbox message over a budget at its second look: suppressed')
         return 'suppressed'
       }
       await send()

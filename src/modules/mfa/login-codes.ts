@@ -1,5 +1,5 @@
 import { createHmac, randomInt } from 'node:crypto'
-import { type Clock, DAY, HOUR, MINUTE } from '../../kernel/clock.js'
+import { type Clock, MINUTE } from '../../kernel/clock.js'
 import { newId } from '../../kernel/tokens.js'
 import type { AccountRecord } from '../accounts/ports.js'
 import type { CodeChannel, LoginCodeRepository } from '../devices/ports.js'
@@ -9,8 +9,6 @@ import type { Outbox } from '../mail/ports.js'
 
 export interface LoginCodeSettings {
   ttlMs: number
-  capPerHour: number
-  capPerDay: number
 }
 
 /** Six uniformly drawn digits. */
@@ -18,8 +16,9 @@ export const newLoginCode = (): string => randomInt(0, 1_000_000).toString().pad
 
 /**
  * One-time login codes by email or SMS, bound to one login challenge: 6 digits, 10 minutes, a new
- * send replaces the previous code, stored as keyed hashes. Sends are capped per account (across
- * challenges and channels), because whoever has the password can ask for them.
+ * send replaces the previous code, stored as keyed hashes. Sends pass the outbound gate, which caps
+ * them per account (across challenges and channels) and per address or number, because whoever has
+ * the password can ask for them.
  */
 export class LoginCodeService {
   constructor(
@@ -56,25 +55,10 @@ export class LoginCodeService {
           : null
     if (!recipient) return false
     const now = clock.now()
-    const sent = await codes.sentSince(account.id, now - DAY)
-    if (
-      sent.length >= settings.capPerDay ||
-      sent.filter((t) => t >= now - HOUR).length >= settings.capPerHour
-    ) {
-      await events.record('authn_otp_send_capped', account.id, ctx, { channel })
-      return false
-    }
     const code = newLoginCode()
-    await codes.issue({
-      id: newId(),
-      challengeId,
-      accountId: account.id,
-      channel,
-      codeHash: this.#hash(challengeId, code),
-      expiresAt: now + settings.ttlMs,
-      createdAt: now,
-    })
-    await outbox.enqueue(
+    // The outbound gate counts the account's codes and the address's or number's messages, under
+    // their locks: however many sends race, no more than the budgets are queued.
+    const verdict = await outbox.enqueue(
       {
         channel,
         recipient,
@@ -88,6 +72,23 @@ export class LoginCodeService {
       },
       now,
     )
+    if (!verdict.queued) {
+      await events.record('authn_otp_send_capped', account.id, ctx, {
+        channel,
+        ...(verdict.reason === 'budget' ? { budget: verdict.budget } : {}),
+      })
+      return false
+    }
+    // A new code replaces the challenge's previous one of that channel.
+    await codes.issue({
+      id: newId(),
+      challengeId,
+      accountId: account.id,
+      channel,
+      codeHash: this.#hash(challengeId, code),
+      expiresAt: now + settings.ttlMs,
+      createdAt: now,
+    })
     await events.record('authn_otp_sent', account.id, ctx, { channel })
     this.deps.onMessageQueued?.(channel)
     return true

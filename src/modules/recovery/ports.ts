@@ -41,17 +41,13 @@ export interface DueDigest {
   suppressed: number
 }
 
-/** Per-account recovery bookkeeping: caps and the daily digest of blocked requests. */
+/** Per-account recovery bookkeeping: the lock of its decisions and the daily digest of blocked requests. */
 export interface RecoveryLedger {
   /**
    * Serialises recovery work on one account until the surrounding transaction
    * ends (a row lock on PostgreSQL; SQLite has one writer anyway).
    */
   lockAccount(accountId: string): Promise<void>
-  /** Recovery messages for the account created since `since` that were not abandoned. */
-  countMessagesSince(accountId: string, since: number): Promise<number>
-  /** Recovery messages sent, or being sent by another worker, since `since` (excluding `excludeId`). */
-  countDeliveredSince(accountId: string, since: number, excludeId: string, now: number): Promise<number>
   /** Counts one blocked request into the account's digest for `day`, due at `sendAfter`. */
   recordSuppression(accountId: string, day: string, sendAfter: number): Promise<void>
   dueDigests(now: number, limit: number): Promise<DueDigest[]>
@@ -73,5 +69,5 @@ export interface RecoveryStore extends RecoveryRepositories {
   transaction<T>(fn: (tx: RecoveryRepositories) => Promise<T>): Promise<T>
 }
 
-/** The templates whose messages count towards the per-account recovery caps. */
+/** The templates of recovery messages (the outbound gate budgets them as kind `recovery`). */
 export const RECOVERY_TEMPLATES = ['recovery_email', 'recovery_sms'] as const

@@ -1,4 +1,4 @@
-import { type Clock, DAY, HOUR } from '../../kernel/clock.js'
+import type { Clock } from '../../kernel/clock.js'
 import { AppError } from '../../kernel/errors.js'
 import { hashToken, looksLikeToken, newId, newToken } from '../../kernel/tokens.js'
 import { findAccountByIdentifier } from '../accounts/lookup.js'
@@ -14,8 +14,6 @@ export type SecondFactorCheck = SecondFactors
 
 export interface RecoverySettings {
   tokenTtlMs: number
-  capPerHour: number
-  capPerDay: number
   resendAfterMs: number
   digestDelayMs: number
   lockTokenTtlMs: number
@@ -30,9 +28,10 @@ const dayKey = (ms: number) => new Date(ms).toISOString().slice(0, 10)
  *
  * The request path only queues what the caller typed; a worker looks the
  * account up, so status, body and timing of the answer cannot depend on it.
- * Messages are capped per account (not per identifier), checked when queued
- * and again when sent; blocked requests are summed into one daily digest to
- * the account's own verified address. See the Copenhagen Book's
+ * Messages pass the outbound gate, which caps them per account and per
+ * address or number (not per identifier typed), when queued and again when
+ * sent; blocked requests are summed into one daily digest to the account's
+ * own verified address. See the Copenhagen Book's
  * password-reset page for the rules this follows.
  */
 export class RecoveryService {
@@ -93,10 +92,34 @@ export class RecoveryService {
         const newest = await tx.tokens.newestLive(account.id, 'recovery', now)
         if (newest !== null && now - newest < settings.resendAfterMs) verdict = 'suppressed_recent_token'
       }
+      const channel: RecoveryChannel =
+        req.channel === 'sms' && account.phone && account.phoneVerifiedAt !== null ? 'sms' : 'email'
+      // The message first: the outbound gate may refuse it (a budget of the account or of its
+      // address or number), and then the live token and the old one stay as they are.
+      const token = newToken()
+      let budget: string | null = null
       if (!verdict) {
-        const lastHour = await tx.recoveryLedger.countMessagesSince(account.id, now - HOUR)
-        const lastDay = await tx.recoveryLedger.countMessagesSince(account.id, now - DAY)
-        if (lastHour >= settings.capPerHour || lastDay >= settings.capPerDay) verdict = 'suppressed_cap'
+        const queued = await tx.outbox.enqueue(
+          {
+            channel,
+            recipient: channel === 'sms' ? account.phone! : account.email,
+            template: channel === 'sms' ? 'recovery_sms' : 'recovery_email',
+            payload: {
+              token,
+              username: account.username,
+              expiresInMinutes: Math.round(settings.tokenTtlMs / 60_000),
+            },
+            accountId: account.id,
+            dedupeKey: `recovery:${req.id}`,
+          },
+          now,
+        )
+        // Queued before, by an earlier run of this request that committed: nothing more to do.
+        if (!queued.queued && queued.reason === 'duplicate') return 'sent'
+        if (!queued.queued) {
+          verdict = 'suppressed_cap'
+          budget = queued.budget
+        }
       }
       if (verdict) {
         await tx.recoveryLedger.recordSuppression(account.id, dayKey(now), now + settings.digestDelayMs)
@@ -104,16 +127,17 @@ export class RecoveryService {
           'recovery.suppressed',
           account.id,
           req.context,
-          { reason: verdict.replace('suppressed_', ''), channel: req.channel },
+          {
+            reason: verdict.replace('suppressed_', ''),
+            channel: req.channel,
+            ...(budget ? { budget } : {}),
+          },
           tx.events,
         )
         return verdict
       }
-      const channel: RecoveryChannel =
-        req.channel === 'sms' && account.phone && account.phoneVerifiedAt !== null ? 'sms' : 'email'
       // At most one live recovery token per account: a new one replaces the old.
       await tx.tokens.revokeForAccount(account.id, now, ['recovery'])
-      const token = newToken()
       await tx.tokens.issue({
         id: newId(),
         tokenHash: hashToken(token),
@@ -123,21 +147,6 @@ export class RecoveryService {
         createdAt: now,
         channel,
       })
-      await tx.outbox.enqueue(
-        {
-          channel,
-          recipient: channel === 'sms' ? account.phone! : account.email,
-          template: channel === 'sms' ? 'recovery_sms' : 'recovery_email',
-          payload: {
-            token,
-            username: account.username,
-            expiresInMinutes: Math.round(settings.tokenTtlMs / 60_000),
-          },
-          accountId: account.id,
-          dedupeKey: `recovery:${req.id}`,
-        },
-        now,
-      )
       await events.record('authn_password_reset_requested', account.id, req.context, { channel }, tx.events)
       channelUsed = channel
       return 'sent'
@@ -159,7 +168,7 @@ export class RecoveryService {
         if (!(await tx.recoveryLedger.markDigestSent(d.accountId, d.day, now))) return false
         const account = await tx.accounts.findById(d.accountId)
         if (!account || account.emailVerifiedAt === null) return false
-        return tx.outbox.enqueue(
+        const verdict = await tx.outbox.enqueue(
           {
             channel: 'email',
             recipient: account.email,
@@ -170,6 +179,7 @@ export class RecoveryService {
           },
           now,
         )
+        return verdict.queued
       })
       if (sent) {
         queued += 1

@@ -38,8 +38,9 @@ const setup = () => {
   const outbox: Outbox = {
     enqueue: async (m) => {
       queued.push(m)
-      return true
+      return { queued: true }
     },
+    rehearse: async () => {},
   }
   const log: SecurityEventLog = {
     append: async () => {},
