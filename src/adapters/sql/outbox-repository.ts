@@ -103,11 +103,12 @@ export class SqlMessageLedger implements MessageLedger {
     scope: TallyScope,
     buckets: TallyBucket[],
     now: number,
-    excludeId: string,
+    self: { id: string; createdAt: number },
   ): Promise<number[]> {
     if (buckets.length === 0) return []
     const since = Math.min(...buckets.map((b) => b.since))
-    const inFlight = sql`status = 'processing' and locked_until > ${now}`
+    const earlier = sql`(created_at < ${self.createdAt} or (created_at = ${self.createdAt} and id < ${self.id}))`
+    const inFlight = sql`status = 'processing' and locked_until > ${now} and ${earlier}`
     const sums = buckets.map((b, i) =>
       sql<number>`sum(case when (${inFlight}${b.kind ? sql` and kind = ${b.kind}` : sql``}${b.region ? sql` and region = ${b.region}` : sql``}) or (status = 'sent' and ${bucketFilter(b, 'sent_at')}) then 1 else 0 end)`.as(
         `c${i}`,
@@ -118,7 +119,7 @@ export class SqlMessageLedger implements MessageLedger {
       .select(sums)
       .where(scopeFilter(scope))
       .where('created_at', '>=', since - QUEUED_BEFORE_SENT_MS)
-      .where('id', '!=', excludeId)
+      .where('id', '!=', self.id)
       .where((eb) =>
         eb.or([
           eb.and([eb('status', '=', 'sent'), eb('sent_at', '>=', since)]),

@@ -145,7 +145,7 @@ export class OutboundGate implements Outbox {
     }
     if (m.kind === 'webhook') return { queued: true }
     for (const check of this.#checks(m, now)) {
-      const counts = await this.ledger.tallyDelivered(check.scope, check.buckets, now, claimed.id)
+      const counts = await this.ledger.tallyDelivered(check.scope, check.buckets, now, claimed)
       const over = check.buckets.find((b, i) => (counts[i] ?? 0) >= b.limit)
       if (over) {
         this.hooks.suppressed?.(m.channel, m.kind, over.budget, 'send')

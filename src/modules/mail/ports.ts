@@ -87,10 +87,16 @@ export interface MessageLedger {
   /** Counts the scope's messages created since each bucket's `since`, one count per bucket. */
   tally(scope: TallyScope, buckets: TallyBucket[]): Promise<number[]>
   /**
-   * The same over messages sent since each bucket's `since` or being sent now (a live lease), other
-   * than `excludeId`: the gate's second look, at send time.
+   * The same over messages sent since each bucket's `since`, and messages being sent now (a live
+   * lease) that were queued before `self`: the gate's second look, at send time. Counting only the
+   * earlier ones in flight lets the first of a leased batch go and stops the ones past the budget.
    */
-  tallyDelivered(scope: TallyScope, buckets: TallyBucket[], now: number, excludeId: string): Promise<number[]>
+  tallyDelivered(
+    scope: TallyScope,
+    buckets: TallyBucket[],
+    now: number,
+    self: { id: string; createdAt: number },
+  ): Promise<number[]>
   /** Stores the message as queued; false when its dedupe key was used already. */
   insert(message: LedgerMessage, now: number): Promise<boolean>
 }
