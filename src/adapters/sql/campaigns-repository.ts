@@ -15,6 +15,7 @@ import {
   type Selector,
 } from '../../modules/campaigns/ports.js'
 import type { SecurityEventType } from '../../modules/events/vocabulary.js'
+import { callingCodeOf, destinationOf } from '../../modules/mail/gate.js'
 import { SqlAuditLog } from './audit-repository.js'
 import type { Dialect } from './dialect.js'
 import type { CampaignsTable, Database } from './schema.js'
@@ -677,45 +678,41 @@ export class SqlCampaignRepository implements CampaignRepository {
     const n = c.params.notify
     if (!n) return []
     const prefix = `campaign:${noticeKey(c.incidentId, n)}:`
-    const recipient = n.channel === 'email' ? 'a.email' : 'a.phone'
-    const payload =
-      this.dialect.name === 'postgres'
-        ? sql<string>`json_build_object('username', a.username, 'subject', ${n.subject}::text, 'text', ${n.text}::text)::text`
-        : sql<string>`json_object('username', a.username, 'subject', ${n.subject}, 'text', ${n.text})`
+    const reachable = await trx
+      .selectFrom('accounts')
+      .select(['id', 'username', 'email', 'phone'])
+      .where('id', 'in', ids)
+      .where(n.channel === 'email' ? 'email_verified_at' : 'phone_verified_at', 'is not', null)
+      .where(n.channel === 'email' ? 'email' : 'phone', 'is not', null)
+      .execute()
+    if (reachable.length === 0) return []
+    // Recorded as the outbound gate records messages (kind, destination, region): its second look
+    // before each send holds the campaign budget per destination.
     const rows = await trx
       .insertInto('outbox')
-      .columns([
-        'id',
-        'channel',
-        'recipient',
-        'template',
-        'payload',
-        'account_id',
-        'dedupe_key',
-        'status',
-        'attempts',
-        'next_attempt_at',
-        'created_at',
-      ])
-      .expression(
-        trx
-          .selectFrom('accounts as a')
-          .select([
-            sql<string>`${prefix} || a.id`.as('id'),
-            sql<string>`${n.channel}`.as('channel'),
-            sql<string>`${sql.ref(recipient)}`.as('recipient'),
-            sql<string>`'campaign_notice'`.as('template'),
-            payload.as('payload'),
-            'a.id as account_id',
-            sql<string>`${prefix} || a.id`.as('dedupe_key'),
-            sql<string>`'queued'`.as('status'),
-            sql<number>`0`.as('attempts'),
-            sql<number>`cast(${now} as bigint)`.as('next_attempt_at'),
-            sql<number>`cast(${now} as bigint)`.as('created_at'),
-          ])
-          .where('a.id', 'in', ids)
-          .where(n.channel === 'email' ? 'a.email_verified_at' : 'a.phone_verified_at', 'is not', null)
-          .where(n.channel === 'email' ? 'a.email' : 'a.phone', 'is not', null),
+      .values(
+        reachable.map((a) => {
+          const recipient = n.channel === 'email' ? a.email : a.phone!
+          return {
+            id: `${prefix}${a.id}`,
+            channel: n.channel,
+            recipient,
+            template: 'campaign_notice',
+            payload: JSON.stringify({ username: a.username, subject: n.subject, text: n.text }),
+            account_id: a.id,
+            dedupe_key: `${prefix}${a.id}`,
+            kind: 'campaign',
+            destination: destinationOf(n.channel, recipient),
+            region: n.channel === 'sms' ? callingCodeOf(recipient) : null,
+            status: 'queued',
+            attempts: 0,
+            next_attempt_at: now,
+            locked_until: null,
+            last_error: null,
+            created_at: now,
+            sent_at: null,
+          }
+        }),
       )
       .onConflict((oc) => oc.doNothing())
       .returning('account_id')
