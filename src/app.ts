@@ -622,6 +622,7 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
     reauthMaxAgeMs: config.reauthMaxAgeSeconds * SECOND,
     now: () => clock.now(),
     guard,
+    resendPerAddress: limiter.limiter('verify_resend:address', config.verifyResendLimitPerAddress),
   })
   const sessionChecksAnswered = metrics.httpDuration.labels('GET', SESSION_CHECK_URL, '200')
   const sessionCheck = new SessionCheckFastPath({

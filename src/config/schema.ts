@@ -311,6 +311,12 @@ export const settings = {
     doc: 'Recovery requests allowed in total (all sources), the global budget.',
     schema: rate,
   },
+  verifyResendLimitPerAddress: {
+    env: 'GATEHOUSE_VERIFY_RESEND_LIMIT_ADDRESS',
+    default: '5/3600',
+    doc: 'Verification resends allowed per address typed (normalised, whether or not it has an account), as POINTS/SECONDS; then 429 for that address from anywhere.',
+    schema: rate,
+  },
   recoveryCompleteLimitPerIp: {
     env: 'GATEHOUSE_RECOVERY_COMPLETE_LIMIT_IP',
     default: '30/600',

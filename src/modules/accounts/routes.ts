@@ -3,6 +3,8 @@ import type { HttpServer } from '../../http/server.js'
 import { requestContext } from '../../http/server.js'
 import { isAppError } from '../../kernel/errors.js'
 import type { Guard } from '../guard/guard.js'
+import type { RateLimiter } from '../guard/ports.js'
+import { rateLimited } from '../guard/source-limits.js'
 import { principalOf, requireRecentAuth, requireSession } from '../sessions/http-auth.js'
 import type { SessionsService } from '../sessions/service.js'
 import type { AccountsService } from './service.js'
@@ -16,6 +18,8 @@ export const accountRoutes = (
     reauthMaxAgeMs: number
     now: () => number
     guard: Guard
+    /** Verification resends per address typed (keyed like the guard keys identifiers). */
+    resendPerAddress: RateLimiter
   },
 ) => {
   const { accounts } = deps
@@ -148,7 +152,8 @@ export const accountRoutes = (
         description:
           'Answers 202 {"status":"accepted"} for every well-formed address — unknown, already verified, pending ' +
           'or capped alike. Only an account whose address is not verified yet gets a mail, at its stored address, ' +
-          'with a new token that replaces the older ones; at most 3 verification mails per account and hour.',
+          'with a new token that replaces the older ones; at most 3 verification mails per account and hour. ' +
+          'At most 5 requests per address an hour, whoever asks (429 rate_limited, alike for every address).',
         tags: ['accounts'],
         body: z.strictObject({ email: z.string().max(320) }),
         response: { 202: z.object({ status: z.literal('accepted') }) },
@@ -157,6 +162,9 @@ export const accountRoutes = (
     async (req, reply) => {
       const ctx = requestContext(req)
       await deps.guard.screen({ endpoint: 'verify_resend', ctx, headers: req.headers })
+      // Counted by what was typed, never by account: the 429 comes at the same count for every address.
+      const perAddress = await deps.resendPerAddress.consume(deps.guard.identifierKey(req.body.email))
+      if (!perAddress.allowed) throw rateLimited(perAddress.retryAfterSeconds)
       // The answer is the same for every address; the guard counts how many one source asks about.
       await deps.guard.identifierSeen('verify_resend', ctx, req.body.email, null)
       await accounts.resendVerification(req.body.email, ctx)
