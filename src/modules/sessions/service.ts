@@ -149,10 +149,11 @@ export class SessionsService {
     const account = named ? named.account : await this.findLoginAccount(input.identifier)
 
     let outcome: LoginOutcome
-    if (!account) {
+    if (!account || tooLong) {
+      // The same verification for a missing account and an over-long password, whoever it names.
       await hasher.verifyDummy(password)
-      outcome = 'unknown_identifier'
-    } else if (tooLong || !(await hasher.verify(account.passwordHash, password))) {
+      outcome = account ? 'bad_password' : 'unknown_identifier'
+    } else if (!(await hasher.verify(account.passwordHash, password))) {
       outcome = 'bad_password'
     } else if (account.lockedAt !== null) {
       outcome = 'locked'
