@@ -319,12 +319,13 @@ export const run = async (options: BenchOptions): Promise<BenchResult> => {
     const drainStart = performance.now()
     const metricsAgent = new http.Agent({ keepAlive: true })
     let lastMails = sink.messages.length
-    let lastBacklog = await readBacklog(target, metricsAgent)
+    const metricsTarget = targetOf(server.metricsUrl)
+    let lastBacklog = await readBacklog(metricsTarget, metricsAgent)
     let quietSince = performance.now()
     let drained = false
     while (performance.now() - drainStart < 180_000) {
       await sleep(500)
-      const backlog = await readBacklog(target, metricsAgent)
+      const backlog = await readBacklog(metricsTarget, metricsAgent)
       const moved =
         sink.messages.length !== lastMails ||
         backlog?.processed !== lastBacklog?.processed ||

@@ -29,6 +29,7 @@ import { createSqlStore, type SqlStore } from './adapters/sql/store.js'
 import { SqlWebhookRepository } from './adapters/sql/webhooks-repository.js'
 import { type Config, trustProxyOption } from './config/index.js'
 import { consoleRoutes } from './http/console-routes.js'
+import { listenMetrics, type MetricsListener } from './http/metrics-server.js'
 import { opsRoutes } from './http/ops-routes.js'
 import { createHttpServer, type FastPaths, type HttpServer, requestContext } from './http/server.js'
 import { type Clock, DAY, MINUTE, SECOND, systemClock } from './kernel/clock.js'
@@ -80,7 +81,7 @@ import { IncidentReports } from './modules/reports/service.js'
 import { SessionCache } from './modules/sessions/cache.js'
 import { SESSION_CHECK_URL, SessionCheckFastPath } from './modules/sessions/fast-check.js'
 import { sessionRoutes } from './modules/sessions/routes.js'
-import { SessionsService } from './modules/sessions/service.js'
+import { type LoginOutcome, SessionsService } from './modules/sessions/service.js'
 import { webhookRoutes } from './modules/webhooks/routes.js'
 import { HttpWebhookSender } from './modules/webhooks/sender.js'
 import { WebhooksService } from './modules/webhooks/service.js'
@@ -127,6 +128,11 @@ export interface App {
   readonly incidents: IncidentsService
   /** Incident reports (security briefs) from what was recorded. */
   readonly reports: IncidentReports
+  /**
+   * Starts the metrics listener (GATEHOUSE_METRICS_HOST/PORT): Prometheus text at `GET /metrics`,
+   * never on the public API. Null when GATEHOUSE_METRICS_PORT is off.
+   */
+  listenMetrics(): Promise<MetricsListener | null>
   /** Starts background work (outbox delivery, housekeeping). */
   startWorkers(): void
   /**
@@ -137,6 +143,10 @@ export interface App {
   /** Stops taking work, lets requests in flight finish, releases claimed messages, closes the database. */
   close(): Promise<void>
 }
+
+/** The outcome of a login as metrics count it: the failures a stranger could cause are one. */
+const loginMetricOutcome = (outcome: LoginOutcome): string =>
+  outcome === 'unknown_identifier' || outcome === 'bad_password' ? 'invalid_credentials' : outcome
 
 /** Guesses one login challenge takes (codes and passkey assertions alike) before it dies. */
 const LOGIN_CHALLENGE_GUESSES = 5
@@ -193,7 +203,6 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
   const gateHooks: GateHooks = {
     queued: (channel) => metrics.messages.inc({ channel, state: 'queued' }),
     suppressed: (channel, kind, budget, stage) => {
-      metrics.messages.inc({ channel, state: 'suppressed' })
       metrics.suppressed.inc({ channel, kind, budget, stage })
       if (budget !== 'sms_global' && budget !== 'sms_country') return
       const now = clock.now()
@@ -478,7 +487,8 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
       passwordMaxLength: config.passwordMaxLength,
       touchIntervalMs: Math.min(60 * SECOND, (config.sessionIdleTtlSeconds * SECOND) / 10),
     },
-    onLogin: (outcome) => metrics.logins.inc({ outcome }),
+    // A wrong password and an unknown identifier are one outcome: a metric must not tell them apart.
+    onLogin: (outcome) => metrics.logins.inc({ outcome: loginMetricOutcome(outcome) }),
     secondStep: async (account, ctx, deviceToken) => {
       const [methods, device] = await Promise.all([
         mfa.methods(account.id),
@@ -530,7 +540,8 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
       lockTokenTtlMs: config.lockTokenTtlSeconds * SECOND,
       maxCodeAttempts: 5,
     },
-    onOutcome: (outcome) => metrics.recoveryOutcomes.inc({ outcome }),
+    // Counted without their outcome: whether a request named an account is not a metric's to tell.
+    onOutcome: () => metrics.recoveryRequests.inc(),
     onMessageQueued: queued,
     onRequestQueued: () => recoveryWorker?.kick(),
     onPasswordReset: (accountId, ctx) => devices.forgetRemembered(accountId, ctx),
@@ -609,7 +620,6 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
     done(null, payload)
   })
   opsRoutes(http, {
-    metrics,
     ready: async () => {
       await database.ping()
       return true
@@ -797,6 +807,7 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
 
   warmPasswordLists()
 
+  let metricsListener: MetricsListener | null = null
   let housekeeping: NodeJS.Timeout | undefined
   let importSweep: NodeJS.Timeout | undefined
   // Leak imports whose instance died while running them are marked failed (each instance looks).
@@ -871,6 +882,16 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
     access,
     incidents,
     reports,
+    listenMetrics: async () => {
+      if (config.metricsPort === null) return null
+      metricsListener ??= await listenMetrics({
+        metrics,
+        host: config.metricsHost,
+        port: config.metricsPort,
+        token: config.metricsToken,
+      })
+      return metricsListener
+    },
     startWorkers: () => {
       if (overrides.manualWorkers) return
       outbox.start()
@@ -892,6 +913,7 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
       if (housekeeping) clearInterval(housekeeping)
       if (importSweep) clearInterval(importSweep)
       await http.close()
+      await metricsListener?.close()
       await Promise.allSettled([outbox.stop(), recoveryWorker.stop(), campaignWorker.stop()])
       await guard.close()
       await Promise.allSettled([

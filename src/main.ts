@@ -75,11 +75,29 @@ export const serve = async (): Promise<void> => {
     }
     throw e
   }
+  let metrics: Awaited<ReturnType<App['listenMetrics']>>
+  try {
+    metrics = await app.listenMetrics()
+  } catch (e) {
+    await app.close()
+    const code = (e as NodeJS.ErrnoException).code
+    throw new StartupError(
+      `cannot serve metrics on ${config.metricsHost}:${config.metricsPort} (${code ?? (e as Error).message}); ` +
+        'set GATEHOUSE_METRICS_PORT to a free port (0 picks one, off runs none)',
+    )
+  }
   app.startWorkers()
   const address = app.http.server.address()
   const port = typeof address === 'object' && address ? address.port : config.port
   app.logger.info(
-    { host: config.host, port, database: app.database.description, mail: config.smtpUrl ? 'smtp' : 'files' },
+    {
+      host: config.host,
+      port,
+      metrics: metrics ? `${metrics.address.address}:${metrics.address.port}` : 'off',
+      metrics_port: metrics?.address.port ?? null,
+      database: app.database.description,
+      mail: config.smtpUrl ? 'smtp' : 'files',
+    },
     'gatehouse listening',
   )
   let stopping = false

@@ -13,7 +13,7 @@ export const createMetrics = () => {
   })
   const logins = new Counter({
     name: 'gatehouse_logins_total',
-    help: 'Login attempts by outcome',
+    help: 'Login attempts by outcome: success, invalid_credentials (a wrong password and an unknown identifier alike), and, after a right password, locked, unverified, reset_required',
     labelNames: ['outcome'] as const,
     registers: [registry],
   })
@@ -35,10 +35,9 @@ export const createMetrics = () => {
     labelNames: ['type'] as const,
     registers: [registry],
   })
-  const recoveryOutcomes = new Counter({
+  const recoveryRequests = new Counter({
     name: 'gatehouse_recovery_requests_total',
-    help: 'Recovery requests by outcome (sent, no_account, suppressed_cap, suppressed_recent_token, suppressed_reset_lock)',
-    labelNames: ['outcome'] as const,
+    help: 'Recovery requests handled by the worker (whatever their outcome: messages sent and suppressed are in gatehouse_messages_total and gatehouse_messages_suppressed_total)',
     registers: [registry],
   })
   const rateLimited = new Counter({
@@ -96,7 +95,7 @@ export const createMetrics = () => {
     messages,
     suppressed,
     events,
-    recoveryOutcomes,
+    recoveryRequests,
     rateLimited,
     detections,
     challenges,

@@ -10,6 +10,8 @@ export const CLI = fileURLToPath(new URL('../../dist/cli.js', import.meta.url))
 export interface RunningServer {
   child: ChildProcess
   baseUrl: string
+  /** Where its metrics listener answers `GET /metrics` (a port of its own on loopback). */
+  metricsUrl: string
   /** The last lines the server wrote (stdout and stderr), for diagnostics. */
   logs: string[]
   exited: Promise<number | null>
@@ -39,12 +41,15 @@ export const startServer = async (
   if (!existsSync(CLI))
     throw new Error('dist/cli.js is missing: run `npm run build` first (npm run bench does)')
   const port = await freePort()
+  const metricsPort = await freePort()
   const baseUrl = `http://127.0.0.1:${port}`
+  const metricsUrl = `http://127.0.0.1:${metricsPort}`
   const child = spawn(process.execPath, [CLI, 'serve'], {
     env: {
       PATH: process.env.PATH ?? '',
       GATEHOUSE_HOST: '127.0.0.1',
       GATEHOUSE_PORT: String(port),
+      GATEHOUSE_METRICS_PORT: String(metricsPort),
       GATEHOUSE_SHUTDOWN_GRACE_SECONDS: '0',
       ...env,
     },
@@ -99,5 +104,5 @@ export const startServer = async (
   } finally {
     agent.destroy()
   }
-  return { child, baseUrl, logs, exited, stop }
+  return { child, baseUrl, metricsUrl, logs, exited, stop }
 }

@@ -48,6 +48,12 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
       'GATEHOUSE_CAPTCHA_PROVIDER needs GATEHOUSE_CAPTCHA_SECRET and GATEHOUSE_CAPTCHA_SITE_KEY',
     )
   }
+  const loopback = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/.test(config.metricsHost)
+  if (config.metricsPort !== null && !loopback && !config.metricsToken) {
+    throw new ConfigError(
+      'GATEHOUSE_METRICS_HOST is not a loopback address: set GATEHOUSE_METRICS_TOKEN too (metrics count what requests did to accounts and must not be public)',
+    )
+  }
   return Object.freeze(config)
 }
 

@@ -50,6 +50,28 @@ export const settings = {
     doc: 'Port the HTTP API listens on (0 picks a free one).',
     schema: int(0, 65535),
   },
+  metricsHost: {
+    env: 'GATEHOUSE_METRICS_HOST',
+    default: '127.0.0.1',
+    doc: 'Address the Prometheus metrics listener (`GET /metrics`) binds to: loopback by default, never the public API. Another address needs GATEHOUSE_METRICS_TOKEN.',
+    schema: z.string().min(1),
+  },
+  metricsPort: {
+    env: 'GATEHOUSE_METRICS_PORT',
+    default: '9464',
+    doc: 'Port of the metrics listener (0 picks a free one; `off` runs none).',
+    schema: z
+      .string()
+      .regex(/^(off|\d+)$/, { message: 'must be a port number or off' })
+      .transform((v) => (v === 'off' ? null : Number(v)))
+      .pipe(z.number().int().min(0).max(65535).nullable()),
+  },
+  metricsToken: {
+    env: 'GATEHOUSE_METRICS_TOKEN',
+    default: undefined,
+    doc: 'When set, the metrics listener answers only `Authorization: Bearer <token>` (at least 32 characters).',
+    schema: optional(z.string().min(32, { message: 'must be at least 32 characters' })),
+  },
   dataDir: {
     env: 'GATEHOUSE_DATA_DIR',
     default: './data',

@@ -1,12 +1,11 @@
 import { z } from 'zod'
 import { AppError } from '../kernel/errors.js'
-import type { Metrics } from '../metrics.js'
 import type { HttpServer } from './server.js'
 
-/** Liveness, readiness, metrics and the OpenAPI document. */
+/** Liveness, readiness and the OpenAPI document (metrics have a listener of their own: http/metrics-server.ts). */
 export const opsRoutes = (
   app: HttpServer,
-  deps: { metrics: Metrics; ready: () => Promise<boolean>; draining: () => boolean },
+  deps: { ready: () => Promise<boolean>; draining: () => boolean },
 ) => {
   app.get(
     '/healthz',
@@ -39,15 +38,6 @@ export const opsRoutes = (
       }
       if (!ok) throw new AppError('not_ready', { detail: 'The database does not answer' })
       return { status: 'ready' as const }
-    },
-  )
-
-  app.get(
-    '/metrics',
-    { schema: { summary: 'Prometheus metrics', tags: ['operations'] } },
-    async (_req, reply) => {
-      reply.type(deps.metrics.registry.contentType)
-      return deps.metrics.registry.metrics()
     },
   )
 

@@ -45,11 +45,15 @@ describe.each(databaseKinds())('gatehouse serve as a process on %s', (kind) => {
     await db?.drop()
   })
 
-  it('serves health, readiness, metrics and the OpenAPI document', async () => {
+  it('serves health, readiness and the OpenAPI document, and metrics on a listener of their own only', async () => {
     expect((await json(server.baseUrl, 'GET', '/healthz')).json).toEqual({ status: 'ok' })
     expect((await json(server.baseUrl, 'GET', '/readyz')).json).toEqual({ status: 'ready' })
-    const metrics = await fetch(`${server.baseUrl}/metrics`).then((r) => r.text())
+    const metrics = await fetch(`${server.metricsUrl}/metrics`).then((r) => r.text())
     expect(metrics).toContain('gatehouse_http_request_duration_seconds_bucket')
+    const onApi = await fetch(`${server.baseUrl}/metrics`)
+    expect(onApi.status).toBe(404)
+    expect(await onApi.text()).not.toContain('gatehouse_')
+    expect(new URL(server.metricsUrl).port).not.toBe(new URL(server.baseUrl).port)
     const doc = (await json(server.baseUrl, 'GET', '/openapi.json')).json
     expect(doc.openapi).toBe('3.1.0')
     for (const path of [
@@ -60,10 +64,10 @@ describe.each(databaseKinds())('gatehouse serve as a process on %s', (kind) => {
       '/v1/sessions/{id}',
       '/healthz',
       '/readyz',
-      '/metrics',
     ]) {
       expect(Object.keys(doc.paths)).toContain(path)
     }
+    expect(Object.keys(doc.paths)).not.toContain('/metrics')
   })
 
   it('signs up, delivers the verification mail by SMTP in the background, verifies and logs in', async () => {
@@ -83,7 +87,7 @@ describe.each(databaseKinds())('gatehouse serve as a process on %s', (kind) => {
     expect(login.status).toBe(201)
     const current = await json(server.baseUrl, 'GET', '/v1/sessions/current', undefined, login.json.token)
     expect(current.json.account.username).toBe(user.username)
-    const metrics = await fetch(`${server.baseUrl}/metrics`).then((r) => r.text())
+    const metrics = await fetch(`${server.metricsUrl}/metrics`).then((r) => r.text())
     expect(metrics).toMatch(/gatehouse_logins_total\{outcome="success"\} 1/)
     expect(metrics).toMatch(/gatehouse_messages_total\{channel="email",state="sent"\} 1/)
     // Logs never carry the password, the token or the full address.

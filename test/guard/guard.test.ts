@@ -10,6 +10,7 @@ import {
   createTestServer,
   freshUser,
   type JsonResponse,
+  metricsText,
   signUpAndLogin,
   type TestServer,
 } from '../helpers/server.js'
@@ -99,12 +100,10 @@ describe.each(guardSetups())('the guard on $name', (setup) => {
     expect(found!.details).toMatchObject({ endpoint: 'recovery', network: '198.51.100.0/24' })
     expect(found!.details.distinct_identifiers).toBeGreaterThanOrEqual(10)
     expect(found!.details.miss_share).toBeGreaterThanOrEqual(0.5)
-    const metrics = await call(server, 'GET', '/metrics')
-    expect(metrics.body).toMatch(/gatehouse_guard_challenges_total\{kind="pow",outcome="issued"\} [1-9]/)
-    expect(metrics.body).toMatch(/gatehouse_guard_challenges_total\{kind="pow",outcome="solved"\} [1-9]/)
-    expect(metrics.body).toMatch(
-      /gatehouse_guard_detections_total\{kind="enumeration",action="challenge"\} [1-9]/,
-    )
+    const metrics = await metricsText(server)
+    expect(metrics).toMatch(/gatehouse_guard_challenges_total\{kind="pow",outcome="issued"\} [1-9]/)
+    expect(metrics).toMatch(/gatehouse_guard_challenges_total\{kind="pow",outcome="solved"\} [1-9]/)
+    expect(metrics).toMatch(/gatehouse_guard_detections_total\{kind="enumeration",action="challenge"\} [1-9]/)
   })
 
   it('challenges credential stuffing from one source, and the puzzle gets harder as it goes on', async () => {
@@ -389,9 +388,7 @@ describe.each(guardSetups())('blocks, CAPTCHAs and the global spike on $name', (
     expect(found.action).toBe('block')
     await call(server, 'POST', `/v1/admin/detections/${found.id}/lift`, { token: admin })
     expect((await recover(server, 'sweep-after@example.net', ip)).status).toBe(202)
-    expect((await call(server, 'GET', '/metrics')).body).toMatch(
-      /gatehouse_guard_blocks_total\{scope="ip"\} [1-9]/,
-    )
+    expect(await metricsText(server)).toMatch(/gatehouse_guard_blocks_total\{scope="ip"\} [1-9]/)
   })
 
   it('under a global spike of failed logins challenges every new source, not the known ones; a CAPTCHA also answers', async () => {

@@ -11,6 +11,8 @@ export const requireBuild = () => {
 export interface Started {
   child: ChildProcess
   baseUrl: string
+  /** The metrics listener's base URL (a free port on loopback). */
+  metricsUrl: string
   logs: string[]
   exited: Promise<number | null>
 }
@@ -22,6 +24,7 @@ export const startServer = async (env: Record<string, string>, timeoutMs = 20_00
     env: {
       PATH: process.env.PATH ?? '',
       GATEHOUSE_PORT: '0',
+      GATEHOUSE_METRICS_PORT: '0',
       GATEHOUSE_LOG_LEVEL: 'info',
       // Tests stop servers with SIGTERM and wait: no drain period unless a test asks for one.
       GATEHOUSE_SHUTDOWN_GRACE_SECONDS: '0',
@@ -31,15 +34,22 @@ export const startServer = async (env: Record<string, string>, timeoutMs = 20_00
   })
   const logs: string[] = []
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
+  let metricsUrl = ''
   const baseUrl = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start:\n${logs.join('\n')}`)), timeoutMs)
     const onLine = (chunk: Buffer) => {
       for (const line of chunk.toString().split('\n').filter(Boolean)) {
         logs.push(line)
         try {
-          const entry = JSON.parse(line) as { msg?: string; port?: number; host?: string }
+          const entry = JSON.parse(line) as {
+            msg?: string
+            port?: number
+            host?: string
+            metrics_port?: number | null
+          }
           if (entry.msg === 'gatehouse listening') {
             clearTimeout(timer)
+            metricsUrl = entry.metrics_port ? `http://127.0.0.1:${entry.metrics_port}` : ''
             resolve(`http://${entry.host}:${entry.port}`)
           }
         } catch {
@@ -54,7 +64,7 @@ export const startServer = async (env: Record<string, string>, timeoutMs = 20_00
       reject(new Error(`server exited with ${code}:\n${logs.join('\n')}`))
     })
   })
-  return { child, baseUrl, logs, exited }
+  return { child, baseUrl, metricsUrl, logs, exited }
 }
 
 /** Runs the CLI to completion and returns its exit code and output. */

@@ -112,6 +112,9 @@ export const call = async (
   return { status: res.statusCode, headers: res.headers, body: res.body, json }
 }
 
+/** The Prometheus text the metrics listener would serve (it is not on the API). */
+export const metricsText = (server: TestServer): Promise<string> => server.app.metrics.registry.metrics()
+
 let counter = 0
 /** A fresh, valid username and address for each call. */
 export const freshUser = (prefix = 'user') => {
