@@ -842,7 +842,8 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
         (await loginChallenges.deleteExpiredBefore(dayAgo)) +
         (await loginCodeRepo.deleteCreatedBefore(dayAgo - DAY)) +
         (await loginNoticeRepo.deleteExpiredBefore(dayAgo)) +
-        (await store.accounts.deleteEmailChangesBefore(dayAgo))
+        (await store.accounts.deleteEmailChangesBefore(dayAgo)) +
+        (await store.accounts.deleteReservationsBefore(clock.now()))
       const oldEvents =
         (await store.events.deleteBefore(clock.now() - config.eventRetentionDays * DAY)) +
         (await detections.deleteClosedBefore(clock.now() - config.eventRetentionDays * DAY))

@@ -62,7 +62,8 @@ describe.each(databaseKinds())('accounts over HTTP on %s', (kind) => {
     const notice = await server.smtp.waitFor((m) => m.to.includes(owner.email))
     expect(notice.to).toEqual([owner.email])
     expect(notice.text).not.toMatch(/Token:/)
-    // No second account: the intruder's username stays free and cannot log in.
+    // No second account: the intruder's username cannot log in, and it is reserved as it would be
+    // for a new account (test/security/signup.security.test.ts).
     const login = await call(server, 'POST', '/v1/sessions', {
       body: { identifier: intruder.username, password: intruder.password },
     })
@@ -70,7 +71,7 @@ describe.each(databaseKinds())('accounts over HTTP on %s', (kind) => {
     const reuse = await call(server, 'POST', '/v1/accounts', {
       body: { ...freshUser(), username: intruder.username },
     })
-    expect(reuse.status).toBe(202)
+    expect(reuse.status).toBe(409)
   })
 
   it('refuses a taken username case-insensitively and after NFKC', async () => {

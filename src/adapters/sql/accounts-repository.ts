@@ -99,6 +99,39 @@ export class SqlAccountRepository implements AccountRepository {
     return { ok: false, conflict: taken ? 'username' : 'email' }
   }
 
+  async isUsernameTaken(usernameNorm: string, now: number): Promise<boolean> {
+    const [account, reserved] = await Promise.all([
+      this.db.selectFrom('accounts').select('id').where('username', '=', usernameNorm).executeTakeFirst(),
+      this.db
+        .selectFrom('username_reservations')
+        .select('username')
+        .where('username', '=', usernameNorm)
+        .where('expires_at', '>', now)
+        .executeTakeFirst(),
+    ])
+    return account !== undefined || reserved !== undefined
+  }
+
+  async reserveUsername(usernameNorm: string, now: number, until: number): Promise<boolean> {
+    const row = await this.db
+      .insertInto('username_reservations')
+      .values({ username: usernameNorm, expires_at: until, created_at: now })
+      .onConflict((oc) =>
+        oc
+          .column('username')
+          .doUpdateSet({ expires_at: until, created_at: now })
+          .where('username_reservations.expires_at', '<=', now),
+      )
+      .returning('username')
+      .executeTakeFirst()
+    return row !== undefined
+  }
+
+  async deleteReservationsBefore(cutoff: number): Promise<number> {
+    const r = await this.db.deleteFrom('username_reservations').where('expires_at', '<', cutoff).executeTakeFirst()
+    return Number(r.numDeletedRows)
+  }
+
   async findById(id: string): Promise<AccountRecord | null> {
     const r = (await byId.run(this.db, { id })).rows[0]
     return r ? toRecord(r) : null

@@ -17,6 +17,7 @@ import * as m0014 from './migrations/0014_access.js'
 import * as m0015 from './migrations/0015_console_stats.js'
 import * as m0016 from './migrations/0016_import_heartbeat.js'
 import * as m0017 from './migrations/0017_outbound_gate.js'
+import * as m0018 from './migrations/0018_username_reservations.js'
 
 type DialectMigration = {
   up: (db: Kysely<unknown>, dialect: Dialect) => Promise<void>
@@ -42,6 +43,7 @@ const all: Record<string, DialectMigration> = {
   '0015_console_stats': m0015,
   '0016_import_heartbeat': m0016,
   '0017_outbound_gate': m0017,
+  '0018_username_reservations': m0018,
 }
 
 export const migrateToLatest = async (db: Kysely<unknown>, dialect: Dialect): Promise<MigrationResultSet> => {

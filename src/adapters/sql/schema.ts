@@ -81,6 +81,12 @@ export interface OutboxTable {
   sent_at: number | null
 }
 
+export interface UsernameReservationsTable {
+  username: string
+  expires_at: number
+  created_at: number
+}
+
 export interface SecurityEventsTable {
   id: Generated<number>
   type: string
@@ -386,6 +392,7 @@ export interface Database {
   one_time_tokens: OneTimeTokensTable
   sessions: SessionsTable
   outbox: OutboxTable
+  username_reservations: UsernameReservationsTable
   security_events: SecurityEventsTable
   recovery_requests: RecoveryRequestsTable
   recovery_digests: RecoveryDigestsTable

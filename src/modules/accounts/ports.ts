@@ -70,6 +70,15 @@ export interface LiveTokenRef {
 export interface AccountRepository {
   /** Inserts the account; a unique collision is a value naming the identifier, and writes nothing. */
   create(account: NewAccount): Promise<CreateAccountResult>
+  /** True when an account has the username, or a sign-up reserved it until after `now`. */
+  isUsernameTaken(usernameNorm: string, now: number): Promise<boolean>
+  /**
+   * Reserves the username until `until`, atomically: of concurrent callers for one free name exactly
+   * one gets true; a reservation that ended by `now` is taken over. False when it is reserved.
+   */
+  reserveUsername(usernameNorm: string, now: number, until: number): Promise<boolean>
+  /** Deletes reservations that ended before `cutoff`. */
+  deleteReservationsBefore(cutoff: number): Promise<number>
   findById(id: string): Promise<AccountRecord | null>
   findByUsername(usernameNorm: string): Promise<AccountRecord | null>
   findByEmail(emailNorm: string): Promise<AccountRecord | null>

@@ -28,6 +28,9 @@ export interface AccountsSettings {
   verifyMailsPerHour?: number
 }
 
+/** Rolls a sign-up back to try again (the address's account went while it ran). */
+class RetrySignUp extends Error {}
+
 /** Looked up on a miss so that a missing account costs the same statements as a found one. */
 const NO_ACCOUNT = '00000000-0000-0000-0000-000000000000'
 
@@ -91,6 +94,9 @@ export class AccountsService {
       if (!p.ok) throw new AppError('invalid_phone', { detail: `The phone number ${p.reason}` })
       phone = p.value
     }
+    // A taken name is public (anyone can try to register it): refused before any costly work.
+    if (await store.accounts.isUsernameTaken(username.value, clock.now()))
+      throw new AppError('username_taken')
     const password = checkPassword(policy, input.password, {
       username: username.value,
       email: email.value.address,
@@ -100,70 +106,83 @@ export class AccountsService {
     const now = clock.now()
     const id = newId()
 
-    const outcome = await store.transaction(async (tx) => {
-      const created = await tx.accounts.create({
-        id,
-        username: username.value,
-        email: email.value.address,
-        emailNorm: email.value.norm,
-        phone,
-        passwordHash,
-        role: 'user',
-        mustChangePassword: false,
-        passwordChangedAt: now,
-        createdAt: now,
-      })
-      if (!created.ok && created.conflict === 'username') return 'username_taken' as const
-      if (!created.ok) {
-        const owner = await tx.accounts.findByEmail(email.value.norm)
-        if (!owner) return 'retry' as const
-        // At most one notice per account per hour, however many attempts.
-        const queued = await tx.outbox.enqueue(
+    const outcome = await store
+      .transaction(async (tx) => {
+        // The name is reserved for as long as an unverified account would hold it, on both paths
+        // below: whether the address has an account does not decide whether the name is taken.
+        if (
+          !(await tx.accounts.reserveUsername(username.value, now, now + settings.unverifiedAccountTtlMs))
+        ) {
+          return 'username_taken' as const
+        }
+        const created = await tx.accounts.create({
+          id,
+          username: username.value,
+          email: email.value.address,
+          emailNorm: email.value.norm,
+          phone,
+          passwordHash,
+          role: 'user',
+          mustChangePassword: false,
+          passwordChangedAt: now,
+          createdAt: now,
+        })
+        if (!created.ok && created.conflict === 'username') return 'username_taken' as const
+        if (!created.ok) {
+          const owner = await tx.accounts.findByEmail(email.value.norm)
+          // The account that had the address went meanwhile: roll back (the reservation too) and retry.
+          if (!owner) throw new RetrySignUp()
+          // At most one notice per account per hour, however many attempts.
+          const queued = await tx.outbox.enqueue(
+            {
+              channel: 'email',
+              recipient: owner.email,
+              template: 'signup_existing_email',
+              payload: { username: owner.username },
+              accountId: owner.id,
+              dedupeKey: `signup_existing_email:${owner.id}:${Math.floor(now / HOUR)}`,
+            },
+            now,
+          )
+          await events.record(
+            'account_signup_existing_email',
+            owner.id,
+            ctx,
+            { notice_queued: queued.queued },
+            tx.events,
+          )
+          return queued.queued ? ('notified' as const) : ('silent' as const)
+        }
+        const token = newToken()
+        await tx.tokens.issue({
+          id: newId(),
+          tokenHash: hashToken(token),
+          accountId: id,
+          purpose: 'verify_email',
+          expiresAt: now + settings.verifyTokenTtlMs,
+          createdAt: now,
+        })
+        await tx.outbox.enqueue(
           {
             channel: 'email',
-            recipient: owner.email,
-            template: 'signup_existing_email',
-            payload: { username: owner.username },
-            accountId: owner.id,
-            dedupeKey: `signup_existing_email:${owner.id}:${Math.floor(now / HOUR)}`,
+            recipient: email.value.address,
+            template: 'verify_email',
+            payload: {
+              token,
+              username: username.value,
+              expiresInHours: Math.max(1, Math.round(settings.verifyTokenTtlMs / HOUR)),
+            },
+            accountId: id,
           },
           now,
         )
-        await events.record(
-          'account_signup_existing_email',
-          owner.id,
-          ctx,
-          { notice_queued: queued.queued },
-          tx.events,
-        )
-        return queued.queued ? ('notified' as const) : ('silent' as const)
-      }
-      const token = newToken()
-      await tx.tokens.issue({
-        id: newId(),
-        tokenHash: hashToken(token),
-        accountId: id,
-        purpose: 'verify_email',
-        expiresAt: now + settings.verifyTokenTtlMs,
-        createdAt: now,
+        await events.record('account_created', id, ctx, { phone_given: phone !== null }, tx.events)
+        return 'created' as const
       })
-      await tx.outbox.enqueue(
-        {
-          channel: 'email',
-          recipient: email.value.address,
-          template: 'verify_email',
-          payload: {
-            token,
-            username: username.value,
-            expiresInHours: Math.max(1, Math.round(settings.verifyTokenTtlMs / HOUR)),
-          },
-          accountId: id,
-        },
-        now,
-      )
-      await events.record('account_created', id, ctx, { phone_given: phone !== null }, tx.events)
-      return 'created' as const
-    })
+      .catch((e: unknown) => {
+        if (e instanceof RetrySignUp) return 'retry' as const
+        throw e
+      })
     if (outcome === 'username_taken') throw new AppError('username_taken')
     if (outcome === 'retry') return this.register(input, ctx)
     if (outcome === 'created' || outcome === 'notified') this.deps.onMessageQueued?.('email')
