@@ -477,4 +477,23 @@ describe('masked recovery hints (switched on)', () => {
     expect(other.json.hint).toMatch(shape)
     expect(Object.keys(real.json)).toEqual(Object.keys(missing1.json))
   })
+
+  it('gives every spelling of a missing name one hint, as every spelling of a real one gets one', async () => {
+    const { user } = await signUpAndLogin(server)
+    const hint = async (identifier: string) =>
+      (await call(server, 'POST', '/v1/recovery', { body: { identifier } })).json.hint as string
+    const spellings = (name: string) => [name, name.toUpperCase(), fullWidth(name), fullWidth(name.toUpperCase())]
+    const real = new Set(await Promise.all(spellings(user.username).map(hint)))
+    const missing = new Set(await Promise.all(spellings('nobody_at_all').map(hint)))
+    expect(real.size).toBe(1)
+    expect(missing.size).toBe(1)
+    const mails = new Set(await Promise.all([user.email, user.email.toUpperCase()].map(hint)))
+    const ghostMails = new Set(await Promise.all(['ghost@example.net', 'GHOST@Example.NET'].map(hint)))
+    expect(mails.size).toBe(1)
+    expect(ghostMails.size).toBe(1)
+  })
 })
+
+/** The full-width form of ASCII letters, digits and underscore (NFKC maps them back). */
+const fullWidth = (s: string) =>
+  [...s].map((c) => (c >= '!' && c <= '~' ? String.fromCodePoint(c.codePointAt(0)! + 0xfee0) : c)).join('')

@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto'
+import { classifyIdentifier } from '../accounts/identifiers.js'
 
 const LETTERS = 'abcdefghijklmnopqrstuvwxyz'
 const TLDS = ['com', 'net', 'org', 'de', 'co.uk', 'fr', 'io']
@@ -13,9 +14,16 @@ export const maskEmail = (email: string): string => {
   return `${local.slice(0, 1)}***@${domain.slice(0, 1)}***${tld ? `.${tld}` : ''}`
 }
 
-/** A hint that looks like a real one, derived from the identifier alone (keyed, so it cannot be predicted offline). */
+/**
+ * A hint that looks like a real one, derived from the identifier alone (keyed, so it cannot be
+ * predicted offline) in its normalised form, as lookups normalise it: every spelling that would
+ * name one account (case, full-width forms, a phone number's punctuation) gets one hint, as a real
+ * account's do.
+ */
 export const fakeHint = (identifier: string, secret: Buffer): string => {
-  const h = createHmac('sha256', secret).update(identifier.trim().toLowerCase()).digest()
+  const id = classifyIdentifier(identifier)
+  const norm = id ? `${id.kind}:${id.value}` : `raw:${identifier.trim().toLowerCase()}`
+  const h = createHmac('sha256', secret).update(norm).digest()
   return `${LETTERS[h[0]! % 26]}***@${LETTERS[h[1]! % 26]}***.${TLDS[h[2]! % TLDS.length]}`
 }
 
