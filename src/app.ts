@@ -453,7 +453,9 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
       (await mfaFactors.listAll(accountId)).some(
         (f) => f.confirmedAt !== null && (f.kind === 'totp' || f.kind === 'webauthn'),
       ),
-    verify: (accountId: string, code: string) => mfa.verifyCode(accountId, code, noContext),
+    // Within the account's second-factor budget, which login challenges share.
+    verify: (accountId: string, code: string) =>
+      mfa.verifyWithinBudget(accountId, code, noContext, 'recovery'),
   }
 
   const accounts = new AccountsService({

@@ -163,9 +163,9 @@ describe.each(databaseKinds())('account recovery over HTTP on %s', (kind) => {
     expect(suppressed.length).toBe(11)
     expect(new Set(suppressed.map((e) => e.details.reason))).toEqual(new Set(['cap']))
     const metrics = await server.app.metrics.registry.getSingleMetricAsString(
-      'gatehouse_recovery_requests_total',
+      'gatehouse_messages_suppressed_total',
     )
-    expect(metrics).toMatch(/outcome="suppressed_cap"\} \d+/)
+    expect(metrics).toMatch(/channel="email",kind="recovery",budget="(destination|account)",stage="queue"\} \d+/)
   })
 
   it('sends nothing new while a token sent less than 2 minutes ago is still valid', async () => {
@@ -299,6 +299,58 @@ describe.each(databaseKinds())('account recovery over HTTP on %s', (kind) => {
     ).toBe(200)
   })
 
+  it("checks at most 5 second-factor guesses per token, however many arrive at once, and spends the account's budget", async () => {
+    const { user } = await signUpAndLogin(server)
+    const { secret } = await enrolTotp(user.username)
+    server.clock.advance(10 * MINUTE)
+    await recover(user.username)
+    await server.deliver()
+    const token = server.smtp.tokenFrom(recoveryMails(user.email).at(-1)!)
+    const account = (await server.app.store.accounts.findByUsername(user.username))!
+    const fails = () => server.app.store.events.search({ type: 'authn_mfa_fail', accountId: account.id }, 100)
+    const answers = await Promise.all(
+      Array.from({ length: 60 }, (_, i) =>
+        call(server, 'POST', '/v1/recovery/complete', {
+          body: { token, password: 'obsidian meadow falcon 12', code: String(100000 + i) },
+          ip: `127.62.${i}.1`,
+        }),
+      ),
+    )
+    expect((await fails()).filter((e) => e.details.during === 'recovery')).toHaveLength(5)
+    expect(answers.filter((a) => a.json.code === 'mfa_required')).toHaveLength(5)
+    expect(answers.filter((a) => a.json.code === 'invalid_token')).toHaveLength(55)
+    // The token is spent: the right code does not bring it back.
+    const late = await call(server, 'POST', '/v1/recovery/complete', {
+      body: { token, password: 'obsidian meadow falcon 12', code: totpCodeAt(secret, server.clock.now()) },
+    })
+    expect(late.json.code).toBe('invalid_token')
+
+    // Five more wrong guesses on a second token spend the account's budget of 10: the right
+    // code on a third token is then refused too, until the budget's window passes.
+    server.clock.advance(3 * MINUTE)
+    await recover(user.email)
+    await server.deliver()
+    const second = server.smtp.tokenFrom(recoveryMails(user.email).at(-1)!)
+    for (let i = 0; i < 5; i++) {
+      await call(server, 'POST', '/v1/recovery/complete', {
+        body: { token: second, password: 'obsidian meadow falcon 12', code: String(200000 + i) },
+      })
+    }
+    server.clock.advance(3 * MINUTE)
+    await recover(user.email)
+    await server.deliver()
+    const third = server.smtp.tokenFrom(recoveryMails(user.email).at(-1)!)
+    const refused = await call(server, 'POST', '/v1/recovery/complete', {
+      body: {
+        token: third,
+        password: 'obsidian meadow falcon 12',
+        code: totpCodeAt(secret, server.clock.now()),
+      },
+    })
+    expect(refused.json.code).toBe('mfa_required')
+    expect((await fails()).some((e) => e.details.reason === 'account_limit')).toBe(true)
+  })
+
   it('sends nothing for a reset-locked account unless the request carries a valid second-factor code', async () => {
     const { user, token: session } = await signUpAndLogin(server)
     const noFactor = await call(server, 'PUT', '/v1/me/reset-lock', {
@@ -400,14 +452,18 @@ describe.each(databaseKinds())('account recovery over HTTP on %s', (kind) => {
     const { user } = await signUpAndLogin(server)
     const account = (await server.app.store.accounts.findByUsername(user.username))!
     const before = recoveryMails(user.email).length
+    // Six stored without the gate's queue-time count, as instances whose locks never met could.
     for (let i = 0; i < 6; i++) {
-      await server.app.store.outbox.enqueue(
+      await server.app.store.ledger.insert(
         {
           channel: 'email',
           recipient: account.email,
           template: 'recovery_email',
           payload: { token: `raced${i}tokenvalue`, username: user.username },
           accountId: account.id,
+          kind: 'recovery',
+          destination: account.email.toLowerCase(),
+          region: null,
         },
         server.clock.now(),
       )
@@ -482,7 +538,12 @@ describe('masked recovery hints (switched on)', () => {
     const { user } = await signUpAndLogin(server)
     const hint = async (identifier: string) =>
       (await call(server, 'POST', '/v1/recovery', { body: { identifier } })).json.hint as string
-    const spellings = (name: string) => [name, name.toUpperCase(), fullWidth(name), fullWidth(name.toUpperCase())]
+    const spellings = (name: string) => [
+      name,
+      name.toUpperCase(),
+      fullWidth(name),
+      fullWidth(name.toUpperCase()),
+    ]
     const real = new Set(await Promise.all(spellings(user.username).map(hint)))
     const missing = new Set(await Promise.all(spellings('nobody_at_all').map(hint)))
     expect(real.size).toBe(1)

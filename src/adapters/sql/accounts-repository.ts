@@ -128,7 +128,10 @@ export class SqlAccountRepository implements AccountRepository {
   }
 
   async deleteReservationsBefore(cutoff: number): Promise<number> {
-    const r = await this.db.deleteFrom('username_reservations').where('expires_at', '<', cutoff).executeTakeFirst()
+    const r = await this.db
+      .deleteFrom('username_reservations')
+      .where('expires_at', '<', cutoff)
+      .executeTakeFirst()
     return Number(r.numDeletedRows)
   }
 

@@ -39,6 +39,25 @@ export class SqlOneTimeTokens implements OneTimeTokens {
     }
   }
 
+  async takeAttempt(
+    tokenHash: string,
+    purpose: TokenPurpose,
+    now: number,
+    max: number,
+  ): Promise<number | null> {
+    const r = await this.db
+      .updateTable('one_time_tokens')
+      .set((eb) => ({ attempts: eb('attempts', '+', 1) }))
+      .where('token_hash', '=', tokenHash)
+      .where('purpose', '=', purpose)
+      .where('used_at', 'is', null)
+      .where('expires_at', '>', now)
+      .where('attempts', '<', max)
+      .returning('attempts')
+      .executeTakeFirst()
+    return r ? r.attempts : null
+  }
+
   async recordFailedAttempt(tokenHash: string): Promise<number> {
     const r = await this.db
       .updateTable('one_time_tokens')

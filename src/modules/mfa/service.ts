@@ -278,6 +278,28 @@ export class MfaService {
     return ok
   }
 
+  /**
+   * A TOTP or recovery code given outside a login challenge (a password reset, a reset-locked
+   * recovery request): each guess spends one of the account's second-factor guesses, the budget
+   * login challenges share, and a right one gives them back.
+   */
+  async verifyWithinBudget(
+    accountId: string,
+    code: string,
+    ctx: RequestContext,
+    during: string,
+  ): Promise<boolean> {
+    const { accountGuesses, events } = this.deps
+    const budget = await accountGuesses.consume(accountId)
+    if (!budget.allowed) {
+      await events.record('authn_mfa_fail', accountId, ctx, { during, reason: 'account_limit' })
+      return false
+    }
+    const ok = await this.verifyCode(accountId, code, ctx)
+    if (ok) await accountGuesses.reset(accountId)
+    return ok
+  }
+
   /** After a correct password on an account with factors: a short-lived challenge bound to that step. */
   async startChallenge(
     account: AccountRecord,

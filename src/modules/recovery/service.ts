@@ -206,18 +206,26 @@ export class RecoveryService {
     if (!account) throw new AppError('invalid_token')
 
     if (await secondFactors.has(account.id)) {
-      const ok = input.code ? await secondFactors.verify(account.id, input.code) : false
-      if (!ok) {
-        if (input.code) {
-          const attempts = await store.tokens.recordFailedAttempt(tokenHash)
-          await events.record('authn_mfa_fail', account.id, ctx, { during: 'recovery', attempts })
-          if (attempts >= settings.maxCodeAttempts) {
-            await store.tokens.revokeForAccount(account.id, clock.now(), ['recovery'])
-          }
-        }
-        throw new AppError('mfa_required', {
+      const mfaRequired = () =>
+        new AppError('mfa_required', {
           detail: 'This account has a second factor: send its current code as `code`',
         })
+      if (!input.code) throw mfaRequired()
+      // The guess is counted before it is checked: however many arrive at once, a token takes
+      // `maxCodeAttempts` (and the account's second-factor budget is spent by each).
+      const attempts = await store.tokens.takeAttempt(
+        tokenHash,
+        'recovery',
+        clock.now(),
+        settings.maxCodeAttempts,
+      )
+      if (attempts === null) throw new AppError('invalid_token')
+      if (!(await secondFactors.verify(account.id, input.code))) {
+        await events.record('authn_mfa_fail', account.id, ctx, { during: 'recovery', attempts })
+        if (attempts >= settings.maxCodeAttempts) {
+          await store.tokens.revokeForAccount(account.id, clock.now(), ['recovery'])
+        }
+        throw mfaRequired()
       }
     }
     const verdict = policy.check(input.password, { username: account.username, email: account.email })

@@ -31,6 +31,12 @@ export interface OneTimeTokens {
   peek(tokenHash: string, purpose: TokenPurpose, now: number): Promise<LiveToken | null>
   /** Counts a failed use (a wrong second factor); returns the new count. */
   recordFailedAttempt(tokenHash: string): Promise<number>
+  /**
+   * Takes one of the live token's `max` guesses before a guess is checked, atomically: of
+   * concurrent callers at most `max - attempts` get the new count, the rest null (as for an
+   * unknown, used or expired token).
+   */
+  takeAttempt(tokenHash: string, purpose: TokenPurpose, now: number, max: number): Promise<number | null>
   /** Creation time of the newest live token of this purpose, or null. */
   newestLive(accountId: string, purpose: TokenPurpose, now: number): Promise<number | null>
   /** Kills every outstanding token of the account (of the given purposes, or all). */
