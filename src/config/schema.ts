@@ -608,7 +608,7 @@ export const settings = {
   mfaRequiredRoles: {
     env: 'GATEHOUSE_MFA_REQUIRED_ROLES',
     default: 'admin,partner,responder,auditor',
-    doc: 'Roles (comma-separated: user, admin, partner, responder, auditor) whose accounts must have a second factor: until they have one, their sessions may only set one up. `none` for no role.',
+    doc: 'Roles (comma-separated: user, admin, partner, responder, auditor) whose accounts must have a second factor: until they have one, their sessions may only set one up. `none` for no role. Staff roles (admin, responder, auditor, partner) need a TOTP factor or a passkey; email and SMS codes count for the others.',
     schema: z
       .string()
       .transform((v) =>

@@ -195,7 +195,7 @@ export class RecoveryService {
     const account = await store.accounts.findById(live.accountId)
     if (!account) throw new AppError('invalid_token')
 
-    if (await secondFactors.has(account.id)) {
+    if (await secondFactors.has(account.id, live.channel ?? undefined)) {
       const ok = input.code ? await secondFactors.verify(account.id, input.code) : false
       if (!ok) {
         if (input.code) {

@@ -374,9 +374,14 @@ export class SessionsService {
     return now
   }
 
-  /** The holder of an enrolment-only session has just enrolled a factor: the session becomes a full one. */
+  /**
+   * The holder of an enrolment-only session has just enrolled a factor: the session becomes a full
+   * one when the account's policy is now satisfied (a staff account's email or SMS codes do not).
+   */
   async liftEnrolmentRestriction(principal: SessionPrincipal): Promise<void> {
     if (!principal.session.mfaEnrolment) return
+    const account = await this.deps.accounts.findById(principal.account.id)
+    if (!account || (await this.deps.mustEnrolFactor?.(account))) return
     await this.deps.sessions.liftMfaEnrolment(principal.session.id)
   }
 
