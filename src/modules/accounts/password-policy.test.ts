@@ -5,6 +5,7 @@ import {
   normalizePassword,
   PasswordPolicy,
   type PasswordVerdict,
+  STRENGTH_SAMPLE_CODE_POINTS,
   warmPasswordLists,
 } from './password-policy.js'
 
@@ -219,6 +220,53 @@ describe('PasswordPolicy strength', () => {
   })
 })
 
+describe('PasswordPolicy strength estimation cost', () => {
+  /** A policy whose estimator records what it is shown and calls every password strong. */
+  const recording = () => {
+    const seen: string[] = []
+    const p = new PasswordPolicy({ minLength: 8, maxLength: 1024, minScore: 2 }, (password) => {
+      seen.push(password)
+      return { score: 4, feedback: { warning: null, suggestions: [] } }
+    })
+    return { p, seen }
+  }
+
+  it(`shows the estimator at most ${STRENGTH_SAMPLE_CODE_POINTS} code points, whatever the length`, () => {
+    const { p, seen } = recording()
+    for (const n of [8, 64, 65, 256, 1024]) {
+      const s = randomBytes(n).toString('base64url').slice(0, n)
+      expect(p.check(s, alice)).toEqual({ ok: true, password: s })
+      expect(seen.at(-1)).toBe(s.slice(0, Math.min(n, STRENGTH_SAMPLE_CODE_POINTS)))
+    }
+    // Counted in code points: 1024 astral characters (2048 UTF-16 units) show it 64 of them.
+    const astral = Array.from({ length: 1024 }, (_, i) => String.fromCodePoint(0x1f300 + (i % 500))).join('')
+    expect(p.check(astral, alice).ok).toBe(true)
+    expect([...seen.at(-1)!]).toHaveLength(STRENGTH_SAMPLE_CODE_POINTS)
+    expect(STRENGTH_SAMPLE_CODE_POINTS).toBe(64)
+  })
+
+  it('lets the length, blocklist and identifier rules see the whole password, before any estimate', () => {
+    const { p, seen } = recording()
+    const tail = (s: string) => `${randomBytes(150).toString('base64url').slice(0, 200)}${s}`
+    // The username past the sample, a decorated common password longer than the sample, one code
+    // point too many: refused, and the estimator never ran.
+    expect(codeOf(p.check(tail('alice.smith'), alice))).toBe('password_contains_identifier')
+    const decorated = `1234567890123456werhnbkliopfdsrftgwerhnbkliopfdsrftg${'!'.repeat(16)}`
+    expect([...decorated].length).toBeGreaterThan(STRENGTH_SAMPLE_CODE_POINTS)
+    expect(codeOf(p.check(decorated, {}))).toBe('password_common')
+    expect(codeOf(p.check('x'.repeat(1025), {}))).toBe('password_too_long')
+    expect(seen).toHaveLength(0)
+  })
+
+  it('scores with zxcvbn what its first 64 code points score', () => {
+    // A strong start is not undone by a weak tail, and a weak start is not rescued by a long one.
+    const strongStart = `${randomBytes(48).toString('base64url')}${'a'.repeat(190)}`
+    expect(policy.check(strongStart, alice).ok).toBe(true)
+    const weakStart = `${'abcabcabc'.repeat(8)}${randomBytes(96).toString('base64url')}`
+    expect(codeOf(policy.check(weakStart.slice(0, 256), alice))).toBe('password_too_weak')
+  })
+})
+
 describe('PasswordPolicy details', () => {
   it('never echo the password, the username or the email address', () => {
     const context = { username: 'alice.smith', email: 'alice.smith@example.com' }
@@ -253,6 +301,9 @@ describe('PasswordPolicy options', () => {
     expect(() => new PasswordPolicy({ minLength: 0, maxLength: 64, minScore: 2 })).toThrow(RangeError)
     expect(() => new PasswordPolicy({ minLength: 10, maxLength: 9, minScore: 2 })).toThrow(RangeError)
     expect(() => new PasswordPolicy({ minLength: 8, maxLength: 64, minScore: 5 })).toThrow(RangeError)
+    expect(
+      () => new PasswordPolicy({ minLength: 8, maxLength: 64, minScore: 2, strengthSample: 1000 }),
+    ).toThrow(RangeError)
   })
 
   // Last: it lowers the process-wide list threshold, so the list is reloaded with shorter entries.
