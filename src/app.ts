@@ -211,6 +211,7 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
     minLength: config.passwordMinLength,
     maxLength: config.passwordMaxLength,
     minScore: config.passwordMinScore,
+    profile: config.passwordPolicy,
   })
   const queued = (channel: 'email' | 'sms') => metrics.messages.inc({ channel, state: 'queued' })
   const secretKey = loadSecretKey(config)
@@ -440,6 +441,10 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
     verify: (accountId: string, code: string) => mfa.verifyCode(accountId, code, noContext),
   }
 
+  /** Whether the account holds a second factor that lets its password be shorter (see PASSWORD_FACTOR_FLOOR). */
+  const hasPasswordFactor = async (accountId: string) =>
+    satisfies(await mfaFactors.listAll(accountId), PASSWORD_FACTOR_FLOOR)
+
   const accounts = new AccountsService({
     store,
     hasher,
@@ -452,6 +457,7 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
     },
     onMessageQueued: queued,
     onPasswordChanged: (accountId, ctx) => devices.forgetRemembered(accountId, ctx),
+    multiFactor: hasPasswordFactor,
   })
   const sessions = new SessionsService({
     accounts: store.accounts,
@@ -509,6 +515,14 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
     verifyFactor: (accountId, method, code, ctx) => mfa.verifyCode(accountId, code, ctx, method),
     verifyPasskey: (accountId, input, ctx) => passkeys.verifyReauth(accountId, input, ctx),
     reauthGuesses: limiter.limiter('reauth:account', { points: 10, seconds: 15 * 60 }),
+    // Length floors that depend on the account's factors (rev. 4) are checked again at login.
+    ...(config.passwordPolicy === 'nist-800-63b-4'
+      ? {
+          passwordBelowPolicy: async (account: AccountRecord, password: string) =>
+            !policy.longEnough(password, false) &&
+            !policy.longEnough(password, await hasPasswordFactor(account.id)),
+        }
+      : {}),
   })
 
   let recoveryWorker: RecoveryWorker | undefined

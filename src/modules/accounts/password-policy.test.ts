@@ -267,6 +267,53 @@ describe('PasswordPolicy strength estimation cost', () => {
   })
 })
 
+describe('PasswordPolicy profiles', () => {
+  const rev4 = new PasswordPolicy({ minLength: 8, maxLength: 256, minScore: 2, profile: 'nist-800-63b-4' })
+
+  it('keeps one floor for every password under nist-800-63b-3, the default', () => {
+    expect(policy.options.profile).toBe('nist-800-63b-3')
+    expect(policy.minLengthFor(false)).toBe(8)
+    expect(policy.minLengthFor(true)).toBe(8)
+  })
+
+  it('asks 15 code points without a second factor and minLength with one under nist-800-63b-4', () => {
+    expect(rev4.minLengthFor(false)).toBe(15)
+    expect(rev4.minLengthFor(true)).toBe(8)
+    expect(codeOf(rev4.check('quokka lantern', alice))).toBe('password_too_short')
+    expect(codeOf(rev4.check('quokka lanterns', alice))).toBe('ok')
+    expect(codeOf(rev4.check('quokka lantern', { ...alice, multiFactor: true }))).toBe('ok')
+    // Counted after NFKC: "ﬁ" is two code points then.
+    expect(codeOf(rev4.check('ﬁ quokka lantr', alice))).toBe('ok')
+    // A higher configured minimum wins over 15.
+    const strict = new PasswordPolicy({
+      minLength: 20,
+      maxLength: 256,
+      minScore: 2,
+      profile: 'nist-800-63b-4',
+    })
+    expect(strict.minLengthFor(false)).toBe(20)
+    expect(strict.minLengthFor(true)).toBe(20)
+  })
+
+  it('judges a password already set by its length only', () => {
+    expect(rev4.longEnough('quokka lantern', false)).toBe(false)
+    expect(rev4.longEnough('quokka lantern', true)).toBe(true)
+    expect(rev4.longEnough('password1234567', false)).toBe(true)
+  })
+
+  it('refuses an unknown profile', () => {
+    expect(
+      () =>
+        new PasswordPolicy({
+          minLength: 8,
+          maxLength: 64,
+          minScore: 2,
+          profile: 'nist-800-63b-5' as 'nist-800-63b-4',
+        }),
+    ).toThrow(RangeError)
+  })
+})
+
 describe('PasswordPolicy details', () => {
   it('never echo the password, the username or the email address', () => {
     const context = { username: 'alice.smith', email: 'alice.smith@example.com' }

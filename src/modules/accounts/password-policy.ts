@@ -1,5 +1,6 @@
 /**
- * The password rules for new passwords (sign-up, change, reset), after NIST SP 800-63B §3.1.1.2:
+ * The password rules for new passwords (sign-up, change, reset), after NIST SP 800-63B (rev. 3
+ * §5.1.1.2 by default; rev. 4 §3.1.1.2 with the `nist-800-63b-4` profile, see `PasswordProfile`):
  * a length floor and ceiling counted in Unicode code points after NFKC, every printable Unicode
  * character allowed (spaces included, nothing trimmed or truncated), a blocklist of common and
  * breached passwords, no password built from the account's own identifiers, and a zxcvbn
@@ -30,8 +31,20 @@ export type PasswordVerdict =
   | { ok: true; password: string }
   | { ok: false; code: PasswordRuleCode; detail: string }
 
+/**
+ * Which revision of NIST SP 800-63B sets the length floor:
+ * - `nist-800-63b-3` (2017, the default): `minLength` for every password;
+ * - `nist-800-63b-4` (2025): SINGLE_FACTOR_MIN_LENGTH (15) where the password is the account's only
+ *   factor, `minLength` once it holds a second factor that counts (see PASSWORD_FACTOR_FLOOR in
+ *   mfa/strength.ts: a TOTP factor or a passkey, not email or SMS codes).
+ */
+export type PasswordProfile = 'nist-800-63b-3' | 'nist-800-63b-4'
+
+/** NIST SP 800-63B rev. 4: the shortest password that may be an account's only factor. */
+export const SINGLE_FACTOR_MIN_LENGTH = 15
+
 export interface PasswordPolicyOptions {
-  /** Fewest code points (after NFKC) accepted; NIST: at least 8. */
+  /** Fewest code points (after NFKC) accepted (with the rev. 4 profile: with a second factor); NIST: at least 8. */
   minLength: number
   /** Most code points (after NFKC) accepted; NIST: at least 64. */
   maxLength: number
@@ -42,6 +55,8 @@ export interface PasswordPolicyOptions {
    * at most MAX_STRENGTH_SAMPLE); the other rules always see the whole password.
    */
   strengthSample?: number
+  /** Default `nist-800-63b-3`. */
+  profile?: PasswordProfile
 }
 
 /** What the strength rule needs of an estimator: zxcvbn's score (0–4) and feedback for a password. */
@@ -53,6 +68,11 @@ export type StrengthEstimator = (
 export interface PasswordContext {
   username?: string | undefined
   email?: string | undefined
+  /**
+   * The account holds a second factor that counts for the length floor (a TOTP factor or a passkey).
+   * Unset: it does not (a new account).
+   */
+  multiFactor?: boolean | undefined
 }
 
 /**
@@ -397,7 +417,13 @@ export class PasswordPolicy {
     options: PasswordPolicyOptions,
     private readonly estimate: StrengthEstimator = zxcvbnEstimate,
   ) {
-    const { minLength, maxLength, minScore, strengthSample = STRENGTH_SAMPLE_CODE_POINTS } = options
+    const {
+      minLength,
+      maxLength,
+      minScore,
+      strengthSample = STRENGTH_SAMPLE_CODE_POINTS,
+      profile = 'nist-800-63b-3',
+    } = options
     if (!Number.isInteger(minLength) || minLength < 1) {
       throw new RangeError('minLength must be a positive integer')
     }
@@ -410,8 +436,30 @@ export class PasswordPolicy {
     if (!Number.isInteger(strengthSample) || strengthSample < 1 || strengthSample > MAX_STRENGTH_SAMPLE) {
       throw new RangeError(`strengthSample must be an integer from 1 to ${MAX_STRENGTH_SAMPLE}`)
     }
-    this.options = Object.freeze({ minLength, maxLength, minScore, strengthSample })
+    if (profile !== 'nist-800-63b-3' && profile !== 'nist-800-63b-4') {
+      throw new RangeError('profile must be nist-800-63b-3 or nist-800-63b-4')
+    }
+    if (profile === 'nist-800-63b-4' && maxLength < SINGLE_FACTOR_MIN_LENGTH) {
+      throw new RangeError(`maxLength must be at least ${SINGLE_FACTOR_MIN_LENGTH} for nist-800-63b-4`)
+    }
+    this.options = Object.freeze({ minLength, maxLength, minScore, strengthSample, profile })
     listMinLength = Math.min(listMinLength, minLength)
+  }
+
+  /** The fewest code points a password of an account with (or without) a second factor may have. */
+  minLengthFor(multiFactor: boolean): number {
+    const { minLength, profile } = this.options
+    if (profile === 'nist-800-63b-4' && !multiFactor) return Math.max(minLength, SINGLE_FACTOR_MIN_LENGTH)
+    return minLength
+  }
+
+  /**
+   * Whether a password already set (NFKC, as given at login) is still long enough for the account
+   * as it is now: only its length is judged, the one rule that can change under a password that was
+   * accepted (a factor removed, the profile or the minimum changed).
+   */
+  longEnough(password: string, multiFactor: boolean): boolean {
+    return codePointLength(password) >= this.minLengthFor(multiFactor)
   }
 
   /**
@@ -419,7 +467,9 @@ export class PasswordPolicy {
    * Rules, in order: characters, length, blocklist, identifiers, strength.
    */
   check(raw: string, context: PasswordContext = {}): PasswordVerdict {
-    const { minLength, maxLength, minScore } = this.options
+    const { maxLength, minScore } = this.options
+    const multiFactor = context.multiFactor === true
+    const minLength = this.minLengthFor(multiFactor)
     const tooLong = () => refuse('password_too_long', `Use at most ${maxLength} characters.`)
     if (raw.length > maxLength * RAW_LENGTH_FACTOR) return tooLong()
 
@@ -434,10 +484,14 @@ export class PasswordPolicy {
     const password = normalizePassword(raw)
     const length = codePointLength(password)
     if (length < minLength) {
+      const withFactor = this.minLengthFor(true)
       return refuse(
         'password_too_short',
-        `Use at least ${minLength} characters. A passphrase of several unrelated words is long, ` +
-          'easy to remember and hard to guess.',
+        `Use at least ${minLength} characters` +
+          (withFactor < minLength
+            ? ` (${withFactor} once the account has an authenticator app or a passkey as a second factor).`
+            : '.') +
+          ' A passphrase of several unrelated words is long, easy to remember and hard to guess.',
       )
     }
     if (length > maxLength) return tooLong()

@@ -25,6 +25,8 @@ export const securityEventTypes = {
   authn_password_rehashed: 'The stored hash was upgraded to the current argon2id parameters at login.',
   authn_password_change: 'The password was changed by its owner.',
   authn_password_change_fail: 'A password change was refused (wrong current password or policy).',
+  authn_password_change_required:
+    'A login with the right password found it shorter than the password policy now asks of the account (GATEHOUSE_PASSWORD_POLICY=nist-800-63b-4: 15 code points without a TOTP factor or passkey, for instance after the last one was removed): the account must change it, and the sessions it opens from now on may only do that (details: reason below_policy).',
   session_logout: 'The holder ended the session.',
   session_revoked: 'A session was revoked by its owner from another session.',
   client_outdated: 'A request from a client below the minimum version was refused (details: version).',

@@ -210,7 +210,11 @@ export class RecoveryService {
         })
       }
     }
-    const verdict = policy.check(input.password, { username: account.username, email: account.email })
+    const verdict = policy.check(input.password, {
+      username: account.username,
+      email: account.email,
+      multiFactor: await secondFactors.has(account.id),
+    })
     if (!verdict.ok) throw new AppError(verdict.code, { detail: verdict.detail })
     if (await hasher.verify(account.passwordHash, verdict.password)) throw new AppError('password_reused')
     const hash = await hasher.hash(verdict.password)
