@@ -9,6 +9,7 @@ import { totpCodeAt } from '../../src/modules/mfa/totp.js'
 import { databaseKinds } from '../helpers/databases.js'
 import { type FakeSmsProvider, smsTransportFor, startFakeSmsProvider } from '../helpers/fake-sms-provider.js'
 import { call, createTestServer, freshUser, signUpAndLogin, type TestServer } from '../helpers/server.js'
+import { SoftAuthenticator } from '../helpers/soft-authenticator.js'
 
 const STEP = 30_000
 const CODE_MAIL = /sign-in code/
@@ -244,6 +245,32 @@ describe.each(databaseKinds())('factor strength for staff, and recovery, on %s',
         (await call(server, 'DELETE', `/v1/mfa/factors/${idOf('sms')}`, { token: session })).status,
       ).toBe(204)
       expect(secret).toBeTruthy()
+    })
+
+    it('lets a passkey satisfy the staff policy, with recovery codes that replace those of the email codes', async () => {
+      const { who, token } = await newAdmin()
+      const email = await call(server, 'POST', '/v1/mfa/email', { token })
+      const emailEraCodes = email.json.recovery_codes as string[]
+      expect(emailEraCodes).toHaveLength(10)
+      const auth = new SoftAuthenticator('id.example.test', 'https://id.example.test')
+      const options = await call(server, 'POST', '/v1/mfa/webauthn/register/options', { token })
+      const done = await call(server, 'POST', '/v1/mfa/webauthn/register', {
+        token,
+        body: { challenge_id: options.json.challenge_id, response: auth.register(options.json.options) },
+      })
+      expect(done.status, done.body).toBe(201)
+      const codes = done.json.recovery_codes as string[]
+      expect(codes).toHaveLength(10)
+      expect(codes).not.toContain(emailEraCodes[0])
+      expect(await enrolmentOnly(token)).toBe(false)
+      expect((await adminRoute(token)).status).toBe(200)
+
+      const challenge = await login(who)
+      expect(challenge.json.methods).toEqual(['webauthn', 'recovery_code'])
+      expect((await finish(challenge.json.challenge_id, 'recovery_code', emailEraCodes[0]!)).status).toBe(401)
+      const byCode = await finish(challenge.json.challenge_id, 'recovery_code', codes[0]!)
+      expect(byCode.status).toBe(201)
+      expect((await adminRoute(byCode.json.token)).status).toBe(200)
     })
 
     it('flags a partner with only email codes in the access review', async () => {

@@ -57,7 +57,7 @@ export const securityEventTypes = {
     'The new email address was confirmed through its link and replaced the old one; outstanding recovery tokens died and the old address was told.',
   account_role_changed: "An operator changed the account's role (details: from, to).",
   authn_mfa_enrolment_required:
-    'A login succeeded for an account whose role requires a second factor it does not have: the session may only enrol one.',
+    'A login succeeded for an account whose role requires a second factor it does not have (for a staff role: a TOTP factor or passkey; email and SMS codes do not count): the session may only enrol one.',
   authn_webauthn_fail:
     'A passkey registration or assertion did not verify (details: during, factor_id, reason: wrong origin or relying party, bad signature, wrong challenge ...). Nothing changed.',
   authn_webauthn_counter_regressed:
