@@ -206,7 +206,8 @@ export class RecoveryService {
           }
         }
         throw new AppError('mfa_required', {
-          detail: 'This account has a second factor: send its current code as `code`',
+          detail:
+            'This account has a second factor the reset message does not prove: send a current TOTP code or a recovery code as `code` (with email or SMS codes as the factor, a reset asked for on that channel needs none)',
         })
       }
     }
