@@ -42,6 +42,7 @@ import { AccessService } from './modules/access/service.js'
 import { findAccountByIdentifier } from './modules/accounts/lookup.js'
 import { PasswordHasher } from './modules/accounts/password-hasher.js'
 import { PasswordPolicy, warmPasswordLists } from './modules/accounts/password-policy.js'
+import type { AccountRecord } from './modules/accounts/ports.js'
 import { accountRoutes } from './modules/accounts/routes.js'
 import { AccountsService } from './modules/accounts/service.js'
 import { adminRoutes } from './modules/admin/routes.js'
@@ -72,6 +73,14 @@ import { PasskeyService } from './modules/mfa/passkeys.js'
 import { mfaRoutes } from './modules/mfa/routes.js'
 import { StoredSecondFactors } from './modules/mfa/second-factors.js'
 import { MfaService } from './modules/mfa/service.js'
+import {
+  factorPolicyOf,
+  NO_FACTOR_POLICY,
+  PASSWORD_FACTOR_FLOOR,
+  resetNeedsFactor,
+  STAFF_FLOOR,
+  satisfies,
+} from './modules/mfa/strength.js'
 import { recoveryRoutes } from './modules/recovery/routes.js'
 import { RecoveryService } from './modules/recovery/service.js'
 import { RecoveryWorker } from './modules/recovery/worker.js'
@@ -243,6 +252,7 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
     minLength: config.passwordMinLength,
     maxLength: config.passwordMaxLength,
     minScore: config.passwordMinScore,
+    profile: config.passwordPolicy,
   })
   /** A service queued messages (the gate counted them): deliver now rather than at the next poll. */
   const queued = (_channel: 'email' | 'sms') => outboxWorker?.kick()
@@ -420,6 +430,8 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
     },
     onMessageQueued: onCodeQueued,
   })
+  /** The MFA policy of an account: factor strength floor and whether a factor is required. */
+  const policyOf = (account: AccountRecord) => factorPolicyOf(account, config.mfaRequiredRoles)
   const mfa = new MfaService({
     factors: mfaFactors,
     challenges: loginChallenges,
@@ -435,9 +447,9 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
     codeCheck: (challengeId, channel, code) => loginCodes.verify(challengeId, channel, code),
     passkeyCheck: (accountId, loginChallengeId, input, ctx) =>
       passkeys.verifySecondFactor(accountId, loginChallengeId, input, ctx),
-    factorRequired: async (accountId) => {
+    policyOf: async (accountId) => {
       const account = await store.accounts.findById(accountId)
-      return account !== null && config.mfaRequiredRoles.includes(account.role)
+      return account ? policyOf(account) : NO_FACTOR_POLICY
     },
     settings: {
       issuer: 'Gatehouse',
@@ -446,17 +458,24 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
       recoveryCodeCount: 10,
     },
   })
-  // Recovery asks for a factor that is not one more message to a channel the reset already uses:
-  // TOTP or a passkey (with its recovery codes). A code there is a TOTP code or a recovery code.
+  // Recovery asks for a factor the reset channel does not already prove (see resetNeedsFactor): TOTP
+  // or a passkey (with its recovery codes), or email/SMS codes on the other channel. A code there is
+  // a TOTP code or a recovery code. Without a channel: a factor no reset channel proves.
   const secondFactors = {
-    has: async (accountId: string) =>
-      (await mfaFactors.listAll(accountId)).some(
-        (f) => f.confirmedAt !== null && (f.kind === 'totp' || f.kind === 'webauthn'),
-      ),
+    has: async (accountId: string, resetChannel?: 'email' | 'sms') => {
+      const factors = await mfaFactors.listAll(accountId)
+      return resetChannel
+        ? resetNeedsFactor(factors, resetChannel)
+        : satisfies(factors, PASSWORD_FACTOR_FLOOR)
+    },
     // Within the account's second-factor budget, which login challenges share.
     verify: (accountId: string, code: string) =>
       mfa.verifyWithinBudget(accountId, code, noContext, 'recovery'),
   }
+
+  /** Whether the account holds a second factor that lets its password be shorter (see PASSWORD_FACTOR_FLOOR). */
+  const hasPasswordFactor = async (accountId: string) =>
+    satisfies(await mfaFactors.listAll(accountId), PASSWORD_FACTOR_FLOOR)
 
   const accounts = new AccountsService({
     store,
@@ -470,6 +489,7 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
     },
     onMessageQueued: queued,
     onPasswordChanged: (accountId, ctx) => devices.forgetRemembered(accountId, ctx),
+    multiFactor: hasPasswordFactor,
   })
   const sessions = new SessionsService({
     accounts: store.accounts,
@@ -493,7 +513,7 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
     onLogin: (outcome) => metrics.logins.inc({ outcome: loginMetricOutcome(outcome) }),
     secondStep: async (account, ctx, deviceToken) => {
       const [methods, device] = await Promise.all([
-        mfa.methods(account.id),
+        mfa.methods(account.id, policyOf(account)),
         devices.recognise(account.id, deviceToken),
       ])
       const pass = { kind: 'pass' as const, device }
@@ -514,17 +534,28 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
       await events.record('authn_step_up', account.id, ctx, { challenge_id: challenge.challengeId })
       return { kind: 'challenge' as const, ...challenge }
     },
+    // A device is remembered only by a login that satisfied the account's MFA policy: a staff login
+    // through email or SMS codes (enrolment-only) does not let a later one skip the strong factor.
     afterOpen: (account, session, ctx, device) =>
       devices.afterLogin(account, session.id, device.token, ctx, {
-        remember: device.remember && config.rememberDeviceDays > 0,
+        remember: device.remember && config.rememberDeviceDays > 0 && !session.mfaEnrolment,
         known: device.known,
       }),
-    mustEnrolFactor: async (account) =>
-      (config.mfaRequiredRoles.includes(account.role) || account.mfaEnrolmentRequired) &&
-      !(await mfaFactors.hasConfirmed(account.id)),
+    mustEnrolFactor: async (account) => {
+      const policy = policyOf(account)
+      return policy.required && !satisfies(await mfaFactors.listAll(account.id), policy.floor)
+    },
     verifyFactor: (accountId, method, code, ctx) => mfa.verifyCode(accountId, code, ctx, method),
     verifyPasskey: (accountId, input, ctx) => passkeys.verifyReauth(accountId, input, ctx),
     reauthGuesses: limiter.limiter('reauth:account', { points: 10, seconds: 15 * 60 }),
+    // Length floors that depend on the account's factors (rev. 4) are checked again at login.
+    ...(config.passwordPolicy === 'nist-800-63b-4'
+      ? {
+          passwordBelowPolicy: async (account: AccountRecord, password: string) =>
+            !policy.longEnough(password, false) &&
+            !policy.longEnough(password, await hasPasswordFactor(account.id)),
+        }
+      : {}),
   })
 
   let recoveryWorker: RecoveryWorker | undefined
@@ -655,9 +686,7 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
       const live = await loginChallenges.peek(challengeId, clock.now(), LOGIN_CHALLENGE_GUESSES)
       const account = live ? await store.accounts.findById(live.accountId) : null
       if (!live || !account) throw new AppError('invalid_code')
-      const methods = await mfa.methods(account.id)
-      // An account without factors has a challenge only for a new-device step-up: by email.
-      const offered = methods.length > 0 ? methods : ['email']
+      const offered = await mfa.challengeMethods(account.id, policyOf(account))
       if (!offered.includes(method)) {
         throw new AppError('invalid_request', { detail: `This login cannot be confirmed by ${method}` })
       }
@@ -693,7 +722,7 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
   const access = new AccessService({ repo: new SqlAccessRepository(database.db), audit, events, clock })
   const authorize = staffAuthorizer({
     sessions,
-    hasFactor: (id) => mfaFactors.hasConfirmed(id),
+    hasStrongFactor: async (id) => satisfies(await mfaFactors.listAll(id), STAFF_FLOOR),
     apiKeys: access.authenticate,
     now: () => clock.now(),
   })

@@ -161,6 +161,14 @@ export const settings = {
     doc: 'Lowest zxcvbn score (0–4) a new password must reach.',
     schema: int(0, 4),
   },
+  passwordPolicy: {
+    env: 'GATEHOUSE_PASSWORD_POLICY',
+    default: 'nist-800-63b-3',
+    doc: "Which length floor applies. `nist-800-63b-3` (NIST SP 800-63B rev. 3, 2017): `GATEHOUSE_PASSWORD_MIN_LENGTH` for every password. `nist-800-63b-4` (rev. 4, 2025): at least 15 code points while the password is the account's only factor (sign-up always), `GATEHOUSE_PASSWORD_MIN_LENGTH` once it has a TOTP factor or a passkey (email and SMS codes do not count); checked at sign-up, password change and reset, and at login, where a password shorter than that must be changed before anything else.",
+    schema: z.enum(['nist-800-63b-3', 'nist-800-63b-4'], {
+      message: 'must be nist-800-63b-3 or nist-800-63b-4',
+    }),
+  },
   argon2MemoryKiB: {
     env: 'GATEHOUSE_ARGON2_MEMORY_KIB',
     default: '19456',
@@ -654,7 +662,7 @@ export const settings = {
   mfaRequiredRoles: {
     env: 'GATEHOUSE_MFA_REQUIRED_ROLES',
     default: 'admin,partner,responder,auditor',
-    doc: 'Roles (comma-separated: user, admin, partner, responder, auditor) whose accounts must have a second factor: until they have one, their sessions may only set one up. `none` for no role.',
+    doc: 'Roles (comma-separated: user, admin, partner, responder, auditor) whose accounts must have a second factor: until they have one, their sessions may only set one up. `none` for no role. Staff roles (admin, responder, auditor, partner) need a TOTP factor or a passkey; email and SMS codes count for the others.',
     schema: z
       .string()
       .transform((v) =>

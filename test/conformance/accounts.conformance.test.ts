@@ -87,6 +87,20 @@ describe.each(databaseKinds())('AccountRepository on %s', (kind) => {
     })
   })
 
+  describe('requirePasswordChange', () => {
+    it('sets the flag only while the stored hash is the one checked', async () => {
+      const a = newAccount({ passwordHash: 'checked-hash' })
+      await suite.store.accounts.create(a)
+      expect(await suite.store.accounts.requirePasswordChange(a.id, 'another-hash', T0 + 1)).toBe(false)
+      expect((await suite.store.accounts.findById(a.id))?.mustChangePassword).toBe(false)
+      expect(await suite.store.accounts.requirePasswordChange(a.id, 'checked-hash', T0 + 1)).toBe(true)
+      expect((await suite.store.accounts.findById(a.id))?.mustChangePassword).toBe(true)
+      expect(await suite.store.accounts.requirePasswordChange(randomUUID(), 'checked-hash', T0 + 1)).toBe(
+        false,
+      )
+    })
+  })
+
   describe('transactions', () => {
     it('does not abort the transaction on a conflict: later writes in it still commit', async () => {
       const taken = newAccount()

@@ -161,6 +161,27 @@ describe.each(databaseKinds())('second factors on %s', (kind) => {
     }
   })
 
+  it('counts only the kinds in keepOneOf: other factors go freely, the last of those kinds stays', async () => {
+    const accountId = await newAccount()
+    const totp = await enrolConfirmedTotp(deps(), accountId)
+    const emailId = newId()
+    await repo().create({
+      id: emailId,
+      accountId,
+      kind: 'email',
+      secretSealed: '',
+      lastUsedStep: null,
+      confirmedAt: clock.now(),
+      createdAt: clock.now(),
+    })
+    const strong = { keepOneConfirmed: true, keepOneOf: ['totp', 'webauthn'] as const }
+    // The email factor does not count as the one kept: the TOTP factor cannot go.
+    expect(await repo().deleteOne(accountId, totp.factorId, strong)).toBe('last')
+    expect(await repo().deleteOne(accountId, emailId, strong)).toMatchObject({ id: emailId, kind: 'email' })
+    expect(await repo().deleteOne(accountId, totp.factorId, strong)).toBe('last')
+    expect((await repo().listAll(accountId)).map((f) => f.kind)).toEqual(['totp'])
+  })
+
   it('accepts a valid code for exactly one of 10 concurrent callers on separate connections', async () => {
     const accountId = await newAccount()
     const { secret, factorId } = await enrolConfirmedTotp(deps(), accountId)

@@ -165,7 +165,9 @@ describe.each(databaseKinds())('account recovery over HTTP on %s', (kind) => {
     const metrics = await server.app.metrics.registry.getSingleMetricAsString(
       'gatehouse_messages_suppressed_total',
     )
-    expect(metrics).toMatch(/channel="email",kind="recovery",budget="(destination|account)",stage="queue"\} \d+/)
+    expect(metrics).toMatch(
+      /channel="email",kind="recovery",budget="(destination|account)",stage="queue"\} \d+/,
+    )
   })
 
   it('sends nothing new while a token sent less than 2 minutes ago is still valid', async () => {

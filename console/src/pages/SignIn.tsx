@@ -103,7 +103,7 @@ export const SignIn = ({ onSignedIn }: { onSignedIn: (me: Me) => void }) => {
           Gatehouse console
         </h1>
         <p id="signin-help">
-          Sign in with a staff account (admin, responder or auditor) that has a second factor.
+          Sign in with a staff account (admin, responder or auditor) that has a TOTP factor or a passkey.
         </p>
         <div aria-live="assertive">
           <ProblemMessage error={error} />

@@ -309,14 +309,16 @@ export class SqlAccessRepository implements AccessRepository {
     return out
   }
 
-  async withConfirmedFactor(accountIds: string[]): Promise<Set<string>> {
+  async withConfirmedFactor(accountIds: string[], kinds: readonly string[]): Promise<Set<string>> {
     const out = new Set<string>()
+    if (kinds.length === 0) return out
     for (const ids of chunks(accountIds)) {
       const rows = await this.db
         .selectFrom('mfa_factors')
         .select('account_id')
         .distinct()
         .where('account_id', 'in', ids)
+        .where('kind', 'in', [...kinds])
         .where('confirmed_at', 'is not', null)
         .execute()
       for (const r of rows) out.add(r.account_id)

@@ -265,6 +265,16 @@ export class SqlAccountRepository implements AccountRepository {
       .execute()
   }
 
+  async requirePasswordChange(id: string, passwordHash: string, at: number): Promise<boolean> {
+    const r = await this.db
+      .updateTable('accounts')
+      .set({ must_change_password: 1, updated_at: at })
+      .where('id', '=', id)
+      .where('password_hash', '=', passwordHash)
+      .executeTakeFirst()
+    return Number(r.numUpdatedRows) === 1
+  }
+
   async setResetLock(ids: string[], on: boolean, at: number): Promise<number> {
     if (ids.length === 0) return 0
     let total = 0

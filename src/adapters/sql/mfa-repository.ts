@@ -109,7 +109,7 @@ export class SqlMfaFactorRepository implements MfaFactorRepository {
   async deleteOne(
     accountId: string,
     factorId: string,
-    opts: { keepOneConfirmed?: boolean } = {},
+    opts: { keepOneConfirmed?: boolean; keepOneOf?: readonly MfaFactorRecord['kind'][] } = {},
   ): Promise<MfaFactorRecord | null | 'last'> {
     const remove = async (db: Kysely<Database>) => {
       const r = await db
@@ -132,20 +132,22 @@ export class SqlMfaFactorRepository implements MfaFactorRepository {
         .execute()
       const target = await trx
         .selectFrom('mfa_factors')
-        .select('confirmed_at')
+        .select(['confirmed_at', 'kind'])
         .where('id', '=', factorId)
         .where('account_id', '=', accountId)
         .executeTakeFirst()
       if (!target) return null
-      if (target.confirmed_at !== null) {
-        const other = await trx
+      const kinds = opts.keepOneOf
+      const counts = kinds === undefined || (kinds as readonly string[]).includes(target.kind)
+      if (target.confirmed_at !== null && counts) {
+        let others = trx
           .selectFrom('mfa_factors')
           .select('id')
           .where('account_id', '=', accountId)
           .where('confirmed_at', 'is not', null)
           .where('id', '<>', factorId)
-          .limit(1)
-          .executeTakeFirst()
+        if (kinds !== undefined) others = others.where('kind', 'in', kinds.length > 0 ? [...kinds] : [''])
+        const other = await others.limit(1).executeTakeFirst()
         if (!other) return 'last' as const
       }
       return remove(trx)

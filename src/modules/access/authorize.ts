@@ -68,7 +68,8 @@ export type ApiKeyAuthenticator = (
 
 export interface AuthorizeDeps {
   sessions: SessionsService
-  hasFactor: (accountId: string) => Promise<boolean>
+  /** True when the account holds a factor strong enough for staff: a TOTP factor or a passkey. */
+  hasStrongFactor: (accountId: string) => Promise<boolean>
   apiKeys?: ApiKeyAuthenticator
   now: () => number
 }
@@ -78,8 +79,8 @@ const granted = (held: readonly Scope[], wanted: Scope): boolean =>
 
 /**
  * Builds preHandlers for the admin API. `authorize('incidents:write')` accepts the session of a
- * staff account (admin, responder or auditor) that has a second factor and whose role grants the
- * scope, or an API key (`Bearer ghk_…`) whose scopes include it; it puts the caller on `req.staff`.
+ * staff account (admin, responder or auditor) that has an app-based or phishing-resistant second
+ * factor (email and SMS codes never count, see mfa/strength.ts) and whose role grants the scope, or an API key (`Bearer ghk_…`) whose scopes include it; it puts the caller on `req.staff`.
  */
 export const staffAuthorizer = (deps: AuthorizeDeps) => {
   const session = requireSession(deps.sessions)
@@ -98,7 +99,7 @@ export const staffAuthorizer = (deps: AuthorizeDeps) => {
       await session(req, reply)
       await confirmPrincipal(req, deps.sessions, async (p) => {
         const scopes = STAFF_ROLE_SCOPES[p.account.role]
-        if (!scopes || !(await deps.hasFactor(p.account.id))) throw new AppError('admin_required')
+        if (!scopes || !(await deps.hasStrongFactor(p.account.id))) throw new AppError('admin_required')
         if (!granted(scopes, scope)) {
           throw new AppError('scope_required', {
             detail: `The role ${p.account.role} does not grant ${scope}`,

@@ -100,8 +100,8 @@ export interface AccessRepository {
   reinstatePartner(accountId: string, now: number): Promise<boolean>
   /** Newest sign of life per account: latest session activity or successful login. */
   lastActivity(accountIds: string[]): Promise<Map<string, number>>
-  /** Of these accounts, those with a confirmed second factor. */
-  withConfirmedFactor(accountIds: string[]): Promise<Set<string>>
+  /** Of these accounts, those with a confirmed second factor of one of `kinds`. */
+  withConfirmedFactor(accountIds: string[], kinds: readonly string[]): Promise<Set<string>>
   /** Roles of these accounts (missing ones are absent). */
   rolesOf(accountIds: string[]): Promise<Map<string, { role: Role; username: string }>>
 }

@@ -5,6 +5,7 @@ import { hashToken, newId, safeEqual } from '../../kernel/tokens.js'
 import type { AuditService } from '../audit/service.js'
 import type { RequestContext } from '../events/ports.js'
 import type { EventRecorder } from '../events/recorder.js'
+import { kindsAtLeast, STAFF_FLOOR } from '../mfa/strength.js'
 import { type ApiKeyAuthenticator, isScope, SCOPES, type Scope } from './authorize.js'
 import { keyPrefixOf, newApiKey } from './keys.js'
 import type { AccessRepository, ApiKeyRecord, ClientRecord, PartnerAccount } from './ports.js'
@@ -467,7 +468,11 @@ export class AccessService {
     const keys = (await repo.listLiveKeys(now)).filter((k) => k.expiresAt === null || k.expiresAt > now)
     const partners = await repo.listPartners()
     const owners = [...new Set(keys.map((k) => clients.get(k.clientId)?.ownerAccountId).filter(isString))]
-    const factored = await repo.withConfirmedFactor([...new Set([...owners, ...partners.map((p) => p.id)])])
+    // Staff and partners need an app-based or phishing-resistant factor: email or SMS codes do not count.
+    const factored = await repo.withConfirmedFactor(
+      [...new Set([...owners, ...partners.map((p) => p.id)])],
+      kindsAtLeast(STAFF_FLOOR),
+    )
     const activity = await repo.lastActivity(partners.map((p) => p.id))
     const entries: ReviewEntry[] = []
     for (const k of keys) {

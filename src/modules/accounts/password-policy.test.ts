@@ -5,6 +5,7 @@ import {
   normalizePassword,
   PasswordPolicy,
   type PasswordVerdict,
+  STRENGTH_SAMPLE_CODE_POINTS,
   warmPasswordLists,
 } from './password-policy.js'
 
@@ -219,6 +220,100 @@ describe('PasswordPolicy strength', () => {
   })
 })
 
+describe('PasswordPolicy strength estimation cost', () => {
+  /** A policy whose estimator records what it is shown and calls every password strong. */
+  const recording = () => {
+    const seen: string[] = []
+    const p = new PasswordPolicy({ minLength: 8, maxLength: 1024, minScore: 2 }, (password) => {
+      seen.push(password)
+      return { score: 4, feedback: { warning: null, suggestions: [] } }
+    })
+    return { p, seen }
+  }
+
+  it(`shows the estimator at most ${STRENGTH_SAMPLE_CODE_POINTS} code points, whatever the length`, () => {
+    const { p, seen } = recording()
+    for (const n of [8, 64, 65, 256, 1024]) {
+      const s = randomBytes(n).toString('base64url').slice(0, n)
+      expect(p.check(s, alice)).toEqual({ ok: true, password: s })
+      expect(seen.at(-1)).toBe(s.slice(0, Math.min(n, STRENGTH_SAMPLE_CODE_POINTS)))
+    }
+    // Counted in code points: 1024 astral characters (2048 UTF-16 units) show it 64 of them.
+    const astral = Array.from({ length: 1024 }, (_, i) => String.fromCodePoint(0x1f300 + (i % 500))).join('')
+    expect(p.check(astral, alice).ok).toBe(true)
+    expect([...seen.at(-1)!]).toHaveLength(STRENGTH_SAMPLE_CODE_POINTS)
+    expect(STRENGTH_SAMPLE_CODE_POINTS).toBe(64)
+  })
+
+  it('lets the length, blocklist and identifier rules see the whole password, before any estimate', () => {
+    const { p, seen } = recording()
+    const tail = (s: string) => `${randomBytes(150).toString('base64url').slice(0, 200)}${s}`
+    // The username past the sample, a decorated common password longer than the sample, one code
+    // point too many: refused, and the estimator never ran.
+    expect(codeOf(p.check(tail('alice.smith'), alice))).toBe('password_contains_identifier')
+    const decorated = `1234567890123456werhnbkliopfdsrftgwerhnbkliopfdsrftg${'!'.repeat(16)}`
+    expect([...decorated].length).toBeGreaterThan(STRENGTH_SAMPLE_CODE_POINTS)
+    expect(codeOf(p.check(decorated, {}))).toBe('password_common')
+    expect(codeOf(p.check('x'.repeat(1025), {}))).toBe('password_too_long')
+    expect(seen).toHaveLength(0)
+  })
+
+  it('scores with zxcvbn what its first 64 code points score', () => {
+    // A strong start is not undone by a weak tail, and a weak start is not rescued by a long one.
+    const strongStart = `${randomBytes(48).toString('base64url')}${'a'.repeat(190)}`
+    expect(policy.check(strongStart, alice).ok).toBe(true)
+    const weakStart = `${'abcabcabc'.repeat(8)}${randomBytes(96).toString('base64url')}`
+    expect(codeOf(policy.check(weakStart.slice(0, 256), alice))).toBe('password_too_weak')
+  })
+})
+
+describe('PasswordPolicy profiles', () => {
+  const rev4 = new PasswordPolicy({ minLength: 8, maxLength: 256, minScore: 2, profile: 'nist-800-63b-4' })
+
+  it('keeps one floor for every password under nist-800-63b-3, the default', () => {
+    expect(policy.options.profile).toBe('nist-800-63b-3')
+    expect(policy.minLengthFor(false)).toBe(8)
+    expect(policy.minLengthFor(true)).toBe(8)
+  })
+
+  it('asks 15 code points without a second factor and minLength with one under nist-800-63b-4', () => {
+    expect(rev4.minLengthFor(false)).toBe(15)
+    expect(rev4.minLengthFor(true)).toBe(8)
+    expect(codeOf(rev4.check('quokka lantern', alice))).toBe('password_too_short')
+    expect(codeOf(rev4.check('quokka lanterns', alice))).toBe('ok')
+    expect(codeOf(rev4.check('quokka lantern', { ...alice, multiFactor: true }))).toBe('ok')
+    // Counted after NFKC: "ﬁ" is two code points then.
+    expect(codeOf(rev4.check('ﬁ quokka lantr', alice))).toBe('ok')
+    // A higher configured minimum wins over 15.
+    const strict = new PasswordPolicy({
+      minLength: 20,
+      maxLength: 256,
+      minScore: 2,
+      profile: 'nist-800-63b-4',
+    })
+    expect(strict.minLengthFor(false)).toBe(20)
+    expect(strict.minLengthFor(true)).toBe(20)
+  })
+
+  it('judges a password already set by its length only', () => {
+    expect(rev4.longEnough('quokka lantern', false)).toBe(false)
+    expect(rev4.longEnough('quokka lantern', true)).toBe(true)
+    expect(rev4.longEnough('password1234567', false)).toBe(true)
+  })
+
+  it('refuses an unknown profile', () => {
+    expect(
+      () =>
+        new PasswordPolicy({
+          minLength: 8,
+          maxLength: 64,
+          minScore: 2,
+          profile: 'nist-800-63b-5' as 'nist-800-63b-4',
+        }),
+    ).toThrow(RangeError)
+  })
+})
+
 describe('PasswordPolicy details', () => {
   it('never echo the password, the username or the email address', () => {
     const context = { username: 'alice.smith', email: 'alice.smith@example.com' }
@@ -253,6 +348,9 @@ describe('PasswordPolicy options', () => {
     expect(() => new PasswordPolicy({ minLength: 0, maxLength: 64, minScore: 2 })).toThrow(RangeError)
     expect(() => new PasswordPolicy({ minLength: 10, maxLength: 9, minScore: 2 })).toThrow(RangeError)
     expect(() => new PasswordPolicy({ minLength: 8, maxLength: 64, minScore: 5 })).toThrow(RangeError)
+    expect(
+      () => new PasswordPolicy({ minLength: 8, maxLength: 64, minScore: 2, strengthSample: 1000 }),
+    ).toThrow(RangeError)
   })
 
   // Last: it lowers the process-wide list threshold, so the list is reloaded with shorter entries.

@@ -93,6 +93,12 @@ export interface AccountRepository {
     at: number,
     opts: { changed: boolean; mustChange?: boolean },
   ): Promise<void>
+  /**
+   * Requires a password change (sessions then may only change it) while the stored hash is still
+   * `passwordHash`, the one just checked; false (and nothing changes) when the password changed
+   * meanwhile or the account is gone.
+   */
+  requirePasswordChange(id: string, passwordHash: string, at: number): Promise<boolean>
   setResetLock(ids: string[], on: boolean, at: number): Promise<number>
   setRole(id: string, role: Role, at: number): Promise<void>
   /** Locks (a time) or unlocks (null) the account for login. */

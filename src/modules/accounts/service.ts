@@ -10,7 +10,7 @@ import type { Outbox } from '../mail/ports.js'
 import type { TokenPurpose } from '../tokens/ports.js'
 import { normalizeUsername, parseEmail, parsePhone } from './identifiers.js'
 import type { PasswordHasher } from './password-hasher.js'
-import type { PasswordPolicy } from './password-policy.js'
+import type { PasswordContext, PasswordPolicy } from './password-policy.js'
 import { type AccountRecord, type AccountsStore, PhoneTakenConflict, type Role } from './ports.js'
 
 export interface AccountsSettings {
@@ -52,11 +52,7 @@ export interface RegistrationInput {
 }
 
 /** Throws the policy's verdict as a 400 problem, or returns the normalised password. */
-const checkPassword = (
-  policy: PasswordPolicy,
-  raw: string,
-  context: { username?: string; email?: string },
-): string => {
+const checkPassword = (policy: PasswordPolicy, raw: string, context: PasswordContext): string => {
   const verdict = policy.check(raw, context)
   if (!verdict.ok) throw new AppError(verdict.code, { detail: verdict.detail })
   return verdict.password
@@ -79,6 +75,8 @@ export class AccountsService {
       onMessageQueued?: (channel: 'email' | 'sms') => void
       /** After a password change: remembered devices are forgotten. */
       onPasswordChanged?: (accountId: string, ctx: RequestContext) => Promise<void>
+      /** True when the account holds a second factor the password policy counts (a shorter password may do). */
+      multiFactor?: (accountId: string) => Promise<boolean>
     },
   ) {}
 
@@ -348,6 +346,7 @@ export class AccountsService {
       password = checkPassword(policy, input.newPassword, {
         username: account.username,
         email: account.email,
+        multiFactor: await this.deps.multiFactor?.(account.id),
       })
     } catch (e) {
       await events.record('authn_password_change_fail', account.id, ctx, {

@@ -25,6 +25,8 @@ export const securityEventTypes = {
   authn_password_rehashed: 'The stored hash was upgraded to the current argon2id parameters at login.',
   authn_password_change: 'The password was changed by its owner.',
   authn_password_change_fail: 'A password change was refused (wrong current password or policy).',
+  authn_password_change_required:
+    'A login with the right password found it shorter than the password policy now asks of the account (GATEHOUSE_PASSWORD_POLICY=nist-800-63b-4: 15 code points without a TOTP factor or passkey, for instance after the last one was removed): the account must change it, and the sessions it opens from now on may only do that (details: reason below_policy).',
   session_logout: 'The holder ended the session.',
   session_revoked: 'A session was revoked by its owner from another session.',
   client_outdated: 'A request from a client below the minimum version was refused (details: version).',
@@ -55,7 +57,7 @@ export const securityEventTypes = {
     'The new email address was confirmed through its link and replaced the old one; outstanding recovery tokens died and the old address was told.',
   account_role_changed: "An operator changed the account's role (details: from, to).",
   authn_mfa_enrolment_required:
-    'A login succeeded for an account whose role requires a second factor it does not have: the session may only enrol one.',
+    'A login succeeded for an account whose role requires a second factor it does not have (for a staff role: a TOTP factor or passkey; email and SMS codes do not count): the session may only enrol one.',
   authn_webauthn_fail:
     'A passkey registration or assertion did not verify (details: during, factor_id, reason: wrong origin or relying party, bad signature, wrong challenge ...). Nothing changed.',
   authn_webauthn_counter_regressed:

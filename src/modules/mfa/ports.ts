@@ -38,12 +38,13 @@ export interface MfaFactorRepository {
    * Removes one factor of the account (pending or confirmed); returns it, or null when it is not the
    * account's. With `keepOneConfirmed`, a confirmed factor is only removed while another confirmed
    * one remains — checked under a lock on the account, so two removals at once cannot take the last
-   * two — and `'last'` comes back instead.
+   * two — and `'last'` comes back instead. With `keepOneOf` too, only factors of those kinds count:
+   * a factor of another kind is removed freely, and one of those kinds only while another remains.
    */
   deleteOne(
     accountId: string,
     factorId: string,
-    opts?: { keepOneConfirmed?: boolean },
+    opts?: { keepOneConfirmed?: boolean; keepOneOf?: readonly MfaFactorRecord['kind'][] },
   ): Promise<MfaFactorRecord | null | 'last'>
 }
 

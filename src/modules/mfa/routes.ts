@@ -138,7 +138,7 @@ export const mfaRoutes = (
       schema: {
         summary: 'Remove a second factor',
         description:
-          'Needs a proof of identity within the last 10 minutes. With the last factor go the recovery codes; an account whose role requires a second factor cannot remove its last one (409 second_factor_required). The holder is told on every verified channel.',
+          'Needs a proof of identity within the last 10 minutes. With the last factor go the recovery codes; an account whose role requires a second factor cannot remove its last one (409 second_factor_required; for a staff account, its last TOTP factor or passkey). The holder is told on every verified channel.',
         tags: ['mfa'],
         security,
         params: z.strictObject({ id: z.string().min(1).max(64) }),
@@ -182,7 +182,7 @@ export const mfaRoutes = (
       schema: {
         summary: 'Finish registering a passkey; it is a second factor from now on',
         description:
-          'The authenticator’s answer to the options of /register/options. 400 webauthn_failed when it does not verify (used or expired challenge, wrong origin or relying party). The first factor of an account comes with 10 recovery codes, shown once.',
+          'The authenticator’s answer to the options of /register/options. 400 webauthn_failed when it does not verify (used or expired challenge, wrong origin or relying party). The first factor of an account comes with 10 recovery codes, shown once; so does its first TOTP factor or passkey, whose new set replaces codes that backed only email or SMS codes.',
         tags: ['mfa'],
         security,
         body: z.strictObject({
@@ -215,7 +215,7 @@ export const mfaRoutes = (
         },
         ctx,
       )
-      const codes = await mfa.codesIfNone(p.account.id)
+      const codes = await mfa.codesAfterStrongFactor(p.account.id)
       await sessions.liftEnrolmentRestriction(p)
       await deps.notifyFactorAdded(p.account.id)
       return reply.status(201).send({
@@ -241,7 +241,7 @@ export const mfaRoutes = (
               ? 'Use one-time codes mailed to the verified address as a second factor'
               : 'Use one-time codes texted to the verified phone number as a second factor',
           description:
-            'Needs a proof of identity within the last 10 minutes. At login, the challenge then offers this method: POST /v1/sessions/mfa/send sends a code (6 digits, 10 minutes, at most 3 an hour and 5 a day). Weaker than TOTP or a passkey: account recovery does not accept it as the second factor. The first factor comes with recovery codes.',
+            'Needs a proof of identity within the last 10 minutes. At login, the challenge then offers this method: POST /v1/sessions/mfa/send sends a code (6 digits, 10 minutes, at most 3 an hour and 5 a day). Weaker than TOTP or a passkey (it proves a channel, not a device): it never satisfies the MFA policy of a staff account (admin, responder, auditor, partner), whose sessions stay enrolment-only and whose login challenge stops offering it once a TOTP factor or passkey exists. Account recovery does not accept it as the second factor. The first factor comes with recovery codes.',
           tags: ['mfa'],
           security,
           response: {

@@ -4,10 +4,14 @@ import { newId } from '../../kernel/tokens.js'
 import type { MfaFactorRepository } from './ports.js'
 import { generateTotpSecret, matchTotpStep } from './totp.js'
 
-/** The hook account recovery (and later login) uses to ask for a second factor. */
+/** The hook account recovery uses to ask for a second factor. */
 export interface SecondFactors {
-  /** True when the account has at least one confirmed second factor. */
-  has(accountId: string): Promise<boolean>
+  /**
+   * True when completing a reset whose token went through `resetChannel` needs a second-factor code:
+   * the account has a factor that channel does not already prove (see `resetNeedsFactor` in
+   * strength.ts). Without a channel: a factor no reset channel proves (app-based or stronger).
+   */
+  has(accountId: string, resetChannel?: 'email' | 'sms'): Promise<boolean>
   /**
    * Checks a code against the account's confirmed factors at the server's time; a step already used
    * is refused (replay). True for exactly one caller per code under concurrency.
@@ -30,6 +34,7 @@ export interface SecondFactorDeps {
 export class StoredSecondFactors implements SecondFactors {
   constructor(private readonly deps: SecondFactorDeps) {}
 
+  /** Any confirmed factor counts here; the application's recovery hook applies factor strength. */
   has(accountId: string): Promise<boolean> {
     return this.deps.factors.hasConfirmed(accountId)
   }

@@ -12,6 +12,7 @@ import type { RateLimiter } from '../guard/ports.js'
 import type { SecurityChange } from '../mail/notices.js'
 import type { MfaChallengeRepository, MfaFactorRepository, RecoveryCodeRepository } from './ports.js'
 import type { StoredSecondFactors } from './second-factors.js'
+import { atLeast, challengeKinds, type FactorPolicy, kindsAtLeast, NO_FACTOR_POLICY } from './strength.js'
 import { generateTotpSecret, matchTotpStep } from './totp.js'
 
 export type MfaMethod = 'totp' | 'webauthn' | 'email' | 'sms' | 'recovery_code'
@@ -65,8 +66,11 @@ export class MfaService {
       settings: MfaSettings
       /** Tells the holder on every verified channel that a factor or the recovery codes changed. */
       notify?: (accountId: string, change: SecurityChange) => Promise<void>
-      /** True when the account's role requires a second factor: its last one cannot be removed. */
-      factorRequired?: (accountId: string) => Promise<boolean>
+      /**
+       * The account's MFA policy (see strength.ts): which factors its login challenge accepts, and
+       * whether its last factor at the policy's floor may be removed. Unset: any factor, none required.
+       */
+      policyOf?: (accountId: string) => Promise<FactorPolicy>
       /** Passkeys as the second factor of a login challenge. */
       passkeyCheck?: PasskeyCheck
       /** One-time codes sent by email or SMS for a login challenge. */
@@ -146,7 +150,8 @@ export class MfaService {
 
   /**
    * Removes one of the account's factors. With the last confirmed one go the recovery codes. An
-   * account whose role requires a second factor cannot remove its last one.
+   * account whose policy requires a second factor cannot remove its last one at the policy's floor
+   * (a staff account may drop email or SMS codes, never its last TOTP or passkey).
    */
   async removeFactor(accountId: string, factorId: string, ctx: RequestContext): Promise<void> {
     const { factors, codes, clock, events } = this.deps
@@ -154,13 +159,23 @@ export class MfaService {
     const target = all.find((f) => f.id === factorId)
     if (!target) throw new AppError('factor_not_found')
     const confirmedLeft = all.filter((f) => f.confirmedAt !== null && f.id !== factorId).length
-    const required = target.confirmedAt !== null && ((await this.deps.factorRequired?.(accountId)) ?? false)
+    const policy = target.confirmedAt !== null ? await this.#policyOf(accountId) : NO_FACTOR_POLICY
+    const required = policy.required && atLeast(target.kind, policy.floor)
     const lastOne = () =>
       new AppError('second_factor_required', {
         detail: "This account's role requires a second factor: add another one before removing this one",
       })
-    if (required && confirmedLeft === 0) throw lastOne()
-    const removed = await factors.deleteOne(accountId, factorId, { keepOneConfirmed: required })
+    const keepOneOf = kindsAtLeast(policy.floor)
+    if (
+      required &&
+      !all.some((f) => f.confirmedAt !== null && f.id !== factorId && keepOneOf.includes(f.kind))
+    )
+      throw lastOne()
+    const removed = await factors.deleteOne(
+      accountId,
+      factorId,
+      required ? { keepOneConfirmed: true, keepOneOf } : {},
+    )
     if (removed === 'last') throw lastOne()
     if (!removed) throw new AppError('factor_not_found')
     if (removed.confirmedAt === null) return
@@ -170,6 +185,10 @@ export class MfaService {
       remaining: confirmedLeft,
     })
     await this.deps.notify?.(accountId, 'factor_removed')
+  }
+
+  #policyOf(accountId: string): Promise<FactorPolicy> {
+    return this.deps.policyOf?.(accountId) ?? Promise.resolve(NO_FACTOR_POLICY)
   }
 
   /**
@@ -218,6 +237,19 @@ export class MfaService {
     return this.#newCodes(accountId)
   }
 
+  /**
+   * After a passkey was added: recovery codes are the backup of the account's strong factors, so a
+   * new set (shown once) replaces a set that backed only email or SMS codes when this is the
+   * account's first app-based or stronger factor; otherwise as `codesIfNone`.
+   */
+  async codesAfterStrongFactor(accountId: string): Promise<string[] | null> {
+    const strong = (await this.deps.factors.listAll(accountId)).filter(
+      (f) => f.confirmedAt !== null && atLeast(f.kind, 'app_based'),
+    )
+    if (strong.length === 1) return this.#newCodes(accountId)
+    return this.codesIfNone(accountId)
+  }
+
   async status(
     accountId: string,
     passkeys: Array<{ id: string; name: string | null; lastUsedAt: number | null }> = [],
@@ -244,16 +276,28 @@ export class MfaService {
     }
   }
 
-  async methods(accountId: string): Promise<MfaMethod[]> {
-    const confirmed = (await this.deps.factors.listAll(accountId)).filter((f) => f.confirmedAt !== null)
-    if (confirmed.length === 0) return []
-    const methods: MfaMethod[] = []
-    if (confirmed.some((f) => f.kind === 'totp')) methods.push('totp')
-    if (confirmed.some((f) => f.kind === 'webauthn')) methods.push('webauthn')
-    if (confirmed.some((f) => f.kind === 'email')) methods.push('email')
-    if (confirmed.some((f) => f.kind === 'sms')) methods.push('sms')
-    if ((await this.deps.codes.countUnused(accountId)) > 0) methods.push('recovery_code')
+  /**
+   * The methods a login challenge of the account offers: its confirmed factors at or above its
+   * policy's floor (see `challengeKinds`: a staff account with a TOTP factor or a passkey is never
+   * offered email or SMS codes), then recovery codes when it has some. Empty without factors.
+   * `policy` when the caller has the account at hand; else it is looked up.
+   */
+  async methods(accountId: string, policy?: FactorPolicy): Promise<MfaMethod[]> {
+    const all = await this.deps.factors.listAll(accountId)
+    if (!all.some((f) => f.confirmedAt !== null)) return []
+    const kinds = challengeKinds(all, (policy ?? (await this.#policyOf(accountId))).floor)
+    const methods = (['totp', 'webauthn', 'email', 'sms'] as const).filter((m) => kinds.includes(m))
+    if ((await this.deps.codes.countUnused(accountId)) > 0) return [...methods, 'recovery_code']
     return methods
+  }
+
+  /**
+   * What a live login challenge of the account accepts: `methods`, or for an account without
+   * factors (whose challenges are new-device step-ups) an emailed code.
+   */
+  async challengeMethods(accountId: string, policy?: FactorPolicy): Promise<MfaMethod[]> {
+    const methods = await this.methods(accountId, policy)
+    return methods.length > 0 ? methods : ['email']
   }
 
   /** A second-factor code of any kind the account has: a TOTP code, or one of its recovery codes (used up). */
@@ -347,8 +391,12 @@ export class MfaService {
       })
       throw new AppError('invalid_code')
     }
+    // A method the challenge does not offer (now) fails like a wrong code: a staff account's
+    // challenge never takes an email or SMS code once it has a stronger factor.
+    const offered = (await this.challengeMethods(challenge.accountId)).includes(input.method)
     const ok =
-      input.method === 'webauthn'
+      offered &&
+      (input.method === 'webauthn'
         ? input.webauthn !== undefined &&
           this.deps.passkeyCheck !== undefined &&
           (await this.deps.passkeyCheck(challenge.accountId, challenge.id, input.webauthn, ctx))
@@ -357,7 +405,7 @@ export class MfaService {
             this.deps.codeCheck !== undefined &&
             (await this.deps.codeCheck(challenge.id, input.method, input.code))
           : input.code !== undefined &&
-            (await this.verifyCode(challenge.accountId, input.code, ctx, input.method))
+            (await this.verifyCode(challenge.accountId, input.code, ctx, input.method)))
     if (!ok) {
       await events.record('authn_mfa_fail', challenge.accountId, ctx, {
         during: 'login',

@@ -69,8 +69,10 @@ export const recoveryRoutes = (
         summary: 'Set a new password with the token from a recovery message',
         description:
           '400 invalid_token alike for unknown, used, expired and wrong-purpose tokens. On an account with a ' +
-          'second factor, `code` is required (401 mfa_required otherwise, and nothing changes). Success revokes ' +
-          'every session and notifies the owner on every verified channel.',
+          'second factor the reset channel does not prove — a TOTP factor or passkey; SMS codes and a reset by ' +
+          'email; email codes and a reset by SMS — `code` (a TOTP code or a recovery code) is required (401 ' +
+          'mfa_required otherwise, and nothing changes). Success revokes every session and notifies the owner on ' +
+          'every verified channel.',
         tags: ['recovery'],
         body: z.strictObject({
           token: z.string().max(512),

@@ -205,10 +205,11 @@ export class RecoveryService {
     const account = await store.accounts.findById(live.accountId)
     if (!account) throw new AppError('invalid_token')
 
-    if (await secondFactors.has(account.id)) {
+    if (await secondFactors.has(account.id, live.channel ?? undefined)) {
       const mfaRequired = () =>
         new AppError('mfa_required', {
-          detail: 'This account has a second factor: send its current code as `code`',
+          detail:
+            'This account has a second factor the reset message does not prove: send a current TOTP code or a recovery code as `code` (with email or SMS codes as the factor, a reset asked for on that channel needs none)',
         })
       if (!input.code) throw mfaRequired()
       // The guess is counted before it is checked: however many arrive at once, a token takes
@@ -228,7 +229,11 @@ export class RecoveryService {
         throw mfaRequired()
       }
     }
-    const verdict = policy.check(input.password, { username: account.username, email: account.email })
+    const verdict = policy.check(input.password, {
+      username: account.username,
+      email: account.email,
+      multiFactor: await secondFactors.has(account.id),
+    })
     if (!verdict.ok) throw new AppError(verdict.code, { detail: verdict.detail })
     if (await hasher.verify(account.passwordHash, verdict.password)) throw new AppError('password_reused')
     const hash = await hasher.hash(verdict.password)

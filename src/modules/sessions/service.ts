@@ -121,6 +121,12 @@ export class SessionsService {
       ) => Promise<boolean>
       /** Re-authentication attempts per account; a stolen session buys no password guessing. */
       reauthGuesses?: RateLimiter
+      /**
+       * After a right password (NFKC): true when it no longer meets the password policy for the
+       * account as it is now (NIST SP 800-63B rev. 4: shorter than 15 code points without a second
+       * factor that counts). The account must then change it: its sessions are restricted to that.
+       */
+      passwordBelowPolicy?: (account: AccountRecord, password: string) => Promise<boolean>
       afterOpen?: AfterOpen
     },
   ) {}
@@ -175,18 +181,27 @@ export class SessionsService {
       await events.record('authn_login_fail', account?.id ?? null, ctx, { reason: outcome })
       throw new AppError('invalid_credentials')
     }
+    let checked = account
     if (hasher.needsRehash(account.passwordHash)) {
-      await accounts.setPasswordHash(account.id, await hasher.hash(password), this.deps.clock.now(), {
-        changed: false,
-      })
+      const rehashed = await hasher.hash(password)
+      await accounts.setPasswordHash(account.id, rehashed, this.deps.clock.now(), { changed: false })
       await events.record('authn_password_rehashed', account.id, ctx)
+      checked = { ...account, passwordHash: rehashed }
     }
-    const step = await this.deps.secondStep?.(account, ctx, deviceToken)
+    // The password's length is known only here: one that no longer meets the policy (a factor was
+    // removed since it was set) must be changed, as a password an operator set must.
+    if (!checked.mustChangePassword && (await this.deps.passwordBelowPolicy?.(checked, password))) {
+      if (await accounts.requirePasswordChange(checked.id, checked.passwordHash, this.deps.clock.now())) {
+        await events.record('authn_password_change_required', checked.id, ctx, { reason: 'below_policy' })
+        checked = { ...checked, mustChangePassword: true }
+      }
+    }
+    const step = await this.deps.secondStep?.(checked, ctx, deviceToken)
     if (step?.kind === 'challenge') {
       await events.record('authn_mfa_challenge', account.id, ctx, { methods: step.methods })
       return { kind: 'mfa', challengeId: step.challengeId, methods: step.methods }
     }
-    const result = await this.open(account, ctx, { token: deviceToken, remember: false, known: step?.device })
+    const result = await this.open(checked, ctx, { token: deviceToken, remember: false, known: step?.device })
     await events.record('authn_login_success', account.id, ctx, { session_id: result.session.id })
     if (result.session.mfaEnrolment) {
       await events.record('authn_mfa_enrolment_required', account.id, ctx, {
@@ -375,9 +390,14 @@ export class SessionsService {
     return now
   }
 
-  /** The holder of an enrolment-only session has just enrolled a factor: the session becomes a full one. */
+  /**
+   * The holder of an enrolment-only session has just enrolled a factor: the session becomes a full
+   * one when the account's policy is now satisfied (a staff account's email or SMS codes do not).
+   */
   async liftEnrolmentRestriction(principal: SessionPrincipal): Promise<void> {
     if (!principal.session.mfaEnrolment) return
+    const account = await this.deps.accounts.findById(principal.account.id)
+    if (!account || (await this.deps.mustEnrolFactor?.(account))) return
     await this.deps.sessions.liftMfaEnrolment(principal.session.id)
   }
 
