@@ -12,7 +12,10 @@ export interface ErrorSpec {
 export const errorCatalog = {
   invalid_request: { status: 400, title: 'The request is not valid' },
   malformed_json: { status: 400, title: 'The request body is not valid JSON' },
-  invalid_encoding: { status: 400, title: 'The request body is not valid UTF-8' },
+  invalid_encoding: {
+    status: 400,
+    title: 'The request is not valid UTF-8, or holds NUL or a lone surrogate',
+  },
   unsupported_media_type: { status: 415, title: 'The request body must be application/json' },
   payload_too_large: { status: 413, title: 'The request body is too large' },
   not_found: { status: 404, title: 'No such resource' },
