@@ -4,6 +4,7 @@ import type { CountryCode } from 'libphonenumber-js'
 import maxmind, { type CityResponse } from 'maxmind'
 import pino, { type Logger } from 'pino'
 import { startPrincipalBroadcast } from './adapters/broadcast/principal-changes.js'
+import { MAIL_DIR_NAME, securePrivateData } from './adapters/files/private-files.js'
 import { loadSecretKey } from './adapters/keys/key-file.js'
 import { createMemoryLimiterStore } from './adapters/limits/memory.js'
 import { createRedisLimiterStore } from './adapters/limits/redis.js'
@@ -167,6 +168,12 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
   const clock = overrides.clock ?? systemClock
   const logger = overrides.logger ?? createLogger(config)
   const metrics = createMetrics()
+  // The data folder holds password hashes, contact data, keys and tokens: for this user only.
+  const files = securePrivateData(config.dataDir)
+  if (files.narrowed.length > 0)
+    logger.warn({ paths: files.narrowed }, 'data files were open to other users: narrowed to the owner')
+  if (files.failed.length > 0)
+    logger.warn({ paths: files.failed }, 'data files are open to other users and could not be narrowed')
   const database = overrides.database ?? (await openDatabase(config))
   const migrated = await migrateToLatest(database.db as never, database.dialect)
   if (migrated.error) {
@@ -179,7 +186,7 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
     overrides.mail ??
     (config.smtpUrl
       ? new SmtpMailTransport(config.smtpUrl, config.mailFrom)
-      : new FileMailTransport(join(config.dataDir, 'mail'), config.mailFrom))
+      : new FileMailTransport(join(config.dataDir, MAIL_DIR_NAME), config.mailFrom))
   const sms = overrides.sms ?? createSmsTransport(config)
 
   let webhooks: WebhooksService | undefined
