@@ -80,6 +80,7 @@ import { reportRoutes } from './modules/reports/routes.js'
 import { IncidentReports } from './modules/reports/service.js'
 import { SessionCache } from './modules/sessions/cache.js'
 import { SESSION_CHECK_URL, SessionCheckFastPath } from './modules/sessions/fast-check.js'
+import { cookieChangeGuard } from './modules/sessions/http-auth.js'
 import { sessionRoutes } from './modules/sessions/routes.js'
 import { SessionsService } from './modules/sessions/service.js'
 import { webhookRoutes } from './modules/webhooks/routes.js'
@@ -601,6 +602,8 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
       })
     },
   })
+  // Changes authenticated by the session cookie come from pages of this origin only (CSRF).
+  http.addHook('onRequest', cookieChangeGuard([publicUrl.origin, ...(config.webauthnOrigins ?? [])]))
   // While draining, keep-alive clients are told to reconnect (to another instance).
   http.addHook('onSend', (_req, reply, payload, done) => {
     if (draining) reply.header('connection', 'close')

@@ -49,6 +49,10 @@ export const errorCatalog = {
   webauthn_failed: { status: 400, title: 'The passkey could not be verified' },
   session_not_found: { status: 404, title: 'No such session' },
   client_outdated: { status: 426, title: 'This client version is no longer supported' },
+  cross_site_request: {
+    status: 403,
+    title: 'A change authenticated by the session cookie must come from a page of this origin',
+  },
   rate_limited: { status: 429, title: 'Too many requests' },
   challenge_required: { status: 429, title: 'Solve the challenge and send the request again' },
   not_ready: { status: 503, title: 'The service is not ready' },
