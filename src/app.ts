@@ -547,6 +547,7 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
       metrics.messages.inc({ channel: 'webhook', state: 'queued' }, count)
       outboxWorker?.kick()
     },
+    allowPrivate: config.webhookAllowPrivate,
   })
   const outbox = new OutboxWorker({
     queue: store.outboxQueue,
@@ -557,6 +558,7 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
       box,
       clock,
       onLogError: (err) => logger.error({ err }, 'could not write the webhook delivery log'),
+      allowPrivate: config.webhookAllowPrivate,
     }),
     clock,
     logger: logger.child({ worker: 'outbox' }),

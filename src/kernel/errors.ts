@@ -64,6 +64,10 @@ export const errorCatalog = {
   api_key_revoked: { status: 409, title: 'The API key is revoked, rotated or expired' },
   invalid_owner: { status: 400, title: 'The owner must be a staff or partner account' },
   incident_closed: { status: 409, title: 'The incident is closed' },
+  webhook_url_not_public: {
+    status: 400,
+    title: 'The webhook URL is, or resolves to, a loopback, private or other non-public address',
+  },
 } as const satisfies Record<string, ErrorSpec>
 
 export type ErrorCode = keyof typeof errorCatalog

@@ -58,6 +58,7 @@ const setup = () => {
     box: new SecretBox(Buffer.alloc(32, 3)),
     clock,
     events,
+    allowPrivate: false,
   })
   return { clock, queued, hooks, events, service }
 }

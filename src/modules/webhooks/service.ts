@@ -8,6 +8,7 @@ import type { EventRecorder } from '../events/recorder.js'
 import { type SecurityEventType, securityEventTypes } from '../events/vocabulary.js'
 import type { Outbox } from '../mail/ports.js'
 import type { WebhookDelivery, WebhookRecord, WebhookRepository } from './ports.js'
+import { checkTarget } from './targets.js'
 
 export const WEBHOOK_LIMITS = {
   /** Active webhooks at once. */
@@ -40,6 +41,8 @@ export interface WebhooksServiceDeps {
   /** Messages were queued (count): a worker can start at once. */
   onQueued?: (count: number) => void
   cacheMs?: number
+  /** Take URLs of loopback, private and other non-public addresses (GATEHOUSE_WEBHOOK_ALLOW_PRIVATE). */
+  allowPrivate: boolean
 }
 
 /** The body sent for one event: no contact data or token (event details never hold any). */
@@ -69,13 +72,24 @@ export class WebhooksService {
     this.#cacheMs = Math.min(DEFAULT_CACHE_MS, Math.max(0, deps.cacheMs ?? DEFAULT_CACHE_MS))
   }
 
-  /** Adds an endpoint; the secret is returned here only (stored sealed, never shown again). */
+  /**
+   * Adds an endpoint; the secret is returned here only (stored sealed, never shown again). Unless
+   * `allowPrivate`, a URL whose host is, or now resolves to, an address that is not public is
+   * refused (`webhook_url_not_public`); deliveries check again.
+   */
   async create(
     input: NewWebhook,
     actorId: string,
     ctx: RequestContext,
   ): Promise<{ webhook: WebhookRecord; secret: string }> {
     const url = checkUrl(input.url)
+    if (!this.#deps.allowPrivate) {
+      const refused = await checkTarget(new URL(url))
+      if (refused)
+        throw new AppError('webhook_url_not_public', {
+          detail: `${refused.message}: webhooks go to public addresses only (GATEHOUSE_WEBHOOK_ALLOW_PRIVATE)`,
+        })
+    }
     const eventTypes = [...new Set(input.eventTypes)]
     if (eventTypes.length === 0 || eventTypes.length > WEBHOOK_LIMITS.eventTypes)
       throw new AppError('invalid_request', {
