@@ -194,11 +194,14 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
   const events = new EventRecorder(
     store.events,
     () => clock.now(),
-    (type) => metrics.events.inc({ type }),
+    (type, count) => metrics.events.inc({ type }, count),
     {
-      onRecorded: (event) => webhooks?.fanOut(event),
-      onHookError: (err, event) =>
-        logger.error({ err, type: event.type }, 'could not queue webhook messages'),
+      onRecorded: (recorded) => webhooks?.fanOut(recorded),
+      onHookError: (err, recorded) =>
+        logger.error(
+          { err, type: recorded[0]?.type, events: recorded.length },
+          'could not queue webhook messages',
+        ),
     },
   )
   const hasher = new PasswordHasher({
@@ -699,9 +702,7 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
   auditRoutes(http, { authorize, audit, log: auditLog })
   webhookRoutes(http, { authorize, webhooks, audit })
   // Campaigns (docs/campaigns.md): actions over selections of accounts, run in batches by the worker.
-  const campaignRepo = new SqlCampaignRepository(database.db, database.dialect, (type, n) =>
-    metrics.events.inc({ type }, n),
-  )
+  const campaignRepo = new SqlCampaignRepository(database.db, database.dialect, events)
   const campaignWorker = new CampaignWorker({
     campaigns: campaignRepo,
     audit,

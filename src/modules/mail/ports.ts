@@ -14,6 +14,11 @@ export interface OutgoingMessage {
 export interface Outbox {
   /** Queues a message in the caller's transaction. Returns false when the dedupe key was already used. */
   enqueue(message: OutgoingMessage, now: number): Promise<boolean>
+  /**
+   * Queues many messages with a few statements whatever their number; those whose dedupe key was
+   * already used are left out. Returns how many were queued.
+   */
+  enqueueMany(messages: readonly OutgoingMessage[], now: number): Promise<number>
 }
 
 export interface ClaimedMessage extends OutgoingMessage {

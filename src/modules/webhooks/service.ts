@@ -6,7 +6,7 @@ import { newId } from '../../kernel/tokens.js'
 import type { RequestContext, SecurityEvent } from '../events/ports.js'
 import type { EventRecorder } from '../events/recorder.js'
 import { type SecurityEventType, securityEventTypes } from '../events/vocabulary.js'
-import type { Outbox } from '../mail/ports.js'
+import type { Outbox, OutgoingMessage } from '../mail/ports.js'
 import type { WebhookDelivery, WebhookRecord, WebhookRepository } from './ports.js'
 import { checkTarget } from './targets.js'
 
@@ -148,24 +148,29 @@ export class WebhooksService {
     return this.#deps.webhooks.listDeliveries(id, limit)
   }
 
-  /** The `onRecorded` hook: queues one message per active webhook subscribed to the event's type. */
-  async fanOut(event: SecurityEvent): Promise<void> {
-    const hooks = (await this.#active()).filter((h) => h.eventTypes.includes(event.type))
+  /**
+   * The `onRecorded` hook: queues, in bulk, one message per event and active webhook subscribed to
+   * the event's type. Costs no query when no webhook is subscribed (the list is cached).
+   */
+  async fanOut(events: readonly SecurityEvent[]): Promise<void> {
+    const hooks = await this.#active()
     if (hooks.length === 0) return
-    const now = this.#deps.clock.now()
-    for (const hook of hooks) {
-      await this.#deps.outbox.enqueue(
-        {
+    const messages: OutgoingMessage[] = []
+    for (const event of events) {
+      for (const hook of hooks) {
+        if (!hook.eventTypes.includes(event.type)) continue
+        messages.push({
           channel: 'webhook',
           recipient: hook.id,
           template: 'webhook',
           payload: { event_type: event.type, body: webhookBody(newId(), event) },
           accountId: event.accountId,
-        },
-        now,
-      )
+        })
+      }
     }
-    this.#deps.onQueued?.(hooks.length)
+    if (messages.length === 0) return
+    const queued = await this.#deps.outbox.enqueueMany(messages, this.#deps.clock.now())
+    this.#deps.onQueued?.(queued)
   }
 
   /** After a change here: the next event reads the list again (other instances within the cache period). */
