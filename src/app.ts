@@ -4,6 +4,7 @@ import type { CountryCode } from 'libphonenumber-js'
 import maxmind, { type CityResponse } from 'maxmind'
 import pino, { type Logger } from 'pino'
 import { startPrincipalBroadcast } from './adapters/broadcast/principal-changes.js'
+import { MAIL_DIR_NAME, securePrivateData } from './adapters/files/private-files.js'
 import { loadSecretKey } from './adapters/keys/key-file.js'
 import { createMemoryLimiterStore } from './adapters/limits/memory.js'
 import { createRedisLimiterStore } from './adapters/limits/redis.js'
@@ -89,6 +90,7 @@ import { reportRoutes } from './modules/reports/routes.js'
 import { IncidentReports } from './modules/reports/service.js'
 import { SessionCache } from './modules/sessions/cache.js'
 import { SESSION_CHECK_URL, SessionCheckFastPath } from './modules/sessions/fast-check.js'
+import { cookieChangeGuard } from './modules/sessions/http-auth.js'
 import { sessionRoutes } from './modules/sessions/routes.js'
 import { type LoginOutcome, SessionsService } from './modules/sessions/service.js'
 import { webhookRoutes } from './modules/webhooks/routes.js'
@@ -186,6 +188,12 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
   const clock = overrides.clock ?? systemClock
   const logger = overrides.logger ?? createLogger(config)
   const metrics = createMetrics()
+  // The data folder holds password hashes, contact data, keys and tokens: for this user only.
+  const files = securePrivateData(config.dataDir)
+  if (files.narrowed.length > 0)
+    logger.warn({ paths: files.narrowed }, 'data files were open to other users: narrowed to the owner')
+  if (files.failed.length > 0)
+    logger.warn({ paths: files.failed }, 'data files are open to other users and could not be narrowed')
   const database = overrides.database ?? (await openDatabase(config))
   const migrated = await migrateToLatest(database.db as never, database.dialect)
   if (migrated.error) {
@@ -229,18 +237,21 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
     overrides.mail ??
     (config.smtpUrl
       ? new SmtpMailTransport(config.smtpUrl, config.mailFrom)
-      : new FileMailTransport(join(config.dataDir, 'mail'), config.mailFrom))
+      : new FileMailTransport(join(config.dataDir, MAIL_DIR_NAME), config.mailFrom))
   const sms = overrides.sms ?? createSmsTransport(config)
 
   let webhooks: WebhooksService | undefined
   const events = new EventRecorder(
     store.events,
     () => clock.now(),
-    (type) => metrics.events.inc({ type }),
+    (type, count) => metrics.events.inc({ type }, count),
     {
-      onRecorded: (event) => webhooks?.fanOut(event),
-      onHookError: (err, event) =>
-        logger.error({ err, type: event.type }, 'could not queue webhook messages'),
+      onRecorded: (recorded) => webhooks?.fanOut(recorded),
+      onHookError: (err, recorded) =>
+        logger.error(
+          { err, type: recorded[0]?.type, events: recorded.length },
+          'could not queue webhook messages',
+        ),
     },
   )
   const hasher = new PasswordHasher({
@@ -599,6 +610,7 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
       metrics.messages.inc({ channel: 'webhook', state: 'queued' }, count)
       outboxWorker?.kick()
     },
+    allowPrivate: config.webhookAllowPrivate,
   })
   const sendGate = new OutboundGate(store.ledger, gateSettings, gateHooks)
   const outbox = new OutboxWorker({
@@ -610,6 +622,7 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
       box,
       clock,
       onLogError: (err) => logger.error({ err }, 'could not write the webhook delivery log'),
+      allowPrivate: config.webhookAllowPrivate,
     }),
     clock,
     logger: logger.child({ worker: 'outbox' }),
@@ -647,6 +660,8 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
       })
     },
   })
+  // Changes authenticated by the session cookie come from pages of this origin only (CSRF).
+  http.addHook('onRequest', cookieChangeGuard([publicUrl.origin, ...(config.webauthnOrigins ?? [])]))
   // While draining, keep-alive clients are told to reconnect (to another instance).
   http.addHook('onSend', (_req, reply, payload, done) => {
     if (draining) reply.header('connection', 'close')
@@ -738,9 +753,7 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
   auditRoutes(http, { authorize, audit, log: auditLog })
   webhookRoutes(http, { authorize, webhooks, audit })
   // Campaigns (docs/campaigns.md): actions over selections of accounts, run in batches by the worker.
-  const campaignRepo = new SqlCampaignRepository(database.db, database.dialect, (type, n) =>
-    metrics.events.inc({ type }, n),
-  )
+  const campaignRepo = new SqlCampaignRepository(database.db, database.dialect, events)
   const campaignWorker = new CampaignWorker({
     campaigns: campaignRepo,
     audit,

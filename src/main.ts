@@ -17,7 +17,7 @@ export class StartupError extends Error {
 export const checkDataDir = (dir: string): void => {
   const abs = resolve(dir)
   try {
-    mkdirSync(abs, { recursive: true })
+    mkdirSync(abs, { recursive: true, mode: 0o700 })
     accessSync(abs, constants.W_OK)
     const probe = join(abs, `.write-test-${process.pid}`)
     writeFileSync(probe, '')

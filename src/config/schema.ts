@@ -714,6 +714,12 @@ export const settings = {
     doc: 'Campaign batches each instance runs at once (PostgreSQL; SQLite runs one at a time whatever this says).',
     schema: int(1, 32),
   },
+  webhookAllowPrivate: {
+    env: 'GATEHOUSE_WEBHOOK_ALLOW_PRIVATE',
+    default: 'false',
+    doc: 'Let webhooks go to loopback, private (RFC 1918, fc00::/7), link-local (169.254/16 with cloud metadata, fe80::/10), CGNAT and other non-public addresses. Off: such URLs are refused when a webhook is created, and every delivery resolves the host again and connects only to public addresses.',
+    schema: bool,
+  },
 } as const
 
 export type SettingKey = keyof typeof settings

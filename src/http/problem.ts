@@ -76,8 +76,30 @@ export const errorHandler = (err: FastifyError, req: FastifyRequest, reply: Fast
       e = new AppError('internal_error')
     }
   }
+  sendProblem(e, req, reply)
+}
+
+/** Answers `e` as a problem document (with its headers). */
+export const sendProblem = (e: AppError, req: FastifyRequest, reply: FastifyReply): void => {
   for (const [k, v] of Object.entries(e.headers)) reply.header(k, v)
   reply.status(e.status).type(PROBLEM_CONTENT_TYPE).send(toProblem(e, req.id))
+}
+
+/**
+ * Errors the router meets before any hook runs (Fastify's `frameworkErrors`): a path whose escapes
+ * do not decode, a path parameter over the length limit.
+ */
+export const routerErrorOf = (err: FastifyError): AppError => {
+  switch (err.code) {
+    case 'FST_ERR_BAD_URL':
+      return new AppError('invalid_encoding', {
+        detail: 'The path holds NUL (%00) or escapes that are not UTF-8',
+      })
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return new AppError('invalid_request', { detail: 'A path parameter is too long' })
+    default:
+      return fromFastify(err) ?? new AppError('internal_error')
+  }
 }
 
 export const notFoundHandler = (req: FastifyRequest, reply: FastifyReply): void => {

@@ -16,7 +16,7 @@ import type { TrustProxy } from '../config/load.js'
 import { AppError } from '../kernel/errors.js'
 import type { Metrics } from '../metrics.js'
 import type { RequestContext } from '../modules/events/ports.js'
-import { errorHandler, notFoundHandler } from './problem.js'
+import { errorHandler, notFoundHandler, routerErrorOf, sendProblem } from './problem.js'
 
 export type HttpServer = FastifyInstance<
   import('node:http').Server,
@@ -58,6 +58,52 @@ export type FastPath = (req: IncomingMessage, res: ServerResponse, next: () => v
 export type FastPaths = Map<string, FastPath>
 const utf8 = new TextDecoder('utf-8', { fatal: true })
 
+/**
+ * Whether a string is text every store keeps as it is: well-formed UTF-16 (no lone surrogate, which
+ * the way to the database would turn into U+FFFD) and no NUL (which PostgreSQL text cannot hold).
+ */
+export const isStorableText = (s: string): boolean => s.isWellFormed() && !s.includes('\u0000')
+
+/** Whether every string of a parsed JSON value, object keys included, is storable text. Iterative: nesting depth is the body limit's. */
+export const isStorableJson = (value: unknown): boolean => {
+  const stack: unknown[] = [value]
+  while (stack.length > 0) {
+    const v = stack.pop()
+    if (typeof v === 'string') {
+      if (!isStorableText(v)) return false
+    } else if (Array.isArray(v)) {
+      for (const item of v) stack.push(item)
+    } else if (v !== null && typeof v === 'object') {
+      for (const [key, item] of Object.entries(v)) {
+        if (!isStorableText(key)) return false
+        stack.push(item)
+      }
+    }
+  }
+  return true
+}
+
+const PERCENT_ESCAPES = /(?:%[0-9A-Fa-f]{2})+/g
+
+/**
+ * Whether the percent-escapes of a request target (path and query) decode to storable text: UTF-8
+ * (a surrogate in UTF-8 form is not), without NUL. Escapes the decoders would leave as they are
+ * count as well: a parameter is refused, never passed on in a form the client did not mean.
+ */
+export const isStorableUrl = (url: string): boolean => {
+  if (!url.includes('%')) return true
+  for (const [run] of url.matchAll(PERCENT_ESCAPES)) {
+    let text: string
+    try {
+      text = utf8.decode(Buffer.from(run.replaceAll('%', ''), 'hex'))
+    } catch {
+      return false
+    }
+    if (text.includes('\u0000')) return false
+  }
+  return true
+}
+
 /** The request's who-and-where, for security events. */
 export const requestContext = (req: FastifyRequest): RequestContext => {
   const ua = req.headers['user-agent']
@@ -72,6 +118,11 @@ export const requestContext = (req: FastifyRequest): RequestContext => {
 
 /** Fastify with Gatehouse's error model, request ids, strict JSON, metrics and the OpenAPI document. */
 export const createHttpServer = async (opts: HttpOptions): Promise<HttpServer> => {
+  // Helmet's headers on every answer; the middleware is built once (the Fastify plugin builds it per request).
+  const securityHeaders = helmet({
+    referrerPolicy: { policy: 'no-referrer' },
+    contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
+  })
   const app = Fastify({
     loggerInstance: opts.logger,
     bodyLimit: opts.bodyLimit,
@@ -82,6 +133,13 @@ export const createHttpServer = async (opts: HttpOptions): Promise<HttpServer> =
     logController: new LogController({ requestIdLogLabel: 'request_id', disableRequestLogging: true }),
     return503OnClosing: true,
     routerOptions: { maxParamLength: 200 },
+    // Refusals of the router itself (no hook has run): a problem document with the usual headers.
+    frameworkErrors: (err, req, reply) => {
+      securityHeaders(req.raw, reply.raw, () => {
+        reply.header('x-request-id', req.id).header('cache-control', 'no-store')
+        sendProblem(routerErrorOf(err), req, reply)
+      })
+    },
     // The server Fastify would make (same timeouts), with the fast paths looked at first.
     serverFactory: (handler, fastifyOptions) => {
       const options = fastifyOptions as {
@@ -116,7 +174,7 @@ export const createHttpServer = async (opts: HttpOptions): Promise<HttpServer> =
   app.setErrorHandler(errorHandler)
   app.setNotFoundHandler(notFoundHandler)
 
-  // JSON only, valid UTF-8 only, no prototype poisoning (Fastify's parser refuses __proto__ and constructor.prototype).
+  // JSON only, valid UTF-8 only, storable strings only, no prototype poisoning (Fastify's parser refuses __proto__ and constructor.prototype).
   const parseJson = app.getDefaultJsonParser('error', 'error')
   app.removeContentTypeParser(['application/json', 'text/plain'])
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (req, body, done) => {
@@ -130,21 +188,33 @@ export const createHttpServer = async (opts: HttpOptions): Promise<HttpServer> =
     parseJson(req, text, (err, value) => {
       if (err)
         done(new AppError('malformed_json', { detail: 'The request body is not valid JSON' }), undefined)
+      else if (!isStorableJson(value))
+        done(
+          new AppError('invalid_encoding', {
+            detail: 'A string in the body holds NUL (U+0000) or a lone surrogate',
+          }),
+          undefined,
+        )
       else done(null, value)
     })
   })
 
   await app.register(cookie)
-  // Helmet's headers on every answer; the middleware is built once (the Fastify plugin builds it per request).
-  const securityHeaders = helmet({
-    referrerPolicy: { policy: 'no-referrer' },
-    contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
-  })
   app.addHook('onRequest', (req, reply, done) =>
     securityHeaders(req.raw, reply.raw, (err?: unknown) =>
       done(err === undefined ? undefined : err instanceof Error ? err : new Error(String(err))),
     ),
   )
+  // Before any route's own hooks and handler: path and query parameters are storable text.
+  app.addHook('onRequest', (req, _reply, done) => {
+    if (isStorableUrl(req.raw.url ?? '')) done()
+    else
+      done(
+        new AppError('invalid_encoding', {
+          detail: 'The path or query string holds NUL (%00) or escapes that are not UTF-8',
+        }),
+      )
+  })
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',

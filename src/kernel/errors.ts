@@ -12,7 +12,10 @@ export interface ErrorSpec {
 export const errorCatalog = {
   invalid_request: { status: 400, title: 'The request is not valid' },
   malformed_json: { status: 400, title: 'The request body is not valid JSON' },
-  invalid_encoding: { status: 400, title: 'The request body is not valid UTF-8' },
+  invalid_encoding: {
+    status: 400,
+    title: 'The request is not valid UTF-8, or holds NUL or a lone surrogate',
+  },
   unsupported_media_type: { status: 415, title: 'The request body must be application/json' },
   payload_too_large: { status: 413, title: 'The request body is too large' },
   not_found: { status: 404, title: 'No such resource' },
@@ -46,6 +49,10 @@ export const errorCatalog = {
   webauthn_failed: { status: 400, title: 'The passkey could not be verified' },
   session_not_found: { status: 404, title: 'No such session' },
   client_outdated: { status: 426, title: 'This client version is no longer supported' },
+  cross_site_request: {
+    status: 403,
+    title: 'A change authenticated by the session cookie must come from a page of this origin',
+  },
   rate_limited: { status: 429, title: 'Too many requests' },
   challenge_required: { status: 429, title: 'Solve the challenge and send the request again' },
   not_ready: { status: 503, title: 'The service is not ready' },
@@ -57,6 +64,10 @@ export const errorCatalog = {
   api_key_revoked: { status: 409, title: 'The API key is revoked, rotated or expired' },
   invalid_owner: { status: 400, title: 'The owner must be a staff or partner account' },
   incident_closed: { status: 409, title: 'The incident is closed' },
+  webhook_url_not_public: {
+    status: 400,
+    title: 'The webhook URL is, or resolves to, a loopback, private or other non-public address',
+  },
 } as const satisfies Record<string, ErrorSpec>
 
 export type ErrorCode = keyof typeof errorCatalog

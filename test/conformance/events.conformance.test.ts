@@ -30,8 +30,8 @@ describe.each(databaseKinds())('SecurityEventLog on %s', (kind) => {
   it('tells the webhook hook of an event recorded in a transaction only once that transaction commits', async () => {
     const told: string[] = []
     const recorder = new EventRecorder(suite.store.events, () => T0, undefined, {
-      onRecorded: (e) => {
-        told.push(String(e.details.n))
+      onRecorded: (recorded) => {
+        for (const e of recorded) told.push(String(e.details.n))
       },
     })
     const record = (n: number) => (tx: { events: typeof suite.store.events }) =>
@@ -52,6 +52,67 @@ describe.each(databaseKinds())('SecurityEventLog on %s', (kind) => {
     const kept = await suite.store.events.search({ type: 'account_created' }, 100)
     expect(kept.map((e) => e.details.n)).toContain(2)
     expect(kept.map((e) => e.details.n)).not.toContain(1)
+  })
+
+  it('appends many events in order, in chunks, with their details, inside a transaction or not', async () => {
+    const id = randomUUID()
+    const shared = { campaign_id: 'c-1', incident_id: null }
+    const many = Array.from({ length: 2345 }, (_, i) =>
+      event(id, { type: 'campaign_sessions_revoked', at: T0 + i, details: i === 7 ? { n: 7 } : shared }),
+    )
+    await suite.store.transaction(async (tx) => {
+      await tx.events.appendMany(many.slice(0, 1200))
+    })
+    await suite.store.events.appendMany(many.slice(1200))
+    const kept = await suite.store.events.search({ accountId: id }, 3000)
+    expect(kept).toHaveLength(2345)
+    expect(kept.map((e) => e.at)).toEqual(many.map((e) => e.at).reverse())
+    expect(kept.at(-8)!.details).toEqual({ n: 7 })
+    expect(kept[0]).toMatchObject({
+      type: 'campaign_sessions_revoked',
+      accountId: id,
+      details: shared,
+      context: many.at(-1)!.context,
+      subnet: '203.0.113.0/24',
+    })
+  })
+
+  it('records many events as one: counted per type and told together once the transaction commits', async () => {
+    const counted: Array<[string, number]> = []
+    const told: number[] = []
+    const recorder = new EventRecorder(
+      suite.store.events,
+      () => T0,
+      (type, n) => counted.push([type, n]),
+      {
+        onRecorded: (recorded) => {
+          told.push(recorded.length)
+        },
+      },
+    )
+    const id = randomUUID()
+    const batch = [
+      { type: 'campaign_reset_lock_set' as const, accountId: id, context: context(), details: {} },
+      { type: 'campaign_reset_lock_set' as const, accountId: id, context: context(), details: {} },
+      { type: 'campaign_notice_queued' as const, accountId: id, context: context(), details: {} },
+    ]
+    await expect(
+      suite.store.transaction(async (tx) => {
+        await recorder.recordMany(batch, tx.events)
+        throw new Error('rolled back')
+      }),
+    ).rejects.toThrow('rolled back')
+    await suite.store.transaction(async (tx) => {
+      await recorder.recordMany(batch, tx.events)
+      expect(counted).toEqual([])
+    })
+    await recorder.settled()
+    expect(told).toEqual([3])
+    expect(counted).toEqual([
+      ['campaign_reset_lock_set', 2],
+      ['campaign_notice_queued', 1],
+    ])
+    expect(await suite.store.events.search({ accountId: id }, 10)).toHaveLength(3)
   })
 
   it('lists an account’s events newest first, up to the limit, with everything appended', async () => {

@@ -58,6 +58,30 @@ describe.each(databaseKinds())('Outbox and OutboxQueue on %s', (kind) => {
       })
     })
 
+    it('enqueues many messages at once, each claimable as given, skipping used dedupe keys', async () => {
+      const used = unique()
+      expect(await suite.store.outbox.enqueue(message({ dedupeKey: used }), T0)).toEqual({ queued: true })
+      const many = Array.from({ length: 1203 }, (_, i) =>
+        message({ channel: 'webhook', template: 'webhook', recipient: `hook-${i}`, accountId: `acc-${i}` }),
+      )
+      many.push(message({ dedupeKey: used }))
+      expect(await suite.store.transaction((tx) => tx.outbox.enqueueMany(many.slice(0, 600), T0))).toBe(600)
+      expect(await suite.store.outbox.enqueueMany(many.slice(600), T0)).toBe(603)
+      const claimed = await suite.store.outboxQueue.claim(2000, T0, LEASE)
+      expect(claimed).toHaveLength(1204)
+      const byRecipient = new Map(claimed.map((c) => [c.recipient, c]))
+      expect(byRecipient.get('hook-1202')).toEqual({
+        ...many[1202]!,
+        id: byRecipient.get('hook-1202')!.id,
+        attempts: 1,
+        createdAt: T0,
+        kind: 'webhook',
+        destination: null,
+        region: null,
+      })
+      expect(await suite.store.outbox.enqueueMany([], T0)).toBe(0)
+    })
+
     it('does not hand a leased message out again until the lease ends, then with attempts 2', async () => {
       await enqueue(message(), T0)
       const first = await claimOne(T0)

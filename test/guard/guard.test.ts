@@ -62,6 +62,8 @@ describe.each(guardSetups())('the guard on $name', (setup) => {
         GATEHOUSE_GUARD_LEGACY_CLIENTS: '5',
         // The global spike has a suite of its own below.
         GATEHOUSE_GUARD_SPIKE_MIN_FAILURES: '100000',
+        // The webhook receiver below listens on loopback.
+        GATEHOUSE_WEBHOOK_ALLOW_PRIVATE: 'true',
       },
       { limiter },
     )

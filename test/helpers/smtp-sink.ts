@@ -16,6 +16,15 @@ export interface SinkMessage {
   raw: string
 }
 
+/** RFC 5322 `atext`, and the `dtext` of a domain literal. */
+const ATEXT = "[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]"
+const DOT_ATOM = `${ATEXT}+(?:\\.${ATEXT}+)*`
+const MSG_ID = new RegExp(`^<${DOT_ATOM}@(?:${DOT_ATOM}|\\[[\\x21-\\x5a\\x5e-\\x7e]*\\])>$`)
+
+/** Whether a Message-ID is RFC 5322's `msg-id` exactly: a dot-atom left of `@`, a dot-atom or a domain literal right of it. */
+export const isStrictMessageId = (value: string | undefined): boolean =>
+  value !== undefined && MSG_ID.test(value)
+
 export interface SmtpSink {
   /** `smtp://127.0.0.1:<port>` */
   readonly url: string

@@ -1,6 +1,6 @@
 import { sql } from 'kysely'
 import pino from 'pino'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { seedAccounts } from '../../bench/lib/seed-accounts.js'
 import { createApp } from '../../src/app.js'
 import { databaseKinds } from '../helpers/databases.js'
@@ -12,6 +12,7 @@ import {
   signUpAndLogin,
   type TestServer,
 } from '../helpers/server.js'
+import { isStrictMessageId } from '../helpers/smtp-sink.js'
 
 /** Campaigns over the admin API: dry runs, each action's effect, idempotent notices, pause/resume/cancel. */
 describe.each(databaseKinds())('campaigns on %s', (kind) => {
@@ -64,6 +65,10 @@ describe.each(databaseKinds())('campaigns on %s', (kind) => {
   })
   afterAll(async () => {
     await server?.close()
+  })
+  // Every mail of these tests (campaign notices among them) carries an RFC 5322 Message-ID.
+  afterEach(() => {
+    for (const m of server.smtp.messages) expect(isStrictMessageId(m.messageId), m.messageId).toBe(true)
   })
 
   const create = (body: unknown, token = admin) =>

@@ -52,7 +52,8 @@ describe.each(databaseKinds())('webhooks on %s', (kind) => {
   let server: TestServer
   let admin: string
   beforeAll(async () => {
-    server = await createTestServer(kind)
+    // The receivers below listen on loopback.
+    server = await createTestServer(kind, { GATEHOUSE_WEBHOOK_ALLOW_PRIVATE: 'true' })
     admin = await adminSession(server)
   })
   afterAll(async () => {

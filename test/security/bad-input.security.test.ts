@@ -146,26 +146,26 @@ describe.each(databaseKinds())('hostile input on %s', (kind) => {
         'lone surrogate',
         () => raw(`{"username":"ab\\ud800c","email":"${valid.email}","password":"${valid.password}"}`),
         400,
-        'invalid_username',
+        'invalid_encoding',
       ],
       [
         'NUL in username',
         () => call(server, 'POST', '/v1/accounts', { body: { ...valid, username: 'abc\u0000def' } }),
         400,
-        'invalid_username',
+        'invalid_encoding',
       ],
       [
         'NUL in email',
         () => call(server, 'POST', '/v1/accounts', { body: { ...valid, email: 'abc\u0000@example.org' } }),
         400,
-        'invalid_email',
+        'invalid_encoding',
       ],
       [
         'NUL in password',
         () =>
           call(server, 'POST', '/v1/accounts', { body: { ...valid, password: 'abc\u0000def ghi jkl mno' } }),
         400,
-        'password_invalid_characters',
+        'invalid_encoding',
       ],
       [
         'CR/LF in email',

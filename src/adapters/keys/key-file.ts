@@ -57,7 +57,7 @@ export const loadSecretKey = (opts: { secretKey?: string | undefined; dataDir: s
   } catch (e) {
     if (!isErrno(e, 'ENOENT')) throw e
   }
-  mkdirSync(opts.dataDir, { recursive: true })
+  mkdirSync(opts.dataDir, { recursive: true, mode: 0o700 })
   const tmp = join(opts.dataDir, `.${KEY_FILE_NAME}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`)
   const key = randomBytes(KEY_BYTES)
   const fd = openSync(tmp, 'wx', 0o600)

@@ -1,5 +1,6 @@
 import { join } from 'node:path'
 import type { SmsTransport } from '../../modules/mail/ports.js'
+import { SMS_DIR_NAME } from '../files/private-files.js'
 import { FileSmsTransport } from './sms-transports.js'
 
 export interface HttpSmsTransportOptions {
@@ -228,7 +229,7 @@ export interface SmsConfig {
  * account SID, auth token and sender must be set too), else files under `<dataDir>/sms`.
  */
 export const createSmsTransport = (config: SmsConfig): SmsTransport => {
-  if (!config.smsUrl) return new FileSmsTransport(join(config.dataDir, 'sms'))
+  if (!config.smsUrl) return new FileSmsTransport(join(config.dataDir, SMS_DIR_NAME))
   const missing = [
     ['GATEHOUSE_SMS_ACCOUNT_SID', config.smsAccountSid],
     ['GATEHOUSE_SMS_AUTH_TOKEN', config.smsAuthToken],

@@ -14,10 +14,12 @@ import {
   type NotifyParams,
   type Selector,
 } from '../../modules/campaigns/ports.js'
+import { type EventRecorder, noContext } from '../../modules/events/recorder.js'
 import type { SecurityEventType } from '../../modules/events/vocabulary.js'
 import { callingCodeOf, destinationOf } from '../../modules/mail/gate.js'
 import { SqlAuditLog } from './audit-repository.js'
 import type { Dialect } from './dialect.js'
+import { SqlSecurityEventLog } from './events-repository.js'
 import type { CampaignsTable, Database } from './schema.js'
 
 const toRecord = (r: Selectable<CampaignsTable>): CampaignRecord => ({
@@ -70,10 +72,14 @@ export class SqlCampaignRepository implements CampaignRepository {
   /** Per campaign, the highest account id this instance claimed: where the next claim starts. */
   readonly #cursor = new Map<string, string>()
 
+  /**
+   * `events`: where a batch records the event of each account it changed, into the batch's
+   * transaction (counted and fanned out to webhooks once it commits, like every other event).
+   */
   constructor(
     private readonly db: Kysely<Database>,
     private readonly dialect: Dialect,
-    private readonly onEvents: (type: SecurityEventType, count: number) => void = () => {},
+    private readonly events: Pick<EventRecorder, 'recordMany' | 'settled'>,
   ) {}
 
   /** The ids of the selected accounts, as a subquery. */
@@ -440,7 +446,7 @@ export class SqlCampaignRepository implements CampaignRepository {
         )
         .executeTakeFirst()
       if (Number(r.numUpdatedRows) === 0) return null
-      const completed = await new SqlCampaignRepository(trx, this.dialect).get(id)
+      const completed = await new SqlCampaignRepository(trx, this.dialect, this.events).get(id)
       if (!completed) return null
       await new SqlAuditLog(trx, this.dialect).append(entry(completed))
       return completed
@@ -453,6 +459,8 @@ export class SqlCampaignRepository implements CampaignRepository {
   ): Promise<BatchOutcome | null> {
     const { now } = opts
     let claimed: string[] = []
+    // What runs once the batch has committed: counting its events and their webhook fan-out.
+    const committed: Array<() => void> = []
     const result = await this.db
       .transaction()
       .execute(async (trx) => {
@@ -522,31 +530,16 @@ export class SqlCampaignRepository implements CampaignRepository {
             .where('campaign_id', '=', id)
             .where('account_id', 'in', done)
             .execute()
-          const details = JSON.stringify({ campaign_id: c.id, incident_id: c.incidentId })
-          const notifyDetails =
+          // One details object and one context for the whole batch: written to JSON once.
+          const details =
             c.action === 'notify'
-              ? JSON.stringify({
-                  campaign_id: c.id,
-                  incident_id: c.incidentId,
-                  channel: c.params.notify?.channel,
-                })
-              : details
-          await trx
-            .insertInto('security_events')
-            .values(
-              done.map((accountId) => ({
-                type: EVENT_OF[c.action],
-                account_id: accountId,
-                ip: null,
-                subnet: null,
-                user_agent: null,
-                client_version: null,
-                request_id: `campaign:${c.id}`,
-                details: notifyDetails,
-                created_at: now,
-              })),
-            )
-            .execute()
+              ? { campaign_id: c.id, incident_id: c.incidentId, channel: c.params.notify?.channel }
+              : { campaign_id: c.id, incident_id: c.incidentId }
+          const context = { ...noContext, requestId: `campaign:${c.id}` }
+          await this.events.recordMany(
+            done.map((accountId) => ({ type: EVENT_OF[c.action], accountId, context, details })),
+            new SqlSecurityEventLog(trx, (f) => committed.push(f)),
+          )
         }
         if (skipped.length > 0) {
           await trx
@@ -582,8 +575,10 @@ export class SqlCampaignRepository implements CampaignRepository {
       .catch((err: unknown) => {
         throw new BatchFailed(id, claimed, err)
       })
+    for (const f of committed) f()
+    // The next batch waits for this one's webhook messages to be queued.
+    if (committed.length > 0) await this.events.settled()
     if (!result) return null
-    if (result.done.length > 0) this.onEvents(EVENT_OF[result.campaign.action], result.done.length)
     if (result.done.length + result.skipped.length === 0) return null
     return {
       campaignId: id,

@@ -1,8 +1,8 @@
-import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import SQLite from 'better-sqlite3'
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely'
 import pg from 'pg'
+import { makePrivateDir, SQLITE_FILE_NAME, touchPrivateFile } from '../files/private-files.js'
 import { type Dialect, postgresDialect, sqliteDialect } from './dialect.js'
 import { PrincipalChanges } from './principal-changes.js'
 import type { Database } from './schema.js'
@@ -97,7 +97,12 @@ const withStatementCache = (sqlite: SQLite.Database): SQLite.Database => {
   })
 }
 
+/**
+ * Opens (creating it when missing) the SQLite database in `file`. A new file is created owner-only
+ * (0600) before SQLite opens it: SQLite gives its -wal and -shm files the database file's mode.
+ */
 export const openSqlite = (file: string): SqlDatabase => {
+  if (file !== ':memory:') touchPrivateFile(file)
   const sqlite = new SQLite(file)
   sqlite.pragma('journal_mode = WAL')
   sqlite.pragma('synchronous = NORMAL')
@@ -127,6 +132,6 @@ export const openDatabase = async (opts: {
   dataDir: string
 }): Promise<SqlDatabase> => {
   if (opts.databaseUrl) return openPostgres(opts.databaseUrl)
-  mkdirSync(opts.dataDir, { recursive: true })
-  return openSqlite(join(opts.dataDir, 'gatehouse.sqlite'))
+  makePrivateDir(opts.dataDir)
+  return openSqlite(join(opts.dataDir, SQLITE_FILE_NAME))
 }

@@ -29,6 +29,29 @@ const toClaimed = (r: Selectable<OutboxTable>): ClaimedMessage => ({
   ...(r.dedupe_key ? { dedupeKey: r.dedupe_key } : {}),
 })
 
+const rowOf = (m: LedgerMessage, now: number) => ({
+  id: newId(),
+  channel: m.channel,
+  recipient: m.recipient,
+  template: m.template,
+  payload: JSON.stringify(m.payload),
+  account_id: m.accountId,
+  dedupe_key: m.dedupeKey ?? null,
+  kind: m.kind,
+  destination: m.destination,
+  region: m.region,
+  status: 'queued',
+  attempts: 0,
+  next_attempt_at: now,
+  locked_until: null,
+  last_error: null,
+  created_at: now,
+  sent_at: null,
+})
+
+/** Rows per INSERT of `insertMany`: 17 parameters each stays far below SQLite's and PostgreSQL's limits. */
+const ROWS_PER_INSERT = 500
+
 /** The states in which a message counts against a budget. */
 const COUNTED = ['queued', 'processing', 'sent']
 
@@ -134,29 +157,25 @@ export class SqlMessageLedger implements MessageLedger {
   async insert(m: LedgerMessage, now: number): Promise<boolean> {
     const row = await this.db
       .insertInto('outbox')
-      .values({
-        id: newId(),
-        channel: m.channel,
-        recipient: m.recipient,
-        template: m.template,
-        payload: JSON.stringify(m.payload),
-        account_id: m.accountId,
-        dedupe_key: m.dedupeKey ?? null,
-        kind: m.kind,
-        destination: m.destination,
-        region: m.region,
-        status: 'queued',
-        attempts: 0,
-        next_attempt_at: now,
-        locked_until: null,
-        last_error: null,
-        created_at: now,
-        sent_at: null,
-      })
+      .values(rowOf(m, now))
       .onConflict((oc) => oc.column('dedupe_key').doNothing())
       .returning('id')
       .executeTakeFirst()
     return row !== undefined
+  }
+
+  async insertMany(messages: readonly LedgerMessage[], now: number): Promise<number> {
+    let queued = 0
+    for (let i = 0; i < messages.length; i += ROWS_PER_INSERT) {
+      const rows = await this.db
+        .insertInto('outbox')
+        .values(messages.slice(i, i + ROWS_PER_INSERT).map((m) => rowOf(m, now)))
+        .onConflict((oc) => oc.column('dedupe_key').doNothing())
+        .returning('id')
+        .execute()
+      queued += rows.length
+    }
+    return queued
   }
 }
 

@@ -35,6 +35,8 @@ export interface EventFilter {
 export interface SecurityEventLog {
   /** Append-only: events are never updated, only pruned by age. */
   append(event: SecurityEvent): Promise<void>
+  /** Appends many events, in order, with a few statements whatever their number. */
+  appendMany(events: readonly SecurityEvent[]): Promise<void>
   /** The account's events, newest first; with `beforeId`, only those older than that event. */
   listForAccount(accountId: string, limit: number, beforeId?: number): Promise<StoredSecurityEvent[]>
   /** Every account's events matching the filter, newest first; with `beforeId`, older than that event. */

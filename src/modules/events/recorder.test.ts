@@ -8,6 +8,9 @@ const memoryLog = () => {
     append: async (e) => {
       events.push(e)
     },
+    appendMany: async (es) => {
+      events.push(...es)
+    },
     listForAccount: async () => [],
     search: async () => [],
     deleteBefore: async () => 0,
@@ -20,8 +23,8 @@ describe('EventRecorder onRecorded', () => {
     const { log, events } = memoryLog()
     const told: { type: string; appended: number }[] = []
     const recorder = new EventRecorder(log, () => 42, undefined, {
-      onRecorded: (e) => {
-        told.push({ type: e.type, appended: events.length })
+      onRecorded: (recorded) => {
+        for (const e of recorded) told.push({ type: e.type, appended: events.length })
       },
     })
     await recorder.record('authn_login_fail', null, noContext, { reason: 'bad_password' })

@@ -3,20 +3,25 @@ import type { SecurityEventType } from './vocabulary.js'
 
 export const noContext: RequestContext = { ip: null, userAgent: null, clientVersion: null, requestId: null }
 
+/** An event to record: the recorder stamps its time. */
+export type NewSecurityEvent = Omit<SecurityEvent, 'at'>
+
 export interface EventRecorderOptions {
   /**
-   * Told of every event once kept (webhook fan-out). Its errors are reported to `onHookError` and
-   * never fail the caller. Awaited for events recorded outside a transaction; for one recorded into
-   * a transaction's log it starts once that transaction commits (never if it rolls back), without
-   * the caller waiting; `settled()` waits for it.
+   * Told of the events of each `record` or `recordMany` once they are kept (webhook fan-out), all
+   * of them at once. Its errors are reported to `onHookError` and never fail the caller. Awaited
+   * for events recorded outside a transaction; for events recorded into a transaction's log it
+   * starts once that transaction commits (never if it rolls back), without the caller waiting;
+   * `settled()` waits for it.
    */
-  onRecorded?: (event: SecurityEvent) => void | Promise<void>
-  onHookError?: (err: unknown, event: SecurityEvent) => void
+  onRecorded?: (events: readonly SecurityEvent[]) => void | Promise<void>
+  onHookError?: (err: unknown, events: readonly SecurityEvent[]) => void
 }
 
 /**
- * Appends security events (to the log of the caller's transaction when given
- * one) and counts them. Details must never hold a secret or contact data.
+ * The one way events are written: appends them (to the log of the caller's transaction when given
+ * one), counts them by type and tells `onRecorded`, both once they are kept. Details must never
+ * hold a secret or contact data.
  */
 export class EventRecorder {
   readonly #pending = new Set<Promise<void>>()
@@ -24,29 +29,40 @@ export class EventRecorder {
   constructor(
     private readonly log: SecurityEventLog,
     private readonly now: () => number,
-    private readonly counted: (type: SecurityEventType) => void = () => {},
+    private readonly counted: (type: SecurityEventType, count: number) => void = () => {},
     private readonly options: EventRecorderOptions = {},
   ) {}
 
-  async record(
+  record(
     type: SecurityEventType,
     accountId: string | null,
     context: RequestContext,
     details: Record<string, unknown> = {},
     into: SecurityEventLog = this.log,
   ): Promise<void> {
-    const event: SecurityEvent = { type, accountId, context, details, at: this.now() }
-    await into.append(event)
-    this.counted(type)
-    if (!this.options.onRecorded) return
-    if (into === this.log) return this.#tell(event)
-    const start = () => {
-      const told = this.#tell(event)
-      this.#pending.add(told)
-      void told.finally(() => this.#pending.delete(told))
+    return this.recordMany([{ type, accountId, context, details }], into)
+  }
+
+  /**
+   * Records many events at once (a campaign batch): one time stamp, a few statements whatever their
+   * number, one count per type, one call of `onRecorded` with all of them.
+   */
+  async recordMany(events: readonly NewSecurityEvent[], into: SecurityEventLog = this.log): Promise<void> {
+    if (events.length === 0) return
+    const at = this.now()
+    const kept: SecurityEvent[] = events.map((e) => ({ ...e, at }))
+    if (kept.length === 1) await into.append(kept[0]!)
+    else await into.appendMany(kept)
+    if (into === this.log || !into.afterCommit) {
+      this.#count(kept)
+      if (into === this.log) return this.#tell(kept)
+      this.#start(kept)
+      return
     }
-    if (into.afterCommit) into.afterCommit(start)
-    else start()
+    into.afterCommit(() => {
+      this.#count(kept)
+      this.#start(kept)
+    })
   }
 
   /** Waits for the hooks still running for events recorded into transactions. */
@@ -54,12 +70,30 @@ export class EventRecorder {
     while (this.#pending.size > 0) await Promise.allSettled([...this.#pending])
   }
 
-  async #tell(event: SecurityEvent): Promise<void> {
+  #count(events: readonly SecurityEvent[]): void {
+    if (events.length === 1) {
+      this.counted(events[0]!.type, 1)
+      return
+    }
+    const byType = new Map<SecurityEventType, number>()
+    for (const e of events) byType.set(e.type, (byType.get(e.type) ?? 0) + 1)
+    for (const [type, n] of byType) this.counted(type, n)
+  }
+
+  #start(events: readonly SecurityEvent[]): void {
+    if (!this.options.onRecorded) return
+    const told = this.#tell(events)
+    this.#pending.add(told)
+    void told.finally(() => this.#pending.delete(told))
+  }
+
+  async #tell(events: readonly SecurityEvent[]): Promise<void> {
+    if (!this.options.onRecorded) return
     try {
-      await this.options.onRecorded?.(event)
+      await this.options.onRecorded(events)
     } catch (err) {
       try {
-        this.options.onHookError?.(err, event)
+        this.options.onHookError?.(err, events)
       } catch {}
     }
   }

@@ -122,6 +122,16 @@ export class OutboundGate implements Outbox {
     return verdict
   }
 
+  async enqueueMany(messages: readonly OutgoingMessage[], now: number): Promise<number> {
+    const described = messages.map((m) => this.#describe(m))
+    const hooks = described.filter((m) => m.kind === 'webhook')
+    let queued = hooks.length > 0 ? await this.ledger.insertMany(hooks, now) : 0
+    for (const m of messages) {
+      if (m.channel !== 'webhook' && (await this.enqueue(m, now)).queued) queued++
+    }
+    return queued
+  }
+
   async rehearse(message: OutgoingMessage, now: number): Promise<void> {
     const m = this.#describe(message)
     if (m.kind === 'webhook') return

@@ -46,6 +46,12 @@ export interface OutgoingMessage {
 export interface Outbox {
   enqueue(message: OutgoingMessage, now: number): Promise<QueueVerdict>
   /**
+   * Queues many messages: webhook messages (which have no budget) with a few statements whatever
+   * their number, the others one by one through the budgets; those whose dedupe key was already used
+   * are left out. Returns how many were queued.
+   */
+  enqueueMany(messages: readonly OutgoingMessage[], now: number): Promise<number>
+  /**
    * Does the work of `enqueue` for the message — the same locks and counts — and queues nothing:
    * a stand-in where an answer must not be quicker for a request that sends nothing.
    */
@@ -99,6 +105,8 @@ export interface MessageLedger {
   ): Promise<number[]>
   /** Stores the message as queued; false when its dedupe key was used already. */
   insert(message: LedgerMessage, now: number): Promise<boolean>
+  /** Stores many with a few statements; those whose dedupe key was used are left out. Returns how many. */
+  insertMany(messages: readonly LedgerMessage[], now: number): Promise<number>
 }
 
 export interface ClaimedMessage extends OutgoingMessage {

@@ -8,7 +8,12 @@ import pino from 'pino'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestDatabase, databaseKinds, type TestDatabase } from '../../../test/helpers/databases.js'
 import { roomyOutbox } from '../../../test/helpers/outbound.js'
-import { type SinkMessage, type SmtpSink, startSmtpSink } from '../../../test/helpers/smtp-sink.js'
+import {
+  isStrictMessageId,
+  type SinkMessage,
+  type SmtpSink,
+  startSmtpSink,
+} from '../../../test/helpers/smtp-sink.js'
 import { FileMailTransport, SmtpMailTransport } from '../../adapters/notify/mail-transports.js'
 import { FileSmsTransport } from '../../adapters/notify/sms-transports.js'
 import type { SqlDatabase } from '../../adapters/sql/database.js'
@@ -24,7 +29,13 @@ import {
   type WebhookPayload,
 } from './ports.js'
 import { renderMail, renderSms, securityChanges, templateNames } from './templates.js'
-import { type OutboxMetrics, OutboxWorker, type OutboxWorkerDeps, safeError } from './worker.js'
+import {
+  messageIdLocalPart,
+  type OutboxMetrics,
+  OutboxWorker,
+  type OutboxWorkerDeps,
+  safeError,
+} from './worker.js'
 
 const PUBLIC_URL = 'https://id.example.test'
 const FROM = 'Gatehouse <no-reply@gatehouse.test>'
@@ -166,6 +177,20 @@ describe('mail templates', () => {
       message: '550 <[redacted]> rejected; other <…@example.net>; [redacted]',
       responseCode: 550,
     })
+  })
+})
+
+describe('Message-IDs', () => {
+  it('keep a plain id, and make any other id a dot-atom that still tells ids apart', () => {
+    const uuid = '6876b00b-058c-417b-bbc0-d716fc64e419'
+    expect(messageIdLocalPart(uuid)).toBe(uuid)
+    const notice = `campaign:f36ac40c56f5e00d7ae9115c:${uuid}`
+    expect(messageIdLocalPart(notice)).toBe(`campaign=3Af36ac40c56f5e00d7ae9115c=3A${uuid}`)
+    expect(messageIdLocalPart(notice)).toBe(messageIdLocalPart(notice))
+    const odd = ['a:b', 'a=3Ab', 'a.b', 'a..b', '.a', 'é', 'a b', 'a@b', '<a>', 'a"b']
+    const parts = odd.map(messageIdLocalPart)
+    expect(new Set(parts).size).toBe(odd.length)
+    for (const p of parts) expect(isStrictMessageId(`<${p}@id.example.test>`), p).toBe(true)
   })
 })
 

@@ -57,6 +57,17 @@ type Outcome = 'sent' | 'retry' | 'abandoned' | 'suppressed'
 const EMAIL_IN_TEXT = /[^\s<>"'(),;:@]+@([A-Za-z0-9.-]+)/g
 
 /**
+ * The left part of the Message-ID of an outbox message: a dot-atom (RFC 5322, 3.6.4), the same on
+ * every try. Letters, digits and `-` stay as they are (a plain id is its own left part); every
+ * other character (the `:` of a campaign notice's id) becomes `=` and the hex of its UTF-8 bytes,
+ * so distinct ids keep distinct Message-IDs.
+ */
+export const messageIdLocalPart = (id: string): string =>
+  id.replace(/[^A-Za-z0-9-]/gu, (c) =>
+    [...Buffer.from(c, 'utf8')].map((b) => `=${b.toString(16).toUpperCase().padStart(2, '0')}`).join(''),
+  )
+
+/**
  * Delivers the outbox: claims due messages under a lease, renders and sends
  * each, and records the outcome. Delivery is at least once (a crash between
  * sending and recording repeats a send once the lease expires). Log lines carry
@@ -252,7 +263,10 @@ export class OutboxWorker {
     const { mail, sms, webhooks, publicUrl, productName } = this.#deps
     const ctx = productName ? { publicUrl, productName } : { publicUrl }
     if (m.channel === 'email') {
-      const rendered = { ...renderMail(m.template, m.payload, ctx), messageId: `<${m.id}@${this.#host}>` }
+      const rendered = {
+        ...renderMail(m.template, m.payload, ctx),
+        messageId: `<${messageIdLocalPart(m.id)}@${this.#host}>`,
+      }
       return () => mail.send(m.recipient, rendered)
     }
     if (m.channel === 'sms') {

@@ -35,6 +35,64 @@ export const tokenInHeaders = (
   return typeof c === 'string' && c.length > 0 ? c : null
 }
 
+const UNSAFE_METHODS: ReadonlySet<string> = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
+
+const headerOf = (req: FastifyRequest, name: string): string | undefined => {
+  const v = req.headers[name]
+  return typeof v === 'string' ? v : undefined
+}
+
+/**
+ * Why the session cookie may not authenticate this request, or null when it may. Safe methods
+ * change nothing and pass. For POST, PUT, PATCH and DELETE the cookie is taken only from a page of
+ * a trusted origin, decided by the first of these the request carries:
+ * - `Sec-Fetch-Site` (every current browser sends it): `same-origin`, or `none` (the user's own
+ *   action); `same-site` and `cross-site` are refused: a sibling subdomain is not this origin;
+ * - `Origin`: one of `origins`;
+ * - neither: `Content-Type: application/json`, which a page of another origin can only send after
+ *   a CORS preflight, and Gatehouse grants none. A bodiless or form POST is refused.
+ */
+export const cookieRequestRefusal = (req: FastifyRequest, origins: ReadonlySet<string>): AppError | null => {
+  if (!UNSAFE_METHODS.has(req.method)) return null
+  const refuse = (detail: string) => new AppError('cross_site_request', { detail })
+  const site = headerOf(req, 'sec-fetch-site')?.trim().toLowerCase()
+  if (site !== undefined) {
+    return site === 'same-origin' || site === 'none'
+      ? null
+      : refuse(`A change authenticated by the session cookie came from a ${site} page`)
+  }
+  const origin = headerOf(req, 'origin')?.trim()
+  if (origin !== undefined) {
+    return origins.has(origin)
+      ? null
+      : refuse('A change authenticated by the session cookie came from another origin')
+  }
+  const type = headerOf(req, 'content-type')?.split(';')[0]?.trim().toLowerCase()
+  return type === 'application/json'
+    ? null
+    : refuse(
+        'A change authenticated by the session cookie, without Origin or Sec-Fetch-Site, must be sent as application/json',
+      )
+}
+
+/**
+ * An onRequest hook, for every route: a change whose credential would be the session cookie (no
+ * `Authorization` header, a `gh_session` cookie) is refused with `cross_site_request` when
+ * `cookieRequestRefusal` says so, before its body is read and before any route's own hooks run.
+ * A bearer token or an API key is never sent by a browser on its own: those requests pass.
+ * `origins`: the origin of the public URL and any other the operator trusts.
+ */
+export const cookieChangeGuard = (origins: Iterable<string>) => {
+  const trusted: ReadonlySet<string> = new Set(origins)
+  return async (req: FastifyRequest): Promise<void> => {
+    if (!UNSAFE_METHODS.has(req.method) || req.headers.authorization !== undefined) return
+    const cookie = req.cookies?.[SESSION_COOKIE]
+    if (typeof cookie !== 'string' || cookie.length === 0) return
+    const refusal = cookieRequestRefusal(req, trusted)
+    if (refusal) throw refusal
+  }
+}
+
 /** The session token of a request: `Authorization: Bearer …` first, then the `gh_session` cookie. Never the URL. */
 export const presentedToken = (req: FastifyRequest): string | null =>
   tokenInHeaders(req.headers.authorization, () => req.cookies?.[SESSION_COOKIE])

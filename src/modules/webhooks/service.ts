@@ -6,8 +6,9 @@ import { newId } from '../../kernel/tokens.js'
 import type { RequestContext, SecurityEvent } from '../events/ports.js'
 import type { EventRecorder } from '../events/recorder.js'
 import { type SecurityEventType, securityEventTypes } from '../events/vocabulary.js'
-import type { Outbox } from '../mail/ports.js'
+import type { Outbox, OutgoingMessage } from '../mail/ports.js'
 import type { WebhookDelivery, WebhookRecord, WebhookRepository } from './ports.js'
+import { checkTarget } from './targets.js'
 
 export const WEBHOOK_LIMITS = {
   /** Active webhooks at once. */
@@ -40,6 +41,8 @@ export interface WebhooksServiceDeps {
   /** Messages were queued (count): a worker can start at once. */
   onQueued?: (count: number) => void
   cacheMs?: number
+  /** Take URLs of loopback, private and other non-public addresses (GATEHOUSE_WEBHOOK_ALLOW_PRIVATE). */
+  allowPrivate: boolean
 }
 
 /** The body sent for one event: no contact data or token (event details never hold any). */
@@ -69,13 +72,24 @@ export class WebhooksService {
     this.#cacheMs = Math.min(DEFAULT_CACHE_MS, Math.max(0, deps.cacheMs ?? DEFAULT_CACHE_MS))
   }
 
-  /** Adds an endpoint; the secret is returned here only (stored sealed, never shown again). */
+  /**
+   * Adds an endpoint; the secret is returned here only (stored sealed, never shown again). Unless
+   * `allowPrivate`, a URL whose host is, or now resolves to, an address that is not public is
+   * refused (`webhook_url_not_public`); deliveries check again.
+   */
   async create(
     input: NewWebhook,
     actorId: string,
     ctx: RequestContext,
   ): Promise<{ webhook: WebhookRecord; secret: string }> {
     const url = checkUrl(input.url)
+    if (!this.#deps.allowPrivate) {
+      const refused = await checkTarget(new URL(url))
+      if (refused)
+        throw new AppError('webhook_url_not_public', {
+          detail: `${refused.message}: webhooks go to public addresses only (GATEHOUSE_WEBHOOK_ALLOW_PRIVATE)`,
+        })
+    }
     const eventTypes = [...new Set(input.eventTypes)]
     if (eventTypes.length === 0 || eventTypes.length > WEBHOOK_LIMITS.eventTypes)
       throw new AppError('invalid_request', {
@@ -134,24 +148,29 @@ export class WebhooksService {
     return this.#deps.webhooks.listDeliveries(id, limit)
   }
 
-  /** The `onRecorded` hook: queues one message per active webhook subscribed to the event's type. */
-  async fanOut(event: SecurityEvent): Promise<void> {
-    const hooks = (await this.#active()).filter((h) => h.eventTypes.includes(event.type))
+  /**
+   * The `onRecorded` hook: queues, in bulk, one message per event and active webhook subscribed to
+   * the event's type. Costs no query when no webhook is subscribed (the list is cached).
+   */
+  async fanOut(events: readonly SecurityEvent[]): Promise<void> {
+    const hooks = await this.#active()
     if (hooks.length === 0) return
-    const now = this.#deps.clock.now()
-    for (const hook of hooks) {
-      await this.#deps.outbox.enqueue(
-        {
+    const messages: OutgoingMessage[] = []
+    for (const event of events) {
+      for (const hook of hooks) {
+        if (!hook.eventTypes.includes(event.type)) continue
+        messages.push({
           channel: 'webhook',
           recipient: hook.id,
           template: 'webhook',
           payload: { event_type: event.type, body: webhookBody(newId(), event) },
           accountId: event.accountId,
-        },
-        now,
-      )
+        })
+      }
     }
-    this.#deps.onQueued?.(hooks.length)
+    if (messages.length === 0) return
+    const queued = await this.#deps.outbox.enqueueMany(messages, this.#deps.clock.now())
+    this.#deps.onQueued?.(queued)
   }
 
   /** After a change here: the next event reads the list again (other instances within the cache period). */
