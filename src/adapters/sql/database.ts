@@ -1,7 +1,15 @@
 import { join } from 'node:path'
 import SQLite from 'better-sqlite3'
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely'
+import {
+  Kysely,
+  PostgresDialect,
+  type PostgresPool,
+  type PostgresPoolClient,
+  SqliteDialect,
+  sql,
+} from 'kysely'
 import pg from 'pg'
+import { withDeadline } from '../../kernel/outages.js'
 import { makePrivateDir, SQLITE_FILE_NAME, touchPrivateFile } from '../files/private-files.js'
 import { type Dialect, postgresDialect, sqliteDialect } from './dialect.js'
 import { PrincipalChanges } from './principal-changes.js'
@@ -14,9 +22,16 @@ export interface SqlDatabase {
   readonly description: string
   /** Moves whenever a write may change what a session check answers (see PrincipalChanges). */
   readonly principalChanges: PrincipalChanges
-  ping(): Promise<void>
+  /** A read: the database answers (PostgreSQL: within `timeoutMs`, the connection dropped past it). */
+  ping(timeoutMs?: number): Promise<void>
+  /** A write of one row (readiness): the database, and under SQLite its disk, take writes. */
+  pingWrite(timeoutMs?: number): Promise<void>
   close(): Promise<void>
 }
+
+/** The readiness write: one row, upserted. */
+const WRITE_PROBE = `insert into health_checks (name, checked_at) values ('readiness', $1)
+  on conflict (name) do update set checked_at = excluded.checked_at`
 
 export class DatabaseConnectError extends Error {
   override readonly name = 'DatabaseConnectError'
@@ -35,8 +50,65 @@ export const describePostgresUrl = (url: string): string => {
   return `PostgreSQL at ${u.hostname}:${u.port || '5432'}${u.pathname}`
 }
 
-export const openPostgres = async (url: string, poolSize = 10): Promise<SqlDatabase> => {
-  const pool = new pg.Pool({ connectionString: url, max: poolSize, types: pgTypes })
+/** Deadlines of every call to PostgreSQL. */
+export interface PostgresDeadlines {
+  /** Opening a connection, or waiting for a free one in the pool. */
+  connectTimeoutMs: number
+  /**
+   * One statement: the server cancels it (statement_timeout), and the client gives up a second
+   * later when the server does not answer at all (a hung server), dropping that connection.
+   */
+  statementTimeoutMs: number
+}
+
+export const DEFAULT_POSTGRES_DEADLINES: PostgresDeadlines = {
+  connectTimeoutMs: 3000,
+  statementTimeoutMs: 10_000,
+}
+
+/** How long closing waits for the pool's connections to end (a hung server never answers). */
+const CLOSE_TIMEOUT_MS = 2000
+
+/**
+ * The pool as Kysely sees it, except that a connection whose query ran past the client's deadline
+ * (`Query read timeout`: the server did not answer) is destroyed when released, not handed to the
+ * next caller with a query still in flight.
+ */
+const droppingTimedOut = (pool: pg.Pool): PostgresPool => ({
+  connect: async () => {
+    const client = await pool.connect()
+    let timedOut: Error | undefined
+    const query = (sql: string, parameters: ReadonlyArray<unknown>) =>
+      client.query(sql, [...parameters]).catch((e: unknown) => {
+        if (e instanceof Error && /Query read timeout/.test(e.message)) timedOut = e
+        throw e
+      })
+    return {
+      query,
+      release: () => client.release(timedOut),
+    } as unknown as PostgresPoolClient
+  },
+  end: () => pool.end(),
+})
+
+/** node-postgres reads `query_timeout` per query too; its types only know it per client. */
+const withReadTimeout = (query: pg.QueryConfig, timeoutMs: number): pg.QueryConfig =>
+  ({ ...query, query_timeout: timeoutMs }) as pg.QueryConfig
+
+export const openPostgres = async (
+  url: string,
+  poolSize = 10,
+  deadlines: PostgresDeadlines = DEFAULT_POSTGRES_DEADLINES,
+): Promise<SqlDatabase> => {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: poolSize,
+    types: pgTypes,
+    connectionTimeoutMillis: deadlines.connectTimeoutMs,
+    statement_timeout: deadlines.statementTimeoutMs,
+    query_timeout: deadlines.statementTimeoutMs + 1000,
+    keepAlive: true,
+  })
   // Errors on idle clients (server restart) must not crash the process; the next query reconnects.
   pool.on('error', () => {})
   const description = describePostgresUrl(url)
@@ -51,7 +123,7 @@ export const openPostgres = async (url: string, poolSize = 10): Promise<SqlDatab
   }
   const principalChanges = new PrincipalChanges()
   const db = new Kysely<Database>({
-    dialect: principalChanges.observe(new PostgresDialect({ pool })),
+    dialect: principalChanges.observe(new PostgresDialect({ pool: droppingTimedOut(pool) })),
     plugins: [principalChanges],
   })
   return {
@@ -59,12 +131,23 @@ export const openPostgres = async (url: string, poolSize = 10): Promise<SqlDatab
     dialect: postgresDialect,
     description,
     principalChanges,
-    ping: async () => {
-      await pool.query('select 1')
+    // Straight on the pool, with their own deadline: a timed-out probe's connection is dropped.
+    ping: async (timeoutMs = deadlines.statementTimeoutMs) => {
+      await pool.query(withReadTimeout({ text: 'select 1' }, timeoutMs))
     },
-    close: () => db.destroy(),
+    pingWrite: async (timeoutMs = deadlines.statementTimeoutMs) => {
+      await pool.query(withReadTimeout({ text: WRITE_PROBE, values: [Date.now()] }, timeoutMs))
+    },
+    close: () => withDeadline(db.destroy(), CLOSE_TIMEOUT_MS, 'database', 'closing').catch(() => {}),
   }
 }
+
+/** Stands in for a statement that has nothing to do (see withStatementCache). */
+const NO_OP_STATEMENT = {
+  reader: false,
+  busy: false,
+  run: () => ({ changes: 0, lastInsertRowid: 0 }),
+} as unknown as SQLite.Statement
 
 /** Distinct statements kept prepared; past that the cache starts over (lists of ids make many shapes). */
 const STATEMENT_CACHE_SIZE = 1000
@@ -86,6 +169,10 @@ const withStatementCache = (sqlite: SQLite.Database): SQLite.Database => {
         return typeof value === 'function' ? value.bind(target) : value
       }
       return (source: string) => {
+        // SQLite ends a transaction by itself on some errors (SQLITE_FULL, SQLITE_IOERR, SQLITE_BUSY
+        // in a commit): Kysely's ROLLBACK then fails with "cannot rollback - no transaction is
+        // active" and that error replaces the one that says what happened. It is a no-op instead.
+        if (source === 'rollback' && !target.inTransaction) return NO_OP_STATEMENT
         const known = cache.get(source)
         if (known && !known.busy) return known
         const statement = prepare(source)
@@ -123,6 +210,10 @@ export const openSqlite = (file: string): SqlDatabase => {
     ping: async () => {
       sqlite.prepare('select 1').get()
     },
+    // On the connection Kysely shares: the write waits its turn like any other (SQLite has one writer).
+    pingWrite: async () => {
+      await sql.raw(WRITE_PROBE.replace('$1', String(Date.now()))).execute(db)
+    },
     close: () => db.destroy(),
   }
 }
@@ -130,8 +221,14 @@ export const openSqlite = (file: string): SqlDatabase => {
 export const openDatabase = async (opts: {
   databaseUrl?: string | undefined
   dataDir: string
+  dbConnectTimeoutMs?: number
+  dbStatementTimeoutMs?: number
 }): Promise<SqlDatabase> => {
-  if (opts.databaseUrl) return openPostgres(opts.databaseUrl)
+  if (opts.databaseUrl)
+    return openPostgres(opts.databaseUrl, 10, {
+      connectTimeoutMs: opts.dbConnectTimeoutMs ?? DEFAULT_POSTGRES_DEADLINES.connectTimeoutMs,
+      statementTimeoutMs: opts.dbStatementTimeoutMs ?? DEFAULT_POSTGRES_DEADLINES.statementTimeoutMs,
+    })
   makePrivateDir(opts.dataDir)
   return openSqlite(join(opts.dataDir, SQLITE_FILE_NAME))
 }

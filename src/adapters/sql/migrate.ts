@@ -18,6 +18,7 @@ import * as m0015 from './migrations/0015_console_stats.js'
 import * as m0016 from './migrations/0016_import_heartbeat.js'
 import * as m0017 from './migrations/0017_outbound_gate.js'
 import * as m0018 from './migrations/0018_username_reservations.js'
+import * as m0019 from './migrations/0019_health_checks.js'
 
 type DialectMigration = {
   up: (db: Kysely<unknown>, dialect: Dialect) => Promise<void>
@@ -44,6 +45,7 @@ const all: Record<string, DialectMigration> = {
   '0016_import_heartbeat': m0016,
   '0017_outbound_gate': m0017,
   '0018_username_reservations': m0018,
+  '0019_health_checks': m0019,
 }
 
 export const migrateToLatest = async (db: Kysely<unknown>, dialect: Dialect): Promise<MigrationResultSet> => {

@@ -417,6 +417,13 @@ export interface Database {
   campaign_batches: CampaignBatchesTable
   clients: ClientsTable
   api_keys: ApiKeysTable
+  health_checks: HealthChecksTable
+}
+
+/** One row per readiness write probe: its time of last success. */
+export interface HealthChecksTable {
+  name: string
+  checked_at: number
 }
 
 /** A third-party app or partner that holds admin API keys. */
