@@ -34,7 +34,12 @@ export const startPrincipalBroadcast = async (
   const channel = `${opts.prefix}principal-changes`
   const self = randomUUID()
   const common = { connectTimeout: 1500, maxRetriesPerRequest: 1, enableOfflineQueue: false } as const
-  const publisher = new Redis(url, { ...common, connectionName: 'gatehouse-broadcast-pub' })
+  // A publish a hung server never answers is dropped after a second (never awaited by a request).
+  const publisher = new Redis(url, {
+    ...common,
+    commandTimeout: 1000,
+    connectionName: 'gatehouse-broadcast-pub',
+  })
   // A subscriber must queue its SUBSCRIBE until it is connected (and ioredis subscribes again after
   // a reconnect).
   const subscriber = new Redis(url, {

@@ -1,5 +1,6 @@
 import { Redis } from 'ioredis'
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible'
+import { DeadlineExceeded, withDeadline } from '../../kernel/outages.js'
 import type { LimiterStore } from '../../modules/guard/ports.js'
 import {
   checkPoints,
@@ -25,40 +26,12 @@ export interface RedisLimiterStoreOptions {
   keyPrefix?: string
   /** The name the connection shows in Redis's CLIENT LIST; default `gatehouse-limiter`. */
   connectionName?: string
-}
-
-/** Operations whose answer came from the memory insurance limiter rather than from Redis. */
-const servedFromMemory = new WeakSet<object>()
-
-/**
- * The insurance limiter: rate-limiter-flexible turns to it whenever a Redis command fails. It
- * marks the call's options object so the store can tell that Redis did not answer.
- */
-class InsuranceMemory extends RateLimiterMemory {
-  override consume(key: string | number, points?: number, options: Record<string, unknown> = {}) {
-    servedFromMemory.add(options)
-    return super.consume(key, points, options)
-  }
-
-  override delete(key: string | number, options: Record<string, unknown> = {}) {
-    servedFromMemory.add(options)
-    return super.delete(key, options)
-  }
-
-  override get(key: string | number, options: Record<string, unknown> = {}) {
-    servedFromMemory.add(options)
-    return super.get(key, options)
-  }
-
-  override set(
-    key: string | number,
-    points: number,
-    secDuration: number,
-    options: Record<string, unknown> = {},
-  ) {
-    servedFromMemory.add(options)
-    return super.set(key, points, secDuration, options)
-  }
+  /** Deadline of one call to Redis, after which it is answered from memory; default 100 ms. */
+  timeoutMs?: number
+  /** Timeouts in a row that open the circuit breaker; default 3. */
+  timeoutsToOpen?: number
+  /** While the breaker is open, how often a probe (PING) checks whether Redis answers; default 1000 ms. */
+  probeIntervalMs?: number
 }
 
 const hostOf = (url: string): string => {
@@ -79,22 +52,36 @@ const safely = (callback: () => void): void => {
 
 /**
  * Counters in Redis, shared by every instance that uses the same Redis and key prefix, so a
- * limit holds across instances. While Redis does not answer (down at startup, connection lost,
- * command timed out) each limiter falls back to a per-instance memory limiter at the same rule:
- * never to no limit. Startup does not fail when Redis is down; the store goes on with the
- * fallback and switches back by itself when Redis answers.
+ * limit holds across instances. Every call has a deadline (`timeoutMs`); a call that fails or runs
+ * past it is answered by a per-instance memory limiter at the same rule: never by no limit.
+ *
+ * A circuit breaker stands in front of Redis. It opens at once when the connection is down, and
+ * after `timeoutsToOpen` timeouts in a row when Redis is connected but does not answer (a hung
+ * server keeps its socket open). While open, every call goes straight to memory, without waiting;
+ * a probe (PING, within the same deadline) runs every `probeIntervalMs`, and a new connection or a
+ * probe that answers closes it. So a hung Redis costs a request at most `timeoutsToOpen` ×
+ * `timeoutMs` (300 ms by default), and later requests nothing. Each change of state is reported
+ * once (onFallback, onRecovered). Startup does not fail when Redis is down.
  */
 export const createRedisLimiterStore = async (
   url: string,
   opts: RedisLimiterStoreOptions,
 ): Promise<LimiterStore> => {
+  const timeoutMs = opts.timeoutMs ?? 100
+  const timeoutsToOpen = opts.timeoutsToOpen ?? 3
+  const probeIntervalMs = opts.probeIntervalMs ?? 1000
   const client = new Redis(url, {
     keyPrefix: opts.keyPrefix ?? 'gatehouse:',
     connectionName: opts.connectionName ?? 'gatehouse-limiter',
     // A limiter check must answer now or fall back, never wait in a queue for a reconnect.
     enableOfflineQueue: false,
     connectTimeout: 1500,
-    commandTimeout: 1000,
+    // A backstop only (the store's own deadline answers first): commands a hung server never
+    // answers are dropped from the client's queue.
+    commandTimeout: Math.max(1000, timeoutMs * 10),
+    // Calls in flight when the connection drops are sent again after the reconnect (ioredis's
+    // default; without it an auto-pipeline in flight never settles): such a call, answered from
+    // memory meanwhile, is then counted in Redis too. Limits err on the strict side.
     maxRetriesPerRequest: 1,
     // The guard reads and writes several counters per request at once: commands issued in the same
     // tick go to Redis as one pipeline (one round trip) instead of one each.
@@ -102,31 +89,60 @@ export const createRedisLimiterStore = async (
   })
 
   let closed = false
-  let down = false
+  let open = false
+  let openedAt = 0
+  let timeouts = 0
+  let probing = false
   let lastError: Error | undefined
-  const fellBack = (error: Error): void => {
-    if (closed || down) return
-    down = true
+  /** Past the wait for the first connection (whose failed attempts are reported once, below). */
+  let started = false
+
+  const openBreaker = (error: Error): void => {
+    timeouts = 0
+    openedAt = Date.now()
+    if (closed || open) return
+    open = true
     safely(() => opts.onFallback(error))
   }
-  const answered = (): void => {
-    if (closed || !down) return
-    down = false
+  const closeBreaker = (): void => {
+    timeouts = 0
+    if (closed || !open) return
+    open = false
     if (opts.onRecovered) safely(opts.onRecovered)
   }
-  const outage = (): Error =>
-    lastError ?? new Error(`Redis at ${hostOf(url)} did not answer; limits count per instance`)
+  const probe = (): void => {
+    probing = true
+    withDeadline(client.ping(), timeoutMs, 'redis', 'a probe').then(
+      () => {
+        probing = false
+        closeBreaker()
+      },
+      (e: unknown) => {
+        probing = false
+        openedAt = Date.now()
+        lastError = e instanceof Error ? e : new Error(String(e))
+      },
+    )
+  }
+  /** Whether a call may go to Redis now; while open, starts a probe when one is due. */
+  const allows = (): boolean => {
+    if (!open) return true
+    if (!probing && client.status === 'ready' && Date.now() - openedAt >= probeIntervalMs) probe()
+    return false
+  }
 
-  // Without a listener ioredis prints every connection error; the state machine reports them instead.
+  // Without a listener ioredis prints every connection error; the breaker reports them instead.
   client.on('error', (e: Error) => {
     lastError = e
   })
+  // A lost connection is an outage at once (calls would only wait for their deadline).
   client.on('close', () => {
     lastError ??= new Error(`The connection to Redis at ${hostOf(url)} closed`)
+    if (started) openBreaker(lastError)
   })
   client.on('ready', () => {
     lastError = undefined
-    answered()
+    closeBreaker()
   })
 
   const startupTimeoutMs = opts.startupTimeoutMs ?? 3000
@@ -142,59 +158,73 @@ export const createRedisLimiterStore = async (
     }, startupTimeoutMs)
     client.once('ready', onReady)
   })
+  started = true
   if (!ready) {
-    fellBack(
+    openBreaker(
       lastError ??
         new Error(`Redis at ${hostOf(url)} was not ready within ${startupTimeoutMs} ms of startup`),
     )
   }
 
-  /** Runs one operation and notes whether Redis or the memory insurance answered it. */
-  const observed = async <T>(run: (options: Record<string, unknown>) => Promise<T>): Promise<T> => {
-    const options: Record<string, unknown> = {}
-    // A refusal (RateLimiterRes) is an answer too; any other failure tells nothing about Redis.
-    let answer = true
+  /**
+   * Runs `redis` within the deadline, or `memory` when the breaker is open or Redis failed. A
+   * refusal (RateLimiterRes) is an answer, passed on as it is.
+   */
+  const guarded = async <T>(redis: () => Promise<T>, memory: () => Promise<T>): Promise<T> => {
+    if (!allows()) return memory()
+    let answer: T
     try {
-      return await run(options)
+      answer = await withDeadline(redis(), timeoutMs, 'redis', 'a limiter call')
     } catch (e) {
-      answer = e instanceof RateLimiterRes
-      throw e
-    } finally {
-      if (servedFromMemory.has(options)) fellBack(outage())
-      else if (answer) answered()
+      if (e instanceof RateLimiterRes) {
+        timeouts = 0
+        throw e
+      }
+      const error = e instanceof Error ? e : new Error(String(e))
+      lastError = error
+      // A timeout may be a slow moment; a refused or lost connection is an outage at once.
+      if (!(e instanceof DeadlineExceeded) || ++timeouts >= timeoutsToOpen) openBreaker(error)
+      return memory()
     }
+    timeouts = 0
+    return answer
   }
 
   return {
     kind: 'redis',
     limiter: limiterRegistry((name, rule) => {
-      const insurance = new InsuranceMemory({ keyPrefix: name, points: rule.points, duration: rule.seconds })
+      const memory = new RateLimiterMemory({ keyPrefix: name, points: rule.points, duration: rule.seconds })
       const counters = new RateLimiterRedis({
         storeClient: client,
         keyPrefix: name,
         points: rule.points,
         duration: rule.seconds,
-        // Go straight to the insurance while the connection is not ready.
+        // Fail at once while the connection is not ready (the memory limiter answers).
         rejectIfRedisNotReady: true,
-        insuranceLimiter: insurance,
       })
       return {
         consume: async (key, points = 1) => {
           checkPoints(points)
           return settle(
-            observed((options): Promise<RateLimiterRes> => counters.consume(key, points, options)),
+            guarded(
+              () => counters.consume(key, points),
+              () => memory.consume(key, points),
+            ),
           )
         },
         reset: async (key) => {
-          await observed((options) => counters.delete(key, options))
-          // The insurance may hold a count from an outage; a reset forgets that one too.
-          await insurance.delete(key)
+          await guarded(
+            () => counters.delete(key),
+            () => memory.delete(key),
+          )
+          // Memory may hold a count from an outage; a reset forgets that one too.
+          await memory.delete(key)
         },
       }
     }),
     counters: countersRegistry((name, seconds) => {
       const prefix = `count:${name}`
-      const insurance = new InsuranceMemory({
+      const memory = new RateLimiterMemory({
         keyPrefix: prefix,
         points: UNLIMITED,
         duration: memorySeconds(seconds),
@@ -205,16 +235,37 @@ export const createRedisLimiterStore = async (
         points: UNLIMITED,
         duration: seconds,
         rejectIfRedisNotReady: true,
-        insuranceLimiter: insurance,
       })
-      return countersOver(counters, observed)
+      return countersOver({
+        consume: (key, points) =>
+          guarded(
+            () => counters.consume(key, points),
+            () => memory.consume(key, points),
+          ),
+        get: (key) =>
+          guarded(
+            () => counters.get(key),
+            () => memory.get(key),
+          ),
+        set: (key, points, life) =>
+          guarded(
+            () => counters.set(key, points, life),
+            () => memory.set(key, points, memorySeconds(life)),
+          ),
+        delete: (key) =>
+          guarded(
+            () => counters.delete(key),
+            () => memory.delete(key),
+          ),
+      })
     }),
     close: async () => {
       if (closed) return
       closed = true
-      if (client.status === 'ready') {
+      if (client.status === 'ready' && !open) {
         try {
-          await client.quit()
+          // A hung server never answers QUIT: the connection is dropped after the deadline.
+          await withDeadline(client.quit(), 500, 'redis', 'QUIT')
           return
         } catch {
           // fall through: drop the connection
