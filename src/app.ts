@@ -4,6 +4,7 @@ import type { CountryCode } from 'libphonenumber-js'
 import maxmind, { type CityResponse } from 'maxmind'
 import pino, { type Logger } from 'pino'
 import { startPrincipalBroadcast } from './adapters/broadcast/principal-changes.js'
+import { freeBytes } from './adapters/files/disk-space.js'
 import { MAIL_DIR_NAME, securePrivateData } from './adapters/files/private-files.js'
 import { loadSecretKey } from './adapters/keys/key-file.js'
 import { createMemoryLimiterStore } from './adapters/limits/memory.js'
@@ -35,6 +36,7 @@ import { opsRoutes } from './http/ops-routes.js'
 import { createHttpServer, type FastPaths, type HttpServer, requestContext } from './http/server.js'
 import { type Clock, DAY, MINUTE, SECOND, systemClock } from './kernel/clock.js'
 import { AppError } from './kernel/errors.js'
+import { dependencyFailureOf, OutageTracker, withDeadline } from './kernel/outages.js'
 import { SecretBox } from './kernel/secret-box.js'
 import { createMetrics, type Metrics } from './metrics.js'
 import { staffAuthorizer } from './modules/access/authorize.js'
@@ -159,6 +161,9 @@ export interface App {
 const loginMetricOutcome = (outcome: LoginOutcome): string =>
   outcome === 'unknown_identifier' || outcome === 'bad_password' ? 'invalid_credentials' : outcome
 
+/** A readiness check that passed. */
+const ok = { ready: true, state: 'ok' }
+
 /** Guesses one login challenge takes (codes and passkey assertions alike) before it dies. */
 const LOGIN_CHALLENGE_GUESSES = 5
 
@@ -187,7 +192,11 @@ export const createLogger = (config: Config): Logger =>
 export const createApp = async (config: Config, overrides: AppOverrides = {}): Promise<App> => {
   const clock = overrides.clock ?? systemClock
   const logger = overrides.logger ?? createLogger(config)
-  const metrics = createMetrics()
+  const metrics = createMetrics({
+    // Read at scrape time, within a deadline: a hung database does not hang the metrics listener.
+    outboxCounts: () => withDeadline(store.outboxQueue.counts(), config.readyTimeoutMs, 'database'),
+    dataDirFreeBytes: () => freeBytes(config.dataDir),
+  })
   // The data folder holds password hashes, contact data, keys and tokens: for this user only.
   const files = securePrivateData(config.dataDir)
   if (files.narrowed.length > 0)
@@ -200,6 +209,28 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
     await database.close()
     throw migrated.error
   }
+  const minFreeBytes = config.diskMinFreeMb * 1024 * 1024
+  /** The data directory's free space (also the gauge), and whether it is enough. */
+  const diskRoom = async () => {
+    const free = await freeBytes(config.dataDir)
+    metrics.dataDirFreeBytes.set(free)
+    return free >= minFreeBytes
+  }
+  // Outages of dependencies: logged once when they start and once when they end, a gauge each;
+  // the database and the disk are probed every second while they are down (docs/reliability.md).
+  const outages = new OutageTracker({
+    log: logger,
+    now: () => Date.now(),
+    onState: (dependency, up) => metrics.dependencyUp.set({ dependency }, up ? 1 : 0),
+    onFailure: (dependency) => metrics.dependencyFailures.inc({ dependency }),
+    probes: {
+      database: () => withDeadline(database.ping(config.readyTimeoutMs), config.readyTimeoutMs, 'database'),
+      disk: async () => {
+        if (!(await diskRoom())) throw new Error('low on space')
+        await withDeadline(database.pingWrite(config.readyTimeoutMs), config.readyTimeoutMs, 'disk')
+      },
+    },
+  })
   const gateSettings: GateSettings = {
     kinds: {
       recovery: { hour: config.recoveryCapPerHour, day: config.recoveryCapPerDay },
@@ -285,15 +316,17 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
     (config.redisUrl
       ? await createRedisLimiterStore(config.redisUrl, {
           keyPrefix: config.redisPrefix,
+          timeoutMs: config.redisTimeoutMs,
+          // Logged once per change of state by the tracker; limits count in memory meanwhile.
           onFallback: (err) => {
-            logger.error(
-              { err: { message: err.message } },
-              'limiter store unreachable: using per-instance memory limits',
+            outages.failed(
+              { dependency: 'redis', reason: err.message },
+              'limiter: using per-instance memory limits',
             )
             events.record('limiter_store_fallback', null, noContext, { error: err.message }).catch(() => {})
           },
           onRecovered: () => {
-            logger.info('limiter store reachable again')
+            outages.recovered('redis')
             events.record('limiter_store_recovered', null, noContext).catch(() => {})
           },
         })
@@ -652,6 +685,7 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
     trustProxy: trustProxyOption(config.trustProxy),
     minClientVersion: config.minClientVersion,
     version: VERSION,
+    onOutage: (failure, req) => outages.failed(failure, req.routeOptions.url ?? 'unmatched'),
     onOutdatedClient: (req, version) => {
       const ctx = requestContext(req)
       void guard.legacyClient(ctx, version)
@@ -668,11 +702,42 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
     done(null, payload)
   })
   opsRoutes(http, {
-    ready: async () => {
-      await database.ping()
-      return true
-    },
+    timeoutMs: config.readyTimeoutMs,
     draining: () => draining,
+    checks: {
+      database_read: {
+        dependency: 'database',
+        run: async () => {
+          await database.ping(config.readyTimeoutMs)
+          return ok
+        },
+      },
+      database_write: {
+        dependency: 'database',
+        run: async () => {
+          await database.pingWrite(config.readyTimeoutMs)
+          return ok
+        },
+      },
+      disk: {
+        dependency: 'disk',
+        run: async () => ((await diskRoom()) ? ok : { ready: false, state: 'low' }),
+      },
+      // Not a reason to take the instance out of service: limits count in memory meanwhile.
+      ...(config.redisUrl
+        ? {
+            redis: {
+              dependency: 'redis' as const,
+              run: async () => ({ ready: true, state: outages.isDown('redis') ? 'fallback' : 'ok' }),
+            },
+          }
+        : {}),
+    },
+    onFailed: (check, state, err) =>
+      outages.failed(
+        dependencyFailureOf(err) ?? { dependency: check.dependency, reason: state },
+        'readiness',
+      ),
   })
   accountRoutes(http, {
     accounts,
@@ -961,6 +1026,7 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
       await metricsListener?.close()
       await Promise.allSettled([outbox.stop(), recoveryWorker.stop(), campaignWorker.stop()])
       await guard.close()
+      outages.close()
       await Promise.allSettled([
         mail.close(),
         sms.close(),

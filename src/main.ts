@@ -1,10 +1,12 @@
-import { accessSync, constants, mkdirSync, rmSync, writeFileSync } from 'node:fs'
-import { join, resolve } from 'node:path'
+import { accessSync, constants, mkdirSync } from 'node:fs'
+import { resolve } from 'node:path'
+import { probeWritable, STARTUP_PROBE_BYTES } from './adapters/files/disk-space.js'
 import { DatabaseConnectError, openDatabase } from './adapters/sql/database.js'
 import { migrateToLatest } from './adapters/sql/migrate.js'
 import { type App, createApp, createLogger } from './app.js'
 import { type Config, ConfigError, loadConfig } from './config/index.js'
 import { isAppError } from './kernel/errors.js'
+import { dependencyFailureOf } from './kernel/outages.js'
 import type { Role } from './modules/accounts/ports.js'
 import { renderIncidentReportMarkdown } from './modules/reports/incident-report.js'
 
@@ -13,18 +15,26 @@ export class StartupError extends Error {
   override readonly name = 'StartupError'
 }
 
-/** The data dir holds the SQLite file, outgoing mail and keys; it must be writable even with PostgreSQL. */
+/**
+ * The data dir holds the SQLite file, outgoing mail and keys; it must be writable even with
+ * PostgreSQL, and have room: a real write of a few MiB (then removed) proves both.
+ */
 export const checkDataDir = (dir: string): void => {
   const abs = resolve(dir)
   try {
     mkdirSync(abs, { recursive: true, mode: 0o700 })
     accessSync(abs, constants.W_OK)
-    const probe = join(abs, `.write-test-${process.pid}`)
-    writeFileSync(probe, '')
-    rmSync(probe)
+    probeWritable(abs)
   } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code
+    if (code === 'ENOSPC' || code === 'EDQUOT') {
+      throw new StartupError(
+        `data directory ${abs} has less than ${STARTUP_PROBE_BYTES / 1024 / 1024} MiB free (${code}); ` +
+          'free some space or set GATEHOUSE_DATA_DIR to a folder on a volume with room',
+      )
+    }
     throw new StartupError(
-      `data directory ${abs} is not writable (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); ` +
+      `data directory ${abs} is not writable (${code ?? (e as Error).message}); ` +
         'fix its permissions or set GATEHOUSE_DATA_DIR to a writable folder',
     )
   }
@@ -39,13 +49,24 @@ export const readConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
   }
 }
 
+/** A start-up failure of a dependency (a full disk under SQLite, a database that went away) as one line. */
+const startupFailure = (e: unknown): unknown => {
+  if (e instanceof DatabaseConnectError) return new StartupError(e.message)
+  const outage = dependencyFailureOf(e)
+  if (!outage) return e
+  return new StartupError(
+    outage.dependency === 'disk'
+      ? `the data directory's volume is full (${outage.reason}); free some space and start again`
+      : `the database failed during start-up (${outage.reason}: ${(e as Error).message}); check that it is running and reachable`,
+  )
+}
+
 const openApp = async (config: Config): Promise<App> => {
   checkDataDir(config.dataDir)
   try {
     return await createApp(config)
   } catch (e) {
-    if (e instanceof DatabaseConnectError) throw new StartupError(e.message)
-    throw e
+    throw startupFailure(e)
   }
 }
 
@@ -138,12 +159,16 @@ export const migrate = async (): Promise<string[]> => {
   try {
     database = await openDatabase(config)
   } catch (e) {
-    if (e instanceof DatabaseConnectError) throw new StartupError(e.message)
-    throw e
+    throw startupFailure(e)
   }
   try {
     const result = await migrateToLatest(database.db as never, database.dialect)
-    if (result.error) throw new StartupError(`migration failed: ${(result.error as Error).message}`)
+    if (result.error) {
+      const failure = startupFailure(result.error)
+      throw failure instanceof StartupError
+        ? failure
+        : new StartupError(`migration failed: ${(result.error as Error).message}`)
+    }
     return (result.results ?? []).map((r) => `${r.migrationName}: ${r.status}`)
   } finally {
     await database.close()

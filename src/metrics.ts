@@ -1,7 +1,15 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client'
 
+/** Figures read when metrics are scraped; a source that fails leaves the last value. */
+export interface ScrapeSources {
+  /** Outbox messages by status. */
+  outboxCounts?: () => Promise<Record<string, number>>
+  /** Free bytes in the data directory. */
+  dataDirFreeBytes?: () => Promise<number>
+}
+
 /** Every Prometheus metric Gatehouse exports, on a registry of its own (one per app instance). */
-export const createMetrics = () => {
+export const createMetrics = (sources: ScrapeSources = {}) => {
   const registry = new Registry()
   collectDefaultMetrics({ register: registry, prefix: 'gatehouse_process_' })
   const httpDuration = new Histogram({
@@ -19,7 +27,7 @@ export const createMetrics = () => {
   })
   const messages = new Counter({
     name: 'gatehouse_messages_total',
-    help: 'Outgoing messages by channel and state (queued, sent, failed = a try failed, abandoned, suppressed)',
+    help: 'Outgoing messages by channel and state (queued, sent, failed = a try failed, abandoned = cannot be rendered or delivered at all, suppressed, expired = its code or link expired before it could be sent, dead_lettered = undelivered past the retry horizon, redriven = made due again by a retry or a transport that recovered)',
     labelNames: ['channel', 'state'] as const,
     registers: [registry],
   })
@@ -88,8 +96,52 @@ export const createMetrics = () => {
     labelNames: ['campaign_id', 'action'] as const,
     registers: [registry],
   })
+  const dependencyUp = new Gauge({
+    name: 'gatehouse_dependency_up',
+    help: 'Whether this instance sees the dependency answer (1) or is in an outage of it (0): database, redis, smtp, sms, disk',
+    labelNames: ['dependency'] as const,
+    registers: [registry],
+  })
+  const dependencyFailures = new Counter({
+    name: 'gatehouse_dependency_failures_total',
+    help: 'Calls that failed or ran past their deadline because of a dependency (requests answered 503, limiter calls answered from memory, failed sends), by dependency',
+    labelNames: ['dependency'] as const,
+    registers: [registry],
+  })
+  const dataDirFreeBytes = new Gauge({
+    name: 'gatehouse_data_dir_free_bytes',
+    help: 'Free space in the data directory, as of the last readiness check or scrape (readiness fails below GATEHOUSE_DISK_MIN_FREE_MB)',
+    registers: [registry],
+    async collect() {
+      if (!sources.dataDirFreeBytes) return
+      try {
+        this.set(await sources.dataDirFreeBytes())
+      } catch {
+        // the last value stays
+      }
+    },
+  })
+  const outboxMessages = new Gauge({
+    name: 'gatehouse_outbox_messages',
+    help: 'Messages in the outbox now, by status (queued = waiting for a first try or a retry, dead = dead-lettered): read at scrape time',
+    labelNames: ['status'] as const,
+    registers: [registry],
+    async collect() {
+      if (!sources.outboxCounts) return
+      try {
+        const counts = await sources.outboxCounts()
+        for (const status of ['queued', 'processing', 'dead']) this.set({ status }, counts[status] ?? 0)
+      } catch {
+        // the last values stay
+      }
+    },
+  })
   return {
     registry,
+    dependencyUp,
+    dependencyFailures,
+    dataDirFreeBytes,
+    outboxMessages,
     httpDuration,
     logins,
     messages,

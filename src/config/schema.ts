@@ -84,6 +84,30 @@ export const settings = {
     doc: '`postgres://user@host:port/db` selects PostgreSQL; unset uses SQLite in the data dir.',
     schema: optional(url(['postgres:', 'postgresql:'])),
   },
+  dbConnectTimeoutMs: {
+    env: 'GATEHOUSE_DB_CONNECT_TIMEOUT_MS',
+    default: '3000',
+    doc: 'PostgreSQL: deadline for opening a connection or waiting for a free one in the pool; past it the request answers `503 service_unavailable`.',
+    schema: int(100, 60000),
+  },
+  dbStatementTimeoutMs: {
+    env: 'GATEHOUSE_DB_STATEMENT_TIMEOUT_MS',
+    default: '10000',
+    doc: 'PostgreSQL: deadline of one statement (the server cancels it; the client gives up one second later if the server does not answer at all, and drops that connection).',
+    schema: int(100, 600000),
+  },
+  readyTimeoutMs: {
+    env: 'GATEHOUSE_READY_TIMEOUT_MS',
+    default: '1000',
+    doc: '`/readyz` answers within about this: each check (database read, database write, disk space) that has not answered by then reads `timeout`, and the answer is 503.',
+    schema: int(50, 30000),
+  },
+  diskMinFreeMb: {
+    env: 'GATEHOUSE_DISK_MIN_FREE_MB',
+    default: '64',
+    doc: 'Below this much free space in the data directory (MiB), `/readyz` answers 503 (`disk: low`) and the outage is logged, before writes start to fail; `gatehouse_data_dir_free_bytes` shows the figure.',
+    schema: int(0, 1_000_000),
+  },
   redisUrl: {
     env: 'REDIS_URL',
     default: undefined,
@@ -95,6 +119,12 @@ export const settings = {
     default: 'gatehouse:',
     doc: 'Put before every key Gatehouse writes to Redis: deployments that share one Redis need different prefixes; the instances of one deployment, the same.',
     schema: z.string().min(1).max(64),
+  },
+  redisTimeoutMs: {
+    env: 'GATEHOUSE_REDIS_TIMEOUT_MS',
+    default: '100',
+    doc: 'Deadline of one limiter call to Redis; past it the call is answered from per-instance memory at the same rule. Three timeouts in a row open the circuit breaker: every call goes to memory (no waiting) until a probe finds Redis answering again, so a hung Redis costs a request at most three times this (300 ms by default).',
+    schema: int(10, 5000),
   },
   smtpUrl: {
     env: 'GATEHOUSE_SMTP_URL',
@@ -219,14 +249,20 @@ export const settings = {
   },
   mailMaxAttempts: {
     env: 'GATEHOUSE_MAIL_MAX_ATTEMPTS',
-    default: '6',
-    doc: 'Delivery tries before a message is marked abandoned.',
-    schema: int(1, 50),
+    default: '200',
+    doc: 'Most delivery tries of one message (mail, SMS or webhook); past them, or past GATEHOUSE_MAIL_RETRY_HORIZON, it is dead-lettered (kept, counted, `gatehouse outbox retry` sends it again).',
+    schema: int(1, 10000),
+  },
+  mailRetryHorizonSeconds: {
+    env: 'GATEHOUSE_MAIL_RETRY_HORIZON',
+    default: '86400',
+    doc: 'How long, in seconds from when it was queued, a message that cannot be delivered is tried again (24 hours), with backoff; then it is dead-lettered and a `messages_dead_lettered` event is recorded. A message that carries a code or a link that expires (reset, verification, login and phone codes) is closed as `expired` once it has, never sent late.',
+    schema: int(60, 30 * 86400),
   },
   mailRetryBaseSeconds: {
     env: 'GATEHOUSE_MAIL_RETRY_BASE',
     default: '5',
-    doc: 'First retry delay in seconds; it doubles on each try (capped at one hour).',
+    doc: 'First retry delay in seconds; it doubles on each try, up to 15 minutes. When a send succeeds again after failures, or the SMTP relay answers a probe, every message waiting for a retry on that channel is due at once.',
     schema: int(1, 3600),
   },
   shutdownGraceSeconds: {
@@ -234,6 +270,12 @@ export const settings = {
     default: '5',
     doc: 'On SIGTERM, how long the instance keeps serving while `/readyz` answers 503 (and answers carry `Connection: close`), so that a load balancer stops sending it requests; then it stops taking connections, finishes the requests in flight, releases claimed work and exits.',
     schema: int(0, 300),
+  },
+  shutdownTimeoutSeconds: {
+    env: 'GATEHOUSE_SHUTDOWN_TIMEOUT_SECONDS',
+    default: '10',
+    doc: 'After the grace period the listener closes; requests already received or being read then have this long to finish (each answer carries `Connection: close`), and connections still idle after a short quiet time are closed. What is left then is cut.',
+    schema: int(1, 300),
   },
   workerLeaseSeconds: {
     env: 'GATEHOUSE_WORKER_LEASE_SECONDS',

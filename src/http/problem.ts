@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod'
 import { AppError, type ErrorCode, errorCatalog } from '../kernel/errors.js'
+import { type DependencyFailure, dependencyFailureOf } from '../kernel/outages.js'
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json'
 
@@ -48,10 +49,31 @@ const fromFastify = (err: FastifyError): AppError | null => {
   return null
 }
 
+/** Seconds a client is asked to wait after a dependency failed (`Retry-After`). */
+export const OUTAGE_RETRY_AFTER_SECONDS = 5
+
+/** The answer to a request that met a dependency outage: nothing about which one, or why. */
+export const outageProblem = (): AppError =>
+  new AppError('service_unavailable', { headers: { 'retry-after': String(OUTAGE_RETRY_AFTER_SECONDS) } })
+
 /**
  * The only place where errors become HTTP responses. Problem documents carry a
- * stable `code`, never a stack or a cause.
+ * stable `code`, never a stack or a cause. A dependency outage (classified by its driver's error
+ * code, src/kernel/outages.ts) is `503 service_unavailable` with `Retry-After`, reported to
+ * `onOutage` (which logs it once per outage), not logged as a bug.
  */
+export const createErrorHandler =
+  (onOutage?: (failure: DependencyFailure, req: FastifyRequest) => void) =>
+  (err: FastifyError, req: FastifyRequest, reply: FastifyReply): void => {
+    const outage = err instanceof AppError ? null : dependencyFailureOf(err)
+    if (outage) {
+      onOutage?.(outage, req)
+      sendProblem(outageProblem(), req, reply)
+      return
+    }
+    errorHandler(err, req, reply)
+  }
+
 export const errorHandler = (err: FastifyError, req: FastifyRequest, reply: FastifyReply): void => {
   let e: AppError
   if (err instanceof AppError) {

@@ -14,9 +14,10 @@ import type { Logger } from 'pino'
 import semver from 'semver'
 import type { TrustProxy } from '../config/load.js'
 import { AppError } from '../kernel/errors.js'
+import type { DependencyFailure } from '../kernel/outages.js'
 import type { Metrics } from '../metrics.js'
 import type { RequestContext } from '../modules/events/ports.js'
-import { errorHandler, notFoundHandler, routerErrorOf, sendProblem } from './problem.js'
+import { createErrorHandler, notFoundHandler, routerErrorOf, sendProblem } from './problem.js'
 
 export type HttpServer = FastifyInstance<
   import('node:http').Server,
@@ -37,6 +38,8 @@ export interface HttpOptions {
   onOutdatedClient?: (req: FastifyRequest, version: string) => Promise<void>
   /** Filled in later; consulted for every request before Fastify routes it. */
   fastPaths?: FastPaths
+  /** A request met a dependency outage (answered 503 service_unavailable; logged there, once per outage). */
+  onOutage?: (failure: DependencyFailure, req: FastifyRequest) => void
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/
@@ -131,7 +134,9 @@ export const createHttpServer = async (opts: HttpOptions): Promise<HttpServer> =
     requestIdHeader: false,
     genReqId: requestIdOf,
     logController: new LogController({ requestIdLogLabel: 'request_id', disableRequestLogging: true }),
-    return503OnClosing: true,
+    // Requests that reach a closing instance are served, or refused with a problem document by the
+    // app (src/http/shutdown.ts), never with Fastify's own 503 body.
+    return503OnClosing: false,
     routerOptions: { maxParamLength: 200 },
     // Refusals of the router itself (no hook has run): a problem document with the usual headers.
     frameworkErrors: (err, req, reply) => {
@@ -171,7 +176,7 @@ export const createHttpServer = async (opts: HttpOptions): Promise<HttpServer> =
 
   app.setValidatorCompiler(validatorCompiler)
   app.setSerializerCompiler(serializerCompiler)
-  app.setErrorHandler(errorHandler)
+  app.setErrorHandler(createErrorHandler(opts.onOutage))
   app.setNotFoundHandler(notFoundHandler)
 
   // JSON only, valid UTF-8 only, storable strings only, no prototype poisoning (Fastify's parser refuses __proto__ and constructor.prototype).
@@ -258,7 +263,9 @@ export const createHttpServer = async (opts: HttpOptions): Promise<HttpServer> =
       { method: req.method, route, status: String(reply.statusCode) },
       reply.elapsedTime / 1000,
     )
-    if (reply.statusCode >= 500) req.log.error({ status: reply.statusCode, route }, 'request failed')
+    // 503s are outages and shutdowns, logged once each where they are known, not once per request.
+    if (reply.statusCode >= 500 && reply.statusCode !== 503)
+      req.log.error({ status: reply.statusCode, route }, 'request failed')
   })
 
   return app

@@ -56,6 +56,10 @@ export const errorCatalog = {
   rate_limited: { status: 429, title: 'Too many requests' },
   challenge_required: { status: 429, title: 'Solve the challenge and send the request again' },
   not_ready: { status: 503, title: 'The service is not ready' },
+  service_unavailable: {
+    status: 503,
+    title: 'A service Gatehouse depends on is unavailable; try again later',
+  },
   internal_error: { status: 500, title: 'Internal error' },
   password_reset_required: { status: 403, title: 'The password must be reset through account recovery' },
   campaign_not_found: { status: 404, title: 'No such campaign' },

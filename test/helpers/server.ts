@@ -24,7 +24,7 @@ export interface TestServer {
 export const createTestServer = async (
   kind: DatabaseKind,
   env: Record<string, string> = {},
-  overrides: Pick<AppOverrides, 'sms' | 'limiter'> = {},
+  overrides: Pick<AppOverrides, 'sms' | 'limiter' | 'logger'> = {},
 ): Promise<TestServer> => {
   const db = await createTestDatabase(kind)
   const smtp = await startSmtpSink()
