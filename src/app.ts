@@ -70,7 +70,8 @@ import { auditTimelineSource, importTimelineSource } from './modules/incidents/t
 import { type GateHooks, type GateSettings, OutboundGate } from './modules/mail/gate.js'
 import { queueSecurityNotice, type SecurityChange } from './modules/mail/notices.js'
 import type { MailTransport, SmsTransport } from './modules/mail/ports.js'
-import { OutboxWorker } from './modules/mail/worker.js'
+import { outboxRoutes } from './modules/mail/routes.js'
+import { type DeadLetter, OutboxWorker } from './modules/mail/worker.js'
 import { LoginCodeService } from './modules/mfa/login-codes.js'
 import { PasskeyService } from './modules/mfa/passkeys.js'
 import { mfaRoutes } from './modules/mfa/routes.js'
@@ -264,7 +265,7 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
   }
   const store = createSqlStore(database, (ledger) => new OutboundGate(ledger, gateSettings, gateHooks))
 
-  const mail =
+  const mail: MailTransport =
     overrides.mail ??
     (config.smtpUrl
       ? new SmtpMailTransport(config.smtpUrl, config.mailFrom)
@@ -311,6 +312,21 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
         'a second-factor secret does not open: check GATEHOUSE_SECRET_KEY',
       ),
   })
+  /**
+   * A worker's logger: an error it logs that is a dependency outage (the database down while it
+   * polls) goes to the outage tracker, logged once per outage, instead of once per run.
+   */
+  const workerLogger = (worker: string): Logger => {
+    const child = logger.child({ worker })
+    const error = child.error.bind(child)
+    child.error = ((fields: unknown, ...rest: unknown[]) => {
+      const err = (fields as { err?: unknown } | null)?.err
+      const outage = err !== undefined ? dependencyFailureOf(err) : null
+      if (outage) outages.failed(outage, worker)
+      else (error as (...args: unknown[]) => void)(fields, ...rest)
+    }) as typeof child.error
+    return child
+  }
   const limiter =
     overrides.limiter ??
     (config.redisUrl
@@ -627,7 +643,7 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
     queue: store.recoveryRequests,
     service: recovery,
     clock,
-    logger: logger.child({ worker: 'recovery' }),
+    logger: workerLogger('recovery'),
     intervalMs: config.workerIntervalMs,
     leaseMs: config.workerLeaseSeconds * SECOND,
   })
@@ -658,22 +674,64 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
       allowPrivate: config.webhookAllowPrivate,
     }),
     clock,
-    logger: logger.child({ worker: 'outbox' }),
+    logger: workerLogger('outbox'),
     metrics: {
       sent: (channel) => metrics.messages.inc({ channel, state: 'sent' }),
       failed: (channel) => metrics.messages.inc({ channel, state: 'failed' }),
       abandoned: (channel) => metrics.messages.inc({ channel, state: 'abandoned' }),
       suppressed: (channel) => metrics.messages.inc({ channel, state: 'suppressed' }),
+      expired: (channel) => metrics.messages.inc({ channel, state: 'expired' }),
+      deadLettered: (channel) => metrics.messages.inc({ channel, state: 'dead_lettered' }),
+      redriven: (channel, n) => metrics.messages.inc({ channel, state: 'redriven' }, n),
     },
     publicUrl: config.publicUrl,
     maxAttempts: config.mailMaxAttempts,
+    horizonMs: config.mailRetryHorizonSeconds * SECOND,
     retryBaseMs: config.mailRetryBaseSeconds * SECOND,
+    onDeadLettered: (dead) => recordDeadLetters(dead),
+    // The relay (or SMS provider) as a dependency: one log line per outage, and a gauge.
+    onTransport: (channel, up, err) => {
+      const dependency = channel === 'email' ? 'smtp' : 'sms'
+      if (up) outages.recovered(dependency)
+      else
+        outages.failed(
+          dependencyFailureOf(err, dependency) ?? {
+            dependency,
+            reason: String((err as Error)?.message ?? err).slice(0, 200),
+          },
+          'outbox',
+        )
+    },
+    ...(mail.verify ? { probes: { email: () => mail.verify?.() ?? Promise.resolve() } } : {}),
     leaseMs: config.workerLeaseSeconds * SECOND,
     intervalMs: config.workerIntervalMs,
     // The outbound gate's second look, before each send (budgets over what was sent meanwhile).
     recheck: (m) => sendGate.recheck(m, clock.now()),
   })
   outboxWorker = outbox
+  /**
+   * One `messages_dead_lettered` event per run that dead-lettered messages. Webhook messages that
+   * carried this very event are left out, so that a receiver that is down cannot feed a loop.
+   */
+  const recordDeadLetters = (dead: DeadLetter[]): void => {
+    const counted = dead.filter((m) => m.eventType !== 'messages_dead_lettered')
+    if (counted.length === 0) return
+    const channels: Record<string, number> = {}
+    for (const m of counted) channels[m.channel] = (channels[m.channel] ?? 0) + 1
+    events
+      .record(
+        'messages_dead_lettered',
+        null,
+        { ...noContext, requestId: 'outbox' },
+        {
+          count: counted.length,
+          channels,
+          templates: [...new Set(counted.map((m) => m.template))].sort(),
+          message_ids: counted.slice(0, 20).map((m) => m.id),
+        },
+      )
+      .catch((err) => logger.error({ err }, 'could not record messages_dead_lettered'))
+  }
 
   let draining = false
   const fastPaths: FastPaths = new Map()
@@ -823,7 +881,7 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
     campaigns: campaignRepo,
     audit,
     clock,
-    logger: logger.child({ worker: 'campaigns' }),
+    logger: workerLogger('campaigns'),
     intervalMs: config.workerIntervalMs,
     batchSize: config.campaignBatchSize,
     notifyPerSecond: config.campaignNotifyPerSecond,
@@ -877,6 +935,13 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
     factors: mfaFactors,
     events: store.events,
     now: () => clock.now(),
+  })
+  outboxRoutes(http, {
+    authorize,
+    audit,
+    queue: store.outboxQueue,
+    now: () => clock.now(),
+    onRetried: () => outbox.kick(),
   })
   await consoleRoutes(http)
   recoveryRoutes(http, {

@@ -21,6 +21,7 @@ import { filterAndSort, REVIEW_FLAGS, type ReviewFlag, toCsv, toTable } from './
 import { ROLES, type Role } from './modules/accounts/ports.js'
 import { registerCampaignCommands } from './modules/campaigns/cli.js'
 import { incidentCommand } from './modules/incidents/cli.js'
+import { registerOutboxCommands } from './modules/mail/cli.js'
 import { VERSION } from './version.js'
 
 const fail = failCommand
@@ -231,6 +232,8 @@ incident
       fail(e)
     }
   })
+
+registerOutboxCommands(program)
 
 program
   .command('config')

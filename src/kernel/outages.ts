@@ -84,8 +84,8 @@ export const dependencyFailureOf = (
     return { dependency: code.startsWith('SQLITE_FULL') ? 'disk' : 'database', reason: code }
   }
   if (code && e.name === 'SqliteError') return null
-  // node-postgres errors from the server carry the SQLSTATE in `code` and a `severity`.
-  if (code && PG_OUTAGE.test(code) && 'severity' in e) return { dependency: 'database', reason: code }
+  // node-postgres errors from the server carry the SQLSTATE in `code`.
+  if (code && PG_OUTAGE.test(code)) return { dependency: 'database', reason: code }
   if (code === 'ENOSPC' || code === 'EDQUOT') return { dependency: 'disk', reason: code }
   if (code && NETWORK_CODES.has(code)) return { dependency: network, reason: code }
   for (const [pattern, reason] of PG_MESSAGES) {

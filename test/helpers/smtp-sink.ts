@@ -45,8 +45,11 @@ interface Waiter {
   resolve: (m: SinkMessage) => void
 }
 
-/** A real SMTP server on loopback that accepts everything (no auth, no TLS) and keeps the messages. */
-export const startSmtpSink = async (): Promise<SmtpSink> => {
+/**
+ * A real SMTP server on loopback that accepts everything (no auth, no TLS) and keeps the messages;
+ * on `port` when given (a relay coming back where it was), else on a free one.
+ */
+export const startSmtpSink = async (port = 0): Promise<SmtpSink> => {
   const messages: SinkMessage[] = []
   const waiters = new Set<Waiter>()
   let failures = 0
@@ -99,15 +102,15 @@ export const startSmtpSink = async (): Promise<SmtpSink> => {
 
   await new Promise<void>((resolve, reject) => {
     server.server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
+    server.listen(port, '127.0.0.1', () => {
       server.server.off('error', reject)
       resolve()
     })
   })
-  const { port } = server.server.address() as AddressInfo
+  const bound = (server.server.address() as AddressInfo).port
 
   return {
-    url: `smtp://127.0.0.1:${port}`,
+    url: `smtp://127.0.0.1:${bound}`,
     messages,
     waitFor: (predicate, timeoutMs = 5000) => {
       const found = messages.find(predicate)

@@ -49,6 +49,11 @@ export class SmtpMailTransport implements MailTransport {
     await this.#transport.sendMail(message(this.from, to, mail))
   }
 
+  /** Connects, greets and (with credentials) logs in, without sending: the relay works. */
+  async verify(): Promise<void> {
+    await this.#transport.verify()
+  }
+
   async close(): Promise<void> {
     this.#transport.close()
   }

@@ -4,6 +4,7 @@ import type {
   BudgetScope,
   Channel,
   ClaimedMessage,
+  DeadLetterView,
   LedgerMessage,
   MessageKind,
   MessageLedger,
@@ -246,6 +247,87 @@ export class SqlOutboxQueue implements OutboxQueue {
       .execute()
   }
 
+  async deadLetter(id: string, _attempts: number, error: string, now: number): Promise<void> {
+    await this.db
+      .updateTable('outbox')
+      .set({ status: 'dead', locked_until: null, last_error: error.slice(0, 500), next_attempt_at: now })
+      .where('id', '=', id)
+      .execute()
+  }
+
+  async expire(id: string, _attempts: number, now: number): Promise<void> {
+    await this.db
+      .updateTable('outbox')
+      .set({
+        status: 'expired',
+        locked_until: null,
+        last_error: 'expired before it could be delivered',
+        payload: '{}',
+        next_attempt_at: now,
+      })
+      .where('id', '=', id)
+      .execute()
+  }
+
+  async redrive(channel: Channel, now: number, recipient?: string): Promise<number> {
+    let q = this.db
+      .updateTable('outbox')
+      .set({ next_attempt_at: now })
+      .where('status', '=', 'queued')
+      .where('channel', '=', channel)
+      .where('attempts', '>', 0)
+      .where('next_attempt_at', '>', now)
+    if (recipient !== undefined) q = q.where('recipient', '=', recipient)
+    const r = await q.executeTakeFirst()
+    return Number(r.numUpdatedRows)
+  }
+
+  async listDead(limit: number, before?: { at: number; id: string }): Promise<DeadLetterView[]> {
+    let q = this.db
+      .selectFrom('outbox')
+      .select([
+        'id',
+        'channel',
+        'template',
+        'account_id',
+        'attempts',
+        'last_error',
+        'created_at',
+        'next_attempt_at',
+      ])
+      .where('status', '=', 'dead')
+    if (before) {
+      q = q.where((eb) =>
+        eb.or([
+          eb('next_attempt_at', '<', before.at),
+          eb.and([eb('next_attempt_at', '=', before.at), eb('id', '<', before.id)]),
+        ]),
+      )
+    }
+    const rows = await q.orderBy('next_attempt_at', 'desc').orderBy('id', 'desc').limit(limit).execute()
+    return rows.map((r) => ({
+      id: r.id,
+      channel: r.channel as Channel,
+      template: r.template,
+      accountId: r.account_id,
+      attempts: r.attempts,
+      lastError: r.last_error,
+      createdAt: r.created_at,
+      deadAt: r.next_attempt_at,
+    }))
+  }
+
+  async retryDead(ids: readonly string[] | 'all', now: number): Promise<number> {
+    if (ids !== 'all' && ids.length === 0) return 0
+    let q = this.db
+      .updateTable('outbox')
+      .set({ status: 'queued', next_attempt_at: now, locked_until: null })
+      .where('status', '=', 'dead')
+    if (ids !== 'all') q = q.where('id', 'in', [...ids])
+    const r = await q.executeTakeFirst()
+    return Number(r.numUpdatedRows)
+  }
+
   async suppress(id: string, budget: BudgetScope, now: number): Promise<void> {
     await this.db
       .updateTable('outbox')
@@ -273,7 +355,7 @@ export class SqlOutboxQueue implements OutboxQueue {
   async deleteFinishedBefore(cutoff: number): Promise<number> {
     const r = await this.db
       .deleteFrom('outbox')
-      .where('status', 'in', ['sent', 'abandoned', 'suppressed'])
+      .where('status', 'in', ['sent', 'abandoned', 'suppressed', 'expired', 'dead'])
       .where('created_at', '<', cutoff)
       .executeTakeFirst()
     return Number(r.numDeletedRows)

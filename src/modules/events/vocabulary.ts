@@ -85,6 +85,8 @@ export const securityEventTypes = {
     'The holder used the "this wasn\'t me" link of a new-sign-in notice: sessions ended, login blocked, recovery started (details: session_id).',
   outbound_budget_exhausted:
     'The outbound gate refused a text because a global SMS budget is spent (details: budget sms_global or sms_country, stage queue or send). At most one a minute per budget and instance: a sign of SMS pumping, or of a budget set too low.',
+  messages_dead_lettered:
+    'Messages accepted for delivery (mail, SMS, webhook) could not be delivered within the retry horizon (GATEHOUSE_MAIL_RETRY_HORIZON, 24 hours) or the most tries: they are kept unsent as dead letters, listed by `gatehouse outbox list`, the console and GET /v1/admin/outbox/dead, and sent again by `gatehouse outbox retry` (details: count, channels, templates, message_ids — at most 20). One event per delivery run. Webhooks can alert on it.',
   limiter_store_fallback:
     'The shared limiter store (Redis) is unreachable; limits fall back to per-instance memory at the same settings.',
   limiter_store_recovered: 'The shared limiter store answers again.',

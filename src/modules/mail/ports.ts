@@ -129,15 +129,48 @@ export interface OutboxQueue {
   /** Marks sent and scrubs the payload (it may hold a token). */
   markSent(id: string, now: number): Promise<void>
   retryLater(id: string, attempts: number, nextAttemptAt: number, error: string): Promise<void>
-  /** Gives up on the message and scrubs its payload. */
+  /** Gives up on the message at once (it can never be delivered) and scrubs its payload. */
   abandon(id: string, attempts: number, error: string, now: number): Promise<void>
+  /**
+   * Dead-letters the message: undelivered past its retry horizon. Its payload is kept, so that an
+   * operator can send it again (`retry`); it no longer counts against any budget.
+   */
+  deadLetter(id: string, attempts: number, error: string, now: number): Promise<void>
+  /** Closes the message unsent because the code or link it carries has expired; scrubs its payload. */
+  expire(id: string, attempts: number, now: number): Promise<void>
+  /**
+   * Makes every message of the channel that waits for a retry (queued, tried before, due later)
+   * due at `now`, only those for `recipient` when given (a webhook); returns how many.
+   */
+  redrive(channel: Channel, now: number, recipient?: string): Promise<number>
+  /** Dead-lettered messages, newest first, without payload or address. */
+  listDead(limit: number, before?: { at: number; id: string }): Promise<DeadLetterView[]>
+  /**
+   * Queues dead-lettered messages again, due at `now`: those named, or every one when `ids` is
+   * 'all'. Returns how many. A message tried again that fails is dead-lettered again at once (it
+   * is past its horizon) unless its transport now works.
+   */
+  retryDead(ids: readonly string[] | 'all', now: number): Promise<number>
   /** Drops the message at its second look by the gate (a budget), and scrubs its payload. */
   suppress(id: string, budget: BudgetScope, now: number): Promise<void>
   /** Releases leases (on shutdown) so another worker can pick the messages up at once. */
   release(ids: string[]): Promise<void>
   counts(): Promise<Record<string, number>>
-  /** Deletes sent and abandoned messages created before `cutoff` (caps look back one day). */
+  /** Deletes finished messages (sent, abandoned, suppressed, expired, dead) created before `cutoff` (caps look back one day). */
   deleteFinishedBefore(cutoff: number): Promise<number>
+}
+
+/** A dead-lettered message as operators see it: never its address or payload. */
+export interface DeadLetterView {
+  id: string
+  channel: Channel
+  template: string
+  accountId: string | null
+  attempts: number
+  lastError: string | null
+  createdAt: number
+  /** When it was dead-lettered. */
+  deadAt: number
 }
 
 export interface RenderedMail {
@@ -154,6 +187,8 @@ export interface RenderedMail {
 /** Delivers one rendered mail; throws on failure (the worker retries). */
 export interface MailTransport {
   send(to: string, mail: RenderedMail): Promise<void>
+  /** Whether the transport works now (SMTP: connects and greets), without sending; throws if not. */
+  verify?(): Promise<void>
   close(): Promise<void>
 }
 

@@ -51,6 +51,9 @@ const recordMetrics = () => {
     failed: (c) => calls.push(`failed:${c}`),
     abandoned: (c) => calls.push(`abandoned:${c}`),
     suppressed: (c) => calls.push(`suppressed:${c}`),
+    expired: (c) => calls.push(`expired:${c}`),
+    deadLettered: (c) => calls.push(`dead:${c}`),
+    redriven: (c, n) => calls.push(`redriven:${c}:${n}`),
   }
   return { calls, metrics, count: (what: string) => calls.filter((c) => c === what).length }
 }
@@ -384,7 +387,7 @@ describe.each(databaseKinds())('outbox worker on %s', (kind) => {
     expect(logs.join('\n')).not.toContain(recipient)
   })
 
-  it('abandons a message after maxAttempts failures, with doubling delays', async () => {
+  it('dead-letters a message after maxAttempts failures, with doubling delays, keeping it to send again', async () => {
     const recipient = address('doomed')
     await enqueue({ recipient })
     const { worker: w, count } = worker({ maxAttempts: 3 })
@@ -402,13 +405,19 @@ describe.each(databaseKinds())('outbox worker on %s', (kind) => {
         }
       }
       const r = await row(recipient)
-      expect(r.status).toBe('abandoned')
-      expect(r.payload).toBe('{}')
+      expect(r.status).toBe('dead')
+      expect(r.payload).not.toBe('{}')
       expect(count('failed:email')).toBe(2)
-      expect(count('abandoned:email')).toBe(1)
+      expect(count('dead:email')).toBe(1)
+      expect(count('abandoned:email')).toBe(0)
       clock.advance(3600 * SECOND)
       expect(await w.drainOnce()).toBe(0)
       expect(received(recipient)).toHaveLength(0)
+      // An operator sends it again: the relay takes it now.
+      expect(await store.outboxQueue.retryDead([r.id], clock.now())).toBe(1)
+      expect(await w.drainOnce()).toBe(1)
+      expect(received(recipient)).toHaveLength(1)
+      expect((await row(recipient)).status).toBe('sent')
     } finally {
       sink.failNext(0)
     }
@@ -536,18 +545,24 @@ describe.each(databaseKinds())('outbox worker on %s', (kind) => {
     }
 
     let failures = 1
+    const real = store.outboxQueue
     const flaky: OutboxQueue = {
       claim: (limit: number, now: number, leaseMs: number): Promise<ClaimedMessage[]> => {
         if (failures-- > 0) return Promise.reject(new Error('database is down'))
-        return store.outboxQueue.claim(limit, now, leaseMs)
+        return real.claim(limit, now, leaseMs)
       },
-      markSent: store.outboxQueue.markSent.bind(store.outboxQueue),
-      retryLater: store.outboxQueue.retryLater.bind(store.outboxQueue),
-      abandon: store.outboxQueue.abandon.bind(store.outboxQueue),
-      suppress: store.outboxQueue.suppress.bind(store.outboxQueue),
-      release: store.outboxQueue.release.bind(store.outboxQueue),
-      counts: store.outboxQueue.counts.bind(store.outboxQueue),
-      deleteFinishedBefore: store.outboxQueue.deleteFinishedBefore.bind(store.outboxQueue),
+      markSent: real.markSent.bind(real),
+      retryLater: real.retryLater.bind(real),
+      abandon: real.abandon.bind(real),
+      deadLetter: real.deadLetter.bind(real),
+      expire: real.expire.bind(real),
+      redrive: real.redrive.bind(real),
+      listDead: real.listDead.bind(real),
+      retryDead: real.retryDead.bind(real),
+      suppress: real.suppress.bind(real),
+      release: real.release.bind(real),
+      counts: real.counts.bind(real),
+      deleteFinishedBefore: real.deleteFinishedBefore.bind(real),
     }
     const recipient = address('flaky')
     await enqueue({ recipient })

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino'
-import type { Clock } from '../../kernel/clock.js'
+import { type Clock, DAY, HOUR, MINUTE } from '../../kernel/clock.js'
+import { withDeadline } from '../../kernel/outages.js'
 import { emailDomainOnly } from '../../kernel/redact.js'
 import {
   type Channel,
@@ -17,10 +18,26 @@ export interface OutboxMetrics {
   sent(channel: Channel): void
   /** A try failed and the message will be tried again. */
   failed(channel: Channel): void
-  /** Given up: tries exhausted, or the message cannot be rendered. */
+  /** Given up at once: the message cannot be rendered, or its target is gone (a deleted webhook). */
   abandoned(channel: Channel): void
   /** Dropped at the gate's second look (`recheck`: a budget). */
   suppressed?(channel: Channel): void
+  /** Closed unsent: the code or link it carries expired before it could be delivered. */
+  expired?(channel: Channel): void
+  /** Undelivered past the retry horizon (or the most tries): kept as `dead` for an operator. */
+  deadLettered?(channel: Channel): void
+  /** Made due at once because the channel's transport works again. */
+  redriven?(channel: Channel, count: number): void
+}
+
+/** A message that was dead-lettered (for the `messages_dead_lettered` event: no address, no payload). */
+export interface DeadLetter {
+  id: string
+  channel: Channel
+  template: string
+  attempts: number
+  /** For webhook messages: the type of the event it carried. */
+  eventType?: string
 }
 
 export interface OutboxWorkerDeps {
@@ -30,14 +47,19 @@ export interface OutboxWorkerDeps {
   /** Delivers `webhook` messages; without it they cannot be rendered (abandoned). */
   webhooks?: WebhookSender
   clock: Clock
-  logger: Pick<Logger, 'info' | 'warn' | 'error'>
+  logger: Pick<Logger, 'debug' | 'info' | 'warn' | 'error'>
   metrics: OutboxMetrics
   /** The configured public origin; every link in a message is built on it. */
   publicUrl: string
   productName?: string
-  /** Tries before a message is abandoned (counting the first). */
+  /** Most tries (counting the first) before a message is dead-lettered. */
   maxAttempts: number
-  /** Delay before the first retry; doubles on each try, capped at one hour, plus up to 10% jitter. */
+  /**
+   * How long after it was queued a message is still tried again (default 24 h); its last try is
+   * at the horizon, and a failure then dead-letters it.
+   */
+  horizonMs?: number
+  /** Delay before the first retry; doubles on each try, capped at 15 minutes, plus up to 10% jitter. */
   retryBaseMs: number
   /** Pause between polls when the queue is idle. */
   intervalMs: number
@@ -48,11 +70,40 @@ export interface OutboxWorkerDeps {
    * it does not pass is dropped unsent, as `suppressed`.
    */
   recheck?: (m: ClaimedMessage) => Promise<QueueVerdict>
+  /** Messages dead-lettered in one run (at most one call a run). */
+  onDeadLettered?: (messages: DeadLetter[]) => void
+  /**
+   * A transport (email or SMS) failed a send: `up` false at the first failure of an outage, true
+   * when a send or a probe succeeds again (the outage log and the dependency gauge).
+   */
+  onTransport?: (channel: 'email' | 'sms', up: boolean, err?: unknown) => void
+  /**
+   * Asks a transport whether it works (SMTP: connect and greet), while its messages wait for a
+   * retry; a probe that answers makes them due at once. Every `probeIntervalMs` (default 30 s).
+   */
+  probes?: Partial<Record<'email' | 'sms', () => Promise<void>>>
+  probeIntervalMs?: number
 }
 
-const MAX_BACKOFF_MS = 60 * 60 * 1000
+const MAX_BACKOFF_MS = 15 * MINUTE
+const DEFAULT_HORIZON_MS = DAY
+/** A probe of a transport that does not answer within this has failed. */
+const PROBE_TIMEOUT_MS = 10_000
 
-type Outcome = 'sent' | 'retry' | 'abandoned' | 'suppressed'
+type Outcome = 'sent' | 'retry' | 'abandoned' | 'suppressed' | 'expired' | 'dead'
+
+/**
+ * When the code or link a message carries stops working, as the message itself states it
+ * (`expiresInMinutes` / `expiresInHours` from when it was queued), or null when it does not say.
+ * Reset links, verification links, login and phone codes say; notices do not.
+ */
+export const expiresAtOf = (m: Pick<ClaimedMessage, 'createdAt' | 'payload'>): number | null => {
+  const minutes = m.payload.expiresInMinutes
+  if (typeof minutes === 'number' && minutes > 0) return m.createdAt + minutes * MINUTE
+  const hours = m.payload.expiresInHours
+  if (typeof hours === 'number' && hours > 0) return m.createdAt + hours * HOUR
+  return null
+}
 
 const EMAIL_IN_TEXT = /[^\s<>"'(),;:@]+@([A-Za-z0-9.-]+)/g
 
@@ -88,6 +139,13 @@ export class OutboxWorker {
   readonly #runs = new Set<Promise<number>>()
   /** Claimed by this worker and not yet attempted: released on stop. */
   readonly #claimed = new Map<string, number>()
+  /**
+   * Transports that failed their last send, by channel (email, sms) or webhook id, with the time of
+   * the failure and of the last probe: a success there makes the waiting messages due at once.
+   */
+  readonly #failing = new Map<string, { since: number; probedAt: number }>()
+  /** Dead-lettered in the run in progress. */
+  #dead: DeadLetter[] = []
 
   constructor(deps: OutboxWorkerDeps) {
     if (!Number.isInteger(deps.maxAttempts) || deps.maxAttempts < 1)
@@ -152,12 +210,34 @@ export class OutboxWorker {
   async #tick(): Promise<void> {
     let full = false
     try {
+      await this.probeTransports()
       full = (await this.drainOnce()) >= this.#batchSize
     } catch (err) {
       this.#deps.logger.error({ err: safeError(err) }, 'outbox run failed')
     }
     this.#loopRun = undefined
     this.#schedule(full ? 0 : this.#deps.intervalMs)
+  }
+
+  /**
+   * Probes each failing transport that has a probe, at most once every `probeIntervalMs`: one that
+   * answers makes its waiting messages due now. The loop calls it before each run.
+   */
+  async probeTransports(): Promise<void> {
+    const { probes, clock } = this.#deps
+    if (!probes) return
+    for (const channel of ['email', 'sms'] as const) {
+      const state = this.#failing.get(channel)
+      const probe = probes[channel]
+      if (!state || !probe || clock.now() - state.probedAt < (this.#deps.probeIntervalMs ?? 30_000)) continue
+      state.probedAt = clock.now()
+      try {
+        await withDeadline(probe(), PROBE_TIMEOUT_MS, channel === 'email' ? 'smtp' : 'sms', 'a probe')
+      } catch {
+        continue
+      }
+      await this.#recovered(channel, channel)
+    }
   }
 
   async #drainBatch(): Promise<number> {
@@ -175,7 +255,41 @@ export class OutboxWorker {
       handled++
     }
     if (handled < batch.length) await this.#releaseClaimed(batch.slice(handled).map((m) => m.id))
+    if (this.#dead.length > 0) {
+      const dead = this.#dead
+      this.#dead = []
+      this.#deps.onDeadLettered?.(dead)
+    }
     return handled
+  }
+
+  /** Where a transport's health is kept: the channel, or for webhooks each receiver. */
+  #transportKey(m: ClaimedMessage): string {
+    return m.channel === 'webhook' ? `webhook:${m.recipient}` : m.channel
+  }
+
+  /** A send failed: the first failure of an outage is reported and logged; later ones only counted. */
+  #transportFailed(m: ClaimedMessage, err: unknown): boolean {
+    const key = this.#transportKey(m)
+    if (this.#failing.has(key)) return false
+    const now = this.#deps.clock.now()
+    this.#failing.set(key, { since: now, probedAt: now })
+    if (m.channel !== 'webhook') this.#deps.onTransport?.(m.channel, false, err)
+    return true
+  }
+
+  /** The transport works again: what waits for a retry on it is due now. */
+  async #recovered(key: string, channel: Channel, recipient?: string): Promise<void> {
+    if (!this.#failing.delete(key)) return
+    if (channel !== 'webhook') this.#deps.onTransport?.(channel, true)
+    const due = await this.#deps.queue.redrive(channel, this.#deps.clock.now(), recipient)
+    if (due > 0) {
+      this.#deps.metrics.redriven?.(channel, due)
+      this.#deps.logger.info(
+        { channel, messages: due },
+        'transport works again: messages waiting for a retry are due now',
+      )
+    }
   }
 
   async #releaseClaimed(only?: string[]): Promise<void> {
@@ -211,6 +325,14 @@ export class OutboxWorker {
   async #deliver(m: ClaimedMessage): Promise<Outcome> {
     const { queue, clock, logger, metrics, recheck } = this.#deps
     const fields = logFields(m)
+    // A code or link past its life is worth nothing to the recipient (and a late one confuses).
+    const expiresAt = expiresAtOf(m)
+    if (expiresAt !== null && clock.now() >= expiresAt) {
+      await queue.expire(m.id, m.attempts, clock.now())
+      metrics.expired?.(m.channel)
+      logger.warn(fields, 'outbox message expired before it could be delivered: closed unsent')
+      return 'expired'
+    }
     let send: () => Promise<void>
     try {
       send = this.#render(m)
@@ -240,21 +362,38 @@ export class OutboxWorker {
         logger.warn({ ...fields, err: error }, 'outbox message cannot be delivered: abandoned without retry')
         return 'abandoned'
       }
-      if (m.attempts >= this.#deps.maxAttempts) {
-        await queue.abandon(m.id, m.attempts, error.message, now)
-        metrics.abandoned(m.channel)
-        logger.error({ ...fields, err: error }, 'outbox message failed for the last time: abandoned')
-        return 'abandoned'
+      const first = this.#transportFailed(m, err)
+      const horizon = m.createdAt + (this.#deps.horizonMs ?? DEFAULT_HORIZON_MS)
+      if (m.attempts >= this.#deps.maxAttempts || now >= horizon) {
+        await queue.deadLetter(m.id, m.attempts, error.message, now)
+        metrics.deadLettered?.(m.channel)
+        const eventType = m.channel === 'webhook' ? m.payload.event_type : undefined
+        this.#dead.push({
+          id: m.id,
+          channel: m.channel,
+          template: m.template,
+          attempts: m.attempts,
+          ...(typeof eventType === 'string' ? { eventType } : {}),
+        })
+        logger.error(
+          { ...fields, err: error },
+          'outbox message undelivered past its retry horizon: dead-lettered (gatehouse outbox retry sends it again)',
+        )
+        return 'dead'
       }
-      const delay = this.#backoff(m.attempts)
+      // The last try is at the horizon itself.
+      const delay = Math.min(this.#backoff(m.attempts), horizon - now)
       await queue.retryLater(m.id, m.attempts, now + delay, error.message)
       metrics.failed(m.channel)
-      logger.warn({ ...fields, err: error, retry_in_ms: delay }, 'outbox message failed: will retry')
+      // One line per outage of a transport; the retries that follow are counted, and logged at debug.
+      const level = first ? 'warn' : 'debug'
+      logger[level]({ ...fields, err: error, retry_in_ms: delay }, 'outbox message failed: will retry')
       return 'retry'
     }
     await queue.markSent(m.id, clock.now())
     metrics.sent(m.channel)
     logger.info(fields, 'outbox message sent')
+    await this.#recovered(this.#transportKey(m), m.channel, m.channel === 'webhook' ? m.recipient : undefined)
     return 'sent'
   }
 
