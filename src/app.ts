@@ -34,6 +34,7 @@ import { consoleRoutes } from './http/console-routes.js'
 import { listenMetrics, type MetricsListener } from './http/metrics-server.js'
 import { opsRoutes } from './http/ops-routes.js'
 import { createHttpServer, type FastPaths, type HttpServer, requestContext } from './http/server.js'
+import { trackConnections } from './http/shutdown.js'
 import { type Clock, DAY, MINUTE, SECOND, systemClock } from './kernel/clock.js'
 import { AppError } from './kernel/errors.js'
 import { dependencyFailureOf, OutageTracker, withDeadline } from './kernel/outages.js'
@@ -161,6 +162,9 @@ export interface App {
 /** The outcome of a login as metrics count it: the failures a stranger could cause are one. */
 const loginMetricOutcome = (outcome: LoginOutcome): string =>
   outcome === 'unknown_identifier' || outcome === 'bad_password' ? 'invalid_credentials' : outcome
+
+/** After the listener closes, a connection with nothing in flight for this long is closed. */
+const SHUTDOWN_QUIET_MS = 1000
 
 /** A readiness check that passed. */
 const ok = { ready: true, state: 'ok' }
@@ -759,6 +763,18 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
     if (draining) reply.header('connection', 'close')
     done(null, payload)
   })
+  // Shutdown closes the listener without resetting a request (src/http/shutdown.ts); once the
+  // connections are drained and the workers and the database are closing, a request that still
+  // reaches the app (in-process) gets a problem document, not Fastify's own 503 body.
+  const connections = trackConnections(http.server)
+  let stopped = false
+  http.addHook('onRequest', async () => {
+    if (stopped)
+      throw new AppError('service_unavailable', {
+        detail: 'The instance is shutting down',
+        headers: { 'retry-after': '1', connection: 'close' },
+      })
+  })
   opsRoutes(http, {
     timeoutMs: config.readyTimeoutMs,
     draining: () => draining,
@@ -1087,6 +1103,25 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
       draining = true
       if (housekeeping) clearInterval(housekeeping)
       if (importSweep) clearInterval(importSweep)
+      if (http.server.listening)
+        logger.info(
+          { connections: connections.open, timeout_seconds: config.shutdownTimeoutSeconds },
+          'listener closed: finishing requests already received or being read',
+        )
+      const drained = await connections.close({
+        quietMs: SHUTDOWN_QUIET_MS,
+        deadlineMs: config.shutdownTimeoutSeconds * SECOND,
+      })
+      if (drained.servedAfterClose + drained.closedIdle + drained.cut > 0)
+        logger[drained.cut > 0 ? 'warn' : 'info'](
+          {
+            served_after_close: drained.servedAfterClose,
+            closed_idle: drained.closedIdle,
+            cut: drained.cut,
+          },
+          'connections drained',
+        )
+      stopped = true
       await http.close()
       await metricsListener?.close()
       await Promise.allSettled([outbox.stop(), recoveryWorker.stop(), campaignWorker.stop()])

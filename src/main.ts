@@ -130,10 +130,12 @@ export const serve = async (): Promise<void> => {
       { signal, grace_seconds: config.shutdownGraceSeconds },
       'draining: /readyz answers 503; then finishing requests in flight',
     )
+    // The drain has its own deadline (GATEHOUSE_SHUTDOWN_TIMEOUT_SECONDS); this one is for the rest.
+    const forceMs = graceMs + config.shutdownTimeoutSeconds * 1000 + 20_000
     const force = setTimeout(() => {
-      app.logger.error('shutdown took longer than 25 s past the grace period; exiting')
+      app.logger.error({ seconds: forceMs / 1000 }, 'shutdown took too long; exiting')
       process.exit(1)
-    }, graceMs + 25_000)
+    }, forceMs)
     force.unref()
     app
       .drain(graceMs)

@@ -47,7 +47,10 @@ describe.each(databaseKinds())('gatehouse serve as a process on %s', (kind) => {
 
   it('serves health, readiness and the OpenAPI document, and metrics on a listener of their own only', async () => {
     expect((await json(server.baseUrl, 'GET', '/healthz')).json).toEqual({ status: 'ok' })
-    expect((await json(server.baseUrl, 'GET', '/readyz')).json).toEqual({ status: 'ready' })
+    expect((await json(server.baseUrl, 'GET', '/readyz')).json).toEqual({
+      status: 'ready',
+      checks: { database_read: 'ok', database_write: 'ok', disk: 'ok' },
+    })
     const metrics = await fetch(`${server.metricsUrl}/metrics`).then((r) => r.text())
     expect(metrics).toContain('gatehouse_http_request_duration_seconds_bucket')
     const onApi = await fetch(`${server.baseUrl}/metrics`)
