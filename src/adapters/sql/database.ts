@@ -71,25 +71,34 @@ const CLOSE_TIMEOUT_MS = 2000
 
 /**
  * The pool as Kysely sees it, except that a connection whose query ran past the client's deadline
- * (`Query read timeout`: the server did not answer) is destroyed when released, not handed to the
- * next caller with a query still in flight.
+ * (`Query read timeout`: the server did not answer), or that failed while checked out, is
+ * destroyed when released, not handed to the next caller with a query still in flight.
  */
-const droppingTimedOut = (pool: pg.Pool): PostgresPool => ({
-  connect: async () => {
-    const client = await pool.connect()
-    let timedOut: Error | undefined
-    const query = (sql: string, parameters: ReadonlyArray<unknown>) =>
-      client.query(sql, [...parameters]).catch((e: unknown) => {
-        if (e instanceof Error && /Query read timeout/.test(e.message)) timedOut = e
-        throw e
-      })
-    return {
-      query,
-      release: () => client.release(timedOut),
-    } as unknown as PostgresPoolClient
-  },
-  end: () => pool.end(),
-})
+const droppingBroken = (pool: pg.Pool): PostgresPool => {
+  const broken = new WeakMap<pg.PoolClient, Error>()
+  const watched = new WeakSet<pg.PoolClient>()
+  return {
+    connect: async () => {
+      const client = await pool.connect()
+      if (!watched.has(client)) {
+        watched.add(client)
+        // A connection lost while checked out (a server restart) is reported here as well as to
+        // the query: without a listener the 'error' event would end the process.
+        client.on('error', (e: Error) => broken.set(client, e))
+      }
+      const query = (sql: string, parameters: ReadonlyArray<unknown>) =>
+        client.query(sql, [...parameters]).catch((e: unknown) => {
+          if (e instanceof Error && /Query read timeout/.test(e.message)) broken.set(client, e)
+          throw e
+        })
+      return {
+        query,
+        release: () => client.release(broken.get(client)),
+      } as unknown as PostgresPoolClient
+    },
+    end: () => pool.end(),
+  }
+}
 
 /** node-postgres reads `query_timeout` per query too; its types only know it per client. */
 const withReadTimeout = (query: pg.QueryConfig, timeoutMs: number): pg.QueryConfig =>
@@ -123,7 +132,7 @@ export const openPostgres = async (
   }
   const principalChanges = new PrincipalChanges()
   const db = new Kysely<Database>({
-    dialect: principalChanges.observe(new PostgresDialect({ pool: droppingTimedOut(pool) })),
+    dialect: principalChanges.observe(new PostgresDialect({ pool: droppingBroken(pool) })),
     plugins: [principalChanges],
   })
   return {
