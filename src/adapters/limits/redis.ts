@@ -90,24 +90,29 @@ export const createRedisLimiterStore = async (
 
   let closed = false
   let open = false
-  let openedAt = 0
   let timeouts = 0
   let probing = false
   let lastError: Error | undefined
   /** Past the wait for the first connection (whose failed attempts are reported once, below). */
   let started = false
 
+  let prober: NodeJS.Timeout | undefined
   const openBreaker = (error: Error): void => {
     timeouts = 0
-    openedAt = Date.now()
     if (closed || open) return
     open = true
+    // Probes run on a timer, so that the breaker closes even when no call comes.
+    prober = setInterval(() => {
+      if (!probing && client.status === 'ready') probe()
+    }, probeIntervalMs)
+    prober.unref()
     safely(() => opts.onFallback(error))
   }
   const closeBreaker = (): void => {
     timeouts = 0
     if (closed || !open) return
     open = false
+    clearInterval(prober)
     if (opts.onRecovered) safely(opts.onRecovered)
   }
   const probe = (): void => {
@@ -119,16 +124,9 @@ export const createRedisLimiterStore = async (
       },
       (e: unknown) => {
         probing = false
-        openedAt = Date.now()
         lastError = e instanceof Error ? e : new Error(String(e))
       },
     )
-  }
-  /** Whether a call may go to Redis now; while open, starts a probe when one is due. */
-  const allows = (): boolean => {
-    if (!open) return true
-    if (!probing && client.status === 'ready' && Date.now() - openedAt >= probeIntervalMs) probe()
-    return false
   }
 
   // Without a listener ioredis prints every connection error; the breaker reports them instead.
@@ -171,7 +169,7 @@ export const createRedisLimiterStore = async (
    * refusal (RateLimiterRes) is an answer, passed on as it is.
    */
   const guarded = async <T>(redis: () => Promise<T>, memory: () => Promise<T>): Promise<T> => {
-    if (!allows()) return memory()
+    if (open) return memory()
     let answer: T
     try {
       answer = await withDeadline(redis(), timeoutMs, 'redis', 'a limiter call')
@@ -262,6 +260,7 @@ export const createRedisLimiterStore = async (
     close: async () => {
       if (closed) return
       closed = true
+      clearInterval(prober)
       if (client.status === 'ready' && !open) {
         try {
           // A hung server never answers QUIT: the connection is dropped after the deadline.
