@@ -1,5 +1,5 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
-import { chownSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -66,13 +66,30 @@ const signal = (pid: number, sig: NodeJS.Signals, group = false): void => {
   }
 }
 
+/** The pid and the pids of its children (PostgreSQL's backends each run in a session of their own). */
+const withChildren = (pid: number): number[] => {
+  const children: number[] = []
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue
+    try {
+      // `pid (comm) state ppid …`: comm may hold spaces, so read after the last parenthesis.
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8')
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1])
+      if (ppid === pid) children.push(Number(entry))
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return [pid, ...children]
+}
+
 const asPostgres = (args: string[], opts: { cwd: string }) =>
   execFileSync('runuser', ['-u', 'postgres', '--', ...args], { ...opts, stdio: 'pipe', encoding: 'utf8' })
 
 export interface Postgres {
   url: string
   port: number
-  /** The postmaster's pid (also its process group: pg_ctl starts it in a session of its own). */
+  /** The postmaster's pid. */
   pid(): number
   /** Fast shutdown (connections refused from now on). */
   stop(): void
@@ -117,7 +134,7 @@ export const startPostgres = async (): Promise<Postgres> => {
     )
   start()
   const pid = () => Number(readFileSync(join(data, 'postmaster.pid'), 'utf8').split('\n')[0])
-  let hungPid: number | undefined
+  let hung: number[] = []
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
     port,
@@ -127,20 +144,21 @@ export const startPostgres = async (): Promise<Postgres> => {
     },
     start,
     hang: () => {
-      hungPid = pid()
-      signal(hungPid, 'SIGSTOP', true)
+      // The postmaster first: it forks no new backend meanwhile.
+      hung = withChildren(pid())
+      for (const p of hung) signal(p, 'SIGSTOP')
     },
     resume: () => {
-      if (hungPid !== undefined) signal(hungPid, 'SIGCONT', true)
-      hungPid = undefined
+      for (const p of hung) signal(p, 'SIGCONT')
+      hung = []
     },
     destroy: () => {
-      if (hungPid !== undefined) signal(hungPid, 'SIGCONT', true)
+      for (const p of hung) signal(p, 'SIGCONT')
       if (existsSync(join(data, 'postmaster.pid'))) {
         const p = pid()
         signal(p, 'SIGQUIT')
         for (let i = 0; i < 50 && alive(p); i++) execFileSync('sleep', ['0.1'])
-        if (alive(p)) signal(p, 'SIGKILL', true)
+        if (alive(p)) for (const c of withChildren(p)) signal(c, 'SIGKILL')
       }
       rmSync(dir, { recursive: true, force: true })
     },

@@ -10,6 +10,7 @@ export interface Outcome {
   body?: string
   /** Milliseconds from sending to the answer. */
   ms?: number
+  retryAfter?: string
   error?: string
 }
 
