@@ -143,6 +143,15 @@ export interface OutageLog {
   info(fields: Record<string, unknown>, message: string): void
 }
 
+/** What an outage of each dependency means, for its log line. */
+const CONSEQUENCE: Record<Dependency, string> = {
+  database: 'requests that need it answer 503 until it recovers',
+  disk: 'the instance is not ready, and writes that need room answer 503, until there is room',
+  redis: 'limits count per instance, in memory, until it recovers',
+  smtp: 'mail waits in the outbox and is retried until it recovers',
+  sms: 'texts wait in the outbox and are retried until it recovers',
+}
+
 export interface OutageTrackerDeps {
   log: OutageLog
   now: () => number
@@ -209,7 +218,7 @@ export class OutageTracker {
     this.#deps.onState?.(failure.dependency, false)
     this.#deps.log.error(
       { dependency: failure.dependency, reason: failure.reason, ...(where ? { where } : {}) },
-      `${failure.dependency} unavailable: requests that need it answer 503 until it recovers`,
+      `${failure.dependency} unavailable: ${CONSEQUENCE[failure.dependency]}`,
     )
     const probe = this.#deps.probes?.[failure.dependency]
     if (probe) {
