@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { type App, createApp } from '../../src/app.js'
+import { type App, type AppOverrides, createApp } from '../../src/app.js'
 import { loadConfig } from '../../src/config/index.js'
 import { captureLogs, type LogLine } from '../helpers/logs.js'
 import type { Outcome } from './load.js'
@@ -18,7 +18,11 @@ export interface Running {
  * Gatehouse in this process on the real clock, listening on a free port with its workers running,
  * as `gatehouse serve` runs it: what a fault does is seen by real HTTP clients.
  */
-export const startInProcess = async (env: Record<string, string>, dataDir?: string): Promise<Running> => {
+export const startInProcess = async (
+  env: Record<string, string>,
+  opts: { dataDir?: string; overrides?: Pick<AppOverrides, 'clock'> } = {},
+): Promise<Running> => {
+  const { dataDir } = opts
   const dir = dataDir ?? mkdtempSync(join(tmpdir(), 'gatehouse-chaos-'))
   const { logger, lines } = captureLogs()
   const config = loadConfig({
@@ -33,7 +37,7 @@ export const startInProcess = async (env: Record<string, string>, dataDir?: stri
     GATEHOUSE_SHUTDOWN_GRACE_SECONDS: '0',
     ...env,
   })
-  const app = await createApp(config, { logger })
+  const app = await createApp(config, { logger, ...opts.overrides })
   await app.http.listen({ host: '127.0.0.1', port: 0 })
   app.startWorkers()
   const { port } = app.http.server.address() as { port: number }
