@@ -1103,14 +1103,14 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
       draining = true
       if (housekeeping) clearInterval(housekeeping)
       if (importSweep) clearInterval(importSweep)
-      if (http.server.listening)
-        logger.info(
-          { connections: connections.open, timeout_seconds: config.shutdownTimeoutSeconds },
-          'listener closed: finishing requests already received or being read',
-        )
       const drained = await connections.close({
         quietMs: SHUTDOWN_QUIET_MS,
         deadlineMs: config.shutdownTimeoutSeconds * SECOND,
+        onListenerClosed: () =>
+          logger.info(
+            { connections: connections.open, timeout_seconds: config.shutdownTimeoutSeconds },
+            'listener closed: finishing requests already received or being read',
+          ),
       })
       if (drained.servedAfterClose + drained.closedIdle + drained.cut > 0)
         logger[drained.cut > 0 ? 'warn' : 'info'](

@@ -20,7 +20,7 @@ export interface ConnectionDrain {
    * nothing in flight and nothing being read for `quietMs` is closed; at `deadlineMs` whatever is
    * left is cut. Resolves when no connection is left.
    */
-  close(opts: { quietMs: number; deadlineMs: number }): Promise<DrainOutcome>
+  close(opts: { quietMs: number; deadlineMs: number; onListenerClosed?: () => void }): Promise<DrainOutcome>
 }
 
 interface Tracked {
@@ -76,7 +76,7 @@ export const trackConnections = (server: Server, now: () => number = Date.now): 
     get open() {
       return sockets.size
     },
-    close: async ({ quietMs, deadlineMs }) => {
+    close: async ({ quietMs, deadlineMs, onListenerClosed }) => {
       closing = true
       const until = now() + deadlineMs
       const outcome: DrainOutcome = { servedAfterClose: 0, closedIdle: 0, cut: 0 }
@@ -85,6 +85,7 @@ export const trackConnections = (server: Server, now: () => number = Date.now): 
         // but Node not yet accepted are accepted (and then served), not reset with the socket.
         await new Promise((resolve) => setImmediate(resolve))
         server.close()
+        onListenerClosed?.()
       }
       return new Promise<DrainOutcome>((resolve) => {
         const check = () => {
