@@ -147,15 +147,16 @@ describe.skipIf(unavailable !== null)('SIGTERM under load', () => {
     // The time the listener closed, as the server logged it (the estimate without that line).
     const closedAt = closedLine?.time ? Date.parse(closedLine.time) : t0 + GRACE_MS
     // A client's clock reading comes a little before its connection reaches the server (it is taken
-    // before fetch connects, among fifty timers): one sent in the last RACE_MS may arrive after the
-    // close, and the kernel then refuses it, or resets it if it was waiting to be accepted.
+    // before fetch connects, among fifty timers), and the kernel completes connections until the
+    // listening socket closes: one sent within RACE_MS of the close may be refused, or reset if it
+    // was still waiting to be accepted. That is the edge the readiness drain keeps traffic from.
     const RACE_MS = 25
     const before = outcomes.filter((o) => o.sent <= closedAt - RACE_MS)
-    const edge = outcomes.filter((o) => o.sent > closedAt - RACE_MS && o.sent < closedAt)
-    const after = outcomes.filter((o) => o.sent >= closedAt)
+    const edge = outcomes.filter((o) => o.sent > closedAt - RACE_MS && o.sent < closedAt + RACE_MS)
+    const after = outcomes.filter((o) => o.sent >= closedAt + RACE_MS)
     console.log(
       `SIGTERM: sent more than ${RACE_MS} ms before the listener closed: ${before.length} ${JSON.stringify(summarise(before))}; ` +
-        `in the last ${RACE_MS} ms: ${JSON.stringify(summarise(edge))}; after it: ${JSON.stringify(summarise(after))}`,
+        `within ${RACE_MS} ms of it: ${JSON.stringify(summarise(edge))}; later: ${JSON.stringify(summarise(after))}`,
     )
     const lastHalfSecond = before.filter((o) => o.sent >= closedAt - 500)
     expect(lastHalfSecond.length).toBeGreaterThanOrEqual(30)
@@ -172,5 +173,7 @@ describe.skipIf(unavailable !== null)('SIGTERM under load', () => {
     for (const o of outcomes.slice(-4)) expect(o.status, JSON.stringify(o)).toBe(201)
     // Requests that came after the close were refused a connection, never reset mid-way.
     for (const o of after.filter((x) => x.error !== undefined)) expect(o.error).toBe('ECONNREFUSED')
+    for (const o of edge.filter((x) => x.error !== undefined))
+      expect(['ECONNREFUSED', 'ECONNRESET']).toContain(o.error)
   }, 60_000)
 })
