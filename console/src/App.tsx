@@ -5,6 +5,7 @@ import { AccountPage, AccountsPage } from './pages/Accounts'
 import { AuditPage } from './pages/Audit'
 import { DetectionPage, DetectionsPage } from './pages/Detections'
 import { IncidentPage, IncidentsPage } from './pages/Incidents'
+import { OutboxPage } from './pages/Outbox'
 import { OverviewPage } from './pages/Overview'
 import { SignIn } from './pages/SignIn'
 
@@ -50,6 +51,7 @@ const NAV: Array<{ to: string; label: string }> = [
   { to: '/access', label: 'Access review' },
   { to: '/accounts', label: 'Accounts' },
   { to: '/audit', label: 'Audit' },
+  { to: '/outbox', label: 'Dead letters' },
 ]
 
 const route = (path: string): { title: string; page: ReactNode } => {
@@ -75,6 +77,8 @@ const route = (path: string): { title: string; page: ReactNode } => {
         : { title: 'Accounts', page: <AccountsPage /> }
     case 'audit':
       return { title: 'Audit log', page: <AuditPage /> }
+    case 'outbox':
+      return { title: 'Dead letters', page: <OutboxPage /> }
     default:
       return {
         title: 'Not found',

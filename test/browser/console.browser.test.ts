@@ -635,6 +635,39 @@ describe.skipIf(!haveChromium).each(databaseKinds())('the admin console in Chrom
     await page.getByRole('cell', { name: 'account.sessions_revoke' }).waitFor()
   })
 
+  it('lists dead letters without their address, and sends them again', async () => {
+    // A notice the relay never took within the retry horizon (the worker's part is tested elsewhere).
+    const to = `dead.letter.${kind}@example.org`
+    await app.store.ledger.insert(
+      {
+        channel: 'email',
+        recipient: to,
+        template: 'security_change',
+        payload: { username: 'someone', change: 'factor_added' },
+        accountId: null,
+        kind: 'notice',
+        destination: to,
+        region: null,
+      },
+      Date.now(),
+    )
+    const row = await app.database.db
+      .selectFrom('outbox')
+      .select('id')
+      .where('recipient', '=', to)
+      .executeTakeFirstOrThrow()
+    await app.store.outboxQueue.deadLetter(row.id, 200, 'connect ECONNREFUSED 127.0.0.1:25', Date.now())
+    await go('Dead letters')
+    await page.getByRole('cell', { name: 'security_change' }).waitFor()
+    expect(await page.locator('main').textContent()).not.toContain(to)
+    await shoot('dead-letters')
+    await page.getByRole('button', { name: 'Send all again' }).click()
+    await page.getByRole('button', { name: 'Send again' }).click()
+    await page.getByText('1 messages queued again.').waitFor()
+    await app.workers.outbox.drain()
+    await smtp.waitFor((m) => m.to.includes(to), 5000)
+  })
+
   it('reported no script error or CSP violation', () => {
     expect(pageProblems).toEqual([])
   })

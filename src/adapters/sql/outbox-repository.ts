@@ -247,10 +247,16 @@ export class SqlOutboxQueue implements OutboxQueue {
       .execute()
   }
 
-  async deadLetter(id: string, _attempts: number, error: string, now: number): Promise<void> {
+  async deadLetter(id: string, attempts: number, error: string, now: number): Promise<void> {
     await this.db
       .updateTable('outbox')
-      .set({ status: 'dead', locked_until: null, last_error: error.slice(0, 500), next_attempt_at: now })
+      .set({
+        status: 'dead',
+        attempts,
+        locked_until: null,
+        last_error: error.slice(0, 500),
+        next_attempt_at: now,
+      })
       .where('id', '=', id)
       .execute()
   }

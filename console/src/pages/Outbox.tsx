@@ -1,0 +1,135 @@
+import { useState } from 'react'
+import { get, post, qs } from '../api'
+import { Confirm, PageTitle, ProblemMessage, Time, useAction, useLoad } from '../ui'
+
+interface DeadLetter {
+  id: string
+  channel: 'email' | 'sms' | 'webhook'
+  template: string
+  account_id: string | null
+  attempts: number
+  last_error: string | null
+  created_at: string
+  dead_at: string
+}
+
+/**
+ * Dead letters: messages Gatehouse accepted but could not deliver within the retry horizon (see
+ * docs/reliability.md). Sending them again gives each one more try now; a code or link that
+ * expired meanwhile is closed as expired instead. No address or content is shown.
+ */
+export const OutboxPage = () => {
+  const [before, setBefore] = useState<string[]>([])
+  const cursor = before.at(-1)
+  const page = useLoad(
+    (signal) =>
+      get<{ messages: DeadLetter[]; next: string | null }>(
+        `/v1/admin/outbox/dead${qs({ limit: 50, before: cursor })}`,
+        signal,
+      ),
+    [cursor],
+    30_000,
+  )
+  const retry = useAction()
+  const [asking, setAsking] = useState(false)
+  const [done, setDone] = useState<number | null>(null)
+  const sendAll = async () => {
+    const r = await retry.run(() => post<{ retried: number }>('/v1/admin/outbox/retry', { all: true }))
+    setAsking(false)
+    if (r) {
+      setDone(r.retried)
+      page.reload()
+    }
+  }
+  const messages = page.data?.messages ?? []
+  return (
+    <>
+      <PageTitle
+        actions={
+          <button
+            type="button"
+            className="primary"
+            disabled={messages.length === 0 || retry.busy}
+            onClick={() => setAsking(true)}
+          >
+            Send all again
+          </button>
+        }
+      >
+        Dead letters
+      </PageTitle>
+      {asking ? (
+        <Confirm
+          title="Send every dead letter again?"
+          confirmLabel="Send again"
+          danger={false}
+          busy={retry.busy}
+          onConfirm={sendAll}
+          onCancel={() => setAsking(false)}
+        >
+          Each message gets one more try now. One whose code or link has expired is closed instead. The action
+          is audited.
+        </Confirm>
+      ) : null}
+      <div aria-live="polite">
+        <ProblemMessage error={retry.error} feature="Sending dead letters again" />
+        {done !== null ? <p className="ok">{done} messages queued again.</p> : null}
+      </div>
+      <ProblemMessage error={page.error} feature="The outbox API" />
+      <div className="table-wrap">
+        <table>
+          <caption>
+            {page.loading && !page.data
+              ? 'Loading…'
+              : messages.length === 0
+                ? 'No dead letters: every accepted message was delivered, or is still being tried'
+                : 'Messages undelivered past the retry horizon, newest first'}
+          </caption>
+          <thead>
+            <tr>
+              <th scope="col">Dead since</th>
+              <th scope="col">Channel</th>
+              <th scope="col">Template</th>
+              <th scope="col">Tries</th>
+              <th scope="col">Last error</th>
+              <th scope="col">Queued</th>
+            </tr>
+          </thead>
+          <tbody>
+            {messages.map((m) => (
+              <tr key={m.id}>
+                <td className="nowrap">
+                  <Time iso={m.dead_at} />
+                </td>
+                <td>{m.channel}</td>
+                <td className="mono" title={m.id}>
+                  {m.template}
+                </td>
+                <td className="num">{m.attempts}</td>
+                <td>{m.last_error ?? '—'}</td>
+                <td className="nowrap">
+                  <Time iso={m.created_at} />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <div className="actions">
+        <button type="button" disabled={before.length === 0} onClick={() => setBefore((b) => b.slice(0, -1))}>
+          Newer
+        </button>
+        <button
+          type="button"
+          disabled={!page.data?.next}
+          onClick={() => {
+            const n = page.data?.next
+            if (n) setBefore((b) => [...b, n])
+          }}
+        >
+          Older
+        </button>
+      </div>
+    </>
+  )
+}
