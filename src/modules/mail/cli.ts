@@ -54,7 +54,8 @@ export const registerOutboxCommands = (program: Command): void => {
     .option('--all', 'every dead letter')
     .action(async (ids: string[], opts: { all?: boolean }) => {
       try {
-        if (opts.all === ids.length > 0) throw new StartupError('name the messages, or say --all (not both)')
+        if (Boolean(opts.all) === ids.length > 0)
+          throw new StartupError('name the messages, or say --all (not both)')
         const which = opts.all ? ('all' as const) : [...new Set(ids)]
         const retried = await operatorAction(async (app) => {
           const n = await app.store.outboxQueue.retryDead(which, app.clock.now())
