@@ -763,13 +763,14 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
     if (draining) reply.header('connection', 'close')
     done(null, payload)
   })
-  // Shutdown closes the listener without resetting a request (src/http/shutdown.ts); once the
-  // connections are drained and the workers and the database are closing, a request that still
-  // reaches the app (in-process) gets a problem document, not Fastify's own 503 body.
+  // Shutdown takes no new work and resets no request (src/http/shutdown.ts): a request on a
+  // connection accepted after the drain began, or one that reaches the app once the workers and the
+  // database are closing, gets a problem document (not Fastify's own 503 body) telling the client
+  // to go elsewhere.
   const connections = trackConnections(http.server)
   let stopped = false
-  http.addHook('onRequest', async () => {
-    if (stopped)
+  http.addHook('onRequest', async (req) => {
+    if (stopped || connections.refuses(req.raw))
       throw new AppError('service_unavailable', {
         detail: 'The instance is shutting down',
         headers: { 'retry-after': '1', connection: 'close' },
@@ -1103,19 +1104,21 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
       draining = true
       if (housekeeping) clearInterval(housekeeping)
       if (importSweep) clearInterval(importSweep)
+      if (http.server.listening)
+        logger.info(
+          { connections: connections.open, timeout_seconds: config.shutdownTimeoutSeconds },
+          'taking no new work: serving requests already received or being read, refusing new connections with 503',
+        )
       const drained = await connections.close({
         quietMs: SHUTDOWN_QUIET_MS,
         deadlineMs: config.shutdownTimeoutSeconds * SECOND,
-        onListenerClosed: () =>
-          logger.info(
-            { connections: connections.open, timeout_seconds: config.shutdownTimeoutSeconds },
-            'listener closed: finishing requests already received or being read',
-          ),
+        onListenerClosed: () => logger.info({ connections: connections.open }, 'listener closed'),
       })
-      if (drained.servedAfterClose + drained.closedIdle + drained.cut > 0)
+      if (drained.servedAfterClose + drained.refused + drained.closedIdle + drained.cut > 0)
         logger[drained.cut > 0 ? 'warn' : 'info'](
           {
             served_after_close: drained.servedAfterClose,
+            refused: drained.refused,
             closed_idle: drained.closedIdle,
             cut: drained.cut,
           },

@@ -274,7 +274,7 @@ export const settings = {
   shutdownTimeoutSeconds: {
     env: 'GATEHOUSE_SHUTDOWN_TIMEOUT_SECONDS',
     default: '10',
-    doc: 'After the grace period the listener closes; requests already received or being read then have this long to finish (each answer carries `Connection: close`), and connections still idle after a short quiet time are closed. What is left then is cut.',
+    doc: 'After the grace period the instance takes no new work: requests already received or being read are served (each answer carries `Connection: close`), a request on a connection made since is answered `503 service_unavailable`, idle connections are closed after a quiet second, and the listener closes once no request is in flight and no connection came for a second. What is left after this many seconds is cut.',
     schema: int(1, 300),
   },
   workerLeaseSeconds: {

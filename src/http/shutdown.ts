@@ -1,9 +1,11 @@
-import type { Server } from 'node:http'
+import type { IncomingMessage, Server } from 'node:http'
 import type { Socket } from 'node:net'
 
 export interface DrainOutcome {
-  /** Requests that arrived after the listener closed, on connections already open, and were served. */
+  /** Requests on connections accepted before the drain that arrived during it, and were served. */
   servedAfterClose: number
+  /** Requests on connections accepted during the drain, answered 503 (the app's problem document). */
+  refused: number
   /** Connections closed because they stayed idle (nothing in flight, nothing being read). */
   closedIdle: number
   /** Connections still busy at the deadline, cut. */
@@ -14,16 +16,25 @@ export interface ConnectionDrain {
   /** Connections open now. */
   readonly open: number
   /**
-   * Stops accepting connections, then lets every connection finish: requests already received or
-   * being read are served (and so is a request that arrives on an open connection meanwhile: the
-   * answers carry `Connection: close`, which the app adds while draining). A connection with
-   * nothing in flight and nothing being read for `quietMs` is closed; at `deadlineMs` whatever is
-   * left is cut. Resolves when no connection is left.
+   * Whether a request came on a connection accepted after the drain began: the app answers it
+   * `503 service_unavailable` (a problem document with `Connection: close`) instead of serving it.
+   */
+  refuses(req: IncomingMessage): boolean
+  /**
+   * Takes no new work, lets every connection finish, then closes the listener. Requests already
+   * received or being read are served, and so is a request that arrives on a connection accepted
+   * before (the answers carry `Connection: close`, which the app adds while draining); a request on
+   * a connection accepted since is refused (`refuses`). A connection with nothing in flight and no
+   * byte read for `quietMs` is closed. The listener closes once no request is in flight and no
+   * connection came for `quietMs`, so that a client connecting meanwhile gets an answer rather
+   * than a reset from the kernel; at `deadlineMs` whatever is left is cut.
    */
   close(opts: { quietMs: number; deadlineMs: number; onListenerClosed?: () => void }): Promise<DrainOutcome>
 }
 
 interface Tracked {
+  /** Accepted after the drain began. */
+  late: boolean
   /** Requests of this connection whose answer has not finished. */
   active: number
   /** When it last had nothing in flight. */
@@ -37,26 +48,33 @@ interface Tracked {
 const CHECK_EVERY_MS = 25
 
 /**
- * Tracks the connections of `server` so that closing it never resets a request. Node's own close
- * (and Fastify's, which calls it) destroys every connection it deems idle, and a connection whose
- * request has arrived but is not parsed yet — or whose client is about to send on it — is idle to
- * Node: its client gets ECONNRESET. Here a connection is idle only when nothing is in flight on it
- * and no byte arrived since its last answer, for `quietMs`.
+ * Tracks the connections of `server` so that shutting it down never resets a request. Node's own
+ * close (and Fastify's, which calls it) destroys every connection it deems idle — and a connection
+ * whose request has arrived but is not parsed yet, or whose client is about to send on it, is idle
+ * to Node: its client gets ECONNRESET. Closing the listening socket itself resets the connections
+ * the kernel completed but the process had not accepted yet, which under load can be many: the
+ * listener stays open until the instance is quiet, and what connects meanwhile is told to go
+ * elsewhere with a 503.
  */
 export const trackConnections = (server: Server, now: () => number = Date.now): ConnectionDrain => {
   const sockets = new Map<Socket, Tracked>()
-  let closing = false
-  let servedAfterClose = 0
+  let draining = false
+  let lastAccepted = 0
+  const counts = { servedAfterClose: 0, refused: 0 }
 
   server.on('connection', (socket: Socket) => {
-    sockets.set(socket, { active: 0, idleSince: now(), bytesAtIdle: 0, ended: false })
+    lastAccepted = now()
+    sockets.set(socket, { late: draining, active: 0, idleSince: now(), bytesAtIdle: 0, ended: false })
     socket.once('close', () => sockets.delete(socket))
   })
   server.on('request', (req, res) => {
     const tracked = sockets.get(req.socket)
     if (!tracked) return
     tracked.active++
-    if (closing) servedAfterClose++
+    if (draining) {
+      if (tracked.late) counts.refused++
+      else counts.servedAfterClose++
+    }
     res.once('close', () => {
       tracked.active--
       tracked.idleSince = now()
@@ -66,7 +84,7 @@ export const trackConnections = (server: Server, now: () => number = Date.now): 
   // Called by server.close() and by Fastify's close: closing is this module's to do.
   const closeIdle = server.closeIdleConnections.bind(server)
   server.closeIdleConnections = () => {
-    if (!closing) closeIdle()
+    if (!draining) closeIdle()
   }
 
   const idle = (socket: Socket, t: Tracked, quietMs: number) =>
@@ -76,20 +94,23 @@ export const trackConnections = (server: Server, now: () => number = Date.now): 
     get open() {
       return sockets.size
     },
-    close: async ({ quietMs, deadlineMs, onListenerClosed }) => {
-      closing = true
-      const until = now() + deadlineMs
-      const outcome: DrainOutcome = { servedAfterClose: 0, closedIdle: 0, cut: 0 }
-      if (server.listening) {
-        // One more turn of the event loop's I/O phase first: connections the kernel has completed
-        // but Node not yet accepted are accepted (and then served), not reset with the socket.
-        await new Promise((resolve) => setImmediate(resolve))
+    refuses: (req) => draining && sockets.get(req.socket)?.late === true,
+    close: ({ quietMs, deadlineMs, onListenerClosed }) => {
+      draining = true
+      const started = now()
+      const until = started + deadlineMs
+      const outcome: DrainOutcome = { servedAfterClose: 0, refused: 0, closedIdle: 0, cut: 0 }
+      let listening = server.listening
+      const closeListener = () => {
+        if (!listening) return
+        listening = false
         server.close()
         onListenerClosed?.()
       }
       return new Promise<DrainOutcome>((resolve) => {
         const check = () => {
           const late = now() >= until
+          let busy = false
           for (const [socket, t] of sockets) {
             if (late) {
               outcome.cut++
@@ -100,10 +121,12 @@ export const trackConnections = (server: Server, now: () => number = Date.now): 
               socket.end()
               // A client that never reads the FIN must not hold the drain open.
               socket.setTimeout(quietMs, () => socket.destroy())
-            }
+            } else if (t.active > 0) busy = true
           }
-          if (sockets.size === 0 || late) {
-            outcome.servedAfterClose = servedAfterClose
+          if (late || (!busy && now() - Math.max(lastAccepted, started) >= quietMs)) closeListener()
+          if ((sockets.size === 0 && !listening) || late) {
+            outcome.servedAfterClose = counts.servedAfterClose
+            outcome.refused = counts.refused
             resolve(outcome)
             return
           }

@@ -10,11 +10,13 @@ import { chaosUnavailable } from './infra.js'
 import { type Outcome, sleep, summarise } from './load.js'
 
 /**
- * Shutdown finishes what it received: on SIGTERM the instance drains (GATEHOUSE_SHUTDOWN_GRACE_SECONDS),
- * then stops accepting connections and serves every request already received or being read —
- * including one whose connection was open but had not sent a byte yet, or had sent half of it —
- * with `Connection: close`, then exits 0. No client that sent its request before the listener
- * closed sees a reset; every refusal is a problem document.
+ * Shutdown finishes what it received: on SIGTERM the instance drains (GATEHOUSE_SHUTDOWN_GRACE_SECONDS:
+ * `/readyz` 503, requests still served), then takes no new work: every request already received or
+ * being read is served — including one whose connection was open but had not sent a byte yet, or
+ * had sent half of it — and a request on a connection made since is answered `503
+ * service_unavailable` (a problem document, never Fastify's own body), every answer with
+ * `Connection: close`; the listener closes once the instance is quiet, and it exits 0. No client
+ * sees a reset or a refused connection.
  */
 const unavailable = chaosUnavailable()
 
@@ -29,11 +31,11 @@ describe.skipIf(unavailable !== null)('SIGTERM under load', () => {
     await db?.drop()
   })
 
-  it('answers every login sent in the last 500 ms before the listener closed, and resets none', async () => {
+  it('answers every login sent in the 500 ms before the drain and after it, and resets none', async () => {
     const PASSWORD = 'copper lantern orbit 42'
     db = await createTestDatabase('sqlite')
     const database = await db.open()
-    await seedAccounts(database.db, 'sqlite', { count: 80, prefix: 'term', now: Date.now() })
+    await seedAccounts(database.db, 'sqlite', { count: 90, prefix: 'term', now: Date.now() })
     const phc = await hash(PASSWORD, { algorithm: 2, memoryCost: 19456, timeCost: 2, parallelism: 1 })
     await sql`update accounts set password_hash = ${phc}`.execute(database.db)
     await database.close()
@@ -119,61 +121,60 @@ describe.skipIf(unavailable !== null)('SIGTERM under load', () => {
 
     const t0 = Date.now()
     server.child.kill('SIGTERM')
-    // 40 logins in the last 500 ms before the listener closes (about GRACE_MS after SIGTERM), and
-    // 10 after it: fetch reuses its keep-alive connections and opens new ones.
-    const schedule = Array.from({ length: 50 }, (_, i) => GRACE_MS - 500 + i * 12.5)
+    // 40 logins in the last 500 ms before the instance stops taking new work (GRACE_MS after
+    // SIGTERM), and 40 in the 500 ms after: fetch reuses its keep-alive connections and opens new ones.
+    const schedule = Array.from({ length: 80 }, (_, i) => GRACE_MS - 500 + i * 12.5)
     const outcomes = await Promise.all([
       ...schedule.map(async (at, i) => {
         await sleep(at - (Date.now() - t0))
         return login(i, at)
       }),
-      // Connections opened before the close whose request arrives (whole or the rest) after it.
-      raw(t0, GRACE_MS - 150, GRACE_MS + 200, 0, 60),
-      raw(t0, GRACE_MS - 100, GRACE_MS + 250, 0, 61),
-      raw(t0, GRACE_MS - 150, GRACE_MS + 200, 40, 62),
-      raw(t0, GRACE_MS - 100, GRACE_MS + 300, 90, 63),
+      // Connections opened before the drain whose request arrives (whole or the rest) after it began.
+      raw(t0, GRACE_MS - 150, GRACE_MS + 200, 0, 80),
+      raw(t0, GRACE_MS - 100, GRACE_MS + 250, 0, 81),
+      raw(t0, GRACE_MS - 150, GRACE_MS + 200, 40, 82),
+      raw(t0, GRACE_MS - 100, GRACE_MS + 300, 90, 83),
     ])
     expect(await server.exited).toBe(0)
 
-    const closedLine = server.logs
-      .map((l) => {
+    const logged = (prefix: string) => {
+      for (const l of server!.logs) {
         try {
-          return JSON.parse(l) as { msg?: string; time?: string }
+          const entry = JSON.parse(l) as { msg?: string; time?: string }
+          if (entry.msg?.startsWith(prefix) && entry.time) return Date.parse(entry.time)
         } catch {
-          return {}
+          // not a JSON line
         }
-      })
-      .find((l) => l.msg?.startsWith('listener closed'))
-    // The time the listener closed, as the server logged it (the estimate without that line).
-    const closedAt = closedLine?.time ? Date.parse(closedLine.time) : t0 + GRACE_MS
-    // A client's clock reading comes a little before its connection reaches the server (it is taken
-    // before fetch connects, among fifty timers), and the kernel completes connections until the
-    // listening socket closes: one sent within RACE_MS of the close may be refused, or reset if it
-    // was still waiting to be accepted. That is the edge the readiness drain keeps traffic from.
-    const RACE_MS = 25
-    const before = outcomes.filter((o) => o.sent <= closedAt - RACE_MS)
-    const edge = outcomes.filter((o) => o.sent > closedAt - RACE_MS && o.sent < closedAt + RACE_MS)
-    const after = outcomes.filter((o) => o.sent >= closedAt + RACE_MS)
+      }
+      return Number.NaN
+    }
+    // When the instance stopped taking new work, and when its listener closed, as it logged them.
+    // (Estimated, for a server that does not log them: the end of the grace period, and the exit.)
+    const drainAt = logged('taking no new work') || t0 + GRACE_MS
+    const closedAt = logged('listener closed') || logged('stopped')
+    const before = outcomes.filter((o) => o.sent < drainAt)
+    const during = outcomes.filter((o) => o.sent >= drainAt)
     console.log(
-      `SIGTERM: sent more than ${RACE_MS} ms before the listener closed: ${before.length} ${JSON.stringify(summarise(before))}; ` +
-        `within ${RACE_MS} ms of it: ${JSON.stringify(summarise(edge))}; later: ${JSON.stringify(summarise(after))}`,
+      `SIGTERM: sent in the 500 ms before the instance stopped taking new work: ${before.length} ${JSON.stringify(summarise(before))}; ` +
+        `after: ${during.length} ${JSON.stringify(summarise(during))}; the listener closed ${closedAt - drainAt} ms after`,
     )
-    const lastHalfSecond = before.filter((o) => o.sent >= closedAt - 500)
-    expect(lastHalfSecond.length).toBeGreaterThanOrEqual(30)
-    expect(before.filter((o) => o.error !== undefined)).toEqual([])
-    for (const o of before) {
+    // About 40 each side (fewer on one when this process or the server is starved of CPU).
+    expect(before.filter((o) => o.sent >= drainAt - 500).length).toBeGreaterThanOrEqual(15)
+    expect(during.length).toBeGreaterThanOrEqual(15)
+    // Every request was answered: no reset, no refused connection.
+    expect(outcomes.filter((o) => o.error !== undefined)).toEqual([])
+    expect(closedAt).toBeGreaterThan(Math.max(...outcomes.map((o) => o.sent)))
+    for (const o of outcomes) {
+      // Every answer after SIGTERM tells the client to reconnect elsewhere.
+      expect(o.connection, JSON.stringify(o)).toBe('close')
       if (o.status === 201) continue
       // A refusal is a problem document, never Fastify's own body.
+      expect(o.status, JSON.stringify(o)).toBe(503)
       expect(o.contentType, JSON.stringify(o)).toMatch(/^application\/problem\+json/)
+      expect(JSON.parse(o.body!).code).toBe('service_unavailable')
     }
-    // Every answer after SIGTERM tells the client to reconnect elsewhere.
-    for (const o of outcomes)
-      if (o.status !== undefined) expect(o.connection, JSON.stringify(o)).toBe('close')
-    // The raw connections opened before the close and sending after it were served.
-    for (const o of outcomes.slice(-4)) expect(o.status, JSON.stringify(o)).toBe(201)
-    // Requests that came after the close were refused a connection, never reset mid-way.
-    for (const o of after.filter((x) => x.error !== undefined)) expect(o.error).toBe('ECONNREFUSED')
-    for (const o of edge.filter((x) => x.error !== undefined))
-      expect(['ECONNREFUSED', 'ECONNRESET']).toContain(o.error)
+    // What was sent before the drain began was served (a request whose connection the busy
+    // instance accepted only after that is refused like any new one).
+    expect(before.filter((o) => o.status === 201).length).toBeGreaterThanOrEqual(before.length - 5)
   }, 60_000)
 })
