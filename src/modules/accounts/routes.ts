@@ -86,13 +86,14 @@ export const accountRoutes = (
       try {
         await accounts.register(req.body, ctx)
       } catch (e) {
-        // A taken username is what someone probing sign-up for names is after: it counts as a miss.
-        if (isAppError(e) && e.code === 'username_taken') {
-          await deps.guard.identifierSeen('signup', ctx, req.body.username, true)
-        }
+        // A refused sign-up (a taken username, a password the policy rejects …) cost checks and
+        // lookups: the guard challenges a source that collects them.
+        if (isAppError(e) && (e.status === 400 || e.status === 409))
+          await deps.guard.signupRefused(ctx, e.code)
         throw e
+      } finally {
+        await deps.guard.identifierSeen('signup', ctx, req.body.username)
       }
-      await deps.guard.identifierSeen('signup', ctx, req.body.username, false)
       return reply.status(202).send({ status: 'verification_sent' as const })
     },
   )
@@ -158,7 +159,7 @@ export const accountRoutes = (
       const ctx = requestContext(req)
       await deps.guard.screen({ endpoint: 'verify_resend', ctx, headers: req.headers })
       // The answer is the same for every address; the guard counts how many one source asks about.
-      await deps.guard.identifierSeen('verify_resend', ctx, req.body.email, null)
+      await deps.guard.identifierSeen('verify_resend', ctx, req.body.email)
       await accounts.resendVerification(req.body.email, ctx)
       return reply.status(202).send({ status: 'accepted' as const })
     },

@@ -53,6 +53,7 @@ export const detectionKinds = [
   'credential_stuffing',
   'brute_force',
   'legacy_client',
+  'signup_refusals',
 ] as const
 export type DetectionKind = (typeof detectionKinds)[number]
 
