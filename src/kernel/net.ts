@@ -73,20 +73,43 @@ export const networksOf = (ip: string | null | undefined): string[] | null => {
   return p ? NETWORK_PREFIXES[p.v].map((prefix) => networkOf(p, prefix)) : null
 }
 
+export interface Source {
+  readonly address: string
+  readonly network: string
+  readonly networks: readonly string[]
+}
+
+const UNKNOWN: Source = Object.freeze({
+  address: 'unknown',
+  network: 'unknown',
+  networks: Object.freeze(['unknown']),
+})
+
+/** Recent answers of sourceOf: every limited request asks it, several times. Emptied when full. */
+const sources = new Map<string, Source>()
+
 /**
  * Where a request comes from, as limits and detectors count it: its address written one way
  * (lower case, IPv6 groups without leading zeros; an IPv4-mapped IPv6 address as IPv4), its
  * network (/24 or /64), and every network it is counted in, narrowest first (`networksOf`).
  * Requests whose address is not known share one source, `unknown`.
  */
-export const sourceOf = (
-  ip: string | null | undefined,
-): { address: string; network: string; networks: string[] } => {
-  if (!ip) return { address: 'unknown', network: 'unknown', networks: ['unknown'] }
+export const sourceOf = (ip: string | null | undefined): Source => {
+  if (!ip) return UNKNOWN
+  const known = sources.get(ip)
+  if (known) return known
   const p = parse(ip)
-  // Something that is not an address (it should not happen behind Fastify) is its own network.
-  if (!p) return { address: ip.toLowerCase(), network: ip.toLowerCase(), networks: [ip.toLowerCase()] }
-  const address = p.v === 4 ? p.octets.join('.') : p.groups.map((g) => g.toString(16)).join(':')
-  const networks = NETWORK_PREFIXES[p.v].map((prefix) => networkOf(p, prefix))
-  return { address, network: networks[0]!, networks }
+  let source: Source
+  if (!p) {
+    // Something that is not an address (it should not happen behind Fastify) is its own network.
+    const self = ip.toLowerCase()
+    source = { address: self, network: self, networks: [self] }
+  } else {
+    const address = p.v === 4 ? p.octets.join('.') : p.groups.map((g) => g.toString(16)).join(':')
+    const networks = NETWORK_PREFIXES[p.v].map((prefix) => networkOf(p, prefix))
+    source = { address, network: networks[0]!, networks }
+  }
+  if (sources.size >= 10_000) sources.clear()
+  sources.set(ip, Object.freeze(source))
+  return source
 }

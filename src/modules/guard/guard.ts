@@ -27,8 +27,8 @@ export interface GuardSettings {
   windowSeconds: number
   enumeration: {
     /**
-     * Distinct identifiers one address asks about (recovery, sign-up, verification resend, failed
-     * logins): challenge. Whether they name accounts plays no part.
+     * Distinct identifiers one address asks about (recovery, verification resend, refused sign-ups,
+     * failed logins): challenge. Whether they name accounts plays no part.
      */
     challengeDistinct: number
     /** Distinct identifiers from one address: block, even with solved challenges. */
@@ -159,6 +159,7 @@ export class Guard {
   readonly #floodSources: SlidingWindow
   readonly #legacy: SlidingWindow
   readonly #pending = new Map<string, Pending>()
+  readonly #sourceCache = new Map<string, Source[]>()
   #spikeCache: { until: number; on: boolean } = { until: 0, on: false }
   #flushTimer: NodeJS.Timeout | undefined
 
@@ -227,9 +228,12 @@ export class Guard {
    * /56 and /48 for IPv6 (one /48 holds 65,536 /64s: spreading over them meets the /48's budget).
    */
   #sources(ip: string | null): Source[] {
+    const key = ip ?? ''
+    const known = this.#sourceCache.get(key)
+    if (known) return known
     const { address, networks } = sourceOf(ip)
     const s = this.#s
-    return [
+    const sources: Source[] = [
       { scope: 'ip', key: `ip:${address}`, factor: 1 },
       ...networks.map(
         (n): Source => ({
@@ -243,6 +247,10 @@ export class Guard {
         }),
       ),
     ]
+    // Asked several times per request: kept for recent addresses.
+    if (this.#sourceCache.size >= 10_000) this.#sourceCache.clear()
+    this.#sourceCache.set(key, sources)
+    return sources
   }
 
   // ---- screening (before the work) ---------------------------------------------------------
