@@ -302,7 +302,7 @@ export const settings = {
   recoveryLimitPerSubnet: {
     env: 'GATEHOUSE_RECOVERY_LIMIT_SUBNET',
     default: '100/3600',
-    doc: 'Recovery requests allowed per /24 (IPv4) or /64 (IPv6) network.',
+    doc: 'Recovery requests allowed per /24 (IPv4) or /64 (IPv6) network; a /56 (IPv6) gets twice as many, a /16 (IPv4) or /48 (IPv6) four times.',
     schema: rate,
   },
   recoveryLimitGlobal: {
@@ -446,7 +446,7 @@ export const settings = {
   guardEnumerationChallenge: {
     env: 'GATEHOUSE_GUARD_ENUMERATION_CHALLENGE',
     default: '10',
-    doc: 'Distinct identifiers one address asks about (recovery, sign-up, verification resend, failed logins) in the window before it must solve challenges (harder as the count doubles). Whether they name accounts plays no part.',
+    doc: 'Distinct identifiers one address asks about (recovery, verification resend, refused sign-ups, failed logins) in the window before it must solve challenges (harder as the count doubles). Whether they name accounts plays no part.',
     schema: int(2, 100_000),
   },
   guardEnumerationBlock: {
