@@ -286,20 +286,21 @@ export class Guard {
       knownFor = accountId ? `account:${accountId}` : idKey
     }
     const devKey = input.deviceToken ? this.#deviceKey(input.deviceToken) : null
-    const known = (what: string) => this.#known.get(what).then((r) => r.count > 0)
-    const [states, spike, knownIp, failures, wait, knownForId, idPardoned] = await Promise.all([
-      Promise.all(sources.map((src) => this.#sourceState.get(src.key))),
+    // What is known, in one read: the address (for the spike), and the address and device on the account.
+    const knownKeys = [
+      ...(endpoint === 'login' ? [ip.key] : []),
+      ...(knownFor ? [`${knownFor}|${ip.key}`, ...(devKey ? [`${knownFor}|${devKey}`] : [])] : []),
+    ]
+    const [states, spike, knowns, failures, wait, idPardoned] = await Promise.all([
+      this.#sourceState.getMany(sources.map((src) => src.key)),
       endpoint === 'login' ? this.#spikeOn() : Promise.resolve(false),
-      endpoint === 'login' ? known(ip.key) : Promise.resolve(false),
+      knownKeys.length > 0 ? this.#known.getMany(knownKeys) : Promise.resolve([]),
       idKey ? this.#idFailures.read(idKey) : Promise.resolve(0),
       idKey ? this.#waits.get(`${idKey}|${ip.key}`) : Promise.resolve({ count: 0, msLeft: 0 }),
-      knownFor
-        ? Promise.all([known(`${knownFor}|${ip.key}`), devKey ? known(`${knownFor}|${devKey}`) : false]).then(
-            ([a, b]) => a || b,
-          )
-        : Promise.resolve(false),
       idKey ? this.#pardoned(idKey) : Promise.resolve(false),
     ])
+    const knownIp = endpoint === 'login' && knowns[0]!.count > 0
+    const knownForId = knowns.slice(endpoint === 'login' ? 1 : 0).some((r) => r.count > 0)
     const blocked = states.filter((b) => b.count >= BLOCKED)
     if (blocked.length > 0) {
       this.deps.metrics.refused('blocked')
@@ -334,7 +335,7 @@ export class Guard {
    * puzzle; each further address of a botnet gets at most its first pair checked (see docs/guard.md).
    */
   async #stuffingTrait(sources: Source[]): Promise<boolean> {
-    const counts = await Promise.all(sources.map((src) => this.#failedIds.read(`fail:${src.key}`)))
+    const counts = await this.#failedIds.readMany(sources.map((src) => `fail:${src.key}`))
     return counts.some((n, i) => n >= sources[i]!.factor)
   }
 
@@ -426,9 +427,15 @@ export class Guard {
 
   async #identifierSeen(endpoint: GuardedEndpoint, ctx: RequestContext, idKey: string): Promise<void> {
     const e = this.#s.enumeration
+    const sources = this.#sources(ctx.ip)
+    const counts = await this.#distinct.addDistinctMany(
+      this.#seen,
+      sources.map((src) => src.key),
+      `${endpoint}:${idKey}`,
+    )
     await Promise.all(
-      this.#sources(ctx.ip).map(async (src) => {
-        const distinct = await this.#distinct.addDistinct(this.#seen, src.key, `${endpoint}:${idKey}`)
+      sources.map(async (src, i) => {
+        const distinct = counts[i]!
         if (distinct < Math.min(e.challengeDistinct, e.blockDistinct) * src.factor) return
         await this.#judgeEnumeration(src, ctx, distinct, endpoint)
       }),
@@ -465,9 +472,11 @@ export class Guard {
   signupRefused(ctx: RequestContext, code: string): Promise<void> {
     return this.#safely('sign-up refusal', async () => {
       const threshold = this.#s.signupRefusals
+      const sources = this.#sources(ctx.ip)
+      const counts = await this.#refusals.addMany(sources.map((src) => src.key))
       await Promise.all(
-        this.#sources(ctx.ip).map(async (src) => {
-          const refusals = await this.#refusals.add(src.key)
+        sources.map(async (src, i) => {
+          const refusals = counts[i]!
           if (refusals < threshold * src.factor) return
           if (await this.#pardoned(src.key)) return
           const level = 1 + Math.floor(Math.log2(refusals / (threshold * src.factor)))
@@ -502,20 +511,31 @@ export class Guard {
       // Per-account failures feed a detection, never an answer: counted apart from the request,
       // which neither waits for them nor does more work for an identifier that names an account.
       if (input.accountId) void this.#accountFailure(input.accountId)
+      const sources = this.#sources(ctx.ip)
       await Promise.all([
         // Judged on its own, as identifierSeen is: its failure must not stop the counts below.
         this.#safely('identifier', () => this.#identifierSeen('login', ctx, idKey)),
         // Credential stuffing from a source: failures across many identifiers.
-        ...this.#sources(ctx.ip).map(async (src) => {
-          const spread = await this.#failedIds.addDistinct(this.#seen, `fail:${src.key}`, idKey)
-          if (spread < s.stuffing.sourceIdentifiers * src.factor) return
-          if (await this.#pardoned(src.key)) return
-          const level = 1 + Math.floor(Math.log2(spread / (s.stuffing.sourceIdentifiers * src.factor)))
-          await this.#mark(src, 'credential_stuffing', level, {
-            failed_identifiers: Math.round(spread),
-            ...(src.scope === 'ip' ? { network: subnetOf(ctx.ip) } : {}),
-          })
-        }),
+        this.#failedIds
+          .addDistinctMany(
+            this.#seen,
+            sources.map((src) => `fail:${src.key}`),
+            idKey,
+          )
+          .then((spreads) =>
+            Promise.all(
+              sources.map(async (src, i) => {
+                const spread = spreads[i]!
+                if (spread < s.stuffing.sourceIdentifiers * src.factor) return
+                if (await this.#pardoned(src.key)) return
+                const level = 1 + Math.floor(Math.log2(spread / (s.stuffing.sourceIdentifiers * src.factor)))
+                await this.#mark(src, 'credential_stuffing', level, {
+                  failed_identifiers: Math.round(spread),
+                  ...(src.scope === 'ip' ? { network: subnetOf(ctx.ip) } : {}),
+                })
+              }),
+            ),
+          ),
         this.#bruteForce(ctx, `identifier:${idKey}`),
         this.#judgeSpike(shortAll, shortFailed, hourAll, hourFailed),
       ])
