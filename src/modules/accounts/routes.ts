@@ -87,12 +87,12 @@ export const accountRoutes = (
         await accounts.register(req.body, ctx)
       } catch (e) {
         // A refused sign-up (a taken username, a password the policy rejects …) cost checks and
-        // lookups: the guard challenges a source that collects them.
-        if (isAppError(e) && (e.status === 400 || e.status === 409))
+        // lookups: the guard challenges a source that collects them, and counts the name it tried.
+        if (isAppError(e) && (e.status === 400 || e.status === 409)) {
           await deps.guard.signupRefused(ctx, e.code)
+          await deps.guard.identifierSeen('signup', ctx, req.body.username)
+        }
         throw e
-      } finally {
-        await deps.guard.identifierSeen('signup', ctx, req.body.username)
       }
       return reply.status(202).send({ status: 'verification_sent' as const })
     },

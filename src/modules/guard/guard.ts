@@ -415,9 +415,9 @@ export class Guard {
   }
 
   /**
-   * An identifier asked about on an endpoint (recovery, sign-up, verification resend; a failed
-   * login counts it through loginOutcome). Only the number of distinct identifiers per source
-   * counts: never whether they name accounts.
+   * An identifier asked about on an endpoint (recovery, verification resend, a refused sign-up; a
+   * failed login counts it through loginOutcome). Only the number of distinct identifiers per
+   * source counts: never whether they name accounts.
    */
   identifierSeen(endpoint: GuardedEndpoint, ctx: RequestContext, identifier: string): Promise<void> {
     return this.#safely('identifier', () =>
