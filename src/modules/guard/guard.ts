@@ -508,11 +508,9 @@ export class Guard {
       ])
       // A right password alone does not make a source known: the session opening does (sessionOpened).
       if (!failed) return
-      // Per-account failures feed a detection, never an answer: counted apart from the request,
-      // which neither waits for them nor does more work for an identifier that names an account.
-      if (input.accountId) void this.#accountFailure(input.accountId)
       const sources = this.#sources(ctx.ip)
       await Promise.all([
+        this.#accountFailure(input.accountId, idKey),
         // Judged on its own, as identifierSeen is: its failure must not stop the counts below.
         this.#safely('identifier', () => this.#identifierSeen('login', ctx, idKey)),
         // Credential stuffing from a source: failures across many identifiers.
@@ -561,13 +559,15 @@ export class Guard {
 
   /**
    * Failed logins on one account, whichever of its identifiers was typed: a detection (scope
-   * `account`) and its event for the administrators, with no response of its own.
+   * `account`) and its event for the administrators, never an answer. A name of nobody is counted
+   * the same way under its own key, so that the request does the same work either way; the
+   * detection is written apart from the request, which does not wait for it.
    */
-  #accountFailure(accountId: string): Promise<void> {
-    return this.#safely('account failures', async () => {
-      const key = `account:${accountId}`
-      const failures = await this.#accountFailures.add(key)
-      if (failures < this.#s.bruteForce.delayAfter) return
+  async #accountFailure(accountId: string | null, idKey: string): Promise<void> {
+    const key = accountId ? `account:${accountId}` : `identifier:${idKey}`
+    const failures = await this.#accountFailures.add(key)
+    if (!accountId || failures < this.#s.bruteForce.delayAfter) return
+    void this.#safely('account failures', async () => {
       if (await this.#pardoned(key)) return
       await this.#sighting('brute_force', 'account', key, 'none', null, accountId, {
         failures: Math.round(failures),
