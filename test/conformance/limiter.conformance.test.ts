@@ -202,7 +202,9 @@ describe.each(kinds)('limiter store contract: $kind', ({ kind, open }) => {
       expect(r.msLeft).toBeLessThanOrEqual(60_000)
     }
     // What a batch wrote reads one by one, and the other way round; a set key keeps its own life.
-    expect(await counters.get('a')).toEqual(read[0])
+    const one = await counters.get('a')
+    expect(one.count).toBe(2)
+    expect(Math.abs(one.msLeft - read[0]!.msLeft)).toBeLessThan(1_000)
     await counters.set('mark', 3, 5)
     expect(await counters.add('mark')).toBe(4)
     const [mark] = await counters.getMany(['mark'])
