@@ -351,11 +351,12 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
       windowSeconds: config.guardWindowSeconds,
       enumeration: {
         challengeDistinct: config.guardEnumerationChallenge,
-        missShare: config.guardEnumerationMissPercent / 100,
-        anyDistinct: config.guardEnumerationAny,
         blockDistinct: config.guardEnumerationBlock,
       },
       subnetFactor: config.guardSubnetFactor,
+      siteFactor: config.guardSiteFactor,
+      networkFactor: config.guardNetworkFactor,
+      signupRefusals: config.guardSignupRefusals,
       stuffing: {
         sourceIdentifiers: config.guardStuffingIdentifiers,
         spikeMinFailures: config.guardSpikeMinFailures,
@@ -588,6 +589,7 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
     onOutcome: () => metrics.recoveryRequests.inc(),
     onMessageQueued: queued,
     onRequestQueued: () => recoveryWorker?.kick(),
+    onAccountReached: (accountId, ctx) => void guard.recoveryRequested(ctx, accountId),
     onPasswordReset: (accountId, ctx) => devices.forgetRemembered(accountId, ctx),
   })
   recoveryWorker = new RecoveryWorker({

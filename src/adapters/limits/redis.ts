@@ -7,9 +7,35 @@ import {
   countersRegistry,
   limiterRegistry,
   memorySeconds,
+  reading,
   settle,
   UNLIMITED,
 } from './memory.js'
+
+/*
+ * Batches of counters in one script each (the guard counts one request at an address and each of
+ * its networks at once): one command instead of one per key (or a MULTI per read). The keys, their
+ * values and their lives are those rate-limiter-flexible writes and reads (SET NX EX then INCRBY;
+ * GET and PTTL), so a key added in a batch reads the same one by one, and the other way round.
+ */
+const ADD_MANY = `local out = {}
+for i, key in ipairs(KEYS) do
+  redis.call('set', key, 0, 'EX', ARGV[1], 'NX')
+  out[i] = redis.call('incrby', key, 1)
+  if redis.call('pttl', key) == -1 then redis.call('expire', key, ARGV[1]) end
+end
+return out`
+const GET_MANY = `local out = {}
+for i, key in ipairs(KEYS) do
+  out[2 * i - 1] = tonumber(redis.call('get', key) or '0')
+  out[2 * i] = redis.call('pttl', key)
+end
+return out`
+
+interface BatchScripts {
+  gatehouseAddMany(numKeys: number, ...args: Array<string | number>): Promise<number[]>
+  gatehouseGetMany(numKeys: number, ...keys: string[]): Promise<number[]>
+}
 
 export interface RedisLimiterStoreOptions {
   /**
@@ -149,6 +175,25 @@ export const createRedisLimiterStore = async (
     )
   }
 
+  client.defineCommand('gatehouseAddMany', { lua: ADD_MANY })
+  client.defineCommand('gatehouseGetMany', { lua: GET_MANY })
+  const scripts = client as unknown as BatchScripts
+
+  /** Runs a batch on Redis, or (while Redis does not answer) on the memory insurance, noting which. */
+  const batch = async <T>(viaRedis: () => Promise<T>, viaMemory: () => Promise<T>): Promise<T> => {
+    if (client.status === 'ready') {
+      try {
+        const result = await viaRedis()
+        answered()
+        return result
+      } catch (e) {
+        if (e instanceof Error) lastError ??= e
+      }
+    }
+    fellBack(outage())
+    return viaMemory()
+  }
+
   /** Runs one operation and notes whether Redis or the memory insurance answered it. */
   const observed = async <T>(run: (options: Record<string, unknown>) => Promise<T>): Promise<T> => {
     const options: Record<string, unknown> = {}
@@ -207,7 +252,34 @@ export const createRedisLimiterStore = async (
         rejectIfRedisNotReady: true,
         insuranceLimiter: insurance,
       })
-      return countersOver(counters, observed)
+      const one = countersOver(counters, observed)
+      const key = (k: string) => `${prefix}:${k}`
+      return {
+        ...one,
+        addMany: async (keys) => {
+          if (keys.length === 0) return []
+          return batch(
+            async () => (await scripts.gatehouseAddMany(keys.length, ...keys.map(key), seconds)).map(Number),
+            () => Promise.all(keys.map(async (k) => (await insurance.consume(k, 1)).consumedPoints)),
+          )
+        },
+        getMany: async (keys) => {
+          if (keys.length === 0) return []
+          return batch(
+            async () => {
+              const flat = await scripts.gatehouseGetMany(keys.length, ...keys.map(key))
+              return keys.map((_, i) => reading(Number(flat[2 * i]), Number(flat[2 * i + 1])))
+            },
+            () =>
+              Promise.all(
+                keys.map(async (k) => {
+                  const res = await insurance.get(k)
+                  return reading(res?.consumedPoints ?? 0, res?.msBeforeNext ?? 0)
+                }),
+              ),
+          )
+        },
+      }
     }),
     close: async () => {
       if (closed) return

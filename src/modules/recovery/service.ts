@@ -49,6 +49,8 @@ export class RecoveryService {
       /** After a password reset: remembered devices are forgotten. */
       onPasswordReset?: (accountId: string, ctx: RequestContext) => Promise<void>
       onRequestQueued?: () => void
+      /** The worker found the account a request names (the guard counts recovery floods from it). */
+      onAccountReached?: (accountId: string, ctx: RequestContext) => void
     },
   ) {}
 
@@ -77,6 +79,7 @@ export class RecoveryService {
       this.deps.onOutcome?.('no_account')
       return 'no_account'
     }
+    this.deps.onAccountReached?.(found.id, req.context)
     // Checked before the transaction: verifying a code writes its time step (replay protection).
     const needsCode = found.resetLock
     const codeOk = needsCode && req.mfaCode ? await secondFactors.verify(found.id, req.mfaCode) : false
