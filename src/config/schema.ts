@@ -341,6 +341,24 @@ export const settings = {
     doc: 'Recovery requests allowed in total (all sources), the global budget.',
     schema: rate,
   },
+  signupLimitPerIp: {
+    env: 'GATEHOUSE_SIGNUP_LIMIT_IP',
+    default: '20/3600',
+    doc: "Sign-ups allowed per source address, accepted or not, as POINTS/SECONDS: each costs a password hash and may mail an address of the caller's choosing. The /56 gets 2× and the /16 or /48 4× the /24 or /64 budget.",
+    schema: rate,
+  },
+  signupLimitPerSubnet: {
+    env: 'GATEHOUSE_SIGNUP_LIMIT_SUBNET',
+    default: '100/3600',
+    doc: 'Sign-ups allowed per /24 (IPv4) or /64 (IPv6) network.',
+    schema: rate,
+  },
+  signupLimitGlobal: {
+    env: 'GATEHOUSE_SIGNUP_LIMIT_GLOBAL',
+    default: '1000/60',
+    doc: 'Sign-ups allowed in total (all sources).',
+    schema: rate,
+  },
   verifyResendLimitPerAddress: {
     env: 'GATEHOUSE_VERIFY_RESEND_LIMIT_ADDRESS',
     default: '5/3600',
@@ -620,7 +638,7 @@ export const settings = {
   guardKnownSourceDays: {
     env: 'GATEHOUSE_GUARD_KNOWN_SOURCE_DAYS',
     default: '30',
-    doc: 'How long an address (and a device) that logged in successfully counts as known: exempt from spike challenges, and from brute-force delays on that identifier.',
+    doc: 'How long a device that logged in successfully counts as known on its account (exempt from brute-force delays and challenges on its identifiers), and an address that did as known for the global spike (exempt from its challenges).',
     schema: int(1, 365),
   },
   powDifficulty: {

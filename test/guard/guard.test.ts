@@ -141,9 +141,11 @@ describe.each(guardSetups())('the guard on $name', (setup) => {
 
   it('slows down guessing on one identifier with growing delays and challenges, but never locks the owner out — alike for unknown identifiers', async () => {
     const { user } = await signUpAndLogin(server)
-    // The owner logs in from home once: that address is known for this identifier from now on.
+    // The owner logs in from home once: that device is known on this account from now on.
     const home = '192.0.2.200'
-    expect((await login(server, user.username, user.password, home)).status).toBe(201)
+    const first = await login(server, user.username, user.password, home)
+    expect(first.status).toBe(201)
+    const device = { 'x-gatehouse-device': first.json.device_token as string }
     const ghost = `ghost${setup.kind}${Date.now().toString(36)}`
 
     /** Guesses from addresses in networks of their own, as a botnet would; returns what each got. */
@@ -169,8 +171,12 @@ describe.each(guardSetups())('the guard on $name', (setup) => {
     expect(forAccount).toContain('401:invalid_credentials|429:rate_limited')
     expect(forAccount.at(-1)).toMatch(/^429:challenge_required/)
 
-    // The owner, from the known address, with the right password: straight in.
-    expect((await login(server, user.username, user.password, home)).status).toBe(201)
+    // The owner, on the known device, with the right password: straight in.
+    expect((await login(server, user.username, user.password, home, device)).status).toBe(201)
+    // The known address alone exempts nobody: whoever shares it is answered as any new source.
+    expect((await login(server, user.username, 'a guess from home', home)).json.code).toBe(
+      'challenge_required',
+    )
     // The owner on a new device and network solves one puzzle, no more.
     const away = await login(server, user.username, user.password, '192.0.2.201')
     expect(away.json.code).toBe('challenge_required')

@@ -4,7 +4,7 @@ import { requestContext } from '../../http/server.js'
 import { isAppError } from '../../kernel/errors.js'
 import type { Guard } from '../guard/guard.js'
 import type { RateLimiter } from '../guard/ports.js'
-import { rateLimited } from '../guard/source-limits.js'
+import { rateLimited, type SourceLimits } from '../guard/source-limits.js'
 import { principalOf, requireRecentAuth, requireSession } from '../sessions/http-auth.js'
 import type { SessionsService } from '../sessions/service.js'
 import type { AccountsService } from './service.js'
@@ -20,6 +20,8 @@ export const accountRoutes = (
     guard: Guard
     /** Verification resends per address typed (keyed like the guard keys identifiers). */
     resendPerAddress: RateLimiter
+    /** Sign-ups per source, accepted or refused: each costs a hash and may mail an address given. */
+    signupLimits: SourceLimits
   },
 ) => {
   const { accounts } = deps
@@ -87,6 +89,7 @@ export const accountRoutes = (
     async (req, reply) => {
       const ctx = requestContext(req)
       await deps.guard.screen({ endpoint: 'signup', ctx, headers: req.headers })
+      await deps.signupLimits.check(req.ip)
       try {
         await accounts.register(req.body, ctx)
       } catch (e) {

@@ -277,19 +277,22 @@ export class Guard {
     // Brute force is counted per identifier as typed: the username, the email and the phone of one
     // account are three identifiers, each with its own count, so that none tells of the others.
     const idKey = input.identifier !== undefined ? `identifier:${this.identifierKey(input.identifier)}` : null
+    const devKey = input.deviceToken ? this.#deviceKey(input.deviceToken) : null
+    // Known devices are per account (a session opened on it from the device made it known): a device
+    // token is a secret of its holder. Addresses are never known per account — whoever shares one
+    // (a NAT, an office) would learn which identifiers belong to accounts used from there. An
+    // identifier that names nobody is looked up the same way, under a key nothing ever sets.
     let knownFor: string | null = null
-    if (input.identifier !== undefined) {
+    if (input.identifier !== undefined && devKey) {
       const accountId =
         input.accountId !== undefined ? input.accountId : await this.deps.findAccount(input.identifier)
-      // Known sources and devices are per account (a session opened on it made them known); an
-      // identifier that names nobody is looked up the same way, under a key nothing ever sets.
       knownFor = accountId ? `account:${accountId}` : idKey
     }
-    const devKey = input.deviceToken ? this.#deviceKey(input.deviceToken) : null
-    // What is known, in one read: the address (for the spike), and the address and device on the account.
+    // What is known, in one read: the address (for the spike: any session, whichever account) and
+    // the device on the account.
     const knownKeys = [
       ...(endpoint === 'login' ? [ip.key] : []),
-      ...(knownFor ? [`${knownFor}|${ip.key}`, ...(devKey ? [`${knownFor}|${devKey}`] : [])] : []),
+      ...(knownFor && devKey ? [`${knownFor}|${devKey}`] : []),
     ]
     const [states, spike, knowns, failures, wait, idPardoned] = await Promise.all([
       this.#sourceState.getMany(sources.map((src) => src.key)),
@@ -612,9 +615,9 @@ export class Guard {
   }
 
   /**
-   * A session was opened (password, second factor or passkey): the source address, and the device
-   * on this account, count as known from now on — exempt from spike challenges, and from
-   * brute-force delays and challenges on this account's identifiers.
+   * A session was opened (password, second factor or passkey): the source address counts as known
+   * from now on (exempt from spike challenges, whichever account), and the device as known on this
+   * account (exempt from brute-force delays and challenges on its identifiers).
    */
   sessionOpened(ctx: RequestContext, accountId: string, deviceToken: string | null): Promise<void> {
     return this.#safely('session opened', async () => {
@@ -623,7 +626,6 @@ export class Guard {
       const subject = `account:${accountId}`
       await Promise.all([
         this.#known.set(ip!.key, 1, days),
-        this.#known.set(`${subject}|${ip!.key}`, 1, days),
         deviceToken ? this.#known.set(`${subject}|${this.#deviceKey(deviceToken)}`, 1, days) : null,
       ])
     })
