@@ -8,8 +8,8 @@
  * 1. The attack mix of the guard simulation (test/guard/simulation.test.ts): a 10,000-identifier
  *    sweep, a recovery flood on 20 accounts, 5,000 stuffing pairs, 80 legitimate users.
  * 2. Then legitimate logins: 60 users, each from its own address with its device token, 16 in flight.
- * 3. Legitimate recovery requests: each from an address of its own (16 per /24), half naming an
- *    account, 32 in flight.
+ * 3. Legitimate recovery requests: each from an address of its own (16 per /24, 40 per /16), half
+ *    naming an account, 32 in flight.
  * With --postgres, each server gets a fresh PostgreSQL database and Redis (REDIS_URL, default
  * redis://127.0.0.1:6379) as limiter store, under a key prefix of its own.
  */
@@ -138,10 +138,15 @@ const measure = async (guard: boolean, options: BenchOptions): Promise<Measured>
     const logins = await phase(numberOption(options, 'logins', 1200), 16, loginOnce)
     const known = plan.floodTargets.map((u) => u.email)
     const recoveries = await phase(numberOption(options, 'recoveries', 4000), 32, (i) =>
-      // 250 networks, 16 addresses each: ordinary users, not one network sweeping.
-      post(`127.111.${i % 250}.${Math.floor(i / 250) + 1}`, '/v1/recovery', {
-        identifier: i % 2 === 0 ? known[i % known.length]! : `nobody${i}@example.net`,
-      }),
+      // Ordinary users, not one network sweeping: 100 /16s, in each up to 16 addresses of a /24 and
+      // 40 requests (of 4,000) — below what the guard and the recovery limits allow a /16 and a /24.
+      post(
+        `127.${150 + (i % 100)}.${Math.floor(i / 1600)}.${(Math.floor(i / 100) % 16) + 1}`,
+        '/v1/recovery',
+        {
+          identifier: i % 2 === 0 ? known[i % known.length]! : `nobody${i}@example.net`,
+        },
+      ),
     )
     agents.destroy()
     const screen = (await server.app.metrics.guardScreen.get()).values

@@ -3,6 +3,8 @@
  * and, as a reference, for better-auth (scrypt) — measured in the same run on the same machine.
  *
  *   npm run bench -- login [--seconds 12] [--rounds 3] [--warmup 2] [--connections 8] [--better-auth-wal]
+ *                          [--baseline=<git ref>]   (also an earlier Gatehouse, built from that commit, in the
+ *                                                    same rounds: the ratio to it, target ≥ 0.95)
  *
  * Five workloads, in interleaved rounds (bench/lib/load.ts), `--seconds` each in all:
  * - raw argon2id: Gatehouse's PasswordHasher with its default parameters (read from the settings table)
@@ -24,6 +26,7 @@ import { performance } from 'node:perf_hooks'
 import { hashPassword as scryptHash, verifyPassword as scryptVerify } from 'better-auth/crypto'
 import { settings } from '../src/config/schema.js'
 import { PasswordHasher } from '../src/modules/accounts/password-hasher.js'
+import { baselineCli } from './lib/baseline.js'
 import { createBetterAuthAccount, startBetterAuth } from './lib/better-auth-client.js'
 import { startChildServer } from './lib/child-server.js'
 import { createGatehouseAccount } from './lib/gatehouse-account.js'
@@ -48,6 +51,8 @@ export const description =
 const log = (line: string) => console.log(`[login] ${line}`)
 
 const TARGET_VS_HASH = 0.95
+/** Against an earlier Gatehouse (--baseline): within 5 %. */
+const TARGET_VS_BASELINE = 0.95
 
 /** `inFlight` calls of `verify` at a time for `seconds`; each must resolve true. */
 const hashWorkload =
@@ -95,6 +100,7 @@ export const run = async (options: BenchOptions): Promise<BenchResult> => {
   const connections = numberOption(options, 'connections', 8)
   const baWal = options['better-auth-wal'] === true
   const threadpool = process.env.UV_THREADPOOL_SIZE ?? '4 (default)'
+  const baselineRef = typeof options.baseline === 'string' ? options.baseline : undefined
 
   const cleanup = scope()
   try {
@@ -116,14 +122,28 @@ export const run = async (options: BenchOptions): Promise<BenchResult> => {
     // 2. Gatehouse with its defaults (SQLite in a fresh data dir): one account and its device token.
     const sink = await startFastSmtpSink()
     cleanup.later('close SMTP sink', () => sink.close())
-    const gatehouse = await startServer({
-      GATEHOUSE_DATA_DIR: join(dir, 'gatehouse'),
+    const env = (data: string) => ({
+      GATEHOUSE_DATA_DIR: join(dir, data),
       GATEHOUSE_SMTP_URL: sink.url,
       GATEHOUSE_LOG_LEVEL: 'warn',
     })
+    const gatehouse = await startServer(env('gatehouse'))
     cleanup.later('stop Gatehouse', () => gatehouse.stop(10_000))
     const account = await createGatehouseAccount(gatehouse.baseUrl, sink)
     log(`Gatehouse at ${gatehouse.baseUrl}, account ${account.username}, device token kept`)
+    // 2b. With --baseline: the same, from an earlier commit's build.
+    let baseline: { commit: string; baseUrl: string; account: typeof account } | undefined
+    if (baselineRef) {
+      const { cli, commit } = await baselineCli(baselineRef)
+      const server = await startServer(env('baseline'), 30_000, cli)
+      cleanup.later('stop the baseline Gatehouse', () => server.stop(10_000))
+      baseline = {
+        commit,
+        baseUrl: server.baseUrl,
+        account: await createGatehouseAccount(server.baseUrl, sink, 'bench_baseline'),
+      }
+      log(`Gatehouse ${commit} (baseline) at ${server.baseUrl}`)
+    }
 
     // 3. The floor: node:http, a JSON body, the same argon2id verification, a token-shaped answer.
     const bare = await startChildServer('./bare-login-server.ts', { BENCH_PASSWORD: password })
@@ -138,43 +158,51 @@ export const run = async (options: BenchOptions): Promise<BenchResult> => {
 
     // 5. Load, in interleaved rounds.
     log(`${warmupSeconds} s warm-up each, then ${rounds} rounds, ${seconds} s per workload in all`)
-    const figures = await interleave(
-      {
-        argon2: hashWorkload(connections, () => hasher.verify(argon2Hash, password)),
-        bare: httpWorkload({
-          url: `${bare.baseUrl}/`,
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ identifier: account.username, password: account.password }),
-          connections,
-          verify: (b) => b.includes('"token":"'),
-        }),
-        gatehouse: httpWorkload({
-          url: `${gatehouse.baseUrl}/v1/sessions`,
-          method: 'POST',
-          headers: { 'content-type': 'application/json', 'x-gatehouse-device': account.deviceToken },
-          body: JSON.stringify({ identifier: account.username, password: account.password }),
-          connections,
-          // 201 with a session token; a step-up challenge would be a 200 without one.
-          verify: (b) => b.includes('"token":"'),
-        }),
-        scrypt: hashWorkload(connections, () => scryptVerify({ hash: scryptStored, password })),
-        betterAuth: httpWorkload({
-          url: `${betterAuth.baseUrl}/api/auth/sign-in/email`,
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ email: baAccount.email, password: baAccount.password }),
-          connections,
-          verify: (b) => b.includes('"token":"'),
-        }),
-      },
-      { seconds, warmupSeconds, rounds },
-      (name, round, s) =>
-        log(`round ${round} ${name}: ${(s.good / s.seconds).toFixed(1)}/s, failed ${s.failed}`),
+    const gatehouseLogin = (baseUrl: string, a: typeof account) =>
+      httpWorkload({
+        url: `${baseUrl}/v1/sessions`,
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-gatehouse-device': a.deviceToken },
+        body: JSON.stringify({ identifier: a.username, password: a.password }),
+        connections,
+        // 201 with a session token; a step-up challenge would be a 200 without one.
+        verify: (b) => b.includes('"token":"'),
+      })
+    const workloads: Record<string, Workload> = {
+      argon2: hashWorkload(connections, () => hasher.verify(argon2Hash, password)),
+      bare: httpWorkload({
+        url: `${bare.baseUrl}/`,
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ identifier: account.username, password: account.password }),
+        connections,
+        verify: (b) => b.includes('"token":"'),
+      }),
+      gatehouse: gatehouseLogin(gatehouse.baseUrl, account),
+      ...(baseline ? { baseline: gatehouseLogin(baseline.baseUrl, baseline.account) } : {}),
+      scrypt: hashWorkload(connections, () => scryptVerify({ hash: scryptStored, password })),
+      betterAuth: httpWorkload({
+        url: `${betterAuth.baseUrl}/api/auth/sign-in/email`,
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: baAccount.email, password: baAccount.password }),
+        connections,
+        verify: (b) => b.includes('"token":"'),
+      }),
+    }
+    const figures = await interleave(workloads, { seconds, warmupSeconds, rounds }, (name, round, s) =>
+      log(`round ${round} ${name}: ${(s.good / s.seconds).toFixed(1)}/s, failed ${s.failed}`),
     )
 
-    const { argon2: a, bare: b, gatehouse: g, scrypt: s, betterAuth: ba } = figures
-    const failed = a.failed + b.failed + g.failed + s.failed + ba.failed
+    const [a, b, g, s, ba] = [
+      figures.argon2!,
+      figures.bare!,
+      figures.gatehouse!,
+      figures.scrypt!,
+      figures.betterAuth!,
+    ]
+    const base = figures.baseline
+    const failed = a.failed + b.failed + g.failed + s.failed + ba.failed + (base?.failed ?? 0)
     const bVsHash = b.okPerSecond / a.okPerSecond
     const gVsBare = g.okPerSecond / b.okPerSecond
     const gVsHash = g.okPerSecond / a.okPerSecond
@@ -211,6 +239,16 @@ export const run = async (options: BenchOptions): Promise<BenchResult> => {
         `${baVsHash.toFixed(3)}; rounds ${ratioSpread(ba, s)}`,
       ],
       ['Gatehouse logins/s ÷ better-auth logins/s', `${gVsBa.toFixed(2)}×; rounds ${ratioSpread(g, ba, 1)}`],
+      ...(base && baseline
+        ? ([
+            [`Gatehouse ${baseline.commit} (baseline)  POST /v1/sessions (known device)`, rate(base)],
+            [
+              `Gatehouse logins/s ÷ Gatehouse ${baseline.commit} logins/s`,
+              `${(g.okPerSecond / base.okPerSecond).toFixed(3)} (target ≥ ${TARGET_VS_BASELINE}: ` +
+                `${g.okPerSecond / base.okPerSecond >= TARGET_VS_BASELINE ? 'met' : 'NOT met'}); rounds ${ratioSpread(g, base, 3)}`,
+            ],
+          ] as Array<[string, string]>)
+        : []),
       ['failed (non-2xx, wrong body, no answer, false verify)', int(failed)],
     ]
     console.log(`\nlogin\n\n${table(rows, ['figure', 'value'])}\n`)
@@ -220,6 +258,7 @@ export const run = async (options: BenchOptions): Promise<BenchResult> => {
       ['Gatehouse', g],
       ['raw scrypt', s],
       ['better-auth', ba],
+      ...(base ? ([['baseline', base]] as const) : []),
     ] as const) {
       if (f.failed > 0) console.log(`FAIL: ${name}: ${f.detail}`)
     }

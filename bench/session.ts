@@ -5,6 +5,8 @@
  *
  *   npm run bench -- session [--seconds 12] [--rounds 6] [--warmup 2] [--connections 64] [--better-auth-wal]
  *                            [--session-cache-ms 1000]   (Gatehouse's GATEHOUSE_SESSION_CACHE_MS; 0: no cache)
+ *                            [--baseline=<git ref>]      (also an earlier Gatehouse, built from that commit,
+ *                                                         in the same rounds: the ratio to it, target ≥ 0.95)
  *
  * Each server runs in a child process of its own; the load generator (autocannon) runs in this process
  * and loads one server at a time, in interleaved rounds (bench/lib/load.ts), `--seconds` per server in
@@ -13,10 +15,11 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import { join } from 'node:path'
+import { baselineCli } from './lib/baseline.js'
 import { createBetterAuthAccount, startBetterAuth } from './lib/better-auth-client.js'
 import { startChildServer } from './lib/child-server.js'
 import { createGatehouseAccount } from './lib/gatehouse-account.js'
-import { type Figures, httpWorkload, interleave, ratioSpread } from './lib/load.js'
+import { type Figures, httpWorkload, interleave, ratioSpread, type Workload } from './lib/load.js'
 import { machine, scope } from './lib/scope.js'
 import { startServer } from './lib/server.js'
 import { startFastSmtpSink } from './lib/smtp-sink.js'
@@ -30,6 +33,8 @@ const log = (line: string) => console.log(`[session] ${line}`)
 
 const TARGET_VS_BARE = 0.4
 const TARGET_VS_BETTER_AUTH = 20
+/** Against an earlier Gatehouse (--baseline): within 5 %. */
+const TARGET_VS_BASELINE = 0.95
 
 export const run = async (options: BenchOptions): Promise<BenchResult> => {
   const seconds = numberOption(options, 'seconds', 12)
@@ -38,6 +43,7 @@ export const run = async (options: BenchOptions): Promise<BenchResult> => {
   const connections = numberOption(options, 'connections', 64)
   const baWal = options['better-auth-wal'] === true
   const cacheMs = numberOption(options, 'session-cache-ms', 1000, true)
+  const baselineRef = typeof options.baseline === 'string' ? options.baseline : undefined
 
   const cleanup = scope()
   try {
@@ -52,16 +58,27 @@ export const run = async (options: BenchOptions): Promise<BenchResult> => {
     // 2. Gatehouse with its defaults (SQLite in a fresh data dir): one account, its session token.
     const sink = await startFastSmtpSink()
     cleanup.later('close SMTP sink', () => sink.close())
-    const gatehouse = await startServer({
-      GATEHOUSE_DATA_DIR: join(dir, 'gatehouse'),
+    const env = (data: string) => ({
+      GATEHOUSE_DATA_DIR: join(dir, data),
       GATEHOUSE_SMTP_URL: sink.url,
       GATEHOUSE_LOG_LEVEL: 'warn',
       GATEHOUSE_WORKER_INTERVAL_MS: '100',
       GATEHOUSE_SESSION_CACHE_MS: String(cacheMs),
     })
+    const gatehouse = await startServer(env('gatehouse'))
     cleanup.later('stop Gatehouse', () => gatehouse.stop(10_000))
     const account = await createGatehouseAccount(gatehouse.baseUrl, sink)
     log(`Gatehouse at ${gatehouse.baseUrl}, account ${account.username} logged in`)
+    // 2b. With --baseline: the same, from an earlier commit's build.
+    let baseline: { commit: string; baseUrl: string; token: string; username: string } | undefined
+    if (baselineRef) {
+      const { cli, commit } = await baselineCli(baselineRef)
+      const server = await startServer(env('baseline'), 30_000, cli)
+      cleanup.later('stop the baseline Gatehouse', () => server.stop(10_000))
+      const a = await createGatehouseAccount(server.baseUrl, sink, 'bench_baseline')
+      baseline = { commit, baseUrl: server.baseUrl, token: a.token, username: a.username }
+      log(`Gatehouse ${commit} (baseline) at ${server.baseUrl}`)
+    }
 
     // 3. better-auth: email sign-up (which signs in), then get-session with its session cookie.
     const betterAuth = await startBetterAuth(dir, baWal)
@@ -71,33 +88,36 @@ export const run = async (options: BenchOptions): Promise<BenchResult> => {
 
     // 4. Load, in interleaved rounds.
     log(`${warmupSeconds} s warm-up each, then ${rounds} rounds, ${seconds} s per server in all`)
-    const figures = await interleave(
-      {
-        bare: httpWorkload({
-          url: `${bare.baseUrl}/`,
-          connections,
-          verify: (b) => b.includes('"ok":true'),
-        }),
-        gatehouse: httpWorkload({
-          url: `${gatehouse.baseUrl}/v1/sessions/current`,
-          headers: { authorization: `Bearer ${account.token}` },
-          connections,
-          verify: (b) => b.includes(`"${account.username}"`),
-        }),
-        betterAuth: httpWorkload({
-          url: `${betterAuth.baseUrl}/api/auth/get-session`,
-          headers: { cookie: baAccount.cookie },
-          connections,
-          // An unknown or expired cookie gets 200 with the body `null`: only a session counts.
-          verify: (b) => b.includes('"session":{') && b.includes(baAccount.email),
-        }),
-      },
-      { seconds, warmupSeconds, rounds },
-      (name, round, s) => log(`round ${round} ${name}: ${int(s.good / s.seconds)} ok/s, failed ${s.failed}`),
+    const sessionCheck = (baseUrl: string, token: string, username: string) =>
+      httpWorkload({
+        url: `${baseUrl}/v1/sessions/current`,
+        headers: { authorization: `Bearer ${token}` },
+        connections,
+        verify: (b) => b.includes(`"${username}"`),
+      })
+    const workloads: Record<string, Workload> = {
+      bare: httpWorkload({
+        url: `${bare.baseUrl}/`,
+        connections,
+        verify: (b) => b.includes('"ok":true'),
+      }),
+      gatehouse: sessionCheck(gatehouse.baseUrl, account.token, account.username),
+      ...(baseline ? { baseline: sessionCheck(baseline.baseUrl, baseline.token, baseline.username) } : {}),
+      betterAuth: httpWorkload({
+        url: `${betterAuth.baseUrl}/api/auth/get-session`,
+        headers: { cookie: baAccount.cookie },
+        connections,
+        // An unknown or expired cookie gets 200 with the body `null`: only a session counts.
+        verify: (b) => b.includes('"session":{') && b.includes(baAccount.email),
+      }),
+    }
+    const figures = await interleave(workloads, { seconds, warmupSeconds, rounds }, (name, round, s) =>
+      log(`round ${round} ${name}: ${int(s.good / s.seconds)} ok/s, failed ${s.failed}`),
     )
 
-    const { bare: b, gatehouse: g, betterAuth: ba } = figures
-    const failed = b.failed + g.failed + ba.failed
+    const [b, g, ba] = [figures.bare!, figures.gatehouse!, figures.betterAuth!]
+    const base = figures.baseline
+    const failed = b.failed + g.failed + ba.failed + (base?.failed ?? 0)
     const vsBare = g.okPerSecond / b.okPerSecond
     const vsBetterAuth = g.okPerSecond / ba.okPerSecond
     const verdict = (value: number, target: number) => (value >= target ? 'met' : 'NOT met')
@@ -124,6 +144,16 @@ export const run = async (options: BenchOptions): Promise<BenchResult> => {
         `${vsBetterAuth.toFixed(1)}× (target ≥ ${TARGET_VS_BETTER_AUTH}×: ${verdict(vsBetterAuth, TARGET_VS_BETTER_AUTH)}); ` +
           `rounds ${ratioSpread(g, ba, 1)}`,
       ],
+      ...(base && baseline
+        ? ([
+            [`Gatehouse ${baseline.commit} (baseline)  GET /v1/sessions/current`, line(base)],
+            [
+              `Gatehouse / Gatehouse ${baseline.commit}`,
+              `${(g.okPerSecond / base.okPerSecond).toFixed(3)} (target ≥ ${TARGET_VS_BASELINE}: ` +
+                `${verdict(g.okPerSecond / base.okPerSecond, TARGET_VS_BASELINE)}); rounds ${ratioSpread(g, base, 3)}`,
+            ],
+          ] as Array<[string, string]>)
+        : []),
       ['requests failed (non-2xx, wrong body, no answer)', int(failed)],
     ]
     console.log(`\nsession\n\n${table(rows, ['figure', 'value'])}\n`)
@@ -131,6 +161,7 @@ export const run = async (options: BenchOptions): Promise<BenchResult> => {
       ['bare node:http', b],
       ['Gatehouse', g],
       ['better-auth', ba],
+      ...(base ? ([['baseline', base]] as const) : []),
     ] as const) {
       if (f.failed > 0) console.log(`FAIL: ${name}: ${f.detail}`)
     }

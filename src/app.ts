@@ -80,6 +80,7 @@ import { StoredSecondFactors } from './modules/mfa/second-factors.js'
 import { MfaService } from './modules/mfa/service.js'
 import {
   factorPolicyOf,
+  isStaffRole,
   NO_FACTOR_POLICY,
   PASSWORD_FACTOR_FLOOR,
   resetNeedsFactor,
@@ -404,11 +405,12 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
       windowSeconds: config.guardWindowSeconds,
       enumeration: {
         challengeDistinct: config.guardEnumerationChallenge,
-        missShare: config.guardEnumerationMissPercent / 100,
-        anyDistinct: config.guardEnumerationAny,
         blockDistinct: config.guardEnumerationBlock,
       },
       subnetFactor: config.guardSubnetFactor,
+      siteFactor: config.guardSiteFactor,
+      networkFactor: config.guardNetworkFactor,
+      signupRefusals: config.guardSignupRefusals,
       stuffing: {
         sourceIdentifiers: config.guardStuffingIdentifiers,
         spikeMinFailures: config.guardSpikeMinFailures,
@@ -641,6 +643,11 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
     onOutcome: () => metrics.recoveryRequests.inc(),
     onMessageQueued: queued,
     onRequestQueued: () => recoveryWorker?.kick(),
+    onAccountReached: (accountId, ctx) => void guard.recoveryRequested(ctx, accountId),
+    // A staff account without a TOTP factor or passkey is recovered by an operator only
+    // (`gatehouse accounts reset-password`): its mailbox alone must not make an administrator.
+    recoverable: async (account) =>
+      !isStaffRole(account.role) || satisfies(await mfaFactors.listAll(account.id), STAFF_FLOOR),
     onPasswordReset: (accountId, ctx) => devices.forgetRemembered(accountId, ctx),
   })
   recoveryWorker = new RecoveryWorker({
@@ -821,6 +828,16 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
     now: () => clock.now(),
     guard,
     resendPerAddress: limiter.limiter('verify_resend:address', config.verifyResendLimitPerAddress),
+    signupLimits: new SourceLimits(
+      limiter,
+      'signup',
+      {
+        perIp: config.signupLimitPerIp,
+        perSubnet: config.signupLimitPerSubnet,
+        global: config.signupLimitGlobal,
+      },
+      (scope) => limited(`signup_${scope}`),
+    ),
   })
   const sessionChecksAnswered = metrics.httpDuration.labels('GET', SESSION_CHECK_URL, '200')
   const sessionCheck = new SessionCheckFastPath({

@@ -10,6 +10,7 @@ import {
   incidentReport,
   migrate,
   operatorAction,
+  resetPassword,
   StartupError,
   serve,
   setResetLock,
@@ -145,6 +146,24 @@ accounts
       const changed = await setRole(opts.username, opts.role as Role)
       if (!changed) throw new StartupError(`no account with the username "${opts.username}"`)
       console.log(`role of ${opts.username}: ${changed.from} -> ${changed.to}`)
+    } catch (e) {
+      fail(e)
+    }
+  })
+
+accounts
+  .command('reset-password')
+  .description(
+    'give the account a one-time password to change at its next login; its sessions and outstanding tokens end. ' +
+      'The way back in for a staff account without a TOTP factor or passkey, which reset messages do not recover',
+  )
+  .requiredOption('--username <username>', 'the account')
+  .action(async (opts: { username: string }) => {
+    try {
+      const reset = await resetPassword(opts.username)
+      if (!reset) throw new StartupError(`no account with the username "${opts.username}"`)
+      console.log(`one-time password for ${reset.account.username}: ${reset.password}`)
+      console.log('give it to its holder by a channel you trust; it must be changed at the next login')
     } catch (e) {
       fail(e)
     }

@@ -237,6 +237,19 @@ export const setRole = (username: string, role: Role): Promise<{ from: Role; to:
     return changed
   })
 
+/** `gatehouse accounts reset-password`: a one-time password for the account (null: no such name). */
+export const resetPassword = (username: string) =>
+  operatorAction(async (app) => {
+    const reset = await app.services.accounts.resetByOperator(username, cliContext)
+    if (reset) {
+      await app.audit.record('cli', cliContext, 'account.reset_password', `account:${reset.account.id}`, {
+        username: reset.account.username,
+        revoked_sessions: reset.revokedSessions,
+      })
+    }
+    return reset
+  })
+
 /** `gatehouse audit verify`: the hash chain from the first entry to the head. */
 export const verifyAudit = (expectedHead?: string) =>
   operatorAction((app) => app.audit.verify(expectedHead !== undefined ? { expectedHead } : {}))

@@ -37,14 +37,15 @@ const freePort = (): Promise<number> =>
 export const startServer = async (
   env: Record<string, string>,
   timeoutMs = 30_000,
+  /** Another build's CLI (an earlier version: bench/lib/baseline.ts). */
+  cli = CLI,
 ): Promise<RunningServer> => {
-  if (!existsSync(CLI))
-    throw new Error('dist/cli.js is missing: run `npm run build` first (npm run bench does)')
+  if (!existsSync(cli)) throw new Error(`${cli} is missing: run \`npm run build\` first (npm run bench does)`)
   const port = await freePort()
   const metricsPort = await freePort()
   const baseUrl = `http://127.0.0.1:${port}`
   const metricsUrl = `http://127.0.0.1:${metricsPort}`
-  const child = spawn(process.execPath, [CLI, 'serve'], {
+  const child = spawn(process.execPath, [cli, 'serve'], {
     env: {
       PATH: process.env.PATH ?? '',
       GATEHOUSE_HOST: '127.0.0.1',

@@ -374,13 +374,31 @@ export const settings = {
   recoveryLimitPerSubnet: {
     env: 'GATEHOUSE_RECOVERY_LIMIT_SUBNET',
     default: '100/3600',
-    doc: 'Recovery requests allowed per /24 (IPv4) or /64 (IPv6) network.',
+    doc: 'Recovery requests allowed per /24 (IPv4) or /64 (IPv6) network; a /56 (IPv6) gets twice as many, a /16 (IPv4) or /48 (IPv6) four times.',
     schema: rate,
   },
   recoveryLimitGlobal: {
     env: 'GATEHOUSE_RECOVERY_LIMIT_GLOBAL',
     default: '3000/60',
     doc: 'Recovery requests allowed in total (all sources), the global budget.',
+    schema: rate,
+  },
+  signupLimitPerIp: {
+    env: 'GATEHOUSE_SIGNUP_LIMIT_IP',
+    default: '20/3600',
+    doc: "Sign-ups allowed per source address, accepted or not, as POINTS/SECONDS: each costs a password hash and may mail an address of the caller's choosing. The /56 gets 2× and the /16 or /48 4× the /24 or /64 budget.",
+    schema: rate,
+  },
+  signupLimitPerSubnet: {
+    env: 'GATEHOUSE_SIGNUP_LIMIT_SUBNET',
+    default: '100/3600',
+    doc: 'Sign-ups allowed per /24 (IPv4) or /64 (IPv6) network.',
+    schema: rate,
+  },
+  signupLimitGlobal: {
+    env: 'GATEHOUSE_SIGNUP_LIMIT_GLOBAL',
+    default: '1000/60',
+    doc: 'Sign-ups allowed in total (all sources).',
     schema: rate,
   },
   verifyResendLimitPerAddress: {
@@ -542,19 +560,7 @@ export const settings = {
   guardEnumerationChallenge: {
     env: 'GATEHOUSE_GUARD_ENUMERATION_CHALLENGE',
     default: '10',
-    doc: 'Distinct identifiers one address asks about (login, recovery, sign-up, verification resend) in the window, with at least GATEHOUSE_GUARD_ENUMERATION_MISS_PERCENT unknown, before it must solve challenges.',
-    schema: int(2, 100_000),
-  },
-  guardEnumerationMissPercent: {
-    env: 'GATEHOUSE_GUARD_ENUMERATION_MISS_PERCENT',
-    default: '50',
-    doc: 'Share of unknown identifiers (in percent) that makes many distinct identifiers look like enumeration.',
-    schema: int(1, 100),
-  },
-  guardEnumerationAny: {
-    env: 'GATEHOUSE_GUARD_ENUMERATION_ANY',
-    default: '30',
-    doc: 'Distinct identifiers from one address in the window before it must solve challenges, whatever the share of misses (scraping).',
+    doc: 'Distinct identifiers one address asks about (recovery, verification resend, refused sign-ups, failed logins) in the window before it must solve challenges (harder as the count doubles). Whether they name accounts plays no part.',
     schema: int(2, 100_000),
   },
   guardEnumerationBlock: {
@@ -568,6 +574,24 @@ export const settings = {
     default: '4',
     doc: 'A /24 (IPv4) or /64 (IPv6) network gets this many times the thresholds of one address.',
     schema: int(1, 1000),
+  },
+  guardSiteFactor: {
+    env: 'GATEHOUSE_GUARD_SITE_FACTOR',
+    default: '8',
+    doc: 'A /56 (IPv6) network gets this many times the thresholds of one address.',
+    schema: int(1, 10_000),
+  },
+  guardNetworkFactor: {
+    env: 'GATEHOUSE_GUARD_NETWORK_FACTOR',
+    default: '16',
+    doc: 'A /16 (IPv4) or /48 (IPv6) network gets this many times the thresholds of one address (one /48 holds 65,536 /64s).',
+    schema: int(1, 100_000),
+  },
+  guardSignupRefusals: {
+    env: 'GATEHOUSE_GUARD_SIGNUP_REFUSALS',
+    default: '10',
+    doc: 'Refused sign-ups (taken username, password the policy rejects, invalid address …) from one address in the window before it must solve challenges (harder as the count doubles).',
+    schema: int(1, 100_000),
   },
   guardStuffingIdentifiers: {
     env: 'GATEHOUSE_GUARD_STUFFING_IDENTIFIERS',
@@ -656,7 +680,7 @@ export const settings = {
   guardKnownSourceDays: {
     env: 'GATEHOUSE_GUARD_KNOWN_SOURCE_DAYS',
     default: '30',
-    doc: 'How long an address (and a device) that logged in successfully counts as known: exempt from spike challenges, and from brute-force delays on that identifier.',
+    doc: 'How long a device that logged in successfully counts as known on its account (exempt from brute-force delays and challenges on its identifiers), and an address that did as known for the global spike (exempt from its challenges).',
     schema: int(1, 365),
   },
   powDifficulty: {

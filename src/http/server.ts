@@ -89,12 +89,14 @@ export const isStorableJson = (value: unknown): boolean => {
 const PERCENT_ESCAPES = /(?:%[0-9A-Fa-f]{2})+/g
 
 /**
- * Whether the percent-escapes of a request target (path and query) decode to storable text: UTF-8
- * (a surrogate in UTF-8 form is not), without NUL. Escapes the decoders would leave as they are
+ * Whether the percent-escapes of a request target (path and query) are well formed and decode to
+ * storable text: UTF-8 (a surrogate in UTF-8 form is not), without NUL. Escapes the decoders would leave as they are
  * count as well: a parameter is refused, never passed on in a form the client did not mean.
  */
 export const isStorableUrl = (url: string): boolean => {
   if (!url.includes('%')) return true
+  // A `%` that does not start an escape (`%ZZ`, `%4` at the end) is malformed.
+  if (/%(?![0-9A-Fa-f]{2})/.test(url)) return false
   for (const [run] of url.matchAll(PERCENT_ESCAPES)) {
     let text: string
     try {

@@ -187,7 +187,7 @@ describe('start-up checks and the CLI', () => {
       },
     )
     expect(created.code).toBe(0)
-    const password = created.stdout.match(/one-time password: (\S+)/)?.[1]
+    let password = created.stdout.match(/one-time password: (\S+)/)?.[1]
     expect(password).toBeTruthy()
     const dup = await runCli(['admin', 'create', '--username', 'root.admin', '--email', 'x@example.org'], {
       GATEHOUSE_DATA_DIR: dataDir,
@@ -223,6 +223,23 @@ describe('start-up checks and the CLI', () => {
       GATEHOUSE_DATA_DIR: dataDir,
     })
     expect(nobody.code).toBe(1)
+
+    // The operator's way back in for a staff account without a strong factor: a new one-time password.
+    const reset = await runCli(['accounts', 'reset-password', '--username', 'root.admin'], {
+      GATEHOUSE_DATA_DIR: dataDir,
+    })
+    expect(reset.code).toBe(0)
+    const renewed = reset.stdout.match(/one-time password for root\.admin: (\S+)/)?.[1]
+    expect(renewed).toBeTruthy()
+    expect(renewed).not.toBe(password)
+    password = renewed
+    expect(
+      (
+        await runCli(['accounts', 'reset-password', '--username', 'nobody.here'], {
+          GATEHOUSE_DATA_DIR: dataDir,
+        })
+      ).code,
+    ).toBe(1)
 
     // Every operator command that changed something is in the hash-chained audit log.
     const env = { GATEHOUSE_DATA_DIR: dataDir }

@@ -188,6 +188,40 @@ describe.each(kinds)('limiter store contract: $kind', ({ kind, open }) => {
     expect(() => opened.store.counters(fresh('zero'), 0)).toThrow(RangeError)
   })
 
+  it('counters add and read several keys at once, alike with one key at a time', async () => {
+    const counters = opened.store.counters(fresh('many'), 60)
+    expect(await counters.addMany([])).toEqual([])
+    expect(await counters.getMany([])).toEqual([])
+    await counters.add('b', 4)
+    expect(await counters.addMany(['a', 'b', 'c', 'a'])).toEqual([1, 5, 1, 2])
+    const read = await counters.getMany(['a', 'b', 'nothing', 'c'])
+    expect(read.map((r) => r.count)).toEqual([2, 5, 0, 1])
+    expect(read[2]).toEqual({ count: 0, msLeft: 0 })
+    for (const r of [read[0]!, read[1]!, read[3]!]) {
+      expect(r.msLeft).toBeGreaterThan(55_000)
+      expect(r.msLeft).toBeLessThanOrEqual(60_000)
+    }
+    // What a batch wrote reads one by one, and the other way round; a set key keeps its own life.
+    const one = await counters.get('a')
+    expect(one.count).toBe(2)
+    expect(Math.abs(one.msLeft - read[0]!.msLeft)).toBeLessThan(1_000)
+    await counters.set('mark', 3, 5)
+    expect(await counters.add('mark')).toBe(4)
+    const [mark] = await counters.getMany(['mark'])
+    expect(mark!.count).toBe(4)
+    expect(mark!.msLeft).toBeLessThanOrEqual(5_000)
+    await counters.delete('b')
+    expect((await counters.getMany(['b']))[0]).toEqual({ count: 0, msLeft: 0 })
+  })
+
+  it('counters added in a batch expire with their life', async () => {
+    const counters = opened.store.counters(fresh('many-life'), 1)
+    await counters.addMany(['x', 'y'])
+    await sleep(1_300)
+    expect((await counters.getMany(['x', 'y'])).map((r) => r.count)).toEqual([0, 0])
+    expect(await counters.addMany(['x'])).toEqual([1])
+  })
+
   it('counters expire with their life, and set keys with theirs', async () => {
     const counters = opened.store.counters(fresh('life'), 1)
     await counters.add('k', 2)
@@ -278,6 +312,11 @@ describe('Redis limiter store: fallback when Redis is unreachable', () => {
       expect((await limiter.consume('other')).allowed).toBe(true)
       await limiter.reset('k')
       expect((await limiter.consume('k')).allowed).toBe(true)
+      // Batches of counters count in memory too, never to nothing.
+      const counters = store.counters(fresh('down-many'), 60)
+      expect(await counters.addMany(['a', 'b', 'a'])).toEqual([1, 1, 2])
+      expect((await counters.getMany(['a', 'b', 'c'])).map((r) => r.count)).toEqual([2, 1, 0])
+      expect(await counters.get('a')).toMatchObject({ count: 2 })
       // One outage, one report, however many operations fell back.
       expect(fallbacks).toHaveLength(1)
       expect(recoveries()).toBe(0)

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { subnetOf } from '../../src/kernel/net.js'
+import { networksOf, sourceOf, subnetOf } from '../../src/kernel/net.js'
 
 /* subnetOf (src/kernel/net.ts): /24 for IPv4, /64 for IPv6, an IPv4-mapped IPv6 address counts as IPv4. */
 
@@ -67,5 +67,70 @@ describe('subnetOf', () => {
   it('returns null for no address', () => {
     expect(subnetOf(null)).toBeNull()
     expect(subnetOf(undefined)).toBeNull()
+  })
+})
+
+/* networksOf and sourceOf: every network an address is counted in, narrowest first. */
+
+describe('networksOf', () => {
+  it.each([
+    ['203.0.113.77', ['203.0.113.0/24', '203.0.0.0/16']],
+    ['10.0.0.1', ['10.0.0.0/24', '10.0.0.0/16']],
+    ['::ffff:192.0.2.5', ['192.0.2.0/24', '192.0.0.0/16']],
+    ['::ffff:c000:205', ['192.0.2.0/24', '192.0.0.0/16']],
+    ['2001:db8:1:2:3::4', ['2001:db8:1:2::/64', '2001:db8:1:0::/56', '2001:db8:1::/48']],
+    ['2001:db8:a:1234::1', ['2001:db8:a:1234::/64', '2001:db8:a:1200::/56', '2001:db8:a::/48']],
+    ['2001:db8:a:ffff::1', ['2001:db8:a:ffff::/64', '2001:db8:a:ff00::/56', '2001:db8:a::/48']],
+    ['::1', ['0:0:0:0::/64', '0:0:0:0::/56', '0:0:0::/48']],
+  ])('gives the networks of %s', (ip, networks) => {
+    expect(networksOf(ip)).toEqual(networks)
+  })
+
+  it('puts the /64s of one /56, and the /56s of one /48, together', () => {
+    const a = networksOf('2001:db8:5:100::1')!
+    const b = networksOf('2001:db8:5:1ff:ffff::1')!
+    const c = networksOf('2001:db8:5:fe00::1')!
+    expect(a[0]).not.toBe(b[0])
+    expect(a[1]).toBe(b[1])
+    expect(a[1]).not.toBe(c[1])
+    expect(a[2]).toBe(c[2])
+    expect(networksOf('2001:db8:6::1')![2]).not.toBe(a[2])
+  })
+
+  it('puts the /24s of one /16 together, and keeps neighbouring /16s apart', () => {
+    expect(networksOf('198.51.100.1')![1]).toBe(networksOf('198.51.7.200')![1])
+    expect(networksOf('198.51.100.1')![1]).not.toBe(networksOf('198.52.100.1')![1])
+  })
+
+  it.each(['garbage', '', '256.1.1.1', '2001:db8::1/64'])('returns null for %j', (ip) => {
+    expect(networksOf(ip)).toBeNull()
+  })
+})
+
+describe('sourceOf', () => {
+  it.each([
+    ['192.0.2.5', '192.0.2.5'],
+    ['::ffff:192.0.2.5', '192.0.2.5'],
+    ['::FFFF:192.0.2.5', '192.0.2.5'],
+    ['::ffff:c000:205', '192.0.2.5'],
+    ['0:0:0:0:0:ffff:c000:205', '192.0.2.5'],
+    ['2001:DB8::1', '2001:db8:0:0:0:0:0:1'],
+    ['2001:0db8:0000::0001', '2001:db8:0:0:0:0:0:1'],
+  ])('writes %s one way: %s', (ip, address) => {
+    expect(sourceOf(ip).address).toBe(address)
+  })
+
+  it('gives the /24 or /64 as the network, and every network counted in', () => {
+    expect(sourceOf('203.0.113.77')).toEqual({
+      address: '203.0.113.77',
+      network: '203.0.113.0/24',
+      networks: ['203.0.113.0/24', '203.0.0.0/16'],
+    })
+    expect(sourceOf('2001:db8:1:2::9').networks).toHaveLength(3)
+  })
+
+  it('gives requests of unknown source, and non-addresses, a source of their own', () => {
+    expect(sourceOf(null)).toEqual({ address: 'unknown', network: 'unknown', networks: ['unknown'] })
+    expect(sourceOf('Garbage')).toEqual({ address: 'garbage', network: 'garbage', networks: ['garbage'] })
   })
 })

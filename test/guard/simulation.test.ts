@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { defaultMix, type MixPlan, type MixReport, runAttackMix } from '../../bench/lib/attack-mix.js'
 import { type MixServer, seedMix, startMixServer } from '../../bench/lib/mix-server.js'
 import { type Sink, startFastSmtpSink } from '../../bench/lib/smtp-sink.js'
+import { sourceOf } from '../../src/kernel/net.js'
 import type { Detection, LimiterStore } from '../../src/modules/guard/ports.js'
 import { createTestDatabase, type TestDatabase } from '../helpers/databases.js'
 import { guardSetups } from './setups.js'
@@ -11,21 +12,26 @@ import { guardSetups } from './setups.js'
  * workers running), an enumeration sweep over 10,000 identifiers from 50 sources, a recovery flood
  * on 20 accounts from 100 sources and credential stuffing with 5,000 pairs from 100 sources — with
  * 80 legitimate users logging in and asking for resets meanwhile. Every source is a loopback
- * address in a /24 of its own. Attackers never solve a challenge.
+ * address in a /24 of its own; the sources of each attack share a /16 (127.70, 127.80, 127.90), the
+ * legitimate users others. Attackers never solve a challenge.
  *
  * Stated bounds, asserted below:
  * - sweep: a source on login is challenged by its 6th request (5 failed identifiers make credential
- *   stuffing), one on recovery by its 20th (10 distinct identifiers, half of them unknown — looked up
- *   for the guard after each answer has gone out — and before the per-address recovery limit of 20/h
- *   would refuse it);
+ *   stuffing), one on recovery by its 12th (10 distinct identifiers, whether they name accounts or
+ *   not; 12th rather than 11th because the sweep may name one real account twice), before the
+ *   per-address recovery limit of 20/h would refuse it. Their /16 is usually challenged sooner;
+ *   the bound holds for each address on its own. (It was the 20th while unknown names counted: they
+ *   were looked up after each answer and no longer play a part.)
  * - flood: every target account has a recovery-flood detection, and no account gets more than the
  *   cap of 3 messages;
  * - stuffing: the first challenge comes within the first 100 pairs answered (a global spike of
  *   failures, or 5 failed identifiers from one source); the 25 valid pairs sit at random places past
  *   the first 500 (10 %) of the list, and none of them is found without solving a challenge. Pairs
  *   tried before any detection are answered like any login: that window is what the bound states;
- * - legitimate users: every login succeeds, no request of theirs is refused, and none is challenged
- *   more than once (newcomers logging in for the first time during the spike solve one puzzle).
+ * - legitimate users: every login succeeds, no request of theirs is refused, none is challenged
+ *   more than once, and at most 2 of the 80 at all: during the spike a source without a session is
+ *   challenged only when it, or one of its networks, has failed logins (newcomers from quiet
+ *   networks are not), while every stuffing source meets its own failures or its /16's.
  */
 
 const byKey = (detections: Detection[]) => new Map(detections.map((d) => [`${d.kind}|${d.key}`, d]))
@@ -84,14 +90,17 @@ describe.each(guardSetups())('attack simulation on $name', (setup) => {
     for (const s of report.sweep) {
       expect(s.firstChallenge, `${s.source} on ${s.endpoint}`).toBeGreaterThan(0)
       expect(s.firstChallenge, `${s.source} on ${s.endpoint}`).toBeLessThanOrEqual(
-        s.endpoint === 'login' ? 6 : 20,
+        s.endpoint === 'login' ? 6 : 12,
       )
       // The guard answered before the per-address recovery limit did.
       if (s.firstRateLimited) expect(s.firstChallenge).toBeLessThan(s.firstRateLimited)
-      // Its own detection, or — a login source that arrived during the spike — the global one.
+      // Its own detection or one of a network it is in (/24, /16), or — a login source that arrived
+      // during the spike — the global one.
+      const keys = [`ip:${s.source}`, ...sourceOf(s.source).networks.map((n) => `subnet:${n}`)]
       const d =
-        found.get(`enumeration|ip:${s.source}`) ??
-        found.get(`credential_stuffing|ip:${s.source}`) ??
+        keys
+          .flatMap((k) => [found.get(`enumeration|${k}`), found.get(`credential_stuffing|${k}`)])
+          .find((x) => x !== undefined) ??
         (s.endpoint === 'login' ? found.get('credential_stuffing|global:login') : undefined)
       expect(d, s.source).toBeDefined()
       expect(d!.action).toBe('challenge')
@@ -132,8 +141,9 @@ describe.each(guardSetups())('attack simulation on $name', (setup) => {
       expect(l.challenges, `${l.kind} ${l.username}`).toBeLessThanOrEqual(1)
       if (l.recoveryOk !== null) expect(l.recoveryOk).toBe(true)
     }
-    // Known addresses and devices are never challenged; only first-time logins may be.
+    // Known addresses and devices are never challenged; only first-time logins may be, and few.
     for (const l of report.legit.filter((x) => x.kind !== 'newcomer')) expect(l.challenges).toBe(0)
+    expect(report.legit.filter((l) => l.challenges > 0).length).toBeLessThanOrEqual(2)
   })
 
   it('counts detections, challenges and refusals in the metrics', async () => {

@@ -41,6 +41,9 @@ export const createTestServer = async (
     // Suites fire many logins and lookups from one address (inject's 127.0.0.1); the guard's own
     // suites and the attack simulation turn it on.
     GATEHOUSE_GUARD: 'false',
+    // Suites sign up many accounts from that one address too; the sign-up limit's own tests set it.
+    GATEHOUSE_SIGNUP_LIMIT_IP: '100000/3600',
+    GATEHOUSE_SIGNUP_LIMIT_SUBNET: '100000/3600',
     ...env,
   })
   const app = await createApp(config, {

@@ -474,24 +474,31 @@ describe.each(databaseKinds())('re-authentication, sensitive changes and the MFA
       expect((await call(server, 'GET', '/v1/sessions/current', { token })).status).toBe(401)
     })
 
-    it('does not block recovery of a partner without a factor, and recovery does not lift the policy', async () => {
+    it('sends no reset to a partner without a factor (a mailbox must not make staff): an operator resets it, and the policy stays', async () => {
       const { user } = await signUpAndLogin(server)
       await server.app.services.accounts.setRole(user.username, 'partner', cli)
+      const before = server.smtp.messages.length
       expect((await call(server, 'POST', '/v1/recovery', { body: { identifier: user.email } })).status).toBe(
         202,
       )
       await server.deliver()
-      const reset = await mailTo(user.email, /reset|recover/i)
-      const complete = await call(server, 'POST', '/v1/recovery/complete', {
-        body: { token: server.smtp.tokenFrom(reset), password: 'saffron canyon 31 ember' },
-      })
-      expect(complete.status).toBe(200)
+      expect(server.smtp.messages.slice(before).filter((m) => m.to.includes(user.email))).toEqual([])
+      const reset = await server.app.services.accounts.resetByOperator(user.username, cli)
       const login = await call(server, 'POST', '/v1/sessions', {
-        body: { identifier: user.username, password: 'saffron canyon 31 ember' },
+        body: { identifier: user.username, password: reset!.password },
       })
       expect(login.status).toBe(201)
       const token = login.json.token as string
-      expect((await call(server, 'GET', '/v1/sessions', { token })).json.code).toBe('mfa_enrolment_required')
+      await call(server, 'POST', '/v1/me/password', {
+        token,
+        body: { current_password: reset!.password, new_password: 'saffron canyon 31 ember' },
+      })
+      const again = await call(server, 'POST', '/v1/sessions', {
+        body: { identifier: user.username, password: 'saffron canyon 31 ember' },
+      })
+      expect((await call(server, 'GET', '/v1/sessions', { token: again.json.token })).json.code).toBe(
+        'mfa_enrolment_required',
+      )
     })
 
     it('treats a partner with a factor like anyone with a factor', async () => {

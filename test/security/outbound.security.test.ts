@@ -348,6 +348,13 @@ describe.each(databaseKinds())('outbound budgets under races on %s', (kind) => {
       const budget = HOURLY[templateKinds[template]]!
       expect(got.get(template) ?? 0, `${template} to one ${channel} destination`).toBeGreaterThanOrEqual(1)
       expect(got.get(template) ?? 0, `${template} to one ${channel} destination`).toBeLessThanOrEqual(budget)
+      // Every other template that reached the destination on the way (step-up codes of the new-device
+      // logins, verification mails of sign-up) stays within its own budget too.
+      for (const [other, n] of got) {
+        expect(n, `${other} to one ${channel} destination`).toBeLessThanOrEqual(
+          HOURLY[templateKinds[other as keyof typeof templateKinds]]!,
+        )
+      }
       const total = [...got.values()].reduce((a, b) => a + b, 0)
       expect(total).toBeLessThanOrEqual(40)
     })

@@ -84,6 +84,8 @@ const inUrl: Array<[string, string]> = [
   ['NUL', 'a%00b'],
   ['an encoded surrogate', 'a%ED%A0%80b'],
   ['broken UTF-8', 'a%C3%28b'],
+  ['a broken escape', 'a%ZZb'],
+  ['a cut escape', 'ab%4'],
 ]
 
 describe.each(databaseKinds())('text that is not well-formed Unicode on %s', (kind) => {

@@ -6,13 +6,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { databaseKinds } from '../helpers/databases.js'
 import { call, createTestServer, freshUser, type TestServer } from '../helpers/server.js'
 
-const HOUR = 3_600_000
+const DAY = 24 * 3_600_000
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
 
 describe.each(databaseKinds())('verification resend timing on %s', (kind) => {
   let server: TestServer
   beforeAll(async () => {
-    server = await createTestServer(kind)
+    // The same few addresses are asked about hundreds of times: the per-address limit would answer
+    // 429 (alike for every address) after five, and it is the work behind a 202 that is timed here.
+    server = await createTestServer(kind, { GATEHOUSE_VERIFY_RESEND_LIMIT_ADDRESS: '100000/3600' })
   })
   afterAll(async () => {
     await server?.close()
@@ -31,8 +33,9 @@ describe.each(databaseKinds())('verification resend timing on %s', (kind) => {
 
     const times = { existing: [] as number[], missing: [] as number[] }
     for (let i = 0; i < 200; i++) {
-      // An hour later each time: every pending request is under the cap, so it takes the sending path.
-      server.clock.advance(HOUR + 1000)
+      // A day later each time: every pending request is under the caps (3 an hour and 10 a day per
+      // account and address), so it takes the sending path.
+      server.clock.advance(DAY + 1000)
       const order: ('existing' | 'missing')[] = i % 2 ? ['existing', 'missing'] : ['missing', 'existing']
       for (const kindOf of order) {
         const email = (kindOf === 'existing' ? existing : missing)[i % 2]!

@@ -40,7 +40,14 @@ interface AdminEvent {
   details: Record<string, unknown>
 }
 
-const KINDS = ['enumeration', 'recovery_flood', 'credential_stuffing', 'brute_force', 'legacy_client']
+const KINDS = [
+  'enumeration',
+  'recovery_flood',
+  'credential_stuffing',
+  'brute_force',
+  'legacy_client',
+  'signup_refusals',
+]
 const actionTone = (a: string) => (a === 'block' ? 'bad' : a === 'challenge' ? 'warn' : '')
 const label = (s: string) => s.replaceAll('_', ' ')
 

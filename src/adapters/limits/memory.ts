@@ -102,26 +102,35 @@ export const countersOver = (
   limiter: CountingLimiter,
   run: <T>(op: (options: Record<string, unknown>) => Promise<T>) => Promise<T> = (op) => op({}),
   life: (seconds: number) => number = (seconds) => seconds,
-): Counters => ({
-  add: async (key, n = 1) => {
+): Counters => {
+  const add = async (key: string, n = 1): Promise<number> => {
     checkPoints(n)
     const res = await run((o) => limiter.consume(key, n, o))
     return res.consumedPoints
-  },
-  get: async (key): Promise<CountReading> => {
+  }
+  const get = async (key: string): Promise<CountReading> => {
     const res = await run((o) => limiter.get(key, o))
-    if (!res || res.msBeforeNext <= 0) return { count: 0, msLeft: 0 }
-    return { count: res.consumedPoints, msLeft: res.msBeforeNext }
-  },
-  set: async (key, value, seconds) => {
-    checkPoints(value)
-    checkRule('set', { points: value, seconds })
-    await run((o) => limiter.set(key, value, life(seconds), o))
-  },
-  delete: async (key) => {
-    await run((o) => limiter.delete(key, o))
-  },
-})
+    return reading(res?.consumedPoints ?? 0, res?.msBeforeNext ?? 0)
+  }
+  return {
+    add,
+    get,
+    addMany: (keys) => Promise.all(keys.map((key) => add(key))),
+    getMany: (keys) => Promise.all(keys.map(get)),
+    set: async (key, value, seconds) => {
+      checkPoints(value)
+      checkRule('set', { points: value, seconds })
+      await run((o) => limiter.set(key, value, life(seconds), o))
+    },
+    delete: async (key) => {
+      await run((o) => limiter.delete(key, o))
+    },
+  }
+}
+
+/** A count as the Counters port reads it: an absent, expired or undying key reads as 0 with 0 ms left. */
+export const reading = (count: number, msLeft: number): CountReading =>
+  msLeft > 0 ? { count, msLeft } : { count: 0, msLeft: 0 }
 
 /** One Counters per name, like limiterRegistry; the same name with another life is a programming error. */
 export const countersRegistry = (

@@ -8,9 +8,35 @@ import {
   countersRegistry,
   limiterRegistry,
   memorySeconds,
+  reading,
   settle,
   UNLIMITED,
 } from './memory.js'
+
+/*
+ * Batches of counters in one script each (the guard counts one request at an address and each of
+ * its networks at once): one command instead of one per key (or a MULTI per read). The keys, their
+ * values and their lives are those rate-limiter-flexible writes and reads (SET NX EX then INCRBY;
+ * GET and PTTL), so a key added in a batch reads the same one by one, and the other way round.
+ */
+const ADD_MANY = `local out = {}
+for i, key in ipairs(KEYS) do
+  redis.call('set', key, 0, 'EX', ARGV[1], 'NX')
+  out[i] = redis.call('incrby', key, 1)
+  if redis.call('pttl', key) == -1 then redis.call('expire', key, ARGV[1]) end
+end
+return out`
+const GET_MANY = `local out = {}
+for i, key in ipairs(KEYS) do
+  out[2 * i - 1] = tonumber(redis.call('get', key) or '0')
+  out[2 * i] = redis.call('pttl', key)
+end
+return out`
+
+interface BatchScripts {
+  gatehouseAddMany(numKeys: number, ...args: Array<string | number>): Promise<number[]>
+  gatehouseGetMany(numKeys: number, ...keys: string[]): Promise<number[]>
+}
 
 export interface RedisLimiterStoreOptions {
   /**
@@ -164,6 +190,10 @@ export const createRedisLimiterStore = async (
     )
   }
 
+  client.defineCommand('gatehouseAddMany', { lua: ADD_MANY })
+  client.defineCommand('gatehouseGetMany', { lua: GET_MANY })
+  const scripts = client as unknown as BatchScripts
+
   /**
    * Runs `redis` within the deadline, or `memory` when the breaker is open or Redis failed. A
    * refusal (RateLimiterRes) is an answer, passed on as it is.
@@ -234,7 +264,7 @@ export const createRedisLimiterStore = async (
         duration: seconds,
         rejectIfRedisNotReady: true,
       })
-      return countersOver({
+      const one = countersOver({
         consume: (key, points) =>
           guarded(
             () => counters.consume(key, points),
@@ -256,6 +286,33 @@ export const createRedisLimiterStore = async (
             () => memory.delete(key),
           ),
       })
+      const key = (k: string) => `${prefix}:${k}`
+      return {
+        ...one,
+        addMany: async (keys) => {
+          if (keys.length === 0) return []
+          return guarded(
+            async () => (await scripts.gatehouseAddMany(keys.length, ...keys.map(key), seconds)).map(Number),
+            () => Promise.all(keys.map(async (k) => (await memory.consume(k, 1)).consumedPoints)),
+          )
+        },
+        getMany: async (keys) => {
+          if (keys.length === 0) return []
+          return guarded(
+            async () => {
+              const flat = await scripts.gatehouseGetMany(keys.length, ...keys.map(key))
+              return keys.map((_, i) => reading(Number(flat[2 * i]), Number(flat[2 * i + 1])))
+            },
+            () =>
+              Promise.all(
+                keys.map(async (k) => {
+                  const res = await memory.get(k)
+                  return reading(res?.consumedPoints ?? 0, res?.msBeforeNext ?? 0)
+                }),
+              ),
+          )
+        },
+      }
     }),
     close: async () => {
       if (closed) return

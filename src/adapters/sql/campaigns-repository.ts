@@ -20,6 +20,7 @@ import { callingCodeOf, destinationOf } from '../../modules/mail/gate.js'
 import { SqlAuditLog } from './audit-repository.js'
 import type { Dialect } from './dialect.js'
 import { SqlSecurityEventLog } from './events-repository.js'
+import { outboxRow } from './outbox-repository.js'
 import type { CampaignsTable, Database } from './schema.js'
 
 const toRecord = (r: Selectable<CampaignsTable>): CampaignRecord => ({
@@ -688,25 +689,22 @@ export class SqlCampaignRepository implements CampaignRepository {
       .values(
         reachable.map((a) => {
           const recipient = n.channel === 'email' ? a.email : a.phone!
-          return {
-            id: `${prefix}${a.id}`,
-            channel: n.channel,
-            recipient,
-            template: 'campaign_notice',
-            payload: JSON.stringify({ username: a.username, subject: n.subject, text: n.text }),
-            account_id: a.id,
-            dedupe_key: `${prefix}${a.id}`,
-            kind: 'campaign',
-            destination: destinationOf(n.channel, recipient),
-            region: n.channel === 'sms' ? callingCodeOf(recipient) : null,
-            status: 'queued',
-            attempts: 0,
-            next_attempt_at: now,
-            locked_until: null,
-            last_error: null,
-            created_at: now,
-            sent_at: null,
-          }
+          const key = `${prefix}${a.id}`
+          return outboxRow(
+            {
+              channel: n.channel,
+              recipient,
+              template: 'campaign_notice',
+              payload: { username: a.username, subject: n.subject, text: n.text },
+              accountId: a.id,
+              dedupeKey: key,
+              kind: 'campaign',
+              destination: destinationOf(n.channel, recipient),
+              region: n.channel === 'sms' ? callingCodeOf(recipient) : null,
+            },
+            now,
+            key,
+          )
         }),
       )
       .onConflict((oc) => oc.doNothing())

@@ -30,8 +30,9 @@ const toClaimed = (r: Selectable<OutboxTable>): ClaimedMessage => ({
   ...(r.dedupe_key ? { dedupeKey: r.dedupe_key } : {}),
 })
 
-const rowOf = (m: LedgerMessage, now: number) => ({
-  id: newId(),
+/** The outbox row of a message the gate let through (or, for campaign notices, budgets at send time). */
+export const outboxRow = (m: LedgerMessage, now: number, id = newId()) => ({
+  id,
   channel: m.channel,
   recipient: m.recipient,
   template: m.template,
@@ -158,7 +159,7 @@ export class SqlMessageLedger implements MessageLedger {
   async insert(m: LedgerMessage, now: number): Promise<boolean> {
     const row = await this.db
       .insertInto('outbox')
-      .values(rowOf(m, now))
+      .values(outboxRow(m, now))
       .onConflict((oc) => oc.column('dedupe_key').doNothing())
       .returning('id')
       .executeTakeFirst()
@@ -170,7 +171,7 @@ export class SqlMessageLedger implements MessageLedger {
     for (let i = 0; i < messages.length; i += ROWS_PER_INSERT) {
       const rows = await this.db
         .insertInto('outbox')
-        .values(messages.slice(i, i + ROWS_PER_INSERT).map((m) => rowOf(m, now)))
+        .values(messages.slice(i, i + ROWS_PER_INSERT).map((m) => outboxRow(m, now)))
         .onConflict((oc) => oc.column('dedupe_key').doNothing())
         .returning('id')
         .execute()

@@ -4,7 +4,7 @@ import { requestContext } from '../../http/server.js'
 import { isAppError } from '../../kernel/errors.js'
 import type { Guard } from '../guard/guard.js'
 import type { RateLimiter } from '../guard/ports.js'
-import { rateLimited } from '../guard/source-limits.js'
+import { rateLimited, type SourceLimits } from '../guard/source-limits.js'
 import { principalOf, requireRecentAuth, requireSession } from '../sessions/http-auth.js'
 import type { SessionsService } from '../sessions/service.js'
 import type { AccountsService } from './service.js'
@@ -20,6 +20,8 @@ export const accountRoutes = (
     guard: Guard
     /** Verification resends per address typed (keyed like the guard keys identifiers). */
     resendPerAddress: RateLimiter
+    /** Sign-ups per source, accepted or refused: each costs a hash and may mail an address given. */
+    signupLimits: SourceLimits
   },
 ) => {
   const { accounts } = deps
@@ -87,16 +89,18 @@ export const accountRoutes = (
     async (req, reply) => {
       const ctx = requestContext(req)
       await deps.guard.screen({ endpoint: 'signup', ctx, headers: req.headers })
+      await deps.signupLimits.check(req.ip)
       try {
         await accounts.register(req.body, ctx)
       } catch (e) {
-        // A taken username is what someone probing sign-up for names is after: it counts as a miss.
-        if (isAppError(e) && e.code === 'username_taken') {
-          await deps.guard.identifierSeen('signup', ctx, req.body.username, true)
+        // A refused sign-up (a taken username, a password the policy rejects …) cost checks and
+        // lookups: the guard challenges a source that collects them, and counts the name it tried.
+        if (isAppError(e) && (e.status === 400 || e.status === 409)) {
+          await deps.guard.signupRefused(ctx, e.code)
+          await deps.guard.identifierSeen('signup', ctx, req.body.username)
         }
         throw e
       }
-      await deps.guard.identifierSeen('signup', ctx, req.body.username, false)
       return reply.status(202).send({ status: 'verification_sent' as const })
     },
   )
@@ -166,7 +170,7 @@ export const accountRoutes = (
       const perAddress = await deps.resendPerAddress.consume(deps.guard.identifierKey(req.body.email))
       if (!perAddress.allowed) throw rateLimited(perAddress.retryAfterSeconds)
       // The answer is the same for every address; the guard counts how many one source asks about.
-      await deps.guard.identifierSeen('verify_resend', ctx, req.body.email, null)
+      await deps.guard.identifierSeen('verify_resend', ctx, req.body.email)
       await accounts.resendVerification(req.body.email, ctx)
       return reply.status(202).send({ status: 'accepted' as const })
     },

@@ -653,6 +653,57 @@ export class AccountsService {
     return store.accounts.deleteUnverifiedBefore(clock.now() - settings.unverifiedAccountTtlMs)
   }
 
+  /**
+   * An operator resets the password of an account by name (`gatehouse accounts reset-password`): a
+   * new one-time password that must be changed at the next login, every session and outstanding
+   * token ends, and the holder is told on the verified address. The way back in for an account no
+   * reset message may recover (a staff account without a strong factor). Null for an unknown name.
+   */
+  async resetByOperator(
+    rawUsername: string,
+    ctx: RequestContext,
+  ): Promise<{ account: AccountRecord; password: string; revokedSessions: number } | null> {
+    const { store, hasher, events, clock } = this.deps
+    const name = normalizeUsername(rawUsername)
+    if (!name.ok) return null
+    const found = await store.accounts.findByUsername(name.value)
+    if (!found) return null
+    const password = newToken(18)
+    const hash = await hasher.hash(password)
+    const result = await store.transaction(async (tx) => {
+      const now = clock.now()
+      const account = await tx.accounts.lockById(found.id)
+      if (!account) return null
+      await tx.accounts.setPasswordHash(account.id, hash, now, { changed: true, mustChange: true })
+      await tx.tokens.revokeForAccount(account.id, now)
+      const revoked = await tx.sessions.revokeAll(account.id, now)
+      if (account.emailVerifiedAt !== null) {
+        await tx.outbox.enqueue(
+          {
+            channel: 'email',
+            recipient: account.email,
+            template: 'password_changed',
+            payload: { username: account.username },
+            accountId: account.id,
+          },
+          now,
+        )
+      }
+      await events.record(
+        'account_password_reset_by_operator',
+        account.id,
+        ctx,
+        { revoked_sessions: revoked },
+        tx.events,
+      )
+      return { account, revokedSessions: revoked }
+    })
+    if (!result) return null
+    this.deps.onMessageQueued?.('email')
+    await this.deps.onPasswordChanged?.(result.account.id, ctx)
+    return { ...result, password }
+  }
+
   /** Creates an administrator with a verified address and a one-time password that must be changed at first login. */
   async createAdmin(input: {
     username: string

@@ -32,7 +32,7 @@ export const securityEventTypes = {
   client_outdated: 'A request from a client below the minimum version was refused (details: version).',
   authn_password_reset_requested: 'A recovery message was queued for the account (details: channel).',
   'recovery.suppressed':
-    'A recovery request for the account was blocked and nothing was sent (details: reason cap, recent_token or reset_lock; channel; for cap, the outbound budget that refused it). The answer to the caller did not change.',
+    'A recovery request for the account was blocked and nothing was sent (details: reason cap, recent_token, reset_lock or staff — a staff account without a TOTP factor or passkey, which only an operator resets; channel; for cap, the outbound budget that refused it). The answer to the caller did not change.',
   authn_password_reset_completed:
     'The password was reset with a recovery token; every session was revoked (details: revoked_sessions, notified channels).',
   authn_mfa_fail: 'A wrong second-factor code was given (details: during, attempts).',
@@ -55,6 +55,8 @@ export const securityEventTypes = {
     'The holder asked to change the email address; a link went to the new address and a notice to the old one (details: outcome link or address_in_use).',
   account_email_changed:
     'The new email address was confirmed through its link and replaced the old one; outstanding recovery tokens died and the old address was told.',
+  account_password_reset_by_operator:
+    'An operator reset the password (gatehouse accounts reset-password): a one-time password that must be changed at the next login; every session and outstanding token ended (details: revoked_sessions).',
   account_role_changed: "An operator changed the account's role (details: from, to).",
   authn_mfa_enrolment_required:
     'A login succeeded for an account whose role requires a second factor it does not have (for a staff role: a TOTP factor or passkey; email and SMS codes do not count): the session may only enrol one.',

@@ -26,16 +26,22 @@ export interface GuardSettings {
   /** The sliding window of the source, identifier and stuffing detectors. */
   windowSeconds: number
   enumeration: {
-    /** Distinct identifiers from one address with at least `missShare` unknown: challenge. */
+    /**
+     * Distinct identifiers one address asks about (recovery, verification resend, refused sign-ups,
+     * failed logins): challenge. Whether they name accounts plays no part.
+     */
     challengeDistinct: number
-    missShare: number
-    /** Distinct identifiers from one address whatever the share of misses: challenge. */
-    anyDistinct: number
     /** Distinct identifiers from one address: block, even with solved challenges. */
     blockDistinct: number
   }
-  /** A /24 or /64 network gets thresholds this many times those of one address. */
+  /** A /24 (IPv4) or /64 (IPv6) network gets thresholds this many times those of one address … */
   subnetFactor: number
+  /** … a /56 (IPv6) this many times … */
+  siteFactor: number
+  /** … and a /16 (IPv4) or /48 (IPv6) this many times. */
+  networkFactor: number
+  /** Refused sign-ups (a taken username, a password the policy rejects …) from one address: challenge. */
+  signupRefusals: number
   stuffing: {
     /** Failed logins on this many distinct identifiers from one address: challenge. */
     sourceIdentifiers: number
@@ -113,11 +119,24 @@ interface Pending {
   actionUntil: number | null
 }
 
+/** A source as the detectors count it: the address, or one of the networks it is counted in. */
+interface Source {
+  scope: 'ip' | 'subnet'
+  key: string
+  /** Thresholds of this source are those of one address times this. */
+  factor: number
+}
+
 /**
  * The guard: detectors over sliding windows whose state lives in the limiter store (so every
  * instance on one Redis sees the same counts), and the responses — a proof-of-work (or CAPTCHA)
- * challenge, a growing per-identifier delay, a block that expires. Nothing it decides depends on
- * whether an account exists: identifiers are counted by what was typed, keyed with a secret.
+ * challenge, a growing per-identifier delay, a block that expires.
+ *
+ * No response depends on whether an identifier names an account, or on which one: responses are
+ * keyed by what a stranger controls — the source (its address and each network it is counted in)
+ * and the identifier as typed (normalised like login does, keyed with a secret) — and never by
+ * whether a name was found. Per-account counts feed detections and alerts only. The one
+ * per-account exemption, a known source or device, is earned by opening a session on the account.
  */
 export class Guard {
   readonly #s: GuardSettings
@@ -130,15 +149,17 @@ export class Guard {
   readonly #flags: Counters
   readonly #seen: Counters
   readonly #distinct: SlidingWindow
-  readonly #misses: SlidingWindow
   readonly #failedIds: SlidingWindow
   readonly #idFailures: SlidingWindow
+  readonly #accountFailures: SlidingWindow
+  readonly #refusals: SlidingWindow
   readonly #loginsShort: SlidingWindow
   readonly #loginsHour: SlidingWindow
   readonly #floods: SlidingWindow
   readonly #floodSources: SlidingWindow
   readonly #legacy: SlidingWindow
   readonly #pending = new Map<string, Pending>()
+  readonly #sourceCache = new Map<string, Source[]>()
   #spikeCache: { until: number; on: boolean } = { until: 0, on: false }
   #flushTimer: NodeJS.Timeout | undefined
 
@@ -152,9 +173,8 @@ export class Guard {
       /** Keys identifiers (never stored or compared as typed). */
       identifierKey: Buffer
       /**
-       * The account an identifier names, or null. Per-account counts (brute force, known sources)
-       * follow the account whichever identifier is typed; an identifier that names nobody is counted
-       * the same way under its own key, so the answers never tell the two apart.
+       * The account an identifier names, or null: only to find the known sources and devices of
+       * the account, when the caller of `screen` has not read it already.
        */
       findAccount: (identifier: string) => Promise<string | null>
       now: () => number
@@ -178,9 +198,10 @@ export class Guard {
     const window = (name: string, seconds: number) =>
       new SlidingWindow(store.counters(name, life(seconds)), seconds, deps.now)
     this.#distinct = window('guard:distinct', w)
-    this.#misses = window('guard:misses', w)
     this.#failedIds = window('guard:failed_ids', w)
     this.#idFailures = window('guard:id_failures', w)
+    this.#accountFailures = window('guard:account_failures', w)
+    this.#refusals = window('guard:signup_refusals', w)
     this.#loginsShort = window('guard:logins_short', s.stuffing.spikeWindowSeconds)
     this.#loginsHour = window('guard:logins_hour', 3600)
     this.#floods = window('guard:recovery_flood', s.recoveryFlood.windowSeconds)
@@ -195,13 +216,6 @@ export class Guard {
     return createHmac('sha256', this.deps.identifierKey).update(norm).digest('base64url').slice(0, 22)
   }
 
-  /** What brute force and known sources are counted per: the account, else the typed identifier. */
-  #subject(identifier: string, accountId: string | null): { key: string; scope: 'account' | 'identifier' } {
-    return accountId
-      ? { key: `account:${accountId}`, scope: 'account' }
-      : { key: `identifier:${this.identifierKey(identifier)}`, scope: 'identifier' }
-  }
-
   #deviceKey(token: string): string {
     return createHmac('sha256', this.deps.identifierKey)
       .update(`device:${token}`)
@@ -209,12 +223,34 @@ export class Guard {
       .slice(0, 22)
   }
 
-  #sources(ip: string | null): Array<{ scope: 'ip' | 'subnet'; key: string; factor: number }> {
-    const { address, network } = sourceOf(ip)
-    return [
+  /**
+   * The address and every network it is counted in, narrowest first: /24 and /16 for IPv4; /64,
+   * /56 and /48 for IPv6 (one /48 holds 65,536 /64s: spreading over them meets the /48's budget).
+   */
+  #sources(ip: string | null): Source[] {
+    const key = ip ?? ''
+    const known = this.#sourceCache.get(key)
+    if (known) return known
+    const { address, networks } = sourceOf(ip)
+    const s = this.#s
+    const sources: Source[] = [
       { scope: 'ip', key: `ip:${address}`, factor: 1 },
-      { scope: 'subnet', key: `subnet:${network}`, factor: this.#s.subnetFactor },
+      ...networks.map(
+        (n): Source => ({
+          scope: 'subnet',
+          key: `subnet:${n}`,
+          factor: n.endsWith('/56')
+            ? s.siteFactor
+            : n.endsWith('/16') || n.endsWith('/48')
+              ? s.networkFactor
+              : s.subnetFactor,
+        }),
+      ),
     ]
+    // Asked several times per request: kept for recent addresses.
+    if (this.#sourceCache.size >= 10_000) this.#sourceCache.clear()
+    this.#sourceCache.set(key, sources)
+    return sources
   }
 
   // ---- screening (before the work) ---------------------------------------------------------
@@ -236,31 +272,39 @@ export class Guard {
 
   async #screen(input: ScreenInput): Promise<void> {
     const { endpoint, ctx } = input
-    const [ip, net] = this.#sources(ctx.ip)
-    const subject =
-      input.identifier !== undefined
-        ? this.#subject(
-            input.identifier,
-            input.accountId !== undefined ? input.accountId : await this.deps.findAccount(input.identifier),
-          ).key
-        : null
+    const sources = this.#sources(ctx.ip)
+    const ip = sources[0]!
+    // Brute force is counted per identifier as typed: the username, the email and the phone of one
+    // account are three identifiers, each with its own count, so that none tells of the others.
+    const idKey = input.identifier !== undefined ? `identifier:${this.identifierKey(input.identifier)}` : null
     const devKey = input.deviceToken ? this.#deviceKey(input.deviceToken) : null
-    const known = (what: string) => this.#known.get(what).then((r) => r.count > 0)
-    const [stateIp, stateNet, spike, knownIp, failures, wait, knownForId, idPardoned] = await Promise.all([
-      this.#sourceState.get(ip!.key),
-      this.#sourceState.get(net!.key),
+    // Known devices are per account (a session opened on it from the device made it known): a device
+    // token is a secret of its holder. Addresses are never known per account — whoever shares one
+    // (a NAT, an office) would learn which identifiers belong to accounts used from there. An
+    // identifier that names nobody is looked up the same way, under a key nothing ever sets.
+    let knownFor: string | null = null
+    if (input.identifier !== undefined && devKey) {
+      const accountId =
+        input.accountId !== undefined ? input.accountId : await this.deps.findAccount(input.identifier)
+      knownFor = accountId ? `account:${accountId}` : idKey
+    }
+    // What is known, in one read: the address (for the spike: any session, whichever account) and
+    // the device on the account.
+    const knownKeys = [
+      ...(endpoint === 'login' ? [ip.key] : []),
+      ...(knownFor && devKey ? [`${knownFor}|${devKey}`] : []),
+    ]
+    const [states, spike, knowns, failures, wait, idPardoned] = await Promise.all([
+      this.#sourceState.getMany(sources.map((src) => src.key)),
       endpoint === 'login' ? this.#spikeOn() : Promise.resolve(false),
-      endpoint === 'login' ? known(ip!.key) : Promise.resolve(false),
-      subject ? this.#idFailures.read(subject) : Promise.resolve(0),
-      subject ? this.#waits.get(`${subject}|${ip!.key}`) : Promise.resolve({ count: 0, msLeft: 0 }),
-      subject
-        ? Promise.all([known(`${subject}|${ip!.key}`), devKey ? known(`${subject}|${devKey}`) : false]).then(
-            ([a, b]) => a || b,
-          )
-        : Promise.resolve(false),
-      subject ? this.#pardoned(subject) : Promise.resolve(false),
+      knownKeys.length > 0 ? this.#known.getMany(knownKeys) : Promise.resolve([]),
+      idKey ? this.#idFailures.read(idKey) : Promise.resolve(0),
+      idKey ? this.#waits.get(`${idKey}|${ip.key}`) : Promise.resolve({ count: 0, msLeft: 0 }),
+      idKey ? this.#pardoned(idKey) : Promise.resolve(false),
     ])
-    const blocked = [stateIp!, stateNet!].filter((b) => b.count >= BLOCKED)
+    const knownIp = endpoint === 'login' && knowns[0]!.count > 0
+    const knownForId = knowns.slice(endpoint === 'login' ? 1 : 0).some((r) => r.count > 0)
+    const blocked = states.filter((b) => b.count >= BLOCKED)
     if (blocked.length > 0) {
       this.deps.metrics.refused('blocked')
       throw rateLimited(Math.max(1, Math.ceil(Math.max(...blocked.map((b) => b.msLeft)) / 1000)))
@@ -269,14 +313,33 @@ export class Guard {
       this.deps.metrics.refused('delayed')
       throw rateLimited(Math.max(1, Math.ceil(wait.msLeft / 1000)))
     }
-    let level = Math.max(stateIp!.count, stateNet!.count)
-    if (spike && !knownIp && !knownForId) level = Math.max(level, 1)
+    let level = Math.max(...states.map((b) => b.count))
     const bf = this.#s.bruteForce
-    if (subject && failures >= bf.challengeAfter && !knownForId && !idPardoned) {
+    if (idKey && failures >= bf.challengeAfter && !knownForId && !idPardoned) {
       level = Math.max(level, 1 + Math.floor(Math.log2(failures / bf.challengeAfter)))
+    }
+    if (
+      level === 0 &&
+      spike &&
+      !knownIp &&
+      !knownForId &&
+      (failures > 0 || (await this.#stuffingTrait(sources)))
+    ) {
+      level = 1
     }
     if (level === 0) return
     await this.#demandChallenge(endpoint, ctx, input.headers, this.#difficulty(level))
+  }
+
+  /**
+   * During a global spike, whether a source that has not opened a session shows what stuffing
+   * looks like: failed logins in the window from the address (one is enough) or from one of its
+   * networks (as many as the network's factor). A newcomer from a quiet network logs in without a
+   * puzzle; each further address of a botnet gets at most its first pair checked (see docs/guard.md).
+   */
+  async #stuffingTrait(sources: Source[]): Promise<boolean> {
+    const counts = await this.#failedIds.readMany(sources.map((src) => `fail:${src.key}`))
+    return counts.some((n, i) => n >= sources[i]!.factor)
   }
 
   #difficulty(level: number): number {
@@ -355,96 +418,79 @@ export class Guard {
   }
 
   /**
-   * An identifier asked about on an endpoint. `miss` is true when it named no account, false when
-   * it did, null when the answer is not known yet (recovery looks accounts up later).
+   * An identifier asked about on an endpoint (recovery, verification resend, a refused sign-up; a
+   * failed login counts it through loginOutcome). Only the number of distinct identifiers per
+   * source counts: never whether they name accounts.
    */
-  identifierSeen(
-    endpoint: GuardedEndpoint,
-    ctx: RequestContext,
-    identifier: string,
-    miss: boolean | null,
-  ): Promise<void> {
+  identifierSeen(endpoint: GuardedEndpoint, ctx: RequestContext, identifier: string): Promise<void> {
     return this.#safely('identifier', () =>
-      this.#identifierSeen(endpoint, ctx, this.identifierKey(identifier), miss),
+      this.#identifierSeen(endpoint, ctx, this.identifierKey(identifier)),
     )
   }
 
-  async #identifierSeen(
-    endpoint: GuardedEndpoint,
-    ctx: RequestContext,
-    idKey: string,
-    miss: boolean | null,
-  ): Promise<void> {
-    await Promise.all(
-      this.#sources(ctx.ip).map(async (src) => {
-        const [distinct, added] = await Promise.all([
-          this.#distinct.addDistinct(this.#seen, src.key, `${endpoint}:${idKey}`),
-          miss ? this.#misses.add(src.key) : null,
-        ])
-        // Below the smallest threshold nothing can be judged: the misses need no reading.
-        const e = this.#s.enumeration
-        if (distinct < Math.min(e.challengeDistinct, e.anyDistinct, e.blockDistinct) * src.factor) return
-        const misses = added ?? (await this.#misses.read(src.key))
-        await this.#judgeEnumeration(src, ctx, distinct, misses, endpoint)
-      }),
+  async #identifierSeen(endpoint: GuardedEndpoint, ctx: RequestContext, idKey: string): Promise<void> {
+    const e = this.#s.enumeration
+    const sources = this.#sources(ctx.ip)
+    const counts = await this.#distinct.addDistinctMany(
+      this.#seen,
+      sources.map((src) => src.key),
+      `${endpoint}:${idKey}`,
     )
-  }
-
-  /**
-   * A recovery request was answered: looks up what it named (after the answer, never before) and
-   * counts a miss for its source, or a request for the account (recovery floods).
-   */
-  recoveryAsked(ctx: RequestContext, identifier: string): Promise<void> {
-    return this.#safely('recovery lookup', async () => {
-      const accountId = await this.deps.findAccount(identifier)
-      await (accountId ? this.recoveryRequested(ctx, accountId) : this.#recoveryMiss(ctx))
-    })
-  }
-
-  async #recoveryMiss(ctx: RequestContext): Promise<void> {
     await Promise.all(
-      this.#sources(ctx.ip).map(async (src) => {
-        const misses = await this.#misses.add(src.key)
-        // Too few misses to make the share of any count of identifiers that could be judged.
-        const e = this.#s.enumeration
-        if (misses < e.challengeDistinct * e.missShare * src.factor) return
-        await this.#judgeEnumeration(src, ctx, await this.#distinct.read(src.key), misses, 'recovery')
+      sources.map(async (src, i) => {
+        const distinct = counts[i]!
+        if (distinct < Math.min(e.challengeDistinct, e.blockDistinct) * src.factor) return
+        await this.#judgeEnumeration(src, ctx, distinct, endpoint)
       }),
     )
   }
 
   async #judgeEnumeration(
-    src: { scope: 'ip' | 'subnet'; key: string; factor: number },
+    src: Source,
     ctx: RequestContext,
     distinct: number,
-    misses: number,
     endpoint: GuardedEndpoint,
   ): Promise<void> {
     const e = this.#s.enumeration
-    const f = src.factor
-    const share = distinct > 0 ? Math.min(1, misses / distinct) : 0
-    const blocking = distinct >= e.blockDistinct * f
-    const base =
-      distinct >= e.challengeDistinct * f && share >= e.missShare
-        ? e.challengeDistinct * f
-        : distinct >= e.anyDistinct * f
-          ? e.anyDistinct * f
-          : null
-    if (base === null && !blocking) return
     if (await this.#pardoned(src.key)) return
     const details = {
       distinct_identifiers: Math.round(distinct),
-      misses: Math.round(misses),
-      miss_share: Math.round(share * 100) / 100,
       endpoint,
       ...(src.scope === 'ip' ? { network: subnetOf(ctx.ip) } : {}),
     }
-    if (blocking || base === null) {
+    if (distinct >= e.blockDistinct * src.factor) {
       await this.#block(src, 'enumeration', details)
       return
     }
-    const level = 1 + Math.floor(Math.log2(distinct / base))
+    if (distinct < e.challengeDistinct * src.factor) return
+    const level = 1 + Math.floor(Math.log2(distinct / (e.challengeDistinct * src.factor)))
     await this.#mark(src, 'enumeration', level, details)
+  }
+
+  /**
+   * A sign-up was refused for what was typed (a taken username, a password the policy rejects, an
+   * invalid address …): each refusal costs strength checks or a lookup, so a source that collects
+   * them must solve challenges.
+   */
+  signupRefused(ctx: RequestContext, code: string): Promise<void> {
+    return this.#safely('sign-up refusal', async () => {
+      const threshold = this.#s.signupRefusals
+      const sources = this.#sources(ctx.ip)
+      const counts = await this.#refusals.addMany(sources.map((src) => src.key))
+      await Promise.all(
+        sources.map(async (src, i) => {
+          const refusals = counts[i]!
+          if (refusals < threshold * src.factor) return
+          if (await this.#pardoned(src.key)) return
+          const level = 1 + Math.floor(Math.log2(refusals / (threshold * src.factor)))
+          await this.#mark(src, 'signup_refusals', level, {
+            refusals: Math.round(refusals),
+            last_code: code,
+            ...(src.scope === 'ip' ? { network: subnetOf(ctx.ip) } : {}),
+          })
+        }),
+      )
+    })
   }
 
   /** The outcome of a password login (after the password was checked). */
@@ -452,59 +498,84 @@ export class Guard {
     ctx: RequestContext,
     input: { identifier: string; deviceToken: string | null; accountId: string | null },
     outcome: 'success' | 'failure',
-    miss: boolean,
   ): Promise<void> {
     return this.#safely('login', async () => {
       const s = this.#s
       const idKey = this.identifierKey(input.identifier)
-      const subject = this.#subject(input.identifier, input.accountId)
-      const sources = this.#sources(ctx.ip)
       const failed = outcome === 'failure'
       const [shortAll, shortFailed, hourAll, hourFailed] = await Promise.all([
         this.#loginsShort.add('all'),
         failed ? this.#loginsShort.add('failed') : this.#loginsShort.read('failed'),
         this.#loginsHour.add('all'),
         failed ? this.#loginsHour.add('failed') : this.#loginsHour.read('failed'),
-        // Judged on its own, as identifierSeen is: its failure must not stop the counts below.
-        this.#safely('identifier', () => this.#identifierSeen('login', ctx, idKey, miss)),
       ])
       // A right password alone does not make a source known: the session opening does (sessionOpened).
       if (!failed) return
+      const sources = this.#sources(ctx.ip)
       await Promise.all([
+        this.#accountFailure(input.accountId, idKey),
+        // Judged on its own, as identifierSeen is: its failure must not stop the counts below.
+        this.#safely('identifier', () => this.#identifierSeen('login', ctx, idKey)),
         // Credential stuffing from a source: failures across many identifiers.
-        ...sources.map(async (src) => {
-          const spread = await this.#failedIds.addDistinct(this.#seen, `fail:${src.key}`, idKey)
-          if (spread < s.stuffing.sourceIdentifiers * src.factor) return
-          if (await this.#pardoned(src.key)) return
-          const level = 1 + Math.floor(Math.log2(spread / (s.stuffing.sourceIdentifiers * src.factor)))
-          await this.#mark(src, 'credential_stuffing', level, {
-            failed_identifiers: Math.round(spread),
-            ...(src.scope === 'ip' ? { network: subnetOf(ctx.ip) } : {}),
-          })
-        }),
-        this.#bruteForce(ctx, subject, input.accountId),
+        this.#failedIds
+          .addDistinctMany(
+            this.#seen,
+            sources.map((src) => `fail:${src.key}`),
+            idKey,
+          )
+          .then((spreads) =>
+            Promise.all(
+              sources.map(async (src, i) => {
+                const spread = spreads[i]!
+                if (spread < s.stuffing.sourceIdentifiers * src.factor) return
+                if (await this.#pardoned(src.key)) return
+                const level = 1 + Math.floor(Math.log2(spread / (s.stuffing.sourceIdentifiers * src.factor)))
+                await this.#mark(src, 'credential_stuffing', level, {
+                  failed_identifiers: Math.round(spread),
+                  ...(src.scope === 'ip' ? { network: subnetOf(ctx.ip) } : {}),
+                })
+              }),
+            ),
+          ),
+        this.#bruteForce(ctx, `identifier:${idKey}`),
         this.#judgeSpike(shortAll, shortFailed, hourAll, hourFailed),
       ])
     })
   }
 
-  async #bruteForce(
-    ctx: RequestContext,
-    subject: { key: string; scope: 'account' | 'identifier' },
-    accountId: string | null,
-  ): Promise<void> {
+  /** Failed logins on one identifier as typed: the delays and challenges of brute force. */
+  async #bruteForce(ctx: RequestContext, key: string): Promise<void> {
     const bf = this.#s.bruteForce
-    const failures = await this.#idFailures.add(subject.key)
+    const failures = await this.#idFailures.add(key)
     if (failures < bf.delayAfter) return
-    if (await this.#pardoned(subject.key)) return
+    if (await this.#pardoned(key)) return
     const [ip] = this.#sources(ctx.ip)
     // Each source waits before its next try on this identifier: 1 s, 2 s, 4 s … up to the cap.
     const delay = Math.min(bf.maxDelaySeconds, 2 ** Math.min(30, Math.floor(failures - bf.delayAfter)))
-    await this.#waits.set(`${subject.key}|${ip!.key}`, 1, delay)
+    await this.#waits.set(`${key}|${ip!.key}`, 1, delay)
     const action: DetectionAction = failures >= bf.challengeAfter ? 'challenge' : 'delay'
-    await this.#sighting('brute_force', subject.scope, subject.key, action, null, accountId, {
+    await this.#sighting('brute_force', 'identifier', key, action, null, null, {
       failures: Math.round(failures),
       delay_seconds: delay,
+    })
+  }
+
+  /**
+   * Failed logins on one account, whichever of its identifiers was typed: a detection (scope
+   * `account`) and its event for the administrators, never an answer. A name of nobody is counted
+   * the same way under its own key, so that the request does the same work either way; the
+   * detection is written apart from the request, which does not wait for it.
+   */
+  async #accountFailure(accountId: string | null, idKey: string): Promise<void> {
+    const key = accountId ? `account:${accountId}` : `identifier:${idKey}`
+    const failures = await this.#accountFailures.add(key)
+    if (!accountId || failures < this.#s.bruteForce.delayAfter) return
+    void this.#safely('account failures', async () => {
+      if (await this.#pardoned(key)) return
+      await this.#sighting('brute_force', 'account', key, 'none', null, accountId, {
+        failures: Math.round(failures),
+        window_seconds: this.#s.windowSeconds,
+      })
     })
   }
 
@@ -544,9 +615,9 @@ export class Guard {
   }
 
   /**
-   * A session was opened (password, second factor or passkey): the source address, and the device
-   * on this account, count as known from now on — exempt from spike challenges and from brute-force
-   * delays on this account.
+   * A session was opened (password, second factor or passkey): the source address counts as known
+   * from now on (exempt from spike challenges, whichever account), and the device as known on this
+   * account (exempt from brute-force delays and challenges on its identifiers).
    */
   sessionOpened(ctx: RequestContext, accountId: string, deviceToken: string | null): Promise<void> {
     return this.#safely('session opened', async () => {
@@ -555,13 +626,15 @@ export class Guard {
       const subject = `account:${accountId}`
       await Promise.all([
         this.#known.set(ip!.key, 1, days),
-        this.#known.set(`${subject}|${ip!.key}`, 1, days),
         deviceToken ? this.#known.set(`${subject}|${this.#deviceKey(deviceToken)}`, 1, days) : null,
       ])
     })
   }
 
-  /** A recovery request reached an account (from the worker, which knows which one). */
+  /**
+   * A recovery request reached an account: told by the recovery worker, which looks the account
+   * up anyway, long after the answer went out. Recorded only (the per-account caps hold the mail).
+   */
   recoveryRequested(ctx: RequestContext, accountId: string): Promise<void> {
     return this.#safely('recovery flood', async () => {
       const rf = this.#s.recoveryFlood
@@ -599,7 +672,7 @@ export class Guard {
   }
 
   async #mark(
-    src: { scope: DetectionScope; key: string },
+    src: Source,
     kind: DetectionKind,
     level: number,
     details: Record<string, unknown>,
@@ -612,11 +685,7 @@ export class Guard {
     await this.#sighting(kind, src.scope, src.key, 'challenge', until, null, { ...details, level })
   }
 
-  async #block(
-    src: { scope: DetectionScope; key: string },
-    kind: DetectionKind,
-    details: Record<string, unknown>,
-  ) {
+  async #block(src: Source, kind: DetectionKind, details: Record<string, unknown>) {
     const current = await this.#sourceState.get(src.key)
     const already = current.count >= BLOCKED
     if (!already) {
@@ -743,10 +812,14 @@ export class Guard {
   async lift(detection: Detection): Promise<void> {
     const k = detection.key
     if (detection.scope === 'ip' || detection.scope === 'subnet') {
-      await Promise.all([this.#sourceState.delete(k), this.#failedIds.clear(`fail:${k}`)])
+      await Promise.all([
+        this.#sourceState.delete(k),
+        this.#failedIds.clear(`fail:${k}`),
+        this.#refusals.clear(k),
+      ])
       await this.#pardons.set(k, 1, this.#s.windowSeconds)
     } else if (detection.kind === 'brute_force') {
-      await this.#idFailures.clear(k)
+      await (detection.scope === 'account' ? this.#accountFailures : this.#idFailures).clear(k)
       await this.#pardons.set(k, 1, this.#s.windowSeconds)
     } else if (detection.scope === 'global') {
       await this.#flags.delete('global:login_spike')

@@ -28,6 +28,13 @@ export interface Counters {
   /** Adds `n` (a whole number, default 1) and returns the new count. */
   add(key: string, n?: number): Promise<number>
   get(key: string): Promise<CountReading>
+  /**
+   * Adds 1 to each key and returns the new counts in order: the same as `add` on each, in one
+   * store command where the store can (the guard counts one request at several sources at once).
+   */
+  addMany(keys: readonly string[]): Promise<number[]>
+  /** Reads each key, in order: the same as `get` on each, in one store command where the store can. */
+  getMany(keys: readonly string[]): Promise<CountReading[]>
   /** Replaces the key's count with `value` (at least 1) for `seconds` (at least 1). */
   set(key: string, value: number, seconds: number): Promise<void>
   delete(key: string): Promise<void>
@@ -53,6 +60,7 @@ export const detectionKinds = [
   'credential_stuffing',
   'brute_force',
   'legacy_client',
+  'signup_refusals',
 ] as const
 export type DetectionKind = (typeof detectionKinds)[number]
 

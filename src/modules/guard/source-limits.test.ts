@@ -99,6 +99,33 @@ describe('SourceLimits', () => {
     await limits.check('2001:db8:1:3::1')
   })
 
+  it('counts an IPv6 source by its /56 and its /48 too: spreading over /64s meets their budgets', async () => {
+    const limits = new SourceLimits(createMemoryLimiterStore(), 'wide', {
+      perIp: { points: 100, seconds: 60 },
+      perSubnet: { points: 100, seconds: 60 },
+      perSite: { points: 3, seconds: 60 },
+      perNetwork: { points: 5, seconds: 60 },
+      global: { points: 100, seconds: 60 },
+    })
+    // Three /64s of one /56: its budget of 3 is spent; a fourth /64 of it is refused.
+    for (const ip of ['2001:db8:1:100::1', '2001:db8:1:101::1', '2001:db8:1:1ff::1']) await limits.check(ip)
+    await refusal(limits.check('2001:db8:1:102::1'))
+    // Another /56 of the same /48: two more, then the /48's budget of 5 is spent.
+    await limits.check('2001:db8:1:200::1')
+    await limits.check('2001:db8:1:300::1')
+    await refusal(limits.check('2001:db8:1:400::1'))
+    // Another /48 is not affected.
+    await limits.check('2001:db8:2::1')
+  })
+
+  it('counts an IPv4 source by its /16 too, with four times the /24 budget by default', async () => {
+    const { limits, limited } = setup({ perSubnet: 2 })
+    for (let i = 0; i < 8; i++) await limits.check(`198.51.${i}.1`)
+    await refusal(limits.check('198.51.200.1'))
+    expect(limited).toEqual(['network'])
+    await limits.check('198.52.0.1')
+  })
+
   it('counts an IPv4-mapped IPv6 address as the IPv4 address', async () => {
     const { limits, limited } = setup({ perIp: 1 })
     await limits.check('::ffff:192.0.2.5')

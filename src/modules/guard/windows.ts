@@ -47,6 +47,69 @@ export class SlidingWindow {
     return count
   }
 
+  /** The previous bucket's counts of several keys: the ones not known yet in one read. */
+  async #previousMany(keys: readonly string[], bucket: number, previousWeight: number): Promise<number[]> {
+    if (bucket !== this.#closedBucket) {
+      this.#closed = new Map()
+      this.#closedBucket = bucket
+    }
+    const out = keys.map((k) => this.#closed.get(k))
+    const missing = keys.filter((_, i) => out[i] === undefined)
+    if (missing.length === 0) return out as number[]
+    const read = await this.counters.getMany(missing.map((k) => `${k}@${bucket - 1}`))
+    const settled = (1 - previousWeight) * this.#ms >= 2000
+    let j = 0
+    return out.map((known, i) => {
+      if (known !== undefined) return known
+      const { count } = read[j++]!
+      if (settled && this.#closed.size < 100_000) this.#closed.set(keys[i]!, count)
+      return count
+    })
+  }
+
+  /** Adds 1 to each key and returns the sliding counts after it, in order (`add` on each, batched). */
+  async addMany(keys: readonly string[]): Promise<number[]> {
+    const { bucket, previousWeight } = this.#position()
+    const [current, previous] = await Promise.all([
+      this.counters.addMany(keys.map((k) => `${k}@${bucket}`)),
+      this.#previousMany(keys, bucket, previousWeight),
+    ])
+    return current.map((c, i) => c + previous[i]! * previousWeight)
+  }
+
+  /** The sliding counts of several keys, in order. */
+  async readMany(keys: readonly string[]): Promise<number[]> {
+    const { bucket, previousWeight } = this.#position()
+    const [current, previous] = await Promise.all([
+      this.counters.getMany(keys.map((k) => `${k}@${bucket}`)),
+      this.#previousMany(keys, bucket, previousWeight),
+    ])
+    return current.map((c, i) => c.count + previous[i]! * previousWeight)
+  }
+
+  /**
+   * `addDistinct` of one item for several keys at once (an address and its networks): three batched
+   * store commands whatever the number of keys.
+   */
+  async addDistinctMany(seen: Counters, keys: readonly string[], item: string): Promise<number[]> {
+    const { bucket, previousWeight } = this.#position()
+    const [marks, previous] = await Promise.all([
+      seen.addMany(keys.map((k) => `${k}|${item}@${bucket}`)),
+      this.#previousMany(keys, bucket, previousWeight),
+    ])
+    const fresh = keys.filter((_, i) => marks[i] === 1)
+    const old = keys.filter((_, i) => marks[i] !== 1)
+    const [added, read] = await Promise.all([
+      fresh.length > 0 ? this.counters.addMany(fresh.map((k) => `${k}@${bucket}`)) : [],
+      old.length > 0 ? this.counters.getMany(old.map((k) => `${k}@${bucket}`)) : [],
+    ])
+    let a = 0
+    let r = 0
+    return keys.map(
+      (_, i) => (marks[i] === 1 ? added[a++]! : read[r++]!.count) + previous[i]! * previousWeight,
+    )
+  }
+
   /** Adds `n` and returns the sliding count after it. */
   async add(key: string, n = 1): Promise<number> {
     const { bucket, previousWeight } = this.#position()

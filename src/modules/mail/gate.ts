@@ -104,18 +104,18 @@ export class OutboundGate implements Outbox {
     if (m.kind === 'webhook') {
       return (await this.ledger.insert(m, now)) ? { queued: true } : { queued: false, reason: 'duplicate' }
     }
-    const verdict = await this.ledger.exclusive(this.#lockKeys(m), async (ledger) => {
-      if (m.dedupeKey && (await ledger.hasDedupeKey(m.dedupeKey))) {
-        return { queued: false, reason: 'duplicate' } as const
-      }
+    const verdict = await this.ledger.exclusive(this.#lockKeys(m), async (ledger): Promise<QueueVerdict> => {
+      const duplicate = m.dedupeKey !== undefined && (await ledger.hasDedupeKey(m.dedupeKey))
+      // Every budget is counted, also for a duplicate or once one is over: a message costs the
+      // same statements whatever becomes of it (sign-up's two paths must not differ in time).
+      let over: BudgetScope | null = null
       for (const check of this.#checks(m, now)) {
         const counts = await ledger.tally(check.scope, check.buckets)
-        const over = check.buckets.find((b, i) => (counts[i] ?? 0) >= b.limit)
-        if (over) return { queued: false, reason: 'budget', budget: over.budget } as const
+        over ??= check.buckets.find((b, i) => (counts[i] ?? 0) >= b.limit)?.budget ?? null
       }
-      return (await ledger.insert(m, now))
-        ? ({ queued: true } as const)
-        : ({ queued: false, reason: 'duplicate' } as const)
+      if (duplicate) return { queued: false, reason: 'duplicate' }
+      if (over) return { queued: false, reason: 'budget', budget: over }
+      return (await ledger.insert(m, now)) ? { queued: true } : { queued: false, reason: 'duplicate' }
     })
     if (verdict.queued) this.hooks.queued?.(m.channel, m.kind)
     else if (verdict.reason === 'budget') this.hooks.suppressed?.(m.channel, m.kind, verdict.budget, 'queue')

@@ -23,6 +23,7 @@ export type RecoveryOutcome =
   | 'suppressed_cap'
   | 'suppressed_recent_token'
   | 'suppressed_reset_lock'
+  | 'suppressed_staff'
 
 export interface RecoveryRequestQueue {
   enqueue(request: RecoveryRequest): Promise<void>

@@ -48,12 +48,10 @@ export const recoveryRoutes = (
       const ctx = requestContext(req)
       await deps.guard.screen({ endpoint: 'recovery', ctx, headers: req.headers })
       await deps.requestLimits.check(req.ip)
-      await deps.guard.identifierSeen('recovery', ctx, req.body.identifier, null)
+      // The guard counts what was asked, never whether it names an account (the recovery worker
+      // tells it later which accounts requests reached, for the recovery-flood detection).
+      await deps.guard.identifierSeen('recovery', ctx, req.body.identifier)
       await recovery.request(req.body, ctx)
-      // Whether the identifier names an account is looked up for the guard only once the answer is
-      // on its way, so that it cannot change the answer or its timing.
-      const { identifier } = req.body
-      reply.raw.once('finish', () => setImmediate(() => void deps.guard.recoveryAsked(ctx, identifier)))
       if (deps.hints.enabled) {
         const hint = await maskedHint(req.body.identifier, deps.hints.secret, deps.hints.lookup)
         return reply.status(202).send({ status: 'accepted' as const, hint })

@@ -4,6 +4,7 @@ import { hashToken, looksLikeToken, newId, newToken } from '../../kernel/tokens.
 import { findAccountByIdentifier } from '../accounts/lookup.js'
 import type { PasswordHasher } from '../accounts/password-hasher.js'
 import type { PasswordPolicy } from '../accounts/password-policy.js'
+import type { AccountRecord } from '../accounts/ports.js'
 import type { RequestContext } from '../events/ports.js'
 import type { EventRecorder } from '../events/recorder.js'
 import type { SecondFactors } from '../mfa/second-factors.js'
@@ -49,6 +50,13 @@ export class RecoveryService {
       /** After a password reset: remembered devices are forgotten. */
       onPasswordReset?: (accountId: string, ctx: RequestContext) => Promise<void>
       onRequestQueued?: () => void
+      /** The worker found the account a request names (the guard counts recovery floods from it). */
+      onAccountReached?: (accountId: string, ctx: RequestContext) => void
+      /**
+       * False for an account no reset message may recover: a staff account without a factor its
+       * policy accepts (a mailbox alone must never make an administrator). An operator resets it.
+       */
+      recoverable?: (account: AccountRecord) => Promise<boolean>
     },
   ) {}
 
@@ -77,6 +85,8 @@ export class RecoveryService {
       this.deps.onOutcome?.('no_account')
       return 'no_account'
     }
+    this.deps.onAccountReached?.(found.id, req.context)
+    const recoverable = this.deps.recoverable ? await this.deps.recoverable(found) : true
     // Checked before the transaction: verifying a code writes its time step (replay protection).
     const needsCode = found.resetLock
     const codeOk = needsCode && req.mfaCode ? await secondFactors.verify(found.id, req.mfaCode) : false
@@ -87,7 +97,8 @@ export class RecoveryService {
       const account = (await tx.accounts.findById(found.id)) ?? found
       const now = clock.now()
       let verdict: RecoveryOutcome | null = null
-      if (account.resetLock && !codeOk) verdict = 'suppressed_reset_lock'
+      if (!recoverable) verdict = 'suppressed_staff'
+      if (!verdict && account.resetLock && !codeOk) verdict = 'suppressed_reset_lock'
       if (!verdict && settings.resendAfterMs > 0) {
         const newest = await tx.tokens.newestLive(account.id, 'recovery', now)
         if (newest !== null && now - newest < settings.resendAfterMs) verdict = 'suppressed_recent_token'
@@ -204,6 +215,8 @@ export class RecoveryService {
     if (!live) throw new AppError('invalid_token')
     const account = await store.accounts.findById(live.accountId)
     if (!account) throw new AppError('invalid_token')
+    // A token sent before the account became staff does not recover it either.
+    if (this.deps.recoverable && !(await this.deps.recoverable(account))) throw new AppError('invalid_token')
 
     if (await secondFactors.has(account.id, live.channel ?? undefined)) {
       const mfaRequired = () =>

@@ -157,7 +157,6 @@ export const sessionRoutes = (
             { identifier, deviceToken, accountId },
             // A right password is a success for the guard, whatever comes next (a second factor).
             outcome === 'success' ? 'success' : 'failure',
-            outcome === 'unknown_identifier',
           ),
         { account },
       )
