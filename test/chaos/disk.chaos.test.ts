@@ -50,6 +50,9 @@ describe.skipIf(unavailable !== null)('a full disk under SQLite', () => {
         GATEHOUSE_SMTP_URL: smtp.url,
         GATEHOUSE_DISK_MIN_FREE_MB: '16',
         GATEHOUSE_READY_TIMEOUT_MS: '1000',
+        GATEHOUSE_SIGNUP_LIMIT_IP: '100000/60',
+        GATEHOUSE_SIGNUP_LIMIT_SUBNET: '100000/60',
+        GATEHOUSE_SIGNUP_LIMIT_GLOBAL: '100000/60',
       },
       { dataDir: volume.dir },
     )

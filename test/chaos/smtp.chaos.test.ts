@@ -41,6 +41,9 @@ describe.skipIf(unavailable !== null)('SMTP relay down for four hours', () => {
         GATEHOUSE_RECOVERY_LIMIT_IP: '100000/60',
         GATEHOUSE_RECOVERY_LIMIT_SUBNET: '100000/60',
         GATEHOUSE_RECOVERY_LIMIT_GLOBAL: '100000/60',
+        GATEHOUSE_SIGNUP_LIMIT_IP: '100000/60',
+        GATEHOUSE_SIGNUP_LIMIT_SUBNET: '100000/60',
+        GATEHOUSE_SIGNUP_LIMIT_GLOBAL: '100000/60',
       },
       { overrides: { clock } },
     )
