@@ -10,8 +10,7 @@ import { join } from 'node:path'
  * machine's shared PostgreSQL (5432) or Redis (6379).
  */
 
-/** Why the chaos suites cannot run here, or null when they can (they need root and the servers). */
-export const chaosUnavailable = (): string | null => {
+const why = (): string | null => {
   if (process.getuid?.() !== 0) return 'needs root (runs PostgreSQL as the postgres user and mounts a tmpfs)'
   if (!existsSync(pgBin('initdb'))) return `PostgreSQL's initdb is not in ${pgBinDir()}`
   try {
@@ -20,6 +19,16 @@ export const chaosUnavailable = (): string | null => {
     return 'redis-server is not installed'
   }
   return null
+}
+
+/**
+ * Why the chaos suites cannot run here, or null when they can (they need root, PostgreSQL's server
+ * binaries and redis-server). A skip says so on the console.
+ */
+export const chaosUnavailable = (): string | null => {
+  const reason = why()
+  if (reason) console.warn(`\n*** chaos suite SKIPPED: ${reason} ***\n`)
+  return reason
 }
 
 let binDir: string | undefined
