@@ -65,7 +65,9 @@ export const outageProblem = (): AppError =>
 export const createErrorHandler =
   (onOutage?: (failure: DependencyFailure, req: FastifyRequest) => void) =>
   (err: FastifyError, req: FastifyRequest, reply: FastifyReply): void => {
-    const outage = err instanceof AppError ? null : dependencyFailureOf(err)
+    // A client's own failure (a body cut off: `aborted`, ECONNRESET) comes with a 4xx status from Fastify.
+    const clientSide = typeof err.statusCode === 'number' && err.statusCode < 500
+    const outage = err instanceof AppError || clientSide ? null : dependencyFailureOf(err)
     if (outage) {
       onOutage?.(outage, req)
       sendProblem(outageProblem(), req, reply)
