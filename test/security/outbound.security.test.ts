@@ -346,6 +346,9 @@ describe.each(databaseKinds())('outbound budgets under races on %s', (kind) => {
       await server.deliver()
       const got = await delivered(channel, destination)
       const budget = HOURLY[templateKinds[template]]!
+      console.info(
+        `${kind} ${path}: ${got.get(template) ?? 0} delivered to one destination (budget ${budget})`,
+      )
       expect(got.get(template) ?? 0, `${template} to one ${channel} destination`).toBeGreaterThanOrEqual(1)
       expect(got.get(template) ?? 0, `${template} to one ${channel} destination`).toBeLessThanOrEqual(budget)
       // Every other template that reached the destination on the way (step-up codes of the new-device
