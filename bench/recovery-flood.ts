@@ -220,6 +220,7 @@ export const run = async (options: BenchOptions): Promise<BenchResult> => {
       // The seeding signs up a thousand accounts from one /16: the sign-up budgets of sources are
       // not what this measures.
       GATEHOUSE_SIGNUP_LIMIT_SUBNET: '100000/3600',
+      GATEHOUSE_SIGNUP_LIMIT_GLOBAL: '100000/60',
       ...(resendAfter !== undefined ? { GATEHOUSE_RECOVERY_RESEND_AFTER: resendAfter } : {}),
       ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
     })

@@ -134,7 +134,9 @@ export const interleave = async <K extends string>(
   // autocannon ends a run on its 1 s tick, so slices are whole seconds.
   const sliceSeconds = Math.max(1, Math.round(plan.seconds / plan.rounds))
   for (let round = 1; round <= plan.rounds; round++) {
-    for (const n of names) {
+    // Every other round in the reverse order: no workload always follows the same one (a server
+    // still busy with the previous slice would otherwise always cost the same next workload).
+    for (const n of round % 2 === 1 ? names : [...names].reverse()) {
       const slice = await workloads[n](sliceSeconds)
       slices.get(n)!.push(slice)
       onSlice?.(n, round, slice)

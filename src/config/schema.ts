@@ -397,7 +397,7 @@ export const settings = {
   },
   signupLimitGlobal: {
     env: 'GATEHOUSE_SIGNUP_LIMIT_GLOBAL',
-    default: '1000/60',
+    default: '3000/60',
     doc: 'Sign-ups allowed in total (all sources).',
     schema: rate,
   },
