@@ -8,6 +8,7 @@ import { IncidentPage, IncidentsPage } from './pages/Incidents'
 import { OutboxPage } from './pages/Outbox'
 import { OverviewPage } from './pages/Overview'
 import { SignIn } from './pages/SignIn'
+import { ChallengeProgress } from './ui'
 
 export const BASE = '/console'
 
@@ -184,6 +185,7 @@ export const App = () => {
         </div>
       </header>
       <main id="main" ref={main} tabIndex={-1}>
+        <ChallengeProgress />
         {page}
       </main>
     </div>

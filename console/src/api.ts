@@ -3,6 +3,7 @@
  * kept in this module's memory (never in storage, never in a URL) and sent as a bearer token;
  * a reload asks to sign in again. See docs/console.md.
  */
+import { ChallengeCancelled, type PowChallenge, solveChallenge } from './challenge'
 
 /** An RFC 9457 problem answer, or a network failure dressed as one. */
 export class Problem extends Error {
@@ -45,6 +46,14 @@ export interface CallOptions {
   signal?: AbortSignal
 }
 
+/** Times one request may meet a challenge: a new puzzle can come back if the first one expired. */
+const CHALLENGE_ROUNDS = 3
+
+/**
+ * One API request. An answer `429 challenge_required` with a proof-of-work puzzle is solved in the
+ * page (challenge.ts, with visible progress) and the request sent again with the solution, whatever
+ * the request: sign-in, its second step, anything the guard screens.
+ */
 export const call = async <T>(method: string, path: string, opts: CallOptions = {}): Promise<T> => {
   const headers: Record<string, string> = { accept: 'application/json, application/problem+json, */*' }
   if (token) headers.authorization = `Bearer ${token}`
@@ -56,22 +65,31 @@ export const call = async <T>(method: string, path: string, opts: CallOptions = 
     headers['content-type'] = 'application/json'
     body = JSON.stringify(opts.body)
   }
-  let res: Response
-  try {
-    res = await fetch(path, {
-      method,
-      headers,
-      body,
-      credentials: 'omit',
-      cache: 'no-store',
-      ...(opts.signal ? { signal: opts.signal } : {}),
-    })
-  } catch (e) {
-    if (e instanceof DOMException && e.name === 'AbortError') throw e
-    throw new Problem(0, 'The server could not be reached', 'Check the connection and try again.', undefined)
-  }
-  const text = await res.text()
-  if (!res.ok) {
+  for (let round = 0; ; round++) {
+    let res: Response
+    try {
+      res = await fetch(path, {
+        method,
+        headers,
+        body,
+        credentials: 'omit',
+        cache: 'no-store',
+        ...(opts.signal ? { signal: opts.signal } : {}),
+      })
+    } catch (e) {
+      if (e instanceof DOMException && e.name === 'AbortError') throw e
+      throw new Problem(
+        0,
+        'The server could not be reached',
+        'Check the connection and try again.',
+        undefined,
+      )
+    }
+    const text = await res.text()
+    if (res.ok) {
+      if (opts.text) return text as T
+      return (text ? JSON.parse(text) : null) as T
+    }
     let p: Record<string, unknown> = {}
     try {
       p = JSON.parse(text) as Record<string, unknown>
@@ -85,14 +103,42 @@ export const call = async <T>(method: string, path: string, opts: CallOptions = 
       typeof p.code === 'string' ? p.code : undefined,
       p,
     )
+    const pow = powOf(problem)
+    if (pow && round < CHALLENGE_ROUNDS && !opts.raw) {
+      try {
+        headers[pow.header.toLowerCase()] = await solveChallenge(pow)
+      } catch (e) {
+        if (e instanceof ChallengeCancelled) {
+          throw new Problem(
+            0,
+            'Cancelled',
+            'The challenge was not solved, so the request was not sent again.',
+            'challenge_cancelled',
+          )
+        }
+        throw e
+      }
+      continue
+    }
     if (res.status === 401 && problem.code === 'unauthenticated' && token) {
       token = null
       onUnauthenticated?.()
     }
     throw problem
   }
-  if (opts.text) return text as T
-  return (text ? JSON.parse(text) : null) as T
+}
+
+/** The proof-of-work puzzle of a `challenge_required` answer, or null (none, or another answer). */
+export const powOf = (p: Problem): PowChallenge | null => {
+  if (p.status !== 429 || p.code !== 'challenge_required') return null
+  const pow = (p.extra.challenge as { pow?: Partial<PowChallenge> } | undefined)?.pow
+  return pow &&
+    pow.algorithm === 'sha256-leading-zero-bits' &&
+    typeof pow.puzzle === 'string' &&
+    typeof pow.difficulty === 'number' &&
+    typeof pow.header === 'string'
+    ? (pow as PowChallenge)
+    : null
 }
 
 export const get = <T>(path: string, signal?: AbortSignal) => call<T>('GET', path, signal ? { signal } : {})

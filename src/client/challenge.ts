@@ -33,25 +33,45 @@ export const leadingZeroBits = (digest: Uint8Array): number => {
   return bits
 }
 
+export interface SolveOptions {
+  /**
+   * The nonces tried are `start`, `start + step`, `start + 2 × step` …: several solvers (one per
+   * core) share a puzzle by each taking every `step`-th nonce from its own start. Default 0 and 1.
+   */
+  start?: number
+  step?: number
+  /** Called after each batch with the number of nonces this solver has tried. */
+  onProgress?: (tried: number) => void
+  /** Stops the search: the promise rejects with the signal's reason. */
+  signal?: AbortSignal
+}
+
 /**
  * Finds a nonce for the puzzle; returns the value of the `Gatehouse-PoW` header. Expect about
  * 2^difficulty hashes (difficulty 16: ~65,000, well under a second in a browser).
  */
-export const solvePow = async (challenge: Pick<PowChallenge, 'puzzle' | 'difficulty'>): Promise<string> => {
+export const solvePow = async (
+  challenge: Pick<PowChallenge, 'puzzle' | 'difficulty'>,
+  opts: SolveOptions = {},
+): Promise<string> => {
+  const { start = 0, step = 1, onProgress, signal } = opts
   const encoder = new TextEncoder()
   const prefix = `${challenge.puzzle}:`
   // Digests are asynchronous: run a batch at a time rather than one by one.
   const batch = 256
-  for (let start = 0; ; start += batch) {
-    const nonces = Array.from({ length: batch }, (_, i) => (start + i).toString(36))
+  for (let tried = 0; ; tried += batch) {
+    signal?.throwIfAborted()
+    const nonces = Array.from({ length: batch }, (_, i) => (start + (tried + i) * step).toString(36))
     const digests = await Promise.all(
       nonces.map((n) => crypto.subtle.digest('SHA-256', encoder.encode(prefix + n))),
     )
     for (let i = 0; i < batch; i++) {
       if (leadingZeroBits(new Uint8Array(digests[i] as ArrayBuffer)) >= challenge.difficulty) {
+        onProgress?.(tried + i + 1)
         return `${challenge.puzzle}:${nonces[i]}`
       }
     }
+    onProgress?.(tried + batch)
   }
 }
 

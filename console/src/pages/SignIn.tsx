@@ -2,11 +2,14 @@ import { startAuthentication } from '@simplewebauthn/browser'
 import { type FormEvent, useEffect, useRef, useState } from 'react'
 import type { Me } from '../App'
 import { call, setToken } from '../api'
-import { ProblemMessage } from '../ui'
+import { ChallengeProgress, GuardHint, ProblemMessage } from '../ui'
 
 type Step = { kind: 'password' } | { kind: 'code'; challengeId: string; methods: string[] }
 
-/** Password, then the second factor: a TOTP code, a passkey, or one of the recovery codes. */
+/**
+ * Password, then the second factor: a TOTP code, a passkey, or one of the recovery codes. A
+ * challenge of the guard met on the way is solved in the page (api.ts), its progress shown here.
+ */
 export const SignIn = ({ onSignedIn }: { onSignedIn: (me: Me) => void }) => {
   const [step, setStep] = useState<Step>({ kind: 'password' })
   const [identifier, setIdentifier] = useState('')
@@ -108,6 +111,8 @@ export const SignIn = ({ onSignedIn }: { onSignedIn: (me: Me) => void }) => {
         <div aria-live="assertive">
           <ProblemMessage error={error} />
         </div>
+        <GuardHint error={error} />
+        <ChallengeProgress />
         {step.kind === 'password' ? (
           <>
             <label htmlFor="identifier">Username, email or phone</label>
