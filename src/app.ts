@@ -17,6 +17,7 @@ import { SqlCampaignRepository } from './adapters/sql/campaigns-repository.js'
 import { openDatabase, type SqlDatabase } from './adapters/sql/database.js'
 import { SqlDetectionStore } from './adapters/sql/detections-repository.js'
 import { SqlDeviceRepository, SqlLoginCodes, SqlLoginNotices } from './adapters/sql/devices-repository.js'
+import { SqlGuardLiftStore } from './adapters/sql/guard-lifts-repository.js'
 import { SqlIncidentRepository } from './adapters/sql/incidents-repository.js'
 import {
   SqlMfaChallenges,
@@ -61,6 +62,7 @@ import { EventRecorder, noContext } from './modules/events/recorder.js'
 import { eventRoutes } from './modules/events/routes.js'
 import { HttpCaptchaVerifier } from './modules/guard/captcha.js'
 import { Guard } from './modules/guard/guard.js'
+import { GuardLiftService, GuardLiftWatcher } from './modules/guard/lifts.js'
 import type { DetectionStore, LimiterStore } from './modules/guard/ports.js'
 import { ProofOfWork } from './modules/guard/pow.js'
 import { guardRoutes } from './modules/guard/routes.js'
@@ -138,6 +140,8 @@ export interface App {
   readonly limiter: LimiterStore
   readonly guard: Guard
   readonly detections: DetectionStore
+  /** Operators' lifts of the guard (`gatehouse guard lift`), applied by every running server. */
+  readonly guardLifts: GuardLiftService
   readonly audit: AuditService
   /** External parties: clients, admin API keys, partner accounts, the access review. */
   readonly access: AccessService
@@ -166,6 +170,9 @@ const loginMetricOutcome = (outcome: LoginOutcome): string =>
 
 /** After the listener closes, a connection with nothing in flight for this long is closed. */
 const SHUTDOWN_QUIET_MS = 1000
+
+/** How often a server looks for operators' lifts of the guard. */
+const GUARD_LIFT_POLL_MS = 1000
 
 /** A readiness check that passed. */
 const ok = { ready: true, state: 'ok' }
@@ -435,6 +442,22 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
       knownSourceDays: config.guardKnownSourceDays,
       pow: { baseDifficulty: config.powDifficulty, maxDifficulty: config.powMaxDifficulty },
     },
+  })
+  // Operators' lifts (`gatehouse guard lift`) reach this server through the database.
+  const guardLiftStore = new SqlGuardLiftStore(database.db)
+  const guardLifts = new GuardLiftService({ store: guardLiftStore, audit, events, now: () => clock.now() })
+  const liftWatcher = new GuardLiftWatcher({
+    store: guardLiftStore,
+    guard,
+    now: () => clock.now(),
+    windowMs: config.guardWindowSeconds * SECOND,
+    intervalMs: GUARD_LIFT_POLL_MS,
+    onApplied: (lift) =>
+      logger.warn(
+        { lift_id: lift.id, sources: lift.sources ?? 'all', operator: lift.operator, reason: lift.reason },
+        'guard lifted by an operator: challenges, delays and blocks of these sources ended',
+      ),
+    onError: (err) => logger.error({ err }, 'guard lifts could not be read'),
   })
   let outboxWorker: OutboxWorker | undefined
   /** Tells the holder, on every verified channel, that a factor or the recovery codes changed. */
@@ -1087,6 +1110,7 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
     limiter,
     guard,
     detections,
+    guardLifts,
     audit,
     access,
     incidents,
@@ -1112,6 +1136,7 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
       void sweepImports()
       importSweep = setInterval(() => void sweepImports(), 60 * SECOND)
       importSweep.unref()
+      void liftWatcher.start()
     },
     drain: async (ms) => {
       draining = true
@@ -1144,7 +1169,12 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
       stopped = true
       await http.close()
       await metricsListener?.close()
-      await Promise.allSettled([outbox.stop(), recoveryWorker.stop(), campaignWorker.stop()])
+      await Promise.allSettled([
+        outbox.stop(),
+        recoveryWorker.stop(),
+        campaignWorker.stop(),
+        liftWatcher.stop(),
+      ])
       await guard.close()
       outages.close()
       await Promise.allSettled([

@@ -8,6 +8,7 @@ import {
   createAdmin,
   failCommand,
   incidentReport,
+  liftGuard,
   migrate,
   operatorAction,
   resetPassword,
@@ -21,6 +22,7 @@ import { SCOPES } from './modules/access/authorize.js'
 import { filterAndSort, REVIEW_FLAGS, type ReviewFlag, toCsv, toTable } from './modules/access/review.js'
 import { ROLES, type Role } from './modules/accounts/ports.js'
 import { registerCampaignCommands } from './modules/campaigns/cli.js'
+import { parseSourceRange } from './modules/guard/lifts.js'
 import { incidentCommand } from './modules/incidents/cli.js'
 import { registerOutboxCommands } from './modules/mail/cli.js'
 import { VERSION } from './version.js'
@@ -247,6 +249,34 @@ incident
         throw new StartupError('--format must be markdown or json')
       }
       process.stdout.write(await incidentReport(id, opts.format))
+    } catch (e) {
+      fail(e)
+    }
+  })
+
+const guard = program.command('guard').description("the guard's challenges, delays and blocks")
+guard
+  .command('lift')
+  .description(
+    "end the guard's challenges, delays and blocks for an address or network (--ip), or for every source (--all), on every running server within about a second; audited",
+  )
+  .option('--ip <address-or-cidr>', 'an address (203.0.113.7) or a network (203.0.113.0/24, 2001:db8::/48)')
+  .option('--all', 'every source')
+  .option('--reason <text>', 'why, for the audit log')
+  .action(async (opts: { ip?: string; all?: boolean; reason?: string }) => {
+    try {
+      if (Boolean(opts.ip) === Boolean(opts.all))
+        throw new StartupError('say --ip <address or CIDR> or --all')
+      const range = opts.ip !== undefined ? parseSourceRange(opts.ip) : null
+      if (opts.ip !== undefined && !range) {
+        throw new StartupError(`--ip takes an address or a network in CIDR notation: "${opts.ip}"`)
+      }
+      const reason = opts.reason?.trim() || null
+      if (reason && reason.length > 500) throw new StartupError('--reason is at most 500 characters')
+      const lift = await liftGuard(range, reason)
+      console.log(
+        `lift ${lift.id}: the guard's challenges, delays and blocks end for ${lift.sources ?? 'every source'}; running servers apply it within about a second (audited as guard.lift by ${lift.operator})`,
+      )
     } catch (e) {
       fail(e)
     }

@@ -1,4 +1,5 @@
 import { accessSync, constants, mkdirSync } from 'node:fs'
+import { hostname, userInfo } from 'node:os'
 import { resolve } from 'node:path'
 import { probeWritable, STARTUP_PROBE_BYTES } from './adapters/files/disk-space.js'
 import { DatabaseConnectError, openDatabase } from './adapters/sql/database.js'
@@ -8,6 +9,7 @@ import { type Config, ConfigError, loadConfig } from './config/index.js'
 import { isAppError } from './kernel/errors.js'
 import { dependencyFailureOf } from './kernel/outages.js'
 import type { Role } from './modules/accounts/ports.js'
+import type { GuardLift, SourceRange } from './modules/guard/lifts.js'
 import { renderIncidentReportMarkdown } from './modules/reports/incident-report.js'
 
 /** A start-up failure the operator can fix: printed as one line, exit code 1. */
@@ -249,6 +251,26 @@ export const resetPassword = (username: string) =>
     }
     return reset
   })
+
+/** Who runs an operator command, and on which host: `user@host`. */
+const operatorName = (): string => {
+  let user: string
+  try {
+    user = userInfo().username
+  } catch {
+    user = process.env.USER ?? process.env.LOGNAME ?? 'unknown'
+  }
+  return `${user}@${hostname()}`
+}
+
+/**
+ * `gatehouse guard lift`: ends the guard's challenges, delays and blocks for a range of sources
+ * (null: every source) on every running server, which read the lift from the database.
+ */
+export const liftGuard = (range: SourceRange | null, reason: string | null): Promise<GuardLift> =>
+  operatorAction((app) =>
+    app.guardLifts.lift({ range, reason, operator: operatorName(), actor: 'cli' }, cliContext),
+  )
 
 /** `gatehouse audit verify`: the hash chain from the first entry to the head. */
 export const verifyAudit = (expectedHead?: string) =>

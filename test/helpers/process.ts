@@ -3,6 +3,8 @@ import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 
 export const CLI = fileURLToPath(new URL('../../dist/cli.js', import.meta.url))
+/** The command line from the sources, as `node --import tsx src/cli.ts` (no build needed). */
+export const SOURCE_CLI = ['--import', 'tsx', fileURLToPath(new URL('../../src/cli.ts', import.meta.url))]
 
 export const requireBuild = () => {
   if (!existsSync(CLI)) throw new Error('dist/cli.js is missing: run `npm run build` first (npm test does)')
@@ -18,9 +20,14 @@ export interface Started {
 }
 
 /** Runs `gatehouse serve` as a separate process and waits until it listens. */
-export const startServer = async (env: Record<string, string>, timeoutMs = 20_000): Promise<Started> => {
-  requireBuild()
-  const child = spawn(process.execPath, [CLI, 'serve'], {
+export const startServer = async (
+  env: Record<string, string>,
+  timeoutMs = 20_000,
+  /** `[CLI]` (the build), or SOURCE_CLI. */
+  cli: string[] = [CLI],
+): Promise<Started> => {
+  if (cli[0] === CLI) requireBuild()
+  const child = spawn(process.execPath, [...cli, 'serve'], {
     env: {
       PATH: process.env.PATH ?? '',
       GATEHOUSE_PORT: '0',
@@ -68,10 +75,15 @@ export const startServer = async (env: Record<string, string>, timeoutMs = 20_00
 }
 
 /** Runs the CLI to completion and returns its exit code and output. */
-export const runCli = (args: string[], env: Record<string, string>, timeoutMs = 30_000) =>
+export const runCli = (
+  args: string[],
+  env: Record<string, string>,
+  timeoutMs = 30_000,
+  cli: string[] = [CLI],
+) =>
   new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-    requireBuild()
-    const child = spawn(process.execPath, [CLI, ...args], {
+    if (cli[0] === CLI) requireBuild()
+    const child = spawn(process.execPath, [...cli, ...args], {
       env: { PATH: process.env.PATH ?? '', GATEHOUSE_LOG_LEVEL: 'warn', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     })

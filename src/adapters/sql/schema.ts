@@ -418,6 +418,7 @@ export interface Database {
   clients: ClientsTable
   api_keys: ApiKeysTable
   health_checks: HealthChecksTable
+  guard_lifts: GuardLiftsTable
 }
 
 /** One row per readiness write probe: its time of last success. */
@@ -462,4 +463,13 @@ export interface ApiKeysTable {
   revoked_at: number | null
   /** The successor issued by a rotation. */
   replaced_by: string | null
+}
+
+/** Operators' lifts of the guard, read by every server (src/modules/guard/lifts.ts). */
+export interface GuardLiftsTable {
+  id: Generated<number>
+  sources: string | null
+  reason: string | null
+  operator: string
+  created_at: number
 }

@@ -98,6 +98,8 @@ export const securityEventTypes = {
     'An administrator marked a detection resolved (details: detection_id, kind, lifted).',
   guard_block_lifted:
     "An administrator lifted a detection's block or challenge before it expired (details: detection_id, kind, scope, key).",
+  guard_sources_lifted:
+    "An operator lifted the guard's challenges, delays and blocks from the command line (`gatehouse guard lift`) for an address or network, or for every source (details: lift_id, sources — the address, the network or `all` —, reason, operator as user@host). Running servers apply it within about a second; detections stay on record.",
   guard_challenge_failed:
     'A request carried a proof-of-work or CAPTCHA solution that did not verify (details: kind, reason). It was answered as if no solution had been sent.',
   webhook_created: 'An administrator added a webhook endpoint (details: webhook_id, url host, event types).',

@@ -1,10 +1,11 @@
 import { createHmac } from 'node:crypto'
 import { AppError } from '../../kernel/errors.js'
-import { sourceOf, subnetOf } from '../../kernel/net.js'
+import { networksOf, sourceOf, subnetOf } from '../../kernel/net.js'
 import { classifyIdentifier } from '../accounts/identifiers.js'
 import type { RequestContext } from '../events/ports.js'
 import { type EventRecorder, noContext } from '../events/recorder.js'
 import { CAPTCHA_HEADER, type CaptchaVerifier } from './captcha.js'
+import { type LiftTarget, rangeContains, rangeCovers, type SourceRange } from './lifts.js'
 import type {
   Counters,
   Detection,
@@ -138,7 +139,7 @@ interface Source {
  * whether a name was found. Per-account counts feed detections and alerts only. The one
  * per-account exemption, a known source or device, is earned by opening a session on the account.
  */
-export class Guard {
+export class Guard implements LiftTarget {
   readonly #s: GuardSettings
   readonly #now: () => number
   /** Per source: the challenge level it has earned, or BLOCKED. One key, one read per screen. */
@@ -162,6 +163,14 @@ export class Guard {
   readonly #sourceCache = new Map<string, Source[]>()
   #spikeCache: { until: number; on: boolean } = { until: 0, on: false }
   #flushTimer: NodeJS.Timeout | undefined
+  /**
+   * The keys this instance marked (sources' challenge levels and blocks, brute-force waits, the
+   * identifiers it delays or challenges), with when each mark ends: what an operator's lift
+   * finds to end, on a store that cannot be searched. Each instance ends the marks it made.
+   */
+  readonly #marked = new Map<string, number>()
+  /** Ranges an operator lifted, and until when their requests pass the guard. */
+  #lifted: Array<{ range: SourceRange; until: number }> = []
 
   constructor(
     private readonly deps: {
@@ -272,6 +281,7 @@ export class Guard {
 
   async #screen(input: ScreenInput): Promise<void> {
     const { endpoint, ctx } = input
+    if (this.#lifted.length > 0 && this.#liftedSource(ctx.ip)) return
     const sources = this.#sources(ctx.ip)
     const ip = sources[0]!
     // Brute force is counted per identifier as typed: the username, the email and the phone of one
@@ -553,6 +563,8 @@ export class Guard {
     // Each source waits before its next try on this identifier: 1 s, 2 s, 4 s … up to the cap.
     const delay = Math.min(bf.maxDelaySeconds, 2 ** Math.min(30, Math.floor(failures - bf.delayAfter)))
     await this.#waits.set(`${key}|${ip!.key}`, 1, delay)
+    this.#remember(`${key}|${ip!.key}`, delay)
+    this.#remember(key, this.#s.windowSeconds * 2)
     const action: DetectionAction = failures >= bf.challengeAfter ? 'challenge' : 'delay'
     await this.#sighting('brute_force', 'identifier', key, action, null, null, {
       failures: Math.round(failures),
@@ -680,7 +692,10 @@ export class Guard {
     const current = await this.#sourceState.get(src.key)
     // A block stays a block until it ends.
     if (current.count >= BLOCKED) return
-    if (current.count < level) await this.#sourceState.set(src.key, level, this.#s.windowSeconds)
+    if (current.count < level) {
+      await this.#sourceState.set(src.key, level, this.#s.windowSeconds)
+      this.#remember(src.key, this.#s.windowSeconds)
+    }
     const until = this.#now() + Math.max(current.msLeft, this.#s.windowSeconds * 1000)
     await this.#sighting(kind, src.scope, src.key, 'challenge', until, null, { ...details, level })
   }
@@ -690,6 +705,7 @@ export class Guard {
     const already = current.count >= BLOCKED
     if (!already) {
       await this.#sourceState.set(src.key, BLOCKED, this.#s.blockSeconds)
+      this.#remember(src.key, this.#s.blockSeconds)
       this.deps.metrics.block(src.scope)
     }
     const until = this.#now() + (already ? current.msLeft : this.#s.blockSeconds * 1000)
@@ -827,5 +843,98 @@ export class Guard {
       await this.#pardons.set(k, 1, this.#s.windowSeconds)
     }
     this.#pending.delete(`${detection.kind}|${k}`)
+  }
+
+  #remember(key: string, seconds: number): void {
+    const now = this.#now()
+    if (this.#marked.size >= 100_000) {
+      for (const [k, until] of this.#marked) if (until <= now) this.#marked.delete(k)
+      // Still full of live marks: the oldest go (they run out by themselves).
+      if (this.#marked.size >= 100_000) this.#marked.clear()
+    }
+    this.#marked.set(key, now + seconds * 1000)
+  }
+
+  #liftedSource(ip: string | null): boolean {
+    const now = this.#now()
+    this.#lifted = this.#lifted.filter((l) => l.until > now)
+    if (!ip) return false
+    const { address } = sourceOf(ip)
+    return this.#lifted.some((l) => rangeContains(l.range, address))
+  }
+
+  /** A lift made before this instance started: its sources pass the guard for what is left of its window. */
+  rememberLift(range: SourceRange, at: number): void {
+    const until = at + this.#s.windowSeconds * 1000
+    if (until > this.#now()) this.#lifted.push({ range, until })
+  }
+
+  /**
+   * An operator's lift (`gatehouse guard lift`, read from the database): for a range of sources,
+   * every challenge mark and block on an address in it or a network inside it ends, their counts
+   * start again from zero, the brute-force delays of its addresses end, and for one window its
+   * requests pass the guard (so that neither a wider network's mark nor an identifier's challenge
+   * stands in their way). For every source (`range` null): every mark, block and delay this
+   * instance made ends, with the counts behind them, the identifiers' challenges and the global
+   * spike; their detectors leave those keys alone for one window, as after a detection's lift,
+   * and new sources are judged as before. Detections stay on record.
+   */
+  async applyLift(range: SourceRange | null, at: number): Promise<void> {
+    const sourceIn = (key: string): boolean => {
+      if (range === null) return true
+      if (key.startsWith('ip:')) return rangeContains(range, key.slice(3))
+      if (key.startsWith('subnet:')) return rangeCovers(range, key.slice(7))
+      return false
+    }
+    const sources = new Set<string>()
+    const waits: string[] = []
+    const identifiers: string[] = []
+    for (const key of this.#marked.keys()) {
+      const bar = key.indexOf('|')
+      if (bar >= 0) {
+        if (sourceIn(key.slice(bar + 1))) waits.push(key)
+      } else if (key.startsWith('identifier:')) {
+        if (range === null) identifiers.push(key)
+      } else if (sourceIn(key)) {
+        sources.add(key)
+      }
+    }
+    // Marks another instance (on the same Redis) made on the address or network named are found by
+    // name, whoever made them.
+    if (range !== null) {
+      if (range.bits === (range.address.kind() === 'ipv4' ? 32 : 128)) sources.add(`ip:${range.text}`)
+      const network = networksOf(range.address.toString())?.find((n) => n.endsWith(`/${range.bits}`))
+      if (network) sources.add(`subnet:${network}`)
+    }
+    const pardon = this.#s.windowSeconds
+    await Promise.all([
+      ...[...sources].map(async (k) => {
+        await Promise.all([
+          this.#sourceState.delete(k),
+          this.#failedIds.clear(`fail:${k}`),
+          this.#refusals.clear(k),
+          this.#distinct.clear(k),
+        ])
+        await this.#pardons.set(k, 1, pardon)
+      }),
+      ...waits.map((k) => this.#waits.delete(k)),
+      ...identifiers.map(async (k) => {
+        await this.#idFailures.clear(k)
+        await this.#pardons.set(k, 1, pardon)
+      }),
+    ])
+    for (const k of [...sources, ...waits, ...identifiers]) this.#marked.delete(k)
+    if (range === null) {
+      await this.#flags.delete('global:login_spike')
+      this.#spikeCache = { until: 0, on: false }
+      await this.#pardons.set('global:login', 1, pardon)
+    } else {
+      this.rememberLift(range, at)
+    }
+    for (const id of this.#pending.keys()) {
+      const key = id.slice(id.indexOf('|') + 1)
+      if (sources.has(key) || identifiers.includes(key) || (range === null && key === 'global:login'))
+        this.#pending.delete(id)
+    }
   }
 }
