@@ -8,8 +8,10 @@ import { SmtpMailTransport } from '../../src/adapters/notify/mail-transports.js'
 import { type App, createApp } from '../../src/app.js'
 import { loadConfig } from '../../src/config/index.js'
 import { defaultConsoleDir } from '../../src/http/console-routes.js'
+import { solvePuzzle } from '../../src/modules/guard/pow.js'
 import { totpCodeAt } from '../../src/modules/mfa/totp.js'
 import { createTestDatabase, type TestDatabase } from '../helpers/databases.js'
+import { runCli, SOURCE_CLI } from '../helpers/process.js'
 import { freshUser } from '../helpers/server.js'
 import { type SmtpSink, startSmtpSink } from '../helpers/smtp-sink.js'
 
@@ -17,7 +19,9 @@ import { type SmtpSink, startSmtpSink } from '../helpers/smtp-sink.js'
  * The console during an attack on the administrator's own address: failed logins on many
  * identifiers from that address (as a stuffing run behind the same NAT would send them) make the
  * guard challenge it; the console's sign-in solves the proof of work in the page, showing its
- * progress, and the operator reaches the overview. Screenshots under test-artifacts/console/.
+ * progress, and the operator reaches the overview. Then the address is blocked: the sign-in names
+ * the break-glass command, and `gatehouse guard lift --ip`, run as a process of its own, lets the
+ * operator in. Screenshots under test-artifacts/console/.
  */
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
@@ -62,6 +66,8 @@ describe.skipIf(!haveChromium)('the console signs in while the guard challenges 
   const admin = freshUser('challengedadmin')
   const adminPassword = 'basalt meadow 41 compass'
   let totpSecret = ''
+  let recoveryCodes: string[] = []
+  let env: Record<string, string> = {}
   const pageProblems: string[] = []
 
   /** A login over HTTP from this process: the same loopback address the browser comes from. */
@@ -81,7 +87,7 @@ describe.skipIf(!haveChromium)('the console signs in while the guard challenges 
     smtp = await startSmtpSink()
     const port = await freePort()
     origin = `http://localhost:${port}`
-    const config = loadConfig({
+    env = {
       GATEHOUSE_DATA_DIR: db.dataDir,
       GATEHOUSE_PUBLIC_URL: origin,
       GATEHOUSE_LOG_LEVEL: 'silent',
@@ -89,15 +95,18 @@ describe.skipIf(!haveChromium)('the console signs in while the guard challenges 
       GATEHOUSE_SECRET_KEY: Buffer.alloc(32, 12).toString('base64'),
       GATEHOUSE_GUARD: 'true',
       GATEHOUSE_POW_DIFFICULTY: String(DIFFICULTY),
+      GATEHOUSE_GUARD_ENUMERATION_BLOCK: '15',
       GATEHOUSE_STEP_UP_NEW_DEVICE: 'false',
-    })
+    }
+    const config = loadConfig(env)
     app = await createApp(config, {
       logger: pino({ level: 'silent' }),
       database: await db.open(),
       mail: new SmtpMailTransport(smtp.url, config.mailFrom),
-      manualWorkers: true,
     })
     await app.http.listen({ port, host: '127.0.0.1' })
+    // The workers, the watcher of operators' lifts among them, as `gatehouse serve` runs them.
+    app.startWorkers()
 
     // The administrator, password changed and TOTP confirmed, from another address (its sessions
     // would make loopback a known address; a known address is exempt from the spike only anyway).
@@ -128,6 +137,7 @@ describe.skipIf(!haveChromium)('the console signs in while the guard challenges 
       token,
     )
     expect(confirmed.status).toBe(200)
+    recoveryCodes = (confirmed.json as unknown as { recovery_codes: string[] }).recovery_codes
 
     browser = await chromium.launch({
       executablePath: CHROMIUM,
@@ -160,9 +170,34 @@ describe.skipIf(!haveChromium)('the console signs in while the guard challenges 
     expect(pow.difficulty).toBe(DIFFICULTY)
   })
 
-  it('solves the challenge in the page with its progress shown, then signs in to the overview', async () => {
+  it("cancels the challenge at the operator's word, and says what else can be done", async () => {
     await page.goto(`${origin}/console/`)
     await expect.poll(() => page.locator('h1').textContent()).toBe('Gatehouse console')
+    let cancelled = false
+    for (let round = 0; round < 5 && !cancelled; round++) {
+      if (round > 0) await page.getByRole('button', { name: 'Start again' }).click()
+      await page.getByLabel('Username, email or phone').fill(admin.username)
+      await page.getByLabel('Password').fill(adminPassword)
+      await page.keyboard.press('Enter')
+      await page.waitForSelector('[data-testid="challenge"], #code')
+      // Solved before the click (a lucky puzzle): start again.
+      cancelled = await page
+        .getByTestId('challenge')
+        .getByRole('button', { name: 'Cancel' })
+        .click({ timeout: 1000 })
+        .then(() => true)
+        .catch(() => false)
+      if (cancelled) cancelled = await page.getByText('Cancelled', { exact: true }).isVisible()
+    }
+    expect(cancelled).toBe(true)
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain('the request was not sent again')
+    expect(await page.getByTestId('guard-hint').textContent()).toContain('gatehouse guard lift --ip')
+    expect(await page.getByTestId('challenge').count()).toBe(0)
+    // Still on the password step: the operator can try again.
+    expect(await page.getByLabel('Password').isVisible()).toBe(true)
+  })
+
+  it('solves the challenge in the page with its progress shown, then signs in to the overview', async () => {
     const progress = page.getByTestId('challenge')
     const attempts = page.getByTestId('challenge-attempts')
     const code = page.getByLabel('Code from your authenticator app')
@@ -218,6 +253,59 @@ describe.skipIf(!haveChromium)('the console signs in while the guard challenges 
     // The guard saw a solved challenge, not a bypass.
     const metrics = await app.metrics.registry.metrics()
     expect(metrics).toMatch(/gatehouse_guard_challenges_total\{kind="pow",outcome="solved"\} [1-9]/)
+    expect(pageProblems).toEqual([])
+  }, 120_000)
+
+  it('when the address is blocked, names the break-glass command; a lift from the command line lets the operator in', async () => {
+    await page.getByRole('button', { name: 'Sign out' }).click()
+    await page.getByLabel('Username, email or phone').waitFor()
+    // An attacker on the same address sweeps recovery for names, solving each challenge: a block.
+    let blocked = false
+    for (let i = 0; i < 30 && !blocked; i++) {
+      const send = (headers: Record<string, string> = {}) =>
+        fetch(`${origin}/v1/recovery`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...headers },
+          body: JSON.stringify({ identifier: `swept${i}@example.net` }),
+        }).then(async (r) => ({ status: r.status, json: (await r.json()) as Record<string, unknown> }))
+      let r = await send()
+      const pow = (r.json.challenge as { pow?: { puzzle: string; difficulty: number } } | undefined)?.pow
+      if (pow) r = await send({ 'gatehouse-pow': `${pow.puzzle}:${solvePuzzle(pow.puzzle, pow.difficulty)}` })
+      blocked = r.status === 429 && r.json.code === 'rate_limited'
+    }
+    expect(blocked).toBe(true)
+
+    await page.getByLabel('Username, email or phone').fill(admin.username)
+    await page.getByLabel('Password').fill(adminPassword)
+    await page.keyboard.press('Enter')
+    const hint = page.getByTestId('guard-hint')
+    await hint.waitFor()
+    expect(await hint.textContent()).toMatch(
+      /blocking or slowing down requests from your address for another/,
+    )
+    expect(await hint.textContent()).toContain('gatehouse guard lift --ip <your address>')
+    await page.screenshot({ path: join(ARTIFACTS, 'challenge-blocked-1280.png'), fullPage: true })
+
+    const lifted = await runCli(
+      ['guard', 'lift', '--ip', '127.0.0.1', '--reason', 'console locked out'],
+      { ...env, GATEHOUSE_LOG_LEVEL: 'warn' },
+      60_000,
+      SOURCE_CLI,
+    )
+    expect(lifted.code, lifted.stderr).toBe(0)
+    const from = Date.now()
+    await expect
+      .poll(async () => (await login(admin.username, adminPassword)).status, { timeout: 5000, interval: 100 })
+      .toBe(200)
+    console.log(`the lift reached the server ${Date.now() - from} ms after the command ended`)
+
+    await page.getByRole('button', { name: 'Continue' }).click()
+    await page.getByLabel('Code from your authenticator app').waitFor()
+    await page.getByLabel('Use a recovery code instead').check()
+    await page.getByLabel('Recovery code', { exact: true }).fill(recoveryCodes[0]!)
+    await page.keyboard.press('Enter')
+    await page.getByText(`Signed in as ${admin.username}`).waitFor()
+    await expect.poll(() => page.locator('h1').textContent()).toBe('Overview')
     expect(pageProblems).toEqual([])
   }, 120_000)
 })
