@@ -106,7 +106,7 @@ export const call = async <T>(method: string, path: string, opts: CallOptions = 
     const pow = powOf(problem)
     if (pow && round < CHALLENGE_ROUNDS && !opts.raw) {
       try {
-        headers[pow.header.toLowerCase()] = await solveChallenge(pow)
+        headers[pow.header.toLowerCase()] = await solveChallenge(pow, opts.signal)
       } catch (e) {
         if (e instanceof ChallengeCancelled) {
           throw new Problem(

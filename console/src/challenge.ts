@@ -57,8 +57,11 @@ export const cancelSolving = () => cancelCurrent?.()
 
 const solverCount = () => Math.max(1, Math.min(4, navigator.hardwareConcurrency || 1))
 
-/** Solves a puzzle in workers, publishing the progress; resolves with the header value. */
-export const solveChallenge = (pow: PowChallenge): Promise<string> => {
+/**
+ * Solves a puzzle in workers, publishing the progress; resolves with the header value. The request's
+ * own abort signal (a page left) stops the workers too.
+ */
+export const solveChallenge = (pow: PowChallenge, signal?: AbortSignal): Promise<string> => {
   cancelCurrent?.()
   const solvers = solverCount()
   const startedAt = Date.now()
@@ -76,8 +79,13 @@ export const solveChallenge = (pow: PowChallenge): Promise<string> => {
   }
   publish(state)
   return new Promise<string>((resolve, reject) => {
+    const onAbort = () => {
+      finish()
+      reject(signal?.reason ?? new DOMException('Aborted', 'AbortError'))
+    }
     const finish = () => {
       for (const w of workers) w.terminate()
+      signal?.removeEventListener('abort', onAbort)
       cancelCurrent = null
       publish(null)
     }
@@ -85,6 +93,11 @@ export const solveChallenge = (pow: PowChallenge): Promise<string> => {
       finish()
       reject(new ChallengeCancelled())
     }
+    if (signal?.aborted) {
+      onAbort()
+      return
+    }
+    signal?.addEventListener('abort', onAbort, { once: true })
     for (let i = 0; i < solvers; i++) {
       const worker = new Worker(new URL('./pow.worker.ts', import.meta.url), {
         type: 'module',
