@@ -1,8 +1,9 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import Fastify from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ConfigError, loadConfig, settings } from '../../src/config/index.js'
+import { ConfigError, loadConfig, settings, trustProxyOption } from '../../src/config/index.js'
 import { KIND, type Kind } from '../../src/config/schema.js'
 import { runCli } from '../helpers/process.js'
 
@@ -130,7 +131,15 @@ describe('configuration errors', () => {
     ).toHaveLength(1)
   })
 
-  it('accepts the forms of GATEHOUSE_TRUST_PROXY that the proxy check understands', () => {
+  it('accepts exactly the forms of GATEHOUSE_TRUST_PROXY that Fastify accepts', () => {
+    const fastifyTakes = (v: string) => {
+      try {
+        Fastify({ trustProxy: trustProxyOption(v) })
+        return true
+      } catch {
+        return false
+      }
+    }
     for (const good of [
       'true',
       'no',
@@ -140,7 +149,12 @@ describe('configuration errors', () => {
       '192.168.0.0/255.255.0.0',
       'fd00::/8',
     ]) {
-      expect(problemsOf({ GATEHOUSE_TRUST_PROXY: good })).toEqual([])
+      expect(problemsOf({ GATEHOUSE_TRUST_PROXY: good }), good).toEqual([])
+      expect(fastifyTakes(good), good).toBe(true)
+    }
+    for (const bad of BAD_FORMAT.GATEHOUSE_TRUST_PROXY ?? []) {
+      expect(problemsOf({ GATEHOUSE_TRUST_PROXY: bad }), bad).toHaveLength(1)
+      expect(fastifyTakes(bad), bad).toBe(false)
     }
   })
 })
