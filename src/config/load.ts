@@ -5,9 +5,10 @@ import { type Config, KIND, mustPhrase, type SettingKey, settings } from './sche
 export class ConfigError extends Error {
   override readonly name = 'ConfigError'
   readonly problems: readonly string[]
-  constructor(problems: readonly string[]) {
-    super(problems.join('\n'))
-    this.problems = problems
+  constructor(problems: string | readonly string[]) {
+    const lines = typeof problems === 'string' ? [problems] : problems
+    super(lines.join('\n'))
+    this.problems = lines
   }
 }
 
