@@ -282,7 +282,7 @@ export const auditHead = () => operatorAction((app) => app.audit.head())
 /** For operator commands defined next to their module (`gatehouse incident …`). */
 /** Ends an operator command that failed: one line on stderr (the stack only when unexpected), exit 1. */
 const failCommand = (e: unknown): never => {
-  if (e instanceof StartupError) console.error(`gatehouse: ${e.message}`)
+  if (e instanceof StartupError) for (const line of e.message.split('\n')) console.error(`gatehouse: ${line}`)
   else if (isAppError(e)) console.error(`gatehouse: ${e.message} (${e.code})`)
   else console.error(`gatehouse: unexpected error: ${(e as Error)?.stack ?? String(e)}`)
   process.exit(1)

@@ -1,13 +1,31 @@
 import { readFileSync } from 'node:fs'
-import { type Config, type SettingKey, settings } from './schema.js'
+import { type Config, KIND, mustPhrase, type SettingKey, settings } from './schema.js'
 
+/** Every bad setting found at start, one line each (`VARIABLE must …`); the message joins them. */
 export class ConfigError extends Error {
   override readonly name = 'ConfigError'
+  readonly problems: readonly string[]
+  constructor(problems: string | readonly string[]) {
+    const lines = typeof problems === 'string' ? [problems] : problems
+    super(lines.join('\n'))
+    this.problems = lines
+  }
+}
+
+type Setting = (typeof settings)[SettingKey]
+
+/** The value as the operator typed it, for the error line: never a secret, never a URL with credentials. */
+const shown = (s: Setting, value: string): string => {
+  if (('secret' in s && s.secret) || (s.schema[KIND].type === 'url' && value.includes('@')))
+    return 'value hidden'
+  const short = value.length > 60 ? `${value.slice(0, 57)}...` : value
+  return `got ${/^[\x21-\x7e]+$/.test(short) ? short : JSON.stringify(short)}`
 }
 
 /**
- * Reads and checks every setting. A bad value throws a ConfigError whose message
- * names the variable, what it must be and the default, in one line.
+ * Reads and checks every setting. Bad values throw one ConfigError with a line
+ * for each: the variable, what it must be in plain words, the value (unless it
+ * is secret) and the default.
  */
 export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
   let fileValues: Record<string, string> = {}
@@ -18,42 +36,57 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
       if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('not an object')
       fileValues = Object.fromEntries(Object.entries(parsed).map(([k, v]) => [k, String(v)]))
     } catch (e) {
-      throw new ConfigError(
-        `GATEHOUSE_CONFIG_FILE ${file} cannot be read as a JSON object (${(e as Error).message}); fix the file or unset the variable`,
-      )
+      throw new ConfigError([
+        `GATEHOUSE_CONFIG_FILE must name a readable JSON file of {"VARIABLE": "value"} pairs, or be unset (${file}: ${(e as Error).message})`,
+      ])
     }
   }
+  const problems: string[] = []
   const out: Record<string, unknown> = {}
-  for (const [key, s] of Object.entries(settings) as [SettingKey, (typeof settings)[SettingKey]][]) {
+  for (const [key, s] of Object.entries(settings) as [SettingKey, Setting][]) {
     const raw = env[s.env] ?? fileValues[s.env] ?? s.default
     const value = raw === '' ? s.default : raw
     const result = s.schema.safeParse(value)
-    if (!result.success) {
-      const why = result.error.issues[0]?.message ?? 'is not valid'
-      throw new ConfigError(
-        `${s.env} ${why}${s.default === undefined ? ' (or leave it unset)' : ` (default: ${s.default})`}`,
-      )
+    if (result.success) {
+      out[key] = result.data
+      continue
     }
-    out[key] = result.data
+    const fallback = s.default === undefined ? 'or leave it unset' : `the default is ${s.default}`
+    problems.push(`${s.env} ${mustPhrase(s.schema[KIND])} (${shown(s, value ?? '')}; ${fallback})`)
   }
   const config = out as Config
-  if (config.sessionIdleTtlSeconds > config.sessionAbsoluteTtlSeconds) {
-    throw new ConfigError('GATEHOUSE_SESSION_IDLE_TTL must not exceed GATEHOUSE_SESSION_ABSOLUTE_TTL')
-  }
-  if (config.powDifficulty > config.powMaxDifficulty) {
-    throw new ConfigError('GATEHOUSE_POW_DIFFICULTY must not exceed GATEHOUSE_POW_MAX_DIFFICULTY')
-  }
-  if (config.captchaProvider !== 'off' && (!config.captchaSecret || !config.captchaSiteKey)) {
-    throw new ConfigError(
-      'GATEHOUSE_CAPTCHA_PROVIDER needs GATEHOUSE_CAPTCHA_SECRET and GATEHOUSE_CAPTCHA_SITE_KEY',
+  const parsed = (...keys: SettingKey[]) => keys.every((k) => k in out)
+  if (
+    parsed('sessionIdleTtlSeconds', 'sessionAbsoluteTtlSeconds') &&
+    config.sessionIdleTtlSeconds > config.sessionAbsoluteTtlSeconds
+  ) {
+    problems.push(
+      `GATEHOUSE_SESSION_IDLE_TTL must not exceed GATEHOUSE_SESSION_ABSOLUTE_TTL (got ${config.sessionIdleTtlSeconds} and ${config.sessionAbsoluteTtlSeconds})`,
     )
   }
-  const loopback = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/.test(config.metricsHost)
-  if (config.metricsPort !== null && !loopback && !config.metricsToken) {
-    throw new ConfigError(
-      'GATEHOUSE_METRICS_HOST is not a loopback address: set GATEHOUSE_METRICS_TOKEN too (metrics count what requests did to accounts and must not be public)',
+  if (parsed('powDifficulty', 'powMaxDifficulty') && config.powDifficulty > config.powMaxDifficulty) {
+    problems.push(
+      `GATEHOUSE_POW_DIFFICULTY must not exceed GATEHOUSE_POW_MAX_DIFFICULTY (got ${config.powDifficulty} and ${config.powMaxDifficulty})`,
     )
   }
+  if (
+    parsed('captchaProvider', 'captchaSecret', 'captchaSiteKey') &&
+    config.captchaProvider !== 'off' &&
+    (!config.captchaSecret || !config.captchaSiteKey)
+  ) {
+    problems.push(
+      `GATEHOUSE_CAPTCHA_PROVIDER ${config.captchaProvider} needs GATEHOUSE_CAPTCHA_SECRET and GATEHOUSE_CAPTCHA_SITE_KEY: set both, or set the provider to off`,
+    )
+  }
+  if (parsed('metricsHost', 'metricsPort', 'metricsToken')) {
+    const loopback = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/.test(config.metricsHost)
+    if (config.metricsPort !== null && !loopback && !config.metricsToken) {
+      problems.push(
+        'GATEHOUSE_METRICS_HOST is not a loopback address: set GATEHOUSE_METRICS_TOKEN too (metrics count what requests did to accounts and must not be public)',
+      )
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(problems)
   return Object.freeze(config)
 }
 

@@ -1,4 +1,5 @@
-import { accessSync, constants } from 'node:fs'
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs'
+import ipaddr from 'ipaddr.js'
 import { z } from 'zod'
 
 /**
@@ -6,43 +7,151 @@ import { z } from 'zod'
  * meaning and parser. `docs/config.md` is generated from it
  * (`gatehouse config docs`), and a test keeps the two in step.
  */
-const bool = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
-  .transform((v) => v === 'true' || v === '1' || v === 'yes')
+/**
+ * What a setting accepts, told in plain words: a bad value stops the start with
+ * `VARIABLE must be …` from it, whatever check failed, and the test of those
+ * lines feeds every setting a bad value of its kind.
+ */
+export type Kind =
+  /** Any text: nothing to check. */
+  | { type: 'text' }
+  | { type: 'int'; min: number; max: number }
+  | { type: 'bool' }
+  | { type: 'url'; protocols: readonly string[] }
+  /** `POINTS/SECONDS`. */
+  | { type: 'rate' }
+  | { type: 'choice'; values: readonly string[] }
+  /** Any other check; `must` completes "VARIABLE must …". */
+  | { type: 'format'; must: string }
+
+export const KIND: unique symbol = Symbol('gatehouse.config.kind')
+export type Kinded = { readonly [KIND]: Kind }
+
+const kinded = <T extends z.ZodType>(schema: T, kind: Kind): T & Kinded =>
+  Object.assign(schema, { [KIND]: kind })
+
+/** "must be a whole number from 1 to 100", for a setting of this kind. */
+export const mustPhrase = (kind: Kind): string => {
+  switch (kind.type) {
+    case 'text':
+      return 'must be text'
+    case 'int':
+      return `must be a whole number from ${kind.min} to ${kind.max}`
+    case 'bool':
+      return 'must be true or false'
+    case 'url':
+      return `must be a URL starting with ${kind.protocols.map((p) => `${p}//`).join(' or ')}`
+    case 'rate':
+      return 'must be POINTS/SECONDS with both at least 1, such as 20/3600'
+    case 'choice':
+      return kind.values.length === 2
+        ? `must be ${kind.values[0]} or ${kind.values[1]}`
+        : `must be one of ${kind.values.join(', ')}`
+    case 'format':
+      return kind.must
+  }
+}
+
+const text = kinded(z.string(), { type: 'text' })
+const bool = kinded(
+  z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v === 'true' || v === '1' || v === 'yes'),
+  { type: 'bool' },
+)
 const int = (min: number, max: number) =>
-  z
-    .string()
-    .regex(/^\d+$/, { message: 'must be a whole number' })
-    .transform(Number)
-    .pipe(z.number().int().min(min).max(max))
+  kinded(z.string().regex(/^\d+$/).transform(Number).pipe(z.number().int().min(min).max(max)), {
+    type: 'int',
+    min,
+    max,
+  })
 const url = (protocols: string[]) =>
-  z.string().refine(
-    (v) => {
+  kinded(
+    z.string().refine((v) => {
       try {
         return protocols.includes(new URL(v).protocol)
       } catch {
         return false
       }
-    },
-    { message: `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}` },
+    }),
+    { type: 'url', protocols },
   )
-const optional = <T extends z.ZodType>(t: T) => t.optional()
+const choice = <const T extends readonly [string, ...string[]]>(values: T) =>
+  kinded(z.enum(values), { type: 'choice', values })
+/** A check of its own; `must` says in plain words what passes ("must be …"). */
+const format = <T extends z.ZodType>(schema: T, must: string) => kinded(schema, { type: 'format', must })
+const optional = <T extends z.ZodType & Kinded>(t: T) => kinded(t.optional(), t[KIND])
 /** `points/seconds`, e.g. `20/3600` = 20 per hour. */
-const rate = z
-  .string()
-  .regex(/^\d+\/\d+$/, { message: 'must be POINTS/SECONDS, such as 20/3600' })
-  .transform((v) => {
-    const [points, seconds] = v.split('/').map(Number) as [number, number]
-    return { points, seconds }
-  })
-  .refine((r) => r.points >= 1 && r.seconds >= 1, { message: 'must have at least 1 point and 1 second' })
+const rate = kinded(
+  z
+    .string()
+    .regex(/^\d+\/\d+$/)
+    .transform((v) => {
+      const [points, seconds] = v.split('/').map(Number) as [number, number]
+      return { points, seconds }
+    })
+    .refine((r) => r.points >= 1 && r.seconds >= 1),
+  { type: 'rate' },
+)
+
+/** The MaxMind DB format ends with a metadata section that starts with this marker, in the last 128 KiB. */
+const MMDB_METADATA_MARKER = Buffer.from('abcdef4d61784d696e642e636f6d', 'hex')
+const isMmdb = (path: string): boolean => {
+  let fd: number | undefined
+  try {
+    fd = openSync(path, 'r')
+    const size = fstatSync(fd).size
+    const length = Math.min(size, 128 * 1024)
+    const tail = Buffer.alloc(length)
+    readSync(fd, tail, 0, length, size - length)
+    return tail.includes(MMDB_METADATA_MARKER)
+  } catch {
+    return false
+  } finally {
+    if (fd !== undefined) closeSync(fd)
+  }
+}
+
+/** One entry of GATEHOUSE_TRUST_PROXY's list, as Fastify's proxy-addr reads it. */
+const proxyEntry = (entry: string): boolean => {
+  if (entry === 'loopback' || entry === 'linklocal' || entry === 'uniquelocal') return true
+  const slash = entry.lastIndexOf('/')
+  const address = slash === -1 ? entry : entry.slice(0, slash)
+  if (!ipaddr.isValid(address)) return false
+  if (slash === -1) return true
+  const ip = ipaddr.parse(address)
+  const max = ip.kind() === 'ipv6' ? 128 : 32
+  const range = entry.slice(slash + 1)
+  if (/^\d+$/.test(range)) return Number(range) > 0 && Number(range) <= max
+  if (ip.kind() !== 'ipv4' || !ipaddr.IPv4.isValid(range)) return false
+  const prefix = ipaddr.IPv4.parse(range).prefixLengthFromSubnetMask()
+  return prefix !== null && prefix > 0
+}
+const trustProxy = format(
+  z.string().refine(
+    (v) =>
+      /^(true|false|yes|no|\d+)$/.test(v) ||
+      v
+        .split(',')
+        .map((s) => s.trim())
+        .every(proxyEntry),
+  ),
+  'must be true, false, a number of proxy hops, or comma-separated proxy addresses or networks (such as 10.0.0.1,10.1.0.0/16 or loopback)',
+)
+
+/** One row of the table. `secret`: its value is never printed, not even in an error. */
+interface Setting {
+  readonly env: string
+  readonly default: string | undefined
+  readonly doc: string
+  readonly schema: z.ZodType & Kinded
+  readonly secret?: true
+}
 
 export const settings = {
   host: {
     env: 'GATEHOUSE_HOST',
     default: '127.0.0.1',
     doc: 'Address the HTTP API listens on.',
-    schema: z.string().min(1),
+    schema: text,
   },
   port: {
     env: 'GATEHOUSE_PORT',
@@ -54,33 +163,38 @@ export const settings = {
     env: 'GATEHOUSE_METRICS_HOST',
     default: '127.0.0.1',
     doc: 'Address the Prometheus metrics listener (`GET /metrics`) binds to: loopback by default, never the public API. Another address needs GATEHOUSE_METRICS_TOKEN.',
-    schema: z.string().min(1),
+    schema: text,
   },
   metricsPort: {
     env: 'GATEHOUSE_METRICS_PORT',
     default: '9464',
     doc: 'Port of the metrics listener (0 picks a free one; `off` runs none).',
-    schema: z
-      .string()
-      .regex(/^(off|\d+)$/, { message: 'must be a port number or off' })
-      .transform((v) => (v === 'off' ? null : Number(v)))
-      .pipe(z.number().int().min(0).max(65535).nullable()),
+    schema: format(
+      z
+        .string()
+        .regex(/^(off|\d+)$/)
+        .transform((v) => (v === 'off' ? null : Number(v)))
+        .pipe(z.number().int().min(0).max(65535).nullable()),
+      'must be a port number from 0 to 65535, or off',
+    ),
   },
   metricsToken: {
     env: 'GATEHOUSE_METRICS_TOKEN',
     default: undefined,
+    secret: true,
     doc: 'When set, the metrics listener answers only `Authorization: Bearer <token>` (at least 32 characters).',
-    schema: optional(z.string().min(32, { message: 'must be at least 32 characters' })),
+    schema: optional(format(z.string().min(32), 'must be at least 32 characters long')),
   },
   dataDir: {
     env: 'GATEHOUSE_DATA_DIR',
     default: './data',
     doc: 'Folder for the SQLite file, outgoing mail (.eml) and SMS files.',
-    schema: z.string().min(1),
+    schema: text,
   },
   databaseUrl: {
     env: 'DATABASE_URL',
     default: undefined,
+    secret: true,
     doc: '`postgres://user@host:port/db` selects PostgreSQL; unset uses SQLite in the data dir.',
     schema: optional(url(['postgres:', 'postgresql:'])),
   },
@@ -111,6 +225,7 @@ export const settings = {
   redisUrl: {
     env: 'REDIS_URL',
     default: undefined,
+    secret: true,
     doc: '`redis://host:port` shares limiter state between instances, and tells them of session revocations at once; unset keeps it in memory.',
     schema: optional(url(['redis:', 'rediss:'])),
   },
@@ -118,7 +233,7 @@ export const settings = {
     env: 'GATEHOUSE_REDIS_PREFIX',
     default: 'gatehouse:',
     doc: 'Put before every key Gatehouse writes to Redis: deployments that share one Redis need different prefixes; the instances of one deployment, the same.',
-    schema: z.string().min(1).max(64),
+    schema: format(z.string().max(64), 'must be at most 64 characters long'),
   },
   redisTimeoutMs: {
     env: 'GATEHOUSE_REDIS_TIMEOUT_MS',
@@ -129,6 +244,7 @@ export const settings = {
   smtpUrl: {
     env: 'GATEHOUSE_SMTP_URL',
     default: undefined,
+    secret: true,
     doc: '`smtp://host:port` (or `smtps://`) for real mail delivery; unset writes .eml files under the data dir.',
     schema: optional(url(['smtp:', 'smtps:'])),
   },
@@ -136,10 +252,13 @@ export const settings = {
     env: 'GATEHOUSE_MAIL_FROM',
     default: 'Gatehouse <no-reply@localhost>',
     doc: 'Sender of every mail.',
-    schema: z
-      .string()
-      .min(3)
-      .refine((v) => !/[\r\n]/.test(v), { message: 'must be one line' }),
+    schema: format(
+      z
+        .string()
+        .min(3)
+        .refine((v) => !/[\r\n]/.test(v)),
+      'must be one line of at least 3 characters, such as Gatehouse <no-reply@example.com>',
+    ),
   },
   publicUrl: {
     env: 'GATEHOUSE_PUBLIC_URL',
@@ -151,21 +270,19 @@ export const settings = {
     env: 'GATEHOUSE_MIN_CLIENT_VERSION',
     default: undefined,
     doc: 'Requests whose `X-Client-Version` is below this semver get `426 client_outdated`.',
-    schema: optional(
-      z.string().regex(/^\d+\.\d+\.\d+/, { message: 'must be a semantic version such as 2.3.0' }),
-    ),
+    schema: optional(format(z.string().regex(/^\d+\.\d+\.\d+/), 'must be a semantic version such as 2.3.0')),
   },
   trustProxy: {
     env: 'GATEHOUSE_TRUST_PROXY',
     default: 'false',
     doc: 'Believe `X-Forwarded-For` (true, or a number of hops / comma-separated proxy addresses). Only behind a proxy you run.',
-    schema: z.string().min(1),
+    schema: trustProxy,
   },
   logLevel: {
     env: 'GATEHOUSE_LOG_LEVEL',
     default: 'info',
     doc: 'pino log level: fatal, error, warn, info, debug, trace or silent.',
-    schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+    schema: choice(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
   },
   bodyLimit: {
     env: 'GATEHOUSE_BODY_LIMIT',
@@ -195,9 +312,7 @@ export const settings = {
     env: 'GATEHOUSE_PASSWORD_POLICY',
     default: 'nist-800-63b-3',
     doc: "Which length floor applies. `nist-800-63b-3` (NIST SP 800-63B rev. 3, 2017): `GATEHOUSE_PASSWORD_MIN_LENGTH` for every password. `nist-800-63b-4` (rev. 4, 2025): at least 15 code points while the password is the account's only factor (sign-up always), `GATEHOUSE_PASSWORD_MIN_LENGTH` once it has a TOTP factor or a passkey (email and SMS codes do not count); checked at sign-up, password change and reset, and at login, where a password shorter than that must be changed before anything else.",
-    schema: z.enum(['nist-800-63b-3', 'nist-800-63b-4'], {
-      message: 'must be nist-800-63b-3 or nist-800-63b-4',
-    }),
+    schema: choice(['nist-800-63b-3', 'nist-800-63b-4']),
   },
   argon2MemoryKiB: {
     env: 'GATEHOUSE_ARGON2_MEMORY_KIB',
@@ -298,11 +413,13 @@ export const settings = {
   secretKey: {
     env: 'GATEHOUSE_SECRET_KEY',
     default: undefined,
+    secret: true,
     doc: 'Base64 of 32 random bytes that encrypt second-factor secrets at rest. Unset: a key file `secret.key` is generated in the data dir on first start (back it up; several instances must share one key).',
     schema: optional(
-      z.string().refine((v) => Buffer.from(v, 'base64').length === 32, {
-        message: 'must be base64 of exactly 32 bytes (openssl rand -base64 32)',
-      }),
+      format(
+        z.string().refine((v) => Buffer.from(v, 'base64').length === 32),
+        'must be base64 of exactly 32 bytes (openssl rand -base64 32)',
+      ),
     ),
   },
   smsUrl: {
@@ -315,19 +432,20 @@ export const settings = {
     env: 'GATEHOUSE_SMS_ACCOUNT_SID',
     default: undefined,
     doc: 'Account SID for the SMS API (HTTP basic-auth user).',
-    schema: optional(z.string().min(1)),
+    schema: optional(text),
   },
   smsAuthToken: {
     env: 'GATEHOUSE_SMS_AUTH_TOKEN',
     default: undefined,
+    secret: true,
     doc: 'Auth token for the SMS API (HTTP basic-auth password).',
-    schema: optional(z.string().min(1)),
+    schema: optional(text),
   },
   smsFrom: {
     env: 'GATEHOUSE_SMS_FROM',
     default: undefined,
     doc: 'Sender number (E.164) or messaging-service id for SMS.',
-    schema: optional(z.string().min(1)),
+    schema: optional(text),
   },
   recoveryTokenTtlSeconds: {
     env: 'GATEHOUSE_RECOVERY_TOKEN_TTL',
@@ -430,47 +548,48 @@ export const settings = {
     default: undefined,
     doc: 'WebAuthn relying-party id for passkeys: a registrable domain (unset: the host of GATEHOUSE_PUBLIC_URL). Passkeys are bound to it.',
     schema: optional(
-      z.string().regex(/^(?=.{1,253}$)[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/, {
-        message: 'must be a lower-case domain name such as example.com',
-      }),
+      format(
+        z.string().regex(/^(?=.{1,253}$)[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/),
+        'must be a lower-case domain name such as example.com',
+      ),
     ),
   },
   webauthnRpName: {
     env: 'GATEHOUSE_WEBAUTHN_RP_NAME',
     default: 'Gatehouse',
     doc: 'The relying-party name authenticators show when a passkey is created.',
-    schema: z.string().min(1).max(64),
+    schema: format(z.string().max(64), 'must be at most 64 characters long'),
   },
   webauthnOrigins: {
     env: 'GATEHOUSE_WEBAUTHN_ORIGINS',
     default: undefined,
     doc: 'Comma-separated origins (https://host[:port]) whose pages may use passkeys (unset: the origin of GATEHOUSE_PUBLIC_URL).',
     schema: optional(
-      z
-        .string()
-        .transform((v) =>
-          v
-            .split(',')
-            .map((o) => o.trim())
-            .filter((o) => o.length > 0),
-        )
-        .pipe(
-          z
-            .array(
-              z.string().refine(
-                (o) => {
+      format(
+        z
+          .string()
+          .transform((v) =>
+            v
+              .split(',')
+              .map((o) => o.trim())
+              .filter((o) => o.length > 0),
+          )
+          .pipe(
+            z
+              .array(
+                z.string().refine((o) => {
                   try {
                     const u = new URL(o)
                     return (u.protocol === 'https:' || u.protocol === 'http:') && u.origin === o
                   } catch {
                     return false
                   }
-                },
-                { message: 'must list origins such as https://id.example.com, without a path' },
-              ),
-            )
-            .min(1),
-        ),
+                }),
+              )
+              .min(1),
+          ),
+        'must list origins such as https://id.example.com, comma-separated, without a path',
+      ),
     ),
   },
   stepUpNewDevice: {
@@ -525,19 +644,7 @@ export const settings = {
     env: 'GATEHOUSE_GEOIP_DB',
     default: undefined,
     doc: 'A local MaxMind GeoLite2/GeoIP2 City or Country database (.mmdb): new-sign-in notices then name the approximate place. Unset: no place.',
-    schema: optional(
-      z.string().refine(
-        (p) => {
-          try {
-            accessSync(p, constants.R_OK)
-            return true
-          } catch {
-            return false
-          }
-        },
-        { message: 'must be a readable .mmdb file' },
-      ),
-    ),
+    schema: optional(format(z.string().refine(isMmdb), 'must be the path of a readable MaxMind .mmdb file')),
   },
   eventRetentionDays: {
     env: 'GATEHOUSE_EVENT_RETENTION_DAYS',
@@ -705,19 +812,20 @@ export const settings = {
     env: 'GATEHOUSE_CAPTCHA_PROVIDER',
     default: 'off',
     doc: '`turnstile` or `hcaptcha`: a CAPTCHA token in `Gatehouse-Captcha` also meets a challenge. `off`: proof of work only.',
-    schema: z.enum(['off', 'turnstile', 'hcaptcha']),
+    schema: choice(['off', 'turnstile', 'hcaptcha']),
   },
   captchaSecret: {
     env: 'GATEHOUSE_CAPTCHA_SECRET',
     default: undefined,
+    secret: true,
     doc: "The CAPTCHA provider's secret key (required when a provider is set).",
-    schema: optional(z.string().min(1)),
+    schema: optional(text),
   },
   captchaSiteKey: {
     env: 'GATEHOUSE_CAPTCHA_SITE_KEY',
     default: undefined,
     doc: 'The site key clients render the widget with; returned in challenges.',
-    schema: optional(z.string().min(1)),
+    schema: optional(text),
   },
   captchaVerifyUrl: {
     env: 'GATEHOUSE_CAPTCHA_VERIFY_URL',
@@ -729,21 +837,18 @@ export const settings = {
     env: 'GATEHOUSE_MFA_REQUIRED_ROLES',
     default: 'admin,partner,responder,auditor',
     doc: 'Roles (comma-separated: user, admin, partner, responder, auditor) whose accounts must have a second factor: until they have one, their sessions may only set one up. `none` for no role. Staff roles (admin, responder, auditor, partner) need a TOTP factor or a passkey; email and SMS codes count for the others.',
-    schema: z
-      .string()
-      .transform((v) =>
-        v
-          .split(',')
-          .map((r) => r.trim())
-          .filter((r) => r.length > 0 && r !== 'none'),
-      )
-      .pipe(
-        z.array(
-          z.enum(['user', 'admin', 'partner', 'responder', 'auditor'], {
-            message: 'must list roles among user, admin, partner, responder, auditor',
-          }),
-        ),
-      ),
+    schema: format(
+      z
+        .string()
+        .transform((v) =>
+          v
+            .split(',')
+            .map((r) => r.trim())
+            .filter((r) => r.length > 0 && r !== 'none'),
+        )
+        .pipe(z.array(z.enum(['user', 'admin', 'partner', 'responder', 'auditor']))),
+      'must be none or a comma-separated list of roles among user, admin, partner, responder, auditor',
+    ),
   },
   incidentImportMaxBytes: {
     env: 'GATEHOUSE_INCIDENT_IMPORT_MAX_BYTES',
@@ -756,10 +861,13 @@ export const settings = {
     default: undefined,
     doc: 'ISO 3166 region (such as `GB`) for phone numbers written without a country code in leaked data sets, unless an import names its own `phone_region`; unset, such numbers match nobody.',
     schema: optional(
-      z
-        .string()
-        .regex(/^[A-Za-z]{2}$/, { message: 'must be a two-letter region code such as GB' })
-        .transform((v) => v.toUpperCase()),
+      format(
+        z
+          .string()
+          .regex(/^[A-Za-z]{2}$/)
+          .transform((v) => v.toUpperCase()),
+        'must be a two-letter region code such as GB',
+      ),
     ),
   },
   campaignNotifyPerSecond: {
@@ -786,7 +894,7 @@ export const settings = {
     doc: 'Let webhooks go to loopback, private (RFC 1918, fc00::/7), link-local (169.254/16 with cloud metadata, fe80::/10), CGNAT and other non-public addresses. Off: such URLs are refused when a webhook is created, and every delivery resolves the host again and connects only to public addresses.',
     schema: bool,
   },
-} as const
+} as const satisfies Record<string, Setting>
 
 export type SettingKey = keyof typeof settings
 type Out<K extends SettingKey> = z.output<(typeof settings)[K]['schema']>
@@ -801,8 +909,9 @@ export const configDocs = (): string => {
     '# Configuration',
     '',
     'Gatehouse reads its settings from the environment (and, when `GATEHOUSE_CONFIG_FILE` names a JSON file of',
-    '`{"VARIABLE": "value"}` pairs, from that file first; the environment wins). Every value is checked at start;',
-    'a bad one stops the start with a line naming the variable and what it must be.',
+    '`{"VARIABLE": "value"}` pairs, from that file first; the environment wins). Every value is checked at start:',
+    'bad ones stop the start with one line each, naming the variable, what it must be and the value given',
+    '(never the value of a secret such as a token, a key or a URL with a password).',
     '',
     'This file is generated by `gatehouse config docs`.',
     '',

@@ -145,7 +145,10 @@ describe('start-up checks and the CLI', () => {
       { DATABASE_URL: 'postgres://postgres@127.0.0.1:1/none' },
       /^gatehouse: cannot connect to PostgreSQL at 127\.0\.0\.1:1\/none .*check DATABASE_URL/,
     ],
-    [{ GATEHOUSE_PORT: 'eighty' }, /^gatehouse: GATEHOUSE_PORT must be a whole number \(default: 4455\)/],
+    [
+      { GATEHOUSE_PORT: 'eighty' },
+      /^gatehouse: GATEHOUSE_PORT must be a whole number from 0 to 65535 \(got eighty; the default is 4455\)/,
+    ],
     [
       { GATEHOUSE_SMTP_URL: 'http://mail' },
       /^gatehouse: GATEHOUSE_SMTP_URL must be a URL starting with smtp:/,

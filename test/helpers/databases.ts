@@ -8,8 +8,23 @@ import { migrateToLatest } from '../../src/adapters/sql/migrate.js'
 export type DatabaseKind = 'sqlite' | 'postgres'
 
 let warned = false
-/** The databases the suites run on: SQLite always, PostgreSQL when TEST_DATABASE_URL is set. */
+/**
+ * The databases the suites run on: SQLite always, PostgreSQL when TEST_DATABASE_URL is set.
+ * TEST_DATABASE_KINDS (`postgres`, `sqlite` or both, comma-separated) keeps only those: CI runs
+ * the PostgreSQL suites on a second Node version, where the SQLite driver built for the first
+ * cannot load.
+ */
 export const databaseKinds = (): DatabaseKind[] => {
+  const only = process.env.TEST_DATABASE_KINDS
+  if (only) {
+    const kinds = only.split(',').map((k) => k.trim())
+    const unknown = kinds.filter((k) => k !== 'sqlite' && k !== 'postgres')
+    if (unknown.length > 0) throw new Error(`TEST_DATABASE_KINDS: unknown kind ${unknown.join(', ')}`)
+    if (kinds.includes('postgres') && !process.env.TEST_DATABASE_URL) {
+      throw new Error('TEST_DATABASE_KINDS names postgres: set TEST_DATABASE_URL too')
+    }
+    return kinds as DatabaseKind[]
+  }
   if (process.env.TEST_DATABASE_URL) return ['sqlite', 'postgres']
   if (!warned) {
     warned = true
