@@ -4,6 +4,7 @@ import { z } from 'zod'
 import { type HttpServer, requestContext } from '../../http/server.js'
 import { AppError } from '../../kernel/errors.js'
 import { type Authorize, staffOf } from '../access/authorize.js'
+import { ActorRef, type NameDirectory, type Names, resolveNames } from '../admin/names.js'
 import { phoneRegion } from './normalise.js'
 import {
   EXPOSED_FIELDS,
@@ -24,6 +25,7 @@ const IncidentView = z.object({
   risks: z.string(),
   mitigations: z.string(),
   created_by: z.string(),
+  created_by_actor: ActorRef.describe('Who opened it, by name'),
   created_at: z.string(),
   updated_at: z.string(),
   closed_at: z.string().nullable(),
@@ -31,7 +33,7 @@ const IncidentView = z.object({
 
 const iso = (ms: number) => new Date(ms).toISOString()
 
-const view = (i: IncidentRecord): z.infer<typeof IncidentView> => ({
+const view = (i: IncidentRecord, names: Names): z.infer<typeof IncidentView> => ({
   id: i.id,
   title: i.title,
   summary: i.summary,
@@ -40,6 +42,7 @@ const view = (i: IncidentRecord): z.infer<typeof IncidentView> => ({
   risks: i.risks,
   mitigations: i.mitigations,
   created_by: i.createdBy,
+  created_by_actor: names.actor(i.createdBy)!,
   created_at: iso(i.createdAt),
   updated_at: iso(i.updatedAt),
   closed_at: i.closedAt === null ? null : iso(i.closedAt),
@@ -61,11 +64,12 @@ const ImportView = z.object({
     .describe('The first unparseable rows by line number (their content is never kept)'),
   error: z.string().nullable(),
   created_by: z.string(),
+  created_by_actor: ActorRef.describe('Who started it, by name'),
   started_at: z.string(),
   finished_at: z.string().nullable(),
 })
 
-const importView = (i: ImportRecord): z.infer<typeof ImportView> => ({
+const importView = (i: ImportRecord, names: Names): z.infer<typeof ImportView> => ({
   id: i.id,
   incident_id: i.incidentId,
   source_name: i.sourceName,
@@ -79,6 +83,7 @@ const importView = (i: ImportRecord): z.infer<typeof ImportView> => ({
   problems: i.problems,
   error: i.error,
   created_by: i.createdBy,
+  created_by_actor: names.actor(i.createdBy)!,
   started_at: iso(i.startedAt),
   finished_at: i.finishedAt === null ? null : iso(i.finishedAt),
 })
@@ -106,6 +111,7 @@ const TimelineView = z.object({
   source: z.string(),
   kind: z.string(),
   actor: z.string().nullable(),
+  actor_info: ActorRef.nullable().describe('Who, by name'),
   details: z.record(z.string(), z.unknown()),
 })
 
@@ -148,8 +154,12 @@ export const incidentRoutes = (
     incidents: IncidentsService
     /** Largest upload in bytes. */
     importMaxBytes: number
+    names: NameDirectory
   },
 ) => {
+  const namesOf = (actors: Array<string | null>) => resolveNames(deps.names, { actors })
+  const oneIncident = async (i: IncidentRecord) => view(i, await namesOf([i.createdBy]))
+  const oneImport = async (i: ImportRecord) => importView(i, await namesOf([i.createdBy]))
   const read = { preHandler: deps.authorize('incidents:read') }
   const write = { preHandler: deps.authorize('incidents:write') }
   const security: Record<string, string[]>[] = [{ bearer: [] }, { cookie: [] }]
@@ -175,7 +185,7 @@ export const incidentRoutes = (
     },
     async (req, reply) => {
       const incident = await deps.incidents.create(req.body, staffOf(req).actor, requestContext(req))
-      return reply.status(201).send(view(incident))
+      return reply.status(201).send(await oneIncident(incident))
     },
   )
 
@@ -197,8 +207,9 @@ export const incidentRoutes = (
     async (req) => {
       const rows = await deps.incidents.list(req.query.limit + 1, req.query.before)
       const page = rows.slice(0, req.query.limit)
+      const names = await namesOf(page.map((i) => i.createdBy))
       return {
-        incidents: page.map(view),
+        incidents: page.map((i) => view(i, names)),
         next_before: rows.length > req.query.limit ? (page.at(-1)?.id ?? null) : null,
       }
     },
@@ -218,7 +229,8 @@ export const incidentRoutes = (
     async (req) => {
       const incident = await deps.incidents.get(req.params.id)
       const imports = await deps.incidents.imports(incident.id)
-      return { ...view(incident), imports: imports.map(importView) }
+      const names = await namesOf([incident.createdBy, ...imports.map((i) => i.createdBy)])
+      return { ...view(incident, names), imports: imports.map((i) => importView(i, names)) }
     },
   )
 
@@ -241,7 +253,9 @@ export const incidentRoutes = (
       },
     },
     async (req) =>
-      view(await deps.incidents.update(req.params.id, req.body, staffOf(req).actor, requestContext(req))),
+      oneIncident(
+        await deps.incidents.update(req.params.id, req.body, staffOf(req).actor, requestContext(req)),
+      ),
   )
 
   app.post(
@@ -256,7 +270,8 @@ export const incidentRoutes = (
         response: { 200: IncidentView },
       },
     },
-    async (req) => view(await deps.incidents.close(req.params.id, staffOf(req).actor, requestContext(req))),
+    async (req) =>
+      oneIncident(await deps.incidents.close(req.params.id, staffOf(req).actor, requestContext(req))),
   )
 
   app.get(
@@ -272,15 +287,20 @@ export const incidentRoutes = (
         response: { 200: z.object({ entries: z.array(TimelineView) }) },
       },
     },
-    async (req) => ({
-      entries: (await deps.incidents.timeline(req.params.id)).map((e) => ({
-        time: iso(e.at),
-        source: e.source,
-        kind: e.kind,
-        actor: e.actor,
-        details: e.details,
-      })),
-    }),
+    async (req) => {
+      const entries = await deps.incidents.timeline(req.params.id)
+      const names = await namesOf(entries.map((e) => e.actor))
+      return {
+        entries: entries.map((e) => ({
+          time: iso(e.at),
+          source: e.source,
+          kind: e.kind,
+          actor: e.actor,
+          actor_info: names.actor(e.actor),
+          details: e.details,
+        })),
+      }
+    },
   )
 
   app.get(
@@ -294,7 +314,7 @@ export const incidentRoutes = (
         response: { 200: ImportView },
       },
     },
-    async (req) => importView(await deps.incidents.getImport(req.params.id, req.params.importId)),
+    async (req) => oneImport(await deps.incidents.getImport(req.params.id, req.params.importId)),
   )
 
   app.get(
@@ -403,7 +423,7 @@ export const incidentRoutes = (
           staffOf(req).actor,
           requestContext(req),
         )
-        return reply.status(201).send(importView(record))
+        return reply.status(201).send(await oneImport(record))
       },
     )
   })
