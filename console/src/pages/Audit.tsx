@@ -1,14 +1,27 @@
 import { useState } from 'react'
 import { get, qs } from '../api'
-import { JsonDetails, PageTitle, ProblemMessage, Time, useAction, useLoad } from '../ui'
+import {
+  AccountName,
+  type AccountRef,
+  ActorName,
+  type ActorRef,
+  JsonDetails,
+  PageTitle,
+  ProblemMessage,
+  Time,
+  useAction,
+  useLoad,
+} from '../ui'
 
 interface Entry {
   seq: number
   time: string
   actor: string
+  actor_info: ActorRef
   actor_ip: string | null
   action: string
   target: string | null
+  target_account: AccountRef | null
   details: Record<string, unknown>
   hash: string
 }
@@ -95,14 +108,20 @@ export const AuditPage = () => {
                 <td className="nowrap">
                   <Time iso={e.time} />
                 </td>
-                <td className="mono" title={e.actor}>
-                  {short(e.actor)}
-                  {e.actor_ip ? <div className="muted">{e.actor_ip}</div> : null}
+                <td>
+                  <ActorName actor={e.actor_info} raw={e.actor} />
+                  {e.actor_ip ? <div className="muted mono">{e.actor_ip}</div> : null}
                 </td>
                 <td>{e.action}</td>
-                <td className="mono" title={e.target ?? undefined}>
-                  {e.target ? short(e.target) : '—'}
-                </td>
+                {e.target_account ? (
+                  <td>
+                    <AccountName account={e.target_account} />
+                  </td>
+                ) : (
+                  <td className="mono" title={e.target ?? undefined}>
+                    {e.target ? short(e.target) : '—'}
+                  </td>
+                )}
                 <td>
                   <JsonDetails value={e.details} />
                 </td>
