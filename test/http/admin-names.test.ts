@@ -57,6 +57,9 @@ describe.each(databaseKinds())('names in the admin API on %s', (kind) => {
         .status,
     ).toBe(200)
     const audit = await call(server, 'GET', '/v1/admin/audit?limit=5', { token: admin })
+    const resolve = audit.json.entries.find((e: { action: string }) => e.action === 'detection.resolve')
+    expect(resolve.details.key).toBe(`account:${account.id}`)
+    expect(resolve.details_accounts).toEqual([{ id: account.id, username: user.username, role: 'user' }])
     const revoke = audit.json.entries.find((e: { action: string }) => e.action === 'account.sessions_revoke')
     expect(revoke.actor_info).toMatchObject({ kind: 'account', name: adminName, role: 'admin' })
     expect(revoke.target_account).toEqual({ id: account.id, username: user.username, role: 'user' })

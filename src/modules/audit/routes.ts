@@ -26,9 +26,16 @@ const EntryView = z.object({
     'The account the target names (target account:<id>), by name',
   ),
   details: z.record(z.string(), z.unknown()),
+  details_accounts: z
+    .array(AccountRef)
+    .describe('The accounts that values of `details` name as account:<id>, by name'),
   previous_hash: z.string(),
   hash: z.string(),
 })
+
+/** The `account:<id>` values among an entry's details (a detection's key, for one). */
+const detailRefs = (details: Record<string, unknown>): string[] =>
+  Object.values(details).filter((v): v is string => typeof v === 'string' && accountIdOf(v) !== null)
 
 const view = (e: StoredAuditEntry, names: Names): z.infer<typeof EntryView> => ({
   seq: e.seq,
@@ -41,6 +48,7 @@ const view = (e: StoredAuditEntry, names: Names): z.infer<typeof EntryView> => (
   target: e.target,
   target_account: names.account(accountIdOf(e.target)),
   details: e.details,
+  details_accounts: detailRefs(e.details).map((ref) => names.account(accountIdOf(ref))!),
   previous_hash: e.previousHash,
   hash: e.hash,
 })
@@ -79,7 +87,7 @@ export const auditRoutes = (
       const rows = await deps.log.list(req.query.limit + 1, req.query.before)
       const page = rows.slice(0, req.query.limit)
       const names = await resolveNames(deps.names, {
-        actors: page.flatMap((e) => [e.actor, e.target]),
+        actors: page.flatMap((e) => [e.actor, e.target, ...detailRefs(e.details)]),
       })
       return {
         entries: page.map((e) => view(e, names)),
