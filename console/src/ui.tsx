@@ -217,7 +217,7 @@ export const shortId = (id: string) => (id.length > 12 ? `${id.slice(0, 8)}…` 
  * a copy button. A deleted account reads "deleted account" with its short id.
  */
 export const AccountName = ({ account, link = true }: { account: AccountRef; link?: boolean }) => (
-  <span className="who" title={`Account id ${account.id}`} data-account-id={account.id}>
+  <span className="name-ref" title={`Account id ${account.id}`} data-account-id={account.id}>
     {account.username === null ? (
       <>
         <span className="muted">deleted account</span> <code>{shortId(account.id)}</code>
@@ -244,7 +244,7 @@ export const ActorName = ({ actor, raw }: { actor: ActorRef | null | undefined; 
       return <AccountName account={{ id: actor.id ?? '', username: actor.name, role: actor.role }} />
     case 'api_key':
       return (
-        <span className="who" title={`API key id ${actor.id}`}>
+        <span className="name-ref" title={`API key id ${actor.id}`}>
           {actor.name ? (
             <>
               API key of <strong>{actor.name}</strong>
@@ -258,9 +258,9 @@ export const ActorName = ({ actor, raw }: { actor: ActorRef | null | undefined; 
         </span>
       )
     case 'cli':
-      return <span className="who">the command line</span>
+      return <span className="name-ref">the command line</span>
     case 'system':
-      return <span className="who">Gatehouse</span>
+      return <span className="name-ref">Gatehouse</span>
     default:
       return <span className="mono">{actor.name ?? raw ?? '—'}</span>
   }
@@ -391,19 +391,32 @@ const valueText = (v: unknown): string =>
         ? JSON.stringify(v)
         : String(v)
 
-/** The fields of an object as a definition list: each label above or beside its value, never run together. */
-export const JsonDetails = ({ value }: { value: unknown }) => {
+/**
+ * The fields of an object as a definition list: labels in one column, values in the other, never
+ * run together. A value `account:<id>` of one of the `accounts` given reads as that account's name.
+ */
+export const JsonDetails = ({ value, accounts = [] }: { value: unknown; accounts?: AccountRef[] }) => {
   if (!value || (typeof value === 'object' && Object.keys(value).length === 0)) return <span>—</span>
+  const named = new Map(accounts.map((a) => [`account:${a.id}`, a]))
   return (
     <dl className="fields">
-      {Object.entries(value as Record<string, unknown>).map(([k, v]) => (
-        <div key={k}>
-          <dt>{labelOf(k)}</dt>
-          <dd className={typeof v === 'string' || typeof v === 'object' ? 'mono' : undefined}>
-            {valueText(v)}
-          </dd>
-        </div>
-      ))}
+      {Object.entries(value as Record<string, unknown>).map(([k, v]) => {
+        const account = typeof v === 'string' ? named.get(v) : undefined
+        return (
+          <div key={k}>
+            <dt>{labelOf(k)}</dt>
+            {account ? (
+              <dd>
+                <AccountName account={account} />
+              </dd>
+            ) : (
+              <dd className={typeof v === 'string' || typeof v === 'object' ? 'mono' : undefined}>
+                {valueText(v)}
+              </dd>
+            )}
+          </div>
+        )
+      })}
     </dl>
   )
 }
@@ -485,7 +498,7 @@ export const EventList = ({
               </p>
               <details className="raw">
                 <summary>Fields</summary>
-                <JsonDetails value={fields} />
+                <JsonDetails value={fields} accounts={e.account ? [e.account] : []} />
               </details>
             </li>
           )

@@ -1,4 +1,5 @@
 import { useState } from 'react'
+import { Link } from '../App'
 import { get, qs } from '../api'
 import {
   AccountName,
@@ -22,6 +23,7 @@ interface Entry {
   action: string
   target: string | null
   target_account: AccountRef | null
+  details_accounts: AccountRef[]
   details: Record<string, unknown>
   hash: string
 }
@@ -36,6 +38,16 @@ interface Verified {
 
 /** `account:17eabdcc-6c1f-…` → `account:17eabdcc…`: the whole id is in the cell's title. */
 const short = (s: string) => (s.length > 22 ? `${s.slice(0, 18)}…` : s)
+
+/** A target as a link to its page where the console has one (`detection:4`, `incident:…`). */
+const Target = ({ target }: { target: string | null }) => {
+  if (!target) return <>—</>
+  const at = target.indexOf(':')
+  const [kind, id] = [target.slice(0, at), target.slice(at + 1)]
+  if (kind === 'detection' && id) return <Link to={`/detections/${id}`}>detection #{id}</Link>
+  if (kind === 'incident' && id) return <Link to={`/incidents/${id}`}>{short(target)}</Link>
+  return <>{short(target)}</>
+}
 
 /** The audit log, newest first, paged; and a button that verifies the hash chain. */
 export const AuditPage = () => {
@@ -119,11 +131,11 @@ export const AuditPage = () => {
                   </td>
                 ) : (
                   <td className="mono" title={e.target ?? undefined}>
-                    {e.target ? short(e.target) : '—'}
+                    <Target target={e.target} />
                   </td>
                 )}
                 <td>
-                  <JsonDetails value={e.details} />
+                  <JsonDetails value={e.details} accounts={e.details_accounts} />
                 </td>
               </tr>
             ))}

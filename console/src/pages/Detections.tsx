@@ -294,8 +294,10 @@ export const DetectionPage = ({ id }: { id: string }) => {
                 </div>
               ) : null}
             </dl>
-            <h2>Details</h2>
-            <JsonDetails value={det.details} />
+            <details className="raw">
+              <summary>Fields of the detection</summary>
+              <JsonDetails value={det.details} />
+            </details>
             {det.status === 'open' ? (
               <div className="actions">
                 <button type="button" onClick={() => setConfirm('resolve')}>
