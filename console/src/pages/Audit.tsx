@@ -117,7 +117,7 @@ export const AuditPage = () => {
                 <th scope="row" className="num">
                   {e.seq}
                 </th>
-                <td className="nowrap">
+                <td>
                   <Time iso={e.time} />
                 </td>
                 <td>
