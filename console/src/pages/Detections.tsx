@@ -146,13 +146,13 @@ export const DetectionsPage = () => {
                   <Link to={`/detections/${d.id}`}>#{d.id}</Link>
                 </th>
                 <td>{label(d.kind)}</td>
-                <td className="wrap">
+                <td className="source">
                   <span className="muted">{d.scope}</span> <SourceName d={d} />
                 </td>
                 <td>
                   <Badge tone={actionTone(d.action)}>{d.action}</Badge>
                 </td>
-                <td className="wrap">{explainDetection(d)}</td>
+                <td className="counted">{explainDetection(d)}</td>
                 <td>
                   <Time iso={d.last_seen} />
                 </td>
