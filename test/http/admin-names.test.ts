@@ -81,6 +81,50 @@ describe.each(databaseKinds())('names in the admin API on %s', (kind) => {
     expect(opened.actor_info).toMatchObject({ kind: 'account', name: adminName })
   })
 
+  it('names an API key by its client, and gives no names to a key that may not read accounts', async () => {
+    const client = await call(server, 'POST', '/v1/admin/clients', {
+      token: admin,
+      body: {
+        name: 'SIEM export',
+        owner_account_id: (await server.app.store.accounts.findByUsername(adminName))!.id,
+      },
+    })
+    expect(client.status).toBe(201)
+    const key = await call(server, 'POST', `/v1/admin/clients/${client.json.id}/keys`, {
+      token: admin,
+      body: {
+        scopes: ['audit:read', 'incidents:read', 'incidents:write', 'detections:read'],
+        expires_in_days: 30,
+      },
+    })
+    expect(key.status).toBe(201)
+    const byKey = await call(server, 'POST', '/v1/admin/incidents', {
+      token: key.json.key,
+      body: { title: 'Opened by a key', summary: '', severity: 'low' },
+    })
+    expect(byKey.status).toBe(201)
+    // Without accounts:read the key learns no names: the name fields are left out.
+    expect(byKey.json).not.toHaveProperty('created_by_actor')
+    const audit = await call(server, 'GET', '/v1/admin/audit?limit=20', { token: key.json.key })
+    expect(audit.status).toBe(200)
+    for (const e of audit.json.entries) {
+      expect(e).not.toHaveProperty('actor_info')
+      expect(e).not.toHaveProperty('target_account')
+      expect(e).not.toHaveProperty('details_accounts')
+    }
+    const detections = await call(server, 'GET', '/v1/admin/detections', { token: key.json.key })
+    expect(detections.json.detections.length).toBeGreaterThan(0)
+    for (const d of detections.json.detections) expect(d).not.toHaveProperty('account')
+    // An administrator reads the key as its client's name and prefix.
+    const incident = await call(server, 'GET', `/v1/admin/incidents/${byKey.json.id}`, { token: admin })
+    expect(incident.json.created_by_actor).toEqual({
+      kind: 'api_key',
+      id: key.json.id,
+      name: `SIEM export (ghk_${key.json.prefix})`,
+      role: null,
+    })
+  })
+
   it('shows a deleted account by its id with no name', async () => {
     const user = freshUser('gone')
     expect((await call(server, 'POST', '/v1/accounts', { body: user })).status).toBe(202)

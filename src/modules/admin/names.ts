@@ -1,10 +1,13 @@
+import type { FastifyRequest } from 'fastify'
 import { z } from 'zod'
+import { granted } from '../access/authorize.js'
 import { ROLES, type Role } from '../accounts/ports.js'
 
 /**
  * Names for the ids the admin API answers with: an account id becomes its username and role, an
  * API key id its client's name and key prefix. A page of rows is resolved with one query per kind
- * of id, never one per row.
+ * of id, never one per row. Only a caller that may read accounts (scope `accounts:read`) is given
+ * names: for another (an API key with `audit:read` alone, say) the name fields are left out.
  */
 export interface NameDirectory {
   /** Username and role of each account that still exists; deleted ones are simply absent. */
@@ -47,12 +50,21 @@ export const accountIdOf = (ref: string | null | undefined): string | null =>
 const apiKeyIdOf = (ref: string): string | null =>
   ref.startsWith('api_key:') ? ref.slice('api_key:'.length) || null : null
 
+/** True when the caller may be given names: it holds `accounts:read`. */
+export const mayName = (req: FastifyRequest): boolean =>
+  !!req.staff && granted(req.staff.scopes, 'accounts:read')
+
 export interface Names {
-  /** The account with this id, named; null for a null id. */
-  account(id: string | null | undefined): AccountRefView | null
+  /** False when names are withheld from this caller. */
+  given: boolean
+  /** The account with this id, named; null for a null id; undefined when names are withheld. */
+  account(id: string | null | undefined): AccountRefView | null | undefined
   /** The actor as the audit log records it (`account:<id>`, `api_key:<id>`, `cli`, `system`), named. */
-  actor(ref: string | null | undefined): ActorRefView | null
+  actor(ref: string | null | undefined): ActorRefView | null | undefined
 }
+
+/** Names withheld: every lookup answers undefined (the field is left out), and nothing is read. */
+const withheld: Names = { given: false, account: () => undefined, actor: () => undefined }
 
 /**
  * Resolves every id in `accountIds` and every actor reference in `actors` at once (at most one
@@ -61,7 +73,9 @@ export interface Names {
 export const resolveNames = async (
   directory: NameDirectory,
   refs: { accountIds?: Iterable<string | null | undefined>; actors?: Iterable<string | null | undefined> },
+  allowed = true,
 ): Promise<Names> => {
+  if (!allowed) return withheld
   const accountIds = new Set<string>()
   const keyIds = new Set<string>()
   for (const id of refs.accountIds ?? []) if (id) accountIds.add(id)
@@ -84,6 +98,7 @@ export const resolveNames = async (
     return { id, username: a?.username ?? null, role: a?.role ?? null }
   }
   return {
+    given: true,
     account,
     actor: (ref) => {
       if (!ref) return null

@@ -5,6 +5,7 @@ import {
   AccountRef,
   ActorRef,
   accountIdOf,
+  mayName,
   type NameDirectory,
   type Names,
   resolveNames,
@@ -17,17 +18,18 @@ const EntryView = z.object({
   seq: z.number(),
   time: z.string(),
   actor: z.string().describe('account:<id>, api_key:<id>, cli or system'),
-  actor_info: ActorRef,
+  actor_info: ActorRef.optional().describe('Left out, like every name, without accounts:read'),
   actor_ip: z.string().nullable(),
   request_id: z.string().nullable(),
   action: z.string(),
   target: z.string().nullable(),
-  target_account: AccountRef.nullable().describe(
-    'The account the target names (target account:<id>), by name',
-  ),
+  target_account: AccountRef.nullable()
+    .optional()
+    .describe('The account the target names (target account:<id>), by name'),
   details: z.record(z.string(), z.unknown()),
   details_accounts: z
     .array(AccountRef)
+    .optional()
     .describe('The accounts that values of `details` name as account:<id>, by name'),
   previous_hash: z.string(),
   hash: z.string(),
@@ -41,14 +43,16 @@ const view = (e: StoredAuditEntry, names: Names): z.infer<typeof EntryView> => (
   seq: e.seq,
   time: new Date(e.at).toISOString(),
   actor: e.actor,
-  actor_info: names.actor(e.actor)!,
+  actor_info: names.actor(e.actor) ?? undefined,
   actor_ip: e.actorIp,
   request_id: e.requestId,
   action: e.action,
   target: e.target,
   target_account: names.account(accountIdOf(e.target)),
   details: e.details,
-  details_accounts: detailRefs(e.details).map((ref) => names.account(accountIdOf(ref))!),
+  details_accounts: names.given
+    ? detailRefs(e.details).map((ref) => names.account(accountIdOf(ref))!)
+    : undefined,
   previous_hash: e.previousHash,
   hash: e.hash,
 })
@@ -86,9 +90,11 @@ export const auditRoutes = (
     async (req) => {
       const rows = await deps.log.list(req.query.limit + 1, req.query.before)
       const page = rows.slice(0, req.query.limit)
-      const names = await resolveNames(deps.names, {
-        actors: page.flatMap((e) => [e.actor, e.target, ...detailRefs(e.details)]),
-      })
+      const names = await resolveNames(
+        deps.names,
+        { actors: page.flatMap((e) => [e.actor, e.target, ...detailRefs(e.details)]) },
+        mayName(req),
+      )
       return {
         entries: page.map((e) => view(e, names)),
         next_before: rows.length > req.query.limit ? (page.at(-1)?.seq ?? null) : null,

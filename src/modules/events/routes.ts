@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import type { HttpServer } from '../../http/server.js'
 import type { Authorize } from '../access/authorize.js'
-import { AccountRef, type NameDirectory, resolveNames } from '../admin/names.js'
+import { AccountRef, mayName, type NameDirectory, resolveNames } from '../admin/names.js'
 import { principalOf, requireSession } from '../sessions/http-auth.js'
 import type { SessionsService } from '../sessions/service.js'
 import type { SecurityEventLog, StoredSecurityEvent } from './ports.js'
@@ -94,7 +94,9 @@ export const eventRoutes = (
             events: z.array(
               EventView.extend({
                 account_id: z.string().nullable(),
-                account: AccountRef.nullable().describe('The account, by name'),
+                account: AccountRef.nullable()
+                  .optional()
+                  .describe('The account, by name; left out without accounts:read'),
                 subnet: z.string().nullable(),
                 client_version: z.string().nullable(),
                 request_id: z.string().nullable(),
@@ -118,7 +120,7 @@ export const eventRoutes = (
         q.limit + 1,
         q.before,
       )
-      const names = await resolveNames(deps.names, { accountIds: rows.map((e) => e.accountId) })
+      const names = await resolveNames(deps.names, { accountIds: rows.map((e) => e.accountId) }, mayName(req))
       return pageOf(rows, q.limit, (e) => ({
         ...ownView(e),
         account_id: e.accountId,

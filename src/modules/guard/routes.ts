@@ -4,7 +4,14 @@ import type { HttpServer } from '../../http/server.js'
 import { requestContext } from '../../http/server.js'
 import { AppError } from '../../kernel/errors.js'
 import { type Authorize, staffOf } from '../access/authorize.js'
-import { AccountRef, ActorRef, type NameDirectory, type Names, resolveNames } from '../admin/names.js'
+import {
+  AccountRef,
+  ActorRef,
+  mayName,
+  type NameDirectory,
+  type Names,
+  resolveNames,
+} from '../admin/names.js'
 import type { AuditService } from '../audit/service.js'
 import type { EventRecorder } from '../events/recorder.js'
 import type { Guard } from './guard.js'
@@ -28,11 +35,15 @@ const DetectionView = z.object({
   count: z.number().describe('Requests counted against it while open'),
   action_until: z.string().nullable().describe('When the current challenge or block ends'),
   account_id: z.string().nullable(),
-  account: AccountRef.nullable().describe('The account it is about (scope account), by name'),
+  account: AccountRef.nullable()
+    .optional()
+    .describe('The account it is about (scope account), by name; left out without accounts:read'),
   details: z.record(z.string(), z.unknown()),
   closed_at: z.string().nullable(),
   closed_by: z.string().nullable().describe('The account id, or api_key:<id>, that closed it'),
-  closed_by_actor: ActorRef.nullable().describe('Who closed it, by name'),
+  closed_by_actor: ActorRef.nullable()
+    .optional()
+    .describe('Who closed it, by name; left out without accounts:read'),
 })
 
 /** `closed_by` holds a bare account id (a session) or `api_key:<id>`: as the audit log names actors. */
@@ -40,11 +51,15 @@ const closerRef = (closedBy: string | null) =>
   closedBy === null ? null : closedBy.includes(':') ? closedBy : `account:${closedBy}`
 
 /** Resolves the names a page of detections shows, in one query per kind of id. */
-const namesOf = (directory: NameDirectory, ds: Detection[]) =>
-  resolveNames(directory, {
-    accountIds: ds.map((d) => d.accountId),
-    actors: ds.map((d) => closerRef(d.closedBy)),
-  })
+const namesOf = (directory: NameDirectory, ds: Detection[], allowed: boolean) =>
+  resolveNames(
+    directory,
+    {
+      accountIds: ds.map((d) => d.accountId),
+      actors: ds.map((d) => closerRef(d.closedBy)),
+    },
+    allowed,
+  )
 
 const view = (d: Detection, names: Names): z.infer<typeof DetectionView> => ({
   id: d.id,
@@ -80,7 +95,8 @@ export const guardRoutes = (
   },
 ) => {
   /** One detection as the API shows it, with its names. */
-  const one = async (d: Detection) => view(d, await namesOf(deps.names, [d]))
+  const one = async (req: FastifyRequest, d: Detection) =>
+    view(d, await namesOf(deps.names, [d], mayName(req)))
   const read = deps.authorize('detections:read')
   const write = deps.authorize('detections:write')
   const security: Array<Record<string, string[]>> = [{ bearer: [] }, { cookie: [] }]
@@ -138,7 +154,7 @@ export const guardRoutes = (
         before,
       )
       const page = rows.slice(0, limit)
-      const names = await namesOf(deps.names, page)
+      const names = await namesOf(deps.names, page, mayName(req))
       return {
         detections: page.map((d) => view(d, names)),
         next_before: rows.length > limit ? (page.at(-1)?.id ?? null) : null,
@@ -158,7 +174,7 @@ export const guardRoutes = (
         response: { 200: DetectionView },
       },
     },
-    async (req) => one(await found(req.params.id)),
+    async (req) => one(req, await found(req.params.id)),
   )
 
   app.post(
@@ -183,7 +199,7 @@ export const guardRoutes = (
         kind: d.kind,
         lifted: req.body.lift,
       })
-      return one(closed)
+      return one(req, closed)
     },
   )
 
@@ -209,7 +225,7 @@ export const guardRoutes = (
         scope: d.scope,
         key: d.key,
       })
-      return one(closed)
+      return one(req, closed)
     },
   )
 }

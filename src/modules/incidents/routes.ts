@@ -1,10 +1,10 @@
 import { Transform, type TransformCallback } from 'node:stream'
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { z } from 'zod'
 import { type HttpServer, requestContext } from '../../http/server.js'
 import { AppError } from '../../kernel/errors.js'
 import { type Authorize, staffOf } from '../access/authorize.js'
-import { ActorRef, type NameDirectory, type Names, resolveNames } from '../admin/names.js'
+import { ActorRef, mayName, type NameDirectory, type Names, resolveNames } from '../admin/names.js'
 import { phoneRegion } from './normalise.js'
 import {
   EXPOSED_FIELDS,
@@ -25,7 +25,7 @@ const IncidentView = z.object({
   risks: z.string(),
   mitigations: z.string(),
   created_by: z.string(),
-  created_by_actor: ActorRef.describe('Who opened it, by name'),
+  created_by_actor: ActorRef.optional().describe('Who opened it, by name; left out without accounts:read'),
   created_at: z.string(),
   updated_at: z.string(),
   closed_at: z.string().nullable(),
@@ -42,7 +42,7 @@ const view = (i: IncidentRecord, names: Names): z.infer<typeof IncidentView> => 
   risks: i.risks,
   mitigations: i.mitigations,
   created_by: i.createdBy,
-  created_by_actor: names.actor(i.createdBy)!,
+  created_by_actor: names.actor(i.createdBy) ?? undefined,
   created_at: iso(i.createdAt),
   updated_at: iso(i.updatedAt),
   closed_at: i.closedAt === null ? null : iso(i.closedAt),
@@ -64,7 +64,7 @@ const ImportView = z.object({
     .describe('The first unparseable rows by line number (their content is never kept)'),
   error: z.string().nullable(),
   created_by: z.string(),
-  created_by_actor: ActorRef.describe('Who started it, by name'),
+  created_by_actor: ActorRef.optional().describe('Who started it, by name; left out without accounts:read'),
   started_at: z.string(),
   finished_at: z.string().nullable(),
 })
@@ -83,7 +83,7 @@ const importView = (i: ImportRecord, names: Names): z.infer<typeof ImportView> =
   problems: i.problems,
   error: i.error,
   created_by: i.createdBy,
-  created_by_actor: names.actor(i.createdBy)!,
+  created_by_actor: names.actor(i.createdBy) ?? undefined,
   started_at: iso(i.startedAt),
   finished_at: i.finishedAt === null ? null : iso(i.finishedAt),
 })
@@ -111,7 +111,7 @@ const TimelineView = z.object({
   source: z.string(),
   kind: z.string(),
   actor: z.string().nullable(),
-  actor_info: ActorRef.nullable().describe('Who, by name'),
+  actor_info: ActorRef.nullable().optional().describe('Who, by name; left out without accounts:read'),
   details: z.record(z.string(), z.unknown()),
 })
 
@@ -157,9 +157,12 @@ export const incidentRoutes = (
     names: NameDirectory
   },
 ) => {
-  const namesOf = (actors: Array<string | null>) => resolveNames(deps.names, { actors })
-  const oneIncident = async (i: IncidentRecord) => view(i, await namesOf([i.createdBy]))
-  const oneImport = async (i: ImportRecord) => importView(i, await namesOf([i.createdBy]))
+  const namesOf = (req: FastifyRequest, actors: Array<string | null>) =>
+    resolveNames(deps.names, { actors }, mayName(req))
+  const oneIncident = async (req: FastifyRequest, i: IncidentRecord) =>
+    view(i, await namesOf(req, [i.createdBy]))
+  const oneImport = async (req: FastifyRequest, i: ImportRecord) =>
+    importView(i, await namesOf(req, [i.createdBy]))
   const read = { preHandler: deps.authorize('incidents:read') }
   const write = { preHandler: deps.authorize('incidents:write') }
   const security: Record<string, string[]>[] = [{ bearer: [] }, { cookie: [] }]
@@ -185,7 +188,7 @@ export const incidentRoutes = (
     },
     async (req, reply) => {
       const incident = await deps.incidents.create(req.body, staffOf(req).actor, requestContext(req))
-      return reply.status(201).send(await oneIncident(incident))
+      return reply.status(201).send(await oneIncident(req, incident))
     },
   )
 
@@ -207,7 +210,10 @@ export const incidentRoutes = (
     async (req) => {
       const rows = await deps.incidents.list(req.query.limit + 1, req.query.before)
       const page = rows.slice(0, req.query.limit)
-      const names = await namesOf(page.map((i) => i.createdBy))
+      const names = await namesOf(
+        req,
+        page.map((i) => i.createdBy),
+      )
       return {
         incidents: page.map((i) => view(i, names)),
         next_before: rows.length > req.query.limit ? (page.at(-1)?.id ?? null) : null,
@@ -229,7 +235,7 @@ export const incidentRoutes = (
     async (req) => {
       const incident = await deps.incidents.get(req.params.id)
       const imports = await deps.incidents.imports(incident.id)
-      const names = await namesOf([incident.createdBy, ...imports.map((i) => i.createdBy)])
+      const names = await namesOf(req, [incident.createdBy, ...imports.map((i) => i.createdBy)])
       return { ...view(incident, names), imports: imports.map((i) => importView(i, names)) }
     },
   )
@@ -254,6 +260,7 @@ export const incidentRoutes = (
     },
     async (req) =>
       oneIncident(
+        req,
         await deps.incidents.update(req.params.id, req.body, staffOf(req).actor, requestContext(req)),
       ),
   )
@@ -271,7 +278,7 @@ export const incidentRoutes = (
       },
     },
     async (req) =>
-      oneIncident(await deps.incidents.close(req.params.id, staffOf(req).actor, requestContext(req))),
+      oneIncident(req, await deps.incidents.close(req.params.id, staffOf(req).actor, requestContext(req))),
   )
 
   app.get(
@@ -289,7 +296,10 @@ export const incidentRoutes = (
     },
     async (req) => {
       const entries = await deps.incidents.timeline(req.params.id)
-      const names = await namesOf(entries.map((e) => e.actor))
+      const names = await namesOf(
+        req,
+        entries.map((e) => e.actor),
+      )
       return {
         entries: entries.map((e) => ({
           time: iso(e.at),
@@ -314,7 +324,7 @@ export const incidentRoutes = (
         response: { 200: ImportView },
       },
     },
-    async (req) => oneImport(await deps.incidents.getImport(req.params.id, req.params.importId)),
+    async (req) => oneImport(req, await deps.incidents.getImport(req.params.id, req.params.importId)),
   )
 
   app.get(
@@ -423,7 +433,7 @@ export const incidentRoutes = (
           staffOf(req).actor,
           requestContext(req),
         )
-        return reply.status(201).send(await oneImport(record))
+        return reply.status(201).send(await oneImport(req, record))
       },
     )
   })
