@@ -27,6 +27,7 @@ import {
   SqlWebauthnChallenges,
 } from './adapters/sql/mfa-repository.js'
 import { migrateToLatest } from './adapters/sql/migrate.js'
+import { SqlNameDirectory } from './adapters/sql/names-repository.js'
 import { SqlReportFacts } from './adapters/sql/reports-repository.js'
 import { createSqlStore, type SqlStore } from './adapters/sql/store.js'
 import { SqlWebhookRepository } from './adapters/sql/webhooks-repository.js'
@@ -921,16 +922,18 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
     apiKeys: access.authenticate,
     now: () => clock.now(),
   })
-  eventRoutes(http, { sessions, events: store.events, authorize })
+  const names = new SqlNameDirectory(database.db)
+  eventRoutes(http, { sessions, events: store.events, authorize, names })
   guardRoutes(http, {
     authorize,
     detections,
     guard,
     events,
     audit,
+    names,
     now: () => clock.now(),
   })
-  auditRoutes(http, { authorize, audit, log: auditLog })
+  auditRoutes(http, { authorize, audit, log: auditLog, names })
   webhookRoutes(http, { authorize, webhooks, audit })
   // Campaigns (docs/campaigns.md): actions over selections of accounts, run in batches by the worker.
   const campaignRepo = new SqlCampaignRepository(database.db, database.dialect, events)
@@ -969,7 +972,7 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
       campaignTimelineSource((id) => campaigns.list({ incidentId: id }, 1000)),
     ],
   })
-  incidentRoutes(http, { authorize, incidents, importMaxBytes: config.incidentImportMaxBytes })
+  incidentRoutes(http, { authorize, incidents, importMaxBytes: config.incidentImportMaxBytes, names })
   const reportFacts = new SqlReportFacts(database.db)
   const reports = new IncidentReports({
     incident: (id) => incidents.get(id),

@@ -1,6 +1,8 @@
 import { type ReactNode, useCallback, useEffect, useId, useRef, useState, useSyncExternalStore } from 'react'
+import { Link } from './App'
 import { Problem, powOf } from './api'
 import { cancelSolving, solvingNow, subscribeSolving } from './challenge'
+import { describeEvent } from './events'
 
 /** A problem answer as the person reads it: its title and detail, in an alert region. */
 export const ProblemMessage = ({ error, feature }: { error: unknown; feature?: string }) => {
@@ -96,16 +98,174 @@ export const useAction = () => {
   return { busy, error, run, clear: () => setError(null) }
 }
 
+const pad = (n: number) => String(n).padStart(2, '0')
+const zoneFormat = new Intl.DateTimeFormat('en-US', { timeZoneName: 'short' })
+
+/** The browser's time zone as a short name at that moment: `UTC`, `GMT+1`, `EST` … */
+export const zoneName = (d: Date): string =>
+  zoneFormat.formatToParts(d).find((p) => p.type === 'timeZoneName')?.value ?? 'local time'
+
+/** `2026-12-05 22:41:07 UTC`: the browser's time zone, always named. */
 export const when = (iso: string | null | undefined): string => {
   if (!iso) return '—'
   const d = new Date(iso)
-  return Number.isNaN(d.getTime())
-    ? iso
-    : d.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'medium' })
+  if (Number.isNaN(d.getTime())) return iso
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())} ${zoneName(d)}`
 }
 
-export const Time = ({ iso }: { iso: string | null | undefined }) =>
-  iso ? <time dateTime={iso}>{when(iso)}</time> : <span>—</span>
+/** `3 min ago`, `in 2 h`, `just now`: how far a time is from `now`. */
+export const ago = (iso: string, now: number): string | null => {
+  const t = Date.parse(iso)
+  if (Number.isNaN(t)) return null
+  const s = Math.round((now - t) / 1000)
+  const a = Math.abs(s)
+  if (a < 45) return 'just now'
+  const [n, unit] =
+    a < 3600
+      ? [Math.round(a / 60), 'min']
+      : a < 86_400
+        ? [Math.round(a / 3600), 'h']
+        : [Math.round(a / 86_400), Math.round(a / 86_400) === 1 ? 'day' : 'days']
+  return s >= 0 ? `${n} ${unit} ago` : `in ${n} ${unit}`
+}
+
+// One clock for every relative time on the page: it ticks every 30 s.
+let clockNow = Date.now()
+const clockListeners = new Set<() => void>()
+let clockTimer: ReturnType<typeof setInterval> | undefined
+const subscribeClock = (f: () => void) => {
+  clockListeners.add(f)
+  clockTimer ??= setInterval(() => {
+    clockNow = Date.now()
+    for (const l of clockListeners) l()
+  }, 30_000)
+  return () => {
+    clockListeners.delete(f)
+    if (clockListeners.size === 0 && clockTimer) {
+      clearInterval(clockTimer)
+      clockTimer = undefined
+    }
+  }
+}
+/** The time now, updated every 30 s. */
+export const useNow = () => useSyncExternalStore(subscribeClock, () => clockNow)
+
+/** Relative times are shown within this distance of now; further off, the date says enough. */
+const RELATIVE_WITHIN_MS = 7 * 86_400_000
+
+/** A time with its zone (`2026-12-05 22:41:07 UTC`) and, when near, how long ago (`3 min ago`). */
+export const Time = ({ iso, relative = true }: { iso: string | null | undefined; relative?: boolean }) => {
+  const now = useNow()
+  if (!iso) return <span>—</span>
+  const t = Date.parse(iso)
+  const rel = relative && Math.abs(now - t) < RELATIVE_WITHIN_MS ? ago(iso, now) : null
+  return (
+    <span className="when">
+      <time dateTime={iso} title={Number.isNaN(t) ? iso : new Date(t).toISOString()}>
+        {when(iso)}
+      </time>
+      {rel ? <span className="ago"> ({rel})</span> : null}
+    </span>
+  )
+}
+
+/** An account as the admin API names it; `username` null: the account no longer exists. */
+export interface AccountRef {
+  id: string
+  username: string | null
+  role: string | null
+}
+
+/** Who acted, as the admin API names them. */
+export interface ActorRef {
+  kind: 'account' | 'api_key' | 'cli' | 'system' | 'other'
+  id: string | null
+  name: string | null
+  role: string | null
+}
+
+/** A button that copies an id to the clipboard, and says so. */
+export const CopyId = ({ id, what = 'id' }: { id: string; what?: string }) => {
+  const [copied, setCopied] = useState<boolean | null>(null)
+  useEffect(() => {
+    if (copied === null) return
+    const t = setTimeout(() => setCopied(null), 2000)
+    return () => clearTimeout(t)
+  }, [copied])
+  return (
+    <button
+      type="button"
+      className="copy"
+      title={`Copy the ${what}: ${id}`}
+      aria-label={`Copy the ${what} ${id}`}
+      onClick={() =>
+        navigator.clipboard.writeText(id).then(
+          () => setCopied(true),
+          () => setCopied(false),
+        )
+      }
+    >
+      {copied === true ? 'Copied' : copied === false ? 'Copy failed' : 'Copy id'}
+    </button>
+  )
+}
+
+/** `7ec7dfec-6c1f-…` → `7ec7dfec…`. */
+export const shortId = (id: string) => (id.length > 12 ? `${id.slice(0, 8)}…` : id)
+
+/**
+ * An account by name: the username (a link to its page) and role; its id in the title and behind
+ * a copy button. A deleted account reads "deleted account" with its short id.
+ */
+export const AccountName = ({ account, link = true }: { account: AccountRef; link?: boolean }) => (
+  <span className="name-ref" title={`Account id ${account.id}`} data-account-id={account.id}>
+    {account.username === null ? (
+      <>
+        <span className="muted">deleted account</span> <code>{shortId(account.id)}</code>
+      </>
+    ) : (
+      <>
+        {link ? (
+          <Link to={`/accounts/${account.id}`}>{account.username}</Link>
+        ) : (
+          <span>{account.username}</span>
+        )}
+        {account.role ? <Badge tone={account.role === 'user' ? '' : 'role'}>{account.role}</Badge> : null}
+      </>
+    )}
+    <CopyId id={account.id} what="account id" />
+  </span>
+)
+
+/** Who acted: an account by name, an API key by its client, the command line or Gatehouse itself. */
+export const ActorName = ({ actor, raw }: { actor: ActorRef | null | undefined; raw?: string | null }) => {
+  if (!actor) return raw ? <span className="mono">{raw}</span> : <span>—</span>
+  switch (actor.kind) {
+    case 'account':
+      return <AccountName account={{ id: actor.id ?? '', username: actor.name, role: actor.role }} />
+    case 'api_key':
+      return (
+        <span className="name-ref" title={`API key id ${actor.id}`}>
+          {actor.name ? (
+            <>
+              API key of <strong>{actor.name}</strong>
+            </>
+          ) : (
+            <>
+              <span className="muted">deleted API key</span> <code>{shortId(actor.id ?? '')}</code>
+            </>
+          )}
+          {actor.id ? <CopyId id={actor.id} what="API key id" /> : null}
+        </span>
+      )
+    case 'cli':
+      return <span className="name-ref">the command line</span>
+    case 'system':
+      return <span className="name-ref">Gatehouse</span>
+    default:
+      return <span className="mono">{actor.name ?? raw ?? '—'}</span>
+  }
+}
 
 /** A labelled progress bar that screen readers follow (role progressbar + a polite live text). */
 export const ProgressBar = ({ done, total, label }: { done: number; total: number; label: string }) => {
@@ -220,16 +380,44 @@ export const SortHeader = <K extends string>({
   )
 }
 
-export const JsonDetails = ({ value }: { value: unknown }) => {
+/** `revoked_sessions` → `revoked sessions`. */
+const labelOf = (k: string) => k.replaceAll('_', ' ')
+
+const valueText = (v: unknown): string =>
+  v === null || v === undefined
+    ? '—'
+    : Array.isArray(v)
+      ? v.map((x) => (typeof x === 'object' && x !== null ? JSON.stringify(x) : String(x))).join(', ')
+      : typeof v === 'object'
+        ? JSON.stringify(v)
+        : String(v)
+
+/**
+ * The fields of an object as a definition list: labels in one column, values in the other, never
+ * run together. A value `account:<id>` of one of the `accounts` given reads as that account's name.
+ */
+export const JsonDetails = ({ value, accounts = [] }: { value: unknown; accounts?: AccountRef[] }) => {
   if (!value || (typeof value === 'object' && Object.keys(value).length === 0)) return <span>—</span>
+  const named = new Map(accounts.map((a) => [`account:${a.id}`, a]))
   return (
-    <dl className="kv">
-      {Object.entries(value as Record<string, unknown>).map(([k, v]) => (
-        <div key={k}>
-          <dt>{k}</dt>
-          <dd>{typeof v === 'object' ? JSON.stringify(v) : String(v)}</dd>
-        </div>
-      ))}
+    <dl className="fields">
+      {Object.entries(value as Record<string, unknown>).map(([k, v]) => {
+        const account = typeof v === 'string' ? named.get(v) : undefined
+        return (
+          <div key={k}>
+            <dt>{labelOf(k)}</dt>
+            {account ? (
+              <dd>
+                <AccountName account={account} />
+              </dd>
+            ) : (
+              <dd className={typeof v === 'string' || typeof v === 'object' ? 'mono' : undefined}>
+                {valueText(v)}
+              </dd>
+            )}
+          </div>
+        )
+      })}
     </dl>
   )
 }
@@ -248,13 +436,29 @@ export interface EventItem {
   time: string
   ip: string | null
   details: Record<string, unknown>
+  /** The event's account, by name (admin events carry it). */
+  account?: AccountRef | null
 }
 
+/** The display name of an event's account, for its sentence. */
+const accountWord = (a: AccountRef | null | undefined) =>
+  a ? (a.username ?? `deleted account ${shortId(a.id)}`) : null
+
 /**
- * Security events newest first, with runs of the same event (same type and details) folded into
- * one line with a count and the number of addresses: a flood reads as one line, not a hundred.
+ * Security events newest first, each as a sentence in plain words with its raw fields folded
+ * away, and runs of the same event (same type and details) folded into one line with a count and
+ * the number of addresses: a flood reads as one line, not a hundred. `showAccount` names each
+ * event's account (a timeline that mixes accounts).
  */
-export const EventList = ({ events, limit = 40 }: { events: EventItem[]; limit?: number }) => {
+export const EventList = ({
+  events,
+  limit = 40,
+  showAccount = false,
+}: {
+  events: EventItem[]
+  limit?: number
+  showAccount?: boolean
+}) => {
   const [all, setAll] = useState(false)
   const runs: Array<{ first: EventItem; last: EventItem; count: number; ips: Set<string> }> = []
   for (const e of events) {
@@ -262,6 +466,7 @@ export const EventList = ({ events, limit = 40 }: { events: EventItem[]; limit?:
     if (
       prev &&
       prev.first.type === e.type &&
+      prev.first.account?.id === e.account?.id &&
       JSON.stringify(prev.first.details) === JSON.stringify(e.details)
     ) {
       prev.count += 1
@@ -273,19 +478,32 @@ export const EventList = ({ events, limit = 40 }: { events: EventItem[]; limit?:
   return (
     <>
       <ol className="timeline">
-        {shown.map((r) => (
-          <li key={r.first.id}>
-            <Time iso={r.first.time} /> <strong>{r.first.type}</strong>
-            {r.count > 1 ? (
-              <span className="badge warn">
-                ×{r.count} from {r.ips.size} address{r.ips.size === 1 ? '' : 'es'}
-              </span>
-            ) : r.first.ip ? (
-              <span className="mono"> {r.first.ip}</span>
-            ) : null}
-            {Object.keys(r.first.details ?? {}).length > 0 ? <JsonDetails value={r.first.details} /> : null}
-          </li>
-        ))}
+        {shown.map((r) => {
+          const e = r.first
+          const fields = { type: e.type, ...(e.ip ? { ip: e.ip } : {}), ...e.details }
+          return (
+            <li key={e.id} data-event-type={e.type}>
+              <div className="event-head">
+                <Time iso={e.time} />
+                {showAccount && e.account ? <AccountName account={e.account} /> : null}
+                {r.count > 1 ? (
+                  <span className="badge warn">
+                    ×{r.count} from {r.ips.size} address{r.ips.size === 1 ? '' : 'es'}
+                  </span>
+                ) : e.ip ? (
+                  <span className="mono muted">{e.ip}</span>
+                ) : null}
+              </div>
+              <p className="sentence">
+                {describeEvent(e.type, e.details, { account: accountWord(e.account) })}
+              </p>
+              <details className="raw">
+                <summary>Fields</summary>
+                <JsonDetails value={fields} accounts={e.account ? [e.account] : []} />
+              </details>
+            </li>
+          )
+        })}
       </ol>
       {runs.length > shown.length ? (
         <button type="button" onClick={() => setAll(true)}>

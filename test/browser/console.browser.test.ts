@@ -128,6 +128,12 @@ describe.skipIf(!haveChromium).each(databaseKinds())('the admin console in Chrom
     }
     await page.setViewportSize({ width: 1280, height: 900 })
   }
+  /** A time as the console shows every one: date, time and the zone's name. */
+  const ZONED = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$/
+  /** An account id shown raw, as the audit log and the detection keys store it. */
+  const RAW_ACCOUNT = /account:[0-9a-f]{8}-/
+  /** The visible text of a locator (folded <details> and title attributes left out). */
+  const seen = (selector: string) => page.locator(selector).first().innerText()
   const figure = async (label: string) =>
     Number(
       await page
@@ -200,7 +206,12 @@ describe.skipIf(!haveChromium).each(databaseKinds())('the admin console in Chrom
         '--disable-sync',
       ],
     })
-    context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true })
+    // The browser's zone is named on every time; UTC here, so that the test can say which.
+    context = await browser.newContext({
+      viewport: { width: 1280, height: 900 },
+      acceptDownloads: true,
+      timezoneId: 'UTC',
+    })
     page = await context.newPage()
     const cdp = await context.newCDPSession(page)
     await cdp.send('WebAuthn.enable')
@@ -270,6 +281,7 @@ describe.skipIf(!haveChromium).each(databaseKinds())('the admin console in Chrom
   })
 
   let victimEmail = ''
+  let victimName = ''
   let victimToken = ''
   it('shows a recovery flood on the overview as it happens', async () => {
     await page.getByTestId('figures').waitFor()
@@ -279,6 +291,7 @@ describe.skipIf(!haveChromium).each(databaseKinds())('the admin console in Chrom
     // A victim with a live session, and a flood of reset requests for it from many addresses.
     const victim = freshUser('victim')
     victimEmail = victim.email
+    victimName = victim.username
     expect((await api('POST', '/v1/accounts', { body: victim })).status).toBe(202)
     await app.workers.outbox.drain()
     const mail = await smtp.waitFor((m) => m.to.includes(victim.email))
@@ -318,12 +331,42 @@ describe.skipIf(!haveChromium).each(databaseKinds())('the admin console in Chrom
 
   it('lists the detection and resolves it after a confirmation', async () => {
     await go('Detections')
-    const row = page.getByRole('row', { name: /recovery flood/ })
+    const row = page.getByRole('row', { name: /recovery flood/ }).filter({ hasText: victimName })
     await row.first().waitFor()
+    // The source is the account by name and role, its id behind a copy button; the counts in words.
+    const rowText = await row.first().innerText()
+    expect(rowText).toContain(`${victimName}`)
+    expect(rowText).toMatch(/\buser\b/)
+    expect(rowText).toMatch(
+      /\d+ recovery requests from \d+ addresses in [^;]+; \d+ requests? counted while open/,
+    )
+    expect(await seen('main table tbody')).not.toMatch(RAW_ACCOUNT)
+    expect(await row.first().locator('[data-account-id]').getAttribute('title')).toMatch(
+      /^Account id [0-9a-f-]{36}$/,
+    )
+    expect(await row.first().locator('time').textContent()).toMatch(ZONED)
+    expect(await row.first().locator('.ago').textContent()).toMatch(/^ \((just now|\d+ min ago)\)$/)
     await shoot('detections')
-    await row.first().getByRole('link').click()
+    await row
+      .first()
+      .getByRole('link', { name: /^#\d+$/ })
+      .click()
     await page.getByRole('heading', { name: 'Timeline' }).waitFor()
-    await expect.poll(() => page.getByText('guard_detection').count()).toBeGreaterThanOrEqual(1)
+    // Events as sentences: the detection's own, and the flood of suppressed resets behind it.
+    await page
+      .getByText(new RegExp(`^Detection #\\d+: recovery flood from account ${victimName} — recorded only`))
+      .first()
+      .waitFor()
+    await page
+      .getByText(/^Password reset requested by email — suppressed: /)
+      .first()
+      .waitFor()
+    expect(await seen('main')).not.toMatch(RAW_ACCOUNT)
+    // The raw fields are folded away, one click from each sentence.
+    const raw = page.locator('ol.timeline details.raw').first()
+    expect(await raw.locator('dl').isVisible()).toBe(false)
+    await raw.locator('summary').click()
+    expect(await raw.locator('dl').innerText()).toMatch(/type\s+\S+/)
     await shoot('detection')
     await page.getByRole('button', { name: 'Resolve', exact: true }).click()
     const dialog = page.getByRole('alertdialog')
@@ -343,7 +386,18 @@ describe.skipIf(!haveChromium).each(databaseKinds())('the admin console in Chrom
     await link.click()
     await page.getByRole('heading', { name: 'Live sessions (1)' }).waitFor()
     expect(await page.content()).not.toContain(victimEmail)
+    // The account's timeline in words, each with its zoned time.
+    const timeline = page.getByRole('region', { name: 'Recent security events' })
+    await timeline
+      .getByText(/^Password reset requested by email — suppressed: /)
+      .first()
+      .waitFor()
+    await timeline.getByText('Signed in with the password').first().waitFor()
+    expect(await timeline.locator('time').first().textContent()).toMatch(ZONED)
+    expect(await timeline.innerText()).not.toMatch(/recovery\.suppressed|authn_login_success/)
+    await timeline.locator('details.raw summary').first().click()
     await shoot('account')
+    await timeline.screenshot({ path: join(ARTIFACTS, `${kind}-account-timeline.png`) })
     await page.getByRole('button', { name: 'Revoke all sessions' }).click()
     await page.getByRole('alertdialog').getByRole('button', { name: 'Revoke sessions' }).click()
     await page.getByText('1 session revoked.').waitFor()
@@ -355,6 +409,24 @@ describe.skipIf(!haveChromium).each(databaseKinds())('the admin console in Chrom
     await go('Audit')
     await page.getByRole('cell', { name: 'account.sessions_revoke' }).waitFor()
     expect(await page.getByRole('cell', { name: 'account.lookup' }).count()).toBeGreaterThanOrEqual(1)
+    // Actor and target by name (the ids in titles and behind copy buttons), times with their zone.
+    const revoke = page
+      .getByRole('row')
+      .filter({ has: page.getByRole('cell', { name: 'account.sessions_revoke' }) })
+    const revokeText = await revoke.first().innerText()
+    expect(revokeText).toContain(admin.username)
+    expect(revokeText).toContain(victimName)
+    // Actor (3rd) and target (5th) columns: names, never raw ids.
+    for (const column of [3, 5])
+      for (const cell of await page.locator(`main table tbody td:nth-child(${column})`).allInnerTexts())
+        expect(cell).not.toMatch(RAW_ACCOUNT)
+    expect(await revoke.first().locator('time').textContent()).toMatch(ZONED)
+    // The details are a definition list: each label in its own column, apart from its value.
+    const field = revoke.first().locator('dl.fields dt').first()
+    const value = revoke.first().locator('dl.fields dd').first()
+    const [fb, vb] = [await field.boundingBox(), await value.boundingBox()]
+    expect(fb && vb && fb.x + fb.width <= vb.x).toBe(true)
+    await revoke.first().screenshot({ path: join(ARTIFACTS, `${kind}-audit-detail.png`) })
     await page.getByRole('button', { name: 'Verify the chain' }).click()
     await expect
       .poll(() => page.getByTestId('verify-result').textContent())
@@ -438,6 +510,12 @@ describe.skipIf(!haveChromium).each(databaseKinds())('the admin console in Chrom
     await expect.poll(() => page.locator('h1').textContent()).toBe(incidentTitle)
     await page.getByRole('tab', { name: 'Timeline' }).waitFor()
     await expect.poll(() => page.getByText('incident.create').count()).toBeGreaterThanOrEqual(1)
+    // Who opened it and who acted on its timeline, by name.
+    const opened = page.locator('dl div', { has: page.locator('dt', { hasText: /^Opened$/ }) }).first()
+    expect(await opened.innerText()).toContain(admin.username)
+    const created = page.locator('ol.timeline li').filter({ hasText: 'incident.create' }).first()
+    expect(await created.innerText()).toMatch(new RegExp(`by\\s+${admin.username}\\s+admin`))
+    expect(await seen('main')).not.toMatch(RAW_ACCOUNT)
     await shoot('incident')
 
     // A CSV as a leak looks: the three users (one address in capitals), a stranger, and junk rows.

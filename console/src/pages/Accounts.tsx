@@ -1,7 +1,7 @@
 import { type FormEvent, useState } from 'react'
 import { Link, navigate } from '../App'
 import { get, post, qs } from '../api'
-import { Badge, Confirm, EventList, PageTitle, ProblemMessage, Time, useAction, useLoad } from '../ui'
+import { Badge, Confirm, CopyId, EventList, PageTitle, ProblemMessage, Time, useAction, useLoad } from '../ui'
 import { CampaignProgress } from './Incidents'
 
 export interface AccountSummary {
@@ -187,7 +187,9 @@ export const AccountPage = ({ id }: { id: string }) => {
             <dl className="kv wide">
               <div>
                 <dt>Id</dt>
-                <dd className="mono wrap">{a.id}</dd>
+                <dd>
+                  <code className="wrap">{a.id}</code> <CopyId id={a.id} what="account id" />
+                </dd>
               </div>
               <div>
                 <dt>Username</dt>
@@ -300,7 +302,12 @@ export const AccountPage = ({ id }: { id: string }) => {
           </section>
           <section className="panel" aria-labelledby="events-h">
             <h2 id="events-h">Recent security events</h2>
-            <EventList events={d.data.events} />
+            <EventList
+              events={d.data.events.map((e) => ({
+                ...e,
+                account: { id: a.id, username: a.username, role: a.role },
+              }))}
+            />
           </section>
         </>
       ) : null}

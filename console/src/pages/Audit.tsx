@@ -1,14 +1,29 @@
 import { useState } from 'react'
+import { Link } from '../App'
 import { get, qs } from '../api'
-import { JsonDetails, PageTitle, ProblemMessage, Time, useAction, useLoad } from '../ui'
+import {
+  AccountName,
+  type AccountRef,
+  ActorName,
+  type ActorRef,
+  JsonDetails,
+  PageTitle,
+  ProblemMessage,
+  Time,
+  useAction,
+  useLoad,
+} from '../ui'
 
 interface Entry {
   seq: number
   time: string
   actor: string
+  actor_info: ActorRef
   actor_ip: string | null
   action: string
   target: string | null
+  target_account: AccountRef | null
+  details_accounts: AccountRef[]
   details: Record<string, unknown>
   hash: string
 }
@@ -23,6 +38,16 @@ interface Verified {
 
 /** `account:17eabdcc-6c1f-…` → `account:17eabdcc…`: the whole id is in the cell's title. */
 const short = (s: string) => (s.length > 22 ? `${s.slice(0, 18)}…` : s)
+
+/** A target as a link to its page where the console has one (`detection:4`, `incident:…`). */
+const Target = ({ target }: { target: string | null }) => {
+  if (!target) return <>—</>
+  const at = target.indexOf(':')
+  const [kind, id] = [target.slice(0, at), target.slice(at + 1)]
+  if (kind === 'detection' && id) return <Link to={`/detections/${id}`}>detection #{id}</Link>
+  if (kind === 'incident' && id) return <Link to={`/incidents/${id}`}>{short(target)}</Link>
+  return <>{short(target)}</>
+}
 
 /** The audit log, newest first, paged; and a button that verifies the hash chain. */
 export const AuditPage = () => {
@@ -92,19 +117,25 @@ export const AuditPage = () => {
                 <th scope="row" className="num">
                   {e.seq}
                 </th>
-                <td className="nowrap">
+                <td>
                   <Time iso={e.time} />
                 </td>
-                <td className="mono" title={e.actor}>
-                  {short(e.actor)}
-                  {e.actor_ip ? <div className="muted">{e.actor_ip}</div> : null}
+                <td>
+                  <ActorName actor={e.actor_info} raw={e.actor} />
+                  {e.actor_ip ? <div className="muted mono">{e.actor_ip}</div> : null}
                 </td>
                 <td>{e.action}</td>
-                <td className="mono" title={e.target ?? undefined}>
-                  {e.target ? short(e.target) : '—'}
-                </td>
+                {e.target_account ? (
+                  <td>
+                    <AccountName account={e.target_account} />
+                  </td>
+                ) : (
+                  <td className="mono" title={e.target ?? undefined}>
+                    <Target target={e.target} />
+                  </td>
+                )}
                 <td>
-                  <JsonDetails value={e.details} />
+                  <JsonDetails value={e.details} accounts={e.details_accounts} />
                 </td>
               </tr>
             ))}

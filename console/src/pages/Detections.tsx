@@ -1,7 +1,12 @@
 import { useState } from 'react'
 import { Link, navigate } from '../App'
 import { get, post, qs } from '../api'
+import { explainDetection } from '../events'
 import {
+  AccountName,
+  type AccountRef,
+  ActorName,
+  type ActorRef,
   Badge,
   Confirm,
   EventList,
@@ -25,9 +30,12 @@ export interface Detection {
   count: number
   action_until: string | null
   account_id: string | null
+  /** The account, by name (scope account). */
+  account: AccountRef | null
   details: Record<string, unknown>
   closed_at: string | null
   closed_by: string | null
+  closed_by_actor: ActorRef | null
 }
 
 interface AdminEvent {
@@ -37,6 +45,7 @@ interface AdminEvent {
   created_at?: string
   ip: string | null
   account_id: string | null
+  account?: AccountRef | null
   details: Record<string, unknown>
 }
 
@@ -50,6 +59,27 @@ const KINDS = [
 ]
 const actionTone = (a: string) => (a === 'block' ? 'bad' : a === 'challenge' ? 'warn' : '')
 const label = (s: string) => s.replaceAll('_', ' ')
+
+/** Where a detection's requests came from, as a person reads it: an account by name, an address … */
+const SourceName = ({ d }: { d: Detection }) => {
+  if (d.account) return <AccountName account={d.account} />
+  const value = d.key.slice(d.key.indexOf(':') + 1)
+  switch (d.scope) {
+    case 'ip':
+    case 'subnet':
+      return <span className="mono">{value}</span>
+    case 'identifier':
+      return (
+        <span title={d.key}>
+          one identifier as typed <span className="muted">(kept as a keyed hash)</span>
+        </span>
+      )
+    case 'global':
+      return <span>all logins</span>
+    default:
+      return <span className="mono wrap">{d.key}</span>
+  }
+}
 
 /** What the detectors found: filter by status and kind; auto-refreshes every 15 s. */
 export const DetectionsPage = () => {
@@ -104,7 +134,7 @@ export const DetectionsPage = () => {
               <th scope="col">Kind</th>
               <th scope="col">Source</th>
               <th scope="col">Response</th>
-              <th scope="col">Requests</th>
+              <th scope="col">Counted</th>
               <th scope="col">Last seen</th>
               <th scope="col">Status</th>
             </tr>
@@ -116,11 +146,13 @@ export const DetectionsPage = () => {
                   <Link to={`/detections/${d.id}`}>#{d.id}</Link>
                 </th>
                 <td>{label(d.kind)}</td>
-                <td className="mono wrap">{d.key}</td>
+                <td className="source">
+                  <span className="muted">{d.scope}</span> <SourceName d={d} />
+                </td>
                 <td>
                   <Badge tone={actionTone(d.action)}>{d.action}</Badge>
                 </td>
-                <td className="num">{d.count}</td>
+                <td className="counted">{explainDetection(d)}</td>
                 <td>
                   <Time iso={d.last_seen} />
                 </td>
@@ -208,7 +240,9 @@ export const DetectionPage = ({ id }: { id: string }) => {
               </div>
               <div>
                 <dt>Source ({det.scope})</dt>
-                <dd className="mono wrap">{det.key}</dd>
+                <dd className="wrap">
+                  <SourceName d={det} />
+                </dd>
               </div>
               <div>
                 <dt>Status</dt>
@@ -227,8 +261,8 @@ export const DetectionPage = ({ id }: { id: string }) => {
                 </dd>
               </div>
               <div>
-                <dt>Requests counted</dt>
-                <dd>{det.count}</dd>
+                <dt>Counted</dt>
+                <dd>{explainDetection(det)}</dd>
               </div>
               <div>
                 <dt>First seen</dt>
@@ -242,11 +276,11 @@ export const DetectionPage = ({ id }: { id: string }) => {
                   <Time iso={det.last_seen} />
                 </dd>
               </div>
-              {det.account_id ? (
+              {det.account && det.scope !== 'account' ? (
                 <div>
                   <dt>Account</dt>
                   <dd>
-                    <Link to={`/accounts/${det.account_id}`}>{det.account_id}</Link>
+                    <AccountName account={det.account} />
                   </dd>
                 </div>
               ) : null}
@@ -254,13 +288,16 @@ export const DetectionPage = ({ id }: { id: string }) => {
                 <div>
                   <dt>Closed</dt>
                   <dd>
-                    <Time iso={det.closed_at} /> by {det.closed_by}
+                    <Time iso={det.closed_at} /> by{' '}
+                    <ActorName actor={det.closed_by_actor} raw={det.closed_by} />
                   </dd>
                 </div>
               ) : null}
             </dl>
-            <h2>Details</h2>
-            <JsonDetails value={det.details} />
+            <details className="raw">
+              <summary>Fields of the detection</summary>
+              <JsonDetails value={det.details} />
+            </details>
             {det.status === 'open' ? (
               <div className="actions">
                 <button type="button" onClick={() => setConfirm('resolve')}>
@@ -280,7 +317,7 @@ export const DetectionPage = ({ id }: { id: string }) => {
               <Confirm
                 title={
                   confirm === 'lift'
-                    ? `Lift the ${det.action} on ${det.key}?`
+                    ? `Lift the ${det.action} on ${det.account?.username ? `account ${det.account.username}` : det.key}?`
                     : `Resolve detection #${det.id}?`
                 }
                 confirmLabel={confirm === 'lift' ? 'Lift now' : 'Resolve'}
@@ -302,6 +339,7 @@ export const DetectionPage = ({ id }: { id: string }) => {
             <ProblemMessage error={timeline.error} feature="The events API" />
             {timeline.data && timeline.data.length === 0 ? <p>No events recorded for this source.</p> : null}
             <EventList
+              showAccount
               events={(timeline.data ?? []).map((e) => ({ ...e, time: e.time ?? e.created_at ?? '' }))}
             />
           </section>

@@ -2,6 +2,8 @@ import { type FormEvent, useEffect, useRef, useState } from 'react'
 import { Link, navigate } from '../App'
 import { bearer, call, download, get, Problem, patch, post, qs } from '../api'
 import {
+  ActorName,
+  type ActorRef,
   Badge,
   Confirm,
   Figure,
@@ -23,6 +25,7 @@ interface Incident {
   risks: string
   mitigations: string
   created_by: string
+  created_by_actor: ActorRef
   created_at: string
   updated_at: string
   closed_at: string | null
@@ -326,7 +329,7 @@ const IncidentFacts = ({ incident: i, reload }: { incident: Incident; reload: ()
             <div>
               <dt>Opened</dt>
               <dd>
-                <Time iso={i.created_at} /> by <span className="mono">{i.created_by}</span>
+                <Time iso={i.created_at} /> by <ActorName actor={i.created_by_actor} raw={i.created_by} />
               </dd>
             </div>
             <div>
@@ -374,6 +377,7 @@ interface TimelineEntry {
   source?: string
   kind: string
   actor?: string | null
+  actor_info?: ActorRef | null
   details?: Record<string, unknown>
 }
 
@@ -394,7 +398,12 @@ const Timeline = ({ id }: { id: string }) => {
           <li key={`${e.time}|${e.source}|${e.kind}|${e.actor}|${JSON.stringify(e.details)}`}>
             <Time iso={e.time} /> <strong>{e.kind}</strong>
             {e.source ? <span className="muted"> ({e.source})</span> : null}
-            {e.actor ? <span className="mono"> {e.actor}</span> : null}
+            {e.actor ? (
+              <>
+                {' '}
+                by <ActorName actor={e.actor_info} raw={e.actor} />
+              </>
+            ) : null}
             <JsonDetails value={e.details} />
           </li>
         ))}

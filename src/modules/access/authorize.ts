@@ -74,7 +74,7 @@ export interface AuthorizeDeps {
   now: () => number
 }
 
-const granted = (held: readonly Scope[], wanted: Scope): boolean =>
+export const granted = (held: readonly Scope[], wanted: Scope): boolean =>
   held.includes(wanted) || (held as readonly string[]).includes('*')
 
 /**

@@ -1,6 +1,15 @@
 import { z } from 'zod'
 import type { HttpServer } from '../../http/server.js'
 import type { Authorize } from '../access/authorize.js'
+import {
+  AccountRef,
+  ActorRef,
+  accountIdOf,
+  mayName,
+  type NameDirectory,
+  type Names,
+  resolveNames,
+} from '../admin/names.js'
 import type { StoredAuditEntry } from './chain.js'
 import type { AuditLog } from './ports.js'
 import type { AuditService } from './service.js'
@@ -8,25 +17,42 @@ import type { AuditService } from './service.js'
 const EntryView = z.object({
   seq: z.number(),
   time: z.string(),
-  actor: z.string(),
+  actor: z.string().describe('account:<id>, api_key:<id>, cli or system'),
+  actor_info: ActorRef.optional().describe('Left out, like every name, without accounts:read'),
   actor_ip: z.string().nullable(),
   request_id: z.string().nullable(),
   action: z.string(),
   target: z.string().nullable(),
+  target_account: AccountRef.nullable()
+    .optional()
+    .describe('The account the target names (target account:<id>), by name'),
   details: z.record(z.string(), z.unknown()),
+  details_accounts: z
+    .array(AccountRef)
+    .optional()
+    .describe('The accounts that values of `details` name as account:<id>, by name'),
   previous_hash: z.string(),
   hash: z.string(),
 })
 
-const view = (e: StoredAuditEntry): z.infer<typeof EntryView> => ({
+/** The `account:<id>` values among an entry's details (a detection's key, for one). */
+const detailRefs = (details: Record<string, unknown>): string[] =>
+  Object.values(details).filter((v): v is string => typeof v === 'string' && accountIdOf(v) !== null)
+
+const view = (e: StoredAuditEntry, names: Names): z.infer<typeof EntryView> => ({
   seq: e.seq,
   time: new Date(e.at).toISOString(),
   actor: e.actor,
+  actor_info: names.actor(e.actor) ?? undefined,
   actor_ip: e.actorIp,
   request_id: e.requestId,
   action: e.action,
   target: e.target,
+  target_account: names.account(accountIdOf(e.target)),
   details: e.details,
+  details_accounts: names.given
+    ? detailRefs(e.details).map((ref) => names.account(accountIdOf(ref))!)
+    : undefined,
   previous_hash: e.previousHash,
   hash: e.hash,
 })
@@ -39,6 +65,7 @@ export const auditRoutes = (
     authorize: Authorize
     audit: AuditService
     log: AuditLog
+    names: NameDirectory
   },
 ) => {
   const admin = deps.authorize('audit:read')
@@ -63,8 +90,13 @@ export const auditRoutes = (
     async (req) => {
       const rows = await deps.log.list(req.query.limit + 1, req.query.before)
       const page = rows.slice(0, req.query.limit)
+      const names = await resolveNames(
+        deps.names,
+        { actors: page.flatMap((e) => [e.actor, e.target, ...detailRefs(e.details)]) },
+        mayName(req),
+      )
       return {
-        entries: page.map(view),
+        entries: page.map((e) => view(e, names)),
         next_before: rows.length > req.query.limit ? (page.at(-1)?.seq ?? null) : null,
       }
     },

@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import type { HttpServer } from '../../http/server.js'
 import type { Authorize } from '../access/authorize.js'
+import { AccountRef, mayName, type NameDirectory, resolveNames } from '../admin/names.js'
 import { principalOf, requireSession } from '../sessions/http-auth.js'
 import type { SessionsService } from '../sessions/service.js'
 import type { SecurityEventLog, StoredSecurityEvent } from './ports.js'
@@ -35,6 +36,7 @@ export const eventRoutes = (
     sessions: SessionsService
     events: SecurityEventLog
     authorize: Authorize
+    names: NameDirectory
   },
 ) => {
   app.get(
@@ -92,6 +94,9 @@ export const eventRoutes = (
             events: z.array(
               EventView.extend({
                 account_id: z.string().nullable(),
+                account: AccountRef.nullable()
+                  .optional()
+                  .describe('The account, by name; left out without accounts:read'),
                 subnet: z.string().nullable(),
                 client_version: z.string().nullable(),
                 request_id: z.string().nullable(),
@@ -115,9 +120,11 @@ export const eventRoutes = (
         q.limit + 1,
         q.before,
       )
+      const names = await resolveNames(deps.names, { accountIds: rows.map((e) => e.accountId) }, mayName(req))
       return pageOf(rows, q.limit, (e) => ({
         ...ownView(e),
         account_id: e.accountId,
+        account: names.account(e.accountId),
         subnet: e.subnet,
         client_version: e.context.clientVersion,
         request_id: e.context.requestId,

@@ -4,6 +4,14 @@ import type { HttpServer } from '../../http/server.js'
 import { requestContext } from '../../http/server.js'
 import { AppError } from '../../kernel/errors.js'
 import { type Authorize, staffOf } from '../access/authorize.js'
+import {
+  AccountRef,
+  ActorRef,
+  mayName,
+  type NameDirectory,
+  type Names,
+  resolveNames,
+} from '../admin/names.js'
 import type { AuditService } from '../audit/service.js'
 import type { EventRecorder } from '../events/recorder.js'
 import type { Guard } from './guard.js'
@@ -27,12 +35,33 @@ const DetectionView = z.object({
   count: z.number().describe('Requests counted against it while open'),
   action_until: z.string().nullable().describe('When the current challenge or block ends'),
   account_id: z.string().nullable(),
+  account: AccountRef.nullable()
+    .optional()
+    .describe('The account it is about (scope account), by name; left out without accounts:read'),
   details: z.record(z.string(), z.unknown()),
   closed_at: z.string().nullable(),
-  closed_by: z.string().nullable(),
+  closed_by: z.string().nullable().describe('The account id, or api_key:<id>, that closed it'),
+  closed_by_actor: ActorRef.nullable()
+    .optional()
+    .describe('Who closed it, by name; left out without accounts:read'),
 })
 
-const view = (d: Detection): z.infer<typeof DetectionView> => ({
+/** `closed_by` holds a bare account id (a session) or `api_key:<id>`: as the audit log names actors. */
+const closerRef = (closedBy: string | null) =>
+  closedBy === null ? null : closedBy.includes(':') ? closedBy : `account:${closedBy}`
+
+/** Resolves the names a page of detections shows, in one query per kind of id. */
+const namesOf = (directory: NameDirectory, ds: Detection[], allowed: boolean) =>
+  resolveNames(
+    directory,
+    {
+      accountIds: ds.map((d) => d.accountId),
+      actors: ds.map((d) => closerRef(d.closedBy)),
+    },
+    allowed,
+  )
+
+const view = (d: Detection, names: Names): z.infer<typeof DetectionView> => ({
   id: d.id,
   kind: d.kind,
   scope: d.scope,
@@ -44,9 +73,11 @@ const view = (d: Detection): z.infer<typeof DetectionView> => ({
   count: d.count,
   action_until: iso(d.actionUntil),
   account_id: d.accountId,
+  account: names.account(d.accountId),
   details: d.details,
   closed_at: iso(d.closedAt),
   closed_by: d.closedBy,
+  closed_by_actor: names.actor(closerRef(d.closedBy)),
 })
 
 const IdParam = z.strictObject({ id: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER) })
@@ -59,9 +90,13 @@ export const guardRoutes = (
     guard: Guard
     events: EventRecorder
     audit: AuditService
+    names: NameDirectory
     now: () => number
   },
 ) => {
+  /** One detection as the API shows it, with its names. */
+  const one = async (req: FastifyRequest, d: Detection) =>
+    view(d, await namesOf(deps.names, [d], mayName(req)))
   const read = deps.authorize('detections:read')
   const write = deps.authorize('detections:write')
   const security: Array<Record<string, string[]>> = [{ bearer: [] }, { cookie: [] }]
@@ -119,8 +154,9 @@ export const guardRoutes = (
         before,
       )
       const page = rows.slice(0, limit)
+      const names = await namesOf(deps.names, page, mayName(req))
       return {
-        detections: page.map(view),
+        detections: page.map((d) => view(d, names)),
         next_before: rows.length > limit ? (page.at(-1)?.id ?? null) : null,
       }
     },
@@ -138,7 +174,7 @@ export const guardRoutes = (
         response: { 200: DetectionView },
       },
     },
-    async (req) => view(await found(req.params.id)),
+    async (req) => one(req, await found(req.params.id)),
   )
 
   app.post(
@@ -163,7 +199,7 @@ export const guardRoutes = (
         kind: d.kind,
         lifted: req.body.lift,
       })
-      return view(closed)
+      return one(req, closed)
     },
   )
 
@@ -189,7 +225,7 @@ export const guardRoutes = (
         scope: d.scope,
         key: d.key,
       })
-      return view(closed)
+      return one(req, closed)
     },
   )
 }

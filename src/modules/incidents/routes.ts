@@ -1,9 +1,10 @@
 import { Transform, type TransformCallback } from 'node:stream'
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { z } from 'zod'
 import { type HttpServer, requestContext } from '../../http/server.js'
 import { AppError } from '../../kernel/errors.js'
 import { type Authorize, staffOf } from '../access/authorize.js'
+import { ActorRef, mayName, type NameDirectory, type Names, resolveNames } from '../admin/names.js'
 import { phoneRegion } from './normalise.js'
 import {
   EXPOSED_FIELDS,
@@ -24,6 +25,7 @@ const IncidentView = z.object({
   risks: z.string(),
   mitigations: z.string(),
   created_by: z.string(),
+  created_by_actor: ActorRef.optional().describe('Who opened it, by name; left out without accounts:read'),
   created_at: z.string(),
   updated_at: z.string(),
   closed_at: z.string().nullable(),
@@ -31,7 +33,7 @@ const IncidentView = z.object({
 
 const iso = (ms: number) => new Date(ms).toISOString()
 
-const view = (i: IncidentRecord): z.infer<typeof IncidentView> => ({
+const view = (i: IncidentRecord, names: Names): z.infer<typeof IncidentView> => ({
   id: i.id,
   title: i.title,
   summary: i.summary,
@@ -40,6 +42,7 @@ const view = (i: IncidentRecord): z.infer<typeof IncidentView> => ({
   risks: i.risks,
   mitigations: i.mitigations,
   created_by: i.createdBy,
+  created_by_actor: names.actor(i.createdBy) ?? undefined,
   created_at: iso(i.createdAt),
   updated_at: iso(i.updatedAt),
   closed_at: i.closedAt === null ? null : iso(i.closedAt),
@@ -61,11 +64,12 @@ const ImportView = z.object({
     .describe('The first unparseable rows by line number (their content is never kept)'),
   error: z.string().nullable(),
   created_by: z.string(),
+  created_by_actor: ActorRef.optional().describe('Who started it, by name; left out without accounts:read'),
   started_at: z.string(),
   finished_at: z.string().nullable(),
 })
 
-const importView = (i: ImportRecord): z.infer<typeof ImportView> => ({
+const importView = (i: ImportRecord, names: Names): z.infer<typeof ImportView> => ({
   id: i.id,
   incident_id: i.incidentId,
   source_name: i.sourceName,
@@ -79,6 +83,7 @@ const importView = (i: ImportRecord): z.infer<typeof ImportView> => ({
   problems: i.problems,
   error: i.error,
   created_by: i.createdBy,
+  created_by_actor: names.actor(i.createdBy) ?? undefined,
   started_at: iso(i.startedAt),
   finished_at: i.finishedAt === null ? null : iso(i.finishedAt),
 })
@@ -106,6 +111,7 @@ const TimelineView = z.object({
   source: z.string(),
   kind: z.string(),
   actor: z.string().nullable(),
+  actor_info: ActorRef.nullable().optional().describe('Who, by name; left out without accounts:read'),
   details: z.record(z.string(), z.unknown()),
 })
 
@@ -148,8 +154,15 @@ export const incidentRoutes = (
     incidents: IncidentsService
     /** Largest upload in bytes. */
     importMaxBytes: number
+    names: NameDirectory
   },
 ) => {
+  const namesOf = (req: FastifyRequest, actors: Array<string | null>) =>
+    resolveNames(deps.names, { actors }, mayName(req))
+  const oneIncident = async (req: FastifyRequest, i: IncidentRecord) =>
+    view(i, await namesOf(req, [i.createdBy]))
+  const oneImport = async (req: FastifyRequest, i: ImportRecord) =>
+    importView(i, await namesOf(req, [i.createdBy]))
   const read = { preHandler: deps.authorize('incidents:read') }
   const write = { preHandler: deps.authorize('incidents:write') }
   const security: Record<string, string[]>[] = [{ bearer: [] }, { cookie: [] }]
@@ -175,7 +188,7 @@ export const incidentRoutes = (
     },
     async (req, reply) => {
       const incident = await deps.incidents.create(req.body, staffOf(req).actor, requestContext(req))
-      return reply.status(201).send(view(incident))
+      return reply.status(201).send(await oneIncident(req, incident))
     },
   )
 
@@ -197,8 +210,12 @@ export const incidentRoutes = (
     async (req) => {
       const rows = await deps.incidents.list(req.query.limit + 1, req.query.before)
       const page = rows.slice(0, req.query.limit)
+      const names = await namesOf(
+        req,
+        page.map((i) => i.createdBy),
+      )
       return {
-        incidents: page.map(view),
+        incidents: page.map((i) => view(i, names)),
         next_before: rows.length > req.query.limit ? (page.at(-1)?.id ?? null) : null,
       }
     },
@@ -218,7 +235,8 @@ export const incidentRoutes = (
     async (req) => {
       const incident = await deps.incidents.get(req.params.id)
       const imports = await deps.incidents.imports(incident.id)
-      return { ...view(incident), imports: imports.map(importView) }
+      const names = await namesOf(req, [incident.createdBy, ...imports.map((i) => i.createdBy)])
+      return { ...view(incident, names), imports: imports.map((i) => importView(i, names)) }
     },
   )
 
@@ -241,7 +259,10 @@ export const incidentRoutes = (
       },
     },
     async (req) =>
-      view(await deps.incidents.update(req.params.id, req.body, staffOf(req).actor, requestContext(req))),
+      oneIncident(
+        req,
+        await deps.incidents.update(req.params.id, req.body, staffOf(req).actor, requestContext(req)),
+      ),
   )
 
   app.post(
@@ -256,7 +277,8 @@ export const incidentRoutes = (
         response: { 200: IncidentView },
       },
     },
-    async (req) => view(await deps.incidents.close(req.params.id, staffOf(req).actor, requestContext(req))),
+    async (req) =>
+      oneIncident(req, await deps.incidents.close(req.params.id, staffOf(req).actor, requestContext(req))),
   )
 
   app.get(
@@ -272,15 +294,23 @@ export const incidentRoutes = (
         response: { 200: z.object({ entries: z.array(TimelineView) }) },
       },
     },
-    async (req) => ({
-      entries: (await deps.incidents.timeline(req.params.id)).map((e) => ({
-        time: iso(e.at),
-        source: e.source,
-        kind: e.kind,
-        actor: e.actor,
-        details: e.details,
-      })),
-    }),
+    async (req) => {
+      const entries = await deps.incidents.timeline(req.params.id)
+      const names = await namesOf(
+        req,
+        entries.map((e) => e.actor),
+      )
+      return {
+        entries: entries.map((e) => ({
+          time: iso(e.at),
+          source: e.source,
+          kind: e.kind,
+          actor: e.actor,
+          actor_info: names.actor(e.actor),
+          details: e.details,
+        })),
+      }
+    },
   )
 
   app.get(
@@ -294,7 +324,7 @@ export const incidentRoutes = (
         response: { 200: ImportView },
       },
     },
-    async (req) => importView(await deps.incidents.getImport(req.params.id, req.params.importId)),
+    async (req) => oneImport(req, await deps.incidents.getImport(req.params.id, req.params.importId)),
   )
 
   app.get(
@@ -403,7 +433,7 @@ export const incidentRoutes = (
           staffOf(req).actor,
           requestContext(req),
         )
-        return reply.status(201).send(importView(record))
+        return reply.status(201).send(await oneImport(req, record))
       },
     )
   })
