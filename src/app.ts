@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto'
+import { isIP } from 'node:net'
 import { join } from 'node:path'
 import type { CountryCode } from 'libphonenumber-js'
 import maxmind, { type CityResponse } from 'maxmind'
@@ -446,6 +447,12 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
   }
   const loginChallenges = new SqlMfaChallenges(database.db)
   const publicUrl = new URL(config.publicUrl)
+  const rpId = config.webauthnRpId ?? publicUrl.hostname
+  if (isIP(rpId.replace(/^\[(.*)\]$/, '$1')) !== 0)
+    logger.warn(
+      { rp_id: rpId },
+      'passkeys will not work: the WebAuthn relying-party id is an IP address, which browsers refuse; set GATEHOUSE_PUBLIC_URL (or GATEHOUSE_WEBAUTHN_RP_ID) to a domain name such as localhost',
+    )
   const webauthnChallenges = new SqlWebauthnChallenges(database.db)
   const passkeys = new PasskeyService({
     passkeys: new SqlPasskeyRepository(database.db),
@@ -455,7 +462,7 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
     clock,
     handleKey: createHmac('sha256', secretKey).update('gatehouse webauthn user handles').digest(),
     settings: {
-      rpId: config.webauthnRpId ?? publicUrl.hostname,
+      rpId,
       rpName: config.webauthnRpName,
       origins: config.webauthnOrigins ?? [publicUrl.origin],
       challengeTtlMs: 5 * 60 * SECOND,
