@@ -167,6 +167,13 @@ describe('README walkthrough', () => {
       expect(printed, `README.md line ${s.line}: ${s.text}`).toMatch(patternOf(s.expected))
     }
     // The default public URL is a domain name: no warning that passkeys cannot work.
-    expect(server.logs.join('\n')).not.toContain('relying-party id is an IP address')
+    const logs = server.logs.join('\n')
+    expect(logs).not.toContain('relying-party id is an IP address')
+    // The banner says where the API, the console, mail and texts are.
+    expect(logs).toContain('Gatehouse is listening')
+    expect(logs).toContain(`  API      ${server.baseUrl}  (public URL http://localhost:4455)`)
+    expect(logs).toContain('  console  http://localhost:4455/console/')
+    expect(logs).toContain(`  mail     written as .eml files to ${join(dataDir, 'data', 'mail')}`)
+    expect(logs).toContain(`  texts    written as .txt files to ${join(dataDir, 'data', 'sms')}`)
   }, 180_000)
 })
