@@ -1,14 +1,13 @@
 import { createHmac } from 'node:crypto'
+import { isIP } from 'node:net'
 import { join } from 'node:path'
 import type { CountryCode } from 'libphonenumber-js'
-import maxmind, { type CityResponse } from 'maxmind'
+import type { CityResponse } from 'maxmind'
 import pino, { type Logger } from 'pino'
-import { startPrincipalBroadcast } from './adapters/broadcast/principal-changes.js'
 import { freeBytes } from './adapters/files/disk-space.js'
 import { MAIL_DIR_NAME, securePrivateData } from './adapters/files/private-files.js'
 import { loadSecretKey } from './adapters/keys/key-file.js'
 import { createMemoryLimiterStore } from './adapters/limits/memory.js'
-import { createRedisLimiterStore } from './adapters/limits/redis.js'
 import { FileMailTransport, SmtpMailTransport } from './adapters/notify/mail-transports.js'
 import { createSmsTransport } from './adapters/notify/sms-http.js'
 import { SqlAccessRepository } from './adapters/sql/access-repository.js'
@@ -154,7 +153,7 @@ export interface App {
    * never on the public API. Null when GATEHOUSE_METRICS_PORT is off.
    */
   listenMetrics(): Promise<MetricsListener | null>
-  /** Starts background work (outbox delivery, housekeeping). */
+  /** Starts background work (outbox delivery, housekeeping, loading the password lists). */
   startWorkers(): void
   /**
    * Starts draining: `/readyz` answers 503 and answers carry `Connection: close`, while requests are
@@ -343,7 +342,8 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
   const limiter =
     overrides.limiter ??
     (config.redisUrl
-      ? await createRedisLimiterStore(config.redisUrl, {
+      ? // ioredis and its limiter load only when Redis is configured.
+        await (await import('./adapters/limits/redis.js')).createRedisLimiterStore(config.redisUrl, {
           keyPrefix: config.redisPrefix,
           timeoutMs: config.redisTimeoutMs,
           // Logged once per change of state by the tracker; limits count in memory meanwhile.
@@ -364,15 +364,18 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
   // caches drop what they hold at once (else within GATEHOUSE_SESSION_CACHE_MS).
   const broadcast =
     config.redisUrl && config.sessionCacheMs > 0
-      ? await startPrincipalBroadcast(config.redisUrl, {
-          changes: database.principalChanges,
-          prefix: config.redisPrefix,
-          onError: (err) =>
-            logger.warn(
-              { err: { message: err.message } },
-              'session-change broadcast unreachable: other instances see revocations within the session cache time',
-            ),
-        })
+      ? await (await import('./adapters/broadcast/principal-changes.js')).startPrincipalBroadcast(
+          config.redisUrl,
+          {
+            changes: database.principalChanges,
+            prefix: config.redisPrefix,
+            onError: (err) =>
+              logger.warn(
+                { err: { message: err.message } },
+                'session-change broadcast unreachable: other instances see revocations within the session cache time',
+              ),
+          },
+        )
       : null
   const limited = (scope: string) => metrics.rateLimited.inc({ scope })
   const detections = new SqlDetectionStore(database.db)
@@ -470,6 +473,12 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
   }
   const loginChallenges = new SqlMfaChallenges(database.db)
   const publicUrl = new URL(config.publicUrl)
+  const rpId = config.webauthnRpId ?? publicUrl.hostname
+  if (isIP(rpId.replace(/^\[(.*)\]$/, '$1')) !== 0)
+    logger.warn(
+      { rp_id: rpId },
+      'passkeys will not work: the WebAuthn relying-party id is an IP address, which browsers refuse; set GATEHOUSE_PUBLIC_URL (or GATEHOUSE_WEBAUTHN_RP_ID) to a domain name such as localhost',
+    )
   const webauthnChallenges = new SqlWebauthnChallenges(database.db)
   const passkeys = new PasskeyService({
     passkeys: new SqlPasskeyRepository(database.db),
@@ -479,7 +488,7 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
     clock,
     handleKey: createHmac('sha256', secretKey).update('gatehouse webauthn user handles').digest(),
     settings: {
-      rpId: config.webauthnRpId ?? publicUrl.hostname,
+      rpId,
       rpName: config.webauthnRpName,
       origins: config.webauthnOrigins ?? [publicUrl.origin],
       challengeTtlMs: 5 * 60 * SECOND,
@@ -500,6 +509,7 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
   })
   let placeOf: PlaceOf | undefined
   if (config.geoipDb) {
+    const { default: maxmind } = await import('maxmind')
     const reader = await maxmind.open<CityResponse>(config.geoipDb)
     placeOf = (ip) => {
       const found = maxmind.validate(ip) ? reader.get(ip) : null
@@ -1039,8 +1049,6 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
   })
   await http.ready()
 
-  warmPasswordLists()
-
   let metricsListener: MetricsListener | null = null
   let housekeeping: NodeJS.Timeout | undefined
   let importSweep: NodeJS.Timeout | undefined
@@ -1130,6 +1138,9 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
     },
     startWorkers: () => {
       if (overrides.manualWorkers) return
+      // The blocklist and zxcvbn's dictionaries load once the server listens (a few tenths of a
+      // second), so that the first sign-up does not wait for them and start-up does not either.
+      setImmediate(warmPasswordLists)
       outbox.start()
       recoveryWorker.start()
       campaignWorker.start()

@@ -1,7 +1,8 @@
 import { accessSync, constants, mkdirSync } from 'node:fs'
 import { hostname, userInfo } from 'node:os'
-import { resolve } from 'node:path'
+import { join, resolve } from 'node:path'
 import { probeWritable, STARTUP_PROBE_BYTES } from './adapters/files/disk-space.js'
+import { MAIL_DIR_NAME, SMS_DIR_NAME } from './adapters/files/private-files.js'
 import { DatabaseConnectError, openDatabase } from './adapters/sql/database.js'
 import { migrateToLatest } from './adapters/sql/migrate.js'
 import { type App, createApp, createLogger } from './app.js'
@@ -72,6 +73,42 @@ const openApp = async (config: Config): Promise<App> => {
   }
 }
 
+const bracketed = (host: string): string => (host.includes(':') ? `[${host}]` : host)
+
+/** A URL's host and port, without credentials (an SMTP URL may carry them). */
+const hostOf = (url: string): string => {
+  const u = new URL(url)
+  return u.port ? `${u.hostname}:${u.port}` : u.hostname
+}
+
+/**
+ * What `gatehouse serve` prints on stderr once it listens, for the person who started it: where the
+ * API and the console are, and where mail and texts go. The log line after it says the same for machines.
+ */
+export const startBanner = (
+  config: Config,
+  port: number,
+  metrics: { host: string; port: number } | null,
+): string => {
+  const api = `http://${bracketed(config.host)}:${port}`
+  const publicUrl = config.publicUrl.replace(/\/+$/, '')
+  const mail = config.smtpUrl
+    ? `sent by SMTP through ${hostOf(config.smtpUrl)}`
+    : `written as .eml files to ${resolve(join(config.dataDir, MAIL_DIR_NAME))}`
+  const texts = config.smsUrl
+    ? `sent through ${hostOf(config.smsUrl)}`
+    : `written as .txt files to ${resolve(join(config.dataDir, SMS_DIR_NAME))}`
+  return [
+    `Gatehouse is listening`,
+    `  API      ${api}${publicUrl !== api ? `  (public URL ${publicUrl})` : ''}`,
+    `  console  ${publicUrl}/console/`,
+    `  mail     ${mail}`,
+    `  texts    ${texts}`,
+    ...(metrics ? [`  metrics  http://${bracketed(metrics.host)}:${metrics.port}/metrics`] : []),
+    '',
+  ].join('\n')
+}
+
 /** `gatehouse serve`: migrate, listen, run workers; SIGTERM/SIGINT drain and exit. */
 export const serve = async (): Promise<void> => {
   const config = readConfig()
@@ -112,14 +149,20 @@ export const serve = async (): Promise<void> => {
   app.startWorkers()
   const address = app.http.server.address()
   const port = typeof address === 'object' && address ? address.port : config.port
+  const metricsAt = metrics ? `${metrics.address.address}:${metrics.address.port}` : null
+  process.stderr.write(
+    startBanner(config, port, metrics ? { host: metrics.address.address, port: metrics.address.port } : null),
+  )
   app.logger.info(
     {
       host: config.host,
       port,
-      metrics: metrics ? `${metrics.address.address}:${metrics.address.port}` : 'off',
+      metrics: metricsAt ?? 'off',
       metrics_port: metrics?.address.port ?? null,
       database: app.database.description,
       mail: config.smtpUrl ? 'smtp' : 'files',
+      sms: config.smsUrl ? 'http' : 'files',
+      public_url: config.publicUrl,
     },
     'gatehouse listening',
   )

@@ -262,8 +262,8 @@ export const settings = {
   },
   publicUrl: {
     env: 'GATEHOUSE_PUBLIC_URL',
-    default: 'http://127.0.0.1:4455',
-    doc: 'Base of links in messages; never taken from the Host header. https makes the session cookie Secure.',
+    default: 'http://localhost:4455',
+    doc: 'Base of links in messages and of the console; never taken from the Host header. Its host is the default passkey relying-party id (a domain name: browsers refuse an IP address) and its origin the one trusted for cookie-authenticated changes. https makes the session cookie Secure.',
     schema: url(['http:', 'https:']),
   },
   minClientVersion: {

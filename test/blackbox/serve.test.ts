@@ -160,6 +160,21 @@ describe('start-up checks and the CLI', () => {
     expect(res.stderr).toMatch(message)
   })
 
+  it('warns in one log line at start when the passkey relying-party id is an IP address', async () => {
+    const server = await startServer({
+      GATEHOUSE_DATA_DIR: join(dir, 'ip-rp'),
+      GATEHOUSE_PUBLIC_URL: 'http://127.0.0.1:4455',
+    })
+    try {
+      const warnings = server.logs.filter((l) => l.includes('relying-party id is an IP address'))
+      expect(warnings).toHaveLength(1)
+      expect(JSON.parse(warnings[0]!)).toMatchObject({ level: 40, rp_id: '127.0.0.1' })
+    } finally {
+      server.child.kill('SIGTERM')
+      await server.exited
+    }
+  })
+
   it('stops with one line when the data directory is not writable', async () => {
     const locked = join(dir, 'locked')
     await runCli(['migrate'], { GATEHOUSE_DATA_DIR: locked })

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Readable } from 'node:stream'
-import nodemailer from 'nodemailer'
+import type nodemailer from 'nodemailer'
 import type { MailTransport, RenderedMail } from '../../modules/mail/ports.js'
 
 // MIME lines end in CRLF. Nodemailer's quoted-printable wrapping only recognizes CRLF line ends: with bare
@@ -23,18 +23,30 @@ const message = (from: string, to: string, mail: RenderedMail) => ({
 // Our mails never carry attachments: refuse reading local files or URLs outright.
 const hardening = { disableFileAccess: true, disableUrlAccess: true }
 
+/** nodemailer is loaded with the first message (or SMTP check), not at start. */
+let mailer: Promise<typeof nodemailer> | undefined
+const loadMailer = () => {
+  mailer ??= import('nodemailer').then((m) => m.default)
+  return mailer
+}
+
 /** Delivers by SMTP to the relay at `url` (`smtp://` or `smtps://`, credentials and options in the URL). */
 export class SmtpMailTransport implements MailTransport {
-  readonly #transport: ReturnType<typeof nodemailer.createTransport>
+  #transport: ReturnType<typeof nodemailer.createTransport> | undefined
+  #closed = false
 
   constructor(
-    url: string,
+    private readonly url: string,
     private readonly from: string,
-  ) {
+  ) {}
+
+  async #open(): Promise<ReturnType<typeof nodemailer.createTransport>> {
+    const mailer = await loadMailer()
+    if (this.#closed) throw new Error('the SMTP transport is closed')
     // Settings in the URL's query win over these defaults. Pooled: messages reuse a few open
     // connections (each for up to 100 messages) instead of a new connection and greeting apiece.
-    this.#transport = nodemailer.createTransport({
-      url,
+    this.#transport ??= mailer.createTransport({
+      url: this.url,
       pool: true,
       maxConnections: 3,
       maxMessages: 100,
@@ -43,19 +55,21 @@ export class SmtpMailTransport implements MailTransport {
       socketTimeout: 20_000,
       ...hardening,
     })
+    return this.#transport
   }
 
   async send(to: string, mail: RenderedMail): Promise<void> {
-    await this.#transport.sendMail(message(this.from, to, mail))
+    await (await this.#open()).sendMail(message(this.from, to, mail))
   }
 
   /** Connects, greets and (with credentials) logs in, without sending: the relay works. */
   async verify(): Promise<void> {
-    await this.#transport.verify()
+    await (await this.#open()).verify()
   }
 
   async close(): Promise<void> {
-    this.#transport.close()
+    this.#closed = true
+    this.#transport?.close()
   }
 }
 
@@ -90,12 +104,7 @@ export const writeAtomically = async (dir: string, name: string, data: Buffer | 
  * the embedded default, for development and single-host installs without a relay.
  */
 export class FileMailTransport implements MailTransport {
-  readonly #composer = nodemailer.createTransport({
-    streamTransport: true,
-    buffer: true,
-    newline: 'unix',
-    ...hardening,
-  })
+  #composer: ReturnType<typeof nodemailer.createTransport> | undefined
 
   constructor(
     private readonly dir: string,
@@ -103,6 +112,13 @@ export class FileMailTransport implements MailTransport {
   ) {}
 
   async send(to: string, mail: RenderedMail): Promise<void> {
+    const mailer = await loadMailer()
+    this.#composer ??= mailer.createTransport({
+      streamTransport: true,
+      buffer: true,
+      newline: 'unix',
+      ...hardening,
+    })
     const info = await this.#composer.sendMail(message(this.from, to, mail))
     const raw = Buffer.isBuffer(info.message) ? info.message : await readAll(info.message)
     await writeAtomically(this.dir, timestampedName('eml'), raw)

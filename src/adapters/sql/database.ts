@@ -8,7 +8,7 @@ import {
   SqliteDialect,
   sql,
 } from 'kysely'
-import pg from 'pg'
+import type pg from 'pg'
 import { withDeadline } from '../../kernel/outages.js'
 import { makePrivateDir, SQLITE_FILE_NAME, touchPrivateFile } from '../files/private-files.js'
 import { type Dialect, postgresDialect, sqliteDialect } from './dialect.js'
@@ -38,12 +38,12 @@ export class DatabaseConnectError extends Error {
 }
 
 // int8 (bigint) columns hold epoch milliseconds and counts, well inside 2^53: read them as numbers.
-const pgTypes = {
+const pgTypesOf = (types: typeof pg.types) => ({
   getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
-    if (oid === pg.types.builtins.INT8) return (v: string) => Number(v)
-    return pg.types.getTypeParser(oid, format)
+    if (oid === types.builtins.INT8) return (v: string) => Number(v)
+    return types.getTypeParser(oid, format)
   }) as typeof pg.types.getTypeParser,
-}
+})
 
 export const describePostgresUrl = (url: string): string => {
   const u = new URL(url)
@@ -109,10 +109,12 @@ export const openPostgres = async (
   poolSize = 10,
   deadlines: PostgresDeadlines = DEFAULT_POSTGRES_DEADLINES,
 ): Promise<SqlDatabase> => {
-  const pool = new pg.Pool({
+  // node-postgres is loaded only when PostgreSQL is configured: SQLite servers start without it.
+  const { default: postgres } = await import('pg')
+  const pool = new postgres.Pool({
     connectionString: url,
     max: poolSize,
-    types: pgTypes,
+    types: pgTypesOf(postgres.types),
     connectionTimeoutMillis: deadlines.connectTimeoutMs,
     statement_timeout: deadlines.statementTimeoutMs,
     query_timeout: deadlines.statementTimeoutMs + 1000,

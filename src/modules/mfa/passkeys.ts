@@ -1,11 +1,9 @@
 import { createHmac } from 'node:crypto'
-import {
-  type AuthenticationResponseJSON,
-  generateAuthenticationOptions,
-  generateRegistrationOptions,
-  type PublicKeyCredentialCreationOptionsJSON,
-  type PublicKeyCredentialRequestOptionsJSON,
-  type RegistrationResponseJSON,
+import type {
+  AuthenticationResponseJSON,
+  PublicKeyCredentialCreationOptionsJSON,
+  PublicKeyCredentialRequestOptionsJSON,
+  RegistrationResponseJSON,
   verifyAuthenticationResponse,
   verifyRegistrationResponse,
 } from '@simplewebauthn/server'
@@ -21,6 +19,17 @@ import type {
   WebauthnChallengeRepository,
   WebauthnPurpose,
 } from './ports.js'
+
+/**
+ * @simplewebauthn/server, with its certificate, ASN.1 and CBOR libraries, is loaded at the first
+ * ceremony rather than at start: most of a second of module loading that a server without passkey
+ * traffic never needs before it listens.
+ */
+let library: Promise<typeof import('@simplewebauthn/server')> | undefined
+const webauthn = () => {
+  library ??= import('@simplewebauthn/server')
+  return library
+}
 
 export interface PasskeySettings {
   rpId: string
@@ -94,7 +103,7 @@ export class PasskeyService {
   }): Promise<{ challengeId: string; options: PublicKeyCredentialCreationOptionsJSON }> {
     const { settings } = this.deps
     const existing = await this.deps.passkeys.listForAccount(account.id)
-    const options = await generateRegistrationOptions({
+    const options = await (await webauthn()).generateRegistrationOptions({
       rpName: settings.rpName,
       rpID: settings.rpId,
       userName: account.username,
@@ -122,7 +131,7 @@ export class PasskeyService {
     if (!taken || taken.accountId !== accountId) throw new AppError('webauthn_failed')
     let verified: Awaited<ReturnType<typeof verifyRegistrationResponse>>
     try {
-      verified = await verifyRegistrationResponse({
+      verified = await (await webauthn()).verifyRegistrationResponse({
         response: input.response,
         expectedChallenge: taken.challenge,
         expectedOrigin: settings.origins,
@@ -177,7 +186,7 @@ export class PasskeyService {
     loginChallengeId: string | null = null,
   ): Promise<{ challengeId: string; options: PublicKeyCredentialRequestOptionsJSON }> {
     const { settings } = this.deps
-    const options = await generateAuthenticationOptions({
+    const options = await (await webauthn()).generateAuthenticationOptions({
       rpID: settings.rpId,
       timeout: settings.challengeTtlMs,
       userVerification,
@@ -278,7 +287,7 @@ export class PasskeyService {
     const { settings, events, passkeys, clock } = this.deps
     let result: Awaited<ReturnType<typeof verifyAuthenticationResponse>>
     try {
-      result = await verifyAuthenticationResponse({
+      result = await (await webauthn()).verifyAuthenticationResponse({
         response: assertion,
         expectedChallenge: challenge,
         expectedOrigin: settings.origins,

@@ -1,6 +1,6 @@
 import { createHmac, randomInt } from 'node:crypto'
 import type { AuthenticationResponseJSON } from '@simplewebauthn/server'
-import QRCode from 'qrcode'
+
 import type { Clock } from '../../kernel/clock.js'
 import { AppError } from '../../kernel/errors.js'
 import type { SecretBox } from '../../kernel/secret-box.js'
@@ -101,6 +101,8 @@ export class MfaService {
     })
     const label = encodeURIComponent(`${settings.issuer}:${account.username}`)
     const otpauthUri = `otpauth://totp/${label}?secret=${secret}&issuer=${encodeURIComponent(settings.issuer)}&algorithm=SHA1&digits=6&period=30`
+    // qrcode loads at the first enrolment, not at start.
+    const { default: QRCode } = await import('qrcode')
     const qrSvg = await QRCode.toString(otpauthUri, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 })
     return { secret, otpauthUri, qrSvg }
   }
