@@ -62,6 +62,7 @@ export const errorCatalog = {
   },
   internal_error: { status: 500, title: 'Internal error' },
   password_reset_required: { status: 403, title: 'The password must be reset through account recovery' },
+  email_unverified: { status: 403, title: 'The email address must be verified before logging in' },
   campaign_not_found: { status: 404, title: 'No such campaign' },
   campaign_finished: { status: 409, title: 'The campaign has already finished' },
   client_disabled: { status: 409, title: 'The client is disabled' },

@@ -130,6 +130,9 @@ export const sessionRoutes = (
               'The account has a second factor: complete with POST /v1/sessions/mfa within 5 minutes',
             ),
           401: Problem.describe('invalid_credentials, alike for every failure'),
+          403: Problem.describe(
+            'After a right password only: password_reset_required (a campaign requires a reset) or email_unverified (login by username or phone before the address is verified)',
+          ),
         },
       },
     },
