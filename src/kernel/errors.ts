@@ -38,6 +38,7 @@ export const errorCatalog = {
   invalid_credentials: { status: 401, title: 'The identifier or password is wrong' },
   mfa_required: { status: 401, title: 'A second-factor code is required' },
   invalid_code: { status: 401, title: 'The code is wrong or has expired' },
+  code_already_used: { status: 401, title: 'The code was already used' },
   second_factor_required: { status: 409, title: 'A second factor must be set up first' },
   unauthenticated: { status: 401, title: 'A valid session is required' },
   password_change_required: { status: 403, title: 'The password must be changed first' },

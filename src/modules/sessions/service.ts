@@ -11,6 +11,7 @@ import type { DeviceRecord } from '../devices/ports.js'
 import type { RequestContext } from '../events/ports.js'
 import type { EventRecorder } from '../events/recorder.js'
 import type { RateLimiter } from '../guard/ports.js'
+import { type CodeCheck, codeAlreadyUsed } from '../mfa/second-factors.js'
 import type { SessionCache } from './cache.js'
 import type { SessionPrincipal, SessionRecord, SessionRepository } from './ports.js'
 
@@ -119,13 +120,16 @@ export class SessionsService {
        * then only enrol one.
        */
       mustEnrolFactor?: (account: AccountRecord) => Promise<boolean>
-      /** Checks a second-factor code for re-authentication (a TOTP code or a recovery code). */
+      /**
+       * Checks a second-factor code for re-authentication (a TOTP code or a recovery code): `used`
+       * for a right TOTP code whose time step was spent already.
+       */
       verifyFactor?: (
         accountId: string,
         method: 'totp' | 'recovery_code',
         code: string,
         ctx: RequestContext,
-      ) => Promise<boolean>
+      ) => Promise<CodeCheck>
       /** Checks a passkey assertion for re-authentication. */
       verifyPasskey?: (
         accountId: string,
@@ -392,20 +396,25 @@ export class SessionsService {
     }
     const account = await accounts.findById(principal.account.id)
     let ok = false
+    let used = false
     if (account && byPassword) {
       const tooLong = proof.password.length > this.deps.settings.passwordMaxLength * 4
       ok = !tooLong && (await hasher.verify(account.passwordHash, normalizePassword(proof.password)))
     } else if (account && 'assertion' in proof) {
       ok = (await this.deps.verifyPasskey?.(account.id, proof, ctx)) ?? false
     } else if (account && 'code' in proof) {
-      ok = (await this.deps.verifyFactor?.(account.id, proof.method, proof.code, ctx)) ?? false
+      const check = (await this.deps.verifyFactor?.(account.id, proof.method, proof.code, ctx)) ?? 'wrong'
+      ok = check === 'ok'
+      used = check === 'used'
     }
     if (!ok) {
       await events.record('authn_reauth_fail', principal.account.id, ctx, {
         during: 'reauth',
         method: byPassword ? 'password' : proof.method,
+        ...(used ? { reason: 'code_already_used' } : {}),
       })
-      throw new AppError(failure)
+      // A right TOTP code whose step was spent (the one that opened the session, say) says so.
+      throw used ? codeAlreadyUsed() : new AppError(failure)
     }
     const now = clock.now()
     await sessions.markAuthenticated(principal.session.id, now)
