@@ -14,6 +14,7 @@ import {
   type Severity,
 } from './ports.js'
 import type { IncidentsService } from './service.js'
+import { importView, incidentView } from './views.js'
 
 export interface IncidentCliDeps {
   /** Runs one action against the configured database with the incidents service, then closes everything. */
@@ -109,28 +110,15 @@ export const incidentCommand = (program: Command, deps: IncidentCliDeps): Comman
 
   incident
     .command('show')
-    .description('one incident with its imports, as JSON')
+    .description('one incident with its imports, as JSON (as GET /v1/admin/incidents/{id} answers)')
     .argument('<incident-id>')
     .action(async (id: string) => {
       try {
+        // What GET /v1/admin/incidents/{id} answers: the API's field names, ISO 8601 times.
         const shown = await deps.run(async (s) => {
           const i = await s.get(id)
           const imports = await s.imports(id)
-          return {
-            ...i,
-            imports: imports.map((m) => ({
-              id: m.id,
-              source_name: m.sourceName,
-              format: m.format,
-              status: m.status,
-              rows_read: m.rowsRead,
-              rows_matched: m.rowsMatched,
-              rows_unparseable: m.rowsUnparseable,
-              accounts_matched: m.accountsMatched,
-              problems: m.problems,
-              error: m.error,
-            })),
-          }
+          return { ...incidentView(i), imports: imports.map(importView) }
         })
         console.log(JSON.stringify(shown, null, 2))
       } catch (e) {
