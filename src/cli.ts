@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs'
 import { Command, Option } from 'commander'
 import { configDocs } from './config/index.js'
+import { count } from './kernel/plural.js'
 import {
   auditHead,
   cliContext,
@@ -88,7 +89,7 @@ audit
       const expected = opts.expectedHead === undefined ? undefined : parseExpectedHead(opts.expectedHead)
       const r = await verifyAudit(expected?.hash)
       if (r.ok) {
-        console.log(`audit log intact: ${r.entries} entries, head ${r.head}`)
+        console.log(`audit log intact: ${count(r.entries, 'entry', 'entries')}, head ${r.head}`)
         return
       }
       if (r.firstBroken) {

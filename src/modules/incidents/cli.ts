@@ -2,6 +2,7 @@ import { createReadStream, statSync } from 'node:fs'
 import { basename } from 'node:path'
 import cliProgress from 'cli-progress'
 import type { Command } from 'commander'
+import { count } from '../../kernel/plural.js'
 import type { RequestContext } from '../events/ports.js'
 import { phoneRegion } from './normalise.js'
 import {
@@ -180,7 +181,7 @@ export const incidentCommand = (program: Command, deps: IncidentCliDeps): Comman
             bar.stop()
           })
         console.log(
-          `import ${done.id}: ${done.rowsMatched} of ${done.rowsRead} rows matched ${done.accountsMatched} accounts; ${done.rowsUnparseable} unparseable`,
+          `import ${done.id}: ${done.rowsMatched} of ${count(done.rowsRead, 'row')} matched ${count(done.accountsMatched, 'account')}; ${done.rowsUnparseable} unparseable`,
         )
         for (const p of done.problems) console.log(`  line ${p.line}: ${p.reason}`)
       } catch (e) {
