@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs'
-import { Command } from 'commander'
+import { Command, Option } from 'commander'
 import { configDocs } from './config/index.js'
+import { count } from './kernel/plural.js'
 import {
   auditHead,
   cliContext,
@@ -28,6 +29,13 @@ import { registerOutboxCommands } from './modules/mail/cli.js'
 import { VERSION } from './version.js'
 
 const fail = failCommand
+
+/** `--expected-head`: "SEQ HASH" (what `gatehouse audit head` prints), SEQ:HASH, or the hash alone. */
+const parseExpectedHead = (raw: string): { seq?: number; hash: string } => {
+  const m = /^\s*(?:(\d+)[\s:]+)?([0-9a-fA-F]{64})\s*$/.exec(raw)
+  if (!m) throw new StartupError('--expected-head takes "SEQ HASH", SEQ:HASH or a 64-digit hex hash')
+  return m[1] === undefined ? { hash: m[2]!.toLowerCase() } : { seq: Number(m[1]), hash: m[2]!.toLowerCase() }
+}
 
 const program = new Command()
   .name('gatehouse')
@@ -74,21 +82,35 @@ audit
   .description(
     'recompute the chain from the first entry to the head; exit 1 and name the first broken entry if any',
   )
-  .option('--expected-head <hash>', 'a head hash kept elsewhere earlier: it must still be in the chain')
+  .option(
+    '--expected-head <head>',
+    'a head kept elsewhere earlier, as `gatehouse audit head` printed it ("SEQ HASH" or SEQ:HASH) or the hash alone: it must still be in the chain',
+  )
   .action(async (opts: { expectedHead?: string }) => {
     try {
-      const r = await verifyAudit(opts.expectedHead)
+      const expected = opts.expectedHead === undefined ? undefined : parseExpectedHead(opts.expectedHead)
+      const r = await verifyAudit(expected?.hash)
       if (r.ok) {
-        console.log(`audit log intact: ${r.entries} entries, head ${r.head}`)
+        console.log(`audit log intact: ${count(r.entries, 'entry', 'entries')}, head ${r.head}`)
         return
       }
       if (r.firstBroken) {
         console.error(
           `audit log broken at entry ${r.firstBroken.seq} (${r.firstBroken.reason}); ${r.entries} ${r.entries === 1 ? 'entry verifies' : 'entries verify'} before it`,
         )
+      } else if (expected?.seq !== undefined && r.lastSeq < expected.seq) {
+        // The head was entry SEQ and the chain now ends before it: cut off the end.
+        console.error(
+          `audit log cut off: the expected head ${expected.hash} was entry ${expected.seq}, and the chain ends at entry ${r.lastSeq}; the ${r.entries} ${r.entries === 1 ? 'entry' : 'entries'} left verify`,
+        )
+      } else if (expected?.seq !== undefined) {
+        console.error(
+          `audit log does not contain the expected head ${expected.hash}: entry ${expected.seq} has another hash, so the chain was rewritten from there on or the head is not this log's`,
+        )
       } else {
         console.error(
-          `audit log does not contain the expected head ${opts.expectedHead}: entries were cut off the end`,
+          `audit log does not contain the expected head ${expected?.hash}: no entry of the chain has that hash (${r.entries} ${r.entries === 1 ? 'entry' : 'entries'}, head ${r.head}). ` +
+            'Given with its sequence number, as `gatehouse audit head` prints it ("SEQ HASH"), verify also tells whether the chain was cut off after it',
         )
       }
       process.exit(1)
@@ -136,10 +158,10 @@ accounts
 accounts
   .command('set-role')
   .description(
-    "set an account's role (user, admin, partner, responder, auditor); its sessions end, and the MFA policy of the new role applies at the next login",
+    `set an account's role (${ROLES.join(', ')}); its sessions end, and the MFA policy of the new role applies at the next login`,
   )
   .requiredOption('--username <username>', 'the account')
-  .requiredOption('--role <role>', 'user, admin or partner')
+  .addOption(new Option('--role <role>', 'the new role').choices(ROLES).makeOptionMandatory())
   .action(async (opts: { username: string; role: string }) => {
     try {
       if (!(ROLES as readonly string[]).includes(opts.role)) {

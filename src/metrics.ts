@@ -11,7 +11,8 @@ export interface ScrapeSources {
 /** Every Prometheus metric Gatehouse exports, on a registry of its own (one per app instance). */
 export const createMetrics = (sources: ScrapeSources = {}) => {
   const registry = new Registry()
-  collectDefaultMetrics({ register: registry, prefix: 'gatehouse_process_' })
+  // prom-client's own names already start with process_ or nodejs_: the prefix is the product's alone.
+  collectDefaultMetrics({ register: registry, prefix: 'gatehouse_' })
   const httpDuration = new Histogram({
     name: 'gatehouse_http_request_duration_seconds',
     help: 'HTTP request duration by route and status',

@@ -335,7 +335,7 @@ export const settings = {
   requireVerifiedEmail: {
     env: 'GATEHOUSE_REQUIRE_VERIFIED_EMAIL',
     default: 'true',
-    doc: 'Refuse login (as `invalid_credentials`) until the email address is verified.',
+    doc: 'Refuse login until the email address is verified: the right password answers `email_unverified` by username or phone, `invalid_credentials` by email address.',
     schema: bool,
   },
   verifyTokenTtlSeconds: {

@@ -236,7 +236,7 @@ describe('start-up checks and the CLI', () => {
       GATEHOUSE_DATA_DIR: dataDir,
     })
     expect(badRole.code).toBe(1)
-    expect(badRole.stderr).toContain('--role must be one of user, admin, partner, responder, auditor')
+    expect(badRole.stderr).toContain('Allowed choices are user, admin, partner, responder, auditor')
     const nobody = await runCli(['accounts', 'set-role', '--username', 'nobody.here', '--role', 'user'], {
       GATEHOUSE_DATA_DIR: dataDir,
     })

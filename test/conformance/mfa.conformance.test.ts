@@ -82,7 +82,7 @@ describe.each(databaseKinds())('second factors on %s', (kind) => {
     expect(await factors.hasConfirmed(accountId)).toBe(false)
     expect(await second.has(accountId)).toBe(false)
     expect(await factors.listConfirmed(accountId)).toEqual([])
-    expect(await second.verify(accountId, totpCodeAt(secret, clock.now()))).toBe(false)
+    expect(await second.verify(accountId, totpCodeAt(secret, clock.now()))).toBe('wrong')
 
     await factors.confirm(factorId, clock.now())
     expect(await second.has(accountId)).toBe(true)
@@ -101,22 +101,22 @@ describe.each(databaseKinds())('second factors on %s', (kind) => {
     expect(await second.has(accountId)).toBe(false)
   })
 
-  it('accepts the current code once and refuses its replay', async () => {
+  it('accepts the current code once and answers its replay as used', async () => {
     const accountId = await newAccount()
     const { secret, factorId } = await enrolConfirmedTotp(deps(), accountId)
     const second = new StoredSecondFactors(deps())
     expect(await second.has(accountId)).toBe(true)
     const code = totpCodeAt(secret, clock.now())
-    expect(await second.verify(accountId, code)).toBe(true)
-    expect(await second.verify(accountId, code)).toBe(false)
+    expect(await second.verify(accountId, code)).toBe('ok')
+    expect(await second.verify(accountId, code)).toBe('used')
     // Still inside the window a step later: the step was used, so still refused.
     clock.advance(STEP)
-    expect(await second.verify(accountId, code)).toBe(false)
+    expect(await second.verify(accountId, code)).toBe('used')
     const [factor] = await repo().listConfirmed(accountId)
     expect(factor?.id).toBe(factorId)
     expect(factor?.lastUsedStep).toBe(totpStepAt(clock.now() - STEP))
     // The next step's code works.
-    expect(await second.verify(accountId, totpCodeAt(secret, clock.now()))).toBe(true)
+    expect(await second.verify(accountId, totpCodeAt(secret, clock.now()))).toBe('ok')
   })
 
   it('refuses wrong, malformed and out-of-window codes', async () => {
@@ -125,13 +125,13 @@ describe.each(databaseKinds())('second factors on %s', (kind) => {
     const second = new StoredSecondFactors(deps())
     const code = totpCodeAt(secret, clock.now())
     const wrong = String((Number(code) + 1) % 1_000_000).padStart(6, '0')
-    expect(await second.verify(accountId, wrong)).toBe(false)
-    expect(await second.verify(accountId, `${code} `)).toBe(false)
-    expect(await second.verify(accountId, code.slice(1))).toBe(false)
-    expect(await second.verify(accountId, totpCodeAt(secret, clock.now() - 2 * STEP))).toBe(false)
-    expect(await second.verify(accountId, totpCodeAt(secret, clock.now() + 2 * STEP))).toBe(false)
-    expect(await second.verify(await newAccount(), code)).toBe(false)
-    expect(await second.verify(accountId, code)).toBe(true)
+    expect(await second.verify(accountId, wrong)).toBe('wrong')
+    expect(await second.verify(accountId, `${code} `)).toBe('wrong')
+    expect(await second.verify(accountId, code.slice(1))).toBe('wrong')
+    expect(await second.verify(accountId, totpCodeAt(secret, clock.now() - 2 * STEP))).toBe('wrong')
+    expect(await second.verify(accountId, totpCodeAt(secret, clock.now() + 2 * STEP))).toBe('wrong')
+    expect(await second.verify(await newAccount(), code)).toBe('wrong')
+    expect(await second.verify(accountId, code)).toBe('ok')
   })
 
   it('never lets two removals at once take the last two confirmed factors', async () => {
@@ -192,7 +192,9 @@ describe.each(databaseKinds())('second factors on %s', (kind) => {
     )
     const code = totpCodeAt(secret, clock.now())
     const results = await Promise.all(checkers.map((s) => s.verify(accountId, code)))
-    expect(results.filter(Boolean)).toHaveLength(1)
+    expect(results.filter((r) => r === 'ok')).toHaveLength(1)
+    // The others hear that the code was used, not that it was wrong.
+    expect(results.filter((r) => r === 'used')).toHaveLength(9)
 
     // The repository primitive on its own, same contract.
     const step = totpStepAt(clock.now()) + 1
@@ -208,11 +210,11 @@ describe.each(databaseKinds())('second factors on %s', (kind) => {
     const second = new StoredSecondFactors(deps())
     const now = clock.now()
     const previous = totpCodeAt(secret, now - STEP)
-    expect(await second.verify(accountId, totpCodeAt(secret, now))).toBe(true)
-    expect(await second.verify(accountId, previous)).toBe(false)
+    expect(await second.verify(accountId, totpCodeAt(secret, now))).toBe('ok')
+    expect(await second.verify(accountId, previous)).toBe('used')
     // And a newer step (clock skew: the next step's code) moves it forward again.
-    expect(await second.verify(accountId, totpCodeAt(secret, now + STEP))).toBe(true)
-    expect(await second.verify(accountId, totpCodeAt(secret, now))).toBe(false)
+    expect(await second.verify(accountId, totpCodeAt(secret, now + STEP))).toBe('ok')
+    expect(await second.verify(accountId, totpCodeAt(secret, now))).toBe('used')
   })
 
   it("does not open a secret sealed for account A in account B's row", async () => {
@@ -227,8 +229,8 @@ describe.each(databaseKinds())('second factors on %s', (kind) => {
     expect(() => box.open(factorA!.secretSealed, b)).toThrow()
     expect(await second.has(b)).toBe(true)
     const code = totpCodeAt(secret, clock.now())
-    expect(await second.verify(b, code)).toBe(false)
+    expect(await second.verify(b, code)).toBe('wrong')
     expect(unreadable).toEqual([movedId])
-    expect(await second.verify(a, code)).toBe(true)
+    expect(await second.verify(a, code)).toBe('ok')
   })
 })

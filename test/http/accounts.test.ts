@@ -20,8 +20,8 @@ describe.each(databaseKinds())('accounts over HTTP on %s', (kind) => {
     const before = await call(server, 'POST', '/v1/sessions', {
       body: { identifier: user.username, password: user.password },
     })
-    expect(before.status).toBe(401)
-    expect(before.json.code).toBe('invalid_credentials')
+    expect(before.status).toBe(403)
+    expect(before.json.code).toBe('email_unverified')
 
     await server.deliver()
     const mail = await server.smtp.waitFor((m) => m.to.includes(user.email))
@@ -62,12 +62,14 @@ describe.each(databaseKinds())('accounts over HTTP on %s', (kind) => {
     const notice = await server.smtp.waitFor((m) => m.to.includes(owner.email))
     expect(notice.to).toEqual([owner.email])
     expect(notice.text).not.toMatch(/Token:/)
-    // No second account: the intruder's username cannot log in, and it is reserved as it would be
-    // for a new account (test/security/signup.security.test.ts).
+    // No second account: the intruder's username opens no session (its password answers as an
+    // unverified account's would), and it is reserved as it would be for a new account
+    // (test/security/signup.security.test.ts).
     const login = await call(server, 'POST', '/v1/sessions', {
       body: { identifier: intruder.username, password: intruder.password },
     })
-    expect(login.status).toBe(401)
+    expect(login.status).toBe(403)
+    expect(login.json.code).toBe('email_unverified')
     const reuse = await call(server, 'POST', '/v1/accounts', {
       body: { ...freshUser(), username: intruder.username },
     })

@@ -303,7 +303,12 @@ describe.each(databaseKinds())('campaigns on %s', (kind) => {
       (await call(server, 'POST', `/v1/admin/campaigns/${id}/resume`, { token: admin })).json.status,
     ).toBe('running')
     await run()
-    expect(await get(id)).toMatchObject({ status: 'completed', progress: { done: total, pending: 0 } })
+    const finished = await get(id)
+    expect(finished).toMatchObject({ status: 'completed', progress: { done: total, pending: 0 } })
+    expect(finished.progress.rate).toBeGreaterThan(0)
+    // A finished campaign's rate is the one it finished at, however long ago that was.
+    server.clock.advance(10 * 60_000)
+    expect((await get(id)).progress.rate).toBe(finished.progress.rate)
     const late = await call(server, 'POST', `/v1/admin/campaigns/${id}/cancel`, { token: admin })
     expect(late.status).toBe(409)
     expect(late.json.code).toBe('campaign_finished')

@@ -48,9 +48,13 @@ describe.each(databaseKinds())('devices, one-time login codes and new-sign-in no
     for (let i = 0; i < 100 && codeMails(email).length <= seen; i++)
       await new Promise((r) => setTimeout(r, 20))
     const mail = codeMails(email)[seen]
-    const code = mail?.text.match(/is (\d{6})\./)?.[1]
-    if (!code) throw new Error('no code mail arrived')
-    return code
+    if (!mail) throw new Error('no code mail arrived')
+    // The code is on a line of its own, `Code: 123456` (as tokens are on `Token: …`), in text and HTML.
+    const code = /^Code: (\d{6})$/m.exec(mail.text)?.[1]
+    expect(code, mail.text).toBeDefined()
+    expect(mail.text).toContain(`is ${code}.`)
+    expect(mail.html).toContain(`<p>Code: <code>${code}</code></p>`)
+    return code!
   }
   const finish = (
     challenge_id: string,

@@ -47,6 +47,16 @@ describe('the metrics listener', () => {
     ).toBe(404)
   })
 
+  it('names the process metrics gatehouse_process_… and gatehouse_nodejs_…, without a doubled prefix', async () => {
+    const text = await metricsText(server)
+    const names = new Set([...text.matchAll(/^# TYPE (\S+)/gm)].map((m) => m[1]!))
+    expect(names).toContain('gatehouse_process_cpu_seconds_total')
+    expect(names).toContain('gatehouse_process_resident_memory_bytes')
+    expect(names).toContain('gatehouse_nodejs_eventloop_lag_seconds')
+    expect([...names].filter((n) => /process_process_|nodejs_nodejs_/.test(n))).toEqual([])
+    expect([...names].filter((n) => !n.startsWith('gatehouse_'))).toEqual([])
+  })
+
   it('refuses to start on an address other than loopback without a token', () => {
     expect(() => loadConfig({ GATEHOUSE_METRICS_HOST: '0.0.0.0' })).toThrow(ConfigError)
     expect(

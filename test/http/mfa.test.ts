@@ -161,6 +161,90 @@ describe.each(databaseKinds())('TOTP, recovery codes and login with a second fac
     expect((await factorStep(fresh.challenge_id, totpCodeAt(secret, server.clock.now()))).status).toBe(401)
   })
 
+  it('answers a right code whose step was used with code_already_used, spending a guess like any other', async () => {
+    const { user, secret } = await withTotp()
+    const code = totpCodeAt(secret, server.clock.now())
+    const first = await passwordStep(user)
+    expect((await factorStep(first.challenge_id, code)).status).toBe(201)
+    // Seconds later, the same code on a new challenge: right, but its step is spent.
+    server.clock.advance(5_000)
+    const again = await passwordStep(user)
+    const replay = await factorStep(again.challenge_id, code)
+    expect(replay.status).toBe(401)
+    expect(replay.headers['content-type']).toMatch(/^application\/problem\+json/)
+    expect(replay.json.code).toBe('code_already_used')
+    expect(replay.json.detail).toMatch(/just used; wait for the next one/)
+    // A wrong code is still invalid_code.
+    const wrong = String((Number(code) + 1) % 1_000_000).padStart(6, '0')
+    expect((await factorStep(again.challenge_id, wrong)).json.code).toBe('invalid_code')
+    // Each replay spends a guess of the challenge (5) and of the account (10 per 15 minutes).
+    for (let i = 0; i < 3; i++)
+      expect((await factorStep(again.challenge_id, code)).json.code).toBe('code_already_used')
+    const fresh = totpCodeAt(secret, server.clock.now() + STEP)
+    expect((await factorStep(again.challenge_id, fresh)).json.code).toBe('invalid_code')
+    const third = await passwordStep(user)
+    for (let i = 0; i < 5; i++)
+      expect((await factorStep(third.challenge_id, code)).json.code).toBe('code_already_used')
+    const fourth = await passwordStep(user)
+    expect((await factorStep(fourth.challenge_id, fresh)).json.code).toBe('invalid_code')
+    const account = (await server.app.store.accounts.findByUsername(user.username))!
+    const fails = await server.app.store.events.search({ type: 'authn_mfa_fail', accountId: account.id }, 100)
+    expect(fails.filter((e) => e.details.reason === 'code_already_used')).toHaveLength(9)
+    expect(fails.filter((e) => e.details.reason === 'account_limit')).toHaveLength(1)
+  })
+
+  it('answers code_already_used where else a TOTP code is checked: re-authentication, new recovery codes, recovery', async () => {
+    const { user, token, secret } = await withTotp()
+    const code = totpCodeAt(secret, server.clock.now())
+    const reauth = (c: string) =>
+      call(server, 'POST', '/v1/sessions/current/reauth', { token, body: { method: 'totp', code: c } })
+    expect((await reauth(code)).status).toBe(200)
+    const replay = await reauth(code)
+    expect(replay.status).toBe(401)
+    expect(replay.json.code).toBe('code_already_used')
+    expect((await reauth('000000')).json.code).toBe('invalid_code')
+    // New recovery codes (the session was just re-authenticated) with the same code.
+    const regenerate = await call(server, 'POST', '/v1/mfa/recovery-codes', { token, body: { code } })
+    expect(regenerate.status).toBe(401)
+    expect(regenerate.json.code).toBe('code_already_used')
+    // Completing a reset with the same code: said so, nothing changed.
+    expect((await call(server, 'POST', '/v1/recovery', { body: { identifier: user.username } })).status).toBe(
+      202,
+    )
+    await server.deliver()
+    const mail = await server.smtp.waitFor((m) => m.to.includes(user.email) && /reset your/i.test(m.subject))
+    const resetToken = server.smtp.tokenFrom(mail)
+    const complete = (c: string) =>
+      call(server, 'POST', '/v1/recovery/complete', {
+        body: { token: resetToken, password: 'obsidian meadow falcon 12', code: c },
+      })
+    const used = await complete(code)
+    expect(used.status).toBe(401)
+    expect(used.json.code).toBe('code_already_used')
+    expect((await complete('000000')).json.code).toBe('mfa_required')
+    const login = await call(server, 'POST', '/v1/sessions', {
+      body: { identifier: user.username, password: user.password },
+    })
+    expect(login.status).toBe(200)
+    // The next step's code completes it.
+    server.clock.advance(STEP)
+    expect((await complete(totpCodeAt(secret, server.clock.now()))).status).toBe(200)
+  })
+
+  it('answers code_already_used to the same enrolment code sent twice at once', async () => {
+    const { token } = await signUpAndLogin(server)
+    const enrol = await call(server, 'POST', '/v1/mfa/totp', { token })
+    const code = totpCodeAt(enrol.json.secret, server.clock.now())
+    const answers = await Promise.all(
+      [0, 1].map(() => call(server, 'POST', '/v1/mfa/totp/confirm', { token, body: { code } })),
+    )
+    // One confirms; the other finds the step spent, or (when it came second) no pending enrolment.
+    expect(answers.filter((a) => a.status === 200)).toHaveLength(1)
+    const other = answers.find((a) => a.status !== 200)!
+    expect(other.status).toBe(401)
+    expect(['code_already_used', 'invalid_code']).toContain(other.json.code)
+  })
+
   it('lets a challenge expire after 5 minutes', async () => {
     const { user, secret } = await withTotp()
     const challenge = await passwordStep(user)

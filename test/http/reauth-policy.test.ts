@@ -103,13 +103,13 @@ describe.each(databaseKinds())('re-authentication, sensitive changes and the MFA
         body: { method: 'totp', code: totpCodeAt(secret, server.clock.now()) },
       })
       expect(byTotp.status).toBe(200)
-      // The same step again is a replay.
+      // The same step again is a replay, and says so.
       const replay = await call(server, 'POST', '/v1/sessions/current/reauth', {
         token,
         body: { method: 'totp', code: totpCodeAt(secret, server.clock.now()) },
       })
       expect(replay.status).toBe(401)
-      expect(replay.json.code).toBe('invalid_code')
+      expect(replay.json.code).toBe('code_already_used')
       await age(token, 15)
       const byCode = await call(server, 'POST', '/v1/sessions/current/reauth', {
         token,

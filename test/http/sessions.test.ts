@@ -67,7 +67,8 @@ describe.each(databaseKinds())('sessions over HTTP on %s', (kind) => {
       { identifier: 'nobody_here_at_all', password: user.password },
       { identifier: 'nobody@example.org', password: user.password },
       { identifier: '+14155550100', password: user.password },
-      { identifier: pending.username, password: pending.password },
+      { identifier: pending.username, password: 'wrong password here' },
+      { identifier: pending.email, password: pending.password },
       { identifier: user.username, password: 'x'.repeat(50_000) },
       { identifier: '%%%', password: 'whatever it is' },
     ]
@@ -80,6 +81,39 @@ describe.each(databaseKinds())('sessions over HTTP on %s', (kind) => {
       bodies.add(JSON.stringify(rest))
     }
     expect(bodies.size).toBe(1)
+  })
+
+  it('answers a right password on an unverified account with 403 email_unverified, and nothing else', async () => {
+    const pending = freshUser()
+    expect((await call(server, 'POST', '/v1/accounts', { body: pending })).status).toBe(202)
+    const right = await call(server, 'POST', '/v1/sessions', {
+      body: { identifier: pending.username, password: pending.password },
+    })
+    expect(right.status).toBe(403)
+    expect(right.headers['content-type']).toMatch(/^application\/problem\+json/)
+    expect(right.json.code).toBe('email_unverified')
+    expect(right.json.detail).toMatch(/POST \/v1\/accounts\/verify\/resend/)
+    expect(right.json.token).toBeUndefined()
+    expect(right.headers['set-cookie']).toBeUndefined()
+    // A wrong password, and the right one by the email address, answer as every other failure.
+    const failure = async (identifier: string, password: string) => {
+      const res = await call(server, 'POST', '/v1/sessions', { body: { identifier, password } })
+      const { request_id: _ignored, ...rest } = res.json
+      return { status: res.status, body: JSON.stringify(rest) }
+    }
+    const missing = await failure('nobody_here_at_all', pending.password)
+    expect(missing.status).toBe(401)
+    expect(await failure(pending.username, 'wrong password here')).toEqual(missing)
+    expect(await failure(pending.email, pending.password)).toEqual(missing)
+    // Verified, the same password opens a session.
+    await server.deliver()
+    const mail = await server.smtp.waitFor((m) => m.to.includes(pending.email) && /verif/i.test(m.subject))
+    const token = server.smtp.tokenFrom(mail)
+    expect((await call(server, 'POST', '/v1/accounts/verify', { body: { token } })).status).toBe(200)
+    const after = await call(server, 'POST', '/v1/sessions', {
+      body: { identifier: pending.username, password: pending.password },
+    })
+    expect(after.status).toBe(201)
   })
 
   it('shows the current session and the list of sessions, and revokes one or all but the current', async () => {

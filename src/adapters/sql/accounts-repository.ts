@@ -112,19 +112,33 @@ export class SqlAccountRepository implements AccountRepository {
     return account !== undefined || reserved !== undefined
   }
 
-  async reserveUsername(usernameNorm: string, now: number, until: number): Promise<boolean> {
+  async reserveUsername(
+    usernameNorm: string,
+    now: number,
+    until: number,
+    passwordHash: string,
+  ): Promise<boolean> {
     const row = await this.db
       .insertInto('username_reservations')
-      .values({ username: usernameNorm, expires_at: until, created_at: now })
+      .values({ username: usernameNorm, expires_at: until, created_at: now, password_hash: passwordHash })
       .onConflict((oc) =>
         oc
           .column('username')
-          .doUpdateSet({ expires_at: until, created_at: now })
+          .doUpdateSet({ expires_at: until, created_at: now, password_hash: passwordHash })
           .where('username_reservations.expires_at', '<=', now),
       )
       .returning('username')
       .executeTakeFirst()
     return row !== undefined
+  }
+
+  async reservedPasswordHash(usernameNorm: string): Promise<string | null> {
+    const row = await this.db
+      .selectFrom('username_reservations')
+      .select('password_hash')
+      .where('username', '=', usernameNorm)
+      .executeTakeFirst()
+    return row?.password_hash ?? null
   }
 
   async deleteReservationsBefore(cutoff: number): Promise<number> {

@@ -20,6 +20,7 @@ import * as m0017 from './migrations/0017_outbound_gate.js'
 import * as m0018 from './migrations/0018_username_reservations.js'
 import * as m0019 from './migrations/0019_health_checks.js'
 import * as m0020 from './migrations/0020_guard_lifts.js'
+import * as m0021 from './migrations/0021_reservation_password.js'
 
 type DialectMigration = {
   up: (db: Kysely<unknown>, dialect: Dialect) => Promise<void>
@@ -48,6 +49,7 @@ const all: Record<string, DialectMigration> = {
   '0018_username_reservations': m0018,
   '0019_health_checks': m0019,
   '0020_guard_lifts': m0020,
+  '0021_reservation_password': m0021,
 }
 
 export const migrateToLatest = async (db: Kysely<unknown>, dialect: Dialect): Promise<MigrationResultSet> => {

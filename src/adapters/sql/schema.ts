@@ -85,6 +85,8 @@ export interface UsernameReservationsTable {
   username: string
   expires_at: number
   created_at: number
+  /** The sign-up's password hash (null for reservations made before it was kept). */
+  password_hash: string | null
 }
 
 export interface SecurityEventsTable {

@@ -74,9 +74,15 @@ export interface AccountRepository {
   isUsernameTaken(usernameNorm: string, now: number): Promise<boolean>
   /**
    * Reserves the username until `until`, atomically: of concurrent callers for one free name exactly
-   * one gets true; a reservation that ended by `now` is taken over. False when it is reserved.
+   * one gets true; a reservation that ended by `now` is taken over. False when it is reserved. The
+   * reservation keeps the sign-up's password hash (see `reservedPasswordHash`).
    */
-  reserveUsername(usernameNorm: string, now: number, until: number): Promise<boolean>
+  reserveUsername(usernameNorm: string, now: number, until: number, passwordHash: string): Promise<boolean>
+  /**
+   * The password hash the sign-up that reserved the username gave, for as long as the reservation is
+   * kept (an unverified account lasts as long: both go in the same housekeeping); null without one.
+   */
+  reservedPasswordHash(usernameNorm: string): Promise<string | null>
   /** Deletes reservations that ended before `cutoff`. */
   deleteReservationsBefore(cutoff: number): Promise<number>
   findById(id: string): Promise<AccountRecord | null>

@@ -107,9 +107,15 @@ export class AccountsService {
     const outcome = await store
       .transaction(async (tx) => {
         // The name is reserved for as long as an unverified account would hold it, on both paths
-        // below: whether the address has an account does not decide whether the name is taken.
+        // below: whether the address has an account does not decide whether the name is taken. It
+        // keeps the password hash, so that login by the name answers alike on both paths too.
         if (
-          !(await tx.accounts.reserveUsername(username.value, now, now + settings.unverifiedAccountTtlMs))
+          !(await tx.accounts.reserveUsername(
+            username.value,
+            now,
+            now + settings.unverifiedAccountTtlMs,
+            passwordHash,
+          ))
         ) {
           return 'username_taken' as const
         }

@@ -10,6 +10,8 @@ export interface VerifyResult {
   firstBroken: ChainBreak | null
   /** With an expected head: whether the chain still contains it. */
   expectedHeadFound: boolean | null
+  /** The sequence number of the last entry read (0 for an empty log). */
+  lastSeq: number
 }
 
 /** Records administrative actions in the hash-chained log, and proves the log intact. */
@@ -59,6 +61,7 @@ export class AuditService {
           head: verifier.head,
           firstBroken: broken,
           expectedHeadFound: found,
+          lastSeq: after,
         }
       }
       if (expected !== undefined && !found) found = page.some((e) => e.hash === expected)
@@ -70,6 +73,7 @@ export class AuditService {
       head: verifier.head,
       firstBroken: null,
       expectedHeadFound: found,
+      lastSeq: after,
     }
   }
 

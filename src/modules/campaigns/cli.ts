@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs'
 import cliProgress from 'cli-progress'
 import type { Command } from 'commander'
 import type { App } from '../../app.js'
+import { count } from '../../kernel/plural.js'
 import { cliContext, failCommand as fail, operatorAction, StartupError } from '../../main.js'
 import {
   CAMPAIGN_ACTIONS,
@@ -163,12 +164,12 @@ export const registerCampaignCommands = (group: Command): void => {
           await operatorAction(async (app) => {
             if (opts.dryRun) {
               const counts = await app.services.campaigns.dryRun(input)
-              console.log(`dry run: ${counts.selected} accounts selected; nothing was created`)
+              console.log(`dry run: ${count(counts.selected, 'account')} selected; nothing was created`)
               for (const [k, v] of Object.entries(counts.effects)) console.log(`  ${k}: ${v}`)
               return
             }
             const c = await app.services.campaigns.create(input, 'cli', cliContext)
-            console.log(`created campaign ${c.id}: ${c.action} over ${c.total} accounts`)
+            console.log(`created campaign ${c.id}: ${c.action} over ${count(c.total, 'account')}`)
             console.log('the workers of the running gatehouse serve instances handle it')
             if (opts.follow) {
               const end = await follow(app, c.id)

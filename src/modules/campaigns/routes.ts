@@ -59,7 +59,11 @@ const Progress = z.object({
   skipped: z.number(),
   pending: z.number(),
   sessions_revoked: z.number().describe('Live sessions the campaign revoked'),
-  rate: z.number().describe('Accounts handled per second over the last 30 s'),
+  rate: z
+    .number()
+    .describe(
+      'Accounts handled per second over the last 30 s; for a finished campaign, over the 30 s before it finished',
+    ),
   eta_seconds: z.number().nullable(),
 })
 

@@ -25,7 +25,7 @@ export interface CampaignProgress {
   skipped: number
   /** Targets not handled yet. */
   pending: number
-  /** Targets handled per second over the last 30 s. */
+  /** Targets handled per second over the last 30 s (of a finished campaign: the 30 s before it finished). */
   rate: number
   /** Seconds to go at that rate; null when not running or nothing moved lately. */
   etaSeconds: number | null
@@ -154,11 +154,15 @@ export class CampaignsService {
     return this.deps.campaigns.list(filter, limit)
   }
 
+  /**
+   * Counts and rate. A finished campaign's rate is measured over the 30 s before it finished, so it
+   * stays what it was then instead of decaying toward 0 as time passes.
+   */
   async progress(c: CampaignRecord): Promise<CampaignProgress> {
-    const now = this.deps.clock.now()
-    const since = Math.max(now - RATE_WINDOW_MS, c.createdAt)
+    const end = c.finishedAt ?? this.deps.clock.now()
+    const since = Math.max(end - RATE_WINDOW_MS, c.createdAt)
     const handled = await this.deps.campaigns.handledSince(c.id, since)
-    const seconds = Math.max((now - since) / 1000, 1)
+    const seconds = Math.max((end - since) / 1000, 1)
     const rate = handled / seconds
     const pending = Math.max(c.total - c.done - c.failed - c.skipped, 0)
     return {

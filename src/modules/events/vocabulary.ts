@@ -21,7 +21,7 @@ export const securityEventTypes = {
     'Accounts whose email was never verified were removed after the retention period (details: count).',
   authn_login_success: 'A login succeeded and a session was created.',
   authn_login_fail:
-    'A login failed (unknown identifier, wrong password or unverified account — the event says which; the response does not).',
+    'A login failed (details: reason — unknown_identifier, bad_password, locked, unverified, reset_required). The response is the same invalid_credentials for all but a right password on an unverified account (email_unverified, unless the identifier was the email address) or one under a required reset (password_reset_required); a name a sign-up reserved without creating an account logs unverified with no account.',
   authn_password_rehashed: 'The stored hash was upgraded to the current argon2id parameters at login.',
   authn_password_change: 'The password was changed by its owner.',
   authn_password_change_fail: 'A password change was refused (wrong current password or policy).',

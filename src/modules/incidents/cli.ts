@@ -2,6 +2,7 @@ import { createReadStream, statSync } from 'node:fs'
 import { basename } from 'node:path'
 import cliProgress from 'cli-progress'
 import type { Command } from 'commander'
+import { count } from '../../kernel/plural.js'
 import type { RequestContext } from '../events/ports.js'
 import { phoneRegion } from './normalise.js'
 import {
@@ -14,6 +15,7 @@ import {
   type Severity,
 } from './ports.js'
 import type { IncidentsService } from './service.js'
+import { importView, incidentView } from './views.js'
 
 export interface IncidentCliDeps {
   /** Runs one action against the configured database with the incidents service, then closes everything. */
@@ -109,28 +111,15 @@ export const incidentCommand = (program: Command, deps: IncidentCliDeps): Comman
 
   incident
     .command('show')
-    .description('one incident with its imports, as JSON')
+    .description('one incident with its imports, as JSON (as GET /v1/admin/incidents/{id} answers)')
     .argument('<incident-id>')
     .action(async (id: string) => {
       try {
+        // What GET /v1/admin/incidents/{id} answers: the API's field names, ISO 8601 times.
         const shown = await deps.run(async (s) => {
           const i = await s.get(id)
           const imports = await s.imports(id)
-          return {
-            ...i,
-            imports: imports.map((m) => ({
-              id: m.id,
-              source_name: m.sourceName,
-              format: m.format,
-              status: m.status,
-              rows_read: m.rowsRead,
-              rows_matched: m.rowsMatched,
-              rows_unparseable: m.rowsUnparseable,
-              accounts_matched: m.accountsMatched,
-              problems: m.problems,
-              error: m.error,
-            })),
-          }
+          return { ...incidentView(i), imports: imports.map((m) => importView(m)) }
         })
         console.log(JSON.stringify(shown, null, 2))
       } catch (e) {
@@ -192,7 +181,7 @@ export const incidentCommand = (program: Command, deps: IncidentCliDeps): Comman
             bar.stop()
           })
         console.log(
-          `import ${done.id}: ${done.rowsMatched} of ${done.rowsRead} rows matched ${done.accountsMatched} accounts; ${done.rowsUnparseable} unparseable`,
+          `import ${done.id}: ${done.rowsMatched} of ${count(done.rowsRead, 'row')} matched ${count(done.accountsMatched, 'account')}; ${done.rowsUnparseable} unparseable`,
         )
         for (const p of done.problems) console.log(`  line ${p.line}: ${p.reason}`)
       } catch (e) {

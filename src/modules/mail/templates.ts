@@ -64,7 +64,12 @@ export class TemplateError extends Error {
   override readonly name = 'TemplateError'
 }
 
-type Block = { kind: 'p'; text: string } | { kind: 'link'; url: string } | { kind: 'token'; token: string }
+type Block =
+  | { kind: 'p'; text: string }
+  | { kind: 'link'; url: string }
+  | { kind: 'token'; token: string }
+  /** A one-time code on a line of its own, `Code: 123456`, as a token has `Token: …`. */
+  | { kind: 'code'; code: string }
 
 interface MailContent {
   subject: string
@@ -187,8 +192,9 @@ const mailTemplates = new Map<string, (payload: TemplatePayload, ctx: RenderCont
           { kind: 'p', text: `Hi ${username},` },
           {
             kind: 'p',
-            text: `Your code to finish signing in to ${name} is ${code}. It expires in ${minutes} minutes and works once.`,
+            text: `Your code to finish signing in to ${name} is ${code}. It expires in ${minutes} ${minutes === 1 ? 'minute' : 'minutes'} and works once.`,
           },
+          { kind: 'code', code },
           {
             kind: 'p',
             text: 'Never give this code to anyone. If you are not signing in right now, someone has your password: change it now.',
@@ -533,6 +539,8 @@ const textOf = (b: Block): string => {
       return b.url
     case 'token':
       return `Token: ${b.token}`
+    case 'code':
+      return `Code: ${b.code}`
   }
 }
 
@@ -544,6 +552,8 @@ const htmlOf = (b: Block): string => {
       return `<p><a href="${escapeHtml(b.url)}">${escapeHtml(b.url)}</a></p>`
     case 'token':
       return `<p>Token: <code>${escapeHtml(b.token)}</code></p>`
+    case 'code':
+      return `<p>Code: <code>${escapeHtml(b.code)}</code></p>`
   }
 }
 

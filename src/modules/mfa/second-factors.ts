@@ -1,4 +1,5 @@
 import type { Clock } from '../../kernel/clock.js'
+import { AppError } from '../../kernel/errors.js'
 import type { SecretBox } from '../../kernel/secret-box.js'
 import { newId } from '../../kernel/tokens.js'
 import type { MfaFactorRepository } from './ports.js'
@@ -13,11 +14,21 @@ export interface SecondFactors {
    */
   has(accountId: string, resetChannel?: 'email' | 'sms'): Promise<boolean>
   /**
-   * Checks a code against the account's confirmed factors at the server's time; a step already used
-   * is refused (replay). True for exactly one caller per code under concurrency.
+   * Checks a code against the account's confirmed factors at the server's time: `ok` for exactly one
+   * caller per code under concurrency; `used` when the code is right but its time step (or a later
+   * one) was used already (a replay, or a code entered twice); `wrong` otherwise.
    */
-  verify(accountId: string, code: string): Promise<boolean>
+  verify(accountId: string, code: string): Promise<CodeCheck>
 }
+
+/** What checking a second-factor code found. Only the holder of a right code ever hears `used`. */
+export type CodeCheck = 'ok' | 'used' | 'wrong'
+
+/** The answer to a right TOTP code whose time step was spent already. */
+export const codeAlreadyUsed = () =>
+  new AppError('code_already_used', {
+    detail: 'This code was just used; wait for the next one (a new code every 30 seconds)',
+  })
 
 export interface SecondFactorDeps {
   factors: MfaFactorRepository
@@ -39,10 +50,11 @@ export class StoredSecondFactors implements SecondFactors {
     return this.deps.factors.hasConfirmed(accountId)
   }
 
-  async verify(accountId: string, code: string): Promise<boolean> {
+  async verify(accountId: string, code: string): Promise<CodeCheck> {
     const { factors, box, clock, onUnreadable } = this.deps
-    if (typeof code !== 'string' || !/^[0-9]{6}$/.test(code)) return false
+    if (typeof code !== 'string' || !/^[0-9]{6}$/.test(code)) return 'wrong'
     const now = clock.now()
+    let used = false
     for (const factor of await factors.listConfirmed(accountId)) {
       let secret: string
       try {
@@ -54,9 +66,10 @@ export class StoredSecondFactors implements SecondFactors {
       const step = matchTotpStep(secret, code, now)
       if (step === null) continue
       // The conditional update decides: a step at or before the last used one is a replay.
-      if (await factors.markStepUsed(factor.id, step)) return true
+      if (await factors.markStepUsed(factor.id, step)) return 'ok'
+      used = true
     }
-    return false
+    return used ? 'used' : 'wrong'
   }
 }
 

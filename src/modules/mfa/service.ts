@@ -11,7 +11,7 @@ import type { EventRecorder } from '../events/recorder.js'
 import type { RateLimiter } from '../guard/ports.js'
 import type { SecurityChange } from '../mail/notices.js'
 import type { MfaChallengeRepository, MfaFactorRepository, RecoveryCodeRepository } from './ports.js'
-import type { StoredSecondFactors } from './second-factors.js'
+import { type CodeCheck, codeAlreadyUsed, type StoredSecondFactors } from './second-factors.js'
 import { atLeast, challengeKinds, type FactorPolicy, kindsAtLeast, NO_FACTOR_POLICY } from './strength.js'
 import { generateTotpSecret, matchTotpStep } from './totp.js'
 
@@ -115,7 +115,9 @@ export class MfaService {
       throw new AppError('invalid_code', { detail: 'There is no pending enrolment: start one first' })
     const secret = box.open(pending.secretSealed, accountId)
     const step = matchTotpStep(secret, code, clock.now())
-    if (step === null || !(await factors.markStepUsed(pending.id, step))) throw new AppError('invalid_code')
+    if (step === null) throw new AppError('invalid_code')
+    // The same code sent twice (a double submit): the second hears that it was used.
+    if (!(await factors.markStepUsed(pending.id, step))) throw codeAlreadyUsed()
     await factors.confirm(pending.id, clock.now())
     const replaced = await factors.deleteConfirmedExcept(accountId, pending.id)
     const codes = await this.#newCodes(accountId)
@@ -142,8 +144,11 @@ export class MfaService {
       })
     }
     // The route already asked for a recent proof of identity; a TOTP code given here must be right.
-    if (code !== undefined && !(await this.deps.totp.verify(accountId, code)))
-      throw new AppError('invalid_code')
+    if (code !== undefined) {
+      const check = await this.deps.totp.verify(accountId, code)
+      if (check === 'used') throw codeAlreadyUsed()
+      if (check !== 'ok') throw new AppError('invalid_code')
+    }
     const codes = await this.#newCodes(accountId)
     await this.deps.events.record('authn_recovery_codes_regenerated', accountId, ctx)
     await this.deps.notify?.(accountId, 'recovery_codes_regenerated')
@@ -302,16 +307,19 @@ export class MfaService {
     return methods.length > 0 ? methods : ['email']
   }
 
-  /** A second-factor code of any kind the account has: a TOTP code, or one of its recovery codes (used up). */
+  /**
+   * A second-factor code of any kind the account has: a TOTP code, or one of its recovery codes (used
+   * up). `used` only for a right TOTP code whose time step was spent; a used recovery code is `wrong`.
+   */
   async verifyCode(
     accountId: string,
     code: string,
     ctx: RequestContext,
     method?: MfaMethod,
-  ): Promise<boolean> {
+  ): Promise<CodeCheck> {
     if (method !== 'recovery_code' && /^\d{6}$/.test(code)) return this.deps.totp.verify(accountId, code)
-    if (method === 'totp') return false
-    if (!/^[a-z0-9 -]{12,20}$/i.test(code)) return false
+    if (method === 'totp') return 'wrong'
+    if (!/^[a-z0-9 -]{12,20}$/i.test(code)) return 'wrong'
     const ok = await this.deps.codes.consume(
       accountId,
       this.#hashCode(accountId, code),
@@ -321,7 +329,7 @@ export class MfaService {
       const left = await this.deps.codes.countUnused(accountId)
       await this.deps.events.record('authn_recovery_code_used', accountId, ctx, { remaining: left })
     }
-    return ok
+    return ok ? 'ok' : 'wrong'
   }
 
   /**
@@ -334,16 +342,16 @@ export class MfaService {
     code: string,
     ctx: RequestContext,
     during: string,
-  ): Promise<boolean> {
+  ): Promise<CodeCheck> {
     const { accountGuesses, events } = this.deps
     const budget = await accountGuesses.consume(accountId)
     if (!budget.allowed) {
       await events.record('authn_mfa_fail', accountId, ctx, { during, reason: 'account_limit' })
-      return false
+      return 'wrong'
     }
-    const ok = await this.verifyCode(accountId, code, ctx)
-    if (ok) await accountGuesses.reset(accountId)
-    return ok
+    const check = await this.verifyCode(accountId, code, ctx)
+    if (check === 'ok') await accountGuesses.reset(accountId)
+    return check
   }
 
   /** After a correct password on an account with factors: a short-lived challenge bound to that step. */
@@ -396,6 +404,12 @@ export class MfaService {
     // A method the challenge does not offer (now) fails like a wrong code: a staff account's
     // challenge never takes an email or SMS code once it has a stronger factor.
     const offered = (await this.challengeMethods(challenge.accountId)).includes(input.method)
+    const byCode =
+      offered && input.method !== 'webauthn' && input.method !== 'email' && input.method !== 'sms'
+    const check: CodeCheck =
+      byCode && input.code !== undefined
+        ? await this.verifyCode(challenge.accountId, input.code, ctx, input.method)
+        : 'wrong'
     const ok =
       offered &&
       (input.method === 'webauthn'
@@ -406,15 +420,16 @@ export class MfaService {
           ? input.code !== undefined &&
             this.deps.codeCheck !== undefined &&
             (await this.deps.codeCheck(challenge.id, input.method, input.code))
-          : input.code !== undefined &&
-            (await this.verifyCode(challenge.accountId, input.code, ctx, input.method)))
+          : check === 'ok')
     if (!ok) {
       await events.record('authn_mfa_fail', challenge.accountId, ctx, {
         during: 'login',
         method: input.method,
         attempts: challenge.attempts,
+        ...(check === 'used' ? { reason: 'code_already_used' } : {}),
       })
-      throw new AppError('invalid_code')
+      // A right TOTP code whose step was spent (a replay, or the same code sent twice) says so.
+      throw check === 'used' ? codeAlreadyUsed() : new AppError('invalid_code')
     }
     if (!(await challenges.complete(challenge.id, clock.now()))) throw new AppError('invalid_code')
     await accountGuesses.reset(challenge.accountId)

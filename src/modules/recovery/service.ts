@@ -7,7 +7,7 @@ import type { PasswordPolicy } from '../accounts/password-policy.js'
 import type { AccountRecord } from '../accounts/ports.js'
 import type { RequestContext } from '../events/ports.js'
 import type { EventRecorder } from '../events/recorder.js'
-import type { SecondFactors } from '../mfa/second-factors.js'
+import { codeAlreadyUsed, type SecondFactors } from '../mfa/second-factors.js'
 import type { RecoveryChannel, RecoveryOutcome, RecoveryRequest, RecoveryStore } from './ports.js'
 
 /** The second-factor check recovery relies on: a TOTP code or a recovery code, from the MFA module. */
@@ -89,7 +89,8 @@ export class RecoveryService {
     const recoverable = this.deps.recoverable ? await this.deps.recoverable(found) : true
     // Checked before the transaction: verifying a code writes its time step (replay protection).
     const needsCode = found.resetLock
-    const codeOk = needsCode && req.mfaCode ? await secondFactors.verify(found.id, req.mfaCode) : false
+    const codeOk =
+      needsCode && req.mfaCode ? (await secondFactors.verify(found.id, req.mfaCode)) === 'ok' : false
 
     let channelUsed: RecoveryChannel | null = null
     const outcome = await store.transaction(async (tx): Promise<RecoveryOutcome> => {
@@ -234,12 +235,17 @@ export class RecoveryService {
         settings.maxCodeAttempts,
       )
       if (attempts === null) throw new AppError('invalid_token')
-      if (!(await secondFactors.verify(account.id, input.code))) {
-        await events.record('authn_mfa_fail', account.id, ctx, { during: 'recovery', attempts })
+      const check = await secondFactors.verify(account.id, input.code)
+      if (check !== 'ok') {
+        await events.record('authn_mfa_fail', account.id, ctx, {
+          during: 'recovery',
+          attempts,
+          ...(check === 'used' ? { reason: 'code_already_used' } : {}),
+        })
         if (attempts >= settings.maxCodeAttempts) {
           await store.tokens.revokeForAccount(account.id, clock.now(), ['recovery'])
         }
-        throw mfaRequired()
+        throw check === 'used' ? codeAlreadyUsed() : mfaRequired()
       }
     }
     const verdict = policy.check(input.password, {

@@ -100,6 +100,40 @@ describe('incident report', () => {
     expect(r.open_items).toContain('The audit chain does not verify: find out what changed it')
   })
 
+  it('puts counts of one in the singular', () => {
+    const base = input()
+    const one = buildIncidentReport(
+      input({
+        facts: { ...base.facts, accountsExposed: 1, exposedWithoutSecondFactor: 1 },
+        imports: [{ ...base.imports[0]!, rowsUnparseable: 1 }],
+        campaigns: [{ ...base.campaigns[1]!, total: 1, done: 0, failed: 1 }],
+        audit: { ok: true, entries: 1, head: 'f'.repeat(64) },
+      }),
+    )
+    expect(one.open_items).toEqual([
+      'Campaign cmp_2 (notify) is running: 0 of 1 account handled',
+      'Campaign cmp_2 (notify) failed for 1 account',
+      'No forced password reset for the 1 exposed account',
+      '1 exposed account has no second factor and none was required',
+      'Import imp_1 (leak.csv) had 1 row that could not be parsed',
+      'The incident is still open',
+    ])
+    const notNotified = buildIncidentReport(
+      input({ facts: { ...base.facts, accountsExposed: 1 }, campaigns: [] }),
+    ).open_items
+    expect(notNotified).toContain('The 1 exposed account holder has not been notified')
+    expect(renderIncidentReportMarkdown(one)).toContain(': 1 entry, head')
+    const two = buildIncidentReport(
+      input({
+        facts: { ...base.facts, accountsExposed: 2, exposedWithoutSecondFactor: 2 },
+        campaigns: [],
+      }),
+    ).open_items
+    expect(two).toContain('2 exposed accounts have no second factor and none was required')
+    expect(two).toContain('The 2 exposed account holders have not been notified')
+    expect(renderIncidentReportMarkdown(buildIncidentReport(input()))).toContain(': 12 entries, head')
+  })
+
   it('renders Markdown in which the incident text cannot break out of its place', () => {
     const md = renderIncidentReportMarkdown(buildIncidentReport(input()))
     expect(md).toContain('# Incident report: Scraped set \\| \\<script\\>alert\\(1\\)\\</script\\>')

@@ -4,6 +4,8 @@
  * Nothing in it is typed in after the fact except the incident's own text.
  */
 
+import { agree, count } from '../../kernel/plural.js'
+
 export interface ReportIncident {
   id: string
   title: string
@@ -135,26 +137,32 @@ const openItems = (input: ReportInput): string[] => {
   const { facts, campaigns, incident } = input
   for (const c of campaigns) {
     if (c.status !== 'completed' && c.status !== 'cancelled') {
-      items.push(`Campaign ${c.id} (${c.action}) is ${c.status}: ${c.done} of ${c.total} accounts handled`)
+      items.push(
+        `Campaign ${c.id} (${c.action}) is ${c.status}: ${c.done} of ${count(c.total, 'account')} handled`,
+      )
     }
-    if (c.failed > 0) items.push(`Campaign ${c.id} (${c.action}) failed for ${c.failed} accounts`)
+    if (c.failed > 0) items.push(`Campaign ${c.id} (${c.action}) failed for ${count(c.failed, 'account')}`)
   }
   const ran = (action: string) => campaigns.some((c) => c.action === action && c.status !== 'cancelled')
   if (facts.accountsExposed > 0 && !ran('force_password_reset')) {
-    items.push(`No forced password reset for the ${facts.accountsExposed} exposed accounts`)
+    items.push(`No forced password reset for the ${count(facts.accountsExposed, 'exposed account')}`)
   }
   if (facts.accountsExposed > 0 && !ran('notify')) {
-    items.push(`The ${facts.accountsExposed} exposed account holders have not been notified`)
+    items.push(
+      `The ${count(facts.accountsExposed, 'exposed account holder')} ${agree(facts.accountsExposed, 'has', 'have')} not been notified`,
+    )
   }
   if (facts.exposedWithoutSecondFactor > 0) {
     items.push(
-      `${facts.exposedWithoutSecondFactor} exposed accounts have no second factor${ran('require_mfa_enrollment') ? '' : ' and none was required'}`,
+      `${count(facts.exposedWithoutSecondFactor, 'exposed account')} ${agree(facts.exposedWithoutSecondFactor, 'has', 'have')} no second factor${ran('require_mfa_enrollment') ? '' : ' and none was required'}`,
     )
   }
   for (const i of input.imports) {
     if (i.status !== 'done') items.push(`Import ${i.id} (${i.sourceName}) is ${i.status}`)
     else if (i.rowsUnparseable > 0) {
-      items.push(`Import ${i.id} (${i.sourceName}) had ${i.rowsUnparseable} rows that could not be parsed`)
+      items.push(
+        `Import ${i.id} (${i.sourceName}) had ${count(i.rowsUnparseable, 'row')} that could not be parsed`,
+      )
     }
   }
   if (!input.audit.ok) items.push('The audit chain does not verify: find out what changed it')
@@ -289,7 +297,7 @@ export const renderIncidentReportMarkdown = (r: IncidentReport): string => {
   out.push(bullets(r.open_items, 'None.'))
   out.push('## Audit chain\n')
   out.push(
-    `${r.audit_chain.verified ? 'Verified' : '**Does not verify**'}: ${r.audit_chain.entries} entries, head \`${r.audit_chain.head}\`. Keep this head elsewhere; \`gatehouse audit verify --expected-head <hash>\` proves later that nothing before it changed.\n`,
+    `${r.audit_chain.verified ? 'Verified' : '**Does not verify**'}: ${count(r.audit_chain.entries, 'entry', 'entries')}, head \`${r.audit_chain.head}\`. Keep this head elsewhere; \`gatehouse audit verify --expected-head <hash>\` proves later that nothing before it changed.\n`,
   )
   out.push(`_Generated ${r.generated_at} by Gatehouse._\n`)
   return out.join('\n')

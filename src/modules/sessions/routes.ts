@@ -130,6 +130,9 @@ export const sessionRoutes = (
               'The account has a second factor: complete with POST /v1/sessions/mfa within 5 minutes',
             ),
           401: Problem.describe('invalid_credentials, alike for every failure'),
+          403: Problem.describe(
+            'After a right password only: password_reset_required (a campaign requires a reset) or email_unverified (login by username or phone before the address is verified)',
+          ),
         },
       },
     },
@@ -175,7 +178,7 @@ export const sessionRoutes = (
       schema: {
         summary: 'Complete a login with the second factor',
         description:
-          '401 invalid_code alike for a wrong code, an unknown or expired challenge, or one out of guesses.',
+          '401 invalid_code alike for a wrong code, an unknown or expired challenge, or one out of guesses; 401 code_already_used for a right TOTP code whose time step was used already (wait for the next one).',
         tags: ['sessions'],
         body: z
           .strictObject({
@@ -378,7 +381,7 @@ export const sessionRoutes = (
       schema: {
         summary: 'Prove who you are again, before a sensitive change',
         description:
-          'With the password, a second-factor code (TOTP or recovery code) or a passkey (options from POST /v1/sessions/current/reauth/webauthn/options). Adding or removing a factor, new recovery codes and a new email address need this within the last 10 minutes (login counts). Wrong answers: 401 invalid_credentials or invalid_code, counted per account.',
+          'With the password, a second-factor code (TOTP or recovery code) or a passkey (options from POST /v1/sessions/current/reauth/webauthn/options). Adding or removing a factor, new recovery codes and a new email address need this within the last 10 minutes (login counts). Wrong answers: 401 invalid_credentials or invalid_code (code_already_used for a right TOTP code whose step was used), counted per account.',
         tags: ['sessions'],
         security: [{ bearer: [] }, { cookie: [] }],
         body: z.union([

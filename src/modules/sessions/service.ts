@@ -2,6 +2,7 @@ import type { AuthenticationResponseJSON } from '@simplewebauthn/server'
 import type { Clock } from '../../kernel/clock.js'
 import { AppError } from '../../kernel/errors.js'
 import { hashToken, newId, newToken } from '../../kernel/tokens.js'
+import { classifyIdentifier } from '../accounts/identifiers.js'
 import { findAccountByIdentifier } from '../accounts/lookup.js'
 import type { PasswordHasher } from '../accounts/password-hasher.js'
 import { normalizePassword } from '../accounts/password-policy.js'
@@ -10,6 +11,7 @@ import type { DeviceRecord } from '../devices/ports.js'
 import type { RequestContext } from '../events/ports.js'
 import type { EventRecorder } from '../events/recorder.js'
 import type { RateLimiter } from '../guard/ports.js'
+import { type CodeCheck, codeAlreadyUsed } from '../mfa/second-factors.js'
 import type { SessionCache } from './cache.js'
 import type { SessionPrincipal, SessionRecord, SessionRepository } from './ports.js'
 
@@ -35,6 +37,18 @@ const resetRequired = () =>
   new AppError('password_reset_required', {
     detail:
       'A password reset is required for this account: request a reset message with POST /v1/recovery, then set a new password with POST /v1/recovery/complete',
+  })
+
+/**
+ * The answer to a right password on an account whose email address is not verified yet. Never by
+ * email address: sign-up with an address that has an account creates none, so that login would
+ * tell whoever signed up whether the address has one. By the username it is safe: a sign-up with
+ * a registered address keeps its password with the name it reserved, and answers alike.
+ */
+const emailUnverified = () =>
+  new AppError('email_unverified', {
+    detail:
+      'The email address of this account is not verified yet: follow the link in the verification mail, or ask for a new one with POST /v1/accounts/verify/resend, then log in again',
   })
 
 export interface NewSessionResult {
@@ -106,13 +120,16 @@ export class SessionsService {
        * then only enrol one.
        */
       mustEnrolFactor?: (account: AccountRecord) => Promise<boolean>
-      /** Checks a second-factor code for re-authentication (a TOTP code or a recovery code). */
+      /**
+       * Checks a second-factor code for re-authentication (a TOTP code or a recovery code): `used`
+       * for a right TOTP code whose time step was spent already.
+       */
       verifyFactor?: (
         accountId: string,
         method: 'totp' | 'recovery_code',
         code: string,
         ctx: RequestContext,
-      ) => Promise<boolean>
+      ) => Promise<CodeCheck>
       /** Checks a passkey assertion for re-authentication. */
       verifyPasskey?: (
         accountId: string,
@@ -152,10 +169,20 @@ export class SessionsService {
     // A password longer than any we accept cannot match; do the same work on a bounded input.
     const tooLong = input.password.length > settings.passwordMaxLength * 4
     const password = tooLong ? '' : normalizePassword(input.password)
-    const account = named ? named.account : await this.findLoginAccount(input.identifier)
+    const id = classifyIdentifier(input.identifier)
+    // A username's reservation is read whether or not an account has the name: the same reads.
+    const [account, reservedHash] = await Promise.all([
+      named ? named.account : this.findLoginAccount(input.identifier),
+      id?.kind === 'username' ? accounts.reservedPasswordHash(id.value) : null,
+    ])
 
     let outcome: LoginOutcome
-    if (!account || tooLong) {
+    if (!account && !tooLong && reservedHash !== null) {
+      // A sign-up whose address had an account reserved the name and created none: its password
+      // answers as an unverified account's does, so the login tells nothing about the address.
+      const right = await hasher.verify(reservedHash, password)
+      outcome = right && settings.requireVerifiedEmail ? 'unverified' : 'unknown_identifier'
+    } else if (!account || tooLong) {
       // The same verification for a missing account and an over-long password, whoever it names.
       await hasher.verifyDummy(password)
       outcome = account ? 'bad_password' : 'unknown_identifier'
@@ -176,6 +203,10 @@ export class SessionsService {
     if (outcome === 'reset_required' && account) {
       await events.record('authn_login_fail', account.id, ctx, { reason: outcome })
       throw resetRequired()
+    }
+    if (outcome === 'unverified' && id?.kind !== 'email') {
+      await events.record('authn_login_fail', account?.id ?? null, ctx, { reason: outcome })
+      throw emailUnverified()
     }
     if (outcome !== 'success' || !account) {
       await events.record('authn_login_fail', account?.id ?? null, ctx, { reason: outcome })
@@ -365,20 +396,25 @@ export class SessionsService {
     }
     const account = await accounts.findById(principal.account.id)
     let ok = false
+    let used = false
     if (account && byPassword) {
       const tooLong = proof.password.length > this.deps.settings.passwordMaxLength * 4
       ok = !tooLong && (await hasher.verify(account.passwordHash, normalizePassword(proof.password)))
     } else if (account && 'assertion' in proof) {
       ok = (await this.deps.verifyPasskey?.(account.id, proof, ctx)) ?? false
     } else if (account && 'code' in proof) {
-      ok = (await this.deps.verifyFactor?.(account.id, proof.method, proof.code, ctx)) ?? false
+      const check = (await this.deps.verifyFactor?.(account.id, proof.method, proof.code, ctx)) ?? 'wrong'
+      ok = check === 'ok'
+      used = check === 'used'
     }
     if (!ok) {
       await events.record('authn_reauth_fail', principal.account.id, ctx, {
         during: 'reauth',
         method: byPassword ? 'password' : proof.method,
+        ...(used ? { reason: 'code_already_used' } : {}),
       })
-      throw new AppError(failure)
+      // A right TOTP code whose step was spent (the one that opened the session, say) says so.
+      throw used ? codeAlreadyUsed() : new AppError(failure)
     }
     const now = clock.now()
     await sessions.markAuthenticated(principal.session.id, now)
