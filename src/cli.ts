@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs'
 import { Command, Option } from 'commander'
+import { SqlNameDirectory } from './adapters/sql/names-repository.js'
 import { configDocs } from './config/index.js'
 import { count } from './kernel/plural.js'
 import {
@@ -254,7 +255,7 @@ accessReview
   })
 /** `gatehouse incident …`: other incident commands (campaigns) are added to this group. */
 export const incident = incidentCommand(program, {
-  run: (action) => operatorAction((app) => action(app.incidents)),
+  run: (action) => operatorAction((app) => action(app.incidents, new SqlNameDirectory(app.database.db))),
   ctx: cliContext,
   fail,
   usage: (message) => new StartupError(message),

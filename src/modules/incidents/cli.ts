@@ -3,6 +3,7 @@ import { basename } from 'node:path'
 import cliProgress from 'cli-progress'
 import type { Command } from 'commander'
 import { count } from '../../kernel/plural.js'
+import { type NameDirectory, resolveNames } from '../admin/names.js'
 import type { RequestContext } from '../events/ports.js'
 import { phoneRegion } from './normalise.js'
 import {
@@ -18,8 +19,11 @@ import type { IncidentsService } from './service.js'
 import { importView, incidentView } from './views.js'
 
 export interface IncidentCliDeps {
-  /** Runs one action against the configured database with the incidents service, then closes everything. */
-  run: <T>(action: (incidents: IncidentsService) => Promise<T>) => Promise<T>
+  /**
+   * Runs one action against the configured database with the incidents service (and the directory
+   * that names accounts and API keys), then closes everything.
+   */
+  run: <T>(action: (incidents: IncidentsService, names: NameDirectory) => Promise<T>) => Promise<T>
   ctx: RequestContext
   /** Reports an error and exits. */
   fail: (e: unknown) => never
@@ -115,11 +119,15 @@ export const incidentCommand = (program: Command, deps: IncidentCliDeps): Comman
     .argument('<incident-id>')
     .action(async (id: string) => {
       try {
-        // What GET /v1/admin/incidents/{id} answers: the API's field names, ISO 8601 times.
-        const shown = await deps.run(async (s) => {
+        // What GET /v1/admin/incidents/{id} answers to an administrator: the API's field names,
+        // ISO 8601 times, the actors by name.
+        const shown = await deps.run(async (s, directory) => {
           const i = await s.get(id)
           const imports = await s.imports(id)
-          return { ...incidentView(i), imports: imports.map((m) => importView(m)) }
+          const names = await resolveNames(directory, {
+            actors: [i.createdBy, ...imports.map((m) => m.createdBy)],
+          })
+          return { ...incidentView(i, names), imports: imports.map((m) => importView(m, names)) }
         })
         console.log(JSON.stringify(shown, null, 2))
       } catch (e) {
