@@ -87,6 +87,11 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
     }
   }
   if (problems.length > 0) throw new ConfigError(problems)
+  // Without a public URL of its own, links and the console follow the port the API listens on.
+  const publicUrlGiven = (env.GATEHOUSE_PUBLIC_URL ?? fileValues.GATEHOUSE_PUBLIC_URL ?? '') !== ''
+  if (!publicUrlGiven && config.port !== 0) {
+    out.publicUrl = `http://localhost:${config.port}`
+  }
   return Object.freeze(config)
 }
 

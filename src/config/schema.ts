@@ -263,7 +263,7 @@ export const settings = {
   publicUrl: {
     env: 'GATEHOUSE_PUBLIC_URL',
     default: 'http://localhost:4455',
-    doc: 'Base of links in messages and of the console; never taken from the Host header. Its host is the default passkey relying-party id (a domain name: browsers refuse an IP address) and its origin the one trusted for cookie-authenticated changes. https makes the session cookie Secure.',
+    doc: 'Base of links in messages and of the console; never taken from the Host header. Unset: `http://localhost:` and GATEHOUSE_PORT. Its host is the default passkey relying-party id (a domain name: browsers refuse an IP address) and its origin the one trusted for cookie-authenticated changes. https makes the session cookie Secure.',
     schema: url(['http:', 'https:']),
   },
   minClientVersion: {

@@ -1,4 +1,5 @@
-import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { type AddressInfo, createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Sqlite from 'better-sqlite3'
@@ -169,6 +170,46 @@ describe('start-up checks and the CLI', () => {
       const warnings = server.logs.filter((l) => l.includes('relying-party id is an IP address'))
       expect(warnings).toHaveLength(1)
       expect(JSON.parse(warnings[0]!)).toMatchObject({ level: 40, rp_id: '127.0.0.1' })
+    } finally {
+      server.child.kill('SIGTERM')
+      await server.exited
+    }
+  })
+
+  it('links to the port it listens on when no public URL is set', async () => {
+    const port = await new Promise<number>((resolve) => {
+      const probe = createServer().listen(0, '127.0.0.1', () => {
+        const { port } = probe.address() as AddressInfo
+        probe.close(() => resolve(port))
+      })
+    })
+    const dataDir = join(dir, 'own-port')
+    const server = await startServer({ GATEHOUSE_DATA_DIR: dataDir, GATEHOUSE_PORT: String(port) })
+    try {
+      expect(server.baseUrl).toBe(`http://127.0.0.1:${port}`)
+      const listening = server.logs.find((l) => l.includes('"gatehouse listening"'))
+      expect(JSON.parse(listening!).public_url).toBe(`http://localhost:${port}`)
+      expect(server.logs.join('\n')).toContain(`http://localhost:${port}/console/`)
+      const signUp = await fetch(`${server.baseUrl}/v1/accounts`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          username: 'porter',
+          email: 'porter@example.org',
+          password: 'lantern quarry 4455 maple',
+        }),
+      })
+      expect(signUp.status).toBe(202)
+      // The verification mail's link points at this server.
+      const mailDir = join(dataDir, 'mail')
+      let mail = ''
+      for (let i = 0; i < 100 && !mail; i++) {
+        const files = existsSync(mailDir) ? readdirSync(mailDir).filter((f) => f.endsWith('.eml')) : []
+        if (files[0]) mail = readFileSync(join(mailDir, files[0]), 'utf8')
+        else await new Promise((r) => setTimeout(r, 100))
+      }
+      expect(mail).toContain(`http://localhost:${port}/`)
+      expect(mail).not.toContain('localhost:4455')
     } finally {
       server.child.kill('SIGTERM')
       await server.exited
