@@ -423,6 +423,35 @@ export const JsonDetails = ({ value, accounts = [] }: { value: unknown; accounts
 }
 
 /** The page's h1: focusable by script so that a navigation lands screen readers on it. */
+/**
+ * Newer / Older buttons over a list read page by page: `before` is the stack of cursors of the
+ * pages gone through, `next` the cursor of the next older page (none on the last one).
+ */
+export const Pager = <C,>({
+  before,
+  next,
+  onChange,
+}: {
+  before: C[]
+  next: C | null | undefined
+  onChange: (update: (before: C[]) => C[]) => void
+}) => (
+  <div className="actions">
+    <button type="button" disabled={before.length === 0} onClick={() => onChange((b) => b.slice(0, -1))}>
+      Newer
+    </button>
+    <button
+      type="button"
+      disabled={!next}
+      onClick={() => {
+        if (next) onChange((b) => [...b, next])
+      }}
+    >
+      Older
+    </button>
+  </div>
+)
+
 export const PageTitle = ({ children, actions }: { children: ReactNode; actions?: ReactNode }) => (
   <div className="page-head">
     <h1 tabIndex={-1}>{children}</h1>

@@ -7,6 +7,7 @@ import {
   ActorName,
   type ActorRef,
   JsonDetails,
+  Pager,
   PageTitle,
   ProblemMessage,
   Time,
@@ -142,21 +143,7 @@ export const AuditPage = () => {
           </tbody>
         </table>
       </div>
-      <div className="actions">
-        <button type="button" disabled={before.length === 0} onClick={() => setBefore((b) => b.slice(0, -1))}>
-          Newer
-        </button>
-        <button
-          type="button"
-          disabled={!page.data?.next_before}
-          onClick={() => {
-            const n = page.data?.next_before
-            if (n) setBefore((b) => [...b, n])
-          }}
-        >
-          Older
-        </button>
-      </div>
+      <Pager before={before} next={page.data?.next_before} onChange={setBefore} />
     </>
   )
 }

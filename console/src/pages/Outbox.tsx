@@ -1,6 +1,6 @@
 import { useState } from 'react'
 import { get, post, qs } from '../api'
-import { Confirm, PageTitle, ProblemMessage, Time, useAction, useLoad } from '../ui'
+import { Confirm, Pager, PageTitle, ProblemMessage, Time, useAction, useLoad } from '../ui'
 
 interface DeadLetter {
   id: string
@@ -115,21 +115,7 @@ export const OutboxPage = () => {
           </tbody>
         </table>
       </div>
-      <div className="actions">
-        <button type="button" disabled={before.length === 0} onClick={() => setBefore((b) => b.slice(0, -1))}>
-          Newer
-        </button>
-        <button
-          type="button"
-          disabled={!page.data?.next}
-          onClick={() => {
-            const n = page.data?.next
-            if (n) setBefore((b) => [...b, n])
-          }}
-        >
-          Older
-        </button>
-      </div>
+      <Pager before={before} next={page.data?.next} onChange={setBefore} />
     </>
   )
 }
