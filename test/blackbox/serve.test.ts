@@ -6,21 +6,8 @@ import Sqlite from 'better-sqlite3'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { totpCodeAt } from '../../src/modules/mfa/totp.js'
 import { createTestDatabase, databaseKinds, type TestDatabase } from '../helpers/databases.js'
-import { runCli, type Started, startServer } from '../helpers/process.js'
+import { requestJson, runCli, type Started, startServer } from '../helpers/process.js'
 import { type SmtpSink, startSmtpSink } from '../helpers/smtp-sink.js'
-
-const json = async (baseUrl: string, method: string, path: string, body?: unknown, token?: string) => {
-  const res = await fetch(`${baseUrl}${path}`, {
-    method,
-    headers: {
-      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-    },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-  })
-  const text = await res.text()
-  return { status: res.status, headers: res.headers, text, json: text ? JSON.parse(text) : null }
-}
 
 describe.each(databaseKinds())('gatehouse serve as a process on %s', (kind) => {
   let db: TestDatabase
@@ -47,8 +34,8 @@ describe.each(databaseKinds())('gatehouse serve as a process on %s', (kind) => {
   })
 
   it('serves health, readiness and the OpenAPI document, and metrics on a listener of their own only', async () => {
-    expect((await json(server.baseUrl, 'GET', '/healthz')).json).toEqual({ status: 'ok' })
-    expect((await json(server.baseUrl, 'GET', '/readyz')).json).toEqual({
+    expect((await requestJson(server.baseUrl, 'GET', '/healthz')).json).toEqual({ status: 'ok' })
+    expect((await requestJson(server.baseUrl, 'GET', '/readyz')).json).toEqual({
       status: 'ready',
       checks: { database_read: 'ok', database_write: 'ok', disk: 'ok' },
     })
@@ -58,7 +45,7 @@ describe.each(databaseKinds())('gatehouse serve as a process on %s', (kind) => {
     expect(onApi.status).toBe(404)
     expect(await onApi.text()).not.toContain('gatehouse_')
     expect(new URL(server.metricsUrl).port).not.toBe(new URL(server.baseUrl).port)
-    const doc = (await json(server.baseUrl, 'GET', '/openapi.json')).json
+    const doc = (await requestJson(server.baseUrl, 'GET', '/openapi.json')).json
     expect(doc.openapi).toBe('3.1.0')
     for (const path of [
       '/v1/accounts',
@@ -80,16 +67,22 @@ describe.each(databaseKinds())('gatehouse serve as a process on %s', (kind) => {
       email: `bb.${kind}@example.org`,
       password: 'quiet meadow anchor 77',
     }
-    expect((await json(server.baseUrl, 'POST', '/v1/accounts', user)).status).toBe(202)
+    expect((await requestJson(server.baseUrl, 'POST', '/v1/accounts', user)).status).toBe(202)
     const mail = await smtp.waitFor((m) => m.to.includes(user.email), 10_000)
     const token = smtp.tokenFrom(mail)
-    expect((await json(server.baseUrl, 'POST', '/v1/accounts/verify', { token })).status).toBe(200)
-    const login = await json(server.baseUrl, 'POST', '/v1/sessions', {
+    expect((await requestJson(server.baseUrl, 'POST', '/v1/accounts/verify', { token })).status).toBe(200)
+    const login = await requestJson(server.baseUrl, 'POST', '/v1/sessions', {
       identifier: user.email,
       password: user.password,
     })
     expect(login.status).toBe(201)
-    const current = await json(server.baseUrl, 'GET', '/v1/sessions/current', undefined, login.json.token)
+    const current = await requestJson(
+      server.baseUrl,
+      'GET',
+      '/v1/sessions/current',
+      undefined,
+      login.json.token,
+    )
     expect(current.json.account.username).toBe(user.username)
     const metrics = await fetch(`${server.metricsUrl}/metrics`).then((r) => r.text())
     expect(metrics).toMatch(/gatehouse_logins_total\{outcome="success"\} 1/)
@@ -113,17 +106,19 @@ describe.each(databaseKinds())('gatehouse serve as a process on %s', (kind) => {
   it('drains on SIGTERM — /readyz 503, requests still served, Connection: close — then exits cleanly', async () => {
     server.child.kill('SIGTERM')
     // GATEHOUSE_SHUTDOWN_GRACE_SECONDS=2 here: the instance keeps serving while it drains.
-    let ready = await json(server.baseUrl, 'GET', '/readyz')
+    let ready = await requestJson(server.baseUrl, 'GET', '/readyz')
     for (let i = 0; i < 20 && ready.status === 200; i++) {
       await new Promise((r) => setTimeout(r, 25))
-      ready = await json(server.baseUrl, 'GET', '/readyz')
+      ready = await requestJson(server.baseUrl, 'GET', '/readyz')
     }
     expect(ready.status).toBe(503)
     expect(ready.json.code).toBe('not_ready')
-    const health = await json(server.baseUrl, 'GET', '/healthz')
+    const health = await requestJson(server.baseUrl, 'GET', '/healthz')
     expect(health.status).toBe(200)
     expect(health.headers.get('connection')).toBe('close')
-    const recovery = await json(server.baseUrl, 'POST', '/v1/recovery', { identifier: 'someone@example.org' })
+    const recovery = await requestJson(server.baseUrl, 'POST', '/v1/recovery', {
+      identifier: 'someone@example.org',
+    })
     expect(recovery.status).toBe(202)
     expect(await server.exited).toBe(0)
     expect(server.logs.join('\n')).toContain('stopped')
@@ -190,14 +185,10 @@ describe('start-up checks and the CLI', () => {
       const listening = server.logs.find((l) => l.includes('"gatehouse listening"'))
       expect(JSON.parse(listening!).public_url).toBe(`http://localhost:${port}`)
       expect(server.logs.join('\n')).toContain(`http://localhost:${port}/console/`)
-      const signUp = await fetch(`${server.baseUrl}/v1/accounts`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({
-          username: 'porter',
-          email: 'porter@example.org',
-          password: 'lantern quarry 4455 maple',
-        }),
+      const signUp = await requestJson(server.baseUrl, 'POST', '/v1/accounts', {
+        username: 'porter',
+        email: 'porter@example.org',
+        password: 'lantern quarry 4455 maple',
       })
       expect(signUp.status).toBe(202)
       // The verification mail's link points at this server.
@@ -319,17 +310,20 @@ describe('start-up checks and the CLI', () => {
 
     const server = await startServer({ GATEHOUSE_DATA_DIR: dataDir })
     try {
-      const login = await json(server.baseUrl, 'POST', '/v1/sessions', { identifier: 'root.admin', password })
+      const login = await requestJson(server.baseUrl, 'POST', '/v1/sessions', {
+        identifier: 'root.admin',
+        password,
+      })
       expect(login.status).toBe(201)
       const token = login.json.token
       expect(
-        (await json(server.baseUrl, 'GET', '/v1/sessions/current', undefined, token)).json.account
+        (await requestJson(server.baseUrl, 'GET', '/v1/sessions/current', undefined, token)).json.account
           .must_change_password,
       ).toBe(true)
-      const blocked = await json(server.baseUrl, 'GET', '/v1/sessions', undefined, token)
+      const blocked = await requestJson(server.baseUrl, 'GET', '/v1/sessions', undefined, token)
       expect(blocked.status).toBe(403)
       expect(blocked.json.code).toBe('password_change_required')
-      const changed = await json(
+      const changed = await requestJson(
         server.baseUrl,
         'POST',
         '/v1/me/password',
@@ -338,12 +332,12 @@ describe('start-up checks and the CLI', () => {
       )
       expect(changed.status).toBe(200)
       // Partners (like administrators) must have a second factor (GATEHOUSE_MFA_REQUIRED_ROLES): enrolment comes next.
-      const enrolFirst = await json(server.baseUrl, 'GET', '/v1/sessions', undefined, token)
+      const enrolFirst = await requestJson(server.baseUrl, 'GET', '/v1/sessions', undefined, token)
       expect(enrolFirst.status).toBe(403)
       expect(enrolFirst.json.code).toBe('mfa_enrolment_required')
-      const enrol = await json(server.baseUrl, 'POST', '/v1/mfa/totp', undefined, token)
+      const enrol = await requestJson(server.baseUrl, 'POST', '/v1/mfa/totp', undefined, token)
       expect(enrol.status).toBe(201)
-      const confirm = await json(
+      const confirm = await requestJson(
         server.baseUrl,
         'POST',
         '/v1/mfa/totp/confirm',
@@ -352,7 +346,7 @@ describe('start-up checks and the CLI', () => {
       )
       expect(confirm.status).toBe(200)
       expect(confirm.json.recovery_codes).toHaveLength(10)
-      expect((await json(server.baseUrl, 'GET', '/v1/sessions', undefined, token)).status).toBe(200)
+      expect((await requestJson(server.baseUrl, 'GET', '/v1/sessions', undefined, token)).status).toBe(200)
       // Without SMTP, the notice is written as an .eml file under the data dir.
       await new Promise((r) => setTimeout(r, 1500))
       const files = readdirSync(join(dataDir, 'mail')).filter((f) => f.endsWith('.eml'))

@@ -1,13 +1,13 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { seedAccounts } from '../../bench/lib/seed-accounts.js'
 import { openPostgres } from '../../src/adapters/sql/database.js'
 import { migrateToLatest } from '../../src/adapters/sql/migrate.js'
 import { totpCodeAt } from '../../src/modules/mfa/totp.js'
-import { runCli, type Started, startServer } from '../helpers/process.js'
+import { expectCampaignsHandledOnce } from '../helpers/campaigns.js'
+import { requestJson, runCli, type Started, startServer } from '../helpers/process.js'
 import { type SmtpSink, startSmtpSink } from '../helpers/smtp-sink.js'
 import { chaosUnavailable, type Postgres, startPostgres } from './infra.js'
 import { sleep } from './load.js'
@@ -20,20 +20,6 @@ import { sleep } from './load.js'
  */
 const unavailable = chaosUnavailable()
 const ACCOUNTS = 3000
-
-const json = async (baseUrl: string, method: string, path: string, body?: unknown, token?: string) => {
-  const res = await fetch(`${baseUrl}${path}`, {
-    method,
-    headers: {
-      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-    },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-  })
-  const text = await res.text()
-  // biome-ignore lint/suspicious/noExplicitAny: answers are inspected field by field
-  return { status: res.status, json: (text ? JSON.parse(text) : null) as any }
-}
 
 describe.skipIf(unavailable !== null)('SIGKILL of one of two instances mid-campaign', () => {
   let pg: Postgres | undefined
@@ -86,9 +72,9 @@ describe.skipIf(unavailable !== null)('SIGKILL of one of two instances mid-campa
     const a = await startServer(env)
     const b = await startServer(env)
     servers.push(a, b)
-    const login = await json(a.baseUrl, 'POST', '/v1/sessions', { identifier: 'kill.admin', password })
+    const login = await requestJson(a.baseUrl, 'POST', '/v1/sessions', { identifier: 'kill.admin', password })
     const token = login.json.token as string
-    const changed = await json(
+    const changed = await requestJson(
       a.baseUrl,
       'POST',
       '/v1/me/password',
@@ -96,10 +82,10 @@ describe.skipIf(unavailable !== null)('SIGKILL of one of two instances mid-campa
       token,
     )
     expect(changed.status).toBe(200)
-    const enrol = await json(a.baseUrl, 'POST', '/v1/mfa/totp', undefined, token)
+    const enrol = await requestJson(a.baseUrl, 'POST', '/v1/mfa/totp', undefined, token)
     expect(
       (
-        await json(
+        await requestJson(
           a.baseUrl,
           'POST',
           '/v1/mfa/totp/confirm',
@@ -110,7 +96,7 @@ describe.skipIf(unavailable !== null)('SIGKILL of one of two instances mid-campa
     ).toBe(200)
 
     const selector = { kind: 'saved', name: 'all_users' }
-    const reset = await json(
+    const reset = await requestJson(
       a.baseUrl,
       'POST',
       '/v1/admin/campaigns',
@@ -118,7 +104,7 @@ describe.skipIf(unavailable !== null)('SIGKILL of one of two instances mid-campa
       token,
     )
     expect(reset.status).toBe(201)
-    const notify = await json(
+    const notify = await requestJson(
       a.baseUrl,
       'POST',
       '/v1/admin/campaigns',
@@ -134,8 +120,9 @@ describe.skipIf(unavailable !== null)('SIGKILL of one of two instances mid-campa
     let killedAt = -1
     const deadline = Date.now() + 30_000
     while (Date.now() < deadline) {
-      const p = (await json(b.baseUrl, 'GET', `/v1/admin/campaigns/${reset.json.id}`, undefined, token)).json
-        .progress
+      const p = (
+        await requestJson(b.baseUrl, 'GET', `/v1/admin/campaigns/${reset.json.id}`, undefined, token)
+      ).json.progress
       const share = p.done / p.total
       if (share >= 0.2 && share <= 0.8) {
         a.child.kill('SIGKILL')
@@ -154,7 +141,7 @@ describe.skipIf(unavailable !== null)('SIGKILL of one of two instances mid-campa
       statuses = await Promise.all(
         [reset.json.id, notify.json.id].map(
           async (id) =>
-            (await json(b.baseUrl, 'GET', `/v1/admin/campaigns/${id}`, undefined, token)).json.status,
+            (await requestJson(b.baseUrl, 'GET', `/v1/admin/campaigns/${id}`, undefined, token)).json.status,
         ),
       )
       if (statuses.every((s) => s === 'completed')) break
@@ -172,33 +159,9 @@ describe.skipIf(unavailable !== null)('SIGKILL of one of two instances mid-campa
 
     const database = await openPostgres(pg!.url, 2)
     try {
-      const one = async (q: ReturnType<typeof sql<{ n: number }>>) =>
-        Number((await q.execute(database.db)).rows[0]?.n)
-      for (const id of [reset.json.id as string, notify.json.id as string]) {
-        const c = await database.db
-          .selectFrom('campaigns')
-          .selectAll()
-          .where('id', '=', id)
-          .executeTakeFirstOrThrow()
-        expect([Number(c.total), Number(c.done), Number(c.skipped), Number(c.failed)]).toEqual([
-          ACCOUNTS,
-          ACCOUNTS,
-          0,
-          0,
-        ])
-        expect(
-          await one(
-            sql`select count(*) as n from campaign_targets where campaign_id = ${id} and status = 'done'`,
-          ),
-        ).toBe(ACCOUNTS)
-        expect(await one(sql`select sum(done) as n from campaign_batches where campaign_id = ${id}`)).toBe(
-          ACCOUNTS,
-        )
-      }
-      for (const type of ['campaign_password_reset_forced', 'campaign_notice_queued']) {
-        expect(await one(sql`select count(*) as n from security_events where type = ${type}`)).toBe(ACCOUNTS)
-      }
-      expect(await one(sql`select count(*) as n from outbox where template = 'campaign_notice'`)).toBe(
+      await expectCampaignsHandledOnce(
+        database.db,
+        [reset.json.id as string, notify.json.id as string],
         ACCOUNTS,
       )
     } finally {

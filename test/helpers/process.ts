@@ -19,6 +19,27 @@ export interface Started {
   exited: Promise<number | null>
 }
 
+/** One JSON request to a server started with `startServer`; the answer's status, headers, text and parsed body. */
+export const requestJson = async (
+  baseUrl: string,
+  method: string,
+  path: string,
+  body?: unknown,
+  token?: string,
+) => {
+  const res = await fetch(`${baseUrl}${path}`, {
+    method,
+    headers: {
+      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+    },
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+  })
+  const text = await res.text()
+  // biome-ignore lint/suspicious/noExplicitAny: answers are inspected field by field
+  return { status: res.status, headers: res.headers, text, json: (text ? JSON.parse(text) : null) as any }
+}
+
 /** Runs `gatehouse serve` as a separate process and waits until it listens. */
 export const startServer = async (
   env: Record<string, string>,
