@@ -7,6 +7,7 @@ import type {
   PartnerAccount,
 } from '../../modules/access/ports.js'
 import { type Role, toRole } from '../../modules/accounts/ports.js'
+import { chunks } from './chunks.js'
 import type { ApiKeysTable, ClientsTable, Database } from './schema.js'
 import { SqlSessionRepository } from './sessions-repository.js'
 import { SqlOneTimeTokens } from './tokens-repository.js'
@@ -57,13 +58,6 @@ const keyRow = (k: ApiKeyRecord) => ({
   revoked_at: k.revokedAt,
   replaced_by: k.replacedBy,
 })
-
-/** `in (…)` lists stay below both databases' parameter limits. */
-const chunks = <T>(xs: T[], size = 500): T[][] => {
-  const out: T[][] = []
-  for (let i = 0; i < xs.length; i += size) out.push(xs.slice(i, i + size))
-  return out
-}
 
 export class SqlAccessRepository implements AccessRepository {
   constructor(private readonly db: Kysely<Database>) {}

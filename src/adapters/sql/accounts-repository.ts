@@ -11,6 +11,7 @@ import {
   toRole,
 } from '../../modules/accounts/ports.js'
 import type { TokenPurpose } from '../../modules/tokens/ports.js'
+import { chunks } from './chunks.js'
 import type { AccountsTable, Database } from './schema.js'
 import { statement } from './statement.js'
 
@@ -292,11 +293,11 @@ export class SqlAccountRepository implements AccountRepository {
   async setResetLock(ids: string[], on: boolean, at: number): Promise<number> {
     if (ids.length === 0) return 0
     let total = 0
-    for (let i = 0; i < ids.length; i += 500) {
+    for (const part of chunks(ids)) {
       const r = await this.db
         .updateTable('accounts')
         .set({ reset_lock: on ? 1 : 0, updated_at: at })
-        .where('id', 'in', ids.slice(i, i + 500))
+        .where('id', 'in', part)
         .executeTakeFirst()
       total += Number(r.numUpdatedRows)
     }

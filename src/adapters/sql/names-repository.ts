@@ -1,16 +1,8 @@
 import type { Kysely } from 'kysely'
 import { type Role, toRole } from '../../modules/accounts/ports.js'
 import type { NameDirectory } from '../../modules/admin/names.js'
+import { chunks } from './chunks.js'
 import type { Database } from './schema.js'
-
-/** Ids per statement: far below SQLite's and PostgreSQL's parameter limits. */
-const CHUNK = 500
-
-const chunks = <T>(items: readonly T[]): T[][] => {
-  const out: T[][] = []
-  for (let i = 0; i < items.length; i += CHUNK) out.push(items.slice(i, i + CHUNK))
-  return out
-}
 
 /** Names of accounts and API keys, a page of ids at a time (one statement per 500 ids). */
 export class SqlNameDirectory implements NameDirectory {
