@@ -26,3 +26,9 @@ export const SECOND = 1000
 export const MINUTE = 60 * SECOND
 export const HOUR = 60 * MINUTE
 export const DAY = 24 * HOUR
+
+/** A time in milliseconds as the API writes it: ISO 8601 in UTC. */
+export const iso = (ms: number): string => new Date(ms).toISOString()
+
+/** The same for a time that may be missing: null stays null. */
+export const isoOrNull = (ms: number | null): string | null => (ms === null ? null : iso(ms))

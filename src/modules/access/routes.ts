@@ -1,6 +1,7 @@
 import type { FastifyRequest } from 'fastify'
 import { z } from 'zod'
 import { type HttpServer, requestContext } from '../../http/server.js'
+import { isoOrNull } from '../../kernel/clock.js'
 import { AppError } from '../../kernel/errors.js'
 import { type Authorize, SCOPES, staffOf } from './authorize.js'
 import type { ApiKeyRecord, ClientRecord, PartnerAccount } from './ports.js'
@@ -14,8 +15,6 @@ import {
   toCsv,
 } from './review.js'
 import { ACCESS_LIMITS, type AccessService, type Actor, type BulkOutcome } from './service.js'
-
-const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString())
 
 const ClientView = z.object({
   id: z.string(),
@@ -33,9 +32,9 @@ const clientView = (c: ClientRecord): z.infer<typeof ClientView> => ({
   description: c.description,
   owner_account_id: c.ownerAccountId,
   created_by: c.createdBy,
-  created_at: iso(c.createdAt)!,
-  updated_at: iso(c.updatedAt)!,
-  disabled_at: iso(c.disabledAt),
+  created_at: isoOrNull(c.createdAt)!,
+  updated_at: isoOrNull(c.updatedAt)!,
+  disabled_at: isoOrNull(c.disabledAt),
 })
 
 const KeyView = z.object({
@@ -66,12 +65,12 @@ const keyView = (k: ApiKeyRecord, now: number): z.infer<typeof KeyView> => ({
   scopes: k.scopes,
   description: k.description,
   expires_in_days: k.expiresInDays,
-  expires_at: iso(k.expiresAt),
+  expires_at: isoOrNull(k.expiresAt),
   created_by: k.createdBy,
-  created_at: iso(k.createdAt)!,
-  last_used_at: iso(k.lastUsedAt),
+  created_at: isoOrNull(k.createdAt)!,
+  last_used_at: isoOrNull(k.lastUsedAt),
   last_used_ip: k.lastUsedIp,
-  revoked_at: iso(k.revokedAt),
+  revoked_at: isoOrNull(k.revokedAt),
   replaced_by: k.replacedBy,
   status:
     k.revokedAt !== null && k.revokedAt <= now
@@ -93,7 +92,7 @@ const partnerView = (p: PartnerAccount): z.infer<typeof PartnerView> => ({
   account_id: p.id,
   username: p.username,
   client_id: p.clientId,
-  access_revoked_at: iso(p.accessRevokedAt),
+  access_revoked_at: isoOrNull(p.accessRevokedAt),
 })
 
 const ReviewView = z.object({
@@ -126,10 +125,10 @@ const reviewView = (e: ReviewEntry): z.infer<typeof ReviewView> => ({
   account_id: e.accountId,
   owner_account_id: e.ownerAccountId,
   scopes: e.scopes,
-  created_at: iso(e.createdAt)!,
-  last_used_at: iso(e.lastUsedAt),
+  created_at: isoOrNull(e.createdAt)!,
+  last_used_at: isoOrNull(e.lastUsedAt),
   last_used_ip: e.lastUsedIp,
-  expires_at: iso(e.expiresAt),
+  expires_at: isoOrNull(e.expiresAt),
   flags: e.flags,
   recommended_action: e.action,
   reason: e.reason,
@@ -158,7 +157,7 @@ const bulkView = (r: BulkOutcome, now: number): z.infer<typeof BulkResult> => {
       outcome: r.outcome,
       successor: keyView(r.successor, now),
       key: r.key,
-      previous_stops_at: iso(r.oldStopsAt)!,
+      previous_stops_at: isoOrNull(r.oldStopsAt)!,
     }
   }
   return { principal_id: r.principalId, outcome: r.outcome, detail: r.detail }
@@ -443,7 +442,7 @@ export const accessRoutes = (
       return reply.status(201).send({
         ...keyView(r.record, deps.now()),
         key: r.key,
-        previous: { id: req.params.key_id, stops_at: iso(r.oldStopsAt)! },
+        previous: { id: req.params.key_id, stops_at: isoOrNull(r.oldStopsAt)! },
       })
     },
   )

@@ -4,6 +4,7 @@ import { z } from 'zod'
 import type { Database } from '../../adapters/sql/schema.js'
 import type { HttpServer } from '../../http/server.js'
 import { requestContext } from '../../http/server.js'
+import { isoOrNull } from '../../kernel/clock.js'
 import { AppError } from '../../kernel/errors.js'
 import { type Authorize, type Scope, staffOf } from '../access/authorize.js'
 import { classifyIdentifier } from '../accounts/identifiers.js'
@@ -14,8 +15,6 @@ import type { MfaFactorRepository } from '../mfa/ports.js'
 import { maskEmail } from '../recovery/hints.js'
 import type { SessionRepository } from '../sessions/ports.js'
 import { readStats, SERIES } from './stats.js'
-
-const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString())
 
 /** `+447700900123` → `+44*******23`: enough to tell numbers apart on screen, not to dial one. */
 export const maskPhone = (e164: string): string =>
@@ -45,7 +44,7 @@ const summary = (a: AccountRecord): z.infer<typeof AccountSummary> => ({
   role: a.role,
   email: maskEmail(a.email),
   phone: a.phone ? maskPhone(a.phone) : null,
-  created_at: iso(a.createdAt)!,
+  created_at: isoOrNull(a.createdAt)!,
   flags: {
     email_verified: a.emailVerifiedAt !== null,
     phone_verified: a.phoneVerifiedAt !== null,
@@ -133,9 +132,9 @@ export const adminRoutes = (
       return {
         window: s.window,
         bucket_seconds: s.bucketMs / 1000,
-        from: iso(s.from)!,
-        to: iso(s.to)!,
-        buckets: s.buckets.map((b) => ({ ...b, start: iso(b.start)! })),
+        from: isoOrNull(s.from)!,
+        to: isoOrNull(s.to)!,
+        buckets: s.buckets.map((b) => ({ ...b, start: isoOrNull(b.start)! })),
         totals: s.totals,
         open_detections: s.openDetections,
         open_detections_by_kind: s.openByKind,
@@ -249,20 +248,20 @@ export const adminRoutes = (
           id: s.id,
           device: s.userAgent,
           ip: s.ip,
-          created_at: iso(s.createdAt)!,
-          last_seen_at: iso(s.lastSeenAt)!,
-          expires_at: iso(s.expiresAt)!,
+          created_at: isoOrNull(s.createdAt)!,
+          last_seen_at: isoOrNull(s.lastSeenAt)!,
+          expires_at: isoOrNull(s.expiresAt)!,
         })),
         factors: factors.map((f) => ({
           id: f.id,
           kind: f.kind,
           confirmed: f.confirmedAt !== null,
-          created_at: iso(f.createdAt)!,
+          created_at: isoOrNull(f.createdAt)!,
         })),
         events: events.map((e) => ({
           id: e.id,
           type: e.type,
-          time: iso(e.at)!,
+          time: isoOrNull(e.at)!,
           ip: e.context.ip,
           details: e.details,
         })),

@@ -2,6 +2,7 @@ import type { FastifyRequest } from 'fastify'
 import { z } from 'zod'
 import type { HttpServer } from '../../http/server.js'
 import { requestContext } from '../../http/server.js'
+import { isoOrNull } from '../../kernel/clock.js'
 import { AppError } from '../../kernel/errors.js'
 import { type Authorize, staffOf } from '../access/authorize.js'
 import {
@@ -16,8 +17,6 @@ import type { AuditService } from '../audit/service.js'
 import type { EventRecorder } from '../events/recorder.js'
 import type { Guard } from './guard.js'
 import { type Detection, type DetectionStore, detectionActions, detectionKinds } from './ports.js'
-
-const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString())
 
 const DetectionView = z.object({
   id: z.number(),
@@ -68,14 +67,14 @@ const view = (d: Detection, names: Names): z.infer<typeof DetectionView> => ({
   key: d.key,
   status: d.status,
   action: d.action,
-  first_seen: iso(d.firstSeenAt)!,
-  last_seen: iso(d.lastSeenAt)!,
+  first_seen: isoOrNull(d.firstSeenAt)!,
+  last_seen: isoOrNull(d.lastSeenAt)!,
   count: d.count,
-  action_until: iso(d.actionUntil),
+  action_until: isoOrNull(d.actionUntil),
   account_id: d.accountId,
   account: names.account(d.accountId),
   details: d.details,
-  closed_at: iso(d.closedAt),
+  closed_at: isoOrNull(d.closedAt),
   closed_by: d.closedBy,
   closed_by_actor: names.actor(closerRef(d.closedBy)),
 })

@@ -2,21 +2,14 @@ import { Transform, type TransformCallback } from 'node:stream'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { z } from 'zod'
 import { type HttpServer, requestContext } from '../../http/server.js'
+import { iso } from '../../kernel/clock.js'
 import { AppError } from '../../kernel/errors.js'
 import { type Authorize, staffOf } from '../access/authorize.js'
 import { ActorRef, mayName, type NameDirectory, type Names, resolveNames } from '../admin/names.js'
 import { phoneRegion } from './normalise.js'
 import { IMPORT_FORMATS, type ImportRecord, type IncidentRecord, SEVERITIES } from './ports.js'
 import { INCIDENT_LIMITS, type IncidentsService } from './service.js'
-import {
-  ExposureView,
-  exposureView,
-  ImportView,
-  IncidentView,
-  importView,
-  incidentView,
-  iso,
-} from './views.js'
+import { ExposureView, exposureView, ImportView, IncidentView, importView, incidentView } from './views.js'
 
 const view = (i: IncidentRecord, names: Names) => incidentView(i, names)
 

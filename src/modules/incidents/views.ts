@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { iso } from '../../kernel/clock.js'
 import { ActorRef, type Names } from '../admin/names.js'
 import {
   EXPOSED_FIELDS,
@@ -28,8 +29,6 @@ export const IncidentView = z.object({
   updated_at: z.string(),
   closed_at: z.string().nullable(),
 })
-
-export const iso = (ms: number) => new Date(ms).toISOString()
 
 /** `names`: the actors' names, for callers allowed to read them (the API); the CLI prints ids. */
 export const incidentView = (i: IncidentRecord, names?: Names): z.infer<typeof IncidentView> => ({

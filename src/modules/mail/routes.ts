@@ -1,12 +1,11 @@
 import { z } from 'zod'
 import type { HttpServer } from '../../http/server.js'
 import { requestContext } from '../../http/server.js'
+import { iso } from '../../kernel/clock.js'
 import { AppError } from '../../kernel/errors.js'
 import { type Authorize, staffOf } from '../access/authorize.js'
 import type { AuditService } from '../audit/service.js'
 import type { DeadLetterView, OutboxQueue } from './ports.js'
-
-const iso = (ms: number) => new Date(ms).toISOString()
 
 const DeadLetter = z.object({
   id: z.string(),

@@ -4,6 +4,7 @@
  * Nothing in it is typed in after the fact except the incident's own text.
  */
 
+import { iso } from '../../kernel/clock.js'
 import { agree, count } from '../../kernel/plural.js'
 
 export interface ReportIncident {
@@ -121,7 +122,6 @@ export interface IncidentReport {
   generated_at: string
 }
 
-const iso = (ms: number) => new Date(ms).toISOString()
 const isoOrNull = (ms: number | null) => (ms === null ? null : iso(ms))
 
 /** Splits free text into items: one per non-empty line, list markers dropped. */

@@ -2,13 +2,12 @@ import type { IncomingMessage, OutgoingHttpHeader, ServerResponse } from 'node:h
 import { fastifyCookie } from '@fastify/cookie'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { type FastPath, requestIdOf } from '../../http/server.js'
+import { iso } from '../../kernel/clock.js'
 import { SESSION_COOKIE, tokenInHeaders } from './http-auth.js'
 import type { SessionPrincipal, SessionRecord } from './ports.js'
 import type { SessionsService } from './service.js'
 
 export const SESSION_CHECK_URL = '/v1/sessions/current'
-
-const iso = (ms: number) => new Date(ms).toISOString()
 
 /** One session as the API shows it. */
 export const sessionView = (s: SessionRecord, currentId: string) => ({

@@ -3,6 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify'
 import { z } from 'zod'
 import type { HttpServer } from '../../http/server.js'
 import { requestContext } from '../../http/server.js'
+import { iso } from '../../kernel/clock.js'
 import { AppError } from '../../kernel/errors.js'
 import type { Guard } from '../guard/guard.js'
 import type { SourceLimits } from '../guard/source-limits.js'
@@ -17,8 +18,6 @@ import {
 import { DEVICE_COOKIE, presentedDevice, principalOf, requireSession, SESSION_COOKIE } from './http-auth.js'
 import type { SessionRecord } from './ports.js'
 import type { NewSessionResult, SessionsService } from './service.js'
-
-const iso = (ms: number) => new Date(ms).toISOString()
 
 const SessionView = z.object({
   id: z.string(),
