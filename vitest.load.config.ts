@@ -1,0 +1,17 @@
+import { defineConfig } from 'vitest/config'
+
+/**
+ * Suites that load the whole machine — several servers, floods, faults injected into their own
+ * PostgreSQL, Redis and SMTP — run one file at a time after the others, so that none of them
+ * measures another's load.
+ */
+export default defineConfig({
+  test: {
+    include: ['test/scale/**/*.test.ts', 'test/chaos/**/*.test.ts'],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    pool: 'forks',
+    maxWorkers: 1,
+    fileParallelism: false,
+  },
+})
