@@ -1,5 +1,6 @@
 import type { Logger } from 'pino'
 import type { Clock } from '../../kernel/clock.js'
+import { Poller } from '../../kernel/poller.js'
 import type { RecoveryRequestQueue } from './ports.js'
 import type { RecoveryService } from './service.js'
 
@@ -9,9 +10,7 @@ import type { RecoveryService } from './service.js'
  * many, may run at once: each request is leased to one of them.
  */
 export class RecoveryWorker {
-  #running = false
-  #timer: NodeJS.Timeout | undefined
-  #current: Promise<number> | undefined
+  readonly #poller: Poller
   readonly #claimed = new Set<string>()
 
   constructor(
@@ -26,26 +25,27 @@ export class RecoveryWorker {
       /** Requests decided at once (default 4: each holds a database connection while it decides). */
       concurrency?: number
     },
-  ) {}
+  ) {
+    // A full batch is followed at once; otherwise the next run waits `intervalMs`.
+    this.#poller = new Poller({
+      intervalMs: deps.intervalMs,
+      run: async () => (await this.drainOnce()) >= (deps.batchSize ?? 50),
+      onError: (err) => deps.logger.error({ err }, 'recovery run failed'),
+    })
+  }
 
   start(): void {
-    if (this.#running) return
-    this.#running = true
-    this.#schedule(0)
+    this.#poller.start()
   }
 
   /** New work arrived: run soon instead of at the next interval. */
   kick(): void {
-    if (!this.#running || this.#current || !this.#timer) return
-    clearTimeout(this.#timer)
-    this.#schedule(0)
+    this.#poller.kick()
   }
 
+  /** Stops polling, waits for the run in progress and releases the requests it still held. */
   async stop(): Promise<void> {
-    this.#running = false
-    if (this.#timer) clearTimeout(this.#timer)
-    this.#timer = undefined
-    await this.#current?.catch(() => 0)
+    await this.#poller.stop()
     if (this.#claimed.size > 0) await this.deps.queue.release([...this.#claimed])
     this.#claimed.clear()
   }
@@ -78,23 +78,5 @@ export class RecoveryWorker {
 
   async drain(): Promise<void> {
     while ((await this.drainOnce()) > 0) {}
-  }
-
-  #schedule(delayMs: number): void {
-    if (!this.#running) return
-    this.#timer = setTimeout(() => {
-      this.#timer = undefined
-      this.#current = this.drainOnce()
-      this.#current
-        .catch((err) => {
-          this.deps.logger.error({ err }, 'recovery run failed')
-          return 0
-        })
-        .then((n) => {
-          this.#current = undefined
-          this.#schedule(n >= (this.deps.batchSize ?? 50) ? 0 : this.deps.intervalMs)
-        })
-    }, delayMs)
-    this.#timer.unref()
   }
 }
