@@ -1,5 +1,6 @@
 import type { Logger } from 'pino'
 import type { Clock } from '../../kernel/clock.js'
+import { Poller } from '../../kernel/poller.js'
 import type { AuditService } from '../audit/service.js'
 import { BatchFailed, type BatchOutcome, type CampaignRecord, type CampaignRepository } from './ports.js'
 
@@ -21,10 +22,9 @@ export interface CampaignWorkerMetrics {
  * `system`) to the audit log.
  */
 export class CampaignWorker {
-  #running = false
+  readonly #poller: Poller
+  /** Set by stop(): lanes end after the batch they are in. */
   #stopRequested = false
-  #timer: NodeJS.Timeout | undefined
-  #current: Promise<number> | undefined
 
   constructor(
     private readonly deps: {
@@ -45,28 +45,30 @@ export class CampaignWorker {
       pauseShare?: number
       metrics?: CampaignWorkerMetrics
     },
-  ) {}
+  ) {
+    // A round that moved anything is followed at once; an idle one waits `intervalMs`.
+    this.#poller = new Poller({
+      intervalMs: deps.intervalMs,
+      run: async () => (await this.drainOnce()) > 0,
+      onError: (err) => deps.logger.error({ err }, 'campaign run failed'),
+    })
+  }
 
   start(): void {
-    if (this.#running) return
-    this.#running = true
+    if (this.#poller.running) return
     this.#stopRequested = false
-    this.#schedule(0)
+    this.#poller.start()
   }
 
   /** New work arrived: run soon instead of at the next interval. */
   kick(): void {
-    if (!this.#running || this.#current || !this.#timer) return
-    clearTimeout(this.#timer)
-    this.#schedule(0)
+    this.#poller.kick()
   }
 
+  /** Stops polling; the lanes end after their current batch, and this waits for them. */
   async stop(): Promise<void> {
-    this.#running = false
     this.#stopRequested = true
-    if (this.#timer) clearTimeout(this.#timer)
-    this.#timer = undefined
-    await this.#current?.catch(() => 0)
+    await this.#poller.stop()
   }
 
   /**
@@ -166,23 +168,5 @@ export class CampaignWorker {
       { campaign_id: id, total: completed.total, done: completed.done, failed: completed.failed },
       'campaign completed',
     )
-  }
-
-  #schedule(delayMs: number): void {
-    if (!this.#running) return
-    this.#timer = setTimeout(() => {
-      this.#timer = undefined
-      this.#current = this.drainOnce()
-      this.#current
-        .catch((err) => {
-          this.deps.logger.error({ err }, 'campaign run failed')
-          return 0
-        })
-        .then((n) => {
-          this.#current = undefined
-          this.#schedule(n > 0 ? 0 : this.deps.intervalMs)
-        })
-    }, delayMs)
-    this.#timer.unref()
   }
 }
