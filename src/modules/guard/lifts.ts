@@ -1,5 +1,6 @@
 import ipaddr from 'ipaddr.js'
 import { sourceOf } from '../../kernel/net.js'
+import { Poller } from '../../kernel/poller.js'
 import type { AuditService } from '../audit/service.js'
 import type { RequestContext } from '../events/ports.js'
 import type { EventRecorder } from '../events/recorder.js'
@@ -102,9 +103,8 @@ export interface LiftTarget {
 /** Reads new lifts every `intervalMs` and applies them to this server's guard. */
 export class GuardLiftWatcher {
   #cursor = 0
-  #timer: NodeJS.Timeout | undefined
-  #running: Promise<void> | null = null
   #stopped = false
+  readonly #poller: Poller
 
   constructor(
     private readonly deps: {
@@ -117,7 +117,15 @@ export class GuardLiftWatcher {
       onApplied: (lift: GuardLift) => void
       onError: (err: unknown) => void
     },
-  ) {}
+  ) {
+    // The first look is `intervalMs` after start: start() itself has just read where lifts stand.
+    this.#poller = new Poller({
+      intervalMs: deps.intervalMs,
+      firstDelayMs: deps.intervalMs,
+      run: () => this.#applyNew(),
+      onError: deps.onError,
+    })
+  }
 
   /** Starts from the newest lift: older ones were applied by the servers running then. */
   async start(): Promise<void> {
@@ -131,44 +139,36 @@ export class GuardLiftWatcher {
     } catch (err) {
       this.deps.onError(err)
     }
-    this.#schedule()
-  }
-
-  #schedule(): void {
-    if (this.#stopped) return
-    this.#timer = setTimeout(() => {
-      this.#running = this.poll().finally(() => {
-        this.#running = null
-        this.#schedule()
-      })
-    }, this.deps.intervalMs)
-    this.#timer.unref()
+    if (!this.#stopped) this.#poller.start()
   }
 
   /** Applies the lifts made since the last look; returns when they are applied. */
   async poll(): Promise<void> {
     try {
-      for (;;) {
-        const lifts = await this.deps.store.after(this.#cursor, 100)
-        for (const lift of lifts) {
-          const range = lift.sources === null ? null : parseSourceRange(lift.sources)
-          if (lift.sources === null || range) {
-            await this.deps.guard.applyLift(range, lift.createdAt)
-            this.deps.onApplied(lift)
-          }
-          this.#cursor = lift.id
-        }
-        if (lifts.length < 100) return
-      }
+      await this.#applyNew()
     } catch (err) {
       this.deps.onError(err)
     }
   }
 
+  async #applyNew(): Promise<void> {
+    for (;;) {
+      const lifts = await this.deps.store.after(this.#cursor, 100)
+      for (const lift of lifts) {
+        const range = lift.sources === null ? null : parseSourceRange(lift.sources)
+        if (lift.sources === null || range) {
+          await this.deps.guard.applyLift(range, lift.createdAt)
+          this.deps.onApplied(lift)
+        }
+        this.#cursor = lift.id
+      }
+      if (lifts.length < 100) return
+    }
+  }
+
   async stop(): Promise<void> {
     this.#stopped = true
-    if (this.#timer) clearTimeout(this.#timer)
-    await this.#running
+    await this.#poller.stop()
   }
 }
 
