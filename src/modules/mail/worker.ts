@@ -1,9 +1,9 @@
 import type { Logger } from 'pino'
-import { type Clock, DAY, HOUR, MINUTE } from '../../kernel/clock.js'
-import { withDeadline } from '../../kernel/outages.js'
-import { emailDomainOnly } from '../../kernel/redact.js'
+import type { Clock } from '../../kernel/clock.js'
+import { Poller } from '../../kernel/poller.js'
+import { logFields, safeError } from './outbox-log.js'
+import { type DeadLetter, type OutboxMetrics, type Outcome, OutcomeRecorder } from './outcomes.js'
 import {
-  type Channel,
   type ClaimedMessage,
   type MailTransport,
   type OutboxQueue,
@@ -12,33 +12,13 @@ import {
   UndeliverableMessage,
   type WebhookSender,
 } from './ports.js'
+import { expiresAtOf, nextTry } from './retry.js'
 import { renderMail, renderSms } from './templates.js'
+import { TransportHealth } from './transport-health.js'
 
-export interface OutboxMetrics {
-  sent(channel: Channel): void
-  /** A try failed and the message will be tried again. */
-  failed(channel: Channel): void
-  /** Given up at once: the message cannot be rendered, or its target is gone (a deleted webhook). */
-  abandoned(channel: Channel): void
-  /** Dropped at the gate's second look (`recheck`: a budget). */
-  suppressed?(channel: Channel): void
-  /** Closed unsent: the code or link it carries expired before it could be delivered. */
-  expired?(channel: Channel): void
-  /** Undelivered past the retry horizon (or the most tries): kept as `dead` for an operator. */
-  deadLettered?(channel: Channel): void
-  /** Made due at once because the channel's transport works again. */
-  redriven?(channel: Channel, count: number): void
-}
-
-/** A message that was dead-lettered (for the `messages_dead_lettered` event: no address, no payload). */
-export interface DeadLetter {
-  id: string
-  channel: Channel
-  template: string
-  attempts: number
-  /** For webhook messages: the type of the event it carried. */
-  eventType?: string
-}
+export { safeError } from './outbox-log.js'
+export type { DeadLetter, OutboxMetrics } from './outcomes.js'
+export { expiresAtOf } from './retry.js'
 
 export interface OutboxWorkerDeps {
   queue: OutboxQueue
@@ -85,28 +65,6 @@ export interface OutboxWorkerDeps {
   probeIntervalMs?: number
 }
 
-const MAX_BACKOFF_MS = 15 * MINUTE
-const DEFAULT_HORIZON_MS = DAY
-/** A probe of a transport that does not answer within this has failed. */
-const PROBE_TIMEOUT_MS = 10_000
-
-type Outcome = 'sent' | 'retry' | 'abandoned' | 'suppressed' | 'expired' | 'dead'
-
-/**
- * When the code or link a message carries stops working, as the message itself states it
- * (`expiresInMinutes` / `expiresInHours` from when it was queued), or null when it does not say.
- * Reset links, verification links, login and phone codes say; notices do not.
- */
-export const expiresAtOf = (m: Pick<ClaimedMessage, 'createdAt' | 'payload'>): number | null => {
-  const minutes = m.payload.expiresInMinutes
-  if (typeof minutes === 'number' && minutes > 0) return m.createdAt + minutes * MINUTE
-  const hours = m.payload.expiresInHours
-  if (typeof hours === 'number' && hours > 0) return m.createdAt + hours * HOUR
-  return null
-}
-
-const EMAIL_IN_TEXT = /[^\s<>"'(),;:@]+@([A-Za-z0-9.-]+)/g
-
 /**
  * The left part of the Message-ID of an outbox message: a dot-atom (RFC 5322, 3.6.4), the same on
  * every try. Letters, digits and `-` stay as they are (a plain id is its own left part); every
@@ -123,7 +81,7 @@ export const messageIdLocalPart = (id: string): string =>
  * each, and records the outcome. Delivery is at least once (a crash between
  * sending and recording repeats a send once the lease expires). Log lines carry
  * the message id, template, channel and tries, and at most the recipient's
- * domain: never the address, the payload or a token.
+ * domain: never the address, the payload or a token (see outbox-log.ts).
  */
 export class OutboxWorker {
   readonly #deps: OutboxWorkerDeps
@@ -131,21 +89,14 @@ export class OutboxWorker {
   readonly #leaseMs: number
   /** The public host, for Message-IDs. */
   readonly #host: string
-  #running = false
+  readonly #poller: Poller
+  readonly #outcomes: OutcomeRecorder
+  readonly #health: TransportHealth
   #stopping = false
-  #timer: NodeJS.Timeout | undefined
-  #loopRun: Promise<void> | undefined
   /** Every drainOnce in progress (the loop's and direct calls). */
   readonly #runs = new Set<Promise<number>>()
   /** Claimed by this worker and not yet attempted: released on stop. */
   readonly #claimed = new Map<string, number>()
-  /**
-   * Transports that failed their last send, by channel (email, sms) or webhook id, with the time of
-   * the failure and of the last probe: a success there makes the waiting messages due at once.
-   */
-  readonly #failing = new Map<string, { since: number; probedAt: number }>()
-  /** Dead-lettered in the run in progress. */
-  #dead: DeadLetter[] = []
 
   constructor(deps: OutboxWorkerDeps) {
     if (!Number.isInteger(deps.maxAttempts) || deps.maxAttempts < 1)
@@ -154,30 +105,43 @@ export class OutboxWorker {
     this.#batchSize = Math.max(1, deps.batchSize ?? 20)
     this.#leaseMs = Math.max(1000, deps.leaseMs ?? 60_000)
     this.#host = new URL(deps.publicUrl).hostname || 'gatehouse.invalid'
+    this.#outcomes = new OutcomeRecorder(deps)
+    this.#health = new TransportHealth({
+      queue: deps.queue,
+      clock: deps.clock,
+      logger: deps.logger,
+      redriven: (channel, count) => deps.metrics.redriven?.(channel, count),
+      ...(deps.onTransport ? { onTransport: deps.onTransport } : {}),
+      ...(deps.probes ? { probes: deps.probes } : {}),
+      ...(deps.probeIntervalMs !== undefined ? { probeIntervalMs: deps.probeIntervalMs } : {}),
+    })
+    // Each run probes the failing transports, then claims a batch; a full batch is followed at once.
+    this.#poller = new Poller({
+      intervalMs: deps.intervalMs,
+      run: async () => {
+        await this.probeTransports()
+        return (await this.drainOnce()) >= this.#batchSize
+      },
+      onError: (err) => deps.logger.error({ err: safeError(err) }, 'outbox run failed'),
+    })
   }
 
   /** Starts polling. Batches that come back full are followed at once; otherwise it waits `intervalMs`. */
   start(): void {
-    if (this.#running) return
-    this.#running = true
+    if (this.#poller.running) return
     this.#stopping = false
-    this.#schedule(0)
+    this.#poller.start()
   }
 
   /** New work was queued: run now instead of at the next interval. */
   kick(): void {
-    if (!this.#running || this.#loopRun || !this.#timer) return
-    clearTimeout(this.#timer)
-    this.#schedule(0)
+    this.#poller.kick()
   }
 
   /** Stops polling, waits for the run in progress and releases the leases of messages it did not get to. */
   async stop(): Promise<void> {
-    this.#running = false
     this.#stopping = true
-    if (this.#timer) clearTimeout(this.#timer)
-    this.#timer = undefined
-    await this.#loopRun
+    await this.#poller.stop()
     await Promise.allSettled([...this.#runs])
     await this.#releaseClaimed()
   }
@@ -198,46 +162,12 @@ export class OutboxWorker {
     while ((await this.drainOnce()) > 0) {}
   }
 
-  #schedule(delayMs: number): void {
-    if (!this.#running) return
-    this.#timer = setTimeout(() => {
-      this.#timer = undefined
-      this.#loopRun = this.#tick()
-    }, delayMs)
-    this.#timer.unref()
-  }
-
-  async #tick(): Promise<void> {
-    let full = false
-    try {
-      await this.probeTransports()
-      full = (await this.drainOnce()) >= this.#batchSize
-    } catch (err) {
-      this.#deps.logger.error({ err: safeError(err) }, 'outbox run failed')
-    }
-    this.#loopRun = undefined
-    this.#schedule(full ? 0 : this.#deps.intervalMs)
-  }
-
   /**
    * Probes each failing transport that has a probe, at most once every `probeIntervalMs`: one that
    * answers makes its waiting messages due now. The loop calls it before each run.
    */
   async probeTransports(): Promise<void> {
-    const { probes, clock } = this.#deps
-    if (!probes) return
-    for (const channel of ['email', 'sms'] as const) {
-      const state = this.#failing.get(channel)
-      const probe = probes[channel]
-      if (!state || !probe || clock.now() - state.probedAt < (this.#deps.probeIntervalMs ?? 30_000)) continue
-      state.probedAt = clock.now()
-      try {
-        await withDeadline(probe(), PROBE_TIMEOUT_MS, channel === 'email' ? 'smtp' : 'sms', 'a probe')
-      } catch {
-        continue
-      }
-      await this.#recovered(channel, channel)
-    }
+    await this.#health.probe()
   }
 
   async #drainBatch(): Promise<number> {
@@ -255,41 +185,9 @@ export class OutboxWorker {
       handled++
     }
     if (handled < batch.length) await this.#releaseClaimed(batch.slice(handled).map((m) => m.id))
-    if (this.#dead.length > 0) {
-      const dead = this.#dead
-      this.#dead = []
-      this.#deps.onDeadLettered?.(dead)
-    }
+    const dead = this.#outcomes.takeDead()
+    if (dead.length > 0) this.#deps.onDeadLettered?.(dead)
     return handled
-  }
-
-  /** Where a transport's health is kept: the channel, or for webhooks each receiver. */
-  #transportKey(m: ClaimedMessage): string {
-    return m.channel === 'webhook' ? `webhook:${m.recipient}` : m.channel
-  }
-
-  /** A send failed: the first failure of an outage is reported and logged; later ones only counted. */
-  #transportFailed(m: ClaimedMessage, err: unknown): boolean {
-    const key = this.#transportKey(m)
-    if (this.#failing.has(key)) return false
-    const now = this.#deps.clock.now()
-    this.#failing.set(key, { since: now, probedAt: now })
-    if (m.channel !== 'webhook') this.#deps.onTransport?.(m.channel, false, err)
-    return true
-  }
-
-  /** The transport works again: what waits for a retry on it is due now. */
-  async #recovered(key: string, channel: Channel, recipient?: string): Promise<void> {
-    if (!this.#failing.delete(key)) return
-    if (channel !== 'webhook') this.#deps.onTransport?.(channel, true)
-    const due = await this.#deps.queue.redrive(channel, this.#deps.clock.now(), recipient)
-    if (due > 0) {
-      this.#deps.metrics.redriven?.(channel, due)
-      this.#deps.logger.info(
-        { channel, messages: due },
-        'transport works again: messages waiting for a retry are due now',
-      )
-    }
   }
 
   async #releaseClaimed(only?: string[]): Promise<void> {
@@ -323,78 +221,42 @@ export class OutboxWorker {
   }
 
   async #deliver(m: ClaimedMessage): Promise<Outcome> {
-    const { queue, clock, logger, metrics, recheck } = this.#deps
-    const fields = logFields(m)
+    const { clock, recheck } = this.#deps
     // A code or link past its life is worth nothing to the recipient (and a late one confuses).
     const expiresAt = expiresAtOf(m)
-    if (expiresAt !== null && clock.now() >= expiresAt) {
-      await queue.expire(m.id, m.attempts, clock.now())
-      metrics.expired?.(m.channel)
-      logger.warn(fields, 'outbox message expired before it could be delivered: closed unsent')
-      return 'expired'
-    }
+    if (expiresAt !== null && clock.now() >= expiresAt) return this.#outcomes.expired(m)
     let send: () => Promise<void>
     try {
       send = this.#render(m)
     } catch (err) {
-      const error = safeError(err, m)
-      await queue.abandon(m.id, m.attempts, `render: ${error.message}`, clock.now())
-      metrics.abandoned(m.channel)
-      logger.error({ ...fields, err: error }, 'outbox message cannot be rendered: abandoned')
-      return 'abandoned'
+      return this.#outcomes.unrenderable(m, safeError(err, m))
     }
     try {
       const verdict = recheck ? await recheck(m) : null
-      if (verdict && !verdict.queued) {
-        const budget = verdict.reason === 'budget' ? verdict.budget : 'destination'
-        await queue.suppress(m.id, budget, clock.now())
-        metrics.suppressed?.(m.channel)
-        logger.warn({ ...fields, budget }, 'outbox message over a budget at its second look: suppressed')
-        return 'suppressed'
-      }
+      // (Awaited here: a failure to record it counts as a failed try, as a failed send does.)
+      if (verdict && !verdict.queued)
+        return await this.#outcomes.suppressed(
+          m,
+          verdict.reason === 'budget' ? verdict.budget : 'destination',
+        )
       await send()
     } catch (err) {
-      const error = safeError(err, m)
-      const now = clock.now()
-      if (err instanceof UndeliverableMessage) {
-        await queue.abandon(m.id, m.attempts, error.message, now)
-        metrics.abandoned(m.channel)
-        logger.warn({ ...fields, err: error }, 'outbox message cannot be delivered: abandoned without retry')
-        return 'abandoned'
-      }
-      const first = this.#transportFailed(m, err)
-      const horizon = m.createdAt + (this.#deps.horizonMs ?? DEFAULT_HORIZON_MS)
-      if (m.attempts >= this.#deps.maxAttempts || now >= horizon) {
-        await queue.deadLetter(m.id, m.attempts, error.message, now)
-        metrics.deadLettered?.(m.channel)
-        const eventType = m.channel === 'webhook' ? m.payload.event_type : undefined
-        this.#dead.push({
-          id: m.id,
-          channel: m.channel,
-          template: m.template,
-          attempts: m.attempts,
-          ...(typeof eventType === 'string' ? { eventType } : {}),
-        })
-        logger.error(
-          { ...fields, err: error },
-          'outbox message undelivered past its retry horizon: dead-lettered (gatehouse outbox retry sends it again)',
-        )
-        return 'dead'
-      }
-      // The last try is at the horizon itself.
-      const delay = Math.min(this.#backoff(m.attempts), horizon - now)
-      await queue.retryLater(m.id, m.attempts, now + delay, error.message)
-      metrics.failed(m.channel)
-      // One line per outage of a transport; the retries that follow are counted, and logged at debug.
-      const level = first ? 'warn' : 'debug'
-      logger[level]({ ...fields, err: error, retry_in_ms: delay }, 'outbox message failed: will retry')
-      return 'retry'
+      return this.#failed(m, err)
     }
-    await queue.markSent(m.id, clock.now())
-    metrics.sent(m.channel)
-    logger.info(fields, 'outbox message sent')
-    await this.#recovered(this.#transportKey(m), m.channel, m.channel === 'webhook' ? m.recipient : undefined)
-    return 'sent'
+    const outcome = await this.#outcomes.sent(m)
+    await this.#health.sent(m)
+    return outcome
+  }
+
+  /** A send (or the gate's second look) failed: abandoned, dead-lettered or tried again later. */
+  async #failed(m: ClaimedMessage, err: unknown): Promise<Outcome> {
+    const error = safeError(err, m)
+    const now = this.#deps.clock.now()
+    if (err instanceof UndeliverableMessage) return this.#outcomes.undeliverable(m, error, now)
+    const first = this.#health.failed(m, err)
+    const next = nextTry(m, now, this.#deps)
+    if (next.dead) return this.#outcomes.deadLettered(m, error, now)
+    return this.#outcomes.retry(m, error, now, next.delayMs, first)
   }
 
   /** Renders now (so that a bad template fails before any side effect) and returns the send. */
@@ -420,47 +282,5 @@ export class OutboxWorker {
       return () => webhooks.send(m.recipient, { eventType, body }, m.attempts)
     }
     throw new Error(`unknown channel "${String(m.channel).slice(0, 16)}"`)
-  }
-
-  #backoff(attempts: number): number {
-    const base = Math.min(this.#deps.retryBaseMs * 2 ** Math.max(0, attempts - 1), MAX_BACKOFF_MS)
-    return Math.round(base + Math.random() * base * 0.1)
-  }
-}
-
-const logFields = (m: ClaimedMessage) => ({
-  message_id: m.id,
-  template: m.template,
-  channel: m.channel,
-  attempts: m.attempts,
-  ...(m.channel === 'email' ? { recipient_domain: emailDomainOnly(m.recipient) } : {}),
-})
-
-/**
- * An error reduced to what may be logged and stored: the message with every
- * address cut to its domain and the recipient and payload values blanked,
- * plus the SMTP code. Transport errors quote recipients (`550 <a@b>: rejected`)
- * and carry them in extra fields, so the original is never passed on.
- */
-export const safeError = (
-  err: unknown,
-  m?: Pick<ClaimedMessage, 'recipient' | 'payload'>,
-): { message: string; code?: string; responseCode?: number } => {
-  const e = err as { message?: unknown; code?: unknown; responseCode?: unknown } | null
-  let message = typeof e?.message === 'string' ? e.message : String(err)
-  if (m) {
-    const secrets = [
-      m.recipient,
-      ...Object.values(m.payload).filter((v): v is string => typeof v === 'string'),
-    ]
-    for (const s of secrets.filter((s) => s.length >= 4).sort((a, b) => b.length - a.length)) {
-      message = message.split(s).join('[redacted]')
-    }
-  }
-  message = message.replace(EMAIL_IN_TEXT, (_all, domain: string) => `…@${domain}`).slice(0, 500)
-  return {
-    message,
-    ...(typeof e?.code === 'string' ? { code: e.code } : {}),
-    ...(typeof e?.responseCode === 'number' ? { responseCode: e.responseCode } : {}),
   }
 }
