@@ -9,7 +9,10 @@ const DEFAULT_HORIZON_MS = DAY
 export interface RetryPolicy {
   /** Most tries (counting the first) before a message is dead-lettered. */
   maxAttempts: number
-  /** How long after it was queued a message is still tried again (default 24 h). */
+  /**
+   * How long after it was queued a message is still tried again (default 24 h); its last try is
+   * at the horizon, and a failure then dead-letters it.
+   */
   horizonMs?: number
   /** Delay before the first retry; doubles on each try, capped at 15 minutes, plus up to 10% jitter. */
   retryBaseMs: number

@@ -12,7 +12,7 @@ import {
   UndeliverableMessage,
   type WebhookSender,
 } from './ports.js'
-import { expiresAtOf, nextTry } from './retry.js'
+import { expiresAtOf, nextTry, type RetryPolicy } from './retry.js'
 import { renderMail, renderSms } from './templates.js'
 import { TransportHealth } from './transport-health.js'
 
@@ -20,7 +20,8 @@ export { safeError } from './outbox-log.js'
 export type { DeadLetter, OutboxMetrics } from './outcomes.js'
 export { expiresAtOf } from './retry.js'
 
-export interface OutboxWorkerDeps {
+/** What the worker needs; the retry schedule (`maxAttempts`, `horizonMs`, `retryBaseMs`) is in retry.ts. */
+export interface OutboxWorkerDeps extends RetryPolicy {
   queue: OutboxQueue
   mail: MailTransport
   sms: SmsTransport
@@ -32,15 +33,6 @@ export interface OutboxWorkerDeps {
   /** The configured public origin; every link in a message is built on it. */
   publicUrl: string
   productName?: string
-  /** Most tries (counting the first) before a message is dead-lettered. */
-  maxAttempts: number
-  /**
-   * How long after it was queued a message is still tried again (default 24 h); its last try is
-   * at the horizon, and a failure then dead-letters it.
-   */
-  horizonMs?: number
-  /** Delay before the first retry; doubles on each try, capped at 15 minutes, plus up to 10% jitter. */
-  retryBaseMs: number
   /** Pause between polls when the queue is idle. */
   intervalMs: number
   batchSize?: number
