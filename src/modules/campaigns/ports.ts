@@ -60,6 +60,12 @@ export interface CampaignRecord {
   finishedAt: number | null
 }
 
+/** A campaign as created: it starts running, its counters at 0. */
+export type NewCampaign = Omit<
+  CampaignRecord,
+  'total' | 'done' | 'failed' | 'skipped' | 'sessionsRevoked' | 'updatedAt' | 'finishedAt' | 'status'
+>
+
 /** What a dry run counts: the selection, and what the action would change. */
 export interface DryRunCounts {
   selected: number
@@ -99,12 +105,7 @@ export interface CampaignRepository {
     now: number,
   ): Promise<DryRunCounts>
   /** Creates the campaign and materialises its targets in one transaction; returns it with its total. */
-  create(
-    c: Omit<
-      CampaignRecord,
-      'total' | 'done' | 'failed' | 'skipped' | 'sessionsRevoked' | 'updatedAt' | 'finishedAt' | 'status'
-    >,
-  ): Promise<CampaignRecord>
+  create(c: NewCampaign): Promise<CampaignRecord>
   get(id: string): Promise<CampaignRecord | null>
   list(filter: { incidentId?: string; status?: CampaignStatus }, limit: number): Promise<CampaignRecord[]>
   /** Moves the campaign from one of `from` to `to`; false when it was in none of them. */
