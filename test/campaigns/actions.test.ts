@@ -67,7 +67,12 @@ const campaign = (action: CampaignAction, params: CampaignParams = {}): Campaign
 /** Runs the action over `ids` in one transaction, as a batch does. */
 const run = (c: CampaignRecord, ids: string[], now = NOW): Promise<ActionResult> =>
   inTransaction(database.db, (trx, afterCommit) =>
-    runCampaignAction(sqlCampaignActionPorts(trx, recorder, afterCommit), c, ids, now),
+    runCampaignAction(
+      sqlCampaignActionPorts(trx, recorder, new SqlSecurityEventLog(trx, afterCommit)),
+      c,
+      ids,
+      now,
+    ),
   )
 
 /** An account with a live session, an expired one, a revoked one, an open token and a pending address change. */
@@ -345,7 +350,12 @@ describe('campaign actions', () => {
     counted.length = 0
     await expect(
       inTransaction(database.db, async (trx, afterCommit) => {
-        await runCampaignAction(sqlCampaignActionPorts(trx, recorder, afterCommit), c, [a.id], NOW)
+        await runCampaignAction(
+          sqlCampaignActionPorts(trx, recorder, new SqlSecurityEventLog(trx, afterCommit)),
+          c,
+          [a.id],
+          NOW,
+        )
         throw new Error('the batch failed')
       }),
     ).rejects.toThrow('the batch failed')

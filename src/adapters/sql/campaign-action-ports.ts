@@ -1,7 +1,7 @@
 import { type Kysely, sql } from 'kysely'
 import type { CampaignActionPorts } from '../../modules/campaigns/actions.js'
+import type { SecurityEventLog } from '../../modules/events/ports.js'
 import type { EventRecorder } from '../../modules/events/recorder.js'
-import { SqlSecurityEventLog } from './events-repository.js'
 import { outboxRow } from './outbox-repository.js'
 import type { Database } from './schema.js'
 
@@ -55,15 +55,14 @@ const accountPorts = (trx: Kysely<Database>): CampaignActionPorts['accounts'] =>
 
 /**
  * The ports of the campaign actions over one transaction: a few set-based statements per batch,
- * whatever its size. `afterCommit` takes the work that must only follow a kept batch (counting its
- * events and their webhook fan-out).
+ * whatever its size. Events go through the recorder into `log`, the security event log of the same
+ * transaction (counted and sent to webhooks once it commits).
  */
 export const sqlCampaignActionPorts = (
   trx: Kysely<Database>,
   recorder: Pick<EventRecorder, 'recordMany'>,
-  afterCommit: (fn: () => void) => void,
+  log: SecurityEventLog,
 ): CampaignActionPorts => {
-  const log = new SqlSecurityEventLog(trx, afterCommit)
   return {
     accounts: accountPorts(trx),
     sessions: {

@@ -19,6 +19,7 @@ import { SqlAuditLog } from './audit-repository.js'
 import { sqlCampaignActionPorts } from './campaign-action-ports.js'
 import { dryRunCounts, insertWithTargets } from './campaign-selection.js'
 import type { Dialect } from './dialect.js'
+import { SqlSecurityEventLog } from './events-repository.js'
 import type { CampaignsTable, Database } from './schema.js'
 import { inTransaction } from './store.js'
 
@@ -252,10 +253,11 @@ export class SqlCampaignRepository implements CampaignRepository {
       if (!c) return null
       claimed = await this.#claim(trx, id, c.limit)
       if (claimed.length === 0) return null
-      const ports = sqlCampaignActionPorts(trx, this.events, (f) => {
+      const log = new SqlSecurityEventLog(trx, (f) => {
         recorded = true
         afterCommit(f)
       })
+      const ports = sqlCampaignActionPorts(trx, this.events, log)
       const outcome = await this.act(ports, c.campaign, claimed, now)
       await this.#mark(trx, id, outcome, now)
       return { action: c.campaign.action, ...outcome }
