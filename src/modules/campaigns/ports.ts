@@ -116,7 +116,8 @@ export interface CampaignRepository {
   runnable(now: number, limit: number): Promise<Array<{ id: string; action: CampaignAction }>>
   /**
    * Claims up to `limit` pending targets of the campaign and handles them in one transaction: the
-   * action, the targets marked, the events, the counters. Null when the campaign is not running
+   * action (`runCampaignAction`, actions.ts, with its events) through ports bound to that
+   * transaction, then the targets marked and the counters. Null when the campaign is not running
    * or nothing was claimable (all pending targets are being handled elsewhere, or none is left).
    * Throws BatchFailed (naming the claimed targets) when the batch failed and rolled back.
    */
