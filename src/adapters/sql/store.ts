@@ -46,13 +46,23 @@ export const createSqlStore = (database: SqlDatabase, outbox: OutboxFactory): Sq
   ledger: new SqlMessageLedger(database.db, database.dialect),
   outboxQueue: new SqlOutboxQueue(database.db, database.dialect),
   recoveryRequests: new SqlRecoveryRequestQueue(database.db, database.dialect),
-  transaction: async (fn) => {
-    // Work that must only follow a kept change (webhook fan-out of the events recorded in it).
-    const committed: Array<() => void> = []
-    const result = await database.db
-      .transaction()
-      .execute((trx) => fn(repositories(trx, database.dialect, outbox, (f) => committed.push(f))))
-    for (const f of committed) f()
-    return result
-  },
+  transaction: (fn) =>
+    inTransaction(database.db, (trx, afterCommit) =>
+      fn(repositories(trx, database.dialect, outbox, afterCommit)),
+    ),
 })
+
+/**
+ * Runs `fn` in one transaction. `afterCommit` takes work that must only follow a kept change
+ * (webhook fan-out of the events recorded in it): it runs once the transaction has committed,
+ * never after a rollback.
+ */
+export const inTransaction = async <T>(
+  db: Kysely<Database>,
+  fn: (trx: Kysely<Database>, afterCommit: (f: () => void) => void) => Promise<T>,
+): Promise<T> => {
+  const committed: Array<() => void> = []
+  const result = await db.transaction().execute((trx) => fn(trx, (f) => committed.push(f)))
+  for (const f of committed) f()
+  return result
+}

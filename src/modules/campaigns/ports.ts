@@ -60,6 +60,12 @@ export interface CampaignRecord {
   finishedAt: number | null
 }
 
+/** A campaign as created: it starts running, its counters at 0. */
+export type NewCampaign = Omit<
+  CampaignRecord,
+  'total' | 'done' | 'failed' | 'skipped' | 'sessionsRevoked' | 'updatedAt' | 'finishedAt' | 'status'
+>
+
 /** What a dry run counts: the selection, and what the action would change. */
 export interface DryRunCounts {
   selected: number
@@ -99,12 +105,7 @@ export interface CampaignRepository {
     now: number,
   ): Promise<DryRunCounts>
   /** Creates the campaign and materialises its targets in one transaction; returns it with its total. */
-  create(
-    c: Omit<
-      CampaignRecord,
-      'total' | 'done' | 'failed' | 'skipped' | 'sessionsRevoked' | 'updatedAt' | 'finishedAt' | 'status'
-    >,
-  ): Promise<CampaignRecord>
+  create(c: NewCampaign): Promise<CampaignRecord>
   get(id: string): Promise<CampaignRecord | null>
   list(filter: { incidentId?: string; status?: CampaignStatus }, limit: number): Promise<CampaignRecord[]>
   /** Moves the campaign from one of `from` to `to`; false when it was in none of them. */
@@ -115,7 +116,8 @@ export interface CampaignRepository {
   runnable(now: number, limit: number): Promise<Array<{ id: string; action: CampaignAction }>>
   /**
    * Claims up to `limit` pending targets of the campaign and handles them in one transaction: the
-   * action, the targets marked, the events, the counters. Null when the campaign is not running
+   * action (`runCampaignAction`, actions.ts, with its events) through ports bound to that
+   * transaction, then the targets marked and the counters. Null when the campaign is not running
    * or nothing was claimable (all pending targets are being handled elsewhere, or none is left).
    * Throws BatchFailed (naming the claimed targets) when the batch failed and rolled back.
    */

@@ -108,41 +108,44 @@ const paramsOf = (p: z.infer<typeof ParamsBody>) => ({
   text: p.text ?? '',
 })
 
-export const campaignRoutes = (
-  app: HttpServer,
-  deps: { authorize: Authorize; campaigns: CampaignsService },
-) => {
-  const read = { preHandler: deps.authorize('campaigns:read') }
-  const write = { preHandler: deps.authorize('campaigns:write') }
-  const security: Record<string, string[]>[] = [{ bearer: [] }, { cookie: [] }]
-  const common = { tags: ['admin'], security }
-  const { campaigns } = deps
-
-  const view = async (c: CampaignRecord) => {
-    const p = await campaigns.progress(c)
-    return {
-      id: c.id,
-      incident_id: c.incidentId,
-      action: c.action,
-      selector: describeSelector(c.selector),
-      params: c.params.notify ? { ...c.params.notify } : {},
-      status: c.status,
-      created_by: c.createdBy,
-      created_at: new Date(c.createdAt).toISOString(),
-      finished_at: c.finishedAt === null ? null : new Date(c.finishedAt).toISOString(),
-      progress: {
-        total: p.total,
-        done: p.done,
-        failed: p.failed,
-        skipped: p.skipped,
-        pending: p.pending,
-        sessions_revoked: c.sessionsRevoked,
-        rate: p.rate,
-        eta_seconds: p.etaSeconds,
-      },
-    }
+/** The campaign as the API shows it, with its progress. */
+const viewOf = async (campaigns: CampaignsService, c: CampaignRecord) => {
+  const p = await campaigns.progress(c)
+  return {
+    id: c.id,
+    incident_id: c.incidentId,
+    action: c.action,
+    selector: describeSelector(c.selector),
+    params: c.params.notify ? { ...c.params.notify } : {},
+    status: c.status,
+    created_by: c.createdBy,
+    created_at: new Date(c.createdAt).toISOString(),
+    finished_at: c.finishedAt === null ? null : new Date(c.finishedAt).toISOString(),
+    progress: {
+      total: p.total,
+      done: p.done,
+      failed: p.failed,
+      skipped: p.skipped,
+      pending: p.pending,
+      sessions_revoked: c.sessionsRevoked,
+      rate: p.rate,
+      eta_seconds: p.etaSeconds,
+    },
   }
+}
 
+/** What every campaign route shares: the scope checks, the OpenAPI tags, the service. */
+interface RouteContext {
+  app: HttpServer
+  read: { preHandler: ReturnType<Authorize> }
+  write: { preHandler: ReturnType<Authorize> }
+  common: { tags: string[]; security: Record<string, string[]>[] }
+  campaigns: CampaignsService
+  view: (c: CampaignRecord) => ReturnType<typeof viewOf>
+}
+
+/** `POST /v1/admin/campaigns`: create a campaign, or with `dry_run` count what it would do. */
+const createRoute = ({ app, write, common, campaigns, view }: RouteContext) =>
   app.post(
     '/v1/admin/campaigns',
     {
@@ -184,6 +187,8 @@ export const campaignRoutes = (
     },
   )
 
+/** `GET /v1/admin/campaigns`: newest first, by incident and status. */
+const listRoute = ({ app, read, common, campaigns, view }: RouteContext) =>
   app.get(
     '/v1/admin/campaigns',
     {
@@ -211,6 +216,8 @@ export const campaignRoutes = (
     },
   )
 
+/** `GET /v1/admin/campaigns/{id}`. */
+const getRoute = ({ app, read, common, campaigns, view }: RouteContext) =>
   app.get(
     '/v1/admin/campaigns/:id',
     {
@@ -225,36 +232,45 @@ export const campaignRoutes = (
     async (req) => view(await campaigns.get(req.params.id)),
   )
 
-  for (const verb of ['pause', 'resume', 'cancel'] as const) {
-    app.post(
-      `/v1/admin/campaigns/:id/${verb}`,
-      {
-        ...write,
-        schema: {
-          ...common,
-          summary: `${verb[0]!.toUpperCase()}${verb.slice(1)} a campaign`,
-          description:
-            verb === 'cancel'
-              ? 'Targets not handled yet stay unhandled; a batch in progress finishes.'
-              : verb === 'pause'
-                ? 'Workers take no new batch until it is resumed; a batch in progress finishes.'
-                : 'Workers take its batches again.',
-          params: IdParams,
-          response: { 200: CampaignView },
-        },
+const MOVES = {
+  pause: 'Workers take no new batch until it is resumed; a batch in progress finishes.',
+  resume: 'Workers take its batches again.',
+  cancel: 'Targets not handled yet stay unhandled; a batch in progress finishes.',
+} as const
+
+/** `POST /v1/admin/campaigns/{id}/pause|resume|cancel`. */
+const moveRoute = ({ app, write, common, campaigns, view }: RouteContext, verb: keyof typeof MOVES) =>
+  app.post(
+    `/v1/admin/campaigns/:id/${verb}`,
+    {
+      ...write,
+      schema: {
+        ...common,
+        summary: `${verb[0]!.toUpperCase()}${verb.slice(1)} a campaign`,
+        description: MOVES[verb],
+        params: IdParams,
+        response: { 200: CampaignView },
       },
-      async (req) => {
-        const id = req.params.id
-        const actor = staffOf(req).actor
-        const ctx = requestContext(req)
-        const c =
-          verb === 'pause'
-            ? await campaigns.pause(id, actor, ctx)
-            : verb === 'resume'
-              ? await campaigns.resume(id, actor, ctx)
-              : await campaigns.cancel(id, actor, ctx)
-        return view(c)
-      },
-    )
+    },
+    async (req) => view(await campaigns[verb](req.params.id, staffOf(req).actor, requestContext(req))),
+  )
+
+export const campaignRoutes = (
+  app: HttpServer,
+  deps: { authorize: Authorize; campaigns: CampaignsService },
+) => {
+  const { campaigns } = deps
+  const security: Record<string, string[]>[] = [{ bearer: [] }, { cookie: [] }]
+  const ctx: RouteContext = {
+    app,
+    read: { preHandler: deps.authorize('campaigns:read') },
+    write: { preHandler: deps.authorize('campaigns:write') },
+    common: { tags: ['admin'], security },
+    campaigns,
+    view: (c) => viewOf(campaigns, c),
   }
+  createRoute(ctx)
+  listRoute(ctx)
+  getRoute(ctx)
+  for (const verb of ['pause', 'resume', 'cancel'] as const) moveRoute(ctx, verb)
 }

@@ -1,0 +1,108 @@
+import { type Kysely, sql } from 'kysely'
+import type { CampaignActionPorts } from '../../modules/campaigns/actions.js'
+import type { SecurityEventLog } from '../../modules/events/ports.js'
+import type { EventRecorder } from '../../modules/events/recorder.js'
+import { outboxRow } from './outbox-repository.js'
+import type { Database } from './schema.js'
+
+/** The accounts of a batch, set-based. */
+const accountPorts = (trx: Kysely<Database>): CampaignActionPorts['accounts'] => {
+  const setOnAccounts = async (
+    ids: readonly string[],
+    set: { mfa_enrolment_required: 1 } | { reset_lock: 1 },
+    now: number,
+  ) => {
+    await trx
+      .updateTable('accounts')
+      .set({ ...set, updated_at: now })
+      .where('id', 'in', ids)
+      .execute()
+  }
+  return {
+    existing: async (ids) =>
+      (await trx.selectFrom('accounts').select('id').where('id', 'in', ids).execute()).map((r) => r.id),
+    requirePasswordReset: async (ids, now) => {
+      await trx
+        .updateTable('accounts')
+        .set((eb) => ({
+          password_reset_required_at: eb.fn.coalesce(
+            'password_reset_required_at',
+            sql<number>`cast(${now} as bigint)`,
+          ),
+          updated_at: now,
+        }))
+        .where('id', 'in', ids)
+        .execute()
+    },
+    requireMfaEnrolment: (ids, now) => setOnAccounts(ids, { mfa_enrolment_required: 1 }, now),
+    setResetLock: (ids, now) => setOnAccounts(ids, { reset_lock: 1 }, now),
+    reachable: async (ids, channel) => {
+      const rows = await trx
+        .selectFrom('accounts')
+        .select(['id', 'username', 'email', 'phone'])
+        .where('id', 'in', ids)
+        .where(channel === 'email' ? 'email_verified_at' : 'phone_verified_at', 'is not', null)
+        .where(channel === 'email' ? 'email' : 'phone', 'is not', null)
+        .execute()
+      return rows.map((a) => ({
+        id: a.id,
+        username: a.username,
+        address: (channel === 'email' ? a.email : a.phone) as string,
+      }))
+    },
+  }
+}
+
+/**
+ * The ports of the campaign actions over one transaction: a few set-based statements per batch,
+ * whatever its size. Events go through the recorder into `log`, the security event log of the same
+ * transaction (counted and sent to webhooks once it commits).
+ */
+export const sqlCampaignActionPorts = (
+  trx: Kysely<Database>,
+  recorder: Pick<EventRecorder, 'recordMany'>,
+  log: SecurityEventLog,
+): CampaignActionPorts => {
+  return {
+    accounts: accountPorts(trx),
+    sessions: {
+      revokeLive: async (accountIds, now) => {
+        const r = await trx
+          .updateTable('sessions')
+          .set({ revoked_at: now })
+          .where('account_id', 'in', accountIds)
+          .where('revoked_at', 'is', null)
+          .where('expires_at', '>', now)
+          .where('idle_expires_at', '>', now)
+          .executeTakeFirst()
+        return Number(r.numUpdatedRows)
+      },
+    },
+    tokens: {
+      revokeOutstanding: async (accountIds, now) => {
+        for (const table of ['one_time_tokens', 'email_changes'] as const) {
+          await trx
+            .updateTable(table)
+            .set({ used_at: now })
+            .where('account_id', 'in', accountIds)
+            .where('used_at', 'is', null)
+            .execute()
+        }
+      },
+    },
+    notices: {
+      // One statement for the batch; the row's id is its dedupe key.
+      queueOnce: async (messages, now) => {
+        if (messages.length === 0) return []
+        const rows = await trx
+          .insertInto('outbox')
+          .values(messages.map((m) => outboxRow(m, now, m.dedupeKey)))
+          .onConflict((oc) => oc.doNothing())
+          .returning('account_id')
+          .execute()
+        return rows.map((r) => r.account_id).filter((a): a is string => a !== null)
+      },
+    },
+    events: { recordMany: (events) => recorder.recordMany(events, log) },
+  }
+}

@@ -1,0 +1,223 @@
+import { type Kysely, type SelectQueryBuilder, sql } from 'kysely'
+import { noticeKeyPrefix } from '../../modules/campaigns/actions.js'
+import type {
+  CampaignAction,
+  CampaignParams,
+  DryRunCounts,
+  NewCampaign,
+  Selector,
+} from '../../modules/campaigns/ports.js'
+import type { Database } from './schema.js'
+
+type Sel = SelectQueryBuilder<Database, keyof Database, { id: string }>
+// biome-ignore lint/suspicious/noExplicitAny: any select is counted the same way
+type AnySelect = SelectQueryBuilder<any, any, any>
+
+/** The ids of the accounts a selector selects, as a subquery. */
+export const selectedIds = (db: Kysely<Database>, s: Selector): Sel => {
+  switch (s.kind) {
+    case 'incident': {
+      let q = db
+        .selectFrom('incident_exposures as e')
+        .innerJoin('accounts as a', 'a.id', 'e.account_id')
+        .select('a.id')
+        .where('e.incident_id', '=', s.incidentId)
+      const fields = s.fields ?? []
+      if (fields.length > 0) {
+        // `fields` is a sorted comma list: match whole items.
+        q = q.where((eb) =>
+          eb.or(fields.map((f) => eb(sql<string>`',' || e.fields || ','`, 'like', `%,${f},%`))),
+        )
+      }
+      return q as unknown as Sel
+    }
+    case 'accounts':
+      return db
+        .selectFrom('accounts')
+        .select('id')
+        .where('id', 'in', s.ids.length > 0 ? s.ids : ['']) as unknown as Sel
+    case 'saved': {
+      const q = db.selectFrom('accounts as a').select('a.id')
+      if (s.name === 'external_accounts') return q.where('a.role', '=', 'partner') as unknown as Sel
+      if (s.name === 'all_users') return q.where('a.role', '=', 'user') as unknown as Sel
+      // without_second_factor: no confirmed factor (TOTP or passkey).
+      return q.where(({ not, exists, selectFrom }) =>
+        not(
+          exists(
+            selectFrom('mfa_factors as f')
+              .select('f.id')
+              .whereRef('f.account_id', '=', 'a.id')
+              .where('f.confirmed_at', 'is not', null),
+          ),
+        ),
+      ) as unknown as Sel
+    }
+  }
+}
+
+/**
+ * Inserts the campaign (running) and materialises its targets: the selection is taken once, with
+ * one `INSERT … SELECT`, and the campaign's total is their number.
+ */
+export const insertWithTargets = async (trx: Kysely<Database>, c: NewCampaign): Promise<void> => {
+  await trx
+    .insertInto('campaigns')
+    .values({
+      id: c.id,
+      incident_id: c.incidentId,
+      selector: JSON.stringify(c.selector),
+      action: c.action,
+      params: JSON.stringify(c.params),
+      status: 'running',
+      total: 0,
+      done: 0,
+      failed: 0,
+      skipped: 0,
+      sessions_revoked: 0,
+      not_before: 0,
+      created_by: c.createdBy,
+      created_at: c.createdAt,
+      updated_at: c.createdAt,
+      finished_at: null,
+    })
+    .execute()
+  const inserted = await trx
+    .insertInto('campaign_targets')
+    .columns(['campaign_id', 'account_id', 'status', 'attempts'])
+    .expression(
+      trx
+        .selectFrom(selectedIds(trx, c.selector).as('s'))
+        .select([
+          sql<string>`${c.id}`.as('campaign_id'),
+          's.id',
+          sql<string>`'pending'`.as('status'),
+          sql<number>`0`.as('attempts'),
+        ]),
+    )
+    .executeTakeFirst()
+  const total = Number(inserted.numInsertedOrUpdatedRows ?? 0)
+  await trx.updateTable('campaigns').set({ total }).where('id', '=', c.id).execute()
+}
+
+/** The rows a query returns, counted. */
+const countOf = async (db: Kysely<Database>, q: AnySelect): Promise<number> => {
+  const r = await db
+    .selectFrom(q.as('q'))
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow()
+  return Number(r.n)
+}
+
+/** What a dry run needs: the database, the selection (a fresh subquery per call), its size, "now". */
+interface Preview {
+  db: Kysely<Database>
+  sel: () => Sel
+  selected: number
+  now: number
+  count: (q: AnySelect) => Promise<number>
+}
+
+const liveSessions = (p: Preview) =>
+  p.db
+    .selectFrom('sessions')
+    .where('account_id', 'in', p.sel())
+    .where('revoked_at', 'is', null)
+    .where('expires_at', '>', p.now)
+    .where('idle_expires_at', '>', p.now)
+
+const forcePasswordReset = async (p: Preview) => {
+  const already = await p.count(
+    p.db
+      .selectFrom('accounts')
+      .select('id')
+      .where('id', 'in', p.sel())
+      .where('password_reset_required_at', 'is not', null),
+  )
+  return {
+    accounts_reset_required: p.selected - already,
+    accounts_already_required: already,
+    sessions_revoked: await p.count(liveSessions(p).select('id')),
+    tokens_revoked: await p.count(
+      p.db
+        .selectFrom('one_time_tokens')
+        .select('id')
+        .where('account_id', 'in', p.sel())
+        .where('used_at', 'is', null)
+        .where('expires_at', '>', p.now),
+    ),
+  }
+}
+
+const revokeSessions = async (p: Preview) => ({
+  sessions_revoked: await p.count(liveSessions(p).select('id')),
+  accounts_with_sessions: await p.count(liveSessions(p).select('account_id').distinct()),
+})
+
+const requireMfaEnrolment = async (p: Preview) => {
+  const withFactor = await p.count(
+    p.db
+      .selectFrom('mfa_factors')
+      .select('account_id')
+      .distinct()
+      .where('account_id', 'in', p.sel())
+      .where('confirmed_at', 'is not', null),
+  )
+  return { accounts_without_factor: p.selected - withFactor, accounts_with_factor: withFactor }
+}
+
+const resetLock = async (p: Preview) => {
+  const on = await p.count(
+    p.db.selectFrom('accounts').select('id').where('id', 'in', p.sel()).where('reset_lock', '=', 1),
+  )
+  return { accounts_locked: p.selected - on, accounts_already_locked: on }
+}
+
+const notify = async (p: Preview, params: CampaignParams, incidentId: string | null) => {
+  const n = params.notify!
+  const reachable = p.db
+    .selectFrom('accounts as a')
+    .select('a.id')
+    .where('a.id', 'in', p.sel())
+    .where(n.channel === 'email' ? 'a.email_verified_at' : 'a.phone_verified_at', 'is not', null)
+  const reach = await p.count(reachable)
+  const prefix = noticeKeyPrefix(incidentId, n)
+  const already = await p.count(
+    reachable.where(({ exists, selectFrom }) =>
+      exists(
+        selectFrom('outbox as o')
+          .select('o.id')
+          .whereRef('o.dedupe_key', '=', sql<string>`${prefix} || a.id`),
+      ),
+    ),
+  )
+  return {
+    messages_queued: reach - already,
+    accounts_already_notified: already,
+    accounts_unreachable: p.selected - reach,
+  }
+}
+
+/** Counts what a campaign would select and change (docs/campaigns.md, dry-run `effects`). */
+export const dryRunCounts = async (
+  db: Kysely<Database>,
+  selector: Selector,
+  action: CampaignAction,
+  params: CampaignParams,
+  incidentId: string | null,
+  now: number,
+): Promise<DryRunCounts> => {
+  const sel = () => selectedIds(db, selector)
+  const count = (q: AnySelect) => countOf(db, q)
+  const p: Preview = { db, sel, selected: await count(sel()), now, count }
+  const effects: Record<string, number> =
+    action === 'force_password_reset'
+      ? await forcePasswordReset(p)
+      : action === 'revoke_sessions'
+        ? await revokeSessions(p)
+        : action === 'require_mfa_enrollment'
+          ? await requireMfaEnrolment(p)
+          : action === 'reset_lock'
+            ? await resetLock(p)
+            : await notify(p, params, incidentId)
+  return { selected: p.selected, effects }
+}
