@@ -81,53 +81,61 @@ const view = (d: Detection, names: Names): z.infer<typeof DetectionView> => ({
 
 const IdParam = z.strictObject({ id: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER) })
 
-export const guardRoutes = (
-  app: HttpServer,
-  deps: {
-    authorize: Authorize
-    detections: DetectionStore
-    guard: Guard
-    events: EventRecorder
-    audit: AuditService
-    names: NameDirectory
-    now: () => number
-  },
-) => {
-  /** One detection as the API shows it, with its names. */
-  const one = async (req: FastifyRequest, d: Detection) =>
-    view(d, await namesOf(deps.names, [d], mayName(req)))
-  const read = deps.authorize('detections:read')
-  const write = deps.authorize('detections:write')
-  const security: Array<Record<string, string[]>> = [{ bearer: [] }, { cookie: [] }]
-  const found = async (id: number): Promise<Detection> => {
-    const d = await deps.detections.get(id)
-    if (!d) throw new AppError('not_found', { detail: 'No such detection' })
-    return d
-  }
-  const notOpen = () => new AppError('not_found', { detail: 'The detection is not open' })
-  /** Closes an open detection (lifting its response first when asked) and audits it; 404 unless open. */
-  const close = async (req: FastifyRequest, id: number, status: 'resolved' | 'lifted', lift: boolean) => {
-    const d = await found(id)
-    if (d.status !== 'open') throw notOpen()
-    if (lift) await deps.guard.lift(d)
-    const staff = staffOf(req)
-    const adminId = staff.kind === 'session' ? staff.accountId : staff.actor
-    const closed = await deps.detections.close(d.id, status, adminId, deps.now())
-    if (!closed) throw notOpen()
-    await deps.audit.record(
-      staff.actor,
-      requestContext(req),
-      status === 'lifted' ? 'detection.lift' : 'detection.resolve',
-      `detection:${d.id}`,
-      { kind: d.kind, key: d.key, ...(status === 'resolved' ? { lifted: lift } : {}) },
-    )
-    return { d, closed, adminId }
-  }
+export interface GuardRouteDeps {
+  authorize: Authorize
+  detections: DetectionStore
+  guard: Guard
+  events: EventRecorder
+  audit: AuditService
+  names: NameDirectory
+  now: () => number
+}
 
+const security: Array<Record<string, string[]>> = [{ bearer: [] }, { cookie: [] }]
+
+/** One detection as the API shows it, with its names. */
+const one = async (deps: GuardRouteDeps, req: FastifyRequest, d: Detection) =>
+  view(d, await namesOf(deps.names, [d], mayName(req)))
+
+const found = async (deps: GuardRouteDeps, id: number): Promise<Detection> => {
+  const d = await deps.detections.get(id)
+  if (!d) throw new AppError('not_found', { detail: 'No such detection' })
+  return d
+}
+
+const notOpen = () => new AppError('not_found', { detail: 'The detection is not open' })
+
+/** Closes an open detection (lifting its response first when asked) and audits it; 404 unless open. */
+const close = async (
+  deps: GuardRouteDeps,
+  req: FastifyRequest,
+  id: number,
+  status: 'resolved' | 'lifted',
+  lift: boolean,
+) => {
+  const d = await found(deps, id)
+  if (d.status !== 'open') throw notOpen()
+  if (lift) await deps.guard.lift(d)
+  const staff = staffOf(req)
+  const adminId = staff.kind === 'session' ? staff.accountId : staff.actor
+  const closed = await deps.detections.close(d.id, status, adminId, deps.now())
+  if (!closed) throw notOpen()
+  await deps.audit.record(
+    staff.actor,
+    requestContext(req),
+    status === 'lifted' ? 'detection.lift' : 'detection.resolve',
+    `detection:${d.id}`,
+    { kind: d.kind, key: d.key, ...(status === 'resolved' ? { lifted: lift } : {}) },
+  )
+  return { d, closed, adminId }
+}
+
+/** GET /v1/admin/detections: a page of detections, newest first. */
+const listRoute = (app: HttpServer, deps: GuardRouteDeps) =>
   app.get(
     '/v1/admin/detections',
     {
-      preHandler: read,
+      preHandler: deps.authorize('detections:read'),
       schema: {
         summary: "What the guard's detectors found, newest first (administrators with a second factor)",
         description:
@@ -161,10 +169,12 @@ export const guardRoutes = (
     },
   )
 
+/** GET /v1/admin/detections/:id */
+const getRoute = (app: HttpServer, deps: GuardRouteDeps) =>
   app.get(
     '/v1/admin/detections/:id',
     {
-      preHandler: read,
+      preHandler: deps.authorize('detections:read'),
       schema: {
         summary: 'One detection',
         tags: ['admin'],
@@ -173,13 +183,15 @@ export const guardRoutes = (
         response: { 200: DetectionView },
       },
     },
-    async (req) => one(req, await found(req.params.id)),
+    async (req) => one(deps, req, await found(deps, req.params.id)),
   )
 
+/** POST /v1/admin/detections/:id/resolve: closes it, lifting its response when asked. */
+const resolveRoute = (app: HttpServer, deps: GuardRouteDeps) =>
   app.post(
     '/v1/admin/detections/:id/resolve',
     {
-      preHandler: write,
+      preHandler: deps.authorize('detections:write'),
       schema: {
         summary: 'Mark an open detection resolved',
         description:
@@ -192,20 +204,22 @@ export const guardRoutes = (
       },
     },
     async (req) => {
-      const { d, closed, adminId } = await close(req, req.params.id, 'resolved', req.body.lift)
+      const { d, closed, adminId } = await close(deps, req, req.params.id, 'resolved', req.body.lift)
       await deps.events.record('guard_detection_resolved', adminId, requestContext(req), {
         detection_id: d.id,
         kind: d.kind,
         lifted: req.body.lift,
       })
-      return one(req, closed)
+      return one(deps, req, closed)
     },
   )
 
+/** POST /v1/admin/detections/:id/lift: ends its response now and closes it as lifted. */
+const liftRoute = (app: HttpServer, deps: GuardRouteDeps) =>
   app.post(
     '/v1/admin/detections/:id/lift',
     {
-      preHandler: write,
+      preHandler: deps.authorize('detections:write'),
       schema: {
         summary: "Lift an open detection's block or challenge now",
         description:
@@ -217,14 +231,21 @@ export const guardRoutes = (
       },
     },
     async (req) => {
-      const { d, closed, adminId } = await close(req, req.params.id, 'lifted', true)
+      const { d, closed, adminId } = await close(deps, req, req.params.id, 'lifted', true)
       await deps.events.record('guard_block_lifted', adminId, requestContext(req), {
         detection_id: d.id,
         kind: d.kind,
         scope: d.scope,
         key: d.key,
       })
-      return one(req, closed)
+      return one(deps, req, closed)
     },
   )
+
+/** The administrators' routes of the guard's detections. */
+export const guardRoutes = (app: HttpServer, deps: GuardRouteDeps) => {
+  listRoute(app, deps)
+  getRoute(app, deps)
+  resolveRoute(app, deps)
+  liftRoute(app, deps)
 }
