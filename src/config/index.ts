@@ -1,2 +1,9 @@
 export { ConfigError, loadConfig, type TrustProxy, trustProxyOption } from './load.js'
-export { type Config, configDocs, settings } from './schema.js'
+export {
+  type Config,
+  configDocs,
+  type FlatConfig,
+  type SectionsConfig,
+  sections,
+  settings,
+} from './schema.js'
