@@ -180,7 +180,7 @@ describe('config sections: defaults', () => {
       prefix: 'gatehouse:',
     })
     expect(config.transports).toEqual({
-      mail: { smtpUrl: undefined, from: 'Gatehouse <no-reply@localhost>', fileDir: 'data/mail' },
+      mail: { smtpUrl: undefined, from: 'Gatehouse <no-reply@localhost>', dataDir: './data' },
       sms: {
         smsUrl: undefined,
         smsAccountSid: undefined,
@@ -334,7 +334,7 @@ describe('config sections: from environment strings', () => {
     expect(config.transports.mail).toEqual({
       smtpUrl: 'smtp://mail.example.com:25',
       from: 'Gatehouse <no-reply@localhost>',
-      fileDir: '/var/lib/gatehouse/mail',
+      dataDir: '/var/lib/gatehouse',
     })
     expect(config.storage.secretKey.dataDir).toBe('/var/lib/gatehouse')
     expect(config.redis).toEqual({

@@ -7,3 +7,4 @@ export {
   sections,
   settings,
 } from './schema.js'
+export { LOGIN_CHALLENGE_GUESSES } from './sections/mfa.js'

@@ -1,6 +1,4 @@
-import { join } from 'node:path'
 import { z } from 'zod'
-import { MAIL_DIR_NAME } from '../../adapters/files/private-files.js'
 import type { SmsConfig } from '../../adapters/notify/sms-http.js'
 import { format, optional, type Setting, section, text, url, type Values } from '../kinds.js'
 
@@ -52,8 +50,11 @@ const rows = {
 } as const satisfies Record<string, Setting>
 
 export interface TransportSettings {
-  /** SMTP when `smtpUrl` is set (`SmtpMailTransport(smtpUrl, from)`), else .eml files in `fileDir`. */
-  mail: { smtpUrl: string | undefined; from: string; fileDir: string }
+  /**
+   * SMTP when `smtpUrl` is set (`SmtpMailTransport(smtpUrl, from)`), else .eml files in the data
+   * directory (`FileMailTransport(join(dataDir, MAIL_DIR_NAME), from)`).
+   */
+  mail: { smtpUrl: string | undefined; from: string; dataDir: string }
   /** What `createSmsTransport` takes. */
   sms: SmsConfig
 }
@@ -62,7 +63,7 @@ export const transports = section(
   'Mail and SMS delivery',
   rows,
   (v: Values<typeof rows> & { readonly dataDir: string }): TransportSettings => ({
-    mail: { smtpUrl: v.smtpUrl, from: v.mailFrom, fileDir: join(v.dataDir, MAIL_DIR_NAME) },
+    mail: { smtpUrl: v.smtpUrl, from: v.mailFrom, dataDir: v.dataDir },
     sms: {
       smsUrl: v.smsUrl,
       smsAccountSid: v.smsAccountSid,
