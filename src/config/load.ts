@@ -1,5 +1,15 @@
 import { readFileSync } from 'node:fs'
-import { type Config, KIND, mustPhrase, type SettingKey, settings } from './schema.js'
+import {
+  buildSections,
+  type Config,
+  type FlatConfig,
+  KIND,
+  mustPhrase,
+  type SettingKey,
+  settings,
+} from './schema.js'
+
+export { type TrustProxy, trustProxyOption } from './sections/http.js'
 
 /** Every bad setting found at start, one line each (`VARIABLE must …`); the message joins them. */
 export class ConfigError extends Error {
@@ -25,7 +35,8 @@ const shown = (s: Setting, value: string): string => {
 /**
  * Reads and checks every setting. Bad values throw one ConfigError with a line
  * for each: the variable, what it must be in plain words, the value (unless it
- * is secret) and the default.
+ * is secret) and the default. The configuration holds every setting by key
+ * (`config.guardEnabled`) and every section built for its module (`config.guard`).
  */
 export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
   let fileValues: Record<string, string> = {}
@@ -54,7 +65,7 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
     const fallback = s.default === undefined ? 'or leave it unset' : `the default is ${s.default}`
     problems.push(`${s.env} ${mustPhrase(s.schema[KIND])} (${shown(s, value ?? '')}; ${fallback})`)
   }
-  const config = out as Config
+  const config = out as FlatConfig
   const parsed = (...keys: SettingKey[]) => keys.every((k) => k in out)
   if (
     parsed('sessionIdleTtlSeconds', 'sessionAbsoluteTtlSeconds') &&
@@ -92,18 +103,5 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
   if (!publicUrlGiven && config.port !== 0) {
     out.publicUrl = `http://localhost:${config.port}`
   }
-  return Object.freeze(config)
-}
-
-/** Fastify's trustProxy option from GATEHOUSE_TRUST_PROXY. */
-export type TrustProxy = boolean | string[] | ((address: string, hop: number) => boolean)
-
-export const trustProxyOption = (v: string): TrustProxy => {
-  if (v === 'false' || v === '0' || v === 'no') return false
-  if (v === 'true' || v === 'yes') return true
-  if (/^\d+$/.test(v)) {
-    const hops = Number(v)
-    return (_address, hop) => hop < hops
-  }
-  return v.split(',').map((s) => s.trim())
+  return Object.freeze({ ...config, ...buildSections(config) })
 }

@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { AppError } from '../../kernel/errors.js'
+import type { Role } from '../../kernel/roles.js'
 import { confirmPrincipal, presentedToken, principalOf, requireSession } from '../sessions/http-auth.js'
 import type { SessionsService } from '../sessions/service.js'
 
@@ -27,7 +28,7 @@ export type Scope = (typeof SCOPES)[number]
 export const isScope = (v: string): v is Scope => (SCOPES as readonly string[]).includes(v)
 
 /** Roles of staff accounts and the scopes each holds. `auditor` only reads. */
-export const STAFF_ROLE_SCOPES: Readonly<Record<string, readonly Scope[]>> = {
+export const STAFF_ROLE_SCOPES: Readonly<Partial<Record<Role, readonly Scope[]>>> = {
   admin: SCOPES,
   responder: [
     'audit:read',

@@ -1,6 +1,7 @@
 import type { Clock } from '../../kernel/clock.js'
 import { DAY, MINUTE, SECOND } from '../../kernel/clock.js'
 import { AppError } from '../../kernel/errors.js'
+import { isStaffRole } from '../../kernel/roles.js'
 import { hashToken, newId, safeEqual } from '../../kernel/tokens.js'
 import type { AuditService } from '../audit/service.js'
 import type { RequestContext } from '../events/ports.js'
@@ -22,9 +23,6 @@ export const ACCESS_LIMITS = {
 
 /** The last use of a key is written at most this often (per key, across instances). */
 export const LAST_USE_WRITE_GAP_MS = MINUTE
-
-/** Roles that may own a client: staff, or a partner. */
-const OWNER_ROLES = ['admin', 'responder', 'auditor', 'partner']
 
 /** Who acts: what the audit log records, and the scopes the caller holds (it can grant no more). */
 export interface Actor {
@@ -563,7 +561,7 @@ export class AccessService {
 
   async #checkOwner(accountId: string): Promise<void> {
     const owner = (await this.deps.repo.rolesOf([accountId])).get(accountId)
-    if (!owner || !OWNER_ROLES.includes(owner.role)) {
+    if (!owner || !isStaffRole(owner.role)) {
       throw new AppError('invalid_owner', {
         detail: 'The owner must be an existing staff (admin, responder, auditor) or partner account',
       })

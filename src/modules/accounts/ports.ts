@@ -1,18 +1,12 @@
+import { isRole, type Role } from '../../kernel/roles.js'
 import type { SecurityEventLog } from '../events/ports.js'
 import type { Outbox } from '../mail/ports.js'
 import type { SessionRepository } from '../sessions/ports.js'
 import type { OneTimeTokens, TokenPurpose } from '../tokens/ports.js'
 
-/**
- * `partner`: an external party's account. `responder` and `auditor` are staff roles with fewer
- * admin API scopes than `admin` (an auditor only reads). The MFA policy can require a second
- * factor per role.
- */
-export const ROLES = ['user', 'admin', 'partner', 'responder', 'auditor'] as const
-export type Role = (typeof ROLES)[number]
+export { ROLES, type Role } from '../../kernel/roles.js'
 
-export const toRole = (value: string): Role =>
-  (ROLES as readonly string[]).includes(value) ? (value as Role) : 'user'
+export const toRole = (value: string): Role => (isRole(value) ? value : 'user')
 
 export interface AccountRecord {
   id: string

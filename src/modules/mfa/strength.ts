@@ -1,3 +1,4 @@
+import { isStaffRole, STAFF_ROLES } from '../../kernel/roles.js'
 import type { MfaFactorRecord } from './ports.js'
 
 /**
@@ -33,13 +34,8 @@ export const atLeast = (kind: FactorKind, floor: FactorStrength): boolean =>
 export const kindsAtLeast = (floor: FactorStrength): FactorKind[] =>
   (Object.keys(FACTOR_STRENGTH) as FactorKind[]).filter((k) => atLeast(k, floor))
 
-/**
- * Staff roles: administrators, responders, auditors, and partners (external parties with access).
- * Their MFA policy is satisfied by an app-based or phishing-resistant factor only.
- */
-export const STAFF_ROLES = ['admin', 'responder', 'auditor', 'partner'] as const
-
-export const isStaffRole = (role: string): boolean => (STAFF_ROLES as readonly string[]).includes(role)
+/** Staff roles (src/kernel/roles.ts): their MFA policy is satisfied by an app-based or phishing-resistant factor only. */
+export { isStaffRole, STAFF_ROLES }
 
 /** The weakest factor a staff account's policy accepts. */
 export const STAFF_FLOOR: FactorStrength = 'app_based'

@@ -1,0 +1,190 @@
+import type { GuardSettings } from '../../modules/guard/guard.js'
+import { bool, int, rate, type Setting, section, type Values } from '../kinds.js'
+
+const rows = {
+  guardEnabled: {
+    env: 'GATEHOUSE_GUARD',
+    default: 'true',
+    doc: 'Run the detectors (enumeration, credential stuffing, brute force, recovery floods, legacy clients) and their responses: challenges, delays, blocks. See docs/guard.md.',
+    schema: bool,
+  },
+  guardWindowSeconds: {
+    env: 'GATEHOUSE_GUARD_WINDOW_SECONDS',
+    default: '600',
+    doc: 'The sliding window of the source and identifier detectors; a challenge mark lasts as long.',
+    schema: int(10, 86_400),
+  },
+  guardEnumerationChallenge: {
+    env: 'GATEHOUSE_GUARD_ENUMERATION_CHALLENGE',
+    default: '10',
+    doc: 'Distinct identifiers one address asks about (recovery, verification resend, refused sign-ups, failed logins) in the window before it must solve challenges (harder as the count doubles). Whether they name accounts plays no part.',
+    schema: int(2, 100_000),
+  },
+  guardEnumerationBlock: {
+    env: 'GATEHOUSE_GUARD_ENUMERATION_BLOCK',
+    default: '100',
+    doc: 'Distinct identifiers from one address in the window before it is blocked for GATEHOUSE_GUARD_BLOCK_SECONDS (solving challenges does not help).',
+    schema: int(2, 1_000_000),
+  },
+  guardSubnetFactor: {
+    env: 'GATEHOUSE_GUARD_SUBNET_FACTOR',
+    default: '4',
+    doc: 'A /24 (IPv4) or /64 (IPv6) network gets this many times the thresholds of one address.',
+    schema: int(1, 1000),
+  },
+  guardSiteFactor: {
+    env: 'GATEHOUSE_GUARD_SITE_FACTOR',
+    default: '8',
+    doc: 'A /56 (IPv6) network gets this many times the thresholds of one address.',
+    schema: int(1, 10_000),
+  },
+  guardNetworkFactor: {
+    env: 'GATEHOUSE_GUARD_NETWORK_FACTOR',
+    default: '16',
+    doc: 'A /16 (IPv4) or /48 (IPv6) network gets this many times the thresholds of one address (one /48 holds 65,536 /64s).',
+    schema: int(1, 100_000),
+  },
+  guardSignupRefusals: {
+    env: 'GATEHOUSE_GUARD_SIGNUP_REFUSALS',
+    default: '10',
+    doc: 'Refused sign-ups (taken username, password the policy rejects, invalid address …) from one address in the window before it must solve challenges (harder as the count doubles).',
+    schema: int(1, 100_000),
+  },
+  guardStuffingIdentifiers: {
+    env: 'GATEHOUSE_GUARD_STUFFING_IDENTIFIERS',
+    default: '5',
+    doc: 'Distinct identifiers with failed logins from one address in the window before it must solve challenges (credential stuffing).',
+    schema: int(2, 100_000),
+  },
+  guardSpikeMinFailures: {
+    env: 'GATEHOUSE_GUARD_SPIKE_MIN_FAILURES',
+    default: '30',
+    doc: 'Failed logins (all sources) in GATEHOUSE_GUARD_SPIKE_WINDOW_SECONDS before a rise in the failure ratio counts as a spike.',
+    schema: int(1, 1_000_000),
+  },
+  guardSpikePercent: {
+    env: 'GATEHOUSE_GUARD_SPIKE_PERCENT',
+    default: '50',
+    doc: 'Share of failed logins (percent) in the spike window that makes a spike when the hour before saw fewer than GATEHOUSE_GUARD_SPIKE_BASELINE_LOGINS logins.',
+    schema: int(1, 100),
+  },
+  guardSpikeJump: {
+    env: 'GATEHOUSE_GUARD_SPIKE_JUMP',
+    default: '3',
+    doc: 'With a baseline, a spike is a failure share at least this many times that of the hour before, and at least GATEHOUSE_GUARD_SPIKE_FLOOR_PERCENT. During a spike every source without a session opened in GATEHOUSE_GUARD_KNOWN_SOURCE_DAYS is challenged.',
+    schema: int(1, 100),
+  },
+  guardSpikeFloorPercent: {
+    env: 'GATEHOUSE_GUARD_SPIKE_FLOOR_PERCENT',
+    default: '10',
+    doc: 'The smallest failure share (percent) that counts as a spike when compared with a baseline.',
+    schema: int(1, 100),
+  },
+  guardSpikeBaselineLogins: {
+    env: 'GATEHOUSE_GUARD_SPIKE_BASELINE_LOGINS',
+    default: '100',
+    doc: 'Logins the hour before the spike window must have seen to serve as a baseline.',
+    schema: int(1, 1_000_000),
+  },
+  guardSpikeWindowSeconds: {
+    env: 'GATEHOUSE_GUARD_SPIKE_WINDOW_SECONDS',
+    default: '60',
+    doc: 'Sliding window of the global failure ratio.',
+    schema: int(10, 3600),
+  },
+  guardSpikeHoldSeconds: {
+    env: 'GATEHOUSE_GUARD_SPIKE_HOLD_SECONDS',
+    default: '600',
+    doc: 'How long new sources stay challenged after a spike was last seen.',
+    schema: int(10, 86_400),
+  },
+  guardBruteForceDelayAfter: {
+    env: 'GATEHOUSE_GUARD_BRUTE_FORCE_DELAY_AFTER',
+    default: '5',
+    doc: 'Failed logins on one identifier in the window before each source must wait before its next try on it (1 s, doubling with every failure). Sources the identifier logged in from before are not held back: no lockout.',
+    schema: int(1, 10_000),
+  },
+  guardBruteForceChallengeAfter: {
+    env: 'GATEHOUSE_GUARD_BRUTE_FORCE_CHALLENGE_AFTER',
+    default: '10',
+    doc: 'Failed logins on one identifier in the window before sources it has not logged in from must solve challenges (harder as failures double).',
+    schema: int(1, 10_000),
+  },
+  guardBruteForceMaxDelaySeconds: {
+    env: 'GATEHOUSE_GUARD_BRUTE_FORCE_MAX_DELAY_SECONDS',
+    default: '900',
+    doc: 'The longest wait between tries on one identifier from one source.',
+    schema: int(1, 86_400),
+  },
+  guardRecoveryFlood: {
+    env: 'GATEHOUSE_GUARD_RECOVERY_FLOOD',
+    default: '10/3600',
+    doc: 'Recovery requests reaching one account (REQUESTS/SECONDS) that open a recovery-flood detection; the caps already stop the messages.',
+    schema: rate,
+  },
+  guardLegacyClients: {
+    env: 'GATEHOUSE_GUARD_LEGACY_CLIENTS',
+    default: '20',
+    doc: 'Requests refused as outdated (426) from one address in the window that open a legacy-client detection.',
+    schema: int(1, 1_000_000),
+  },
+  guardBlockSeconds: {
+    env: 'GATEHOUSE_GUARD_BLOCK_SECONDS',
+    default: '900',
+    doc: 'How long a block lasts (429 with Retry-After for every guarded request from the source).',
+    schema: int(1, 86_400 * 30),
+  },
+  guardKnownSourceDays: {
+    env: 'GATEHOUSE_GUARD_KNOWN_SOURCE_DAYS',
+    default: '30',
+    doc: 'How long a device that logged in successfully counts as known on its account (exempt from brute-force delays and challenges on its identifiers), and an address that did as known for the global spike (exempt from its challenges).',
+    schema: int(1, 365),
+  },
+  powDifficulty: {
+    env: 'GATEHOUSE_POW_DIFFICULTY',
+    default: '16',
+    doc: 'Leading zero bits of the first proof-of-work challenge (about 2^N SHA-256 hashes); each level of suspicion adds 2.',
+    schema: int(1, 32),
+  },
+  powMaxDifficulty: {
+    env: 'GATEHOUSE_POW_MAX_DIFFICULTY',
+    default: '24',
+    doc: 'The hardest proof-of-work challenge.',
+    schema: int(1, 32),
+  },
+} as const satisfies Record<string, Setting>
+
+/** What `Guard` takes as `settings`: the detectors' thresholds and the challenges' difficulty. */
+export const guard = section(
+  'Guard',
+  rows,
+  (v: Values<typeof rows>): GuardSettings => ({
+    enabled: v.guardEnabled,
+    windowSeconds: v.guardWindowSeconds,
+    enumeration: { challengeDistinct: v.guardEnumerationChallenge, blockDistinct: v.guardEnumerationBlock },
+    subnetFactor: v.guardSubnetFactor,
+    siteFactor: v.guardSiteFactor,
+    networkFactor: v.guardNetworkFactor,
+    signupRefusals: v.guardSignupRefusals,
+    stuffing: {
+      sourceIdentifiers: v.guardStuffingIdentifiers,
+      spikeMinFailures: v.guardSpikeMinFailures,
+      spikeRatio: v.guardSpikePercent / 100,
+      spikeJump: v.guardSpikeJump,
+      spikeFloor: v.guardSpikeFloorPercent / 100,
+      baselineLogins: v.guardSpikeBaselineLogins,
+      spikeWindowSeconds: v.guardSpikeWindowSeconds,
+      spikeHoldSeconds: v.guardSpikeHoldSeconds,
+    },
+    bruteForce: {
+      delayAfter: v.guardBruteForceDelayAfter,
+      challengeAfter: v.guardBruteForceChallengeAfter,
+      maxDelaySeconds: v.guardBruteForceMaxDelaySeconds,
+    },
+    recoveryFlood: { requests: v.guardRecoveryFlood.points, windowSeconds: v.guardRecoveryFlood.seconds },
+    legacyClients: { requests: v.guardLegacyClients },
+    blockSeconds: v.guardBlockSeconds,
+    knownSourceDays: v.guardKnownSourceDays,
+    pow: { baseDifficulty: v.powDifficulty, maxDifficulty: v.powMaxDifficulty },
+  }),
+)
