@@ -7,11 +7,10 @@ import type { PasswordPolicy } from '../accounts/password-policy.js'
 import type { AccountRecord } from '../accounts/ports.js'
 import type { RequestContext } from '../events/ports.js'
 import type { EventRecorder } from '../events/recorder.js'
+import type { Guard } from '../guard/guard.js'
 import { codeAlreadyUsed, type SecondFactors } from '../mfa/second-factors.js'
+import { type RecoveryFactorPorts, recoverableBy, recoveryFactors } from './factors.js'
 import type { RecoveryChannel, RecoveryOutcome, RecoveryRequest, RecoveryStore } from './ports.js'
-
-/** The second-factor check recovery relies on: a TOTP code or a recovery code, from the MFA module. */
-export type SecondFactorCheck = SecondFactors
 
 export interface RecoverySettings {
   tokenTtlMs: number
@@ -36,12 +35,18 @@ const dayKey = (ms: number) => new Date(ms).toISOString().slice(0, 10)
  * password-reset page for the rules this follows.
  */
 export class RecoveryService {
+  /** What a reset needs of the account's second factors, and the codes it accepts (factors.ts). */
+  readonly #secondFactors: SecondFactors
+  /** False for an account no reset message may recover (a staff account without a strong factor). */
+  readonly #recoverable: (account: AccountRecord) => Promise<boolean>
+
   constructor(
-    private readonly deps: {
+    private readonly deps: RecoveryFactorPorts & {
       store: RecoveryStore
       hasher: PasswordHasher
       policy: PasswordPolicy
-      secondFactors: SecondFactorCheck
+      /** Counts recovery floods from the accounts requests reach. */
+      guard: Pick<Guard, 'recoveryRequested'>
       events: EventRecorder
       clock: Clock
       settings: RecoverySettings
@@ -50,15 +55,11 @@ export class RecoveryService {
       /** After a password reset: remembered devices are forgotten. */
       onPasswordReset?: (accountId: string, ctx: RequestContext) => Promise<void>
       onRequestQueued?: () => void
-      /** The worker found the account a request names (the guard counts recovery floods from it). */
-      onAccountReached?: (accountId: string, ctx: RequestContext) => void
-      /**
-       * False for an account no reset message may recover: a staff account without a factor its
-       * policy accepts (a mailbox alone must never make an administrator). An operator resets it.
-       */
-      recoverable?: (account: AccountRecord) => Promise<boolean>
     },
-  ) {}
+  ) {
+    this.#secondFactors = recoveryFactors(deps)
+    this.#recoverable = recoverableBy(deps)
+  }
 
   /** The request path: store the request for the worker. Same work for every identifier. */
   async request(
@@ -78,15 +79,17 @@ export class RecoveryService {
 
   /** The worker path: decide, under the account's lock, whether this request gets a message. */
   async process(req: RecoveryRequest): Promise<RecoveryOutcome> {
-    const { store, events, clock, settings, secondFactors } = this.deps
+    const { store, events, clock, settings } = this.deps
+    const secondFactors = this.#secondFactors
     const found = await findAccountByIdentifier(store.accounts, req.identifier)
     if (!found) {
       await store.recoveryRequests.finish(req.id, 'no_account', clock.now())
       this.deps.onOutcome?.('no_account')
       return 'no_account'
     }
-    this.deps.onAccountReached?.(found.id, req.context)
-    const recoverable = this.deps.recoverable ? await this.deps.recoverable(found) : true
+    // The guard counts recovery floods from the accounts requests reach.
+    void this.deps.guard.recoveryRequested(req.context, found.id)
+    const recoverable = await this.#recoverable(found)
     // Checked before the transaction: verifying a code writes its time step (replay protection).
     const needsCode = found.resetLock
     const codeOk =
@@ -209,7 +212,8 @@ export class RecoveryService {
    */
   async complete(input: { token: string; password: string; code?: string | undefined }, ctx: RequestContext) {
     let resetAccountId: string | null = null
-    const { store, hasher, policy, secondFactors, events, clock, settings } = this.deps
+    const { store, hasher, policy, events, clock, settings } = this.deps
+    const secondFactors = this.#secondFactors
     if (!looksLikeToken(input.token)) throw new AppError('invalid_token')
     const tokenHash = hashToken(input.token)
     const live = await store.tokens.peek(tokenHash, 'recovery', clock.now())
@@ -217,7 +221,7 @@ export class RecoveryService {
     const account = await store.accounts.findById(live.accountId)
     if (!account) throw new AppError('invalid_token')
     // A token sent before the account became staff does not recover it either.
-    if (this.deps.recoverable && !(await this.deps.recoverable(account))) throw new AppError('invalid_token')
+    if (!(await this.#recoverable(account))) throw new AppError('invalid_token')
 
     if (await secondFactors.has(account.id, live.channel ?? undefined)) {
       const mfaRequired = () =>
@@ -361,8 +365,8 @@ export class RecoveryService {
 
   /** The holder's own switch: no reset message without a second-factor code. Needs a factor to turn on. */
   async setResetLock(accountId: string, on: boolean, ctx: RequestContext): Promise<void> {
-    const { store, secondFactors, events, clock } = this.deps
-    if (on && !(await secondFactors.has(accountId))) {
+    const { store, events, clock } = this.deps
+    if (on && !(await this.#secondFactors.has(accountId))) {
       throw new AppError('second_factor_required', {
         detail: 'Set up a second factor before turning on the reset lock',
       })
