@@ -8,13 +8,13 @@ import type { DevicesService } from '../devices/service.js'
 import type { EventRecorder } from '../events/recorder.js'
 import type { Guard } from '../guard/guard.js'
 import type { LimiterStore } from '../guard/ports.js'
-import { SourceLimits } from '../guard/source-limits.js'
+import { type SourceLimitRules, SourceLimits } from '../guard/source-limits.js'
 import type { LoginCodeService } from '../mfa/login-codes.js'
 import type { PasskeyService } from '../mfa/passkeys.js'
 import type { MfaChallengeRepository, MfaFactorRepository } from '../mfa/ports.js'
 import { mfaRoutes } from '../mfa/routes.js'
 import type { MfaService } from '../mfa/service.js'
-import { factorPolicyOf, PASSWORD_FACTOR_FLOOR, satisfies } from '../mfa/strength.js'
+import { type FactorPolicy, factorPolicyOf, PASSWORD_FACTOR_FLOOR, satisfies } from '../mfa/strength.js'
 import type { RecoveryService } from '../recovery/service.js'
 import { type ChangeCount, SessionCache } from '../sessions/cache.js'
 import type { SessionCheckFastPath } from '../sessions/fast-check.js'
@@ -66,15 +66,17 @@ export interface LoginModuleDeps {
   }
 }
 
-/**
- * Login and the sessions it opens: the flow (flow.ts, the file to read for "what happens at
- * login?"), the sessions service other modules authenticate with, and their routes.
- */
-export const createLoginModule = (deps: LoginModuleDeps) => {
+/** Passwordless login attempts per source (a passkey cannot be guessed; the ceremony costs). */
+const PASSKEY_LOGIN_LIMITS: SourceLimitRules = {
+  perIp: { points: 30, seconds: 60 },
+  perSubnet: { points: 150, seconds: 60 },
+  global: { points: 100_000, seconds: 60 },
+}
+
+/** Sessions, with the second-factor checks re-authentication and enrolment-only sessions need. */
+const createSessions = (deps: LoginModuleDeps, policyOf: (account: AccountRecord) => FactorPolicy) => {
   const { config, factors, mfa, passkeys, clock } = deps
-  /** The MFA policy of an account: factor strength floor and whether a factor is required. */
-  const policyOf = (account: AccountRecord) => factorPolicyOf(account, config.mfaRequiredRoles)
-  const sessions = new SessionsService({
+  return new SessionsService({
     accounts: deps.accounts,
     sessions: deps.sessions,
     hasher: deps.hasher,
@@ -101,6 +103,17 @@ export const createLoginModule = (deps: LoginModuleDeps) => {
     },
     reauthGuesses: deps.limiter.limiter('reauth:account', { points: 10, seconds: 15 * 60 }),
   })
+}
+
+/**
+ * Login and the sessions it opens: the flow (flow.ts, the file to read for "what happens at
+ * login?"), the sessions service other modules authenticate with, and their routes.
+ */
+export const createLoginModule = (deps: LoginModuleDeps) => {
+  const { config, factors, mfa, passkeys, clock } = deps
+  /** The MFA policy of an account: factor strength floor and whether a factor is required. */
+  const policyOf = (account: AccountRecord) => factorPolicyOf(account, config.mfaRequiredRoles)
+  const sessions = createSessions(deps, policyOf)
   // Length floors that depend on the account's factors (NIST SP 800-63B rev. 4: shorter than 15
   // code points without a factor that counts) are checked again at login.
   const lengthDependsOnFactors = config.passwordPolicy === 'nist-800-63b-4'
@@ -114,15 +127,8 @@ export const createLoginModule = (deps: LoginModuleDeps) => {
     sessionRecords: deps.sessions,
     policyOf,
     passwordBelowPolicy,
-    passkeyLimits: new SourceLimits(
-      deps.limiter,
-      'passkey_login',
-      {
-        perIp: { points: 30, seconds: 60 },
-        perSubnet: { points: 150, seconds: 60 },
-        global: { points: 100_000, seconds: 60 },
-      },
-      (scope) => deps.metrics.rateLimited.inc({ scope: `passkey_login_${scope}` }),
+    passkeyLimits: new SourceLimits(deps.limiter, 'passkey_login', PASSKEY_LOGIN_LIMITS, (scope) =>
+      deps.metrics.rateLimited.inc({ scope: `passkey_login_${scope}` }),
     ),
     stepUpNewDevice: config.stepUpNewDevice,
     settings: {
