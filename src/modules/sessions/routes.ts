@@ -25,6 +25,9 @@ const SessionView = z.object({
   idle_expires_at: z.string(),
 })
 
+/** A session token as a bearer header or as the session cookie. */
+const security: Record<string, string[]>[] = [{ bearer: [] }, { cookie: [] }]
+
 const view: (s: SessionRecord, currentId: string) => z.infer<typeof SessionView> = sessionView
 
 /** The session cookie's attributes (the login routes set it, logout clears it). */
@@ -34,6 +37,85 @@ export const sessionCookieOptions = (secure: boolean) => ({
   sameSite: 'lax' as const,
   path: '/',
 })
+
+const currentSession = {
+  summary: 'The account and session of the presented token',
+  tags: ['sessions'],
+  security,
+  response: {
+    200: z.object({
+      account: z.object({
+        id: z.string(),
+        username: z.string(),
+        must_change_password: z.boolean(),
+        mfa_enrolment_required: z
+          .boolean()
+          .describe("The account's role requires a second factor: set one up before anything else"),
+      }),
+      session: SessionView.extend({
+        authenticated_at: z.string().describe('When the holder last proved who they are'),
+      }),
+    }),
+  },
+}
+
+const reauth = {
+  summary: 'Prove who you are again, before a sensitive change',
+  description:
+    'With the password, a second-factor code (TOTP or recovery code) or a passkey (options from POST /v1/sessions/current/reauth/webauthn/options). Adding or removing a factor, new recovery codes and a new email address need this within the last 10 minutes (login counts). Wrong answers: 401 invalid_credentials or invalid_code (code_already_used for a right TOTP code whose step was used), counted per account.',
+  tags: ['sessions'],
+  security,
+  body: z.union([
+    z.strictObject({ password: z.string().min(1).max(100_000) }),
+    z.strictObject({
+      method: z.enum(['totp', 'recovery_code']),
+      code: z.string().min(1).max(32),
+    }),
+    z.strictObject({
+      method: z.literal('webauthn'),
+      webauthn_challenge_id: z.string().min(1).max(64),
+      assertion: AuthenticationResponse,
+    }),
+  ]),
+  response: { 200: z.object({ authenticated_at: z.string() }) },
+}
+
+const reauthPasskeyOptions = {
+  summary: 'Passkey options for re-authentication',
+  description:
+    'For navigator.credentials.get(); answer with POST /v1/sessions/current/reauth, method webauthn.',
+  tags: ['sessions'],
+  security,
+  response: {
+    200: z.object({
+      webauthn_challenge_id: z.string(),
+      options: z.record(z.string(), z.unknown()).describe('PublicKeyCredentialRequestOptionsJSON'),
+    }),
+  },
+}
+
+const logout = { summary: 'Log out', tags: ['sessions'], security }
+
+const listSessions = {
+  summary: "The account's live sessions",
+  tags: ['sessions'],
+  security,
+  response: { 200: z.object({ sessions: z.array(SessionView) }) },
+}
+
+const revokeSession = {
+  summary: 'Revoke one of your sessions',
+  tags: ['sessions'],
+  security,
+  params: z.strictObject({ id: z.string().min(1).max(64) }),
+}
+
+const revokeOthers = {
+  summary: 'Revoke every session but the current one',
+  tags: ['sessions'],
+  security,
+  response: { 200: z.object({ revoked: z.number() }) },
+}
 
 export const sessionRoutes = (
   app: HttpServer,
@@ -52,30 +134,7 @@ export const sessionRoutes = (
 
   app.get(
     SESSION_CHECK_URL,
-    {
-      preHandler: auth,
-      onSend: deps.sessionCheck.learn,
-      schema: {
-        summary: 'The account and session of the presented token',
-        tags: ['sessions'],
-        security: [{ bearer: [] }, { cookie: [] }],
-        response: {
-          200: z.object({
-            account: z.object({
-              id: z.string(),
-              username: z.string(),
-              must_change_password: z.boolean(),
-              mfa_enrolment_required: z
-                .boolean()
-                .describe("The account's role requires a second factor: set one up before anything else"),
-            }),
-            session: SessionView.extend({
-              authenticated_at: z.string().describe('When the holder last proved who they are'),
-            }),
-          }),
-        },
-      },
-    },
+    { preHandler: auth, onSend: deps.sessionCheck.learn, schema: currentSession },
     async (req) => currentSessionView(principalOf(req)),
   )
 
@@ -83,26 +142,7 @@ export const sessionRoutes = (
     '/v1/sessions/current/reauth',
     {
       preHandler: requireSession(sessions, { allowMfaEnrolment: true }),
-      schema: {
-        summary: 'Prove who you are again, before a sensitive change',
-        description:
-          'With the password, a second-factor code (TOTP or recovery code) or a passkey (options from POST /v1/sessions/current/reauth/webauthn/options). Adding or removing a factor, new recovery codes and a new email address need this within the last 10 minutes (login counts). Wrong answers: 401 invalid_credentials or invalid_code (code_already_used for a right TOTP code whose step was used), counted per account.',
-        tags: ['sessions'],
-        security: [{ bearer: [] }, { cookie: [] }],
-        body: z.union([
-          z.strictObject({ password: z.string().min(1).max(100_000) }),
-          z.strictObject({
-            method: z.enum(['totp', 'recovery_code']),
-            code: z.string().min(1).max(32),
-          }),
-          z.strictObject({
-            method: z.literal('webauthn'),
-            webauthn_challenge_id: z.string().min(1).max(64),
-            assertion: AuthenticationResponse,
-          }),
-        ]),
-        response: { 200: z.object({ authenticated_at: z.string() }) },
-      },
+      schema: reauth,
     },
     async (req) => {
       const b = req.body
@@ -123,19 +163,7 @@ export const sessionRoutes = (
     '/v1/sessions/current/reauth/webauthn/options',
     {
       preHandler: requireSession(sessions, { allowMfaEnrolment: true }),
-      schema: {
-        summary: 'Passkey options for re-authentication',
-        description:
-          'For navigator.credentials.get(); answer with POST /v1/sessions/current/reauth, method webauthn.',
-        tags: ['sessions'],
-        security: [{ bearer: [] }, { cookie: [] }],
-        response: {
-          200: z.object({
-            webauthn_challenge_id: z.string(),
-            options: z.record(z.string(), z.unknown()).describe('PublicKeyCredentialRequestOptionsJSON'),
-          }),
-        },
-      },
+      schema: reauthPasskeyOptions,
     },
     async (req) => {
       const { challengeId, options } = await deps.passkeys.reauthOptions(principalOf(req).account.id)
@@ -143,64 +171,23 @@ export const sessionRoutes = (
     },
   )
 
-  app.delete(
-    '/v1/sessions/current',
-    {
-      preHandler: auth,
-      schema: { summary: 'Log out', tags: ['sessions'], security: [{ bearer: [] }, { cookie: [] }] },
-    },
-    async (req, reply) => {
-      await sessions.logout(principalOf(req), requestContext(req))
-      reply.clearCookie(SESSION_COOKIE, cookieOptions)
-      return reply.status(204).send()
-    },
-  )
+  app.delete('/v1/sessions/current', { preHandler: auth, schema: logout }, async (req, reply) => {
+    await sessions.logout(principalOf(req), requestContext(req))
+    reply.clearCookie(SESSION_COOKIE, cookieOptions)
+    return reply.status(204).send()
+  })
 
-  app.get(
-    '/v1/sessions',
-    {
-      preHandler: authFull,
-      schema: {
-        summary: "The account's live sessions",
-        tags: ['sessions'],
-        security: [{ bearer: [] }, { cookie: [] }],
-        response: { 200: z.object({ sessions: z.array(SessionView) }) },
-      },
-    },
-    async (req) => {
-      const p = principalOf(req)
-      return { sessions: (await sessions.list(p)).map((s) => view(s, p.session.id)) }
-    },
-  )
+  app.get('/v1/sessions', { preHandler: authFull, schema: listSessions }, async (req) => {
+    const p = principalOf(req)
+    return { sessions: (await sessions.list(p)).map((s) => view(s, p.session.id)) }
+  })
 
-  app.delete(
-    '/v1/sessions/:id',
-    {
-      preHandler: authFull,
-      schema: {
-        summary: 'Revoke one of your sessions',
-        tags: ['sessions'],
-        security: [{ bearer: [] }, { cookie: [] }],
-        params: z.strictObject({ id: z.string().min(1).max(64) }),
-      },
-    },
-    async (req, reply) => {
-      await sessions.revoke(principalOf(req), req.params.id, requestContext(req))
-      return reply.status(204).send()
-    },
-  )
+  app.delete('/v1/sessions/:id', { preHandler: authFull, schema: revokeSession }, async (req, reply) => {
+    await sessions.revoke(principalOf(req), req.params.id, requestContext(req))
+    return reply.status(204).send()
+  })
 
-  app.delete(
-    '/v1/sessions',
-    {
-      preHandler: authFull,
-      schema: {
-        summary: 'Revoke every session but the current one',
-        tags: ['sessions'],
-        security: [{ bearer: [] }, { cookie: [] }],
-        response: { 200: z.object({ revoked: z.number() }) },
-      },
-    },
-    async (req) => ({ revoked: await sessions.revokeOthers(principalOf(req), requestContext(req)) }),
-  )
+  app.delete('/v1/sessions', { preHandler: authFull, schema: revokeOthers }, async (req) => ({
+    revoked: await sessions.revokeOthers(principalOf(req), requestContext(req)),
+  }))
 }
