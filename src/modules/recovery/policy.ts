@@ -10,6 +10,7 @@ import {
   STAFF_FLOOR,
   satisfies,
 } from '../mfa/strength.js'
+import type { RecoveryOutcome, RecoveryRepositories } from './ports.js'
 
 /** What recovery reads and checks of an account's second factors (the MFA module's). */
 export interface RecoveryFactorPorts {
@@ -40,3 +41,24 @@ export const recoverableBy =
   ({ factors }: Pick<RecoveryFactorPorts, 'factors'>) =>
   async (account: AccountRecord): Promise<boolean> =>
     !isStaffRole(account.role) || satisfies(await factors.listAll(account.id), STAFF_FLOOR)
+
+/**
+ * The send-time rules, under the account's lock: why this request gets no message (null: it may get
+ * one, within the outbound gate's caps). A staff account without a strong factor is never recovered
+ * by a message (`recoverable`); a reset-locked account needs a right second-factor code (`codeOk`);
+ * a live token younger than the resend interval is not replaced.
+ */
+export const sendRefusal = async (
+  tx: Pick<RecoveryRepositories, 'tokens'>,
+  account: AccountRecord,
+  checked: { recoverable: boolean; codeOk: boolean; resendAfterMs: number },
+  now: number,
+): Promise<RecoveryOutcome | null> => {
+  if (!checked.recoverable) return 'suppressed_staff'
+  if (account.resetLock && !checked.codeOk) return 'suppressed_reset_lock'
+  if (checked.resendAfterMs > 0) {
+    const newest = await tx.tokens.newestLive(account.id, 'recovery', now)
+    if (newest !== null && now - newest < checked.resendAfterMs) return 'suppressed_recent_token'
+  }
+  return null
+}
