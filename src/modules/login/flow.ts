@@ -110,7 +110,8 @@ export class LoginFlow {
       { identifier, deviceToken, accountId },
       check.outcome === 'success' ? 'success' : 'failure',
     )
-    const account = await this.#afterRightPassword(await this.#refuseFailure(check, ctx), check.password, ctx)
+    const passed = await this.#refuseFailure(check, ctx)
+    const account = await this.#afterRightPassword(passed, check.password, ctx)
     // 3. second step
     const step = await secondStep(this.deps, account, ctx, deviceToken)
     if (step.kind === 'challenge') {
