@@ -70,6 +70,7 @@ import { SourceLimits } from './modules/guard/source-limits.js'
 import { incidentRoutes } from './modules/incidents/routes.js'
 import { IncidentsService } from './modules/incidents/service.js'
 import { auditTimelineSource, importTimelineSource } from './modules/incidents/timeline.js'
+import { createLoginModule, LOGIN_CHALLENGE_GUESSES } from './modules/login/module.js'
 import { type GateHooks, type GateSettings, OutboundGate } from './modules/mail/gate.js'
 import { queueSecurityNotice, type SecurityChange } from './modules/mail/notices.js'
 import type { MailTransport, SmsTransport } from './modules/mail/ports.js'
@@ -77,15 +78,12 @@ import { outboxRoutes } from './modules/mail/routes.js'
 import { type DeadLetter, OutboxWorker } from './modules/mail/worker.js'
 import { LoginCodeService } from './modules/mfa/login-codes.js'
 import { PasskeyService } from './modules/mfa/passkeys.js'
-import { mfaRoutes } from './modules/mfa/routes.js'
 import { StoredSecondFactors } from './modules/mfa/second-factors.js'
 import { MfaService } from './modules/mfa/service.js'
 import {
   factorPolicyOf,
-  isStaffRole,
   NO_FACTOR_POLICY,
   PASSWORD_FACTOR_FLOOR,
-  resetNeedsFactor,
   STAFF_FLOOR,
   satisfies,
 } from './modules/mfa/strength.js'
@@ -95,11 +93,9 @@ import { RecoveryWorker } from './modules/recovery/worker.js'
 import { mitigationsInPlace } from './modules/reports/mitigations.js'
 import { reportRoutes } from './modules/reports/routes.js'
 import { IncidentReports } from './modules/reports/service.js'
-import { SessionCache } from './modules/sessions/cache.js'
 import { SESSION_CHECK_URL, SessionCheckFastPath } from './modules/sessions/fast-check.js'
 import { cookieChangeGuard } from './modules/sessions/http-auth.js'
-import { sessionRoutes } from './modules/sessions/routes.js'
-import { type LoginOutcome, SessionsService } from './modules/sessions/service.js'
+import type { SessionsService } from './modules/sessions/service.js'
 import { webhookRoutes } from './modules/webhooks/routes.js'
 import { HttpWebhookSender } from './modules/webhooks/sender.js'
 import { WebhooksService } from './modules/webhooks/service.js'
@@ -164,10 +160,6 @@ export interface App {
   close(): Promise<void>
 }
 
-/** The outcome of a login as metrics count it: the failures a stranger could cause are one. */
-const loginMetricOutcome = (outcome: LoginOutcome): string =>
-  outcome === 'unknown_identifier' || outcome === 'bad_password' ? 'invalid_credentials' : outcome
-
 /** After the listener closes, a connection with nothing in flight for this long is closed. */
 const SHUTDOWN_QUIET_MS = 1000
 
@@ -176,9 +168,6 @@ const GUARD_LIFT_POLL_MS = 1000
 
 /** A readiness check that passed. */
 const ok = { ready: true, state: 'ok' }
-
-/** Guesses one login challenge takes (codes and passkey assertions alike) before it dies. */
-const LOGIN_CHALLENGE_GUESSES = 5
 
 export const createLogger = (config: Config): Logger =>
   pino({
@@ -558,21 +547,6 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
       recoveryCodeCount: 10,
     },
   })
-  // Recovery asks for a factor the reset channel does not already prove (see resetNeedsFactor): TOTP
-  // or a passkey (with its recovery codes), or email/SMS codes on the other channel. A code there is
-  // a TOTP code or a recovery code. Without a channel: a factor no reset channel proves.
-  const secondFactors = {
-    has: async (accountId: string, resetChannel?: 'email' | 'sms') => {
-      const factors = await mfaFactors.listAll(accountId)
-      return resetChannel
-        ? resetNeedsFactor(factors, resetChannel)
-        : satisfies(factors, PASSWORD_FACTOR_FLOOR)
-    },
-    // Within the account's second-factor budget, which login challenges share.
-    verify: (accountId: string, code: string) =>
-      mfa.verifyWithinBudget(accountId, code, noContext, 'recovery'),
-  }
-
   /** Whether the account holds a second factor that lets its password be shorter (see PASSWORD_FACTOR_FLOOR). */
   const hasPasswordFactor = async (accountId: string) =>
     satisfies(await mfaFactors.listAll(accountId), PASSWORD_FACTOR_FLOOR)
@@ -591,79 +565,14 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
     onPasswordChanged: (accountId, ctx) => devices.forgetRemembered(accountId, ctx),
     multiFactor: hasPasswordFactor,
   })
-  const sessions = new SessionsService({
-    accounts: store.accounts,
-    sessions: store.sessions,
-    hasher,
-    events,
-    clock,
-    cache: new SessionCache({
-      changes: database.principalChanges,
-      ttlMs: config.sessionCacheMs,
-      maxEntries: 10_000,
-    }),
-    settings: {
-      idleTtlMs: config.sessionIdleTtlSeconds * SECOND,
-      absoluteTtlMs: config.sessionAbsoluteTtlSeconds * SECOND,
-      requireVerifiedEmail: config.requireVerifiedEmail,
-      passwordMaxLength: config.passwordMaxLength,
-      touchIntervalMs: Math.min(60 * SECOND, (config.sessionIdleTtlSeconds * SECOND) / 10),
-    },
-    // A wrong password and an unknown identifier are one outcome: a metric must not tell them apart.
-    onLogin: (outcome) => metrics.logins.inc({ outcome: loginMetricOutcome(outcome) }),
-    secondStep: async (account, ctx, deviceToken) => {
-      const [methods, device] = await Promise.all([
-        mfa.methods(account.id, policyOf(account)),
-        devices.recognise(account.id, deviceToken),
-      ])
-      const pass = { kind: 'pass' as const, device }
-      if (methods.length > 0) {
-        if (device?.rememberedUntil && device.rememberedUntil > clock.now()) {
-          await events.record('authn_mfa_skipped_remembered', account.id, ctx, { device_id: device.id })
-          return pass
-        }
-        const challenge = await mfa.startChallenge(account, ctx, methods)
-        return challenge ? { kind: 'challenge' as const, ...challenge } : pass
-      }
-      // No factor: a new device (not the account's first) confirms the login with a mailed code.
-      if (!config.stepUpNewDevice || device || account.emailVerifiedAt === null) return pass
-      if (!(await devices.hasAny(account.id))) return pass
-      const challenge = await mfa.startChallenge(account, ctx, ['email'])
-      if (!challenge) return pass
-      await loginCodes.send(challenge.challengeId, 'email', account, ctx)
-      await events.record('authn_step_up', account.id, ctx, { challenge_id: challenge.challengeId })
-      return { kind: 'challenge' as const, ...challenge }
-    },
-    // A device is remembered only by a login that satisfied the account's MFA policy: a staff login
-    // through email or SMS codes (enrolment-only) does not let a later one skip the strong factor.
-    afterOpen: (account, session, ctx, device) =>
-      devices.afterLogin(account, session.id, device.token, ctx, {
-        remember: device.remember && config.rememberDeviceDays > 0 && !session.mfaEnrolment,
-        known: device.known,
-      }),
-    mustEnrolFactor: async (account) => {
-      const policy = policyOf(account)
-      return policy.required && !satisfies(await mfaFactors.listAll(account.id), policy.floor)
-    },
-    verifyFactor: (accountId, method, code, ctx) => mfa.verifyCode(accountId, code, ctx, method),
-    verifyPasskey: (accountId, input, ctx) => passkeys.verifyReauth(accountId, input, ctx),
-    reauthGuesses: limiter.limiter('reauth:account', { points: 10, seconds: 15 * 60 }),
-    // Length floors that depend on the account's factors (rev. 4) are checked again at login.
-    ...(config.passwordPolicy === 'nist-800-63b-4'
-      ? {
-          passwordBelowPolicy: async (account: AccountRecord, password: string) =>
-            !policy.longEnough(password, false) &&
-            !policy.longEnough(password, await hasPasswordFactor(account.id)),
-        }
-      : {}),
-  })
-
   let recoveryWorker: RecoveryWorker | undefined
   const recovery = new RecoveryService({
     store,
     hasher,
     policy,
-    secondFactors,
+    factors: mfaFactors,
+    mfa,
+    guard,
     events,
     clock,
     settings: {
@@ -677,11 +586,6 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
     onOutcome: () => metrics.recoveryRequests.inc(),
     onMessageQueued: queued,
     onRequestQueued: () => recoveryWorker?.kick(),
-    onAccountReached: (accountId, ctx) => void guard.recoveryRequested(ctx, accountId),
-    // A staff account without a TOTP factor or passkey is recovered by an operator only
-    // (`gatehouse accounts reset-password`): its mailbox alone must not make an administrator.
-    recoverable: async (account) =>
-      !isStaffRole(account.role) || satisfies(await mfaFactors.listAll(account.id), STAFF_FLOOR),
     onPasswordReset: (accountId, ctx) => devices.forgetRemembered(accountId, ctx),
   })
   recoveryWorker = new RecoveryWorker({
@@ -692,6 +596,29 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
     intervalMs: config.workerIntervalMs,
     leaseMs: config.workerLeaseSeconds * SECOND,
   })
+  // Login (src/modules/login/flow.ts) and the sessions it opens.
+  const login = createLoginModule({
+    config,
+    accounts: store.accounts,
+    sessions: store.sessions,
+    principalChanges: database.principalChanges,
+    hasher,
+    policy,
+    events,
+    clock,
+    guard,
+    limiter,
+    mfa,
+    factors: mfaFactors,
+    challenges: loginChallenges,
+    passkeys,
+    loginCodes,
+    devices,
+    recovery,
+    notifyFactorAdded: (accountId) => notifySecurityChange(accountId, 'factor_added'),
+    metrics,
+  })
+  const sessions: SessionsService = login.sessions
 
   const webhookRepo = new SqlWebhookRepository(database.db)
   webhooks = new WebhooksService({
@@ -881,50 +808,7 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
     observe: (seconds) => sessionChecksAnswered.observe(seconds),
   })
   fastPaths.set(SESSION_CHECK_URL, sessionCheck.handle)
-  sessionRoutes(http, {
-    guard,
-    sessions,
-    sessionCheck,
-    secureCookie: config.publicUrl.startsWith('https:'),
-    completeSecondStep: (input, ctx) => mfa.completeChallenge(input, ctx),
-    passkeys,
-    sendCode: async (challengeId, method, ctx) => {
-      const live = await loginChallenges.peek(challengeId, clock.now(), LOGIN_CHALLENGE_GUESSES)
-      const account = live ? await store.accounts.findById(live.accountId) : null
-      if (!live || !account) throw new AppError('invalid_code')
-      const offered = await mfa.challengeMethods(account.id, policyOf(account))
-      if (!offered.includes(method)) {
-        throw new AppError('invalid_request', { detail: `This login cannot be confirmed by ${method}` })
-      }
-      await loginCodes.send(challengeId, method, account, ctx)
-    },
-    notMe: async (token, ctx) => {
-      const { accountId, sessionId } = await devices.useNotMeLink(token)
-      await store.sessions.revoke(accountId, sessionId, clock.now())
-      await events.record('authn_login_not_me', accountId, ctx, { session_id: sessionId })
-      await recovery.lockAfterUnrecognisedLogin(accountId, ctx)
-      await devices.forgetRemembered(accountId, ctx)
-    },
-    passkeyLimits: new SourceLimits(
-      limiter,
-      'passkey_login',
-      {
-        perIp: { points: 30, seconds: 60 },
-        perSubnet: { points: 150, seconds: 60 },
-        global: { points: 100_000, seconds: 60 },
-      },
-      (scope) => limited(`passkey_login_${scope}`),
-    ),
-  })
-  mfaRoutes(http, {
-    mfa,
-    passkeys,
-    sessions,
-    notifyFactorAdded: (accountId) => notifySecurityChange(accountId, 'factor_added'),
-    accountOf: (id) => store.accounts.findById(id),
-    reauthMaxAgeMs: config.reauthMaxAgeSeconds * SECOND,
-    now: () => clock.now(),
-  })
+  login.routes(http, sessionCheck)
   const access = new AccessService({ repo: new SqlAccessRepository(database.db), audit, events, clock })
   const authorize = staffAuthorizer({
     sessions,

@@ -7,11 +7,17 @@ import type { PasswordPolicy } from '../accounts/password-policy.js'
 import type { AccountRecord } from '../accounts/ports.js'
 import type { RequestContext } from '../events/ports.js'
 import type { EventRecorder } from '../events/recorder.js'
+import type { Guard } from '../guard/guard.js'
 import { codeAlreadyUsed, type SecondFactors } from '../mfa/second-factors.js'
-import type { RecoveryChannel, RecoveryOutcome, RecoveryRequest, RecoveryStore } from './ports.js'
-
-/** The second-factor check recovery relies on: a TOTP code or a recovery code, from the MFA module. */
-export type SecondFactorCheck = SecondFactors
+import { queuePasswordChanged } from './notices.js'
+import { type RecoveryFactorPorts, recoverableBy, recoveryFactors, sendRefusal } from './policy.js'
+import type {
+  RecoveryChannel,
+  RecoveryOutcome,
+  RecoveryRepositories,
+  RecoveryRequest,
+  RecoveryStore,
+} from './ports.js'
 
 export interface RecoverySettings {
   tokenTtlMs: number
@@ -36,12 +42,18 @@ const dayKey = (ms: number) => new Date(ms).toISOString().slice(0, 10)
  * password-reset page for the rules this follows.
  */
 export class RecoveryService {
+  /** What a reset needs of the account's second factors, and the codes it accepts (factors.ts). */
+  readonly #secondFactors: SecondFactors
+  /** False for an account no reset message may recover (a staff account without a strong factor). */
+  readonly #recoverable: (account: AccountRecord) => Promise<boolean>
+
   constructor(
-    private readonly deps: {
+    private readonly deps: RecoveryFactorPorts & {
       store: RecoveryStore
       hasher: PasswordHasher
       policy: PasswordPolicy
-      secondFactors: SecondFactorCheck
+      /** Counts recovery floods from the accounts requests reach. */
+      guard: Pick<Guard, 'recoveryRequested'>
       events: EventRecorder
       clock: Clock
       settings: RecoverySettings
@@ -50,15 +62,11 @@ export class RecoveryService {
       /** After a password reset: remembered devices are forgotten. */
       onPasswordReset?: (accountId: string, ctx: RequestContext) => Promise<void>
       onRequestQueued?: () => void
-      /** The worker found the account a request names (the guard counts recovery floods from it). */
-      onAccountReached?: (accountId: string, ctx: RequestContext) => void
-      /**
-       * False for an account no reset message may recover: a staff account without a factor its
-       * policy accepts (a mailbox alone must never make an administrator). An operator resets it.
-       */
-      recoverable?: (account: AccountRecord) => Promise<boolean>
     },
-  ) {}
+  ) {
+    this.#secondFactors = recoveryFactors(deps)
+    this.#recoverable = recoverableBy(deps)
+  }
 
   /** The request path: store the request for the worker. Same work for every identifier. */
   async request(
@@ -78,32 +86,31 @@ export class RecoveryService {
 
   /** The worker path: decide, under the account's lock, whether this request gets a message. */
   async process(req: RecoveryRequest): Promise<RecoveryOutcome> {
-    const { store, events, clock, settings, secondFactors } = this.deps
+    const { store, events, clock, settings } = this.deps
     const found = await findAccountByIdentifier(store.accounts, req.identifier)
     if (!found) {
       await store.recoveryRequests.finish(req.id, 'no_account', clock.now())
       this.deps.onOutcome?.('no_account')
       return 'no_account'
     }
-    this.deps.onAccountReached?.(found.id, req.context)
-    const recoverable = this.deps.recoverable ? await this.deps.recoverable(found) : true
-    // Checked before the transaction: verifying a code writes its time step (replay protection).
-    const needsCode = found.resetLock
-    const codeOk =
-      needsCode && req.mfaCode ? (await secondFactors.verify(found.id, req.mfaCode)) === 'ok' : false
+    // The guard counts recovery floods from the accounts requests reach.
+    void this.deps.guard.recoveryRequested(req.context, found.id)
+    const checked = {
+      recoverable: await this.#recoverable(found),
+      // Checked before the transaction: verifying a code writes its time step (replay protection).
+      codeOk:
+        found.resetLock && req.mfaCode
+          ? (await this.#secondFactors.verify(found.id, req.mfaCode)) === 'ok'
+          : false,
+      resendAfterMs: settings.resendAfterMs,
+    }
 
     let channelUsed: RecoveryChannel | null = null
     const outcome = await store.transaction(async (tx): Promise<RecoveryOutcome> => {
       await tx.recoveryLedger.lockAccount(found.id)
       const account = (await tx.accounts.findById(found.id)) ?? found
       const now = clock.now()
-      let verdict: RecoveryOutcome | null = null
-      if (!recoverable) verdict = 'suppressed_staff'
-      if (!verdict && account.resetLock && !codeOk) verdict = 'suppressed_reset_lock'
-      if (!verdict && settings.resendAfterMs > 0) {
-        const newest = await tx.tokens.newestLive(account.id, 'recovery', now)
-        if (newest !== null && now - newest < settings.resendAfterMs) verdict = 'suppressed_recent_token'
-      }
+      let verdict = await sendRefusal(tx, account, checked, now)
       const channel: RecoveryChannel =
         req.channel === 'sms' && account.phone && account.phoneVerifiedAt !== null ? 'sms' : 'email'
       // The message first: the outbound gate may refuse it (a budget of the account or of its
@@ -134,18 +141,7 @@ export class RecoveryService {
         }
       }
       if (verdict) {
-        await tx.recoveryLedger.recordSuppression(account.id, dayKey(now), now + settings.digestDelayMs)
-        await events.record(
-          'recovery.suppressed',
-          account.id,
-          req.context,
-          {
-            reason: verdict.replace('suppressed_', ''),
-            channel: req.channel,
-            ...(budget ? { budget } : {}),
-          },
-          tx.events,
-        )
+        await this.#suppress(tx, account.id, req, verdict, budget, now)
         return verdict
       }
       // At most one live recovery token per account: a new one replaces the old.
@@ -167,6 +163,25 @@ export class RecoveryService {
     this.deps.onOutcome?.(outcome)
     if (channelUsed) this.deps.onMessageQueued?.(channelUsed)
     return outcome
+  }
+
+  /** A request that got no message: summed into the account's daily digest, and recorded. */
+  async #suppress(
+    tx: RecoveryRepositories,
+    accountId: string,
+    req: RecoveryRequest,
+    verdict: RecoveryOutcome,
+    budget: string | null,
+    now: number,
+  ): Promise<void> {
+    await tx.recoveryLedger.recordSuppression(accountId, dayKey(now), now + this.deps.settings.digestDelayMs)
+    await this.deps.events.record(
+      'recovery.suppressed',
+      accountId,
+      req.context,
+      { reason: verdict.replace('suppressed_', ''), channel: req.channel, ...(budget ? { budget } : {}) },
+      tx.events,
+    )
   }
 
   /** Queues the daily digests of blocked requests that are due; only to a verified address. */
@@ -209,7 +224,8 @@ export class RecoveryService {
    */
   async complete(input: { token: string; password: string; code?: string | undefined }, ctx: RequestContext) {
     let resetAccountId: string | null = null
-    const { store, hasher, policy, secondFactors, events, clock, settings } = this.deps
+    const { store, hasher, policy, events, clock, settings } = this.deps
+    const secondFactors = this.#secondFactors
     if (!looksLikeToken(input.token)) throw new AppError('invalid_token')
     const tokenHash = hashToken(input.token)
     const live = await store.tokens.peek(tokenHash, 'recovery', clock.now())
@@ -217,37 +233,9 @@ export class RecoveryService {
     const account = await store.accounts.findById(live.accountId)
     if (!account) throw new AppError('invalid_token')
     // A token sent before the account became staff does not recover it either.
-    if (this.deps.recoverable && !(await this.deps.recoverable(account))) throw new AppError('invalid_token')
+    if (!(await this.#recoverable(account))) throw new AppError('invalid_token')
 
-    if (await secondFactors.has(account.id, live.channel ?? undefined)) {
-      const mfaRequired = () =>
-        new AppError('mfa_required', {
-          detail:
-            'This account has a second factor the reset message does not prove: send a current TOTP code or a recovery code as `code` (with email or SMS codes as the factor, a reset asked for on that channel needs none)',
-        })
-      if (!input.code) throw mfaRequired()
-      // The guess is counted before it is checked: however many arrive at once, a token takes
-      // `maxCodeAttempts` (and the account's second-factor budget is spent by each).
-      const attempts = await store.tokens.takeAttempt(
-        tokenHash,
-        'recovery',
-        clock.now(),
-        settings.maxCodeAttempts,
-      )
-      if (attempts === null) throw new AppError('invalid_token')
-      const check = await secondFactors.verify(account.id, input.code)
-      if (check !== 'ok') {
-        await events.record('authn_mfa_fail', account.id, ctx, {
-          during: 'recovery',
-          attempts,
-          ...(check === 'used' ? { reason: 'code_already_used' } : {}),
-        })
-        if (attempts >= settings.maxCodeAttempts) {
-          await store.tokens.revokeForAccount(account.id, clock.now(), ['recovery'])
-        }
-        throw check === 'used' ? codeAlreadyUsed() : mfaRequired()
-      }
-    }
+    await this.#proveSecondFactor(account.id, tokenHash, live.channel ?? undefined, input.code, ctx)
     const verdict = policy.check(input.password, {
       username: account.username,
       email: account.email,
@@ -277,33 +265,7 @@ export class RecoveryService {
         expiresAt: now + settings.lockTokenTtlMs,
         createdAt: now,
       })
-      const channels: RecoveryChannel[] = []
-      if (account.emailVerifiedAt !== null || live.channel === 'email') {
-        channels.push('email')
-        await tx.outbox.enqueue(
-          {
-            channel: 'email',
-            recipient: account.email,
-            template: 'password_changed',
-            payload: { username: account.username, lockToken },
-            accountId: account.id,
-          },
-          now,
-        )
-      }
-      if (account.phone && account.phoneVerifiedAt !== null) {
-        channels.push('sms')
-        await tx.outbox.enqueue(
-          {
-            channel: 'sms',
-            recipient: account.phone,
-            template: 'password_changed',
-            payload: { username: account.username, lockToken },
-            accountId: account.id,
-          },
-          now,
-        )
-      }
+      const channels = await queuePasswordChanged(tx, account, live.channel === 'email', lockToken, now)
       await events.record(
         'authn_password_reset_completed',
         account.id,
@@ -316,6 +278,49 @@ export class RecoveryService {
     if (!result) throw new AppError('invalid_token')
     for (const c of result) this.deps.onMessageQueued?.(c)
     if (resetAccountId) await this.deps.onPasswordReset?.(resetAccountId, ctx)
+  }
+
+  /**
+   * A reset whose channel does not prove the account's second factor needs a code (TOTP or recovery
+   * code): counted against the token before it is checked, and the token dies after
+   * `maxCodeAttempts` wrong ones. `mfa_required` without one or for a wrong one.
+   */
+  async #proveSecondFactor(
+    accountId: string,
+    tokenHash: string,
+    resetChannel: RecoveryChannel | undefined,
+    code: string | undefined,
+    ctx: RequestContext,
+  ): Promise<void> {
+    const { store, events, clock, settings } = this.deps
+    if (!(await this.#secondFactors.has(accountId, resetChannel))) return
+    const mfaRequired = () =>
+      new AppError('mfa_required', {
+        detail:
+          'This account has a second factor the reset message does not prove: send a current TOTP code or a recovery code as `code` (with email or SMS codes as the factor, a reset asked for on that channel needs none)',
+      })
+    if (!code) throw mfaRequired()
+    // The guess is counted before it is checked: however many arrive at once, a token takes
+    // `maxCodeAttempts` (and the account's second-factor budget is spent by each).
+    const attempts = await store.tokens.takeAttempt(
+      tokenHash,
+      'recovery',
+      clock.now(),
+      settings.maxCodeAttempts,
+    )
+    if (attempts === null) throw new AppError('invalid_token')
+    const check = await this.#secondFactors.verify(accountId, code)
+    if (check !== 'ok') {
+      await events.record('authn_mfa_fail', accountId, ctx, {
+        during: 'recovery',
+        attempts,
+        ...(check === 'used' ? { reason: 'code_already_used' } : {}),
+      })
+      if (attempts >= settings.maxCodeAttempts) {
+        await store.tokens.revokeForAccount(accountId, clock.now(), ['recovery'])
+      }
+      throw check === 'used' ? codeAlreadyUsed() : mfaRequired()
+    }
   }
 
   /** "This wasn't me": revokes every session and blocks login until recovery completes. */
@@ -361,8 +366,8 @@ export class RecoveryService {
 
   /** The holder's own switch: no reset message without a second-factor code. Needs a factor to turn on. */
   async setResetLock(accountId: string, on: boolean, ctx: RequestContext): Promise<void> {
-    const { store, secondFactors, events, clock } = this.deps
-    if (on && !(await secondFactors.has(accountId))) {
+    const { store, events, clock } = this.deps
+    if (on && !(await this.#secondFactors.has(accountId))) {
       throw new AppError('second_factor_required', {
         detail: 'Set up a second factor before turning on the reset lock',
       })
