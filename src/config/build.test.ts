@@ -73,12 +73,12 @@ describe('config sections: defaults', () => {
       settings: {
         idleTtlMs: 30 * MINUTE,
         absoluteTtlMs: 12 * 60 * MINUTE,
-        requireVerifiedEmail: true,
         passwordMaxLength: 256,
         touchIntervalMs: MINUTE,
       },
       cacheTtlMs: 1000,
       reauthMaxAgeMs: 10 * MINUTE,
+      login: { requireVerifiedEmail: true, passwordMaxLength: 256 },
     })
     expect(config.devices).toEqual({
       settings: { rememberMs: 30 * DAY, noticeLinkTtlMs: 7 * DAY },
@@ -264,12 +264,12 @@ describe('config sections: from environment strings', () => {
       settings: {
         idleTtlMs: 300_000,
         absoluteTtlMs: 3_600_000,
-        requireVerifiedEmail: false,
         passwordMaxLength: 128,
         touchIntervalMs: 30_000,
       },
       cacheTtlMs: 0,
       reauthMaxAgeMs: 10 * MINUTE,
+      login: { requireVerifiedEmail: false, passwordMaxLength: 128 },
     })
   })
 

@@ -42,6 +42,8 @@ export interface SessionsSettings {
   cacheTtlMs: number
   /** How old a proof of identity may be for sensitive changes. */
   reauthMaxAgeMs: number
+  /** What the login flow checks before a session opens. */
+  login: { requireVerifiedEmail: boolean; passwordMaxLength: number }
 }
 
 export const sessions = section(
@@ -51,12 +53,12 @@ export const sessions = section(
     settings: {
       idleTtlMs: v.sessionIdleTtlSeconds * SECOND,
       absoluteTtlMs: v.sessionAbsoluteTtlSeconds * SECOND,
-      requireVerifiedEmail: v.requireVerifiedEmail,
       passwordMaxLength: v.passwordMaxLength,
       // Last-seen is written at most once a minute, and at least ten times per idle period.
       touchIntervalMs: Math.min(60 * SECOND, (v.sessionIdleTtlSeconds * SECOND) / 10),
     },
     cacheTtlMs: v.sessionCacheMs,
     reauthMaxAgeMs: v.reauthMaxAgeSeconds * SECOND,
+    login: { requireVerifiedEmail: v.requireVerifiedEmail, passwordMaxLength: v.passwordMaxLength },
   }),
 )
