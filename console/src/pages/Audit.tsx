@@ -1,11 +1,9 @@
 import { useState } from 'react'
 import { Link } from '../App'
-import { get, qs } from '../api'
+import { type AuditVerification, api, data } from '../api'
 import {
   AccountName,
-  type AccountRef,
   ActorName,
-  type ActorRef,
   JsonDetails,
   Pager,
   PageTitle,
@@ -14,28 +12,6 @@ import {
   useAction,
   useLoad,
 } from '../ui'
-
-interface Entry {
-  seq: number
-  time: string
-  actor: string
-  actor_info: ActorRef
-  actor_ip: string | null
-  action: string
-  target: string | null
-  target_account: AccountRef | null
-  details_accounts: AccountRef[]
-  details: Record<string, unknown>
-  hash: string
-}
-
-interface Verified {
-  ok: boolean
-  entries: number
-  head: string
-  first_broken: { seq: number; reason: string } | null
-  expected_head_found: boolean | null
-}
 
 /** `account:17eabdcc-6c1f-…` → `account:17eabdcc…`: the whole id is in the cell's title. */
 const short = (s: string) => (s.length > 22 ? `${s.slice(0, 18)}…` : s)
@@ -56,17 +32,14 @@ export const AuditPage = () => {
   const cursor = before.at(-1)
   const page = useLoad(
     (signal) =>
-      get<{ entries: Entry[]; next_before: number | null }>(
-        `/v1/admin/audit${qs({ limit: 50, before: cursor })}`,
-        signal,
-      ),
+      data(api.GET('/v1/admin/audit', { params: { query: { limit: 50, before: cursor } }, signal })),
     [cursor],
   )
   const verify = useAction()
-  const [result, setResult] = useState<Verified | null>(null)
+  const [result, setResult] = useState<AuditVerification | null>(null)
   const check = async () => {
     setResult(null)
-    const r = await verify.run(() => get<Verified>('/v1/admin/audit/verify'))
+    const r = await verify.run(() => data(api.GET('/v1/admin/audit/verify')))
     if (r) setResult(r)
   }
   return (

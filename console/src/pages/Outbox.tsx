@@ -1,17 +1,6 @@
 import { useState } from 'react'
-import { get, post, qs } from '../api'
+import { api, data } from '../api'
 import { Confirm, Pager, PageTitle, ProblemMessage, Time, useAction, useLoad } from '../ui'
-
-interface DeadLetter {
-  id: string
-  channel: 'email' | 'sms' | 'webhook'
-  template: string
-  account_id: string | null
-  attempts: number
-  last_error: string | null
-  created_at: string
-  dead_at: string
-}
 
 /**
  * Dead letters: messages Gatehouse accepted but could not deliver within the retry horizon (see
@@ -23,10 +12,7 @@ export const OutboxPage = () => {
   const cursor = before.at(-1)
   const page = useLoad(
     (signal) =>
-      get<{ messages: DeadLetter[]; next: string | null }>(
-        `/v1/admin/outbox/dead${qs({ limit: 50, before: cursor })}`,
-        signal,
-      ),
+      data(api.GET('/v1/admin/outbox/dead', { params: { query: { limit: 50, before: cursor } }, signal })),
     [cursor],
     30_000,
   )
@@ -34,7 +20,7 @@ export const OutboxPage = () => {
   const [asking, setAsking] = useState(false)
   const [done, setDone] = useState<number | null>(null)
   const sendAll = async () => {
-    const r = await retry.run(() => post<{ retried: number }>('/v1/admin/outbox/retry', { all: true }))
+    const r = await retry.run(() => data(api.POST('/v1/admin/outbox/retry', { body: { all: true } })))
     setAsking(false)
     if (r) {
       setDone(r.retried)
