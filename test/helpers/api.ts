@@ -2,19 +2,7 @@ import createClient, { type Client } from 'openapi-fetch'
 import type { paths } from '../../console/src/api/schema.js'
 import type { TestServer } from './server.js'
 
-type Method = 'get' | 'post' | 'put' | 'patch' | 'delete'
-
-/** The JSON request body of `method path`, as the OpenAPI document types it. */
-export type Body<P extends keyof paths, M extends Method> = paths[P][M] extends {
-  requestBody?: { content: { 'application/json': infer B } }
-}
-  ? B
-  : never
-
-/** The query parameters of `method path`. */
-export type Query<P extends keyof paths, M extends Method = 'get'> = NonNullable<
-  paths[P][M] extends { parameters: { query?: infer Q } } ? Q : never
->
+export type { Answer, Query, RequestBody as Body } from '../../console/src/api/types.js'
 
 /** A problem answer (RFC 9457) as the tests read it: problem documents are not in the OpenAPI document. */
 export interface ProblemBody {
