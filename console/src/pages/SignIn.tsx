@@ -7,7 +7,7 @@ type Step = { kind: 'password' } | { kind: 'code'; challengeId: string; methods:
 
 /**
  * Password, then the second factor: a TOTP code, a passkey, or one of the recovery codes. A
- * challenge of the guard met on the way is solved in the page (api.ts), its progress shown here.
+ * challenge of the guard met on the way is solved in the page (api/index.ts), its progress shown here.
  */
 export const SignIn = ({ onSignedIn }: { onSignedIn: (me: Me) => void }) => {
   const [step, setStep] = useState<Step>({ kind: 'password' })
