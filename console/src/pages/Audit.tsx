@@ -1,6 +1,6 @@
 import { useState } from 'react'
 import { Link } from '../App'
-import { type AuditVerification, api, data } from '../api'
+import { type AuditEntry, type AuditVerification, api, data } from '../api'
 import {
   AccountName,
   ActorName,
@@ -25,6 +25,49 @@ const Target = ({ target }: { target: string | null }) => {
   if (kind === 'incident' && id) return <Link to={`/incidents/${id}`}>{short(target)}</Link>
   return <>{short(target)}</>
 }
+
+/** One entry of the log: who did what to what, when, with its details. */
+const EntryRow = ({ entry: e }: { entry: AuditEntry }) => (
+  <tr>
+    <th scope="row" className="num">
+      {e.seq}
+    </th>
+    <td>
+      <Time iso={e.time} />
+    </td>
+    <td>
+      <ActorName actor={e.actor_info} raw={e.actor} />
+      {e.actor_ip ? <div className="muted mono">{e.actor_ip}</div> : null}
+    </td>
+    <td>{e.action}</td>
+    {e.target_account ? (
+      <td>
+        <AccountName account={e.target_account} />
+      </td>
+    ) : (
+      <td className="mono" title={e.target ?? undefined}>
+        <Target target={e.target} />
+      </td>
+    )}
+    <td>
+      <JsonDetails value={e.details} accounts={e.details_accounts} />
+    </td>
+  </tr>
+)
+
+/** What verifying the hash chain found: intact, or where it breaks. */
+const Verification = ({ result }: { result: AuditVerification }) =>
+  result.ok ? (
+    <p className="ok">
+      Intact: {result.entries} entries verified; head{' '}
+      <span className="mono">{result.head.slice(0, 16)}…</span>
+    </p>
+  ) : (
+    <p className="problem" role="alert">
+      Broken at entry {result.first_broken?.seq} ({result.first_broken?.reason}); {result.entries} entries
+      verified before it.
+    </p>
+  )
 
 /** The audit log, newest first, paged; and a button that verifies the hash chain. */
 export const AuditPage = () => {
@@ -55,19 +98,7 @@ export const AuditPage = () => {
       </PageTitle>
       <div aria-live="polite" data-testid="verify-result">
         <ProblemMessage error={verify.error} feature="Audit verification" />
-        {result ? (
-          result.ok ? (
-            <p className="ok">
-              Intact: {result.entries} entries verified; head{' '}
-              <span className="mono">{result.head.slice(0, 16)}…</span>
-            </p>
-          ) : (
-            <p className="problem" role="alert">
-              Broken at entry {result.first_broken?.seq} ({result.first_broken?.reason}); {result.entries}{' '}
-              entries verified before it.
-            </p>
-          )
-        ) : null}
+        {result ? <Verification result={result} /> : null}
       </div>
       <ProblemMessage error={page.error} feature="The audit API" />
       <div className="table-wrap">
@@ -87,31 +118,7 @@ export const AuditPage = () => {
           </thead>
           <tbody>
             {(page.data?.entries ?? []).map((e) => (
-              <tr key={e.seq}>
-                <th scope="row" className="num">
-                  {e.seq}
-                </th>
-                <td>
-                  <Time iso={e.time} />
-                </td>
-                <td>
-                  <ActorName actor={e.actor_info} raw={e.actor} />
-                  {e.actor_ip ? <div className="muted mono">{e.actor_ip}</div> : null}
-                </td>
-                <td>{e.action}</td>
-                {e.target_account ? (
-                  <td>
-                    <AccountName account={e.target_account} />
-                  </td>
-                ) : (
-                  <td className="mono" title={e.target ?? undefined}>
-                    <Target target={e.target} />
-                  </td>
-                )}
-                <td>
-                  <JsonDetails value={e.details} accounts={e.details_accounts} />
-                </td>
-              </tr>
+              <EntryRow key={e.seq} entry={e} />
             ))}
           </tbody>
         </table>

@@ -48,6 +48,27 @@ const SourceName = ({ d }: { d: Detection }) => {
   }
 }
 
+/** One detection in the list: its kind, source, response, what was counted, when last seen. */
+const DetectionRow = ({ d }: { d: Detection }) => (
+  <tr>
+    <th scope="row">
+      <Link to={`/detections/${d.id}`}>#{d.id}</Link>
+    </th>
+    <td>{label(d.kind)}</td>
+    <td className="source">
+      <span className="muted">{d.scope}</span> <SourceName d={d} />
+    </td>
+    <td>
+      <Badge tone={actionTone(d.action)}>{d.action}</Badge>
+    </td>
+    <td className="counted">{explainDetection(d)}</td>
+    <td>
+      <Time iso={d.last_seen} />
+    </td>
+    <td>{d.status}</td>
+  </tr>
+)
+
 /** What the detectors found: filter by status and kind; auto-refreshes every 15 s. */
 export const DetectionsPage = () => {
   const [status, setStatus] = useState<DetectionQuery['status'] | ''>('open')
@@ -113,23 +134,7 @@ export const DetectionsPage = () => {
           </thead>
           <tbody>
             {rows.map((d) => (
-              <tr key={d.id}>
-                <th scope="row">
-                  <Link to={`/detections/${d.id}`}>#{d.id}</Link>
-                </th>
-                <td>{label(d.kind)}</td>
-                <td className="source">
-                  <span className="muted">{d.scope}</span> <SourceName d={d} />
-                </td>
-                <td>
-                  <Badge tone={actionTone(d.action)}>{d.action}</Badge>
-                </td>
-                <td className="counted">{explainDetection(d)}</td>
-                <td>
-                  <Time iso={d.last_seen} />
-                </td>
-                <td>{d.status}</td>
-              </tr>
+              <DetectionRow key={d.id} d={d} />
             ))}
           </tbody>
         </table>
