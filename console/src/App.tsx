@@ -1,5 +1,5 @@
 import { type MouseEvent, type ReactNode, useCallback, useEffect, useRef, useState } from 'react'
-import { call, setToken, whenSignedOut } from './api'
+import { api, type Me, setToken, whenSignedOut } from './api'
 import { AccessReviewPage } from './pages/AccessReview'
 import { AccountPage, AccountsPage } from './pages/Accounts'
 import { AuditPage } from './pages/Audit'
@@ -95,11 +95,6 @@ const route = (path: string): { title: string; page: ReactNode } => {
   }
 }
 
-export interface Me {
-  id: string
-  username: string
-}
-
 export const App = () => {
   const [me, setMe] = useState<Me | null>(null)
   const [path, setPath] = useState(here)
@@ -131,7 +126,7 @@ export const App = () => {
 
   const signOut = async () => {
     try {
-      await call('DELETE', '/v1/sessions/current')
+      await api.DELETE('/v1/sessions/current')
     } catch {
       // gone already
     }

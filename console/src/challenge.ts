@@ -1,6 +1,6 @@
 /*
  * Solving the guard's proof-of-work challenge in the page: when the API answers 429
- * `challenge_required`, api.ts hands the puzzle here; it runs in Web Workers (one per core, at most
+ * `challenge_required`, api/index.ts hands the puzzle here; it runs in Web Workers (one per core, at most
  * four, each trying every n-th nonce) while the page shows the progress, and comes back with the
  * `Gatehouse-PoW` header value to send the request again with. See docs/guard.md.
  */

@@ -4,6 +4,7 @@ import { DAY, SECOND } from '../../src/kernel/clock.js'
 import { CSV_COLUMNS } from '../../src/modules/access/review.js'
 import type { Role } from '../../src/modules/accounts/ports.js'
 import { totpCodeAt } from '../../src/modules/mfa/totp.js'
+import { api, type Body, type Query } from '../helpers/api.js'
 import { databaseKinds } from '../helpers/databases.js'
 import { requireBuild, runCli } from '../helpers/process.js'
 import {
@@ -72,7 +73,10 @@ const roleSession = async (s: TestServer, role: Role, factor = true) => {
 }
 
 const accountIdOf = async (s: TestServer, token: string) =>
-  (await call(s, 'GET', '/v1/sessions/current', { token })).json.account.id as string
+  (await api(s, { token }).GET('/v1/sessions/current')).data!.account.id
+
+type Scope = Body<'/v1/admin/clients/{id}/keys', 'post'>['scopes'][number]
+type ReviewQuery = Query<'/v1/admin/access-review'>
 
 describe.each(databaseKinds())('external parties and the access review on %s', (kind) => {
   let server: TestServer
@@ -88,30 +92,24 @@ describe.each(databaseKinds())('external parties and the access review on %s', (
   })
 
   const newClient = async (name = 'Partner app', owner = adminId, token = admin) => {
-    const r = await call(server, 'POST', '/v1/admin/clients', {
-      token,
+    const r = await api(server, { token }).POST('/v1/admin/clients', {
       body: { name, owner_account_id: owner, description: 'test client' },
     })
-    expect(r.status, r.body).toBe(201)
-    return r.json as { id: string; name: string }
+    expect(r.response.status, JSON.stringify(r.error)).toBe(201)
+    return r.data!
   }
-  const newKey = async (
-    clientId: string,
-    scopes: string[],
-    expires: number | null = 30,
-    token = admin,
-  ): Promise<{ id: string; key: string; prefix: string; principal_id: string }> => {
-    const r = await call(server, 'POST', `/v1/admin/clients/${clientId}/keys`, {
-      token,
+  const newKey = async (clientId: string, scopes: Scope[], expires: number | null = 30, token = admin) => {
+    const r = await api(server, { token }).POST('/v1/admin/clients/{id}/keys', {
+      params: { path: { id: clientId } },
       body: { scopes, expires_in_days: expires, description: 'ci' },
     })
-    expect(r.status, r.body).toBe(201)
-    return r.json
+    expect(r.response.status, JSON.stringify(r.error)).toBe(201)
+    return r.data!
   }
-  const review = async (query = '', token = admin) => {
-    const r = await call(server, 'GET', `/v1/admin/access-review${query}`, { token })
-    expect(r.status, r.body).toBe(200)
-    return r.json.principals as Array<Record<string, unknown> & { principal_id: string; flags: string[] }>
+  const review = async (query: ReviewQuery = {}, token = admin) => {
+    const r = await api(server, { token }).GET('/v1/admin/access-review', { params: { query } })
+    expect(r.response.status, JSON.stringify(r.error)).toBe(200)
+    return r.data!.principals
   }
 
   it('issues a key once, keeps only its SHA-256 and prefix, and holds it to its scopes', async () => {
@@ -442,7 +440,9 @@ describe.each(databaseKinds())('external parties and the access review on %s', (
       body: { principal_ids: [`account:${partner.id}`] },
     })
     expect(again.json.results[0].outcome).toBe('already_revoked')
-    const inReview = (await review('?kind=partner')).find((p) => p.principal_id === `account:${partner.id}`)
+    const inReview = (await review({ kind: 'partner' })).find(
+      (p) => p.principal_id === `account:${partner.id}`,
+    )
     expect(inReview).toMatchObject({ status: 'revoked', recommended_action: 'none' })
 
     // An administrator reinstates it: login opens again (and asks for the factor).
@@ -503,7 +503,7 @@ describe.each(databaseKinds())('external parties and the access review on %s', (
     })
     expect(linked.status).toBe(200)
     expect(linked.json.client_id).toBe(client.id)
-    const entry = (await review('?kind=partner')).find((p) => p.principal_id === `account:${partner.id}`)
+    const entry = (await review({ kind: 'partner' })).find((p) => p.principal_id === `account:${partner.id}`)
     expect(entry).toMatchObject({ client_id: client.id, client_name: 'partner org', status: 'active' })
     const notPartner = await call(server, 'PATCH', `/v1/admin/partners/${adminId}`, {
       token: admin,
@@ -537,7 +537,7 @@ describe.each(databaseKinds())('external parties and the access review on %s', (
     const guarded = await roleSession(server, 'partner', true)
     const fresh = await newKey(strong.id, ['detections:read'], null, star.key)
 
-    const all = await review('', star.key)
+    const all = await review({}, star.key)
     const of = (id: string) => all.find((e) => e.principal_id === id)!
     expect(of(star.principal_id)).toMatchObject({
       flags: ['wildcard_scope', 'key_older_365d'],
@@ -577,26 +577,28 @@ describe.each(databaseKinds())('external parties and the access review on %s', (
       body: { expires_in_days: 90 },
     })
     expect(set.status).toBe(200)
-    expect((await review('', star.key)).find((e) => e.principal_id === fresh.principal_id)).toMatchObject({
+    expect((await review({}, star.key)).find((e) => e.principal_id === fresh.principal_id)).toMatchObject({
       flags: [],
       recommended_action: 'none',
     })
 
     // Filters and sorting.
-    const unused = await review('?flag=unused_90d', star.key)
+    const unused = await review({ flag: 'unused_90d' }, star.key)
     expect(unused.map((e) => e.principal_id)).toContain(idle.principal_id)
     expect(unused.every((e) => e.flags.includes('unused_90d'))).toBe(true)
-    const both = await review('?flag=unused_90d,admin_scope&kind=api_key', star.key)
+    const both = await review({ flag: 'unused_90d,admin_scope', kind: 'api_key' }, star.key)
     expect(both.map((e) => e.principal_id)).toEqual([idle.principal_id])
-    expect((await review('?kind=partner', star.key)).every((e) => e.kind === 'partner')).toBe(true)
-    const byName = (await review('?sort=name&order=asc', star.key)).map((e) => String(e.name).toLowerCase())
+    expect((await review({ kind: 'partner' }, star.key)).every((e) => e.kind === 'partner')).toBe(true)
+    const byName = (await review({ sort: 'name', order: 'asc' }, star.key)).map((e) =>
+      String(e.name).toLowerCase(),
+    )
     expect(byName).toEqual([...byName].sort())
-    const byRisk = await review('', star.key)
+    const byRisk = await review({}, star.key)
     expect(byRisk[0]!.recommended_action).toBe('revoke')
     expect(byRisk.at(-1)!.recommended_action).toBe('none')
-    expect((await review('?action=rotate', star.key)).every((e) => e.recommended_action === 'rotate')).toBe(
-      true,
-    )
+    expect(
+      (await review({ action: 'rotate' }, star.key)).every((e) => e.recommended_action === 'rotate'),
+    ).toBe(true)
   })
 })
 

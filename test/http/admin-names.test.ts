@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type NameDirectory, resolveNames } from '../../src/modules/admin/names.js'
+import { api } from '../helpers/api.js'
 import { databaseKinds } from '../helpers/databases.js'
 import {
   adminSession,
-  call,
   createTestServer,
   freshUser,
   signUpAndLogin,
@@ -23,116 +23,121 @@ describe.each(databaseKinds())('names in the admin API on %s', (kind) => {
   afterAll(async () => {
     await server?.close()
   })
+  const asAdmin = () => api(server, { token: admin })
 
   it('names the account of a detection, of events and of audit entries, and the actor', async () => {
     const user = freshUser('named')
     await signUpAndLogin(server, user)
     const account = (await server.app.store.accounts.findByUsername(user.username))!
     for (let i = 0; i < 25; i++)
-      await call(server, 'POST', '/v1/recovery', { body: { identifier: user.email }, ip: `198.18.${i}.9` })
+      await api(server, { ip: `198.18.${i}.9` }).POST('/v1/recovery', { body: { identifier: user.email } })
     await server.deliver()
 
-    const detections = await call(server, 'GET', '/v1/admin/detections?kind=recovery_flood', { token: admin })
-    expect(detections.status).toBe(200)
-    const flood = detections.json.detections.find((d: { account_id: string }) => d.account_id === account.id)
-    expect(flood.account).toEqual({ id: account.id, username: user.username, role: 'user' })
-    expect(flood.closed_by_actor).toBeNull()
-    const resolved = await call(server, 'POST', `/v1/admin/detections/${flood.id}/resolve`, {
-      token: admin,
-      body: {},
+    const named = { id: account.id, username: user.username, role: 'user' }
+    const detections = await asAdmin().GET('/v1/admin/detections', {
+      params: { query: { kind: 'recovery_flood' } },
     })
-    adminName = (await server.app.store.accounts.findById(resolved.json.closed_by))!.username
+    expect(detections.response.status).toBe(200)
+    const flood = detections.data!.detections.find((d) => d.account_id === account.id)!
+    expect(flood.account).toEqual(named)
+    expect(flood.closed_by_actor).toBeNull()
+    const path = { params: { path: { id: flood.id } } }
+    const resolved = (await asAdmin().POST('/v1/admin/detections/{id}/resolve', { ...path, body: {} })).data!
+    adminName = (await server.app.store.accounts.findById(resolved.closed_by!))!.username
     expect(adminName).toMatch(/^admin/)
-    expect(resolved.json.closed_by_actor).toMatchObject({ kind: 'account', name: adminName, role: 'admin' })
-    const one = await call(server, 'GET', `/v1/admin/detections/${flood.id}`, { token: admin })
-    expect(one.json.account.username).toBe(user.username)
+    expect(resolved.closed_by_actor).toMatchObject({ kind: 'account', name: adminName, role: 'admin' })
+    const one = (await asAdmin().GET('/v1/admin/detections/{id}', path)).data!
+    expect(one.account!.username).toBe(user.username)
 
-    const events = await call(server, 'GET', `/v1/admin/events?account_id=${account.id}`, { token: admin })
-    expect(events.json.events.length).toBeGreaterThan(0)
-    for (const e of events.json.events)
-      expect(e.account).toEqual({ id: account.id, username: user.username, role: 'user' })
+    const events = (
+      await asAdmin().GET('/v1/admin/events', { params: { query: { account_id: account.id } } })
+    ).data!.events
+    expect(events.length).toBeGreaterThan(0)
+    for (const e of events) expect(e.account).toEqual(named)
 
-    expect(
-      (await call(server, 'POST', `/v1/admin/accounts/${account.id}/sessions/revoke`, { token: admin }))
-        .status,
-    ).toBe(200)
-    const audit = await call(server, 'GET', '/v1/admin/audit?limit=5', { token: admin })
-    const resolve = audit.json.entries.find((e: { action: string }) => e.action === 'detection.resolve')
+    const revoked = await asAdmin().POST('/v1/admin/accounts/{id}/sessions/revoke', {
+      params: { path: { id: account.id } },
+    })
+    expect(revoked.response.status).toBe(200)
+    const audit = (await asAdmin().GET('/v1/admin/audit', { params: { query: { limit: 5 } } })).data!.entries
+    const resolve = audit.find((e) => e.action === 'detection.resolve')!
     expect(resolve.details.key).toBe(`account:${account.id}`)
-    expect(resolve.details_accounts).toEqual([{ id: account.id, username: user.username, role: 'user' }])
-    const revoke = audit.json.entries.find((e: { action: string }) => e.action === 'account.sessions_revoke')
+    expect(resolve.details_accounts).toEqual([named])
+    const revoke = audit.find((e) => e.action === 'account.sessions_revoke')!
     expect(revoke.actor_info).toMatchObject({ kind: 'account', name: adminName, role: 'admin' })
-    expect(revoke.target_account).toEqual({ id: account.id, username: user.username, role: 'user' })
+    expect(revoke.target_account).toEqual(named)
   })
 
   it('names the actors of incidents, their imports and their timeline', async () => {
-    const created = await call(server, 'POST', '/v1/admin/incidents', {
-      token: admin,
+    const created = await asAdmin().POST('/v1/admin/incidents', {
       body: { title: 'Leak at a partner', summary: '', severity: 'high' },
     })
-    expect(created.status).toBe(201)
-    expect(created.json.created_by_actor).toMatchObject({ kind: 'account', name: adminName, role: 'admin' })
-    const list = await call(server, 'GET', '/v1/admin/incidents', { token: admin })
-    expect(list.json.incidents[0].created_by_actor.name).toBe(adminName)
-    const timeline = await call(server, 'GET', `/v1/admin/incidents/${created.json.id}/timeline`, {
-      token: admin,
-    })
-    const opened = timeline.json.entries.find((e: { kind: string }) => e.kind === 'incident.create')
+    expect(created.response.status).toBe(201)
+    expect(created.data!.created_by_actor).toMatchObject({ kind: 'account', name: adminName, role: 'admin' })
+    const list = (await asAdmin().GET('/v1/admin/incidents')).data!
+    expect(list.incidents[0]!.created_by_actor!.name).toBe(adminName)
+    const timeline = (
+      await asAdmin().GET('/v1/admin/incidents/{id}/timeline', { params: { path: { id: created.data!.id } } })
+    ).data!
+    const opened = timeline.entries.find((e) => e.kind === 'incident.create')!
     expect(opened.actor_info).toMatchObject({ kind: 'account', name: adminName })
   })
 
   it('names an API key by its client, and gives no names to a key that may not read accounts', async () => {
-    const client = await call(server, 'POST', '/v1/admin/clients', {
-      token: admin,
+    const client = await asAdmin().POST('/v1/admin/clients', {
       body: {
         name: 'SIEM export',
         owner_account_id: (await server.app.store.accounts.findByUsername(adminName))!.id,
       },
     })
-    expect(client.status).toBe(201)
-    const key = await call(server, 'POST', `/v1/admin/clients/${client.json.id}/keys`, {
-      token: admin,
+    expect(client.response.status).toBe(201)
+    const key = await asAdmin().POST('/v1/admin/clients/{id}/keys', {
+      params: { path: { id: client.data!.id } },
       body: {
         scopes: ['audit:read', 'incidents:read', 'incidents:write', 'detections:read'],
         expires_in_days: 30,
       },
     })
-    expect(key.status).toBe(201)
-    const byKey = await call(server, 'POST', '/v1/admin/incidents', {
-      token: key.json.key,
+    expect(key.response.status).toBe(201)
+    const asKey = () => api(server, { token: key.data!.key })
+    const byKey = await asKey().POST('/v1/admin/incidents', {
       body: { title: 'Opened by a key', summary: '', severity: 'low' },
     })
-    expect(byKey.status).toBe(201)
+    expect(byKey.response.status).toBe(201)
     // Without accounts:read the key learns no names: the name fields are left out.
-    expect(byKey.json).not.toHaveProperty('created_by_actor')
-    const audit = await call(server, 'GET', '/v1/admin/audit?limit=20', { token: key.json.key })
-    expect(audit.status).toBe(200)
-    for (const e of audit.json.entries) {
+    expect(byKey.data).not.toHaveProperty('created_by_actor')
+    const audit = await asKey().GET('/v1/admin/audit', { params: { query: { limit: 20 } } })
+    expect(audit.response.status).toBe(200)
+    for (const e of audit.data!.entries) {
       expect(e).not.toHaveProperty('actor_info')
       expect(e).not.toHaveProperty('target_account')
       expect(e).not.toHaveProperty('details_accounts')
     }
-    const detections = await call(server, 'GET', '/v1/admin/detections', { token: key.json.key })
-    expect(detections.json.detections.length).toBeGreaterThan(0)
-    for (const d of detections.json.detections) expect(d).not.toHaveProperty('account')
+    const detections = (await asKey().GET('/v1/admin/detections')).data!.detections
+    expect(detections.length).toBeGreaterThan(0)
+    for (const d of detections) expect(d).not.toHaveProperty('account')
     // An administrator reads the key as its client's name and prefix.
-    const incident = await call(server, 'GET', `/v1/admin/incidents/${byKey.json.id}`, { token: admin })
-    expect(incident.json.created_by_actor).toEqual({
+    const incident = (
+      await asAdmin().GET('/v1/admin/incidents/{id}', { params: { path: { id: byKey.data!.id } } })
+    ).data!
+    expect(incident.created_by_actor).toEqual({
       kind: 'api_key',
-      id: key.json.id,
-      name: `SIEM export (ghk_${key.json.prefix})`,
+      id: key.data!.id,
+      name: `SIEM export (ghk_${key.data!.prefix})`,
       role: null,
     })
   })
 
   it('shows a deleted account by its id with no name', async () => {
     const user = freshUser('gone')
-    expect((await call(server, 'POST', '/v1/accounts', { body: user })).status).toBe(202)
+    expect((await api(server).POST('/v1/accounts', { body: user })).response.status).toBe(202)
     const account = (await server.app.store.accounts.findByUsername(user.username))!
     expect(await server.app.store.accounts.deleteUnverifiedBefore(server.clock.now() + 1)).toBeGreaterThan(0)
-    const events = await call(server, 'GET', `/v1/admin/events?account_id=${account.id}`, { token: admin })
-    expect(events.json.events.length).toBeGreaterThan(0)
-    expect(events.json.events[0].account).toEqual({ id: account.id, username: null, role: null })
+    const events = (
+      await asAdmin().GET('/v1/admin/events', { params: { query: { account_id: account.id } } })
+    ).data!.events
+    expect(events.length).toBeGreaterThan(0)
+    expect(events[0]!.account).toEqual({ id: account.id, username: null, role: null })
   })
 })
 

@@ -3,6 +3,7 @@ import pino from 'pino'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { seedAccounts } from '../../bench/lib/seed-accounts.js'
 import { createApp } from '../../src/app.js'
+import { api, problem } from '../helpers/api.js'
 import { databaseKinds } from '../helpers/databases.js'
 import {
   adminSession,
@@ -73,8 +74,11 @@ describe.each(databaseKinds())('campaigns on %s', (kind) => {
 
   const create = (body: unknown, token = admin) =>
     call(server, 'POST', '/v1/admin/campaigns', { token, body })
+  const asAdmin = () => api(server, { token: admin })
   const get = async (id: string) =>
-    (await call(server, 'GET', `/v1/admin/campaigns/${id}`, { token: admin })).json
+    (await asAdmin().GET('/v1/admin/campaigns/{id}', { params: { path: { id } } })).data!
+  const control = (id: string, verb: 'pause' | 'resume' | 'cancel') =>
+    asAdmin().POST(`/v1/admin/campaigns/{id}/${verb}`, { params: { path: { id } } })
   const run = () => server.app.workers.campaigns.drain()
   const login = (identifier: string, password: string) =>
     call(server, 'POST', '/v1/sessions', { body: { identifier, password } })
@@ -113,8 +117,8 @@ describe.each(databaseKinds())('campaigns on %s', (kind) => {
     // The four users; the administrator has a factor.
     expect(mfa.json.effects.accounts_without_factor).toBe(mfa.json.selected)
     expect(mfa.json.selected).toBeGreaterThanOrEqual(4)
-    const list = await call(server, 'GET', '/v1/admin/campaigns', { token: admin })
-    expect(list.json.campaigns).toEqual([])
+    const list = await asAdmin().GET('/v1/admin/campaigns')
+    expect(list.data!.campaigns).toEqual([])
   })
 
   it('forces a password reset: sessions end, the right password answers password_reset_required, recovery clears it', async () => {
@@ -292,16 +296,14 @@ describe.each(databaseKinds())('campaigns on %s', (kind) => {
     expect(mid.progress).toMatchObject({ total, done: 3, pending: total - 3, rate: 3 })
     expect(mid.progress.eta_seconds).toBe(Math.ceil((total - 3) / 3))
 
-    const paused = await call(server, 'POST', `/v1/admin/campaigns/${id}/pause`, { token: admin })
-    expect(paused.status).toBe(200)
-    expect(paused.json.status).toBe('paused')
-    expect(paused.json.progress.eta_seconds).toBeNull()
+    const paused = await control(id, 'pause')
+    expect(paused.response.status).toBe(200)
+    expect(paused.data!.status).toBe('paused')
+    expect(paused.data!.progress.eta_seconds).toBeNull()
     await run()
     expect((await get(id)).progress.done).toBe(3)
 
-    expect(
-      (await call(server, 'POST', `/v1/admin/campaigns/${id}/resume`, { token: admin })).json.status,
-    ).toBe('running')
+    expect((await control(id, 'resume')).data!.status).toBe('running')
     await run()
     const finished = await get(id)
     expect(finished).toMatchObject({ status: 'completed', progress: { done: total, pending: 0 } })
@@ -309,21 +311,20 @@ describe.each(databaseKinds())('campaigns on %s', (kind) => {
     // A finished campaign's rate is the one it finished at, however long ago that was.
     server.clock.advance(10 * 60_000)
     expect((await get(id)).progress.rate).toBe(finished.progress.rate)
-    const late = await call(server, 'POST', `/v1/admin/campaigns/${id}/cancel`, { token: admin })
-    expect(late.status).toBe(409)
-    expect(late.json.code).toBe('campaign_finished')
+    const late = await control(id, 'cancel')
+    expect(late.response.status).toBe(409)
+    expect(problem(late.error).code).toBe('campaign_finished')
 
     const c2 = await create({ selector: { kind: 'saved', name: 'all_users' }, action: 'reset_lock' })
-    const cancelled = await call(server, 'POST', `/v1/admin/campaigns/${c2.json.id}/cancel`, { token: admin })
-    expect(cancelled.json.status).toBe('cancelled')
+    expect((await control(c2.json.id, 'cancel')).data!.status).toBe('cancelled')
     await run()
     expect((await get(c2.json.id)).progress.done).toBe(0)
 
-    const byIncident = await call(server, 'GET', '/v1/admin/campaigns?incident_id=inc-1', { token: admin })
-    expect(byIncident.json.campaigns.length).toBe(3)
-    expect(byIncident.json.campaigns.every((c: { incident_id: string }) => c.incident_id === 'inc-1')).toBe(
-      true,
-    )
+    const byIncident = (
+      await asAdmin().GET('/v1/admin/campaigns', { params: { query: { incident_id: 'inc-1' } } })
+    ).data!.campaigns
+    expect(byIncident.length).toBe(3)
+    expect(byIncident.every((c) => c.incident_id === 'inc-1')).toBe(true)
     const actions = await server.app.database.db
       .selectFrom('audit_log')
       .select('action')
@@ -376,8 +377,8 @@ describe.each(databaseKinds())('campaigns on %s', (kind) => {
       .where('target', '=', `campaign:${c.json.id}`)
       .execute()
     expect(completes).toHaveLength(1)
-    const verified = await call(server, 'GET', '/v1/admin/audit/verify', { token: admin })
-    expect(verified.json).toMatchObject({ ok: true, first_broken: null })
+    const verified = await asAdmin().GET('/v1/admin/audit/verify')
+    expect(verified.data).toMatchObject({ ok: true, first_broken: null })
   })
 
   // Instances share one database on PostgreSQL (two SQLite connections in one process would wait on

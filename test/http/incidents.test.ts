@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import { PassThrough } from 'node:stream'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { totpCodeAt } from '../../src/modules/mfa/totp.js'
+import { api } from '../helpers/api.js'
 import { databaseKinds } from '../helpers/databases.js'
 import { runCli } from '../helpers/process.js'
 import { adminSession, call, createTestServer, type TestServer, withTotp } from '../helpers/server.js'
@@ -73,14 +74,16 @@ describe.each(databaseKinds())('incidents and leaked-data imports on %s', (kind)
     await server?.close()
   })
 
+  const asAdmin = () => api(server, { token: admin })
   const newIncident = async (title = 'Scraped records on a forum') => {
-    const r = await call(server, 'POST', '/v1/admin/incidents', {
-      token: admin,
+    const r = await asAdmin().POST('/v1/admin/incidents', {
       body: { title, summary: 'A data set of usernames and emails', severity: 'high' },
     })
-    expect(r.status).toBe(201)
-    return r.json.id as string
+    expect(r.response.status).toBe(201)
+    return r.data!.id
   }
+  const incident = async (id: string) =>
+    (await asAdmin().GET('/v1/admin/incidents/{id}', { params: { path: { id } } })).data!
 
   const upload = (id: string, query: string, body: string | Buffer, type = 'text/csv', token = admin) =>
     call(server, 'POST', `/v1/admin/incidents/${id}/imports?${query}`, {
@@ -90,18 +93,17 @@ describe.each(databaseKinds())('incidents and leaked-data imports on %s', (kind)
     })
 
   const exposures = async (id: string) => {
-    const r = await call(server, 'GET', `/v1/admin/incidents/${id}/exposures?limit=1000`, { token: admin })
-    expect(r.status).toBe(200)
-    return r.json as {
-      exposures: Array<{ account_id: string; username: string; fields: string[]; rows: number }>
-      total: number
-    }
+    const r = await asAdmin().GET('/v1/admin/incidents/{id}/exposures', {
+      params: { path: { id }, query: { limit: 1000 } },
+    })
+    expect(r.response.status).toBe(200)
+    return r.data!
   }
 
   it('creates, lists, shows, updates and closes incidents, each change audited and on the timeline', async () => {
     const id = await newIncident('CRUD')
-    const shown = await call(server, 'GET', `/v1/admin/incidents/${id}`, { token: admin })
-    expect(shown.json).toMatchObject({
+    const path = { params: { path: { id } } }
+    expect(await incident(id)).toMatchObject({
       id,
       title: 'CRUD',
       severity: 'high',
@@ -109,42 +111,41 @@ describe.each(databaseKinds())('incidents and leaked-data imports on %s', (kind)
       risks: '',
       imports: [],
     })
-    const patched = await call(server, 'PATCH', `/v1/admin/incidents/${id}`, {
-      token: admin,
+    const patched = await asAdmin().PATCH('/v1/admin/incidents/{id}', {
+      ...path,
       body: { severity: 'critical', risks: 'Phishing that cites real usernames' },
     })
-    expect(patched.status).toBe(200)
-    expect(patched.json).toMatchObject({ severity: 'critical', risks: 'Phishing that cites real usernames' })
-    const closed = await call(server, 'POST', `/v1/admin/incidents/${id}/close`, { token: admin })
-    expect(closed.json.status).toBe('closed')
-    expect(closed.json.closed_at).not.toBeNull()
+    expect(patched.response.status).toBe(200)
+    expect(patched.data).toMatchObject({ severity: 'critical', risks: 'Phishing that cites real usernames' })
+    const closed = (await asAdmin().POST('/v1/admin/incidents/{id}/close', path)).data!
+    expect(closed.status).toBe('closed')
+    expect(closed.closed_at).not.toBeNull()
     server.clock.advance(1000)
     const second = await newIncident('second')
-    const list = await call(server, 'GET', '/v1/admin/incidents?limit=1', { token: admin })
-    expect(list.json.incidents.map((i: { id: string }) => i.id)).toEqual([second])
-    const next = await call(server, 'GET', `/v1/admin/incidents?limit=1&before=${list.json.next_before}`, {
-      token: admin,
+    const list = (await asAdmin().GET('/v1/admin/incidents', { params: { query: { limit: 1 } } })).data!
+    expect(list.incidents.map((i) => i.id)).toEqual([second])
+    const next = await asAdmin().GET('/v1/admin/incidents', {
+      params: { query: { limit: 1, before: list.next_before! } },
     })
-    expect(next.json.incidents[0].id).toBe(id)
+    expect(next.data!.incidents[0]!.id).toBe(id)
 
-    const audit = await call(server, 'GET', '/v1/admin/audit?limit=20', { token: admin })
-    const mine = (audit.json.entries as Array<{ action: string; target: string }>).filter(
-      (e) => e.target === `incident:${id}`,
-    )
+    const audit = (await asAdmin().GET('/v1/admin/audit', { params: { query: { limit: 20 } } })).data!
+    const mine = audit.entries.filter((e) => e.target === `incident:${id}`)
     expect(mine.map((e) => e.action)).toEqual(['incident.close', 'incident.update', 'incident.create'])
-    const timeline = await call(server, 'GET', `/v1/admin/incidents/${id}/timeline`, { token: admin })
-    expect(timeline.status).toBe(200)
-    expect(timeline.json.entries.map((e: { kind: string }) => e.kind)).toEqual([
+    const timeline = await asAdmin().GET('/v1/admin/incidents/{id}/timeline', path)
+    expect(timeline.response.status).toBe(200)
+    expect(timeline.data!.entries.map((e) => e.kind)).toEqual([
       'incident.create',
       'incident.update',
       'incident.close',
     ])
-    expect(timeline.json.entries[1].details.fields).toEqual(['severity', 'risks'])
+    expect(timeline.data!.entries[1]!.details.fields).toEqual(['severity', 'risks'])
     // A closed incident takes no more imports.
     const refused = await upload(id, 'format=csv&email=email', 'email\nbob@example.org\n')
     expect(refused.status).toBe(409)
     expect(refused.json.code).toBe('incident_closed')
-    expect((await call(server, 'GET', '/v1/admin/incidents/nope', { token: admin })).status).toBe(404)
+    const missing = await asAdmin().GET('/v1/admin/incidents/{id}', { params: { path: { id: 'nope' } } })
+    expect(missing.response.status).toBe(404)
   })
 
   it('matches a CSV by email (any case), username and E.164 phone; counts and reports unparseable rows', async () => {
@@ -190,12 +191,12 @@ describe.each(databaseKinds())('incidents and leaked-data imports on %s', (kind)
     expect(by.carol).toBeUndefined()
     expect(JSON.stringify(e)).not.toContain('example.org')
 
-    const shown = await call(server, 'GET', `/v1/admin/incidents/${id}/imports/${r.json.id}`, {
-      token: admin,
+    const shown = await asAdmin().GET('/v1/admin/incidents/{id}/imports/{importId}', {
+      params: { path: { id, importId: r.json.id } },
     })
-    expect(shown.json).toMatchObject({ status: 'done', rows_read: 10, mapping: { email: 'Email' } })
-    const timeline = await call(server, 'GET', `/v1/admin/incidents/${id}/timeline`, { token: admin })
-    expect(timeline.json.entries.map((x: { kind: string }) => x.kind)).toEqual([
+    expect(shown.data).toMatchObject({ status: 'done', rows_read: 10, mapping: { email: 'Email' } })
+    const timeline = await asAdmin().GET('/v1/admin/incidents/{id}/timeline', { params: { path: { id } } })
+    expect(timeline.data!.entries.map((x) => x.kind)).toEqual([
       'incident.create',
       'import.started',
       'import.finished',
@@ -251,8 +252,7 @@ describe.each(databaseKinds())('incidents and leaked-data imports on %s', (kind)
     expect((await upload(id, 'format=csv&email=email&phone_region=XX', csv)).status).toBe(400)
     expect((await upload(id, 'format=csv&email=email', csv, 'application/xml')).status).toBe(415)
     expect((await upload('nope', 'format=csv&email=email', csv)).status).toBe(404)
-    const shown = await call(server, 'GET', `/v1/admin/incidents/${id}`, { token: admin })
-    expect(shown.json.imports).toEqual([])
+    expect((await incident(id)).imports).toEqual([])
     expect((await exposures(id)).total).toBe(0)
   })
 
@@ -281,8 +281,7 @@ describe.each(databaseKinds())('incidents and leaked-data imports on %s', (kind)
     let running: { status: string; rows_read: number } | undefined
     for (let tries = 0; tries < 200 && !(running && running.rows_read >= 20_000); tries++) {
       await new Promise((r) => setTimeout(r, 20))
-      const shown = await call(server, 'GET', `/v1/admin/incidents/${id}`, { token: admin })
-      running = shown.json.imports[0]
+      running = (await incident(id)).imports[0]
     }
     expect(running).toMatchObject({ status: 'running' })
     expect(running!.rows_read).toBeGreaterThanOrEqual(20_000)
@@ -328,13 +327,7 @@ describe.each(databaseKinds())('incidents and leaked-data imports on %s', (kind)
     const { body, answer } = streamingUpload(server, admin, id)
     body.write('email\n')
     for (let i = 0; i < 20_001; i++) body.write(`q${i}@example.net\n`)
-    const imports = async () =>
-      (await call(server, 'GET', `/v1/admin/incidents/${id}`, { token: admin })).json.imports as Array<{
-        id: string
-        status: string
-        rows_read: number
-        error: string | null
-      }>
+    const imports = async () => (await incident(id)).imports
     for (let tries = 0; tries < 200; tries++) {
       if ((await imports()).some((i) => i.id !== crashed && i.rows_read >= 20_000)) break
       await new Promise((r) => setTimeout(r, 20))
@@ -444,8 +437,7 @@ describe.each(databaseKinds())('incidents and leaked-data imports on %s', (kind)
     const shown = await runCli(['incident', 'show', id], env)
     expect(shown.code, shown.stderr).toBe(0)
     const printed = JSON.parse(shown.stdout)
-    const api = await call(server, 'GET', `/v1/admin/incidents/${id}`, { token: admin })
-    expect(printed).toEqual(api.json)
+    expect(printed).toEqual(await incident(id))
     expect(printed.created_at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/)
     expect(printed.imports[0].started_at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/)
     expect(printed).not.toHaveProperty('createdAt')

@@ -1,41 +1,12 @@
 import { useMemo, useState } from 'react'
-import { call, download, get, Problem, post, qs } from '../api'
+import { type AccessPrincipal, api, type BulkResult, data, download, Problem } from '../api'
+
+/** A row of the access review: an API key or a partner account, with the action recommended. */
+const toRow = (p: AccessPrincipal) => ({ ...p, action: p.recommended_action })
+type Row = ReturnType<typeof toRow>
+type Flag = Row['flags'][number]
+
 import { Badge, Confirm, PageTitle, ProblemMessage, SortHeader, Time, useAction, useLoad } from '../ui'
-
-/** A row of the access review, read defensively: API keys and partner accounts. */
-interface Row {
-  principal_id: string
-  kind: string
-  name: string
-  scopes: string[]
-  status: string
-  created_at: string | null
-  last_used_at: string | null
-  flags: string[]
-  action: string
-  reason: string
-}
-
-const str = (v: unknown): string | null => (typeof v === 'string' ? v : null)
-
-const toRow = (r: Record<string, unknown>): Row => ({
-  principal_id: str(r.principal_id) ?? str(r.id) ?? '',
-  kind: str(r.kind) ?? '',
-  name: str(r.name) ?? str(r.client_name) ?? str(r.principal_id) ?? '',
-  scopes: Array.isArray(r.scopes) ? (r.scopes as string[]) : [],
-  status: str(r.status) ?? '',
-  created_at: str(r.created_at),
-  last_used_at: str(r.last_used_at),
-  flags: Array.isArray(r.flags) ? (r.flags as string[]) : [],
-  action: str(r.recommended_action) ?? str(r.action) ?? 'none',
-  reason: str(r.reason) ?? '',
-})
-
-/** The first array in the answer: its rows (`entries`, `rows` or `principals`). */
-const rowsOf = (answer: Record<string, unknown>): Row[] => {
-  const list = Object.values(answer).find(Array.isArray) as Array<Record<string, unknown>> | undefined
-  return (list ?? []).map(toRow)
-}
 
 type Column = 'name' | 'kind' | 'flags' | 'action' | 'created_at' | 'last_used_at'
 const WEIGHT: Record<string, number> = { revoke: 4, rotate: 3, enrol_factor: 2, set_expiry: 1, none: 0 }
@@ -46,19 +17,8 @@ const flagTone = (f: string) =>
       ? 'warn'
       : ''
 
-interface BulkResult {
-  principal_id: string
-  outcome: string
-  detail?: string
-  sessions_ended?: number
-  successor?: string
-  key?: string
-  previous_stops_at?: string
-}
-
 /** What a bulk revoke or rotate did, principal by principal; successor keys are shown once. */
-const Outcome = ({ verb, answer }: { verb: string; answer: Record<string, unknown> }) => {
-  const results = (Array.isArray(answer.results) ? answer.results : []) as BulkResult[]
+const Outcome = ({ verb, results }: { verb: string; results: BulkResult[] }) => {
   const keys = results.filter((r) => r.key)
   return (
     <div className="ok" data-testid="bulk-outcome">
@@ -88,7 +48,7 @@ const Outcome = ({ verb, answer }: { verb: string; answer: Record<string, unknow
           <dl className="kv">
             {keys.map((r) => (
               <div key={r.principal_id}>
-                <dt className="mono">{r.successor ?? r.principal_id}</dt>
+                <dt className="mono">{r.successor?.principal_id ?? r.principal_id}</dt>
                 <dd className="mono wrap">{r.key}</dd>
               </div>
             ))}
@@ -105,16 +65,16 @@ const Outcome = ({ verb, answer }: { verb: string; answer: Record<string, unknow
  */
 export const AccessReviewPage = () => {
   const review = useLoad(
-    async (signal) => rowsOf(await get<Record<string, unknown>>('/v1/admin/access-review', signal)),
+    async (signal) => (await data(api.GET('/v1/admin/access-review', { signal }))).principals.map(toRow),
     [],
   )
   const [sort, setSort] = useState<{ column: Column; desc: boolean }>({ column: 'action', desc: true })
   const [text, setText] = useState('')
-  const [flag, setFlag] = useState('')
-  const [kind, setKind] = useState('')
+  const [flag, setFlag] = useState<Flag | ''>('')
+  const [kind, setKind] = useState<Row['kind'] | ''>('')
   const [selected, setSelected] = useState<Set<string>>(new Set())
   const [confirm, setConfirm] = useState<null | 'revoke' | 'rotate'>(null)
-  const [outcome, setOutcome] = useState<{ verb: string; answer: Record<string, unknown> } | null>(null)
+  const [outcome, setOutcome] = useState<{ verb: string; results: BulkResult[] } | null>(null)
   const act = useAction()
 
   const all = review.data ?? []
@@ -155,20 +115,22 @@ export const AccessReviewPage = () => {
   const perform = async () => {
     const verb = confirm!
     const answer = await act.run(() =>
-      post<Record<string, unknown>>(`/v1/admin/access-review/${verb}`, {
-        principal_ids: chosen.map((r) => r.principal_id),
-      }),
+      data(
+        api.POST(verb === 'revoke' ? '/v1/admin/access-review/revoke' : '/v1/admin/access-review/rotate', {
+          body: { principal_ids: chosen.map((r) => r.principal_id) },
+        }),
+      ),
     )
     setConfirm(null)
     if (answer) {
-      setOutcome({ verb, answer })
+      setOutcome({ verb, results: answer.results })
       setSelected(new Set())
       review.reload()
     }
   }
   const csv = async () => {
     const text = await act.run(() =>
-      call<string>('GET', `/v1/admin/access-review${qs({ format: 'csv' })}`, { text: true }),
+      data(api.GET('/v1/admin/access-review', { params: { query: { format: 'csv' } }, parseAs: 'text' })),
     )
     if (text !== undefined) download('access-review.csv', text, 'text/csv')
   }
@@ -189,7 +151,7 @@ export const AccessReviewPage = () => {
         <>
           <div aria-live="polite">
             <ProblemMessage error={act.error} />
-            {outcome ? <Outcome verb={outcome.verb} answer={outcome.answer} /> : null}
+            {outcome ? <Outcome verb={outcome.verb} results={outcome.results} /> : null}
           </div>
           <form className="filters" onSubmit={(e) => e.preventDefault()} aria-label="Filter the review">
             <label>
@@ -198,7 +160,7 @@ export const AccessReviewPage = () => {
             </label>
             <label>
               Kind
-              <select value={kind} onChange={(e) => setKind(e.target.value)}>
+              <select value={kind} onChange={(e) => setKind(e.target.value as typeof kind)}>
                 <option value="">Any</option>
                 <option value="api_key">API key</option>
                 <option value="partner">Partner account</option>
@@ -206,7 +168,7 @@ export const AccessReviewPage = () => {
             </label>
             <label>
               Flag
-              <select value={flag} onChange={(e) => setFlag(e.target.value)}>
+              <select value={flag} onChange={(e) => setFlag(e.target.value as typeof flag)}>
                 <option value="">Any</option>
                 {flags.map((f) => (
                   <option key={f} value={f}>

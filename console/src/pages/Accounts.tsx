@@ -1,38 +1,8 @@
 import { type FormEvent, useState } from 'react'
 import { Link, navigate } from '../App'
-import { get, post, qs } from '../api'
+import { type AccountSearch, api, data } from '../api'
 import { Badge, Confirm, CopyId, EventList, PageTitle, ProblemMessage, Time, useAction, useLoad } from '../ui'
-import { CampaignProgress } from './Incidents'
-
-export interface AccountSummary {
-  id: string
-  username: string
-  role: string
-  email: string
-  phone: string | null
-  created_at: string
-  flags: Record<string, boolean>
-}
-
-interface AccountDetail {
-  account: AccountSummary
-  sessions: Array<{
-    id: string
-    device: string | null
-    ip: string | null
-    created_at: string
-    last_seen_at: string
-    expires_at: string
-  }>
-  factors: Array<{ id: string; kind: string; confirmed: boolean; created_at: string }>
-  events: Array<{
-    id: number
-    type: string
-    time: string
-    ip: string | null
-    details: Record<string, unknown>
-  }>
-}
+import { CampaignProgress } from './incidents/CampaignProgress'
 
 const Flags = ({ flags }: { flags: Record<string, boolean> }) => {
   const on = Object.entries(flags).filter(([, v]) => v)
@@ -55,12 +25,12 @@ const Flags = ({ flags }: { flags: Record<string, boolean> }) => {
 export const AccountsPage = () => {
   const [q, setQ] = useState('')
   const search = useAction()
-  const [result, setResult] = useState<{ kind: string; accounts: AccountSummary[] } | null>(null)
+  const [result, setResult] = useState<AccountSearch | null>(null)
   const submit = async (e: FormEvent) => {
     e.preventDefault()
     setResult(null)
     const r = await search.run(() =>
-      get<{ kind: string; accounts: AccountSummary[] }>(`/v1/admin/accounts${qs({ q: q.trim() })}`),
+      data(api.GET('/v1/admin/accounts', { params: { query: { q: q.trim() } } })),
     )
     if (r) setResult(r)
   }
@@ -131,14 +101,10 @@ export const AccountsPage = () => {
   )
 }
 
-interface CampaignRef {
-  id: string
-}
-
 /** One account: profile, live sessions, second factors, recent events; revoke sessions, force a reset. */
 export const AccountPage = ({ id }: { id: string }) => {
   const d = useLoad(
-    (signal) => get<AccountDetail>(`/v1/admin/accounts/${encodeURIComponent(id)}`, signal),
+    (signal) => data(api.GET('/v1/admin/accounts/{id}', { params: { path: { id } }, signal })),
     [id],
   )
   const act = useAction()
@@ -150,17 +116,20 @@ export const AccountPage = ({ id }: { id: string }) => {
   const perform = async () => {
     setMessage(null)
     if (confirm === 'revoke') {
-      const r = await act.run(() => post<{ revoked: number }>(`/v1/admin/accounts/${id}/sessions/revoke`))
+      const r = await act.run(() =>
+        data(api.POST('/v1/admin/accounts/{id}/sessions/revoke', { params: { path: { id } } })),
+      )
       if (r) setMessage(`${r.revoked} session${r.revoked === 1 ? '' : 's'} revoked.`)
     } else {
       const r = await act.run(() =>
-        post<CampaignRef>('/v1/admin/campaigns', {
-          selector: { kind: 'accounts', ids: [id] },
-          action: 'force_password_reset',
-          params: {},
-        }),
+        data(
+          api.POST('/v1/admin/campaigns', {
+            body: { selector: { kind: 'accounts', ids: [id] }, action: 'force_password_reset', params: {} },
+          }),
+        ),
       )
-      if (r) {
+      // Not a dry run: the answer is the campaign started.
+      if (r && 'id' in r) {
         setCampaign(r.id)
         setMessage('A password reset was forced through a one-account campaign.')
       }

@@ -1,11 +1,9 @@
 import { useState } from 'react'
 import { Link } from '../App'
-import { get, qs } from '../api'
+import { type AuditEntry, type AuditVerification, api, data } from '../api'
 import {
   AccountName,
-  type AccountRef,
   ActorName,
-  type ActorRef,
   JsonDetails,
   Pager,
   PageTitle,
@@ -14,28 +12,6 @@ import {
   useAction,
   useLoad,
 } from '../ui'
-
-interface Entry {
-  seq: number
-  time: string
-  actor: string
-  actor_info: ActorRef
-  actor_ip: string | null
-  action: string
-  target: string | null
-  target_account: AccountRef | null
-  details_accounts: AccountRef[]
-  details: Record<string, unknown>
-  hash: string
-}
-
-interface Verified {
-  ok: boolean
-  entries: number
-  head: string
-  first_broken: { seq: number; reason: string } | null
-  expected_head_found: boolean | null
-}
 
 /** `account:17eabdcc-6c1f-…` → `account:17eabdcc…`: the whole id is in the cell's title. */
 const short = (s: string) => (s.length > 22 ? `${s.slice(0, 18)}…` : s)
@@ -50,23 +26,63 @@ const Target = ({ target }: { target: string | null }) => {
   return <>{short(target)}</>
 }
 
+/** One entry of the log: who did what to what, when, with its details. */
+const EntryRow = ({ entry: e }: { entry: AuditEntry }) => (
+  <tr>
+    <th scope="row" className="num">
+      {e.seq}
+    </th>
+    <td>
+      <Time iso={e.time} />
+    </td>
+    <td>
+      <ActorName actor={e.actor_info} raw={e.actor} />
+      {e.actor_ip ? <div className="muted mono">{e.actor_ip}</div> : null}
+    </td>
+    <td>{e.action}</td>
+    {e.target_account ? (
+      <td>
+        <AccountName account={e.target_account} />
+      </td>
+    ) : (
+      <td className="mono" title={e.target ?? undefined}>
+        <Target target={e.target} />
+      </td>
+    )}
+    <td>
+      <JsonDetails value={e.details} accounts={e.details_accounts} />
+    </td>
+  </tr>
+)
+
+/** What verifying the hash chain found: intact, or where it breaks. */
+const Verification = ({ result }: { result: AuditVerification }) =>
+  result.ok ? (
+    <p className="ok">
+      Intact: {result.entries} entries verified; head{' '}
+      <span className="mono">{result.head.slice(0, 16)}…</span>
+    </p>
+  ) : (
+    <p className="problem" role="alert">
+      Broken at entry {result.first_broken?.seq} ({result.first_broken?.reason}); {result.entries} entries
+      verified before it.
+    </p>
+  )
+
 /** The audit log, newest first, paged; and a button that verifies the hash chain. */
 export const AuditPage = () => {
   const [before, setBefore] = useState<number[]>([])
   const cursor = before.at(-1)
   const page = useLoad(
     (signal) =>
-      get<{ entries: Entry[]; next_before: number | null }>(
-        `/v1/admin/audit${qs({ limit: 50, before: cursor })}`,
-        signal,
-      ),
+      data(api.GET('/v1/admin/audit', { params: { query: { limit: 50, before: cursor } }, signal })),
     [cursor],
   )
   const verify = useAction()
-  const [result, setResult] = useState<Verified | null>(null)
+  const [result, setResult] = useState<AuditVerification | null>(null)
   const check = async () => {
     setResult(null)
-    const r = await verify.run(() => get<Verified>('/v1/admin/audit/verify'))
+    const r = await verify.run(() => data(api.GET('/v1/admin/audit/verify')))
     if (r) setResult(r)
   }
   return (
@@ -82,19 +98,7 @@ export const AuditPage = () => {
       </PageTitle>
       <div aria-live="polite" data-testid="verify-result">
         <ProblemMessage error={verify.error} feature="Audit verification" />
-        {result ? (
-          result.ok ? (
-            <p className="ok">
-              Intact: {result.entries} entries verified; head{' '}
-              <span className="mono">{result.head.slice(0, 16)}…</span>
-            </p>
-          ) : (
-            <p className="problem" role="alert">
-              Broken at entry {result.first_broken?.seq} ({result.first_broken?.reason}); {result.entries}{' '}
-              entries verified before it.
-            </p>
-          )
-        ) : null}
+        {result ? <Verification result={result} /> : null}
       </div>
       <ProblemMessage error={page.error} feature="The audit API" />
       <div className="table-wrap">
@@ -114,31 +118,7 @@ export const AuditPage = () => {
           </thead>
           <tbody>
             {(page.data?.entries ?? []).map((e) => (
-              <tr key={e.seq}>
-                <th scope="row" className="num">
-                  {e.seq}
-                </th>
-                <td>
-                  <Time iso={e.time} />
-                </td>
-                <td>
-                  <ActorName actor={e.actor_info} raw={e.actor} />
-                  {e.actor_ip ? <div className="muted mono">{e.actor_ip}</div> : null}
-                </td>
-                <td>{e.action}</td>
-                {e.target_account ? (
-                  <td>
-                    <AccountName account={e.target_account} />
-                  </td>
-                ) : (
-                  <td className="mono" title={e.target ?? undefined}>
-                    <Target target={e.target} />
-                  </td>
-                )}
-                <td>
-                  <JsonDetails value={e.details} accounts={e.details_accounts} />
-                </td>
-              </tr>
+              <EntryRow key={e.seq} entry={e} />
             ))}
           </tbody>
         </table>

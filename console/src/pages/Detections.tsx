@@ -1,12 +1,10 @@
 import { useState } from 'react'
 import { Link, navigate } from '../App'
-import { get, post, qs } from '../api'
+import { type AdminEvent, api, type Detection, type DetectionQuery, data } from '../api'
 import { explainDetection } from '../events'
 import {
   AccountName,
-  type AccountRef,
   ActorName,
-  type ActorRef,
   Badge,
   Confirm,
   EventList,
@@ -17,37 +15,6 @@ import {
   useAction,
   useLoad,
 } from '../ui'
-
-export interface Detection {
-  id: number
-  kind: string
-  scope: string
-  key: string
-  status: 'open' | 'resolved' | 'lifted'
-  action: 'none' | 'challenge' | 'block'
-  first_seen: string
-  last_seen: string
-  count: number
-  action_until: string | null
-  account_id: string | null
-  /** The account, by name (scope account). */
-  account: AccountRef | null
-  details: Record<string, unknown>
-  closed_at: string | null
-  closed_by: string | null
-  closed_by_actor: ActorRef | null
-}
-
-interface AdminEvent {
-  id: number
-  type: string
-  time?: string
-  created_at?: string
-  ip: string | null
-  account_id: string | null
-  account?: AccountRef | null
-  details: Record<string, unknown>
-}
 
 const KINDS = [
   'enumeration',
@@ -81,13 +48,39 @@ const SourceName = ({ d }: { d: Detection }) => {
   }
 }
 
+/** One detection in the list: its kind, source, response, what was counted, when last seen. */
+const DetectionRow = ({ d }: { d: Detection }) => (
+  <tr>
+    <th scope="row">
+      <Link to={`/detections/${d.id}`}>#{d.id}</Link>
+    </th>
+    <td>{label(d.kind)}</td>
+    <td className="source">
+      <span className="muted">{d.scope}</span> <SourceName d={d} />
+    </td>
+    <td>
+      <Badge tone={actionTone(d.action)}>{d.action}</Badge>
+    </td>
+    <td className="counted">{explainDetection(d)}</td>
+    <td>
+      <Time iso={d.last_seen} />
+    </td>
+    <td>{d.status}</td>
+  </tr>
+)
+
 /** What the detectors found: filter by status and kind; auto-refreshes every 15 s. */
 export const DetectionsPage = () => {
-  const [status, setStatus] = useState('open')
-  const [kind, setKind] = useState('')
+  const [status, setStatus] = useState<DetectionQuery['status'] | ''>('open')
+  const [kind, setKind] = useState<DetectionQuery['kind'] | ''>('')
   const list = useLoad(
     (signal) =>
-      get<{ detections: Detection[] }>(`/v1/admin/detections${qs({ status, kind, limit: 200 })}`, signal),
+      data(
+        api.GET('/v1/admin/detections', {
+          params: { query: { status: status || undefined, kind: kind || undefined, limit: 200 } },
+          signal,
+        }),
+      ),
     [status, kind],
     15_000,
   )
@@ -98,7 +91,7 @@ export const DetectionsPage = () => {
       <form className="filters" onSubmit={(e) => e.preventDefault()}>
         <label>
           Status
-          <select value={status} onChange={(e) => setStatus(e.target.value)}>
+          <select value={status} onChange={(e) => setStatus(e.target.value as typeof status)}>
             <option value="open">Open</option>
             <option value="resolved">Resolved</option>
             <option value="lifted">Lifted</option>
@@ -107,7 +100,7 @@ export const DetectionsPage = () => {
         </label>
         <label>
           Kind
-          <select value={kind} onChange={(e) => setKind(e.target.value)}>
+          <select value={kind} onChange={(e) => setKind(e.target.value as typeof kind)}>
             <option value="">Any</option>
             {KINDS.map((k) => (
               <option key={k} value={k}>
@@ -141,23 +134,7 @@ export const DetectionsPage = () => {
           </thead>
           <tbody>
             {rows.map((d) => (
-              <tr key={d.id}>
-                <th scope="row">
-                  <Link to={`/detections/${d.id}`}>#{d.id}</Link>
-                </th>
-                <td>{label(d.kind)}</td>
-                <td className="source">
-                  <span className="muted">{d.scope}</span> <SourceName d={d} />
-                </td>
-                <td>
-                  <Badge tone={actionTone(d.action)}>{d.action}</Badge>
-                </td>
-                <td className="counted">{explainDetection(d)}</td>
-                <td>
-                  <Time iso={d.last_seen} />
-                </td>
-                <td>{d.status}</td>
-              </tr>
+              <DetectionRow key={d.id} d={d} />
             ))}
           </tbody>
         </table>
@@ -169,7 +146,7 @@ export const DetectionsPage = () => {
 /** One detection: sources, counts, its timeline of events; resolve (optionally lifting) or lift. */
 export const DetectionPage = ({ id }: { id: string }) => {
   const d = useLoad(
-    (signal) => get<Detection>(`/v1/admin/detections/${encodeURIComponent(id)}`, signal),
+    (signal) => data(api.GET('/v1/admin/detections/{id}', { params: { path: { id: Number(id) } }, signal })),
     [id],
   )
   const timeline = useLoad(
@@ -182,16 +159,17 @@ export const DetectionPage = ({ id }: { id: string }) => {
         : det.account_id
           ? { account_id: det.account_id }
           : null
-      const own = await get<{ events: AdminEvent[] }>(
-        `/v1/admin/events${qs({ type: 'guard_detection', since, limit: 500 })}`,
-        signal,
+      const own = await data(
+        api.GET('/v1/admin/events', {
+          params: { query: { type: 'guard_detection', since, limit: 500 } },
+          signal,
+        }),
       )
       const mine = own.events.filter((e) => Number(e.details.detection_id) === det.id)
       const source = filter
         ? (
-            await get<{ events: AdminEvent[] }>(
-              `/v1/admin/events${qs({ ...filter, since, limit: 100 })}`,
-              signal,
+            await data(
+              api.GET('/v1/admin/events', { params: { query: { ...filter, since, limit: 100 } }, signal }),
             )
           ).events
         : []
@@ -210,8 +188,13 @@ export const DetectionPage = ({ id }: { id: string }) => {
     const what = confirm
     const r = await act.run(() =>
       what === 'lift'
-        ? post<Detection>(`/v1/admin/detections/${id}/lift`)
-        : post<Detection>(`/v1/admin/detections/${id}/resolve`, { lift: what === 'resolve_lift' }),
+        ? data(api.POST('/v1/admin/detections/{id}/lift', { params: { path: { id: Number(id) } } }))
+        : data(
+            api.POST('/v1/admin/detections/{id}/resolve', {
+              params: { path: { id: Number(id) } },
+              body: { lift: what === 'resolve_lift' },
+            }),
+          ),
     )
     setConfirm(null)
     if (r) {
@@ -338,10 +321,7 @@ export const DetectionPage = ({ id }: { id: string }) => {
             <h2 id="tl-h">Timeline</h2>
             <ProblemMessage error={timeline.error} feature="The events API" />
             {timeline.data && timeline.data.length === 0 ? <p>No events recorded for this source.</p> : null}
-            <EventList
-              showAccount
-              events={(timeline.data ?? []).map((e) => ({ ...e, time: e.time ?? e.created_at ?? '' }))}
-            />
+            <EventList showAccount events={timeline.data ?? []} />
           </section>
         </>
       ) : null}

@@ -1,17 +1,49 @@
 import { useState } from 'react'
-import { get, post, qs } from '../api'
+import { api, type DeadLetter, data } from '../api'
 import { Confirm, Pager, PageTitle, ProblemMessage, Time, useAction, useLoad } from '../ui'
 
-interface DeadLetter {
-  id: string
-  channel: 'email' | 'sms' | 'webhook'
-  template: string
-  account_id: string | null
-  attempts: number
-  last_error: string | null
-  created_at: string
-  dead_at: string
-}
+/** The dead letters: when each died, its channel, template, tries and last error. No address or content. */
+const DeadLetterTable = ({ messages, loading }: { messages: DeadLetter[]; loading: boolean }) => (
+  <div className="table-wrap">
+    <table>
+      <caption>
+        {loading
+          ? 'Loading…'
+          : messages.length === 0
+            ? 'No dead letters: every accepted message was delivered, or is still being tried'
+            : 'Messages undelivered past the retry horizon, newest first'}
+      </caption>
+      <thead>
+        <tr>
+          <th scope="col">Dead since</th>
+          <th scope="col">Channel</th>
+          <th scope="col">Template</th>
+          <th scope="col">Tries</th>
+          <th scope="col">Last error</th>
+          <th scope="col">Queued</th>
+        </tr>
+      </thead>
+      <tbody>
+        {messages.map((m) => (
+          <tr key={m.id}>
+            <td className="nowrap">
+              <Time iso={m.dead_at} />
+            </td>
+            <td>{m.channel}</td>
+            <td className="mono" title={m.id}>
+              {m.template}
+            </td>
+            <td className="num">{m.attempts}</td>
+            <td>{m.last_error ?? '—'}</td>
+            <td className="nowrap">
+              <Time iso={m.created_at} />
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  </div>
+)
 
 /**
  * Dead letters: messages Gatehouse accepted but could not deliver within the retry horizon (see
@@ -23,10 +55,7 @@ export const OutboxPage = () => {
   const cursor = before.at(-1)
   const page = useLoad(
     (signal) =>
-      get<{ messages: DeadLetter[]; next: string | null }>(
-        `/v1/admin/outbox/dead${qs({ limit: 50, before: cursor })}`,
-        signal,
-      ),
+      data(api.GET('/v1/admin/outbox/dead', { params: { query: { limit: 50, before: cursor } }, signal })),
     [cursor],
     30_000,
   )
@@ -34,7 +63,7 @@ export const OutboxPage = () => {
   const [asking, setAsking] = useState(false)
   const [done, setDone] = useState<number | null>(null)
   const sendAll = async () => {
-    const r = await retry.run(() => post<{ retried: number }>('/v1/admin/outbox/retry', { all: true }))
+    const r = await retry.run(() => data(api.POST('/v1/admin/outbox/retry', { body: { all: true } })))
     setAsking(false)
     if (r) {
       setDone(r.retried)
@@ -76,45 +105,7 @@ export const OutboxPage = () => {
         {done !== null ? <p className="ok">{done} messages queued again.</p> : null}
       </div>
       <ProblemMessage error={page.error} feature="The outbox API" />
-      <div className="table-wrap">
-        <table>
-          <caption>
-            {page.loading && !page.data
-              ? 'Loading…'
-              : messages.length === 0
-                ? 'No dead letters: every accepted message was delivered, or is still being tried'
-                : 'Messages undelivered past the retry horizon, newest first'}
-          </caption>
-          <thead>
-            <tr>
-              <th scope="col">Dead since</th>
-              <th scope="col">Channel</th>
-              <th scope="col">Template</th>
-              <th scope="col">Tries</th>
-              <th scope="col">Last error</th>
-              <th scope="col">Queued</th>
-            </tr>
-          </thead>
-          <tbody>
-            {messages.map((m) => (
-              <tr key={m.id}>
-                <td className="nowrap">
-                  <Time iso={m.dead_at} />
-                </td>
-                <td>{m.channel}</td>
-                <td className="mono" title={m.id}>
-                  {m.template}
-                </td>
-                <td className="num">{m.attempts}</td>
-                <td>{m.last_error ?? '—'}</td>
-                <td className="nowrap">
-                  <Time iso={m.created_at} />
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DeadLetterTable messages={messages} loading={page.loading && !page.data} />
       <Pager before={before} next={page.data?.next} onChange={setBefore} />
     </>
   )

@@ -1,19 +1,8 @@
 import { useState } from 'react'
 import { Link } from '../App'
-import { get, qs } from '../api'
+import { api, data } from '../api'
 import { LineChart } from '../chart'
 import { Figure, PageTitle, ProblemMessage, useLoad, when } from '../ui'
-
-export interface Stats {
-  window: 'hour' | 'day'
-  bucket_seconds: number
-  from: string
-  to: string
-  buckets: Array<Record<string, number | string> & { start: string }>
-  totals: Record<string, number>
-  open_detections: number
-  open_detections_by_kind: Record<string, number>
-}
 
 const REFRESH_MS = 10_000
 
@@ -22,7 +11,7 @@ export const OverviewPage = () => {
   const [window, setWindow] = useState<'hour' | 'day'>('hour')
   const [auto, setAuto] = useState(true)
   const stats = useLoad(
-    (signal) => get<Stats>(`/v1/admin/stats${qs({ window })}`, signal),
+    (signal) => data(api.GET('/v1/admin/stats', { params: { query: { window } }, signal })),
     [window],
     auto ? REFRESH_MS : undefined,
   )

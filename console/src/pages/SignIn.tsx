@@ -1,14 +1,13 @@
 import { startAuthentication } from '@simplewebauthn/browser'
 import { type FormEvent, useEffect, useRef, useState } from 'react'
-import type { Me } from '../App'
-import { call, setToken } from '../api'
+import { api, data, type Me, setToken } from '../api'
 import { ChallengeProgress, GuardHint, ProblemMessage } from '../ui'
 
 type Step = { kind: 'password' } | { kind: 'code'; challengeId: string; methods: string[] }
 
 /**
  * Password, then the second factor: a TOTP code, a passkey, or one of the recovery codes. A
- * challenge of the guard met on the way is solved in the page (api.ts), its progress shown here.
+ * challenge of the guard met on the way is solved in the page (api/index.ts), its progress shown here.
  */
 export const SignIn = ({ onSignedIn }: { onSignedIn: (me: Me) => void }) => {
   const [step, setStep] = useState<Step>({ kind: 'password' })
@@ -31,7 +30,7 @@ export const SignIn = ({ onSignedIn }: { onSignedIn: (me: Me) => void }) => {
 
   const finish = async (token: string) => {
     setToken(token)
-    const current = await call<{ account: Me }>('GET', '/v1/sessions/current')
+    const current = await data(api.GET('/v1/sessions/current'))
     onSignedIn({ id: current.account.id, username: current.account.username })
   }
 
@@ -41,20 +40,20 @@ export const SignIn = ({ onSignedIn }: { onSignedIn: (me: Me) => void }) => {
     setError(null)
     try {
       if (step.kind === 'password') {
-        const r = await call<
-          { token: string } | { mfa_required: true; challenge_id: string; methods: string[] }
-        >('POST', '/v1/sessions', { body: { identifier, password } })
+        const r = await data(api.POST('/v1/sessions', { body: { identifier, password } }))
         setPassword('')
         if ('token' in r) await finish(r.token)
         else setStep({ kind: 'code', challengeId: r.challenge_id, methods: r.methods })
       } else {
-        const r = await call<{ token: string }>('POST', '/v1/sessions/mfa', {
-          body: {
-            challenge_id: step.challengeId,
-            method: useRecovery ? 'recovery_code' : 'totp',
-            code: code.trim(),
-          },
-        })
+        const r = await data(
+          api.POST('/v1/sessions/mfa', {
+            body: {
+              challenge_id: step.challengeId,
+              method: useRecovery ? 'recovery_code' : 'totp',
+              code: code.trim(),
+            },
+          }),
+        )
         setCode('')
         await finish(r.token)
       }
@@ -73,19 +72,26 @@ export const SignIn = ({ onSignedIn }: { onSignedIn: (me: Me) => void }) => {
     setBusy(true)
     setError(null)
     try {
-      const o = await call<{
-        options: Parameters<typeof startAuthentication>[0]['optionsJSON']
-        webauthn_challenge_id: string
-      }>('POST', '/v1/sessions/mfa/webauthn/options', { body: { challenge_id: step.challengeId } })
-      const assertion = await startAuthentication({ optionsJSON: o.options })
-      const r = await call<{ token: string }>('POST', '/v1/sessions/mfa', {
-        body: {
-          challenge_id: step.challengeId,
-          method: 'webauthn',
-          webauthn_challenge_id: o.webauthn_challenge_id,
-          assertion,
-        },
-      })
+      const o = await data(
+        api.POST('/v1/sessions/mfa/webauthn/options', { body: { challenge_id: step.challengeId } }),
+      )
+      // The options are @simplewebauthn/server's, passed through: the document types them as an object.
+      const optionsJSON = o.options as unknown as Parameters<typeof startAuthentication>[0]['optionsJSON']
+      const assertion = await startAuthentication({ optionsJSON })
+      const r = await data(
+        api.POST('/v1/sessions/mfa', {
+          body: {
+            challenge_id: step.challengeId,
+            method: 'webauthn',
+            webauthn_challenge_id: o.webauthn_challenge_id,
+            assertion: {
+              ...assertion,
+              response: { ...assertion.response },
+              clientExtensionResults: { ...assertion.clientExtensionResults },
+            },
+          },
+        }),
+      )
       await finish(r.token)
     } catch (err) {
       setToken(null)

@@ -1,0 +1,5047 @@
+/*
+ * Generated from Gatehouse's OpenAPI document (GET /openapi.json) by openapi-typescript.
+ * Do not edit: change the route schemas and run `npm run api:types`.
+ */
+export interface paths {
+    "/healthz": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Liveness */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            status: "ok";
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/openapi.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** This OpenAPI 3.1 document */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/readyz": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Readiness: the database answers a read and a write, the data directory has room, and the instance is not draining; every check has a deadline */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            checks: {
+                                [key: string]: string;
+                            };
+                            /** @enum {string} */
+                            status: "ready";
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/accounts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Register an account; a verification mail follows
+         * @description Answers 202 for every well-formed request whose username is free. An address that already has an account gets the same answer, and its owner a notice mail instead of a second account.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        email: string;
+                        password: string;
+                        phone?: string;
+                        username: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            status: "verification_sent";
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/accounts/lock": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * "This wasn't me": lock the account with the token from a password-change notice
+         * @description Revokes every session and blocks login until account recovery completes.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        token: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            status: "locked";
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/accounts/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Verify the email address with the token from the mail */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        token: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            status: "verified";
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/accounts/verify/resend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Ask for a new verification mail
+         * @description Answers 202 {"status":"accepted"} for every well-formed address — unknown, already verified, pending or capped alike. Only an account whose address is not verified yet gets a mail, at its stored address, with a new token that replaces the older ones; at most 3 verification mails per account and hour. At most 5 requests per address an hour, whoever asks (429 rate_limited, alike for every address).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        email: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            status: "accepted";
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/access-review": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every external principal (API keys, partner accounts) with risk flags and a recommended action
+         * @description `flag` (comma-separated: entries with every one), `kind`, `action` filter; `sort` (default risk, highest first) and `order`. `format=csv` or `Accept: text/csv` answers CSV (cells that a spreadsheet would run as formulas are prefixed with a quote).
+         */
+        get: {
+            parameters: {
+                query?: {
+                    action?: "revoke" | "rotate" | "set_expiry" | "enrol_factor" | "none";
+                    /** @description Comma-separated: unused_90d, wildcard_scope, admin_scope, no_second_factor, key_older_365d, never_expires */
+                    flag?: string;
+                    format?: "json" | "csv";
+                    kind?: "api_key" | "partner";
+                    order?: "asc" | "desc";
+                    sort?: "risk" | "name" | "kind" | "created_at" | "last_used_at";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            count: number;
+                            generated_at: string;
+                            principals: {
+                                account_id: string | null;
+                                client_id: string | null;
+                                client_name: string | null;
+                                created_at: string;
+                                expires_at: string | null;
+                                flags: ("unused_90d" | "wildcard_scope" | "admin_scope" | "no_second_factor" | "key_older_365d" | "never_expires")[];
+                                key_prefix: string | null;
+                                /** @enum {string} */
+                                kind: "api_key" | "partner";
+                                last_used_at: string | null;
+                                last_used_ip: string | null;
+                                name: string;
+                                owner_account_id: string | null;
+                                principal_id: string;
+                                reason: string;
+                                /** @enum {string} */
+                                recommended_action: "revoke" | "rotate" | "set_expiry" | "enrol_factor" | "none";
+                                scopes: string[];
+                                /** @enum {string} */
+                                status: "active" | "rotating" | "client_disabled" | "revoked";
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/access-review/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Revoke external principals in bulk
+         * @description A key stops working at once. A partner account has every session ended, its one-time tokens killed and its login locked until an administrator reinstates it (a password reset does not unlock it). The answer says per principal what was done; each change is audited as `access.revoke`.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        principal_ids: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            results: {
+                                detail?: string;
+                                /** @description The successor key (`ghk_…`); shown in this answer only */
+                                key?: string;
+                                /** @enum {string} */
+                                outcome: "revoked" | "rotated" | "not_found" | "already_revoked" | "not_applicable" | "scope_required";
+                                previous_stops_at?: string;
+                                principal_id: string;
+                                sessions_ended?: number;
+                                successor?: {
+                                    client_id: string;
+                                    created_at: string;
+                                    created_by: string;
+                                    description: string | null;
+                                    expires_at: string | null;
+                                    /** @description The expiry policy a rotation carries over; null: never */
+                                    expires_in_days: number | null;
+                                    id: string;
+                                    /** @description Written at most once a minute */
+                                    last_used_at: string | null;
+                                    last_used_ip: string | null;
+                                    /** @description The displayable part: the key starts `ghk_<prefix>_` */
+                                    prefix: string;
+                                    /** @description `api_key:<id>`, as the access review and the audit log name it */
+                                    principal_id: string;
+                                    replaced_by: string | null;
+                                    /** @description When it stops or stopped working (later than now during an overlap) */
+                                    revoked_at: string | null;
+                                    scopes: string[];
+                                    /** @enum {string} */
+                                    status: "active" | "rotating" | "revoked" | "expired";
+                                };
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/access-review/rotate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Rotate API keys in bulk
+         * @description Each key gets a successor with the same scopes and expiry policy, returned in this answer only; the old key stops after `overlap_seconds`. Partner accounts are `not_applicable`. Each rotation is audited as `access.rotate`.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @description Seconds the old key keeps working beside its successor (0: it stops at once)
+                         * @default 0
+                         */
+                        overlap_seconds?: number;
+                        principal_ids: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            results: {
+                                detail?: string;
+                                /** @description The successor key (`ghk_…`); shown in this answer only */
+                                key?: string;
+                                /** @enum {string} */
+                                outcome: "revoked" | "rotated" | "not_found" | "already_revoked" | "not_applicable" | "scope_required";
+                                previous_stops_at?: string;
+                                principal_id: string;
+                                sessions_ended?: number;
+                                successor?: {
+                                    client_id: string;
+                                    created_at: string;
+                                    created_by: string;
+                                    description: string | null;
+                                    expires_at: string | null;
+                                    /** @description The expiry policy a rotation carries over; null: never */
+                                    expires_in_days: number | null;
+                                    id: string;
+                                    /** @description Written at most once a minute */
+                                    last_used_at: string | null;
+                                    last_used_ip: string | null;
+                                    /** @description The displayable part: the key starts `ghk_<prefix>_` */
+                                    prefix: string;
+                                    /** @description `api_key:<id>`, as the access review and the audit log name it */
+                                    principal_id: string;
+                                    replaced_by: string | null;
+                                    /** @description When it stops or stopped working (later than now during an overlap) */
+                                    revoked_at: string | null;
+                                    scopes: string[];
+                                    /** @enum {string} */
+                                    status: "active" | "rotating" | "revoked" | "expired";
+                                };
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/accounts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Find an account by its username, email address or verified phone number
+         * @description Exact match on the normalised form, as login reads it (a phone number in +E.164). Every lookup is audit-logged (account.lookup) with the kind of identifier and whether it matched, never the identifier.
+         */
+        get: {
+            parameters: {
+                query: {
+                    q: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            accounts: {
+                                created_at: string;
+                                /** @description Masked */
+                                email: string;
+                                flags: {
+                                    email_verified: boolean;
+                                    locked: boolean;
+                                    /** @description Set by a require_mfa_enrollment campaign */
+                                    mfa_enrolment_required: boolean;
+                                    must_change_password: boolean;
+                                    /** @description Set by a force_password_reset campaign */
+                                    password_reset_required: boolean;
+                                    phone_verified: boolean;
+                                    reset_lock: boolean;
+                                };
+                                id: string;
+                                /** @description Masked */
+                                phone: string | null;
+                                role: string;
+                                username: string;
+                            }[];
+                            /** @enum {string} */
+                            kind: "username" | "email" | "phone";
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/accounts/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One account: profile (contact data masked), live sessions, second factors, recent events */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            account: {
+                                created_at: string;
+                                /** @description Masked */
+                                email: string;
+                                flags: {
+                                    email_verified: boolean;
+                                    locked: boolean;
+                                    /** @description Set by a require_mfa_enrollment campaign */
+                                    mfa_enrolment_required: boolean;
+                                    must_change_password: boolean;
+                                    /** @description Set by a force_password_reset campaign */
+                                    password_reset_required: boolean;
+                                    phone_verified: boolean;
+                                    reset_lock: boolean;
+                                };
+                                id: string;
+                                /** @description Masked */
+                                phone: string | null;
+                                role: string;
+                                username: string;
+                            };
+                            events: {
+                                details: {
+                                    [key: string]: unknown;
+                                };
+                                id: number;
+                                ip: string | null;
+                                time: string;
+                                type: string;
+                            }[];
+                            factors: {
+                                confirmed: boolean;
+                                created_at: string;
+                                id: string;
+                                kind: string;
+                            }[];
+                            sessions: {
+                                created_at: string;
+                                device: string | null;
+                                expires_at: string;
+                                id: string;
+                                ip: string | null;
+                                last_seen_at: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/accounts/{id}/sessions/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** End every session of the account (audit-logged as account.sessions_revoke) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            revoked: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The audit log of administrative actions, newest first
+         * @description Pages of `limit` (1–500, default 100); pass `next_before` back as `before`.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    before?: number;
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            entries: {
+                                action: string;
+                                /** @description account:<id>, api_key:<id>, cli or system */
+                                actor: string;
+                                /** @description Left out, like every name, without accounts:read */
+                                actor_info?: {
+                                    /** @description The account or API key id */
+                                    id: string | null;
+                                    /**
+                                     * @description Who acted: a staff account, an admin API key, the command line, Gatehouse itself
+                                     * @enum {string}
+                                     */
+                                    kind: "account" | "api_key" | "cli" | "system" | "other";
+                                    /** @description The username, or for an API key its client name and key prefix; null when the account or key no longer exists, and for cli and system */
+                                    name: string | null;
+                                    /** @description The account's role */
+                                    role: ("user" | "admin" | "partner" | "responder" | "auditor") | null;
+                                };
+                                actor_ip: string | null;
+                                details: {
+                                    [key: string]: unknown;
+                                };
+                                /** @description The accounts that values of `details` name as account:<id>, by name */
+                                details_accounts?: {
+                                    id: string;
+                                    role: ("user" | "admin" | "partner" | "responder" | "auditor") | null;
+                                    /** @description null when the account no longer exists */
+                                    username: string | null;
+                                }[];
+                                hash: string;
+                                previous_hash: string;
+                                request_id: string | null;
+                                seq: number;
+                                target: string | null;
+                                /** @description The account the target names (target account:<id>), by name */
+                                target_account?: {
+                                    id: string;
+                                    role: ("user" | "admin" | "partner" | "responder" | "auditor") | null;
+                                    /** @description null when the account no longer exists */
+                                    username: string | null;
+                                } | null;
+                                time: string;
+                            }[];
+                            next_before: number | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/audit/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Check the hash chain of the audit log from its first entry to its head
+         * @description Recomputes every hash: `ok` is false and `first_broken` names the first entry that was changed, removed or moved. With `expected_head` (a head hash kept elsewhere), that hash must still be in the chain: entries cut off the end show that way.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    expected_head?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Entries that verified */
+                            entries: number;
+                            expected_head_found: boolean | null;
+                            first_broken: {
+                                /** @enum {string} */
+                                reason: "missing" | "previous_hash" | "hash" | "order";
+                                seq: number;
+                            } | null;
+                            /** @description Hash of the last entry that verified */
+                            head: string;
+                            ok: boolean;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/campaigns": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Campaigns, newest first */
+        get: {
+            parameters: {
+                query?: {
+                    incident_id?: string;
+                    limit?: number;
+                    status?: "running" | "paused" | "completed" | "cancelled";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            campaigns: {
+                                /** @enum {string} */
+                                action: "force_password_reset" | "revoke_sessions" | "require_mfa_enrollment" | "reset_lock" | "notify";
+                                created_at: string;
+                                created_by: string;
+                                finished_at: string | null;
+                                id: string;
+                                incident_id: string | null;
+                                params: {
+                                    [key: string]: unknown;
+                                };
+                                progress: {
+                                    done: number;
+                                    eta_seconds: number | null;
+                                    failed: number;
+                                    pending: number;
+                                    /** @description Accounts handled per second over the last 30 s; for a finished campaign, over the 30 s before it finished */
+                                    rate: number;
+                                    /** @description Live sessions the campaign revoked */
+                                    sessions_revoked: number;
+                                    skipped: number;
+                                    total: number;
+                                };
+                                selector: {
+                                    [key: string]: unknown;
+                                };
+                                /** @enum {string} */
+                                status: "running" | "paused" | "completed" | "cancelled";
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Start a campaign (or, with dry_run, count what it would do)
+         * @description An action over a selection of accounts, handled in batches by background workers. See docs/campaigns.md.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        action: "force_password_reset" | "revoke_sessions" | "require_mfa_enrollment" | "reset_lock" | "notify";
+                        dry_run?: boolean;
+                        incident_id?: string;
+                        /** @description Only the notify action takes parameters */
+                        params?: {
+                            /**
+                             * @description notify: email (default) or sms
+                             * @enum {string}
+                             */
+                            channel?: "email" | "sms";
+                            /** @description notify: the subject of an email notice */
+                            subject?: string;
+                            /** @description notify: the text; paragraphs separated by blank lines; `{{username}}` is filled in */
+                            text?: string;
+                        };
+                        selector: {
+                            /** @description Only accounts whose exposure includes one of these fields */
+                            fields?: ("username" | "email" | "phone" | "location")[];
+                            incident_id: string;
+                            /** @enum {string} */
+                            kind: "incident";
+                        } | {
+                            ids: string[];
+                            /** @enum {string} */
+                            kind: "accounts";
+                        } | {
+                            /** @enum {string} */
+                            kind: "saved";
+                            /** @enum {string} */
+                            name: "external_accounts" | "without_second_factor" | "all_users";
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description The dry run: nothing was created */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            dry_run: true;
+                            effects: {
+                                [key: string]: number;
+                            };
+                            selected: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            action: "force_password_reset" | "revoke_sessions" | "require_mfa_enrollment" | "reset_lock" | "notify";
+                            created_at: string;
+                            created_by: string;
+                            finished_at: string | null;
+                            id: string;
+                            incident_id: string | null;
+                            params: {
+                                [key: string]: unknown;
+                            };
+                            progress: {
+                                done: number;
+                                eta_seconds: number | null;
+                                failed: number;
+                                pending: number;
+                                /** @description Accounts handled per second over the last 30 s; for a finished campaign, over the 30 s before it finished */
+                                rate: number;
+                                /** @description Live sessions the campaign revoked */
+                                sessions_revoked: number;
+                                skipped: number;
+                                total: number;
+                            };
+                            selector: {
+                                [key: string]: unknown;
+                            };
+                            /** @enum {string} */
+                            status: "running" | "paused" | "completed" | "cancelled";
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/campaigns/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A campaign and its progress */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            action: "force_password_reset" | "revoke_sessions" | "require_mfa_enrollment" | "reset_lock" | "notify";
+                            created_at: string;
+                            created_by: string;
+                            finished_at: string | null;
+                            id: string;
+                            incident_id: string | null;
+                            params: {
+                                [key: string]: unknown;
+                            };
+                            progress: {
+                                done: number;
+                                eta_seconds: number | null;
+                                failed: number;
+                                pending: number;
+                                /** @description Accounts handled per second over the last 30 s; for a finished campaign, over the 30 s before it finished */
+                                rate: number;
+                                /** @description Live sessions the campaign revoked */
+                                sessions_revoked: number;
+                                skipped: number;
+                                total: number;
+                            };
+                            selector: {
+                                [key: string]: unknown;
+                            };
+                            /** @enum {string} */
+                            status: "running" | "paused" | "completed" | "cancelled";
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/campaigns/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel a campaign
+         * @description Targets not handled yet stay unhandled; a batch in progress finishes.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            action: "force_password_reset" | "revoke_sessions" | "require_mfa_enrollment" | "reset_lock" | "notify";
+                            created_at: string;
+                            created_by: string;
+                            finished_at: string | null;
+                            id: string;
+                            incident_id: string | null;
+                            params: {
+                                [key: string]: unknown;
+                            };
+                            progress: {
+                                done: number;
+                                eta_seconds: number | null;
+                                failed: number;
+                                pending: number;
+                                /** @description Accounts handled per second over the last 30 s; for a finished campaign, over the 30 s before it finished */
+                                rate: number;
+                                /** @description Live sessions the campaign revoked */
+                                sessions_revoked: number;
+                                skipped: number;
+                                total: number;
+                            };
+                            selector: {
+                                [key: string]: unknown;
+                            };
+                            /** @enum {string} */
+                            status: "running" | "paused" | "completed" | "cancelled";
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/campaigns/{id}/pause": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Pause a campaign
+         * @description Workers take no new batch until it is resumed; a batch in progress finishes.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            action: "force_password_reset" | "revoke_sessions" | "require_mfa_enrollment" | "reset_lock" | "notify";
+                            created_at: string;
+                            created_by: string;
+                            finished_at: string | null;
+                            id: string;
+                            incident_id: string | null;
+                            params: {
+                                [key: string]: unknown;
+                            };
+                            progress: {
+                                done: number;
+                                eta_seconds: number | null;
+                                failed: number;
+                                pending: number;
+                                /** @description Accounts handled per second over the last 30 s; for a finished campaign, over the 30 s before it finished */
+                                rate: number;
+                                /** @description Live sessions the campaign revoked */
+                                sessions_revoked: number;
+                                skipped: number;
+                                total: number;
+                            };
+                            selector: {
+                                [key: string]: unknown;
+                            };
+                            /** @enum {string} */
+                            status: "running" | "paused" | "completed" | "cancelled";
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/campaigns/{id}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Resume a campaign
+         * @description Workers take its batches again.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            action: "force_password_reset" | "revoke_sessions" | "require_mfa_enrollment" | "reset_lock" | "notify";
+                            created_at: string;
+                            created_by: string;
+                            finished_at: string | null;
+                            id: string;
+                            incident_id: string | null;
+                            params: {
+                                [key: string]: unknown;
+                            };
+                            progress: {
+                                done: number;
+                                eta_seconds: number | null;
+                                failed: number;
+                                pending: number;
+                                /** @description Accounts handled per second over the last 30 s; for a finished campaign, over the 30 s before it finished */
+                                rate: number;
+                                /** @description Live sessions the campaign revoked */
+                                sessions_revoked: number;
+                                skipped: number;
+                                total: number;
+                            };
+                            selector: {
+                                [key: string]: unknown;
+                            };
+                            /** @enum {string} */
+                            status: "running" | "paused" | "completed" | "cancelled";
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/clients": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every client */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            clients: {
+                                created_at: string;
+                                created_by: string;
+                                description: string | null;
+                                disabled_at: string | null;
+                                id: string;
+                                name: string;
+                                owner_account_id: string;
+                                updated_at: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Register a client: a third-party app or partner that will hold admin API keys */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        description?: string | null;
+                        name: string;
+                        /** @description A staff (admin, responder, auditor) or partner account */
+                        owner_account_id: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            created_at: string;
+                            created_by: string;
+                            description: string | null;
+                            disabled_at: string | null;
+                            id: string;
+                            name: string;
+                            owner_account_id: string;
+                            updated_at: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/clients/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A client and every key it has had */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            created_at: string;
+                            created_by: string;
+                            description: string | null;
+                            disabled_at: string | null;
+                            id: string;
+                            keys: {
+                                client_id: string;
+                                created_at: string;
+                                created_by: string;
+                                description: string | null;
+                                expires_at: string | null;
+                                /** @description The expiry policy a rotation carries over; null: never */
+                                expires_in_days: number | null;
+                                id: string;
+                                /** @description Written at most once a minute */
+                                last_used_at: string | null;
+                                last_used_ip: string | null;
+                                /** @description The displayable part: the key starts `ghk_<prefix>_` */
+                                prefix: string;
+                                /** @description `api_key:<id>`, as the access review and the audit log name it */
+                                principal_id: string;
+                                replaced_by: string | null;
+                                /** @description When it stops or stopped working (later than now during an overlap) */
+                                revoked_at: string | null;
+                                scopes: string[];
+                                /** @enum {string} */
+                                status: "active" | "rotating" | "revoked" | "expired";
+                            }[];
+                            name: string;
+                            owner_account_id: string;
+                            updated_at: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Delete a client: it is disabled for good and every key it holds is revoked */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /**
+         * Rename a client, change its owner, or disable and enable it
+         * @description While disabled, every key of the client is refused (401); enabling it brings them back.
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        description?: string | null;
+                        disabled?: boolean;
+                        name?: string;
+                        owner_account_id?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            created_at: string;
+                            created_by: string;
+                            description: string | null;
+                            disabled_at: string | null;
+                            id: string;
+                            name: string;
+                            owner_account_id: string;
+                            updated_at: string;
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/v1/admin/clients/{id}/keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A client's keys (never the keys themselves) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            keys: {
+                                client_id: string;
+                                created_at: string;
+                                created_by: string;
+                                description: string | null;
+                                expires_at: string | null;
+                                /** @description The expiry policy a rotation carries over; null: never */
+                                expires_in_days: number | null;
+                                id: string;
+                                /** @description Written at most once a minute */
+                                last_used_at: string | null;
+                                last_used_ip: string | null;
+                                /** @description The displayable part: the key starts `ghk_<prefix>_` */
+                                prefix: string;
+                                /** @description `api_key:<id>`, as the access review and the audit log name it */
+                                principal_id: string;
+                                replaced_by: string | null;
+                                /** @description When it stops or stopped working (later than now during an overlap) */
+                                revoked_at: string | null;
+                                scopes: string[];
+                                /** @enum {string} */
+                                status: "active" | "rotating" | "revoked" | "expired";
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Issue an admin API key to a client
+         * @description The key (`ghk_<prefix>_<secret>`) is in this answer only; Gatehouse keeps its SHA-256. Scopes are those of docs/admin.md, or `*` alone for every scope; the caller can grant only scopes it holds.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        description?: string | null;
+                        /** @description Days until the key expires; null: it never expires (the access review flags that) */
+                        expires_in_days: number | null;
+                        scopes: ("*" | "audit:read" | "detections:read" | "detections:write" | "webhooks:read" | "webhooks:write" | "accounts:read" | "accounts:write" | "incidents:read" | "incidents:write" | "campaigns:read" | "campaigns:write" | "access:read" | "access:write")[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            client_id: string;
+                            created_at: string;
+                            created_by: string;
+                            description: string | null;
+                            expires_at: string | null;
+                            /** @description The expiry policy a rotation carries over; null: never */
+                            expires_in_days: number | null;
+                            id: string;
+                            /** @description Shown once */
+                            key: string;
+                            /** @description Written at most once a minute */
+                            last_used_at: string | null;
+                            last_used_ip: string | null;
+                            /** @description The displayable part: the key starts `ghk_<prefix>_` */
+                            prefix: string;
+                            /** @description `api_key:<id>`, as the access review and the audit log name it */
+                            principal_id: string;
+                            replaced_by: string | null;
+                            /** @description When it stops or stopped working (later than now during an overlap) */
+                            revoked_at: string | null;
+                            scopes: string[];
+                            /** @enum {string} */
+                            status: "active" | "rotating" | "revoked" | "expired";
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/clients/{id}/keys/{key_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revoke a key: it is refused from now on */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    key_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Change a key's expiry (counted from now) */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    key_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Days until the key expires; null: it never expires (the access review flags that) */
+                        expires_in_days: number | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            client_id: string;
+                            created_at: string;
+                            created_by: string;
+                            description: string | null;
+                            expires_at: string | null;
+                            /** @description The expiry policy a rotation carries over; null: never */
+                            expires_in_days: number | null;
+                            id: string;
+                            /** @description Written at most once a minute */
+                            last_used_at: string | null;
+                            last_used_ip: string | null;
+                            /** @description The displayable part: the key starts `ghk_<prefix>_` */
+                            prefix: string;
+                            /** @description `api_key:<id>`, as the access review and the audit log name it */
+                            principal_id: string;
+                            replaced_by: string | null;
+                            /** @description When it stops or stopped working (later than now during an overlap) */
+                            revoked_at: string | null;
+                            scopes: string[];
+                            /** @enum {string} */
+                            status: "active" | "rotating" | "revoked" | "expired";
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/v1/admin/clients/{id}/keys/{key_id}/rotate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Replace a key by a successor with the same scopes and expiry policy
+         * @description The old key stops after `overlap_seconds` (default 0: at once; at most 7 days), so that the client can switch without a gap. The caller must hold every scope of the key.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    key_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @description Seconds the old key keeps working beside its successor (0: it stops at once)
+                         * @default 0
+                         */
+                        overlap_seconds?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            client_id: string;
+                            created_at: string;
+                            created_by: string;
+                            description: string | null;
+                            expires_at: string | null;
+                            /** @description The expiry policy a rotation carries over; null: never */
+                            expires_in_days: number | null;
+                            id: string;
+                            /** @description Shown once */
+                            key: string;
+                            /** @description Written at most once a minute */
+                            last_used_at: string | null;
+                            last_used_ip: string | null;
+                            /** @description The displayable part: the key starts `ghk_<prefix>_` */
+                            prefix: string;
+                            previous: {
+                                id: string;
+                                stops_at: string;
+                            };
+                            /** @description `api_key:<id>`, as the access review and the audit log name it */
+                            principal_id: string;
+                            replaced_by: string | null;
+                            /** @description When it stops or stopped working (later than now during an overlap) */
+                            revoked_at: string | null;
+                            scopes: string[];
+                            /** @enum {string} */
+                            status: "active" | "rotating" | "revoked" | "expired";
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/detections": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What the guard's detectors found, newest first (administrators with a second factor)
+         * @description Filters: status (open, resolved, lifted), kind. Pages of `limit` (1–500, default 100); pass `next_before` back as `before`.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    before?: number;
+                    kind?: "enumeration" | "recovery_flood" | "credential_stuffing" | "brute_force" | "legacy_client" | "signup_refusals";
+                    limit?: number;
+                    status?: "open" | "resolved" | "lifted";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detections: {
+                                /** @description The account it is about (scope account), by name; left out without accounts:read */
+                                account?: {
+                                    id: string;
+                                    role: ("user" | "admin" | "partner" | "responder" | "auditor") | null;
+                                    /** @description null when the account no longer exists */
+                                    username: string | null;
+                                } | null;
+                                account_id: string | null;
+                                /**
+                                 * @description The strongest response taken while open
+                                 * @enum {string}
+                                 */
+                                action: "none" | "delay" | "challenge" | "block";
+                                /** @description When the current challenge or block ends */
+                                action_until: string | null;
+                                closed_at: string | null;
+                                /** @description The account id, or api_key:<id>, that closed it */
+                                closed_by: string | null;
+                                /** @description Who closed it, by name; left out without accounts:read */
+                                closed_by_actor?: {
+                                    /** @description The account or API key id */
+                                    id: string | null;
+                                    /**
+                                     * @description Who acted: a staff account, an admin API key, the command line, Gatehouse itself
+                                     * @enum {string}
+                                     */
+                                    kind: "account" | "api_key" | "cli" | "system" | "other";
+                                    /** @description The username, or for an API key its client name and key prefix; null when the account or key no longer exists, and for cli and system */
+                                    name: string | null;
+                                    /** @description The account's role */
+                                    role: ("user" | "admin" | "partner" | "responder" | "auditor") | null;
+                                } | null;
+                                /** @description Requests counted against it while open */
+                                count: number;
+                                details: {
+                                    [key: string]: unknown;
+                                };
+                                first_seen: string;
+                                id: number;
+                                /** @description ip:<address>, subnet:<network>, identifier:<keyed hash of what was typed>, account:<id>, global:login */
+                                key: string;
+                                /** @enum {string} */
+                                kind: "enumeration" | "recovery_flood" | "credential_stuffing" | "brute_force" | "legacy_client" | "signup_refusals";
+                                last_seen: string;
+                                /** @enum {string} */
+                                scope: "ip" | "subnet" | "identifier" | "account" | "global";
+                                /** @enum {string} */
+                                status: "open" | "resolved" | "lifted";
+                            }[];
+                            next_before: number | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/detections/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One detection */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The account it is about (scope account), by name; left out without accounts:read */
+                            account?: {
+                                id: string;
+                                role: ("user" | "admin" | "partner" | "responder" | "auditor") | null;
+                                /** @description null when the account no longer exists */
+                                username: string | null;
+                            } | null;
+                            account_id: string | null;
+                            /**
+                             * @description The strongest response taken while open
+                             * @enum {string}
+                             */
+                            action: "none" | "delay" | "challenge" | "block";
+                            /** @description When the current challenge or block ends */
+                            action_until: string | null;
+                            closed_at: string | null;
+                            /** @description The account id, or api_key:<id>, that closed it */
+                            closed_by: string | null;
+                            /** @description Who closed it, by name; left out without accounts:read */
+                            closed_by_actor?: {
+                                /** @description The account or API key id */
+                                id: string | null;
+                                /**
+                                 * @description Who acted: a staff account, an admin API key, the command line, Gatehouse itself
+                                 * @enum {string}
+                                 */
+                                kind: "account" | "api_key" | "cli" | "system" | "other";
+                                /** @description The username, or for an API key its client name and key prefix; null when the account or key no longer exists, and for cli and system */
+                                name: string | null;
+                                /** @description The account's role */
+                                role: ("user" | "admin" | "partner" | "responder" | "auditor") | null;
+                            } | null;
+                            /** @description Requests counted against it while open */
+                            count: number;
+                            details: {
+                                [key: string]: unknown;
+                            };
+                            first_seen: string;
+                            id: number;
+                            /** @description ip:<address>, subnet:<network>, identifier:<keyed hash of what was typed>, account:<id>, global:login */
+                            key: string;
+                            /** @enum {string} */
+                            kind: "enumeration" | "recovery_flood" | "credential_stuffing" | "brute_force" | "legacy_client" | "signup_refusals";
+                            last_seen: string;
+                            /** @enum {string} */
+                            scope: "ip" | "subnet" | "identifier" | "account" | "global";
+                            /** @enum {string} */
+                            status: "open" | "resolved" | "lifted";
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/detections/{id}/lift": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Lift an open detection's block or challenge now
+         * @description The source (or identifier, or the global spike) is no longer challenged or blocked, and its detector leaves it alone for one window. The detection is closed as lifted.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The account it is about (scope account), by name; left out without accounts:read */
+                            account?: {
+                                id: string;
+                                role: ("user" | "admin" | "partner" | "responder" | "auditor") | null;
+                                /** @description null when the account no longer exists */
+                                username: string | null;
+                            } | null;
+                            account_id: string | null;
+                            /**
+                             * @description The strongest response taken while open
+                             * @enum {string}
+                             */
+                            action: "none" | "delay" | "challenge" | "block";
+                            /** @description When the current challenge or block ends */
+                            action_until: string | null;
+                            closed_at: string | null;
+                            /** @description The account id, or api_key:<id>, that closed it */
+                            closed_by: string | null;
+                            /** @description Who closed it, by name; left out without accounts:read */
+                            closed_by_actor?: {
+                                /** @description The account or API key id */
+                                id: string | null;
+                                /**
+                                 * @description Who acted: a staff account, an admin API key, the command line, Gatehouse itself
+                                 * @enum {string}
+                                 */
+                                kind: "account" | "api_key" | "cli" | "system" | "other";
+                                /** @description The username, or for an API key its client name and key prefix; null when the account or key no longer exists, and for cli and system */
+                                name: string | null;
+                                /** @description The account's role */
+                                role: ("user" | "admin" | "partner" | "responder" | "auditor") | null;
+                            } | null;
+                            /** @description Requests counted against it while open */
+                            count: number;
+                            details: {
+                                [key: string]: unknown;
+                            };
+                            first_seen: string;
+                            id: number;
+                            /** @description ip:<address>, subnet:<network>, identifier:<keyed hash of what was typed>, account:<id>, global:login */
+                            key: string;
+                            /** @enum {string} */
+                            kind: "enumeration" | "recovery_flood" | "credential_stuffing" | "brute_force" | "legacy_client" | "signup_refusals";
+                            last_seen: string;
+                            /** @enum {string} */
+                            scope: "ip" | "subnet" | "identifier" | "account" | "global";
+                            /** @enum {string} */
+                            status: "open" | "resolved" | "lifted";
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/detections/{id}/resolve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mark an open detection resolved
+         * @description A challenge or block it put in place runs until it expires, unless `lift` is true. 409-free: resolving a closed detection is 404 not_found.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @default false */
+                        lift?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The account it is about (scope account), by name; left out without accounts:read */
+                            account?: {
+                                id: string;
+                                role: ("user" | "admin" | "partner" | "responder" | "auditor") | null;
+                                /** @description null when the account no longer exists */
+                                username: string | null;
+                            } | null;
+                            account_id: string | null;
+                            /**
+                             * @description The strongest response taken while open
+                             * @enum {string}
+                             */
+                            action: "none" | "delay" | "challenge" | "block";
+                            /** @description When the current challenge or block ends */
+                            action_until: string | null;
+                            closed_at: string | null;
+                            /** @description The account id, or api_key:<id>, that closed it */
+                            closed_by: string | null;
+                            /** @description Who closed it, by name; left out without accounts:read */
+                            closed_by_actor?: {
+                                /** @description The account or API key id */
+                                id: string | null;
+                                /**
+                                 * @description Who acted: a staff account, an admin API key, the command line, Gatehouse itself
+                                 * @enum {string}
+                                 */
+                                kind: "account" | "api_key" | "cli" | "system" | "other";
+                                /** @description The username, or for an API key its client name and key prefix; null when the account or key no longer exists, and for cli and system */
+                                name: string | null;
+                                /** @description The account's role */
+                                role: ("user" | "admin" | "partner" | "responder" | "auditor") | null;
+                            } | null;
+                            /** @description Requests counted against it while open */
+                            count: number;
+                            details: {
+                                [key: string]: unknown;
+                            };
+                            first_seen: string;
+                            id: number;
+                            /** @description ip:<address>, subnet:<network>, identifier:<keyed hash of what was typed>, account:<id>, global:login */
+                            key: string;
+                            /** @enum {string} */
+                            kind: "enumeration" | "recovery_flood" | "credential_stuffing" | "brute_force" | "legacy_client" | "signup_refusals";
+                            last_seen: string;
+                            /** @enum {string} */
+                            scope: "ip" | "subnet" | "identifier" | "account" | "global";
+                            /** @enum {string} */
+                            status: "open" | "resolved" | "lifted";
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Security events of every account, newest first (administrators with a second factor)
+         * @description Filters: type, account_id, ip, since and until (ISO 8601 times). Pages of `limit` (1–500, default 100); pass `next_before` back as `before`.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    account_id?: string;
+                    before?: number;
+                    ip?: string;
+                    limit?: number;
+                    since?: string;
+                    type?: string;
+                    until?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            events: {
+                                /** @description The account, by name; left out without accounts:read */
+                                account?: {
+                                    id: string;
+                                    role: ("user" | "admin" | "partner" | "responder" | "auditor") | null;
+                                    /** @description null when the account no longer exists */
+                                    username: string | null;
+                                } | null;
+                                account_id: string | null;
+                                client_version: string | null;
+                                details: {
+                                    [key: string]: unknown;
+                                };
+                                id: number;
+                                ip: string | null;
+                                request_id: string | null;
+                                subnet: string | null;
+                                time: string;
+                                /** @description See docs/events.md */
+                                type: string;
+                                user_agent: string | null;
+                            }[];
+                            next_before: number | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/incidents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Incidents, newest first
+         * @description Pages of `limit` (1–200, default 50); pass `next_before` back as `before`.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    before?: string;
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            incidents: {
+                                closed_at: string | null;
+                                created_at: string;
+                                created_by: string;
+                                /** @description Who opened it, by name; left out without accounts:read */
+                                created_by_actor?: {
+                                    /** @description The account or API key id */
+                                    id: string | null;
+                                    /**
+                                     * @description Who acted: a staff account, an admin API key, the command line, Gatehouse itself
+                                     * @enum {string}
+                                     */
+                                    kind: "account" | "api_key" | "cli" | "system" | "other";
+                                    /** @description The username, or for an API key its client name and key prefix; null when the account or key no longer exists, and for cli and system */
+                                    name: string | null;
+                                    /** @description The account's role */
+                                    role: ("user" | "admin" | "partner" | "responder" | "auditor") | null;
+                                };
+                                id: string;
+                                mitigations: string;
+                                risks: string;
+                                /** @enum {string} */
+                                severity: "low" | "medium" | "high" | "critical";
+                                /** @enum {string} */
+                                status: "open" | "closed";
+                                summary: string;
+                                title: string;
+                                updated_at: string;
+                            }[];
+                            next_before: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Open an incident */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        mitigations?: string;
+                        risks?: string;
+                        /** @enum {string} */
+                        severity: "low" | "medium" | "high" | "critical";
+                        summary: string;
+                        title: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            closed_at: string | null;
+                            created_at: string;
+                            created_by: string;
+                            /** @description Who opened it, by name; left out without accounts:read */
+                            created_by_actor?: {
+                                /** @description The account or API key id */
+                                id: string | null;
+                                /**
+                                 * @description Who acted: a staff account, an admin API key, the command line, Gatehouse itself
+                                 * @enum {string}
+                                 */
+                                kind: "account" | "api_key" | "cli" | "system" | "other";
+                                /** @description The username, or for an API key its client name and key prefix; null when the account or key no longer exists, and for cli and system */
+                                name: string | null;
+                                /** @description The account's role */
+                                role: ("user" | "admin" | "partner" | "responder" | "auditor") | null;
+                            };
+                            id: string;
+                            mitigations: string;
+                            risks: string;
+                            /** @enum {string} */
+                            severity: "low" | "medium" | "high" | "critical";
+                            /** @enum {string} */
+                            status: "open" | "closed";
+                            summary: string;
+                            title: string;
+                            updated_at: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/incidents/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One incident, with its imports */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            closed_at: string | null;
+                            created_at: string;
+                            created_by: string;
+                            /** @description Who opened it, by name; left out without accounts:read */
+                            created_by_actor?: {
+                                /** @description The account or API key id */
+                                id: string | null;
+                                /**
+                                 * @description Who acted: a staff account, an admin API key, the command line, Gatehouse itself
+                                 * @enum {string}
+                                 */
+                                kind: "account" | "api_key" | "cli" | "system" | "other";
+                                /** @description The username, or for an API key its client name and key prefix; null when the account or key no longer exists, and for cli and system */
+                                name: string | null;
+                                /** @description The account's role */
+                                role: ("user" | "admin" | "partner" | "responder" | "auditor") | null;
+                            };
+                            id: string;
+                            imports: {
+                                /** @description Distinct accounts this import matched; known once it is done */
+                                accounts_matched: number;
+                                created_by: string;
+                                /** @description Who started it, by name; left out without accounts:read */
+                                created_by_actor?: {
+                                    /** @description The account or API key id */
+                                    id: string | null;
+                                    /**
+                                     * @description Who acted: a staff account, an admin API key, the command line, Gatehouse itself
+                                     * @enum {string}
+                                     */
+                                    kind: "account" | "api_key" | "cli" | "system" | "other";
+                                    /** @description The username, or for an API key its client name and key prefix; null when the account or key no longer exists, and for cli and system */
+                                    name: string | null;
+                                    /** @description The account's role */
+                                    role: ("user" | "admin" | "partner" | "responder" | "auditor") | null;
+                                };
+                                error: string | null;
+                                finished_at: string | null;
+                                /** @enum {string} */
+                                format: "csv" | "jsonl";
+                                id: string;
+                                incident_id: string;
+                                /** @description Field → column (CSV header) or key (JSONL) */
+                                mapping: {
+                                    [key: string]: string;
+                                };
+                                /** @description The first unparseable rows by line number (their content is never kept) */
+                                problems: {
+                                    line: number;
+                                    reason: string;
+                                }[];
+                                /** @description Rows whose username, email or phone named an account */
+                                rows_matched: number;
+                                rows_read: number;
+                                rows_unparseable: number;
+                                source_name: string;
+                                started_at: string;
+                                /** @enum {string} */
+                                status: "running" | "done" | "failed";
+                            }[];
+                            mitigations: string;
+                            risks: string;
+                            /** @enum {string} */
+                            severity: "low" | "medium" | "high" | "critical";
+                            /** @enum {string} */
+                            status: "open" | "closed";
+                            summary: string;
+                            title: string;
+                            updated_at: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change an incident's title, summary, severity, risks or mitigations */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        mitigations?: string;
+                        risks?: string;
+                        /** @enum {string} */
+                        severity?: "low" | "medium" | "high" | "critical";
+                        summary?: string;
+                        title?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            closed_at: string | null;
+                            created_at: string;
+                            created_by: string;
+                            /** @description Who opened it, by name; left out without accounts:read */
+                            created_by_actor?: {
+                                /** @description The account or API key id */
+                                id: string | null;
+                                /**
+                                 * @description Who acted: a staff account, an admin API key, the command line, Gatehouse itself
+                                 * @enum {string}
+                                 */
+                                kind: "account" | "api_key" | "cli" | "system" | "other";
+                                /** @description The username, or for an API key its client name and key prefix; null when the account or key no longer exists, and for cli and system */
+                                name: string | null;
+                                /** @description The account's role */
+                                role: ("user" | "admin" | "partner" | "responder" | "auditor") | null;
+                            };
+                            id: string;
+                            mitigations: string;
+                            risks: string;
+                            /** @enum {string} */
+                            severity: "low" | "medium" | "high" | "critical";
+                            /** @enum {string} */
+                            status: "open" | "closed";
+                            summary: string;
+                            title: string;
+                            updated_at: string;
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/v1/admin/incidents/{id}/close": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Close an incident
+         * @description A closed incident takes no more imports. Closing a closed incident changes nothing.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            closed_at: string | null;
+                            created_at: string;
+                            created_by: string;
+                            /** @description Who opened it, by name; left out without accounts:read */
+                            created_by_actor?: {
+                                /** @description The account or API key id */
+                                id: string | null;
+                                /**
+                                 * @description Who acted: a staff account, an admin API key, the command line, Gatehouse itself
+                                 * @enum {string}
+                                 */
+                                kind: "account" | "api_key" | "cli" | "system" | "other";
+                                /** @description The username, or for an API key its client name and key prefix; null when the account or key no longer exists, and for cli and system */
+                                name: string | null;
+                                /** @description The account's role */
+                                role: ("user" | "admin" | "partner" | "responder" | "auditor") | null;
+                            };
+                            id: string;
+                            mitigations: string;
+                            risks: string;
+                            /** @enum {string} */
+                            severity: "low" | "medium" | "high" | "critical";
+                            /** @enum {string} */
+                            status: "open" | "closed";
+                            summary: string;
+                            title: string;
+                            updated_at: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/incidents/{id}/exposures": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The accounts the incident exposed, and which of their fields
+         * @description By account id; pages of `limit` (1–1000, default 100); pass `next_after` back as `after`. No contact data: the account id and username only.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    after?: string;
+                    limit?: number;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            exposures: {
+                                account_id: string;
+                                fields: ("email" | "location" | "phone" | "username")[];
+                                first_import_id: string;
+                                first_seen_at: string;
+                                /** @description Rows of the leaks that named this account */
+                                rows: number;
+                                username: string;
+                            }[];
+                            next_after: string | null;
+                            total: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/incidents/{id}/imports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import a leaked data set into the incident and match it to accounts
+         * @description The file is the request body (text/csv, application/x-ndjson, application/jsonl or application/octet-stream), read as a stream. Map columns (CSV header names) or keys (JSONL) with `username`, `email`, `phone` and `location`; at least one of the first three. Answers when the whole file is read, with the counts; `GET …/imports/{importId}` shows progress meanwhile. See docs/incidents.md.
+         */
+        post: {
+            parameters: {
+                query: {
+                    email?: string;
+                    format: "csv" | "jsonl";
+                    location?: string;
+                    phone?: string;
+                    phone_region?: string;
+                    source_name?: string;
+                    username?: string;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Distinct accounts this import matched; known once it is done */
+                            accounts_matched: number;
+                            created_by: string;
+                            /** @description Who started it, by name; left out without accounts:read */
+                            created_by_actor?: {
+                                /** @description The account or API key id */
+                                id: string | null;
+                                /**
+                                 * @description Who acted: a staff account, an admin API key, the command line, Gatehouse itself
+                                 * @enum {string}
+                                 */
+                                kind: "account" | "api_key" | "cli" | "system" | "other";
+                                /** @description The username, or for an API key its client name and key prefix; null when the account or key no longer exists, and for cli and system */
+                                name: string | null;
+                                /** @description The account's role */
+                                role: ("user" | "admin" | "partner" | "responder" | "auditor") | null;
+                            };
+                            error: string | null;
+                            finished_at: string | null;
+                            /** @enum {string} */
+                            format: "csv" | "jsonl";
+                            id: string;
+                            incident_id: string;
+                            /** @description Field → column (CSV header) or key (JSONL) */
+                            mapping: {
+                                [key: string]: string;
+                            };
+                            /** @description The first unparseable rows by line number (their content is never kept) */
+                            problems: {
+                                line: number;
+                                reason: string;
+                            }[];
+                            /** @description Rows whose username, email or phone named an account */
+                            rows_matched: number;
+                            rows_read: number;
+                            rows_unparseable: number;
+                            source_name: string;
+                            started_at: string;
+                            /** @enum {string} */
+                            status: "running" | "done" | "failed";
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/incidents/{id}/imports/{importId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One import and its counts (updated after every batch while it runs) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    importId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Distinct accounts this import matched; known once it is done */
+                            accounts_matched: number;
+                            created_by: string;
+                            /** @description Who started it, by name; left out without accounts:read */
+                            created_by_actor?: {
+                                /** @description The account or API key id */
+                                id: string | null;
+                                /**
+                                 * @description Who acted: a staff account, an admin API key, the command line, Gatehouse itself
+                                 * @enum {string}
+                                 */
+                                kind: "account" | "api_key" | "cli" | "system" | "other";
+                                /** @description The username, or for an API key its client name and key prefix; null when the account or key no longer exists, and for cli and system */
+                                name: string | null;
+                                /** @description The account's role */
+                                role: ("user" | "admin" | "partner" | "responder" | "auditor") | null;
+                            };
+                            error: string | null;
+                            finished_at: string | null;
+                            /** @enum {string} */
+                            format: "csv" | "jsonl";
+                            id: string;
+                            incident_id: string;
+                            /** @description Field → column (CSV header) or key (JSONL) */
+                            mapping: {
+                                [key: string]: string;
+                            };
+                            /** @description The first unparseable rows by line number (their content is never kept) */
+                            problems: {
+                                line: number;
+                                reason: string;
+                            }[];
+                            /** @description Rows whose username, email or phone named an account */
+                            rows_matched: number;
+                            rows_read: number;
+                            rows_unparseable: number;
+                            source_name: string;
+                            started_at: string;
+                            /** @enum {string} */
+                            status: "running" | "done" | "failed";
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/incidents/{id}/report": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The incident report: a security brief in Markdown or JSON
+         * @description Fast facts (accounts exposed, fields, sessions revoked, resets forced, messages sent), what happened, risks, imports, actions taken with times from the audit chain, mitigations in place, open items and the audit chain head. `format=markdown` (default) answers `text/markdown` as a download; `format=json` the same content as JSON. Each export is audited.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    format?: "markdown" | "json";
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/incidents/{id}/timeline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The incident's timeline, oldest first
+         * @description Assembled from the audit log (entries about the incident) and its imports (start, end with counts), and from campaigns once they exist.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            entries: {
+                                actor: string | null;
+                                /** @description Who, by name; left out without accounts:read */
+                                actor_info?: {
+                                    /** @description The account or API key id */
+                                    id: string | null;
+                                    /**
+                                     * @description Who acted: a staff account, an admin API key, the command line, Gatehouse itself
+                                     * @enum {string}
+                                     */
+                                    kind: "account" | "api_key" | "cli" | "system" | "other";
+                                    /** @description The username, or for an API key its client name and key prefix; null when the account or key no longer exists, and for cli and system */
+                                    name: string | null;
+                                    /** @description The account's role */
+                                    role: ("user" | "admin" | "partner" | "responder" | "auditor") | null;
+                                } | null;
+                                details: {
+                                    [key: string]: unknown;
+                                };
+                                kind: string;
+                                source: string;
+                                time: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/outbox/dead": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Dead-lettered messages, newest first */
+        get: {
+            parameters: {
+                query?: {
+                    before?: string;
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            messages: {
+                                account_id: string | null;
+                                attempts: number;
+                                /** @enum {string} */
+                                channel: "email" | "sms" | "webhook";
+                                created_at: string;
+                                dead_at: string;
+                                id: string;
+                                /** @description Why the last try failed; addresses cut to their domain */
+                                last_error: string | null;
+                                template: string;
+                            }[];
+                            next: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/outbox/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send dead-lettered messages again (each gets one more try now; a code or link that expired meanwhile is closed as expired instead) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        ids: string[];
+                    } | {
+                        /** @enum {boolean} */
+                        all: true;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            retried: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/partners/{account_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Link a partner account to a client (or unlink it with null) */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    account_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        client_id: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            access_revoked_at: string | null;
+                            account_id: string;
+                            client_id: string | null;
+                            username: string;
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/v1/admin/partners/{account_id}/reinstate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reinstate a partner account whose access was revoked: its login opens again */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    account_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            access_revoked_at: string | null;
+                            account_id: string;
+                            client_id: string | null;
+                            username: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Figures for the console overview: a series per bucket over the last hour or day
+         * @description hour: 12 buckets of 5 minutes; day: 24 buckets of 1 hour, the last one holding now. recovery_requests counts every request (known identifier or not); recovery_sent the recovery messages that left; recovery_suppressed the requests and messages the caps, the resend interval or a reset lock stopped. challenges and blocks count detections opened or raised to that response.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    window?: "hour" | "day";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            bucket_seconds: number;
+                            buckets: {
+                                blocks: number;
+                                challenges: number;
+                                logins_failed: number;
+                                logins_succeeded: number;
+                                recovery_requests: number;
+                                recovery_sent: number;
+                                recovery_suppressed: number;
+                                start: string;
+                            }[];
+                            from: string;
+                            open_detections: number;
+                            open_detections_by_kind: {
+                                [key: string]: number;
+                            };
+                            to: string;
+                            totals: {
+                                [key: string]: number;
+                            };
+                            /** @enum {string} */
+                            window: "hour" | "day";
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The webhook endpoints (without their secrets) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            webhooks: {
+                                created_at: string;
+                                description: string | null;
+                                /** @description Security event types, see docs/events.md */
+                                event_types: string[];
+                                id: string;
+                                url: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Add a webhook endpoint that receives signed security events
+         * @description The events of the chosen types are POSTed to `url` (http or https), signed with `secret` — shown in this answer only. See docs/webhooks.md.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        description?: string;
+                        event_types: ("account_created" | "account_signup_existing_email" | "account_email_verified" | "account_verification_resend" | "account_phone_changed" | "account_phone_verified" | "account_phone_verify_fail" | "account_phone_removed" | "account_unverified_deleted" | "authn_login_success" | "authn_login_fail" | "authn_password_rehashed" | "authn_password_change" | "authn_password_change_fail" | "authn_password_change_required" | "session_logout" | "session_revoked" | "client_outdated" | "authn_password_reset_requested" | "recovery.suppressed" | "authn_password_reset_completed" | "authn_mfa_fail" | "authn_mfa_enabled" | "authn_mfa_challenge" | "authn_recovery_code_used" | "authn_recovery_codes_regenerated" | "account_locked" | "recovery.reset_lock_changed" | "authn_reauth_fail" | "authn_reauth" | "authn_mfa_removed" | "account_email_change_requested" | "account_email_changed" | "account_password_reset_by_operator" | "account_role_changed" | "authn_mfa_enrolment_required" | "authn_webauthn_fail" | "authn_webauthn_counter_regressed" | "authn_passkey_login_fail" | "authn_device_new" | "authn_device_remembered" | "authn_devices_forgotten" | "authn_mfa_skipped_remembered" | "authn_step_up" | "authn_otp_sent" | "authn_otp_send_capped" | "authn_login_notice_queued" | "authn_login_notice_suppressed" | "authn_login_not_me" | "outbound_budget_exhausted" | "messages_dead_lettered" | "limiter_store_fallback" | "limiter_store_recovered" | "guard_detection" | "guard_detection_resolved" | "guard_block_lifted" | "guard_sources_lifted" | "guard_challenge_failed" | "webhook_created" | "webhook_deleted" | "campaign_password_reset_forced" | "campaign_sessions_revoked" | "campaign_mfa_enrolment_required" | "campaign_reset_lock_set" | "campaign_notice_queued" | "api_key_created" | "api_key_revoked" | "api_key_rotated" | "api_key_refused" | "account_access_revoked" | "account_access_reinstated")[];
+                        url: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            created_at: string;
+                            description: string | null;
+                            /** @description Security event types, see docs/events.md */
+                            event_types: string[];
+                            id: string;
+                            /** @description `whsec_…`: the key of the HMAC-SHA256 signatures; shown once */
+                            secret: string;
+                            url: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/webhooks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Delete a webhook endpoint
+         * @description Nothing more is sent to it, including messages already queued.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/webhooks/{id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The webhook's delivery log, newest first
+         * @description Every try: its HTTP status or error, and how long it took. Kept 30 days.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            deliveries: {
+                                /** @description 1 for the first try */
+                                attempt: number;
+                                duration_ms: number;
+                                error: string | null;
+                                event_type: string;
+                                id: string;
+                                /** @description The `gatehouse-webhook-id` header; the same on every try of a message */
+                                message_id: string;
+                                /** @description The receiver's HTTP status; null when it did not answer */
+                                status_code: number | null;
+                                time: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/email": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Change the email address: a link goes to the new address, a notice to the old one
+         * @description Needs a proof of identity within the last 10 minutes (401 reauth_required; POST /v1/sessions/current/reauth). The old address stays in use until the link is opened. Always the same 202 for a well-formed new address, also when another account has it (that address is told instead). At most 3 requests an hour (429).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        email: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            status: "verification_sent";
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/email/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Confirm a new email address with the token mailed to it
+         * @description 400 invalid_token alike for unknown, used and expired tokens.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        token: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            status: "email_changed";
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The account's own security history, newest first
+         * @description Logins (and failed ones), new devices, password changes and resets, blocked reset requests, factor changes … Pages of `limit` (1–100, default 50); pass `next_before` back as `before` for the next page.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    before?: number;
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            events: {
+                                details: {
+                                    [key: string]: unknown;
+                                };
+                                id: number;
+                                ip: string | null;
+                                time: string;
+                                /** @description See docs/events.md */
+                                type: string;
+                                user_agent: string | null;
+                            }[];
+                            next_before: number | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Change the password; every other session is revoked */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        current_password: string;
+                        new_password: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            revoked_sessions: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/phone": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Set the phone number; a verification code is texted to it
+         * @description Needs the current password (401 invalid_credentials otherwise, and nothing changes). The number is stored unverified — a previously verified number stops identifying the account — and a 6-digit code, valid for 10 minutes, is sent to it by SMS. At most 5 codes per account and hour (429 rate_limited with Retry-After). The verified email address of the account is told.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        password: string;
+                        /** @description E.164, such as +14155550123 */
+                        phone: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            status: "code_sent";
+                        };
+                    };
+                };
+            };
+        };
+        /**
+         * Remove the phone number
+         * @description Needs the current password (401 invalid_credentials otherwise). Answers 204, also when there was no number. The number no longer identifies the account for login or recovery; the verified email address of the account is told.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        password: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/phone/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Verify the phone number with the code texted to it
+         * @description 401 invalid_code alike for a wrong, used, expired or missing code; the 5th wrong code kills it. 409 phone_taken when the code is right but another account already has this number verified.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        code: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            status: "verified";
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/reset-lock": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Require a second-factor code before any reset message is sent for this account */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        enabled: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            reset_lock: boolean;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/mfa": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Second factors of the account and the number of unused recovery codes */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            factors: {
+                                created_at: string;
+                                id: string;
+                                kind: string;
+                                /** @description Passkeys: last use */
+                                last_used_at?: string | null;
+                                /** @description Passkeys: the name given at registration */
+                                name?: string | null;
+                                /** @enum {string} */
+                                status: "pending" | "active";
+                            }[];
+                            recovery_codes_remaining: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/mfa/email": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Use one-time codes mailed to the verified address as a second factor
+         * @description Needs a proof of identity within the last 10 minutes. At login, the challenge then offers this method: POST /v1/sessions/mfa/send sends a code (6 digits, 10 minutes, at most 3 an hour and 5 a day). Weaker than TOTP or a passkey (it proves a channel, not a device): it never satisfies the MFA policy of a staff account (admin, responder, auditor, partner), whose sessions stay enrolment-only and whose login challenge stops offering it once a TOTP factor or passkey exists. Account recovery does not accept it as the second factor. The first factor comes with recovery codes.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            factor: {
+                                id: string;
+                                /** @enum {string} */
+                                kind: "email";
+                            };
+                            recovery_codes?: string[];
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/mfa/factors/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Remove a second factor
+         * @description Needs a proof of identity within the last 10 minutes. With the last factor go the recovery codes; an account whose role requires a second factor cannot remove its last one (409 second_factor_required; for a staff account, its last TOTP factor or passkey). The holder is told on every verified channel.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/mfa/recovery-codes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Replace the recovery codes; the old set stops working
+         * @description Needs a proof of identity within the last 10 minutes (login or POST /v1/sessions/current/reauth) and a second factor on the account (409 second_factor_required otherwise).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description A current TOTP code, checked when given */
+                        code?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            recovery_codes: string[];
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/mfa/sms": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Use one-time codes texted to the verified phone number as a second factor
+         * @description Needs a proof of identity within the last 10 minutes. At login, the challenge then offers this method: POST /v1/sessions/mfa/send sends a code (6 digits, 10 minutes, at most 3 an hour and 5 a day). Weaker than TOTP or a passkey (it proves a channel, not a device): it never satisfies the MFA policy of a staff account (admin, responder, auditor, partner), whose sessions stay enrolment-only and whose login challenge stops offering it once a TOTP factor or passkey exists. Account recovery does not accept it as the second factor. The first factor comes with recovery codes.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            factor: {
+                                id: string;
+                                /** @enum {string} */
+                                kind: "sms";
+                            };
+                            recovery_codes?: string[];
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/mfa/totp": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start a TOTP enrolment (pending until confirmed)
+         * @description RFC 6238: SHA-1, 6 digits, 30 s. A new enrolment replaces a pending one.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            otpauth_uri: string;
+                            /** @description The otpauth URI as a QR code (SVG) */
+                            qr_svg: string;
+                            /** @description base32 */
+                            secret: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/mfa/totp/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Confirm the TOTP enrolment with a current code; returns recovery codes, shown once */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        code: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            recovery_codes: string[];
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/mfa/webauthn/register": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Finish registering a passkey; it is a second factor from now on
+         * @description The authenticator’s answer to the options of /register/options. 400 webauthn_failed when it does not verify (used or expired challenge, wrong origin or relying party). The first factor of an account comes with 10 recovery codes, shown once; so does its first TOTP factor or passkey, whose new set replaces codes that backed only email or SMS codes.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        challenge_id: string;
+                        name?: string;
+                        response: {
+                            /** @enum {string} */
+                            authenticatorAttachment?: "platform" | "cross-platform";
+                            /** @default {} */
+                            clientExtensionResults?: {
+                                [key: string]: unknown;
+                            };
+                            id: string;
+                            rawId: string;
+                            response: {
+                                attestationObject: string;
+                                clientDataJSON: string;
+                                transports?: string[];
+                            } & {
+                                [key: string]: unknown;
+                            };
+                            /** @enum {string} */
+                            type: "public-key";
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            factor: {
+                                created_at: string;
+                                id: string;
+                                /** @enum {string} */
+                                kind: "webauthn";
+                                name: string | null;
+                            };
+                            recovery_codes?: string[];
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/mfa/webauthn/register/options": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start registering a passkey: options for navigator.credentials.create()
+         * @description Needs a proof of identity within the last 10 minutes. The challenge is single-use and lives 5 minutes; the account’s passkeys are excluded.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            challenge_id: string;
+                            /** @description PublicKeyCredentialCreationOptionsJSON */
+                            options: {
+                                [key: string]: unknown;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/recovery": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Ask for a password-reset message
+         * @description Answers 202 {"status":"accepted"} for every well-formed request — existing, missing, unverified, locked or capped account alike. Whether a message goes out, and where, is decided later and never shown. Accounts with the reset lock need `code` (a current second-factor code).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        channel?: "email" | "sms";
+                        code?: string;
+                        identifier: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Only when masked hints are switched on */
+                            hint?: string;
+                            /** @enum {string} */
+                            status: "accepted";
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/recovery/complete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Set a new password with the token from a recovery message
+         * @description 400 invalid_token alike for unknown, used, expired and wrong-purpose tokens. On an account with a second factor the reset channel does not prove — a TOTP factor or passkey; SMS codes and a reset by email; email codes and a reset by SMS — `code` (a TOTP code or a recovery code) is required (401 mfa_required otherwise, and nothing changes). Success revokes every session and notifies the owner on every verified channel.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        code?: string;
+                        password: string;
+                        token: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            status: "password_changed";
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The account's live sessions */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            sessions: {
+                                created_at: string;
+                                current: boolean;
+                                /** @description User agent of the client that logged in */
+                                device: string | null;
+                                expires_at: string;
+                                id: string;
+                                idle_expires_at: string;
+                                ip: string | null;
+                                last_seen_at: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Log in with a username, email address or verified phone number */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        identifier: string;
+                        password: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description The account has a second factor: complete with POST /v1/sessions/mfa within 5 minutes */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            challenge_id: string;
+                            methods: string[];
+                            /** @enum {boolean} */
+                            mfa_required: true;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description For a device the account did not know: keep it (gh_device cookie or X-Gatehouse-Device header) */
+                            device_token?: string;
+                            expires_at: string;
+                            token: string;
+                        };
+                    };
+                };
+                /** @description invalid_credentials, alike for every failure */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description After a right password only: password_reset_required (a campaign requires a reset) or email_unverified (login by username or phone before the address is verified) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        /** Revoke every session but the current one */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            revoked: number;
+                        };
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sessions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revoke one of your sessions */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sessions/current": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The account and session of the presented token */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            account: {
+                                id: string;
+                                /** @description The account's role requires a second factor: set one up before anything else */
+                                mfa_enrolment_required: boolean;
+                                must_change_password: boolean;
+                                username: string;
+                            };
+                            session: {
+                                /** @description When the holder last proved who they are */
+                                authenticated_at: string;
+                                created_at: string;
+                                current: boolean;
+                                /** @description User agent of the client that logged in */
+                                device: string | null;
+                                expires_at: string;
+                                id: string;
+                                idle_expires_at: string;
+                                ip: string | null;
+                                last_seen_at: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Log out */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sessions/current/reauth": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Prove who you are again, before a sensitive change
+         * @description With the password, a second-factor code (TOTP or recovery code) or a passkey (options from POST /v1/sessions/current/reauth/webauthn/options). Adding or removing a factor, new recovery codes and a new email address need this within the last 10 minutes (login counts). Wrong answers: 401 invalid_credentials or invalid_code (code_already_used for a right TOTP code whose step was used), counted per account.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        password: string;
+                    } | {
+                        code: string;
+                        /** @enum {string} */
+                        method: "totp" | "recovery_code";
+                    } | {
+                        assertion: {
+                            /** @enum {string} */
+                            authenticatorAttachment?: "platform" | "cross-platform";
+                            /** @default {} */
+                            clientExtensionResults?: {
+                                [key: string]: unknown;
+                            };
+                            id: string;
+                            rawId: string;
+                            response: {
+                                authenticatorData: string;
+                                clientDataJSON: string;
+                                signature: string;
+                                userHandle?: string;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                            /** @enum {string} */
+                            type: "public-key";
+                        };
+                        /** @enum {string} */
+                        method: "webauthn";
+                        webauthn_challenge_id: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            authenticated_at: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sessions/current/reauth/webauthn/options": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Passkey options for re-authentication
+         * @description For navigator.credentials.get(); answer with POST /v1/sessions/current/reauth, method webauthn.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description PublicKeyCredentialRequestOptionsJSON */
+                            options: {
+                                [key: string]: unknown;
+                            };
+                            webauthn_challenge_id: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sessions/mfa": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Complete a login with the second factor
+         * @description 401 invalid_code alike for a wrong code, an unknown or expired challenge, or one out of guesses; 401 code_already_used for a right TOTP code whose time step was used already (wait for the next one).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description webauthn: navigator.credentials.get() as JSON */
+                        assertion?: {
+                            /** @enum {string} */
+                            authenticatorAttachment?: "platform" | "cross-platform";
+                            /** @default {} */
+                            clientExtensionResults?: {
+                                [key: string]: unknown;
+                            };
+                            id: string;
+                            rawId: string;
+                            response: {
+                                authenticatorData: string;
+                                clientDataJSON: string;
+                                signature: string;
+                                userHandle?: string;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                            /** @enum {string} */
+                            type: "public-key";
+                        };
+                        challenge_id: string;
+                        /** @description totp, email, sms and recovery_code */
+                        code?: string;
+                        /** @enum {string} */
+                        method: "totp" | "webauthn" | "email" | "sms" | "recovery_code";
+                        /** @description Skip the second factor on this device for 30 days (GATEHOUSE_REMEMBER_DEVICE_DAYS); never the password */
+                        remember_device?: boolean;
+                        /** @description webauthn: from POST /v1/sessions/mfa/webauthn/options */
+                        webauthn_challenge_id?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description For a device the account did not know: keep it (gh_device cookie or X-Gatehouse-Device header) */
+                            device_token?: string;
+                            expires_at: string;
+                            token: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sessions/mfa/send": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a one-time code by email or SMS for a login challenge
+         * @description For a challenge whose methods include email or sms. 6 digits, valid 10 minutes, works once; a new send replaces the previous code. Always 202 for a live challenge (also when the account's send cap is reached: then nothing is sent). 401 invalid_code for an unknown, expired or used challenge.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        challenge_id: string;
+                        /** @enum {string} */
+                        method: "email" | "sms";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            status: "sent";
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sessions/mfa/webauthn/options": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Passkey options for the second factor of a login challenge
+         * @description For navigator.credentials.get(); answer with POST /v1/sessions/mfa, method webauthn. 401 invalid_code alike for an unknown, expired, used or exhausted challenge and for an account without passkeys.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        challenge_id: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description PublicKeyCredentialRequestOptionsJSON */
+                            options: {
+                                [key: string]: unknown;
+                            };
+                            webauthn_challenge_id: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sessions/not-me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * "This wasn't me": the link of a new-sign-in notice
+         * @description Ends every session of the account, blocks sign-in and sends a recovery link to the account's own address (within the recovery caps); with a second factor, recovery needs it. 400 invalid_token alike for unknown, used and expired links.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        token: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            status: "locked";
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sessions/passkey": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Log in with a passkey, without a password
+         * @description 401 invalid_credentials alike for every failure: unknown passkey, bad signature, used or expired challenge, wrong origin or relying party, locked account.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        assertion: {
+                            /** @enum {string} */
+                            authenticatorAttachment?: "platform" | "cross-platform";
+                            /** @default {} */
+                            clientExtensionResults?: {
+                                [key: string]: unknown;
+                            };
+                            id: string;
+                            rawId: string;
+                            response: {
+                                authenticatorData: string;
+                                clientDataJSON: string;
+                                signature: string;
+                                userHandle?: string;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                            /** @enum {string} */
+                            type: "public-key";
+                        };
+                        challenge_id: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description For a device the account did not know: keep it (gh_device cookie or X-Gatehouse-Device header) */
+                            device_token?: string;
+                            expires_at: string;
+                            token: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sessions/passkey/options": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start a passwordless login with a passkey
+         * @description Options for navigator.credentials.get() with a discoverable credential; the challenge lives 5 minutes.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            challenge_id: string;
+                            /** @description PublicKeyCredentialRequestOptionsJSON */
+                            options: {
+                                [key: string]: unknown;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
+export type webhooks = Record<string, never>;
+export interface components {
+    schemas: never;
+    responses: never;
+    parameters: never;
+    requestBodies: never;
+    headers: never;
+    pathItems: never;
+}
+export type $defs = Record<string, never>;
+export type operations = Record<string, never>;
