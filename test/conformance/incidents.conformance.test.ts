@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { beforeEach, describe, expect, it } from 'vitest'
 import { SqlAuditLog } from '../../src/adapters/sql/audit-repository.js'
 import { SqlIncidentRepository } from '../../src/adapters/sql/incidents-repository.js'
+import type { NewAccount } from '../../src/modules/accounts/ports.js'
 import type { ImportRecord, IncidentRecord } from '../../src/modules/incidents/ports.js'
 import { databaseKinds } from '../helpers/databases.js'
 import { MINUTE, newAccount, T0, unique, useSuiteDatabase } from './fixtures.js'
@@ -264,7 +265,7 @@ describe.each(databaseKinds())('IncidentRepository on %s', (kind) => {
 
     it('lists exposures by account id a page at a time; deleted accounts drop out', async () => {
       const i = await withIncident()
-      const accounts = []
+      const accounts: NewAccount[] = []
       for (let n = 0; n < 5; n++) accounts.push(await account())
       const ids = accounts.map((a) => a.id).sort()
       await repo().recordExposures(
@@ -287,7 +288,7 @@ describe.each(databaseKinds())('IncidentRepository on %s', (kind) => {
 
     it('sums dozens of simultaneous batches over the same accounts (several connections on PostgreSQL)', async () => {
       const i = await withIncident()
-      const accounts = []
+      const accounts: NewAccount[] = []
       for (let n = 0; n < 8; n++) accounts.push(await account())
       // PostgreSQL: several connections (instances); SQLite: simultaneous calls on one connection.
       const others =
