@@ -62,6 +62,38 @@ const lookupRoute = (app: HttpServer, deps: AdminRouteDeps) => {
   )
 }
 
+/** One account as the admin tools show it. */
+const AccountDetail = z.object({
+  account: AccountSummary,
+  sessions: z.array(
+    z.object({
+      id: z.string(),
+      device: z.string().nullable(),
+      ip: z.string().nullable(),
+      created_at: z.string(),
+      last_seen_at: z.string(),
+      expires_at: z.string(),
+    }),
+  ),
+  factors: z.array(
+    z.object({
+      id: z.string(),
+      kind: z.string(),
+      confirmed: z.boolean(),
+      created_at: z.string(),
+    }),
+  ),
+  events: z.array(
+    z.object({
+      id: z.number(),
+      type: z.string(),
+      time: z.string(),
+      ip: z.string().nullable(),
+      details: z.record(z.string(), z.unknown()),
+    }),
+  ),
+})
+
 const detailRoute = (
   app: HttpServer,
   deps: AdminRouteDeps,
@@ -77,36 +109,7 @@ const detailRoute = (
         security,
         params: AccountId,
         response: {
-          200: z.object({
-            account: AccountSummary,
-            sessions: z.array(
-              z.object({
-                id: z.string(),
-                device: z.string().nullable(),
-                ip: z.string().nullable(),
-                created_at: z.string(),
-                last_seen_at: z.string(),
-                expires_at: z.string(),
-              }),
-            ),
-            factors: z.array(
-              z.object({
-                id: z.string(),
-                kind: z.string(),
-                confirmed: z.boolean(),
-                created_at: z.string(),
-              }),
-            ),
-            events: z.array(
-              z.object({
-                id: z.number(),
-                type: z.string(),
-                time: z.string(),
-                ip: z.string().nullable(),
-                details: z.record(z.string(), z.unknown()),
-              }),
-            ),
-          }),
+          200: AccountDetail,
         },
       },
     },
