@@ -1,5 +1,6 @@
 import { type Kysely, sql } from 'kysely'
 import type { AdminStatsSource, BucketRange, Series, SeriesCount } from '../../modules/admin/ports.js'
+import type { SecurityEventType } from '../../modules/events/vocabulary.js'
 import { RECOVERY_TEMPLATES } from '../../modules/recovery/ports.js'
 import type { Database } from './schema.js'
 
@@ -15,11 +16,15 @@ import type { Database } from './schema.js'
 /** Every status a recovery request can have: naming them lets (status, created_at) serve the range. */
 const RECOVERY_REQUEST_STATUSES = ['pending', 'processing', 'done', 'abandoned']
 
-const EVENT_SERIES: Record<string, Series> = {
+/** The security events counted as they are, by type. */
+const EVENT_SERIES: Partial<Record<SecurityEventType, Series>> = {
   authn_login_success: 'logins_succeeded',
   authn_login_fail: 'logins_failed',
   'recovery.suppressed': 'recovery_suppressed',
 }
+
+/** One per detection opened or raised; its details name the response. */
+const DETECTION_EVENT: SecurityEventType = 'guard_detection'
 
 /** The guard response a guard_detection event records, if it is one the overview counts. */
 const detectionSeries = (details: string): Series | null => {
@@ -54,7 +59,7 @@ export class SqlAdminStatsSource implements AdminStatsSource {
       db
         .selectFrom('security_events')
         .select(['details', bucketOf('created_at').as('bucket')])
-        .where('type', '=', 'guard_detection')
+        .where('type', '=', DETECTION_EVENT)
         .where('created_at', '>=', from)
         .where('created_at', '<', to)
         .limit(100_000)
@@ -89,7 +94,7 @@ export class SqlAdminStatsSource implements AdminStatsSource {
     const counts: SeriesCount[] = []
     const add = (series: Series, bucket: unknown, count: unknown) =>
       counts.push({ series, bucket: Number(bucket), count: Number(count) })
-    for (const r of events) add(EVENT_SERIES[r.type]!, r.bucket, r.n)
+    for (const r of events) add(EVENT_SERIES[r.type as SecurityEventType]!, r.bucket, r.n)
     for (const r of detectionEvents) {
       const series = detectionSeries(r.details)
       if (series) add(series, r.bucket, 1)
