@@ -11,6 +11,7 @@ import { createMemoryLimiterStore } from './adapters/limits/memory.js'
 import { FileMailTransport, SmtpMailTransport } from './adapters/notify/mail-transports.js'
 import { createSmsTransport } from './adapters/notify/sms-http.js'
 import { SqlAccessRepository } from './adapters/sql/access-repository.js'
+import { SqlAdminStatsSource } from './adapters/sql/admin-stats-repository.js'
 import { SqlAuditLog } from './adapters/sql/audit-repository.js'
 import { SqlCampaignRepository } from './adapters/sql/campaigns-repository.js'
 import { openDatabase, type SqlDatabase } from './adapters/sql/database.js'
@@ -883,7 +884,7 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
   adminRoutes(http, {
     authorize,
     audit,
-    db: database.db,
+    stats: new SqlAdminStatsSource(database.db),
     accounts: store.accounts,
     sessions: store.sessions,
     factors: mfaFactors,

@@ -1,36 +1,19 @@
-import { type Kysely, sql } from 'kysely'
-import type { Database } from '../../adapters/sql/schema.js'
 import { HOUR, MINUTE } from '../../kernel/clock.js'
-import { RECOVERY_TEMPLATES } from '../recovery/ports.js'
+import { type AdminStatsSource, SERIES, type Series, type StatsWindow } from './ports.js'
 
 /*
  * The figures behind the console's overview: per-bucket series over the last hour (5-minute
- * buckets) or day (1-hour buckets), read with indexed range queries only:
- * - security_events by (type, created_at): logins, service-side recovery suppressions, guard responses;
- * - recovery_requests by (status, created_at): every recovery request, known identifier or not;
- * - outbox by (status, sent_at): recovery messages that left; by (status, next_attempt_at): messages
- *   dropped by the send-time cap.
- * The queries are plain Kysely over both dialects; this module reads the tables directly because
- * the figures cut across the repositories of four modules.
+ * buckets) or day (1-hour buckets), the last bucket holding now. The counting is the stats
+ * source's (see AdminStatsSource); this lays the counts out in buckets and totals.
  */
 
-export type StatsWindow = 'hour' | 'day'
+export type { StatsWindow } from './ports.js'
+export { SERIES } from './ports.js'
 
 export const WINDOWS: Record<StatsWindow, { bucketMs: number; buckets: number }> = {
   hour: { bucketMs: 5 * MINUTE, buckets: 12 },
   day: { bucketMs: HOUR, buckets: 24 },
 }
-
-export const SERIES = [
-  'logins_succeeded',
-  'logins_failed',
-  'recovery_requests',
-  'recovery_sent',
-  'recovery_suppressed',
-  'challenges',
-  'blocks',
-] as const
-export type Series = (typeof SERIES)[number]
 
 export interface StatsBucket extends Record<Series, number> {
   start: number
@@ -47,10 +30,11 @@ export interface Stats {
   openByKind: Record<string, number>
 }
 
-/** Every status a recovery request can have: naming them lets (status, created_at) serve the range. */
-const RECOVERY_REQUEST_STATUSES = ['pending', 'processing', 'done', 'abandoned']
-
-export const readStats = async (db: Kysely<Database>, window: StatsWindow, now: number): Promise<Stats> => {
+export const readStats = async (
+  source: AdminStatsSource,
+  window: StatsWindow,
+  now: number,
+): Promise<Stats> => {
   const { bucketMs, buckets: n } = WINDOWS[window]
   const to = Math.ceil((now + 1) / bucketMs) * bucketMs
   const from = to - n * bucketMs
@@ -64,89 +48,17 @@ export const readStats = async (db: Kysely<Database>, window: StatsWindow, now: 
     challenges: 0,
     blocks: 0,
   }))
-  const add = (series: Series, bucket: unknown, count: unknown) => {
-    const b = buckets[Number(bucket)]
-    if (b) b[series] += Number(count)
-  }
-  // Integer literals (computed here, never from input): integer division on both dialects.
-  const bucketOf = (column: string) =>
-    sql<number>`(${sql.ref(column)} - ${sql.lit(from)}) / ${sql.lit(bucketMs)}`
-
-  const eventSeries: Record<string, Series> = {
-    authn_login_success: 'logins_succeeded',
-    authn_login_fail: 'logins_failed',
-    'recovery.suppressed': 'recovery_suppressed',
-  }
-  const [events, detectionEvents, requests, sent, dropped, open] = await Promise.all([
-    db
-      .selectFrom('security_events')
-      .select(['type', bucketOf('created_at').as('bucket'), (eb) => eb.fn.countAll().as('n')])
-      .where('type', 'in', Object.keys(eventSeries))
-      .where('created_at', '>=', from)
-      .where('created_at', '<', to)
-      .groupBy(['type', 'bucket'])
-      .execute(),
-    // One guard_detection event per detection opened or raised: few rows, details read here.
-    db
-      .selectFrom('security_events')
-      .select(['details', bucketOf('created_at').as('bucket')])
-      .where('type', '=', 'guard_detection')
-      .where('created_at', '>=', from)
-      .where('created_at', '<', to)
-      .limit(100_000)
-      .execute(),
-    db
-      .selectFrom('recovery_requests')
-      .select([bucketOf('created_at').as('bucket'), (eb) => eb.fn.countAll().as('n')])
-      .where('status', 'in', RECOVERY_REQUEST_STATUSES)
-      .where('created_at', '>=', from)
-      .where('created_at', '<', to)
-      .groupBy('bucket')
-      .execute(),
-    db
-      .selectFrom('outbox')
-      .select([bucketOf('sent_at').as('bucket'), (eb) => eb.fn.countAll().as('n')])
-      .where('status', '=', 'sent')
-      .where('sent_at', '>=', from)
-      .where('sent_at', '<', to)
-      .where('template', 'in', [...RECOVERY_TEMPLATES])
-      .groupBy('bucket')
-      .execute(),
-    db
-      .selectFrom('outbox')
-      .select([bucketOf('next_attempt_at').as('bucket'), (eb) => eb.fn.countAll().as('n')])
-      .where('status', '=', 'suppressed')
-      .where('next_attempt_at', '>=', from)
-      .where('next_attempt_at', '<', to)
-      .where('template', 'in', [...RECOVERY_TEMPLATES])
-      .groupBy('bucket')
-      .execute(),
-    db
-      .selectFrom('detections')
-      .select(['kind', (eb) => eb.fn.countAll().as('n')])
-      .where('status', '=', 'open')
-      .groupBy('kind')
-      .execute(),
+  const [counts, openByKind] = await Promise.all([
+    source.countSeries({ from, bucketMs, buckets: n }),
+    source.openDetectionsByKind(),
   ])
-  for (const r of events) add(eventSeries[r.type]!, r.bucket, r.n)
-  for (const r of detectionEvents) {
-    let action: unknown
-    try {
-      action = (JSON.parse(r.details) as { action?: unknown }).action
-    } catch {
-      continue
-    }
-    if (action === 'challenge') add('challenges', r.bucket, 1)
-    else if (action === 'block') add('blocks', r.bucket, 1)
+  for (const c of counts) {
+    const b = buckets[c.bucket]
+    if (b) b[c.series] += c.count
   }
-  for (const r of requests) add('recovery_requests', r.bucket, r.n)
-  for (const r of sent) add('recovery_sent', r.bucket, r.n)
-  for (const r of dropped) add('recovery_suppressed', r.bucket, r.n)
-
   const totals = Object.fromEntries(
     SERIES.map((s) => [s, buckets.reduce((sum, b) => sum + b[s], 0)]),
   ) as Record<Series, number>
-  const openByKind = Object.fromEntries(open.map((r) => [r.kind, Number(r.n)]))
   return {
     window,
     bucketMs,

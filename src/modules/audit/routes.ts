@@ -59,17 +59,18 @@ const view = (e: StoredAuditEntry, names: Names): z.infer<typeof EntryView> => (
 
 const Hash = z.string().regex(/^[0-9a-fA-F]{64}$/, { message: 'must be a SHA-256 hash in hex' })
 
-export const auditRoutes = (
-  app: HttpServer,
-  deps: {
-    authorize: Authorize
-    audit: AuditService
-    log: AuditLog
-    names: NameDirectory
-  },
-) => {
+export interface AuditRouteDeps {
+  authorize: Authorize
+  audit: AuditService
+  log: AuditLog
+  names: NameDirectory
+}
+
+const security: Array<Record<string, string[]>> = [{ bearer: [] }, { cookie: [] }]
+
+/** The audit log, newest first, a page at a time. */
+const listRoute = (app: HttpServer, deps: AuditRouteDeps) => {
   const admin = deps.authorize('audit:read')
-  const security: Array<Record<string, string[]>> = [{ bearer: [] }, { cookie: [] }]
 
   app.get(
     '/v1/admin/audit',
@@ -101,6 +102,11 @@ export const auditRoutes = (
       }
     },
   )
+}
+
+/** Check the audit log's hash chain. */
+const verifyRoute = (app: HttpServer, deps: AuditRouteDeps) => {
+  const admin = deps.authorize('audit:read')
 
   app.get(
     '/v1/admin/audit/verify',
@@ -140,4 +146,10 @@ export const auditRoutes = (
       }
     },
   )
+}
+
+/** The admin audit API: the log of administrative actions and the check of its chain. */
+export const auditRoutes = (app: HttpServer, deps: AuditRouteDeps) => {
+  listRoute(app, deps)
+  verifyRoute(app, deps)
 }

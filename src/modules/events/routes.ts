@@ -30,15 +30,17 @@ const EventView = z.object({
   details: z.record(z.string(), z.unknown()),
 })
 
-export const eventRoutes = (
-  app: HttpServer,
-  deps: {
-    sessions: SessionsService
-    events: SecurityEventLog
-    authorize: Authorize
-    names: NameDirectory
-  },
-) => {
+export interface EventRouteDeps {
+  sessions: SessionsService
+  events: SecurityEventLog
+  authorize: Authorize
+  names: NameDirectory
+}
+
+const isoTime = z.iso.datetime({ offset: true }).transform((v) => Date.parse(v))
+
+/** The account's own security history. */
+const ownEventsRoute = (app: HttpServer, deps: EventRouteDeps) => {
   app.get(
     '/v1/me/events',
     {
@@ -68,8 +70,10 @@ export const eventRoutes = (
       )
     },
   )
+}
 
-  const isoTime = z.iso.datetime({ offset: true }).transform((v) => Date.parse(v))
+/** Security events of every account, filtered, for administrators. */
+const adminEventsRoute = (app: HttpServer, deps: EventRouteDeps) => {
   app.get(
     '/v1/admin/events',
     {
@@ -131,4 +135,10 @@ export const eventRoutes = (
       }))
     },
   )
+}
+
+/** Security events: the account's own, and (for administrators) everyone's. */
+export const eventRoutes = (app: HttpServer, deps: EventRouteDeps) => {
+  ownEventsRoute(app, deps)
+  adminEventsRoute(app, deps)
 }

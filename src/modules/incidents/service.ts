@@ -4,11 +4,9 @@ import type { CountryCode } from 'libphonenumber-js'
 import { AppError, isAppError } from '../../kernel/errors.js'
 import type { AuditService } from '../audit/service.js'
 import type { RequestContext } from '../events/ports.js'
-import { leakedEmail, leakedPhone, leakedUsername } from './normalise.js'
+import { ImportRun, PROBLEMS_KEPT } from './import-run.js'
 import type {
   ColumnMapping,
-  ExposedField,
-  ExposureDelta,
   ExposureRecord,
   ImportCounts,
   ImportFormat,
@@ -19,15 +17,16 @@ import type {
   IncidentRepository,
   Severity,
 } from './ports.js'
-import { EXPOSED_FIELDS } from './ports.js'
 import { type LeakRow, openLeak } from './readers.js'
 import { assembleTimeline, type TimelineEntry, type TimelineSource } from './timeline.js'
+
+export { IMPORT_HEARTBEAT_MS } from './import-run.js'
 
 export const INCIDENT_LIMITS = {
   titleLength: 200,
   textLength: 20_000,
   /** Unparseable rows reported by line number (all are counted). */
-  problemsKept: 20,
+  problemsKept: PROBLEMS_KEPT,
 } as const
 
 /**
@@ -36,9 +35,7 @@ export const INCIDENT_LIMITS = {
  */
 export const IMPORT_BATCH_ROWS = 20_000
 
-/** A running import writes that it is alive this often ... */
-export const IMPORT_HEARTBEAT_MS = 20_000
-/** ... and one silent for this long was running on an instance that died. */
+/** A running import writes that it is alive every IMPORT_HEARTBEAT_MS; one silent this long died with its instance. */
 export const IMPORT_STALE_MS = 2 * 60_000
 const INTERRUPTED = 'the import stopped: the instance running it went away before it ended'
 
@@ -68,13 +65,6 @@ export interface ImportInput {
   /** Called after each batch with the counts so far. */
   onProgress?: (counts: ImportCounts) => void
 }
-
-const fieldBits = (fields: Iterable<ExposedField>): number => {
-  let bits = 0
-  for (const f of fields) bits |= 1 << EXPOSED_FIELDS.indexOf(f)
-  return bits
-}
-const bitFields = (bits: number): ExposedField[] => EXPOSED_FIELDS.filter((_, i) => bits & (1 << i))
 
 /**
  * Incidents and their leaked-data imports. A leak streams through in batches: each batch's
@@ -195,27 +185,7 @@ export class IncidentsService {
    */
   async importLeak(input: ImportInput, actor: string, ctx: Ctx): Promise<ImportRecord> {
     const incident = await this.get(input.incidentId)
-    if (incident.status === 'closed') {
-      input.input.resume()
-      throw new AppError('incident_closed', { detail: 'A closed incident takes no more imports' })
-    }
-    const mapping = Object.fromEntries(
-      Object.entries(input.mapping).filter(([, column]) => column !== undefined && column !== ''),
-    ) as ColumnMapping
-    if (!mapping.username && !mapping.email && !mapping.phone) {
-      input.input.resume()
-      throw new AppError('invalid_request', {
-        detail: 'Map at least one of username, email and phone to a column',
-      })
-    }
-    let rows: AsyncIterable<LeakRow>
-    try {
-      rows = await openLeak(input.format, input.input, mapping)
-    } catch (e) {
-      input.input.resume()
-      throw e
-    }
-
+    const { mapping, rows } = await this.#openLeak(incident, input)
     const record: ImportRecord = {
       id: randomUUID(),
       incidentId: incident.id,
@@ -234,76 +204,53 @@ export class IncidentsService {
       finishedAt: null,
     }
     await this.deps.incidents.createImport(record)
-
-    const counts: ImportCounts = { rowsRead: 0, rowsMatched: 0, rowsUnparseable: 0, accountsMatched: 0 }
-    const problems: ImportProblem[] = []
-    const region = input.phoneRegion ?? this.deps.defaultPhoneRegion
-    const batchSize = this.deps.batchSize ?? IMPORT_BATCH_ROWS
-    const problem = (line: number, reason: string) => {
-      counts.rowsUnparseable += 1
-      if (problems.length < INCIDENT_LIMITS.problemsKept) {
-        problems.push({ line, reason })
-        // The parser reports some rows out of order.
-        problems.sort((a, b) => a.line - b.line)
-      }
-    }
-
-    // One batch is written while the next is read: on PostgreSQL the round trips overlap the parsing.
-    // Batches reach the database one at a time, in order.
-    let batch: Batch = new Batch()
-    let writing: Promise<void> = Promise.resolve()
-    const flush = async () => {
-      if (batch.size === 0) return
-      const done = batch
-      batch = new Batch()
-      await writing
-      writing = (async () => {
-        counts.rowsMatched += await this.writeBatch(incident.id, record.id, done)
-        await this.deps.incidents.updateImportCounts(record.id, counts, problems, this.deps.now())
-        input.onProgress?.({ ...counts })
-      })()
-      // Its failure is seen at the next flush or at the end, not as an unhandled rejection.
-      writing.catch(() => {})
-    }
-
-    // Alive while it runs, even when the rows come slowly: an import whose heartbeat stops (its
-    // instance died) is marked failed by sweepInterrupted.
-    const heartbeat = setInterval(() => {
-      this.deps.incidents.beatImport(record.id, this.deps.now()).catch(() => {})
-    }, IMPORT_HEARTBEAT_MS)
-    heartbeat.unref()
+    const run = new ImportRun(
+      {
+        incidents: this.deps.incidents,
+        now: this.deps.now,
+        batchSize: this.deps.batchSize ?? IMPORT_BATCH_ROWS,
+        region: input.phoneRegion ?? this.deps.defaultPhoneRegion,
+        onProgress: input.onProgress,
+      },
+      record,
+    )
+    const { counts, problems } = run
     try {
-      for await (const row of rows) {
-        counts.rowsRead += 1
-        if ('error' in row) {
-          problem(row.line, row.error)
-          continue
-        }
-        const v = row.values
-        const username = v.username !== undefined ? leakedUsername(v.username) : null
-        const email = v.email !== undefined ? leakedEmail(v.email) : null
-        const phone = v.phone !== undefined ? leakedPhone(v.phone, region) : null
-        if (username === null && email === null && phone === null) {
-          problem(row.line, 'no usable username, email or phone')
-          continue
-        }
-        batch.add(username, email, phone, fieldBits(Object.keys(v) as ExposedField[]))
-        if (batch.size >= batchSize) await flush()
-      }
-      await flush()
-      await writing
+      // Whatever is left of the body is drained on a failure, so that the answer can go out.
+      await run.run(rows, () => input.input.resume())
     } catch (e) {
-      // Whatever is left of the body is drained, so that the answer can go out.
-      input.input.resume()
-      await writing.catch(() => {})
       const error = isAppError(e) ? e.message : 'the import stopped: the data could not be read or stored'
       await this.finish(record, 'failed', counts, problems, error, actor, ctx)
       throw e
-    } finally {
-      clearInterval(heartbeat)
     }
     counts.accountsMatched = await this.deps.incidents.countAccountsOfImport(incident.id, record.id)
     return this.finish(record, 'done', counts, problems, null, actor, ctx)
+  }
+
+  /** Checks the incident and the mapping and opens the rows; the upload is drained on a refusal. */
+  async #openLeak(
+    incident: IncidentRecord,
+    input: ImportInput,
+  ): Promise<{ mapping: ColumnMapping; rows: AsyncIterable<LeakRow> }> {
+    if (incident.status === 'closed') {
+      input.input.resume()
+      throw new AppError('incident_closed', { detail: 'A closed incident takes no more imports' })
+    }
+    const mapping = Object.fromEntries(
+      Object.entries(input.mapping).filter(([, column]) => column !== undefined && column !== ''),
+    ) as ColumnMapping
+    if (!mapping.username && !mapping.email && !mapping.phone) {
+      input.input.resume()
+      throw new AppError('invalid_request', {
+        detail: 'Map at least one of username, email and phone to a column',
+      })
+    }
+    try {
+      return { mapping, rows: await openLeak(input.format, input.input, mapping) }
+    } catch (e) {
+      input.input.resume()
+      throw e
+    }
   }
 
   /**
@@ -344,67 +291,5 @@ export class IncidentsService {
       importAudit(record, status, counts),
     )
     return { ...record, ...counts, status, problems, error, finishedAt: at }
-  }
-
-  /** Looks one batch up and records its exposures; returns how many of its rows matched. */
-  private async writeBatch(incidentId: string, importId: string, b: Batch): Promise<number> {
-    const found = await this.deps.incidents.matchIdentifiers({
-      usernames: [...b.usernames],
-      emails: [...b.emails],
-      phones: [...b.phones],
-    })
-    const deltas = new Map<string, { bits: number; rows: number }>()
-    let matched = 0
-    const hit = (accountId: string | undefined, bits: number, seen: string[]) => {
-      if (accountId === undefined || seen.includes(accountId)) return
-      seen.push(accountId)
-      const d = deltas.get(accountId)
-      if (d) {
-        d.bits |= bits
-        d.rows += 1
-      } else deltas.set(accountId, { bits, rows: 1 })
-    }
-    for (let i = 0; i < b.size; i++) {
-      const seen: string[] = []
-      const bits = b.bits[i]!
-      const u = b.rowUsername[i]
-      const e = b.rowEmail[i]
-      const p = b.rowPhone[i]
-      if (u !== null && u !== undefined) hit(found.usernames.get(u), bits, seen)
-      if (e !== null && e !== undefined) hit(found.emails.get(e), bits, seen)
-      if (p !== null && p !== undefined) hit(found.phones.get(p), bits, seen)
-      if (seen.length > 0) matched += 1
-    }
-    if (deltas.size > 0) {
-      const list: ExposureDelta[] = []
-      for (const [accountId, d] of deltas) list.push({ accountId, fields: bitFields(d.bits), rows: d.rows })
-      await this.deps.incidents.recordExposures(incidentId, importId, this.deps.now(), list)
-    }
-    return matched
-  }
-}
-
-/** The normalised identifiers of up to a batch of rows, and the distinct values to look up. */
-class Batch {
-  readonly usernames = new Set<string>()
-  readonly emails = new Set<string>()
-  readonly phones = new Set<string>()
-  readonly rowUsername: Array<string | null> = []
-  readonly rowEmail: Array<string | null> = []
-  readonly rowPhone: Array<string | null> = []
-  readonly bits: number[] = []
-
-  get size(): number {
-    return this.bits.length
-  }
-
-  add(username: string | null, email: string | null, phone: string | null, bits: number): void {
-    if (username !== null) this.usernames.add(username)
-    if (email !== null) this.emails.add(email)
-    if (phone !== null) this.phones.add(phone)
-    this.rowUsername.push(username)
-    this.rowEmail.push(email)
-    this.rowPhone.push(phone)
-    this.bits.push(bits)
   }
 }

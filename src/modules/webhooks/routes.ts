@@ -51,20 +51,22 @@ const deliveryView = (d: WebhookDelivery) => ({
 
 const WebhookParams = z.strictObject({ id: z.string().min(1).max(64) })
 
-export const webhookRoutes = (
-  app: HttpServer,
-  deps: {
-    authorize: Authorize
-    webhooks: WebhooksService
-    audit: AuditService
-  },
-) => {
-  const read = { preHandler: deps.authorize('webhooks:read') }
+export interface WebhookRouteDeps {
+  authorize: Authorize
+  webhooks: WebhooksService
+  audit: AuditService
+}
+
+/** Who is recorded as the creator or deleter: the account, or the API key. */
+const by = (s: StaffPrincipal) => (s.kind === 'session' ? s.accountId : s.actor)
+
+const security: Record<string, string[]>[] = [{ bearer: [] }, { cookie: [] }]
+
+const common = { tags: ['admin'], security }
+
+/** Add a webhook: its secret is in this answer only. */
+const createRoute = (app: HttpServer, deps: WebhookRouteDeps) => {
   const write = { preHandler: deps.authorize('webhooks:write') }
-  /** Who is recorded as the creator or deleter: the account, or the API key. */
-  const by = (s: StaffPrincipal) => (s.kind === 'session' ? s.accountId : s.actor)
-  const security: Record<string, string[]>[] = [{ bearer: [] }, { cookie: [] }]
-  const common = { tags: ['admin'], security }
 
   app.post(
     '/v1/admin/webhooks',
@@ -106,6 +108,12 @@ export const webhookRoutes = (
       return reply.status(201).send({ ...view(webhook), secret })
     },
   )
+}
+
+/** List the webhooks, delete one, read its delivery log. */
+const manageRoutes = (app: HttpServer, deps: WebhookRouteDeps) => {
+  const read = { preHandler: deps.authorize('webhooks:read') }
+  const write = { preHandler: deps.authorize('webhooks:write') }
 
   app.get(
     '/v1/admin/webhooks',
@@ -160,4 +168,10 @@ export const webhookRoutes = (
       deliveries: (await deps.webhooks.deliveries(req.params.id, req.query.limit)).map(deliveryView),
     }),
   )
+}
+
+/** The admin webhooks API: endpoints that receive signed security events. */
+export const webhookRoutes = (app: HttpServer, deps: WebhookRouteDeps) => {
+  createRoute(app, deps)
+  manageRoutes(app, deps)
 }

@@ -1,0 +1,45 @@
+import { z } from 'zod'
+import { isoOrNull } from '../../kernel/clock.js'
+import type { AccountRecord } from '../accounts/ports.js'
+import { maskEmail } from '../recovery/hints.js'
+
+/** `+447700900123` → `+44*******23`: enough to tell numbers apart on screen, not to dial one. */
+export const maskPhone = (e164: string): string =>
+  e164.length <= 5 ? '+***' : `${e164.slice(0, 3)}${'*'.repeat(e164.length - 5)}${e164.slice(-2)}`
+
+export const AccountSummary = z.object({
+  id: z.string(),
+  username: z.string(),
+  role: z.string(),
+  email: z.string().describe('Masked'),
+  phone: z.string().nullable().describe('Masked'),
+  created_at: z.string(),
+  flags: z.object({
+    email_verified: z.boolean(),
+    phone_verified: z.boolean(),
+    must_change_password: z.boolean(),
+    reset_lock: z.boolean(),
+    locked: z.boolean(),
+    password_reset_required: z.boolean().describe('Set by a force_password_reset campaign'),
+    mfa_enrolment_required: z.boolean().describe('Set by a require_mfa_enrollment campaign'),
+  }),
+})
+
+/** An account as the admin tools show it: contact data masked, state as flags. */
+export const summary = (a: AccountRecord): z.infer<typeof AccountSummary> => ({
+  id: a.id,
+  username: a.username,
+  role: a.role,
+  email: maskEmail(a.email),
+  phone: a.phone ? maskPhone(a.phone) : null,
+  created_at: isoOrNull(a.createdAt)!,
+  flags: {
+    email_verified: a.emailVerifiedAt !== null,
+    phone_verified: a.phoneVerifiedAt !== null,
+    must_change_password: a.mustChangePassword,
+    reset_lock: a.resetLock,
+    locked: a.lockedAt !== null,
+    password_reset_required: a.passwordResetRequired,
+    mfa_enrolment_required: a.mfaEnrolmentRequired,
+  },
+})
