@@ -1,8 +1,7 @@
 import { type Kysely, sql } from 'kysely'
+import { EXPOSED_FIELDS } from '../../modules/incidents/ports.js'
 import type { ExposureFacts } from '../../modules/reports/service.js'
 import type { Database } from './schema.js'
-
-const FIELDS = ['username', 'email', 'phone', 'location'] as const
 
 /** Counts over an incident's exposed accounts (accounts deleted since drop out, as everywhere). */
 export class SqlReportFacts {
@@ -17,10 +16,7 @@ export class SqlReportFacts {
       .where('e.incident_id', '=', incidentId)
       .select((eb) => [
         eb.fn.countAll<number>().as('accounts'),
-        has('username').as('username'),
-        has('email').as('email'),
-        has('phone').as('phone'),
-        has('location').as('location'),
+        ...EXPOSED_FIELDS.map((f) => has(f).as(f)),
         sql<number>`sum(case when not exists (
           select 1 from mfa_factors f where f.account_id = e.account_id and f.confirmed_at is not null
         ) then 1 else 0 end)`.as('without_factor'),
@@ -28,7 +24,7 @@ export class SqlReportFacts {
       .executeTakeFirstOrThrow()
     return {
       accountsExposed: Number(row.accounts),
-      fieldsExposed: Object.fromEntries(FIELDS.map((f) => [f, Number(row[f] ?? 0)])),
+      fieldsExposed: Object.fromEntries(EXPOSED_FIELDS.map((f) => [f, Number(row[f] ?? 0)])),
       exposedWithoutSecondFactor: Number(row.without_factor ?? 0),
     }
   }

@@ -1,4 +1,5 @@
 import type { NewAuditEntry } from '../audit/ports.js'
+import type { ExposedField } from '../incidents/ports.js'
 
 /** What a campaign does to each selected account (docs/campaigns.md). */
 export const CAMPAIGN_ACTIONS = [
@@ -10,9 +11,8 @@ export const CAMPAIGN_ACTIONS = [
 ] as const
 export type CampaignAction = (typeof CAMPAIGN_ACTIONS)[number]
 
-/** Fields a leaked data set can expose about an account (incident_exposures.fields). */
-export const EXPOSED_FIELDS = ['username', 'email', 'phone', 'location'] as const
-export type ExposedField = (typeof EXPOSED_FIELDS)[number]
+/** Fields a leaked data set can expose about an account: the incidents' one list. */
+export { EXPOSED_FIELDS, type ExposedField } from '../incidents/ports.js'
 
 /**
  * Saved selectors: `external_accounts` (role partner), `without_second_factor` (no confirmed

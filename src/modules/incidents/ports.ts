@@ -4,7 +4,10 @@ import type { NewAuditEntry } from '../audit/ports.js'
 export const SEVERITIES = ['low', 'medium', 'high', 'critical'] as const
 export type Severity = (typeof SEVERITIES)[number]
 
-/** What a leak can hold about an account; `location` is recorded but never matched. */
+/**
+ * What a leak can hold about an account; `location` is recorded but never matched. The one list of
+ * them: sorted, the order stored field lists (incident_exposures.fields) and reports follow.
+ */
 export const EXPOSED_FIELDS = ['email', 'location', 'phone', 'username'] as const
 export type ExposedField = (typeof EXPOSED_FIELDS)[number]
 

@@ -1,4 +1,4 @@
-import { bearer, type ImportView, Problem } from '../../api'
+import { bearer, type Exposures, type ImportView, Problem } from '../../api'
 
 /** Sends a file with XHR (fetch reports no upload progress); resolves with the answer. */
 export const upload = (
@@ -77,8 +77,9 @@ export const fileColumns = async (file: File, format: 'csv' | 'jsonl'): Promise<
   return out.filter((c) => c !== '')
 }
 
-export type Field = 'email' | 'username' | 'phone' | 'location'
-export const FIELDS: Field[] = ['email', 'username', 'phone', 'location']
+export type Field = Exposures['exposures'][number]['fields'][number]
+/** The order the mapping form asks for the columns in (email first: what most leaks hold). */
+export const FIELDS = ['email', 'username', 'phone', 'location'] as const satisfies readonly Field[]
 /** Usual names of each field's column, to propose a mapping from a header. */
 const GUESSES: Record<Field, RegExp> = {
   email: /^(e-?mail|email[ _]?address|mail)$/i,
