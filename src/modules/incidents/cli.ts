@@ -46,13 +46,8 @@ export const parseMapping = (raw: string, usage: (m: string) => Error): ColumnMa
   return mapping
 }
 
-/**
- * The `gatehouse incident` command group: create, list, show, import. Returned so that other
- * modules add their subcommands to the same group (`gatehouse incident campaign …`).
- */
-export const incidentCommand = (program: Command, deps: IncidentCliDeps): Command => {
-  const incident = program.command('incident').description('incidents and leaked-data imports')
-
+/** `gatehouse incident create`: opens an incident and prints its id. */
+const createSubcommand = (incident: Command, deps: IncidentCliDeps): void => {
   incident
     .command('create')
     .description('open an incident and print its id')
@@ -92,7 +87,10 @@ export const incidentCommand = (program: Command, deps: IncidentCliDeps): Comman
         }
       },
     )
+}
 
+/** `gatehouse incident list`: one line per incident, newest first. */
+const listSubcommand = (incident: Command, deps: IncidentCliDeps): void => {
   incident
     .command('list')
     .description('incidents, newest first')
@@ -112,7 +110,10 @@ export const incidentCommand = (program: Command, deps: IncidentCliDeps): Comman
         deps.fail(e)
       }
     })
+}
 
+/** `gatehouse incident show`: one incident with its imports, as JSON. */
+const showSubcommand = (incident: Command, deps: IncidentCliDeps): void => {
   incident
     .command('show')
     .description('one incident with its imports, as JSON (as GET /v1/admin/incidents/{id} answers)')
@@ -134,7 +135,10 @@ export const incidentCommand = (program: Command, deps: IncidentCliDeps): Comman
         deps.fail(e)
       }
     })
+}
 
+/** `gatehouse incident import`: streams a leaked data set into an incident, with a progress bar. */
+const importSubcommand = (incident: Command, deps: IncidentCliDeps): void => {
   incident
     .command('import')
     .description('stream a leaked data set (CSV or JSONL) into the incident and match it to accounts')
@@ -196,6 +200,17 @@ export const incidentCommand = (program: Command, deps: IncidentCliDeps): Comman
         deps.fail(e)
       }
     })
+}
 
+/**
+ * The `gatehouse incident` command group: create, list, show, import. Returned so that other
+ * modules add their subcommands to the same group (`gatehouse incident campaign …`).
+ */
+export const incidentCommand = (program: Command, deps: IncidentCliDeps): Command => {
+  const incident = program.command('incident').description('incidents and leaked-data imports')
+  createSubcommand(incident, deps)
+  listSubcommand(incident, deps)
+  showSubcommand(incident, deps)
+  importSubcommand(incident, deps)
   return incident
 }
