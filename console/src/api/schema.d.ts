@@ -968,7 +968,7 @@ export interface paths {
                         };
                         selector: {
                             /** @description Only accounts whose exposure includes one of these fields */
-                            fields?: ("username" | "email" | "phone" | "location")[];
+                            fields?: ("email" | "location" | "phone" | "username")[];
                             incident_id: string;
                             /** @enum {string} */
                             kind: "incident";
