@@ -18,7 +18,7 @@ export interface BreakerOptions {
   onRecovered?: () => void
 }
 
-export const hostOf = (url: string): string => {
+const hostOf = (url: string): string => {
   try {
     return new URL(url).host
   } catch {
