@@ -8,11 +8,8 @@ export interface ScrapeSources {
   dataDirFreeBytes?: () => Promise<number>
 }
 
-/** Every Prometheus metric Gatehouse exports, on a registry of its own (one per app instance). */
-export const createMetrics = (sources: ScrapeSources = {}) => {
-  const registry = new Registry()
-  // prom-client's own names already start with process_ or nodejs_: the prefix is the product's alone.
-  collectDefaultMetrics({ register: registry, prefix: 'gatehouse_' })
+/** HTTP requests. */
+const httpMetrics = (registry: Registry) => {
   const httpDuration = new Histogram({
     name: 'gatehouse_http_request_duration_seconds',
     help: 'HTTP request duration by route and status',
@@ -20,12 +17,22 @@ export const createMetrics = (sources: ScrapeSources = {}) => {
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
     registers: [registry],
   })
+  return { httpDuration }
+}
+
+/** Logins. */
+const loginMetrics = (registry: Registry) => {
   const logins = new Counter({
     name: 'gatehouse_logins_total',
     help: 'Login attempts by outcome: success, invalid_credentials (a wrong password and an unknown identifier alike), and, after a right password, locked, unverified, reset_required',
     labelNames: ['outcome'] as const,
     registers: [registry],
   })
+  return { logins }
+}
+
+/** Outgoing messages and those the outbound gate held back. */
+const messageMetrics = (registry: Registry) => {
   const messages = new Counter({
     name: 'gatehouse_messages_total',
     help: 'Outgoing messages by channel and state (queued, sent, failed = a try failed, abandoned = cannot be rendered or delivered at all, suppressed, expired = its code or link expired before it could be sent, dead_lettered = undelivered past the retry horizon, redriven = made due again by a retry or a transport that recovered)',
@@ -38,6 +45,11 @@ export const createMetrics = (sources: ScrapeSources = {}) => {
     labelNames: ['channel', 'kind', 'budget', 'stage'] as const,
     registers: [registry],
   })
+  return { messages, suppressed }
+}
+
+/** Security events, recovery requests handled and requests refused by a limit. */
+const securityMetrics = (registry: Registry) => {
   const events = new Counter({
     name: 'gatehouse_security_events_total',
     help: 'Security events recorded, by type',
@@ -55,6 +67,11 @@ export const createMetrics = (sources: ScrapeSources = {}) => {
     labelNames: ['scope'] as const,
     registers: [registry],
   })
+  return { events, recoveryRequests, rateLimited }
+}
+
+/** The guard: detections, challenges, blocks, refusals and the time it takes to screen a request. */
+const guardMetrics = (registry: Registry) => {
   const detections = new Counter({
     name: 'gatehouse_guard_detections_total',
     help: 'Detections opened or raised, by detector and the response taken (none, delay, challenge, block)',
@@ -85,6 +102,11 @@ export const createMetrics = (sources: ScrapeSources = {}) => {
     buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05],
     registers: [registry],
   })
+  return { detections, challenges, blocks, guardRefusals, guardScreen }
+}
+
+/** Campaigns. */
+const campaignMetrics = (registry: Registry) => {
   const campaignTargets = new Counter({
     name: 'gatehouse_campaign_targets_total',
     help: 'Campaign targets handled by this instance, by action and outcome (done, skipped, failed)',
@@ -97,6 +119,11 @@ export const createMetrics = (sources: ScrapeSources = {}) => {
     labelNames: ['campaign_id', 'action'] as const,
     registers: [registry],
   })
+  return { campaignTargets, campaignProgress }
+}
+
+/** The dependencies (database, redis, smtp, sms, disk): up or not, and the calls they failed. */
+const dependencyMetrics = (registry: Registry) => {
   const dependencyUp = new Gauge({
     name: 'gatehouse_dependency_up',
     help: 'Whether this instance sees the dependency answer (1) or is in an outage of it (0): database, redis, smtp, sms, disk',
@@ -109,6 +136,11 @@ export const createMetrics = (sources: ScrapeSources = {}) => {
     labelNames: ['dependency'] as const,
     registers: [registry],
   })
+  return { dependencyUp, dependencyFailures }
+}
+
+/** Figures read at scrape time from `sources`. */
+const scrapedMetrics = (registry: Registry, sources: ScrapeSources) => {
   const dataDirFreeBytes = new Gauge({
     name: 'gatehouse_data_dir_free_bytes',
     help: 'Free space in the data directory, as of the last readiness check or scrape (readiness fails below GATEHOUSE_DISK_MIN_FREE_MB)',
@@ -137,26 +169,25 @@ export const createMetrics = (sources: ScrapeSources = {}) => {
       }
     },
   })
+  return { dataDirFreeBytes, outboxMessages }
+}
+
+/** Every Prometheus metric Gatehouse exports, on a registry of its own (one per app instance). */
+export const createMetrics = (sources: ScrapeSources = {}) => {
+  const registry = new Registry()
+  // prom-client's own names already start with process_ or nodejs_: the prefix is the product's alone.
+  collectDefaultMetrics({ register: registry, prefix: 'gatehouse_' })
+  // Registered in this order, which is the order of the scrape's output.
   return {
     registry,
-    dependencyUp,
-    dependencyFailures,
-    dataDirFreeBytes,
-    outboxMessages,
-    httpDuration,
-    logins,
-    messages,
-    suppressed,
-    events,
-    recoveryRequests,
-    rateLimited,
-    detections,
-    challenges,
-    blocks,
-    guardRefusals,
-    guardScreen,
-    campaignTargets,
-    campaignProgress,
+    ...httpMetrics(registry),
+    ...loginMetrics(registry),
+    ...messageMetrics(registry),
+    ...securityMetrics(registry),
+    ...guardMetrics(registry),
+    ...campaignMetrics(registry),
+    ...dependencyMetrics(registry),
+    ...scrapedMetrics(registry, sources),
   }
 }
 

@@ -1,5 +1,11 @@
 import { randomUUID } from 'node:crypto'
-import { createServer, type IncomingMessage, type ServerOptions, type ServerResponse } from 'node:http'
+import {
+  createServer,
+  type IncomingMessage,
+  type Server,
+  type ServerOptions,
+  type ServerResponse,
+} from 'node:http'
 import cookie from '@fastify/cookie'
 import swagger from '@fastify/swagger'
 import Fastify, { type FastifyInstance, type FastifyRequest, LogController } from 'fastify'
@@ -121,14 +127,46 @@ export const requestContext = (req: FastifyRequest): RequestContext => {
   }
 }
 
-/** Fastify with Gatehouse's error model, request ids, strict JSON, metrics and the OpenAPI document. */
-export const createHttpServer = async (opts: HttpOptions): Promise<HttpServer> => {
-  // Helmet's headers on every answer; the middleware is built once (the Fastify plugin builds it per request).
-  const securityHeaders = helmet({
+/** Helmet's headers on every answer; the middleware is built once (the Fastify plugin builds it per request). */
+const createSecurityHeaders = () =>
+  helmet({
     referrerPolicy: { policy: 'no-referrer' },
     contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
   })
-  const app = Fastify({
+type SecurityHeaders = ReturnType<typeof createSecurityHeaders>
+
+/** The server Fastify would make (same timeouts), with the fast paths looked at first. */
+const serverWithFastPaths =
+  (fast: FastPaths | undefined) =>
+  (handler: (req: IncomingMessage, res: ServerResponse) => void, fastifyOptions: unknown): Server => {
+    const options = fastifyOptions as {
+      http?: ServerOptions
+      keepAliveTimeout?: number
+      requestTimeout?: number
+      connectionTimeout?: number
+      maxRequestsPerSocket?: number
+    }
+    const server = createServer(options.http ?? {}, (req, res) => {
+      if (fast && req.method === 'GET' && req.url !== undefined) {
+        const path = fast.get(req.url)
+        if (path) {
+          path(req, res, () => handler(req, res))
+          return
+        }
+      }
+      handler(req, res)
+    })
+    server.keepAliveTimeout = options.keepAliveTimeout ?? 72_000
+    server.requestTimeout = options.requestTimeout ?? 0
+    server.setTimeout(options.connectionTimeout ?? 0)
+    const perSocket = options.maxRequestsPerSocket ?? 0
+    if (perSocket > 0) server.maxRequestsPerSocket = perSocket
+    return server
+  }
+
+/** Fastify itself, with its options: request ids, logging, closing, the router's refusals, the server. */
+const createFastify = (opts: HttpOptions, securityHeaders: SecurityHeaders): HttpServer =>
+  Fastify({
     loggerInstance: opts.logger,
     bodyLimit: opts.bodyLimit,
     trustProxy: opts.trustProxy,
@@ -147,41 +185,11 @@ export const createHttpServer = async (opts: HttpOptions): Promise<HttpServer> =
         sendProblem(routerErrorOf(err), req, reply)
       })
     },
-    // The server Fastify would make (same timeouts), with the fast paths looked at first.
-    serverFactory: (handler, fastifyOptions) => {
-      const options = fastifyOptions as {
-        http?: ServerOptions
-        keepAliveTimeout?: number
-        requestTimeout?: number
-        connectionTimeout?: number
-        maxRequestsPerSocket?: number
-      }
-      const fast = opts.fastPaths
-      const server = createServer(options.http ?? {}, (req, res) => {
-        if (fast && req.method === 'GET' && req.url !== undefined) {
-          const path = fast.get(req.url)
-          if (path) {
-            path(req, res, () => handler(req, res))
-            return
-          }
-        }
-        handler(req, res)
-      })
-      server.keepAliveTimeout = options.keepAliveTimeout ?? 72_000
-      server.requestTimeout = options.requestTimeout ?? 0
-      server.setTimeout(options.connectionTimeout ?? 0)
-      const perSocket = options.maxRequestsPerSocket ?? 0
-      if (perSocket > 0) server.maxRequestsPerSocket = perSocket
-      return server
-    },
+    serverFactory: serverWithFastPaths(opts.fastPaths),
   }).withTypeProvider<ZodTypeProvider>()
 
-  app.setValidatorCompiler(validatorCompiler)
-  app.setSerializerCompiler(serializerCompiler)
-  app.setErrorHandler(createErrorHandler(opts.onOutage))
-  app.setNotFoundHandler(notFoundHandler)
-
-  // JSON only, valid UTF-8 only, storable strings only, no prototype poisoning (Fastify's parser refuses __proto__ and constructor.prototype).
+/** JSON only, valid UTF-8 only, storable strings only, no prototype poisoning (Fastify's parser refuses __proto__ and constructor.prototype). */
+const acceptStrictJson = (app: HttpServer): void => {
   const parseJson = app.getDefaultJsonParser('error', 'error')
   app.removeContentTypeParser(['application/json', 'text/plain'])
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (req, body, done) => {
@@ -205,8 +213,10 @@ export const createHttpServer = async (opts: HttpOptions): Promise<HttpServer> =
       else done(null, value)
     })
   })
+}
 
-  await app.register(cookie)
+/** The first hooks of every request: security headers, then storable path and query parameters. */
+const screenRequests = (app: HttpServer, securityHeaders: SecurityHeaders): void => {
   app.addHook('onRequest', (req, reply, done) =>
     securityHeaders(req.raw, reply.raw, (err?: unknown) =>
       done(err === undefined ? undefined : err instanceof Error ? err : new Error(String(err))),
@@ -222,12 +232,16 @@ export const createHttpServer = async (opts: HttpOptions): Promise<HttpServer> =
         }),
       )
   })
-  await app.register(swagger, {
+}
+
+/** The OpenAPI document, built from the routes' schemas. */
+const registerOpenApi = (app: HttpServer, version: string) =>
+  app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
       info: {
         title: 'Gatehouse',
-        version: opts.version,
+        version,
         description: 'Identity and account-security service. Errors are RFC 9457 problem documents.',
       },
       components: {
@@ -240,6 +254,8 @@ export const createHttpServer = async (opts: HttpOptions): Promise<HttpServer> =
     transform: jsonSchemaTransform,
   })
 
+/** The request id and no-store on every answer, and a refusal of clients older than `minClientVersion`. */
+const checkClientVersion = (app: HttpServer, opts: HttpOptions): void => {
   app.addHook('onRequest', async (req, reply) => {
     reply.header('x-request-id', req.id)
     reply.header('cache-control', 'no-store')
@@ -258,10 +274,13 @@ export const createHttpServer = async (opts: HttpOptions): Promise<HttpServer> =
       }
     }
   })
+}
 
+/** Every answer's duration in the metrics; failures (but 503s) in the log. */
+const observeResponses = (app: HttpServer, metrics: Metrics): void => {
   app.addHook('onResponse', async (req, reply) => {
     const route = req.routeOptions.url ?? 'unmatched'
-    opts.metrics.httpDuration.observe(
+    metrics.httpDuration.observe(
       { method: req.method, route, status: String(reply.statusCode) },
       reply.elapsedTime / 1000,
     )
@@ -269,6 +288,21 @@ export const createHttpServer = async (opts: HttpOptions): Promise<HttpServer> =
     if (reply.statusCode >= 500 && reply.statusCode !== 503)
       req.log.error({ status: reply.statusCode, route }, 'request failed')
   })
+}
 
+/** Fastify with Gatehouse's error model, request ids, strict JSON, metrics and the OpenAPI document. */
+export const createHttpServer = async (opts: HttpOptions): Promise<HttpServer> => {
+  const securityHeaders = createSecurityHeaders()
+  const app = createFastify(opts, securityHeaders)
+  app.setValidatorCompiler(validatorCompiler)
+  app.setSerializerCompiler(serializerCompiler)
+  app.setErrorHandler(createErrorHandler(opts.onOutage))
+  app.setNotFoundHandler(notFoundHandler)
+  acceptStrictJson(app)
+  await app.register(cookie)
+  screenRequests(app, securityHeaders)
+  await registerOpenApi(app, opts.version)
+  checkClientVersion(app, opts)
+  observeResponses(app, opts.metrics)
   return app
 }

@@ -6,11 +6,14 @@ import {
   type EmailChange,
   type LiveTokenRef,
   type NewAccount,
-  PhoneTakenConflict,
   type Role,
   toRole,
 } from '../../modules/accounts/ports.js'
 import type { TokenPurpose } from '../../modules/tokens/ports.js'
+import * as emailChanges from './accounts-email-changes.js'
+import * as phone from './accounts-phone.js'
+import * as tokens from './accounts-token-lookups.js'
+import * as reservations from './accounts-username-reservations.js'
 import { chunks } from './chunks.js'
 import type { AccountsTable, Database } from './schema.js'
 import { statement } from './statement.js'
@@ -52,19 +55,6 @@ const byVerifiedPhone = statement((db, v: { phone: string }) =>
     .where('phone_verified_at', 'is not', null),
 )
 
-/** The unique index on verified phone numbers refused a write (PostgreSQL or SQLite wording). */
-const isVerifiedPhoneConflict = (e: unknown): boolean => {
-  if (typeof e !== 'object' || e === null) return false
-  const { code, constraint, message } = e as { code?: unknown; constraint?: unknown; message?: unknown }
-  if (code === '23505') return constraint === 'accounts_verified_phone'
-  return (
-    typeof code === 'string' &&
-    code.startsWith('SQLITE_CONSTRAINT') &&
-    typeof message === 'string' &&
-    message.includes('accounts.phone')
-  )
-}
-
 export class SqlAccountRepository implements AccountRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
@@ -100,54 +90,20 @@ export class SqlAccountRepository implements AccountRepository {
     return { ok: false, conflict: taken ? 'username' : 'email' }
   }
 
-  async isUsernameTaken(usernameNorm: string, now: number): Promise<boolean> {
-    const [account, reserved] = await Promise.all([
-      this.db.selectFrom('accounts').select('id').where('username', '=', usernameNorm).executeTakeFirst(),
-      this.db
-        .selectFrom('username_reservations')
-        .select('username')
-        .where('username', '=', usernameNorm)
-        .where('expires_at', '>', now)
-        .executeTakeFirst(),
-    ])
-    return account !== undefined || reserved !== undefined
+  isUsernameTaken(usernameNorm: string, now: number): Promise<boolean> {
+    return reservations.isUsernameTaken(this.db, usernameNorm, now)
   }
 
-  async reserveUsername(
-    usernameNorm: string,
-    now: number,
-    until: number,
-    passwordHash: string,
-  ): Promise<boolean> {
-    const row = await this.db
-      .insertInto('username_reservations')
-      .values({ username: usernameNorm, expires_at: until, created_at: now, password_hash: passwordHash })
-      .onConflict((oc) =>
-        oc
-          .column('username')
-          .doUpdateSet({ expires_at: until, created_at: now, password_hash: passwordHash })
-          .where('username_reservations.expires_at', '<=', now),
-      )
-      .returning('username')
-      .executeTakeFirst()
-    return row !== undefined
+  reserveUsername(usernameNorm: string, now: number, until: number, passwordHash: string): Promise<boolean> {
+    return reservations.reserveUsername(this.db, usernameNorm, now, until, passwordHash)
   }
 
-  async reservedPasswordHash(usernameNorm: string): Promise<string | null> {
-    const row = await this.db
-      .selectFrom('username_reservations')
-      .select('password_hash')
-      .where('username', '=', usernameNorm)
-      .executeTakeFirst()
-    return row?.password_hash ?? null
+  reservedPasswordHash(usernameNorm: string): Promise<string | null> {
+    return reservations.reservedPasswordHash(this.db, usernameNorm)
   }
 
-  async deleteReservationsBefore(cutoff: number): Promise<number> {
-    const r = await this.db
-      .deleteFrom('username_reservations')
-      .where('expires_at', '<', cutoff)
-      .executeTakeFirst()
-    return Number(r.numDeletedRows)
+  deleteReservationsBefore(cutoff: number): Promise<number> {
+    return reservations.deleteReservationsBefore(this.db, cutoff)
   }
 
   async findById(id: string): Promise<AccountRecord | null> {
@@ -170,63 +126,20 @@ export class SqlAccountRepository implements AccountRepository {
     return r ? toRecord(r) : null
   }
 
-  async createEmailChange(c: EmailChange): Promise<void> {
-    await this.db
-      .updateTable('email_changes')
-      .set({ used_at: c.createdAt })
-      .where('account_id', '=', c.accountId)
-      .where('used_at', 'is', null)
-      .execute()
-    await this.db
-      .insertInto('email_changes')
-      .values({
-        id: c.id,
-        account_id: c.accountId,
-        new_email: c.newEmail,
-        new_email_norm: c.newEmailNorm,
-        token_hash: c.tokenHash,
-        expires_at: c.expiresAt,
-        used_at: null,
-        created_at: c.createdAt,
-      })
-      .execute()
+  createEmailChange(c: EmailChange): Promise<void> {
+    return emailChanges.createEmailChange(this.db, c)
   }
 
-  async emailChangeTimesSince(id: string, since: number): Promise<number[]> {
-    const rows = await this.db
-      .selectFrom('email_changes')
-      .select('created_at')
-      .where('account_id', '=', id)
-      .where('created_at', '>=', since)
-      .orderBy('created_at')
-      .execute()
-    return rows.map((r) => Number(r.created_at))
+  emailChangeTimesSince(id: string, since: number): Promise<number[]> {
+    return emailChanges.emailChangeTimesSince(this.db, id, since)
   }
 
-  async consumeEmailChange(tokenHash: string, now: number): Promise<EmailChange | null> {
-    const r = await this.db
-      .updateTable('email_changes')
-      .set({ used_at: now })
-      .where('token_hash', '=', tokenHash)
-      .where('used_at', 'is', null)
-      .where('expires_at', '>', now)
-      .returningAll()
-      .executeTakeFirst()
-    if (!r) return null
-    return {
-      id: r.id,
-      accountId: r.account_id,
-      newEmail: r.new_email,
-      newEmailNorm: r.new_email_norm,
-      tokenHash: r.token_hash,
-      expiresAt: Number(r.expires_at),
-      createdAt: Number(r.created_at),
-    }
+  consumeEmailChange(tokenHash: string, now: number): Promise<EmailChange | null> {
+    return emailChanges.consumeEmailChange(this.db, tokenHash, now)
   }
 
-  async deleteEmailChangesBefore(cutoff: number): Promise<number> {
-    const r = await this.db.deleteFrom('email_changes').where('created_at', '<', cutoff).executeTakeFirst()
-    return Number(r.numDeletedRows)
+  deleteEmailChangesBefore(cutoff: number): Promise<number> {
+    return emailChanges.deleteEmailChangesBefore(this.db, cutoff)
   }
 
   async setEmail(id: string, email: string, emailNorm: string, at: number): Promise<boolean> {
@@ -343,72 +256,23 @@ export class SqlAccountRepository implements AccountRepository {
     return r ? toRecord(r) : null
   }
 
-  async setPhone(id: string, e164: string | null, at: number): Promise<void> {
-    await this.db
-      .updateTable('accounts')
-      .set({ phone: e164, phone_verified_at: null, updated_at: at })
-      .where('id', '=', id)
-      .execute()
+  setPhone(id: string, e164: string | null, at: number): Promise<void> {
+    return phone.setPhone(this.db, id, e164, at)
   }
 
-  async markPhoneVerified(id: string, e164: string, at: number): Promise<boolean> {
-    // Checked first so that the common case never makes the database refuse a statement (which
-    // would abort a PostgreSQL transaction); the catch covers two accounts racing for one number.
-    const holder = await this.db
-      .selectFrom('accounts')
-      .select('id')
-      .where('phone', '=', e164)
-      .where('phone_verified_at', 'is not', null)
-      .where('id', '!=', id)
-      .executeTakeFirst()
-    if (holder) throw new PhoneTakenConflict('another account holds this phone number verified')
-    try {
-      const r = await this.db
-        .updateTable('accounts')
-        .set({ phone_verified_at: at, updated_at: at })
-        .where('id', '=', id)
-        .where('phone', '=', e164)
-        .executeTakeFirst()
-      return Number(r.numUpdatedRows) > 0
-    } catch (e) {
-      if (isVerifiedPhoneConflict(e)) {
-        throw new PhoneTakenConflict('another account holds this phone number verified', { cause: e })
-      }
-      throw e
-    }
+  markPhoneVerified(id: string, e164: string, at: number): Promise<boolean> {
+    return phone.markPhoneVerified(this.db, id, e164, at)
   }
 
-  async tokenTimesSince(id: string, purpose: TokenPurpose, since: number): Promise<number[]> {
-    const rows = await this.db
-      .selectFrom('one_time_tokens')
-      .select('created_at')
-      .where('account_id', '=', id)
-      .where('purpose', '=', purpose)
-      .where('created_at', '>=', since)
-      .execute()
-    return rows.map((r) => Number(r.created_at))
+  tokenTimesSince(id: string, purpose: TokenPurpose, since: number): Promise<number[]> {
+    return tokens.tokenTimesSince(this.db, id, purpose, since)
   }
 
-  async newestLiveToken(id: string, purpose: TokenPurpose, now: number): Promise<LiveTokenRef | null> {
-    const r = await this.db
-      .selectFrom('one_time_tokens')
-      .select(['token_hash', 'attempts'])
-      .where('account_id', '=', id)
-      .where('purpose', '=', purpose)
-      .where('used_at', 'is', null)
-      .where('expires_at', '>', now)
-      .orderBy('created_at', 'desc')
-      .limit(1)
-      .executeTakeFirst()
-    return r ? { tokenHash: r.token_hash, attempts: Number(r.attempts) } : null
+  newestLiveToken(id: string, purpose: TokenPurpose, now: number): Promise<LiveTokenRef | null> {
+    return tokens.newestLiveToken(this.db, id, purpose, now)
   }
 
-  async tokenHashExists(tokenHash: string): Promise<boolean> {
-    const r = await this.db
-      .selectFrom('one_time_tokens')
-      .select('id')
-      .where('token_hash', '=', tokenHash)
-      .executeTakeFirst()
-    return r !== undefined
+  tokenHashExists(tokenHash: string): Promise<boolean> {
+    return tokens.tokenHashExists(this.db, tokenHash)
   }
 }

@@ -1,0 +1,64 @@
+import type { Generated } from 'kysely'
+
+/* Accounts, the usernames sign-ups hold, email changes and the one-time tokens sent to them. */
+
+/**
+ * Row types of every table. Times are epoch milliseconds (bigint columns, read
+ * back as numbers on both dialects); booleans are 0/1 integers.
+ */
+export interface AccountsTable {
+  id: string
+  username: string
+  email: string
+  email_norm: string
+  phone: string | null
+  phone_verified_at: number | null
+  password_hash: string
+  role: string
+  email_verified_at: number | null
+  must_change_password: number
+  password_changed_at: number
+  created_at: number
+  updated_at: number
+  reset_lock: Generated<number>
+  locked_at: number | null
+  /** Set by a force_password_reset campaign: no session opens until recovery sets a new password. */
+  password_reset_required_at: number | null
+  /** 1: set by a require_mfa_enrollment campaign: logins without a confirmed factor may only enrol one. */
+  mfa_enrolment_required: Generated<number>
+  /** The client a partner account belongs to (access review). */
+  client_id: string | null
+  /** An administrator revoked this external account's access: login stays locked until reinstated. */
+  access_revoked_at: number | null
+}
+
+export interface UsernameReservationsTable {
+  username: string
+  expires_at: number
+  created_at: number
+  /** The sign-up's password hash (null for reservations made before it was kept). */
+  password_hash: string | null
+}
+
+export interface EmailChangesTable {
+  id: string
+  account_id: string
+  new_email: string
+  new_email_norm: string
+  token_hash: string
+  expires_at: number
+  used_at: number | null
+  created_at: number
+}
+
+export interface OneTimeTokensTable {
+  id: string
+  token_hash: string
+  account_id: string
+  purpose: string
+  expires_at: number
+  used_at: number | null
+  created_at: number
+  attempts: Generated<number>
+  channel: string | null
+}
