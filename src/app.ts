@@ -1,15 +1,17 @@
 import { createLoginWiring } from './app-login.js'
 import type { App } from './app-types.js'
 import type { Config } from './config/index.js'
+import type { AppHttp } from './http/app-server.js'
 import { createAppHttp, readinessRoutes } from './http/app-server.js'
 import { consoleRoutes } from './http/console-routes.js'
-import { type AppOverrides, createInfrastructure } from './infrastructure.js'
+import { type AppOverrides, createInfrastructure, type Infrastructure } from './infrastructure.js'
 import { SECOND } from './kernel/clock.js'
 import { housekeeping } from './kernel/housekeeping.js'
 import { createAccessModule } from './modules/access/module.js'
 import { createAccountsModule, createPasswords } from './modules/accounts/module.js'
 import { adminRoutes } from './modules/admin/routes.js'
 import { createAuditModule } from './modules/audit/module.js'
+import type { AuditService } from './modules/audit/service.js'
 import { createCampaignsModule } from './modules/campaigns/module.js'
 import { createDevicesModule } from './modules/devices/module.js'
 import { createEventsModule } from './modules/events/module.js'
@@ -25,29 +27,24 @@ import { createRuntime } from './runtime.js'
 export type { App } from './app-types.js'
 export { type AppOverrides, createLogger } from './infrastructure.js'
 
-/**
- * The composition root: infrastructure (the adapters the configuration picks), then the modules
- * given their ports, then the HTTP server and every module's routes, then the runtime that starts,
- * drains and closes it all. Modules translate their own settings; no rule of the domain lives here.
- */
-export const createApp = async (config: Config, overrides: AppOverrides = {}): Promise<App> => {
-  const infra = await createInfrastructure(config, overrides)
-  const { clock, logger, metrics, database, store, events, limiter, repos, workerLogger } = infra
-  const { keys, box, queued } = infra
-  const { accounts, outbox } = store
-  const base = { config, clock, events, metrics, logger, keys, box, limiter, queued }
+/** What every module may be given: the configuration and the shared infrastructure. */
+const shared = (infra: Infrastructure) => {
+  const { config, clock, events, metrics, logger, keys, box, limiter, queued } = infra
+  return { config, clock, events, metrics, logger, keys, box, limiter, queued }
+}
 
-  // ---- Modules, each after what it uses.
-  const auditModule = createAuditModule({ log: repos.auditLog, clock })
-  const { audit } = auditModule
+/** The modules of accounts and their security, each after what it uses. */
+const accountModules = async (infra: Infrastructure) => {
+  const { config, database, store, repos, workerLogger } = infra
+  const { accounts, outbox } = store
+  const base = shared(infra)
+  const audit = createAuditModule({ log: repos.auditLog, clock: infra.clock })
   const { detections, guardLifts: liftStore } = repos
-  const guardModule = createGuardModule({ ...base, audit, detections, liftStore, accounts })
-  const { guard } = guardModule
-  const mfaModule = createMfaModule({ ...base, ...repos, factors: repos.mfaFactors, accounts, outbox })
-  const devicesModule = await createDevicesModule({ ...base, ...repos, notices: repos.loginNotices, outbox })
-  const { devices } = devicesModule
-  const forgetRemembered = devices.forgetRemembered.bind(devices)
-  const { hasPasswordFactor, hasStrongFactor, secondFactors } = mfaModule
+  const guard = createGuardModule({ ...base, audit: audit.audit, detections, liftStore, accounts })
+  const mfa = createMfaModule({ ...base, ...repos, factors: repos.mfaFactors, accounts, outbox })
+  const devices = await createDevicesModule({ ...base, ...repos, notices: repos.loginNotices, outbox })
+  const forgetRemembered = devices.devices.forgetRemembered.bind(devices.devices)
+  const { hasPasswordFactor, hasStrongFactor, secondFactors } = mfa
   const passwords = createPasswords(config)
   const accountsModule = createAccountsModule({
     ...base,
@@ -62,76 +59,78 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
     ...passwords,
     store,
     principalChanges: database.principalChanges,
-    mfaModule,
-    devices,
+    mfaModule: mfa,
+    devices: devices.devices,
     mfaFactors: repos.mfaFactors,
     loginChallenges: repos.loginChallenges,
   })
-  const { sessions } = login
   // ---- End of login.
-  const recoveryModule = createRecoveryModule({
+  const recovery = createRecoveryModule({
     ...base,
     ...passwords,
     store,
     secondFactors,
-    guard,
+    guard: guard.guard,
     logger: workerLogger('recovery'),
     hasStrongFactor,
     forgetRemembered,
   })
-  const { recovery } = recoveryModule
-  const webhooksModule = createWebhooksModule({ ...base, repo: repos.webhooks, outbox })
-  const mailModule = createMailModule({
+  return { audit, guard, mfa, devices, accounts: accountsModule, login, recovery }
+}
+
+/** The modules of delivery and of staff work: webhooks, the outbox, events, access, incidents. */
+const operationModules = (infra: Infrastructure, audit: AuditService) => {
+  const { store, repos, workerLogger } = infra
+  const base = shared(infra)
+  const webhooks = createWebhooksModule({ ...base, repo: repos.webhooks, outbox: store.outbox })
+  const mail = createMailModule({
     ...infra,
     queue: store.outboxQueue,
     ledger: store.ledger,
-    webhooks: webhooksModule.sender,
+    webhooks: webhooks.sender,
     logger: workerLogger('outbox'),
   })
-  const eventsModule = createEventsModule({ config, log: store.events })
-  const accessModule = createAccessModule({ repo: repos.access, audit, events, clock })
-  const campaignsModule = createCampaignsModule({
+  const events = createEventsModule({ config: infra.config, log: store.events })
+  const access = createAccessModule({ ...base, repo: repos.access, audit })
+  const campaigns = createCampaignsModule({
     ...base,
     repo: repos.campaigns,
     audit,
     logger: workerLogger('campaigns'),
-    skipLocked: database.dialect.skipLocked,
+    skipLocked: infra.database.dialect.skipLocked,
   })
-  const { campaigns } = campaignsModule
-  const incidentsModule = createIncidentsModule({
-    ...base,
-    repo: repos.incidents,
-    auditLog: repos.auditLog,
-    audit,
-    campaigns,
-  })
-  const { incidents } = incidentsModule
-  const reportsModule = createReportsModule({
-    ...base,
-    incidents,
-    campaigns,
-    facts: repos.reportFacts,
-    audit,
-    auditLog: repos.auditLog,
-  })
+  const { auditLog } = repos
+  const service = { audit, auditLog, campaigns: campaigns.campaigns }
+  const incidents = createIncidentsModule({ ...base, ...service, repo: repos.incidents })
+  const facts = repos.reportFacts
+  const reports = createReportsModule({ ...base, ...service, incidents: incidents.incidents, facts })
+  return { webhooks, mail, events, access, campaigns, incidents, reports }
+}
 
-  // ---- HTTP: the server and the hooks every route shares, then each module's routes.
-  const server = await createAppHttp({ ...infra, guard })
+type Modules = Awaited<ReturnType<typeof accountModules>> & ReturnType<typeof operationModules>
+
+/** Every module's routes, in one order; returns the session check fast path. */
+const registerRoutes = async (server: AppHttp, infra: Infrastructure, m: Modules) => {
   const { http } = server
+  const { store, database, limiter, metrics, repos, clock } = infra
+  const { sessions } = m.login
+  const { guard } = m.guard
+  const { audit } = m.audit
   readinessRoutes(server, { ...infra, state: server.state })
-  accountsModule.routes(http, { sessions, guard, limiter, metrics })
+  m.accounts.routes(http, { sessions, guard, limiter, metrics })
   const draining = () => server.state.draining
-  const sessionCheck = login.routes(http, { fastPaths: server.fastPaths, draining, guard, recovery })
-  const authorize = accessModule.authorizer({ sessions, hasStrongFactor })
+  const { recovery } = m.recovery
+  const sessionCheck = m.login.routes(http, { fastPaths: server.fastPaths, draining, guard, recovery })
+  const authorize = m.access.authorizer({ sessions, hasStrongFactor: m.mfa.hasStrongFactor })
   const { names } = repos
-  eventsModule.routes(http, { sessions, authorize, names })
-  guardModule.routes(http, { authorize, names })
-  auditModule.routes(http, { authorize, names })
-  webhooksModule.routes(http, { authorize, audit })
-  campaignsModule.routes(http, { authorize })
-  accessModule.routes(http, { authorize })
-  incidentsModule.routes(http, { authorize, names })
-  reportsModule.routes(http, { authorize })
+  m.events.routes(http, { sessions, authorize, names })
+  m.guard.routes(http, { authorize, names })
+  m.audit.routes(http, { authorize, names })
+  m.webhooks.routes(http, { authorize, audit })
+  m.campaigns.routes(http, { authorize })
+  m.access.routes(http, { authorize })
+  m.incidents.routes(http, { authorize, names })
+  m.reports.routes(http, { authorize })
   // The admin console: its figures and account tools, and the built single-page app at /console.
   adminRoutes(http, {
     authorize,
@@ -143,50 +142,59 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
     events: store.events,
     now: () => clock.now(),
   })
-  mailModule.routes(http, { authorize, audit })
+  m.mail.routes(http, { authorize, audit })
   await consoleRoutes(http)
-  recoveryModule.routes(http, { sessions, limiter })
+  m.recovery.routes(http, { sessions, limiter })
   await http.ready()
+  return sessionCheck
+}
 
-  // ---- Runtime: background workers, periodic housekeeping, draining and closing.
-  const workers = {
-    outbox: mailModule.worker,
-    recovery: recoveryModule.worker,
-    campaigns: campaignsModule.worker,
-  }
-  const purges = [
-    accountsModule.purge,
-    login.purge,
-    mailModule.purge,
-    recoveryModule.purge,
-    mfaModule.purge,
-    devicesModule.purge,
-    eventsModule.purge,
-    guardModule.purge,
-  ]
+/**
+ * The composition root: infrastructure (the adapters the configuration picks), then the modules
+ * given their ports, then the HTTP server and every module's routes, then the runtime that starts,
+ * drains and closes it all. Modules translate their own settings; no rule of the domain lives here.
+ */
+export const createApp = async (config: Config, overrides: AppOverrides = {}): Promise<App> => {
+  const infra = await createInfrastructure(config, overrides)
+  const core = await accountModules(infra)
+  const m: Modules = { ...core, ...operationModules(infra, core.audit.audit) }
+  const guard = m.guard.guard
+  const server = await createAppHttp({ ...infra, guard })
+  const sessionCheck = await registerRoutes(server, infra, m)
+  const workers = { outbox: m.mail.worker, recovery: m.recovery.worker, campaigns: m.campaigns.worker }
+  const purging = [m.accounts, m.login, m.mail, m.recovery, m.mfa, m.devices, m.events, m.guard]
+  const hourly = housekeeping(
+    purging.map((x) => x.purge),
+    { now: () => infra.clock.now(), logger: infra.logger },
+  )
   const runtime = createRuntime({
     ...infra,
     server,
     manualWorkers: overrides.manualWorkers ?? false,
-    workers: [workers.outbox, workers.recovery, workers.campaigns, guardModule.liftWatcher],
+    workers: [workers.outbox, workers.recovery, workers.campaigns, m.guard.liftWatcher],
     periodic: [
-      { run: housekeeping(purges, { now: () => clock.now(), logger }), everyMs: 3600 * SECOND },
-      { run: incidentsModule.sweepImports, everyMs: 60 * SECOND },
+      { run: hourly, everyMs: 3600 * SECOND },
+      { run: m.incidents.sweepImports, everyMs: 60 * SECOND },
     ],
     stopping: [() => guard.close()],
     infrastructure: infra,
   })
-  const { mfa, passkeys } = mfaModule
-  const shared = { config, http, store, database, metrics, logger, clock, limiter, guard, audit, incidents }
+  const { http, store, database, metrics, logger, clock, limiter } = { ...infra, ...server }
+  const { sessions } = m.login
+  const { recovery } = m.recovery
+  const { mfa, passkeys } = m.mfa
+  const { campaigns } = m.campaigns
+  const parts = { config, http, store, database, metrics, logger, clock, limiter, guard, sessionCheck }
   return {
-    ...shared,
-    services: { accounts: accountsModule.accounts, sessions, recovery, mfa, passkeys, campaigns },
+    ...parts,
+    services: { accounts: m.accounts.accounts, sessions, recovery, mfa, passkeys, campaigns },
     workers,
-    sessionCheck,
-    detections,
-    guardLifts: guardModule.lifts,
-    access: accessModule.access,
-    reports: reportsModule.reports,
+    detections: infra.repos.detections,
+    guardLifts: m.guard.lifts,
+    audit: m.audit.audit,
+    access: m.access.access,
+    incidents: m.incidents.incidents,
+    reports: m.reports.reports,
     ...runtime,
   }
 }

@@ -71,6 +71,32 @@ export const outboundGate = (
   return (ledger) => new OutboundGate(ledger, settings, hooks)
 }
 
+/**
+ * One `messages_dead_lettered` event per run that dead-lettered messages. Webhook messages that
+ * carried this very event are left out, so that a receiver that is down cannot feed a loop.
+ */
+const deadLetterRecorder =
+  (events: EventRecorder, logger: Logger) =>
+  (dead: DeadLetter[]): void => {
+    const counted = dead.filter((m) => m.eventType !== 'messages_dead_lettered')
+    if (counted.length === 0) return
+    const channels: Record<string, number> = {}
+    for (const m of counted) channels[m.channel] = (channels[m.channel] ?? 0) + 1
+    events
+      .record(
+        'messages_dead_lettered',
+        null,
+        { ...noContext, requestId: 'outbox' },
+        {
+          count: counted.length,
+          channels,
+          templates: [...new Set(counted.map((m) => m.template))].sort(),
+          message_ids: counted.slice(0, 20).map((m) => m.id),
+        },
+      )
+      .catch((err) => logger.error({ err }, 'could not record messages_dead_lettered'))
+  }
+
 export interface MailModuleDeps {
   config: Config
   queue: OutboxQueue
@@ -100,29 +126,7 @@ export const createMailModule = (deps: MailModuleDeps) => {
       .record('outbound_budget_exhausted', null, noContext, { budget, channel, stage })
       .catch((err) => logger.error({ err }, 'could not record outbound_budget_exhausted'))
   })
-  /**
-   * One `messages_dead_lettered` event per run that dead-lettered messages. Webhook messages that
-   * carried this very event are left out, so that a receiver that is down cannot feed a loop.
-   */
-  const recordDeadLetters = (dead: DeadLetter[]): void => {
-    const counted = dead.filter((m) => m.eventType !== 'messages_dead_lettered')
-    if (counted.length === 0) return
-    const channels: Record<string, number> = {}
-    for (const m of counted) channels[m.channel] = (channels[m.channel] ?? 0) + 1
-    events
-      .record(
-        'messages_dead_lettered',
-        null,
-        { ...noContext, requestId: 'outbox' },
-        {
-          count: counted.length,
-          channels,
-          templates: [...new Set(counted.map((m) => m.template))].sort(),
-          message_ids: counted.slice(0, 20).map((m) => m.id),
-        },
-      )
-      .catch((err) => logger.error({ err }, 'could not record messages_dead_lettered'))
-  }
+  const recordDeadLetters = deadLetterRecorder(events, logger)
   const sendGate = deps.gate(deps.ledger)
   const count = (state: string) => (channel: Channel, n?: number) =>
     n === undefined ? metrics.messages.inc({ channel, state }) : metrics.messages.inc({ channel, state }, n)

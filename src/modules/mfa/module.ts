@@ -11,7 +11,7 @@ import type { LoginCodeRepository } from '../devices/ports.js'
 import type { EventRecorder } from '../events/recorder.js'
 import { noContext } from '../events/recorder.js'
 import type { LimiterStore } from '../guard/ports.js'
-import { queueSecurityNotice, type SecurityChange } from '../mail/notices.js'
+import { securityNotices } from '../mail/notices.js'
 import type { Outbox } from '../mail/ports.js'
 import { LoginCodeService } from './login-codes.js'
 import { PasskeyService } from './passkeys.js'
@@ -68,6 +68,47 @@ const relyingParty = (config: Config, logger: Logger) => {
   return { rpId, rpName: config.webauthnRpName, origins: config.webauthnOrigins ?? [publicUrl.origin] }
 }
 
+// Recovery asks for a factor the reset channel does not already prove (see resetNeedsFactor): TOTP
+// or a passkey (with its recovery codes), or email/SMS codes on the other channel. A code there is
+// a TOTP code or a recovery code. Without a channel: a factor no reset channel proves.
+const recoverySecondFactors = (factors: MfaFactorRepository, mfa: MfaService) => ({
+  has: async (accountId: string, resetChannel?: 'email' | 'sms') => {
+    const held = await factors.listAll(accountId)
+    return resetChannel ? resetNeedsFactor(held, resetChannel) : satisfies(held, PASSWORD_FACTOR_FLOOR)
+  },
+  // Within the account's second-factor budget, which login challenges share.
+  verify: (accountId: string, code: string) => mfa.verifyWithinBudget(accountId, code, noContext, 'recovery'),
+})
+
+// Short-lived login material: kept a day past its end (caps look back at most a day), then gone.
+const loginMaterialPurge =
+  (deps: Pick<MfaModuleDeps, 'webauthnChallenges' | 'loginChallenges' | 'loginCodes'>): Purge =>
+  async (now) => {
+    const dayAgo = now - DAY
+    return {
+      deleted_login_material:
+        (await deps.webauthnChallenges.deleteExpiredBefore(dayAgo)) +
+        (await deps.loginChallenges.deleteExpiredBefore(dayAgo)) +
+        (await deps.loginCodes.deleteCreatedBefore(dayAgo - DAY)),
+    }
+  }
+
+/** Passkeys: registration, login and re-authentication ceremonies, for this relying party. */
+const createPasskeys = (deps: MfaModuleDeps) =>
+  new PasskeyService({
+    passkeys: deps.passkeys,
+    challenges: deps.webauthnChallenges,
+    loginChallenges: deps.loginChallenges,
+    events: deps.events,
+    clock: deps.clock,
+    handleKey: deps.keys.derive('gatehouse webauthn user handles'),
+    settings: {
+      ...relyingParty(deps.config, deps.logger),
+      challengeTtlMs: 5 * 60 * SECOND,
+      maxAttemptsPerChallenge: LOGIN_CHALLENGE_GUESSES,
+    },
+  })
+
 /**
  * Second factors: TOTP, passkeys, recovery codes and email/SMS login codes; login challenges over
  * them; the MFA policy of an account; notices of factor changes; and their share of housekeeping.
@@ -84,26 +125,8 @@ export const createMfaModule = (deps: MfaModuleDeps) => {
         'a second-factor secret does not open: check GATEHOUSE_SECRET_KEY',
       ),
   })
-  /** Tells the holder, on every verified channel, that a factor or the recovery codes changed. */
-  const notifySecurityChange = async (accountId: string, change: SecurityChange): Promise<void> => {
-    const account = await deps.accounts.findById(accountId)
-    if (!account) return
-    await queueSecurityNotice(deps.outbox, account, change, clock.now())
-    deps.queued.notify()
-  }
-  const passkeys = new PasskeyService({
-    passkeys: deps.passkeys,
-    challenges: deps.webauthnChallenges,
-    loginChallenges: deps.loginChallenges,
-    events,
-    clock,
-    handleKey: keys.derive('gatehouse webauthn user handles'),
-    settings: {
-      ...relyingParty(config, deps.logger),
-      challengeTtlMs: 5 * 60 * SECOND,
-      maxAttemptsPerChallenge: LOGIN_CHALLENGE_GUESSES,
-    },
-  })
+  const notifySecurityChange = securityNotices({ ...deps, notify: () => deps.queued.notify() })
+  const passkeys = createPasskeys(deps)
   const loginCodes = new LoginCodeService({
     codes: deps.loginCodes,
     outbox: deps.outbox,
@@ -141,28 +164,8 @@ export const createMfaModule = (deps: MfaModuleDeps) => {
       recoveryCodeCount: 10,
     },
   })
-  // Recovery asks for a factor the reset channel does not already prove (see resetNeedsFactor): TOTP
-  // or a passkey (with its recovery codes), or email/SMS codes on the other channel. A code there is
-  // a TOTP code or a recovery code. Without a channel: a factor no reset channel proves.
-  const secondFactors = {
-    has: async (accountId: string, resetChannel?: 'email' | 'sms') => {
-      const held = await factors.listAll(accountId)
-      return resetChannel ? resetNeedsFactor(held, resetChannel) : satisfies(held, PASSWORD_FACTOR_FLOOR)
-    },
-    // Within the account's second-factor budget, which login challenges share.
-    verify: (accountId: string, code: string) =>
-      mfa.verifyWithinBudget(accountId, code, noContext, 'recovery'),
-  }
-  // Short-lived login material: kept a day past its end (caps look back at most a day), then gone.
-  const purge: Purge = async (now) => {
-    const dayAgo = now - DAY
-    return {
-      deleted_login_material:
-        (await deps.webauthnChallenges.deleteExpiredBefore(dayAgo)) +
-        (await deps.loginChallenges.deleteExpiredBefore(dayAgo)) +
-        (await deps.loginCodes.deleteCreatedBefore(dayAgo - DAY)),
-    }
-  }
+  const secondFactors = recoverySecondFactors(factors, mfa)
+  const purge = loginMaterialPurge(deps)
   return {
     mfa,
     passkeys,
