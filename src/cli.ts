@@ -260,7 +260,12 @@ export const incident = incidentCommand(program, {
   fail,
   usage: (message) => new StartupError(message),
 })
-registerCampaignCommands(incident)
+registerCampaignCommands(incident, {
+  run: (action) => operatorAction((app) => action(app.services.campaigns)),
+  ctx: cliContext,
+  fail,
+  usage: (message) => new StartupError(message),
+})
 incident
   .command('report')
   .description('the incident report (a security brief): fast facts, actions from the audit chain, open items')
@@ -305,7 +310,15 @@ guard
     }
   })
 
-registerOutboxCommands(program)
+registerOutboxCommands(program, {
+  run: (action) =>
+    operatorAction((app) =>
+      action({ queue: app.store.outboxQueue, audit: app.audit, now: () => app.clock.now() }),
+    ),
+  ctx: cliContext,
+  fail,
+  usage: (message) => new StartupError(message),
+})
 
 program
   .command('config')

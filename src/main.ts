@@ -109,10 +109,8 @@ export const startBanner = (
   ].join('\n')
 }
 
-/** `gatehouse serve`: migrate, listen, run workers; SIGTERM/SIGINT drain and exit. */
-export const serve = async (): Promise<void> => {
-  const config = readConfig()
-  const app = await openApp(config)
+/** Listens on the configured address; when it cannot, closes the app and says why in one line. */
+const listenOrExplain = async (app: App, config: Config): Promise<void> => {
   try {
     await app.http.listen({ host: config.host, port: config.port })
   } catch (e) {
@@ -135,6 +133,13 @@ export const serve = async (): Promise<void> => {
     }
     throw e
   }
+}
+
+/** `gatehouse serve`: migrate, listen, run workers; SIGTERM/SIGINT drain and exit. */
+export const serve = async (): Promise<void> => {
+  const config = readConfig()
+  const app = await openApp(config)
+  await listenOrExplain(app, config)
   let metrics: Awaited<ReturnType<App['listenMetrics']>>
   try {
     metrics = await app.listenMetrics()

@@ -19,10 +19,10 @@ import helmet from 'helmet'
 import type { Logger } from 'pino'
 import semver from 'semver'
 import type { TrustProxy } from '../config/load.js'
+import type { RequestContext } from '../kernel/context.js'
 import { AppError } from '../kernel/errors.js'
 import type { DependencyFailure } from '../kernel/outages.js'
 import type { Metrics } from '../metrics.js'
-import type { RequestContext } from '../modules/events/ports.js'
 import { createErrorHandler, notFoundHandler, routerErrorOf, sendProblem } from './problem.js'
 
 export type HttpServer = FastifyInstance<

@@ -2,11 +2,11 @@ import { z } from 'zod'
 import { MINUTE } from '../../kernel/clock.js'
 import { isStaffRole, ROLES, type Role, STAFF_ROLES } from '../../kernel/roles.js'
 import type { LoginCodeSettings } from '../../modules/mfa/login-codes.js'
+import { LOGIN_CHALLENGE_GUESSES } from '../../modules/mfa/ports.js'
 import type { MfaSettings } from '../../modules/mfa/service.js'
 import { format, type Setting, section, type Values } from '../kinds.js'
 
-/** Guesses one login challenge takes (codes and passkey assertions alike) before it dies. */
-export const LOGIN_CHALLENGE_GUESSES = 5
+export { LOGIN_CHALLENGE_GUESSES }
 
 const rows = {
   mfaRequiredRoles: {

@@ -1,9 +1,8 @@
 import { readFileSync } from 'node:fs'
 import cliProgress from 'cli-progress'
 import type { Command } from 'commander'
-import type { App } from '../../app.js'
+import type { RequestContext } from '../../kernel/context.js'
 import { count } from '../../kernel/plural.js'
-import { cliContext, failCommand as fail, operatorAction, StartupError } from '../../main.js'
 import {
   CAMPAIGN_ACTIONS,
   type CampaignAction,
@@ -14,16 +13,30 @@ import {
   type SavedSelector,
   type Selector,
 } from './ports.js'
-import type { CampaignProgress } from './service.js'
+import type { CampaignProgress, CampaignsService } from './service.js'
+
+export interface CampaignCliDeps {
+  /** Runs one action against the configured database with the campaigns service, then closes everything. */
+  run: <T>(action: (campaigns: CampaignsService) => Promise<T>) => Promise<T>
+  ctx: RequestContext
+  /** Reports an error and exits. */
+  fail: (e: unknown) => never
+  /** A usage error: reported like a startup error. */
+  usage: (message: string) => Error
+}
 
 /**
  * `--selector`: `incident` (the --incident's exposed accounts), `incident:email,phone` (only those
  * whose exposure includes one of the fields), `accounts:<id>,<id>…`, `accounts-file:<path>` (one id a
  * line), `saved:external_accounts|without_second_factor|all_users`.
  */
-export const parseSelector = (raw: string | undefined, incident: string | undefined): Selector => {
+export const parseSelector = (
+  raw: string | undefined,
+  incident: string | undefined,
+  usage: (message: string) => Error,
+): Selector => {
   const value = raw ?? (incident ? 'incident' : undefined)
-  if (!value) throw new StartupError('say --selector, or --incident for its exposed accounts')
+  if (!value) throw usage('say --selector, or --incident for its exposed accounts')
   const [kind, rest = ''] = value.split(/:(.*)/s) as [string, string?]
   const list = (s: string) =>
     s
@@ -32,11 +45,10 @@ export const parseSelector = (raw: string | undefined, incident: string | undefi
       .filter(Boolean)
   switch (kind) {
     case 'incident': {
-      if (!incident) throw new StartupError('--selector incident needs --incident <id>')
+      if (!incident) throw usage('--selector incident needs --incident <id>')
       const fields = list(rest)
       const bad = fields.filter((f) => !(EXPOSED_FIELDS as readonly string[]).includes(f))
-      if (bad.length)
-        throw new StartupError(`unknown exposed field ${bad[0]}; one of ${EXPOSED_FIELDS.join(', ')}`)
+      if (bad.length) throw usage(`unknown exposed field ${bad[0]}; one of ${EXPOSED_FIELDS.join(', ')}`)
       return {
         kind: 'incident',
         incidentId: incident,
@@ -46,16 +58,16 @@ export const parseSelector = (raw: string | undefined, incident: string | undefi
     case 'accounts':
     case 'accounts-file': {
       const ids = [...new Set(list(kind === 'accounts' ? rest : readFileSync(rest, 'utf8')))]
-      if (ids.length === 0) throw new StartupError('no account ids given')
+      if (ids.length === 0) throw usage('no account ids given')
       return { kind: 'accounts', ids }
     }
     case 'saved':
       if (!(SAVED_SELECTORS as readonly string[]).includes(rest)) {
-        throw new StartupError(`unknown saved selector "${rest}"; one of ${SAVED_SELECTORS.join(', ')}`)
+        throw usage(`unknown saved selector "${rest}"; one of ${SAVED_SELECTORS.join(', ')}`)
       }
       return { kind: 'saved', name: rest as SavedSelector }
     default:
-      throw new StartupError(
+      throw usage(
         '--selector must be incident[:fields], accounts:<ids>, accounts-file:<path> or saved:<name>',
       )
   }
@@ -66,8 +78,7 @@ const line = (c: CampaignRecord, p: CampaignProgress) =>
   `${p.rate}/s${p.etaSeconds !== null ? `, eta ${p.etaSeconds} s` : ''}`
 
 /** Shows a progress bar on stderr until the campaign completes or is cancelled. */
-const follow = async (app: App, id: string): Promise<CampaignRecord> => {
-  const { campaigns } = app.services
+const follow = async (campaigns: CampaignsService, id: string): Promise<CampaignRecord> => {
   let c = await campaigns.get(id)
   const bar = new cliProgress.SingleBar(
     {
@@ -106,7 +117,8 @@ const follow = async (app: App, id: string): Promise<CampaignRecord> => {
  * progress bar), list, pause, resume, cancel. They work on the configured database directly; the
  * workers of the running `gatehouse serve` instances do the work.
  */
-export const registerCampaignCommands = (group: Command): void => {
+export const registerCampaignCommands = (group: Command, deps: CampaignCliDeps): void => {
+  const { fail, usage, ctx: cliContext } = deps
   const campaign = group
     .command('campaign')
     .description(
@@ -142,12 +154,12 @@ export const registerCampaignCommands = (group: Command): void => {
       }) => {
         try {
           if (!(CAMPAIGN_ACTIONS as readonly string[]).includes(opts.action)) {
-            throw new StartupError(`--action must be one of ${CAMPAIGN_ACTIONS.join(', ')}`)
+            throw usage(`--action must be one of ${CAMPAIGN_ACTIONS.join(', ')}`)
           }
           const action = opts.action as CampaignAction
-          const selector = parseSelector(opts.selector, opts.incident)
+          const selector = parseSelector(opts.selector, opts.incident, usage)
           if (opts.channel && opts.channel !== 'email' && opts.channel !== 'sms') {
-            throw new StartupError('--channel must be email or sms')
+            throw usage('--channel must be email or sms')
           }
           const text = opts.textFile ? readFileSync(opts.textFile, 'utf8') : opts.text
           const params =
@@ -161,19 +173,19 @@ export const registerCampaignCommands = (group: Command): void => {
                 }
               : {}
           const input = { incidentId: opts.incident, selector, action, params }
-          await operatorAction(async (app) => {
+          await deps.run(async (campaigns) => {
             if (opts.dryRun) {
-              const counts = await app.services.campaigns.dryRun(input)
+              const counts = await campaigns.dryRun(input)
               console.log(`dry run: ${count(counts.selected, 'account')} selected; nothing was created`)
               for (const [k, v] of Object.entries(counts.effects)) console.log(`  ${k}: ${v}`)
               return
             }
-            const c = await app.services.campaigns.create(input, 'cli', cliContext)
+            const c = await campaigns.create(input, 'cli', cliContext)
             console.log(`created campaign ${c.id}: ${c.action} over ${count(c.total, 'account')}`)
             console.log('the workers of the running gatehouse serve instances handle it')
             if (opts.follow) {
-              const end = await follow(app, c.id)
-              console.log(line(end, await app.services.campaigns.progress(end)))
+              const end = await follow(campaigns, c.id)
+              console.log(line(end, await campaigns.progress(end)))
             }
           })
         } catch (e) {
@@ -188,9 +200,9 @@ export const registerCampaignCommands = (group: Command): void => {
     .option('--follow', 'show a progress bar until it ends')
     .action(async (id: string, opts: { follow?: boolean }) => {
       try {
-        await operatorAction(async (app) => {
-          const c = opts.follow ? await follow(app, id) : await app.services.campaigns.get(id)
-          console.log(line(c, await app.services.campaigns.progress(c)))
+        await deps.run(async (campaigns) => {
+          const c = opts.follow ? await follow(campaigns, id) : await campaigns.get(id)
+          console.log(line(c, await campaigns.progress(c)))
         })
       } catch (e) {
         fail(e)
@@ -203,12 +215,9 @@ export const registerCampaignCommands = (group: Command): void => {
     .option('--incident <id>', 'only those of this incident')
     .action(async (opts: { incident?: string }) => {
       try {
-        await operatorAction(async (app) => {
-          const list = await app.services.campaigns.list(
-            opts.incident ? { incidentId: opts.incident } : {},
-            100,
-          )
-          for (const c of list) console.log(line(c, await app.services.campaigns.progress(c)))
+        await deps.run(async (campaigns) => {
+          const list = await campaigns.list(opts.incident ? { incidentId: opts.incident } : {}, 100)
+          for (const c of list) console.log(line(c, await campaigns.progress(c)))
           if (list.length === 0) console.log('no campaigns')
         })
       } catch (e) {
@@ -222,9 +231,9 @@ export const registerCampaignCommands = (group: Command): void => {
       .description(`${verb} a campaign`)
       .action(async (id: string) => {
         try {
-          await operatorAction(async (app) => {
-            const c = await app.services.campaigns[verb](id, 'cli', cliContext)
-            console.log(line(c, await app.services.campaigns.progress(c)))
+          await deps.run(async (campaigns) => {
+            const c = await campaigns[verb](id, 'cli', cliContext)
+            console.log(line(c, await campaigns.progress(c)))
           })
         } catch (e) {
           fail(e)

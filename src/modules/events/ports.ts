@@ -1,12 +1,7 @@
+import type { RequestContext } from '../../kernel/context.js'
 import type { SecurityEventType } from './vocabulary.js'
 
-/** Who did it and from where; filled from the HTTP request. */
-export interface RequestContext {
-  ip: string | null
-  userAgent: string | null
-  clientVersion: string | null
-  requestId: string | null
-}
+export type { RequestContext } from '../../kernel/context.js'
 
 export interface SecurityEvent {
   type: SecurityEventType

@@ -1,7 +1,8 @@
-import type { RequestContext, SecurityEvent, SecurityEventLog } from './ports.js'
+import type { RequestContext } from '../../kernel/context.js'
+import type { SecurityEvent, SecurityEventLog } from './ports.js'
 import type { SecurityEventType } from './vocabulary.js'
 
-export const noContext: RequestContext = { ip: null, userAgent: null, clientVersion: null, requestId: null }
+export { noContext } from '../../kernel/context.js'
 
 /** An event to record: the recorder stamps its time. */
 export type NewSecurityEvent = Omit<SecurityEvent, 'at'>
@@ -25,13 +26,24 @@ export interface EventRecorderOptions {
  */
 export class EventRecorder {
   readonly #pending = new Set<Promise<void>>()
+  readonly #listeners: Array<(events: readonly SecurityEvent[]) => void | Promise<void>> = []
 
   constructor(
     private readonly log: SecurityEventLog,
     private readonly now: () => number,
     private readonly counted: (type: SecurityEventType, count: number) => void = () => {},
     private readonly options: EventRecorderOptions = {},
-  ) {}
+  ) {
+    if (options.onRecorded) this.#listeners.push(options.onRecorded)
+  }
+
+  /**
+   * Adds a listener told as `onRecorded` is (webhook fan-out, registered once that module exists):
+   * of the events recorded from then on, in the order listeners were added.
+   */
+  subscribe(listener: (events: readonly SecurityEvent[]) => void | Promise<void>): void {
+    this.#listeners.push(listener)
+  }
 
   record(
     type: SecurityEventType,
@@ -81,20 +93,21 @@ export class EventRecorder {
   }
 
   #start(events: readonly SecurityEvent[]): void {
-    if (!this.options.onRecorded) return
+    if (this.#listeners.length === 0) return
     const told = this.#tell(events)
     this.#pending.add(told)
     void told.finally(() => this.#pending.delete(told))
   }
 
   async #tell(events: readonly SecurityEvent[]): Promise<void> {
-    if (!this.options.onRecorded) return
-    try {
-      await this.options.onRecorded(events)
-    } catch (err) {
+    for (const listener of this.#listeners) {
       try {
-        this.options.onHookError?.(err, events)
-      } catch {}
+        await listener(events)
+      } catch (err) {
+        try {
+          this.options.onHookError?.(err, events)
+        } catch {}
+      }
     }
   }
 }

@@ -1,6 +1,8 @@
 import type { Config } from '../../config/index.js'
-import type { HttpServer } from '../../http/server.js'
-import { type Clock, SECOND } from '../../kernel/clock.js'
+import type { FastPaths, HttpServer } from '../../http/server.js'
+import { type Clock, DAY } from '../../kernel/clock.js'
+import type { Purge } from '../../kernel/housekeeping.js'
+import type { Metrics } from '../../metrics.js'
 import type { PasswordHasher } from '../accounts/password-hasher.js'
 import type { PasswordPolicy } from '../accounts/password-policy.js'
 import type { AccountRecord, AccountRepository } from '../accounts/ports.js'
@@ -17,7 +19,7 @@ import type { MfaService } from '../mfa/service.js'
 import { type FactorPolicy, factorPolicyOf, PASSWORD_FACTOR_FLOOR, satisfies } from '../mfa/strength.js'
 import type { RecoveryService } from '../recovery/service.js'
 import { type ChangeCount, SessionCache } from '../sessions/cache.js'
-import type { SessionCheckFastPath } from '../sessions/fast-check.js'
+import { SESSION_CHECK_URL, SessionCheckFastPath } from '../sessions/fast-check.js'
 import type { SessionRepository } from '../sessions/ports.js'
 import { sessionRoutes } from '../sessions/routes.js'
 import { SessionsService } from '../sessions/service.js'
@@ -27,20 +29,7 @@ import { loginRoutes } from './routes.js'
 export { LOGIN_CHALLENGE_GUESSES } from './second-step.js'
 
 export interface LoginModuleDeps {
-  config: Pick<
-    Config,
-    | 'publicUrl'
-    | 'sessionIdleTtlSeconds'
-    | 'sessionAbsoluteTtlSeconds'
-    | 'sessionCacheMs'
-    | 'requireVerifiedEmail'
-    | 'passwordMaxLength'
-    | 'passwordPolicy'
-    | 'stepUpNewDevice'
-    | 'rememberDeviceDays'
-    | 'mfaRequiredRoles'
-    | 'reauthMaxAgeSeconds'
-  >
+  config: Pick<Config, 'publicUrl' | 'sessions' | 'devices' | 'mfa' | 'passwords' | 'http'>
   accounts: AccountRepository
   sessions: SessionRepository
   /** Writes that change session checks: the session cache drops what they touch. */
@@ -60,10 +49,13 @@ export interface LoginModuleDeps {
   recovery: Pick<RecoveryService, 'lockAfterUnrecognisedLogin'>
   /** Tells the holder, on every verified channel, that a factor was added. */
   notifyFactorAdded: (accountId: string) => Promise<void>
-  metrics: {
-    logins: { inc(labels: { outcome: string }): void }
-    rateLimited: { inc(labels: { scope: string }): void }
-  }
+  metrics: Pick<Metrics, 'logins' | 'rateLimited' | 'httpDuration'>
+}
+
+/** What the routes need of the HTTP server: its fast paths, and whether it is draining. */
+export interface LoginRouteDeps {
+  fastPaths: FastPaths
+  draining: () => boolean
 }
 
 /** Passwordless login attempts per source (a passkey cannot be guessed; the ceremony costs). */
@@ -84,15 +76,10 @@ const createSessions = (deps: LoginModuleDeps, policyOf: (account: AccountRecord
     clock,
     cache: new SessionCache({
       changes: deps.principalChanges,
-      ttlMs: config.sessionCacheMs,
+      ttlMs: config.sessions.cacheTtlMs,
       maxEntries: 10_000,
     }),
-    settings: {
-      idleTtlMs: config.sessionIdleTtlSeconds * SECOND,
-      absoluteTtlMs: config.sessionAbsoluteTtlSeconds * SECOND,
-      passwordMaxLength: config.passwordMaxLength,
-      touchIntervalMs: Math.min(60 * SECOND, (config.sessionIdleTtlSeconds * SECOND) / 10),
-    },
+    settings: config.sessions.settings,
     factors: {
       mustEnrol: async (account) => {
         const policy = policyOf(account)
@@ -112,11 +99,11 @@ const createSessions = (deps: LoginModuleDeps, policyOf: (account: AccountRecord
 export const createLoginModule = (deps: LoginModuleDeps) => {
   const { config, factors, mfa, passkeys, clock } = deps
   /** The MFA policy of an account: factor strength floor and whether a factor is required. */
-  const policyOf = (account: AccountRecord) => factorPolicyOf(account, config.mfaRequiredRoles)
+  const policyOf = (account: AccountRecord) => factorPolicyOf(account, config.mfa.requiredRoles)
   const sessions = createSessions(deps, policyOf)
   // Length floors that depend on the account's factors (NIST SP 800-63B rev. 4: shorter than 15
   // code points without a factor that counts) are checked again at login.
-  const lengthDependsOnFactors = config.passwordPolicy === 'nist-800-63b-4'
+  const lengthDependsOnFactors = config.passwords.policy.profile === 'nist-800-63b-4'
   const passwordBelowPolicy = async (account: AccountRecord, password: string) =>
     lengthDependsOnFactors &&
     !deps.policy.longEnough(password, false) &&
@@ -130,19 +117,30 @@ export const createLoginModule = (deps: LoginModuleDeps) => {
     passkeyLimits: new SourceLimits(deps.limiter, 'passkey_login', PASSKEY_LOGIN_LIMITS, (scope) =>
       deps.metrics.rateLimited.inc({ scope: `passkey_login_${scope}` }),
     ),
-    stepUpNewDevice: config.stepUpNewDevice,
-    settings: {
-      requireVerifiedEmail: config.requireVerifiedEmail,
-      passwordMaxLength: config.passwordMaxLength,
-      rememberDevice: config.rememberDeviceDays > 0,
-    },
+    stepUpNewDevice: config.devices.stepUpNewDevice,
+    settings: { ...config.sessions.login, rememberDevice: config.devices.rememberDevices },
   })
   const secureCookie = config.publicUrl.startsWith('https:')
+  const sessionChecksAnswered = deps.metrics.httpDuration.labels('GET', SESSION_CHECK_URL, '200')
+  const purge: Purge = async (now) => ({
+    deleted_sessions: await deps.sessions.deleteEndedBefore(now - 30 * DAY),
+  })
   return {
     sessions,
     flow,
-    /** The login, session and second-factor routes; `sessionCheck` answers most session checks. */
-    routes: (http: HttpServer, sessionCheck: SessionCheckFastPath) => {
+    purge,
+    /**
+     * The login, session and second-factor routes, and the fast path that answers most session
+     * checks before Fastify routes them (returned: the app exposes it).
+     */
+    routes: (http: HttpServer, server: LoginRouteDeps): SessionCheckFastPath => {
+      const sessionCheck = new SessionCheckFastPath({
+        sessions,
+        open: () => !server.draining(),
+        checksClientVersion: config.http.minClientVersion !== undefined,
+        observe: (seconds) => sessionChecksAnswered.observe(seconds),
+      })
+      server.fastPaths.set(SESSION_CHECK_URL, sessionCheck.handle)
       loginRoutes(http, { flow, secureCookie })
       sessionRoutes(http, { sessions, sessionCheck, secureCookie, passkeys })
       mfaRoutes(http, {
@@ -151,9 +149,10 @@ export const createLoginModule = (deps: LoginModuleDeps) => {
         sessions,
         notifyFactorAdded: deps.notifyFactorAdded,
         accountOf: (id) => deps.accounts.findById(id),
-        reauthMaxAgeMs: config.reauthMaxAgeSeconds * SECOND,
+        reauthMaxAgeMs: config.sessions.reauthMaxAgeMs,
         now: () => clock.now(),
       })
+      return sessionCheck
     },
   }
 }

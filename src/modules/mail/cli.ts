@@ -1,13 +1,33 @@
 import type { Command } from 'commander'
-import { cliContext, failCommand as fail, operatorAction, StartupError } from '../../main.js'
+import type { RequestContext } from '../../kernel/context.js'
+import type { AuditService } from '../audit/service.js'
+import type { OutboxQueue } from './ports.js'
 import { deadLetterView } from './routes.js'
+
+/** What the outbox commands work on: the queue, the audit log and the time, of the configured database. */
+export interface OutboxCliContext {
+  queue: Pick<OutboxQueue, 'counts' | 'listDead' | 'retryDead'>
+  audit: AuditService
+  now: () => number
+}
+
+export interface OutboxCliDeps {
+  /** Runs one action against the configured database, then closes everything. */
+  run: <T>(action: (outbox: OutboxCliContext) => Promise<T>) => Promise<T>
+  ctx: RequestContext
+  /** Reports an error and exits. */
+  fail: (e: unknown) => never
+  /** A usage error: reported like a startup error. */
+  usage: (message: string) => Error
+}
 
 /**
  * `gatehouse outbox list`: the dead letters (messages undelivered past their retry horizon) and the
  * outbox's counts by status; `gatehouse outbox retry <ids…> | --all`: sends them again, audited
  * with actor cli. Never an address or a payload on screen.
  */
-export const registerOutboxCommands = (program: Command): void => {
+export const registerOutboxCommands = (program: Command, deps: OutboxCliDeps): void => {
+  const { fail, usage, ctx: cliContext } = deps
   const outbox = program.command('outbox').description('outgoing messages (mail, SMS, webhooks)')
   outbox
     .command('list')
@@ -18,10 +38,10 @@ export const registerOutboxCommands = (program: Command): void => {
       try {
         const limit = Number(opts.limit)
         if (!Number.isInteger(limit) || limit < 1 || limit > 10_000)
-          throw new StartupError('--limit must be a whole number from 1 to 10000')
-        const { counts, dead } = await operatorAction(async (app) => ({
-          counts: await app.store.outboxQueue.counts(),
-          dead: (await app.store.outboxQueue.listDead(limit)).map(deadLetterView),
+          throw usage('--limit must be a whole number from 1 to 10000')
+        const { counts, dead } = await deps.run(async (app) => ({
+          counts: await app.queue.counts(),
+          dead: (await app.queue.listDead(limit)).map(deadLetterView),
         }))
         if (opts.json) {
           process.stdout.write(`${JSON.stringify({ counts, dead }, null, 2)}\n`)
@@ -54,11 +74,10 @@ export const registerOutboxCommands = (program: Command): void => {
     .option('--all', 'every dead letter')
     .action(async (ids: string[], opts: { all?: boolean }) => {
       try {
-        if (Boolean(opts.all) === ids.length > 0)
-          throw new StartupError('name the messages, or say --all (not both)')
+        if (Boolean(opts.all) === ids.length > 0) throw usage('name the messages, or say --all (not both)')
         const which = opts.all ? ('all' as const) : [...new Set(ids)]
-        const retried = await operatorAction(async (app) => {
-          const n = await app.store.outboxQueue.retryDead(which, app.clock.now())
+        const retried = await deps.run(async (app) => {
+          const n = await app.queue.retryDead(which, app.now())
           await app.audit.record('cli', cliContext, 'outbox.retry', null, {
             ...(which === 'all' ? { all: true } : { ids: which }),
             retried: n,

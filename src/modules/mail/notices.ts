@@ -1,4 +1,5 @@
-import type { AccountRecord } from '../accounts/ports.js'
+import type { Clock } from '../../kernel/clock.js'
+import type { AccountRecord, AccountRepository } from '../accounts/ports.js'
 import type { Outbox } from './ports.js'
 import type { securityChanges } from './templates.js'
 
@@ -43,3 +44,21 @@ export const queueSecurityNotice = async (
   }
   return queued
 }
+
+/**
+ * Tells the holder, on every verified channel, that a factor or the recovery codes changed;
+ * `notify` is told that messages were queued (the outbox worker delivers them at once).
+ */
+export const securityNotices =
+  (deps: {
+    accounts: Pick<AccountRepository, 'findById'>
+    outbox: Outbox
+    clock: Clock
+    notify: () => void
+  }) =>
+  async (accountId: string, change: SecurityChange): Promise<void> => {
+    const account = await deps.accounts.findById(accountId)
+    if (!account) return
+    await queueSecurityNotice(deps.outbox, account, change, deps.clock.now())
+    deps.notify()
+  }

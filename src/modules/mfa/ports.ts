@@ -1,3 +1,6 @@
+/** Guesses one login challenge takes (codes and passkey assertions alike) before it dies. */
+export const LOGIN_CHALLENGE_GUESSES = 5
+
 /** A second factor as stored: a TOTP secret, or a passkey (see PasskeyRecord for its own fields). */
 export interface MfaFactorRecord {
   id: string
