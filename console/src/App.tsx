@@ -1,4 +1,12 @@
-import { type MouseEvent, type ReactNode, useCallback, useEffect, useRef, useState } from 'react'
+import {
+  type MouseEvent,
+  type ReactNode,
+  type RefObject,
+  useCallback,
+  useEffect,
+  useRef,
+  useState,
+} from 'react'
 import { api, type Me, setToken, whenSignedOut } from './api'
 import { AccessReviewPage } from './pages/AccessReview'
 import { AccountPage, AccountsPage } from './pages/Accounts'
@@ -95,42 +103,121 @@ const route = (path: string): { title: string; page: ReactNode } => {
   }
 }
 
-export const App = () => {
-  const [me, setMe] = useState<Me | null>(null)
+/** The path inside the console, following the browser's history; `navigate` moves it and calls `onNavigate`. */
+const usePath = (onNavigate: () => void) => {
   const [path, setPath] = useState(here)
-  const main = useRef<HTMLElement>(null)
-  const [menuOpen, setMenuOpen] = useState(false)
-
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the navigation callback is fixed for the app's life
   navigateTo = useCallback((to: string) => {
     window.history.pushState(null, '', `${BASE}${to}`)
     setPath(to)
-    setMenuOpen(false)
+    onNavigate()
   }, [])
   useEffect(() => {
     const pop = () => setPath(here())
     window.addEventListener('popstate', pop)
-    whenSignedOut(() => setMe(null))
     return () => window.removeEventListener('popstate', pop)
   }, [])
+  return path
+}
 
-  const { title, page } = route(path)
+/** The document's title follows the page; after a navigation, focus goes to the main heading. */
+const usePageTitle = (title: string, main: RefObject<HTMLElement | null>) => {
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the ref is stable; the title is what changes
   useEffect(() => {
     document.title = `${title} · Gatehouse console`
     // After a navigation, focus goes to the main heading so screen readers announce the page.
     main.current?.querySelector<HTMLElement>('h1')?.focus()
   }, [title])
+}
+
+/** Ends the console's session on the server (if it is still there) and forgets its token. */
+const endSession = async () => {
+  try {
+    await api.DELETE('/v1/sessions/current')
+  } catch {
+    // gone already
+  }
+  setToken(null)
+}
+
+/** The sections of the console, the current one marked; folded behind the menu button on small screens. */
+const SectionNav = ({ section, open }: { section: string; open: boolean }) => (
+  <nav id="nav" aria-label="Console sections" className={open ? 'open' : ''}>
+    <ul>
+      {NAV.map((n) => (
+        <li key={n.to}>
+          <a
+            href={`${BASE}${n.to}`}
+            aria-current={section === n.to ? 'page' : undefined}
+            onClick={(e) => {
+              if (e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey) return
+              e.preventDefault()
+              navigate(n.to)
+            }}
+          >
+            {n.label}
+          </a>
+        </li>
+      ))}
+    </ul>
+  </nav>
+)
+
+/** The top bar: the brand, the menu button and sections, who is signed in and the way out. */
+const TopBar = ({
+  me,
+  section,
+  menuOpen,
+  toggleMenu,
+  onSignOut,
+}: {
+  me: Me
+  section: string
+  menuOpen: boolean
+  toggleMenu: () => void
+  onSignOut: () => void
+}) => (
+  <header className="top">
+    <span className="brand">Gatehouse console</span>
+    <button
+      type="button"
+      className="menu-toggle"
+      aria-expanded={menuOpen}
+      aria-controls="nav"
+      onClick={toggleMenu}
+    >
+      Menu
+    </button>
+    <SectionNav section={section} open={menuOpen} />
+    <div className="who">
+      <span>
+        Signed in as <strong>{me.username}</strong>
+      </span>
+      <button type="button" onClick={onSignOut}>
+        Sign out
+      </button>
+    </div>
+  </header>
+)
+
+export const App = () => {
+  const [me, setMe] = useState<Me | null>(null)
+  const main = useRef<HTMLElement>(null)
+  const [menuOpen, setMenuOpen] = useState(false)
+  const path = usePath(() => setMenuOpen(false))
+  useEffect(() => {
+    whenSignedOut(() => setMe(null))
+  }, [])
+
+  const { title, page } = route(path)
+  usePageTitle(title, main)
 
   if (!me) {
     return <SignIn onSignedIn={setMe} />
   }
 
   const signOut = async () => {
-    try {
-      await api.DELETE('/v1/sessions/current')
-    } catch {
-      // gone already
-    }
-    setToken(null)
+    await endSession()
     setMe(null)
   }
   const section = `/${path.split('/').filter(Boolean)[0] ?? ''}`
@@ -140,45 +227,13 @@ export const App = () => {
       <a className="skip" href="#main">
         Skip to content
       </a>
-      <header className="top">
-        <span className="brand">Gatehouse console</span>
-        <button
-          type="button"
-          className="menu-toggle"
-          aria-expanded={menuOpen}
-          aria-controls="nav"
-          onClick={() => setMenuOpen((o) => !o)}
-        >
-          Menu
-        </button>
-        <nav id="nav" aria-label="Console sections" className={menuOpen ? 'open' : ''}>
-          <ul>
-            {NAV.map((n) => (
-              <li key={n.to}>
-                <a
-                  href={`${BASE}${n.to}`}
-                  aria-current={section === n.to ? 'page' : undefined}
-                  onClick={(e) => {
-                    if (e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey) return
-                    e.preventDefault()
-                    navigate(n.to)
-                  }}
-                >
-                  {n.label}
-                </a>
-              </li>
-            ))}
-          </ul>
-        </nav>
-        <div className="who">
-          <span>
-            Signed in as <strong>{me.username}</strong>
-          </span>
-          <button type="button" onClick={signOut}>
-            Sign out
-          </button>
-        </div>
-      </header>
+      <TopBar
+        me={me}
+        section={section}
+        menuOpen={menuOpen}
+        toggleMenu={() => setMenuOpen((o) => !o)}
+        onSignOut={signOut}
+      />
       <main id="main" ref={main} tabIndex={-1}>
         <ChallengeProgress />
         {page}

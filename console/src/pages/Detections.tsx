@@ -1,52 +1,12 @@
 import { useState } from 'react'
 import { Link, navigate } from '../App'
-import { type AdminEvent, api, type Detection, type DetectionQuery, data } from '../api'
+import { api, type Detection, type DetectionQuery, data } from '../api'
 import { explainDetection } from '../events'
-import {
-  AccountName,
-  ActorName,
-  Badge,
-  Confirm,
-  EventList,
-  JsonDetails,
-  PageTitle,
-  ProblemMessage,
-  Time,
-  useAction,
-  useLoad,
-} from '../ui'
-
-const KINDS = [
-  'enumeration',
-  'recovery_flood',
-  'credential_stuffing',
-  'brute_force',
-  'legacy_client',
-  'signup_refusals',
-]
-const actionTone = (a: string) => (a === 'block' ? 'bad' : a === 'challenge' ? 'warn' : '')
-const label = (s: string) => s.replaceAll('_', ' ')
-
-/** Where a detection's requests came from, as a person reads it: an account by name, an address … */
-const SourceName = ({ d }: { d: Detection }) => {
-  if (d.account) return <AccountName account={d.account} />
-  const value = d.key.slice(d.key.indexOf(':') + 1)
-  switch (d.scope) {
-    case 'ip':
-    case 'subnet':
-      return <span className="mono">{value}</span>
-    case 'identifier':
-      return (
-        <span title={d.key}>
-          one identifier as typed <span className="muted">(kept as a keyed hash)</span>
-        </span>
-      )
-    case 'global':
-      return <span>all logins</span>
-    default:
-      return <span className="mono wrap">{d.key}</span>
-  }
-}
+import { Badge, PageTitle, ProblemMessage, Time, useAction, useLoad } from '../ui'
+import { ActionBar, ActionConfirm, type DetectionAction } from './detections/Actions'
+import { actionTone, KINDS, label, SourceName } from './detections/common'
+import { DetectionFacts } from './detections/Facts'
+import { Timeline, useTimeline } from './detections/Timeline'
 
 /** One detection in the list: its kind, source, response, what was counted, when last seen. */
 const DetectionRow = ({ d }: { d: Detection }) => (
@@ -143,47 +103,11 @@ export const DetectionsPage = () => {
   )
 }
 
-/** One detection: sources, counts, its timeline of events; resolve (optionally lifting) or lift. */
-export const DetectionPage = ({ id }: { id: string }) => {
-  const d = useLoad(
-    (signal) => data(api.GET('/v1/admin/detections/{id}', { params: { path: { id: Number(id) } }, signal })),
-    [id],
-  )
-  const timeline = useLoad(
-    async (signal) => {
-      const det = d.data
-      if (!det) return [] as AdminEvent[]
-      const since = new Date(Date.parse(det.first_seen) - 60 * 60 * 1000).toISOString()
-      const filter = det.key.startsWith('ip:')
-        ? { ip: det.key.slice(3) }
-        : det.account_id
-          ? { account_id: det.account_id }
-          : null
-      const own = await data(
-        api.GET('/v1/admin/events', {
-          params: { query: { type: 'guard_detection', since, limit: 500 } },
-          signal,
-        }),
-      )
-      const mine = own.events.filter((e) => Number(e.details.detection_id) === det.id)
-      const source = filter
-        ? (
-            await data(
-              api.GET('/v1/admin/events', { params: { query: { ...filter, since, limit: 100 } }, signal }),
-            )
-          ).events
-        : []
-      const byId = new Map<number, AdminEvent>()
-      for (const e of [...mine, ...source]) byId.set(e.id, e)
-      return [...byId.values()].sort((a, b) => b.id - a.id)
-    },
-    [d.data?.id, d.data?.last_seen],
-  )
+/** The actions on one detection, confirmed first; `done` says what the last one did. */
+const useDetectionActions = (id: string, reload: () => void) => {
   const act = useAction()
-  const [confirm, setConfirm] = useState<null | 'resolve' | 'resolve_lift' | 'lift'>(null)
+  const [confirm, setConfirm] = useState<null | DetectionAction>(null)
   const [done, setDone] = useState<string | null>(null)
-  const det = d.data
-
   const perform = async () => {
     const what = confirm
     const r = await act.run(() =>
@@ -201,9 +125,21 @@ export const DetectionPage = ({ id }: { id: string }) => {
       setDone(
         what === 'lift' ? 'The block was lifted and the detection closed.' : 'The detection was resolved.',
       )
-      d.reload()
+      reload()
     }
   }
+  return { act, confirm, setConfirm, done, perform }
+}
+
+/** One detection: sources, counts, its timeline of events; resolve (optionally lifting) or lift. */
+export const DetectionPage = ({ id }: { id: string }) => {
+  const d = useLoad(
+    (signal) => data(api.GET('/v1/admin/detections/{id}', { params: { path: { id: Number(id) } }, signal })),
+    [id],
+  )
+  const timeline = useTimeline(d.data)
+  const { act, confirm, setConfirm, done, perform } = useDetectionActions(id, d.reload)
+  const det = d.data
 
   return (
     <>
@@ -216,113 +152,19 @@ export const DetectionPage = ({ id }: { id: string }) => {
       {det ? (
         <>
           <section className="panel">
-            <dl className="kv wide">
-              <div>
-                <dt>Kind</dt>
-                <dd>{label(det.kind)}</dd>
-              </div>
-              <div>
-                <dt>Source ({det.scope})</dt>
-                <dd className="wrap">
-                  <SourceName d={det} />
-                </dd>
-              </div>
-              <div>
-                <dt>Status</dt>
-                <dd>{det.status}</dd>
-              </div>
-              <div>
-                <dt>Response</dt>
-                <dd>
-                  <Badge tone={actionTone(det.action)}>{det.action}</Badge>
-                  {det.action_until ? (
-                    <>
-                      {' '}
-                      until <Time iso={det.action_until} />
-                    </>
-                  ) : null}
-                </dd>
-              </div>
-              <div>
-                <dt>Counted</dt>
-                <dd>{explainDetection(det)}</dd>
-              </div>
-              <div>
-                <dt>First seen</dt>
-                <dd>
-                  <Time iso={det.first_seen} />
-                </dd>
-              </div>
-              <div>
-                <dt>Last seen</dt>
-                <dd>
-                  <Time iso={det.last_seen} />
-                </dd>
-              </div>
-              {det.account && det.scope !== 'account' ? (
-                <div>
-                  <dt>Account</dt>
-                  <dd>
-                    <AccountName account={det.account} />
-                  </dd>
-                </div>
-              ) : null}
-              {det.closed_at ? (
-                <div>
-                  <dt>Closed</dt>
-                  <dd>
-                    <Time iso={det.closed_at} /> by{' '}
-                    <ActorName actor={det.closed_by_actor} raw={det.closed_by} />
-                  </dd>
-                </div>
-              ) : null}
-            </dl>
-            <details className="raw">
-              <summary>Fields of the detection</summary>
-              <JsonDetails value={det.details} />
-            </details>
-            {det.status === 'open' ? (
-              <div className="actions">
-                <button type="button" onClick={() => setConfirm('resolve')}>
-                  Resolve
-                </button>
-                <button type="button" onClick={() => setConfirm('resolve_lift')}>
-                  Resolve and lift
-                </button>
-                {det.action !== 'none' ? (
-                  <button type="button" className="danger" onClick={() => setConfirm('lift')}>
-                    Lift {det.action}
-                  </button>
-                ) : null}
-              </div>
-            ) : null}
+            <DetectionFacts det={det} />
+            <ActionBar det={det} onChoose={setConfirm} />
             {confirm ? (
-              <Confirm
-                title={
-                  confirm === 'lift'
-                    ? `Lift the ${det.action} on ${det.account?.username ? `account ${det.account.username}` : det.key}?`
-                    : `Resolve detection #${det.id}?`
-                }
-                confirmLabel={confirm === 'lift' ? 'Lift now' : 'Resolve'}
+              <ActionConfirm
+                det={det}
+                action={confirm}
                 busy={act.busy}
-                danger={confirm !== 'resolve'}
                 onCancel={() => setConfirm(null)}
                 onConfirm={perform}
-              >
-                <p>
-                  {confirm === 'resolve'
-                    ? 'The detection is closed; any challenge or block runs until it expires.'
-                    : 'The source is no longer challenged or blocked, and is left alone for a window. This is audit-logged.'}
-                </p>
-              </Confirm>
+              />
             ) : null}
           </section>
-          <section className="panel" aria-labelledby="tl-h">
-            <h2 id="tl-h">Timeline</h2>
-            <ProblemMessage error={timeline.error} feature="The events API" />
-            {timeline.data && timeline.data.length === 0 ? <p>No events recorded for this source.</p> : null}
-            <EventList showAccount events={timeline.data ?? []} />
-          </section>
+          <Timeline timeline={timeline} />
         </>
       ) : null}
       {d.error ? (
