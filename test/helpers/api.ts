@@ -1,5 +1,6 @@
 import createClient, { type Client } from 'openapi-fetch'
 import type { paths } from '../../console/src/api/schema.js'
+import type { Answer } from '../../console/src/api/types.js'
 import type { TestServer } from './server.js'
 
 export type { Answer, Query, RequestBody as Body } from '../../console/src/api/types.js'
@@ -60,3 +61,17 @@ export const api = (
       })
     },
   })
+
+type Login = Answer<'/v1/sessions', 'post', 200> | Answer<'/v1/sessions', 'post', 201>
+
+/** The session a login opened (its 201 answer); a second-factor challenge in its place throws. */
+export const opened = (data: Login | undefined): Answer<'/v1/sessions', 'post', 201> => {
+  if (!data || !('token' in data)) throw new Error(`no session opened: ${JSON.stringify(data)}`)
+  return data
+}
+
+/** The second-factor challenge a login answered (200); an opened session in its place throws. */
+export const challenged = (data: Login | undefined): Answer<'/v1/sessions', 'post', 200> => {
+  if (!data || !('challenge_id' in data)) throw new Error(`no challenge: ${JSON.stringify(data)}`)
+  return data
+}
