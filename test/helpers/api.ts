@@ -23,6 +23,16 @@ const BASE = 'http://gatehouse.test'
 /** Statuses whose answers carry no body (a Response refuses one). */
 const NO_BODY = new Set([101, 204, 205, 304])
 
+/** The body of each answer as the server sent it, for checks on its exact text. */
+const sent = new WeakMap<Response, string>()
+
+/** The text of an answer of the typed client exactly as the server sent it (`data` and `error` are parsed). */
+export const rawBody = (response: Response): string => {
+  const body = sent.get(response)
+  if (body === undefined) throw new Error('not an answer of the typed client')
+  return body
+}
+
 /**
  * A client typed by the OpenAPI document (console/src/api/schema.d.ts) that sends each request
  * through Fastify's inject: a route or answer that changes under a test breaks the typecheck.
@@ -55,10 +65,12 @@ export const api = (
         if (value === undefined) continue
         for (const v of Array.isArray(value) ? value : [value]) headers.append(name, String(v))
       }
-      return new Response(NO_BODY.has(res.statusCode) ? null : res.rawPayload, {
+      const response = new Response(NO_BODY.has(res.statusCode) ? null : res.rawPayload, {
         status: res.statusCode,
         headers,
       })
+      sent.set(response, res.body)
+      return response
     },
   })
 
