@@ -1,5 +1,6 @@
 import createClient, { type Client } from 'openapi-fetch'
 import type { paths } from '../../console/src/api/schema.js'
+import type { Answer } from '../../console/src/api/types.js'
 import type { TestServer } from './server.js'
 
 export type { Answer, Query, RequestBody as Body } from '../../console/src/api/types.js'
@@ -21,6 +22,16 @@ const BASE = 'http://gatehouse.test'
 
 /** Statuses whose answers carry no body (a Response refuses one). */
 const NO_BODY = new Set([101, 204, 205, 304])
+
+/** The body of each answer as the server sent it, for checks on its exact text. */
+const sent = new WeakMap<Response, string>()
+
+/** The text of an answer of the typed client exactly as the server sent it (`data` and `error` are parsed). */
+export const rawBody = (response: Response): string => {
+  const body = sent.get(response)
+  if (body === undefined) throw new Error('not an answer of the typed client')
+  return body
+}
 
 /**
  * A client typed by the OpenAPI document (console/src/api/schema.d.ts) that sends each request
@@ -54,9 +65,25 @@ export const api = (
         if (value === undefined) continue
         for (const v of Array.isArray(value) ? value : [value]) headers.append(name, String(v))
       }
-      return new Response(NO_BODY.has(res.statusCode) ? null : res.rawPayload, {
+      const response = new Response(NO_BODY.has(res.statusCode) ? null : res.rawPayload, {
         status: res.statusCode,
         headers,
       })
+      sent.set(response, res.body)
+      return response
     },
   })
+
+type Login = Answer<'/v1/sessions', 'post', 200> | Answer<'/v1/sessions', 'post', 201>
+
+/** The session a login opened (its 201 answer); a second-factor challenge in its place throws. */
+export const opened = (data: Login | undefined): Answer<'/v1/sessions', 'post', 201> => {
+  if (!data || !('token' in data)) throw new Error(`no session opened: ${JSON.stringify(data)}`)
+  return data
+}
+
+/** The second-factor challenge a login answered (200); an opened session in its place throws. */
+export const challenged = (data: Login | undefined): Answer<'/v1/sessions', 'post', 200> => {
+  if (!data || !('challenge_id' in data)) throw new Error(`no challenge: ${JSON.stringify(data)}`)
+  return data
+}

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { api, opened, problem, rawBody } from '../helpers/api.js'
 import { databaseKinds } from '../helpers/databases.js'
 import { call, createTestServer, freshUser, type TestServer } from '../helpers/server.js'
 
@@ -13,15 +14,15 @@ describe.each(databaseKinds())('accounts over HTTP on %s', (kind) => {
 
   it('registers, mails a verification token, and activates the account with it', async () => {
     const user = freshUser()
-    const res = await call(server, 'POST', '/v1/accounts', { body: user })
-    expect(res.status).toBe(202)
-    expect(res.json).toEqual({ status: 'verification_sent' })
+    const res = await api(server).POST('/v1/accounts', { body: user })
+    expect(res.response.status).toBe(202)
+    expect(res.data).toEqual({ status: 'verification_sent' })
 
-    const before = await call(server, 'POST', '/v1/sessions', {
+    const before = await api(server).POST('/v1/sessions', {
       body: { identifier: user.username, password: user.password },
     })
-    expect(before.status).toBe(403)
-    expect(before.json.code).toBe('email_unverified')
+    expect(before.response.status).toBe(403)
+    expect(problem(before.error).code).toBe('email_unverified')
 
     await server.deliver()
     const mail = await server.smtp.waitFor((m) => m.to.includes(user.email))
@@ -30,23 +31,23 @@ describe.each(databaseKinds())('accounts over HTTP on %s', (kind) => {
     expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/)
     expect(mail.text).toContain(`https://id.example.test/verify-email?token=${token}`)
 
-    const verify = await call(server, 'POST', '/v1/accounts/verify', { body: { token } })
-    expect(verify.status).toBe(200)
-    expect(verify.json).toEqual({ status: 'verified' })
+    const verify = await api(server).POST('/v1/accounts/verify', { body: { token } })
+    expect(verify.response.status).toBe(200)
+    expect(verify.data).toEqual({ status: 'verified' })
 
-    const again = await call(server, 'POST', '/v1/accounts/verify', { body: { token } })
-    expect(again.status).toBe(400)
-    expect(again.json.code).toBe('invalid_token')
+    const again = await api(server).POST('/v1/accounts/verify', { body: { token } })
+    expect(again.response.status).toBe(400)
+    expect(problem(again.error).code).toBe('invalid_token')
 
-    const login = await call(server, 'POST', '/v1/sessions', {
+    const login = await api(server).POST('/v1/sessions', {
       body: { identifier: user.username, password: user.password },
     })
-    expect(login.status).toBe(201)
+    expect(login.response.status).toBe(201)
   })
 
   it('answers an already registered email like a new one and mails its owner a notice instead', async () => {
     const owner = freshUser()
-    expect((await call(server, 'POST', '/v1/accounts', { body: owner })).status).toBe(202)
+    expect((await api(server).POST('/v1/accounts', { body: owner })).response.status).toBe(202)
     await server.deliver()
     server.smtp.clear()
 
@@ -65,28 +66,28 @@ describe.each(databaseKinds())('accounts over HTTP on %s', (kind) => {
     // No second account: the intruder's username opens no session (its password answers as an
     // unverified account's would), and it is reserved as it would be for a new account
     // (test/security/signup.security.test.ts).
-    const login = await call(server, 'POST', '/v1/sessions', {
+    const login = await api(server).POST('/v1/sessions', {
       body: { identifier: intruder.username, password: intruder.password },
     })
-    expect(login.status).toBe(403)
-    expect(login.json.code).toBe('email_unverified')
-    const reuse = await call(server, 'POST', '/v1/accounts', {
+    expect(login.response.status).toBe(403)
+    expect(problem(login.error).code).toBe('email_unverified')
+    const reuse = await api(server).POST('/v1/accounts', {
       body: { ...freshUser(), username: intruder.username },
     })
-    expect(reuse.status).toBe(409)
+    expect(reuse.response.status).toBe(409)
   })
 
   it('refuses a taken username case-insensitively and after NFKC', async () => {
     const user = freshUser('taken')
-    expect((await call(server, 'POST', '/v1/accounts', { body: user })).status).toBe(202)
-    const upper = await call(server, 'POST', '/v1/accounts', {
+    expect((await api(server).POST('/v1/accounts', { body: user })).response.status).toBe(202)
+    const upper = await api(server).POST('/v1/accounts', {
       body: { ...freshUser(), username: user.username.toUpperCase() },
     })
-    expect(upper.status).toBe(409)
-    expect(upper.json.code).toBe('username_taken')
+    expect(upper.response.status).toBe(409)
+    expect(problem(upper.error).code).toBe('username_taken')
     const fullWidth = user.username.replace(/[a-z]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0))
-    const wide = await call(server, 'POST', '/v1/accounts', { body: { ...freshUser(), username: fullWidth } })
-    expect(wide.status).toBe(409)
+    const wide = await api(server).POST('/v1/accounts', { body: { ...freshUser(), username: fullWidth } })
+    expect(wide.response.status).toBe(409)
   })
 
   it.each([
@@ -98,17 +99,17 @@ describe.each(databaseKinds())('accounts over HTTP on %s', (kind) => {
     ['zero\u200bwidth', 'zero-width space'],
     ['with space', 'space'],
   ])('refuses the username %j (%s)', async (username) => {
-    const res = await call(server, 'POST', '/v1/accounts', { body: { ...freshUser(), username } })
-    expect(res.status).toBe(400)
-    expect(res.json.code).toBe('invalid_username')
+    const res = await api(server).POST('/v1/accounts', { body: { ...freshUser(), username } })
+    expect(res.response.status).toBe(400)
+    expect(problem(res.error).code).toBe('invalid_username')
   })
 
   it('stores a phone number in E.164 and refuses one that is not valid', async () => {
-    const ok = await call(server, 'POST', '/v1/accounts', { body: { ...freshUser(), phone: '+14155550123' } })
-    expect(ok.status).toBe(202)
-    const bad = await call(server, 'POST', '/v1/accounts', { body: { ...freshUser(), phone: '+1555' } })
-    expect(bad.status).toBe(400)
-    expect(bad.json.code).toBe('invalid_phone')
+    const ok = await api(server).POST('/v1/accounts', { body: { ...freshUser(), phone: '+14155550123' } })
+    expect(ok.response.status).toBe(202)
+    const bad = await api(server).POST('/v1/accounts', { body: { ...freshUser(), phone: '+1555' } })
+    expect(bad.response.status).toBe(400)
+    expect(problem(bad.error).code).toBe('invalid_phone')
   })
 
   it('applies the password policy with a reason code', async () => {
@@ -120,65 +121,63 @@ describe.each(databaseKinds())('accounts over HTTP on %s', (kind) => {
       ['x'.repeat(257), 'password_too_long'],
     ]
     for (const [password, code] of cases) {
-      const res = await call(server, 'POST', '/v1/accounts', { body: { ...user, password } })
-      expect(res.status, password).toBe(400)
-      expect(res.json.code, password).toBe(code)
-      expect(res.body).not.toContain(password)
+      const res = await api(server).POST('/v1/accounts', { body: { ...user, password } })
+      expect(res.response.status, password).toBe(400)
+      expect(problem(res.error).code, password).toBe(code)
+      expect(rawBody(res.response)).not.toContain(password)
     }
   })
 
   it('keeps a verification token to its purpose and its lifetime', async () => {
     const user = freshUser()
-    await call(server, 'POST', '/v1/accounts', { body: user })
+    await api(server).POST('/v1/accounts', { body: user })
     await server.deliver()
     const token = server.smtp.tokenFrom(await server.smtp.waitFor((m) => m.to.includes(user.email)))
     server.clock.advance(24 * 3600 * 1000 + 1000)
-    const late = await call(server, 'POST', '/v1/accounts/verify', { body: { token } })
-    expect(late.status).toBe(400)
-    expect(late.json.code).toBe('invalid_token')
+    const late = await api(server).POST('/v1/accounts/verify', { body: { token } })
+    expect(late.response.status).toBe(400)
+    expect(problem(late.error).code).toBe('invalid_token')
     for (const mangled of [token.slice(1), `${token}x`, token.toUpperCase(), 'not-a-token']) {
-      const res = await call(server, 'POST', '/v1/accounts/verify', { body: { token: mangled } })
-      expect(res.json.code).toBe('invalid_token')
+      const res = await api(server).POST('/v1/accounts/verify', { body: { token: mangled } })
+      expect(problem(res.error).code).toBe('invalid_token')
     }
   })
 
   it('lets the owner change the password, revoking other sessions and mailing a notice', async () => {
     const user = freshUser()
-    await call(server, 'POST', '/v1/accounts', { body: user })
+    await api(server).POST('/v1/accounts', { body: user })
     await server.deliver()
     const token = server.smtp.tokenFrom(await server.smtp.waitFor((m) => m.to.includes(user.email)))
-    await call(server, 'POST', '/v1/accounts/verify', { body: { token } })
+    await api(server).POST('/v1/accounts/verify', { body: { token } })
     const creds = { identifier: user.email, password: user.password }
-    const s1 = (await call(server, 'POST', '/v1/sessions', { body: creds })).json.token
-    const s2 = (await call(server, 'POST', '/v1/sessions', { body: creds })).json.token
+    const s1 = opened((await api(server).POST('/v1/sessions', { body: creds })).data).token
+    const s2 = opened((await api(server).POST('/v1/sessions', { body: creds })).data).token
+    const asS1 = api(server, { token: s1 })
 
-    const wrong = await call(server, 'POST', '/v1/me/password', {
-      token: s1,
+    const wrong = await asS1.POST('/v1/me/password', {
       body: { current_password: 'not it at all', new_password: 'violet harbour sextant 42' },
     })
-    expect(wrong.status).toBe(401)
-    const same = await call(server, 'POST', '/v1/me/password', {
-      token: s1,
+    expect(wrong.response.status).toBe(401)
+    const same = await asS1.POST('/v1/me/password', {
       body: { current_password: user.password, new_password: user.password },
     })
-    expect(same.json.code).toBe('password_reused')
+    expect(problem(same.error).code).toBe('password_reused')
 
     // The second login came from a device the account did not know: its notice goes out first.
     await server.deliver()
     await server.smtp.waitFor((m) => m.to.includes(user.email) && /New sign-in/.test(m.subject))
     server.smtp.clear()
-    const changed = await call(server, 'POST', '/v1/me/password', {
-      token: s1,
+    const changed = await asS1.POST('/v1/me/password', {
       body: { current_password: user.password, new_password: 'violet harbour sextant 42' },
     })
-    expect(changed.status).toBe(200)
-    expect(changed.json.revoked_sessions).toBe(1)
-    expect((await call(server, 'GET', '/v1/sessions/current', { token: s2 })).status).toBe(401)
-    expect((await call(server, 'GET', '/v1/sessions/current', { token: s1 })).status).toBe(200)
+    expect(changed.response.status).toBe(200)
+    expect(changed.data!.revoked_sessions).toBe(1)
+    expect((await api(server, { token: s2 }).GET('/v1/sessions/current')).response.status).toBe(401)
+    expect((await asS1.GET('/v1/sessions/current')).response.status).toBe(200)
     await server.deliver()
     const notice = await server.smtp.waitFor((m) => m.to.includes(user.email))
     expect(notice.subject).toMatch(/password/i)
-    const old = await call(server, 'POST', '/v1/sessions', { body: creds })
-    expect(old.status).toBe(401)
+    const old = await api(server).POST('/v1/sessions', { body: creds })
+    expect(old.response.status).toBe(401)
   })
 })

@@ -7,6 +7,7 @@ import { CONSOLE_CSP, consoleRoutes } from '../../src/http/console-routes.js'
 import { createHttpServer } from '../../src/http/server.js'
 import { MINUTE } from '../../src/kernel/clock.js'
 import { createMetrics } from '../../src/metrics.js'
+import { api, problem, type Query } from '../helpers/api.js'
 import { databaseKinds } from '../helpers/databases.js'
 import {
   adminSession,
@@ -29,20 +30,16 @@ describe.each(databaseKinds())('console admin APIs on %s', (kind) => {
     await server?.close()
   })
 
-  const stats = async (window = 'hour') => {
-    const r = await call(server, 'GET', `/v1/admin/stats?window=${window}`, { token: admin })
-    expect(r.status).toBe(200)
-    return r.json
+  const asAdmin = () => api(server, { token: admin })
+  const stats = async (window: Query<'/v1/admin/stats'>['window'] = 'hour') => {
+    const r = await asAdmin().GET('/v1/admin/stats', { params: { query: { window } } })
+    expect(r.response.status).toBe(200)
+    return r.data!
   }
   const auditHead = async () =>
-    (await call(server, 'GET', '/v1/admin/audit?limit=5', { token: admin })).json.entries as Array<{
-      action: string
-      target: string | null
-      details: Record<string, unknown>
-      target_account?: unknown
-      actor_info?: unknown
-      details_accounts?: unknown
-    }>
+    (await asAdmin().GET('/v1/admin/audit', { params: { query: { limit: 5 } } })).data!.entries
+  const lookup = (q: string) => asAdmin().GET('/v1/admin/accounts', { params: { query: { q } } })
+  const detailOf = (id: string) => asAdmin().GET('/v1/admin/accounts/{id}', { params: { path: { id } } })
 
   it('counts logins, recovery requests against messages sent and suppressed, and guard responses per bucket', async () => {
     const before = await stats()
@@ -55,29 +52,26 @@ describe.each(databaseKinds())('console admin APIs on %s', (kind) => {
     const user = freshUser('stats')
     await signUpAndLogin(server, user)
     for (let i = 0; i < 2; i++) {
-      await call(server, 'POST', '/v1/sessions', {
+      await api(server, { ip: '203.0.113.9' }).POST('/v1/sessions', {
         body: { identifier: user.username, password: 'wrong wrong wrong' },
-        ip: '203.0.113.9',
       })
     }
     for (let i = 0; i < 6; i++) {
-      const r = await call(server, 'POST', '/v1/recovery', {
+      const r = await api(server, { ip: `192.0.2.${i + 1}` }).POST('/v1/recovery', {
         body: { identifier: user.email },
-        ip: `192.0.2.${i + 1}`,
       })
-      expect(r.status).toBe(202)
+      expect(r.response.status).toBe(202)
     }
     await server.deliver()
     // Six distinct unknown identifiers from one address: the guard challenges it.
     for (let i = 0; i < 6; i++) {
-      await call(server, 'POST', '/v1/sessions', {
+      await api(server, { ip: '198.51.100.77' }).POST('/v1/sessions', {
         body: { identifier: `nobody${i}x${Date.now()}`, password: 'nope nope nope' },
-        ip: '198.51.100.77',
       })
     }
 
     const after = await stats()
-    const d = (k: string) => after.totals[k] - before.totals[k]
+    const d = (k: string) => after.totals[k]! - before.totals[k]!
     expect(d('logins_succeeded')).toBe(1)
     // The last unknown identifier may meet the guard's challenge instead of a password check.
     expect(d('logins_failed')).toBeGreaterThanOrEqual(7)
@@ -92,7 +86,7 @@ describe.each(databaseKinds())('console admin APIs on %s', (kind) => {
       after.open_detections,
     )
     // Everything happened now: the last bucket holds it, and it starts at or before now.
-    const last = after.buckets.at(-1)
+    const last = after.buckets.at(-1)!
     expect(Date.parse(last.start)).toBeLessThanOrEqual(server.clock.now())
     expect(Date.parse(after.to)).toBeGreaterThan(server.clock.now())
     expect(last.recovery_requests).toBeGreaterThanOrEqual(6)
@@ -100,8 +94,8 @@ describe.each(databaseKinds())('console admin APIs on %s', (kind) => {
     // Twenty minutes on, the same figures sit four buckets back.
     server.clock.advance(20 * MINUTE)
     const later = await stats()
-    expect(later.buckets.at(-5).recovery_requests).toBe(last.recovery_requests)
-    expect(later.buckets.at(-1).recovery_requests).toBe(0)
+    expect(later.buckets.at(-5)!.recovery_requests).toBe(last.recovery_requests)
+    expect(later.buckets.at(-1)!.recovery_requests).toBe(0)
     const day = await stats('day')
     expect(day.buckets).toHaveLength(24)
     expect(day.bucket_seconds).toBe(3600)
@@ -109,53 +103,41 @@ describe.each(databaseKinds())('console admin APIs on %s', (kind) => {
   })
 
   it('refuses bad windows and callers without an admin scope', async () => {
+    // Raw: a window outside the route's schema.
     expect((await call(server, 'GET', '/v1/admin/stats?window=week', { token: admin })).status).toBe(400)
     const { token: user } = await signUpAndLogin(server)
-    const r = await call(server, 'GET', '/v1/admin/stats', { token: user })
-    expect(r.status).toBe(403)
-    expect((await call(server, 'GET', '/v1/admin/accounts?q=x', { token: user })).status).toBe(403)
-    expect((await call(server, 'GET', '/v1/admin/stats')).status).toBe(401)
+    const asUser = api(server, { token: user })
+    expect((await asUser.GET('/v1/admin/stats')).response.status).toBe(403)
+    expect((await asUser.GET('/v1/admin/accounts', { params: { query: { q: 'x' } } })).response.status).toBe(
+      403,
+    )
+    expect((await api(server).GET('/v1/admin/stats')).response.status).toBe(401)
   })
 
   it('finds accounts by exact username or email and audits each lookup without the identifier', async () => {
     const user = freshUser('lookup')
     await signUpAndLogin(server, user)
-    const byName = await call(server, 'GET', `/v1/admin/accounts?q=${user.username.toUpperCase()}`, {
-      token: admin,
-    })
-    expect(byName.status).toBe(200)
-    expect(byName.json.kind).toBe('username')
-    expect(byName.json.accounts).toHaveLength(1)
-    const found = byName.json.accounts[0]
+    const byName = await lookup(user.username.toUpperCase())
+    expect(byName.response.status).toBe(200)
+    expect(byName.data!.kind).toBe('username')
+    expect(byName.data!.accounts).toHaveLength(1)
+    const found = byName.data!.accounts[0]!
     expect(found.username).toBe(user.username)
     expect(found.email).not.toContain(user.username)
     expect(found.email).toMatch(/^\w\*\*\*@\w\*\*\*\./)
 
-    const byEmail = await call(
-      server,
-      'GET',
-      `/v1/admin/accounts?q=${encodeURIComponent(user.email.toUpperCase())}`,
-      {
-        token: admin,
-      },
-    )
-    expect(byEmail.json.kind).toBe('email')
-    expect(byEmail.json.accounts[0].id).toBe(found.id)
+    const byEmail = (await lookup(user.email.toUpperCase())).data!
+    expect(byEmail.kind).toBe('email')
+    expect(byEmail.accounts[0]!.id).toBe(found.id)
 
     // No substring search: a prefix of the username finds nothing.
-    const partial = await call(server, 'GET', `/v1/admin/accounts?q=${user.username.slice(0, 6)}`, {
-      token: admin,
-    })
-    expect(partial.json.accounts).toEqual([])
-    const phone = await call(server, 'GET', `/v1/admin/accounts?q=${encodeURIComponent('+14155550123')}`, {
-      token: admin,
-    })
-    expect(phone.json).toEqual({ kind: 'phone', accounts: [] })
-    const bad = await call(server, 'GET', `/v1/admin/accounts?q=${encodeURIComponent('not valid @')}`, {
-      token: admin,
-    })
-    expect(bad.status).toBe(400)
-    expect(bad.json.code).toBe('invalid_request')
+    const partial = (await lookup(user.username.slice(0, 6))).data!
+    expect(partial.accounts).toEqual([])
+    const phone = await lookup('+14155550123')
+    expect(phone.data).toEqual({ kind: 'phone', accounts: [] })
+    const bad = await lookup('not valid @')
+    expect(bad.response.status).toBe(400)
+    expect(problem(bad.error).code).toBe('invalid_request')
 
     const entries = (await auditHead()).filter((e) => e.action === 'account.lookup')
     expect(entries.map((e) => e.details)).toEqual([
@@ -180,34 +162,33 @@ describe.each(databaseKinds())('console admin APIs on %s', (kind) => {
   it('shows an account with sessions, factors and events, and revokes its sessions (audited)', async () => {
     const user = freshUser('detail')
     const { token } = await signUpAndLogin(server, user)
-    const id = (await call(server, 'GET', '/v1/sessions/current', { token })).json.account.id as string
-    const detail = await call(server, 'GET', `/v1/admin/accounts/${id}`, { token: admin })
-    expect(detail.status).toBe(200)
-    expect(detail.json.account.username).toBe(user.username)
-    expect(detail.json.account.flags.email_verified).toBe(true)
-    expect(detail.json.sessions).toHaveLength(1)
-    expect(detail.json.factors).toEqual([])
-    expect(detail.json.events.map((e: { type: string }) => e.type)).toContain('authn_login_success')
-    expect(JSON.stringify(detail.json)).not.toContain(user.email)
+    const id = (await api(server, { token }).GET('/v1/sessions/current')).data!.account.id
+    const answer = await detailOf(id)
+    expect(answer.response.status).toBe(200)
+    const detail = answer.data!
+    expect(detail.account.username).toBe(user.username)
+    expect(detail.account.flags.email_verified).toBe(true)
+    expect(detail.sessions).toHaveLength(1)
+    expect(detail.factors).toEqual([])
+    expect(detail.events.map((e) => e.type)).toContain('authn_login_success')
+    expect(JSON.stringify(detail)).not.toContain(user.email)
 
-    const revoked = await call(server, 'POST', `/v1/admin/accounts/${id}/sessions/revoke`, { token: admin })
-    expect(revoked.status).toBe(200)
-    expect(revoked.json.revoked).toBe(1)
-    expect((await call(server, 'GET', '/v1/sessions/current', { token })).status).toBe(401)
+    const revoke = (target: string) =>
+      asAdmin().POST('/v1/admin/accounts/{id}/sessions/revoke', { params: { path: { id: target } } })
+    const revoked = await revoke(id)
+    expect(revoked.response.status).toBe(200)
+    expect(revoked.data!.revoked).toBe(1)
+    expect((await api(server, { token }).GET('/v1/sessions/current')).response.status).toBe(401)
     const [entry] = await auditHead()
     expect(entry).toMatchObject({
       action: 'account.sessions_revoke',
       target: `account:${id}`,
       details: { revoked: 1 },
     })
-    expect((await call(server, 'GET', `/v1/admin/accounts/${id}`, { token: admin })).json.sessions).toEqual(
-      [],
-    )
+    expect((await detailOf(id)).data!.sessions).toEqual([])
 
-    expect((await call(server, 'GET', '/v1/admin/accounts/nope', { token: admin })).status).toBe(404)
-    expect(
-      (await call(server, 'POST', '/v1/admin/accounts/nope/sessions/revoke', { token: admin })).status,
-    ).toBe(404)
+    expect((await detailOf('nope')).response.status).toBe(404)
+    expect((await revoke('nope')).response.status).toBe(404)
   })
 })
 

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { api, problem, type Query } from '../helpers/api.js'
 import { databaseKinds } from '../helpers/databases.js'
 import { adminSession, call, createTestServer, signUpAndLogin, type TestServer } from '../helpers/server.js'
 
@@ -15,55 +16,42 @@ describe.each(databaseKinds())('the admin events API on %s', (kind) => {
     const token = await adminSession(server)
     const { user } = await signUpAndLogin(server)
     const account = await server.app.store.accounts.findByUsername(user.username)
-    await call(server, 'POST', '/v1/sessions', {
+    await api(server, { ip: '203.0.113.44' }).POST('/v1/sessions', {
       body: { identifier: user.username, password: 'not the password' },
-      ip: '203.0.113.44',
     })
-    const all = await call(server, 'GET', '/v1/admin/events?limit=500', { token })
-    expect(all.status).toBe(200)
-    expect(all.json.events.length).toBeGreaterThan(5)
-    const byAccount = await call(server, 'GET', `/v1/admin/events?account_id=${account!.id}`, { token })
-    expect(byAccount.json.events.every((e: { account_id: string }) => e.account_id === account!.id)).toBe(
-      true,
-    )
-    const fails = await call(server, 'GET', '/v1/admin/events?type=authn_login_fail&ip=203.0.113.44', {
-      token,
-    })
-    expect(fails.json.events).toHaveLength(1)
-    expect(fails.json.events[0]).toMatchObject({
+    const events = (query: Query<'/v1/admin/events'>) =>
+      api(server, { token }).GET('/v1/admin/events', { params: { query } })
+    const all = await events({ limit: 500 })
+    expect(all.response.status).toBe(200)
+    expect(all.data!.events.length).toBeGreaterThan(5)
+    const byAccount = (await events({ account_id: account!.id })).data!
+    expect(byAccount.events.every((e) => e.account_id === account!.id)).toBe(true)
+    const fails = (await events({ type: 'authn_login_fail', ip: '203.0.113.44' })).data!
+    expect(fails.events).toHaveLength(1)
+    expect(fails.events[0]).toMatchObject({
       account_id: account!.id,
       subnet: '203.0.113.0/24',
       details: { reason: 'bad_password' },
     })
     const now = new Date(server.clock.now())
     const later = new Date(server.clock.now() + 1000).toISOString()
-    expect(
-      (await call(server, 'GET', `/v1/admin/events?since=${encodeURIComponent(later)}`, { token })).json
-        .events,
-    ).toEqual([])
-    expect(
-      (
-        await call(server, 'GET', `/v1/admin/events?until=${encodeURIComponent(now.toISOString())}`, {
-          token,
-        })
-      ).json.events.length,
-    ).toBe(0)
-    const page1 = await call(server, 'GET', '/v1/admin/events?limit=3', { token })
-    const page2 = await call(server, 'GET', `/v1/admin/events?limit=3&before=${page1.json.next_before}`, {
-      token,
-    })
-    const ids = [...page1.json.events, ...page2.json.events].map((e: { id: number }) => e.id)
-    expect(ids).toEqual(all.json.events.slice(0, 6).map((e: { id: number }) => e.id))
+    expect((await events({ since: later })).data!.events).toEqual([])
+    expect((await events({ until: now.toISOString() })).data!.events.length).toBe(0)
+    const page1 = (await events({ limit: 3 })).data!
+    const page2 = (await events({ limit: 3, before: page1.next_before! })).data!
+    const ids = [...page1.events, ...page2.events].map((e) => e.id)
+    expect(ids).toEqual(all.data!.events.slice(0, 6).map((e) => e.id))
   })
 
   it('refuses users, administrators without a second factor, anonymous callers and bad filters', async () => {
     const user = await signUpAndLogin(server)
-    const asUser = await call(server, 'GET', '/v1/admin/events', { token: user.token })
-    expect(asUser.status).toBe(403)
-    expect(asUser.json.code).toBe('admin_required')
-    expect((await call(server, 'GET', '/v1/admin/events')).status).toBe(401)
+    const asUser = await api(server, { token: user.token }).GET('/v1/admin/events')
+    expect(asUser.response.status).toBe(403)
+    expect(problem(asUser.error).code).toBe('admin_required')
+    expect((await api(server).GET('/v1/admin/events')).response.status).toBe(401)
     const token = await adminSession(server)
     for (const q of ['limit=0', 'limit=501', 'since=yesterday', 'before=x', 'colour=red']) {
+      // Raw: query strings outside the route's schema.
       const res = await call(server, 'GET', `/v1/admin/events?${q}`, { token })
       expect(res.status, q).toBe(400)
     }
@@ -71,9 +59,9 @@ describe.each(databaseKinds())('the admin events API on %s', (kind) => {
     const open = await createTestServer(kind, { GATEHOUSE_MFA_REQUIRED_ROLES: 'none' })
     try {
       const noFactor = await adminSession(open, false)
-      const res = await call(open, 'GET', '/v1/admin/events', { token: noFactor })
-      expect(res.status).toBe(403)
-      expect(res.json.code).toBe('admin_required')
+      const res = await api(open, { token: noFactor }).GET('/v1/admin/events')
+      expect(res.response.status).toBe(403)
+      expect(problem(res.error).code).toBe('admin_required')
     } finally {
       await open.close()
     }

@@ -1,7 +1,8 @@
 import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { api, type Query } from '../helpers/api.js'
 import { databaseKinds } from '../helpers/databases.js'
-import { adminSession, call, createTestServer, signUpAndLogin, type TestServer } from '../helpers/server.js'
+import { adminSession, createTestServer, signUpAndLogin, type TestServer } from '../helpers/server.js'
 
 /** Administrative actions land in the hash-chained audit log; any change to it shows in verification. */
 describe.each(databaseKinds())('the audit log on %s', (kind) => {
@@ -16,43 +17,44 @@ describe.each(databaseKinds())('the audit log on %s', (kind) => {
   })
 
   const db = () => server.app.database.db
-  const verify = async (query = '') =>
-    (await call(server, 'GET', `/v1/admin/audit/verify${query}`, { token: admin })).json
+  const asAdmin = () => api(server, { token: admin })
+  const verify = async (query: Query<'/v1/admin/audit/verify'> = {}) =>
+    (await asAdmin().GET('/v1/admin/audit/verify', { params: { query } })).data!
 
   /** Five administrative actions: two detections closed, a webhook added and removed, one more closed. */
   const act = async () => {
     const close = async (ip: string, how: 'lift' | 'resolve') => {
       for (let i = 0; i < 6; i++) {
-        await call(server, 'POST', '/v1/sessions', {
+        await api(server, { ip }).POST('/v1/sessions', {
           body: { identifier: `x${i}${ip}`, password: 'nope nope nope' },
-          ip,
         })
       }
       const d = (await server.app.detections.list({ status: 'open' }, 100)).find((x) => x.key === `ip:${ip}`)!
-      const r = await call(server, 'POST', `/v1/admin/detections/${d.id}/${how}`, {
-        token: admin,
-        ...(how === 'resolve' ? { body: {} } : {}),
-      })
-      expect(r.status).toBe(200)
+      const path = { params: { path: { id: d.id } } }
+      const r =
+        how === 'resolve'
+          ? await asAdmin().POST('/v1/admin/detections/{id}/resolve', { ...path, body: {} })
+          : await asAdmin().POST('/v1/admin/detections/{id}/lift', path)
+      expect(r.response.status).toBe(200)
     }
     await close('198.51.100.1', 'lift')
     await close('198.51.100.2', 'resolve')
-    const hook = await call(server, 'POST', '/v1/admin/webhooks', {
-      token: admin,
+    const hook = await asAdmin().POST('/v1/admin/webhooks', {
       body: { url: 'https://hooks.example.com/in', event_types: ['guard_detection'] },
     })
-    expect(hook.status).toBe(201)
+    expect(hook.response.status).toBe(201)
     expect(
-      (await call(server, 'DELETE', `/v1/admin/webhooks/${hook.json.id}`, { token: admin })).status,
+      (await asAdmin().DELETE('/v1/admin/webhooks/{id}', { params: { path: { id: hook.data!.id } } }))
+        .response.status,
     ).toBe(204)
     await close('198.51.100.3', 'lift')
   }
 
   it('records who did what to what, when and from where, and verifies the chain', async () => {
     await act()
-    const list = await call(server, 'GET', '/v1/admin/audit?limit=10', { token: admin })
-    expect(list.status).toBe(200)
-    const entries = list.json.entries as Array<Record<string, unknown>>
+    const list = await asAdmin().GET('/v1/admin/audit', { params: { query: { limit: 10 } } })
+    expect(list.response.status).toBe(200)
+    const entries = list.data!.entries
     expect(entries.map((e) => e.action)).toEqual([
       'detection.lift',
       'webhook.delete',
@@ -75,17 +77,18 @@ describe.each(databaseKinds())('the audit log on %s', (kind) => {
       first_broken: null,
       expected_head_found: null,
     })
-    expect((await verify(`?expected_head=${entries[2]!.hash}`)).ok).toBe(true)
+    expect((await verify({ expected_head: entries[2]!.hash })).ok).toBe(true)
     // A user without the admin role, and a malformed head, are refused.
     const { token } = await signUpAndLogin(server)
-    expect((await call(server, 'GET', '/v1/admin/audit/verify', { token })).status).toBe(403)
+    expect((await api(server, { token }).GET('/v1/admin/audit/verify')).response.status).toBe(403)
     expect(
-      (await call(server, 'GET', '/v1/admin/audit/verify?expected_head=xyz', { token: admin })).status,
+      (await asAdmin().GET('/v1/admin/audit/verify', { params: { query: { expected_head: 'xyz' } } }))
+        .response.status,
     ).toBe(400)
   })
 
   it('names the first entry that was altered, removed or moved, and notices a cut-off end', async () => {
-    const head = (await verify()).head as string
+    const head = (await verify()).head
     // Altered: one detail of entry 3.
     const original = await db()
       .selectFrom('audit_log')
@@ -129,7 +132,7 @@ describe.each(databaseKinds())('the audit log on %s', (kind) => {
     // Cut off the end: what is left verifies, but no longer contains the head kept elsewhere.
     await db().deleteFrom('audit_log').where('seq', '=', 5).execute()
     expect((await verify()).ok).toBe(true)
-    expect(await verify(`?expected_head=${head}`)).toMatchObject({
+    expect(await verify({ expected_head: head })).toMatchObject({
       ok: false,
       first_broken: null,
       expected_head_found: false,

@@ -1,8 +1,9 @@
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { type Answer, api, type Body, rawBody } from '../helpers/api.js'
 import { databaseKinds } from '../helpers/databases.js'
-import { adminSession, call, createTestServer, signUpAndLogin, type TestServer } from '../helpers/server.js'
+import { adminSession, createTestServer, signUpAndLogin, type TestServer } from '../helpers/server.js'
 import { isStrictMessageId } from '../helpers/smtp-sink.js'
 
 /*
@@ -68,12 +69,23 @@ describe.each(databaseKinds())('campaign events to webhooks on %s', (kind) => {
     await receiver?.close()
   })
 
+  const asAdmin = () => api(server, { token: admin })
+  /** Starts a campaign; returns the answer and the campaign it created (a dry run in its place throws). */
+  const start = async (body: Body<'/v1/admin/campaigns', 'post'>) => {
+    const r = await asAdmin().POST('/v1/admin/campaigns', { body })
+    const created = (data: typeof r.data): Answer<'/v1/admin/campaigns', 'post', 201> => {
+      if (!data || !('id' in data))
+        throw new Error(`no campaign: ${r.response.status} ${rawBody(r.response)}`)
+      return data
+    }
+    return { status: r.response.status, body: rawBody(r.response), created: () => created(r.data) }
+  }
   /** Runs the campaign's batches to its end (notices are paced: the clock moves on between batches). */
   const runToEnd = async (id: string) => {
     for (let i = 0; i < 10; i++) {
       await server.app.workers.campaigns.drain()
-      const c = await call(server, 'GET', `/v1/admin/campaigns/${id}`, { token: admin })
-      if (c.json.status === 'completed') return
+      const c = await asAdmin().GET('/v1/admin/campaigns/{id}', { params: { path: { id } } })
+      if (c.data?.status === 'completed') return
       server.clock.advance(1_000)
     }
     throw new Error(`campaign ${id} did not complete`)
@@ -82,45 +94,38 @@ describe.each(databaseKinds())('campaign events to webhooks on %s', (kind) => {
     (await server.app.metrics.events.get()).values.find((v) => v.labels.type === type)?.value ?? 0
 
   it('delivers one signed message per account of a campaign subscribed to, for every action', async () => {
-    const hook = await call(server, 'POST', '/v1/admin/webhooks', {
-      token: admin,
+    const hook = await asAdmin().POST('/v1/admin/webhooks', {
       body: { url: receiver.url, event_types: ['campaign_password_reset_forced'] },
     })
-    expect(hook.status).toBe(201)
-    const created = await call(server, 'POST', '/v1/admin/campaigns', {
-      token: admin,
-      body: { selector: { kind: 'accounts', ids }, action: 'force_password_reset' },
-    })
-    expect(created.status, created.body).toBe(201)
-    await runToEnd(created.json.id)
+    expect(hook.response.status).toBe(201)
+    const started = await start({ selector: { kind: 'accounts', ids }, action: 'force_password_reset' })
+    expect(started.status, started.body).toBe(201)
+    const created = started.created()
+    await runToEnd(created.id)
     await server.deliver()
     const forced = receiver.bodies.filter((b) => b.type === 'campaign_password_reset_forced')
     expect(forced).toHaveLength(5)
     expect(new Set(forced.map((b) => b.account_id))).toEqual(new Set(ids))
-    for (const b of forced) expect(b.details).toEqual({ campaign_id: created.json.id, incident_id: null })
+    for (const b of forced) expect(b.details).toEqual({ campaign_id: created.id, incident_id: null })
     expect(await counted('campaign_password_reset_forced')).toBe(5)
-    await call(server, 'DELETE', `/v1/admin/webhooks/${hook.json.id}`, { token: admin })
+    await asAdmin().DELETE('/v1/admin/webhooks/{id}', { params: { path: { id: hook.data!.id } } })
 
     // Every other campaign event type, each subscribed to.
-    const all = await call(server, 'POST', '/v1/admin/webhooks', {
-      token: admin,
+    const all = await asAdmin().POST('/v1/admin/webhooks', {
       body: { url: receiver.url, event_types: Object.values(EVENT_OF) },
     })
-    expect(all.status).toBe(201)
+    expect(all.response.status).toBe(201)
     for (const action of ['revoke_sessions', 'require_mfa_enrollment', 'reset_lock', 'notify'] as const) {
       receiver.bodies.length = 0
-      const res = await call(server, 'POST', '/v1/admin/campaigns', {
-        token: admin,
-        body: {
-          selector: { kind: 'accounts', ids },
-          action,
-          ...(action === 'notify'
-            ? { params: { subject: 'About your account', text: 'Hello {{username}}, all is well.' } }
-            : {}),
-        },
+      const res = await start({
+        selector: { kind: 'accounts', ids },
+        action,
+        ...(action === 'notify'
+          ? { params: { subject: 'About your account', text: 'Hello {{username}}, all is well.' } }
+          : {}),
       })
       expect(res.status, res.body).toBe(201)
-      await runToEnd(res.json.id)
+      await runToEnd(res.created().id)
       await server.deliver()
       const got = receiver.bodies.filter((b) => b.type === EVENT_OF[action])
       expect(got, action).toHaveLength(5)

@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { MINUTE, SECOND } from '../../src/kernel/clock.js'
+import { api, rawBody } from '../helpers/api.js'
 import { databaseKinds } from '../helpers/databases.js'
 import {
   adminSession,
-  call,
   createTestServer,
   freshUser,
   metricsText,
@@ -57,7 +57,7 @@ describe.each(databaseKinds())('delivery through a relay outage on %s', (kind) =
     s = await createTestServer(kind)
     const users = Array.from({ length: 5 }, () => freshUser('outage'))
     const port = await relayDown(s)
-    for (const u of users) expect((await call(s, 'POST', '/v1/accounts', { body: u })).status).toBe(202)
+    for (const u of users) expect((await api(s).POST('/v1/accounts', { body: u })).response.status).toBe(202)
     await wait(s, 3 * 60 * MINUTE)
 
     const waiting = await statuses(s, 'verify_email')
@@ -85,14 +85,16 @@ describe.each(databaseKinds())('delivery through a relay outage on %s', (kind) =
     expect(after).toMatch(/gatehouse_messages_total\{channel="email",state="redriven"\} 5/)
     // The tokens they carry still work.
     const token = relay.tokenFrom(relay.messages[0]!)
-    expect((await call(s, 'POST', '/v1/accounts/verify', { body: { token } })).status).toBe(200)
+    expect((await api(s).POST('/v1/accounts/verify', { body: { token } })).response.status).toBe(200)
   })
 
   it('closes a reset message whose token expired during the outage as expired, and never sends it late', async () => {
     s = await createTestServer(kind)
     const { user } = await signUpAndLogin(s)
     const port = await relayDown(s)
-    expect((await call(s, 'POST', '/v1/recovery', { body: { identifier: user.username } })).status).toBe(202)
+    expect((await api(s).POST('/v1/recovery', { body: { identifier: user.username } })).response.status).toBe(
+      202,
+    )
     // The token lives 20 minutes (GATEHOUSE_RECOVERY_TOKEN_TTL).
     await wait(s, 25 * MINUTE)
     relay = await startSmtpSink(port)
@@ -110,7 +112,7 @@ describe.each(databaseKinds())('delivery through a relay outage on %s', (kind) =
     s = await createTestServer(kind, { GATEHOUSE_MAIL_RETRY_HORIZON: '3600' })
     const users = Array.from({ length: 3 }, () => freshUser('dead'))
     const port = await relayDown(s)
-    for (const u of users) expect((await call(s, 'POST', '/v1/accounts', { body: u })).status).toBe(202)
+    for (const u of users) expect((await api(s).POST('/v1/accounts', { body: u })).response.status).toBe(202)
     await wait(s, 70 * MINUTE)
 
     const dead = await statuses(s, 'verify_email')
@@ -130,20 +132,21 @@ describe.each(databaseKinds())('delivery through a relay outage on %s', (kind) =
     expect(told.every((e) => e.templates.includes('verify_email'))).toBe(true)
 
     const admin = await adminSession(s)
-    const listed = await call(s, 'GET', '/v1/admin/outbox/dead', { token: admin })
-    expect(listed.status).toBe(200)
-    expect(listed.json.messages).toHaveLength(3)
-    expect(listed.json.messages[0]).toMatchObject({ channel: 'email', template: 'verify_email' })
-    for (const u of users) expect(listed.body).not.toContain(u.email)
-    expect(listed.body).not.toMatch(/token/i)
+    const asAdmin = api(s, { token: admin })
+    const listed = await asAdmin.GET('/v1/admin/outbox/dead')
+    expect(listed.response.status).toBe(200)
+    expect(listed.data!.messages).toHaveLength(3)
+    expect(listed.data!.messages[0]).toMatchObject({ channel: 'email', template: 'verify_email' })
+    for (const u of users) expect(rawBody(listed.response)).not.toContain(u.email)
+    expect(rawBody(listed.response)).not.toMatch(/token/i)
 
     relay = await startSmtpSink(port)
-    const retried = await call(s, 'POST', '/v1/admin/outbox/retry', { token: admin, body: { all: true } })
-    expect(retried.json).toEqual({ retried: 3 })
+    const retried = await asAdmin.POST('/v1/admin/outbox/retry', { body: { all: true } })
+    expect(retried.data).toEqual({ retried: 3 })
     await s.deliver()
     for (const u of users) await relay.waitFor((m) => m.to.includes(u.email), 2000)
     expect((await statuses(s, 'verify_email')).map((m) => m.status)).toEqual(['sent', 'sent', 'sent'])
-    expect((await call(s, 'GET', '/v1/admin/outbox/dead', { token: admin })).json.messages).toEqual([])
+    expect((await asAdmin.GET('/v1/admin/outbox/dead')).data!.messages).toEqual([])
     const audited = await s.app.database.db
       .selectFrom('audit_log')
       .select('action')

@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import maxmind, { type CityResponse } from 'maxmind'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { loadConfig } from '../../src/config/index.js'
+import { api, type Body, challenged, opened, problem } from '../helpers/api.js'
 import { databaseKinds } from '../helpers/databases.js'
 import { type FakeSmsProvider, smsTransportFor, startFakeSmsProvider } from '../helpers/fake-sms-provider.js'
 import { writeCityDb } from '../helpers/mmdb.js'
@@ -29,11 +30,13 @@ describe.each(databaseKinds())('devices, one-time login codes and new-sign-in no
 
   type User = { username: string; email: string; password: string }
   const login = (user: User, device?: string, ip?: string) =>
-    call(server, 'POST', '/v1/sessions', {
-      body: { identifier: user.username, password: user.password },
+    api(server, {
       ...(ip ? { ip } : {}),
       headers: { ...(device ? { 'x-gatehouse-device': device } : {}), 'user-agent': FIREFOX },
-    })
+    }).POST('/v1/sessions', { body: { identifier: user.username, password: user.password } })
+  /** The challenge of a stepped-up login. */
+  const stepUp = async (user: User, device?: string, ip?: string) =>
+    challenged((await login(user, device, ip)).data)
   /** Signs up and logs in once: that login's device is the account's first, known without a step-up. */
   const firstDevice = async () => {
     const { user, token } = await signUpAndLogin(server)
@@ -56,18 +59,19 @@ describe.each(databaseKinds())('devices, one-time login codes and new-sign-in no
     expect(mail.html).toContain(`<p>Code: <code>${code}</code></p>`)
     return code!
   }
+  type Factor = Body<'/v1/sessions/mfa', 'post'>
   const finish = (
     challenge_id: string,
-    method: string,
+    method: Factor['method'],
     code: string,
-    extra: Record<string, unknown> = {},
+    extra: Pick<Factor, 'remember_device'> = {},
     ip?: string,
   ) =>
-    call(server, 'POST', '/v1/sessions/mfa', {
+    api(server, { headers: { 'user-agent': FIREFOX }, ...(ip ? { ip } : {}) }).POST('/v1/sessions/mfa', {
       body: { challenge_id, method, code, ...extra },
-      headers: { 'user-agent': FIREFOX },
-      ...(ip ? { ip } : {}),
     })
+  const sendCode = (challenge_id: string, method: Body<'/v1/sessions/mfa/send', 'post'>['method']) =>
+    api(server).POST('/v1/sessions/mfa/send', { body: { challenge_id, method } })
 
   it('turns the new-device step-up on by default', () => {
     expect(loadConfig({}).stepUpNewDevice).toBe(true)
@@ -88,21 +92,17 @@ describe.each(databaseKinds())('devices, one-time login codes and new-sign-in no
   it('asks an unrecognised device for a mailed code, then knows it and tells the owner', async () => {
     const { user } = await firstDevice()
     // That second login (no device token) was stepped up.
-    const stepped = await login(user)
-    expect(stepped.status).toBe(200)
-    expect(stepped.json).toMatchObject({ mfa_required: true, methods: ['email'] })
+    const answer = await login(user)
+    expect(answer.response.status).toBe(200)
+    const stepped = challenged(answer.data)
+    expect(stepped).toMatchObject({ mfa_required: true, methods: ['email'] })
     const code = await nextCode(user.email, 0)
     expect(code).toMatch(/^\d{6}$/)
-    const done = await finish(stepped.json.challenge_id, 'email', code)
-    expect(done.status).toBe(201)
-    const device = done.json.device_token as string
+    const done = await finish(stepped.challenge_id, 'email', code)
+    expect(done.response.status).toBe(201)
+    const device = done.data!.device_token!
     expect(device).toMatch(/^[A-Za-z0-9_-]{43}$/)
-    expect(
-      [done.headers['set-cookie']]
-        .flat()
-        .map(String)
-        .some((c) => c.startsWith(`gh_device=${device}`)),
-    ).toBe(true)
+    expect(done.response.headers.getSetCookie().some((c) => c.startsWith(`gh_device=${device}`))).toBe(true)
 
     await server.deliver()
     const notice = await server.smtp.waitFor((m) => m.to.includes(user.email) && NOTICE_MAIL.test(m.subject))
@@ -112,45 +112,48 @@ describe.each(databaseKinds())('devices, one-time login codes and new-sign-in no
 
     // The known device logs in with the password alone, and gets no new token or notice.
     const known = await login(user, device)
-    expect(known.status).toBe(201)
-    expect(known.json.device_token).toBeUndefined()
+    expect(known.response.status).toBe(201)
+    expect(opened(known.data).device_token).toBeUndefined()
     // A code is single-use.
-    expect((await finish(stepped.json.challenge_id, 'email', code)).status).toBe(401)
+    expect((await finish(stepped.challenge_id, 'email', code)).response.status).toBe(401)
   })
 
   it('kills the challenge after 5 wrong codes, even when they arrive in parallel, and lets codes expire', async () => {
     const { user } = await firstDevice()
-    const stepped = await login(user)
+    const stepped = await stepUp(user)
     const code = await nextCode(user.email, 0)
     const wrong = code === '000000' ? '111111' : '000000'
     const answers = await Promise.all(
-      Array.from({ length: 12 }, () => finish(stepped.json.challenge_id, 'email', wrong)),
+      Array.from({ length: 12 }, () => finish(stepped.challenge_id, 'email', wrong)),
     )
-    expect(answers.every((a) => a.status === 401 && a.json.code === 'invalid_code')).toBe(true)
-    expect((await finish(stepped.json.challenge_id, 'email', code)).status).toBe(401)
+    expect(answers.every((a) => a.response.status === 401 && problem(a.error).code === 'invalid_code')).toBe(
+      true,
+    )
+    expect((await finish(stepped.challenge_id, 'email', code)).response.status).toBe(401)
 
-    const late = await login(user)
+    const late = await stepUp(user)
     const lateCode = await nextCode(user.email, 1)
     server.clock.advance(11 * MINUTE)
-    expect((await finish(late.json.challenge_id, 'email', lateCode)).status).toBe(401)
+    expect((await finish(late.challenge_id, 'email', lateCode)).response.status).toBe(401)
   })
 
   it('refuses malformed codes and methods with a 4xx, changing nothing', async () => {
     const { user } = await firstDevice()
-    const stepped = await login(user)
+    const stepped = await stepUp(user)
+    // Raw: bodies outside the route's schema.
     const send = (body: unknown) => call(server, 'POST', '/v1/sessions/mfa/send', { body })
-    expect((await send({ challenge_id: stepped.json.challenge_id, method: 'totp' })).status).toBe(400)
-    expect((await send({ challenge_id: stepped.json.challenge_id, method: 'sms' })).status).toBe(400)
+    expect((await send({ challenge_id: stepped.challenge_id, method: 'totp' })).status).toBe(400)
+    expect((await send({ challenge_id: stepped.challenge_id, method: 'sms' })).status).toBe(400)
     expect((await send({ challenge_id: 'nope', method: 'email' })).status).toBe(401)
-    expect((await send({ challenge_id: stepped.json.challenge_id })).status).toBe(400)
+    expect((await send({ challenge_id: stepped.challenge_id })).status).toBe(400)
     const code = await nextCode(user.email, 0)
     for (const bad of ['12345', '1234567', 'abcdef', '١٢٣٤٥٦', '12 345']) {
-      const res = await finish(stepped.json.challenge_id, 'email', bad)
-      expect(res.status, bad).toBe(401)
-      expect(res.json.code).toBe('invalid_code')
+      const res = await finish(stepped.challenge_id, 'email', bad)
+      expect(res.response.status, bad).toBe(401)
+      expect(problem(res.error).code).toBe('invalid_code')
     }
     // Five wrong answers were five guesses: the right code no longer opens a session.
-    expect((await finish(stepped.json.challenge_id, 'email', code)).status).toBe(401)
+    expect((await finish(stepped.challenge_id, 'email', code)).response.status).toBe(401)
     expect(
       (await call(server, 'POST', '/v1/sessions/mfa', { body: { challenge_id: 'x', method: 'email' } }))
         .status,
@@ -159,13 +162,11 @@ describe.each(databaseKinds())('devices, one-time login codes and new-sign-in no
 
   it('caps the codes an account receives: the send route answers alike beyond the cap', async () => {
     const { user, account } = await firstDevice()
-    const stepped = await login(user) // one code sent with the step-up
+    const stepped = await stepUp(user) // one code sent with the step-up
     for (let i = 0; i < 4; i++) {
-      const res = await call(server, 'POST', '/v1/sessions/mfa/send', {
-        body: { challenge_id: stepped.json.challenge_id, method: 'email' },
-      })
-      expect(res.status).toBe(202)
-      expect(res.json).toEqual({ status: 'sent' })
+      const res = await sendCode(stepped.challenge_id, 'email')
+      expect(res.response.status).toBe(202)
+      expect(res.data).toEqual({ status: 'sent' })
     }
     await server.deliver()
     const codes = server.smtp.messages.filter((m) => m.to.includes(user.email) && CODE_MAIL.test(m.subject))
@@ -183,112 +184,107 @@ describe.each(databaseKinds())('devices, one-time login codes and new-sign-in no
       .set({ phone: '+14155550177', phone_verified_at: server.clock.now() })
       .where('username', '=', user.username)
       .execute()
-    const email = await call(server, 'POST', '/v1/mfa/email', { token })
-    expect(email.status).toBe(201)
-    expect(email.json.recovery_codes).toHaveLength(10)
-    const smsFactor = await call(server, 'POST', '/v1/mfa/sms', { token })
-    expect(smsFactor.status).toBe(201)
-    expect(smsFactor.json.recovery_codes).toBeUndefined()
+    const email = await api(server, { token }).POST('/v1/mfa/email')
+    expect(email.response.status).toBe(201)
+    expect(email.data!.recovery_codes).toHaveLength(10)
+    const smsFactor = await api(server, { token }).POST('/v1/mfa/sms')
+    expect(smsFactor.response.status).toBe(201)
+    expect(smsFactor.data!.recovery_codes).toBeUndefined()
 
-    const challenge = await login(user)
-    expect(challenge.json.methods).toEqual(['email', 'sms', 'recovery_code'])
-    const sent = await call(server, 'POST', '/v1/sessions/mfa/send', {
-      body: { challenge_id: challenge.json.challenge_id, method: 'sms' },
-    })
-    expect(sent.status).toBe(202)
+    const challenge = await stepUp(user)
+    expect(challenge.methods).toEqual(['email', 'sms', 'recovery_code'])
+    const sent = await sendCode(challenge.challenge_id, 'sms')
+    expect(sent.response.status).toBe(202)
     await server.deliver()
     const text = await sms.waitFor((m) => m.to === '+14155550177' && /sign-in code/.test(m.body))
     const code = text.body.match(/is (\d{6})\./)?.[1] ?? ''
     // The email code of this challenge is not the SMS one.
-    expect((await finish(challenge.json.challenge_id, 'email', code)).status).toBe(401)
-    const done = await finish(challenge.json.challenge_id, 'sms', code, { remember_device: true })
-    expect(done.status).toBe(201)
-    const device = done.json.device_token as string
+    expect((await finish(challenge.challenge_id, 'email', code)).response.status).toBe(401)
+    const done = await finish(challenge.challenge_id, 'sms', code, { remember_device: true })
+    expect(done.response.status).toBe(201)
+    const device = done.data!.device_token!
 
     const remembered = await login(user, device)
-    expect(remembered.status).toBe(201)
-    const session = remembered.json.token as string
-    const changed = await call(server, 'POST', '/v1/me/password', {
-      token: session,
+    expect(remembered.response.status).toBe(201)
+    const session = opened(remembered.data).token
+    const changed = await api(server, { token: session }).POST('/v1/me/password', {
       body: { current_password: user.password, new_password: 'copper lantern 88 meadow' },
     })
-    expect(changed.status).toBe(200)
-    const again = await call(server, 'POST', '/v1/sessions', {
+    expect(changed.response.status).toBe(200)
+    const again = await api(server, { headers: { 'x-gatehouse-device': device } }).POST('/v1/sessions', {
       body: { identifier: user.username, password: 'copper lantern 88 meadow' },
-      headers: { 'x-gatehouse-device': device },
     })
-    expect(again.status).toBe(200)
-    expect(again.json.mfa_required).toBe(true)
+    expect(again.response.status).toBe(200)
+    expect(challenged(again.data).mfa_required).toBe(true)
   })
 
   it('forgets remembered devices when the password is reset', async () => {
     const { user, token } = await signUpAndLogin(server)
-    expect((await call(server, 'POST', '/v1/mfa/email', { token })).status).toBe(201)
-    const challenge = await login(user)
+    expect((await api(server, { token }).POST('/v1/mfa/email')).response.status).toBe(201)
+    const challenge = await stepUp(user)
     const seen = codeMails(user.email).length
-    await call(server, 'POST', '/v1/sessions/mfa/send', {
-      body: { challenge_id: challenge.json.challenge_id, method: 'email' },
-    })
+    await sendCode(challenge.challenge_id, 'email')
     const code = await nextCode(user.email, seen)
-    const done = await finish(challenge.json.challenge_id, 'email', code, { remember_device: true })
-    expect(done.status).toBe(201)
-    const device = done.json.device_token as string
-    expect((await login(user, device)).status).toBe(201)
+    const done = await finish(challenge.challenge_id, 'email', code, { remember_device: true })
+    expect(done.response.status).toBe(201)
+    const device = done.data!.device_token!
+    expect((await login(user, device)).response.status).toBe(201)
 
-    await call(server, 'POST', '/v1/recovery', { body: { identifier: user.username } })
+    await api(server).POST('/v1/recovery', { body: { identifier: user.username } })
     await server.deliver()
     const mail = await server.smtp.waitFor(
       (m) => m.to.includes(user.email) && /reset|recover/i.test(m.subject),
     )
-    const reset = await call(server, 'POST', '/v1/recovery/complete', {
+    const reset = await api(server).POST('/v1/recovery/complete', {
       body: { token: server.smtp.tokenFrom(mail), password: 'orchid beacon 47 tundra' },
     })
-    expect(reset.status).toBe(200)
-    const after = await call(server, 'POST', '/v1/sessions', {
+    expect(reset.response.status).toBe(200)
+    const after = await api(server, { headers: { 'x-gatehouse-device': device } }).POST('/v1/sessions', {
       body: { identifier: user.username, password: 'orchid beacon 47 tundra' },
-      headers: { 'x-gatehouse-device': device },
     })
-    expect(after.status).toBe(200)
-    expect(after.json.mfa_required).toBe(true)
+    expect(after.response.status).toBe(200)
+    expect(challenged(after.data).mfa_required).toBe(true)
   })
 
   it('does not accept an email code as the second factor of a password reset', async () => {
     const { user, token } = await signUpAndLogin(server)
-    expect((await call(server, 'POST', '/v1/mfa/email', { token })).status).toBe(201)
-    await call(server, 'POST', '/v1/recovery', { body: { identifier: user.username } })
+    expect((await api(server, { token }).POST('/v1/mfa/email')).response.status).toBe(201)
+    await api(server).POST('/v1/recovery', { body: { identifier: user.username } })
     await server.deliver()
     const mail = await server.smtp.waitFor(
       (m) => m.to.includes(user.email) && /reset|recover/i.test(m.subject),
     )
-    const done = await call(server, 'POST', '/v1/recovery/complete', {
+    const done = await api(server).POST('/v1/recovery/complete', {
       body: { token: server.smtp.tokenFrom(mail), password: 'meadow falcon 93 ribbon' },
     })
-    expect(done.status).toBe(200)
+    expect(done.response.status).toBe(200)
   })
 
   it('"this wasn\'t me" ends the sessions, blocks login and starts a recovery', async () => {
     const { user } = await firstDevice()
-    const stepped = await login(user, undefined, '198.51.100.23')
+    const stepped = await stepUp(user, undefined, '198.51.100.23')
     const code = await nextCode(user.email, 0)
-    const intruder = await finish(stepped.json.challenge_id, 'email', code, {}, '198.51.100.23')
-    expect(intruder.status).toBe(201)
+    const intruder = await finish(stepped.challenge_id, 'email', code, {}, '198.51.100.23')
+    expect(intruder.response.status).toBe(201)
     await server.deliver()
     const notice = await server.smtp.waitFor((m) => m.to.includes(user.email) && NOTICE_MAIL.test(m.subject))
     expect(notice.text).toContain('198.51.100.23')
     const notMe = server.smtp.tokenFrom(notice)
 
-    const res = await call(server, 'POST', '/v1/sessions/not-me', { body: { token: notMe } })
-    expect(res.status).toBe(200)
-    expect(res.json).toEqual({ status: 'locked' })
-    expect((await call(server, 'GET', '/v1/sessions/current', { token: intruder.json.token })).status).toBe(
-      401,
-    )
-    expect((await login(user, intruder.json.device_token)).status).toBe(401)
+    const res = await api(server).POST('/v1/sessions/not-me', { body: { token: notMe } })
+    expect(res.response.status).toBe(200)
+    expect(res.data).toEqual({ status: 'locked' })
+    const intruderSession = intruder.data!
+    expect(
+      (await api(server, { token: intruderSession.token }).GET('/v1/sessions/current')).response.status,
+    ).toBe(401)
+    expect((await login(user, intruderSession.device_token)).response.status).toBe(401)
     await server.deliver()
     await server.smtp.waitFor((m) => m.to.includes(user.email) && /reset|recover/i.test(m.subject))
-    const again = await call(server, 'POST', '/v1/sessions/not-me', { body: { token: notMe } })
-    expect(again.status).toBe(400)
-    expect(again.json.code).toBe('invalid_token')
+    const again = await api(server).POST('/v1/sessions/not-me', { body: { token: notMe } })
+    expect(again.response.status).toBe(400)
+    expect(problem(again.error).code).toBe('invalid_token')
+    // Raw: bodies outside the route's schema.
     for (const body of [{}, { token: 42 }, { token: 'short' }]) {
       expect((await call(server, 'POST', '/v1/sessions/not-me', { body })).status).toBe(400)
     }
@@ -309,11 +305,10 @@ describe.each(databaseKinds())('devices, one-time login codes and new-sign-in no
     const geo = await createTestServer(kind, { GATEHOUSE_GEOIP_DB: file })
     try {
       const { user } = await signUpAndLogin(geo)
-      const second = await call(geo, 'POST', '/v1/sessions', {
+      const second = await api(geo, { ip: '198.51.100.77' }).POST('/v1/sessions', {
         body: { identifier: user.username, password: user.password },
-        ip: '198.51.100.77',
       })
-      expect(second.status).toBe(201)
+      expect(second.response.status).toBe(201)
       await geo.deliver()
       const notice = await geo.smtp.waitFor((m) => m.to.includes(user.email) && NOTICE_MAIL.test(m.subject))
       expect(notice.text).toMatch(/approximately\s+Lisbon,\s+Portugal/)

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { seedAccounts } from '../../bench/lib/seed-accounts.js'
+import { api, type Body, problem, rawBody } from '../helpers/api.js'
 import { databaseKinds } from '../helpers/databases.js'
 import {
   adminSession,
@@ -28,7 +29,7 @@ describe.each(databaseKinds())('incident exercise on %s', (kind) => {
   beforeAll(async () => {
     server = await createTestServer(kind, { GATEHOUSE_CAMPAIGN_NOTIFY_PER_SECOND: '100000' })
     admin = await adminSession(server)
-    adminId = (await call(server, 'GET', '/v1/sessions/current', { token: admin })).json.account.id
+    adminId = (await api(server, { token: admin }).GET('/v1/sessions/current')).data!.account.id
     await seedAccounts(server.app.database.db, kind, {
       count: SEEDED,
       prefix: 'ex',
@@ -77,10 +78,12 @@ describe.each(databaseKinds())('incident exercise on %s', (kind) => {
 
   it('imports a leak, forces resets, notifies, revokes external access, verifies the audit chain and reports', async () => {
     const exposedCount = SEEDED + users.length
+    const asAdmin = api(server, { token: admin })
+    const startCampaign = (body: Body<'/v1/admin/campaigns', 'post'>) =>
+      asAdmin.POST('/v1/admin/campaigns', { body })
 
     // 1. The incident.
-    const created = await call(server, 'POST', '/v1/admin/incidents', {
-      token: admin,
+    const created = await asAdmin.POST('/v1/admin/incidents', {
       body: {
         title: 'Partner export of user records',
         summary: 'A partner integration exported usernames, emails and cities of users.',
@@ -88,11 +91,12 @@ describe.each(databaseKinds())('incident exercise on %s', (kind) => {
         risks: '- Phishing that looks like password-reset mail\n- Credential stuffing',
       },
     })
-    expect(created.status, created.body).toBe(201)
-    const incident = created.json.id as string
+    expect(created.response.status, rawBody(created.response)).toBe(201)
+    const incident = created.data!.id
 
     // 2. The leak: 100,000 rows streamed, matched by email (any case) and username.
     const { csv, broken } = leak()
+    // Raw: a CSV upload.
     const imported = await call(
       server,
       'POST',
@@ -106,99 +110,97 @@ describe.each(databaseKinds())('incident exercise on %s', (kind) => {
       rows_unparseable: broken,
       accounts_matched: exposedCount,
     })
-    const exposures = await call(server, 'GET', `/v1/admin/incidents/${incident}/exposures?limit=5`, {
-      token: admin,
+    const exposures = await asAdmin.GET('/v1/admin/incidents/{id}/exposures', {
+      params: { path: { id: incident }, query: { limit: 5 } },
     })
-    expect(exposures.json.total).toBe(exposedCount)
+    expect(exposures.data!.total).toBe(exposedCount)
 
     // 3. Force resets, after a dry run that counts them.
-    const selector = { kind: 'incident', incident_id: incident }
-    const dry = await call(server, 'POST', '/v1/admin/campaigns', {
-      token: admin,
-      body: { incident_id: incident, selector, action: 'force_password_reset', dry_run: true },
+    const selector = { kind: 'incident' as const, incident_id: incident }
+    const dry = await startCampaign({
+      incident_id: incident,
+      selector,
+      action: 'force_password_reset',
+      dry_run: true,
     })
-    expect(dry.status, dry.body).toBe(200)
-    expect(dry.json).toMatchObject({
+    expect(dry.response.status, rawBody(dry.response)).toBe(200)
+    expect(dry.data).toMatchObject({
       selected: exposedCount,
       effects: { accounts_reset_required: exposedCount },
     })
-    const reset = await call(server, 'POST', '/v1/admin/campaigns', {
-      token: admin,
-      body: { incident_id: incident, selector, action: 'force_password_reset' },
-    })
-    expect(reset.status, reset.body).toBe(201)
+    const reset = await startCampaign({ incident_id: incident, selector, action: 'force_password_reset' })
+    expect(reset.response.status, rawBody(reset.response)).toBe(201)
+    if (!reset.data || !('id' in reset.data)) throw new Error('the reset campaign was not created')
     await run()
-    const resetDone = await call(server, 'GET', `/v1/admin/campaigns/${reset.json.id}`, { token: admin })
-    expect(resetDone.json).toMatchObject({
+    const resetDone = await asAdmin.GET('/v1/admin/campaigns/{id}', {
+      params: { path: { id: reset.data.id } },
+    })
+    expect(resetDone.data).toMatchObject({
       status: 'completed',
       progress: { total: exposedCount, done: exposedCount, failed: 0 },
     })
     for (const u of users) {
       expect((await call(server, 'GET', '/v1/sessions/current', { token: u.token })).status).toBe(401)
-      const login = await call(server, 'POST', '/v1/sessions', {
+      const login = await api(server).POST('/v1/sessions', {
         body: { identifier: u.user.username, password: u.user.password },
       })
-      expect(login.status).toBe(403)
-      expect(login.json.code).toBe('password_reset_required')
+      expect(login.response.status).toBe(403)
+      expect(problem(login.error).code).toBe('password_reset_required')
     }
 
     // 4. Tell them, once each.
     server.smtp.clear()
-    const notify = await call(server, 'POST', '/v1/admin/campaigns', {
-      token: admin,
-      body: {
-        incident_id: incident,
-        selector,
-        action: 'notify',
-        params: {
-          subject: 'Your account and a partner data export',
-          text: 'Hello {{username}},\n\nA partner exported your username and email. Please set a new password.',
-        },
+    const notify = await startCampaign({
+      incident_id: incident,
+      selector,
+      action: 'notify',
+      params: {
+        subject: 'Your account and a partner data export',
+        text: 'Hello {{username}},\n\nA partner exported your username and email. Please set a new password.',
       },
     })
-    expect(notify.status, notify.body).toBe(201)
+    expect(notify.response.status, rawBody(notify.response)).toBe(201)
     await run()
     const notices = server.smtp.messages.filter((m) => /partner data export/.test(m.subject))
     expect(notices).toHaveLength(exposedCount)
     for (const u of users) expect(notices.filter((m) => m.to.includes(u.user.email))).toHaveLength(1)
 
     // 5. External access: a never-expiring wildcard key is flagged, then revoked in bulk.
-    const client = await call(server, 'POST', '/v1/admin/clients', {
-      token: admin,
+    const client = await asAdmin.POST('/v1/admin/clients', {
       body: { name: 'Partner integration', owner_account_id: adminId },
     })
-    expect(client.status, client.body).toBe(201)
-    const key = await call(server, 'POST', `/v1/admin/clients/${client.json.id}/keys`, {
-      token: admin,
+    expect(client.response.status, rawBody(client.response)).toBe(201)
+    const issued = await asAdmin.POST('/v1/admin/clients/{id}/keys', {
+      params: { path: { id: client.data!.id } },
       body: { scopes: ['*'], expires_in_days: null },
     })
-    expect(key.status, key.body).toBe(201)
-    expect((await call(server, 'GET', '/v1/admin/audit?limit=1', { token: key.json.key })).status).toBe(200)
-    const review = await call(server, 'GET', '/v1/admin/access-review', { token: admin })
-    const entry = (review.json.principals as Array<{ principal_id: string; flags: string[] }>).find(
-      (p) => p.principal_id === key.json.principal_id,
-    )
+    expect(issued.response.status, rawBody(issued.response)).toBe(201)
+    const key = issued.data!
+    const auditAsKey = () =>
+      api(server, { token: key.key }).GET('/v1/admin/audit', { params: { query: { limit: 1 } } })
+    expect((await auditAsKey()).response.status).toBe(200)
+    const review = (await asAdmin.GET('/v1/admin/access-review')).data!
+    const entry = review.principals.find((p) => p.principal_id === key.principal_id)
     expect(entry?.flags).toEqual(expect.arrayContaining(['wildcard_scope', 'never_expires']))
+    // Raw: a CSV answer.
     const csvReview = await call(server, 'GET', '/v1/admin/access-review?format=csv', { token: admin })
     expect(csvReview.headers['content-type']).toMatch(/^text\/csv/)
-    expect(csvReview.body).toContain(key.json.principal_id)
-    const revoked = await call(server, 'POST', '/v1/admin/access-review/revoke', {
-      token: admin,
-      body: { principal_ids: [key.json.principal_id] },
+    expect(csvReview.body).toContain(key.principal_id)
+    const revoked = await asAdmin.POST('/v1/admin/access-review/revoke', {
+      body: { principal_ids: [key.principal_id] },
     })
-    expect(revoked.json.results).toEqual([{ principal_id: key.json.principal_id, outcome: 'revoked' }])
-    expect((await call(server, 'GET', '/v1/admin/audit?limit=1', { token: key.json.key })).status).toBe(401)
+    expect(revoked.data!.results).toEqual([{ principal_id: key.principal_id, outcome: 'revoked' }])
+    expect((await auditAsKey()).response.status).toBe(401)
 
     // 6. Close the incident; the audit chain verifies.
-    expect(
-      (await call(server, 'POST', `/v1/admin/incidents/${incident}/close`, { token: admin })).status,
-    ).toBe(200)
-    const verified = await call(server, 'GET', '/v1/admin/audit/verify', { token: admin })
-    expect(verified.json).toMatchObject({ ok: true, first_broken: null })
+    const path = { params: { path: { id: incident } } }
+    expect((await asAdmin.POST('/v1/admin/incidents/{id}/close', path)).response.status).toBe(200)
+    const verified = (await asAdmin.GET('/v1/admin/audit/verify')).data!
+    expect(verified).toMatchObject({ ok: true, first_broken: null })
 
     // 7. The timeline and the report.
-    const timeline = await call(server, 'GET', `/v1/admin/incidents/${incident}/timeline`, { token: admin })
-    const kinds = (timeline.json.entries as Array<{ kind: string }>).map((e) => e.kind)
+    const timeline = (await asAdmin.GET('/v1/admin/incidents/{id}/timeline', path)).data!
+    const kinds = timeline.entries.map((e) => e.kind)
     expect(kinds).toEqual(
       expect.arrayContaining([
         'incident.create',
@@ -210,6 +212,7 @@ describe.each(databaseKinds())('incident exercise on %s', (kind) => {
       ]),
     )
 
+    // Raw: the report declares no answer schema (it is Markdown or JSON by its format).
     const report = await call(server, 'GET', `/v1/admin/incidents/${incident}/report?format=json`, {
       token: admin,
     })
@@ -244,7 +247,7 @@ describe.each(databaseKinds())('incident exercise on %s', (kind) => {
       `${exposedCount} exposed accounts have no second factor and none was required`,
       `Import ${imported.json.id} (partner-export.csv) had ${broken} rows that could not be parsed`,
     ])
-    expect(report.json.audit_chain).toMatchObject({ verified: true, head: verified.json.head })
+    expect(report.json.audit_chain).toMatchObject({ verified: true, head: verified.head })
 
     const md = await call(server, 'GET', `/v1/admin/incidents/${incident}/report`, { token: admin })
     expect(md.status).toBe(200)
@@ -255,9 +258,9 @@ describe.each(databaseKinds())('incident exercise on %s', (kind) => {
     expect(md.body).toContain(`| Password resets forced | ${exposedCount} |`)
 
     // Exporting the report is itself on the record, and the chain still holds.
-    const last = await call(server, 'GET', '/v1/admin/audit?limit=1', { token: admin })
-    expect(last.json.entries[0]).toMatchObject({ action: 'incident.report', target: `incident:${incident}` })
-    expect((await call(server, 'GET', '/v1/admin/audit/verify', { token: admin })).json.ok).toBe(true)
+    const last = (await asAdmin.GET('/v1/admin/audit', { params: { query: { limit: 1 } } })).data!
+    expect(last.entries[0]).toMatchObject({ action: 'incident.report', target: `incident:${incident}` })
+    expect((await asAdmin.GET('/v1/admin/audit/verify')).data!.ok).toBe(true)
   }, 240_000)
 
   it('answers a report for no such incident with 404, and keeps auditors to reading it', async () => {
@@ -269,7 +272,7 @@ describe.each(databaseKinds())('incident exercise on %s', (kind) => {
     const user = await signUpAndLogin(server, freshUser('bystander'))
     const asUser = await call(server, 'GET', '/v1/admin/incidents/nope/report', { token: user.token })
     expect(asUser.status).toBe(403)
-    expect(asUser.json.code).toBe('admin_required')
+    expect(problem(asUser.json).code).toBe('admin_required')
     expect((await call(server, 'GET', '/v1/admin/incidents/nope/report')).status).toBe(401)
   })
 })

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { api, opened, problem, rawBody } from '../helpers/api.js'
 import { databaseKinds } from '../helpers/databases.js'
 import { type FakeSmsProvider, smsTransportFor, startFakeSmsProvider } from '../helpers/fake-sms-provider.js'
 import { call, createTestServer, signUpAndLogin, type TestServer } from '../helpers/server.js'
@@ -32,11 +33,15 @@ describe.each(databaseKinds())('phone verification over HTTP on %s', (kind) => {
   })
 
   const setPhone = (token: string, phone: string, password: string) =>
-    call(server, 'POST', '/v1/me/phone', { token, body: { phone, password } })
+    api(server, { token }).POST('/v1/me/phone', { body: { phone, password } })
   const verify = (token: string, code: string) =>
-    call(server, 'POST', '/v1/me/phone/verify', { token, body: { code } })
+    api(server, { token }).POST('/v1/me/phone/verify', { body: { code } })
+  const removePhone = (token: string, password: string) =>
+    api(server, { token }).DELETE('/v1/me/phone', { body: { password } })
   const login = (identifier: string, password: string) =>
-    call(server, 'POST', '/v1/sessions', { body: { identifier, password } })
+    api(server).POST('/v1/sessions', { body: { identifier, password } })
+  const username = async (token: string) =>
+    (await api(server, { token }).GET('/v1/sessions/current')).data!.account.username
   const textsTo = (phone: string) => sms.messages.filter((m) => m.to === phone)
   /** Delivers the outbox and returns the code of the newest text to `phone`. */
   const latestCode = async (phone: string): Promise<string> => {
@@ -60,15 +65,15 @@ describe.each(databaseKinds())('phone verification over HTTP on %s', (kind) => {
     const texted = sms.messages.length
 
     const wrong = await setPhone(token, phone, 'not my password at all')
-    expect(wrong.status).toBe(401)
-    expect(wrong.json.code).toBe('invalid_credentials')
+    expect(wrong.response.status).toBe(401)
+    expect(problem(wrong.error).code).toBe('invalid_credentials')
     await server.deliver()
     expect(sms.messages.length).toBe(texted)
     expect(await row(user.username)).toMatchObject({ phone: null, phone_verified_at: null })
 
     const res = await setPhone(token, phone, user.password)
-    expect(res.status).toBe(202)
-    expect(res.json).toEqual({ status: 'code_sent' })
+    expect(res.response.status).toBe(202)
+    expect(res.data).toEqual({ status: 'code_sent' })
     expect(await row(user.username)).toMatchObject({ phone, phone_verified_at: null })
     const code = await latestCode(phone)
     const sent = sms.messages.slice(texted)
@@ -77,19 +82,18 @@ describe.each(databaseKinds())('phone verification over HTTP on %s', (kind) => {
     expect(sent[0]!.body).toMatch(CODE_SMS)
 
     // Unverified, the number is no identifier.
-    expect((await login(phone, user.password)).status).toBe(401)
+    expect((await login(phone, user.password)).response.status).toBe(401)
 
     const ok = await verify(token, code)
-    expect(ok.status).toBe(200)
-    expect(ok.json).toEqual({ status: 'verified' })
+    expect(ok.response.status).toBe(200)
+    expect(ok.data).toEqual({ status: 'verified' })
     expect((await row(user.username)).phone_verified_at).toBe(server.clock.now())
     // Single use.
-    expect((await verify(token, code)).json.code).toBe('invalid_code')
+    expect(problem((await verify(token, code)).error).code).toBe('invalid_code')
 
     const byPhone = await login(phone, user.password)
-    expect(byPhone.status).toBe(201)
-    const me = await call(server, 'GET', '/v1/sessions/current', { token: byPhone.json.token })
-    expect(me.json.account.username).toBe(user.username)
+    expect(byPhone.response.status).toBe(201)
+    expect(await username(opened(byPhone.data).token)).toBe(user.username)
 
     // The owner's address was told, with the last two digits of the number only.
     const notice = await server.smtp.waitFor(
@@ -115,38 +119,38 @@ describe.each(databaseKinds())('phone verification over HTTP on %s', (kind) => {
   it('counts wrong codes: the fifth kills the code, and the right one fails after that', async () => {
     const { user, token } = await signUpAndLogin(server)
     const phone = freshPhone()
-    expect((await setPhone(token, phone, user.password)).status).toBe(202)
+    expect((await setPhone(token, phone, user.password)).response.status).toBe(202)
     const code = await latestCode(phone)
     for (let i = 1; i <= 5; i++) {
       const res = await verify(token, otherCode(code, i))
-      expect(res.status).toBe(401)
-      expect(res.json.code).toBe('invalid_code')
+      expect(res.response.status).toBe(401)
+      expect(problem(res.error).code).toBe('invalid_code')
     }
     const late = await verify(token, code)
-    expect(late.status).toBe(401)
-    expect(late.json.code).toBe('invalid_code')
+    expect(late.response.status).toBe(401)
+    expect(problem(late.error).code).toBe('invalid_code')
     expect((await row(user.username)).phone_verified_at).toBeNull()
 
     // A new code starts afresh: four wrong guesses, then the right one, still verify.
-    expect((await setPhone(token, phone, user.password)).status).toBe(202)
+    expect((await setPhone(token, phone, user.password)).response.status).toBe(202)
     const fresh = await latestCode(phone)
     expect(fresh).not.toBe(code)
-    for (let i = 1; i <= 4; i++) expect((await verify(token, otherCode(fresh, i))).status).toBe(401)
-    expect((await verify(token, fresh)).status).toBe(200)
+    for (let i = 1; i <= 4; i++) expect((await verify(token, otherCode(fresh, i))).response.status).toBe(401)
+    expect((await verify(token, fresh)).response.status).toBe(200)
   })
 
   it('refuses malformed numbers and codes with a clear 400', async () => {
     const { user, token } = await signUpAndLogin(server)
     const bad = await setPhone(token, '0041 44 668 18 00', user.password)
-    expect(bad.status).toBe(400)
-    expect(bad.json.code).toBe('invalid_phone')
+    expect(bad.response.status).toBe(400)
+    expect(problem(bad.error).code).toBe('invalid_phone')
     for (const code of ['12345', '1234567', 'abcdef', '12 456', '١٢٣٤٥٦']) {
       const res = await verify(token, code)
-      expect(res.status, code).toBe(400)
-      expect(res.json.code).toBe('invalid_request')
+      expect(res.response.status, code).toBe(400)
+      expect(problem(res.error).code).toBe('invalid_request')
     }
     // Without any code sent, a well-formed code is simply wrong.
-    expect((await verify(token, '123456')).json.code).toBe('invalid_code')
+    expect(problem((await verify(token, '123456')).error).code).toBe('invalid_code')
   })
 
   it('gives a number verified by one account to no other: 409 phone_taken, and the first keeps it', async () => {
@@ -154,36 +158,35 @@ describe.each(databaseKinds())('phone verification over HTTP on %s', (kind) => {
     const b = await signUpAndLogin(server)
     const phone = freshPhone()
     await setPhone(a.token, phone, a.user.password)
-    expect((await verify(a.token, await latestCode(phone))).status).toBe(200)
+    expect((await verify(a.token, await latestCode(phone))).response.status).toBe(200)
 
     // Setting it answers as usual (no oracle): the code goes to the number's holder.
     const set = await setPhone(b.token, phone, b.user.password)
-    expect(set.status).toBe(202)
-    expect(set.json).toEqual({ status: 'code_sent' })
+    expect(set.response.status).toBe(202)
+    expect(set.data).toEqual({ status: 'code_sent' })
     const taken = await verify(b.token, await latestCode(phone))
-    expect(taken.status).toBe(409)
-    expect(taken.json.code).toBe('phone_taken')
-    expect(taken.body).not.toContain(a.user.username)
+    expect(taken.response.status).toBe(409)
+    expect(problem(taken.error).code).toBe('phone_taken')
+    expect(rawBody(taken.response)).not.toContain(a.user.username)
 
     expect((await row(a.user.username)).phone_verified_at).not.toBeNull()
     expect((await row(b.user.username)).phone_verified_at).toBeNull()
     const byPhone = await login(phone, a.user.password)
-    expect(byPhone.status).toBe(201)
-    const me = await call(server, 'GET', '/v1/sessions/current', { token: byPhone.json.token })
-    expect(me.json.account.username).toBe(a.user.username)
-    expect((await login(phone, b.user.password)).status).toBe(401)
+    expect(byPhone.response.status).toBe(201)
+    expect(await username(opened(byPhone.data).token)).toBe(a.user.username)
+    expect((await login(phone, b.user.password)).response.status).toBe(401)
   })
 
   it('un-verifies on a change of number, tells the old verified number once, and kills older codes', async () => {
     const { user, token } = await signUpAndLogin(server)
     const first = freshPhone()
     await setPhone(token, first, user.password)
-    expect((await verify(token, await latestCode(first))).status).toBe(200)
-    expect((await login(first, user.password)).status).toBe(201)
+    expect((await verify(token, await latestCode(first))).response.status).toBe(200)
+    expect((await login(first, user.password)).response.status).toBe(201)
     const toFirst = textsTo(first).length
 
     const second = freshPhone()
-    expect((await setPhone(token, second, user.password)).status).toBe(202)
+    expect((await setPhone(token, second, user.password)).response.status).toBe(202)
     expect(await row(user.username)).toMatchObject({ phone: second, phone_verified_at: null })
     const secondCode = await latestCode(second)
     await server.deliver()
@@ -191,16 +194,16 @@ describe.each(databaseKinds())('phone verification over HTTP on %s', (kind) => {
     expect(textsTo(first)).toHaveLength(toFirst + 1)
     expect(textsTo(first).at(-1)?.body).toMatch(/phone number was changed or removed for your account/)
     expect(textsTo(first).at(-1)?.body).not.toMatch(/\d{6}/)
-    expect((await login(first, user.password)).status).toBe(401)
-    expect((await login(second, user.password)).status).toBe(401)
+    expect((await login(first, user.password)).response.status).toBe(401)
+    expect((await login(second, user.password)).response.status).toBe(401)
 
     const third = freshPhone()
-    expect((await setPhone(token, third, user.password)).status).toBe(202)
+    expect((await setPhone(token, third, user.password)).response.status).toBe(202)
     const thirdCode = await latestCode(third)
-    expect((await verify(token, secondCode)).json.code).toBe('invalid_code')
-    expect((await verify(token, thirdCode)).status).toBe(200)
+    expect(problem((await verify(token, secondCode)).error).code).toBe('invalid_code')
+    expect((await verify(token, thirdCode)).response.status).toBe(200)
     expect(await row(user.username)).toMatchObject({ phone: third })
-    expect((await login(third, user.password)).status).toBe(201)
+    expect((await login(third, user.password)).response.status).toBe(201)
     // The second number was never verified: nobody is told about replacing it.
     await server.deliver()
     expect(textsTo(first)).toHaveLength(toFirst + 1)
@@ -210,55 +213,55 @@ describe.each(databaseKinds())('phone verification over HTTP on %s', (kind) => {
   it('sends at most 5 codes per account and hour, then 429 with Retry-After and nothing changes', async () => {
     const { user, token } = await signUpAndLogin(server)
     const phones = Array.from({ length: 6 }, freshPhone)
-    for (const p of phones.slice(0, 5)) expect((await setPhone(token, p, user.password)).status).toBe(202)
+    for (const p of phones.slice(0, 5))
+      expect((await setPhone(token, p, user.password)).response.status).toBe(202)
     const capped = await setPhone(token, phones[5]!, user.password)
-    expect(capped.status).toBe(429)
-    expect(capped.json.code).toBe('rate_limited')
-    expect(capped.headers['retry-after']).toBe('3600')
+    expect(capped.response.status).toBe(429)
+    expect(problem(capped.error).code).toBe('rate_limited')
+    expect(capped.response.headers.get('retry-after')).toBe('3600')
     expect((await row(user.username)).phone).toBe(phones[4])
     await server.deliver()
     expect(textsTo(phones[5]!)).toHaveLength(0)
     // The last code sent still works.
-    expect((await verify(token, await latestCode(phones[4]!))).status).toBe(200)
+    expect((await verify(token, await latestCode(phones[4]!))).response.status).toBe(200)
 
     // (Steps shorter than the 30-minute idle expiry of the session.)
     server.clock.advance(20 * 60_000)
-    expect((await setPhone(token, phones[5]!, user.password)).headers['retry-after']).toBe('2400')
+    expect((await setPhone(token, phones[5]!, user.password)).response.headers.get('retry-after')).toBe(
+      '2400',
+    )
     expect((await row(user.username)).phone_verified_at).not.toBeNull()
     server.clock.advance(20 * 60_000)
-    expect((await setPhone(token, phones[5]!, user.password)).headers['retry-after']).toBe('1200')
+    expect((await setPhone(token, phones[5]!, user.password)).response.headers.get('retry-after')).toBe(
+      '1200',
+    )
     server.clock.advance(20 * 60_000 + 1000)
-    expect((await setPhone(token, phones[5]!, user.password)).status).toBe(202)
-    expect((await verify(token, await latestCode(phones[5]!))).status).toBe(200)
+    expect((await setPhone(token, phones[5]!, user.password)).response.status).toBe(202)
+    expect((await verify(token, await latestCode(phones[5]!))).response.status).toBe(200)
   })
 
   it('removes the number with the password: no more login by it, and the owner is told', async () => {
     const { user, token } = await signUpAndLogin(server)
     const phone = freshPhone()
     await setPhone(token, phone, user.password)
-    expect((await verify(token, await latestCode(phone))).status).toBe(200)
+    expect((await verify(token, await latestCode(phone))).response.status).toBe(200)
 
-    const wrong = await call(server, 'DELETE', '/v1/me/phone', {
-      token,
-      body: { password: 'wrong password here' },
-    })
-    expect(wrong.status).toBe(401)
-    expect(wrong.json.code).toBe('invalid_credentials')
+    const wrong = await removePhone(token, 'wrong password here')
+    expect(wrong.response.status).toBe(401)
+    expect(problem(wrong.error).code).toBe('invalid_credentials')
     expect((await row(user.username)).phone).toBe(phone)
 
-    const res = await call(server, 'DELETE', '/v1/me/phone', { token, body: { password: user.password } })
-    expect(res.status).toBe(204)
+    const res = await removePhone(token, user.password)
+    expect(res.response.status).toBe(204)
     expect(await row(user.username)).toMatchObject({ phone: null, phone_verified_at: null })
-    expect((await login(phone, user.password)).status).toBe(401)
+    expect((await login(phone, user.password)).response.status).toBe(401)
     await server.deliver()
     await server.smtp.waitFor(
       (m) => m.to.includes(user.email) && /phone number .* was removed/i.test(m.subject),
     )
     expect(textsTo(phone).filter((m) => /changed or removed/.test(m.body))).toHaveLength(1)
     // Again: nothing left to remove, still 204.
-    expect(
-      (await call(server, 'DELETE', '/v1/me/phone', { token, body: { password: user.password } })).status,
-    ).toBe(204)
+    expect((await removePhone(token, user.password)).response.status).toBe(204)
   })
 
   it('answers 401 unauthenticated without a live session, and changes nothing', async () => {
@@ -271,7 +274,7 @@ describe.each(databaseKinds())('phone verification over HTTP on %s', (kind) => {
       for (const token of [undefined, 'not-a-session-token']) {
         const res = await call(server, method, url, { body, ...(token ? { token } : {}) })
         expect(res.status, `${method} ${url}`).toBe(401)
-        expect(res.json.code).toBe('unauthenticated')
+        expect(problem(res.json).code).toBe('unauthenticated')
       }
     }
     await server.deliver()

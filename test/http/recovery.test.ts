@@ -3,6 +3,7 @@ import { SqlMfaFactorRepository } from '../../src/adapters/sql/mfa-repository.js
 import { SecretBox } from '../../src/kernel/secret-box.js'
 import { enrolConfirmedTotp } from '../../src/modules/mfa/second-factors.js'
 import { totpCodeAt } from '../../src/modules/mfa/totp.js'
+import { api, type Body, opened, problem, rawBody } from '../helpers/api.js'
 import { databaseKinds } from '../helpers/databases.js'
 import { type FakeSmsProvider, smsTransportFor, startFakeSmsProvider } from '../helpers/fake-sms-provider.js'
 import { call, createTestServer, freshUser, signUpAndLogin, type TestServer } from '../helpers/server.js'
@@ -31,8 +32,15 @@ describe.each(databaseKinds())('account recovery over HTTP on %s', (kind) => {
     await sms?.close()
   })
 
-  const recover = (identifier: string, extra: Record<string, string> = {}, ip = '127.0.0.1') =>
-    call(server, 'POST', '/v1/recovery', { body: { identifier, ...extra }, ip })
+  const recover = (
+    identifier: string,
+    extra: Omit<Body<'/v1/recovery', 'post'>, 'identifier'> = {},
+    ip = '127.0.0.1',
+  ) => api(server, { ip }).POST('/v1/recovery', { body: { identifier, ...extra } })
+  const complete = (body: Body<'/v1/recovery/complete', 'post'>, ip?: string) =>
+    api(server, ip ? { ip } : {}).POST('/v1/recovery/complete', { body })
+  const login = async (identifier: string, password: string) =>
+    (await api(server).POST('/v1/sessions', { body: { identifier, password } })).response.status
   const recoveryMails = (email: string) =>
     server.smtp.messages.filter((m) => m.to.includes(email) && /reset your/i.test(m.subject))
   const enrolTotp = async (username: string) => {
@@ -52,8 +60,8 @@ describe.each(databaseKinds())('account recovery over HTTP on %s', (kind) => {
     const { user, token: session } = await signUpAndLogin(server)
     server.smtp.clear()
     const res = await recover(user.username)
-    expect(res.status).toBe(202)
-    expect(res.json).toEqual({ status: 'accepted' })
+    expect(res.response.status).toBe(202)
+    expect(res.data).toEqual({ status: 'accepted' })
     await server.deliver()
     const mail = await server.smtp.waitFor((m) => m.to.includes(user.email) && /reset/i.test(m.subject))
     expect(mail.to).toEqual([user.email])
@@ -61,41 +69,21 @@ describe.each(databaseKinds())('account recovery over HTTP on %s', (kind) => {
     expect(mail.text).toContain(`https://id.example.test/reset-password?token=${token}`)
 
     const newPassword = 'saffron compass drizzle 31'
-    const same = await call(server, 'POST', '/v1/recovery/complete', {
-      body: { token, password: user.password },
-    })
-    expect(same.status).toBe(400)
-    expect(same.json.code).toBe('password_reused')
-    const weak = await call(server, 'POST', '/v1/recovery/complete', {
-      body: { token, password: 'password1' },
-    })
-    expect(weak.json.code).toBe('password_common')
-    const done = await call(server, 'POST', '/v1/recovery/complete', {
-      body: { token, password: newPassword },
-    })
-    expect(done.status).toBe(200)
-    expect(done.json).toEqual({ status: 'password_changed' })
-    expect(done.headers['set-cookie']).toBeUndefined()
-    expect((await call(server, 'GET', '/v1/sessions/current', { token: session })).status).toBe(401)
-    const again = await call(server, 'POST', '/v1/recovery/complete', {
-      body: { token, password: 'another fine phrase 77' },
-    })
-    expect(again.status).toBe(400)
-    expect(again.json.code).toBe('invalid_token')
-    expect(
-      (
-        await call(server, 'POST', '/v1/sessions', {
-          body: { identifier: user.username, password: user.password },
-        })
-      ).status,
-    ).toBe(401)
-    expect(
-      (
-        await call(server, 'POST', '/v1/sessions', {
-          body: { identifier: user.username, password: newPassword },
-        })
-      ).status,
-    ).toBe(201)
+    const same = await complete({ token, password: user.password })
+    expect(same.response.status).toBe(400)
+    expect(problem(same.error).code).toBe('password_reused')
+    const weak = await complete({ token, password: 'password1' })
+    expect(problem(weak.error).code).toBe('password_common')
+    const done = await complete({ token, password: newPassword })
+    expect(done.response.status).toBe(200)
+    expect(done.data).toEqual({ status: 'password_changed' })
+    expect(done.response.headers.has('set-cookie')).toBe(false)
+    expect((await api(server, { token: session }).GET('/v1/sessions/current')).response.status).toBe(401)
+    const again = await complete({ token, password: 'another fine phrase 77' })
+    expect(again.response.status).toBe(400)
+    expect(problem(again.error).code).toBe('invalid_token')
+    expect(await login(user.username, user.password)).toBe(401)
+    expect(await login(user.username, newPassword)).toBe(201)
 
     await server.deliver()
     const notice = await server.smtp.waitFor(
@@ -107,10 +95,10 @@ describe.each(databaseKinds())('account recovery over HTTP on %s', (kind) => {
   it('answers 202 byte for byte alike for existing, missing, unverified, capped and reset-locked accounts', async () => {
     const { user } = await signUpAndLogin(server)
     const pending = freshUser()
-    await call(server, 'POST', '/v1/accounts', { body: pending })
+    await api(server).POST('/v1/accounts', { body: pending })
     const locked = await signUpAndLogin(server)
     await enrolTotp(locked.user.username)
-    await call(server, 'PUT', '/v1/me/reset-lock', { token: locked.token, body: { enabled: true } })
+    await api(server, { token: locked.token }).PUT('/v1/me/reset-lock', { body: { enabled: true } })
     for (let i = 0; i < 6; i++) await recover(user.email)
     const frozen = await signUpAndLogin(server)
     const frozenAccount = (await server.app.store.accounts.findByUsername(frozen.user.username))!
@@ -130,7 +118,8 @@ describe.each(databaseKinds())('account recovery over HTTP on %s', (kind) => {
     ]
     const shapes = new Set<string>()
     for (const identifier of identifiers) {
-      const res = await recover(identifier)
+      // Raw: the answers are compared byte for byte, headers and all.
+      const res = await call(server, 'POST', '/v1/recovery', { body: { identifier }, ip: '127.0.0.1' })
       expect(res.status).toBe(202)
       const { 'x-request-id': _r, date: _d, ...headers } = res.headers
       shapes.add(JSON.stringify({ body: res.body, headers }))
@@ -185,16 +174,17 @@ describe.each(databaseKinds())('account recovery over HTTP on %s', (kind) => {
     const mails = recoveryMails(user.email).slice(before)
     expect(mails.length).toBe(2)
     // At most one live token: the newer replaces the older.
-    const first = await call(server, 'POST', '/v1/recovery/complete', {
-      body: { token: server.smtp.tokenFrom(mails[0]!), password: 'juniper rocket violet 8' },
+    const first = await complete({
+      token: server.smtp.tokenFrom(mails[0]!),
+      password: 'juniper rocket violet 8',
     })
-    expect(first.json.code).toBe('invalid_token')
+    expect(problem(first.error).code).toBe('invalid_token')
   })
 
   it('mails one digest of blocked requests per day, only to the verified address', async () => {
     const { user } = await signUpAndLogin(server)
     const pending = freshUser()
-    await call(server, 'POST', '/v1/accounts', { body: pending })
+    await api(server).POST('/v1/accounts', { body: pending })
     await server.deliver()
     for (let i = 0; i < 6; i++) {
       await recover(user.username)
@@ -221,7 +211,7 @@ describe.each(databaseKinds())('account recovery over HTTP on %s', (kind) => {
   it('refuses unknown, used, expired and wrong-purpose tokens alike', async () => {
     const { user } = await signUpAndLogin(server)
     const fresh = freshUser()
-    await call(server, 'POST', '/v1/accounts', { body: fresh })
+    await api(server).POST('/v1/accounts', { body: fresh })
     await server.deliver()
     const verifyToken = server.smtp.tokenFrom(await server.smtp.waitFor((m) => m.to.includes(fresh.email)))
     server.clock.advance(10 * MINUTE)
@@ -231,19 +221,18 @@ describe.each(databaseKinds())('account recovery over HTTP on %s', (kind) => {
     server.clock.advance(20 * MINUTE + 1000)
     const bodies = new Set<string>()
     for (const t of [token, verifyToken, 'A'.repeat(43), token.slice(0, 42)]) {
-      const res = await call(server, 'POST', '/v1/recovery/complete', {
-        body: { token: t, password: 'marble tundra kettle 5' },
-      })
-      expect(res.status).toBe(400)
-      expect(res.json.code).toBe('invalid_token')
-      const { request_id: _r, ...rest } = res.json
+      const res = await complete({ token: t, password: 'marble tundra kettle 5' })
+      expect(res.response.status).toBe(400)
+      const refusal = problem(res.error)
+      expect(refusal.code).toBe('invalid_token')
+      const { request_id: _r, ...rest } = refusal
       bodies.add(JSON.stringify(rest))
     }
     expect(bodies.size).toBe(1)
     // The verification token is still good for its own purpose.
-    expect((await call(server, 'POST', '/v1/accounts/verify', { body: { token: verifyToken } })).status).toBe(
-      200,
-    )
+    expect(
+      (await api(server).POST('/v1/accounts/verify', { body: { token: verifyToken } })).response.status,
+    ).toBe(200)
   })
 
   it('kills outstanding recovery tokens when the password changes', async () => {
@@ -252,14 +241,11 @@ describe.each(databaseKinds())('account recovery over HTTP on %s', (kind) => {
     await recover(user.username)
     await server.deliver()
     const token = server.smtp.tokenFrom(recoveryMails(user.email).at(-1)!)
-    await call(server, 'POST', '/v1/me/password', {
-      token: session,
+    await api(server, { token: session }).POST('/v1/me/password', {
       body: { current_password: user.password, new_password: 'pewter canyon lilac 64' },
     })
-    const res = await call(server, 'POST', '/v1/recovery/complete', {
-      body: { token, password: 'harbor mosaic sequoia 2' },
-    })
-    expect(res.json.code).toBe('invalid_token')
+    const res = await complete({ token, password: 'harbor mosaic sequoia 2' })
+    expect(problem(res.error).code).toBe('invalid_token')
   })
 
   it('requires the second factor to complete a reset, and changes nothing without it', async () => {
@@ -270,35 +256,17 @@ describe.each(databaseKinds())('account recovery over HTTP on %s', (kind) => {
     await server.deliver()
     const token = server.smtp.tokenFrom(recoveryMails(user.email).at(-1)!)
     const newPassword = 'obsidian meadow falcon 12'
-    const without = await call(server, 'POST', '/v1/recovery/complete', {
-      body: { token, password: newPassword },
-    })
-    expect(without.status).toBe(401)
-    expect(without.json.code).toBe('mfa_required')
-    const wrong = await call(server, 'POST', '/v1/recovery/complete', {
-      body: { token, password: newPassword, code: '000000' },
-    })
-    expect(wrong.json.code).toBe('mfa_required')
+    const without = await complete({ token, password: newPassword })
+    expect(without.response.status).toBe(401)
+    expect(problem(without.error).code).toBe('mfa_required')
+    const wrong = await complete({ token, password: newPassword, code: '000000' })
+    expect(problem(wrong.error).code).toBe('mfa_required')
     // The old password still passes the password step (the account has a factor, so login asks for it).
-    expect(
-      (
-        await call(server, 'POST', '/v1/sessions', {
-          body: { identifier: user.username, password: user.password },
-        })
-      ).status,
-    ).toBe(200)
+    expect(await login(user.username, user.password)).toBe(200)
     const code = totpCodeAt(secret, server.clock.now())
-    const ok = await call(server, 'POST', '/v1/recovery/complete', {
-      body: { token, password: newPassword, code },
-    })
-    expect(ok.status).toBe(200)
-    expect(
-      (
-        await call(server, 'POST', '/v1/sessions', {
-          body: { identifier: user.username, password: newPassword },
-        })
-      ).status,
-    ).toBe(200)
+    const ok = await complete({ token, password: newPassword, code })
+    expect(ok.response.status).toBe(200)
+    expect(await login(user.username, newPassword)).toBe(200)
   })
 
   it("checks at most 5 second-factor guesses per token, however many arrive at once, and spends the account's budget", async () => {
@@ -312,20 +280,20 @@ describe.each(databaseKinds())('account recovery over HTTP on %s', (kind) => {
     const fails = () => server.app.store.events.search({ type: 'authn_mfa_fail', accountId: account.id }, 100)
     const answers = await Promise.all(
       Array.from({ length: 60 }, (_, i) =>
-        call(server, 'POST', '/v1/recovery/complete', {
-          body: { token, password: 'obsidian meadow falcon 12', code: String(100000 + i) },
-          ip: `127.62.${i}.1`,
-        }),
+        complete({ token, password: 'obsidian meadow falcon 12', code: String(100000 + i) }, `127.62.${i}.1`),
       ),
     )
     expect((await fails()).filter((e) => e.details.during === 'recovery')).toHaveLength(5)
-    expect(answers.filter((a) => a.json.code === 'mfa_required')).toHaveLength(5)
-    expect(answers.filter((a) => a.json.code === 'invalid_token')).toHaveLength(55)
+    const codes = answers.map((a) => problem(a.error).code)
+    expect(codes.filter((c) => c === 'mfa_required')).toHaveLength(5)
+    expect(codes.filter((c) => c === 'invalid_token')).toHaveLength(55)
     // The token is spent: the right code does not bring it back.
-    const late = await call(server, 'POST', '/v1/recovery/complete', {
-      body: { token, password: 'obsidian meadow falcon 12', code: totpCodeAt(secret, server.clock.now()) },
+    const late = await complete({
+      token,
+      password: 'obsidian meadow falcon 12',
+      code: totpCodeAt(secret, server.clock.now()),
     })
-    expect(late.json.code).toBe('invalid_token')
+    expect(problem(late.error).code).toBe('invalid_token')
 
     // Five more wrong guesses on a second token spend the account's budget of 10: the right
     // code on a third token is then refused too, until the budget's window passes.
@@ -334,44 +302,38 @@ describe.each(databaseKinds())('account recovery over HTTP on %s', (kind) => {
     await server.deliver()
     const second = server.smtp.tokenFrom(recoveryMails(user.email).at(-1)!)
     for (let i = 0; i < 5; i++) {
-      await call(server, 'POST', '/v1/recovery/complete', {
-        body: { token: second, password: 'obsidian meadow falcon 12', code: String(200000 + i) },
-      })
+      await complete({ token: second, password: 'obsidian meadow falcon 12', code: String(200000 + i) })
     }
     server.clock.advance(3 * MINUTE)
     await recover(user.email)
     await server.deliver()
     const third = server.smtp.tokenFrom(recoveryMails(user.email).at(-1)!)
-    const refused = await call(server, 'POST', '/v1/recovery/complete', {
-      body: {
-        token: third,
-        password: 'obsidian meadow falcon 12',
-        code: totpCodeAt(secret, server.clock.now()),
-      },
+    const refused = await complete({
+      token: third,
+      password: 'obsidian meadow falcon 12',
+      code: totpCodeAt(secret, server.clock.now()),
     })
-    expect(refused.json.code).toBe('mfa_required')
+    expect(problem(refused.error).code).toBe('mfa_required')
     expect((await fails()).some((e) => e.details.reason === 'account_limit')).toBe(true)
   })
 
   it('sends nothing for a reset-locked account unless the request carries a valid second-factor code', async () => {
     const { user, token: session } = await signUpAndLogin(server)
-    const noFactor = await call(server, 'PUT', '/v1/me/reset-lock', {
-      token: session,
-      body: { enabled: true },
-    })
-    expect(noFactor.status).toBe(409)
-    expect(noFactor.json.code).toBe('second_factor_required')
+    const asOwner = api(server, { token: session })
+    const noFactor = await asOwner.PUT('/v1/me/reset-lock', { body: { enabled: true } })
+    expect(noFactor.response.status).toBe(409)
+    expect(problem(noFactor.error).code).toBe('second_factor_required')
     const { secret } = await enrolTotp(user.username)
-    expect(
-      (await call(server, 'PUT', '/v1/me/reset-lock', { token: session, body: { enabled: true } })).json,
-    ).toEqual({ reset_lock: true })
+    expect((await asOwner.PUT('/v1/me/reset-lock', { body: { enabled: true } })).data).toEqual({
+      reset_lock: true,
+    })
     const before = recoveryMails(user.email).length
-    expect((await recover(user.username)).status).toBe(202)
-    expect((await recover(user.username, { code: '123456' })).status).toBe(202)
+    expect((await recover(user.username)).response.status).toBe(202)
+    expect((await recover(user.username, { code: '123456' })).response.status).toBe(202)
     await server.deliver()
     expect(recoveryMails(user.email).length).toBe(before)
     const res = await recover(user.username, { code: totpCodeAt(secret, server.clock.now()) })
-    expect(res.status).toBe(202)
+    expect(res.response.status).toBe(202)
     await server.deliver()
     expect(recoveryMails(user.email).length).toBe(before + 1)
     const account = (await server.app.store.accounts.findByUsername(user.username))!
@@ -388,46 +350,30 @@ describe.each(databaseKinds())('account recovery over HTTP on %s', (kind) => {
     await server.deliver()
     const token = server.smtp.tokenFrom(recoveryMails(user.email).at(-1)!)
     const attackerPassword = 'attacker chosen phrase 99'
-    await call(server, 'POST', '/v1/recovery/complete', { body: { token, password: attackerPassword } })
-    const attacker = await call(server, 'POST', '/v1/sessions', {
+    await complete({ token, password: attackerPassword })
+    const attacker = await api(server).POST('/v1/sessions', {
       body: { identifier: user.username, password: attackerPassword },
     })
-    expect(attacker.status).toBe(201)
+    expect(attacker.response.status).toBe(201)
     await server.deliver()
     const notice = await server.smtp.waitFor(
       (m) => m.to.includes(user.email) && /was changed/i.test(m.subject),
     )
     const lockToken = server.smtp.tokenFrom(notice)
-    expect((await call(server, 'POST', '/v1/accounts/lock', { body: { token: lockToken } })).json).toEqual({
-      status: 'locked',
-    })
-    expect((await call(server, 'GET', '/v1/sessions/current', { token: attacker.json.token })).status).toBe(
-      401,
-    )
-    expect(
-      (
-        await call(server, 'POST', '/v1/sessions', {
-          body: { identifier: user.username, password: attackerPassword },
-        })
-      ).status,
-    ).toBe(401)
-    expect((await call(server, 'POST', '/v1/accounts/lock', { body: { token: lockToken } })).json.code).toBe(
-      'invalid_token',
-    )
+    const lock = () => api(server).POST('/v1/accounts/lock', { body: { token: lockToken } })
+    expect((await lock()).data).toEqual({ status: 'locked' })
+    const attackerSession = api(server, { token: opened(attacker.data).token })
+    expect((await attackerSession.GET('/v1/sessions/current')).response.status).toBe(401)
+    expect(await login(user.username, attackerPassword)).toBe(401)
+    expect(problem((await lock()).error).code).toBe('invalid_token')
 
     server.clock.advance(10 * MINUTE)
     await recover(user.email)
     await server.deliver()
     const again = server.smtp.tokenFrom(recoveryMails(user.email).at(-1)!)
     const mine = 'reclaimed garden trumpet 4'
-    expect(
-      (await call(server, 'POST', '/v1/recovery/complete', { body: { token: again, password: mine } }))
-        .status,
-    ).toBe(200)
-    expect(
-      (await call(server, 'POST', '/v1/sessions', { body: { identifier: user.username, password: mine } }))
-        .status,
-    ).toBe(201)
+    expect((await complete({ token: again, password: mine })).response.status).toBe(200)
+    expect(await login(user.username, mine)).toBe(201)
   })
 
   it('lets exactly one of 20 parallel completions with one token succeed', async () => {
@@ -437,17 +383,17 @@ describe.each(databaseKinds())('account recovery over HTTP on %s', (kind) => {
     await server.deliver()
     const token = server.smtp.tokenFrom(recoveryMails(user.email).at(-1)!)
     const results = await Promise.all(
-      Array.from({ length: 20 }, (_, i) =>
-        call(server, 'POST', '/v1/recovery/complete', {
-          body: { token, password: `parallel attempt number ${i} zz` },
-        }),
-      ),
+      Array.from({ length: 20 }, (_, i) => complete({ token, password: `parallel attempt number ${i} zz` })),
     )
     expect(
-      results.map((r) => r.json?.code ?? r.status).filter((c) => c !== 'invalid_token' && c !== 200),
+      results
+        .map((r) => (r.response.ok ? r.response.status : problem(r.error).code))
+        .filter((c) => c !== 'invalid_token' && c !== 200),
     ).toEqual([])
-    expect(results.filter((r) => r.status === 200)).toHaveLength(1)
-    expect(results.filter((r) => r.status === 400 && r.json.code === 'invalid_token')).toHaveLength(19)
+    expect(results.filter((r) => r.response.status === 200)).toHaveLength(1)
+    expect(
+      results.filter((r) => r.response.status === 400 && problem(r.error).code === 'invalid_token'),
+    ).toHaveLength(19)
   })
 
   it('stops at the cap at send time too, when instances raced to queue more', async () => {
@@ -497,10 +443,8 @@ describe.each(databaseKinds())('account recovery over HTTP on %s', (kind) => {
     const token = text.body.match(/Token: (\S+)/)?.[1]
     expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/)
     expect(text.body).toContain('https://id.example.test/reset-password?token=')
-    const done = await call(server, 'POST', '/v1/recovery/complete', {
-      body: { token, password: 'cobalt prairie whistle 6' },
-    })
-    expect(done.status).toBe(200)
+    const done = await complete({ token: token!, password: 'cobalt prairie whistle 6' })
+    expect(done.response.status).toBe(200)
     await server.deliver()
     await sms.waitFor((m) => m.to === phone && /password was changed/.test(m.body))
     await server.smtp.waitFor((m) => m.to.includes(user.email) && /was changed/.test(m.subject))
@@ -508,7 +452,7 @@ describe.each(databaseKinds())('account recovery over HTTP on %s', (kind) => {
 
   it('masks no hint into the answer unless switched on', async () => {
     const res = await recover('someone@example.org')
-    expect(Object.keys(res.json)).toEqual(['status'])
+    expect(Object.keys(res.data!)).toEqual(['status'])
   })
 })
 
@@ -523,23 +467,24 @@ describe('masked recovery hints (switched on)', () => {
 
   it('masks the real address, and gives a missing account a stable fake hint of the same shape', async () => {
     const { user } = await signUpAndLogin(server)
-    const real = await call(server, 'POST', '/v1/recovery', { body: { identifier: user.username } })
-    expect(real.json.hint).toBe(`${user.email[0]}***@e***.org`)
-    expect(real.body).not.toContain(user.email.split('@')[0])
-    const missing1 = await call(server, 'POST', '/v1/recovery', { body: { identifier: 'ghost_account' } })
-    const missing2 = await call(server, 'POST', '/v1/recovery', { body: { identifier: 'ghost_account' } })
-    const other = await call(server, 'POST', '/v1/recovery', { body: { identifier: 'another_ghost' } })
+    const recover = (identifier: string) => api(server).POST('/v1/recovery', { body: { identifier } })
+    const real = await recover(user.username)
+    expect(real.data!.hint).toBe(`${user.email[0]}***@e***.org`)
+    expect(rawBody(real.response)).not.toContain(user.email.split('@')[0])
+    const missing1 = (await recover('ghost_account')).data!
+    const missing2 = (await recover('ghost_account')).data!
+    const other = (await recover('another_ghost')).data!
     const shape = /^[a-z]\*\*\*@[a-z]\*\*\*\.[a-z.]+$/
-    expect(missing1.json.hint).toMatch(shape)
-    expect(missing1.json.hint).toBe(missing2.json.hint)
-    expect(other.json.hint).toMatch(shape)
-    expect(Object.keys(real.json)).toEqual(Object.keys(missing1.json))
+    expect(missing1.hint).toMatch(shape)
+    expect(missing1.hint).toBe(missing2.hint)
+    expect(other.hint).toMatch(shape)
+    expect(Object.keys(real.data!)).toEqual(Object.keys(missing1))
   })
 
   it('gives every spelling of a missing name one hint, as every spelling of a real one gets one', async () => {
     const { user } = await signUpAndLogin(server)
     const hint = async (identifier: string) =>
-      (await call(server, 'POST', '/v1/recovery', { body: { identifier } })).json.hint as string
+      (await api(server).POST('/v1/recovery', { body: { identifier } })).data!.hint
     const spellings = (name: string) => [
       name,
       name.toUpperCase(),

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createSqlStore, type SqlStore } from '../../src/adapters/sql/store.js'
+import { api, opened, problem } from '../helpers/api.js'
 import { databaseKinds } from '../helpers/databases.js'
 import { roomyOutbox } from '../helpers/outbound.js'
 import { expectRefusedWithin } from '../helpers/revocation.js'
@@ -27,7 +28,7 @@ describe.each(databaseKinds())('the session cache and changes made by another in
   })
 
   const accountIdOf = async (token: string) =>
-    (await call(s, 'GET', '/v1/sessions/current', { token })).json.account.id as string
+    (await api(s, { token }).GET('/v1/sessions/current')).data!.account.id
 
   it('ends a session revoked elsewhere within a second, and one revoked here at once', async () => {
     const { token } = await signUpAndLogin(s)
@@ -53,13 +54,13 @@ describe.each(databaseKinds())('the session cache and changes made by another in
     const id = await accountIdOf(first)
     const hash = (await elsewhere.accounts.findById(id))?.passwordHash ?? ''
     await elsewhere.accounts.setPasswordHash(id, hash, s.clock.now(), { changed: false, mustChange: true })
-    const login = await call(s, 'POST', '/v1/sessions', {
+    const login = await api(s).POST('/v1/sessions', {
       body: { identifier: user.username, password: user.password },
     })
-    const token = login.json.token as string
-    const refused = await call(s, 'GET', '/v1/sessions', { token })
-    expect(refused.status).toBe(403)
-    expect(refused.json.code).toBe('password_change_required')
+    const token = opened(login.data).token
+    const refused = await api(s, { token }).GET('/v1/sessions')
+    expect(refused.response.status).toBe(403)
+    expect(problem(refused.error).code).toBe('password_change_required')
     await elsewhere.accounts.setPasswordHash(id, hash, s.clock.now(), { changed: true, mustChange: false })
     expect((await call(s, 'GET', '/v1/sessions', { token })).status).toBe(200)
   })
@@ -67,10 +68,10 @@ describe.each(databaseKinds())('the session cache and changes made by another in
   it('counts a re-authentication made elsewhere at once', async () => {
     const { token } = await signUpAndLogin(s)
     s.clock.advance(11 * 60_000)
-    const stale = await call(s, 'POST', '/v1/mfa/totp', { token })
-    expect(stale.status).toBe(401)
-    expect(stale.json.code).toBe('reauth_required')
-    const sessionId = (await call(s, 'GET', '/v1/sessions/current', { token })).json.session.id as string
+    const stale = await api(s, { token }).POST('/v1/mfa/totp')
+    expect(stale.response.status).toBe(401)
+    expect(problem(stale.error).code).toBe('reauth_required')
+    const sessionId = (await api(s, { token }).GET('/v1/sessions/current')).data!.session.id
     await elsewhere.sessions.markAuthenticated(sessionId, s.clock.now())
     expect((await call(s, 'POST', '/v1/mfa/totp', { token })).status).toBe(201)
   })
@@ -80,9 +81,9 @@ describe.each(databaseKinds())('the session cache and changes made by another in
     const db = await off.db.open()
     try {
       const { token } = await signUpAndLogin(off)
-      const current = await call(off, 'GET', '/v1/sessions/current', { token })
-      expect(current.status).toBe(200)
-      await createSqlStore(db, roomyOutbox).sessions.revokeAll(current.json.account.id, off.clock.now())
+      const current = await api(off, { token }).GET('/v1/sessions/current')
+      expect(current.response.status).toBe(200)
+      await createSqlStore(db, roomyOutbox).sessions.revokeAll(current.data!.account.id, off.clock.now())
       expect((await call(off, 'GET', '/v1/sessions/current', { token })).status).toBe(401)
     } finally {
       await db.close()

@@ -1,6 +1,7 @@
 import { type IncomingHttpHeaders, request } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { api, opened } from '../helpers/api.js'
 import { databaseKinds } from '../helpers/databases.js'
 import { call, createTestServer, freshUser, signUpAndLogin, type TestServer } from '../helpers/server.js'
 
@@ -168,8 +169,8 @@ describe.each(databaseKinds())('session checks answered before the framework (%s
       username: who.username,
       email: who.email,
     })
-    const login = await call(s, 'POST', '/v1/sessions', { body: { identifier: who.username, password } })
-    const token = login.json.token as string
+    const login = await api(s).POST('/v1/sessions', { body: { identifier: who.username, password } })
+    const token = opened(login.data).token
     const before = fastServed(s)
     const fast = await get(base, '/v1/sessions/current', { authorization: `Bearer ${token}` })
     expect(fastServed(s)).toBe(before + 1)

@@ -2,6 +2,7 @@ import pino from 'pino'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createApp } from '../../src/app.js'
 import { loadConfig } from '../../src/config/index.js'
+import { api, opened, problem } from '../helpers/api.js'
 import { databaseKinds } from '../helpers/databases.js'
 import { call, createTestServer, freshUser, signUpAndLogin, type TestServer } from '../helpers/server.js'
 
@@ -24,13 +25,12 @@ describe.each(databaseKinds())('sessions over HTTP on %s', (kind) => {
       .execute()
     const tokens = new Set<string>()
     for (const identifier of [user.username, user.email.toUpperCase(), '+14155550199']) {
-      const res = await call(server, 'POST', '/v1/sessions', {
-        body: { identifier, password: user.password },
-      })
-      expect(res.status, identifier).toBe(201)
-      expect(res.json.token).toMatch(/^[A-Za-z0-9_-]{43}$/)
-      expect(new Date(res.json.expires_at).getTime()).toBe(server.clock.now() + 12 * 3600 * 1000)
-      tokens.add(res.json.token)
+      const res = await api(server).POST('/v1/sessions', { body: { identifier, password: user.password } })
+      expect(res.response.status, identifier).toBe(201)
+      const session = opened(res.data)
+      expect(session.token).toMatch(/^[A-Za-z0-9_-]{43}$/)
+      expect(new Date(session.expires_at).getTime()).toBe(server.clock.now() + 12 * 3600 * 1000)
+      tokens.add(session.token)
     }
     expect(tokens.size).toBe(3)
   })
@@ -49,19 +49,15 @@ describe.each(databaseKinds())('sessions over HTTP on %s', (kind) => {
     expect(cookie).toMatch(/SameSite=Lax/)
     expect(cookie).toMatch(/Path=\//)
     const value = cookie.split(';')[0]!
-    const current = await server.app.http.inject({
-      method: 'GET',
-      url: '/v1/sessions/current',
-      headers: { cookie: value },
-    })
-    expect(current.statusCode).toBe(200)
-    expect(current.json().account.username).toBe(user.username)
+    const current = await api(server, { headers: { cookie: value } }).GET('/v1/sessions/current')
+    expect(current.response.status).toBe(200)
+    expect(current.data!.account.username).toBe(user.username)
   })
 
   it('fails every kind of bad login with the same 401 invalid_credentials', async () => {
     const { user } = await signUpAndLogin(server)
     const pending = freshUser()
-    await call(server, 'POST', '/v1/accounts', { body: pending })
+    await api(server).POST('/v1/accounts', { body: pending })
     const attempts = [
       { identifier: user.username, password: 'wrong password here' },
       { identifier: 'nobody_here_at_all', password: user.password },
@@ -74,10 +70,11 @@ describe.each(databaseKinds())('sessions over HTTP on %s', (kind) => {
     ]
     const bodies = new Set<string>()
     for (const body of attempts) {
-      const res = await call(server, 'POST', '/v1/sessions', { body })
-      expect(res.status).toBe(401)
-      expect(res.json.code).toBe('invalid_credentials')
-      const { request_id: _ignored, ...rest } = res.json
+      const res = await api(server).POST('/v1/sessions', { body })
+      expect(res.response.status).toBe(401)
+      const refusal = problem(res.error)
+      expect(refusal.code).toBe('invalid_credentials')
+      const { request_id: _ignored, ...rest } = refusal
       bodies.add(JSON.stringify(rest))
     }
     expect(bodies.size).toBe(1)
@@ -85,21 +82,23 @@ describe.each(databaseKinds())('sessions over HTTP on %s', (kind) => {
 
   it('answers a right password on an unverified account with 403 email_unverified, and nothing else', async () => {
     const pending = freshUser()
-    expect((await call(server, 'POST', '/v1/accounts', { body: pending })).status).toBe(202)
-    const right = await call(server, 'POST', '/v1/sessions', {
+    expect((await api(server).POST('/v1/accounts', { body: pending })).response.status).toBe(202)
+    const right = await api(server).POST('/v1/sessions', {
       body: { identifier: pending.username, password: pending.password },
     })
-    expect(right.status).toBe(403)
-    expect(right.headers['content-type']).toMatch(/^application\/problem\+json/)
-    expect(right.json.code).toBe('email_unverified')
-    expect(right.json.detail).toMatch(/POST \/v1\/accounts\/verify\/resend/)
-    expect(right.json.token).toBeUndefined()
-    expect(right.headers['set-cookie']).toBeUndefined()
+    expect(right.response.status).toBe(403)
+    expect(right.response.headers.get('content-type')).toMatch(/^application\/problem\+json/)
+    const refusal = problem(right.error)
+    expect(refusal.code).toBe('email_unverified')
+    expect(refusal.detail).toMatch(/POST \/v1\/accounts\/verify\/resend/)
+    expect(refusal.token).toBeUndefined()
+    expect(right.data).toBeUndefined()
+    expect(right.response.headers.has('set-cookie')).toBe(false)
     // A wrong password, and the right one by the email address, answer as every other failure.
     const failure = async (identifier: string, password: string) => {
-      const res = await call(server, 'POST', '/v1/sessions', { body: { identifier, password } })
-      const { request_id: _ignored, ...rest } = res.json
-      return { status: res.status, body: JSON.stringify(rest) }
+      const res = await api(server).POST('/v1/sessions', { body: { identifier, password } })
+      const { request_id: _ignored, ...rest } = problem(res.error)
+      return { status: res.response.status, body: JSON.stringify(rest) }
     }
     const missing = await failure('nobody_here_at_all', pending.password)
     expect(missing.status).toBe(401)
@@ -109,62 +108,68 @@ describe.each(databaseKinds())('sessions over HTTP on %s', (kind) => {
     await server.deliver()
     const mail = await server.smtp.waitFor((m) => m.to.includes(pending.email) && /verif/i.test(m.subject))
     const token = server.smtp.tokenFrom(mail)
-    expect((await call(server, 'POST', '/v1/accounts/verify', { body: { token } })).status).toBe(200)
-    const after = await call(server, 'POST', '/v1/sessions', {
+    expect((await api(server).POST('/v1/accounts/verify', { body: { token } })).response.status).toBe(200)
+    const after = await api(server).POST('/v1/sessions', {
       body: { identifier: pending.username, password: pending.password },
     })
-    expect(after.status).toBe(201)
+    expect(after.response.status).toBe(201)
   })
 
   it('shows the current session and the list of sessions, and revokes one or all but the current', async () => {
     const { user, token } = await signUpAndLogin(server)
     const creds = { identifier: user.username, password: user.password }
-    const other = await call(server, 'POST', '/v1/sessions', {
-      body: creds,
-      headers: { 'user-agent': 'OtherDevice/1.0' },
-    })
-    const third = await call(server, 'POST', '/v1/sessions', { body: creds })
+    const other = opened(
+      (
+        await api(server, { headers: { 'user-agent': 'OtherDevice/1.0' } }).POST('/v1/sessions', {
+          body: creds,
+        })
+      ).data,
+    )
+    const third = opened((await api(server).POST('/v1/sessions', { body: creds })).data)
+    const status = async (t: string) =>
+      (await api(server, { token: t }).GET('/v1/sessions/current')).response.status
 
-    const current = await call(server, 'GET', '/v1/sessions/current', { token })
-    expect(current.status).toBe(200)
-    expect(current.json.account.username).toBe(user.username)
-    expect(Object.keys(current.json.account).sort()).toEqual([
+    const current = await api(server, { token }).GET('/v1/sessions/current')
+    expect(current.response.status).toBe(200)
+    expect(current.data!.account.username).toBe(user.username)
+    expect(Object.keys(current.data!.account).sort()).toEqual([
       'id',
       'mfa_enrolment_required',
       'must_change_password',
       'username',
     ])
 
-    const list = await call(server, 'GET', '/v1/sessions', { token })
-    expect(list.json.sessions).toHaveLength(3)
-    expect(list.json.sessions.filter((s: { current: boolean }) => s.current)).toHaveLength(1)
-    const otherView = list.json.sessions.find((s: { device: string }) => s.device === 'OtherDevice/1.0')
+    const list = (await api(server, { token }).GET('/v1/sessions')).data!
+    expect(list.sessions).toHaveLength(3)
+    expect(list.sessions.filter((s) => s.current)).toHaveLength(1)
+    const otherView = list.sessions.find((s) => s.device === 'OtherDevice/1.0')!
     expect(otherView.ip).toBe('127.0.0.1')
 
-    expect((await call(server, 'DELETE', `/v1/sessions/${otherView.id}`, { token })).status).toBe(204)
-    expect((await call(server, 'GET', '/v1/sessions/current', { token: other.json.token })).status).toBe(401)
-    const again = await call(server, 'DELETE', `/v1/sessions/${otherView.id}`, { token })
-    expect(again.status).toBe(404)
-    expect(again.json.code).toBe('session_not_found')
+    const one = { params: { path: { id: otherView.id } } }
+    expect((await api(server, { token }).DELETE('/v1/sessions/{id}', one)).response.status).toBe(204)
+    expect(await status(other.token)).toBe(401)
+    const again = await api(server, { token }).DELETE('/v1/sessions/{id}', one)
+    expect(again.response.status).toBe(404)
+    expect(problem(again.error).code).toBe('session_not_found')
 
-    const all = await call(server, 'DELETE', '/v1/sessions', { token })
-    expect(all.json).toEqual({ revoked: 1 })
-    expect((await call(server, 'GET', '/v1/sessions/current', { token: third.json.token })).status).toBe(401)
-    expect((await call(server, 'GET', '/v1/sessions/current', { token })).status).toBe(200)
+    const all = await api(server, { token }).DELETE('/v1/sessions')
+    expect(all.data).toEqual({ revoked: 1 })
+    expect(await status(third.token)).toBe(401)
+    expect(await status(token)).toBe(200)
 
-    expect((await call(server, 'DELETE', '/v1/sessions/current', { token })).status).toBe(204)
-    expect((await call(server, 'GET', '/v1/sessions/current', { token })).status).toBe(401)
+    expect((await api(server, { token }).DELETE('/v1/sessions/current')).response.status).toBe(204)
+    expect(await status(token)).toBe(401)
   })
 
   it("cannot revoke another account's session", async () => {
     const a = await signUpAndLogin(server)
     const b = await signUpAndLogin(server)
-    const bSessions = await call(server, 'GET', '/v1/sessions', { token: b.token })
-    const res = await call(server, 'DELETE', `/v1/sessions/${bSessions.json.sessions[0].id}`, {
-      token: a.token,
+    const bSessions = (await api(server, { token: b.token }).GET('/v1/sessions')).data!
+    const res = await api(server, { token: a.token }).DELETE('/v1/sessions/{id}', {
+      params: { path: { id: bSessions.sessions[0]!.id } },
     })
-    expect(res.status).toBe(404)
-    expect((await call(server, 'GET', '/v1/sessions/current', { token: b.token })).status).toBe(200)
+    expect(res.response.status).toBe(404)
+    expect((await api(server, { token: b.token }).GET('/v1/sessions/current')).response.status).toBe(200)
   })
 
   it('expires a session after the idle timeout and after the absolute lifetime', async () => {
@@ -176,27 +181,31 @@ describe.each(databaseKinds())('sessions over HTTP on %s', (kind) => {
     server.clock.advance(31 * 60 * 1000)
     expect((await call(server, 'GET', '/v1/sessions/current', { token })).status).toBe(401)
 
-    const fresh = await call(server, 'POST', '/v1/sessions', {
-      body: { identifier: user.username, password: user.password },
-    })
+    const fresh = opened(
+      (
+        await api(server).POST('/v1/sessions', {
+          body: { identifier: user.username, password: user.password },
+        })
+      ).data,
+    )
     for (let i = 0; i < 24; i++) {
       server.clock.advance(29 * 60 * 1000)
-      const res = await call(server, 'GET', '/v1/sessions/current', { token: fresh.json.token })
-      expect(res.status, `after ${(i + 1) * 29} minutes`).toBe(200)
+      const res = await api(server, { token: fresh.token }).GET('/v1/sessions/current')
+      expect(res.response.status, `after ${(i + 1) * 29} minutes`).toBe(200)
     }
     server.clock.advance(60 * 60 * 1000)
-    expect((await call(server, 'GET', '/v1/sessions/current', { token: fresh.json.token })).status).toBe(401)
+    expect((await api(server, { token: fresh.token }).GET('/v1/sessions/current')).response.status).toBe(401)
   })
 
   it('refuses tokens from the query string and malformed authorization headers', async () => {
     const { token } = await signUpAndLogin(server)
     expect((await call(server, 'GET', `/v1/sessions/current?token=${token}`)).status).toBe(401)
     expect((await call(server, 'GET', `/v1/sessions/current?sid=${token}`)).status).toBe(401)
-    const basic = await call(server, 'GET', '/v1/sessions/current', {
-      headers: { authorization: `Basic ${token}` },
-    })
-    expect(basic.status).toBe(401)
-    expect(basic.json.code).toBe('unauthenticated')
+    const basic = await api(server, { headers: { authorization: `Basic ${token}` } }).GET(
+      '/v1/sessions/current',
+    )
+    expect(basic.response.status).toBe(401)
+    expect(problem(basic.error).code).toBe('unauthenticated')
   })
 
   it('upgrades the stored hash at login when the argon2 parameters change', async () => {
@@ -229,9 +238,9 @@ describe.each(databaseKinds())('sessions over HTTP on %s', (kind) => {
     } finally {
       await second.close()
     }
-    const again = await call(server, 'POST', '/v1/sessions', {
+    const again = await api(server).POST('/v1/sessions', {
       body: { identifier: user.username, password: user.password },
     })
-    expect(again.status).toBe(201)
+    expect(again.response.status).toBe(201)
   })
 })

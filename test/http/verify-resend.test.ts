@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { api, problem } from '../helpers/api.js'
 import { databaseKinds } from '../helpers/databases.js'
 import { call, createTestServer, freshUser, signUpAndLogin, type TestServer } from '../helpers/server.js'
 
@@ -19,13 +20,15 @@ describe.each(databaseKinds())('verification resend over HTTP on %s', (kind) => 
     await server?.close()
   })
 
+  /** Raw: the answers are compared byte for byte, headers and all. */
   const resend = (email: string) => call(server, 'POST', '/v1/accounts/verify/resend', { body: { email } })
+  const verify = (token: string) => api(server).POST('/v1/accounts/verify', { body: { token } })
   const verificationMails = (email: string) =>
     server.smtp.messages.filter((m) => m.to.includes(email) && /verify your email/i.test(m.subject))
   /** Registers without verifying; returns the user once the sign-up mail has arrived. */
   const pending = async () => {
     const user = freshUser('pending')
-    expect((await call(server, 'POST', '/v1/accounts', { body: user })).status).toBe(202)
+    expect((await api(server).POST('/v1/accounts', { body: user })).response.status).toBe(202)
     await server.deliver()
     await server.smtp.waitFor((m) => m.to.includes(user.email) && /verify your email/i.test(m.subject))
     return user
@@ -61,21 +64,18 @@ describe.each(databaseKinds())('verification resend over HTTP on %s', (kind) => 
     const second = server.smtp.tokenFrom(mails[1]!)
     expect(second).not.toBe(first)
 
-    const old = await call(server, 'POST', '/v1/accounts/verify', { body: { token: first } })
-    expect(old.status).toBe(400)
-    expect(old.json.code).toBe('invalid_token')
-    expect((await call(server, 'POST', '/v1/accounts/verify', { body: { token: second } })).status).toBe(200)
+    const old = await verify(first)
+    expect(old.response.status).toBe(400)
+    expect(problem(old.error).code).toBe('invalid_token')
+    expect((await verify(second)).response.status).toBe(200)
 
     // Verified now: the same answer, and nothing more is sent.
     expect((await resend(user.email)).body).toBe('{"status":"accepted"}')
     await server.deliver()
     expect(verificationMails(user.email)).toHaveLength(2)
     expect(
-      (
-        await call(server, 'POST', '/v1/sessions', {
-          body: { identifier: user.email, password: user.password },
-        })
-      ).status,
+      (await api(server).POST('/v1/sessions', { body: { identifier: user.email, password: user.password } }))
+        .response.status,
     ).toBe(201)
   })
 
@@ -96,11 +96,9 @@ describe.each(databaseKinds())('verification resend over HTTP on %s', (kind) => 
     expect((await resend(user.email)).status).toBe(202)
     await server.deliver()
     expect(verificationMails(user.email)).toHaveLength(4)
-    expect((await call(server, 'POST', '/v1/accounts/verify', { body: { token: newest } })).json.code).toBe(
-      'invalid_token',
-    )
+    expect(problem((await verify(newest)).error).code).toBe('invalid_token')
     const latest = server.smtp.tokenFrom(verificationMails(user.email)[3]!)
-    expect((await call(server, 'POST', '/v1/accounts/verify', { body: { token: latest } })).status).toBe(200)
+    expect((await verify(latest)).response.status).toBe(200)
   })
 
   it('holds the cap under concurrent requests', async () => {
@@ -137,7 +135,7 @@ describe.each(databaseKinds())('verification resend over HTTP on %s', (kind) => 
       const refused = answers.filter((a) => a.status === 429)
       expect(refused).toHaveLength(35)
       for (const r of refused) {
-        expect(r.json.code).toBe('rate_limited')
+        expect(problem(r.json).code).toBe('rate_limited')
         expect(Number(r.headers['retry-after'])).toBeGreaterThan(3000)
       }
     }
@@ -152,7 +150,7 @@ describe.each(databaseKinds())('verification resend over HTTP on %s', (kind) => 
     for (const email of ['not-an-address', 'a@b', 'line\r\nbreak@example.org']) {
       const res = await resend(email)
       expect(res.status, email).toBe(400)
-      expect(res.json.code).toBe('invalid_email')
+      expect(problem(res.json).code).toBe('invalid_email')
     }
   })
 })

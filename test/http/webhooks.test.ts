@@ -2,6 +2,7 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { verifyWebhookSignature, webhookHeaders } from '../../src/modules/webhooks/verify.js'
+import { api, type Body, problem, rawBody } from '../helpers/api.js'
 import { databaseKinds } from '../helpers/databases.js'
 import {
   adminSession,
@@ -11,6 +12,8 @@ import {
   signUpAndLogin,
   type TestServer,
 } from '../helpers/server.js'
+
+type EventType = Body<'/v1/admin/webhooks', 'post'>['event_types'][number]
 
 interface Received {
   method: string
@@ -60,17 +63,27 @@ describe.each(databaseKinds())('webhooks on %s', (kind) => {
     await server?.close()
   })
 
-  const create = (url: string, eventTypes: string[], description?: string) =>
-    call(server, 'POST', '/v1/admin/webhooks', {
-      token: admin,
+  const asAdmin = () => api(server, { token: admin })
+  const create = async (url: string, eventTypes: EventType[], description?: string) => {
+    const r = await asAdmin().POST('/v1/admin/webhooks', {
       body: { url, event_types: eventTypes, ...(description !== undefined ? { description } : {}) },
     })
+    return { status: r.response.status, hook: r.data! }
+  }
+  const remove = (id: string) => asAdmin().DELETE('/v1/admin/webhooks/{id}', { params: { path: { id } } })
+  const deliveries = async (id: string, limit?: number) => {
+    const r = await asAdmin().GET('/v1/admin/webhooks/{id}/deliveries', {
+      params: { path: { id }, ...(limit !== undefined ? { query: { limit } } : {}) },
+    })
+    return { status: r.response.status, deliveries: r.data!.deliveries }
+  }
+  const adminEvents = async (type: string) =>
+    (await asAdmin().GET('/v1/admin/events', { params: { query: { type } } })).data!.events
 
   /** One authn_login_fail event (an unknown identifier), from a given address. */
   const failedLogin = (ip = '198.51.100.7') =>
-    call(server, 'POST', '/v1/sessions', {
+    api(server, { ip }).POST('/v1/sessions', {
       body: { identifier: freshUser().username, password: 'not the password at all' },
-      ip,
     })
 
   it('creates a webhook, shows its secret once, lists it without, and records the change', async () => {
@@ -80,23 +93,23 @@ describe.each(databaseKinds())('webhooks on %s', (kind) => {
       'SIEM',
     )
     expect(created.status).toBe(201)
-    expect(created.json).toMatchObject({
+    expect(created.hook).toMatchObject({
       url: 'https://hooks.example.test/in',
       event_types: ['authn_login_fail', 'guard_detection'],
       description: 'SIEM',
     })
-    expect(created.json.secret).toMatch(/^whsec_[A-Za-z0-9_-]{43}$/)
-    const list = await call(server, 'GET', '/v1/admin/webhooks', { token: admin })
-    expect(list.status).toBe(200)
-    const listed = list.json.webhooks.find((w: { id: string }) => w.id === created.json.id)
+    expect(created.hook.secret).toMatch(/^whsec_[A-Za-z0-9_-]{43}$/)
+    const list = await asAdmin().GET('/v1/admin/webhooks')
+    expect(list.response.status).toBe(200)
+    const listed = list.data!.webhooks.find((w) => w.id === created.hook.id)
     expect(listed).toEqual({
-      id: created.json.id,
+      id: created.hook.id,
       url: 'https://hooks.example.test/in',
       event_types: ['authn_login_fail', 'guard_detection'],
       description: 'SIEM',
-      created_at: created.json.created_at,
+      created_at: created.hook.created_at,
     })
-    expect(list.body).not.toContain('whsec_')
+    expect(rawBody(list.response)).not.toContain('whsec_')
     const doc = await call(server, 'GET', '/openapi.json')
     expect(Object.keys(doc.json.paths)).toEqual(
       expect.arrayContaining([
@@ -105,27 +118,26 @@ describe.each(databaseKinds())('webhooks on %s', (kind) => {
         '/v1/admin/webhooks/{id}/deliveries',
       ]),
     )
-    const events = await call(server, 'GET', '/v1/admin/events?type=webhook_created', { token: admin })
-    expect(events.json.events[0].details).toEqual({
-      webhook_id: created.json.id,
+    const events = await adminEvents('webhook_created')
+    expect(events[0]!.details).toEqual({
+      webhook_id: created.hook.id,
       host: 'hooks.example.test',
       event_types: ['authn_login_fail', 'guard_detection'],
     })
-    expect(
-      (await call(server, 'DELETE', `/v1/admin/webhooks/${created.json.id}`, { token: admin })).status,
-    ).toBe(204)
+    expect((await remove(created.hook.id)).response.status).toBe(204)
   })
 
   it('refuses users, anonymous callers, unknown event types and URLs that are not http(s)', async () => {
     const { token } = await signUpAndLogin(server)
-    const asUser = await call(server, 'POST', '/v1/admin/webhooks', {
-      token,
+    const asUser = await api(server, { token }).POST('/v1/admin/webhooks', {
       body: { url: 'https://hooks.example.test/', event_types: ['authn_login_fail'] },
     })
-    expect(asUser.status).toBe(403)
-    expect(asUser.json.code).toBe('admin_required')
-    expect((await call(server, 'GET', '/v1/admin/webhooks', { token })).json.code).toBe('admin_required')
-    expect((await call(server, 'GET', '/v1/admin/webhooks')).status).toBe(401)
+    expect(asUser.response.status).toBe(403)
+    expect(problem(asUser.error).code).toBe('admin_required')
+    expect(problem((await api(server, { token }).GET('/v1/admin/webhooks')).error).code).toBe(
+      'admin_required',
+    )
+    expect((await api(server).GET('/v1/admin/webhooks')).response.status).toBe(401)
     for (const [url, types] of [
       ['https://hooks.example.test/', ['no_such_event']],
       ['https://hooks.example.test/', []],
@@ -135,23 +147,33 @@ describe.each(databaseKinds())('webhooks on %s', (kind) => {
       ['not a url', ['authn_login_fail']],
       ['https://user:pw@hooks.example.test/', ['authn_login_fail']],
     ] as const) {
-      const res = await create(url, [...types])
+      // Raw: event types and URLs outside the route's schema.
+      const res = await call(server, 'POST', '/v1/admin/webhooks', {
+        token: admin,
+        body: { url, event_types: [...types] },
+      })
       expect(res.status, `${url} ${types.join(',')}`).toBe(400)
-      expect(res.json.code).toBe('invalid_request')
+      expect(problem(res.json).code).toBe('invalid_request')
     }
-    const unknown = await call(server, 'DELETE', '/v1/admin/webhooks/no-such-hook', { token: admin })
-    expect(unknown.status).toBe(404)
-    expect(unknown.json.code).toBe('not_found')
+    const unknown = await remove('no-such-hook')
+    expect(unknown.response.status).toBe(404)
+    expect(problem(unknown.error).code).toBe('not_found')
     expect(
-      (await call(server, 'GET', '/v1/admin/webhooks/no-such-hook/deliveries', { token: admin })).json.code,
+      problem(
+        (
+          await asAdmin().GET('/v1/admin/webhooks/{id}/deliveries', {
+            params: { path: { id: 'no-such-hook' } },
+          })
+        ).error,
+      ).code,
     ).toBe('not_found')
   })
 
   it('delivers subscribed events, signed, and nothing of other types', async () => {
     const receiver = await startReceiver()
     try {
-      const created = await create(receiver.url, ['authn_login_fail'])
-      const secret = created.json.secret as string
+      const created = (await create(receiver.url, ['authn_login_fail'])).hook
+      const secret = created.secret
       await signUpAndLogin(server) // authn_login_success and others: not subscribed
       await failedLogin('198.51.100.7')
       await server.deliver()
@@ -178,13 +200,11 @@ describe.each(databaseKinds())('webhooks on %s', (kind) => {
       ).toBe(false)
       expect(verifyWebhookSignature(secret, got!.headers, got!.body, { now: now + 301_000 })).toBe(false)
       expect(verifyWebhookSignature(`${secret}x`, got!.headers, got!.body, { now })).toBe(false)
-      const log = await call(server, 'GET', `/v1/admin/webhooks/${created.json.id}/deliveries`, {
-        token: admin,
-      })
-      expect(log.json.deliveries).toMatchObject([
+      const log = await deliveries(created.id)
+      expect(log.deliveries).toMatchObject([
         { message_id: body.id, event_type: 'authn_login_fail', attempt: 1, status_code: 200, error: null },
       ])
-      await call(server, 'DELETE', `/v1/admin/webhooks/${created.json.id}`, { token: admin })
+      await remove(created.id)
     } finally {
       await receiver.close()
     }
@@ -193,7 +213,7 @@ describe.each(databaseKinds())('webhooks on %s', (kind) => {
   it('retries a failed delivery with backoff, and logs every try', async () => {
     const receiver = await startReceiver([500, 302, 200])
     try {
-      const created = await create(receiver.url, ['authn_login_fail'])
+      const created = (await create(receiver.url, ['authn_login_fail'])).hook
       await failedLogin()
       await server.deliver()
       expect(receiver.received).toHaveLength(1)
@@ -207,20 +227,18 @@ describe.each(databaseKinds())('webhooks on %s', (kind) => {
       expect(receiver.received).toHaveLength(3)
       const ids = new Set(receiver.received.map((r) => r.headers[webhookHeaders.id]))
       expect(ids.size).toBe(1)
-      const secret = created.json.secret as string
+      const secret = created.secret
       const last = receiver.received[2]!
       expect(verifyWebhookSignature(secret, last.headers, last.body, { now: server.clock.now() })).toBe(true)
-      const log = await call(server, 'GET', `/v1/admin/webhooks/${created.json.id}/deliveries?limit=10`, {
-        token: admin,
-      })
+      const log = await deliveries(created.id, 10)
       expect(log.status).toBe(200)
-      expect(log.json.deliveries).toMatchObject([
+      expect(log.deliveries).toMatchObject([
         { attempt: 3, status_code: 200, error: null },
         { attempt: 2, status_code: 302, error: 'redirect 302 not followed' },
         { attempt: 1, status_code: 500, error: 'HTTP 500' },
       ])
-      for (const d of log.json.deliveries) expect(d.duration_ms).toBeGreaterThanOrEqual(0)
-      await call(server, 'DELETE', `/v1/admin/webhooks/${created.json.id}`, { token: admin })
+      for (const d of log.deliveries) expect(d.duration_ms).toBeGreaterThanOrEqual(0)
+      await remove(created.id)
     } finally {
       await receiver.close()
     }
@@ -229,35 +247,31 @@ describe.each(databaseKinds())('webhooks on %s', (kind) => {
   it('logs a receiver that does not answer as a network error', async () => {
     const receiver = await startReceiver()
     await receiver.close()
-    const created = await create(receiver.url, ['authn_login_fail'])
+    const created = (await create(receiver.url, ['authn_login_fail'])).hook
     await failedLogin()
     await server.deliver()
-    const log = await call(server, 'GET', `/v1/admin/webhooks/${created.json.id}/deliveries`, {
-      token: admin,
-    })
-    expect(log.json.deliveries).toHaveLength(1)
-    expect(log.json.deliveries[0]).toMatchObject({ attempt: 1, status_code: null })
-    expect(log.json.deliveries[0].error).toMatch(/^network error/)
-    await call(server, 'DELETE', `/v1/admin/webhooks/${created.json.id}`, { token: admin })
+    const log = await deliveries(created.id)
+    expect(log.deliveries).toHaveLength(1)
+    expect(log.deliveries[0]).toMatchObject({ attempt: 1, status_code: null })
+    expect(log.deliveries[0]!.error).toMatch(/^network error/)
+    await remove(created.id)
   })
 
   it('sends nothing more to a deleted webhook, not even messages already queued', async () => {
     const receiver = await startReceiver()
     try {
-      const created = await create(receiver.url, ['authn_login_fail'])
+      const created = (await create(receiver.url, ['authn_login_fail'])).hook
       await failedLogin() // queued, not yet delivered
-      const del = await call(server, 'DELETE', `/v1/admin/webhooks/${created.json.id}`, { token: admin })
-      expect(del.status).toBe(204)
+      const del = await remove(created.id)
+      expect(del.response.status).toBe(204)
       await failedLogin()
       await server.deliver()
       expect(receiver.received).toHaveLength(0)
-      expect(
-        (await call(server, 'DELETE', `/v1/admin/webhooks/${created.json.id}`, { token: admin })).status,
-      ).toBe(404)
-      const list = await call(server, 'GET', '/v1/admin/webhooks', { token: admin })
-      expect(list.json.webhooks.map((w: { id: string }) => w.id)).not.toContain(created.json.id)
-      const events = await call(server, 'GET', '/v1/admin/events?type=webhook_deleted', { token: admin })
-      expect(events.json.events[0].details).toEqual({ webhook_id: created.json.id })
+      expect((await remove(created.id)).response.status).toBe(404)
+      const list = (await asAdmin().GET('/v1/admin/webhooks')).data!
+      expect(list.webhooks.map((w) => w.id)).not.toContain(created.id)
+      const events = await adminEvents('webhook_deleted')
+      expect(events[0]!.details).toEqual({ webhook_id: created.id })
     } finally {
       await receiver.close()
     }
