@@ -112,19 +112,44 @@ const follow = async (campaigns: CampaignsService, id: string): Promise<Campaign
   return c
 }
 
-/**
- * The `campaign` subcommands of `gatehouse incident`: create (or dry-run), status (with --follow, a
- * progress bar), list, pause, resume, cancel. They work on the configured database directly; the
- * workers of the running `gatehouse serve` instances do the work.
- */
-export const registerCampaignCommands = (group: Command, deps: CampaignCliDeps): void => {
-  const { fail, usage, ctx: cliContext } = deps
-  const campaign = group
-    .command('campaign')
-    .description(
-      'actions over selections of accounts: forced resets, revocations, notices (docs/campaigns.md)',
-    )
+interface CreateOptions {
+  action: string
+  incident?: string
+  selector?: string
+  channel?: string
+  subject?: string
+  text?: string
+  textFile?: string
+  dryRun?: boolean
+  follow?: boolean
+}
 
+/** The campaign `create` asks for, from its options; throws a usage error for a bad one. */
+const createInput = (opts: CreateOptions, usage: (message: string) => Error) => {
+  if (!(CAMPAIGN_ACTIONS as readonly string[]).includes(opts.action)) {
+    throw usage(`--action must be one of ${CAMPAIGN_ACTIONS.join(', ')}`)
+  }
+  const action = opts.action as CampaignAction
+  const selector = parseSelector(opts.selector, opts.incident, usage)
+  if (opts.channel && opts.channel !== 'email' && opts.channel !== 'sms') {
+    throw usage('--channel must be email or sms')
+  }
+  const text = opts.textFile ? readFileSync(opts.textFile, 'utf8') : opts.text
+  const params =
+    action === 'notify' || text !== undefined || opts.subject !== undefined
+      ? {
+          notify: {
+            channel: (opts.channel ?? 'email') as 'email' | 'sms',
+            subject: opts.subject ?? '',
+            text: text ?? '',
+          },
+        }
+      : {}
+  return { incidentId: opts.incident, selector, action, params }
+}
+
+/** `campaign create`: starts a campaign, or with --dry-run counts what it would do. */
+const createSubcommand = (campaign: Command, deps: CampaignCliDeps): void => {
   campaign
     .command('create')
     .description('start a campaign (or count what it would do with --dry-run)')
@@ -140,60 +165,32 @@ export const registerCampaignCommands = (group: Command, deps: CampaignCliDeps):
     .option('--text-file <path>', 'notify: read the text from a file')
     .option('--dry-run', 'count what it would select and change; create nothing')
     .option('--follow', 'then show its progress until it ends')
-    .action(
-      async (opts: {
-        action: string
-        incident?: string
-        selector?: string
-        channel?: string
-        subject?: string
-        text?: string
-        textFile?: string
-        dryRun?: boolean
-        follow?: boolean
-      }) => {
-        try {
-          if (!(CAMPAIGN_ACTIONS as readonly string[]).includes(opts.action)) {
-            throw usage(`--action must be one of ${CAMPAIGN_ACTIONS.join(', ')}`)
+    .action(async (opts: CreateOptions) => {
+      try {
+        const input = createInput(opts, deps.usage)
+        await deps.run(async (campaigns) => {
+          if (opts.dryRun) {
+            const counts = await campaigns.dryRun(input)
+            console.log(`dry run: ${count(counts.selected, 'account')} selected; nothing was created`)
+            for (const [k, v] of Object.entries(counts.effects)) console.log(`  ${k}: ${v}`)
+            return
           }
-          const action = opts.action as CampaignAction
-          const selector = parseSelector(opts.selector, opts.incident, usage)
-          if (opts.channel && opts.channel !== 'email' && opts.channel !== 'sms') {
-            throw usage('--channel must be email or sms')
+          const c = await campaigns.create(input, 'cli', deps.ctx)
+          console.log(`created campaign ${c.id}: ${c.action} over ${count(c.total, 'account')}`)
+          console.log('the workers of the running gatehouse serve instances handle it')
+          if (opts.follow) {
+            const end = await follow(campaigns, c.id)
+            console.log(line(end, await campaigns.progress(end)))
           }
-          const text = opts.textFile ? readFileSync(opts.textFile, 'utf8') : opts.text
-          const params =
-            action === 'notify' || text !== undefined || opts.subject !== undefined
-              ? {
-                  notify: {
-                    channel: (opts.channel ?? 'email') as 'email' | 'sms',
-                    subject: opts.subject ?? '',
-                    text: text ?? '',
-                  },
-                }
-              : {}
-          const input = { incidentId: opts.incident, selector, action, params }
-          await deps.run(async (campaigns) => {
-            if (opts.dryRun) {
-              const counts = await campaigns.dryRun(input)
-              console.log(`dry run: ${count(counts.selected, 'account')} selected; nothing was created`)
-              for (const [k, v] of Object.entries(counts.effects)) console.log(`  ${k}: ${v}`)
-              return
-            }
-            const c = await campaigns.create(input, 'cli', cliContext)
-            console.log(`created campaign ${c.id}: ${c.action} over ${count(c.total, 'account')}`)
-            console.log('the workers of the running gatehouse serve instances handle it')
-            if (opts.follow) {
-              const end = await follow(campaigns, c.id)
-              console.log(line(end, await campaigns.progress(end)))
-            }
-          })
-        } catch (e) {
-          fail(e)
-        }
-      },
-    )
+        })
+      } catch (e) {
+        deps.fail(e)
+      }
+    })
+}
 
+/** `campaign status <id>`: one progress line, or with --follow a progress bar until it ends. */
+const statusSubcommand = (campaign: Command, deps: CampaignCliDeps): void => {
   campaign
     .command('status <id>')
     .description('progress of a campaign: done/total, failed, skipped, rate, ETA')
@@ -205,10 +202,13 @@ export const registerCampaignCommands = (group: Command, deps: CampaignCliDeps):
           console.log(line(c, await campaigns.progress(c)))
         })
       } catch (e) {
-        fail(e)
+        deps.fail(e)
       }
     })
+}
 
+/** `campaign list`: the campaigns, newest first, optionally of one incident. */
+const listSubcommand = (campaign: Command, deps: CampaignCliDeps): void => {
   campaign
     .command('list')
     .description('campaigns, newest first')
@@ -221,23 +221,45 @@ export const registerCampaignCommands = (group: Command, deps: CampaignCliDeps):
           if (list.length === 0) console.log('no campaigns')
         })
       } catch (e) {
-        fail(e)
+        deps.fail(e)
       }
     })
+}
 
-  for (const verb of ['pause', 'resume', 'cancel'] as const) {
-    campaign
-      .command(`${verb} <id>`)
-      .description(`${verb} a campaign`)
-      .action(async (id: string) => {
-        try {
-          await deps.run(async (campaigns) => {
-            const c = await campaigns[verb](id, 'cli', cliContext)
-            console.log(line(c, await campaigns.progress(c)))
-          })
-        } catch (e) {
-          fail(e)
-        }
-      })
-  }
+/** `campaign pause|resume|cancel <id>`: changes a campaign's state and prints its progress. */
+const stateSubcommand = (
+  campaign: Command,
+  deps: CampaignCliDeps,
+  verb: 'pause' | 'resume' | 'cancel',
+): void => {
+  campaign
+    .command(`${verb} <id>`)
+    .description(`${verb} a campaign`)
+    .action(async (id: string) => {
+      try {
+        await deps.run(async (campaigns) => {
+          const c = await campaigns[verb](id, 'cli', deps.ctx)
+          console.log(line(c, await campaigns.progress(c)))
+        })
+      } catch (e) {
+        deps.fail(e)
+      }
+    })
+}
+
+/**
+ * The `campaign` subcommands of `gatehouse incident`: create (or dry-run), status (with --follow, a
+ * progress bar), list, pause, resume, cancel. They work on the configured database directly; the
+ * workers of the running `gatehouse serve` instances do the work.
+ */
+export const registerCampaignCommands = (group: Command, deps: CampaignCliDeps): void => {
+  const campaign = group
+    .command('campaign')
+    .description(
+      'actions over selections of accounts: forced resets, revocations, notices (docs/campaigns.md)',
+    )
+  createSubcommand(campaign, deps)
+  statusSubcommand(campaign, deps)
+  listSubcommand(campaign, deps)
+  for (const verb of ['pause', 'resume', 'cancel'] as const) stateSubcommand(campaign, deps, verb)
 }
