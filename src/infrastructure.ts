@@ -11,6 +11,8 @@ import { migrateToLatest } from './adapters/sql/migrate.js'
 import { createSqlRepositories } from './adapters/sql/repositories.js'
 import { createSqlStore } from './adapters/sql/store.js'
 import type { Config } from './config/index.js'
+import type { RedisSettings } from './config/sections/redis.js'
+import type { StorageSettings } from './config/sections/storage.js'
 import { type Clock, systemClock } from './kernel/clock.js'
 import { noContext } from './kernel/context.js'
 import { createKeys } from './kernel/keys.js'
@@ -37,9 +39,9 @@ export interface AppOverrides {
   limiter?: LimiterStore
 }
 
-export const createLogger = (config: Config): Logger =>
+export const createLogger = (config: Pick<Config, 'server'>): Logger =>
   pino({
-    level: config.logLevel,
+    level: config.server.logLevel,
     base: { service: 'gatehouse' },
     timestamp: pino.stdTimeFunctions.isoTime,
     redact: {
@@ -56,14 +58,14 @@ export const createLogger = (config: Config): Logger =>
   })
 
 /** The data folder narrowed to its owner, the database opened and migrated. */
-const openData = async (config: Config, logger: Logger, given: SqlDatabase | undefined) => {
+const openData = async (config: StorageSettings, logger: Logger, given: SqlDatabase | undefined) => {
   // The data folder holds password hashes, contact data, keys and tokens: for this user only.
   const files = securePrivateData(config.dataDir)
   if (files.narrowed.length > 0)
     logger.warn({ paths: files.narrowed }, 'data files were open to other users: narrowed to the owner')
   if (files.failed.length > 0)
     logger.warn({ paths: files.failed }, 'data files are open to other users and could not be narrowed')
-  const database = given ?? (await openDatabase(config))
+  const database = given ?? (await openDatabase(config.database))
   const migrated = await migrateToLatest(database.db as never, database.dialect)
   if (migrated.error) {
     await database.close()
@@ -76,13 +78,13 @@ const openData = async (config: Config, logger: Logger, given: SqlDatabase | und
  * Outages of dependencies: logged once when they start and once when they end, a gauge each;
  * the database and the disk are probed every second while they are down (docs/reliability.md).
  */
-const trackOutages = (config: Config, logger: Logger, metrics: Metrics, database: SqlDatabase) => {
-  const minFreeBytes = config.diskMinFreeMb * 1024 * 1024
+const trackOutages = (config: StorageSettings, logger: Logger, metrics: Metrics, database: SqlDatabase) => {
+  const { readyTimeoutMs } = config
   /** The data directory's free space (also the gauge), and whether it is enough. */
   const diskRoom = async () => {
     const free = await freeBytes(config.dataDir)
     metrics.dataDirFreeBytes.set(free)
-    return free >= minFreeBytes
+    return free >= config.diskMinFreeBytes
   }
   const outages = new OutageTracker({
     log: logger,
@@ -90,10 +92,10 @@ const trackOutages = (config: Config, logger: Logger, metrics: Metrics, database
     onState: (dependency, up) => metrics.dependencyUp.set({ dependency }, up ? 1 : 0),
     onFailure: (dependency) => metrics.dependencyFailures.inc({ dependency }),
     probes: {
-      database: () => withDeadline(database.ping(config.readyTimeoutMs), config.readyTimeoutMs, 'database'),
+      database: () => withDeadline(database.ping(readyTimeoutMs), readyTimeoutMs, 'database'),
       disk: async () => {
         if (!(await diskRoom())) throw new Error('low on space')
-        await withDeadline(database.pingWrite(config.readyTimeoutMs), config.readyTimeoutMs, 'disk')
+        await withDeadline(database.pingWrite(readyTimeoutMs), readyTimeoutMs, 'disk')
       },
     },
   })
@@ -102,17 +104,16 @@ const trackOutages = (config: Config, logger: Logger, metrics: Metrics, database
 
 /** The limiter store: Redis when configured (memory while it is down), else this process's memory. */
 const openLimiter = async (
-  config: Config,
+  config: RedisSettings,
   given: LimiterStore | undefined,
   outages: OutageTracker,
   events: EventRecorder,
 ): Promise<LimiterStore> => {
   if (given) return given
-  if (!config.redisUrl) return createMemoryLimiterStore()
+  if (!config.url) return createMemoryLimiterStore()
   // ioredis and its limiter load only when Redis is configured.
-  return (await import('./adapters/limits/redis.js')).createRedisLimiterStore(config.redisUrl, {
-    keyPrefix: config.redisPrefix,
-    timeoutMs: config.redisTimeoutMs,
+  return (await import('./adapters/limits/redis.js')).createRedisLimiterStore(config.url, {
+    ...config.limiter,
     // Logged once per change of state by the tracker; limits count in memory meanwhile.
     onFallback: (err) => {
       outages.failed(
@@ -132,13 +133,17 @@ const openLimiter = async (
  * Instances on one Redis tell each other of writes that change session checks: their session
  * caches drop what they hold at once (else within GATEHOUSE_SESSION_CACHE_MS).
  */
-const openBroadcast = async (config: Config, database: SqlDatabase, logger: Logger) =>
-  config.redisUrl && config.sessionCacheMs > 0
+const openBroadcast = async (
+  config: Pick<Config, 'redis' | 'sessions'>,
+  database: SqlDatabase,
+  logger: Logger,
+) =>
+  config.redis.url && config.sessions.cacheTtlMs > 0
     ? await (await import('./adapters/broadcast/principal-changes.js')).startPrincipalBroadcast(
-        config.redisUrl,
+        config.redis.url,
         {
           changes: database.principalChanges,
-          prefix: config.redisPrefix,
+          prefix: config.redis.prefix,
           onError: (err) =>
             logger.warn(
               { err: { message: err.message } },
@@ -170,25 +175,31 @@ const workerLoggers =
  * Everything the modules stand on, picked from the configuration: logger, metrics, the database
  * and its repositories, transports, the limiter store, keys, the event recorder, outage tracking.
  */
-export const createInfrastructure = async (config: Config, overrides: AppOverrides) => {
+export const createInfrastructure = async <
+  C extends Pick<Config, 'server' | 'storage' | 'redis' | 'sessions' | 'gate' | 'transports'>,
+>(
+  config: C,
+  overrides: AppOverrides,
+) => {
+  const { storage, transports } = config
   const clock = overrides.clock ?? systemClock
   const logger = overrides.logger ?? createLogger(config)
   const metrics = createMetrics({
     // Read at scrape time, within a deadline: a hung database does not hang the metrics listener.
-    outboxCounts: () => withDeadline(store.outboxQueue.counts(), config.readyTimeoutMs, 'database'),
-    dataDirFreeBytes: () => freeBytes(config.dataDir),
+    outboxCounts: () => withDeadline(store.outboxQueue.counts(), storage.readyTimeoutMs, 'database'),
+    dataDirFreeBytes: () => freeBytes(storage.dataDir),
   })
-  const database = await openData(config, logger, overrides.database)
-  const { outages, diskRoom } = trackOutages(config, logger, metrics, database)
+  const database = await openData(storage, logger, overrides.database)
+  const { outages, diskRoom } = trackOutages(storage, logger, metrics, database)
   const exhausted = createNotifier<BudgetExhausted>()
   const gate = outboundGate(config, { metrics, clock, exhausted })
   const store = createSqlStore(database, gate)
   const mail: MailTransport =
     overrides.mail ??
-    (config.smtpUrl
-      ? new SmtpMailTransport(config.smtpUrl, config.mailFrom)
-      : new FileMailTransport(join(config.dataDir, MAIL_DIR_NAME), config.mailFrom))
-  const sms = overrides.sms ?? createSmsTransport(config)
+    (transports.mail.smtpUrl
+      ? new SmtpMailTransport(transports.mail.smtpUrl, transports.mail.from)
+      : new FileMailTransport(join(transports.mail.dataDir, MAIL_DIR_NAME), transports.mail.from))
+  const sms = overrides.sms ?? createSmsTransport(transports.sms)
   const events = new EventRecorder(
     store.events,
     () => clock.now(),
@@ -201,8 +212,8 @@ export const createInfrastructure = async (config: Config, overrides: AppOverrid
         ),
     },
   )
-  const secretKey = loadSecretKey(config)
-  const limiter = await openLimiter(config, overrides.limiter, outages, events)
+  const secretKey = loadSecretKey(storage.secretKey)
+  const limiter = await openLimiter(config.redis, overrides.limiter, outages, events)
   const broadcast = await openBroadcast(config, database, logger)
   return {
     config,
@@ -240,4 +251,4 @@ export const createInfrastructure = async (config: Config, overrides: AppOverrid
   }
 }
 
-export type Infrastructure = Awaited<ReturnType<typeof createInfrastructure>>
+export type Infrastructure = Awaited<ReturnType<typeof createInfrastructure<Config>>>

@@ -7,6 +7,7 @@ import { DatabaseConnectError, openDatabase } from './adapters/sql/database.js'
 import { migrateToLatest } from './adapters/sql/migrate.js'
 import { type App, createApp, createLogger } from './app.js'
 import { type Config, ConfigError, loadConfig } from './config/index.js'
+import { SECOND } from './kernel/clock.js'
 import { isAppError } from './kernel/errors.js'
 import { dependencyFailureOf } from './kernel/outages.js'
 import type { Role } from './modules/accounts/ports.js'
@@ -65,7 +66,7 @@ const startupFailure = (e: unknown): unknown => {
 }
 
 const openApp = async (config: Config): Promise<App> => {
-  checkDataDir(config.dataDir)
+  checkDataDir(config.storage.dataDir)
   try {
     return await createApp(config)
   } catch (e) {
@@ -86,18 +87,19 @@ const hostOf = (url: string): string => {
  * API and the console are, and where mail and texts go. The log line after it says the same for machines.
  */
 export const startBanner = (
-  config: Config,
+  config: Pick<Config, 'publicUrl' | 'server' | 'transports'>,
   port: number,
   metrics: { host: string; port: number } | null,
 ): string => {
-  const api = `http://${bracketed(config.host)}:${port}`
+  const { mail: mailTo, sms: smsTo } = config.transports
+  const api = `http://${bracketed(config.server.listen.host)}:${port}`
   const publicUrl = config.publicUrl.replace(/\/+$/, '')
-  const mail = config.smtpUrl
-    ? `sent by SMTP through ${hostOf(config.smtpUrl)}`
-    : `written as .eml files to ${resolve(join(config.dataDir, MAIL_DIR_NAME))}`
-  const texts = config.smsUrl
-    ? `sent through ${hostOf(config.smsUrl)}`
-    : `written as .txt files to ${resolve(join(config.dataDir, SMS_DIR_NAME))}`
+  const mail = mailTo.smtpUrl
+    ? `sent by SMTP through ${hostOf(mailTo.smtpUrl)}`
+    : `written as .eml files to ${resolve(join(mailTo.dataDir, MAIL_DIR_NAME))}`
+  const texts = smsTo.smsUrl
+    ? `sent through ${hostOf(smsTo.smsUrl)}`
+    : `written as .txt files to ${resolve(join(smsTo.dataDir, SMS_DIR_NAME))}`
   return [
     `Gatehouse is listening`,
     `  API      ${api}${publicUrl !== api ? `  (public URL ${publicUrl})` : ''}`,
@@ -110,26 +112,25 @@ export const startBanner = (
 }
 
 /** Listens on the configured address; when it cannot, closes the app and says why in one line. */
-const listenOrExplain = async (app: App, config: Config): Promise<void> => {
+const listenOrExplain = async (app: App, config: Pick<Config, 'server'>): Promise<void> => {
+  const { host, port } = config.server.listen
   try {
-    await app.http.listen({ host: config.host, port: config.port })
+    await app.http.listen({ host, port })
   } catch (e) {
     await app.close()
     const code = (e as NodeJS.ErrnoException).code
     if (code === 'EADDRINUSE') {
       throw new StartupError(
-        `port ${config.port} on ${config.host} is in use; stop the other process or set GATEHOUSE_PORT to a free port`,
+        `port ${port} on ${host} is in use; stop the other process or set GATEHOUSE_PORT to a free port`,
       )
     }
     if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') {
       throw new StartupError(
-        `cannot listen on ${config.host} (${code}); set GATEHOUSE_HOST to an address of this machine`,
+        `cannot listen on ${host} (${code}); set GATEHOUSE_HOST to an address of this machine`,
       )
     }
     if (code === 'EACCES') {
-      throw new StartupError(
-        `not allowed to listen on port ${config.port}; use a port above 1023 in GATEHOUSE_PORT`,
-      )
+      throw new StartupError(`not allowed to listen on port ${port}; use a port above 1023 in GATEHOUSE_PORT`)
     }
     throw e
   }
@@ -147,26 +148,26 @@ export const serve = async (): Promise<void> => {
     await app.close()
     const code = (e as NodeJS.ErrnoException).code
     throw new StartupError(
-      `cannot serve metrics on ${config.metricsHost}:${config.metricsPort} (${code ?? (e as Error).message}); ` +
+      `cannot serve metrics on ${config.metrics?.host}:${config.metrics?.port} (${code ?? (e as Error).message}); ` +
         'set GATEHOUSE_METRICS_PORT to a free port (0 picks one, off runs none)',
     )
   }
   app.startWorkers()
   const address = app.http.server.address()
-  const port = typeof address === 'object' && address ? address.port : config.port
+  const port = typeof address === 'object' && address ? address.port : config.server.listen.port
   const metricsAt = metrics ? `${metrics.address.address}:${metrics.address.port}` : null
   process.stderr.write(
     startBanner(config, port, metrics ? { host: metrics.address.address, port: metrics.address.port } : null),
   )
   app.logger.info(
     {
-      host: config.host,
+      host: config.server.listen.host,
       port,
       metrics: metricsAt ?? 'off',
       metrics_port: metrics?.address.port ?? null,
       database: app.database.description,
-      mail: config.smtpUrl ? 'smtp' : 'files',
-      sms: config.smsUrl ? 'http' : 'files',
+      mail: config.transports.mail.smtpUrl ? 'smtp' : 'files',
+      sms: config.transports.sms.smsUrl ? 'http' : 'files',
       public_url: config.publicUrl,
     },
     'gatehouse listening',
@@ -175,13 +176,13 @@ export const serve = async (): Promise<void> => {
   const stop = (signal: string) => {
     if (stopping) return
     stopping = true
-    const graceMs = config.shutdownGraceSeconds * 1000
+    const { graceMs, timeoutMs } = config.server.shutdown
     app.logger.info(
-      { signal, grace_seconds: config.shutdownGraceSeconds },
+      { signal, grace_seconds: graceMs / SECOND },
       'draining: /readyz answers 503; then finishing requests in flight',
     )
     // The drain has its own deadline (GATEHOUSE_SHUTDOWN_TIMEOUT_SECONDS); this one is for the rest.
-    const forceMs = graceMs + config.shutdownTimeoutSeconds * 1000 + 20_000
+    const forceMs = graceMs + timeoutMs + 20_000
     const force = setTimeout(() => {
       app.logger.error({ seconds: forceMs / 1000 }, 'shutdown took too long; exiting')
       process.exit(1)
@@ -206,10 +207,10 @@ export const serve = async (): Promise<void> => {
 /** `gatehouse migrate`: apply every pending migration and report them. */
 export const migrate = async (): Promise<string[]> => {
   const config = readConfig()
-  checkDataDir(config.dataDir)
+  checkDataDir(config.storage.dataDir)
   let database: Awaited<ReturnType<typeof openDatabase>>
   try {
-    database = await openDatabase(config)
+    database = await openDatabase(config.storage.database)
   } catch (e) {
     throw startupFailure(e)
   }
@@ -232,7 +233,8 @@ const cliContext = { ip: null, userAgent: 'gatehouse-cli', clientVersion: null, 
 
 /** Runs one operator action against the configured database, then closes everything. */
 const operatorAction = async <T>(action: (app: App) => Promise<T>): Promise<T> => {
-  const app = await openApp({ ...readConfig(), logLevel: 'silent' })
+  const config = readConfig()
+  const app = await openApp({ ...config, server: { ...config.server, logLevel: 'silent' } })
   try {
     return await action(app)
   } finally {

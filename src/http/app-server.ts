@@ -1,5 +1,5 @@
 import type { Logger } from 'pino'
-import { type Config, trustProxyOption } from '../config/index.js'
+import type { Config } from '../config/index.js'
 import { AppError } from '../kernel/errors.js'
 import { dependencyFailureOf, type OutageTracker } from '../kernel/outages.js'
 import type { Metrics } from '../metrics.js'
@@ -18,7 +18,7 @@ export interface ServingState {
 }
 
 export interface AppHttpDeps {
-  config: Config
+  config: Pick<Config, 'http' | 'publicUrl' | 'webauthn'>
   logger: Logger
   metrics: Metrics
   outages: OutageTracker
@@ -38,9 +38,7 @@ export const createAppHttp = async (deps: AppHttpDeps) => {
     fastPaths,
     logger,
     metrics: deps.metrics,
-    bodyLimit: config.bodyLimit,
-    trustProxy: trustProxyOption(config.trustProxy),
-    minClientVersion: config.minClientVersion,
+    ...config.http,
     version: VERSION,
     onOutage: (failure, req) => outages.failed(failure, req.routeOptions.url ?? 'unmatched'),
     onOutdatedClient: (req, version) => {
@@ -53,7 +51,7 @@ export const createAppHttp = async (deps: AppHttpDeps) => {
   })
   // Changes authenticated by the session cookie come from pages of this origin only (CSRF).
   const origin = new URL(config.publicUrl).origin
-  http.addHook('onRequest', cookieChangeGuard([origin, ...(config.webauthnOrigins ?? [])]))
+  http.addHook('onRequest', cookieChangeGuard([origin, ...config.webauthn.settings.origins]))
   // While draining, keep-alive clients are told to reconnect (to another instance).
   http.addHook('onSend', (_req, reply, payload, done) => {
     if (state.draining) reply.header('connection', 'close')
@@ -80,7 +78,7 @@ export type AppHttp = Awaited<ReturnType<typeof createAppHttp>>
 const ok = { ready: true, state: 'ok' }
 
 export interface ReadinessSources {
-  config: Config
+  config: Pick<Config, 'storage' | 'redis'>
   database: { ping(timeoutMs: number): Promise<unknown>; pingWrite(timeoutMs: number): Promise<unknown> }
   /** Whether the data directory has room enough (and the gauge updated). */
   diskRoom: () => Promise<boolean>
@@ -90,22 +88,23 @@ export interface ReadinessSources {
 
 /** `/healthz`, `/readyz` (database read and write, disk, Redis) and the OpenAPI document. */
 export const readinessRoutes = (app: AppHttp, deps: ReadinessSources) => {
-  const { config, database, outages } = deps
+  const { database, outages } = deps
+  const { readyTimeoutMs } = deps.config.storage
   opsRoutes(app.http, {
-    timeoutMs: config.readyTimeoutMs,
+    timeoutMs: readyTimeoutMs,
     draining: () => deps.state.draining,
     checks: {
       database_read: {
         dependency: 'database',
         run: async () => {
-          await database.ping(config.readyTimeoutMs)
+          await database.ping(readyTimeoutMs)
           return ok
         },
       },
       database_write: {
         dependency: 'database',
         run: async () => {
-          await database.pingWrite(config.readyTimeoutMs)
+          await database.pingWrite(readyTimeoutMs)
           return ok
         },
       },
@@ -114,7 +113,7 @@ export const readinessRoutes = (app: AppHttp, deps: ReadinessSources) => {
         run: async () => ((await deps.diskRoom()) ? ok : { ready: false, state: 'low' }),
       },
       // Not a reason to take the instance out of service: limits count in memory meanwhile.
-      ...(config.redisUrl
+      ...(deps.config.redis.url
         ? {
             redis: {
               dependency: 'redis' as const,

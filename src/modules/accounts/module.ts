@@ -1,6 +1,6 @@
 import type { Config } from '../../config/index.js'
 import type { HttpServer } from '../../http/server.js'
-import { type Clock, DAY, SECOND } from '../../kernel/clock.js'
+import { type Clock, DAY } from '../../kernel/clock.js'
 import type { RequestContext } from '../../kernel/context.js'
 import type { Purge } from '../../kernel/housekeeping.js'
 import type { Notifier } from '../../kernel/notifier.js'
@@ -18,7 +18,7 @@ import { accountRoutes } from './routes.js'
 import { AccountsService } from './service.js'
 
 export interface AccountsModuleDeps {
-  config: Config
+  config: Pick<Config, 'accounts' | 'sessions'>
   store: AccountsStore
   events: EventRecorder
   clock: Clock
@@ -31,18 +31,9 @@ export interface AccountsModuleDeps {
 }
 
 /** Password hashing and policy, from the configuration (sign-up, login and recovery share them). */
-export const createPasswords = (config: Config) => ({
-  hasher: new PasswordHasher({
-    memoryKiB: config.argon2MemoryKiB,
-    iterations: config.argon2Iterations,
-    parallelism: config.argon2Parallelism,
-  }),
-  policy: new PasswordPolicy({
-    minLength: config.passwordMinLength,
-    maxLength: config.passwordMaxLength,
-    minScore: config.passwordMinScore,
-    profile: config.passwordPolicy,
-  }),
+export const createPasswords = (config: Pick<Config, 'passwords'>) => ({
+  hasher: new PasswordHasher(config.passwords.hasher),
+  policy: new PasswordPolicy(config.passwords.policy),
 })
 
 /**
@@ -57,10 +48,7 @@ export const createAccountsModule = (deps: AccountsModuleDeps & ReturnType<typeo
     policy: deps.policy,
     events,
     clock,
-    settings: {
-      verifyTokenTtlMs: config.verifyTokenTtlSeconds * SECOND,
-      unverifiedAccountTtlMs: config.unverifiedAccountTtlDays * DAY,
-    },
+    settings: config.accounts.settings,
     onMessageQueued: () => deps.queued.notify(),
     onPasswordChanged: deps.forgetRemembered,
     multiFactor: deps.hasPasswordFactor,
@@ -92,19 +80,12 @@ export const createAccountsModule = (deps: AccountsModuleDeps & ReturnType<typeo
       accountRoutes(http, {
         accounts,
         sessions: with_.sessions,
-        reauthMaxAgeMs: config.reauthMaxAgeSeconds * SECOND,
+        reauthMaxAgeMs: config.sessions.reauthMaxAgeMs,
         now: () => clock.now(),
         guard: with_.guard,
-        resendPerAddress: with_.limiter.limiter('verify_resend:address', config.verifyResendLimitPerAddress),
-        signupLimits: new SourceLimits(
-          with_.limiter,
-          'signup',
-          {
-            perIp: config.signupLimitPerIp,
-            perSubnet: config.signupLimitPerSubnet,
-            global: config.signupLimitGlobal,
-          },
-          (scope) => with_.metrics.rateLimited.inc({ scope: `signup_${scope}` }),
+        resendPerAddress: with_.limiter.limiter('verify_resend:address', config.accounts.resendPerAddress),
+        signupLimits: new SourceLimits(with_.limiter, 'signup', config.accounts.signupLimits, (scope) =>
+          with_.metrics.rateLimited.inc({ scope: `signup_${scope}` }),
         ),
       }),
   }

@@ -11,7 +11,7 @@ import { CampaignsService } from './service.js'
 import { CampaignWorker } from './worker.js'
 
 export interface CampaignsModuleDeps {
-  config: Config
+  config: Pick<Config, 'campaigns'>
   repo: CampaignRepository
   audit: AuditService
   clock: Clock
@@ -29,10 +29,8 @@ export const createCampaignsModule = (deps: CampaignsModuleDeps) => {
     audit,
     clock,
     logger: deps.logger,
-    intervalMs: config.workerIntervalMs,
-    batchSize: config.campaignBatchSize,
-    notifyPerSecond: config.campaignNotifyPerSecond,
-    lanes: deps.skipLocked ? config.campaignWorkers : 1,
+    ...config.campaigns,
+    lanes: deps.skipLocked ? config.campaigns.lanes : 1,
     pauseShare: deps.skipLocked ? 0 : 0.25,
     metrics: {
       targets: (action, outcome, n) => metrics.campaignTargets.inc({ action, outcome }, n),

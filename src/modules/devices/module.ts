@@ -1,6 +1,6 @@
 import type { CityResponse } from 'maxmind'
 import type { Config } from '../../config/index.js'
-import { type Clock, DAY, SECOND } from '../../kernel/clock.js'
+import { type Clock, DAY } from '../../kernel/clock.js'
 import type { Purge } from '../../kernel/housekeeping.js'
 import type { Notifier } from '../../kernel/notifier.js'
 import type { EventRecorder } from '../events/recorder.js'
@@ -21,7 +21,7 @@ const openPlaceOf = async (geoipDb: string | undefined): Promise<PlaceOf | undef
 }
 
 export interface DevicesModuleDeps {
-  config: Config
+  config: Pick<Config, 'devices'>
   devices: DeviceRepository
   notices: LoginNoticeRepository
   outbox: Outbox
@@ -33,7 +33,7 @@ export interface DevicesModuleDeps {
 
 /** The devices accounts log in from: recognised, remembered, and told of ("was this you?"). */
 export const createDevicesModule = async (deps: DevicesModuleDeps) => {
-  const { config } = deps
+  const config = deps.config.devices
   const placeOf = await openPlaceOf(config.geoipDb)
   const devices = new DevicesService({
     devices: deps.devices,
@@ -42,10 +42,7 @@ export const createDevicesModule = async (deps: DevicesModuleDeps) => {
     clock: deps.clock,
     outbox: deps.outbox,
     ...(placeOf ? { placeOf } : {}),
-    settings: {
-      rememberMs: config.rememberDeviceDays * DAY,
-      noticeLinkTtlMs: config.lockTokenTtlSeconds * SECOND,
-    },
+    settings: config.settings,
     onMessageQueued: () => deps.queued.notify(),
   })
   // "Was this you?" links are kept a day past their end, then gone.

@@ -1,6 +1,5 @@
 import type { Config } from '../../config/index.js'
 import type { HttpServer } from '../../http/server.js'
-import { DAY } from '../../kernel/clock.js'
 import type { Purge } from '../../kernel/housekeeping.js'
 import type { Authorize } from '../access/authorize.js'
 import type { NameDirectory } from '../admin/names.js'
@@ -9,8 +8,8 @@ import type { SecurityEventLog } from './ports.js'
 import { eventRoutes } from './routes.js'
 
 /** The security-event log as read over HTTP (by its account, by staff), and its retention. */
-export const createEventsModule = (deps: { config: Config; log: SecurityEventLog }) => {
-  const retentionMs = deps.config.eventRetentionDays * DAY
+export const createEventsModule = (deps: { config: Pick<Config, 'housekeeping'>; log: SecurityEventLog }) => {
+  const retentionMs = deps.config.housekeeping.eventRetentionMs
   const purge: Purge = async (now) => ({
     deleted_security_events: await deps.log.deleteBefore(now - retentionMs),
   })

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino'
 import type { Config } from '../../config/index.js'
 import type { HttpServer } from '../../http/server.js'
-import { type Clock, DAY, SECOND } from '../../kernel/clock.js'
+import { type Clock, SECOND } from '../../kernel/clock.js'
 import type { Purge } from '../../kernel/housekeeping.js'
 import type { Keys } from '../../kernel/keys.js'
 import type { Metrics } from '../../metrics.js'
@@ -12,7 +12,7 @@ import type { NameDirectory } from '../admin/names.js'
 import type { AuditService } from '../audit/service.js'
 import type { EventRecorder } from '../events/recorder.js'
 import { HttpCaptchaVerifier } from './captcha.js'
-import { Guard, type GuardSettings } from './guard.js'
+import { Guard } from './guard.js'
 import { GuardLiftService, type GuardLiftStore, GuardLiftWatcher } from './lifts.js'
 import type { DetectionStore, LimiterStore } from './ports.js'
 import { ProofOfWork } from './pow.js'
@@ -21,55 +21,8 @@ import { guardRoutes } from './routes.js'
 /** How often a server looks for operators' lifts of the guard. */
 const GUARD_LIFT_POLL_MS = 1000
 
-/** The guard's thresholds, from the configuration. */
-export const guardSettingsOf = (config: Config): GuardSettings => ({
-  enabled: config.guardEnabled,
-  windowSeconds: config.guardWindowSeconds,
-  enumeration: {
-    challengeDistinct: config.guardEnumerationChallenge,
-    blockDistinct: config.guardEnumerationBlock,
-  },
-  subnetFactor: config.guardSubnetFactor,
-  siteFactor: config.guardSiteFactor,
-  networkFactor: config.guardNetworkFactor,
-  signupRefusals: config.guardSignupRefusals,
-  stuffing: {
-    sourceIdentifiers: config.guardStuffingIdentifiers,
-    spikeMinFailures: config.guardSpikeMinFailures,
-    spikeRatio: config.guardSpikePercent / 100,
-    spikeJump: config.guardSpikeJump,
-    spikeFloor: config.guardSpikeFloorPercent / 100,
-    baselineLogins: config.guardSpikeBaselineLogins,
-    spikeWindowSeconds: config.guardSpikeWindowSeconds,
-    spikeHoldSeconds: config.guardSpikeHoldSeconds,
-  },
-  bruteForce: {
-    delayAfter: config.guardBruteForceDelayAfter,
-    challengeAfter: config.guardBruteForceChallengeAfter,
-    maxDelaySeconds: config.guardBruteForceMaxDelaySeconds,
-  },
-  recoveryFlood: {
-    requests: config.guardRecoveryFlood.points,
-    windowSeconds: config.guardRecoveryFlood.seconds,
-  },
-  legacyClients: { requests: config.guardLegacyClients },
-  blockSeconds: config.guardBlockSeconds,
-  knownSourceDays: config.guardKnownSourceDays,
-  pow: { baseDifficulty: config.powDifficulty, maxDifficulty: config.powMaxDifficulty },
-})
-
-/** The CAPTCHA verifier the configuration names, if any. */
-const captchaOf = (config: Config): HttpCaptchaVerifier | undefined =>
-  config.captchaProvider !== 'off' && config.captchaSecret && config.captchaSiteKey
-    ? new HttpCaptchaVerifier(config.captchaProvider, {
-        secret: config.captchaSecret,
-        siteKey: config.captchaSiteKey,
-        ...(config.captchaVerifyUrl ? { verifyUrl: config.captchaVerifyUrl } : {}),
-      })
-    : undefined
-
 export interface GuardModuleDeps {
-  config: Config
+  config: Pick<Config, 'guard' | 'challenges' | 'housekeeping'>
   limiter: LimiterStore
   detections: DetectionStore
   liftStore: GuardLiftStore
@@ -89,17 +42,18 @@ export interface GuardModuleDeps {
 export const createGuardModule = (deps: GuardModuleDeps) => {
   const { config, limiter, clock, metrics, logger, events } = deps
   const now = () => clock.now()
+  const captcha = config.challenges.captcha
   const guard = new Guard({
     store: limiter,
     detections: deps.detections,
     events,
     pow: new ProofOfWork({
       key: deps.keys.derive('gatehouse proof of work'),
-      ttlMs: config.powTtlSeconds * SECOND,
+      ttlMs: config.challenges.pow.ttlMs,
       now,
-      used: limiter.counters('guard:pow_used', config.powTtlSeconds),
+      used: limiter.counters('guard:pow_used', config.challenges.pow.ttlSeconds),
     }),
-    captcha: captchaOf(config),
+    captcha: captcha ? new HttpCaptchaVerifier(captcha.provider, captcha.settings) : undefined,
     identifierKey: deps.keys.derive('gatehouse guard identifiers'),
     findAccount: async (identifier) => (await findAccountByIdentifier(deps.accounts, identifier))?.id ?? null,
     now,
@@ -111,14 +65,14 @@ export const createGuardModule = (deps: GuardModuleDeps) => {
       screened: (seconds) => metrics.guardScreen.observe(seconds),
     },
     onError: (err, what) => logger.error({ err, what }, 'guard observation failed'),
-    settings: guardSettingsOf(config),
+    settings: config.guard,
   })
   const lifts = new GuardLiftService({ store: deps.liftStore, audit: deps.audit, events, now })
   const liftWatcher = new GuardLiftWatcher({
     store: deps.liftStore,
     guard,
     now,
-    windowMs: config.guardWindowSeconds * SECOND,
+    windowMs: config.guard.windowSeconds * SECOND,
     intervalMs: GUARD_LIFT_POLL_MS,
     onApplied: (lift) =>
       logger.warn(
@@ -127,7 +81,7 @@ export const createGuardModule = (deps: GuardModuleDeps) => {
       ),
     onError: (err) => logger.error({ err }, 'guard lifts could not be read'),
   })
-  const retentionMs = config.eventRetentionDays * DAY
+  const retentionMs = config.housekeeping.eventRetentionMs
   const purge: Purge = async (at) => ({
     deleted_security_events: await deps.detections.deleteClosedBefore(at - retentionMs),
   })

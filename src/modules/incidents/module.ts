@@ -1,4 +1,3 @@
-import type { CountryCode } from 'libphonenumber-js'
 import type { Logger } from 'pino'
 import type { Config } from '../../config/index.js'
 import type { HttpServer } from '../../http/server.js'
@@ -15,7 +14,7 @@ import { IncidentsService } from './service.js'
 import { auditTimelineSource, importTimelineSource } from './timeline.js'
 
 export interface IncidentsModuleDeps {
-  config: Config
+  config: Pick<Config, 'incidents'>
   repo: IncidentRepository
   audit: AuditService
   auditLog: AuditLog
@@ -31,7 +30,7 @@ export const createIncidentsModule = (deps: IncidentsModuleDeps) => {
     incidents: repo,
     audit: deps.audit,
     now: () => deps.clock.now(),
-    defaultPhoneRegion: config.phoneDefaultRegion as CountryCode | undefined,
+    defaultPhoneRegion: config.incidents.defaultPhoneRegion,
     timelineSources: [
       importTimelineSource((id) => repo.listImports(id)),
       auditTimelineSource((ref, limit) => deps.auditLog.byRef(ref, limit)),
@@ -55,7 +54,7 @@ export const createIncidentsModule = (deps: IncidentsModuleDeps) => {
       incidentRoutes(http, {
         authorize: with_.authorize,
         incidents,
-        importMaxBytes: config.incidentImportMaxBytes,
+        importMaxBytes: config.incidents.importMaxBytes,
         names: with_.names,
       }),
   }

@@ -2,7 +2,7 @@ import type { Logger } from 'pino'
 import type { Config } from '../../config/index.js'
 import type { HttpServer } from '../../http/server.js'
 import type { Clock } from '../../kernel/clock.js'
-import { DAY, MINUTE, SECOND } from '../../kernel/clock.js'
+import { DAY, MINUTE } from '../../kernel/clock.js'
 import type { Purge } from '../../kernel/housekeeping.js'
 import type { Notifier } from '../../kernel/notifier.js'
 import { dependencyFailureOf, type OutageTracker } from '../../kernel/outages.js'
@@ -11,7 +11,7 @@ import type { Authorize } from '../access/authorize.js'
 import type { AuditService } from '../audit/service.js'
 import type { EventRecorder } from '../events/recorder.js'
 import { noContext } from '../events/recorder.js'
-import { type GateHooks, type GateSettings, OutboundGate } from './gate.js'
+import { type GateHooks, OutboundGate } from './gate.js'
 import type {
   BudgetScope,
   Channel,
@@ -24,23 +24,6 @@ import type {
 import { outboxRoutes } from './routes.js'
 import { type DeadLetter, OutboxWorker } from './worker.js'
 
-/** The outbound gate's caps, from the configuration. */
-export const gateSettingsOf = (config: Config): GateSettings => ({
-  kinds: {
-    recovery: { hour: config.recoveryCapPerHour, day: config.recoveryCapPerDay },
-    login_code: { hour: config.loginCodeCapPerHour, day: config.loginCodeCapPerDay },
-    phone_code: { hour: 5, day: 10 },
-    verification: { hour: 3, day: 10 },
-    unsolicited: { hour: 1, day: 3 },
-    notice: { hour: 10, day: 30 },
-    login_notice: { day: config.loginNoticeCapPerDay },
-    digest: { day: 2 },
-    campaign: { day: 3 },
-  },
-  destinationPerDay: config.messagesPerDestinationDay,
-  sms: { global: config.smsBudget, perCountry: config.smsBudgetPerCountry },
-})
-
 /** An SMS budget refused a text (told at most once a minute per budget). */
 export interface BudgetExhausted {
   budget: BudgetScope
@@ -52,10 +35,10 @@ export interface BudgetExhausted {
 export type GateFactory = (ledger: MessageLedger) => OutboundGate
 
 export const outboundGate = (
-  config: Config,
+  config: Pick<Config, 'gate'>,
   deps: { metrics: Metrics; clock: Clock; exhausted: Notifier<BudgetExhausted> },
 ): GateFactory => {
-  const settings = gateSettingsOf(config)
+  const settings = config.gate
   const told = new Map<string, number>()
   const hooks: GateHooks = {
     queued: (channel) => deps.metrics.messages.inc({ channel, state: 'queued' }),
@@ -98,7 +81,7 @@ const deadLetterRecorder =
   }
 
 export interface MailModuleDeps {
-  config: Config
+  config: Pick<Config, 'outbox'>
   queue: OutboxQueue
   ledger: MessageLedger
   gate: GateFactory
@@ -146,10 +129,7 @@ export const createMailModule = (deps: MailModuleDeps) => {
       deadLettered: count('dead_lettered'),
       redriven: count('redriven'),
     },
-    publicUrl: config.publicUrl,
-    maxAttempts: config.mailMaxAttempts,
-    horizonMs: config.mailRetryHorizonSeconds * SECOND,
-    retryBaseMs: config.mailRetryBaseSeconds * SECOND,
+    ...config.outbox,
     onDeadLettered: recordDeadLetters,
     // The relay (or SMS provider) as a dependency: one log line per outage, and a gauge.
     onTransport: (channel, up, err) => {
@@ -165,8 +145,6 @@ export const createMailModule = (deps: MailModuleDeps) => {
         )
     },
     ...(deps.mail.verify ? { probes: { email: () => deps.mail.verify?.() ?? Promise.resolve() } } : {}),
-    leaseMs: config.workerLeaseSeconds * SECOND,
-    intervalMs: config.workerIntervalMs,
     // The outbound gate's second look, before each send (budgets over what was sent meanwhile).
     recheck: (m) => sendGate.recheck(m, clock.now()),
   })

@@ -1,7 +1,7 @@
 import { isIP } from 'node:net'
 import type { Logger } from 'pino'
 import type { Config } from '../../config/index.js'
-import { type Clock, DAY, MINUTE, SECOND } from '../../kernel/clock.js'
+import { type Clock, DAY } from '../../kernel/clock.js'
 import type { Purge } from '../../kernel/housekeeping.js'
 import type { Keys } from '../../kernel/keys.js'
 import type { Notifier } from '../../kernel/notifier.js'
@@ -35,7 +35,7 @@ import {
 export { LOGIN_CHALLENGE_GUESSES }
 
 export interface MfaModuleDeps {
-  config: Config
+  config: Pick<Config, 'mfa' | 'webauthn'>
   factors: MfaFactorRepository
   loginChallenges: MfaChallengeRepository
   recoveryCodes: RecoveryCodeRepository
@@ -54,16 +54,13 @@ export interface MfaModuleDeps {
   queued: Notifier
 }
 
-/** The WebAuthn relying party from the configuration; warns when browsers will refuse it. */
-const relyingParty = (config: Config, logger: Logger) => {
-  const publicUrl = new URL(config.publicUrl)
-  const rpId = config.webauthnRpId ?? publicUrl.hostname
+/** Warns when browsers will refuse the configured WebAuthn relying party. */
+const checkRelyingParty = (rpId: string, logger: Logger): void => {
   if (isIP(rpId.replace(/^\[(.*)\]$/, '$1')) !== 0)
     logger.warn(
       { rp_id: rpId },
       'passkeys will not work: the WebAuthn relying-party id is an IP address, which browsers refuse; set GATEHOUSE_PUBLIC_URL (or GATEHOUSE_WEBAUTHN_RP_ID) to a domain name such as localhost',
     )
-  return { rpId, rpName: config.webauthnRpName, origins: config.webauthnOrigins ?? [publicUrl.origin] }
 }
 
 // Short-lived login material: kept a day past its end (caps look back at most a day), then gone.
@@ -80,20 +77,18 @@ const loginMaterialPurge =
   }
 
 /** Passkeys: registration, login and re-authentication ceremonies, for this relying party. */
-const createPasskeys = (deps: MfaModuleDeps) =>
-  new PasskeyService({
+const createPasskeys = (deps: MfaModuleDeps) => {
+  checkRelyingParty(deps.config.webauthn.settings.rpId, deps.logger)
+  return new PasskeyService({
     passkeys: deps.passkeys,
     challenges: deps.webauthnChallenges,
     loginChallenges: deps.loginChallenges,
     events: deps.events,
     clock: deps.clock,
     handleKey: deps.keys.derive('gatehouse webauthn user handles'),
-    settings: {
-      ...relyingParty(deps.config, deps.logger),
-      challengeTtlMs: 5 * 60 * SECOND,
-      maxAttemptsPerChallenge: LOGIN_CHALLENGE_GUESSES,
-    },
+    settings: deps.config.webauthn.settings,
   })
+}
 
 /**
  * Second factors: TOTP, passkeys, recovery codes and email/SMS login codes; login challenges over
@@ -119,11 +114,11 @@ export const createMfaModule = (deps: MfaModuleDeps) => {
     events,
     clock,
     codeKey: keys.derive('gatehouse login codes'),
-    settings: { ttlMs: 10 * MINUTE },
+    settings: config.mfa.loginCodes,
     onMessageQueued: () => deps.queued.notify(),
   })
   /** The MFA policy of an account: factor strength floor and whether a factor is required. */
-  const policyOf = (account: AccountRecord) => factorPolicyOf(account, config.mfaRequiredRoles)
+  const policyOf = (account: AccountRecord) => factorPolicyOf(account, config.mfa.requiredRoles)
   const mfa = new MfaService({
     factors,
     challenges: deps.loginChallenges,
@@ -143,12 +138,7 @@ export const createMfaModule = (deps: MfaModuleDeps) => {
       const account = await deps.accounts.findById(accountId)
       return account ? policyOf(account) : NO_FACTOR_POLICY
     },
-    settings: {
-      issuer: 'Gatehouse',
-      challengeTtlMs: 5 * 60 * SECOND,
-      maxAttemptsPerChallenge: LOGIN_CHALLENGE_GUESSES,
-      recoveryCodeCount: 10,
-    },
+    settings: config.mfa.settings,
   })
   const purge = loginMaterialPurge(deps)
   return {

@@ -1,4 +1,3 @@
-import type { Config } from '../../config/index.js'
 import type { HttpServer } from '../../http/server.js'
 import type { Clock } from '../../kernel/clock.js'
 import type { Authorize } from '../access/authorize.js'
@@ -11,7 +10,7 @@ import { reportRoutes } from './routes.js'
 import { type ExposureFacts, IncidentReports } from './service.js'
 
 export interface ReportsModuleDeps {
-  config: Config
+  config: Parameters<typeof mitigationsInPlace>[0]
   incidents: IncidentsService
   campaigns: CampaignsService
   facts: { exposureFacts(incidentId: string): Promise<ExposureFacts> }

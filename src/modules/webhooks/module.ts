@@ -15,7 +15,7 @@ import { HttpWebhookSender } from './sender.js'
 import { WebhooksService } from './service.js'
 
 export interface WebhooksModuleDeps {
-  config: Config
+  config: Pick<Config, 'webhooks'>
   repo: WebhookRepository
   outbox: Outbox
   box: SecretBox
@@ -43,7 +43,7 @@ export const createWebhooksModule = (deps: WebhooksModuleDeps) => {
       deps.metrics.messages.inc({ channel: 'webhook', state: 'queued' }, count)
       deps.queued.notify()
     },
-    allowPrivate: config.webhookAllowPrivate,
+    allowPrivate: config.webhooks.allowPrivate,
   })
   deps.events.subscribe((recorded) => service.fanOut(recorded))
   const sender = new HttpWebhookSender({
@@ -51,7 +51,7 @@ export const createWebhooksModule = (deps: WebhooksModuleDeps) => {
     box,
     clock,
     onLogError: (err) => deps.logger.error({ err }, 'could not write the webhook delivery log'),
-    allowPrivate: config.webhookAllowPrivate,
+    allowPrivate: config.webhooks.allowPrivate,
   })
   return {
     service,
