@@ -43,14 +43,13 @@ const accountModules = async (infra: Infrastructure) => {
   const guard = createGuardModule({ ...base, audit: audit.audit, detections, liftStore, accounts })
   const mfa = createMfaModule({ ...base, ...repos, factors: repos.mfaFactors, accounts, outbox })
   const devices = await createDevicesModule({ ...base, ...repos, notices: repos.loginNotices, outbox })
-  const forgetRemembered = devices.devices.forgetRemembered.bind(devices.devices)
   const { hasPasswordFactor } = mfa
   const passwords = createPasswords(config)
   const accountsModule = createAccountsModule({
     ...base,
     ...passwords,
     store,
-    forgetRemembered,
+    devices: devices.devices,
     hasPasswordFactor,
   })
   const recovery = createRecoveryModule({
@@ -61,7 +60,7 @@ const accountModules = async (infra: Infrastructure) => {
     mfa: mfa.mfa,
     guard: guard.guard,
     logger: workerLogger('recovery'),
-    forgetRemembered,
+    devices: devices.devices,
   })
   const login = createLoginModule({
     ...base,

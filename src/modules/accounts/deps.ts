@@ -1,6 +1,7 @@
 import { type Clock, HOUR, SECOND } from '../../kernel/clock.js'
 import { AppError } from '../../kernel/errors.js'
-import type { RequestContext } from '../events/ports.js'
+import type { Notifier } from '../../kernel/notifier.js'
+import type { DevicesService } from '../devices/service.js'
 import type { EventRecorder } from '../events/recorder.js'
 import type { PasswordHasher } from './password-hasher.js'
 import type { PasswordContext, PasswordPolicy } from './password-policy.js'
@@ -29,9 +30,11 @@ export interface AccountsDeps {
   events: EventRecorder
   clock: Clock
   settings: AccountsSettings
-  onMessageQueued?: (channel: 'email' | 'sms') => void
+  /** Told when messages were queued (the outbox delivers them now rather than at its next poll). */
+  queued: Notifier
   /** After a password change: remembered devices are forgotten. */
-  onPasswordChanged?: (accountId: string, ctx: RequestContext) => Promise<void>
+  /** Remembered devices are forgotten when the password changes. */
+  devices: Pick<DevicesService, 'forgetRemembered'>
   /** True when the account holds a second factor the password policy counts (a shorter password may do). */
   multiFactor?: (accountId: string) => Promise<boolean>
 }

@@ -76,8 +76,8 @@ export class EmailChanges {
       throw new AppError('invalid_email', { detail: 'This is already the address of the account' })
     }
     if (result.kind === 'capped') throw rateLimited(result.retryAfter)
-    this.deps.onMessageQueued?.('email')
-    for (const c of result.channels) this.deps.onMessageQueued?.(c)
+    // A link to the new address, and notices to the old channels.
+    this.deps.queued.notify()
   }
 
   /**
@@ -103,6 +103,6 @@ export class EmailChanges {
       return channels
     })
     if (!result) throw new AppError('invalid_token')
-    for (const c of result) this.deps.onMessageQueued?.(c)
+    if (result.length > 0) this.deps.queued.notify()
   }
 }

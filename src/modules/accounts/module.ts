@@ -1,10 +1,10 @@
 import type { Config } from '../../config/index.js'
 import type { HttpServer } from '../../http/server.js'
 import { type Clock, DAY } from '../../kernel/clock.js'
-import type { RequestContext } from '../../kernel/context.js'
 import type { Purge } from '../../kernel/housekeeping.js'
 import type { Notifier } from '../../kernel/notifier.js'
 import type { Metrics } from '../../metrics.js'
+import type { DevicesService } from '../devices/service.js'
 import type { EventRecorder } from '../events/recorder.js'
 import { noContext } from '../events/recorder.js'
 import type { Guard } from '../guard/guard.js'
@@ -24,8 +24,8 @@ export interface AccountsModuleDeps {
   clock: Clock
   /** Messages were queued: the outbox worker can start at once. */
   queued: Notifier
-  /** After a password change: remembered devices are forgotten. */
-  forgetRemembered: (accountId: string, ctx: RequestContext) => Promise<void>
+  /** Remembered devices are forgotten when the password changes or is reset. */
+  devices: Pick<DevicesService, 'forgetRemembered'>
   /** True when the account holds a second factor the password policy counts (a shorter password may do). */
   hasPasswordFactor: (accountId: string) => Promise<boolean>
 }
@@ -49,8 +49,8 @@ export const createAccountsModule = (deps: AccountsModuleDeps & ReturnType<typeo
     events,
     clock,
     settings: config.accounts.settings,
-    onMessageQueued: () => deps.queued.notify(),
-    onPasswordChanged: deps.forgetRemembered,
+    queued: deps.queued,
+    devices: deps.devices,
     multiFactor: deps.hasPasswordFactor,
   })
   const purge: Purge = async (now) => {

@@ -81,8 +81,8 @@ export class OperatorActions {
       return { account, revokedSessions: revoked }
     })
     if (!result) return null
-    this.deps.onMessageQueued?.('email')
-    await this.deps.onPasswordChanged?.(result.account.id, ctx)
+    this.deps.queued.notify()
+    await this.deps.devices.forgetRemembered(result.account.id, ctx)
     return { ...result, password }
   }
 

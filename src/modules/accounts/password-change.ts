@@ -58,8 +58,8 @@ export class PasswordChanges {
       await events.record('authn_password_change', account.id, ctx, { revoked_sessions: revoked }, tx.events)
       return revoked
     })
-    this.deps.onMessageQueued?.('email')
-    await this.deps.onPasswordChanged?.(account.id, ctx)
+    this.deps.queued.notify()
+    await this.deps.devices.forgetRemembered(account.id, ctx)
     return { revokedSessions }
   }
 }

@@ -140,8 +140,8 @@ export class PhoneNumbers {
     })
     if (result.kind === 'gone') throw new AppError('unauthenticated')
     if (result.kind === 'capped') throw rateLimited(result.retryAfter)
-    this.deps.onMessageQueued?.('sms')
-    if (result.notice) this.deps.onMessageQueued?.('email')
+    this.deps.queued.notify()
+    if (result.notice) this.deps.queued.notify()
   }
   /**
    * Verifies the phone number with the code texted to it. A wrong code counts against the newest
@@ -218,7 +218,7 @@ export class PhoneNumbers {
       await events.record('account_phone_removed', account.id, ctx, { was_verified: wasVerified }, tx.events)
       return { email: notify, sms: wasVerified }
     })
-    if (notice.email) this.deps.onMessageQueued?.('email')
-    if (notice.sms) this.deps.onMessageQueued?.('sms')
+    if (notice.email) this.deps.queued.notify()
+    if (notice.sms) this.deps.queued.notify()
   }
 }

@@ -69,7 +69,7 @@ export class Registration {
       })
     if (outcome === 'username_taken') throw new AppError('username_taken')
     if (outcome === 'retry') return this.register(input, ctx)
-    if (outcome === 'created' || outcome === 'notified') this.deps.onMessageQueued?.('email')
+    if (outcome === 'created' || outcome === 'notified') this.deps.queued.notify()
   }
 
   /** Reserves the name and stores the account, or tells the owner of the address instead. */

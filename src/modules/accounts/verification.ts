@@ -87,7 +87,7 @@ export class EmailVerification {
       await events.record('account_verification_resend', account?.id ?? null, ctx, { outcome }, tx.events)
       return outcome === 'sent'
     })
-    if (sent) this.deps.onMessageQueued?.('email')
+    if (sent) this.deps.queued.notify()
   }
 
   /** Deletes accounts that never verified their email within the retention period, freeing their usernames. */

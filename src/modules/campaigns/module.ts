@@ -2,6 +2,7 @@ import type { Logger } from 'pino'
 import type { Config } from '../../config/index.js'
 import type { HttpServer } from '../../http/server.js'
 import type { Clock } from '../../kernel/clock.js'
+import { createNotifier } from '../../kernel/notifier.js'
 import type { Metrics } from '../../metrics.js'
 import type { Authorize } from '../access/authorize.js'
 import type { AuditService } from '../audit/service.js'
@@ -37,7 +38,10 @@ export const createCampaignsModule = (deps: CampaignsModuleDeps) => {
       progress: (c, ratio) => metrics.campaignProgress.set({ campaign_id: c.id, action: c.action }, ratio),
     },
   })
-  const campaigns = new CampaignsService({ campaigns: deps.repo, audit, clock, onWork: () => worker.kick() })
+  // A campaign created or resumed: the worker starts at once rather than at its next poll.
+  const work = createNotifier()
+  work.listen(() => worker.kick())
+  const campaigns = new CampaignsService({ campaigns: deps.repo, audit, clock, work })
   return {
     campaigns,
     worker,

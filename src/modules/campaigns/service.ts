@@ -1,5 +1,6 @@
 import type { Clock } from '../../kernel/clock.js'
 import { AppError } from '../../kernel/errors.js'
+import type { Notifier } from '../../kernel/notifier.js'
 import { newId } from '../../kernel/tokens.js'
 import type { AuditService } from '../audit/service.js'
 import type { RequestContext } from '../events/ports.js'
@@ -80,7 +81,8 @@ export class CampaignsService {
       audit: AuditService
       clock: Clock
       /** Told when a campaign was created or resumed: workers look for work at once. */
-      onWork?: () => void
+      /** Told when a campaign has work (the worker starts now rather than at its next poll). */
+      work: Notifier
     },
   ) {}
 
@@ -135,7 +137,7 @@ export class CampaignsService {
       selector: describeSelector(campaign.selector),
       total: campaign.total,
     })
-    this.deps.onWork?.()
+    this.deps.work.notify()
     return campaign
   }
 
@@ -213,7 +215,7 @@ export class CampaignsService {
       failed: after.failed,
       total: after.total,
     })
-    if (to === 'running') this.deps.onWork?.()
+    if (to === 'running') this.deps.work.notify()
     return after
   }
 }

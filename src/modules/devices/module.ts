@@ -43,7 +43,7 @@ export const createDevicesModule = async (deps: DevicesModuleDeps) => {
     outbox: deps.outbox,
     ...(placeOf ? { placeOf } : {}),
     settings: config.settings,
-    onMessageQueued: () => deps.queued.notify(),
+    queued: deps.queued,
   })
   // "Was this you?" links are kept a day past their end, then gone.
   const purge: Purge = async (now) => ({

@@ -1,5 +1,6 @@
 import type { Clock } from '../../kernel/clock.js'
 import { AppError } from '../../kernel/errors.js'
+import type { Notifier } from '../../kernel/notifier.js'
 import { hashToken, looksLikeToken, newId, newToken } from '../../kernel/tokens.js'
 import type { AccountRecord } from '../accounts/ports.js'
 import type { RequestContext } from '../events/ports.js'
@@ -63,7 +64,8 @@ export class DevicesService {
       outbox: Outbox
       placeOf?: PlaceOf
       settings: DeviceSettings
-      onMessageQueued?: (channel: 'email') => void
+      /** Told when messages were queued (the outbox delivers them now). */
+      queued: Notifier
     },
   ) {}
 
@@ -163,7 +165,7 @@ export class DevicesService {
       session_id: sessionId,
       place: place !== null,
     })
-    this.deps.onMessageQueued?.('email')
+    this.deps.queued.notify()
   }
 
   /** A password reset or change: no device skips the second factor any more. */

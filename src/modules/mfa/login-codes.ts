@@ -1,5 +1,6 @@
 import { createHmac, randomInt } from 'node:crypto'
 import { type Clock, MINUTE } from '../../kernel/clock.js'
+import type { Notifier } from '../../kernel/notifier.js'
 import { newId } from '../../kernel/tokens.js'
 import type { AccountRecord } from '../accounts/ports.js'
 import type { CodeChannel, LoginCodeRepository } from '../devices/ports.js'
@@ -29,7 +30,8 @@ export class LoginCodeService {
       clock: Clock
       codeKey: Buffer
       settings: LoginCodeSettings
-      onMessageQueued?: (channel: CodeChannel) => void
+      /** Told when messages were queued (the outbox delivers them now). */
+      queued: Notifier
     },
   ) {}
 
@@ -90,7 +92,7 @@ export class LoginCodeService {
       createdAt: now,
     })
     await events.record('authn_otp_sent', account.id, ctx, { channel })
-    this.deps.onMessageQueued?.(channel)
+    this.deps.queued.notify()
     return true
   }
 

@@ -115,7 +115,7 @@ export const createMfaModule = (deps: MfaModuleDeps) => {
     clock,
     codeKey: keys.derive('gatehouse login codes'),
     settings: config.mfa.loginCodes,
-    onMessageQueued: () => deps.queued.notify(),
+    queued: deps.queued,
   })
   /** The MFA policy of an account: factor strength floor and whether a factor is required. */
   const policyOf = (account: AccountRecord) => factorPolicyOf(account, config.mfa.requiredRoles)

@@ -2,7 +2,6 @@ import type { Logger } from 'pino'
 import type { Config } from '../../config/index.js'
 import type { HttpServer } from '../../http/server.js'
 import { type Clock, DAY } from '../../kernel/clock.js'
-import type { RequestContext } from '../../kernel/context.js'
 import type { Purge } from '../../kernel/housekeeping.js'
 import type { Keys } from '../../kernel/keys.js'
 import { createNotifier, type Notifier } from '../../kernel/notifier.js'
@@ -10,6 +9,7 @@ import type { Metrics } from '../../metrics.js'
 import { findAccountByIdentifier } from '../accounts/lookup.js'
 import type { PasswordHasher } from '../accounts/password-hasher.js'
 import type { PasswordPolicy } from '../accounts/password-policy.js'
+import type { DevicesService } from '../devices/service.js'
 import type { EventRecorder } from '../events/recorder.js'
 import type { Guard } from '../guard/guard.js'
 import type { LimiterStore } from '../guard/ports.js'
@@ -34,8 +34,8 @@ export interface RecoveryModuleDeps extends RecoveryFactorPorts {
   keys: Keys
   /** Messages were queued: the outbox worker can start at once. */
   queued: Notifier
-  /** After a password reset: remembered devices are forgotten. */
-  forgetRemembered: (accountId: string, ctx: RequestContext) => Promise<void>
+  /** Remembered devices are forgotten when the password changes or is reset. */
+  devices: Pick<DevicesService, 'forgetRemembered'>
 }
 
 /**
@@ -59,9 +59,9 @@ export const createRecoveryModule = (deps: RecoveryModuleDeps) => {
     settings: config.settings,
     // Counted without their outcome: whether a request named an account is not a metric's to tell.
     onOutcome: () => metrics.recoveryRequests.inc(),
-    onMessageQueued: () => deps.queued.notify(),
-    onRequestQueued: () => requested.notify(),
-    onPasswordReset: deps.forgetRemembered,
+    queued: deps.queued,
+    requested,
+    devices: deps.devices,
   })
   const worker = new RecoveryWorker({
     queue: store.recoveryRequests,

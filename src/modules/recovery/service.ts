@@ -1,10 +1,12 @@
 import type { Clock } from '../../kernel/clock.js'
 import { AppError } from '../../kernel/errors.js'
+import type { Notifier } from '../../kernel/notifier.js'
 import { hashToken, looksLikeToken, newId, newToken } from '../../kernel/tokens.js'
 import { findAccountByIdentifier } from '../accounts/lookup.js'
 import type { PasswordHasher } from '../accounts/password-hasher.js'
 import type { PasswordPolicy } from '../accounts/password-policy.js'
 import type { AccountRecord } from '../accounts/ports.js'
+import type { DevicesService } from '../devices/service.js'
 import type { RequestContext } from '../events/ports.js'
 import type { EventRecorder } from '../events/recorder.js'
 import type { Guard } from '../guard/guard.js'
@@ -58,10 +60,13 @@ export class RecoveryService {
       clock: Clock
       settings: RecoverySettings
       onOutcome?: (outcome: RecoveryOutcome) => void
-      onMessageQueued?: (channel: RecoveryChannel) => void
+      /** Told when messages were queued (the outbox delivers them now). */
+      queued: Notifier
+      /** Told when a request was stored (the recovery worker handles it now). */
+      requested: Notifier
       /** After a password reset: remembered devices are forgotten. */
-      onPasswordReset?: (accountId: string, ctx: RequestContext) => Promise<void>
-      onRequestQueued?: () => void
+      /** Remembered devices are forgotten after a password reset. */
+      devices: Pick<DevicesService, 'forgetRemembered'>
     },
   ) {
     this.#secondFactors = recoveryFactors(deps)
@@ -81,7 +86,7 @@ export class RecoveryService {
       context: ctx,
       createdAt: this.deps.clock.now(),
     })
-    this.deps.onRequestQueued?.()
+    this.deps.requested.notify()
   }
 
   /** The worker path: decide, under the account's lock, whether this request gets a message. */
@@ -161,7 +166,7 @@ export class RecoveryService {
     })
     await store.recoveryRequests.finish(req.id, outcome, clock.now())
     this.deps.onOutcome?.(outcome)
-    if (channelUsed) this.deps.onMessageQueued?.(channelUsed)
+    if (channelUsed) this.deps.queued.notify()
     return outcome
   }
 
@@ -210,7 +215,7 @@ export class RecoveryService {
       })
       if (sent) {
         queued += 1
-        this.deps.onMessageQueued?.('email')
+        this.deps.queued.notify()
       }
     }
     return queued
@@ -276,8 +281,8 @@ export class RecoveryService {
       return channels
     })
     if (!result) throw new AppError('invalid_token')
-    for (const c of result) this.deps.onMessageQueued?.(c)
-    if (resetAccountId) await this.deps.onPasswordReset?.(resetAccountId, ctx)
+    if (result.length > 0) this.deps.queued.notify()
+    if (resetAccountId) await this.deps.devices.forgetRemembered(resetAccountId, ctx)
   }
 
   /**
