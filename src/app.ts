@@ -8,7 +8,7 @@ import { SECOND } from './kernel/clock.js'
 import { housekeeping } from './kernel/housekeeping.js'
 import { createAccessModule } from './modules/access/module.js'
 import { createAccountsModule, createPasswords } from './modules/accounts/module.js'
-import { adminRoutes } from './modules/admin/routes.js'
+import { createAdminModule } from './modules/admin/module.js'
 import { createAuditModule } from './modules/audit/module.js'
 import type { AuditService } from './modules/audit/service.js'
 import { createCampaignsModule } from './modules/campaigns/module.js'
@@ -43,8 +43,8 @@ const accountModules = async (infra: Infrastructure) => {
   const guard = createGuardModule({ ...base, audit: audit.audit, detections, liftStore, accounts })
   const mfa = createMfaModule({ ...base, ...repos, factors: repos.mfaFactors, accounts, outbox })
   const devices = await createDevicesModule({ ...base, ...repos, notices: repos.loginNotices, outbox })
-  const { hasPasswordFactor } = mfa
   const passwords = createPasswords(config)
+  const { hasPasswordFactor } = mfa
   const accountsModule = createAccountsModule({
     ...base,
     ...passwords,
@@ -107,7 +107,8 @@ const operationModules = (infra: Infrastructure, audit: AuditService) => {
   const incidents = createIncidentsModule({ ...base, ...service, repo: repos.incidents })
   const facts = repos.reportFacts
   const reports = createReportsModule({ ...base, ...service, incidents: incidents.incidents, facts })
-  return { webhooks, mail, events, access, campaigns, incidents, reports }
+  const admin = createAdminModule({ ...base, ...store, stats: repos.adminStats, factors: repos.mfaFactors })
+  return { webhooks, mail, events, access, campaigns, incidents, reports, admin }
 }
 
 type Modules = Awaited<ReturnType<typeof accountModules>> & ReturnType<typeof operationModules>
@@ -115,7 +116,7 @@ type Modules = Awaited<ReturnType<typeof accountModules>> & ReturnType<typeof op
 /** Every module's routes, in one order; returns the session check fast path. */
 const registerRoutes = async (server: AppHttp, infra: Infrastructure, m: Modules) => {
   const { http } = server
-  const { store, limiter, metrics, repos, clock } = infra
+  const { limiter, metrics, repos } = infra
   const { sessions } = m.login
   const { guard } = m.guard
   const { audit } = m.audit
@@ -133,18 +134,9 @@ const registerRoutes = async (server: AppHttp, infra: Infrastructure, m: Modules
   m.access.routes(http, { authorize })
   m.incidents.routes(http, { authorize, names })
   m.reports.routes(http, { authorize })
-  // The admin console: its figures and account tools, and the built single-page app at /console.
-  adminRoutes(http, {
-    authorize,
-    audit,
-    stats: repos.adminStats,
-    accounts: store.accounts,
-    sessions: store.sessions,
-    factors: repos.mfaFactors,
-    events: store.events,
-    now: () => clock.now(),
-  })
+  m.admin.routes(http, { authorize, audit })
   m.mail.routes(http, { authorize, audit })
+  // The admin console: the built single-page app at /console.
   await consoleRoutes(http)
   m.recovery.routes(http, { sessions, limiter })
   await http.ready()
