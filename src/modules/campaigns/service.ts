@@ -80,8 +80,7 @@ export class CampaignsService {
       campaigns: CampaignRepository
       audit: AuditService
       clock: Clock
-      /** Told when a campaign was created or resumed: workers look for work at once. */
-      /** Told when a campaign has work (the worker starts now rather than at its next poll). */
+      /** Told when a campaign was created or resumed: the worker looks for work at once. */
       work: Notifier
     },
   ) {}

@@ -2,7 +2,7 @@ import type { RequestContext } from '../events/ports.js'
 import type { Counters, CountReading, DetectionAction } from './ports.js'
 import type { Background, GuardSettings } from './settings.js'
 import type { Sightings } from './sightings.js'
-import type { GuardState } from './state.js'
+import { type GuardState, levelOf } from './state.js'
 import type { SlidingWindow } from './windows.js'
 
 type BruteForceSettings = GuardSettings['bruteForce']
@@ -21,7 +21,7 @@ export const bruteForceDelay = (failures: number, bf: BruteForceSettings): numbe
  * logged in from: none below `challengeAfter`, 1 there, one more at each doubling.
  */
 export const bruteForceLevel = (failures: number, bf: BruteForceSettings): number =>
-  failures < bf.challengeAfter ? 0 : 1 + Math.floor(Math.log2(failures / bf.challengeAfter))
+  failures < bf.challengeAfter ? 0 : levelOf(failures, bf.challengeAfter)
 
 /**
  * Brute force: failed logins on one identifier as typed (the username, the email and the phone of
