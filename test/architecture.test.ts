@@ -1,29 +1,25 @@
-import { readdirSync, readFileSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { dirname, join, relative, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 // @ts-expect-error: a plain ES module script without declarations
-import { FILE_LIMIT, FUNCTION_LIMIT, oversized } from '../scripts/sizes.mjs'
+import { FILE_LIMIT, FUNCTION_LIMIT, oversized, walk } from '../scripts/sizes.mjs'
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 
-const sources = (dir: string): string[] =>
-  readdirSync(join(root, dir), { withFileTypes: true }).flatMap((e) => {
-    const path = join(dir, e.name)
-    if (e.isDirectory()) return sources(path)
-    return /\.tsx?$/.test(e.name) && !/\.test\.tsx?$/.test(e.name) ? [path] : []
-  })
+/** The source files under `dir` (a path in the repository), tests and migrations left out. */
+const sources = (dir: string): string[] => (walk(join(root, dir)) as string[]).map((f) => relative(root, f))
 
 /** Every relative import of a source file (static, dynamic and re-exports), as repository paths. */
-const importsOf = (file: string): { target: string; typeOnly: boolean }[] => {
+const importsOf = (file: string): string[] => {
   const text = readFileSync(join(root, file), 'utf8')
-  const found: { target: string; typeOnly: boolean }[] = []
-  const pattern = /(?:^|\n)\s*(import|export)(\s+type)?[^'"]*?from\s+'(\.[^']+)'|import\('(\.[^']+)'\)/g
+  const found: string[] = []
+  const pattern = /(?:^|\n)\s*(?:import|export)[^'"]*?from\s+'(\.[^']+)'|import\('(\.[^']+)'\)/g
   for (const m of text.matchAll(pattern)) {
-    const spec = m[3] ?? m[4]
+    const spec = m[1] ?? m[2]
     if (!spec) continue
     const target = relative(root, resolve(dirname(join(root, file)), spec)).replace(/\.js$/, '.ts')
-    found.push({ target, typeOnly: Boolean(m[2]) })
+    found.push(target)
   }
   return found
 }
@@ -66,7 +62,7 @@ describe('architecture', () => {
     it(`the ${rule.layer} layer imports nothing it must not`, () => {
       const breaches = files
         .filter(rule.files)
-        .flatMap((f) => importsOf(f).map((i) => ({ f, ...i })))
+        .flatMap((f) => importsOf(f).map((target) => ({ f, target })))
         .filter((i) => rule.forbidden(i.target))
         .map((i) => `${i.f} imports ${i.target}`)
       expect(breaches).toEqual([])
@@ -74,8 +70,8 @@ describe('architecture', () => {
   }
 
   it('finds the imports it checks (the rules are not vacuous)', () => {
-    const app = importsOf('src/app.ts').map((i) => i.target)
-    const infrastructure = importsOf('src/infrastructure.ts').map((i) => i.target)
+    const app = importsOf('src/app.ts')
+    const infrastructure = importsOf('src/infrastructure.ts')
     expect(app.some((t) => under(t, 'src/modules'))).toBe(true)
     expect(infrastructure.some((t) => under(t, 'src/adapters'))).toBe(true)
   })

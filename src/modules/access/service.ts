@@ -30,8 +30,8 @@ import {
   requireHeld,
 } from './rules.js'
 
-export type { Actor, BulkOutcome, NewKey } from './rules.js'
-export { ACCESS_LIMITS, LAST_USE_WRITE_GAP_MS, parsePrincipal } from './rules.js'
+export type { Actor, BulkOutcome } from './rules.js'
+export { ACCESS_LIMITS } from './rules.js'
 
 export interface AccessServiceDeps {
   repo: AccessRepository

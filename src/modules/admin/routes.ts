@@ -8,8 +8,6 @@ import { accountRoutes } from './account-routes.js'
 import { type AdminRouteDeps, security } from './route-deps.js'
 import { readStats, SERIES } from './stats.js'
 
-export { maskPhone } from './account-summary.js'
-export type { AdminRouteDeps } from './route-deps.js'
 
 const Bucket = z.object({ start: z.string(), ...Object.fromEntries(SERIES.map((s) => [s, z.number()])) })
 

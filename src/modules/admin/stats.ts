@@ -7,7 +7,6 @@ import { type AdminStatsSource, SERIES, type Series, type StatsWindow } from './
  * source's (see AdminStatsSource); this lays the counts out in buckets and totals.
  */
 
-export type { StatsWindow } from './ports.js'
 export { SERIES } from './ports.js'
 
 export const WINDOWS: Record<StatsWindow, { bucketMs: number; buckets: number }> = {
