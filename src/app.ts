@@ -76,6 +76,8 @@ const accountModules = async (infra: Infrastructure) => {
     loginCodes: mfa.loginCodes,
     devices: devices.devices,
     recovery: recovery.recovery,
+    policyOf: mfa.policyOf,
+    hasPasswordFactor: mfa.hasPasswordFactor,
     notifyFactorAdded: (accountId) => mfa.notifySecurityChange(accountId, 'factor_added'),
   })
   return { audit, guard, mfa, devices, accounts: accountsModule, login, recovery }

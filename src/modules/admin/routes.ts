@@ -8,7 +8,6 @@ import { accountRoutes } from './account-routes.js'
 import { type AdminRouteDeps, security } from './route-deps.js'
 import { readStats, SERIES } from './stats.js'
 
-
 const Bucket = z.object({ start: z.string(), ...Object.fromEntries(SERIES.map((s) => [s, z.number()])) })
 
 /** Passes a caller holding any one of the scopes (tried in order; the last refusal is thrown). */

@@ -10,7 +10,6 @@ import { INCIDENT_LIMITS, type IncidentsService } from './service.js'
 import { leakUploadRoute } from './upload-route.js'
 import { ImportView, IncidentView, importView, incidentView } from './views.js'
 
-
 const Title = z.string().trim().min(1).max(INCIDENT_LIMITS.titleLength)
 const Text = z.string().max(INCIDENT_LIMITS.textLength)
 

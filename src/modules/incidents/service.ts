@@ -20,7 +20,6 @@ import type {
 import { type LeakRow, openLeak } from './readers.js'
 import { assembleTimeline, type TimelineEntry, type TimelineSource } from './timeline.js'
 
-
 export const INCIDENT_LIMITS = {
   titleLength: 200,
   textLength: 20_000,

@@ -9,7 +9,7 @@ import type { RequestContext } from '../events/ports.js'
 import type { Guard, ScreenInput } from '../guard/guard.js'
 import type { SourceLimits } from '../guard/source-limits.js'
 import type { PasskeyService } from '../mfa/passkeys.js'
-import type { MfaChallengeRepository } from '../mfa/ports.js'
+import { LOGIN_CHALLENGE_GUESSES, type MfaChallengeRepository } from '../mfa/ports.js'
 import type { MfaMethod, MfaService } from '../mfa/service.js'
 import type { RecoveryService } from '../recovery/service.js'
 import type { SessionRecord, SessionRepository } from '../sessions/ports.js'
@@ -22,7 +22,7 @@ import {
   type PasswordCheck,
   resetRequired,
 } from './password.js'
-import { LOGIN_CHALLENGE_GUESSES, type SecondStepDeps, secondStep } from './second-step.js'
+import { type SecondStepDeps, secondStep } from './second-step.js'
 
 /**
  * What happens at login, step by step:

@@ -16,7 +16,7 @@ import type { PasskeyService } from '../mfa/passkeys.js'
 import type { MfaChallengeRepository, MfaFactorRepository } from '../mfa/ports.js'
 import { mfaRoutes } from '../mfa/routes.js'
 import type { MfaService } from '../mfa/service.js'
-import { type FactorPolicy, factorPolicyOf, PASSWORD_FACTOR_FLOOR, satisfies } from '../mfa/strength.js'
+import { type FactorPolicy, satisfies } from '../mfa/strength.js'
 import type { RecoveryService } from '../recovery/service.js'
 import { type ChangeCount, SessionCache } from '../sessions/cache.js'
 import { SESSION_CHECK_URL, SessionCheckFastPath } from '../sessions/fast-check.js'
@@ -25,8 +25,6 @@ import { sessionRoutes } from '../sessions/routes.js'
 import { SessionsService } from '../sessions/service.js'
 import { LoginFlow } from './flow.js'
 import { loginRoutes } from './routes.js'
-
-export { LOGIN_CHALLENGE_GUESSES } from './second-step.js'
 
 export interface LoginModuleDeps {
   config: Pick<Config, 'publicUrl' | 'sessions' | 'devices' | 'mfa' | 'passwords' | 'http'>
@@ -42,6 +40,10 @@ export interface LoginModuleDeps {
   limiter: LimiterStore
   mfa: MfaService
   factors: Pick<MfaFactorRepository, 'listAll'>
+  /** The MFA policy of an account (the MFA module's): factor strength floor, whether one is required. */
+  policyOf: (account: AccountRecord) => FactorPolicy
+  /** Whether the account holds a factor that lets its password be shorter (the MFA module's). */
+  hasPasswordFactor: (accountId: string) => Promise<boolean>
   challenges: Pick<MfaChallengeRepository, 'peek'>
   passkeys: PasskeyService
   loginCodes: Pick<LoginCodeService, 'send'>
@@ -66,8 +68,8 @@ const PASSKEY_LOGIN_LIMITS: SourceLimitRules = {
 }
 
 /** Sessions, with the second-factor checks re-authentication and enrolment-only sessions need. */
-const createSessions = (deps: LoginModuleDeps, policyOf: (account: AccountRecord) => FactorPolicy) => {
-  const { config, factors, mfa, passkeys, clock } = deps
+const createSessions = (deps: LoginModuleDeps) => {
+  const { config, factors, mfa, passkeys, clock, policyOf } = deps
   return new SessionsService({
     accounts: deps.accounts,
     sessions: deps.sessions,
@@ -97,22 +99,20 @@ const createSessions = (deps: LoginModuleDeps, policyOf: (account: AccountRecord
  * login?"), the sessions service other modules authenticate with, and their routes.
  */
 export const createLoginModule = (deps: LoginModuleDeps) => {
-  const { config, factors, mfa, passkeys, clock } = deps
-  /** The MFA policy of an account: factor strength floor and whether a factor is required. */
-  const policyOf = (account: AccountRecord) => factorPolicyOf(account, config.mfa.requiredRoles)
-  const sessions = createSessions(deps, policyOf)
+  const { config, mfa, passkeys, clock } = deps
+  const sessions = createSessions(deps)
   // Length floors that depend on the account's factors (NIST SP 800-63B rev. 4: shorter than 15
   // code points without a factor that counts) are checked again at login.
   const lengthDependsOnFactors = config.passwords.policy.profile === 'nist-800-63b-4'
   const passwordBelowPolicy = async (account: AccountRecord, password: string) =>
     lengthDependsOnFactors &&
     !deps.policy.longEnough(password, false) &&
-    !deps.policy.longEnough(password, satisfies(await factors.listAll(account.id), PASSWORD_FACTOR_FLOOR))
+    !deps.policy.longEnough(password, await deps.hasPasswordFactor(account.id))
   const flow = new LoginFlow({
     ...deps,
     sessions,
     sessionRecords: deps.sessions,
-    policyOf,
+    policyOf: deps.policyOf,
     passwordBelowPolicy,
     passkeyLimits: new SourceLimits(deps.limiter, 'passkey_login', PASSKEY_LOGIN_LIMITS, (scope) =>
       deps.metrics.rateLimited.inc({ scope: `passkey_login_${scope}` }),

@@ -5,11 +5,8 @@ import type { DevicesService } from '../devices/service.js'
 import type { RequestContext } from '../events/ports.js'
 import type { EventRecorder } from '../events/recorder.js'
 import type { LoginCodeService } from '../mfa/login-codes.js'
-import { LOGIN_CHALLENGE_GUESSES } from '../mfa/ports.js'
 import type { MfaService } from '../mfa/service.js'
 import type { FactorPolicy } from '../mfa/strength.js'
-
-export { LOGIN_CHALLENGE_GUESSES }
 
 export interface SecondStepDeps {
   mfa: Pick<MfaService, 'methods' | 'startChallenge'>

@@ -14,13 +14,12 @@ import { securityNotices } from '../mail/notices.js'
 import type { Outbox } from '../mail/ports.js'
 import { LoginCodeService } from './login-codes.js'
 import { PasskeyService } from './passkeys.js'
-import {
-  LOGIN_CHALLENGE_GUESSES,
-  type MfaChallengeRepository,
-  type MfaFactorRepository,
-  type PasskeyRepository,
-  type RecoveryCodeRepository,
-  type WebauthnChallengeRepository,
+import type {
+  MfaChallengeRepository,
+  MfaFactorRepository,
+  PasskeyRepository,
+  RecoveryCodeRepository,
+  WebauthnChallengeRepository,
 } from './ports.js'
 import { StoredSecondFactors } from './second-factors.js'
 import { MfaService } from './service.js'
@@ -31,8 +30,6 @@ import {
   STAFF_FLOOR,
   satisfies,
 } from './strength.js'
-
-export { LOGIN_CHALLENGE_GUESSES }
 
 export interface MfaModuleDeps {
   config: Pick<Config, 'mfa' | 'webauthn'>
