@@ -1,4 +1,4 @@
-import type { Clock } from '../../kernel/clock.js'
+import { type Clock, iso } from '../../kernel/clock.js'
 import { AppError } from '../../kernel/errors.js'
 import type { Notifier } from '../../kernel/notifier.js'
 import { hashToken, looksLikeToken, newId, newToken } from '../../kernel/tokens.js'
@@ -139,7 +139,7 @@ export class DevicesService {
         template: 'new_login',
         payload: {
           username: account.username,
-          time: new Date(now).toISOString(),
+          time: iso(now),
           device: describeDevice(ctx.userAgent),
           ip: ctx.ip ?? 'unknown',
           place,

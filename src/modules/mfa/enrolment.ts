@@ -1,3 +1,4 @@
+import { iso, isoOrNull } from '../../kernel/clock.js'
 import { AppError } from '../../kernel/errors.js'
 import { newId } from '../../kernel/tokens.js'
 import type { AccountRecord } from '../accounts/ports.js'
@@ -146,11 +147,11 @@ export class FactorEnrolment {
           id: f.id,
           kind: f.kind,
           status: f.confirmedAt === null ? ('pending' as const) : ('active' as const),
-          created_at: new Date(f.createdAt).toISOString(),
+          created_at: iso(f.createdAt),
           ...(key
             ? {
                 name: key.name,
-                last_used_at: key.lastUsedAt === null ? null : new Date(key.lastUsedAt).toISOString(),
+                last_used_at: isoOrNull(key.lastUsedAt),
               }
             : {}),
         }

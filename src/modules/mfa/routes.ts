@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import type { HttpServer } from '../../http/server.js'
 import { requestContext } from '../../http/server.js'
+import { iso } from '../../kernel/clock.js'
 import { AppError } from '../../kernel/errors.js'
 import type { AccountRecord } from '../accounts/ports.js'
 import { principalOf, requireRecentAuth, requireSession } from '../sessions/http-auth.js'
@@ -171,7 +172,7 @@ const passkeyRegistrationRoutes = (
           id: key.id,
           kind: 'webauthn' as const,
           name: key.name,
-          created_at: new Date(key.createdAt).toISOString(),
+          created_at: iso(key.createdAt),
         },
         ...(codes ? { recovery_codes: codes } : {}),
       })
