@@ -29,10 +29,9 @@ describe.each(databaseKinds())('SecurityEventLog on %s', (kind) => {
 
   it('tells the webhook hook of an event recorded in a transaction only once that transaction commits', async () => {
     const told: string[] = []
-    const recorder = new EventRecorder(suite.store.events, () => T0, undefined, {
-      onRecorded: (recorded) => {
-        for (const e of recorded) told.push(String(e.details.n))
-      },
+    const recorder = new EventRecorder(suite.store.events, () => T0)
+    recorder.subscribe((recorded) => {
+      for (const e of recorded) told.push(String(e.details.n))
     })
     const record = (n: number) => (tx: { events: typeof suite.store.events }) =>
       recorder.record('account_created', null, context(), { n }, tx.events)
@@ -84,12 +83,10 @@ describe.each(databaseKinds())('SecurityEventLog on %s', (kind) => {
       suite.store.events,
       () => T0,
       (type, n) => counted.push([type, n]),
-      {
-        onRecorded: (recorded) => {
-          told.push(recorded.length)
-        },
-      },
     )
+    recorder.subscribe((recorded) => {
+      told.push(recorded.length)
+    })
     const id = randomUUID()
     const batch = [
       { type: 'campaign_reset_lock_set' as const, accountId: id, context: context(), details: {} },

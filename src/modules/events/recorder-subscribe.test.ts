@@ -11,7 +11,7 @@ const memoryLog = (): SecurityEventLog => ({
 })
 
 describe('EventRecorder subscribe', () => {
-  it('tells a listener added later of the events recorded from then on, as onRecorded is told', async () => {
+  it('tells a listener added later of the events recorded from then on, in the order they were added', async () => {
     const told: string[] = []
     const errors: unknown[] = []
     const recorder = new EventRecorder(memoryLog(), () => 1, undefined, {

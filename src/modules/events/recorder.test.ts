@@ -18,14 +18,13 @@ const memoryLog = () => {
   return { log, events }
 }
 
-describe('EventRecorder onRecorded', () => {
+describe('EventRecorder listeners', () => {
   it('tells the hook of each event after it is appended', async () => {
     const { log, events } = memoryLog()
     const told: { type: string; appended: number }[] = []
-    const recorder = new EventRecorder(log, () => 42, undefined, {
-      onRecorded: (recorded) => {
-        for (const e of recorded) told.push({ type: e.type, appended: events.length })
-      },
+    const recorder = new EventRecorder(log, () => 42)
+    recorder.subscribe((recorded) => {
+      for (const e of recorded) told.push({ type: e.type, appended: events.length })
     })
     await recorder.record('authn_login_fail', null, noContext, { reason: 'bad_password' })
     expect(told).toEqual([{ type: 'authn_login_fail', appended: 1 }])
@@ -36,12 +35,12 @@ describe('EventRecorder onRecorded', () => {
     const errors: string[] = []
     let n = 0
     const recorder = new EventRecorder(log, () => 1, undefined, {
-      onRecorded: () => {
-        n += 1
-        if (n === 1) throw new Error('sync')
-        return Promise.reject(new Error('async'))
-      },
       onHookError: (err) => errors.push((err as Error).message),
+    })
+    recorder.subscribe(() => {
+      n += 1
+      if (n === 1) throw new Error('sync')
+      return Promise.reject(new Error('async'))
     })
     await recorder.record('session_logout', 'a', noContext)
     await recorder.record('session_logout', 'a', noContext)
@@ -54,13 +53,12 @@ describe('EventRecorder onRecorded', () => {
     const tx = memoryLog()
     let release: () => void = () => {}
     let done = false
-    const recorder = new EventRecorder(log, () => 1, undefined, {
-      onRecorded: async () => {
-        await new Promise<void>((r) => {
-          release = r
-        })
-        done = true
-      },
+    const recorder = new EventRecorder(log, () => 1)
+    recorder.subscribe(async () => {
+      await new Promise<void>((r) => {
+        release = r
+      })
+      done = true
     })
     await recorder.record('account_created', 'a', noContext, {}, tx.log)
     expect(tx.events).toHaveLength(1)

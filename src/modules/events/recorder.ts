@@ -8,20 +8,13 @@ export { noContext } from '../../kernel/context.js'
 export type NewSecurityEvent = Omit<SecurityEvent, 'at'>
 
 export interface EventRecorderOptions {
-  /**
-   * Told of the events of each `record` or `recordMany` once they are kept (webhook fan-out), all
-   * of them at once. Its errors are reported to `onHookError` and never fail the caller. Awaited
-   * for events recorded outside a transaction; for events recorded into a transaction's log it
-   * starts once that transaction commits (never if it rolls back), without the caller waiting;
-   * `settled()` waits for it.
-   */
-  onRecorded?: (events: readonly SecurityEvent[]) => void | Promise<void>
+  /** Told of a listener's error (see `subscribe`); the caller never fails for it. */
   onHookError?: (err: unknown, events: readonly SecurityEvent[]) => void
 }
 
 /**
  * The one way events are written: appends them (to the log of the caller's transaction when given
- * one), counts them by type and tells `onRecorded`, both once they are kept. Details must never
+ * one), counts them by type and tells its listeners (`subscribe`), both once they are kept. Details must never
  * hold a secret or contact data.
  */
 export class EventRecorder {
@@ -33,13 +26,15 @@ export class EventRecorder {
     private readonly now: () => number,
     private readonly counted: (type: SecurityEventType, count: number) => void = () => {},
     private readonly options: EventRecorderOptions = {},
-  ) {
-    if (options.onRecorded) this.#listeners.push(options.onRecorded)
-  }
+  ) {}
 
   /**
-   * Adds a listener told as `onRecorded` is (webhook fan-out, registered once that module exists):
-   * of the events recorded from then on, in the order listeners were added.
+   * Adds a listener (webhook fan-out, registered once that module exists), told of the events of
+   * each `record` or `recordMany` from then on, all of them at once, in the order listeners were
+   * added. Its errors are reported to `onHookError` and never fail the caller. Awaited for events
+   * recorded outside a transaction; for events recorded into a transaction's log it starts once
+   * that transaction commits (never if it rolls back), without the caller waiting; `settled()`
+   * waits for it.
    */
   subscribe(listener: (events: readonly SecurityEvent[]) => void | Promise<void>): void {
     this.#listeners.push(listener)
@@ -57,7 +52,7 @@ export class EventRecorder {
 
   /**
    * Records many events at once (a campaign batch): one time stamp, a few statements whatever their
-   * number, one count per type, one call of `onRecorded` with all of them.
+   * number, one count per type, one call of each listener with all of them.
    */
   async recordMany(events: readonly NewSecurityEvent[], into: SecurityEventLog = this.log): Promise<void> {
     if (events.length === 0) return

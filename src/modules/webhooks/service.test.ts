@@ -57,9 +57,8 @@ const setup = () => {
   }
   const hooks = memoryWebhooks()
   let service: WebhooksService | undefined
-  const events = new EventRecorder(log, () => clock.now(), undefined, {
-    onRecorded: (recorded) => service?.fanOut(recorded),
-  })
+  const events = new EventRecorder(log, () => clock.now())
+  events.subscribe((recorded) => service?.fanOut(recorded))
   service = new WebhooksService({
     webhooks: hooks.repo,
     outbox,

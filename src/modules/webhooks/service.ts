@@ -149,7 +149,7 @@ export class WebhooksService {
   }
 
   /**
-   * The `onRecorded` hook: queues, in bulk, one message per event and active webhook subscribed to
+   * The event recorder's listener: queues, in bulk, one message per event and active webhook subscribed to
    * the event's type. Costs no query when no webhook is subscribed (the list is cached).
    */
   async fanOut(events: readonly SecurityEvent[]): Promise<void> {
