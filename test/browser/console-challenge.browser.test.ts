@@ -214,12 +214,11 @@ describe.skipIf(!haveChromium)('the console signs in while the guard challenges 
       // Visible at once; the counts move as the workers report.
       await page.waitForSelector('[data-testid="challenge"], #code')
       if (await code.isVisible()) continue
-      await page
-        .waitForFunction(
-          `/^[1-9][\\d,]* attempts/.test(document.querySelector('[data-testid="challenge-attempts"]')?.textContent ?? '')`,
-          undefined,
-          { timeout: 20_000 },
-        )
+      // A locator wait, not waitForFunction: that evaluates its predicate with eval(), which the
+      // console's CSP refuses (and reports as a page error).
+      await attempts
+        .filter({ hasText: /^[1-9][\d,]* attempts/ })
+        .waitFor({ timeout: 20_000 })
         .catch(() => {})
       if (!(await progress.isVisible())) continue
       seen = (await attempts.textContent().catch(() => '')) ?? ''
