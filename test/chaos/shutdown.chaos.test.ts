@@ -36,7 +36,10 @@ describe.skipIf(unavailable !== null)('SIGTERM under load', () => {
     db = await createTestDatabase('sqlite')
     const database = await db.open()
     await seedAccounts(database.db, 'sqlite', { count: 90, prefix: 'term', now: Date.now() })
-    const phc = await hash(PASSWORD, { algorithm: 2, memoryCost: 19456, timeCost: 2, parallelism: 1 })
+    // The cheapest argon2id the service accepts, on both sides: what is measured is the drain, not
+    // hashing, and at the default cost 80 logins a second starve the event loop of a 2-core host,
+    // so requests sent before the drain would be read only after it (and refused as new work).
+    const phc = await hash(PASSWORD, { algorithm: 2, memoryCost: 8192, timeCost: 1, parallelism: 1 })
     await sql`update accounts set password_hash = ${phc}`.execute(database.db)
     await database.close()
     smtp = await startSmtpSink()
@@ -47,6 +50,8 @@ describe.skipIf(unavailable !== null)('SIGTERM under load', () => {
       GATEHOUSE_SHUTDOWN_GRACE_SECONDS: String(GRACE_MS / 1000),
       GATEHOUSE_GUARD: 'false',
       GATEHOUSE_STEP_UP_NEW_DEVICE: 'false',
+      GATEHOUSE_ARGON2_MEMORY_KIB: '8192',
+      GATEHOUSE_ARGON2_ITERATIONS: '1',
     })
     const base = server.baseUrl
     const { port } = new URL(base)
@@ -73,34 +78,68 @@ describe.skipIf(unavailable !== null)('SIGTERM under load', () => {
       }
     }
     /**
-     * A request over a raw connection: opened at `openAt`, the first `split` bytes sent then, the
-     * rest at `restAt` (ms after SIGTERM). Node's close counted such connections idle and reset them.
+     * A connection opened at `openAt` (ms after SIGTERM), well before the drain, so that the instance
+     * has surely accepted it by then. With `first`, a whole login is sent at once and its answer read
+     * (proof, by the clock, that the connection was accepted before the drain); then the first
+     * `split` bytes of the request that matters go, and the rest at `restAt`. Node's close counted
+     * such connections idle and reset them.
      */
-    const raw = (t0: number, openAt: number, restAt: number, split: number, i: number) =>
-      new Promise<Outcome>((resolve) => {
-        const body = JSON.stringify({ identifier: `seed_term_${i}`, password: PASSWORD })
-        const request = Buffer.from(
-          `POST /v1/sessions HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
-        )
+    const raw = (
+      t0: number,
+      o: { openAt: number; restAt: number; split: number; first?: boolean; i: number },
+    ) =>
+      new Promise<Outcome & { firstAnsweredAt?: number }>((resolve) => {
+        const message = (i: number) => {
+          const body = JSON.stringify({ identifier: `seed_term_${i}`, password: PASSWORD })
+          return Buffer.from(
+            `POST /v1/sessions HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+          )
+        }
+        const request = message(o.i)
         setTimeout(
           () => {
             const sent = Date.now()
             const socket = connect(Number(port), '127.0.0.1')
             let answer = ''
+            let firstAnsweredAt: number | undefined
+            const sendTheRequest = () => {
+              if (o.split > 0) socket.write(request.subarray(0, o.split))
+              setTimeout(
+                () => socket.write(request.subarray(o.split)),
+                Math.max(0, o.restAt - (Date.now() - t0)),
+              )
+            }
             socket.on('data', (c) => {
               answer += c.toString()
+              if (o.first && firstAnsweredAt === undefined) {
+                // The first answer is whole once its body (a JSON object) has arrived.
+                const m = /\r\ncontent-length: (\d+)/i.exec(answer)
+                const head = answer.indexOf('\r\n\r\n')
+                if (m && head >= 0 && Buffer.byteLength(answer.slice(head + 4)) >= Number(m[1])) {
+                  firstAnsweredAt = Date.now()
+                  if (!answer.startsWith('HTTP/1.1 201'))
+                    return resolve({ at: o.openAt, sent, error: `first answer: ${answer}` })
+                  answer = ''
+                  sendTheRequest()
+                }
+              }
             })
             socket.on('error', (e: NodeJS.ErrnoException) =>
-              resolve({ at: openAt, sent, error: e.code ?? e.message }),
+              resolve({ at: o.openAt, sent, error: e.code ?? e.message }),
             )
             socket.on('close', () => {
               const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(answer)?.[1])
               if (!status)
-                resolve({ at: openAt, sent, error: answer ? 'truncated answer' : 'closed without an answer' })
+                resolve({
+                  at: o.openAt,
+                  sent,
+                  error: answer ? 'truncated answer' : 'closed without an answer',
+                })
               else
                 resolve({
-                  at: openAt,
+                  at: o.openAt,
                   sent,
+                  firstAnsweredAt,
                   status,
                   connection: /\r\nconnection: ([^\r]+)/i.exec(answer)?.[1] ?? null,
                   contentType: /\r\ncontent-type: ([^\r]+)/i.exec(answer)?.[1] ?? null,
@@ -108,33 +147,42 @@ describe.skipIf(unavailable !== null)('SIGTERM under load', () => {
                 })
             })
             socket.on('connect', () => {
-              if (split > 0) socket.write(request.subarray(0, split))
-              setTimeout(() => socket.write(request.subarray(split)), restAt - openAt)
+              if (o.first) socket.write(message(o.i - 20))
+              else sendTheRequest()
             })
           },
-          Math.max(0, openAt - (Date.now() - t0)),
+          Math.max(0, o.openAt - (Date.now() - t0)),
         )
       })
 
     // Warm up (argon2, the statement caches) and leave idle keep-alive connections behind.
     for (let i = 0; i < 4; i++) expect((await login(70 + i, -1)).status).toBe(201)
 
-    const t0 = Date.now()
+    // SIGTERM at t0. Connections the instance accepted before the drain whose request arrives
+    // (whole or the rest) after it began: one kept alive from a login answered before SIGTERM with
+    // part of the next request sent, three opened 600 ms before the drain, silent until then or with
+    // part of a request sent. (A connection silent for the whole quiet period, 1 s, is closed with a
+    // FIN before its client sends anything; HTTP clients then reconnect.)
+    const t0 = Date.now() + 300
+    const early = Promise.all([
+      raw(t0, { openAt: -300, restAt: GRACE_MS + 300, split: 60, first: true, i: 84 }),
+      raw(t0, { openAt: 400, restAt: GRACE_MS + 200, split: 0, i: 80 }),
+      raw(t0, { openAt: 400, restAt: GRACE_MS + 250, split: 40, i: 81 }),
+      raw(t0, { openAt: 400, restAt: GRACE_MS + 300, split: 90, i: 82 }),
+    ])
+    await sleep(t0 - Date.now())
     server.child.kill('SIGTERM')
     // 40 logins in the last 500 ms before the instance stops taking new work (GRACE_MS after
     // SIGTERM), and 40 in the 500 ms after: fetch reuses its keep-alive connections and opens new ones.
     const schedule = Array.from({ length: 80 }, (_, i) => GRACE_MS - 500 + i * 12.5)
-    const outcomes = await Promise.all([
-      ...schedule.map(async (at, i) => {
+    const loaded = Promise.all(
+      schedule.map(async (at, i) => {
         await sleep(at - (Date.now() - t0))
         return login(i, at)
       }),
-      // Connections opened before the drain whose request arrives (whole or the rest) after it began.
-      raw(t0, GRACE_MS - 150, GRACE_MS + 200, 0, 80),
-      raw(t0, GRACE_MS - 100, GRACE_MS + 250, 0, 81),
-      raw(t0, GRACE_MS - 150, GRACE_MS + 200, 40, 82),
-      raw(t0, GRACE_MS - 100, GRACE_MS + 300, 90, 83),
-    ])
+    )
+    const [kept, load] = await Promise.all([early, loaded])
+    const outcomes: Outcome[] = [...load, ...kept]
     expect(await server.exited).toBe(0)
 
     const logged = (prefix: string) => {
@@ -173,8 +221,14 @@ describe.skipIf(unavailable !== null)('SIGTERM under load', () => {
       expect(o.contentType, JSON.stringify(o)).toMatch(/^application\/problem\+json/)
       expect(JSON.parse(o.body!).code).toBe('service_unavailable')
     }
-    // What was sent before the drain began was served (a request whose connection the busy
-    // instance accepted only after that is refused like any new one).
-    expect(before.filter((o) => o.status === 201).length).toBeGreaterThanOrEqual(before.length - 5)
+    // A connection the instance accepted before the drain is served whatever it sends after it:
+    // kept alive since a login answered before SIGTERM, or opened 600 ms before the drain.
+    for (const o of kept) expect(o.status, JSON.stringify(o)).toBe(201)
+    expect(kept[0]!.firstAnsweredAt).toBeLessThan(t0)
+    // Logins sent in the last 500 ms before the drain are served unless their new connection was
+    // accepted only after it (then refused like any new one): how many depends on how busy the
+    // host is — most of them, all on a quiet one.
+    const served = load.filter((o) => o.sent < drainAt && o.status === 201).length
+    expect(served).toBeGreaterThanOrEqual(load.filter((o) => o.sent < drainAt).length / 2)
   }, 60_000)
 })
