@@ -3,6 +3,7 @@ import type { Config } from './config/index.js'
 import type { AppHttp } from './http/app-server.js'
 import { createAppHttp, readinessRoutes } from './http/app-server.js'
 import { consoleRoutes } from './http/console-routes.js'
+import { pagesRoutes } from './http/pages-routes.js'
 import { type AppOverrides, createInfrastructure, type Infrastructure } from './infrastructure.js'
 import { SECOND } from './kernel/clock.js'
 import { housekeeping } from './kernel/housekeeping.js'
@@ -140,6 +141,11 @@ const registerRoutes = async (server: AppHttp, infra: Infrastructure, m: Modules
   m.mail.routes(http, { authorize, audit })
   // The admin console: the built single-page app at /console.
   await consoleRoutes(http)
+  // The account pages: sign-in, sign-up, recovery and security settings, at the paths mails link to.
+  await pagesRoutes(http, {
+    branding: infra.config.branding,
+    captchaProvider: infra.config.challenges.captcha?.provider ?? null,
+  })
   m.recovery.routes(http, { sessions, limiter })
   await http.ready()
   return sessionCheck

@@ -1,6 +1,7 @@
 import type { z } from 'zod'
 import type { Setting } from './kinds.js'
 import { accounts } from './sections/accounts.js'
+import { branding } from './sections/branding.js'
 import { campaigns } from './sections/campaigns.js'
 import { challenges } from './sections/challenges.js'
 import { devices } from './sections/devices.js'
@@ -52,6 +53,7 @@ export const sections = {
   campaigns,
   webhooks,
   housekeeping,
+  branding,
   // Each section reads only settings that exist, as they are parsed.
 } as const satisfies Record<string, { readonly build: (values: FlatConfig) => unknown }>
 
@@ -78,6 +80,7 @@ export const settings = {
   ...campaigns.settings,
   ...webhooks.settings,
   ...housekeeping.settings,
+  ...branding.settings,
 } as const satisfies Record<string, Setting>
 
 export type SettingKey = keyof typeof settings

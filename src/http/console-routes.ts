@@ -1,10 +1,11 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
-import { dirname, extname, join, relative, sep } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import type { FastifyReply } from 'fastify'
 import { z } from 'zod'
 import { AppError } from '../kernel/errors.js'
 import type { HttpServer } from './server.js'
+import { type Asset, builtDir, loadAssets } from './static-files.js'
+
+/** Where `vite build` put the console: dist/console, seen from dist/http or from src/http. */
+export const defaultConsoleDir = (): string | null => builtDir('console')
 
 /**
  * The admin console's Content-Security-Policy: the built app's own scripts and styles only, no
@@ -22,56 +23,6 @@ export const CONSOLE_CSP = [
   "base-uri 'none'",
   "form-action 'self'",
 ].join('; ')
-
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.json': 'application/json',
-  '.txt': 'text/plain; charset=utf-8',
-  '.woff2': 'font/woff2',
-}
-
-/** Where `vite build` put the console: dist/console, seen from dist/http or from src/http. */
-export const defaultConsoleDir = (): string | null => {
-  const here = dirname(fileURLToPath(import.meta.url))
-  for (const dir of [join(here, '..', 'console'), join(here, '..', '..', 'dist', 'console')]) {
-    if (existsSync(join(dir, 'index.html'))) return dir
-  }
-  return null
-}
-
-interface Asset {
-  body: Buffer
-  type: string
-  /** Under assets/: the name carries a content hash, so it never changes. */
-  hashed: boolean
-}
-
-/** Every file of the build, read once at start: requests never touch the file system (no traversal). */
-const loadAssets = (dir: string): Map<string, Asset> => {
-  const files = new Map<string, Asset>()
-  const walk = (d: string) => {
-    for (const name of readdirSync(d)) {
-      const full = join(d, name)
-      if (statSync(full).isDirectory()) walk(full)
-      else {
-        const path = relative(dir, full).split(sep).join('/')
-        files.set(path, {
-          body: readFileSync(full),
-          type: TYPES[extname(name)] ?? 'application/octet-stream',
-          hashed: path.startsWith('assets/'),
-        })
-      }
-    }
-  }
-  walk(dir)
-  return files
-}
 
 /**
  * Serves the built admin console at /console: files of the build as they are, any other path under

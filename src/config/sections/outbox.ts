@@ -37,14 +37,18 @@ const rows = {
 
 /** What the outbox worker takes from the configuration. */
 export type OutboxSettings = Required<
-  Pick<OutboxWorkerDeps, 'publicUrl' | 'maxAttempts' | 'horizonMs' | 'retryBaseMs' | 'leaseMs' | 'intervalMs'>
+  Pick<
+    OutboxWorkerDeps,
+    'publicUrl' | 'productName' | 'maxAttempts' | 'horizonMs' | 'retryBaseMs' | 'leaseMs' | 'intervalMs'
+  >
 >
 
 export const outbox = section(
   'Message delivery and workers',
   rows,
-  (v: Values<typeof rows> & { readonly publicUrl: string }): OutboxSettings => ({
+  (v: Values<typeof rows> & { readonly publicUrl: string; readonly brandName: string }): OutboxSettings => ({
     publicUrl: v.publicUrl,
+    productName: v.brandName,
     maxAttempts: v.mailMaxAttempts,
     horizonMs: v.mailRetryHorizonSeconds * SECOND,
     retryBaseMs: v.mailRetryBaseSeconds * SECOND,

@@ -1,0 +1,4 @@
+/** Strings of the settings screens. */
+export const settings = {
+  'settings.title': 'Security settings',
+} as const

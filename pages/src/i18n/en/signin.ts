@@ -1,0 +1,4 @@
+/** Strings of the signin screens. */
+export const signin = {
+  'signin.title': 'Sign in',
+} as const

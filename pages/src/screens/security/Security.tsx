@@ -1,0 +1,12 @@
+import { t } from '../../i18n'
+import { Frame } from '../../ui/Frame'
+import type { ScreenProps } from '../types'
+
+/** Filled in with its flow; until then it names itself. */
+export default function Security({ config, onLang }: ScreenProps) {
+  return (
+    <Frame config={config} title={t('settings.title')} onLang={onLang} wide>
+      <p>{t('common.loading')}</p>
+    </Frame>
+  )
+}
