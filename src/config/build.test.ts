@@ -142,6 +142,7 @@ describe('config sections: defaults', () => {
   it('workers, incidents, webhooks and housekeeping', () => {
     expect(config.outbox).toEqual({
       publicUrl: 'http://localhost:4455',
+      productName: 'Gatehouse',
       maxAttempts: 200,
       horizonMs: DAY,
       retryBaseMs: 5000,
