@@ -4,11 +4,13 @@
  * `gh_session` cookie the sign-in sets (SameSite=Lax; changes carry the same-origin proof the
  * browser adds), so no token is ever held by script. A `429 challenge_required` is solved in Web
  * Workers (with visible progress) and the request sent again; any other failure is thrown as a
- * Problem, with the wait of a `Retry-After` when there is one.
+ * Problem, with the wait of a `Retry-After` when there is one. Every request says the language the
+ * pages show (`Accept-Language`): the account keeps it, and mails sent for it are written in it.
  */
 import createClient from 'openapi-fetch'
 import type { paths } from '../../console/src/api/schema'
 import { ChallengeCancelled, type PowChallenge, solveChallenge } from '../../console/src/challenge'
+import { lang } from './i18n'
 
 /** An RFC 9457 problem answer, or a network failure dressed as one (status 0). */
 export class Problem extends Error {
@@ -91,6 +93,8 @@ const send = async (given: Request): Promise<Response> => {
   const solutions: Record<string, string> = {}
   for (let round = 0; ; round++) {
     const attempt = request.clone()
+    // The language the pages show is the one mails sent from this request are written in.
+    attempt.headers.set('accept-language', lang())
     for (const [name, value] of Object.entries(solutions)) attempt.headers.set(name, value)
     let res: Response
     try {
