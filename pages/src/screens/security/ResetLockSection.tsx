@@ -27,13 +27,21 @@ export const ResetLockSection = () => {
   const [on, setOn] = useState(known)
   useEffect(() => setOn(known), [known])
 
-  const toggle = (enabled: boolean) =>
-    act.run(async () => {
-      const r = await data(api.PUT('/v1/me/reset-lock', { body: { enabled } }))
-      setOn(r.reset_lock)
-      act.done(r.reset_lock ? t('settings.resetLock.nowOn') : t('settings.resetLock.nowOff'))
+  // The box shows the choice at once; a refusal puts it back.
+  const toggle = (enabled: boolean) => {
+    setOn(enabled)
+    return act.run(async () => {
+      try {
+        const r = await data(api.PUT('/v1/me/reset-lock', { body: { enabled } }))
+        setOn(r.reset_lock)
+        act.done(r.reset_lock ? t('settings.resetLock.nowOn') : t('settings.resetLock.nowOff'))
+      } catch (e) {
+        setOn(!enabled)
+        throw e
+      }
       await refresh()
     })
+  }
 
   return (
     <SecSection id="reset-lock" title={t('settings.resetLock.title')}>
