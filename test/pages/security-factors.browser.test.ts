@@ -170,7 +170,7 @@ describe.skipIf(!haveChromium).each(pageDatabases())('security settings: second 
     } finally {
       restore()
     }
-    expect(await factors.locator('li', { hasText: 'Codes by email' }).count()).toBe(0)
+    await until(async () => (await factors.locator('li', { hasText: 'Codes by email' }).count()) === 0)
 
     await passkeys.getByRole('button', { name: 'Remove Work laptop' }).click()
     await passkeys.getByRole('button', { name: 'Remove "Work laptop"' }).click()

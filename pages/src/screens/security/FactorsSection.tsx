@@ -42,9 +42,9 @@ export const FactorsSection = () => {
     act.run(async () => {
       await api.DELETE('/v1/mfa/factors/{id}', { params: { path: { id: f.id } } })
       setConfirming(null)
+      await refresh()
       act.done(t('settings.factors.removed', { name: factorName(f) }))
       focusHeading('factors')
-      await refresh()
     })
   const enable = (channel: 'email' | 'sms') =>
     act.run(async () => {

@@ -65,9 +65,9 @@ export const PasskeysSection = () => {
     act.run(async () => {
       await api.DELETE('/v1/mfa/factors/{id}', { params: { path: { id: f.id } } })
       setConfirming(null)
+      await refresh()
       act.done(t('settings.passkeys.removed', { name: f.name ?? '' }))
       focusHeading('passkeys')
-      await refresh()
     })
 
   return (
