@@ -66,6 +66,7 @@ describe('the account pages are served by Gatehouse', () => {
     for (const path of [
       '/pages/assets/nope.js',
       '/pages/index.html',
+      '/pages/.vite/manifest.json',
       '/pages/../package.json',
       '/pages/%2e%2e/package.json',
       '/pages/assets/%2e%2e/%2e%2e/package.json',
