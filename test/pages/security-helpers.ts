@@ -1,7 +1,7 @@
 /*
  * What the security-settings browser tests share: accounts made over HTTP as a person's sign-up
  * and mailed link would make them, a signed-in browser context (POST /v1/sessions from the
- * context, which keeps the gh_session cookie), and the account pages' configuration answer.
+ * context, which keeps the gh_session cookie), and waiting on what the pages announce.
  */
 import type { BrowserContext, Page } from 'playwright-core'
 import { expect } from 'vitest'
@@ -41,44 +41,6 @@ export const newAccount = async (h: PagesHarness): Promise<User> => {
   return user
 }
 
-/**
- * The pages read GET /v1/pages/config at start. This branch of Gatehouse does not serve that
- * route yet, so the browser is given the answer the route is specified to give (pages/src/config.ts)
- * from this server's own settings.
- */
-export const servePagesConfig = async (h: PagesHarness, context: BrowserContext): Promise<void> => {
-  const probe = await fetch(`${h.origin}/v1/pages/config`)
-  if (probe.ok) return
-  const policy = h.app.config.passwords.policy
-  const b = h.app.config.branding
-  await context.route('**/v1/pages/config*', (route) =>
-    route.fulfill({
-      status: 200,
-      contentType: 'application/json',
-      body: JSON.stringify({
-        product_name: b.name,
-        logo_url: null,
-        accent: b.accent,
-        support_url: b.supportUrl,
-        terms_url: b.termsUrl,
-        privacy_url: b.privacyUrl,
-        default_locale: b.defaultLocale,
-        locales: ['en', 'de'],
-        password: {
-          min_length: policy.minLength,
-          max_length: policy.maxLength,
-          min_score: policy.minScore,
-          policy: 'default',
-        },
-        passkeys: true,
-        sms: true,
-        captcha: null,
-        return_to: null,
-      }),
-    }),
-  )
-}
-
 /** A browser context signed in as `user` (the context keeps the session cookie), showing /security. */
 export const signedIn = async (
   h: PagesHarness,
@@ -86,7 +48,6 @@ export const signedIn = async (
   opts: { locale?: string; identifier?: string; password?: string } = {},
 ): Promise<{ context: BrowserContext; page: Page; problems: string[] }> => {
   const opened = await h.newPage(opts.locale ? { locale: opts.locale } : {})
-  await servePagesConfig(h, opened.context)
   const res = await opened.context.request.post(`${h.origin}/v1/sessions`, {
     data: { identifier: opts.identifier ?? user.username, password: opts.password ?? user.password },
   })

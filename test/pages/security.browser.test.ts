@@ -7,16 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { checkScreen, haveChromium, type PagesHarness, pageDatabases, startPages } from './harness.js'
-import {
-  json,
-  newAccount,
-  SETTINGS_ENV,
-  servePagesConfig,
-  shiftClock,
-  signedIn,
-  statusOf,
-  until,
-} from './security-helpers.js'
+import { json, newAccount, SETTINGS_ENV, shiftClock, signedIn, statusOf, until } from './security-helpers.js'
 
 describe.skipIf(!haveChromium).each(pageDatabases())('security settings on %s', (kind) => {
   let h: PagesHarness
@@ -29,7 +20,6 @@ describe.skipIf(!haveChromium).each(pageDatabases())('security settings on %s', 
 
   it('sends a visitor without a session to the sign-in', async () => {
     const { context, page } = await h.newPage()
-    await servePagesConfig(h, context)
     await page.goto(`${h.origin}/security`)
     await page.waitForURL(`${h.origin}/sign-in`)
     await context.close()
@@ -86,7 +76,11 @@ describe.skipIf(!haveChromium).each(pageDatabases())('security settings on %s', 
     const { context, page, problems } = await signedIn(h, user)
     const next = `${user.password} with a new verse`
     await page.getByLabel('Current password').fill(user.password)
+    await page.getByLabel('New password').fill('password123')
+    // The server's judgement of the new password, as it is typed (POST /v1/passwords/check).
+    await page.locator('#password .sec-strength', { hasText: 'This is a commonly used password.' }).waitFor()
     await page.getByLabel('New password').fill(next)
+    await page.locator('#password .sec-strength', { hasText: 'This password is strong enough.' }).waitFor()
     expect(await page.getByLabel('Current password').getAttribute('autocomplete')).toBe('current-password')
     expect(await page.getByLabel('New password').getAttribute('autocomplete')).toBe('new-password')
     await page.getByRole('button', { name: 'Change password' }).click()

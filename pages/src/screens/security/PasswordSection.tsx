@@ -11,7 +11,10 @@ import { SecSection } from './SecSection'
 import { Strength } from './Strength'
 
 export const PasswordSection = () => {
-  const { refresh, config } = useSecurity()
+  const { refresh, config, account, mfa } = useSecurity()
+  const multiFactor = mfa.factors.some(
+    (f) => f.status === 'active' && (f.kind === 'totp' || f.kind === 'webauthn'),
+  )
   const act = useAct()
   const id = useId()
   const [current, setCurrent] = useState('')
@@ -57,7 +60,6 @@ export const PasswordSection = () => {
             type={shown ? 'text' : 'password'}
             autoComplete="new-password"
             required
-            minLength={config.password.min_length}
             maxLength={config.password.max_length}
             aria-describedby={`${id}-rule ${id}-meter`}
             value={next}
@@ -66,7 +68,12 @@ export const PasswordSection = () => {
           <p className="hint" id={`${id}-rule`}>
             {plural('settings.password.rule', config.password.min_length)}
           </p>
-          <Strength password={next} id={`${id}-meter`} />
+          <Strength
+            password={next}
+            id={`${id}-meter`}
+            username={account.username}
+            multiFactor={multiFactor}
+          />
         </div>
         <label className="check" htmlFor={`${id}-show`}>
           <input

@@ -4,19 +4,27 @@
  * change itself says what is wrong.
  */
 import { useEffect, useState } from 'react'
+import type { Answer } from '../../../../console/src/api/types'
 import { api, data, Problem } from '../../api'
 import { plural, t } from '../../i18n'
 
-interface Check {
-  acceptable: boolean
-  code: string | null
-  score: number
-  min_length: number
-}
+type Check = Answer<'/v1/passwords/check', 'post'>
 
 let unavailable = false
 
-export const Strength = ({ password, id }: { password: string; id: string }) => {
+export const Strength = ({
+  password,
+  id,
+  username,
+  multiFactor,
+}: {
+  password: string
+  id: string
+  /** The account's name: a password containing it is refused. */
+  username: string
+  /** The account holds a TOTP factor or a passkey (a shorter password may do under some policies). */
+  multiFactor: boolean
+}) => {
   const [check, setCheck] = useState<Check | null>(null)
   useEffect(() => {
     if (unavailable || !password) {
@@ -26,10 +34,10 @@ export const Strength = ({ password, id }: { password: string; id: string }) => 
     const abort = new AbortController()
     const timer = setTimeout(() => {
       data(
-        api.POST(
-          '/v1/passwords/check' as never,
-          { body: { password }, signal: abort.signal } as never,
-        ) as Promise<{ data?: Check }>,
+        api.POST('/v1/passwords/check', {
+          body: { password, username, multi_factor: multiFactor },
+          signal: abort.signal,
+        }),
       )
         .then(setCheck)
         .catch((e: unknown) => {
@@ -41,7 +49,7 @@ export const Strength = ({ password, id }: { password: string; id: string }) => 
       clearTimeout(timer)
       abort.abort()
     }
-  }, [password])
+  }, [password, username, multiFactor])
 
   if (!check) return <div id={id} />
   const score = Math.max(0, Math.min(4, Math.round(check.score)))
