@@ -46,8 +46,14 @@ describe.skipIf(!haveChromium).each(pageDatabases())('security settings: second 
     const { context, page, problems } = await signedIn(h, user)
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: h.origin })
     const totp = page.locator('#totp')
-    await totp.getByRole('button', { name: 'Set up an authenticator app' }).click()
+    // By keyboard: the button answers Enter, and focus moves to the step that appears.
+    await totp.getByRole('button', { name: 'Set up an authenticator app' }).focus()
+    await page.keyboard.press('Enter')
     await totp.getByRole('heading', { name: 'Scan the code with your app' }).waitFor()
+    await until(
+      async () =>
+        (await page.evaluate('document.activeElement?.textContent')) === 'Scan the code with your app',
+    )
     const qr = totp.getByRole('img', { name: 'QR code to add this account to an authenticator app' })
     expect(await qr.getAttribute('src')).toMatch(/^data:image\/svg\+xml/)
     // The QR code is drawn (an SVG the browser could load), not a broken image.

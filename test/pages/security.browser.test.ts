@@ -147,7 +147,7 @@ describe.skipIf(!haveChromium).each(pageDatabases())('security settings on %s', 
     await context.close()
   })
 
-  it('adds a phone number, verifies it with the texted code, and removes it', async () => {
+  it('adds a phone number, verifies it with the texted code, uses codes by text message as a factor, and removes both', async () => {
     const user = await newAccount(h)
     const { context, page, problems } = await signedIn(h, user)
     const number = `+1415555${String(Math.floor(Math.random() * 10_000)).padStart(4, '0')}`
@@ -174,6 +174,21 @@ describe.skipIf(!haveChromium).each(pageDatabases())('security settings on %s', 
     expect(
       (await json(h, 'POST', '/v1/sessions', { identifier: number, password: user.password })).status,
     ).toBe(201)
+
+    // Codes by text message as a second factor, now that the number is verified; then removed again.
+    const factors = page.locator('#factors')
+    await factors.getByRole('button', { name: 'Use codes by text message' }).click()
+    expect(await statusOf(page, 'factors')).toBe('Sign-ins now ask for a code texted to your phone.')
+    await factors.getByRole('heading', { name: 'Your recovery codes' }).waitFor()
+    await factors.getByRole('button', { name: 'I have saved them' }).click()
+    const signIn = await json(h, 'POST', '/v1/sessions', {
+      identifier: user.username,
+      password: user.password,
+    })
+    expect(signIn.body.methods).toContain('sms')
+    await factors.getByRole('button', { name: 'Remove Codes by text message' }).click()
+    await factors.getByRole('button', { name: 'Yes, remove Codes by text message' }).click()
+    expect(await statusOf(page, 'factors')).toBe('Codes by text message was removed.')
 
     await phone.getByRole('button', { name: 'Remove phone number' }).click()
     await phone.getByLabel('Your password').fill(user.password)
