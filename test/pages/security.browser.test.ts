@@ -229,7 +229,7 @@ describe.skipIf(!haveChromium).each(pageDatabases())('security settings on %s', 
     expect((await page.context().request.get(`${h.origin}/v1/sessions/current`)).status()).toBe(200)
 
     // Sign out here: the session ends and the sign-in shows.
-    await page.locator('#sessions').getByRole('button', { name: 'Sign out', exact: true }).last().click()
+    await page.locator('#sessions').getByRole('button', { name: 'Sign out on this device' }).click()
     await page.waitForURL(`${h.origin}/sign-in`)
     expect((await page.context().request.get(`${h.origin}/v1/sessions/current`)).status()).toBe(401)
     expect(me.problems).toEqual([])

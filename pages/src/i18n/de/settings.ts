@@ -153,6 +153,7 @@ export const settings: { [K in keyof typeof en]: string } = {
   'settings.sessions.revoke': 'Abmelden',
   'settings.sessions.revokeNamed': '{device} abmelden, angemeldet {date}',
   'settings.sessions.revoked': '{device} wurde abgemeldet.',
+  'settings.sessions.signOutHere': 'Auf diesem Gerät abmelden',
   'settings.sessions.revokeOthers': 'Überall sonst abmelden',
   'settings.sessions.revokedOthers.one': '{count} anderes Gerät wurde abgemeldet.',
   'settings.sessions.revokedOthers.other': '{count} andere Geräte wurden abgemeldet.',

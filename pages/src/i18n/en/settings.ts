@@ -144,6 +144,7 @@ export const settings = {
   'settings.sessions.revoke': 'Sign out',
   'settings.sessions.revokeNamed': 'Sign out {device}, signed in {date}',
   'settings.sessions.revoked': '{device} was signed out.',
+  'settings.sessions.signOutHere': 'Sign out on this device',
   'settings.sessions.revokeOthers': 'Sign out everywhere else',
   'settings.sessions.revokedOthers.one': '{count} other device was signed out.',
   'settings.sessions.revokedOthers.other': '{count} other devices were signed out.',

@@ -93,7 +93,7 @@ export const SessionsSection = () => {
           </button>
         )}
         <button type="button" className="secondary" disabled={act.busy} onClick={() => void signOut()}>
-          {t('common.signOut')}
+          {t('settings.sessions.signOutHere')}
         </button>
       </div>
       {act.view}
