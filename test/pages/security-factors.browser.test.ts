@@ -39,7 +39,7 @@ describe.skipIf(!haveChromium).each(pageDatabases())('security settings: second 
   }, 90_000)
   afterAll(async () => {
     await h?.close()
-  })
+  }, 60_000)
 
   it('enrols an authenticator app, shows and replaces the recovery codes, and turns the reset lock on and off', async () => {
     const user = await newAccount(h)
@@ -132,7 +132,7 @@ describe.skipIf(!haveChromium).each(pageDatabases())('security settings: second 
     expect(await lock.isChecked()).toBe(false)
     expect(problems).toEqual([])
     await context.close()
-  })
+  }, 60_000)
 
   it('adds a passkey, proves who it is with it, uses codes by email as a factor, and removes both', async () => {
     const user = await newAccount(h)
@@ -195,5 +195,5 @@ describe.skipIf(!haveChromium).each(pageDatabases())('security settings: second 
     expect(login.status).toBe(201)
     expect(problems).toEqual([])
     await context.close()
-  })
+  }, 60_000)
 })

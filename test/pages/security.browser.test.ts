@@ -16,14 +16,14 @@ describe.skipIf(!haveChromium).each(pageDatabases())('security settings on %s', 
   }, 90_000)
   afterAll(async () => {
     await h?.close()
-  })
+  }, 60_000)
 
   it('sends a visitor without a session to the sign-in', async () => {
     const { context, page } = await h.newPage()
     await page.goto(`${h.origin}/security`)
     await page.waitForURL(`${h.origin}/sign-in`)
     await context.close()
-  })
+  }, 60_000)
 
   it('shows every section, and the history in sentences, in English and German', async () => {
     const user = await newAccount(h)
@@ -80,7 +80,7 @@ describe.skipIf(!haveChromium).each(pageDatabases())('security settings on %s', 
     await de.page.getByRole('heading', { name: 'Security settings' }).waitFor()
     expect(de.problems).toEqual([])
     await de.context.close()
-  })
+  }, 60_000)
 
   it('changes the password: the old one no longer signs in, the new one does', async () => {
     const user = await newAccount(h)
@@ -111,7 +111,7 @@ describe.skipIf(!haveChromium).each(pageDatabases())('security settings on %s', 
     await page.locator('#password [role=alert]', { hasText: 'That password is not right.' }).waitFor()
     expect(problems).toEqual([])
     await context.close()
-  })
+  }, 60_000)
 
   it('changes the email address after asking for the password again, confirmed from the real mail', async () => {
     const user = await newAccount(h)
@@ -156,7 +156,7 @@ describe.skipIf(!haveChromium).each(pageDatabases())('security settings on %s', 
       .waitFor()
     expect(problems).toEqual([])
     await context.close()
-  })
+  }, 60_000)
 
   it('adds a phone number, verifies it with the texted code, uses codes by text message as a factor, and removes both', async () => {
     const user = await newAccount(h)
@@ -211,7 +211,7 @@ describe.skipIf(!haveChromium).each(pageDatabases())('security settings on %s', 
     ).toBe(401)
     expect(problems).toEqual([])
     await context.close()
-  })
+  }, 60_000)
 
   it('signs out one session, then every other one, then itself', async () => {
     const user = await newAccount(h)
@@ -245,5 +245,5 @@ describe.skipIf(!haveChromium).each(pageDatabases())('security settings on %s', 
     expect((await page.context().request.get(`${h.origin}/v1/sessions/current`)).status()).toBe(401)
     expect(me.problems).toEqual([])
     for (const c of [other, third, me]) await c.context.close()
-  })
+  }, 60_000)
 })
