@@ -246,7 +246,8 @@ describe.skipIf(!haveChromium).each(pageDatabases())('the public account pages o
     // The mailbox does not prove the TOTP factor: the reset asks for it, nothing changed yet.
     const code = page.getByLabel('Code', { exact: true })
     await code.waitFor()
-    expect(await page.getByRole('alert').textContent()).toContain('two-step sign-in')
+    expect(await page.getByRole('group', { name: 'Confirm with your second factor' }).isVisible()).toBe(true)
+    expect(await page.evaluate('document.activeElement?.id')).toBe('code')
     await checkScreen(page, 'reset-password-factor')
     await code.fill(totpCodeAt(secret, Date.now()))
     await page.getByRole('button', { name: 'Set new password' }).click()

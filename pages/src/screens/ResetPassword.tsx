@@ -103,7 +103,10 @@ export default function ResetPassword({ config, onLang, go }: ScreenProps) {
 
   return (
     <Frame config={config} title={t('reset.title')} onLang={onLang}>
-      <Problems action={action} own={needCode ? { invalid_code: 'reset.problem.invalid_code' } : {}} />
+      {/* The second factor asked for is the next step, explained by its fieldset: not an error. */}
+      {problem !== 'mfa_required' && (
+        <Problems action={action} own={needCode ? { invalid_code: 'reset.problem.invalid_code' } : {}} />
+      )}
       <ChallengeProgress />
       <Captcha config={config} />
       <form onSubmit={submit} noValidate>

@@ -1,6 +1,6 @@
 import { browserSupportsWebAuthn } from '@simplewebauthn/browser'
 import { type FormEvent, useEffect, useRef, useState } from 'react'
-import { api, data } from '../api'
+import { api, data, Problem } from '../api'
 import { t } from '../i18n'
 import { codeOf, useAction } from '../ui/action'
 import { Captcha, ChallengeProgress } from '../ui/Challenge'
@@ -42,7 +42,8 @@ export default function SignIn({ config, onLang, go }: ScreenProps) {
         () => signedIn(config),
         (e: unknown) => {
           // Leaving the step, or the explicit button, ends the autofill ceremony: not a failure.
-          if (live && !(e instanceof Error && /AbortError|NotAllowedError/.test(e.name))) action.fail(e)
+          // A passkey picked but refused is one: the person acted.
+          if (live && e instanceof Problem && e.code !== 'challenge_cancelled') action.fail(e)
         },
       )
     })

@@ -76,11 +76,13 @@ export const useStrength = (
 /** Four bars and the words of a check; the words are announced politely as they change. */
 export const StrengthMeter = ({ id, check }: { id: string; check: PasswordCheck | null }) => (
   <div className="strength" data-testid="strength">
-    <div className="meter" aria-hidden="true">
-      {[1, 2, 3, 4].map((i) => (
-        <span key={i} className={check && check.score >= i ? 'on' : ''} />
-      ))}
-    </div>
+    {check && (
+      <div className="meter" aria-hidden="true">
+        {[1, 2, 3, 4].map((i) => (
+          <span key={i} className={check.score >= i ? 'on' : ''} />
+        ))}
+      </div>
+    )}
     <p className="hint" id={id} aria-live="polite">
       {check
         ? `${t('common.strength.label')}: ${t(`common.strength.${Math.max(0, Math.min(4, check.score))}` as Key)}. ${checkText(check)}`

@@ -41,7 +41,10 @@ export const signin: { [K in keyof typeof en]: string } = {
   'signin.resend': 'Neuen Code senden',
   'signin.resendIn': 'Neuen Code senden ({count} s)',
   'signin.sendCap':
-    'Ein neuer Code ersetzt den vorigen. Zum Schutz Ihres Kontos senden wir nur wenige Codes pro Stunde; danach kommen vorerst keine weiteren an. Wenn nichts ankommt, melden Sie sich auf einem anderen Weg an.',
+    'Ein neuer Code ersetzt den vorigen. Zum Schutz Ihres Kontos senden wir nur wenige Codes pro Stunde; danach kommen vorerst keine weiteren an.',
+  'signin.sendCap.other': 'Wenn nichts ankommt, melden Sie sich unten auf einem anderen Weg an.',
+  'signin.sendCap.none':
+    'Wenn nichts ankommt, sehen Sie im Spam-Ordner nach oder versuchen Sie es in einer Stunde erneut.',
   'signin.otherWays': 'Andere Wege zur Anmeldung',
   'signin.choose.totp': 'Code aus der Authenticator-App verwenden',
   'signin.choose.webauthn': 'Passkey verwenden',

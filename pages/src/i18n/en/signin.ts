@@ -39,7 +39,9 @@ export const signin = {
   'signin.resend': 'Send a new code',
   'signin.resendIn': 'Send a new code ({count} s)',
   'signin.sendCap':
-    'A new code replaces the previous one. To protect your account we send only a few codes per hour; after that, no more codes arrive until later. If nothing arrives, use another way to sign in.',
+    'A new code replaces the previous one. To protect your account we send only a few codes per hour; after that, no more codes arrive until later.',
+  'signin.sendCap.other': 'If nothing arrives, use another way to sign in below.',
+  'signin.sendCap.none': 'If nothing arrives, check your spam folder, or try again in an hour.',
   'signin.otherWays': 'Other ways to sign in',
   'signin.choose.totp': 'Use a code from your authenticator app',
   'signin.choose.webauthn': 'Use a passkey',

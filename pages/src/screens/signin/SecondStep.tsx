@@ -66,6 +66,7 @@ export const SecondStep = ({
   // The step-up's code is mailed with the answer to the password.
   const [sentAt, setSentAt] = useState<number | null>(stepUp ? Date.now() : null)
   const [now, setNow] = useState(Date.now())
+  const [resent, setResent] = useState(0)
   const action = useAction()
   const codeInput = useRef<HTMLInputElement>(null)
 
@@ -96,6 +97,7 @@ export const SecondStep = ({
       await data(api.POST('/v1/sessions/mfa/send', { body: { challenge_id: challengeId, method } }))
       setSentAt(Date.now())
       setNow(Date.now())
+      setResent((n) => n + 1)
     })
 
   const submit = async (e: FormEvent) => {
@@ -129,7 +131,7 @@ export const SecondStep = ({
       <Captcha config={config} />
       <form onSubmit={submit} noValidate aria-describedby="second-help">
         <p id="second-help">{stepUp ? t('signin.stepUp.body') : t(BODY[method])}</p>
-        {sends && sentAt !== null && (
+        {sends && sentAt !== null && !(stepUp && resent === 0) && (
           <p className="alert ok" role="status">
             {t(method === 'sms' ? 'signin.sms.sent' : 'signin.email.sent')}
           </p>
@@ -176,7 +178,11 @@ export const SecondStep = ({
             </button>
           )}
         </div>
-        {sends && <p className="hint">{t('signin.sendCap')}</p>}
+        {sends && (
+          <p className="hint">
+            {t('signin.sendCap')} {t(methods.length > 1 ? 'signin.sendCap.other' : 'signin.sendCap.none')}
+          </p>
+        )}
       </form>
       {methods.length > 1 && (
         <nav aria-labelledby="other-ways">
