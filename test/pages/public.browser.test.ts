@@ -176,6 +176,18 @@ describe.skipIf(!haveChromium).each(pageDatabases())('the public account pages o
     await page.waitForURL(`${h.origin}/security`)
     expect(await signedInAs(page)).toBe(who.username)
     expect(recoveryCodes.length).toBeGreaterThan(0)
+
+    // Remembered: signed out (the session cookie gone, the device's kept), the password alone will do.
+    const device = (await context.cookies()).filter((c) => c.name === 'gh_device')
+    expect(device).toHaveLength(1)
+    await context.clearCookies()
+    await context.addCookies(device)
+    await page.goto(`${h.origin}/sign-in`)
+    await page.getByLabel('Username or email address').fill(who.username)
+    await page.getByLabel('Password', { exact: true }).fill(who.password)
+    await page.keyboard.press('Enter')
+    await page.waitForURL(`${h.origin}/security`)
+    expect(await signedInAs(page)).toBe(who.username)
     expect(problems).toEqual([])
     await context.close()
   }, 90_000)
@@ -239,6 +251,7 @@ describe.skipIf(!haveChromium).each(pageDatabases())('the public account pages o
     await page.goto(h.linkIn(await h.mailTo(who.email, /reset/i), '/reset-password'))
     await page.getByRole('heading', { name: 'Choose a new password' }).waitFor()
     expect(page.url()).toBe(`${h.origin}/reset-password`)
+    expect(await page.title()).toBe('Choose a new password · Gatehouse')
     await checkScreen(page, 'reset-password')
     const fresh = `${who.password} anew`
     await page.getByLabel('New password').fill(fresh)
@@ -269,10 +282,32 @@ describe.skipIf(!haveChromium).each(pageDatabases())('the public account pages o
     await context.close()
   }, 90_000)
 
+  it('confirms a changed email address from the link mailed to it', async () => {
+    const who = person('mover')
+    const token = await verifiedAccount(h, who)
+    const moved = `moved.${who.email}`
+    expect((await call(h, 'POST', '/v1/me/email', { email: moved }, token)).status).toBe(202)
+    const link = h.linkIn(await h.mailTo(moved, /confirm/i), '/confirm-email')
+    const { page, context, problems } = await open('/sign-in')
+    await page.goto(link)
+    await page.getByRole('heading', { name: 'New email address confirmed' }).waitFor()
+    expect(page.url()).toBe(`${h.origin}/confirm-email`)
+    await checkScreen(page, 'confirm-email-done')
+    // The new address names the account now (a second step may follow for this new device).
+    const byNew = await call(h, 'POST', '/v1/sessions', { identifier: moved, password: who.password })
+    expect([200, 201]).toContain(byNew.status)
+    await page.goto(link)
+    await page.getByRole('alert').filter({ hasText: 'not valid any more' }).waitFor()
+    await checkScreen(page, 'confirm-email-used')
+    expect(problems).toEqual([])
+    await context.close()
+  })
+
   it('shows the main screens in German, with nothing for axe to report', async () => {
     const { page, context, problems } = await open('/sign-in', 'de-DE')
     await page.getByRole('heading', { name: 'Anmelden' }).waitFor()
     expect(await page.evaluate('document.documentElement.lang')).toBe('de')
+    expect(await page.title()).toBe('Anmelden · Gatehouse')
     await checkScreen(page, 'sign-in')
     await page.getByLabel('Benutzername oder E-Mail-Adresse').fill('niemand')
     await page.getByLabel('Passwort', { exact: true }).fill('falsch falsch falsch')
