@@ -20,6 +20,8 @@ export default defineConfig({
     outDir: fileURLToPath(new URL('../dist/pages', import.meta.url)),
     emptyOutDir: true,
     modulePreload: { polyfill: false },
+    // .vite/manifest.json: which files each screen loads (test/pages/bundle.test.ts budgets them).
+    manifest: true,
     assetsInlineLimit: 0,
     sourcemap: false,
     target: 'es2022',

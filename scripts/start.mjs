@@ -13,13 +13,14 @@ const root = fileURLToPath(new URL('..', import.meta.url))
 const SOURCES = [
   'src',
   'console',
+  'pages',
   'package.json',
   'package-lock.json',
   'tsconfig.json',
   'tsconfig.build.json',
 ]
-/** What a build writes last of each of its two steps: the server (tsc), then the console (vite). */
-const OUTPUTS = ['dist/cli.js', 'dist/console/index.html']
+/** What a build writes last of each of its steps: the server (tsc), the console and the account pages (vite). */
+const OUTPUTS = ['dist/cli.js', 'dist/console/index.html', 'dist/pages/index.html']
 
 const mtime = (path) => {
   try {

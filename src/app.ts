@@ -20,6 +20,7 @@ import { createIncidentsModule } from './modules/incidents/module.js'
 import { createLoginModule } from './modules/login/module.js'
 import { createMailModule } from './modules/mail/module.js'
 import { createMfaModule } from './modules/mfa/module.js'
+import { createPagesModule } from './modules/pages/module.js'
 import { createRecoveryModule } from './modules/recovery/module.js'
 import { createReportsModule } from './modules/reports/module.js'
 import { createWebhooksModule } from './modules/webhooks/module.js'
@@ -81,7 +82,8 @@ const accountModules = async (infra: Infrastructure) => {
     hasPasswordFactor: mfa.hasPasswordFactor,
     notifyFactorAdded: (accountId) => mfa.notifySecurityChange(accountId, 'factor_added'),
   })
-  return { audit, guard, mfa, devices, accounts: accountsModule, login, recovery }
+  const pages = createPagesModule({ config, policy: passwords.policy })
+  return { audit, guard, mfa, devices, accounts: accountsModule, login, recovery, pages }
 }
 
 /** The modules of delivery and of staff work: webhooks, the outbox, events, access, incidents. */
@@ -147,6 +149,7 @@ const registerRoutes = async (server: AppHttp, infra: Infrastructure, m: Modules
     captchaProvider: infra.config.challenges.captcha?.provider ?? null,
   })
   m.recovery.routes(http, { sessions, limiter })
+  m.pages.routes(http, { limiter, metrics })
   await http.ready()
   return sessionCheck
 }

@@ -84,7 +84,7 @@ const hostOf = (url: string): string => {
 
 /**
  * What `gatehouse serve` prints on stderr once it listens, for the person who started it: where the
- * API and the console are, and where mail and texts go. The log line after it says the same for machines.
+ * API, the account pages and the console are, and where mail and texts go. The log line after it says the same for machines.
  */
 export const startBanner = (
   config: Pick<Config, 'publicUrl' | 'server' | 'transports'>,
@@ -103,6 +103,7 @@ export const startBanner = (
   return [
     `Gatehouse is listening`,
     `  API      ${api}${publicUrl !== api ? `  (public URL ${publicUrl})` : ''}`,
+    `  sign-up  ${publicUrl}/sign-up`,
     `  console  ${publicUrl}/console/`,
     `  mail     ${mail}`,
     `  texts    ${texts}`,

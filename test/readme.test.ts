@@ -169,9 +169,10 @@ describe('README walkthrough', () => {
     // The default public URL is a domain name: no warning that passkeys cannot work.
     const logs = server.logs.join('\n')
     expect(logs).not.toContain('relying-party id is an IP address')
-    // The banner says where the API, the console, mail and texts are.
+    // The banner says where the API, the account pages, the console, mail and texts are.
     expect(logs).toContain('Gatehouse is listening')
     expect(logs).toContain(`  API      ${server.baseUrl}  (public URL http://localhost:4455)`)
+    expect(logs).toContain('  sign-up  http://localhost:4455/sign-up')
     expect(logs).toContain('  console  http://localhost:4455/console/')
     expect(logs).toContain(`  mail     written as .eml files to ${join(dataDir, 'data', 'mail')}`)
     expect(logs).toContain(`  texts    written as .txt files to ${join(dataDir, 'data', 'sms')}`)

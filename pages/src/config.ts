@@ -4,34 +4,13 @@
  * is one the service allows (GET /v1/pages/config). The pages follow only the `return_to` the
  * server answered, never the one in the address bar.
  */
+import type { paths } from '../../console/src/api/schema'
 import { api, data } from './api'
 
-export interface PagesConfig {
-  product_name: string
-  logo_url: string | null
-  accent: string
-  support_url: string | null
-  terms_url: string | null
-  privacy_url: string | null
-  default_locale: string
-  locales: string[]
-  password: { min_length: number; max_length: number; min_score: number; policy: string }
-  passkeys: boolean
-  sms: boolean
-  captcha: { provider: string; site_key: string } | null
-  /** The visit's `return_to`, when allowed; null otherwise. */
-  return_to: string | null
-}
+export type PagesConfig = paths['/v1/pages/config']['get']['responses'][200]['content']['application/json']
 
-export const loadConfig = async (returnTo: string | null): Promise<PagesConfig> =>
-  (await data(
-    api.GET(
-      '/v1/pages/config' as never,
-      {
-        params: { query: returnTo ? { return_to: returnTo } : {} },
-      } as never,
-    ),
-  )) as PagesConfig
+export const loadConfig = (returnTo: string | null): Promise<PagesConfig> =>
+  data(api.GET('/v1/pages/config', { params: { query: returnTo ? { return_to: returnTo } : {} } }))
 
 /**
  * The one-time values a link carried (`token`), taken from the address at start and removed from

@@ -34,7 +34,7 @@ export const mustPhrase = (kind: Kind): string => {
     case 'bool':
       return 'must be true or false'
     case 'url':
-      return `must be a URL starting with ${kind.protocols.map((p) => `${p}//`).join(' or ')}`
+      return `must be a URL starting with ${kind.protocols.map((p) => (p === 'mailto:' ? p : `${p}//`)).join(' or ')}`
     case 'rate':
       return 'must be POINTS/SECONDS with both at least 1, such as 20/3600'
     case 'choice':

@@ -41,6 +41,8 @@ export const loadAssets = (dir: string): Map<string, Asset> => {
   const files = new Map<string, Asset>()
   const walk = (d: string) => {
     for (const name of readdirSync(d)) {
+      // Build metadata (.vite/manifest.json) is not served.
+      if (name.startsWith('.')) continue
       const full = join(d, name)
       if (statSync(full).isDirectory()) walk(full)
       else {

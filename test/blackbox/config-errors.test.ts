@@ -34,6 +34,14 @@ const BAD_FORMAT: Record<string, string[]> = {
   GATEHOUSE_GEOIP_DB: ['/nonexistent/GeoLite2-City.mmdb', '/etc/hostname'],
   GATEHOUSE_MFA_REQUIRED_ROLES: ['admin,root'],
   GATEHOUSE_PHONE_DEFAULT_REGION: ['GBR'],
+  GATEHOUSE_BRAND_NAME: ['x'.repeat(65), 'Acme\r\nBcc: victim@example.com'],
+  GATEHOUSE_BRAND_LOGO_FILE: ['/nonexistent/logo.svg', '/etc/hostname'],
+  GATEHOUSE_BRAND_ACCENT: ['blue', '#12345'],
+  GATEHOUSE_RETURN_URLS: [
+    'javascript:alert(1)',
+    'https://app.example.com/?next=1',
+    'https://u:p@app.example.com/',
+  ],
 }
 
 /** Values a setting of this kind refuses, derived from the kind. */

@@ -4208,6 +4208,123 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/pages/config": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What the account pages show: branding, languages, password rules, and whether a return_to is followed
+         * @description `return_to` is answered back (resolved) only when it lies under one of GATEHOUSE_RETURN_URLS; otherwise `return_to` is null and the pages do not follow it. Never cached.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    return_to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            accent: string;
+                            captcha: {
+                                provider: string;
+                                site_key: string;
+                            } | null;
+                            /** @enum {string} */
+                            default_locale: "en" | "de";
+                            locales: ("en" | "de")[];
+                            logo_url: string | null;
+                            passkeys: boolean;
+                            password: {
+                                max_length: number;
+                                min_length: number;
+                                min_score: number;
+                                policy: string;
+                            };
+                            privacy_url: string | null;
+                            product_name: string;
+                            return_to: string | null;
+                            sms: boolean;
+                            support_url: string | null;
+                            terms_url: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/passwords/check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Judge a new password by the service's own rules, as the pages type it
+         * @description The rules of sign-up, password change and reset (length, characters, common and breached passwords, the username or address in it, strength), and the estimated strength (0–4). Nothing is stored or logged. `multi_factor` says the account holds a TOTP factor or a passkey (a shorter password may do under the rev. 4 profile). At most 120 checks a minute from one address (429 with Retry-After).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        email?: string;
+                        multi_factor?: boolean;
+                        password: string;
+                        username?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            acceptable: boolean;
+                            code: ("password_too_short" | "password_too_long" | "password_invalid_characters" | "password_common" | "password_contains_identifier" | "password_too_weak") | null;
+                            min_length: number;
+                            score: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/recovery": {
         parameters: {
             query?: never;

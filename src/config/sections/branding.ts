@@ -1,3 +1,4 @@
+import { existsSync, statSync } from 'node:fs'
 import { z } from 'zod'
 import { choice, format, optional, type Setting, section, url, type Values } from '../kinds.js'
 
@@ -39,13 +40,26 @@ const rows = {
     env: 'GATEHOUSE_BRAND_NAME',
     default: 'Gatehouse',
     doc: 'The product name people see: in the account pages, and in every mail and text.',
-    schema: format(z.string().trim().min(1).max(64), 'must be 1 to 64 characters long'),
+    schema: format(
+      z
+        .string()
+        .trim()
+        .min(1)
+        .max(64)
+        .refine((v) => !/[\p{Cc}\u2028\u2029]/u.test(v)),
+      'must be 1 to 64 characters long, on one line',
+    ),
   },
   brandLogoFile: {
     env: 'GATEHOUSE_BRAND_LOGO_FILE',
     default: undefined,
     doc: 'An SVG or PNG file (at most 256 KiB) shown at the top of the account pages; Gatehouse serves it itself at `/pages/brand/logo`, so the pages load nothing from another origin.',
-    schema: optional(format(z.string().min(1), 'must be a file path')),
+    schema: optional(
+      format(
+        z.string().refine((f) => /\.(svg|png)$/i.test(f) && existsSync(f) && statSync(f).isFile()),
+        'must name an existing .svg or .png file',
+      ),
+    ),
   },
   brandAccent: {
     env: 'GATEHOUSE_BRAND_ACCENT',

@@ -42,17 +42,25 @@ describe('PasswordPolicy length', () => {
   })
 
   it('accepts exactly 8 code points when the password is strong enough', () => {
-    expect(policy.check('Xk9#mQ2v', alice)).toEqual({ ok: true, password: 'Xk9#mQ2v' })
+    expect(policy.check('Xk9#mQ2v', alice)).toMatchObject({ ok: true, password: 'Xk9#mQ2v' })
   })
 
   it('accepts a passphrase of unrelated words', () => {
-    expect(policy.check(passphrase, alice)).toEqual({ ok: true, password: passphrase })
+    expect(policy.check(passphrase, alice)).toMatchObject({ ok: true, password: passphrase })
+  })
+
+  it("says the estimator's score of an accepted password and of one too weak", () => {
+    const strong = policy.check(passphrase, alice)
+    expect(strong.ok && strong.score).toBeGreaterThanOrEqual(2)
+    const weak = policy.check('aaaaaaaaab', alice)
+    expect(weak).toMatchObject({ ok: false, code: 'password_too_weak' })
+    expect(weak.score).toBeLessThan(2)
   })
 
   it('accepts 256 code points and refuses 257', () => {
     const s = randomBytes(192).toString('base64url')
     expect(s).toHaveLength(256)
-    expect(policy.check(s, alice)).toEqual({ ok: true, password: s })
+    expect(policy.check(s, alice)).toMatchObject({ ok: true, password: s })
     expect(codeOf(policy.check(`${s}x`, alice))).toBe('password_too_long')
   })
 
@@ -61,7 +69,7 @@ describe('PasswordPolicy length', () => {
     const s = emoji.join('')
     expect(s).toHaveLength(30)
     expect([...s]).toHaveLength(15)
-    expect(policy.check(s, alice)).toEqual({ ok: true, password: s })
+    expect(policy.check(s, alice)).toMatchObject({ ok: true, password: s })
     const strict = new PasswordPolicy({ minLength: 16, maxLength: 256, minScore: 2 })
     expect(codeOf(strict.check(s, alice))).toBe('password_too_short')
     // 257 astral code points (514 UTF-16 units) are too long; 256 are not refused for length.
@@ -108,7 +116,7 @@ describe('PasswordPolicy characters', () => {
 
   it('keeps spaces, including leading and trailing ones', () => {
     const s = `  ${passphrase}  `
-    expect(policy.check(s, alice)).toEqual({ ok: true, password: s })
+    expect(policy.check(s, alice)).toMatchObject({ ok: true, password: s })
   })
 
   it('allows any script and returns the NFKC form', () => {
@@ -117,9 +125,9 @@ describe('PasswordPolicy characters', () => {
     expect(decomposed).not.toBe(composed)
     const a = policy.check(composed, {})
     const b = policy.check(decomposed, {})
-    expect(a).toEqual({ ok: true, password: composed.normalize('NFKC') })
+    expect(a).toMatchObject({ ok: true, password: composed.normalize('NFKC') })
     expect(b).toEqual(a)
-    expect(policy.check('ｖｅｌｖｅｔ　ｔｒａｃｔｏｒ　ｏｒｂｉｔ', {})).toEqual({
+    expect(policy.check('ｖｅｌｖｅｔ　ｔｒａｃｔｏｒ　ｏｒｂｉｔ', {})).toMatchObject({
       ok: true,
       password: 'velvet tractor orbit',
     })
@@ -204,12 +212,12 @@ describe('PasswordPolicy strength', () => {
   it('accepts a random 64-character string', () => {
     const s = randomBytes(48).toString('base64url')
     expect(s).toHaveLength(64)
-    expect(policy.check(s, alice)).toEqual({ ok: true, password: s })
+    expect(policy.check(s, alice)).toMatchObject({ ok: true, password: s })
   })
 
   it('accepts a random lowercase-only 20-character string', () => {
     const s = randomLowercase(20)
-    expect(policy.check(s, alice)).toEqual({ ok: true, password: s })
+    expect(policy.check(s, alice)).toMatchObject({ ok: true, password: s })
   })
 
   it('scores long passwords quickly enough', () => {
@@ -235,7 +243,7 @@ describe('PasswordPolicy strength estimation cost', () => {
     const { p, seen } = recording()
     for (const n of [8, 64, 65, 256, 1024]) {
       const s = randomBytes(n).toString('base64url').slice(0, n)
-      expect(p.check(s, alice)).toEqual({ ok: true, password: s })
+      expect(p.check(s, alice)).toMatchObject({ ok: true, password: s })
       expect(seen.at(-1)).toBe(s.slice(0, Math.min(n, STRENGTH_SAMPLE_CODE_POINTS)))
     }
     // Counted in code points: 1024 astral characters (2048 UTF-16 units) show it 64 of them.

@@ -27,8 +27,8 @@ export type PasswordRuleCode = Extract<
 >
 
 export type PasswordVerdict =
-  | { ok: true; password: string }
-  | { ok: false; code: PasswordRuleCode; detail: string }
+  | { ok: true; password: string; score: number }
+  | { ok: false; code: PasswordRuleCode; detail: string; score?: number }
 
 export interface PasswordContext {
   username?: string | undefined
@@ -49,6 +49,7 @@ export interface PasswordContext {
 const RAW_LENGTH_FACTOR = 4
 
 const refuse = (code: PasswordRuleCode, detail: string): PasswordVerdict => ({ ok: false, code, detail })
+const withScore = (score: number, v: PasswordVerdict): PasswordVerdict => ({ ...v, score })
 
 export class PasswordPolicy {
   readonly options: Readonly<Required<PasswordPolicyOptions>>
@@ -135,16 +136,19 @@ export class PasswordPolicy {
     if (result.score < minScore) {
       // zxcvbn's feedback strings are fixed sentences; none quotes the password.
       const hints = [result.feedback.warning, ...result.feedback.suggestions].filter((s): s is string => !!s)
-      return refuse(
-        'password_too_weak',
-        [
-          'This password is too easy to guess.',
-          ...hints,
-          'Longer passphrases of unrelated words are stronger.',
-        ].join(' '),
+      return withScore(
+        result.score,
+        refuse(
+          'password_too_weak',
+          [
+            'This password is too easy to guess.',
+            ...hints,
+            'Longer passphrases of unrelated words are stronger.',
+          ].join(' '),
+        ),
       )
     }
 
-    return { ok: true, password }
+    return { ok: true, password, score: result.score }
   }
 }
