@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { solvePuzzle } from '../../src/modules/guard/pow.js'
 import { checkScreen, haveChromium, type PagesHarness, pageDatabases, startPages } from './harness.js'
-import { person, signedInAs, verifiedAccount, withConfig } from './public-helpers.js'
+import { person, signedInAs, verifiedAccount } from './public-helpers.js'
 
 /**
  * About 2^18 hashes: several seconds in headless Chromium on a busy machine — long enough to
@@ -52,7 +52,6 @@ describe.skipIf(!haveChromium).each(pageDatabases())('the sign-in under the guar
     expect(challenged.json.code).toBe('challenge_required')
 
     const { page, context, problems } = await h.newPage()
-    await withConfig(page)
     const progress = page.getByTestId('challenge')
     // A puzzle takes a few seconds on average, but is random: now and then one is solved before
     // it can be looked at. Then the person is signed in; out again, and another round.
@@ -146,7 +145,6 @@ describe.skipIf(!haveChromium).each(pageDatabases())('the sign-in of a blocked a
     expect(blocked).toBe(true)
 
     const { page, context, problems } = await h.newPage()
-    await withConfig(page)
     await page.goto(`${h.origin}/sign-in`)
     await page.getByLabel('Username or email address').fill(who.username)
     await page.getByLabel('Password', { exact: true }).fill(who.password)

@@ -1,7 +1,7 @@
 /*
  * What the public screens' browser tests share: accounts made and verified over HTTP (from another
  * address than the browser's, as a person's other device would), a TOTP factor enrolled over HTTP,
- * codes read from the mails, and the pages' configuration.
+ * and codes read from the mails.
  */
 import type { Page } from 'playwright-core'
 import { expect } from 'vitest'
@@ -77,37 +77,6 @@ export const codeIn = (mail: SinkMessage): string => {
   if (!m) throw new Error(`no code in the mail "${mail.subject}"`)
   return m[1]!
 }
-
-/**
- * Until GET /v1/pages/config is served, the pages are given the default configuration in its
- * place (and return_to is never allowed); once the server answers, its answer is used untouched.
- */
-export const STAND_IN_CONFIG = {
-  product_name: 'Gatehouse',
-  logo_url: null,
-  accent: '#2451b7',
-  support_url: null,
-  terms_url: null,
-  privacy_url: null,
-  default_locale: 'en',
-  locales: ['en', 'de'],
-  password: { min_length: 8, max_length: 256, min_score: 2, policy: 'nist' },
-  passkeys: true,
-  sms: false,
-  captcha: null,
-  return_to: null,
-}
-export const withConfig = async (page: Page): Promise<void> => {
-  await page.route('**/v1/pages/config*', async (route) => {
-    const res = await route.fetch()
-    if (res.status() !== 404) await route.fulfill({ response: res })
-    else await route.fulfill({ status: 200, json: STAND_IN_CONFIG })
-  })
-}
-
-/** Whether this Gatehouse answers the password check yet (POST /v1/passwords/check). */
-export const servesPasswordCheck = async (h: PagesHarness): Promise<boolean> =>
-  (await call(h, 'POST', '/v1/passwords/check', { password: 'x' })).status !== 404
 
 /** The session of the page's cookie: its account's username, or null. */
 export const signedInAs = async (page: Page): Promise<string | null> =>

@@ -46,16 +46,13 @@ export const useStrength = (
     const abort = new AbortController()
     const id = setTimeout(() => {
       data(
-        api.POST(
-          '/v1/passwords/check' as never,
-          {
-            body: { password, ...(username ? { username } : {}), ...(email ? { email } : {}) },
-            signal: abort.signal,
-          } as never,
-        ),
+        api.POST('/v1/passwords/check', {
+          body: { password, ...(username ? { username } : {}), ...(email ? { email } : {}) },
+          signal: abort.signal,
+        }),
       )
         .then((c) => {
-          setCheck(c as PasswordCheck)
+          setCheck(c)
           setUnknown(false)
         })
         .catch((e: unknown) => {
