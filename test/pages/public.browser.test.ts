@@ -75,7 +75,7 @@ describe.skipIf(!haveChromium).each(pageDatabases())('the public account pages o
     await context.close()
   }, 90_000)
 
-  it('shows a wrong password in words, focused, and keeps the person on the form', async () => {
+  it('takes the keyboard alone, shows a wrong password in words, focused, and keeps the person on the form', async () => {
     const { page, context } = await open('/sign-in')
     await checkScreen(page, 'sign-in')
     expect(await page.getByLabel('Username or email address').getAttribute('autocomplete')).toMatch(
@@ -84,9 +84,13 @@ describe.skipIf(!haveChromium).each(pageDatabases())('the public account pages o
     expect(await page.getByLabel('Password', { exact: true }).getAttribute('autocomplete')).toBe(
       'current-password',
     )
-    await page.getByLabel('Username or email address').fill(newcomer.username)
-    await page.getByLabel('Password', { exact: true }).fill('not the password at all')
-    await page.getByRole('button', { name: 'Sign in', exact: true }).click()
+    // By keyboard alone: the identifier has the focus, Tab goes to the password, Enter sends.
+    expect(await page.evaluate('document.activeElement?.id')).toBe('identifier')
+    await page.keyboard.type(newcomer.username)
+    await page.keyboard.press('Tab')
+    expect(await page.evaluate('document.activeElement?.id')).toBe('password')
+    await page.keyboard.type('not the password at all')
+    await page.keyboard.press('Enter')
     const alert = page.getByRole('alert')
     await alert.waitFor()
     expect(await alert.textContent()).toContain('is not right')
@@ -182,6 +186,32 @@ describe.skipIf(!haveChromium).each(pageDatabases())('the public account pages o
     expect(problems).toEqual([])
     await context.close()
   }, 90_000)
+
+  it('signs in with a code sent by email at the person’s word, explaining the resend and its cap', async () => {
+    const who = person('mailcode')
+    const token = await verifiedAccount(h, who)
+    expect((await call(h, 'POST', '/v1/mfa/email', {}, token)).status).toBeLessThan(300)
+    const { page, context, problems } = await open('/sign-in')
+    await page.getByLabel('Username or email address').fill(who.username)
+    await page.getByLabel('Password', { exact: true }).fill(who.password)
+    await page.keyboard.press('Enter')
+    await page.getByRole('heading', { name: 'Get a code by email' }).waitFor()
+    // Nothing is sent before the person asks.
+    expect(await page.getByLabel('Code', { exact: true }).count()).toBe(0)
+    await checkScreen(page, 'sign-in-email')
+    await page.getByRole('button', { name: 'Email me a code' }).click()
+    await page.getByRole('status').filter({ hasText: 'Code sent' }).waitFor()
+    // A new code only after a pause; the cap is said.
+    expect(await page.getByRole('button', { name: /Send a new code \(\d+ s\)/ }).isDisabled()).toBe(true)
+    expect(await page.getByText('only a few codes per hour').count()).toBe(1)
+    await checkScreen(page, 'sign-in-email-sent')
+    await page.getByLabel('Code', { exact: true }).fill(codeIn(await h.mailTo(who.email, /code/i)))
+    await page.keyboard.press('Enter')
+    await page.waitForURL(`${h.origin}/security`)
+    expect(await signedInAs(page)).toBe(who.username)
+    expect(problems).toEqual([])
+    await context.close()
+  })
 
   it('signs in with a passkey alone, offered in the username field’s autofill', async () => {
     const who = person('passkey')

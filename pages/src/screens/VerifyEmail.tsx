@@ -74,17 +74,22 @@ export default function VerifyEmail({ config, onLang, go, path }: ScreenProps) {
   const action = useAction()
   const sent = useRef(false)
 
-  // biome-ignore lint/correctness/useExhaustiveDependencies: sent once per link; the action's functions are the screen's own
+  const verify = async () => {
+    if (!token) return
+    setState('working')
+    const ok = await action.run(async () => {
+      if (change) await data(api.POST('/v1/me/email/verify', { body: { token } }))
+      else await data(api.POST('/v1/accounts/verify', { body: { token } }))
+    })
+    setState(ok ? 'done' : 'failed')
+  }
+
+  // biome-ignore lint/correctness/useExhaustiveDependencies: sent once per link, as the page opens
   useEffect(() => {
     if (!token || sent.current) return
     sent.current = true
-    void action
-      .run(async () => {
-        if (change) await data(api.POST('/v1/me/email/verify', { body: { token } }))
-        else await data(api.POST('/v1/accounts/verify', { body: { token } }))
-      })
-      .then((ok) => setState(ok ? 'done' : 'failed'))
-  }, [token, change])
+    void verify()
+  }, [token])
 
   useEffect(() => {
     if (state !== 'working') document.getElementById('main')?.focus()
@@ -130,7 +135,15 @@ export default function VerifyEmail({ config, onLang, go, path }: ScreenProps) {
             {t(change ? 'verify.change.invalid' : 'verify.invalid')}
           </p>
         ) : (
-          <Problems action={action} />
+          // Not an answer about the link (the network, a wait): the same link can be tried again.
+          <>
+            <Problems action={action} />
+            <div className="actions">
+              <button type="button" onClick={verify} disabled={action.blocked}>
+                {t('verify.retry')}
+              </button>
+            </div>
+          </>
         ))}
       {state === 'none' && <p>{t(change ? 'verify.change.noToken' : 'verify.noToken')}</p>}
       {change ? (

@@ -31,6 +31,7 @@ export const signup: { [K in keyof typeof en]: string } = {
   'signup.problem.password_invalid_characters': 'Dieses Passwort enthält Zeichen, die nicht möglich sind.',
   'verify.title': 'E-Mail-Adresse bestätigen',
   'verify.working': 'Ihre E-Mail-Adresse wird bestätigt …',
+  'verify.retry': 'Erneut versuchen',
   'verify.done.title': 'E-Mail-Adresse bestätigt',
   'verify.done.body':
     'Vielen Dank: Ihre E-Mail-Adresse ist bestätigt und Ihr Konto ist bereit. Sie können sich jetzt anmelden.',

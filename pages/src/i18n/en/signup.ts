@@ -28,6 +28,7 @@ export const signup = {
   'signup.problem.password_invalid_characters': 'This password contains characters that cannot be used.',
   'verify.title': 'Verify your email address',
   'verify.working': 'Verifying your email address…',
+  'verify.retry': 'Try again',
   'verify.done.title': 'Email address verified',
   'verify.done.body':
     'Thank you: your email address is verified and your account is ready. You can sign in now.',
