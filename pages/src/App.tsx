@@ -46,10 +46,6 @@ export const App = ({ returnTo }: { returnTo: string | null }) => {
     return () => removeEventListener('popstate', onPop)
   }, [])
 
-  useEffect(() => {
-    if (config) document.title = `${t(titleKey(path))} · ${config.product_name}`
-  })
-
   if (failed) return <p role="alert">{t('common.error.network')}</p>
   if (!config) return <Loading />
   const Screen = SCREENS[path] ?? SCREENS['/sign-in']!
@@ -68,6 +64,3 @@ export const App = ({ returnTo }: { returnTo: string | null }) => {
     </Suspense>
   )
 }
-
-/** The document title of a path, before its screen names it better. */
-const titleKey = (path: string) => (path === '/security' ? 'settings.title' : 'signin.title')

@@ -1,12 +1,27 @@
-import type { ReactNode } from 'react'
+import { type ReactNode, useEffect } from 'react'
 import type { PagesConfig } from '../config'
 import { LANG_NAMES, LANGS, type Lang, lang, t } from '../i18n'
 
 /**
  * Every screen's frame: a skip link, the product's logo or name, one main landmark with the
- * screen's heading, and a footer with help, legal links and the language switch.
+ * screen's heading, and a footer with help, legal links and the language switch. The document's
+ * title is the heading's, so that each screen and step is named (the tab, history, screen readers).
  */
-export const Frame = ({
+export const Frame = (props: {
+  config: PagesConfig
+  title: string
+  children: ReactNode
+  onLang: (l: Lang) => void
+  wide?: boolean
+}) => {
+  const { title, config } = props
+  useEffect(() => {
+    document.title = `${title} · ${config.product_name}`
+  }, [title, config.product_name])
+  return <FrameBody {...props} />
+}
+
+const FrameBody = ({
   config,
   title,
   children,

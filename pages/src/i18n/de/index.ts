@@ -1,6 +1,8 @@
 import type { Catalog } from '..'
 import { common } from './common'
+import { recovery } from './recovery'
 import { settings } from './settings'
 import { signin } from './signin'
+import { signup } from './signup'
 
-export const de: Catalog = { ...common, ...signin, ...settings }
+export const de: Catalog = { ...common, ...signin, ...signup, ...recovery, ...settings }

@@ -1,5 +1,7 @@
 import { common } from './common'
+import { recovery } from './recovery'
 import { settings } from './settings'
 import { signin } from './signin'
+import { signup } from './signup'
 
-export const en = { ...common, ...signin, ...settings }
+export const en = { ...common, ...signin, ...signup, ...recovery, ...settings }
