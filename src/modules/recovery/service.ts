@@ -10,6 +10,7 @@ import type { DevicesService } from '../devices/service.js'
 import type { RequestContext } from '../events/ports.js'
 import type { EventRecorder } from '../events/recorder.js'
 import type { Guard } from '../guard/guard.js'
+import { messageLocale } from '../mail/locale.js'
 import { codeAlreadyUsed, type SecondFactors } from '../mfa/second-factors.js'
 import { queuePasswordChanged } from './notices.js'
 import { type RecoveryFactorPorts, recoverableBy, recoveryFactors, sendRefusal } from './policy.js'
@@ -132,6 +133,8 @@ export class RecoveryService {
               token,
               username: account.username,
               expiresInMinutes: Math.round(settings.tokenTtlMs / 60_000),
+              // The account's language; else the one the request asked for (stored with it).
+              ...messageLocale(account.locale, req.context),
             },
             accountId: account.id,
             dedupeKey: `recovery:${req.id}`,
@@ -205,7 +208,12 @@ export class RecoveryService {
             channel: 'email',
             recipient: account.email,
             template: 'recovery_digest',
-            payload: { username: account.username, count: d.suppressed, day: d.day },
+            payload: {
+              username: account.username,
+              count: d.suppressed,
+              day: d.day,
+              ...messageLocale(account.locale),
+            },
             accountId: account.id,
             dedupeKey: `recovery_digest:${account.id}:${d.day}`,
           },
@@ -270,7 +278,7 @@ export class RecoveryService {
         expiresAt: now + settings.lockTokenTtlMs,
         createdAt: now,
       })
-      const channels = await queuePasswordChanged(tx, account, live.channel === 'email', lockToken, now)
+      const channels = await queuePasswordChanged(tx, account, live.channel === 'email', lockToken, now, ctx)
       await events.record(
         'authn_password_reset_completed',
         account.id,
