@@ -87,6 +87,7 @@ export class PhoneNumbers {
       const now = clock.now()
       const account = await tx.accounts.lockById(accountId)
       if (!account) return { kind: 'gone' as const }
+      const locale = messageLocale(account.locale, ctx)
       const recent = await tx.accounts.tokenTimesSince(account.id, 'verify_phone', now - HOUR)
       if (recent.length >= cap) return { kind: 'capped' as const, retryAfter: retryAfterSeconds(recent, now) }
       // Stored codes of this account keep their hashes after use; a new code must not repeat one.
@@ -106,11 +107,7 @@ export class PhoneNumbers {
           channel: 'sms',
           recipient: phone.value,
           template: 'phone_code',
-          payload: {
-            code,
-            expiresInMinutes: Math.max(1, Math.round(ttlMs / MINUTE)),
-            ...messageLocale(account.locale, ctx),
-          },
+          payload: { code, expiresInMinutes: Math.max(1, Math.round(ttlMs / MINUTE)), ...locale },
           accountId: account.id,
         },
         now,
@@ -133,11 +130,7 @@ export class PhoneNumbers {
             channel: 'email',
             recipient: account.email,
             template: 'phone_changed',
-            payload: {
-              username: account.username,
-              phoneLast2: phone.value.slice(-2),
-              ...messageLocale(account.locale, ctx),
-            },
+            payload: { username: account.username, phoneLast2: phone.value.slice(-2), ...locale },
             accountId: account.id,
           },
           now,

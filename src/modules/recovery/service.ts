@@ -65,7 +65,6 @@ export class RecoveryService {
       queued: Notifier
       /** Told when a request was stored (the recovery worker handles it now). */
       requested: Notifier
-      /** After a password reset: remembered devices are forgotten. */
       /** Remembered devices are forgotten after a password reset. */
       devices: Pick<DevicesService, 'forgetRemembered'>
     },
@@ -133,7 +132,6 @@ export class RecoveryService {
               token,
               username: account.username,
               expiresInMinutes: Math.round(settings.tokenTtlMs / 60_000),
-              // The account's language; else the one the request asked for (stored with it).
               ...messageLocale(account.locale, req.context),
             },
             accountId: account.id,
@@ -203,17 +201,13 @@ export class RecoveryService {
         if (!(await tx.recoveryLedger.markDigestSent(d.accountId, d.day, now))) return false
         const account = await tx.accounts.findById(d.accountId)
         if (!account || account.emailVerifiedAt === null) return false
+        const locale = messageLocale(account.locale)
         const verdict = await tx.outbox.enqueue(
           {
             channel: 'email',
             recipient: account.email,
             template: 'recovery_digest',
-            payload: {
-              username: account.username,
-              count: d.suppressed,
-              day: d.day,
-              ...messageLocale(account.locale),
-            },
+            payload: { username: account.username, count: d.suppressed, day: d.day, ...locale },
             accountId: account.id,
             dedupeKey: `recovery_digest:${account.id}:${d.day}`,
           },
