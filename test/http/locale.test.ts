@@ -156,6 +156,27 @@ describe.each(databaseKinds())('the language of mails over HTTP on %s', (kind) =
     expect(badSignUp.status).toBe(400)
   })
 
+  it("tells the owner of an address signed up with again in the owner's language, else the request's", async () => {
+    const english = await signUp(ENGLISH_BROWSER)
+    const unset = await signUp(FRENCH_BROWSER)
+    const again = async (email: string, acceptLanguage: string) => {
+      const res = await call(server, 'POST', '/v1/accounts', {
+        body: { ...freshUser('again'), email },
+        headers: { 'accept-language': acceptLanguage },
+      })
+      expect(res.status, res.body).toBe(202)
+      expect(res.body).toBe('{"status":"verification_sent"}')
+      await server.deliver()
+      return lastMailTo(email)
+    }
+    expect((await again(english.user.email, GERMAN_BROWSER)).subject).toBe(
+      'Someone tried to sign up for Gatehouse with your email address',
+    )
+    expect((await again(unset.user.email, GERMAN_BROWSER)).subject).toBe(
+      'Jemand wollte sich mit Ihrer E-Mail-Adresse bei Gatehouse registrieren',
+    )
+  })
+
   it("writes a recovery mail in the account's language, else in the language of the browser that asked", async () => {
     const german = await signUp(GERMAN_BROWSER)
     await verifyAndLogin(german.user, german.mail)
