@@ -87,7 +87,7 @@ export const de: Catalog = {
   'recovery.notYou':
     'Wenn Sie das nicht angefordert haben, ignorieren Sie diese E-Mail: Ihr Passwort bleibt unverändert, und ohne Zugriff auf Ihr Postfach kann niemand diesen Link verwenden. Wir fragen Sie niemals am Telefon oder im Chat nach diesem Token.',
   'recovery.sms':
-    '{product}: Setzen Sie Ihr Passwort zurück unter {url} (nur kurz gültig, nur einmal verwendbar). Das waren nicht Sie? Dann ignorieren Sie diese Nachricht. Token: {token}',
+    '{product}: Setzen Sie Ihr Passwort hier zurück: {url} (nur kurz gültig, nur einmal verwendbar). Das waren Sie nicht? Dann ignorieren Sie diese Nachricht. Token: {token}',
 
   // recovery_digest
   'digest.subject': {
@@ -129,7 +129,7 @@ export const de: Catalog = {
   'change.phone_changed.short': 'Die Telefonnummer Ihres Kontos wurde geändert oder entfernt.',
   'securityChange.ifNot':
     'Falls nicht, ist jemand bei Ihrem Konto angemeldet: Ändern Sie sofort Ihr Passwort (damit werden alle anderen Geräte abgemeldet), oder starten Sie die Kontowiederherstellung.',
-  'securityChange.sms': '{product}: {change} Das waren nicht Sie? Ändern Sie sofort Ihr Passwort: {url}',
+  'securityChange.sms': '{product}: {change} Das waren Sie nicht? Ändern Sie sofort Ihr Passwort: {url}',
 
   // password_changed
   'passwordChanged.subject': 'Das Passwort Ihres {product}-Kontos wurde geändert',
@@ -139,7 +139,7 @@ export const de: Catalog = {
   'passwordChanged.recoverAdvice':
     'Falls nicht, kennt möglicherweise jemand anderes Ihr Passwort: Starten Sie sofort die Kontowiederherstellung.',
   'passwordChanged.smsLock':
-    '{product}: Ihr Passwort wurde geändert. Das waren nicht Sie? Sperren Sie Ihr Konto: {url}',
+    '{product}: Ihr Passwort wurde geändert. Das waren Sie nicht? Sperren Sie Ihr Konto: {url}',
   'passwordChanged.smsRecover':
     '{product}: Ihr Passwort wurde geändert. Falls Sie das nicht waren, starten Sie die Kontowiederherstellung unter {url}',
 
