@@ -143,6 +143,8 @@ describe('config sections: defaults', () => {
     expect(config.outbox).toEqual({
       publicUrl: 'http://localhost:4455',
       productName: 'Gatehouse',
+      brand: { accent: '#2451b7', supportUrl: null, privacyUrl: null },
+      defaultLocale: 'en',
       maxAttempts: 200,
       horizonMs: DAY,
       retryBaseMs: 5000,

@@ -21,6 +21,7 @@ import semver from 'semver'
 import type { TrustProxy } from '../config/load.js'
 import type { RequestContext } from '../kernel/context.js'
 import { AppError } from '../kernel/errors.js'
+import { localeFromAcceptLanguage } from '../kernel/locale.js'
 import type { DependencyFailure } from '../kernel/outages.js'
 import type { Metrics } from '../metrics.js'
 import { createErrorHandler, notFoundHandler, routerErrorOf, sendProblem } from './problem.js'
@@ -124,6 +125,7 @@ export const requestContext = (req: FastifyRequest): RequestContext => {
     userAgent: typeof ua === 'string' ? ua.slice(0, 512) : null,
     clientVersion: typeof cv === 'string' ? cv.slice(0, 64) : null,
     requestId: req.id,
+    locale: localeFromAcceptLanguage(req.headers['accept-language']),
   }
 }
 

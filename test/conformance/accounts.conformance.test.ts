@@ -33,10 +33,20 @@ describe.each(databaseKinds())('AccountRepository on %s', (kind) => {
         lockedAt: null,
         passwordResetRequired: false,
         mfaEnrolmentRequired: false,
+        locale: null,
       }
       expect(await suite.store.accounts.findById(a.id)).toEqual(expected)
       expect(await suite.store.accounts.findByUsername(a.username)).toEqual(expected)
       expect(await suite.store.accounts.findByEmail(a.emailNorm)).toEqual(expected)
+    })
+
+    it('stores the language given at creation, and a new one', async () => {
+      const a = newAccount({ locale: 'de' })
+      expect(await suite.store.accounts.create(a)).toEqual({ ok: true })
+      expect((await suite.store.accounts.findById(a.id))?.locale).toBe('de')
+      expect(await suite.store.accounts.setLocale(a.id, 'en', T0 + 1)).toBe(true)
+      expect((await suite.store.accounts.findById(a.id))?.locale).toBe('en')
+      expect(await suite.store.accounts.setLocale('no-such-account', 'de', T0 + 1)).toBe(false)
     })
 
     it('keeps the email as typed and looks it up by its normalised form only', async () => {

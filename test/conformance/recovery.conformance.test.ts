@@ -27,6 +27,7 @@ describe.each(databaseKinds())('RecoveryRequestQueue on %s', (kind) => {
       userAgent: 'test-agent',
       clientVersion: '1.2.3',
       requestId: `req-${unique()}`,
+      locale: null,
     },
     createdAt: T0,
     ...overrides,
@@ -38,7 +39,9 @@ describe.each(databaseKinds())('RecoveryRequestQueue on %s', (kind) => {
   it('claims an enqueued request with everything it was given', async () => {
     const r = request({ channel: 'sms', identifier: '+14155550123', mfaCode: '123456' })
     await queue().enqueue(r)
-    expect(await queue().claim(10, T0, LEASE)).toEqual([r])
+    const german = request({ context: { ...request().context, locale: 'de' }, createdAt: T0 + 1 })
+    await queue().enqueue(german)
+    expect(await queue().claim(10, T0 + 1, LEASE)).toEqual([r, german])
   })
 
   it('claims the oldest first, at most `limit`, and a claimed request not again while its lease runs', async () => {

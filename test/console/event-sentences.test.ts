@@ -14,6 +14,7 @@ const samples: Record<keyof typeof securityEventTypes, Record<string, unknown>> 
   account_phone_verified: {},
   account_phone_verify_fail: { reason: 'wrong_code', attempts: 2 },
   account_phone_removed: { was_verified: true },
+  account_locale_changed: { from: null, to: 'de' },
   account_unverified_deleted: { count: 12 },
   authn_login_success: { session_id: 's1', second_factor: 'totp' },
   authn_login_fail: { reason: 'bad_password' },

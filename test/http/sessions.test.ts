@@ -134,6 +134,7 @@ describe.each(databaseKinds())('sessions over HTTP on %s', (kind) => {
     expect(current.data!.account.username).toBe(user.username)
     expect(Object.keys(current.data!.account).sort()).toEqual([
       'id',
+      'locale',
       'mfa_enrolment_required',
       'must_change_password',
       'username',

@@ -34,6 +34,8 @@ export const accountSentences: Record<string, Sentence> = {
     }`,
   account_phone_removed: (d) =>
     `Phone number removed${d.was_verified === undefined ? '' : d.was_verified ? ' (it was verified)' : ' (it was never verified)'}`,
+  account_locale_changed: (d) =>
+    `Language of mails and texts set to ${typeof d.to === 'string' ? d.to : 'another language'}${typeof d.from === 'string' ? ` (was ${d.from})` : ''}`,
   account_unverified_deleted: (d) =>
     `${count(d.count, 'account') ?? 'Accounts'} whose email was never verified removed after the retention period`,
   account_locked: () => '"This wasn\'t me" link used: sessions ended, login blocked until recovery',

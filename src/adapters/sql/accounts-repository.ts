@@ -1,4 +1,5 @@
 import type { Kysely, Selectable } from 'kysely'
+import { isLocale, type Locale } from '../../kernel/locale.js'
 import {
   type AccountRecord,
   type AccountRepository,
@@ -35,6 +36,7 @@ const toRecord = (r: Selectable<AccountsTable>): AccountRecord => ({
   lockedAt: r.locked_at,
   passwordResetRequired: r.password_reset_required_at !== null,
   mfaEnrolmentRequired: r.mfa_enrolment_required === 1,
+  locale: isLocale(r.locale) ? r.locale : null,
 })
 
 // The lookups of every login (and of most account pages), compiled once.
@@ -77,6 +79,7 @@ export class SqlAccountRepository implements AccountRepository {
         password_changed_at: a.passwordChangedAt,
         created_at: a.createdAt,
         updated_at: a.createdAt,
+        locale: a.locale ?? null,
       })
       .onConflict((oc) => oc.doNothing())
       .returning('id')
@@ -157,6 +160,15 @@ export class SqlAccountRepository implements AccountRepository {
           ),
         ),
       )
+      .executeTakeFirst()
+    return Number(r.numUpdatedRows) > 0
+  }
+
+  async setLocale(id: string, locale: Locale, at: number): Promise<boolean> {
+    const r = await this.db
+      .updateTable('accounts')
+      .set({ locale, updated_at: at })
+      .where('id', '=', id)
       .executeTakeFirst()
     return Number(r.numUpdatedRows) > 0
   }

@@ -1,4 +1,5 @@
 import { type Kysely, sql } from 'kysely'
+import { isLocale } from '../../kernel/locale.js'
 import type { CampaignActionPorts } from '../../modules/campaigns/actions.js'
 import type { SecurityEventLog } from '../../modules/events/ports.js'
 import type { EventRecorder } from '../../modules/events/recorder.js'
@@ -39,7 +40,7 @@ const accountPorts = (trx: Kysely<Database>): CampaignActionPorts['accounts'] =>
     reachable: async (ids, channel) => {
       const rows = await trx
         .selectFrom('accounts')
-        .select(['id', 'username', 'email', 'phone'])
+        .select(['id', 'username', 'email', 'phone', 'locale'])
         .where('id', 'in', ids)
         .where(channel === 'email' ? 'email_verified_at' : 'phone_verified_at', 'is not', null)
         .where(channel === 'email' ? 'email' : 'phone', 'is not', null)
@@ -48,6 +49,7 @@ const accountPorts = (trx: Kysely<Database>): CampaignActionPorts['accounts'] =>
         id: a.id,
         username: a.username,
         address: (channel === 'email' ? a.email : a.phone) as string,
+        locale: isLocale(a.locale) ? a.locale : null,
       }))
     },
   }

@@ -21,6 +21,7 @@ import * as m0018 from './migrations/0018_username_reservations.js'
 import * as m0019 from './migrations/0019_health_checks.js'
 import * as m0020 from './migrations/0020_guard_lifts.js'
 import * as m0021 from './migrations/0021_reservation_password.js'
+import * as m0022 from './migrations/0022_locales.js'
 
 type DialectMigration = {
   up: (db: Kysely<unknown>, dialect: Dialect) => Promise<void>
@@ -50,6 +51,7 @@ const all: Record<string, DialectMigration> = {
   '0019_health_checks': m0019,
   '0020_guard_lifts': m0020,
   '0021_reservation_password': m0021,
+  '0022_locales': m0022,
 }
 
 export const migrateToLatest = async (db: Kysely<unknown>, dialect: Dialect): Promise<MigrationResultSet> => {

@@ -18,7 +18,7 @@ const WATCHED = new Set(['sessions', 'accounts'])
 const TOUCH_COLUMNS = new Set(['last_seen_at', 'idle_expires_at'])
 
 /** Columns of `accounts` that a session check answers with. */
-const PRINCIPAL_COLUMNS = new Set(['id', 'username', 'role', 'must_change_password'])
+const PRINCIPAL_COLUMNS = new Set(['id', 'username', 'role', 'must_change_password', 'locale'])
 
 const RAW_WRITE = /\b(?:update|delete\s+from|insert\s+into|replace\s+into)\s+"?(sessions|accounts)\b/i
 

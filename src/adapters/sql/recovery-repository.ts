@@ -1,4 +1,5 @@
 import { type Kysely, type Selectable, sql } from 'kysely'
+import { isLocale } from '../../kernel/locale.js'
 import type { RequestContext } from '../../modules/events/ports.js'
 import type {
   DueDigest,
@@ -17,6 +18,7 @@ const toRequest = (r: Selectable<RecoveryRequestsTable>): RecoveryRequest => {
     userAgent: r.user_agent,
     clientVersion: r.client_version,
     requestId: r.request_id,
+    locale: isLocale(r.locale) ? r.locale : null,
   }
   return {
     id: r.id,
@@ -46,6 +48,7 @@ export class SqlRecoveryRequestQueue implements RecoveryRequestQueue {
         user_agent: r.context.userAgent,
         client_version: r.context.clientVersion,
         request_id: r.context.requestId,
+        locale: r.context.locale ?? null,
         status: 'pending',
         outcome: null,
         locked_until: null,

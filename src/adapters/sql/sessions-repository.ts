@@ -1,4 +1,5 @@
 import type { Kysely, Selectable } from 'kysely'
+import { isLocale } from '../../kernel/locale.js'
 import { toRole } from '../../modules/accounts/ports.js'
 import type {
   NewSession,
@@ -30,7 +31,7 @@ const findActive = statement((db, v: { tokenHash: string; now: number }) =>
     .selectFrom('sessions as s')
     .innerJoin('accounts as a', 'a.id', 's.account_id')
     .selectAll('s')
-    .select(['a.username', 'a.role', 'a.must_change_password'])
+    .select(['a.username', 'a.role', 'a.must_change_password', 'a.locale'])
     .where('s.token_hash', '=', v.tokenHash)
     .where('s.revoked_at', 'is', null)
     .where('s.expires_at', '>', v.now)
@@ -86,6 +87,7 @@ export class SqlSessionRepository implements SessionRepository {
         username: r.username,
         role: toRole(r.role),
         mustChangePassword: r.must_change_password === 1,
+        locale: isLocale(r.locale) ? r.locale : null,
       },
     }
   }

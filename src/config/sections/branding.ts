@@ -1,10 +1,9 @@
 import { existsSync, statSync } from 'node:fs'
 import { z } from 'zod'
+import { LOCALES, type Locale } from '../../kernel/locale.js'
 import { choice, format, optional, type Setting, section, url, type Values } from '../kinds.js'
 
-/** Languages with a complete catalog for the account pages, mails and texts. */
-export const LOCALES = ['en', 'de'] as const
-export type Locale = (typeof LOCALES)[number]
+export { LOCALES, type Locale } from '../../kernel/locale.js'
 
 const origins = format(
   z

@@ -1,4 +1,5 @@
 import { SECOND } from '../../kernel/clock.js'
+import type { Locale } from '../../kernel/locale.js'
 import type { OutboxWorkerDeps } from '../../modules/mail/worker.js'
 import { int, type Setting, section, type Values } from '../kinds.js'
 
@@ -39,16 +40,39 @@ const rows = {
 export type OutboxSettings = Required<
   Pick<
     OutboxWorkerDeps,
-    'publicUrl' | 'productName' | 'maxAttempts' | 'horizonMs' | 'retryBaseMs' | 'leaseMs' | 'intervalMs'
+    | 'publicUrl'
+    | 'productName'
+    | 'brand'
+    | 'defaultLocale'
+    | 'maxAttempts'
+    | 'horizonMs'
+    | 'retryBaseMs'
+    | 'leaseMs'
+    | 'intervalMs'
   >
 >
 
 export const outbox = section(
   'Message delivery and workers',
   rows,
-  (v: Values<typeof rows> & { readonly publicUrl: string; readonly brandName: string }): OutboxSettings => ({
+  (
+    v: Values<typeof rows> & {
+      readonly publicUrl: string
+      readonly brandName: string
+      readonly brandAccent: string
+      readonly brandSupportUrl?: string | undefined
+      readonly brandPrivacyUrl?: string | undefined
+      readonly defaultLocale: Locale
+    },
+  ): OutboxSettings => ({
     publicUrl: v.publicUrl,
     productName: v.brandName,
+    brand: {
+      accent: v.brandAccent.toLowerCase(),
+      supportUrl: v.brandSupportUrl ?? null,
+      privacyUrl: v.brandPrivacyUrl ?? null,
+    },
+    defaultLocale: v.defaultLocale,
     maxAttempts: v.mailMaxAttempts,
     horizonMs: v.mailRetryHorizonSeconds * SECOND,
     retryBaseMs: v.mailRetryBaseSeconds * SECOND,

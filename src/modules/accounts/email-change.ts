@@ -3,6 +3,7 @@ import { AppError } from '../../kernel/errors.js'
 import { hashToken, looksLikeToken, newId, newToken } from '../../kernel/tokens.js'
 import type { RequestContext } from '../events/ports.js'
 import { rateLimited } from '../guard/source-limits.js'
+import { messageLocale } from '../mail/locale.js'
 import { queueSecurityNotice } from '../mail/notices.js'
 import { type AccountsDeps, retryAfterSeconds } from './deps.js'
 import { parseEmail } from './identifiers.js'
@@ -49,19 +50,20 @@ export class EmailChanges {
               channel: 'email',
               recipient: email.value.address,
               template: 'email_change_address_in_use',
-              payload: {},
+              // The requester's language: the address's owner is not looked up any further.
+              payload: messageLocale(account.locale, ctx),
               accountId: owner.id,
             }
           : {
               channel: 'email',
               recipient: email.value.address,
               template: 'verify_new_email',
-              payload: { username: account.username, token },
+              payload: { username: account.username, token, ...messageLocale(account.locale, ctx) },
               accountId: account.id,
             },
         now,
       )
-      const channels = await queueSecurityNotice(tx.outbox, account, 'email_change_requested', now)
+      const channels = await queueSecurityNotice(tx.outbox, account, 'email_change_requested', now, ctx)
       await events.record(
         'account_email_change_requested',
         account.id,
@@ -98,7 +100,7 @@ export class EmailChanges {
       if (!(await tx.accounts.setEmail(before.id, change.newEmail, change.newEmailNorm, now))) return null
       await tx.tokens.revokeForAccount(before.id, now, ['recovery', 'verify_email'])
       // The notice goes to the address that was just replaced (and a verified phone).
-      const channels = await queueSecurityNotice(tx.outbox, before, 'email_changed', now)
+      const channels = await queueSecurityNotice(tx.outbox, before, 'email_changed', now, ctx)
       await events.record('account_email_changed', before.id, ctx, {}, tx.events)
       return channels
     })

@@ -1,6 +1,7 @@
 import { AppError } from '../../kernel/errors.js'
 import { newId, newToken } from '../../kernel/tokens.js'
 import type { RequestContext } from '../events/ports.js'
+import { messageLocale } from '../mail/locale.js'
 import type { AccountsDeps } from './deps.js'
 import { normalizeUsername, parseEmail } from './identifiers.js'
 import type { AccountRecord, Role } from './ports.js'
@@ -65,7 +66,7 @@ export class OperatorActions {
             channel: 'email',
             recipient: account.email,
             template: 'password_changed',
-            payload: { username: account.username },
+            payload: { username: account.username, ...messageLocale(account.locale, ctx) },
             accountId: account.id,
           },
           now,

@@ -1,5 +1,6 @@
 import { AppError } from '../../kernel/errors.js'
 import type { RequestContext } from '../events/ports.js'
+import { messageLocale } from '../mail/locale.js'
 import { type AccountsDeps, checkPassword } from './deps.js'
 
 /** A logged-in account changes its own password. */
@@ -49,7 +50,7 @@ export class PasswordChanges {
           channel: 'email',
           recipient: account.email,
           template: 'password_changed',
-          payload: { username: account.username },
+          payload: { username: account.username, ...messageLocale(account.locale, ctx) },
           accountId: account.id,
         },
         now,

@@ -4,6 +4,7 @@ import { AppError } from '../../kernel/errors.js'
 import { hashToken, newId, safeEqual } from '../../kernel/tokens.js'
 import type { RequestContext } from '../events/ports.js'
 import { rateLimited } from '../guard/source-limits.js'
+import { messageLocale } from '../mail/locale.js'
 import type { Outbox } from '../mail/ports.js'
 import type { TokenPurpose } from '../tokens/ports.js'
 import { type AccountsDeps, retryAfterSeconds } from './deps.js'
@@ -36,14 +37,19 @@ const reauthenticate = async (
 }
 
 /** The verified number that is being replaced or removed is told, by SMS. */
-const tellOldPhone = async (outbox: Outbox, account: AccountRecord, now: number): Promise<void> => {
+const tellOldPhone = async (
+  outbox: Outbox,
+  account: AccountRecord,
+  now: number,
+  ctx: RequestContext,
+): Promise<void> => {
   if (!account.phone) return
   await outbox.enqueue(
     {
       channel: 'sms',
       recipient: account.phone,
       template: 'security_change',
-      payload: { change: 'phone_changed' },
+      payload: { change: 'phone_changed', ...messageLocale(account.locale, ctx) },
       accountId: account.id,
     },
     now,
@@ -81,6 +87,7 @@ export class PhoneNumbers {
       const now = clock.now()
       const account = await tx.accounts.lockById(accountId)
       if (!account) return { kind: 'gone' as const }
+      const locale = messageLocale(account.locale, ctx)
       const recent = await tx.accounts.tokenTimesSince(account.id, 'verify_phone', now - HOUR)
       if (recent.length >= cap) return { kind: 'capped' as const, retryAfter: retryAfterSeconds(recent, now) }
       // Stored codes of this account keep their hashes after use; a new code must not repeat one.
@@ -91,7 +98,7 @@ export class PhoneNumbers {
       }
       const hadVerifiedPhone = account.phone !== null && account.phoneVerifiedAt !== null
       await tx.tokens.revokeForAccount(account.id, now, phoneBoundPurposes(hadVerifiedPhone))
-      if (hadVerifiedPhone && account.phone !== phone.value) await tellOldPhone(tx.outbox, account, now)
+      if (hadVerifiedPhone && account.phone !== phone.value) await tellOldPhone(tx.outbox, account, now, ctx)
       await tx.accounts.setPhone(account.id, phone.value, now)
       // Over a budget of the number (or the global SMS budgets) no code is texted, and none is
       // stored: the caller is answered the same (it learns nothing of who else uses the number).
@@ -100,7 +107,7 @@ export class PhoneNumbers {
           channel: 'sms',
           recipient: phone.value,
           template: 'phone_code',
-          payload: { code, expiresInMinutes: Math.max(1, Math.round(ttlMs / MINUTE)) },
+          payload: { code, expiresInMinutes: Math.max(1, Math.round(ttlMs / MINUTE)), ...locale },
           accountId: account.id,
         },
         now,
@@ -123,7 +130,7 @@ export class PhoneNumbers {
             channel: 'email',
             recipient: account.email,
             template: 'phone_changed',
-            payload: { username: account.username, phoneLast2: phone.value.slice(-2) },
+            payload: { username: account.username, phoneLast2: phone.value.slice(-2), ...locale },
             accountId: account.id,
           },
           now,
@@ -200,7 +207,7 @@ export class PhoneNumbers {
       if (!account?.phone) return { email: false, sms: false }
       const wasVerified = account.phoneVerifiedAt !== null
       await tx.tokens.revokeForAccount(account.id, now, phoneBoundPurposes(wasVerified))
-      if (wasVerified) await tellOldPhone(tx.outbox, account, now)
+      if (wasVerified) await tellOldPhone(tx.outbox, account, now, ctx)
       await tx.accounts.setPhone(account.id, null, now)
       const notify = account.emailVerifiedAt !== null
       if (notify) {
@@ -209,7 +216,7 @@ export class PhoneNumbers {
             channel: 'email',
             recipient: account.email,
             template: 'phone_changed',
-            payload: { username: account.username, removed: true },
+            payload: { username: account.username, removed: true, ...messageLocale(account.locale, ctx) },
             accountId: account.id,
           },
           now,

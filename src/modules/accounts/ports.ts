@@ -1,3 +1,4 @@
+import type { Locale } from '../../kernel/locale.js'
 import { isRole, type Role } from '../../kernel/roles.js'
 import type { SecurityEventLog } from '../events/ports.js'
 import type { Outbox } from '../mail/ports.js'
@@ -31,6 +32,8 @@ export interface AccountRecord {
   passwordResetRequired: boolean
   /** Set by a require_mfa_enrollment campaign: without a confirmed factor, sessions may only enrol one. */
   mfaEnrolmentRequired: boolean
+  /** The language of the account's mails and texts; null until sign-up or the holder names one. */
+  locale: Locale | null
 }
 
 export type NewAccount = Omit<
@@ -41,8 +44,10 @@ export type NewAccount = Omit<
   | 'lockedAt'
   | 'passwordResetRequired'
   | 'mfaEnrolmentRequired'
+  | 'locale'
 > & {
   emailVerifiedAt?: number | null
+  locale?: Locale | null
 }
 
 export type CreateAccountResult = { ok: true } | { ok: false; conflict: 'username' | 'email' }
@@ -101,6 +106,8 @@ export interface AccountRepository {
   requirePasswordChange(id: string, passwordHash: string, at: number): Promise<boolean>
   setResetLock(ids: string[], on: boolean, at: number): Promise<number>
   setRole(id: string, role: Role, at: number): Promise<void>
+  /** Stores the language of the account's mails and texts; false when the account is gone. */
+  setLocale(id: string, locale: Locale, at: number): Promise<boolean>
   /** Locks (a time) or unlocks (null) the account for login. */
   setLocked(id: string, lockedAt: number | null, at: number): Promise<void>
   /** Removes accounts whose email was never verified and that were created before `cutoff`. */

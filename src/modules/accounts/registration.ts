@@ -1,7 +1,9 @@
 import { HOUR } from '../../kernel/clock.js'
 import { AppError } from '../../kernel/errors.js'
+import type { Locale } from '../../kernel/locale.js'
 import { hashToken, newId, newToken } from '../../kernel/tokens.js'
 import type { RequestContext } from '../events/ports.js'
+import { messageLocale } from '../mail/locale.js'
 import { type AccountsDeps, checkPassword } from './deps.js'
 import { normalizeUsername, parseEmail, parsePhone } from './identifiers.js'
 import type { AccountsRepositories } from './ports.js'
@@ -11,6 +13,8 @@ export interface RegistrationInput {
   email: string
   password: string
   phone?: string | undefined
+  /** The language of the account's mails and texts; else the one the request's Accept-Language asks for. */
+  locale?: Locale | undefined
 }
 
 /** A sign-up's identifiers, normalised. */
@@ -18,6 +22,8 @@ interface SignUp {
   username: string
   email: { address: string; norm: string }
   phone: string | null
+  /** The language named at sign-up (the body's, else the request's); null when none. */
+  locale: Locale | null
 }
 
 /** What the transaction of a sign-up came to. */
@@ -27,7 +33,7 @@ type Outcome = 'username_taken' | 'created' | 'notified' | 'silent' | 'retry'
 class RetrySignUp extends Error {}
 
 /** The identifiers of a sign-up, or a 400 problem for the first malformed one. */
-const validate = (input: RegistrationInput): SignUp => {
+const validate = (input: RegistrationInput, ctx: RequestContext): SignUp => {
   const username = normalizeUsername(input.username)
   if (!username.ok) throw new AppError('invalid_username', { detail: `The username ${username.reason}` })
   const email = parseEmail(input.email)
@@ -38,7 +44,7 @@ const validate = (input: RegistrationInput): SignUp => {
     if (!p.ok) throw new AppError('invalid_phone', { detail: `The phone number ${p.reason}` })
     phone = p.value
   }
-  return { username: username.value, email: email.value, phone }
+  return { username: username.value, email: email.value, phone, locale: input.locale ?? ctx.locale ?? null }
 }
 
 /**
@@ -50,7 +56,7 @@ export class Registration {
 
   async register(input: RegistrationInput, ctx: RequestContext): Promise<void> {
     const { store, hasher, policy, clock } = this.deps
-    const signUp = validate(input)
+    const signUp = validate(input, ctx)
     // A taken name is public (anyone can try to register it): refused before any costly work.
     if (await store.accounts.isUsernameTaken(signUp.username, clock.now()))
       throw new AppError('username_taken')
@@ -98,6 +104,7 @@ export class Registration {
       mustChangePassword: false,
       passwordChangedAt: now,
       createdAt: now,
+      locale: signUp.locale,
     })
     if (!created.ok && created.conflict === 'username') return 'username_taken'
     if (!created.ok) return this.noticeOwner(tx, signUp, now, ctx)
@@ -122,7 +129,8 @@ export class Registration {
         channel: 'email',
         recipient: owner.email,
         template: 'signup_existing_email',
-        payload: { username: owner.username },
+        // The owner's language; else the one this sign-up asked for (read from nothing but the request).
+        payload: { username: owner.username, ...messageLocale(owner.locale, signUp) },
         accountId: owner.id,
         dedupeKey: `signup_existing_email:${owner.id}:${Math.floor(now / HOUR)}`,
       },
@@ -164,6 +172,7 @@ export class Registration {
           token,
           username: signUp.username,
           expiresInHours: Math.max(1, Math.round(settings.verifyTokenTtlMs / HOUR)),
+          ...messageLocale(signUp.locale),
         },
         accountId: id,
       },

@@ -2,6 +2,7 @@ import { z } from 'zod'
 import type { HttpServer } from '../../http/server.js'
 import { requestContext } from '../../http/server.js'
 import { isAppError } from '../../kernel/errors.js'
+import { LOCALES } from '../../kernel/locale.js'
 import type { Guard } from '../guard/guard.js'
 import type { RateLimiter } from '../guard/ports.js'
 import { rateLimited, type SourceLimits } from '../guard/source-limits.js'
@@ -55,6 +56,12 @@ const signup = {
     email: z.string().max(320),
     password: z.string().max(100_000),
     phone: z.string().max(32).optional(),
+    locale: z
+      .enum(LOCALES)
+      .optional()
+      .describe(
+        "The language of the account's mails and texts; without it, the first of Gatehouse's languages the request's Accept-Language names (else none is stored, and GATEHOUSE_DEFAULT_LOCALE applies)",
+      ),
   }),
   response: { 202: z.object({ status: z.literal('verification_sent') }) },
 }
@@ -222,7 +229,27 @@ const phoneRoutes = (app: HttpServer, deps: AccountRouteDeps) => {
   })
 }
 
+const localeSet = {
+  summary: "Choose the language of the account's mails and texts",
+  description:
+    'Stored on the account: from now on every mail and SMS to it is written in this language, whatever ' +
+    "the browser's Accept-Language (which never changes it by itself). 400 for a language Gatehouse does not have.",
+  tags: ['accounts'],
+  security: bearerOrCookie,
+  body: z.strictObject({ locale: z.enum(LOCALES).describe("One of Gatehouse's languages") }),
+  response: { 200: z.object({ locale: z.enum(LOCALES) }) },
+}
+
+/** PUT /v1/me/locale: the language of the account's mails and texts. */
+const localeRoute = (app: HttpServer, deps: AccountRouteDeps) => {
+  app.put('/v1/me/locale', { preHandler: requireSession(deps.sessions), schema: localeSet }, async (req) => {
+    await deps.accounts.setLocale(principalOf(req).account.id, req.body.locale, requestContext(req))
+    return { locale: req.body.locale }
+  })
+}
+
 export const accountRoutes = (app: HttpServer, deps: AccountRouteDeps) => {
+  localeRoute(app, deps)
   emailChangeRoutes(app, deps)
   signupRoute(app, deps)
   emailVerifyRoute(app, deps)

@@ -1,3 +1,5 @@
+import { AppError } from '../../kernel/errors.js'
+import type { Locale } from '../../kernel/locale.js'
 import type { RequestContext } from '../events/ports.js'
 import type { AccountsDeps } from './deps.js'
 import { EmailChanges } from './email-change.js'
@@ -25,13 +27,34 @@ export class AccountsService {
   private readonly phones: PhoneNumbers
   private readonly operator: OperatorActions
 
-  constructor(deps: AccountsDeps) {
+  constructor(private readonly deps: AccountsDeps) {
     this.registration = new Registration(deps)
     this.verification = new EmailVerification(deps)
     this.emailChanges = new EmailChanges(deps)
     this.passwords = new PasswordChanges(deps)
     this.phones = new PhoneNumbers(deps)
     this.operator = new OperatorActions(deps)
+  }
+
+  /**
+   * The holder names the language of their mails and texts. Only this (and sign-up) stores one: a
+   * request's Accept-Language never changes it.
+   */
+  async setLocale(accountId: string, locale: Locale, ctx: RequestContext): Promise<void> {
+    const { store, events, clock } = this.deps
+    await store.transaction(async (tx) => {
+      const account = await tx.accounts.lockById(accountId)
+      if (!account) throw new AppError('unauthenticated')
+      if (account.locale === locale) return
+      await tx.accounts.setLocale(account.id, locale, clock.now())
+      await events.record(
+        'account_locale_changed',
+        account.id,
+        ctx,
+        { from: account.locale, to: locale },
+        tx.events,
+      )
+    })
   }
 
   register(input: RegistrationInput, ctx: RequestContext): Promise<void> {

@@ -2,6 +2,7 @@ import { HOUR } from '../../kernel/clock.js'
 import { AppError } from '../../kernel/errors.js'
 import { hashToken, looksLikeToken, newId, newToken } from '../../kernel/tokens.js'
 import type { RequestContext } from '../events/ports.js'
+import { messageLocale } from '../mail/locale.js'
 import type { AccountsDeps } from './deps.js'
 import { parseEmail } from './identifiers.js'
 
@@ -54,6 +55,7 @@ export class EmailVerification {
           token,
           username: account?.username ?? '',
           expiresInHours: Math.max(1, Math.round(settings.verifyTokenTtlMs / HOUR)),
+          ...messageLocale(account?.locale, ctx),
         },
         // A stand-in's own key: stand-ins must not queue behind each other on one lock.
         accountId: account?.id ?? newId(),

@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto'
+import type { Locale } from '../../kernel/locale.js'
 import { type NewSecurityEvent, noContext } from '../events/recorder.js'
 import type { SecurityEventType } from '../events/vocabulary.js'
 import { callingCodeOf, destinationOf } from '../mail/gate.js'
+import { messageLocale } from '../mail/locale.js'
 import type { LedgerMessage } from '../mail/ports.js'
 import type { CampaignAction, CampaignRecord, NotifyParams } from './ports.js'
 
@@ -26,7 +28,7 @@ export interface CampaignActionPorts {
     reachable(
       ids: readonly string[],
       channel: NotifyParams['channel'],
-    ): Promise<Array<{ id: string; username: string; address: string }>>
+    ): Promise<Array<{ id: string; username: string; address: string; locale?: Locale | null }>>
   }
   sessions: {
     /** Revokes their live sessions (those past their end open nothing and stay as they are); returns how many. */
@@ -131,7 +133,7 @@ const notify = async (p: CampaignActionPorts, c: CampaignRecord, ids: string[], 
         channel: n.channel,
         recipient: a.address,
         template: 'campaign_notice',
-        payload: { username: a.username, subject: n.subject, text: n.text },
+        payload: { username: a.username, subject: n.subject, text: n.text, ...messageLocale(a.locale) },
         accountId: a.id,
         dedupeKey: `${prefix}${a.id}`,
         kind: 'campaign',

@@ -5,6 +5,7 @@ import { hashToken, looksLikeToken, newId, newToken } from '../../kernel/tokens.
 import type { AccountRecord } from '../accounts/ports.js'
 import type { RequestContext } from '../events/ports.js'
 import type { EventRecorder } from '../events/recorder.js'
+import { messageLocale } from '../mail/locale.js'
 import type { Outbox } from '../mail/ports.js'
 import type { DeviceRecord, DeviceRepository, LoginNoticeRepository } from './ports.js'
 
@@ -144,6 +145,7 @@ export class DevicesService {
           ip: ctx.ip ?? 'unknown',
           place,
           token,
+          ...messageLocale(account.locale, ctx),
         },
         accountId: account.id,
       },

@@ -17,6 +17,8 @@ export const securityEventTypes = {
   account_phone_verify_fail:
     'A phone verification failed (details: reason wrong_code with attempts — the code dies after 5 — no_code, or phone_taken).',
   account_phone_removed: 'The holder removed the phone number (details: was_verified).',
+  account_locale_changed:
+    'The holder chose the language of their mails and texts (details: from — null when none was stored — and to).',
   account_unverified_deleted:
     'Accounts whose email was never verified were removed after the retention period (details: count).',
   authn_login_success: 'A login succeeded and a session was created.',

@@ -1,5 +1,7 @@
 import type { Clock } from '../../kernel/clock.js'
+import type { RequestContext } from '../../kernel/context.js'
 import type { AccountRecord, AccountRepository } from '../accounts/ports.js'
+import { messageLocale } from './locale.js'
 import type { Outbox } from './ports.js'
 import type { securityChanges } from './templates.js'
 
@@ -14,7 +16,9 @@ export const queueSecurityNotice = async (
   account: AccountRecord,
   change: SecurityChange,
   now: number,
+  ctx?: Pick<RequestContext, 'locale'>,
 ): Promise<Array<'email' | 'sms'>> => {
+  const locale = messageLocale(account.locale, ctx)
   const queued: Array<'email' | 'sms'> = []
   if (account.emailVerifiedAt !== null) {
     const verdict = await outbox.enqueue(
@@ -22,7 +26,7 @@ export const queueSecurityNotice = async (
         channel: 'email',
         recipient: account.email,
         template: 'security_change',
-        payload: { username: account.username, change },
+        payload: { username: account.username, change, ...locale },
         accountId: account.id,
       },
       now,
@@ -35,7 +39,7 @@ export const queueSecurityNotice = async (
         channel: 'sms',
         recipient: account.phone,
         template: 'security_change',
-        payload: { change },
+        payload: { change, ...locale },
         accountId: account.id,
       },
       now,

@@ -4,6 +4,7 @@
  * templates/layout.ts.
  */
 
+import { translate } from './i18n/catalog.js'
 import type { MessageKind, RenderedMail } from './ports.js'
 import { accountMail, accountSms } from './templates/account.js'
 import { campaignsMail, campaignsSms } from './templates/campaigns.js'
@@ -14,12 +15,26 @@ import {
   TemplateError,
   type TemplatePayload,
 } from './templates/fields.js'
-import { type MailTemplate, type SmsTemplate, toHtml, toText } from './templates/layout.js'
+import {
+  accentOf,
+  type FooterLink,
+  type Frame,
+  footerUrl,
+  type MailTemplate,
+  type SmsTemplate,
+  toHtml,
+  toText,
+} from './templates/layout.js'
 import { loginMail, loginSms } from './templates/login.js'
 import { recoveryMail, recoverySms } from './templates/recovery.js'
 import { securityMail, securitySms } from './templates/security.js'
 
-export { type RenderContext, TemplateError, type TemplatePayload } from './templates/fields.js'
+export {
+  type MailBrand,
+  type RenderContext,
+  TemplateError,
+  type TemplatePayload,
+} from './templates/fields.js'
 export { securityChanges } from './templates/security.js'
 
 /** Mail templates known to `renderMail`. */
@@ -98,8 +113,19 @@ export const renderMail = (template: string, payload: TemplatePayload, ctx: Rend
   const build = mailTemplates.get(template)
   if (!build) throw new TemplateError(`unknown mail template "${oneLine(template).slice(0, 64)}"`)
   const { subject, blocks } = build(payload, ctx)
-  const name = product(ctx)
-  return { subject, text: toText(blocks, name), html: toHtml(subject, blocks, name) }
+  const frame = frameOf(ctx)
+  return { subject, text: toText(blocks, frame), html: toHtml(subject, blocks, frame) }
+}
+
+/** The signature, language, accent and footer links of a mail, from the render context. */
+const frameOf = (ctx: RenderContext): Frame => {
+  const t = translate(ctx)
+  const footer: FooterLink[] = []
+  const support = footerUrl(ctx.brand?.supportUrl)
+  if (support) footer.push({ label: t('footer.support'), url: support })
+  const privacy = footerUrl(ctx.brand?.privacyUrl)
+  if (privacy) footer.push({ label: t('footer.privacy'), url: privacy })
+  return { name: product(ctx), lang: ctx.locale ?? 'en', accent: accentOf(ctx.brand?.accent), footer }
 }
 
 /** Renders an SMS body; throws a TemplateError for an unknown template or an incomplete payload. */

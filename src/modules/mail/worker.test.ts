@@ -19,6 +19,7 @@ import { FileSmsTransport } from '../../adapters/notify/sms-transports.js'
 import type { SqlDatabase } from '../../adapters/sql/database.js'
 import { createSqlStore, type SqlStore } from '../../adapters/sql/store.js'
 import { ManualClock, SECOND } from '../../kernel/clock.js'
+import { en } from './i18n/en.js'
 import {
   type ClaimedMessage,
   type MailTransport,
@@ -124,7 +125,8 @@ describe('mail templates', () => {
   it('names the security change and refuses an unknown one', () => {
     for (const change of Object.keys(securityChanges)) {
       const mail = renderMail('security_change', { username: 'alice', change }, ctx)
-      expect(mail.subject).toContain(securityChanges[change as keyof typeof securityChanges])
+      const prefix = securityChanges[change as keyof typeof securityChanges]
+      expect(mail.subject).toBe(en[`${prefix}.subject`].replace('{product}', 'Gatehouse'))
       expect(mail.text).toMatch(/change\s+your\s+password\s+now/)
       expect(renderSms('security_change', { change }, ctx)).toMatch(/^Gatehouse: .+ your account\. Not you\?/)
     }

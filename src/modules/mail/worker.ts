@@ -1,5 +1,6 @@
 import type { Logger } from 'pino'
 import type { Clock } from '../../kernel/clock.js'
+import { isLocale, type Locale } from '../../kernel/locale.js'
 import { Poller } from '../../kernel/poller.js'
 import { logFields, safeError } from './outbox-log.js'
 import { type DeadLetter, type OutboxMetrics, type Outcome, OutcomeRecorder } from './outcomes.js'
@@ -13,7 +14,7 @@ import {
   type WebhookSender,
 } from './ports.js'
 import { expiresAtOf, nextTry, type RetryPolicy } from './retry.js'
-import { renderMail, renderSms } from './templates.js'
+import { type MailBrand, type RenderContext, renderMail, renderSms } from './templates.js'
 import { TransportHealth } from './transport-health.js'
 
 export { safeError } from './outbox-log.js'
@@ -33,6 +34,10 @@ export interface OutboxWorkerDeps extends RetryPolicy {
   /** The configured public origin; every link in a message is built on it. */
   publicUrl: string
   productName?: string
+  /** What mails show of the brand besides its name: accent colour, support and privacy links. */
+  brand?: MailBrand
+  /** The language of a message whose payload names none (GATEHOUSE_DEFAULT_LOCALE); English when absent. */
+  defaultLocale?: Locale
   /** Pause between polls when the queue is idle. */
   intervalMs: number
   batchSize?: number
@@ -253,8 +258,8 @@ export class OutboxWorker {
 
   /** Renders now (so that a bad template fails before any side effect) and returns the send. */
   #render(m: ClaimedMessage): () => Promise<void> {
-    const { mail, sms, webhooks, publicUrl, productName } = this.#deps
-    const ctx = productName ? { publicUrl, productName } : { publicUrl }
+    const { mail, sms, webhooks } = this.#deps
+    const ctx = this.#renderContext(m)
     if (m.channel === 'email') {
       const rendered = {
         ...renderMail(m.template, m.payload, ctx),
@@ -274,5 +279,20 @@ export class OutboxWorker {
       return () => webhooks.send(m.recipient, { eventType, body }, m.attempts)
     }
     throw new Error(`unknown channel "${String(m.channel).slice(0, 16)}"`)
+  }
+
+  /**
+   * How a message is rendered: in the language its payload names (chosen when it was queued: the
+   * account's, else that of the request that caused it), else in the default language.
+   */
+  #renderContext(m: ClaimedMessage): RenderContext {
+    const { publicUrl, productName, brand, defaultLocale } = this.#deps
+    const named = Object.hasOwn(m.payload, 'locale') ? m.payload.locale : undefined
+    return {
+      publicUrl,
+      ...(productName ? { productName } : {}),
+      ...(brand ? { brand } : {}),
+      locale: isLocale(named) ? named : (defaultLocale ?? 'en'),
+    }
   }
 }

@@ -6,6 +6,7 @@ import type { AccountRecord } from '../accounts/ports.js'
 import type { CodeChannel, LoginCodeRepository } from '../devices/ports.js'
 import type { RequestContext } from '../events/ports.js'
 import type { EventRecorder } from '../events/recorder.js'
+import { messageLocale } from '../mail/locale.js'
 import type { Outbox } from '../mail/ports.js'
 
 export interface LoginCodeSettings {
@@ -67,6 +68,7 @@ export class LoginCodeService {
         template: 'login_code',
         payload: {
           username: account.username,
+          ...messageLocale(account.locale, ctx),
           code,
           expiresInMinutes: Math.max(1, Math.round(settings.ttlMs / MINUTE)),
         },

@@ -1,4 +1,6 @@
 import type { AccountRecord } from '../accounts/ports.js'
+import type { RequestContext } from '../events/ports.js'
+import { messageLocale } from '../mail/locale.js'
 import type { RecoveryChannel, RecoveryRepositories } from './ports.js'
 
 /**
@@ -12,9 +14,13 @@ export const queuePasswordChanged = async (
   resetByEmail: boolean,
   lockToken: string,
   now: number,
+  ctx: Pick<RequestContext, 'locale'>,
 ): Promise<RecoveryChannel[]> => {
   const channels: RecoveryChannel[] = []
-  const notice = { template: 'password_changed', payload: { username: account.username, lockToken } }
+  const notice = {
+    template: 'password_changed',
+    payload: { username: account.username, lockToken, ...messageLocale(account.locale, ctx) },
+  }
   if (account.emailVerifiedAt !== null || resetByEmail) {
     channels.push('email')
     await tx.outbox.enqueue(

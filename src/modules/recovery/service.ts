@@ -10,6 +10,7 @@ import type { DevicesService } from '../devices/service.js'
 import type { RequestContext } from '../events/ports.js'
 import type { EventRecorder } from '../events/recorder.js'
 import type { Guard } from '../guard/guard.js'
+import { messageLocale } from '../mail/locale.js'
 import { codeAlreadyUsed, type SecondFactors } from '../mfa/second-factors.js'
 import { queuePasswordChanged } from './notices.js'
 import { type RecoveryFactorPorts, recoverableBy, recoveryFactors, sendRefusal } from './policy.js'
@@ -64,7 +65,6 @@ export class RecoveryService {
       queued: Notifier
       /** Told when a request was stored (the recovery worker handles it now). */
       requested: Notifier
-      /** After a password reset: remembered devices are forgotten. */
       /** Remembered devices are forgotten after a password reset. */
       devices: Pick<DevicesService, 'forgetRemembered'>
     },
@@ -132,6 +132,7 @@ export class RecoveryService {
               token,
               username: account.username,
               expiresInMinutes: Math.round(settings.tokenTtlMs / 60_000),
+              ...messageLocale(account.locale, req.context),
             },
             accountId: account.id,
             dedupeKey: `recovery:${req.id}`,
@@ -200,12 +201,13 @@ export class RecoveryService {
         if (!(await tx.recoveryLedger.markDigestSent(d.accountId, d.day, now))) return false
         const account = await tx.accounts.findById(d.accountId)
         if (!account || account.emailVerifiedAt === null) return false
+        const locale = messageLocale(account.locale)
         const verdict = await tx.outbox.enqueue(
           {
             channel: 'email',
             recipient: account.email,
             template: 'recovery_digest',
-            payload: { username: account.username, count: d.suppressed, day: d.day },
+            payload: { username: account.username, count: d.suppressed, day: d.day, ...locale },
             accountId: account.id,
             dedupeKey: `recovery_digest:${account.id}:${d.day}`,
           },
@@ -270,7 +272,7 @@ export class RecoveryService {
         expiresAt: now + settings.lockTokenTtlMs,
         createdAt: now,
       })
-      const channels = await queuePasswordChanged(tx, account, live.channel === 'email', lockToken, now)
+      const channels = await queuePasswordChanged(tx, account, live.channel === 'email', lockToken, now, ctx)
       await events.record(
         'authn_password_reset_completed',
         account.id,

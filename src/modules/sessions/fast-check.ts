@@ -28,6 +28,7 @@ export const currentSessionView = (p: SessionPrincipal) => ({
     username: p.account.username,
     must_change_password: p.session.restricted,
     mfa_enrolment_required: p.session.mfaEnrolment,
+    locale: p.account.locale ?? null,
   },
   session: { ...sessionView(p.session, p.session.id), authenticated_at: iso(p.session.authenticatedAt) },
 })

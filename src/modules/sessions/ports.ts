@@ -1,3 +1,4 @@
+import type { Locale } from '../../kernel/locale.js'
 import type { Role } from '../accounts/ports.js'
 
 export interface SessionRecord {
@@ -24,7 +25,14 @@ export interface NewSession extends Omit<SessionRecord, 'revokedAt'> {
 
 export interface SessionPrincipal {
   session: SessionRecord
-  account: { id: string; username: string; role: Role; mustChangePassword: boolean }
+  account: {
+    id: string
+    username: string
+    role: Role
+    mustChangePassword: boolean
+    /** The language of the account's mails and texts; null (or absent) when none was named. */
+    locale?: Locale | null
+  }
 }
 
 export interface SessionRepository {

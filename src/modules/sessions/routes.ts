@@ -2,6 +2,7 @@ import { z } from 'zod'
 import type { HttpServer } from '../../http/server.js'
 import { requestContext } from '../../http/server.js'
 import { iso } from '../../kernel/clock.js'
+import { LOCALES } from '../../kernel/locale.js'
 import type { PasskeyService } from '../mfa/passkeys.js'
 import { AuthenticationResponse, asAuthentication } from '../mfa/webauthn-schemas.js'
 import {
@@ -51,6 +52,12 @@ const currentSession = {
         mfa_enrolment_required: z
           .boolean()
           .describe("The account's role requires a second factor: set one up before anything else"),
+        locale: z
+          .enum(LOCALES)
+          .nullable()
+          .describe(
+            "The language of the account's mails and texts (PUT /v1/me/locale); null until one is named, then they follow the browser's language or the default",
+          ),
       }),
       session: SessionView.extend({
         authenticated_at: z.string().describe('When the holder last proved who they are'),

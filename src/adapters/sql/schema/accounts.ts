@@ -26,6 +26,8 @@ export interface AccountsTable {
   password_reset_required_at: number | null
   /** 1: set by a require_mfa_enrollment campaign: logins without a confirmed factor may only enrol one. */
   mfa_enrolment_required: Generated<number>
+  /** `en`, `de` …: the language of the account's mails and texts; null when none was named. */
+  locale: string | null
   /** The client a partner account belongs to (access review). */
   client_id: string | null
   /** An administrator revoked this external account's access: login stays locked until reinstated. */

@@ -10,6 +10,8 @@ export interface RecoveryRequestsTable {
   user_agent: string | null
   client_version: string | null
   request_id: string | null
+  /** The language the request's `Accept-Language` named, if Gatehouse has it. */
+  locale: string | null
   status: string
   outcome: string | null
   locked_until: number | null

@@ -1,10 +1,13 @@
 /** Campaign notices: an operator's message to the accounts an incident touched, by mail and by SMS. */
+import { translate } from '../i18n/catalog.js'
 import { field, oneLine, product, TemplateError, type TemplatePayload } from './fields.js'
 import type { MailTemplate, SmsTemplate } from './layout.js'
 
 /**
  * An operator's message of a notify campaign (docs/campaigns.md): subject and text as given, with
- * `{{username}}` filled in; paragraphs are separated by blank lines, each kept on one line.
+ * `{{username}}` filled in; paragraphs are separated by blank lines, each kept on one line. The
+ * operator writes it in the language they choose; only the subject used when they give none is
+ * Gatehouse's, in the recipient's language.
  */
 const campaignNotice = (payload: TemplatePayload): { subject: string; paragraphs: string[] } => {
   const username = field(payload, 'username')
@@ -26,7 +29,7 @@ export const campaignsMail = {
   campaign_notice: (payload, ctx) => {
     const notice = campaignNotice(payload)
     return {
-      subject: notice.subject || `A security notice about your ${product(ctx)} account`,
+      subject: notice.subject || translate(ctx)('campaign.subject', { product: product(ctx) }),
       blocks: notice.paragraphs.map((text) => ({ kind: 'p' as const, text })),
     }
   },

@@ -4,12 +4,27 @@
  * itself, never a value.
  */
 
+import type { Locale } from '../../../kernel/locale.js'
+
 export type TemplatePayload = Record<string, string | number | boolean | null>
+
+/** What mails show of the brand besides its name (GATEHOUSE_BRAND_*). */
+export interface MailBrand {
+  /** Colour of links in the HTML part, `#rrggbb`. */
+  accent?: string
+  /** Linked from the footer of every mail when set (https:, http: or mailto:). */
+  supportUrl?: string | null
+  /** Linked from the footer of every mail when set. */
+  privacyUrl?: string | null
+}
 
 export interface RenderContext {
   /** The configured public origin (GATEHOUSE_PUBLIC_URL); the only base for links, never a request's Host. */
   publicUrl: string
   productName?: string
+  /** The language the message is written in; English when absent. */
+  locale?: Locale
+  brand?: MailBrand
 }
 
 /** Thrown for an unknown template or a payload that lacks a field; the worker abandons the message. */

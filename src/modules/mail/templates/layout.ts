@@ -1,7 +1,8 @@
 /**
  * The one layout every mail shares: a template builds a subject and a list of blocks, and these turn
  * the blocks into the text part (paragraphs wrapped at 72 characters) and the HTML part (every value
- * escaped), each signed with the product name.
+ * escaped, links in the brand's accent colour), each signed with the product name and closed by a
+ * footer with the support and privacy links when they are configured.
  */
 import type { RenderContext, TemplatePayload } from './fields.js'
 
@@ -22,6 +23,40 @@ export type MailTemplate = (payload: TemplatePayload, ctx: RenderContext) => Mai
 
 /** An SMS template: builds the one-line body from a payload; throws a TemplateError for a bad one. */
 export type SmsTemplate = (payload: TemplatePayload, ctx: RenderContext) => string
+
+/** A footer line: a label and the link it names. */
+export interface FooterLink {
+  label: string
+  url: string
+}
+
+/** What frames the blocks of every mail. */
+export interface Frame {
+  /** The product name the mail is signed with. */
+  name: string
+  /** The `lang` of the HTML part. */
+  lang: string
+  /** The colour of links, `#rrggbb`. */
+  accent: string
+  footer: FooterLink[]
+}
+
+export const DEFAULT_ACCENT = '#2451b7'
+
+/** The accent when it is a `#rrggbb` colour, else the default: nothing else reaches a style attribute. */
+export const accentOf = (v: string | undefined): string =>
+  v && /^#[0-9a-fA-F]{6}$/.test(v) ? v.toLowerCase() : DEFAULT_ACCENT
+
+/** A footer link only for an absolute https:, http: or mailto: URL without line breaks. */
+export const footerUrl = (v: string | null | undefined): string | null => {
+  if (!v || /[\p{Cc}\s]/u.test(v)) return null
+  try {
+    const u = new URL(v)
+    return ['https:', 'http:', 'mailto:'].includes(u.protocol) ? v : null
+  } catch {
+    return null
+  }
+}
 
 const HTML_ESCAPES: Record<string, string> = {
   '&': '&amp;',
@@ -61,12 +96,15 @@ const textOf = (b: Block): string => {
   }
 }
 
-const htmlOf = (b: Block): string => {
+const anchor = (url: string, accent: string): string =>
+  `<a href="${escapeHtml(url)}" style="color: ${accent}">${escapeHtml(url)}</a>`
+
+const htmlOf = (b: Block, accent: string): string => {
   switch (b.kind) {
     case 'p':
       return `<p>${escapeHtml(b.text)}</p>`
     case 'link':
-      return `<p><a href="${escapeHtml(b.url)}">${escapeHtml(b.url)}</a></p>`
+      return `<p>${anchor(b.url, accent)}</p>`
     case 'token':
       return `<p>Token: <code>${escapeHtml(b.token)}</code></p>`
     case 'code':
@@ -74,21 +112,27 @@ const htmlOf = (b: Block): string => {
   }
 }
 
-export const toText = (blocks: Block[], name: string): string => {
+export const toText = (blocks: Block[], frame: Frame): string => {
   const parts = blocks.map(textOf)
-  return `${[...parts, name].join('\n\n')}\n`
+  const footer = frame.footer.length > 0 ? [frame.footer.map((f) => `${f.label} ${f.url}`).join('\n')] : []
+  return `${[...parts, frame.name, ...footer].join('\n\n')}\n`
 }
 
-export const toHtml = (subject: string, blocks: Block[], name: string): string => {
-  const body = blocks.map(htmlOf)
+export const toHtml = (subject: string, blocks: Block[], frame: Frame): string => {
+  const accent = accentOf(frame.accent)
+  const body = blocks.map((b) => htmlOf(b, accent))
+  const footer = frame.footer.map(
+    (f) => `<p style="font-size: 0.875em; color: #555">${escapeHtml(f.label)} ${anchor(f.url, accent)}</p>`,
+  )
   return [
     '<!doctype html>',
-    '<html>',
+    `<html lang="${escapeHtml(frame.lang)}">`,
     '<head><meta charset="utf-8">',
     `<title>${escapeHtml(subject)}</title></head>`,
     '<body style="font-family: sans-serif; line-height: 1.5; color: #222">',
     ...body,
-    `<p>${escapeHtml(name)}</p>`,
+    `<p>${escapeHtml(frame.name)}</p>`,
+    ...footer,
     '</body>',
     '</html>',
     '',
