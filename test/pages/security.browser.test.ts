@@ -180,7 +180,10 @@ describe.skipIf(!haveChromium).each(pageDatabases())('security settings on %s', 
     await codeField.fill(code ?? '')
     await phone.getByRole('button', { name: 'Verify phone number' }).click()
     expect(await statusOf(page, 'phone')).toBe('Your phone number is verified.')
-    await phone.getByText('Your phone number is verified. It can be used').waitFor()
+    // The number as stored, read back from the account (GET /v1/me).
+    await phone.getByText(`Your phone number ${number} is verified. It can be used`).waitFor()
+    const stored = await context.request.get(`${h.origin}/v1/me`)
+    expect(await stored.json()).toMatchObject({ phone: number, phone_verified: true })
     // The verified number signs in.
     expect(
       (await json(h, 'POST', '/v1/sessions', { identifier: number, password: user.password })).status,

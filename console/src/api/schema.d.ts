@@ -3412,6 +3412,56 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The signed-in account as stored: its addresses, whether they are verified, the reset lock, the language
+         * @description Only ever the caller's own account (the session's); never cached. What the security settings show.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            created_at: string;
+                            email: string;
+                            email_verified: boolean;
+                            id: string;
+                            locale: ("en" | "de") | null;
+                            /** @description E.164, as stored; null when none is set */
+                            phone: string | null;
+                            phone_verified: boolean;
+                            reset_lock: boolean;
+                            username: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/me/email": {
         parameters: {
             query?: never;

@@ -1,7 +1,8 @@
 import { z } from 'zod'
 import type { HttpServer } from '../../http/server.js'
 import { requestContext } from '../../http/server.js'
-import { isAppError } from '../../kernel/errors.js'
+import { iso } from '../../kernel/clock.js'
+import { AppError, isAppError } from '../../kernel/errors.js'
 import { LOCALES } from '../../kernel/locale.js'
 import type { Guard } from '../guard/guard.js'
 import type { RateLimiter } from '../guard/ports.js'
@@ -240,8 +241,46 @@ const localeSet = {
   response: { 200: z.object({ locale: z.enum(LOCALES) }) },
 }
 
-/** PUT /v1/me/locale: the language of the account's mails and texts. */
+const ownAccount = {
+  summary:
+    'The signed-in account as stored: its addresses, whether they are verified, the reset lock, the language',
+  description:
+    "Only ever the caller's own account (the session's); never cached. What the security settings show.",
+  tags: ['accounts'],
+  security: bearerOrCookie,
+  response: {
+    200: z.object({
+      id: z.string(),
+      username: z.string(),
+      email: z.string(),
+      email_verified: z.boolean(),
+      phone: z.string().nullable().describe('E.164, as stored; null when none is set'),
+      phone_verified: z.boolean(),
+      reset_lock: z.boolean(),
+      locale: z.enum(LOCALES).nullable(),
+      created_at: z.string(),
+    }),
+  },
+}
+
+/** PUT /v1/me/locale: the language of the account's mails and texts; GET /v1/me: the account as stored. */
 const localeRoute = (app: HttpServer, deps: AccountRouteDeps) => {
+  app.get('/v1/me', { preHandler: requireSession(deps.sessions), schema: ownAccount }, async (req, reply) => {
+    reply.header('cache-control', 'no-store')
+    const account = await deps.accounts.own(principalOf(req).account.id)
+    if (!account) throw new AppError('unauthenticated')
+    return {
+      id: account.id,
+      username: account.username,
+      email: account.email,
+      email_verified: account.emailVerifiedAt !== null,
+      phone: account.phone,
+      phone_verified: account.phone !== null && account.phoneVerifiedAt !== null,
+      reset_lock: account.resetLock,
+      locale: account.locale,
+      created_at: iso(account.createdAt),
+    }
+  })
   app.put('/v1/me/locale', { preHandler: requireSession(deps.sessions), schema: localeSet }, async (req) => {
     await deps.accounts.setLocale(principalOf(req).account.id, req.body.locale, requestContext(req))
     return { locale: req.body.locale }

@@ -57,6 +57,11 @@ export class AccountsService {
     })
   }
 
+  /** The holder's own account as it is stored now (null: it is gone). */
+  own(accountId: string): Promise<AccountRecord | null> {
+    return this.deps.store.accounts.findById(accountId)
+  }
+
   register(input: RegistrationInput, ctx: RequestContext): Promise<void> {
     return this.registration.register(input, ctx)
   }

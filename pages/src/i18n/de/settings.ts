@@ -34,6 +34,7 @@ export const settings: { [K in keyof typeof en]: string } = {
   'settings.email.title': 'E-Mail-Adresse',
   'settings.email.intro':
     'Wir senden einen Link an die neue Adresse; Ihre Adresse ändert sich erst, wenn Sie ihn öffnen. Ihre bisherige Adresse erhält einen Hinweis, damit Sie es merken, falls jemand anderes das versucht.',
+  'settings.email.current': 'Ihre E-Mail-Adresse ist {email}.',
   'settings.email.new': 'Neue E-Mail-Adresse',
   'settings.email.submit': 'Bestätigungslink senden',
   'settings.email.sent':
@@ -43,9 +44,9 @@ export const settings: { [K in keyof typeof en]: string } = {
   'settings.phone.none':
     'Es ist keine Telefonnummer hinterlegt. Mit einer bestätigten Nummer können Sie sich anmelden und Ihr Konto wiederherstellen.',
   'settings.phone.isUnverified':
-    'Eine Telefonnummer ist hinterlegt, aber noch nicht bestätigt: Geben Sie den Code ein, den wir per SMS gesendet haben.',
+    '{phone} ist hinterlegt, aber noch nicht bestätigt: Geben Sie den Code ein, den wir per SMS an diese Nummer gesendet haben.',
   'settings.phone.isVerified':
-    'Ihre Telefonnummer ist bestätigt. Sie können sich damit anmelden und Ihr Konto wiederherstellen.',
+    'Ihre Telefonnummer {phone} ist bestätigt. Mit ihr können Sie sich anmelden und Ihr Konto wiederherstellen.',
   'settings.phone.number': 'Telefonnummer',
   'settings.phone.newNumber': 'Neue Telefonnummer',
   'settings.phone.numberHint': 'Mit Ländervorwahl, zum Beispiel +49 151 23456789.',

@@ -31,6 +31,7 @@ export const settings = {
   'settings.email.title': 'Email address',
   'settings.email.intro':
     'We send a link to the new address; your address changes only when you open it. Your current address gets a notice, so you would know if someone else tried this.',
+  'settings.email.current': 'Your email address is {email}.',
   'settings.email.new': 'New email address',
   'settings.email.submit': 'Send confirmation link',
   'settings.email.sent':
@@ -39,10 +40,9 @@ export const settings = {
   'settings.phone.title': 'Phone number',
   'settings.phone.none':
     'No phone number is set. A verified number can be used to sign in and to recover your account.',
-  'settings.phone.isUnverified':
-    'A phone number is set but not verified yet: enter the code we texted to it.',
+  'settings.phone.isUnverified': '{phone} is set but not verified yet: enter the code we texted to it.',
   'settings.phone.isVerified':
-    'Your phone number is verified. It can be used to sign in and to recover your account.',
+    'Your phone number {phone} is verified. It can be used to sign in and to recover your account.',
   'settings.phone.number': 'Phone number',
   'settings.phone.newNumber': 'New phone number',
   'settings.phone.numberHint': 'With the country code, for example +49 151 23456789.',

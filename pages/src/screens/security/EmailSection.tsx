@@ -6,9 +6,11 @@ import { type FormEvent, useId, useState } from 'react'
 import { api, data } from '../../api'
 import { t } from '../../i18n'
 import { useAct } from './act'
+import { useSecurity } from './context'
 import { SecSection } from './SecSection'
 
 export const EmailSection = () => {
+  const { profile } = useSecurity()
   const act = useAct()
   const id = useId()
   const [email, setEmail] = useState('')
@@ -25,6 +27,7 @@ export const EmailSection = () => {
 
   return (
     <SecSection id="email" title={t('settings.email.title')}>
+      {profile && <p>{t('settings.email.current', { email: profile.email })}</p>}
       <p>{t('settings.email.intro')}</p>
       <form onSubmit={submit}>
         <div>

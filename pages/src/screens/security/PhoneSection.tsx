@@ -1,33 +1,25 @@
 /*
  * The phone number: set it (POST /v1/me/phone, with the password), enter the code texted to it
- * (POST /v1/me/phone/verify), or remove it (DELETE /v1/me/phone, with the password). The API does
- * not answer the number itself, so the section knows whether one is set from the account's history
- * and the number from this visit.
+ * (POST /v1/me/phone/verify), or remove it (DELETE /v1/me/phone, with the password). The number and
+ * whether it is verified come from the account as stored (GET /v1/me).
  */
 import { type FormEvent, useEffect, useId, useRef, useState } from 'react'
 import { api, data } from '../../api'
 import { t } from '../../i18n'
 import { useAct } from './act'
-import { type SecurityEvent, useSecurity } from './context'
+import { type Profile, useSecurity } from './context'
 import { focusHeading, SecSection } from './SecSection'
 
 type PhoneState = 'none' | 'unverified' | 'verified'
 
-/** The phone's state by the newest phone event of the history (none when there is none). */
-export const phoneStateOf = (events: SecurityEvent[]): PhoneState => {
-  for (const e of events) {
-    if (e.type === 'account_phone_verified') return 'verified'
-    if (e.type === 'account_phone_changed') return 'unverified'
-    if (e.type === 'account_phone_removed') return 'none'
-  }
-  return 'none'
-}
+const phoneStateOf = (profile: Profile | null): PhoneState =>
+  !profile?.phone ? 'none' : profile.phone_verified ? 'verified' : 'unverified'
 
 export const PhoneSection = () => {
-  const { events, refresh } = useSecurity()
+  const { profile, refresh } = useSecurity()
   const act = useAct()
   const id = useId()
-  const known = phoneStateOf(events)
+  const known = phoneStateOf(profile)
   const [state, setState] = useState<PhoneState>(known)
   const [number, setNumber] = useState('')
   const [password, setPassword] = useState('')
@@ -89,9 +81,9 @@ export const PhoneSection = () => {
     <SecSection id="phone" title={t('settings.phone.title')}>
       <p>
         {state === 'verified'
-          ? t('settings.phone.isVerified')
+          ? t('settings.phone.isVerified', { phone: profile?.phone ?? number.trim() })
           : state === 'unverified'
-            ? t('settings.phone.isUnverified')
+            ? t('settings.phone.isUnverified', { phone: profile?.phone ?? number.trim() })
             : t('settings.phone.none')}
       </p>
       {state === 'unverified' && (

@@ -1,29 +1,20 @@
 /*
  * The reset lock (PUT /v1/me/reset-lock): while on, no password-reset message is sent for the
- * account unless a second-factor code is given first. The API does not answer whether it is on,
- * so the section reads it from the newest change in the account's history (off when there is none,
- * as every account starts).
+ * account unless a second-factor code is given first. Whether it is on comes from the account as
+ * stored (GET /v1/me), whoever set it (the holder, or an operator's campaign).
  */
 import { useEffect, useId, useState } from 'react'
 import { api, data } from '../../api'
 import { t } from '../../i18n'
 import { useAct } from './act'
-import { type SecurityEvent, useSecurity } from './context'
+import { useSecurity } from './context'
 import { SecSection } from './SecSection'
 
-export const resetLockOf = (events: SecurityEvent[]): boolean => {
-  for (const e of events) {
-    if (e.type === 'recovery.reset_lock_changed') return e.details.enabled === true
-    if (e.type === 'campaign_reset_lock_set') return true
-  }
-  return false
-}
-
 export const ResetLockSection = () => {
-  const { events, refresh } = useSecurity()
+  const { profile, refresh } = useSecurity()
   const act = useAct()
   const id = useId()
-  const known = resetLockOf(events)
+  const known = profile?.reset_lock === true
   const [on, setOn] = useState(known)
   useEffect(() => setOn(known), [known])
 

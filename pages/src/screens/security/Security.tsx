@@ -13,6 +13,7 @@ import type { ScreenProps } from '../types'
 import {
   type Account,
   type MfaStatus,
+  type Profile,
   SecurityContext,
   type SecurityEvent,
   type SecurityState,
@@ -31,6 +32,7 @@ import './security.css'
 
 interface Loaded {
   account: Account
+  profile: Profile | null
   mfa: MfaStatus
   events: SecurityEvent[]
   nextBefore: number | null
@@ -38,19 +40,22 @@ interface Loaded {
 
 const NO_FACTORS: MfaStatus = { factors: [], recovery_codes_remaining: 0 }
 
-/** Factors and history; a session that may only change its password or enrol a factor reads less. */
+/** The account as stored, factors and history; a session that may only change its password or enrol a factor reads less. */
 const readState = async (account: Account): Promise<Omit<Loaded, 'account'>> => {
-  if (account.must_change_password) return { mfa: NO_FACTORS, events: [], nextBefore: null }
+  const none = { profile: null, events: [], nextBefore: null }
+  if (account.must_change_password) return { ...none, mfa: NO_FACTORS }
   const mfa = await data(api.GET('/v1/mfa'))
-  if (account.mfa_enrolment_required) return { mfa, events: [], nextBefore: null }
-  const h = await data(api.GET('/v1/me/events', { params: { query: { limit: PAGE } } }))
-  return { mfa, events: h.events, nextBefore: h.next_before }
+  if (account.mfa_enrolment_required) return { ...none, mfa }
+  const [profile, h] = await Promise.all([
+    data(api.GET('/v1/me')),
+    data(api.GET('/v1/me/events', { params: { query: { limit: PAGE } } })),
+  ])
+  return { profile, mfa, events: h.events, nextBefore: h.next_before }
 }
 
-/** The language chosen here becomes the account's (PUT /v1/me/locale); a server without the route (404) is fine. */
+/** The language chosen here becomes the account's: its mails and texts are written in it (PUT /v1/me/locale). */
 const storeLocale = (locale: Lang) =>
-  api.PUT('/v1/me/locale' as never, { body: { locale } } as never).catch((e: unknown) => {
-    if (e instanceof Problem && e.status === 404) return
+  api.PUT('/v1/me/locale', { body: { locale } }).catch(() => {
     // Not kept on the account this time: the pages still show the language chosen on this browser.
   })
 
@@ -109,6 +114,7 @@ export default function Security({ config, onLang, go }: ScreenProps) {
   const state: SecurityState = {
     config,
     account,
+    profile: loaded.profile,
     mfa: loaded.mfa,
     events: loaded.events,
     refresh: load,

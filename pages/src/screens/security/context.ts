@@ -8,6 +8,8 @@ import type { Answer } from '../../../../console/src/api/types'
 import type { PagesConfig } from '../../config'
 
 export type Account = Answer<'/v1/sessions/current'>['account']
+/** The account as stored (GET /v1/me): its addresses, the reset lock, its language. */
+export type Profile = Answer<'/v1/me'>
 export type MfaStatus = Answer<'/v1/mfa'>
 export type Factor = MfaStatus['factors'][number]
 export type SecurityEvent = Answer<'/v1/me/events'>['events'][number]
@@ -15,10 +17,12 @@ export type SecurityEvent = Answer<'/v1/me/events'>['events'][number]
 export interface SecurityState {
   config: PagesConfig
   account: Account
+  /** Null while the session may only change its password or enrol a factor. */
+  profile: Profile | null
   mfa: MfaStatus
   /** The first page of the account's history, newest first. */
   events: SecurityEvent[]
-  /** Reads the factors and the history again (after any change that adds to them). */
+  /** Reads the account, its factors and its history again (after any change that adds to them). */
   refresh: () => Promise<void>
   /** The session ended (elsewhere or here): on to the sign-in. */
   signedOut: () => void
