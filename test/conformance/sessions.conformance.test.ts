@@ -49,7 +49,7 @@ describe.each(databaseKinds())('SessionRepository on %s', (kind) => {
       const found = await suite.store.sessions.findActive(s.tokenHash, T0 + MINUTE)
       expect(found?.session).toEqual(record(s))
       const username = (await suite.store.accounts.findById(id))?.username
-      expect(found?.account).toEqual({ id, username, role: 'admin', mustChangePassword: true })
+      expect(found?.account).toEqual({ id, username, role: 'admin', mustChangePassword: true, locale: null })
     })
 
     it('records a re-authentication and lifts the enrolment-only restriction of one session only', async () => {
