@@ -3,8 +3,16 @@ import { defineConfig } from 'vitest/config'
 export default defineConfig({
   test: {
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
-    // Timing and machine-loading suites run after these, one file at a time (their own configs).
-    exclude: ['test/timing/**', 'test/scale/**', 'test/chaos/**', 'node_modules/**'],
+    // Browser suites run after these (vitest.browser.config.ts); timing and machine-loading suites
+    // after them, one file at a time (their own configs).
+    exclude: [
+      'test/timing/**',
+      'test/scale/**',
+      'test/chaos/**',
+      'test/browser/**',
+      'test/pages/**/*.browser.test.ts',
+      'node_modules/**',
+    ],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',

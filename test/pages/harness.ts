@@ -152,12 +152,8 @@ export const startPages = async (
   }
 }
 
-/**
- * Checks the screen the page shows: axe-core (WCAG 2.x A and AA rules, run in the page) finds no
- * violation, and screenshots at 1280 and 390 px are saved as `<lang>/<name>-<width>.png`. Leaves the
- * page at the width it had.
- */
-export const checkScreen = async (page: Page, name: string): Promise<void> => {
+/** axe-core in the page (WCAG 2.x A and AA rules), no sideways scrolling, and the two screenshots, in the language shown. */
+const audit = async (page: Page, name: string): Promise<void> => {
   // In-page code is given as text: this file is typed for Node, and the page has its own globals.
   const lang = ((await page.evaluate('document.documentElement.lang')) as string) || 'en'
   // Evaluated over the DevTools protocol: the pages' CSP (no inline script) does not apply.
@@ -174,8 +170,33 @@ export const checkScreen = async (page: Page, name: string): Promise<void> => {
     const overflow = (await page.evaluate(
       'document.documentElement.scrollWidth - document.documentElement.clientWidth',
     )) as number
-    expect(overflow, `${name} at ${width} px scrolls sideways`).toBeLessThanOrEqual(0)
+    expect(overflow, `${name} at ${width} px (${lang}) scrolls sideways`).toBeLessThanOrEqual(0)
     await page.screenshot({ path: join(ARTIFACTS, lang, `${name}-${width}.png`), fullPage: true })
   }
   await page.setViewportSize(size)
+}
+
+/** Switches the pages' language with the switch in their footer, as a person would. */
+const switchLanguage = async (page: Page, lang: string): Promise<void> => {
+  await page.locator('#lang').selectOption(lang)
+  await expect.poll(() => page.evaluate('document.documentElement.lang')).toBe(lang)
+}
+
+/**
+ * Checks the screen the page shows: axe-core finds no violation and screenshots at 1280 and 390 px
+ * are saved as `<lang>/<name>-<width>.png`. A screen shown in English is then switched to German in
+ * place (the same state, every string from the other catalog) and checked again, then switched back
+ * with the focus where it was — except on /security, where the switch also stores the account's
+ * language (its German view is checked by its own tests).
+ */
+export const checkScreen = async (page: Page, name: string): Promise<void> => {
+  await audit(page, name)
+  const lang = (await page.evaluate('document.documentElement.lang')) as string
+  const path = new URL(page.url()).pathname
+  if (lang !== 'en' || path.startsWith('/security') || (await page.locator('#lang').count()) === 0) return
+  await page.evaluate('window.__checkedFocus = document.activeElement')
+  await switchLanguage(page, 'de')
+  await audit(page, name)
+  await switchLanguage(page, 'en')
+  await page.evaluate('window.__checkedFocus?.focus?.()')
 }

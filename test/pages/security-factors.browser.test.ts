@@ -77,7 +77,7 @@ describe.skipIf(!haveChromium).each(pageDatabases())('security settings: second 
     // The recovery codes, shown once, with focus on their heading.
     await totp.getByRole('heading', { name: 'Your recovery codes' }).waitFor()
     expect(await statusOf(page, 'totp')).toBe('Your authenticator app is set up.')
-    expect(await page.evaluate('document.activeElement?.textContent')).toBe('Your recovery codes')
+    await expect.poll(() => page.evaluate('document.activeElement?.textContent')).toBe('Your recovery codes')
     const firstCodes = await totp.locator('.sec-code').allTextContents()
     expect(firstCodes.length).toBeGreaterThanOrEqual(8)
     await checkScreen(page, 'security-recovery-codes')

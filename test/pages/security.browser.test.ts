@@ -126,9 +126,9 @@ describe.skipIf(!haveChromium).each(pageDatabases())('security settings on %s', 
       const prompt = page.locator('#email .sec-reauth')
       await prompt.getByRole('heading', { name: 'Confirm it is you' }).waitFor()
       // Focus is in the password field of the prompt.
-      expect(await page.evaluate('document.activeElement?.getAttribute("autocomplete")')).toBe(
-        'current-password',
-      )
+      await expect
+        .poll(() => page.evaluate('document.activeElement?.getAttribute("autocomplete")'))
+        .toBe('current-password')
       await checkScreen(page, 'security-reauth')
       await prompt.getByLabel('Your password').fill('a wrong password')
       await prompt.getByRole('button', { name: 'Confirm and continue' }).click()
@@ -170,7 +170,9 @@ describe.skipIf(!haveChromium).each(pageDatabases())('security settings on %s', 
     expect(await statusOf(page, 'phone')).toBe(`We texted a 6-digit code to ${number}. Enter it below.`)
     const codeField = phone.getByLabel('Code from the text message')
     expect(await codeField.getAttribute('autocomplete')).toBe('one-time-code')
-    expect(await page.evaluate('document.activeElement?.getAttribute("autocomplete")')).toBe('one-time-code')
+    await expect
+      .poll(() => page.evaluate('document.activeElement?.getAttribute("autocomplete")'))
+      .toBe('one-time-code')
     let code: string | undefined
     for (let i = 0; i < 100 && !code; i++) {
       code = /\b(\d{6})\b/.exec(h.texts(number).at(-1) ?? '')?.[1]
