@@ -75,6 +75,29 @@ describe.skipIf(!haveChromium).each(pageDatabases())('the public account pages o
     await context.close()
   }, 90_000)
 
+  it('verifies with the token pasted from the mail when the page is opened without a link', async () => {
+    const pasted = person('pasted')
+    expect((await call(h, 'POST', '/v1/accounts', pasted)).status).toBe(202)
+    const token = h.smtp.tokenFrom(await h.mailTo(pasted.email, /verif/i))
+    const { page, context, problems } = await open('/verify-email')
+    await checkScreen(page, 'verify-email-token')
+    const field = page.getByLabel('Token from the mail')
+    // A wrong one first: said so, and the field stays for another try.
+    await field.fill('not-the-token')
+    await page.getByRole('button', { name: 'Verify', exact: true }).click()
+    await page.getByRole('alert').filter({ hasText: 'not valid any more' }).waitFor()
+    await field.fill(` ${token} `)
+    await page.getByRole('button', { name: 'Verify', exact: true }).click()
+    await page.getByRole('heading', { name: 'Email address verified' }).waitFor()
+    const login = await call(h, 'POST', '/v1/sessions', {
+      identifier: pasted.username,
+      password: pasted.password,
+    })
+    expect(login.status).toBe(201)
+    expect(problems).toEqual([])
+    await context.close()
+  })
+
   it('takes the keyboard alone, shows a wrong password in words, focused, and keeps the person on the form', async () => {
     const { page, context } = await open('/sign-in')
     await checkScreen(page, 'sign-in')

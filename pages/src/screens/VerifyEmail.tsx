@@ -69,12 +69,14 @@ export const ResendVerification = ({ email: known, config }: { email?: string; c
  */
 export default function VerifyEmail({ config, onLang, go, path }: ScreenProps) {
   const change = path === '/confirm-email'
-  const token = linkValue('token')
-  const [state, setState] = useState<'working' | 'done' | 'failed' | 'none'>(token ? 'working' : 'none')
+  const linked = linkValue('token')
+  const [typed, setTyped] = useState('')
+  const [state, setState] = useState<'working' | 'done' | 'failed' | 'none'>(linked ? 'working' : 'none')
   const action = useAction()
   const sent = useRef(false)
 
-  const verify = async () => {
+  const verify = async (given?: string) => {
+    const token = (given ?? linked ?? typed).trim()
     if (!token) return
     setState('working')
     const ok = await action.run(async () => {
@@ -86,10 +88,10 @@ export default function VerifyEmail({ config, onLang, go, path }: ScreenProps) {
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: sent once per link, as the page opens
   useEffect(() => {
-    if (!token || sent.current) return
+    if (!linked || sent.current) return
     sent.current = true
-    void verify()
-  }, [token])
+    void verify(linked)
+  }, [linked])
 
   useEffect(() => {
     if (state !== 'working') document.getElementById('main')?.focus()
@@ -139,13 +141,40 @@ export default function VerifyEmail({ config, onLang, go, path }: ScreenProps) {
           <>
             <Problems action={action} />
             <div className="actions">
-              <button type="button" onClick={verify} disabled={action.blocked}>
+              <button type="button" onClick={() => void verify()} disabled={action.blocked}>
                 {t('verify.retry')}
               </button>
             </div>
           </>
         ))}
       {state === 'none' && <p>{t(change ? 'verify.change.noToken' : 'verify.noToken')}</p>}
+      {(state === 'none' || expired) && (
+        // Opened without a link (or with a spent one): the token the mail gives on its own line.
+        <form
+          onSubmit={(e: FormEvent) => {
+            e.preventDefault()
+            void verify(typed)
+          }}
+          noValidate
+        >
+          <Field
+            id="token"
+            label={t('verify.token.label')}
+            hint={t('verify.token.hint')}
+            value={typed}
+            onValue={setTyped}
+            autoComplete="off"
+            spellCheck={false}
+            autoCapitalize="none"
+            required
+          />
+          <div className="actions">
+            <button type="submit" disabled={action.blocked || typed.trim() === ''}>
+              {t('verify.token.submit')}
+            </button>
+          </div>
+        </form>
+      )}
       {change ? (
         <p>
           <a href="/security" onClick={nav(go, '/security')}>

@@ -39,6 +39,9 @@ export const signup: { [K in keyof typeof en]: string } = {
     'Dieser Bestätigungslink ist nicht mehr gültig: Er ist vielleicht abgelaufen, durch einen neueren ersetzt oder schon verwendet worden. Wenn die Anmeldung klappt, ist nichts weiter zu tun.',
   'verify.noToken':
     'Öffnen Sie zum Bestätigen den Link aus der E-Mail, die wir Ihnen gesendet haben. Nicht mehr da? Wir senden gern einen neuen.',
+  'verify.token.label': 'Token aus der E-Mail',
+  'verify.token.hint': 'Die E-Mail nennt es auch einzeln, in der Zeile, die mit „Token:“ beginnt.',
+  'verify.token.submit': 'Bestätigen',
   'verify.resend.title': 'Link erneut senden',
   'verify.resend.button': 'Neuen Link senden',
   'verify.resend.done':

@@ -36,6 +36,9 @@ export const signup = {
     'This verification link is not valid any more: it may have expired, been replaced by a newer one, or been used already. If you signed in fine, there is nothing to do.',
   'verify.noToken':
     'To verify your address, open the link from the mail we sent you. Lost it? We can send a new one.',
+  'verify.token.label': 'Token from the mail',
+  'verify.token.hint': 'The mail also gives it on its own, on the line that starts with “Token:”.',
+  'verify.token.submit': 'Verify',
   'verify.resend.title': 'Send the link again',
   'verify.resend.button': 'Send a new link',
   'verify.resend.done':
