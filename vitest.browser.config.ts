@@ -2,8 +2,9 @@ import { defineConfig } from 'vitest/config'
 
 /**
  * The suites that drive Chromium (the console, passkeys, the account pages) run after the main
- * suites, two files at a time: each starts a server and a browser, and beside the main suites'
- * load they would slow both down enough to measure the machine instead of Gatehouse.
+ * suites, one file at a time: each starts a server and a browser, and two of them solving the
+ * guard's proof of work in Web Workers at once (or beside the main suites' load) measure the
+ * machine instead of Gatehouse.
  */
 export default defineConfig({
   test: {
@@ -11,6 +12,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
-    maxWorkers: 2,
+    maxWorkers: 1,
+    fileParallelism: false,
   },
 })
