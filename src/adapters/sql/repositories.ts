@@ -19,6 +19,7 @@ import type {
   RecoveryCodeRepository,
   WebauthnChallengeRepository,
 } from '../../modules/mfa/ports.js'
+import type { OidcArtifactStore, OidcClientRepository, OidcKeyRepository } from '../../modules/oidc/ports.js'
 import type { ExposureFacts } from '../../modules/reports/service.js'
 import type { WebhookRepository } from '../../modules/webhooks/ports.js'
 import { SqlAccessRepository } from './access-repository.js'
@@ -38,6 +39,7 @@ import {
   SqlWebauthnChallenges,
 } from './mfa-repository.js'
 import { SqlNameDirectory } from './names-repository.js'
+import { SqlOidcArtifactStore, SqlOidcClientRepository, SqlOidcKeyRepository } from './oidc-repository.js'
 import { SqlReportFacts } from './reports-repository.js'
 import { SqlWebhookRepository } from './webhooks-repository.js'
 
@@ -61,6 +63,9 @@ export interface Repositories {
   names: NameDirectory
   adminStats: AdminStatsSource
   reportFacts: { exposureFacts(incidentId: string): Promise<ExposureFacts> }
+  oidcClients: OidcClientRepository
+  oidcKeys: OidcKeyRepository
+  oidcArtifacts: OidcArtifactStore
 }
 
 /** Every SQL implementation of the modules' ports, over one database. */
@@ -83,4 +88,7 @@ export const createSqlRepositories = (database: SqlDatabase, events: EventRecord
   names: new SqlNameDirectory(database.db),
   adminStats: new SqlAdminStatsSource(database.db),
   reportFacts: new SqlReportFacts(database.db),
+  oidcClients: new SqlOidcClientRepository(database.db),
+  oidcKeys: new SqlOidcKeyRepository(database.db),
+  oidcArtifacts: new SqlOidcArtifactStore(database.db),
 })

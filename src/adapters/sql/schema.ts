@@ -17,6 +17,7 @@ import type {
   MfaRecoveryCodesTable,
   WebauthnChallengesTable,
 } from './schema/mfa.js'
+import type { OidcArtifactsTable, OidcClientsTable, OidcKeysTable } from './schema/oidc.js'
 import type { OutboxTable } from './schema/outbox.js'
 import type { RecoveryDigestsTable, RecoveryRequestsTable } from './schema/recovery.js'
 import type { DevicesTable, LoginCodesTable, LoginNoticesTable, SessionsTable } from './schema/sessions.js'
@@ -41,6 +42,7 @@ export type {
   MfaRecoveryCodesTable,
   WebauthnChallengesTable,
 } from './schema/mfa.js'
+export type { OidcArtifactsTable, OidcClientsTable, OidcKeysTable } from './schema/oidc.js'
 export type { OutboxTable } from './schema/outbox.js'
 export type { RecoveryDigestsTable, RecoveryRequestsTable } from './schema/recovery.js'
 export type { DevicesTable, LoginCodesTable, LoginNoticesTable, SessionsTable } from './schema/sessions.js'
@@ -82,4 +84,7 @@ export interface Database {
   api_keys: ApiKeysTable
   health_checks: HealthChecksTable
   guard_lifts: GuardLiftsTable
+  oidc_clients: OidcClientsTable
+  oidc_keys: OidcKeysTable
+  oidc_artifacts: OidcArtifactsTable
 }
