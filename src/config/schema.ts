@@ -12,6 +12,7 @@ import { http } from './sections/http.js'
 import { incidents } from './sections/incidents.js'
 import { metrics } from './sections/metrics.js'
 import { mfa } from './sections/mfa.js'
+import { oidc } from './sections/oidc.js'
 import { outbox } from './sections/outbox.js'
 import { passwords } from './sections/passwords.js'
 import { recovery } from './sections/recovery.js'
@@ -54,6 +55,7 @@ export const sections = {
   webhooks,
   housekeeping,
   branding,
+  oidc,
   // Each section reads only settings that exist, as they are parsed.
 } as const satisfies Record<string, { readonly build: (values: FlatConfig) => unknown }>
 
@@ -81,6 +83,7 @@ export const settings = {
   ...webhooks.settings,
   ...housekeeping.settings,
   ...branding.settings,
+  ...oidc.settings,
 } as const satisfies Record<string, Setting>
 
 export type SettingKey = keyof typeof settings

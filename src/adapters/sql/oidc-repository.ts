@@ -3,6 +3,7 @@ import type {
   AcrLevel,
   OidcArtifact,
   OidcArtifactStore,
+  OidcAuthMethod,
   OidcClientChange,
   OidcClientRecord,
   OidcClientRepository,
@@ -23,6 +24,7 @@ const toClient = (r: Selectable<OidcClientsTable>): OidcClientRecord => ({
   contact: r.contact,
   firstParty: Number(r.first_party) === 1,
   public: Number(r.public) === 1,
+  tokenEndpointAuthMethod: r.token_endpoint_auth_method as OidcAuthMethod,
   secretHash: r.secret_hash,
   secretCreatedAt: num(r.secret_created_at),
   redirectUris: JSON.parse(r.redirect_uris) as string[],
@@ -46,6 +48,7 @@ const changeRow = (c: OidcClientChange): Partial<OidcClientsTable> => {
   if (c.ownerAccountId !== undefined) row.owner_account_id = c.ownerAccountId
   if (c.contact !== undefined) row.contact = c.contact
   if (c.firstParty !== undefined) row.first_party = c.firstParty ? 1 : 0
+  if (c.tokenEndpointAuthMethod !== undefined) row.token_endpoint_auth_method = c.tokenEndpointAuthMethod
   if (c.redirectUris !== undefined) row.redirect_uris = JSON.stringify(c.redirectUris)
   if (c.postLogoutRedirectUris !== undefined) row.post_logout_redirect_uris = JSON.stringify(c.postLogoutRedirectUris)
   if (c.scopes !== undefined) row.scopes = JSON.stringify(c.scopes)
@@ -73,6 +76,7 @@ export class SqlOidcClientRepository implements OidcClientRepository {
         contact: c.contact,
         first_party: c.firstParty ? 1 : 0,
         public: c.public ? 1 : 0,
+        token_endpoint_auth_method: c.tokenEndpointAuthMethod,
         secret_hash: c.secretHash,
         secret_created_at: c.secretCreatedAt,
         redirect_uris: JSON.stringify(c.redirectUris),

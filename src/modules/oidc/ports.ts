@@ -14,6 +14,9 @@ export type OidcScope = (typeof OIDC_SCOPES)[number]
 /** Scopes that reach contact data or outlive the sign-in: a client allowed one should require MFA. */
 export const SENSITIVE_SCOPES: readonly OidcScope[] = ['email', 'phone', 'offline_access']
 
+export const OIDC_AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'none'] as const
+export type OidcAuthMethod = (typeof OIDC_AUTH_METHODS)[number]
+
 export const OIDC_GRANT_TYPES = ['authorization_code', 'refresh_token', 'client_credentials'] as const
 export type OidcGrantType = (typeof OIDC_GRANT_TYPES)[number]
 
@@ -31,6 +34,8 @@ export interface OidcClientRecord {
   firstParty: boolean
   /** A public client (a browser or native app): no secret, PKCE only. */
   public: boolean
+  /** How a confidential client proves itself at the token endpoint (`none` for a public one). */
+  tokenEndpointAuthMethod: OidcAuthMethod
   /** Hex SHA-256 of the secret (`ghs_…`); the secret itself is shown once and never stored. */
   secretHash: string | null
   secretCreatedAt: number | null
@@ -62,6 +67,7 @@ export type OidcClientChange = Partial<
     | 'ownerAccountId'
     | 'contact'
     | 'firstParty'
+    | 'tokenEndpointAuthMethod'
     | 'redirectUris'
     | 'postLogoutRedirectUris'
     | 'scopes'

@@ -18,6 +18,7 @@ export const up = async (db: Kysely<unknown>, _dialect: Dialect): Promise<void> 
     .addColumn('contact', 'text')
     .addColumn('first_party', 'integer', (c) => c.notNull())
     .addColumn('public', 'integer', (c) => c.notNull())
+    .addColumn('token_endpoint_auth_method', 'text', (c) => c.notNull())
     .addColumn('secret_hash', 'text')
     .addColumn('secret_created_at', 'bigint')
     .addColumn('redirect_uris', 'text', (c) => c.notNull())

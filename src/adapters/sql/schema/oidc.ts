@@ -8,6 +8,7 @@ export interface OidcClientsTable {
   contact: string | null
   first_party: number
   public: number
+  token_endpoint_auth_method: string
   /** Hex SHA-256 of the secret; the secret is never stored. */
   secret_hash: string | null
   secret_created_at: number | null
