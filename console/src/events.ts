@@ -7,6 +7,7 @@
  */
 
 import { accountSentences } from './events/account.js'
+import { applicationSentences } from './events/applications.js'
 import { factorSentences } from './events/factors.js'
 import { type Details, type Sentence, type SentenceContext, words } from './events/format.js'
 import { guardSentences } from './events/guard.js'
@@ -25,6 +26,7 @@ export const eventSentences: Record<string, Sentence> = {
   ...recoverySentences,
   ...guardSentences,
   ...integrationSentences,
+  ...applicationSentences,
 }
 
 /** The sentence for an event; an unknown type reads as its name in words. */

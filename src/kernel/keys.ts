@@ -12,6 +12,7 @@ export type KeyPurpose =
   | 'gatehouse login codes'
   | 'gatehouse recovery codes'
   | 'gatehouse recovery hints'
+  | 'gatehouse oidc cookies'
 
 /** The sub-key of `secretKey` for one purpose: HMAC-SHA256 of the purpose under the secret key. */
 export const deriveKey = (secretKey: Buffer, purpose: KeyPurpose): Buffer =>

@@ -101,6 +101,14 @@ const samples: Record<keyof typeof securityEventTypes, Record<string, unknown>> 
   api_key_refused: { key_id: 'k1', client_id: 'c1', prefix: 'abcd2345', reason: 'revoked' },
   account_access_revoked: { revoked_sessions: 2 },
   account_access_reinstated: {},
+  oidc_login: { client_id: 'ghc_x', acr: 'urn:gatehouse:acr:mfa', amr: ['pwd', 'otp', 'mfa'] },
+  oidc_consent_given: { client_id: 'ghc_x', scopes: ['openid', 'email'] },
+  oidc_consent_denied: { client_id: 'ghc_x' },
+  oidc_token_reuse: { client_id: 'ghc_x', kind: 'refresh_token' },
+  oidc_grants_revoked: { reason: 'password_reset', grants: 2, clients: ['ghc_x'] },
+  oidc_client_grants_revoked: { client_id: 'ghc_x', grants: 12, reason: 'client_disabled' },
+  oidc_client_auth_fail: { client_id: 'ghc_x', endpoint: 'token' },
+  oidc_backchannel_logout_failed: { client_id: 'ghc_x', reason: 'timeout' },
 }
 
 /** What a sentence must never show: a value that was not there, an object, a template left as is, a snake_case name (key prefixes `ghk_` aside). */

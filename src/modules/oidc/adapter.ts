@@ -1,0 +1,109 @@
+import type { Adapter, AdapterPayload } from 'oidc-provider'
+import type { Clock } from '../../kernel/clock.js'
+import type { OidcArtifactStore, OidcClientRecord, OidcClientRepository } from './ports.js'
+
+/** The registered metadata oidc-provider validates for a client; null for a disabled one. */
+export const clientMetadata = (c: OidcClientRecord): AdapterPayload | null => {
+  if (c.disabledAt !== null) return null
+  const code = c.grantTypes.includes('authorization_code')
+  return {
+    client_id: c.id,
+    client_name: c.name,
+    // The stored SHA-256: `compareClientSecret` hashes what is presented (provider.ts).
+    ...(c.public || c.secretHash === null ? {} : { client_secret: c.secretHash }),
+    token_endpoint_auth_method: c.public ? 'none' : c.tokenEndpointAuthMethod,
+    grant_types: c.grantTypes,
+    response_types: code ? ['code'] : [],
+    redirect_uris: code ? c.redirectUris : [],
+    post_logout_redirect_uris: c.postLogoutRedirectUris,
+    scope: c.scopes.join(' '),
+    application_type: c.redirectUris.some((u) => !/^https?:/.test(u)) ? 'native' : 'web',
+    ...(c.backchannelLogoutUri
+      ? { backchannel_logout_uri: c.backchannelLogoutUri, backchannel_logout_session_required: false }
+      : {}),
+  }
+}
+
+const str = (v: unknown): string | null => (typeof v === 'string' ? v : null)
+
+/**
+ * oidc-provider's storage contract over Gatehouse's database: every model but `Client` as rows of
+ * the artefact store; `Client` read from the registered applications (writes to it are refused:
+ * clients are managed by the admin API and the CLI only).
+ */
+export const createAdapterFactory = (deps: {
+  store: OidcArtifactStore
+  clients: OidcClientRepository
+  clock: Clock
+}) => {
+  const { store, clients, clock } = deps
+  const now = () => clock.now()
+
+  const toPayload = (a: { payload: Record<string, unknown>; consumedAt: number | null }): AdapterPayload =>
+    ({
+      ...a.payload,
+      ...(a.consumedAt === null ? {} : { consumed: Math.floor(a.consumedAt / 1000) }),
+    }) as AdapterPayload
+
+  class ClientAdapter implements Adapter {
+    async upsert(): Promise<void> {
+      throw new Error('OpenID Connect clients are registered through the admin API only')
+    }
+    async find(id: string): Promise<AdapterPayload | undefined> {
+      const c = await clients.find(id)
+      return c ? (clientMetadata(c) ?? undefined) : undefined
+    }
+    async findByUserCode(): Promise<undefined> {
+      return undefined
+    }
+    async findByUid(): Promise<undefined> {
+      return undefined
+    }
+    async consume(): Promise<void> {}
+    async destroy(): Promise<void> {}
+    async revokeByGrantId(): Promise<void> {}
+  }
+
+  class ArtifactAdapter implements Adapter {
+    constructor(private readonly model: string) {}
+
+    async upsert(id: string, payload: AdapterPayload, expiresIn?: number): Promise<void> {
+      const p = payload as Record<string, unknown>
+      await store.upsert({
+        model: this.model,
+        id,
+        payload: p,
+        expiresAt: expiresIn ? now() + expiresIn * 1000 : null,
+        grantId: str(p.grantId),
+        uid: str(p.uid),
+        userCode: str(p.userCode),
+        accountId: str(p.accountId),
+        clientId: str(p.clientId),
+        consumedAt: null,
+      })
+    }
+    async find(id: string): Promise<AdapterPayload | undefined> {
+      const a = await store.find(this.model, id, now())
+      return a ? toPayload(a) : undefined
+    }
+    async findByUserCode(userCode: string): Promise<AdapterPayload | undefined> {
+      const a = await store.findByUserCode(this.model, userCode, now())
+      return a ? toPayload(a) : undefined
+    }
+    async findByUid(uid: string): Promise<AdapterPayload | undefined> {
+      const a = await store.findByUid(this.model, uid, now())
+      return a ? toPayload(a) : undefined
+    }
+    async consume(id: string): Promise<void> {
+      await store.consume(this.model, id, now())
+    }
+    async destroy(id: string): Promise<void> {
+      await store.destroy(this.model, id)
+    }
+    async revokeByGrantId(grantId: string): Promise<void> {
+      await store.revokeByGrantId(grantId)
+    }
+  }
+
+  return (model: string): Adapter => (model === 'Client' ? new ClientAdapter() : new ArtifactAdapter(model))
+}
