@@ -31,6 +31,7 @@ describe.each(databaseKinds())('SessionRepository on %s', (kind) => {
       restricted: false,
       authenticatedAt: T0,
       mfaEnrolment: false,
+      amr: ['pwd'],
       ...overrides,
     }
     await suite.store.sessions.create(s)
