@@ -278,9 +278,10 @@ export class LoginFlow {
   }
 
   /**
-   * Step 4: the session, with what the login proved (`amr`, RFC 8176: see sessions/amr.ts), then its device. A device is remembered only by a login that satisfied the
-   * account's MFA policy: a staff login through email or SMS codes (enrolment-only) does not let a
-   * later one skip the strong factor.
+   * Step 4: the session, with what the login proved (`amr`, RFC 8176: see sessions/amr.ts), then
+   * its device. A device is remembered only by a login that satisfied the account's MFA policy: a
+   * staff login through email or SMS codes (enrolment-only) does not let a later one skip the strong
+   * factor.
    */
   async #open(
     account: AccountRecord,

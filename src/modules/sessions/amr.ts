@@ -29,7 +29,7 @@ export const passkeyMethod = (use: PasskeyUse): AuthMethod => (use.multiDevice ?
 
 /** A login by password and then a second factor of a login challenge. */
 export const secondFactorAmr = (method: MfaMethod, passkey: PasskeyUse | null): AuthMethod[] => {
-  if (method === 'webauthn' && passkey) return ['pwd', passkeyMethod(passkey), 'mfa']
+  if (method === 'webauthn') return passkey ? ['pwd', passkeyMethod(passkey), 'mfa'] : ['pwd', 'mfa']
   if (method === 'sms') return ['pwd', 'sms', 'mfa']
   // TOTP, a recovery code, or a mailed code (a second factor, or a new device's step-up).
   return ['pwd', 'otp', 'mfa']
