@@ -94,6 +94,7 @@ const account = async (overrides: Partial<NewAccount> = {}) => {
       restricted: false,
       authenticatedAt: T0,
       mfaEnrolment: false,
+      amr: ['pwd'],
     })
     if (extra.revokedAt) await store.sessions.revoke(a.id, id, extra.revokedAt)
     return id

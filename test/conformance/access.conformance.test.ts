@@ -254,6 +254,7 @@ describe.each(databaseKinds())('AccessRepository on %s', (kind) => {
           userAgent: null,
           authenticatedAt: T0,
           mfaEnrolment: false,
+          amr: ['pwd'],
           restricted: false,
         })
       }
@@ -303,6 +304,7 @@ describe.each(databaseKinds())('AccessRepository on %s', (kind) => {
           userAgent: null,
           authenticatedAt: T0 - DAY,
           mfaEnrolment: false,
+          amr: ['pwd'],
           restricted: false,
         })
       const login = (accountId: string, at: number, type: 'authn_login_success' | 'authn_login_fail') =>

@@ -271,6 +271,7 @@ describe.each(databaseKinds())('AccountRepository on %s', (kind) => {
           userAgent: null,
           authenticatedAt: a.createdAt,
           mfaEnrolment: false,
+          amr: ['pwd'],
           restricted: false,
         })
       }

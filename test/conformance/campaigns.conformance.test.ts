@@ -207,6 +207,7 @@ describe.each(databaseKinds())('CampaignRepository on %s', (kind) => {
           restricted: false,
           authenticatedAt: T0,
           mfaEnrolment: false,
+          amr: ['pwd'],
         })
       }
       const c = await create(repo, { kind: 'accounts', ids }, 'revoke_sessions')

@@ -31,6 +31,7 @@ describe.each(databaseKinds())('changes to what a session check answers, on %s',
       restricted: false,
       authenticatedAt: T0,
       mfaEnrolment: false,
+      amr: ['pwd'],
     }
     await suite.store.sessions.create(s)
     return { a, s }

@@ -31,6 +31,7 @@ describe.each(databaseKinds())('SessionRepository on %s', (kind) => {
       restricted: false,
       authenticatedAt: T0,
       mfaEnrolment: false,
+      amr: ['pwd'],
       ...overrides,
     }
     await suite.store.sessions.create(s)
@@ -63,6 +64,47 @@ describe.each(databaseKinds())('SessionRepository on %s', (kind) => {
       expect(foundA?.account.role).toBe('partner')
       const foundB = await suite.store.sessions.findActive(b.tokenHash, T0 + 6 * MINUTE)
       expect(foundB?.session).toMatchObject({ authenticatedAt: T0, mfaEnrolment: true })
+    })
+
+    it('keeps the methods the login proved (amr), in order', async () => {
+      const id = await account()
+      const s = await session(id, { amr: ['pwd', 'hwk', 'mfa'] })
+      const found = await suite.store.sessions.findActive(s.tokenHash, T0 + MINUTE)
+      expect(found?.session).toEqual(record(s))
+      expect(found?.session.amr).toEqual(['pwd', 'hwk', 'mfa'])
+      expect((await suite.store.sessions.listActive(id, T0 + MINUTE))[0]?.amr).toEqual(['pwd', 'hwk', 'mfa'])
+    })
+
+    it('reads a session without recorded methods (older than the column) as a password login', async () => {
+      const id = await account()
+      const s = await session(id, { amr: ['swk', 'mfa'] })
+      await suite.database.db.updateTable('sessions').set({ amr: null }).where('id', '=', s.id).execute()
+      expect((await suite.store.sessions.findActive(s.tokenHash, T0 + MINUTE))?.session.amr).toEqual(['pwd'])
+      expect((await suite.store.sessions.listActive(id, T0 + MINUTE))[0]?.amr).toEqual(['pwd'])
+    })
+
+    it('adds the methods a re-authentication proved to those the session holds, once each', async () => {
+      const id = await account()
+      const s = await session(id, { amr: ['pwd', 'otp', 'mfa'] })
+      const other = await session(id, { amr: ['pwd'] })
+      await suite.store.sessions.markAuthenticated(s.id, T0 + MINUTE, ['swk'])
+      await suite.store.sessions.markAuthenticated(s.id, T0 + 2 * MINUTE, ['otp', 'swk'])
+      await suite.store.sessions.markAuthenticated(s.id, T0 + 3 * MINUTE)
+      const found = await suite.store.sessions.findActive(s.tokenHash, T0 + 4 * MINUTE)
+      expect(found?.session).toMatchObject({
+        authenticatedAt: T0 + 3 * MINUTE,
+        amr: ['pwd', 'otp', 'mfa', 'swk'],
+      })
+      expect((await suite.store.sessions.findActive(other.tokenHash, T0 + 4 * MINUTE))?.session.amr).toEqual([
+        'pwd',
+      ])
+      // A session older than the column starts from the password.
+      await suite.database.db.updateTable('sessions').set({ amr: null }).where('id', '=', other.id).execute()
+      await suite.store.sessions.markAuthenticated(other.id, T0 + 5 * MINUTE, ['hwk'])
+      expect((await suite.store.sessions.findActive(other.tokenHash, T0 + 6 * MINUTE))?.session.amr).toEqual([
+        'pwd',
+        'hwk',
+      ])
     })
 
     it('returns null for an unknown token hash', async () => {

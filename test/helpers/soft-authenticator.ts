@@ -26,6 +26,8 @@ export interface Overrides {
   counter?: number
   /** Leave the user-verified flag out. */
   noUserVerification?: boolean
+  /** Set the backup-eligible and backed-up flags: a synced ("multi-device") passkey. */
+  backedUp?: boolean
 }
 
 export class SoftAuthenticator {
@@ -100,7 +102,8 @@ export class SoftAuthenticator {
     const cred = id ? this.credentials.get(id) : undefined
     if (!cred) throw new Error('no such credential')
     cred.counter = o.counter ?? cred.counter + 1
-    const authData = this.#authData(o.rpId ?? this.rpId, cred.counter, o.noUserVerification ? 0x01 : 0x05)
+    const flags = (o.noUserVerification ? 0x01 : 0x05) | (o.backedUp ? 0x18 : 0)
+    const authData = this.#authData(o.rpId ?? this.rpId, cred.counter, flags)
     const clientData = this.#clientData('webauthn.get', options.challenge, o.origin ?? this.origin)
     const signature = sign('sha256', Buffer.concat([authData, sha256(clientData)]), cred.privateKey)
     return {

@@ -73,6 +73,10 @@ describe.each(databaseKinds())('devices, one-time login codes and new-sign-in no
   const sendCode = (challenge_id: string, method: Body<'/v1/sessions/mfa/send', 'post'>['method']) =>
     api(server).POST('/v1/sessions/mfa/send', { body: { challenge_id, method } })
 
+  /** What the session's login proved (RFC 8176 amr). */
+  const amrOf = async (token: string) =>
+    (await api(server, { token }).GET('/v1/sessions/current')).data!.session.amr
+
   it('turns the new-device step-up on by default', () => {
     expect(loadConfig({}).stepUpNewDevice).toBe(true)
     expect(loadConfig({}).rememberDeviceDays).toBe(30)
@@ -100,6 +104,8 @@ describe.each(databaseKinds())('devices, one-time login codes and new-sign-in no
     expect(code).toMatch(/^\d{6}$/)
     const done = await finish(stepped.challenge_id, 'email', code)
     expect(done.response.status).toBe(201)
+    // The step-up's mailed code is a second proof: a one-time code, as RFC 8176 has none for email.
+    expect(await amrOf(done.data!.token)).toEqual(['pwd', 'otp', 'mfa'])
     const device = done.data!.device_token!
     expect(device).toMatch(/^[A-Za-z0-9_-]{43}$/)
     expect(done.response.headers.getSetCookie().some((c) => c.startsWith(`gh_device=${device}`))).toBe(true)
@@ -117,6 +123,7 @@ describe.each(databaseKinds())('devices, one-time login codes and new-sign-in no
     const known = await login(user, device)
     expect(known.response.status).toBe(201)
     expect(opened(known.data).device_token).toBeUndefined()
+    expect(await amrOf(opened(known.data).token)).toEqual(['pwd'])
     // A code is single-use.
     expect((await finish(stepped.challenge_id, 'email', code)).response.status).toBe(401)
   })
@@ -205,11 +212,14 @@ describe.each(databaseKinds())('devices, one-time login codes and new-sign-in no
     expect((await finish(challenge.challenge_id, 'email', code)).response.status).toBe(401)
     const done = await finish(challenge.challenge_id, 'sms', code, { remember_device: true })
     expect(done.response.status).toBe(201)
+    expect(await amrOf(done.data!.token)).toEqual(['pwd', 'sms', 'mfa'])
     const device = done.data!.device_token!
 
     const remembered = await login(user, device)
     expect(remembered.response.status).toBe(201)
     const session = opened(remembered.data).token
+    // A remembered device skipped the second factor: the password alone proved who this is.
+    expect(await amrOf(session)).toEqual(['pwd'])
     const changed = await api(server, { token: session }).POST('/v1/me/password', {
       body: { current_password: user.password, new_password: 'copper lantern 88 meadow' },
     })

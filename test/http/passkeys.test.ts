@@ -109,6 +109,45 @@ describe.each(databaseKinds())('passkeys (WebAuthn) on %s', (kind) => {
     expect(problem(again.error).code).toBe('invalid_credentials')
   })
 
+  it('records what the passkey proved (amr): hwk or swk, with mfa when it was a second factor or verified the user', async () => {
+    const amr = async (token: string) =>
+      (await api(server, { token }).GET('/v1/sessions/current')).data!.session.amr
+    const { user, token, auth } = await withPasskey()
+    expect(await amr(token)).toEqual(['pwd'])
+    const challenge = await passwordStep(user)
+    const opts = await assertionOptions(challenge.challenge_id)
+    const second = await finish(challenge.challenge_id, opts.webauthn_challenge_id, auth.assert(opts.options))
+    expect(await amr(second.data!.token)).toEqual(['pwd', 'hwk', 'mfa'])
+    const again = await passwordStep(user)
+    const synced = await assertionOptions(again.challenge_id)
+    const viaSynced = await finish(
+      again.challenge_id,
+      synced.webauthn_challenge_id,
+      auth.assert(synced.options, undefined, { backedUp: true }),
+    )
+    expect(await amr(viaSynced.data!.token)).toEqual(['pwd', 'swk', 'mfa'])
+    for (const backedUp of [false, true]) {
+      const o = await call(server, 'POST', '/v1/sessions/passkey/options', { body: {} })
+      const login = await passkeyLogin(
+        o.json.challenge_id,
+        auth.assert(o.json.options, undefined, { backedUp }),
+      )
+      expect(login.response.status).toBe(201)
+      expect(await amr(login.data!.token)).toEqual([backedUp ? 'swk' : 'hwk', 'mfa'])
+    }
+    // A passkey re-authentication adds the passkey's kind to a password session.
+    const r = await call(server, 'POST', '/v1/sessions/current/reauth/webauthn/options', { token })
+    const reauth = await api(server, { token }).POST('/v1/sessions/current/reauth', {
+      body: {
+        method: 'webauthn',
+        webauthn_challenge_id: r.json.webauthn_challenge_id,
+        assertion: auth.assert(r.json.options, undefined, { backedUp: true }),
+      },
+    })
+    expect(reauth.response.status).toBe(200)
+    expect(await amr(token)).toEqual(['pwd', 'swk'])
+  })
+
   it('refuses a replayed assertion, another origin, another relying party and a missing user verification', async () => {
     const { user, auth } = await withPasskey()
     const challenge = await passwordStep(user)

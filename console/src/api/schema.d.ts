@@ -4560,6 +4560,8 @@ export interface paths {
                     content: {
                         "application/json": {
                             sessions: {
+                                /** @description What the login proved, as RFC 8176 authentication method references: pwd (password), otp (TOTP, recovery or emailed code), sms, hwk (device-bound passkey), swk (synced passkey), mfa (more than one factor); a re-authentication adds the method it used */
+                                amr: string[];
                                 created_at: string;
                                 current: boolean;
                                 /** @description User agent of the client that logged in */
@@ -4753,6 +4755,8 @@ export interface paths {
                                 username: string;
                             };
                             session: {
+                                /** @description What the login proved, as RFC 8176 authentication method references: pwd (password), otp (TOTP, recovery or emailed code), sms, hwk (device-bound passkey), swk (synced passkey), mfa (more than one factor); a re-authentication adds the method it used */
+                                amr: string[];
                                 /** @description When the holder last proved who they are */
                                 authenticated_at: string;
                                 created_at: string;

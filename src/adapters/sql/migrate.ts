@@ -22,6 +22,7 @@ import * as m0019 from './migrations/0019_health_checks.js'
 import * as m0020 from './migrations/0020_guard_lifts.js'
 import * as m0021 from './migrations/0021_reservation_password.js'
 import * as m0022 from './migrations/0022_locales.js'
+import * as m0023 from './migrations/0023_session_amr.js'
 import * as m0024 from './migrations/0024_oidc.js'
 
 type DialectMigration = {
@@ -53,6 +54,7 @@ const all: Record<string, DialectMigration> = {
   '0020_guard_lifts': m0020,
   '0021_reservation_password': m0021,
   '0022_locales': m0022,
+  '0023_session_amr': m0023,
   '0024_oidc': m0024,
 }
 

@@ -1,6 +1,7 @@
 import type { Kysely, Selectable } from 'kysely'
 import { isLocale } from '../../kernel/locale.js'
 import { toRole } from '../../modules/accounts/ports.js'
+import { mergeAmr, UNRECORDED_AMR } from '../../modules/sessions/amr.js'
 import type {
   NewSession,
   SessionPrincipal,
@@ -9,6 +10,19 @@ import type {
 } from '../../modules/sessions/ports.js'
 import type { Database, SessionsTable } from './schema.js'
 import { statement } from './statement.js'
+
+/** The `amr` column: a JSON array of strings; null (a session older than the column) or unreadable reads as `["pwd"]`. */
+const readAmr = (stored: string | null): string[] => {
+  if (stored !== null) {
+    try {
+      const parsed: unknown = JSON.parse(stored)
+      if (Array.isArray(parsed) && parsed.every((m) => typeof m === 'string')) return parsed
+    } catch {
+      // Unreadable: the least a session can have proved.
+    }
+  }
+  return [...UNRECORDED_AMR]
+}
 
 const toRecord = (r: Selectable<SessionsTable>): SessionRecord => ({
   id: r.id,
@@ -23,6 +37,7 @@ const toRecord = (r: Selectable<SessionsTable>): SessionRecord => ({
   revokedAt: r.revoked_at,
   authenticatedAt: r.authenticated_at ?? r.created_at,
   mfaEnrolment: r.mfa_enrolment === 1,
+  amr: readAmr(r.amr),
 })
 
 /** The live session for a token hash, with its account. */
@@ -42,9 +57,10 @@ const findActive = statement((db, v: { tokenHash: string; now: number }) =>
 const insertSession = statement(
   (
     db,
-    v: Omit<NewSession, 'restricted' | 'mfaEnrolment' | 'revokedAt'> & {
+    v: Omit<NewSession, 'restricted' | 'mfaEnrolment' | 'revokedAt' | 'amr'> & {
       restricted: number
       mfaEnrolment: number
+      amr: string
     },
   ) =>
     db.insertInto('sessions').values({
@@ -61,6 +77,7 @@ const insertSession = statement(
       revoked_at: null,
       authenticated_at: v.authenticatedAt,
       mfa_enrolment: v.mfaEnrolment,
+      amr: v.amr,
     }),
 )
 
@@ -72,6 +89,7 @@ export class SqlSessionRepository implements SessionRepository {
       ...s,
       restricted: s.restricted ? 1 : 0,
       mfaEnrolment: s.mfaEnrolment ? 1 : 0,
+      amr: JSON.stringify(s.amr),
     })
   }
 
@@ -150,7 +168,24 @@ export class SqlSessionRepository implements SessionRepository {
     return Number(r.numUpdatedRows)
   }
 
-  async markAuthenticated(id: string, at: number): Promise<void> {
+  async markAuthenticated(id: string, at: number, amr: readonly string[] = []): Promise<void> {
+    if (amr.length === 0) {
+      await this.db.updateTable('sessions').set({ authenticated_at: at }).where('id', '=', id).execute()
+      return
+    }
+    // Compare and set: a re-authentication running at once in the same session loses no method.
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const row = await this.db.selectFrom('sessions').select('amr').where('id', '=', id).executeTakeFirst()
+      if (!row) return
+      const held = row.amr
+      const r = await this.db
+        .updateTable('sessions')
+        .set({ authenticated_at: at, amr: JSON.stringify(mergeAmr(readAmr(held), amr)) })
+        .where('id', '=', id)
+        .where((eb) => (held === null ? eb('amr', 'is', null) : eb('amr', '=', held)))
+        .executeTakeFirst()
+      if (Number(r.numUpdatedRows) > 0) return
+    }
     await this.db.updateTable('sessions').set({ authenticated_at: at }).where('id', '=', id).execute()
   }
 

@@ -12,6 +12,7 @@ import type { PasskeyService } from '../mfa/passkeys.js'
 import { LOGIN_CHALLENGE_GUESSES, type MfaChallengeRepository } from '../mfa/ports.js'
 import type { MfaMethod, MfaService } from '../mfa/service.js'
 import type { RecoveryService } from '../recovery/service.js'
+import { type AuthMethod, PASSWORD_AMR, passwordlessAmr, secondFactorAmr } from '../sessions/amr.js'
 import type { SessionRecord, SessionRepository } from '../sessions/ports.js'
 import type { SessionsService } from '../sessions/service.js'
 import {
@@ -118,8 +119,9 @@ export class LoginFlow {
       await this.deps.events.record('authn_mfa_challenge', account.id, ctx, { methods: step.methods })
       return { kind: 'mfa', challengeId: step.challengeId, methods: step.methods }
     }
-    // 4. open
-    const opened = await this.#open(account, ctx, { token: deviceToken, remember: false, known: step.device })
+    // 4. open: the password alone proved who this is (a remembered device skipped the second factor).
+    const device = { token: deviceToken, remember: false, known: step.device }
+    const opened = await this.#open(account, ctx, device, PASSWORD_AMR)
     await this.deps.events.record('authn_login_success', account.id, ctx, { session_id: opened.session.id })
     if (opened.session.mfaEnrolment) {
       await this.deps.events.record('authn_mfa_enrolment_required', account.id, ctx, {
@@ -143,12 +145,12 @@ export class LoginFlow {
     ctx: RequestContext,
     device: LoginDevice,
   ): Promise<NewSession> {
-    const accountId = await this.deps.mfa.completeChallenge(input, ctx)
+    const { accountId, passkey } = await this.deps.mfa.completeChallenge(input, ctx)
     const account = await this.deps.accounts.findById(accountId)
     if (!account || account.lockedAt !== null) throw new AppError('invalid_code')
     // A challenge opened before a campaign required the reset opens no session either.
     if (account.passwordResetRequired) throw resetRequired()
-    const opened = await this.#open(account, ctx, device)
+    const opened = await this.#open(account, ctx, device, secondFactorAmr(input.method, passkey))
     await this.deps.events.record('authn_login_success', account.id, ctx, {
       session_id: opened.session.id,
       second_factor: input.method,
@@ -210,13 +212,13 @@ export class LoginFlow {
   ): Promise<NewSession> {
     const { accounts, events, settings } = this.deps
     await this.deps.passkeyLimits.check(from.ip)
-    const accountId = await this.deps.passkeys.verifyPasswordless(input, ctx)
-    if (!accountId) {
+    const verified = await this.deps.passkeys.verifyPasswordless(input, ctx)
+    if (!verified) {
       this.#count('unknown_identifier')
       await events.record('authn_passkey_login_fail', null, ctx, { reason: 'assertion' })
       throw new AppError('invalid_credentials')
     }
-    const account = await accounts.findById(accountId)
+    const account = await accounts.findById(verified.accountId)
     if (
       !account ||
       account.lockedAt !== null ||
@@ -233,7 +235,8 @@ export class LoginFlow {
       throw resetRequired()
     }
     this.#count('success')
-    const opened = await this.#open(account, ctx, { token: from.deviceToken, remember: false })
+    const device = { token: from.deviceToken, remember: false }
+    const opened = await this.#open(account, ctx, device, passwordlessAmr(verified.use))
     await events.record('authn_login_success', account.id, ctx, {
       session_id: opened.session.id,
       method: 'passkey',
@@ -275,12 +278,18 @@ export class LoginFlow {
   }
 
   /**
-   * Step 4: the session, then its device. A device is remembered only by a login that satisfied the
-   * account's MFA policy: a staff login through email or SMS codes (enrolment-only) does not let a
-   * later one skip the strong factor.
+   * Step 4: the session, with what the login proved (`amr`, RFC 8176: see sessions/amr.ts), then
+   * its device. A device is remembered only by a login that satisfied the account's MFA policy: a
+   * staff login through email or SMS codes (enrolment-only) does not let a later one skip the strong
+   * factor.
    */
-  async #open(account: AccountRecord, ctx: RequestContext, device: LoginDevice): Promise<NewSession> {
-    const { token, session } = await this.deps.sessions.open(account, ctx)
+  async #open(
+    account: AccountRecord,
+    ctx: RequestContext,
+    device: LoginDevice,
+    amr: readonly AuthMethod[],
+  ): Promise<NewSession> {
+    const { token, session } = await this.deps.sessions.open(account, ctx, amr)
     const { deviceToken } = await this.deps.devices.afterLogin(account, session.id, device.token, ctx, {
       remember: device.remember && this.deps.settings.rememberDevice && !session.mfaEnrolment,
       known: device.known,

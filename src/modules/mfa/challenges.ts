@@ -3,7 +3,8 @@ import { AppError } from '../../kernel/errors.js'
 import { newId } from '../../kernel/tokens.js'
 import type { AccountRecord } from '../accounts/ports.js'
 import type { RequestContext } from '../events/ports.js'
-import { type MfaDeps, type MfaMethod, policyOf } from './deps.js'
+import { type CompletedChallenge, type MfaDeps, type MfaMethod, policyOf } from './deps.js'
+import type { PasskeyUse } from './passkeys.js'
 import type { RecoveryCodes } from './recovery-codes.js'
 import { type CodeCheck, codeAlreadyUsed } from './second-factors.js'
 import { challengeKinds, type FactorPolicy } from './strength.js'
@@ -65,7 +66,10 @@ export class LoginChallenges {
     return { challengeId, methods }
   }
 
-  /** Completes a login challenge; returns the account id, or throws `invalid_code` (alike for every failure). */
+  /**
+   * Completes a login challenge; returns the account and the passkey that answered it, or throws
+   * `invalid_code` (alike for every failure).
+   */
   async completeChallenge(
     input: {
       challengeId: string
@@ -74,7 +78,7 @@ export class LoginChallenges {
       webauthn?: { challengeId: string; assertion: AuthenticationResponseJSON }
     },
     ctx: RequestContext,
-  ): Promise<string> {
+  ): Promise<CompletedChallenge> {
     const { challenges, clock, settings, events, accountGuesses } = this.deps
     const challenge = await challenges.takeAttempt(
       input.challengeId,
@@ -99,12 +103,14 @@ export class LoginChallenges {
       byCode && input.code !== undefined
         ? await this.recovery.verifyCode(challenge.accountId, input.code, ctx, input.method)
         : 'wrong'
+    const passkey: PasskeyUse | null =
+      offered && input.method === 'webauthn' && input.webauthn !== undefined && this.deps.passkeyCheck
+        ? await this.deps.passkeyCheck(challenge.accountId, challenge.id, input.webauthn, ctx)
+        : null
     const ok =
       offered &&
       (input.method === 'webauthn'
-        ? input.webauthn !== undefined &&
-          this.deps.passkeyCheck !== undefined &&
-          (await this.deps.passkeyCheck(challenge.accountId, challenge.id, input.webauthn, ctx))
+        ? passkey !== null
         : input.method === 'email' || input.method === 'sms'
           ? input.code !== undefined &&
             this.deps.codeCheck !== undefined &&
@@ -122,6 +128,6 @@ export class LoginChallenges {
     }
     if (!(await challenges.complete(challenge.id, clock.now()))) throw new AppError('invalid_code')
     await accountGuesses.reset(challenge.accountId)
-    return challenge.accountId
+    return { accountId: challenge.accountId, passkey }
   }
 }

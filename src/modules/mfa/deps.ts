@@ -5,19 +5,26 @@ import type { RequestContext } from '../events/ports.js'
 import type { EventRecorder } from '../events/recorder.js'
 import type { RateLimiter } from '../guard/ports.js'
 import type { SecurityChange } from '../mail/notices.js'
+import type { PasskeyUse } from './passkeys.js'
 import type { MfaChallengeRepository, MfaFactorRepository, RecoveryCodeRepository } from './ports.js'
 import type { StoredSecondFactors } from './second-factors.js'
 import { type FactorPolicy, NO_FACTOR_POLICY } from './strength.js'
 
+/** A completed login challenge: whose it was, and the passkey that answered it (null for a code). */
+export interface CompletedChallenge {
+  accountId: string
+  passkey: PasskeyUse | null
+}
+
 export type MfaMethod = 'totp' | 'webauthn' | 'email' | 'sms' | 'recovery_code'
 
-/** Checks a passkey assertion as the second factor of a login challenge (see PasskeyService). */
+/** Checks a passkey assertion as the second factor of a login challenge (see PasskeyService); null: it does not hold. */
 export type PasskeyCheck = (
   accountId: string,
   loginChallengeId: string,
   input: { challengeId: string; assertion: AuthenticationResponseJSON },
   ctx: RequestContext,
-) => Promise<boolean>
+) => Promise<PasskeyUse | null>
 
 export interface MfaSettings {
   issuer: string

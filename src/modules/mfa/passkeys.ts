@@ -42,6 +42,14 @@ export interface PasskeySettings {
   maxAttemptsPerChallenge: number
 }
 
+/** What a verified assertion tells of the passkey that made it (the session's `amr` records it). */
+export interface PasskeyUse {
+  /** Backed up or eligible for backup (synced between devices); false: bound to one authenticator. */
+  multiDevice: boolean
+  /** The authenticator verified the user (PIN, biometrics): the UV flag. */
+  userVerified: boolean
+}
+
 type AuthTransport = NonNullable<RegistrationResponseJSON['response']['transports']>[number]
 
 const toBase64Url = (b: Uint8Array): string => Buffer.from(b).toString('base64url')
@@ -218,16 +226,16 @@ export class PasskeyService {
 
   /**
    * Checks an assertion as the second factor of the login challenge `loginChallengeId` of
-   * `accountId` (the caller has already counted the guess). False for anything that does not hold.
+   * `accountId` (the caller has already counted the guess). Null for anything that does not hold.
    */
   async verifySecondFactor(
     accountId: string,
     loginChallengeId: string,
     input: { challengeId: string; assertion: AuthenticationResponseJSON },
     ctx: RequestContext,
-  ): Promise<boolean> {
+  ): Promise<PasskeyUse | null> {
     const own = await this.#ownAssertion('second_factor', accountId, input.challengeId, input.assertion)
-    if (!own || own.loginChallengeId !== loginChallengeId) return false
+    if (!own || own.loginChallengeId !== loginChallengeId) return null
     return this.#verifyAssertion(own.key, own.challenge, input.assertion, false, 'login', ctx)
   }
 
@@ -240,14 +248,14 @@ export class PasskeyService {
     return this.#requestOptions('reauth', accountId, keys, 'preferred')
   }
 
-  /** Checks a re-authentication assertion of the account; false for anything that does not hold. */
+  /** Checks a re-authentication assertion of the account; null for anything that does not hold. */
   async verifyReauth(
     accountId: string,
     input: { challengeId: string; assertion: AuthenticationResponseJSON },
     ctx: RequestContext,
-  ): Promise<boolean> {
+  ): Promise<PasskeyUse | null> {
     const own = await this.#ownAssertion('reauth', accountId, input.challengeId, input.assertion)
-    if (!own) return false
+    if (!own) return null
     return this.#verifyAssertion(own.key, own.challenge, input.assertion, false, 'reauth', ctx)
   }
 
@@ -260,11 +268,11 @@ export class PasskeyService {
     return this.#requestOptions('passwordless', null, [], 'required')
   }
 
-  /** A passwordless login: the account id when the assertion holds (user verified), else null. */
+  /** A passwordless login: the account and the passkey's use when the assertion holds (user verified), else null. */
   async verifyPasswordless(
     input: { challengeId: string; assertion: AuthenticationResponseJSON },
     ctx: RequestContext,
-  ): Promise<string | null> {
+  ): Promise<{ accountId: string; use: PasskeyUse } | null> {
     const taken = await this.deps.challenges.take(input.challengeId, 'passwordless', this.deps.clock.now())
     if (!taken) return null
     const key = await this.deps.passkeys.findByCredentialId(input.assertion.id)
@@ -272,8 +280,8 @@ export class PasskeyService {
     // The user handle, when the authenticator returns one, must be this account's.
     const handle = input.assertion.response.userHandle
     if (handle && handle !== toBase64Url(this.userHandle(key.accountId))) return null
-    const ok = await this.#verifyAssertion(key, taken.challenge, input.assertion, true, 'passwordless', ctx)
-    return ok ? key.accountId : null
+    const use = await this.#verifyAssertion(key, taken.challenge, input.assertion, true, 'passwordless', ctx)
+    return use ? { accountId: key.accountId, use } : null
   }
 
   async #verifyAssertion(
@@ -283,7 +291,7 @@ export class PasskeyService {
     requireUserVerification: boolean,
     during: string,
     ctx: RequestContext,
-  ): Promise<boolean> {
+  ): Promise<PasskeyUse | null> {
     const { settings, events, passkeys, clock } = this.deps
     let result: Awaited<ReturnType<typeof verifyAuthenticationResponse>>
     try {
@@ -309,9 +317,9 @@ export class PasskeyService {
         ctx,
         { during, factor_id: key.id, reason: message.slice(0, 200) },
       )
-      return false
+      return null
     }
-    if (!result.verified) return false
+    if (!result.verified) return null
     // The conditional update decides under concurrency: one use per counter value.
     if (!(await passkeys.recordUse(key.id, result.authenticationInfo.newCounter, clock.now()))) {
       await events.record('authn_webauthn_counter_regressed', key.accountId, ctx, {
@@ -320,8 +328,12 @@ export class PasskeyService {
         stored: key.counter,
         presented: result.authenticationInfo.newCounter,
       })
-      return false
+      return null
     }
-    return true
+    const info = result.authenticationInfo
+    return {
+      multiDevice: info.credentialBackedUp || info.credentialDeviceType === 'multiDevice',
+      userVerified: info.userVerified,
+    }
   }
 }

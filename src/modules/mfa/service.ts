@@ -2,13 +2,13 @@ import type { AuthenticationResponseJSON } from '@simplewebauthn/server'
 import type { AccountRecord } from '../accounts/ports.js'
 import type { RequestContext } from '../events/ports.js'
 import { LoginChallenges } from './challenges.js'
-import type { MfaDeps, MfaMethod } from './deps.js'
+import type { CompletedChallenge, MfaDeps, MfaMethod } from './deps.js'
 import { FactorEnrolment } from './enrolment.js'
 import { RecoveryCodes } from './recovery-codes.js'
 import type { CodeCheck } from './second-factors.js'
 import type { FactorPolicy } from './strength.js'
 
-export type { MfaDeps, MfaMethod, MfaSettings, PasskeyCheck } from './deps.js'
+export type { CompletedChallenge, MfaDeps, MfaMethod, MfaSettings, PasskeyCheck } from './deps.js'
 export { newRecoveryCode } from './recovery-codes.js'
 
 /**
@@ -109,7 +109,7 @@ export class MfaService {
     return this.challenges.startChallenge(account, ctx, only)
   }
 
-  /** Completes a login challenge; returns the account id, or throws `invalid_code` (alike for every failure). */
+  /** Completes a login challenge; returns the account and the passkey that answered it, or throws `invalid_code`. */
   completeChallenge(
     input: {
       challengeId: string
@@ -118,7 +118,7 @@ export class MfaService {
       webauthn?: { challengeId: string; assertion: AuthenticationResponseJSON }
     },
     ctx: RequestContext,
-  ): Promise<string> {
+  ): Promise<CompletedChallenge> {
     return this.challenges.completeChallenge(input, ctx)
   }
 }

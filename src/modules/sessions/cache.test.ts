@@ -22,6 +22,7 @@ const principal = (
     revokedAt: null,
     authenticatedAt: T0,
     mfaEnrolment: false,
+    amr: ['pwd'],
   },
   account: { id: 'a', username: 'ann', role: 'user', mustChangePassword: false },
 })

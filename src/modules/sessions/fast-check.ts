@@ -19,6 +19,7 @@ export const sessionView = (s: SessionRecord, currentId: string) => ({
   last_seen_at: iso(s.lastSeenAt),
   expires_at: iso(s.expiresAt),
   idle_expires_at: iso(s.idleExpiresAt),
+  amr: s.amr,
 })
 
 /** The answer of `GET /v1/sessions/current`, in the order of its schema. */

@@ -17,6 +17,11 @@ export interface SessionRecord {
   authenticatedAt: number
   /** The account's role requires a second factor and it has none: only enrolment is allowed. */
   mfaEnrolment: boolean
+  /**
+   * What the holder proved, as RFC 8176 authentication method references (see amr.ts): at login,
+   * and any method added by a re-authentication since. `['pwd']` for sessions older than the record.
+   */
+  amr: string[]
 }
 
 export interface NewSession extends Omit<SessionRecord, 'revokedAt'> {
@@ -46,8 +51,11 @@ export interface SessionRepository {
   revoke(accountId: string, sessionId: string, now: number): Promise<boolean>
   /** Revokes every live session of the account except `exceptId`; returns how many. */
   revokeAll(accountId: string, now: number, exceptId?: string): Promise<number>
-  /** Records a fresh proof of identity (re-authentication) in a live session. */
-  markAuthenticated(id: string, at: number): Promise<void>
+  /**
+   * Records a fresh proof of identity (re-authentication) in a live session; the methods it proved
+   * join the session's `amr` (those it holds keep their order, new ones follow).
+   */
+  markAuthenticated(id: string, at: number, amr?: readonly string[]): Promise<void>
   /** Lifts the enrolment-only restriction of one session (its holder has just enrolled a factor). */
   liftMfaEnrolment(id: string): Promise<void>
   /** Deletes sessions that ended before `cutoff`. */

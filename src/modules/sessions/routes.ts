@@ -24,6 +24,11 @@ const SessionView = z.object({
   last_seen_at: z.string(),
   expires_at: z.string(),
   idle_expires_at: z.string(),
+  amr: z
+    .array(z.string())
+    .describe(
+      'What the login proved, as RFC 8176 authentication method references: pwd (password), otp (TOTP, recovery or emailed code), sms, hwk (device-bound passkey), swk (synced passkey), mfa (more than one factor); a re-authentication adds the method it used',
+    ),
 })
 
 /** A session token as a bearer header or as the session cookie. */

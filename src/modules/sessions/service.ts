@@ -8,7 +8,9 @@ import type { AccountRecord, AccountRepository } from '../accounts/ports.js'
 import type { RequestContext } from '../events/ports.js'
 import type { EventRecorder } from '../events/recorder.js'
 import type { RateLimiter } from '../guard/ports.js'
+import type { PasskeyUse } from '../mfa/passkeys.js'
 import { type CodeCheck, codeAlreadyUsed } from '../mfa/second-factors.js'
+import { type AuthMethod, reauthAmr } from './amr.js'
 import type { SessionCache } from './cache.js'
 import type { SessionPrincipal, SessionRecord, SessionRepository } from './ports.js'
 
@@ -40,12 +42,12 @@ export interface SessionFactors {
     code: string,
     ctx: RequestContext,
   ): Promise<CodeCheck>
-  /** A passkey assertion answering re-authentication options. */
+  /** A passkey assertion answering re-authentication options; null when it does not hold. */
   verifyPasskey(
     accountId: string,
     input: { challengeId: string; assertion: AuthenticationResponseJSON },
     ctx: RequestContext,
-  ): Promise<boolean>
+  ): Promise<PasskeyUse | null>
 }
 
 /** What storage keeps of a presented session token; null for one no session can have (empty or too long). */
@@ -74,8 +76,12 @@ export class SessionsService {
     },
   ) {}
 
-  /** Opens a session for an account that has just proved who it is. */
-  async open(account: AccountRecord, ctx: RequestContext): Promise<OpenedSession> {
+  /** Opens a session for an account that has just proved who it is, by the methods `amr` (RFC 8176). */
+  async open(
+    account: AccountRecord,
+    ctx: RequestContext,
+    amr: readonly AuthMethod[],
+  ): Promise<OpenedSession> {
     const { sessions, clock, settings } = this.deps
     const now = clock.now()
     const token = newToken()
@@ -93,6 +99,7 @@ export class SessionsService {
       revokedAt: null,
       authenticatedAt: now,
       mfaEnrolment: await this.deps.factors.mustEnrol(account),
+      amr: [...amr],
     }
     await sessions.create({ ...session, tokenHash: hashToken(token) })
     return { token, session }
@@ -162,11 +169,13 @@ export class SessionsService {
     const account = await accounts.findById(principal.account.id)
     let ok = false
     let used = false
+    let passkey: PasskeyUse | null = null
     if (account && byPassword) {
       const tooLong = proof.password.length > this.deps.settings.passwordMaxLength * 4
       ok = !tooLong && (await hasher.verify(account.passwordHash, normalizePassword(proof.password)))
     } else if (account && 'assertion' in proof) {
-      ok = await this.deps.factors.verifyPasskey(account.id, proof, ctx)
+      passkey = await this.deps.factors.verifyPasskey(account.id, proof, ctx)
+      ok = passkey !== null
     } else if (account && 'code' in proof) {
       const check = await this.deps.factors.verifyCode(account.id, proof.method, proof.code, ctx)
       ok = check === 'ok'
@@ -182,7 +191,7 @@ export class SessionsService {
       throw used ? codeAlreadyUsed() : new AppError(failure)
     }
     const now = clock.now()
-    await sessions.markAuthenticated(principal.session.id, now)
+    await sessions.markAuthenticated(principal.session.id, now, reauthAmr(proof, passkey))
     await reauthGuesses.reset(principal.account.id)
     await events.record('authn_reauth', principal.account.id, ctx, {
       session_id: principal.session.id,

@@ -18,6 +18,8 @@ export interface SessionsTable {
   authenticated_at: number | null
   /** 1: the account's role requires a second factor and it has none: the session may only enrol one. */
   mfa_enrolment: Generated<number>
+  /** RFC 8176 methods the holder proved, a JSON array of strings; null for sessions older than this column (`["pwd"]`). */
+  amr: string | null
 }
 
 export interface DevicesTable {
