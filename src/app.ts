@@ -20,6 +20,7 @@ import { createIncidentsModule } from './modules/incidents/module.js'
 import { createLoginModule } from './modules/login/module.js'
 import { createMailModule } from './modules/mail/module.js'
 import { createMfaModule } from './modules/mfa/module.js'
+import { createOidcModule } from './modules/oidc/module.js'
 import { createPagesModule } from './modules/pages/module.js'
 import { createRecoveryModule } from './modules/recovery/module.js'
 import { createReportsModule } from './modules/reports/module.js'
@@ -83,7 +84,9 @@ const accountModules = async (infra: Infrastructure) => {
     notifyFactorAdded: (accountId) => mfa.notifySecurityChange(accountId, 'factor_added'),
   })
   const pages = createPagesModule({ config, policy: passwords.policy })
-  return { audit, guard, mfa, devices, accounts: accountsModule, login, recovery, pages }
+  const { oidcClients, oidcKeys, oidcArtifacts } = repos
+  const oidc = createOidcModule({ ...base, accounts, oidcClients, oidcKeys, oidcArtifacts })
+  return { audit, guard, mfa, devices, accounts: accountsModule, login, recovery, pages, oidc }
 }
 
 /** The modules of delivery and of staff work: webhooks, the outbox, events, access, incidents. */
@@ -150,6 +153,8 @@ const registerRoutes = async (server: AppHttp, infra: Infrastructure, m: Modules
   })
   m.recovery.routes(http, { sessions, limiter })
   m.pages.routes(http, { limiter, metrics })
+  // The OpenID Connect provider: discovery, /oidc/* and the sign-in and consent steps of applications.
+  m.oidc.routes(http, { sessions })
   await http.ready()
   return sessionCheck
 }
@@ -167,7 +172,7 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
   const server = await createAppHttp({ ...infra, guard })
   const sessionCheck = await registerRoutes(server, infra, m)
   const workers = { outbox: m.mail.worker, recovery: m.recovery.worker, campaigns: m.campaigns.worker }
-  const purging = [m.accounts, m.login, m.mail, m.recovery, m.mfa, m.devices, m.events, m.guard]
+  const purging = [m.accounts, m.login, m.mail, m.recovery, m.mfa, m.devices, m.events, m.guard, m.oidc]
   const hourly = housekeeping(
     purging.map((x) => x.purge),
     { now: () => infra.clock.now(), logger: infra.logger },

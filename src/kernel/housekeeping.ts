@@ -8,6 +8,7 @@ export type HousekeepingCount =
   | 'deleted_recovery_requests'
   | 'deleted_login_material'
   | 'deleted_security_events'
+  | 'deleted_oidc_artifacts'
 
 /** A module's share of housekeeping: deletes what outlived its keep, returns what it removed. */
 export type Purge = (now: number) => Promise<Partial<Record<HousekeepingCount, number>>>
@@ -19,6 +20,7 @@ const COUNTS: readonly HousekeepingCount[] = [
   'deleted_recovery_requests',
   'deleted_login_material',
   'deleted_security_events',
+  'deleted_oidc_artifacts',
 ]
 
 /**

@@ -1,9 +1,14 @@
 import type { Account } from 'oidc-provider'
 import type { AccountRecord, AccountRepository } from '../accounts/ports.js'
 
-/** The claims each scope releases (RFC 8176 `amr` and `acr` come with every ID token). */
+/** The claims each scope releases; `acr`, `amr` and `auth_time` say what the sign-in proved and when. */
 export const CLAIMS = {
-  openid: ['sub'],
+  acr: null,
+  amr: null,
+  auth_time: null,
+  sid: null,
+  iss: null,
+  openid: ['sub', 'acr', 'amr', 'auth_time'],
   profile: ['preferred_username', 'locale'],
   email: ['email', 'email_verified'],
   phone: ['phone_number', 'phone_number_verified'],

@@ -106,6 +106,10 @@ export const interactionRoutes = (app: HttpServer, deps: InteractionDeps) => {
     const d = await provider.interactionDetails(req.raw, reply.raw)
     if (d.uid !== req.params.uid) return reply.redirect(`/oidc/interaction/${d.uid}`, 303)
     if (d.prompt.name === 'login') return loginStep(deps, req, reply, d)
+    // First-party applications are Gatehouse's own: what they ask for is granted without a screen.
+    const client = await deps.clients.find(param(d, 'client_id') ?? '')
+    const accountId = d.session?.accountId
+    if (client?.firstParty && accountId) return reply.redirect(await approve(deps, provider, req, reply, d, accountId), 303)
     return reply.redirect(`/consent?${new URLSearchParams({ interaction: d.uid })}`, 303)
   })
   consentRoutes(app, deps)
@@ -156,24 +160,37 @@ const consentRoutes = (app: HttpServer, deps: InteractionDeps) => {
         const result = { error: 'access_denied', error_description: 'The holder declined' }
         return { redirect_to: await provider.interactionResult(req.raw, reply.raw, result) }
       }
-      const missing = d.prompt.details as {
-        missingOIDCScope?: string[]
-        missingOIDCClaims?: string[]
-        missingResourceScopes?: Record<string, string[]>
-      }
-      const grant =
-        (d.grantId ? await provider.Grant.find(d.grantId) : undefined) ?? new provider.Grant({ accountId, clientId })
-      if (missing.missingOIDCScope) grant.addOIDCScope(missing.missingOIDCScope.join(' '))
-      if (missing.missingOIDCClaims) grant.addOIDCClaims(missing.missingOIDCClaims)
-      for (const [indicator, scopes] of Object.entries(missing.missingResourceScopes ?? {}))
-        grant.addResourceScope(indicator, scopes.join(' '))
-      const grantId = await grant.save()
-      await deps.events.record('oidc_consent_given', accountId, ctx, {
-        client_id: clientId,
-        scopes: missing.missingOIDCScope ?? [],
-      })
-      const to = await provider.interactionResult(req.raw, reply.raw, { consent: { grantId } }, { mergeWithLastSubmission: true })
+      const to = await approve(deps, provider, req, reply, d, accountId)
       return { redirect_to: to }
     },
   )
+}
+
+/** Grants what the interaction asks for that is still missing; returns where the browser goes on. */
+const approve = async (
+  deps: InteractionDeps,
+  provider: Provider,
+  req: FastifyRequest,
+  reply: FastifyReply,
+  d: Details,
+  accountId: string,
+): Promise<string> => {
+  const clientId = param(d, 'client_id') ?? ''
+  const missing = d.prompt.details as {
+    missingOIDCScope?: string[]
+    missingOIDCClaims?: string[]
+    missingResourceScopes?: Record<string, string[]>
+  }
+  const grant =
+    (d.grantId ? await provider.Grant.find(d.grantId) : undefined) ?? new provider.Grant({ accountId, clientId })
+  if (missing.missingOIDCScope) grant.addOIDCScope(missing.missingOIDCScope.join(' '))
+  if (missing.missingOIDCClaims) grant.addOIDCClaims(missing.missingOIDCClaims)
+  for (const [indicator, scopes] of Object.entries(missing.missingResourceScopes ?? {}))
+    grant.addResourceScope(indicator, scopes.join(' '))
+  const grantId = await grant.save()
+  await deps.events.record('oidc_consent_given', accountId, requestContext(req), {
+    client_id: clientId,
+    scopes: missing.missingOIDCScope ?? [],
+  })
+  return provider.interactionResult(req.raw, reply.raw, { consent: { grantId } }, { mergeWithLastSubmission: true })
 }

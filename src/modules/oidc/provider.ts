@@ -23,8 +23,6 @@ export interface ProviderDeps extends LoginCheckDeps {
   /** Keys that sign the provider's cookies. */
   cookieKeys: string[]
   accounts: AccountRepository
-  /** Trust X-Forwarded-Proto and -Host (Gatehouse is behind a proxy it trusts). */
-  proxy: boolean
   brandName: string
 }
 
@@ -37,6 +35,7 @@ export const OIDC_ROUTES = {
   introspection: '/oidc/token/introspection',
   revocation: '/oidc/token/revocation',
   end_session: '/oidc/session/end',
+  pushed_authorization_request: '/oidc/par',
 } as const
 
 const sha256Hex = (s: string) => createHash('sha256').update(s).digest('hex')
@@ -142,7 +141,8 @@ export const providerConfiguration = (deps: ProviderDeps): Configuration => {
 /** A provider for this configuration, with client secrets compared against their stored SHA-256. */
 export const createProvider = (deps: ProviderDeps): Provider => {
   const provider = new Provider(deps.issuer, providerConfiguration(deps))
-  provider.proxy = deps.proxy
+  // The mount sets Host and X-Forwarded-* from the public URL and the resolved address (mount.ts).
+  provider.proxy = true
   // Secrets are stored hashed: the registered `client_secret` is the SHA-256 of the real one.
   const proto = provider.Client.prototype as unknown as {
     compareClientSecret(this: { clientSecret?: string }, actual: string): boolean
