@@ -112,7 +112,7 @@ const samples: Record<keyof typeof securityEventTypes, Record<string, unknown>> 
 }
 
 /** What a sentence must never show: a value that was not there, an object, a template left as is, a snake_case name (key prefixes `ghk_` aside). */
-const RAW = /undefined|null|NaN|\[object|\$\{|\bnone\b|\b(?!ghk_)[a-z]+_[a-z_]+/
+const RAW = /undefined|null|NaN|\[object|\$\{|\bnone\b|\b(?!ghk_|ghc_)[a-z]+_[a-z_]+/
 
 const documented = readFileSync(join(process.cwd(), 'docs', 'events.md'), 'utf8')
   .split('\n')

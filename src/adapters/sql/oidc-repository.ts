@@ -50,7 +50,8 @@ const changeRow = (c: OidcClientChange): Partial<OidcClientsTable> => {
   if (c.firstParty !== undefined) row.first_party = c.firstParty ? 1 : 0
   if (c.tokenEndpointAuthMethod !== undefined) row.token_endpoint_auth_method = c.tokenEndpointAuthMethod
   if (c.redirectUris !== undefined) row.redirect_uris = JSON.stringify(c.redirectUris)
-  if (c.postLogoutRedirectUris !== undefined) row.post_logout_redirect_uris = JSON.stringify(c.postLogoutRedirectUris)
+  if (c.postLogoutRedirectUris !== undefined)
+    row.post_logout_redirect_uris = JSON.stringify(c.postLogoutRedirectUris)
   if (c.scopes !== undefined) row.scopes = JSON.stringify(c.scopes)
   if (c.grantTypes !== undefined) row.grant_types = JSON.stringify(c.grantTypes)
   if (c.requireAcr !== undefined) row.require_acr = c.requireAcr
@@ -101,7 +102,12 @@ export class SqlOidcClientRepository implements OidcClientRepository {
   }
 
   async list(): Promise<OidcClientRecord[]> {
-    const rows = await this.db.selectFrom('oidc_clients').selectAll().orderBy('created_at').orderBy('id').execute()
+    const rows = await this.db
+      .selectFrom('oidc_clients')
+      .selectAll()
+      .orderBy('created_at')
+      .orderBy('id')
+      .execute()
     return rows.map(toClient)
   }
 
@@ -133,7 +139,12 @@ export class SqlOidcKeyRepository implements OidcKeyRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
   async list(): Promise<OidcKeyRecord[]> {
-    const rows = await this.db.selectFrom('oidc_keys').selectAll().orderBy('created_at', 'desc').orderBy('kid').execute()
+    const rows = await this.db
+      .selectFrom('oidc_keys')
+      .selectAll()
+      .orderBy('created_at', 'desc')
+      .orderBy('kid')
+      .execute()
     return rows.map((r) => ({
       kid: r.kid,
       alg: r.alg === 'ES256' ? 'ES256' : 'RS256',
@@ -241,16 +252,24 @@ export class SqlOidcArtifactStore implements OidcArtifactStore {
   async revokeByGrantId(grantId: string): Promise<void> {
     await this.db
       .deleteFrom('oidc_artifacts')
-      .where((eb) => eb.or([eb('grant_id', '=', grantId), eb.and([eb('model', '=', 'Grant'), eb('id', '=', grantId)])]))
+      .where((eb) =>
+        eb.or([eb('grant_id', '=', grantId), eb.and([eb('model', '=', 'Grant'), eb('id', '=', grantId)])]),
+      )
       .execute()
   }
 
-  async grantsOfAccount(accountId: string, now: number): Promise<Array<{ grantId: string; clientId: string }>> {
+  async grantsOfAccount(
+    accountId: string,
+    now: number,
+  ): Promise<Array<{ grantId: string; clientId: string }>> {
     const rows = await this.#live('Grant', now).where('account_id', '=', accountId).execute()
     return rows.map((r) => ({ grantId: r.id, clientId: r.client_id ?? '' }))
   }
 
-  async grantsOfClient(clientId: string, now: number): Promise<Array<{ grantId: string; accountId: string | null }>> {
+  async grantsOfClient(
+    clientId: string,
+    now: number,
+  ): Promise<Array<{ grantId: string; accountId: string | null }>> {
     const rows = await this.#live('Grant', now).where('client_id', '=', clientId).execute()
     return rows.map((r) => ({ grantId: r.id, accountId: r.account_id }))
   }

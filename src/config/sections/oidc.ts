@@ -15,7 +15,9 @@ const resourceServers = format(
         z.string().refine((u) => {
           try {
             const p = new URL(u)
-            return (p.protocol === 'https:' || p.protocol === 'http:') && !p.username && !p.password && !p.hash
+            return (
+              (p.protocol === 'https:' || p.protocol === 'http:') && !p.username && !p.password && !p.hash
+            )
           } catch {
             return false
           }

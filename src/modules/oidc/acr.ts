@@ -18,8 +18,7 @@ export const levelOf = (amr: readonly string[]): AcrLevel =>
 
 export const satisfies = (have: AcrLevel, want: AcrLevel): boolean => RANK[have] >= RANK[want]
 
-const levelOfUrn = (urn: string): AcrLevel | null =>
-  ACR_LEVELS.find((l) => ACR_URN[l] === urn) ?? null
+const levelOfUrn = (urn: string): AcrLevel | null => ACR_LEVELS.find((l) => ACR_URN[l] === urn) ?? null
 
 /**
  * The level a sign-in for this request must reach: the client's own requirement, raised by the

@@ -21,7 +21,10 @@ export const CLAIMS = {
 export const mayUseGrants = (a: AccountRecord): boolean => a.lockedAt === null && !a.passwordResetRequired
 
 /** The account behind a subject, with its claims; undefined for a missing or barred one. */
-export const accountClaims = async (accounts: AccountRepository, sub: string): Promise<Account | undefined> => {
+export const accountClaims = async (
+  accounts: AccountRepository,
+  sub: string,
+): Promise<Account | undefined> => {
   const a = await accounts.findById(sub)
   if (!a || !mayUseGrants(a)) return undefined
   return {
@@ -32,9 +35,7 @@ export const accountClaims = async (accounts: AccountRepository, sub: string): P
       ...(a.locale ? { locale: a.locale } : {}),
       email: a.email,
       email_verified: a.emailVerifiedAt !== null,
-      ...(a.phone
-        ? { phone_number: a.phone, phone_number_verified: a.phoneVerifiedAt !== null }
-        : {}),
+      ...(a.phone ? { phone_number: a.phone, phone_number_verified: a.phoneVerifiedAt !== null } : {}),
     }),
   }
 }

@@ -1,5 +1,5 @@
-import type { Grant, KoaContextWithOIDC } from 'oidc-provider'
 import type Provider from 'oidc-provider'
+import type { Grant, KoaContextWithOIDC } from 'oidc-provider'
 import type { Clock } from '../../kernel/clock.js'
 import type { RequestContext } from '../events/ports.js'
 import type { EventRecorder } from '../events/recorder.js'
@@ -24,7 +24,8 @@ export const loadGrant =
     if (!client?.firstParty) return grant
     const widened = grant ?? new oidc.provider.Grant({ accountId, clientId })
     const scope = oidc.params?.scope
-    if (typeof scope === 'string') widened.addOIDCScope(scope.split(' ').filter((s) => client.scopes.includes(s as never)))
+    if (typeof scope === 'string')
+      widened.addOIDCScope(scope.split(' ').filter((s) => client.scopes.includes(s as never)))
     if (oidc.resourceServers) {
       for (const [indicator, server] of Object.entries(oidc.resourceServers)) {
         if (server.scope) widened.addResourceScope(indicator, server.scope)
@@ -80,7 +81,10 @@ export class OidcGrants {
     const grants = await store.grantsOfClient(clientId, clock.now())
     for (const g of grants) await store.revokeByGrantId(g.grantId)
     if (grants.length > 0) {
-      await events.record('oidc_client_grants_revoked', null, ctx, { client_id: clientId, grants: grants.length })
+      await events.record('oidc_client_grants_revoked', null, ctx, {
+        client_id: clientId,
+        grants: grants.length,
+      })
     }
     const accounts = new Set(grants.map((g) => g.accountId).filter((a): a is string => a !== null))
     for (const accountId of accounts) await this.#logout(accountId, new Set([clientId]))

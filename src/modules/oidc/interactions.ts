@@ -42,7 +42,8 @@ const judgeLogin = (
   const startedAt = d.iat * 1000
   const signedInSince = authenticatedAt >= startedAt
   const maxAge = Number(param(d, 'max_age') ?? Number.NaN)
-  const fresh = (!wantsFresh || signedInSince) && (Number.isNaN(maxAge) || authenticatedAt >= now - maxAge * 1000)
+  const fresh =
+    (!wantsFresh || signedInSince) && (Number.isNaN(maxAge) || authenticatedAt >= now - maxAge * 1000)
   if (!fresh) return { ok: false, fresh: true }
   if (satisfies(levelOf(amr), needed)) return { ok: true }
   // Signed in just now and still short of the level: asking again would loop.
@@ -76,8 +77,18 @@ const loginStep = async (deps: InteractionDeps, req: FastifyRequest, reply: Fast
   if (judged.ok && principal) {
     const { session, account } = principal
     const level = levelOf(session.amr)
-    const login = { accountId: account.id, acr: ACR_URN[level], amr: session.amr, ts: Math.floor(session.authenticatedAt / 1000) }
-    const to = await provider.interactionResult(req.raw, reply.raw, { login }, { mergeWithLastSubmission: false })
+    const login = {
+      accountId: account.id,
+      acr: ACR_URN[level],
+      amr: session.amr,
+      ts: Math.floor(session.authenticatedAt / 1000),
+    }
+    const to = await provider.interactionResult(
+      req.raw,
+      reply.raw,
+      { login },
+      { mergeWithLastSubmission: false },
+    )
     await deps.events.record('oidc_login', account.id, requestContext(req), {
       client_id: client?.id ?? null,
       acr: login.acr,
@@ -109,7 +120,8 @@ export const interactionRoutes = (app: HttpServer, deps: InteractionDeps) => {
     // First-party applications are Gatehouse's own: what they ask for is granted without a screen.
     const client = await deps.clients.find(param(d, 'client_id') ?? '')
     const accountId = d.session?.accountId
-    if (client?.firstParty && accountId) return reply.redirect(await approve(deps, provider, req, reply, d, accountId), 303)
+    if (client?.firstParty && accountId)
+      return reply.redirect(await approve(deps, provider, req, reply, d, accountId), 303)
     return reply.redirect(`/consent?${new URLSearchParams({ interaction: d.uid })}`, 303)
   })
   consentRoutes(app, deps)
@@ -182,7 +194,8 @@ const approve = async (
     missingResourceScopes?: Record<string, string[]>
   }
   const grant =
-    (d.grantId ? await provider.Grant.find(d.grantId) : undefined) ?? new provider.Grant({ accountId, clientId })
+    (d.grantId ? await provider.Grant.find(d.grantId) : undefined) ??
+    new provider.Grant({ accountId, clientId })
   if (missing.missingOIDCScope) grant.addOIDCScope(missing.missingOIDCScope.join(' '))
   if (missing.missingOIDCClaims) grant.addOIDCClaims(missing.missingOIDCClaims)
   for (const [indicator, scopes] of Object.entries(missing.missingResourceScopes ?? {}))
@@ -192,5 +205,10 @@ const approve = async (
     client_id: clientId,
     scopes: missing.missingOIDCScope ?? [],
   })
-  return provider.interactionResult(req.raw, reply.raw, { consent: { grantId } }, { mergeWithLastSubmission: true })
+  return provider.interactionResult(
+    req.raw,
+    reply.raw,
+    { consent: { grantId } },
+    { mergeWithLastSubmission: true },
+  )
 }

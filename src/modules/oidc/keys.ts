@@ -14,7 +14,13 @@ const newKey = (alg: OidcKeyRecord['alg'], box: SecretBox, at: number): OidcKeyR
       ? generateKeyPairSync('rsa', { modulusLength: 2048 })
       : generateKeyPairSync('ec', { namedCurve: 'P-256' })
   const jwk = { ...privateKey.export({ format: 'jwk' }), kid, alg, use: 'sig' }
-  return { kid, alg, privateSealed: box.seal(JSON.stringify(jwk), aadOf(kid)), createdAt: at, retiredAt: null }
+  return {
+    kid,
+    alg,
+    privateSealed: box.seal(JSON.stringify(jwk), aadOf(kid)),
+    createdAt: at,
+    retiredAt: null,
+  }
 }
 
 /** The keys the provider signs and publishes, and a version that changes with any rotation. */

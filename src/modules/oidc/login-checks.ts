@@ -15,7 +15,10 @@ export interface LoginCheckDeps {
 const { Check, base } = interactionPolicy
 
 /** The Gatehouse session the request's cookie names, when live. */
-export const cookieSession = (deps: LoginCheckDeps, ctx: KoaContextWithOIDC): Promise<SessionPrincipal | null> => {
+export const cookieSession = (
+  deps: LoginCheckDeps,
+  ctx: KoaContextWithOIDC,
+): Promise<SessionPrincipal | null> => {
   const token = ctx.cookies.get(SESSION_COOKIE)
   return token ? deps.sessionOf(token) : Promise.resolve(null)
 }
@@ -55,7 +58,9 @@ export const gatehouseLoginChecks = (deps: LoginCheckDeps) => {
     new Check('acr_level', 'The sign-in does not reach the level the client requires', async (ctx) => {
       if (!ctx.oidc.session?.accountId) return Check.NO_NEED_TO_PROMPT
       const have = levelOfAcr(ctx.oidc.session.acr)
-      return have && satisfies(have, await neededLevel(deps, ctx)) ? Check.NO_NEED_TO_PROMPT : Check.REQUEST_PROMPT
+      return have && satisfies(have, await neededLevel(deps, ctx))
+        ? Check.NO_NEED_TO_PROMPT
+        : Check.REQUEST_PROMPT
     }),
   )
   return policy

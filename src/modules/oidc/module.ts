@@ -1,4 +1,3 @@
-import type Provider from 'oidc-provider'
 import type { Logger } from 'pino'
 import type { Config } from '../../config/index.js'
 import type { HttpServer } from '../../http/server.js'
@@ -15,15 +14,7 @@ import { OidcKeys } from './keys.js'
 import { mountProvider } from './mount.js'
 import type { OidcArtifactStore, OidcClientRepository, OidcKeyRepository } from './ports.js'
 import { createProvider } from './provider.js'
-
-interface Built {
-  provider: Provider
-  callback: ReturnType<Provider['callback']>
-  version: string
-}
-
-/** How often an instance looks for keys another one rotated. */
-const KEY_CHECK_MS = 60_000
+import { providerHolder } from './provider-holder.js'
 
 export interface OidcModuleDeps {
   config: Pick<Config, 'oidc' | 'publicUrl' | 'branding'>
@@ -51,52 +42,35 @@ export const createOidcModule = (deps: OidcModuleDeps) => {
   const cookieKeys = [deps.keys.derive('gatehouse oidc cookies').toString('base64url')]
   let sessionsOf: SessionsService | null = null
 
-  let current: Built | null = null
-  let building: Promise<Built> | null = null
-  let checkedAt = Number.NEGATIVE_INFINITY
-
-  const build = async (): Promise<Built> => {
-    const set = await signingKeys.current()
-    const provider = createProvider({
-      issuer: config.publicUrl,
-      settings,
-      adapter,
-      jwks: { keys: set.keys },
-      cookieKeys,
-      accounts: deps.accounts,
-      brandName: config.branding.name,
-      clients: deps.oidcClients,
-      sessionOf: (token) => sessionsOf?.authenticate(token) ?? Promise.resolve(null),
-      loadGrant: loadGrant(deps.oidcClients),
-    })
-    provider.on('server_error', (_ctx, err) => logger.error({ err }, 'OpenID Connect provider error'))
-    return { provider, callback: provider.callback(), version: set.version }
-  }
-
-  /** The provider, rebuilt when the stored keys changed (looked at every minute at most). */
-  const ready = (): Promise<Built> => {
-    const now = clock.now()
-    if (current && now - checkedAt < KEY_CHECK_MS) return Promise.resolve(current)
-    const pending =
-      building ??
-      (async () => {
-        checkedAt = now
-        if (current && (await signingKeys.version()) === current.version) return current
-        current = await build()
-        return current
-      })().finally(() => {
-        building = null
+  const holder = providerHolder({
+    clock,
+    keys: signingKeys,
+    build: (set) => {
+      const provider = createProvider({
+        issuer: config.publicUrl,
+        settings,
+        adapter,
+        jwks: { keys: set.keys },
+        cookieKeys,
+        accounts: deps.accounts,
+        brandName: config.branding.name,
+        clients: deps.oidcClients,
+        sessionOf: (token) => sessionsOf?.authenticate(token) ?? Promise.resolve(null),
+        loadGrant: loadGrant(deps.oidcClients),
       })
-    building = pending
-    return pending
-  }
+      provider.on('server_error', (_ctx, err) => logger.error({ err }, 'OpenID Connect provider error'))
+      return provider
+    },
+  })
+  const ready = holder.ready
 
   const grants = new OidcGrants({
     store: deps.oidcArtifacts,
     clock,
     events: deps.events,
     provider: async () => (await ready()).provider,
-    onLogoutFailure: (clientId, err) => logger.warn({ err, client_id: clientId }, 'back-channel logout failed'),
+    onLogoutFailure: (clientId, err) =>
+      logger.warn({ err, client_id: clientId }, 'back-channel logout failed'),
   })
 
   return {
@@ -106,14 +80,20 @@ export const createOidcModule = (deps: OidcModuleDeps) => {
     /** Rotates the signing keys; this instance uses the new ones at once, others within a minute. */
     rotateKeys: async () => {
       const kids = await signingKeys.rotate()
-      checkedAt = Number.NEGATIVE_INFINITY
+      holder.stale()
       return kids
     },
     routes: (http: HttpServer, with_: { sessions: SessionsService }) => {
       if (!settings.enabled) return
       sessionsOf = with_.sessions
       const provider = async () => (await ready()).provider
-      interactionRoutes(http, { provider, sessions: with_.sessions, clients: deps.oidcClients, events: deps.events, clock })
+      interactionRoutes(http, {
+        provider,
+        sessions: with_.sessions,
+        clients: deps.oidcClients,
+        events: deps.events,
+        clock,
+      })
       mountProvider(http, { publicUrl: config.publicUrl, callback: async () => (await ready()).callback })
     },
     purge: async (now: number) => {

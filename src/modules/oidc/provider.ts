@@ -8,11 +8,11 @@ import Provider, {
 } from 'oidc-provider'
 import type { OidcSettings } from '../../config/sections/oidc.js'
 import type { AccountRepository } from '../accounts/ports.js'
-import { ACR_LEVELS } from './ports.js'
 import { ACR_URN } from './acr.js'
 import { accountClaims, CLAIMS } from './claims.js'
 import { gatehouseLoginChecks, type LoginCheckDeps } from './login-checks.js'
-import { logoutPage, errorPage } from './provider-pages.js'
+import { ACR_LEVELS } from './ports.js'
+import { errorPage, logoutPage } from './provider-pages.js'
 
 export interface ProviderDeps extends LoginCheckDeps {
   /** GATEHOUSE_PUBLIC_URL: the issuer. */
