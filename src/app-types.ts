@@ -15,6 +15,7 @@ import type { Guard } from './modules/guard/guard.js'
 import type { GuardLiftService } from './modules/guard/lifts.js'
 import type { DetectionStore, LimiterStore } from './modules/guard/ports.js'
 import type { IncidentsService } from './modules/incidents/service.js'
+import type { OidcGrants } from './modules/oidc/grants.js'
 import type { OutboxWorker } from './modules/mail/worker.js'
 import type { PasskeyService } from './modules/mfa/passkeys.js'
 import type { MfaService } from './modules/mfa/service.js'
@@ -55,6 +56,8 @@ export interface App {
   readonly incidents: IncidentsService
   /** Incident reports (security briefs) from what was recorded. */
   readonly reports: IncidentReports
+  /** The OpenID Connect provider's grants (the incident kit ends them) and its signing keys. */
+  readonly oidc: { readonly grants: OidcGrants; rotateKeys(): Promise<string[]> }
   /**
    * Starts the metrics listener (GATEHOUSE_METRICS_HOST/PORT): Prometheus text at `GET /metrics`,
    * never on the public API. Null when GATEHOUSE_METRICS_PORT is off.

@@ -205,6 +205,7 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
     access: m.access.access,
     incidents: m.incidents.incidents,
     reports: m.reports.reports,
+    oidc: { grants: m.oidc.grants, rotateKeys: m.oidc.rotateKeys },
     ...runtime,
   }
 }

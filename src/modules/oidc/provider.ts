@@ -120,6 +120,12 @@ export const providerConfiguration = (deps: ProviderDeps): Configuration => {
       policy: gatehouseLoginChecks(deps),
     },
     loadExistingGrant: (ctx) => deps.loadGrant(ctx),
+    // Browsers may call userinfo, and a public client the token endpoint, from the origin of one of
+    // the client's redirect URIs; nothing else answers another origin's scripts.
+    clientBasedCORS: (ctx, origin, client) =>
+      origin !== 'null' &&
+      (ctx.oidc.route === 'userinfo' || client.clientAuthMethod === 'none') &&
+      client.redirectUris?.some((uri) => URL.parse(uri)?.origin === origin) === true,
     cookies: {
       keys: deps.cookieKeys,
       names: {
