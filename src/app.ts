@@ -154,7 +154,7 @@ const registerRoutes = async (server: AppHttp, infra: Infrastructure, m: Modules
   m.recovery.routes(http, { sessions, limiter })
   m.pages.routes(http, { limiter, metrics })
   // The OpenID Connect provider: discovery, /oidc/* and the sign-in and consent steps of applications.
-  m.oidc.routes(http, { sessions })
+  m.oidc.routes(http, { sessions, limiter, metrics })
   await http.ready()
   return sessionCheck
 }

@@ -59,7 +59,7 @@ describe.skipIf(!pgUrl)('the OpenID Connect provider across two instances (postg
     await a?.close()
   })
 
-  const onB = { app: b } as unknown as TestServer
+  const onB = {} as unknown as TestServer
   const jwksOf = async (s: { app: App }) =>
     createLocalJWKSet(JSON.parse((await s.app.http.inject({ method: 'GET', url: '/oidc/jwks' })).body))
 

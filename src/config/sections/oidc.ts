@@ -1,5 +1,6 @@
 import { z } from 'zod'
-import { bool, format, int, optional, type Setting, section, type Values } from '../kinds.js'
+import type { SourceLimitRules } from '../../modules/guard/source-limits.js'
+import { bool, format, int, optional, rate, type Setting, section, type Values } from '../kinds.js'
 
 const resourceServers = format(
   z
@@ -64,6 +65,24 @@ const rows = {
     doc: 'Comma-separated URLs of APIs that accept Gatehouse access tokens (`resource` parameter, RFC 8707): tokens for them are JWTs with that audience, signed with the published keys. Tokens without a resource are opaque, for userinfo and introspection.',
     schema: optional(resourceServers),
   },
+  oidcAuthorizeLimitPerIp: {
+    env: 'GATEHOUSE_OIDC_AUTHORIZE_LIMIT_IP',
+    default: '60/60',
+    doc: 'Authorization requests (`/oidc/auth`, `/oidc/par`) allowed per source address, as POINTS/SECONDS: each stores an interaction. The /56 gets 2× and the /16 or /48 4× the /24 or /64 budget.',
+    schema: rate,
+  },
+  oidcAuthorizeLimitPerSubnet: {
+    env: 'GATEHOUSE_OIDC_AUTHORIZE_LIMIT_SUBNET',
+    default: '300/60',
+    doc: 'Authorization requests allowed per /24 (IPv4) or /64 (IPv6), as POINTS/SECONDS.',
+    schema: rate,
+  },
+  oidcAuthorizeLimitGlobal: {
+    env: 'GATEHOUSE_OIDC_AUTHORIZE_LIMIT_GLOBAL',
+    default: '20000/60',
+    doc: 'Authorization requests allowed from everyone together, as POINTS/SECONDS.',
+    schema: rate,
+  },
 } as const satisfies Record<string, Setting>
 
 export interface OidcSettings {
@@ -71,6 +90,8 @@ export interface OidcSettings {
   /** Seconds. */
   ttl: { accessToken: number; idToken: number; refreshToken: number; code: number }
   resourceServers: string[]
+  /** Authorization requests per source: each one stores an interaction. */
+  authorizeLimits: SourceLimitRules
 }
 
 export const oidc = section(
@@ -85,5 +106,10 @@ export const oidc = section(
       code: v.oidcCodeTtl,
     },
     resourceServers: v.oidcResourceServers ?? [],
+    authorizeLimits: {
+      perIp: v.oidcAuthorizeLimitPerIp,
+      perSubnet: v.oidcAuthorizeLimitPerSubnet,
+      global: v.oidcAuthorizeLimitGlobal,
+    },
   }),
 )

@@ -1,7 +1,8 @@
-import { type Grant, interactionPolicy, type KoaContextWithOIDC } from 'oidc-provider'
+import type { Grant, KoaContextWithOIDC } from 'oidc-provider'
 import { SESSION_COOKIE } from '../sessions/http-auth.js'
 import type { SessionPrincipal } from '../sessions/ports.js'
 import { ACR_URN, requiredLevel, satisfies } from './acr.js'
+import type { OidcLibrary } from './library.js'
 import { ACR_LEVELS, type AcrLevel, type OidcClientRepository } from './ports.js'
 
 export interface LoginCheckDeps {
@@ -11,8 +12,6 @@ export interface LoginCheckDeps {
   /** The grant a request may use without a consent screen (first-party clients get one made). */
   loadGrant(ctx: KoaContextWithOIDC): Promise<Grant | undefined>
 }
-
-const { Check, base } = interactionPolicy
 
 /** The Gatehouse session the request's cookie names, when live. */
 export const cookieSession = (
@@ -42,7 +41,8 @@ export const neededLevel = async (deps: LoginCheckDeps, ctx: KoaContextWithOIDC)
  * revoked, expired or signed-out session ends single sign-on at once), and what that sign-in proved
  * must reach the level the client or the request requires.
  */
-export const gatehouseLoginChecks = (deps: LoginCheckDeps) => {
+export const gatehouseLoginChecks = (lib: OidcLibrary, deps: LoginCheckDeps) => {
+  const { Check, base } = lib.interactionPolicy
   const policy = base()
   const login = policy.get('login')
   if (!login) throw new Error('oidc-provider policy without a login prompt')

@@ -4,17 +4,27 @@ import type { HttpServer } from '../../http/server.js'
 import type { Clock } from '../../kernel/clock.js'
 import type { Keys } from '../../kernel/keys.js'
 import type { SecretBox } from '../../kernel/secret-box.js'
+import type { Metrics } from '../../metrics.js'
 import type { AccountRepository } from '../accounts/ports.js'
 import type { EventRecorder } from '../events/recorder.js'
+import type { LimiterStore } from '../guard/ports.js'
+import { SourceLimits } from '../guard/source-limits.js'
 import type { SessionsService } from '../sessions/service.js'
 import { createAdapterFactory } from './adapter.js'
 import { loadGrant, OidcGrants } from './grants.js'
 import { interactionRoutes } from './interactions.js'
 import { OidcKeys } from './keys.js'
+import { loadOidcLibrary } from './library.js'
 import { mountProvider } from './mount.js'
 import type { OidcArtifactStore, OidcClientRepository, OidcKeyRepository } from './ports.js'
-import { createProvider } from './provider.js'
+import { createProvider, OIDC_ROUTES } from './provider.js'
 import { providerHolder } from './provider-holder.js'
+
+/** The endpoints that start a sign-in and store an interaction: limited per source. */
+const AUTHORIZE_PATHS: ReadonlySet<string> = new Set([
+  OIDC_ROUTES.authorization,
+  OIDC_ROUTES.pushed_authorization_request,
+])
 
 export interface OidcModuleDeps {
   config: Pick<Config, 'oidc' | 'publicUrl' | 'branding'>
@@ -45,8 +55,8 @@ export const createOidcModule = (deps: OidcModuleDeps) => {
   const holder = providerHolder({
     clock,
     keys: signingKeys,
-    build: (set) => {
-      const provider = createProvider({
+    build: async (set) => {
+      const provider = createProvider(await loadOidcLibrary(logger), {
         issuer: config.publicUrl,
         settings,
         adapter,
@@ -83,7 +93,10 @@ export const createOidcModule = (deps: OidcModuleDeps) => {
       holder.stale()
       return kids
     },
-    routes: (http: HttpServer, with_: { sessions: SessionsService }) => {
+    routes: (
+      http: HttpServer,
+      with_: { sessions: SessionsService; limiter: LimiterStore; metrics: Metrics },
+    ) => {
       if (!settings.enabled) return
       sessionsOf = with_.sessions
       const provider = async () => (await ready()).provider
@@ -94,7 +107,19 @@ export const createOidcModule = (deps: OidcModuleDeps) => {
         events: deps.events,
         clock,
       })
-      mountProvider(http, { publicUrl: config.publicUrl, callback: async () => (await ready()).callback })
+      const authorizeLimits = new SourceLimits(
+        with_.limiter,
+        'oidc_authorize',
+        settings.authorizeLimits,
+        (scope) => with_.metrics.rateLimited.inc({ scope: `oidc_authorize_${scope}` }),
+      )
+      mountProvider(http, {
+        publicUrl: config.publicUrl,
+        callback: async () => (await ready()).callback,
+        screen: async (req) => {
+          if (AUTHORIZE_PATHS.has(req.url.split('?', 1)[0] ?? '')) await authorizeLimits.check(req.ip)
+        },
+      })
     },
     purge: async (now: number) => {
       await signingKeys.purge(now)

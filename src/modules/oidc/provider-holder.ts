@@ -18,7 +18,7 @@ export interface Built {
 export const providerHolder = (deps: {
   clock: Clock
   keys: { current(): Promise<KeySet>; version(): Promise<string> }
-  build: (keys: KeySet) => Provider
+  build: (keys: KeySet) => Promise<Provider>
 }) => {
   let current: Built | null = null
   let building: Promise<Built> | null = null
@@ -28,7 +28,7 @@ export const providerHolder = (deps: {
     checkedAt = now
     if (current && (await deps.keys.version()) === current.version) return current
     const set = await deps.keys.current()
-    const provider = deps.build(set)
+    const provider = await deps.build(set)
     current = { provider, callback: provider.callback(), version: set.version }
     return current
   }

@@ -1,15 +1,11 @@
 import { createHash, timingSafeEqual } from 'node:crypto'
-import Provider, {
-  type Adapter,
-  type Configuration,
-  errors,
-  type KoaContextWithOIDC,
-  type ResourceServer,
-} from 'oidc-provider'
+import type Provider from 'oidc-provider'
+import type { Adapter, Configuration, KoaContextWithOIDC, ResourceServer } from 'oidc-provider'
 import type { OidcSettings } from '../../config/sections/oidc.js'
 import type { AccountRepository } from '../accounts/ports.js'
 import { ACR_URN } from './acr.js'
 import { accountClaims, CLAIMS } from './claims.js'
+import type { OidcLibrary } from './library.js'
 import { gatehouseLoginChecks, type LoginCheckDeps } from './login-checks.js'
 import { ACR_LEVELS } from './ports.js'
 import { errorPage, logoutPage } from './provider-pages.js'
@@ -46,13 +42,13 @@ export const secretMatches = (storedHash: string | undefined, presented: string)
   return timingSafeEqual(Buffer.from(sha256Hex(presented)), Buffer.from(storedHash))
 }
 
-const resourceServers = (deps: ProviderDeps) => ({
+const resourceServers = (lib: OidcLibrary, deps: ProviderDeps) => ({
   enabled: true,
   // No resource asked for: an opaque token for userinfo and introspection.
   defaultResource: () => undefined,
   useGrantedResource: () => true,
   getResourceServerInfo: (_ctx: KoaContextWithOIDC, indicator: string): ResourceServer => {
-    if (!deps.settings.resourceServers.includes(indicator)) throw new errors.InvalidTarget()
+    if (!deps.settings.resourceServers.includes(indicator)) throw new lib.errors.InvalidTarget()
     return {
       scope: 'openid profile email phone',
       audience: indicator,
@@ -64,7 +60,7 @@ const resourceServers = (deps: ProviderDeps) => ({
 })
 
 /** oidc-provider's configuration: what Gatehouse allows of the protocol, and where it is wired in. */
-export const providerConfiguration = (deps: ProviderDeps): Configuration => {
+export const providerConfiguration = (lib: OidcLibrary, deps: ProviderDeps): Configuration => {
   const { ttl } = deps.settings
   return {
     adapter: deps.adapter as unknown as Configuration['adapter'],
@@ -100,7 +96,7 @@ export const providerConfiguration = (deps: ProviderDeps): Configuration => {
           ctx.body = logoutPage(deps.brandName, null)
         },
       },
-      resourceIndicators: resourceServers(deps),
+      resourceIndicators: resourceServers(lib, deps),
     },
     ttl: {
       AccessToken: ttl.accessToken,
@@ -117,7 +113,7 @@ export const providerConfiguration = (deps: ProviderDeps): Configuration => {
       client.grantTypeAllowed('refresh_token') && code.scopes.has('offline_access'),
     interactions: {
       url: (_ctx, interaction) => `/oidc/interaction/${interaction.uid}`,
-      policy: gatehouseLoginChecks(deps),
+      policy: gatehouseLoginChecks(lib, deps),
     },
     loadExistingGrant: (ctx) => deps.loadGrant(ctx),
     // Browsers may call userinfo, and a public client the token endpoint, from the origin of one of
@@ -145,8 +141,8 @@ export const providerConfiguration = (deps: ProviderDeps): Configuration => {
 }
 
 /** A provider for this configuration, with client secrets compared against their stored SHA-256. */
-export const createProvider = (deps: ProviderDeps): Provider => {
-  const provider = new Provider(deps.issuer, providerConfiguration(deps))
+export const createProvider = (lib: OidcLibrary, deps: ProviderDeps): Provider => {
+  const provider = new lib.default(deps.issuer, providerConfiguration(lib, deps))
   // The mount sets Host and X-Forwarded-* from the public URL and the resolved address (mount.ts).
   provider.proxy = true
   // Secrets are stored hashed: the registered `client_secret` is the SHA-256 of the real one.
