@@ -20,6 +20,8 @@ import { createIncidentsModule } from './modules/incidents/module.js'
 import { createLoginModule } from './modules/login/module.js'
 import { createMailModule } from './modules/mail/module.js'
 import { createMfaModule } from './modules/mfa/module.js'
+import { oidcClientRoutes } from './modules/oidc/client-routes.js'
+import { OidcClients } from './modules/oidc/clients.js'
 import { createPagesModule } from './modules/pages/module.js'
 import { createRecoveryModule } from './modules/recovery/module.js'
 import { createReportsModule } from './modules/reports/module.js'
@@ -99,7 +101,17 @@ const operationModules = (infra: Infrastructure, audit: AuditService) => {
     logger: workerLogger('outbox'),
   })
   const events = createEventsModule({ config: infra.config, log: store.events })
-  const access = createAccessModule({ ...base, repo: repos.access, audit })
+  const access = createAccessModule({ ...base, repo: repos.access, audit, oidcClients: repos.oidcClients })
+  const oidcClients = new OidcClients({
+    repo: repos.oidcClients,
+    audit,
+    events: base.events,
+    clock: base.clock,
+    accounts: store.accounts,
+    // replaced by the provider's grants
+    grants: { revokeClient: async () => 0 },
+    allowPrivateUrls: base.config.webhooks.allowPrivate,
+  })
   const campaigns = createCampaignsModule({
     ...base,
     repo: repos.campaigns,
@@ -113,7 +125,7 @@ const operationModules = (infra: Infrastructure, audit: AuditService) => {
   const facts = repos.reportFacts
   const reports = createReportsModule({ ...base, ...service, incidents: incidents.incidents, facts })
   const admin = createAdminModule({ ...base, ...store, stats: repos.adminStats, factors: repos.mfaFactors })
-  return { webhooks, mail, events, access, campaigns, incidents, reports, admin }
+  return { webhooks, mail, events, access, oidcClients, campaigns, incidents, reports, admin }
 }
 
 type Modules = Awaited<ReturnType<typeof accountModules>> & ReturnType<typeof operationModules>
@@ -137,6 +149,7 @@ const registerRoutes = async (server: AppHttp, infra: Infrastructure, m: Modules
   m.webhooks.routes(http, { authorize, audit })
   m.campaigns.routes(http, { authorize })
   m.access.routes(http, { authorize })
+  oidcClientRoutes(http, { clients: m.oidcClients, authorize, now: () => infra.clock.now() })
   m.incidents.routes(http, { authorize, names })
   m.reports.routes(http, { authorize })
   m.admin.routes(http, { authorize, audit })
@@ -198,6 +211,7 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
     guardLifts: m.guard.lifts,
     audit: m.audit.audit,
     access: m.access.access,
+    oidcClients: m.oidcClients,
     incidents: m.incidents.incidents,
     reports: m.reports.reports,
     ...runtime,

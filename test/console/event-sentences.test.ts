@@ -101,6 +101,18 @@ const samples: Record<keyof typeof securityEventTypes, Record<string, unknown>> 
   api_key_refused: { key_id: 'k1', client_id: 'c1', prefix: 'abcd2345', reason: 'revoked' },
   account_access_revoked: { revoked_sessions: 2 },
   account_access_reinstated: {},
+  oidc_client_created: {
+    client_id: 'ghc_abc',
+    name: 'Wiki',
+    public: false,
+    scopes: ['openid', 'offline_access'],
+    grant_types: ['authorization_code', 'refresh_token'],
+  },
+  oidc_client_changed: { client_id: 'ghc_abc', name: 'Wiki', fields: ['redirect_uris', 'require_acr'] },
+  oidc_client_secret_rotated: { client_id: 'ghc_abc', name: 'Wiki' },
+  oidc_client_disabled: { client_id: 'ghc_abc', name: 'Wiki', revoked_grants: 3 },
+  oidc_client_enabled: { client_id: 'ghc_abc', name: 'Wiki' },
+  oidc_client_deleted: { client_id: 'ghc_abc', name: 'Wiki', revoked_grants: 0 },
 }
 
 /** What a sentence must never show: a value that was not there, an object, a template left as is, a snake_case name (key prefixes `ghk_` aside). */
