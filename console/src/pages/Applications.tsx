@@ -129,12 +129,8 @@ const perform = async (c: OidcClient, verb: Verb): Promise<{ secret?: string }> 
   return {}
 }
 
-/**
- * Applications that sign users in through Gatehouse (OpenID Connect clients): register one (its
- * secret shown once), change its redirect URIs, scopes and what sign-ins must prove, rotate its
- * secret, disable, enable or delete it. Every change is audited.
- */
-export const ApplicationsPage = () => {
+/** The applications, loaded, and what the page does with them. */
+const useApplications = () => {
   const list = useLoad(
     async (signal) => (await data(api.GET('/v1/admin/oidc/clients', { signal }))).clients,
     [],
@@ -169,6 +165,17 @@ export const ApplicationsPage = () => {
     }
     list.reload()
   }
+  return { list, act, form, asking, setAsking, editing, setEditing, shown, setShown, formKey, confirm, save }
+}
+
+/**
+ * Applications that sign users in through Gatehouse (OpenID Connect clients): register one (its
+ * secret shown once), change its redirect URIs, scopes and what sign-ins must prove, rotate its
+ * secret, disable, enable or delete it. Every change is audited.
+ */
+export const ApplicationsPage = () => {
+  const { list, act, form, asking, setAsking, editing, setEditing, shown, setShown, formKey, confirm, save } =
+    useApplications()
   const clients = list.data ?? []
   const q = asking ? QUESTIONS[asking.verb] : null
   return (

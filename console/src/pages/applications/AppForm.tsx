@@ -99,6 +99,49 @@ const Checks = <T extends string>({
   </fieldset>
 )
 
+/** Where the application is sent back to, what it may ask for, what sign-ins must prove. */
+const Settings = ({ d, set, id }: { d: Draft; set: (patch: Partial<Draft>) => void; id: string }) => (
+  <>
+    <label htmlFor={`${id}-redirect`}>
+      Redirect URIs, one a line (exact; https, or http on 127.0.0.1, [::1], localhost)
+    </label>
+    <textarea
+      id={`${id}-redirect`}
+      rows={3}
+      value={d.redirectUris}
+      onChange={(e) => set({ redirectUris: e.target.value })}
+    />
+    <label htmlFor={`${id}-logout`}>Post-logout redirect URIs, one a line</label>
+    <textarea
+      id={`${id}-logout`}
+      rows={2}
+      value={d.postLogoutUris}
+      onChange={(e) => set({ postLogoutUris: e.target.value })}
+    />
+    <Checks legend="Scopes" options={SCOPES} chosen={d.scopes} onChange={(scopes) => set({ scopes })} />
+    <Checks
+      legend="Grant types"
+      options={GRANT_TYPES.map((g) => ({ value: g, label: g }))}
+      chosen={d.grantTypes}
+      onChange={(grantTypes) => set({ grantTypes })}
+    />
+    <label htmlFor={`${id}-acr`}>Sign-ins must prove</label>
+    <select
+      id={`${id}-acr`}
+      value={d.requireAcr}
+      onChange={(e) => set({ requireAcr: e.target.value as Acr | '' })}
+    >
+      {ACRS.map((a) => (
+        <option key={a.value} value={a.value}>
+          {a.label}
+        </option>
+      ))}
+    </select>
+    <label htmlFor={`${id}-bc`}>Back-channel logout URI (optional)</label>
+    <input id={`${id}-bc`} value={d.backchannel} onChange={(e) => set({ backchannel: e.target.value })} />
+  </>
+)
+
 /**
  * Registers an application (`client` null) or changes one: name, redirect URIs (exact, one a
  * line), scopes, grant types, the least a sign-in must prove. The server checks that it all holds
@@ -157,43 +200,7 @@ export const AppForm = ({
         />
         First party (no consent screen)
       </label>
-      <label htmlFor={`${id}-redirect`}>
-        Redirect URIs, one a line (exact; https, or http on 127.0.0.1, [::1], localhost)
-      </label>
-      <textarea
-        id={`${id}-redirect`}
-        rows={3}
-        value={d.redirectUris}
-        onChange={(e) => set({ redirectUris: e.target.value })}
-      />
-      <label htmlFor={`${id}-logout`}>Post-logout redirect URIs, one a line</label>
-      <textarea
-        id={`${id}-logout`}
-        rows={2}
-        value={d.postLogoutUris}
-        onChange={(e) => set({ postLogoutUris: e.target.value })}
-      />
-      <Checks legend="Scopes" options={SCOPES} chosen={d.scopes} onChange={(scopes) => set({ scopes })} />
-      <Checks
-        legend="Grant types"
-        options={GRANT_TYPES.map((g) => ({ value: g, label: g }))}
-        chosen={d.grantTypes}
-        onChange={(grantTypes) => set({ grantTypes })}
-      />
-      <label htmlFor={`${id}-acr`}>Sign-ins must prove</label>
-      <select
-        id={`${id}-acr`}
-        value={d.requireAcr}
-        onChange={(e) => set({ requireAcr: e.target.value as Acr | '' })}
-      >
-        {ACRS.map((a) => (
-          <option key={a.value} value={a.value}>
-            {a.label}
-          </option>
-        ))}
-      </select>
-      <label htmlFor={`${id}-bc`}>Back-channel logout URI (optional)</label>
-      <input id={`${id}-bc`} value={d.backchannel} onChange={(e) => set({ backchannel: e.target.value })} />
+      <Settings d={d} set={set} id={id} />
       <div aria-live="assertive">
         <ProblemMessage error={error} />
       </div>
