@@ -4,6 +4,7 @@ import { DAY, SECOND } from '../../src/kernel/clock.js'
 import type { Role } from '../../src/modules/accounts/ports.js'
 import { totpCodeAt } from '../../src/modules/mfa/totp.js'
 import { databaseKinds } from '../helpers/databases.js'
+import { requireBuild, runCli } from '../helpers/process.js'
 import {
   adminSession,
   call,
@@ -326,5 +327,79 @@ describe.each(databaseKinds())('applications (OpenID Connect clients) on %s', (k
     })
     expect(bulk.status, bulk.body).toBe(200)
     expect(bulk.json.results[0]).toMatchObject({ outcome: 'not_applicable' })
+  })
+})
+
+/** `gatehouse oidc clients …` works on the database directly, audited with the actor cli. */
+describe('the oidc clients command', () => {
+  let server: TestServer
+  let env: Record<string, string>
+  beforeAll(async () => {
+    requireBuild()
+    server = await createTestServer('sqlite')
+    env = {
+      GATEHOUSE_DATA_DIR: server.db.dataDir,
+      GATEHOUSE_SECRET_KEY: Buffer.alloc(32, 7).toString('base64'),
+    }
+  })
+  afterAll(async () => {
+    await server?.close()
+  })
+
+  it('creates, refuses a bad URI, rotates, disables, deletes; prints the secret once', async () => {
+    const made = await runCli(
+      [
+        'oidc',
+        'clients',
+        'create',
+        '--name',
+        'Intranet',
+        '--redirect-uri',
+        'https://intranet.example.com/cb',
+        '--redirect-uri',
+        'http://localhost:3000/cb',
+        '--scopes',
+        'openid,email',
+        '--require-acr',
+        'mfa',
+        '--json',
+      ],
+      env,
+    )
+    expect(made.code, made.stderr).toBe(0)
+    const c = JSON.parse(made.stdout)
+    expect(c.client_id).toMatch(ID_SHAPE)
+    expect(c.client_secret).toMatch(SECRET_SHAPE)
+    expect(c.redirect_uris).toEqual(['https://intranet.example.com/cb', 'http://localhost:3000/cb'])
+    const bad = await runCli(
+      ['oidc', 'clients', 'update', c.client_id, '--redirect-uri', 'http://intranet.example.com/cb'],
+      env,
+    )
+    expect(bad.code).not.toBe(0)
+    expect(bad.stderr).toContain('invalid_redirect_uri')
+    const shown = await runCli(['oidc', 'clients', 'show', c.client_id], env)
+    expect(shown.stdout).toContain('https://intranet.example.com/cb')
+    expect(shown.stdout).not.toContain(c.client_secret)
+    const rotated = await runCli(['oidc', 'clients', 'rotate-secret', c.client_id], env)
+    expect(rotated.code, rotated.stderr).toBe(0)
+    const secret = /client_secret: (ghs_\S+)/.exec(rotated.stdout)?.[1]
+    expect(secret).toMatch(SECRET_SHAPE)
+    expect(secret).not.toBe(c.client_secret)
+    expect((await runCli(['oidc', 'clients', 'disable', c.client_id], env)).code).toBe(0)
+    expect((await server.app.oidcClients.get(c.client_id)).disabledAt).not.toBeNull()
+    expect((await runCli(['oidc', 'clients', 'delete', c.client_id], env)).code).toBe(0)
+    const list = await runCli(['oidc', 'clients', 'list'], env)
+    expect(list.stdout).toContain('0 applications')
+    const entries = await server.app.database.db
+      .selectFrom('audit_log')
+      .select(['action', 'actor'])
+      .where('target', '=', `oidc_client:${c.client_id}`)
+      .orderBy('seq')
+      .execute()
+    expect(entries).toEqual(
+      ['oidc_client.create', 'oidc_client.rotate_secret', 'oidc_client.disable', 'oidc_client.delete'].map(
+        (action) => ({ action, actor: 'cli' }),
+      ),
+    )
   })
 })
