@@ -171,6 +171,7 @@ describe.each(databaseKinds())('applications (OpenID Connect clients) on %s', (k
     ['no secret method on a confidential client', { token_endpoint_auth_method: 'none' }],
     ['a back-channel logout URI on a private address', { backchannel_logout_uri: 'https://10.1.2.3/logout' }],
     ['a back-channel logout URI on loopback', { backchannel_logout_uri: 'http://127.0.0.1/logout' }],
+    ['a back-channel logout URI naming localhost', { backchannel_logout_uri: 'https://localhost/logout' }],
     [
       'a back-channel logout URI over plain http',
       { backchannel_logout_uri: 'http://wiki.example.com/logout' },
@@ -184,6 +185,11 @@ describe.each(databaseKinds())('applications (OpenID Connect clients) on %s', (k
     expect(r.json.code).toMatch(
       /^(invalid_request|invalid_redirect_uri|invalid_client_metadata|invalid_owner)$/,
     )
+  })
+
+  it('takes a back-channel logout URI on a public address', async () => {
+    const c = await create({ ...webApp, backchannel_logout_uri: 'https://8.8.8.8/oidc/logout' })
+    expect(c.backchannel_logout_uri).toBe('https://8.8.8.8/oidc/logout')
   })
 
   it('changes settings that hold together, and refuses a change that would not', async () => {

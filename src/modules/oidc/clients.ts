@@ -7,6 +7,7 @@ import { hashToken } from '../../kernel/tokens.js'
 import type { AccountRepository } from '../accounts/ports.js'
 import type { AuditService } from '../audit/service.js'
 import type { EventRecorder } from '../events/recorder.js'
+import { checkTarget } from '../webhooks/targets.js'
 import {
   checkSettings,
   cleanOptional,
@@ -173,6 +174,7 @@ export class OidcClients {
       lastUsedAt: null,
     }
     checkSettings(settingsOf(client), this.deps.allowPrivateUrls)
+    await this.#checkBackchannelTarget(client.backchannelLogoutUri)
     if (client.ownerAccountId !== null) await this.#checkOwner(client.ownerAccountId)
     await this.deps.repo.create(client)
     const details = {
@@ -212,6 +214,11 @@ export class OidcClients {
     const change = changeOf(update)
     const merged: OidcClientRecord = { ...client, ...change }
     checkSettings(settingsOf(merged), this.deps.allowPrivateUrls)
+    if (
+      change.backchannelLogoutUri !== undefined &&
+      change.backchannelLogoutUri !== client.backchannelLogoutUri
+    )
+      await this.#checkBackchannelTarget(change.backchannelLogoutUri)
     if (change.ownerAccountId != null && change.ownerAccountId !== client.ownerAccountId)
       await this.#checkOwner(change.ownerAccountId)
     const fields = distinct(Object.keys(change).map((k) => FIELD_NAMES[k as keyof OidcClientChange]))
@@ -281,6 +288,20 @@ export class OidcClients {
     await this.deps.audit.record(by.actor, ctx, 'oidc_client.delete', `oidc_client:${id}`, details)
     await this.deps.events.record('oidc_client_deleted', null, ctx, details)
     return { revokedGrants }
+  }
+
+  /**
+   * Unless private URLs are allowed, a back-channel logout URI whose host now resolves to an
+   * address that is not public is refused, as a webhook's is (webhooks/targets.ts); the sender of
+   * logout tokens checks again at each delivery.
+   */
+  async #checkBackchannelTarget(uri: string | null): Promise<void> {
+    if (uri === null || this.deps.allowPrivateUrls) return
+    const refused = await checkTarget(new URL(uri))
+    if (refused)
+      throw new AppError('invalid_client_metadata', {
+        detail: `backchannel_logout_uri: ${refused.message}: logout tokens go to public addresses only (GATEHOUSE_WEBHOOK_ALLOW_PRIVATE)`,
+      })
   }
 
   async #checkOwner(accountId: string): Promise<void> {
