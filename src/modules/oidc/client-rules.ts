@@ -63,7 +63,10 @@ export const checkRedirectUri = (field: string, uri: string, nativeAllowed: bool
   if (uri.includes('*')) refuseUri(field, uri, 'holds a wildcard: redirect URIs are matched exactly')
   if (uri.includes('#')) refuseUri(field, uri, 'has a fragment')
   const url = URL.canParse(uri) ? new URL(uri) : refuseUri(field, uri, 'is not an absolute URI')
-  if (url.username !== '' || url.password !== '') refuseUri(field, uri, 'holds user info')
+  // An `@` in the authority, even before an empty user name, is user info.
+  const authority = /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)/i.exec(uri)?.[1] ?? ''
+  if (url.username !== '' || url.password !== '' || authority.includes('@'))
+    refuseUri(field, uri, 'holds user info')
   const scheme = url.protocol.slice(0, -1)
   if (scheme === 'https') {
     if (url.hostname === '') refuseUri(field, uri, 'has no host')
