@@ -202,7 +202,11 @@ export const ApplicationsPage = () => {
           ) : null}
           <AppTable
             clients={clients}
-            caption={list.loading && !list.data ? 'Loading…' : `${clients.length} application${clients.length === 1 ? '' : 's'}`}
+            caption={
+              list.loading && !list.data
+                ? 'Loading…'
+                : `${clients.length} application${clients.length === 1 ? '' : 's'}`
+            }
             onAct={(c, verb) => setAsking({ c, verb })}
             onEdit={(c) => {
               form.clear()
