@@ -19,6 +19,7 @@ import type { OidcGrants } from './modules/oidc/grants.js'
 import type { OutboxWorker } from './modules/mail/worker.js'
 import type { PasskeyService } from './modules/mfa/passkeys.js'
 import type { MfaService } from './modules/mfa/service.js'
+import type { OidcClients } from './modules/oidc/clients.js'
 import type { RecoveryService } from './modules/recovery/service.js'
 import type { RecoveryWorker } from './modules/recovery/worker.js'
 import type { IncidentReports } from './modules/reports/service.js'
@@ -53,6 +54,8 @@ export interface App {
   readonly audit: AuditService
   /** External parties: clients, admin API keys, partner accounts, the access review. */
   readonly access: AccessService
+  /** Applications that sign users in through Gatehouse (OpenID Connect clients). */
+  readonly oidcClients: OidcClients
   readonly incidents: IncidentsService
   /** Incident reports (security briefs) from what was recorded. */
   readonly reports: IncidentReports

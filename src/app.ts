@@ -20,6 +20,9 @@ import { createIncidentsModule } from './modules/incidents/module.js'
 import { createLoginModule } from './modules/login/module.js'
 import { createMailModule } from './modules/mail/module.js'
 import { createMfaModule } from './modules/mfa/module.js'
+import { oidcClientRoutes } from './modules/oidc/client-routes.js'
+import { OidcClients } from './modules/oidc/clients.js'
+import type { OidcGrants } from './modules/oidc/grants.js'
 import { createOidcModule } from './modules/oidc/module.js'
 import { createPagesModule } from './modules/pages/module.js'
 import { createRecoveryModule } from './modules/recovery/module.js'
@@ -90,7 +93,7 @@ const accountModules = async (infra: Infrastructure) => {
 }
 
 /** The modules of delivery and of staff work: webhooks, the outbox, events, access, incidents. */
-const operationModules = (infra: Infrastructure, audit: AuditService) => {
+const operationModules = (infra: Infrastructure, audit: AuditService, grants: OidcGrants) => {
   const { store, repos, workerLogger } = infra
   const base = shared(infra)
   const webhooks = createWebhooksModule({ ...base, repo: repos.webhooks, outbox: store.outbox })
@@ -102,7 +105,16 @@ const operationModules = (infra: Infrastructure, audit: AuditService) => {
     logger: workerLogger('outbox'),
   })
   const events = createEventsModule({ config: infra.config, log: store.events })
-  const access = createAccessModule({ ...base, repo: repos.access, audit })
+  const access = createAccessModule({ ...base, repo: repos.access, audit, oidcClients: repos.oidcClients })
+  const oidcClients = new OidcClients({
+    repo: repos.oidcClients,
+    audit,
+    events: base.events,
+    clock: base.clock,
+    accounts: store.accounts,
+    grants,
+    allowPrivateUrls: base.config.webhooks.allowPrivate,
+  })
   const campaigns = createCampaignsModule({
     ...base,
     repo: repos.campaigns,
@@ -116,7 +128,7 @@ const operationModules = (infra: Infrastructure, audit: AuditService) => {
   const facts = repos.reportFacts
   const reports = createReportsModule({ ...base, ...service, incidents: incidents.incidents, facts })
   const admin = createAdminModule({ ...base, ...store, stats: repos.adminStats, factors: repos.mfaFactors })
-  return { webhooks, mail, events, access, campaigns, incidents, reports, admin }
+  return { webhooks, mail, events, access, oidcClients, campaigns, incidents, reports, admin }
 }
 
 type Modules = Awaited<ReturnType<typeof accountModules>> & ReturnType<typeof operationModules>
@@ -140,6 +152,7 @@ const registerRoutes = async (server: AppHttp, infra: Infrastructure, m: Modules
   m.webhooks.routes(http, { authorize, audit })
   m.campaigns.routes(http, { authorize })
   m.access.routes(http, { authorize })
+  oidcClientRoutes(http, { clients: m.oidcClients, authorize, now: () => infra.clock.now() })
   m.incidents.routes(http, { authorize, names })
   m.reports.routes(http, { authorize })
   m.admin.routes(http, { authorize, audit })
@@ -167,7 +180,7 @@ const registerRoutes = async (server: AppHttp, infra: Infrastructure, m: Modules
 export const createApp = async (config: Config, overrides: AppOverrides = {}): Promise<App> => {
   const infra = await createInfrastructure(config, overrides)
   const core = await accountModules(infra)
-  const m: Modules = { ...core, ...operationModules(infra, core.audit.audit) }
+  const m: Modules = { ...core, ...operationModules(infra, core.audit.audit, core.oidc.grants) }
   const guard = m.guard.guard
   const server = await createAppHttp({ ...infra, guard })
   const sessionCheck = await registerRoutes(server, infra, m)
@@ -203,6 +216,7 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
     guardLifts: m.guard.lifts,
     audit: m.audit.audit,
     access: m.access.access,
+    oidcClients: m.oidcClients,
     incidents: m.incidents.incidents,
     reports: m.reports.reports,
     oidc: { grants: m.oidc.grants, rotateKeys: m.oidc.rotateKeys },

@@ -21,12 +21,21 @@ import {
   verifyAudit,
 } from './main.js'
 import { SCOPES } from './modules/access/authorize.js'
-import { filterAndSort, REVIEW_FLAGS, type ReviewFlag, toCsv, toTable } from './modules/access/review.js'
+import {
+  filterAndSort,
+  PRINCIPAL_KINDS,
+  type PrincipalKind,
+  REVIEW_FLAGS,
+  type ReviewFlag,
+  toCsv,
+  toTable,
+} from './modules/access/review.js'
 import { ROLES, type Role } from './modules/accounts/ports.js'
 import { registerCampaignCommands } from './modules/campaigns/cli.js'
 import { parseSourceRange } from './modules/guard/lifts.js'
 import { incidentCommand } from './modules/incidents/cli.js'
 import { registerOutboxCommands } from './modules/mail/cli.js'
+import { registerOidcCommands } from './modules/oidc/cli.js'
 import { VERSION } from './version.js'
 
 const fail = failCommand
@@ -197,14 +206,14 @@ accounts
 const accessReview = program
   .command('access-review')
   .description(
-    'every external principal (API keys, partner accounts) with risk flags and a recommended action; see docs/admin.md',
+    'every external principal (API keys, partner accounts, applications) with risk flags and a recommended action; see docs/admin.md',
   )
   .option('--csv', 'print CSV (as GET /v1/admin/access-review?format=csv)')
   .option(
     '--flag <flags>',
     `only principals with every one of these flags (comma-separated: ${REVIEW_FLAGS.join(', ')})`,
   )
-  .option('--kind <kind>', 'api_key or partner')
+  .option('--kind <kind>', 'api_key, partner or oidc_client')
   .action(async (opts: { csv?: boolean; flag?: string; kind?: string }) => {
     try {
       const flags = (opts.flag ?? '')
@@ -213,9 +222,9 @@ const accessReview = program
         .filter(Boolean)
       const bad = flags.find((f) => !(REVIEW_FLAGS as readonly string[]).includes(f))
       if (bad) throw new StartupError(`unknown flag ${bad}: one of ${REVIEW_FLAGS.join(', ')}`)
-      if (opts.kind && opts.kind !== 'api_key' && opts.kind !== 'partner')
-        throw new StartupError('--kind must be api_key or partner')
-      const kind = opts.kind as 'api_key' | 'partner' | undefined
+      if (opts.kind && !(PRINCIPAL_KINDS as readonly string[]).includes(opts.kind))
+        throw new StartupError(`--kind must be one of ${PRINCIPAL_KINDS.join(', ')}`)
+      const kind = opts.kind as PrincipalKind | undefined
       const out = await operatorAction(async (app) => {
         const entries = filterAndSort(await app.access.review(), {
           flags: flags as ReviewFlag[],
@@ -315,6 +324,14 @@ registerOutboxCommands(program, {
     operatorAction((app) =>
       action({ queue: app.store.outboxQueue, audit: app.audit, now: () => app.clock.now() }),
     ),
+  ctx: cliContext,
+  fail,
+  usage: (message) => new StartupError(message),
+})
+
+/** `gatehouse oidc …`: the applications (`oidc clients …`); the signing keys' commands join this group. */
+export const oidc = registerOidcCommands(program, {
+  run: (action) => operatorAction((app) => action(app.oidcClients)),
   ctx: cliContext,
   fail,
   usage: (message) => new StartupError(message),

@@ -10,6 +10,7 @@ import {
 import { api, type Me, setToken, whenSignedOut } from './api'
 import { AccessReviewPage } from './pages/AccessReview'
 import { AccountPage, AccountsPage } from './pages/Accounts'
+import { ApplicationsPage } from './pages/Applications'
 import { AuditPage } from './pages/Audit'
 import { DetectionPage, DetectionsPage } from './pages/Detections'
 import { IncidentPage, IncidentsPage } from './pages/Incidents'
@@ -58,6 +59,7 @@ const NAV: Array<{ to: string; label: string }> = [
   { to: '/detections', label: 'Detections' },
   { to: '/incidents', label: 'Incidents' },
   { to: '/access', label: 'Access review' },
+  { to: '/applications', label: 'Applications' },
   { to: '/accounts', label: 'Accounts' },
   { to: '/audit', label: 'Audit' },
   { to: '/outbox', label: 'Dead letters' },
@@ -80,6 +82,8 @@ const route = (path: string): { title: string; page: ReactNode } => {
         : { title: 'Incidents', page: <IncidentsPage /> }
     case 'access':
       return { title: 'Access review', page: <AccessReviewPage /> }
+    case 'applications':
+      return { title: 'Applications', page: <ApplicationsPage /> }
     case 'accounts':
       return arg
         ? { title: 'Account', page: <AccountPage id={arg} /> }

@@ -74,6 +74,11 @@ export const errorCatalog = {
     status: 400,
     title: 'The webhook URL is, or resolves to, a loopback, private or other non-public address',
   },
+  invalid_redirect_uri: {
+    status: 400,
+    title: 'A redirect URI is not allowed: absolute https (http only on loopback), exact, no fragment',
+  },
+  invalid_client_metadata: { status: 400, title: "The application's settings do not fit together" },
 } as const satisfies Record<string, ErrorSpec>
 
 export type ErrorCode = keyof typeof errorCatalog

@@ -748,6 +748,56 @@ describe.skipIf(!haveChromium).each(databaseKinds())('the admin console in Chrom
     await smtp.waitFor((m) => m.to.includes(to), 5000)
   })
 
+  it('registers an application, shows its secret once, edits, rotates, disables and deletes it', async () => {
+    await go('Applications')
+    const form = page.getByRole('form', { name: 'Register an application' })
+    await form.getByLabel('Name', { exact: true }).fill('Team wiki')
+    await form.getByLabel(/^Redirect URIs, one a line/).fill('https://wiki.example.com/callback')
+    await form.getByRole('checkbox', { name: 'email' }).check()
+    await form.getByRole('button', { name: 'Register' }).click()
+    const first = await page.getByTestId('secret-value').textContent()
+    expect(first).toMatch(/ghs_[A-Za-z0-9_-]{43}/)
+    await shoot('applications-created')
+    await page.getByRole('button', { name: 'Done' }).click()
+    expect(await page.getByTestId('client-secret').count()).toBe(0)
+    const row = page.getByRole('row', { name: /Team wiki/ })
+    await row.waitFor()
+    expect(await row.textContent()).not.toContain(first!.slice(4, 20))
+
+    await row.getByRole('button', { name: 'Edit' }).click()
+    const edit = page.getByRole('form', { name: 'Edit Team wiki' })
+    await edit.getByLabel('Sign-ins must prove').selectOption('mfa')
+    await edit.getByRole('button', { name: 'Save changes' }).click()
+    await expect.poll(() => row.getByRole('cell', { name: 'mfa', exact: true }).count()).toBe(1)
+
+    await row.getByRole('button', { name: 'Rotate secret' }).click()
+    await page.getByRole('alertdialog').getByRole('button', { name: 'Rotate now' }).click()
+    const second = await page.getByTestId('secret-value').textContent()
+    expect(second).toMatch(/ghs_/)
+    expect(second).not.toBe(first)
+    await page.getByRole('button', { name: 'Done' }).click()
+
+    await row.getByRole('button', { name: 'Disable' }).click()
+    await page.getByRole('alertdialog').getByRole('button', { name: 'Disable now' }).click()
+    await row.getByText('disabled', { exact: true }).waitFor()
+    await shoot('applications')
+    await row.getByRole('button', { name: 'Delete' }).click()
+    await page.getByRole('alertdialog').getByRole('button', { name: 'Delete now' }).click()
+    await expect.poll(() => page.getByRole('row', { name: /Team wiki/ }).count()).toBe(0)
+    const token = await adminToken()
+    const audit = await api('GET', '/v1/admin/audit?limit=10', { token })
+    const actions = (audit.json.entries as Array<{ action: string }>).map((e) => e.action)
+    expect(actions).toEqual(
+      expect.arrayContaining([
+        'oidc_client.create',
+        'oidc_client.update',
+        'oidc_client.rotate_secret',
+        'oidc_client.disable',
+        'oidc_client.delete',
+      ]),
+    )
+  })
+
   it('reported no script error or CSP violation', () => {
     expect(pageProblems).toEqual([])
   })

@@ -109,6 +109,18 @@ const samples: Record<keyof typeof securityEventTypes, Record<string, unknown>> 
   oidc_client_grants_revoked: { client_id: 'ghc_x', grants: 12, reason: 'client_disabled' },
   oidc_client_auth_fail: { client_id: 'ghc_x', endpoint: 'token' },
   oidc_backchannel_logout_failed: { client_id: 'ghc_x', reason: 'timeout' },
+  oidc_client_created: {
+    client_id: 'ghc_abc',
+    name: 'Wiki',
+    public: false,
+    scopes: ['openid', 'offline_access'],
+    grant_types: ['authorization_code', 'refresh_token'],
+  },
+  oidc_client_changed: { client_id: 'ghc_abc', name: 'Wiki', fields: ['redirect_uris', 'require_acr'] },
+  oidc_client_secret_rotated: { client_id: 'ghc_abc', name: 'Wiki' },
+  oidc_client_disabled: { client_id: 'ghc_abc', name: 'Wiki', revoked_grants: 3 },
+  oidc_client_enabled: { client_id: 'ghc_abc', name: 'Wiki' },
+  oidc_client_deleted: { client_id: 'ghc_abc', name: 'Wiki', revoked_grants: 0 },
 }
 
 /** What a sentence must never show: a value that was not there, an object, a template left as is, a snake_case name (key prefixes `ghk_` aside). */

@@ -323,17 +323,17 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Every external principal (API keys, partner accounts) with risk flags and a recommended action
+         * Every external principal (API keys, partner accounts, applications) with risk flags and a recommended action
          * @description `flag` (comma-separated: entries with every one), `kind`, `action` filter; `sort` (default risk, highest first) and `order`. `format=csv` or `Accept: text/csv` answers CSV (cells that a spreadsheet would run as formulas are prefixed with a quote).
          */
         get: {
             parameters: {
                 query?: {
                     action?: "revoke" | "rotate" | "set_expiry" | "enrol_factor" | "none";
-                    /** @description Comma-separated: unused_90d, wildcard_scope, admin_scope, no_second_factor, key_older_365d, never_expires */
+                    /** @description Comma-separated: unused_90d, wildcard_scope, admin_scope, no_second_factor, key_older_365d, never_expires, broad_scopes, no_owner, secret_older_365d, no_mfa_required */
                     flag?: string;
                     format?: "json" | "csv";
-                    kind?: "api_key" | "partner";
+                    kind?: "api_key" | "partner" | "oidc_client";
                     order?: "asc" | "desc";
                     sort?: "risk" | "name" | "kind" | "created_at" | "last_used_at";
                 };
@@ -358,10 +358,10 @@ export interface paths {
                                 client_name: string | null;
                                 created_at: string;
                                 expires_at: string | null;
-                                flags: ("unused_90d" | "wildcard_scope" | "admin_scope" | "no_second_factor" | "key_older_365d" | "never_expires")[];
+                                flags: ("unused_90d" | "wildcard_scope" | "admin_scope" | "no_second_factor" | "key_older_365d" | "never_expires" | "broad_scopes" | "no_owner" | "secret_older_365d" | "no_mfa_required")[];
                                 key_prefix: string | null;
                                 /** @enum {string} */
-                                kind: "api_key" | "partner";
+                                kind: "api_key" | "partner" | "oidc_client";
                                 last_used_at: string | null;
                                 last_used_ip: string | null;
                                 name: string;
@@ -1617,7 +1617,7 @@ export interface paths {
                         description?: string | null;
                         /** @description Days until the key expires; null: it never expires (the access review flags that) */
                         expires_in_days: number | null;
-                        scopes: ("*" | "audit:read" | "detections:read" | "detections:write" | "webhooks:read" | "webhooks:write" | "accounts:read" | "accounts:write" | "incidents:read" | "incidents:write" | "campaigns:read" | "campaigns:write" | "access:read" | "access:write")[];
+                        scopes: ("*" | "audit:read" | "detections:read" | "detections:write" | "webhooks:read" | "webhooks:write" | "accounts:read" | "accounts:write" | "incidents:read" | "incidents:write" | "campaigns:read" | "campaigns:write" | "access:read" | "access:write" | "oidc_clients:read" | "oidc_clients:write")[];
                     };
                 };
             };
@@ -2975,6 +2975,390 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/admin/oidc/clients": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every application, oldest first */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            clients: {
+                                /** @enum {string} */
+                                access_token_format: "opaque" | "jwt";
+                                backchannel_logout_uri: string | null;
+                                /** @description `ghc_` and 22 characters */
+                                client_id: string;
+                                contact: string | null;
+                                created_at: string;
+                                created_by: string;
+                                description: string | null;
+                                disabled_at: string | null;
+                                /** @description First-party applications skip the consent screen */
+                                first_party: boolean;
+                                grant_types: ("authorization_code" | "refresh_token" | "client_credentials")[];
+                                has_secret: boolean;
+                                /** @description Last token issued to it; written at most once a minute */
+                                last_used_at: string | null;
+                                name: string;
+                                /** @description The staff or partner account answerable for it */
+                                owner_account_id: string | null;
+                                post_logout_redirect_uris: string[];
+                                /** @description A browser or native app: no secret, PKCE only */
+                                public: boolean;
+                                redirect_uris: string[];
+                                /** @description The least a sign-in must prove: pwd, mfa or phr */
+                                require_acr: ("pwd" | "mfa" | "phr") | null;
+                                scopes: ("openid" | "profile" | "email" | "phone" | "offline_access")[];
+                                secret_created_at: string | null;
+                                /** @enum {string} */
+                                token_endpoint_auth_method: "client_secret_basic" | "client_secret_post" | "none";
+                                updated_at: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Register an application that signs users in through Gatehouse
+         * @description A confidential application gets its `client_secret` in this answer only; a public one (`public: true`) has none.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        access_token_format?: "opaque" | "jwt";
+                        backchannel_logout_uri?: string | null;
+                        contact?: string | null;
+                        description?: string | null;
+                        first_party?: boolean;
+                        grant_types?: ("authorization_code" | "refresh_token" | "client_credentials")[];
+                        name: string;
+                        owner_account_id?: string | null;
+                        post_logout_redirect_uris?: string[];
+                        /** @description A browser or native app without a secret (token_endpoint_auth_method none); fixed */
+                        public?: boolean;
+                        redirect_uris?: string[];
+                        require_acr?: ("pwd" | "mfa" | "phr") | null;
+                        scopes?: ("openid" | "profile" | "email" | "phone" | "offline_access")[];
+                        /** @enum {string} */
+                        token_endpoint_auth_method?: "client_secret_basic" | "client_secret_post" | "none";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            access_token_format: "opaque" | "jwt";
+                            backchannel_logout_uri: string | null;
+                            /** @description `ghc_` and 22 characters */
+                            client_id: string;
+                            /** @description `ghs_…`: shown in this answer only (null for a public client); only its SHA-256 is kept */
+                            client_secret: string | null;
+                            contact: string | null;
+                            created_at: string;
+                            created_by: string;
+                            description: string | null;
+                            disabled_at: string | null;
+                            /** @description First-party applications skip the consent screen */
+                            first_party: boolean;
+                            grant_types: ("authorization_code" | "refresh_token" | "client_credentials")[];
+                            has_secret: boolean;
+                            /** @description Last token issued to it; written at most once a minute */
+                            last_used_at: string | null;
+                            name: string;
+                            /** @description The staff or partner account answerable for it */
+                            owner_account_id: string | null;
+                            post_logout_redirect_uris: string[];
+                            /** @description A browser or native app: no secret, PKCE only */
+                            public: boolean;
+                            redirect_uris: string[];
+                            /** @description The least a sign-in must prove: pwd, mfa or phr */
+                            require_acr: ("pwd" | "mfa" | "phr") | null;
+                            scopes: ("openid" | "profile" | "email" | "phone" | "offline_access")[];
+                            secret_created_at: string | null;
+                            /** @enum {string} */
+                            token_endpoint_auth_method: "client_secret_basic" | "client_secret_post" | "none";
+                            updated_at: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/oidc/clients/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An application */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            access_token_format: "opaque" | "jwt";
+                            backchannel_logout_uri: string | null;
+                            /** @description `ghc_` and 22 characters */
+                            client_id: string;
+                            contact: string | null;
+                            created_at: string;
+                            created_by: string;
+                            description: string | null;
+                            disabled_at: string | null;
+                            /** @description First-party applications skip the consent screen */
+                            first_party: boolean;
+                            grant_types: ("authorization_code" | "refresh_token" | "client_credentials")[];
+                            has_secret: boolean;
+                            /** @description Last token issued to it; written at most once a minute */
+                            last_used_at: string | null;
+                            name: string;
+                            /** @description The staff or partner account answerable for it */
+                            owner_account_id: string | null;
+                            post_logout_redirect_uris: string[];
+                            /** @description A browser or native app: no secret, PKCE only */
+                            public: boolean;
+                            redirect_uris: string[];
+                            /** @description The least a sign-in must prove: pwd, mfa or phr */
+                            require_acr: ("pwd" | "mfa" | "phr") | null;
+                            scopes: ("openid" | "profile" | "email" | "phone" | "offline_access")[];
+                            secret_created_at: string | null;
+                            /** @enum {string} */
+                            token_endpoint_auth_method: "client_secret_basic" | "client_secret_post" | "none";
+                            updated_at: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Delete an application: every grant and token it holds ends first */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /**
+         * Change an application's settings, or disable and enable it
+         * @description The settings must hold together after the change. Disabling ends every grant and token the application holds and tells it by back-channel logout.
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        access_token_format?: "opaque" | "jwt";
+                        backchannel_logout_uri?: string | null;
+                        contact?: string | null;
+                        description?: string | null;
+                        /** @description true: disables it and ends every grant and token it holds; false: enables it again */
+                        disabled?: boolean;
+                        first_party?: boolean;
+                        grant_types?: ("authorization_code" | "refresh_token" | "client_credentials")[];
+                        name?: string;
+                        owner_account_id?: string | null;
+                        post_logout_redirect_uris?: string[];
+                        redirect_uris?: string[];
+                        require_acr?: ("pwd" | "mfa" | "phr") | null;
+                        scopes?: ("openid" | "profile" | "email" | "phone" | "offline_access")[];
+                        /** @enum {string} */
+                        token_endpoint_auth_method?: "client_secret_basic" | "client_secret_post" | "none";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            access_token_format: "opaque" | "jwt";
+                            backchannel_logout_uri: string | null;
+                            /** @description `ghc_` and 22 characters */
+                            client_id: string;
+                            contact: string | null;
+                            created_at: string;
+                            created_by: string;
+                            description: string | null;
+                            disabled_at: string | null;
+                            /** @description First-party applications skip the consent screen */
+                            first_party: boolean;
+                            grant_types: ("authorization_code" | "refresh_token" | "client_credentials")[];
+                            has_secret: boolean;
+                            /** @description Last token issued to it; written at most once a minute */
+                            last_used_at: string | null;
+                            name: string;
+                            /** @description The staff or partner account answerable for it */
+                            owner_account_id: string | null;
+                            post_logout_redirect_uris: string[];
+                            /** @description A browser or native app: no secret, PKCE only */
+                            public: boolean;
+                            redirect_uris: string[];
+                            /** @description The least a sign-in must prove: pwd, mfa or phr */
+                            require_acr: ("pwd" | "mfa" | "phr") | null;
+                            scopes: ("openid" | "profile" | "email" | "phone" | "offline_access")[];
+                            secret_created_at: string | null;
+                            /** @enum {string} */
+                            token_endpoint_auth_method: "client_secret_basic" | "client_secret_post" | "none";
+                            updated_at: string;
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/v1/admin/oidc/clients/{id}/secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Rotate an application's secret: the new one is in this answer only, the old one stops at once */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            access_token_format: "opaque" | "jwt";
+                            backchannel_logout_uri: string | null;
+                            /** @description `ghc_` and 22 characters */
+                            client_id: string;
+                            client_secret: string;
+                            contact: string | null;
+                            created_at: string;
+                            created_by: string;
+                            description: string | null;
+                            disabled_at: string | null;
+                            /** @description First-party applications skip the consent screen */
+                            first_party: boolean;
+                            grant_types: ("authorization_code" | "refresh_token" | "client_credentials")[];
+                            has_secret: boolean;
+                            /** @description Last token issued to it; written at most once a minute */
+                            last_used_at: string | null;
+                            name: string;
+                            /** @description The staff or partner account answerable for it */
+                            owner_account_id: string | null;
+                            post_logout_redirect_uris: string[];
+                            /** @description A browser or native app: no secret, PKCE only */
+                            public: boolean;
+                            redirect_uris: string[];
+                            /** @description The least a sign-in must prove: pwd, mfa or phr */
+                            require_acr: ("pwd" | "mfa" | "phr") | null;
+                            scopes: ("openid" | "profile" | "email" | "phone" | "offline_access")[];
+                            secret_created_at: string | null;
+                            /** @enum {string} */
+                            token_endpoint_auth_method: "client_secret_basic" | "client_secret_post" | "none";
+                            updated_at: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/admin/outbox/dead": {
         parameters: {
             query?: never;
@@ -3284,7 +3668,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         description?: string;
-                        event_types: ("account_created" | "account_signup_existing_email" | "account_email_verified" | "account_verification_resend" | "account_phone_changed" | "account_phone_verified" | "account_phone_verify_fail" | "account_phone_removed" | "account_locale_changed" | "account_unverified_deleted" | "authn_login_success" | "authn_login_fail" | "authn_password_rehashed" | "authn_password_change" | "authn_password_change_fail" | "authn_password_change_required" | "session_logout" | "session_revoked" | "client_outdated" | "authn_password_reset_requested" | "recovery.suppressed" | "authn_password_reset_completed" | "authn_mfa_fail" | "authn_mfa_enabled" | "authn_mfa_challenge" | "authn_recovery_code_used" | "authn_recovery_codes_regenerated" | "account_locked" | "recovery.reset_lock_changed" | "authn_reauth_fail" | "authn_reauth" | "authn_mfa_removed" | "account_email_change_requested" | "account_email_changed" | "account_password_reset_by_operator" | "account_role_changed" | "authn_mfa_enrolment_required" | "authn_webauthn_fail" | "authn_webauthn_counter_regressed" | "authn_passkey_login_fail" | "authn_device_new" | "authn_device_remembered" | "authn_devices_forgotten" | "authn_mfa_skipped_remembered" | "authn_step_up" | "authn_otp_sent" | "authn_otp_send_capped" | "authn_login_notice_queued" | "authn_login_notice_suppressed" | "authn_login_not_me" | "outbound_budget_exhausted" | "messages_dead_lettered" | "limiter_store_fallback" | "limiter_store_recovered" | "guard_detection" | "guard_detection_resolved" | "guard_block_lifted" | "guard_sources_lifted" | "guard_challenge_failed" | "webhook_created" | "webhook_deleted" | "campaign_password_reset_forced" | "campaign_sessions_revoked" | "campaign_mfa_enrolment_required" | "campaign_reset_lock_set" | "campaign_notice_queued" | "api_key_created" | "api_key_revoked" | "api_key_rotated" | "api_key_refused" | "account_access_revoked" | "account_access_reinstated")[];
+                        event_types: ("account_created" | "account_signup_existing_email" | "account_email_verified" | "account_verification_resend" | "account_phone_changed" | "account_phone_verified" | "account_phone_verify_fail" | "account_phone_removed" | "account_locale_changed" | "account_unverified_deleted" | "authn_login_success" | "authn_login_fail" | "authn_password_rehashed" | "authn_password_change" | "authn_password_change_fail" | "authn_password_change_required" | "session_logout" | "session_revoked" | "client_outdated" | "authn_password_reset_requested" | "recovery.suppressed" | "authn_password_reset_completed" | "authn_mfa_fail" | "authn_mfa_enabled" | "authn_mfa_challenge" | "authn_recovery_code_used" | "authn_recovery_codes_regenerated" | "account_locked" | "recovery.reset_lock_changed" | "authn_reauth_fail" | "authn_reauth" | "authn_mfa_removed" | "account_email_change_requested" | "account_email_changed" | "account_password_reset_by_operator" | "account_role_changed" | "authn_mfa_enrolment_required" | "authn_webauthn_fail" | "authn_webauthn_counter_regressed" | "authn_passkey_login_fail" | "authn_device_new" | "authn_device_remembered" | "authn_devices_forgotten" | "authn_mfa_skipped_remembered" | "authn_step_up" | "authn_otp_sent" | "authn_otp_send_capped" | "authn_login_notice_queued" | "authn_login_notice_suppressed" | "authn_login_not_me" | "outbound_budget_exhausted" | "messages_dead_lettered" | "limiter_store_fallback" | "limiter_store_recovered" | "guard_detection" | "guard_detection_resolved" | "guard_block_lifted" | "guard_sources_lifted" | "guard_challenge_failed" | "webhook_created" | "webhook_deleted" | "campaign_password_reset_forced" | "campaign_sessions_revoked" | "campaign_mfa_enrolment_required" | "campaign_reset_lock_set" | "campaign_notice_queued" | "api_key_created" | "api_key_revoked" | "api_key_rotated" | "api_key_refused" | "account_access_revoked" | "account_access_reinstated" | "oidc_client_created" | "oidc_client_changed" | "oidc_client_secret_rotated" | "oidc_client_disabled" | "oidc_client_enabled" | "oidc_client_deleted")[];
                         url: string;
                     };
                 };

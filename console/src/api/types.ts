@@ -63,6 +63,10 @@ export type AccessReview = Answer<'/v1/admin/access-review'>
 export type AccessPrincipal = AccessReview['principals'][number]
 export type BulkResult = Answer<'/v1/admin/access-review/revoke', 'post'>['results'][number]
 
+export type OidcClient = Answer<'/v1/admin/oidc/clients/{id}'>
+export type OidcClientCreated = Answer<'/v1/admin/oidc/clients', 'post', 201>
+export type OidcClientChange = RequestBody<'/v1/admin/oidc/clients/{id}', 'patch'>
+
 export type Incident = Answer<'/v1/admin/incidents/{id}'>
 export type IncidentSeverity = Incident['severity']
 export type ImportView = Answer<'/v1/admin/incidents/{id}/imports/{importId}'>

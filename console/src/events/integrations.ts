@@ -1,5 +1,21 @@
-/* Sentences of the integration and campaign events: webhooks, campaigns, API keys. */
-import { campaign, channel, duration, join, prefix, type Sentence, shortId, text, words } from './format.js'
+/* Sentences of the integration and campaign events: webhooks, campaigns, API keys, applications. */
+import {
+  campaign,
+  channel,
+  count,
+  type Details,
+  duration,
+  join,
+  prefix,
+  type Sentence,
+  shortId,
+  text,
+  words,
+} from './format.js'
+
+/** An application (OpenID Connect client) by its name, else in general. */
+const app = (d: Details) => (text(d.name) ? `Application ${text(d.name)}` : 'An application')
+const ended = (d: Details) => count(d.revoked_grants, 'grant') && `${count(d.revoked_grants, 'grant')} ended`
 
 export const integrationSentences: Record<string, Sentence> = {
   webhook_created: (d) =>
@@ -21,4 +37,15 @@ export const integrationSentences: Record<string, Sentence> = {
       duration(d.overlap_seconds) && `the old key works ${duration(d.overlap_seconds)} more`,
     ),
   api_key_refused: (d) => `${prefix(d.prefix)} refused${text(d.reason) ? `: ${words(d.reason)}` : ''}`,
+  oidc_client_created: (d) =>
+    join(
+      '; ',
+      `${app(d)} registered${d.public === true ? ' (public client)' : d.public === false ? ' (confidential client)' : ''}`,
+      words(d.scopes) && `scopes ${words(d.scopes)}`,
+    ),
+  oidc_client_changed: (d) => `${app(d)} changed${words(d.fields) ? `: ${words(d.fields)}` : ''}`,
+  oidc_client_secret_rotated: (d) => `${app(d)} got a new secret; the old one stopped at once`,
+  oidc_client_disabled: (d) => join('; ', `${app(d)} disabled`, ended(d)),
+  oidc_client_enabled: (d) => `${app(d)} enabled again`,
+  oidc_client_deleted: (d) => join('; ', `${app(d)} deleted`, ended(d)),
 }

@@ -74,7 +74,7 @@ const useReview = () => {
 }
 
 /**
- * Every external principal (API keys, partner accounts) with its risk flags and the recommended
+ * Every external principal (API keys, partner accounts, applications) with its risk flags and the recommended
  * action: sort, filter, select rows and revoke or rotate them after a confirmation.
  */
 export const AccessReviewPage = () => {

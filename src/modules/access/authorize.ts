@@ -22,6 +22,8 @@ export const SCOPES = [
   'campaigns:write',
   'access:read',
   'access:write',
+  'oidc_clients:read',
+  'oidc_clients:write',
 ] as const
 export type Scope = (typeof SCOPES)[number]
 
@@ -43,6 +45,8 @@ export const STAFF_ROLE_SCOPES: Readonly<Partial<Record<Role, readonly Scope[]>>
     'campaigns:write',
     'access:read',
     'access:write',
+    'oidc_clients:read',
+    'oidc_clients:write',
   ],
   auditor: SCOPES.filter((s) => s.endsWith(':read')),
 }

@@ -2,6 +2,7 @@ import type { HttpServer } from '../../http/server.js'
 import type { Clock } from '../../kernel/clock.js'
 import type { AuditService } from '../audit/service.js'
 import type { EventRecorder } from '../events/recorder.js'
+import type { OidcClientRepository } from '../oidc/ports.js'
 import type { SessionsService } from '../sessions/service.js'
 import { type Authorize, staffAuthorizer } from './authorize.js'
 import type { AccessRepository } from './ports.js'
@@ -17,9 +18,12 @@ export const createAccessModule = (deps: {
   audit: AuditService
   events: EventRecorder
   clock: Clock
+  /** Applications (OpenID Connect clients), for the access review. */
+  oidcClients: Pick<OidcClientRepository, 'list'>
 }) => {
   const { clock } = deps
-  const access = new AccessService({ repo: deps.repo, audit: deps.audit, events: deps.events, clock })
+  const { repo, audit, events, oidcClients } = deps
+  const access = new AccessService({ repo, audit, events, clock, oidcClients })
   return {
     access,
     authorizer: (with_: {

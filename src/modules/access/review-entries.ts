@@ -1,6 +1,14 @@
 import { kindsAtLeast, STAFF_FLOOR } from '../mfa/strength.js'
+import type { OidcClientRecord, OidcClientRepository } from '../oidc/ports.js'
 import type { AccessRepository, ApiKeyRecord, ClientRecord, PartnerAccount } from './ports.js'
-import { keyFlags, type PrincipalStatus, partnerFlags, type ReviewEntry, recommend } from './review.js'
+import {
+  applicationFlags,
+  keyFlags,
+  type PrincipalStatus,
+  partnerFlags,
+  type ReviewEntry,
+  recommend,
+} from './review.js'
 import { isString } from './rules.js'
 
 const keyEntry = (
@@ -62,8 +70,44 @@ const partnerEntry = (
   }
 }
 
-/** Every external principal at `now`: each live key of each client, and each partner account. */
-export const reviewEntries = async (repo: AccessRepository, now: number): Promise<ReviewEntry[]> => {
+/** An application (OpenID Connect client): it signs users in, so its settings are what is reviewed. */
+const applicationEntry = (c: OidcClientRecord, now: number): ReviewEntry => {
+  const status: PrincipalStatus = c.disabledAt !== null ? 'client_disabled' : 'active'
+  const flags = applicationFlags(c, now)
+  return {
+    principalId: `oidc_client:${c.id}`,
+    kind: 'oidc_client',
+    name: c.name,
+    clientId: c.id,
+    clientName: c.name,
+    keyPrefix: null,
+    accountId: null,
+    ownerAccountId: c.ownerAccountId,
+    scopes: c.scopes,
+    status,
+    createdAt: c.createdAt,
+    lastUsedAt: c.lastUsedAt,
+    lastUsedIp: null,
+    expiresAt: null,
+    flags,
+    ...recommend('oidc_client', status, flags, {
+      lastUsedAt: c.lastUsedAt,
+      createdAt: c.createdAt,
+      now,
+      secretCreatedAt: c.secretCreatedAt,
+    }),
+  }
+}
+
+/**
+ * Every external principal at `now`: each live key of each client, each partner account, and each
+ * application (OpenID Connect client).
+ */
+export const reviewEntries = async (
+  repo: AccessRepository,
+  applications: Pick<OidcClientRepository, 'list'>,
+  now: number,
+): Promise<ReviewEntry[]> => {
   const clients = new Map((await repo.listClients()).map((c) => [c.id, c]))
   const keys = (await repo.listLiveKeys(now)).filter((k) => k.expiresAt === null || k.expiresAt > now)
   const partners = await repo.listPartners()
@@ -85,5 +129,6 @@ export const reviewEntries = async (repo: AccessRepository, now: number): Promis
         now,
       ),
     ),
+    ...(await applications.list()).map((c) => applicationEntry(c, now)),
   ]
 }

@@ -1,6 +1,13 @@
 import { z } from 'zod'
 import { type HttpServer, requestContext } from '../../http/server.js'
-import { filterAndSort, REVIEW_ACTIONS, REVIEW_FLAGS, REVIEW_SORTS, toCsv } from './review.js'
+import {
+  filterAndSort,
+  PRINCIPAL_KINDS,
+  REVIEW_ACTIONS,
+  REVIEW_FLAGS,
+  REVIEW_SORTS,
+  toCsv,
+} from './review.js'
 import type { AccessRouteContext } from './route-context.js'
 import {
   actorOf,
@@ -67,7 +74,7 @@ export const reviewRoutes = (app: HttpServer, { access, now: clock, read, common
       schema: {
         ...common,
         summary:
-          'Every external principal (API keys, partner accounts) with risk flags and a recommended action',
+          'Every external principal (API keys, partner accounts, applications) with risk flags and a recommended action',
         description:
           '`flag` (comma-separated: entries with every one), `kind`, `action` filter; `sort` (default risk, highest first) and `order`. ' +
           '`format=csv` or `Accept: text/csv` answers CSV (cells that a spreadsheet would run as formulas are prefixed with a quote).',
@@ -77,7 +84,7 @@ export const reviewRoutes = (app: HttpServer, { access, now: clock, read, common
             .max(200)
             .optional()
             .describe(`Comma-separated: ${REVIEW_FLAGS.join(', ')}`),
-          kind: z.enum(['api_key', 'partner']).optional(),
+          kind: z.enum(PRINCIPAL_KINDS).optional(),
           action: z.enum(REVIEW_ACTIONS).optional(),
           sort: z.enum(REVIEW_SORTS).optional(),
           order: z.enum(['asc', 'desc']).optional(),

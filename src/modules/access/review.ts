@@ -9,26 +9,36 @@ export const REVIEW_FLAGS = [
   'no_second_factor',
   'key_older_365d',
   'never_expires',
+  'broad_scopes',
+  'no_owner',
+  'secret_older_365d',
+  'no_mfa_required',
 ] as const
 export type ReviewFlag = (typeof REVIEW_FLAGS)[number]
 
 export const REVIEW_ACTIONS = ['revoke', 'rotate', 'set_expiry', 'enrol_factor', 'none'] as const
 export type ReviewAction = (typeof REVIEW_ACTIONS)[number]
 
-/** Scopes that administer access itself, accounts or where security events go. */
-export const ADMIN_SCOPES: readonly Scope[] = ['access:write', 'accounts:write', 'webhooks:write']
+/** Scopes that administer access itself, accounts, where security events go, or where sign-ins are sent. */
+export const ADMIN_SCOPES: readonly Scope[] = [
+  'access:write',
+  'accounts:write',
+  'webhooks:write',
+  'oidc_clients:write',
+]
 
 export const UNUSED_AFTER_MS = 90 * DAY
 export const OLD_KEY_AFTER_MS = 365 * DAY
 
-export type PrincipalKind = 'api_key' | 'partner'
+export const PRINCIPAL_KINDS = ['api_key', 'partner', 'oidc_client'] as const
+export type PrincipalKind = (typeof PRINCIPAL_KINDS)[number]
 export type PrincipalStatus = 'active' | 'rotating' | 'client_disabled' | 'revoked'
 
 export interface ReviewEntry {
-  /** `api_key:<id>` or `account:<id>` */
+  /** `api_key:<id>`, `account:<id>` or `oidc_client:<client id>` */
   principalId: string
   kind: PrincipalKind
-  /** The key's client name and prefix, or the partner's username. */
+  /** The key's client name and prefix, the partner's username, or the application's name. */
   name: string
   clientId: string | null
   clientName: string | null
@@ -76,6 +86,66 @@ export const partnerFlags = (
   return flags
 }
 
+/** What the review reads of an application (an OpenID Connect client). */
+export interface ApplicationFacts {
+  scopes: readonly string[]
+  ownerAccountId: string | null
+  requireAcr: string | null
+  createdAt: number
+  lastUsedAt: number | null
+  secretCreatedAt: number | null
+}
+
+/** Scopes that reach contact data or outlive the sign-in (the OIDC module's SENSITIVE_SCOPES). */
+const SENSITIVE_APPLICATION_SCOPES = ['email', 'phone', 'offline_access']
+
+/**
+ * Flags of an application: unused; broad scopes (four or more, or offline_access with email or
+ * phone); no owner; a secret a year old; a sensitive scope without a second factor required.
+ */
+export const applicationFlags = (a: ApplicationFacts, now: number): ReviewFlag[] => {
+  const flags: ReviewFlag[] = []
+  const has = (s: string) => a.scopes.includes(s)
+  if (now - (a.lastUsedAt ?? a.createdAt) >= UNUSED_AFTER_MS) flags.push('unused_90d')
+  if (a.scopes.length >= 4 || (has('offline_access') && (has('email') || has('phone'))))
+    flags.push('broad_scopes')
+  if (a.ownerAccountId === null) flags.push('no_owner')
+  if (a.secretCreatedAt !== null && now - a.secretCreatedAt >= OLD_KEY_AFTER_MS)
+    flags.push('secret_older_365d')
+  if (
+    (a.requireAcr === null || a.requireAcr === 'pwd') &&
+    a.scopes.some((s) => SENSITIVE_APPLICATION_SCOPES.includes(s))
+  )
+    flags.push('no_mfa_required')
+  return flags
+}
+
+/** Applications: unused → revoke (disable it); old secret → rotate; else say what to change. */
+const recommendApplication = (
+  status: PrincipalStatus,
+  flags: readonly ReviewFlag[],
+  unused: string,
+  facts: { now: number; secretCreatedAt?: number | null },
+): { action: ReviewAction; reason: string } => {
+  const has = (f: ReviewFlag) => flags.includes(f)
+  if (status === 'client_disabled') return { action: 'none', reason: 'disabled: it signs nobody in' }
+  if (has('unused_90d')) return { action: 'revoke', reason: `${unused}: disable or delete the application` }
+  if (has('secret_older_365d'))
+    return {
+      action: 'rotate',
+      reason: `secret created ${days(facts.now - (facts.secretCreatedAt ?? facts.now))} days ago: rotate it`,
+    }
+  if (has('no_mfa_required'))
+    return {
+      action: 'none',
+      reason: 'allowed contact data or offline access without a second factor: set require_acr to mfa',
+    }
+  if (has('no_owner')) return { action: 'none', reason: 'nobody answers for it: set an owner' }
+  if (has('broad_scopes'))
+    return { action: 'none', reason: 'broad scopes: check that the application needs them' }
+  return { action: 'none', reason: 'no risk found' }
+}
+
 /**
  * The one action a reviewer should take first, and why. Keys: unused → revoke; `*` → revoke (after
  * issuing a key with only the scopes in use); older than a year → rotate; no expiry → set expiry;
@@ -85,7 +155,7 @@ export const recommend = (
   kind: PrincipalKind,
   status: PrincipalStatus,
   flags: readonly ReviewFlag[],
-  facts: { lastUsedAt: number | null; createdAt: number; now: number },
+  facts: { lastUsedAt: number | null; createdAt: number; now: number; secretCreatedAt?: number | null },
 ): { action: ReviewAction; reason: string } => {
   const has = (f: ReviewFlag) => flags.includes(f)
   const idle = days(facts.now - (facts.lastUsedAt ?? facts.createdAt))
@@ -95,6 +165,7 @@ export const recommend = (
       : `unused for ${idle} days`
   if (status === 'revoked') return { action: 'none', reason: 'access revoked: login locked until reinstated' }
   if (status === 'rotating') return { action: 'none', reason: 'rotated: stops working when the overlap ends' }
+  if (kind === 'oidc_client') return recommendApplication(status, flags, unused, facts)
   if (kind === 'partner') {
     if (has('no_second_factor'))
       return { action: 'enrol_factor', reason: 'partner account without a confirmed second factor' }

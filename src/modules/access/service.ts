@@ -6,6 +6,7 @@ import { newId } from '../../kernel/tokens.js'
 import type { AuditService } from '../audit/service.js'
 import type { RequestContext } from '../events/ports.js'
 import type { EventRecorder } from '../events/recorder.js'
+import type { OidcClientRepository } from '../oidc/ports.js'
 import type { ApiKeyAuthenticator } from './authorize.js'
 import { createKeyAuthenticator } from './key-authenticator.js'
 import type { AccessRepository, ApiKeyRecord, ClientRecord, PartnerAccount } from './ports.js'
@@ -31,6 +32,16 @@ import {
 } from './rules.js'
 
 export type { Actor, BulkOutcome } from './rules.js'
+
+const APPLICATION_PREFIX = 'oidc_client:'
+/** Applications are disabled, and their secrets rotated, through their own API. */
+const applicationNotApplicable = (id: string): BulkOutcome => ({
+  principalId: id,
+  outcome: 'not_applicable',
+  detail:
+    'An application: disable it (PATCH /v1/admin/oidc/clients/{id}) or rotate its secret (POST …/secret)',
+})
+
 export { ACCESS_LIMITS } from './rules.js'
 
 export interface AccessServiceDeps {
@@ -38,6 +49,8 @@ export interface AccessServiceDeps {
   audit: AuditService
   events: EventRecorder
   clock: Clock
+  /** Applications (OpenID Connect clients), reviewed beside keys and partners. */
+  oidcClients: Pick<OidcClientRepository, 'list'>
 }
 
 /**
@@ -261,9 +274,9 @@ export class AccessService {
 
   // ---- the access review
 
-  /** Every external principal: each live key of each client, and each partner account. */
+  /** Every external principal: each live key of each client, each partner account, each application. */
   review(): Promise<ReviewEntry[]> {
-    return reviewEntries(this.deps.repo, this.deps.clock.now())
+    return reviewEntries(this.deps.repo, this.deps.oidcClients, this.deps.clock.now())
   }
 
   /** Revokes each principal: a key stops at once; a partner account is locked and its sessions end. */
@@ -271,7 +284,8 @@ export class AccessService {
     const out: BulkOutcome[] = []
     for (const id of dedupe(principalIds)) {
       const p = parsePrincipal(id)
-      if (!p) out.push({ principalId: id, outcome: 'not_found', detail: 'Not a principal id' })
+      if (id.startsWith(APPLICATION_PREFIX)) out.push(applicationNotApplicable(id))
+      else if (!p) out.push({ principalId: id, outcome: 'not_found', detail: 'Not a principal id' })
       else if (p.kind === 'api_key')
         out.push(await revokeKeyPrincipal(this.deps, p.id, by, ctx, 'access.revoke'))
       else out.push(await revokePartnerPrincipal(this.deps, p.id, by, ctx, 'access.revoke'))
@@ -289,7 +303,8 @@ export class AccessService {
     const out: BulkOutcome[] = []
     for (const id of dedupe(principalIds)) {
       const p = parsePrincipal(id)
-      if (!p) out.push({ principalId: id, outcome: 'not_found', detail: 'Not a principal id' })
+      if (id.startsWith(APPLICATION_PREFIX)) out.push(applicationNotApplicable(id))
+      else if (!p) out.push({ principalId: id, outcome: 'not_found', detail: 'Not a principal id' })
       else if (p.kind === 'account')
         out.push({
           principalId: id,

@@ -4,7 +4,7 @@ import { isoOrNull } from '../../kernel/clock.js'
 import { AppError } from '../../kernel/errors.js'
 import { SCOPES, staffOf } from './authorize.js'
 import type { ApiKeyRecord, ClientRecord, PartnerAccount } from './ports.js'
-import { REVIEW_ACTIONS, REVIEW_FLAGS, type ReviewEntry, type ReviewFlag } from './review.js'
+import { PRINCIPAL_KINDS, REVIEW_ACTIONS, REVIEW_FLAGS, type ReviewEntry, type ReviewFlag } from './review.js'
 import { ACCESS_LIMITS, type Actor, type BulkOutcome } from './service.js'
 
 /* The admin access API's answers, parameters and request helpers. */
@@ -90,7 +90,7 @@ export const partnerView = (p: PartnerAccount): z.infer<typeof PartnerView> => (
 
 export const ReviewView = z.object({
   principal_id: z.string(),
-  kind: z.enum(['api_key', 'partner']),
+  kind: z.enum(PRINCIPAL_KINDS),
   name: z.string(),
   status: z.enum(['active', 'rotating', 'client_disabled', 'revoked']),
   client_id: z.string().nullable(),

@@ -143,6 +143,18 @@ export const securityEventTypes = {
     "An application failed to authenticate at the token, introspection or revocation endpoint; the guard counts it like a failed login from that address (details: client_id, endpoint).",
   oidc_backchannel_logout_failed:
     "A back-channel logout token could not be delivered to an application (details: client_id, reason). The grant is revoked all the same.",
+  oidc_client_created:
+    'An administrator registered an application that signs users in through Gatehouse (an OpenID Connect client) (details: client_id, name, public, scopes, grant_types). Its secret is never recorded.',
+  oidc_client_changed:
+    "An administrator changed an application's settings (details: client_id, name, fields — the names of the settings changed).",
+  oidc_client_secret_rotated:
+    "An application's secret was replaced: the old one stopped at once (details: client_id, name).",
+  oidc_client_disabled:
+    'An application was disabled: it signs nobody in, and its grants and tokens ended, its back-channel logout told (details: client_id, name, revoked_grants).',
+  oidc_client_enabled:
+    'A disabled application was enabled again; grants ended while it was disabled stay ended (details: client_id, name).',
+  oidc_client_deleted:
+    'An application was deleted: its grants and tokens ended first (details: client_id, name, revoked_grants).',
 } as const
 
 export type SecurityEventType = keyof typeof securityEventTypes

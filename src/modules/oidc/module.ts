@@ -69,6 +69,14 @@ export const createOidcModule = (deps: OidcModuleDeps) => {
         loadGrant: loadGrant(deps.oidcClients),
       })
       provider.on('server_error', (_ctx, err) => logger.error({ err }, 'OpenID Connect provider error'))
+      // The access review's "unused" flag: a client's last token, written at most once a minute.
+      provider.on('grant.success', (ctx) => {
+        const clientId = ctx.oidc.client?.clientId
+        if (clientId)
+          void deps.oidcClients
+            .recordUse(clientId, clock.now(), 60_000)
+            .catch((err) => logger.warn({ err }, 'could not record a client use'))
+      })
       return provider
     },
   })

@@ -28,6 +28,7 @@ export const Filters = ({
         <option value="">Any</option>
         <option value="api_key">API key</option>
         <option value="partner">Partner account</option>
+        <option value="oidc_client">Application</option>
       </select>
     </label>
     <label>

@@ -2,9 +2,9 @@ import { Badge, SortHeader, Time } from '../../ui'
 import type { Row, Selection, Sort } from './review'
 
 const flagTone = (f: string) =>
-  f === 'wildcard_scope' || f === 'no_second_factor'
+  f === 'wildcard_scope' || f === 'no_second_factor' || f === 'no_mfa_required'
     ? 'bad'
-    : f === 'admin_scope' || f === 'unused_90d'
+    : f === 'admin_scope' || f === 'unused_90d' || f === 'broad_scopes' || f === 'no_owner'
       ? 'warn'
       : ''
 

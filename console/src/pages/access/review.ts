@@ -1,7 +1,7 @@
 import { useMemo, useState } from 'react'
 import type { AccessPrincipal } from '../../api'
 
-/** A row of the access review: an API key or a partner account, with the action recommended. */
+/** A row of the access review: an API key, a partner account or an application, with the action recommended. */
 export const toRow = (p: AccessPrincipal) => ({ ...p, action: p.recommended_action })
 export type Row = ReturnType<typeof toRow>
 export type Flag = Row['flags'][number]
