@@ -9,16 +9,17 @@ import type { AccountRepository } from '../accounts/ports.js'
 import type { EventRecorder } from '../events/recorder.js'
 import type { LimiterStore } from '../guard/ports.js'
 import { SourceLimits } from '../guard/source-limits.js'
+import type { SessionPrincipal } from '../sessions/ports.js'
 import type { SessionsService } from '../sessions/service.js'
 import { createAdapterFactory } from './adapter.js'
 import { loadGrant, OidcGrants } from './grants.js'
 import { interactionRoutes } from './interactions.js'
-import { OidcKeys } from './keys.js'
+import { type KeySet, OidcKeys } from './keys.js'
 import { loadOidcLibrary } from './library.js'
 import { mountProvider } from './mount.js'
 import type { OidcArtifactStore, OidcClientRepository, OidcKeyRepository } from './ports.js'
 import { createProvider, OIDC_ROUTES } from './provider.js'
-import { providerHolder } from './provider-holder.js'
+import { type Built, providerHolder } from './provider-holder.js'
 
 /** The endpoints that start a sign-in and store an interaction: limited per source. */
 const AUTHORIZE_PATHS: ReadonlySet<string> = new Set([
@@ -39,6 +40,67 @@ export interface OidcModuleDeps {
   oidcArtifacts: OidcArtifactStore
 }
 
+/** Builds a provider for a key set, with Gatehouse's listeners on it. */
+const providerBuilder =
+  (
+    deps: OidcModuleDeps,
+    parts: {
+      adapter: ReturnType<typeof createAdapterFactory>
+      cookieKeys: string[]
+      sessionOf: (token: string) => Promise<SessionPrincipal | null>
+    },
+  ) =>
+  async (set: KeySet) => {
+    const { config, clock, logger } = deps
+    const provider = createProvider(await loadOidcLibrary(logger), {
+      issuer: config.publicUrl,
+      settings: config.oidc,
+      adapter: parts.adapter,
+      jwks: { keys: set.keys },
+      cookieKeys: parts.cookieKeys,
+      accounts: deps.accounts,
+      brandName: config.branding.name,
+      clients: deps.oidcClients,
+      sessionOf: parts.sessionOf,
+      loadGrant: loadGrant(deps.oidcClients),
+    })
+    provider.on('server_error', (_ctx, err) => logger.error({ err }, 'OpenID Connect provider error'))
+    // The access review's "unused" flag: a client's last token, written at most once a minute.
+    provider.on('grant.success', (ctx) => {
+      const clientId = ctx.oidc.client?.clientId
+      if (clientId)
+        void deps.oidcClients
+          .recordUse(clientId, clock.now(), 60_000)
+          .catch((err) => logger.warn({ err }, 'could not record a client use'))
+    })
+    return provider
+  }
+
+/** The interaction routes and the provider's own endpoints, the authorization endpoints limited per source. */
+const oidcRoutes = (
+  http: HttpServer,
+  deps: OidcModuleDeps,
+  with_: { sessions: SessionsService; limiter: LimiterStore; metrics: Metrics },
+  ready: () => Promise<Built>,
+) => {
+  const provider = async () => (await ready()).provider
+  const { events, clock, config } = deps
+  interactionRoutes(http, { provider, sessions: with_.sessions, clients: deps.oidcClients, events, clock })
+  const authorizeLimits = new SourceLimits(
+    with_.limiter,
+    'oidc_authorize',
+    config.oidc.authorizeLimits,
+    (scope) => with_.metrics.rateLimited.inc({ scope: `oidc_authorize_${scope}` }),
+  )
+  mountProvider(http, {
+    publicUrl: config.publicUrl,
+    callback: async () => (await ready()).callback,
+    screen: async (req) => {
+      if (AUTHORIZE_PATHS.has(req.url.split('?', 1)[0] ?? '')) await authorizeLimits.check(req.ip)
+    },
+  })
+}
+
 /**
  * The OpenID Connect provider (oidc-provider, built on first use and rebuilt when another instance
  * rotated the keys), its interaction routes, and the grants the incident kit ends.
@@ -48,40 +110,14 @@ export const createOidcModule = (deps: OidcModuleDeps) => {
   const settings = config.oidc
   const retainMs = Math.max(settings.ttl.accessToken, settings.ttl.idToken) * 1000 + 3600_000
   const signingKeys = new OidcKeys({ repo: deps.oidcKeys, box: deps.box, clock, retainMs })
-  const adapter = createAdapterFactory({ store: deps.oidcArtifacts, clients: deps.oidcClients, clock })
-  const cookieKeys = [deps.keys.derive('gatehouse oidc cookies').toString('base64url')]
   let sessionsOf: SessionsService | null = null
-
-  const holder = providerHolder({
-    clock,
-    keys: signingKeys,
-    build: async (set) => {
-      const provider = createProvider(await loadOidcLibrary(logger), {
-        issuer: config.publicUrl,
-        settings,
-        adapter,
-        jwks: { keys: set.keys },
-        cookieKeys,
-        accounts: deps.accounts,
-        brandName: config.branding.name,
-        clients: deps.oidcClients,
-        sessionOf: (token) => sessionsOf?.authenticate(token) ?? Promise.resolve(null),
-        loadGrant: loadGrant(deps.oidcClients),
-      })
-      provider.on('server_error', (_ctx, err) => logger.error({ err }, 'OpenID Connect provider error'))
-      // The access review's "unused" flag: a client's last token, written at most once a minute.
-      provider.on('grant.success', (ctx) => {
-        const clientId = ctx.oidc.client?.clientId
-        if (clientId)
-          void deps.oidcClients
-            .recordUse(clientId, clock.now(), 60_000)
-            .catch((err) => logger.warn({ err }, 'could not record a client use'))
-      })
-      return provider
-    },
+  const build = providerBuilder(deps, {
+    adapter: createAdapterFactory({ store: deps.oidcArtifacts, clients: deps.oidcClients, clock }),
+    cookieKeys: [deps.keys.derive('gatehouse oidc cookies').toString('base64url')],
+    sessionOf: (token) => sessionsOf?.authenticate(token) ?? Promise.resolve(null),
   })
-  const ready = holder.ready
-
+  const holder = providerHolder({ clock, keys: signingKeys, build })
+  const { ready } = holder
   const grants = new OidcGrants({
     store: deps.oidcArtifacts,
     clock,
@@ -90,7 +126,6 @@ export const createOidcModule = (deps: OidcModuleDeps) => {
     onLogoutFailure: (clientId, err) =>
       logger.warn({ err, client_id: clientId }, 'back-channel logout failed'),
   })
-
   return {
     grants,
     signingKeys,
@@ -107,27 +142,7 @@ export const createOidcModule = (deps: OidcModuleDeps) => {
     ) => {
       if (!settings.enabled) return
       sessionsOf = with_.sessions
-      const provider = async () => (await ready()).provider
-      interactionRoutes(http, {
-        provider,
-        sessions: with_.sessions,
-        clients: deps.oidcClients,
-        events: deps.events,
-        clock,
-      })
-      const authorizeLimits = new SourceLimits(
-        with_.limiter,
-        'oidc_authorize',
-        settings.authorizeLimits,
-        (scope) => with_.metrics.rateLimited.inc({ scope: `oidc_authorize_${scope}` }),
-      )
-      mountProvider(http, {
-        publicUrl: config.publicUrl,
-        callback: async () => (await ready()).callback,
-        screen: async (req) => {
-          if (AUTHORIZE_PATHS.has(req.url.split('?', 1)[0] ?? '')) await authorizeLimits.check(req.ip)
-        },
-      })
+      oidcRoutes(http, deps, with_, ready)
     },
     purge: async (now: number) => {
       await signingKeys.purge(now)
