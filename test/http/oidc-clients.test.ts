@@ -266,7 +266,7 @@ describe.each(databaseKinds())('applications (OpenID Connect clients) on %s', (k
     ])
   })
 
-  it('refuses callers who are not staff; an auditor reads but does not write', async () => {
+  it('refuses callers who are not staff; an auditor and a responder read but do not write', async () => {
     const c = await create(webApp)
     expect((await call(server, 'GET', BASE)).status).toBe(401)
     const user = await roleSession(server, 'user')
@@ -280,6 +280,15 @@ describe.each(databaseKinds())('applications (OpenID Connect clients) on %s', (k
     const write = await call(server, 'POST', `${BASE}/${c.client_id}/secret`, { token: auditor.token })
     expect(write.status).toBe(403)
     expect(write.json.code).toBe('scope_required')
+    // A responder reads applications but cannot point one's sign-ins elsewhere.
+    const responder = await roleSession(server, 'responder')
+    expect((await call(server, 'GET', BASE, { token: responder.token })).status).toBe(200)
+    const moved = await call(server, 'PATCH', `${BASE}/${c.client_id}`, {
+      token: responder.token,
+      body: { redirect_uris: ['https://attacker.example/cb'] },
+    })
+    expect(moved.status).toBe(403)
+    expect(moved.json.code).toBe('scope_required')
     // A partner may own an application, a user may not.
     const partner = await roleSession(server, 'partner')
     const owned = await call(server, 'PATCH', `${BASE}/${c.client_id}`, {

@@ -45,8 +45,9 @@ export const STAFF_ROLE_SCOPES: Readonly<Partial<Record<Role, readonly Scope[]>>
     'campaigns:write',
     'access:read',
     'access:write',
+    // Not write: a changed redirect URI of a first-party application would hand its sign-ins to
+    // whoever chose it. An incident ends an application's grants by a revoke_client campaign.
     'oidc_clients:read',
-    'oidc_clients:write',
   ],
   auditor: SCOPES.filter((s) => s.endsWith(':read')),
 }
