@@ -79,6 +79,10 @@ export const errorCatalog = {
     title: 'A redirect URI is not allowed: absolute https (http only on loopback), exact, no fragment',
   },
   invalid_client_metadata: { status: 400, title: "The application's settings do not fit together" },
+  interaction_expired: {
+    status: 400,
+    title: 'This sign-in step is unknown, finished or expired: start again from the application',
+  },
 } as const satisfies Record<string, ErrorSpec>
 
 export type ErrorCode = keyof typeof errorCatalog

@@ -70,4 +70,23 @@ describe.each(databaseKinds())('OpenID Connect code flow (%s)', (kind) => {
     expect(a.code).toBeNull()
     expect(a.last).toMatch(/^\/sign-in\?interaction=[^&]+&reauth=1&level=mfa$/)
   })
+
+  it('answers an unknown interaction, or one without its cookie, with interaction_expired (never a 500)', async () => {
+    for (const [method, url] of [
+      ['GET', '/oidc/interaction/abc'],
+      ['GET', '/oidc/interaction/abc/details'],
+      ['POST', '/oidc/interaction/abc/consent'],
+    ] as const) {
+      const r = await call(s, method, url, method === 'POST' ? { body: { approve: true } } : {})
+      expect(r.status, url).toBe(400)
+      expect(r.json.code).toBe('interaction_expired')
+    }
+    // A real interaction, asked for by another browser (without its cookie).
+    const client = await registerClient(s)
+    const started = await authorize(s, client, null)
+    const uid = started.last.match(/interaction=([^&]+)/)?.[1] ?? ''
+    expect(uid).not.toBe('')
+    const stranger = await call(s, 'GET', `/oidc/interaction/${uid}/details`)
+    expect(stranger.json.code).toBe('interaction_expired')
+  })
 })

@@ -3,6 +3,7 @@ import type Provider from 'oidc-provider'
 import { z } from 'zod'
 import { type HttpServer, requestContext } from '../../http/server.js'
 import type { Clock } from '../../kernel/clock.js'
+import { AppError } from '../../kernel/errors.js'
 import type { EventRecorder } from '../events/recorder.js'
 import { presentedToken } from '../sessions/http-auth.js'
 import type { SessionPrincipal } from '../sessions/ports.js'
@@ -19,6 +20,20 @@ export interface InteractionDeps {
 }
 
 type Details = Awaited<ReturnType<Provider['interactionDetails']>>
+
+/**
+ * The interaction this browser is in, or `interaction_expired`: oidc-provider throws its own errors
+ * (SessionNotFound and the like) for a missing cookie or an unknown, finished or expired interaction.
+ */
+const detailsOf = async (provider: Provider, req: FastifyRequest, reply: FastifyReply): Promise<Details> => {
+  try {
+    return await provider.interactionDetails(req.raw, reply.raw)
+  } catch (err) {
+    if (err instanceof Error && 'statusCode' in err && Number(err.statusCode) < 500)
+      throw new AppError('interaction_expired')
+    throw err
+  }
+}
 
 const Uid = z.object({ uid: z.string().min(1).max(64) })
 
@@ -114,7 +129,7 @@ export const interactionRoutes = (app: HttpServer, deps: InteractionDeps) => {
   const hide = { hide: true }
   app.get('/oidc/interaction/:uid', { schema: { ...hide, params: Uid } }, async (req, reply) => {
     const provider = await deps.provider()
-    const d = await provider.interactionDetails(req.raw, reply.raw)
+    const d = await detailsOf(provider, req, reply)
     if (d.uid !== req.params.uid) return reply.redirect(`/oidc/interaction/${d.uid}`, 303)
     if (d.prompt.name === 'login') return loginStep(deps, req, reply, d)
     // First-party applications are Gatehouse's own: what they ask for is granted without a screen.
@@ -138,7 +153,7 @@ const consentRoutes = (app: HttpServer, deps: InteractionDeps) => {
     '/oidc/interaction/:uid/details',
     { schema: { hide: true, params: Uid, response: { 200: ConsentView } } },
     async (req, reply) => {
-      const d = await (await deps.provider()).interactionDetails(req.raw, reply.raw)
+      const d = await detailsOf(await deps.provider(), req, reply)
       const client = await deps.clients.find(param(d, 'client_id') ?? '')
       const missing = d.prompt.details as { missingOIDCScope?: string[]; missingOIDCClaims?: string[] }
       return {
@@ -160,7 +175,7 @@ const consentRoutes = (app: HttpServer, deps: InteractionDeps) => {
     },
     async (req, reply) => {
       const provider = await deps.provider()
-      const d = await provider.interactionDetails(req.raw, reply.raw)
+      const d = await detailsOf(provider, req, reply)
       const accountId = d.session?.accountId
       const clientId = param(d, 'client_id') ?? ''
       const ctx = requestContext(req)
