@@ -26,13 +26,20 @@ const redirectUri = new URL('/callback', appUrl).href
 const afterLogout = new URL('/', appUrl).href
 
 // Discovery: the issuer's /.well-known/openid-configuration. Plain http only for a local Gatehouse.
-const config = await oidc.discovery(
-  issuer,
-  clientId,
-  { redirect_uris: [redirectUri] },
-  clientSecret ? oidc.ClientSecretBasic(clientSecret) : oidc.None(),
-  issuer.protocol === 'http:' ? { execute: [oidc.allowInsecureRequests] } : undefined,
-)
+const config = await oidc
+  .discovery(
+    issuer,
+    clientId,
+    { redirect_uris: [redirectUri] },
+    clientSecret ? oidc.ClientSecretBasic(clientSecret) : oidc.None(),
+    issuer.protocol === 'http:' ? { execute: [oidc.allowInsecureRequests] } : undefined,
+  )
+  .catch((err) => {
+    console.error(
+      `cannot read ${issuer.origin}/.well-known/openid-configuration (${err.message}): is Gatehouse running there (npm start)?`,
+    )
+    process.exit(1)
+  })
 
 /** Sign-ins in progress (PKCE verifier, state, nonce) and done (claims, userinfo), by cookie. */
 const pending = new Map()

@@ -184,6 +184,20 @@ describe('examples/oidc-app', () => {
     expect(signedIn.body).toContain('<code id="amr">pwd</code>')
     expect(signedIn.body).toContain(username)
 
+    // A callback whose state is not the one the sign-in sent (a forged or replayed answer) signs nobody in.
+    const fresh = new CookieJar()
+    fresh.set('gh_session', token)
+    let hop = await get(fresh, `${exampleUrl}/login`)
+    while (hop.location && !hop.location.startsWith(`${exampleUrl}/callback`))
+      hop = await get(fresh, new URL(hop.location, hop.url).href)
+    const forged = new URL(hop.location ?? '')
+    expect(forged.searchParams.get('code')).toBeTruthy()
+    forged.searchParams.set('state', 'not-the-state-sent')
+    const refused = await get(fresh, forged.href)
+    expect(refused.status).toBe(502)
+    expect(refused.body).toContain('Sign-in failed')
+    expect((await get(fresh, `${exampleUrl}/`)).body).toContain('Sign in with Gatehouse')
+
     // Sign-out ends the sign-in here, then at Gatehouse (its logout page asks to confirm).
     const out = await browse(jar, `${exampleUrl}/logout`)
     expect(out.visited.some((u) => new URL(u).pathname === '/oidc/session/end')).toBe(true)
