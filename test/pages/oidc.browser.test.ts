@@ -70,7 +70,7 @@ describe.skipIf(!haveChromium).each(pageDatabases())(
         idTokenExpected: true,
       })
       expect(problems).toEqual([])
-      return { app, who, accountId, tokens, page, context }
+      return { app, who, accountId, tokens, page, context, problems }
     }
 
     it('signs in to an application that requires MFA with password and TOTP, then refreshes, introspects, reads userinfo, revokes and signs out', async () => {
@@ -115,17 +115,25 @@ describe.skipIf(!haveChromium).each(pageDatabases())(
       await oidc.tokenRevocation(app.config, second.access_token)
       expect((await oidc.tokenIntrospection(app.config, second.access_token)).active).toBe(false)
 
-      // RP-initiated sign-out: the provider's confirmation, clicked, then back to the application.
+      await context.close()
+    }, 120_000)
+
+    it('signs out from the application: the provider’s confirmation clicked in Chromium, then back at its post-logout URI', async () => {
+      const { app, tokens, page, context, problems } = await signInToMfaApplication(false)
       const end = oidc.buildEndSessionUrl(app.config, {
-        id_token_hint: second.id_token!,
+        id_token_hint: tokens.id_token!,
         post_logout_redirect_uri: `${rp.origin}/bye`,
         state: 'bye-state',
       })
       await page.goto(end.href)
       await page.getByRole('heading', { name: 'Sign out?' }).waitFor()
       await page.getByRole('button', { name: 'Sign out', exact: true }).click()
-      await page.waitForURL(`${rp.origin}/bye?**`)
+      await page.waitForURL(`${rp.origin}/bye?**`, { timeout: 10_000 }).catch(() => {
+        // The page says why it stayed (a CSP refusal is logged as a console error).
+        expect(problems).toEqual([])
+      })
       expect(new URL(page.url()).searchParams.get('state')).toBe('bye-state')
+      expect(problems).toEqual([])
       await context.close()
     }, 120_000)
 
@@ -177,6 +185,7 @@ describe.skipIf(!haveChromium).each(pageDatabases())(
       const allowed = await authorizationRequest(app, { scope: 'openid email' })
       await page.goto(allowed.url.href)
       await page.waitForURL(/\/consent\?interaction=/)
+      const uid = new URL(page.url()).searchParams.get('interaction')
       await page.getByRole('button', { name: 'Allow' }).click()
       await page.waitForURL(`${rp.origin}/cb?**`)
       const tokens = await oidc.authorizationCodeGrant(app.config, new URL(page.url()), {
@@ -189,7 +198,7 @@ describe.skipIf(!haveChromium).each(pageDatabases())(
       expect(problems).toEqual([])
 
       // A request that is over (answered already) is said in words, with a way on.
-      await page.goto(`${h.origin}/consent?interaction=${new URL(allowed.url).searchParams.get('state')}`)
+      await page.goto(`${h.origin}/consent?interaction=${uid}`)
       await page.getByRole('heading', { name: 'This request is no longer valid' }).waitFor()
       await page.getByRole('link', { name: 'Go to your account' }).waitFor()
       await checkScreen(page, 'consent-expired')
