@@ -73,7 +73,7 @@ describe.skipIf(!haveChromium).each(pageDatabases())(
       return { app, who, accountId, tokens, page, context, problems }
     }
 
-    it('signs in to an application that requires MFA with password and TOTP, then refreshes, introspects, reads userinfo, revokes and signs out', async () => {
+    it('signs in to an application that requires MFA with password and TOTP, then refreshes, introspects, reads userinfo and revokes', async () => {
       const { app, who, tokens, page, context } = await signInToMfaApplication(true)
       const claims = tokens.claims()!
       expect(claims.acr).toBe('urn:gatehouse:acr:mfa')
@@ -136,6 +136,24 @@ describe.skipIf(!haveChromium).each(pageDatabases())(
       expect(problems).toEqual([])
       await context.close()
     }, 120_000)
+
+    it('says on the sign-in screen what an application asks for, and ignores an interaction that is not an id', async () => {
+      const { page, context, problems } = await h.newPage()
+      await page.goto(`${h.origin}/sign-in?interaction=Abc_123-x&reauth=1&level=phr`)
+      await page.getByRole('heading', { name: 'Sign in' }).waitFor()
+      await page.getByText('Sign in again to continue.').waitFor()
+      await page.getByText('requires a passkey').waitFor()
+      // The passkey comes first, the password after it.
+      const passkey = page.getByRole('button', { name: 'Sign in with a passkey' })
+      const box = await passkey.boundingBox()
+      const field = await page.getByLabel('Username or email address').boundingBox()
+      expect(box && field && box.y < field.y).toBe(true)
+      await page.goto(`${h.origin}/sign-in?interaction=${encodeURIComponent('../evil')}&reauth=1&level=mfa`)
+      await page.getByRole('heading', { name: 'Sign in' }).waitFor()
+      expect(await page.getByRole('note').count()).toBe(0)
+      expect(problems).toEqual([])
+      await context.close()
+    })
 
     // After the incident hooks are wired (another branch), a forced reset ends applications' tokens.
     it('ends an application’s tokens when a campaign forces a password reset: introspection inactive, refresh refused', async () => {
