@@ -1,3 +1,4 @@
+import { api } from '../api'
 import type { PagesConfig } from '../config'
 import { interaction, interactionUrl } from '../interaction'
 
@@ -13,9 +14,20 @@ export const nav =
 /**
  * Where a successful sign-in goes: back to the provider for an application's sign-in (it decides
  * what follows), else the visit's `return_to` as the server allowed it (never the one in the
- * address bar), else the security settings.
+ * address bar), else the security settings. A session that must first change its password or set
+ * up a second factor answers no application: it goes to the security settings, which ask for that
+ * (the provider would only send it back to the sign-in).
  */
-export const signedIn = (config: PagesConfig) => {
+export const signedIn = async (config: PagesConfig): Promise<void> => {
   const i = interaction()
-  location.assign(i ? interactionUrl(i.uid) : (config.return_to ?? '/security'))
+  if (!i) {
+    location.assign(config.return_to ?? '/security')
+    return
+  }
+  const current = await api.GET('/v1/sessions/current').then(
+    (r) => r.data,
+    () => undefined,
+  )
+  const held = current && (current.account.must_change_password || current.account.mfa_enrolment_required)
+  location.assign(held ? '/security' : interactionUrl(i.uid))
 }
