@@ -14,6 +14,7 @@ const SCREENS: Record<string, ComponentType<ScreenProps>> = {
   '/not-me': lazy(() => import('./screens/NotMe')),
   '/lock-account': lazy(() => import('./screens/NotMe')),
   '/security': lazy(() => import('./screens/security/Security')),
+  '/consent': lazy(() => import('./screens/Consent')),
 }
 
 const Loading = () => (

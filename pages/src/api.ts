@@ -136,3 +136,23 @@ export const api = createClient<paths>({
 
 /** The body of a successful answer (failures were thrown by `send`). */
 export const data = async <T>(answer: Promise<{ data?: T }>): Promise<T> => (await answer).data as T
+
+/**
+ * A JSON request to a route outside the OpenAPI document (the provider's interaction routes under
+ * /oidc/interaction/…), sent like every other: challenges solved, failures thrown as a Problem.
+ */
+export const json = async <T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> => {
+  const res = await send(
+    new Request(new URL(path, location.href), {
+      method,
+      headers: {
+        accept: 'application/json, application/problem+json',
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      credentials: 'same-origin',
+      cache: 'no-store',
+    }),
+  )
+  return (await res.json()) as T
+}

@@ -25,6 +25,7 @@ export const PAGE_PATHS = [
   '/not-me',
   '/lock-account',
   '/security',
+  '/consent',
 ] as const
 
 /** Where a configured CAPTCHA's widget comes from: its script and frame, and nothing else. */

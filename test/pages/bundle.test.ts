@@ -28,6 +28,7 @@ const SCREENS: Record<string, string> = {
   '/reset-password': 'src/screens/ResetPassword.tsx',
   '/not-me': 'src/screens/NotMe.tsx',
   '/security': 'src/screens/security/Security.tsx',
+  '/consent': 'src/screens/Consent.tsx',
 }
 
 describe('the account pages bundle', () => {

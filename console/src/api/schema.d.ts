@@ -4975,6 +4975,11 @@ export interface paths {
                     "application/json": {
                         identifier: string;
                         password: string;
+                        /**
+                         * @description required: an account with a second factor is asked for it even on a remembered device (an application requires one); an account without factors still gets its session
+                         * @enum {string}
+                         */
+                        second_factor?: "required";
                     };
                 };
             };

@@ -2,6 +2,7 @@ import { browserSupportsWebAuthn } from '@simplewebauthn/browser'
 import { type FormEvent, useEffect, useRef, useState } from 'react'
 import { api, data, Problem } from '../api'
 import { t } from '../i18n'
+import { interaction } from '../interaction'
 import { codeOf, useAction } from '../ui/action'
 import { Captcha, ChallengeProgress } from '../ui/Challenge'
 import { Frame } from '../ui/Frame'
@@ -17,7 +18,9 @@ type Step = { kind: 'password' } | { kind: 'second'; challengeId: string; method
 /**
  * Sign-in: identifier and password (or a passkey, offered in the username field's autofill and by
  * a button), then whatever second step the account needs. The guard's puzzle and CAPTCHA are
- * answered on the way; a wait the server asks for is counted down.
+ * answered on the way; a wait the server asks for is counted down. For an application's sign-in
+ * (`interaction`), the screen says what the application asks for — a new sign-in, a second factor,
+ * a passkey — and a remembered device does not skip a second factor the application requires.
  */
 export default function SignIn({ config, onLang, go }: ScreenProps) {
   const [step, setStep] = useState<Step>({ kind: 'password' })
@@ -26,6 +29,7 @@ export default function SignIn({ config, onLang, go }: ScreenProps) {
   const action = useAction()
   const passkeys = config.passkeys && browserSupportsWebAuthn()
   const first = useRef<HTMLInputElement>(null)
+  const app = interaction()
 
   useEffect(() => {
     first.current?.focus()
@@ -56,7 +60,15 @@ export default function SignIn({ config, onLang, go }: ScreenProps) {
   const submit = async (e: FormEvent) => {
     e.preventDefault()
     await action.run(async () => {
-      const r = await data(api.POST('/v1/sessions', { body: { identifier: identifier.trim(), password } }))
+      const r = await data(
+        api.POST('/v1/sessions', {
+          body: {
+            identifier: identifier.trim(),
+            password,
+            ...(app?.level ? { second_factor: 'required' as const } : {}),
+          },
+        }),
+      )
       setPassword('')
       if ('token' in r) signedIn(config)
       else setStep({ kind: 'second', challengeId: r.challenge_id, methods: r.methods })
@@ -77,12 +89,31 @@ export default function SignIn({ config, onLang, go }: ScreenProps) {
         challengeId={step.challengeId}
         methods={step.methods}
         onRestart={() => setStep({ kind: 'password' })}
+        {...(app?.level === 'phr' ? { prefer: 'webauthn' as const } : {})}
       />
     )
 
   const code = codeOf(action.error)
+  const passkeyFirst = passkeys && app?.level === 'phr'
+  const passkeyButton = (
+    <button
+      type="button"
+      className={passkeyFirst ? undefined : 'secondary'}
+      onClick={withPasskey}
+      disabled={action.blocked}
+    >
+      {t('signin.passkey.button')}
+    </button>
+  )
   return (
     <Frame config={config} title={t('signin.title')} onLang={onLang}>
+      <InteractionNote />
+      {passkeyFirst && (
+        <div className="actions">
+          {passkeyButton}
+          <p className="hint">{t('oidc.level.phr.password')}</p>
+        </div>
+      )}
       <Problems action={action}>
         {code === 'email_unverified' && (
           <p>
@@ -131,12 +162,10 @@ export default function SignIn({ config, onLang, go }: ScreenProps) {
           </a>
         </div>
       </form>
-      {passkeys && (
+      {passkeys && !passkeyFirst && (
         <div className="or">
           <p className="hint">{t('signin.passkey.or')}</p>
-          <button type="button" className="secondary" onClick={withPasskey} disabled={action.blocked}>
-            {t('signin.passkey.button')}
-          </button>
+          {passkeyButton}
         </div>
       )}
       <p className="switch">
@@ -146,5 +175,17 @@ export default function SignIn({ config, onLang, go }: ScreenProps) {
         </a>
       </p>
     </Frame>
+  )
+}
+
+/** What an application's sign-in asks for: a new sign-in, a second factor, a passkey. */
+const InteractionNote = () => {
+  const app = interaction()
+  if (!app || (!app.reauth && !app.level)) return null
+  return (
+    <div className="alert" role="note">
+      {app.reauth && <p>{t('oidc.reauth')}</p>}
+      {app.level && <p>{t(app.level === 'phr' ? 'oidc.level.phr' : 'oidc.level.mfa')}</p>}
+    </div>
   )
 }

@@ -89,9 +89,12 @@ export interface LoginFlowDeps extends SecondStepDeps {
 export class LoginFlow {
   constructor(private readonly deps: LoginFlowDeps) {}
 
-  /** A login with an identifier and a password: a session, or a second-factor challenge. */
+  /**
+   * A login with an identifier and a password: a session, or a second-factor challenge.
+   * `requireSecondFactor`: an account with factors is asked for one even on a remembered device.
+   */
   async passwordLogin(
-    input: { identifier: string; password: string },
+    input: { identifier: string; password: string; requireSecondFactor?: boolean },
     ctx: RequestContext,
     from: { deviceToken: string | null; headers: ScreenInput['headers'] },
   ): Promise<LoginAnswer> {
@@ -114,7 +117,7 @@ export class LoginFlow {
     const passed = await this.#refuseFailure(check, ctx)
     const account = await this.#afterRightPassword(passed, check.password, ctx)
     // 3. second step
-    const step = await secondStep(this.deps, account, ctx, deviceToken)
+    const step = await secondStep(this.deps, account, ctx, deviceToken, input.requireSecondFactor === true)
     if (step.kind === 'challenge') {
       await this.deps.events.record('authn_mfa_challenge', account.id, ctx, { methods: step.methods })
       return { kind: 'mfa', challengeId: step.challengeId, methods: step.methods }

@@ -42,6 +42,12 @@ const passwordLogin = {
   body: z.strictObject({
     identifier: z.string().min(1).max(320),
     password: z.string().max(100_000),
+    second_factor: z
+      .enum(['required'])
+      .optional()
+      .describe(
+        'required: an account with a second factor is asked for it even on a remembered device (an application requires one); an account without factors still gets its session',
+      ),
   }),
   response: {
     201: NewSessionBody,
@@ -152,7 +158,9 @@ export const loginRoutes = (app: HttpServer, deps: { flow: LoginFlow; secureCook
 
   app.post('/v1/sessions', { schema: passwordLogin }, async (req, reply) => {
     const from = { deviceToken: presentedDevice(req), headers: req.headers }
-    const answer = await flow.passwordLogin(req.body, requestContext(req), from)
+    const { identifier, password, second_factor } = req.body
+    const input = { identifier, password, requireSecondFactor: second_factor === 'required' }
+    const answer = await flow.passwordLogin(input, requestContext(req), from)
     if (answer.kind === 'session') return sendSession(reply, answer)
     const { challengeId, methods } = answer
     return reply.status(200).send({ mfa_required: true as const, challenge_id: challengeId, methods })

@@ -29,14 +29,17 @@ export type SecondStep =
 
 /**
  * What a right password still needs. An account with factors answers a challenge, unless this
- * device was remembered by an earlier login that passed one. An account without factors logging in
- * from a new device (not its first) confirms it with a code mailed to its verified address.
+ * device was remembered by an earlier login that passed one — and not even then when the login
+ * asked for the second factor (`requireSecondFactor`: an application requires one). An account
+ * without factors logging in from a new device (not its first) confirms it with a code mailed to
+ * its verified address.
  */
 export const secondStep = async (
   deps: SecondStepDeps,
   account: AccountRecord,
   ctx: RequestContext,
   deviceToken: string | null,
+  requireSecondFactor = false,
 ): Promise<SecondStep> => {
   const { mfa, devices, events } = deps
   const [methods, device] = await Promise.all([
@@ -45,7 +48,7 @@ export const secondStep = async (
   ])
   const pass = { kind: 'pass' as const, device }
   if (methods.length > 0) {
-    if (device?.rememberedUntil && device.rememberedUntil > deps.clock.now()) {
+    if (!requireSecondFactor && device?.rememberedUntil && device.rememberedUntil > deps.clock.now()) {
       await events.record('authn_mfa_skipped_remembered', account.id, ctx, { device_id: device.id })
       return pass
     }

@@ -1,7 +1,8 @@
 import { common } from './common'
+import { oidc } from './oidc'
 import { recovery } from './recovery'
 import { settings } from './settings'
 import { signin } from './signin'
 import { signup } from './signup'
 
-export const en = { ...common, ...signin, ...signup, ...recovery, ...settings }
+export const en = { ...common, ...signin, ...signup, ...recovery, ...settings, ...oidc }

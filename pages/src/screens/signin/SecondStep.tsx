@@ -51,16 +51,20 @@ export const SecondStep = ({
   challengeId,
   methods: offered,
   onRestart,
+  prefer,
 }: {
   config: PagesConfig
   onLang: (l: Lang) => void
   challengeId: string
   methods: string[]
   onRestart: () => void
+  /** The method shown first when the account has it (a passkey, when an application requires one). */
+  prefer?: Method
 }) => {
   const methods = offered.filter(isMethod)
   const stepUp = methods.length === 1 && methods[0] === 'email'
-  const [method, setMethod] = useState<Method>(methods[0] ?? 'totp')
+  const first = prefer && methods.includes(prefer) ? prefer : methods[0]
+  const [method, setMethod] = useState<Method>(first ?? 'totp')
   const [code, setCode] = useState('')
   const [remember, setRemember] = useState(false)
   // The step-up's code is mailed with the answer to the password.
