@@ -51,8 +51,7 @@ const judgeLogin = (
 ): { ok: true } | { ok: false; fresh: boolean; denied?: string } => {
   const needed = requiredLevel(client?.requireAcr ?? null, param(d, 'acr_values'))
   const wantsFresh = d.prompt.reasons.includes('login_prompt')
-  if (!principal || principal.session.restricted || principal.session.mfaEnrolment)
-    return { ok: false, fresh: wantsFresh }
+  if (!principal) return { ok: false, fresh: wantsFresh }
   const { authenticatedAt, amr } = principal.session
   const startedAt = d.iat * 1000
   const signedInSince = authenticatedAt >= startedAt
@@ -87,6 +86,10 @@ const loginStep = async (deps: InteractionDeps, req: FastifyRequest, reply: Fast
   const provider = await deps.provider()
   const token = presentedToken(req)
   const principal = token ? await deps.sessions.authenticate(token, { fresh: true }) : null
+  // A session that must first change its password or enrol a factor can do only that: signing in
+  // again would open another such session, so the holder is sent where that is done.
+  if (principal?.session.restricted || principal?.session.mfaEnrolment)
+    return reply.redirect('/security', 303)
   const client = await deps.clients.find(param(d, 'client_id') ?? '')
   const judged = judgeLogin(d, principal, client, deps.clock.now())
   if (judged.ok && principal) {

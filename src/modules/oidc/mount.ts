@@ -30,6 +30,18 @@ export const mountProvider = (
     h['x-forwarded-proto'] = issuer.protocol.slice(0, -1)
     h['x-forwarded-for'] = req.ip
     delete h['x-forwarded-host']
+    // The provider's own pages post forms that end at an application (form_post answers, the
+    // sign-out confirmation's redirect to a registered post-logout URI): the server's
+    // `form-action 'self'` would stop them there. Everything else of the policy stays.
+    const csp = reply.raw.getHeader('content-security-policy')
+    if (typeof csp === 'string')
+      reply.raw.setHeader(
+        'content-security-policy',
+        csp
+          .split(';')
+          .filter((d) => !d.trim().startsWith('form-action'))
+          .join(';'),
+      )
     const callback = await deps.callback()
     reply.hijack()
     await new Promise<void>((resolve) => {
