@@ -72,7 +72,9 @@ describe.each(databaseKinds())('OpenID Connect redirect URIs and PKCE (%s)', (ki
     // registered URI the request may leave it out; with several it must name one.
     const sole = await hopsFor(s, client, session, { redirect_uri: undefined })
     expect(sole.at(-1)?.location).toMatch(new RegExp(`^${client.redirectUri}\\?code=`))
-    const two = await registerClient(s, { redirectUris: ['https://app.example/cb', 'https://app.example/cb2'] })
+    const two = await registerClient(s, {
+      redirectUris: ['https://app.example/cb', 'https://app.example/cb2'],
+    })
     const [hop, ...rest] = await hopsFor(s, two, session, { redirect_uri: undefined })
     expect(rest).toEqual([])
     expect(hop?.status).toBe(400)
@@ -80,7 +82,10 @@ describe.each(databaseKinds())('OpenID Connect redirect URIs and PKCE (%s)', (ki
   })
 
   it('OP-PKCE-required: a request without code_challenge is refused to the application', async () => {
-    const hops = await hopsFor(s, client, session, { code_challenge: undefined, code_challenge_method: undefined })
+    const hops = await hopsFor(s, client, session, {
+      code_challenge: undefined,
+      code_challenge_method: undefined,
+    })
     const back = new URL(hops.at(-1)?.location ?? '')
     expect(`${back.origin}${back.pathname}`).toBe(client.redirectUri)
     expect(back.searchParams.get('error')).toBe('invalid_request')
@@ -90,7 +95,10 @@ describe.each(databaseKinds())('OpenID Connect redirect URIs and PKCE (%s)', (ki
 
   it('OP-PKCE-plain: code_challenge_method=plain is refused', async () => {
     const { verifier } = pkce()
-    const hops = await hopsFor(s, client, session, { code_challenge: verifier, code_challenge_method: 'plain' })
+    const hops = await hopsFor(s, client, session, {
+      code_challenge: verifier,
+      code_challenge_method: 'plain',
+    })
     const back = new URL(hops.at(-1)?.location ?? '')
     expect(back.searchParams.get('error')).toBe('invalid_request')
     expect(back.searchParams.get('code')).toBeNull()
@@ -120,9 +128,16 @@ describe.each(databaseKinds())('OpenID Connect redirect URIs and PKCE (%s)', (ki
   })
 
   it('OP-redirect_uri-token: a code exchanged with another redirect_uri is invalid_grant', async () => {
-    const other = await registerClient(s, { redirectUris: ['https://app.example/cb', 'https://app.example/cb2'] })
+    const other = await registerClient(s, {
+      redirectUris: ['https://app.example/cb', 'https://app.example/cb2'],
+    })
     const a = await authorize(s, other, session)
-    const t = await exchange(s, { ...other, redirectUri: 'https://app.example/cb2' }, a.code ?? '', a.verifier)
+    const t = await exchange(
+      s,
+      { ...other, redirectUri: 'https://app.example/cb2' },
+      a.code ?? '',
+      a.verifier,
+    )
     expect(t.status).toBe(400)
     expect(t.json.error).toBe('invalid_grant')
   })
