@@ -99,7 +99,8 @@ export const follow = async (s: TestServer, jar: CookieJar, start: string, maxHo
     const location = typeof r.headers.location === 'string' ? r.headers.location : ''
     hops.push({ status: r.statusCode, location, body: r.body })
     if (!location) break
-    const next = location.startsWith(ISSUER) ? location.slice(ISSUER.length) : location
+    const issuer = s.app.config.publicUrl.replace(/\/$/, '')
+    const next = location.startsWith(issuer) ? location.slice(issuer.length) : location
     if (!next.startsWith('/oidc/') || next.startsWith('http')) break
     url = next
   }
