@@ -6,6 +6,7 @@ import {
   exchange,
   follow,
   formPost,
+  ISSUER,
   registerClient,
   signedIn,
   userinfo,
@@ -117,7 +118,11 @@ describe.each(databaseKinds())('OpenID Connect userinfo and RP-initiated logout 
     const confirm = await s.app.http.inject({
       method: 'POST',
       url: new URL(action, 'https://x').pathname,
-      headers: { cookie: a.jar.header(), 'content-type': 'application/x-www-form-urlencoded' },
+      headers: {
+        cookie: a.jar.header(),
+        origin: ISSUER,
+        'content-type': 'application/x-www-form-urlencoded',
+      },
       payload: new URLSearchParams({ xsrf, logout: 'yes' }).toString(),
     })
     expect(confirm.statusCode).toBe(303)
