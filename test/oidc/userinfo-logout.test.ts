@@ -129,6 +129,32 @@ describe.each(databaseKinds())('OpenID Connect userinfo and RP-initiated logout 
     expect(confirm.headers.location).toBe('https://app.example/bye?state=st%26te')
   })
 
+  // As it stands: without a provider session in the browser oidc-provider skips the question and
+  // answers with its own self-submitting form (an inline script allowed by a CSP hash), not with
+  // Gatehouse's page; the registered URI is still the only place it returns to.
+  it('OP-RP-Logout-no-session: without a provider session the sign-out posts itself and returns to the registered URI', async () => {
+    const { idToken } = await signedIn(s, client)
+    const q = new URLSearchParams({
+      id_token_hint: idToken,
+      post_logout_redirect_uri: 'https://app.example/bye',
+    })
+    const r = await s.app.http.inject({ method: 'GET', url: `/oidc/session/end?${q}` })
+    expect(r.statusCode).toBe(200)
+    expect(r.body).toMatch(/<script>/)
+    expect(String(r.headers['content-security-policy'])).toMatch(/script-src 'self' 'sha256-/)
+    const xsrf = /name="xsrf" value="([^"]+)"/.exec(r.body)?.[1] ?? ''
+    const jar = new CookieJar()
+    jar.take(r.headers['set-cookie'])
+    const confirm = await s.app.http.inject({
+      method: 'POST',
+      url: '/oidc/session/end/confirm',
+      headers: { cookie: jar.header(), origin: ISSUER, 'content-type': 'application/x-www-form-urlencoded' },
+      payload: new URLSearchParams({ xsrf, logout: 'yes' }).toString(),
+    })
+    expect(confirm.statusCode).toBe(303)
+    expect(confirm.headers.location).toBe('https://app.example/bye')
+  })
+
   it('OP-RP-Logout-unregistered: an unregistered post_logout_redirect_uri is refused on a page', async () => {
     const { idToken } = await signedIn(s, client)
     for (const uri of ['https://evil.example/bye', 'https://app.example/bye/', 'https://app.example/cb']) {
