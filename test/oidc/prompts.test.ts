@@ -52,6 +52,16 @@ describe.each(databaseKinds())('OpenID Connect prompt and max_age (%s)', (kind) 
     expect(silent.error).toBe('login_required')
   })
 
+  it('OP-prompt-none-acr: prompt=none for a client that needs more than the session proved is login_required', async () => {
+    const { token } = await signUpAndLogin(s)
+    const first = await authorize(s, client, token)
+    expect(first.code).not.toBeNull()
+    const strict = await registerClient(s, { requireAcr: 'mfa' })
+    const silent = await authorize(s, strict, token, { prompt: 'none' }, first.jar)
+    expect(silent.code).toBeNull()
+    expect(silent.error).toBe('login_required')
+  })
+
   it('OP-prompt-login: prompt=login with a live session goes to /sign-in with reauth=1', async () => {
     const { token } = await signUpAndLogin(s)
     const a = await authorize(s, client, token, { prompt: 'login' })
