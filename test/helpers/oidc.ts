@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto'
 import { SqlOidcClientRepository } from '../../src/adapters/sql/oidc-repository.js'
 import type { OidcClientRecord } from '../../src/modules/oidc/ports.js'
-import type { TestServer } from './server.js'
+import { call, signUpAndLogin, type TestServer } from './server.js'
 
 /*
  * An application of the OpenID Connect provider, driven through Fastify's inject: a client
@@ -99,7 +99,8 @@ export const follow = async (s: TestServer, jar: CookieJar, start: string, maxHo
     const location = typeof r.headers.location === 'string' ? r.headers.location : ''
     hops.push({ status: r.statusCode, location, body: r.body })
     if (!location) break
-    const next = location.startsWith(ISSUER) ? location.slice(ISSUER.length) : location
+    const issuer = s.app.config.publicUrl.replace(/\/$/, '')
+    const next = location.startsWith(issuer) ? location.slice(issuer.length) : location
     if (!next.startsWith('/oidc/') || next.startsWith('http')) break
     url = next
   }
@@ -190,3 +191,44 @@ export const exchange = (s: TestServer, client: TestClient, code: string, verifi
 /** The payload of a JWT, unverified (tests verify signatures where it matters). */
 export const claimsOf = (jwt: string): Record<string, unknown> =>
   JSON.parse(Buffer.from(jwt.split('.')[1] ?? '', 'base64url').toString()) as Record<string, unknown>
+
+/** Basic credentials of a client, as an Authorization header value. */
+export const basic = (client: { id: string; secret: string }) =>
+  `Basic ${Buffer.from(`${client.id}:${client.secret}`).toString('base64')}`
+
+/**
+ * A new account signed in to the client: its Gatehouse session, the authorization (with
+ * prompt=consent, so offline_access yields a refresh token) and the token response.
+ */
+export const signedIn = async (s: TestServer, client: TestClient, params: Record<string, string> = {}) => {
+  const { token: session, user } = await signUpAndLogin(s)
+  const a = await authorize(s, client, session, { prompt: 'consent', ...params })
+  if (!a.code) throw new Error(`no code: ${a.last}`)
+  const t = await exchange(s, client, a.code, a.verifier)
+  if (t.status !== 200) throw new Error(`token: ${t.status} ${JSON.stringify(t.json)}`)
+  return {
+    session,
+    user,
+    a,
+    t,
+    access: String(t.json.access_token),
+    refresh: String(t.json.refresh_token),
+    idToken: String(t.json.id_token),
+  }
+}
+
+/** Token introspection (RFC 7662) by the client. */
+export const introspect = (s: TestServer, client: { id: string; secret: string }, token: string) =>
+  formPost(s, '/oidc/token/introspection', { token }, client)
+
+/** The userinfo endpoint with a bearer access token. */
+export const userinfo = (s: TestServer, accessToken: string) =>
+  call(s, 'GET', '/oidc/userinfo', { token: accessToken })
+
+/** A refresh-token grant by the client. */
+export const refresh = (s: TestServer, client: { id: string; secret: string }, refreshToken: string) =>
+  formPost(s, '/oidc/token', { grant_type: 'refresh_token', refresh_token: refreshToken }, client)
+
+/** Disables a client the way the admin API does (its `disabledAt` set). */
+export const disableClient = (s: TestServer, id: string) =>
+  new SqlOidcClientRepository(s.app.database.db).update(id, { disabledAt: s.clock.now() }, s.clock.now())

@@ -26,6 +26,9 @@ export const clientMetadata = (c: OidcClientRecord): AdapterPayload | null => {
 
 const str = (v: unknown): string | null => (typeof v === 'string' ? v : null)
 
+/** No identifier the provider issues holds a NUL (and PostgreSQL text cannot): such a lookup finds nothing. */
+const lookable = (id: string): boolean => !id.includes('\u0000')
+
 /**
  * oidc-provider's storage contract over Gatehouse's database: every model but `Client` as rows of
  * the artefact store; `Client` read from the registered applications (writes to it are refused:
@@ -50,7 +53,7 @@ export const createAdapterFactory = (deps: {
       throw new Error('OpenID Connect clients are registered through the admin API only')
     }
     async find(id: string): Promise<AdapterPayload | undefined> {
-      const c = await clients.find(id)
+      const c = lookable(id) ? await clients.find(id) : null
       return c ? (clientMetadata(c) ?? undefined) : undefined
     }
     async findByUserCode(): Promise<undefined> {
@@ -83,15 +86,15 @@ export const createAdapterFactory = (deps: {
       })
     }
     async find(id: string): Promise<AdapterPayload | undefined> {
-      const a = await store.find(this.model, id, now())
+      const a = lookable(id) ? await store.find(this.model, id, now()) : null
       return a ? toPayload(a) : undefined
     }
     async findByUserCode(userCode: string): Promise<AdapterPayload | undefined> {
-      const a = await store.findByUserCode(this.model, userCode, now())
+      const a = lookable(userCode) ? await store.findByUserCode(this.model, userCode, now()) : null
       return a ? toPayload(a) : undefined
     }
     async findByUid(uid: string): Promise<AdapterPayload | undefined> {
-      const a = await store.findByUid(this.model, uid, now())
+      const a = lookable(uid) ? await store.findByUid(this.model, uid, now()) : null
       return a ? toPayload(a) : undefined
     }
     async consume(id: string): Promise<void> {

@@ -46,22 +46,33 @@ export const gatehouseLoginChecks = (lib: OidcLibrary, deps: LoginCheckDeps) => 
   const policy = base()
   const login = policy.get('login')
   if (!login) throw new Error('oidc-provider policy without a login prompt')
+  // Under prompt=none both answer login_required, as the provider's own login checks do.
   login.checks.add(
-    new Check('gatehouse_session', 'End-User has no live Gatehouse session', async (ctx) => {
-      const accountId = ctx.oidc.session?.accountId
-      if (!accountId) return Check.NO_NEED_TO_PROMPT
-      const principal = await cookieSession(deps, ctx)
-      return principal?.account.id === accountId ? Check.NO_NEED_TO_PROMPT : Check.REQUEST_PROMPT
-    }),
+    new Check(
+      'gatehouse_session',
+      'End-User has no live Gatehouse session',
+      'login_required',
+      async (ctx) => {
+        const accountId = ctx.oidc.session?.accountId
+        if (!accountId) return Check.NO_NEED_TO_PROMPT
+        const principal = await cookieSession(deps, ctx)
+        return principal?.account.id === accountId ? Check.NO_NEED_TO_PROMPT : Check.REQUEST_PROMPT
+      },
+    ),
   )
   login.checks.add(
-    new Check('acr_level', 'The sign-in does not reach the level the client requires', async (ctx) => {
-      if (!ctx.oidc.session?.accountId) return Check.NO_NEED_TO_PROMPT
-      const have = levelOfAcr(ctx.oidc.session.acr)
-      return have && satisfies(have, await neededLevel(deps, ctx))
-        ? Check.NO_NEED_TO_PROMPT
-        : Check.REQUEST_PROMPT
-    }),
+    new Check(
+      'acr_level',
+      'The sign-in does not reach the level the client requires',
+      'login_required',
+      async (ctx) => {
+        if (!ctx.oidc.session?.accountId) return Check.NO_NEED_TO_PROMPT
+        const have = levelOfAcr(ctx.oidc.session.acr)
+        return have && satisfies(have, await neededLevel(deps, ctx))
+          ? Check.NO_NEED_TO_PROMPT
+          : Check.REQUEST_PROMPT
+      },
+    ),
   )
   return policy
 }
