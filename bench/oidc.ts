@@ -85,6 +85,9 @@ export const run = async (options: BenchOptions): Promise<BenchResult> => {
       GATEHOUSE_LOG_LEVEL: 'warn',
       GATEHOUSE_WORKER_INTERVAL_MS: '100',
       GATEHOUSE_OIDC_ACCESS_TOKEN_TTL: '3600',
+      // Every exchange starts at /oidc/auth from this one address.
+      GATEHOUSE_OIDC_AUTHORIZE_LIMIT_IP: '1000000/60',
+      GATEHOUSE_OIDC_AUTHORIZE_LIMIT_SUBNET: '1000000/60',
     })
     cleanup.later('stop Gatehouse', () => gatehouse.stop(10_000))
     const account = await createGatehouseAccount(gatehouse.baseUrl, sink)

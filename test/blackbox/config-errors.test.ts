@@ -42,7 +42,11 @@ const BAD_FORMAT: Record<string, string[]> = {
     'https://app.example.com/?next=1',
     'https://u:p@app.example.com/',
   ],
-  GATEHOUSE_OIDC_RESOURCE_SERVERS: ['javascript:alert(1)', 'https://u:p@api.example.com/', 'https://api.example.com/#x'],
+  GATEHOUSE_OIDC_RESOURCE_SERVERS: [
+    'javascript:alert(1)',
+    'https://u:p@api.example.com/',
+    'https://api.example.com/#x',
+  ],
 }
 
 /** Values a setting of this kind refuses, derived from the kind. */

@@ -53,6 +53,8 @@ export const createListeningServer = async (
     GATEHOUSE_GUARD: 'false',
     GATEHOUSE_SIGNUP_LIMIT_IP: '100000/3600',
     GATEHOUSE_SIGNUP_LIMIT_SUBNET: '100000/3600',
+    GATEHOUSE_OIDC_AUTHORIZE_LIMIT_IP: '100000/60',
+    GATEHOUSE_OIDC_AUTHORIZE_LIMIT_SUBNET: '100000/60',
     ...env,
   })
   const app = await createApp(config, {

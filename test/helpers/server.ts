@@ -44,6 +44,9 @@ export const createTestServer = async (
     // Suites sign up many accounts from that one address too; the sign-up limit's own tests set it.
     GATEHOUSE_SIGNUP_LIMIT_IP: '100000/3600',
     GATEHOUSE_SIGNUP_LIMIT_SUBNET: '100000/3600',
+    // And they start many applications' sign-ins; the limit's own test sets it.
+    GATEHOUSE_OIDC_AUTHORIZE_LIMIT_IP: '100000/60',
+    GATEHOUSE_OIDC_AUTHORIZE_LIMIT_SUBNET: '100000/60',
     ...env,
   })
   const app = await createApp(config, {

@@ -90,3 +90,23 @@ describe.each(databaseKinds())('OpenID Connect code flow (%s)', (kind) => {
     expect(stranger.json.code).toBe('interaction_expired')
   })
 })
+
+describe('authorization requests per source', () => {
+  let s: TestServer
+  beforeAll(async () => {
+    s = await createTestServer('sqlite', { GATEHOUSE_OIDC_AUTHORIZE_LIMIT_IP: '5/60' })
+  })
+  afterAll(() => s?.close())
+
+  it('refuses an address past its budget with 429 and Retry-After, and serves another address', async () => {
+    const client = await registerClient(s)
+    const url = `/oidc/auth?${new URLSearchParams({ client_id: client.id, response_type: 'code', scope: 'openid', redirect_uri: client.redirectUri, code_challenge: 'x'.repeat(43), code_challenge_method: 'S256' })}`
+    const from = (ip: string) => s.app.http.inject({ method: 'GET', url, remoteAddress: ip })
+    for (let i = 0; i < 5; i++) expect((await from('203.0.113.7')).statusCode).toBe(303)
+    const refused = await from('203.0.113.7')
+    expect(refused.statusCode).toBe(429)
+    expect(JSON.parse(refused.body).code).toBe('rate_limited')
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0)
+    expect((await from('198.51.100.9')).statusCode).toBe(303)
+  })
+})

@@ -101,14 +101,16 @@ describe.each(databaseKinds())('OpenID Connect codes and client binding (%s)', (
     expect((await refresh(s, clientA, refreshToken)).status).toBe(200)
   })
 
-  it('OP-OAuth-introspection-binding: another confidential client may introspect A’s token; a public one may not', async () => {
-    // oidc-provider's default allowedPolicy: any authenticated confidential client gets the full
-    // answer for any token; a public client (auth method none) only for its own.
+  it('OP-OAuth-introspection-binding: only the client a token was issued to learns about it', async () => {
+    // Another client, confidential or public, is told nothing: not whether the token is live, not
+    // whose it is (Gatehouse's allowedPolicy; oidc-provider's default would tell a confidential one).
     const [clientA, clientB] = [await registerClient(s), await registerClient(s)]
     const { access, t } = await signedIn(s, clientA)
+    const byA = await introspect(s, clientA, access)
+    expect(byA.json).toMatchObject({ active: true, client_id: clientA.id })
     const byB = await introspect(s, clientB, access)
     expect(byB.status).toBe(200)
-    expect(byB.json).toMatchObject({ active: true, client_id: clientA.id })
+    expect(byB.json).toEqual({ active: false })
     const pub = await registerClient(s, { public: true, tokenEndpointAuthMethod: 'none', secretHash: null })
     const byPublic = await formPost(
       s,

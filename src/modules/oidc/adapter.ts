@@ -24,6 +24,9 @@ export const clientMetadata = (c: OidcClientRecord): AdapterPayload | null => {
   }
 }
 
+/** The key of an interaction's payload that holds when it began (epoch ms). */
+export const STARTED_AT = 'gatehouse_started_at'
+
 const str = (v: unknown): string | null => (typeof v === 'string' ? v : null)
 
 /** No identifier the provider issues holds a NUL (and PostgreSQL text cannot): such a lookup finds nothing. */
@@ -71,7 +74,13 @@ export const createAdapterFactory = (deps: {
     constructor(private readonly model: string) {}
 
     async upsert(id: string, payload: AdapterPayload, expiresIn?: number): Promise<void> {
-      const p = payload as Record<string, unknown>
+      let p = payload as Record<string, unknown>
+      if (this.model === 'Interaction') {
+        // When the request began, to the millisecond on Gatehouse's clock (the provider keeps whole
+        // seconds): a sign-in "made for this request" must come after it. Kept across re-saves.
+        const prior = await store.find(this.model, id, now())
+        p = { ...p, [STARTED_AT]: prior?.payload[STARTED_AT] ?? now() }
+      }
       await store.upsert({
         model: this.model,
         id,

@@ -13,6 +13,8 @@ import type { OidcClientRecord, OidcClientRepository } from './ports.js'
 
 export interface InteractionDeps {
   provider: () => Promise<Provider>
+  /** When the interaction began, in epoch ms on Gatehouse's clock; null when unknown. */
+  startedAt: (uid: string) => Promise<number | null>
   sessions: SessionsService
   clients: OidcClientRepository
   events: EventRecorder
@@ -47,14 +49,16 @@ const judgeLogin = (
   d: Details,
   principal: SessionPrincipal | null,
   client: OidcClientRecord | null,
-  now: number,
+  at: { now: number; startedAt: number | null },
 ): { ok: true } | { ok: false; fresh: boolean; denied?: string } => {
   const needed = requiredLevel(client?.requireAcr ?? null, param(d, 'acr_values'))
   const wantsFresh = d.prompt.reasons.includes('login_prompt')
   if (!principal) return { ok: false, fresh: wantsFresh }
   const { authenticatedAt, amr } = principal.session
-  const startedAt = d.iat * 1000
-  const signedInSince = authenticatedAt >= startedAt
+  // Without the stored start, the end of the second the provider recorded: never too early.
+  const startedAt = at.startedAt ?? (d.iat + 1) * 1000
+  const { now } = at
+  const signedInSince = authenticatedAt > startedAt
   const maxAge = Number(param(d, 'max_age') ?? Number.NaN)
   const fresh =
     (!wantsFresh || signedInSince) && (Number.isNaN(maxAge) || authenticatedAt >= now - maxAge * 1000)
@@ -91,7 +95,8 @@ const loginStep = async (deps: InteractionDeps, req: FastifyRequest, reply: Fast
   if (principal?.session.restricted || principal?.session.mfaEnrolment)
     return reply.redirect('/security', 303)
   const client = await deps.clients.find(param(d, 'client_id') ?? '')
-  const judged = judgeLogin(d, principal, client, deps.clock.now())
+  const startedAt = await deps.startedAt(d.uid)
+  const judged = judgeLogin(d, principal, client, { now: deps.clock.now(), startedAt })
   if (judged.ok && principal) {
     const { session, account } = principal
     const level = levelOf(session.amr)

@@ -11,7 +11,7 @@ import type { LimiterStore } from '../guard/ports.js'
 import { SourceLimits } from '../guard/source-limits.js'
 import type { SessionPrincipal } from '../sessions/ports.js'
 import type { SessionsService } from '../sessions/service.js'
-import { createAdapterFactory } from './adapter.js'
+import { createAdapterFactory, STARTED_AT } from './adapter.js'
 import { loadGrant, OidcGrants } from './grants.js'
 import { interactionRoutes } from './interactions.js'
 import { type KeySet, OidcKeys } from './keys.js'
@@ -85,7 +85,18 @@ const oidcRoutes = (
 ) => {
   const provider = async () => (await ready()).provider
   const { events, clock, config } = deps
-  interactionRoutes(http, { provider, sessions: with_.sessions, clients: deps.oidcClients, events, clock })
+  const startedAt = async (uid: string) => {
+    const started = (await deps.oidcArtifacts.find('Interaction', uid, clock.now()))?.payload[STARTED_AT]
+    return typeof started === 'number' ? started : null
+  }
+  interactionRoutes(http, {
+    provider,
+    startedAt,
+    sessions: with_.sessions,
+    clients: deps.oidcClients,
+    events,
+    clock,
+  })
   const authorizeLimits = new SourceLimits(
     with_.limiter,
     'oidc_authorize',
