@@ -252,12 +252,14 @@ export const settings: { [K in keyof typeof en]: string } = {
   'settings.event.account_access_revoked': 'Ein Administrator hat den Zugang zu Ihrem Konto gesperrt.',
   'settings.event.account_access_reinstated':
     'Ein Administrator hat den Zugang zu Ihrem Konto wieder freigegeben.',
-  'settings.event.oidc_login': "Sie haben sich mit Ihrem Konto bei einer Anwendung angemeldet.",
-  'settings.event.oidc_consent_given': "Sie haben einer Anwendung den Zugriff auf Ihr Konto erlaubt.",
-  'settings.event.oidc_consent_denied': "Sie haben die Anfrage einer Anwendung abgelehnt.",
-  'settings.event.oidc_token_reuse': "Der Zugriff einer Anwendung auf Ihr Konto wurde beendet, weil eines ihrer Tokens zweimal benutzt wurde.",
-  'settings.event.oidc_grants_revoked': "Der Zugriff von Anwendungen auf Ihr Konto wurde beendet.",
-  'settings.event.oidc_client_grants_revoked': "Ein Administrator hat den Zugriff einer Anwendung auf Ihr Konto beendet.",
+  'settings.event.oidc_login': 'Sie haben sich mit Ihrem Konto bei einer Anwendung angemeldet.',
+  'settings.event.oidc_consent_given': 'Sie haben einer Anwendung den Zugriff auf Ihr Konto erlaubt.',
+  'settings.event.oidc_consent_denied': 'Sie haben die Anfrage einer Anwendung abgelehnt.',
+  'settings.event.oidc_token_reuse':
+    'Der Zugriff einer Anwendung auf Ihr Konto wurde beendet, weil eines ihrer Tokens zweimal benutzt wurde.',
+  'settings.event.oidc_grants_revoked': 'Der Zugriff von Anwendungen auf Ihr Konto wurde beendet.',
+  'settings.event.oidc_client_grants_revoked':
+    'Ein Administrator hat den Zugriff einer Anwendung auf Ihr Konto beendet.',
 
   'settings.error.wrongPassword': 'Das Passwort ist nicht richtig.',
   'settings.error.wrongCode': 'Der Code ist nicht richtig oder abgelaufen.',

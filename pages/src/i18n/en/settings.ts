@@ -233,12 +233,14 @@ export const settings = {
   'settings.event.campaign_notice_queued': 'We sent you a security notice.',
   'settings.event.account_access_revoked': 'An administrator revoked access to your account.',
   'settings.event.account_access_reinstated': 'An administrator gave access to your account back.',
-  'settings.event.oidc_login': "You signed in to an application through your account.",
-  'settings.event.oidc_consent_given': "You allowed an application to use your account.",
+  'settings.event.oidc_login': 'You signed in to an application through your account.',
+  'settings.event.oidc_consent_given': 'You allowed an application to use your account.',
   'settings.event.oidc_consent_denied': "You declined an application's request.",
-  'settings.event.oidc_token_reuse': "An application's access to your account was ended because one of its tokens was used twice.",
+  'settings.event.oidc_token_reuse':
+    "An application's access to your account was ended because one of its tokens was used twice.",
   'settings.event.oidc_grants_revoked': "Applications' access to your account was ended.",
-  'settings.event.oidc_client_grants_revoked': "An application's access to your account was ended by an administrator.",
+  'settings.event.oidc_client_grants_revoked':
+    "An application's access to your account was ended by an administrator.",
 
   'settings.error.wrongPassword': 'That password is not right.',
   'settings.error.wrongCode': 'That code is not right, or it has expired.',
