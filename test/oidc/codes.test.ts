@@ -101,16 +101,19 @@ describe.each(databaseKinds())('OpenID Connect codes and client binding (%s)', (
     expect((await refresh(s, clientA, refreshToken)).status).toBe(200)
   })
 
-  it('OP-OAuth-introspection-binding: only the client a token was issued to learns about it', async () => {
-    // Another client, confidential or public, is told nothing: not whether the token is live, not
-    // whose it is (Gatehouse's allowedPolicy; oidc-provider's default would tell a confidential one).
-    const [clientA, clientB] = [await registerClient(s), await registerClient(s)]
+  it('OP-OAuth-introspection-binding: a third party learns nothing of another client’s token; a first-party API may ask', async () => {
+    // Gatehouse's allowedPolicy: the token's own client, or a first-party confidential one (the
+    // operator's APIs); oidc-provider's default would answer any confidential client.
+    const clientA = await registerClient(s)
+    const thirdParty = await registerClient(s, { firstParty: false })
+    const api = await registerClient(s, { firstParty: true })
     const { access, t } = await signedIn(s, clientA)
     const byA = await introspect(s, clientA, access)
     expect(byA.json).toMatchObject({ active: true, client_id: clientA.id })
-    const byB = await introspect(s, clientB, access)
-    expect(byB.status).toBe(200)
-    expect(byB.json).toEqual({ active: false })
+    const byThirdParty = await introspect(s, thirdParty, access)
+    expect(byThirdParty.status).toBe(200)
+    expect(byThirdParty.json).toEqual({ active: false })
+    expect((await introspect(s, api, access)).json).toMatchObject({ active: true, client_id: clientA.id })
     const pub = await registerClient(s, { public: true, tokenEndpointAuthMethod: 'none', secretHash: null })
     const byPublic = await formPost(
       s,

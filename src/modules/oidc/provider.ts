@@ -82,11 +82,15 @@ export const providerConfiguration = (lib: OidcLibrary, deps: ProviderDeps): Con
     },
     features: {
       devInteractions: { enabled: false },
-      // A client learns about its own tokens only: nothing tells it whether another client's token
+      // A client learns about its own tokens; only a first-party confidential client (an API of
+      // the operator's own) about any: a third party is never told whether another client's token
       // is live, or whose it is.
       introspection: {
         enabled: true,
-        allowedPolicy: (_ctx, client, token) => token.clientId === client.clientId,
+        allowedPolicy: async (_ctx, client, token) =>
+          token.clientId === client.clientId ||
+          (client.clientAuthMethod !== 'none' &&
+            (await deps.clients.find(client.clientId))?.firstParty === true),
       },
       revocation: {
         enabled: true,
