@@ -77,6 +77,20 @@ describe.each(databaseKinds())('OpenID Connect userinfo and RP-initiated logout 
     expect(r.status).toBe(401)
   })
 
+  it('gives a client registered for JWT access tokens one for the first resource server, without asking', async () => {
+    const jwtClient = await registerClient(s, { accessTokenFormat: 'jwt' })
+    const { access } = await signedIn(s, jwtClient, { scope: 'openid email' })
+    const [header, payload] = access
+      .split('.')
+      .slice(0, 2)
+      .map((p) => JSON.parse(Buffer.from(p, 'base64url').toString()))
+    expect(header).toMatchObject({ typ: 'at+jwt', alg: 'RS256' })
+    expect(payload).toMatchObject({ aud: API, client_id: jwtClient.id })
+    // The same server's other clients keep opaque tokens.
+    const { access: opaque } = await signedIn(s, client)
+    expect(opaque.split('.')).toHaveLength(1)
+  })
+
   it('OP-UserInfo-query: a bearer token in the query string is refused; in the header it works', async () => {
     const { access } = await signedIn(s, client)
     const q = await call(s, 'GET', `/oidc/userinfo?access_token=${encodeURIComponent(access)}`)

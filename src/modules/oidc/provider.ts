@@ -44,8 +44,13 @@ export const secretMatches = (storedHash: string | undefined, presented: string)
 
 const resourceServers = (lib: OidcLibrary, deps: ProviderDeps) => ({
   enabled: true,
-  // No resource asked for: an opaque token for userinfo and introspection.
-  defaultResource: () => undefined,
+  // No resource asked for: an opaque token for userinfo and introspection, unless the client is
+  // registered for JWT access tokens: then one for the first resource server.
+  defaultResource: async (_ctx: KoaContextWithOIDC, client: { clientId: string }) => {
+    const first = deps.settings.resourceServers[0]
+    if (!first) return undefined
+    return (await deps.clients.find(client.clientId))?.accessTokenFormat === 'jwt' ? first : undefined
+  },
   useGrantedResource: () => true,
   getResourceServerInfo: (_ctx: KoaContextWithOIDC, indicator: string): ResourceServer => {
     if (!deps.settings.resourceServers.includes(indicator)) throw new lib.errors.InvalidTarget()
