@@ -20,6 +20,7 @@ import { createIncidentsModule } from './modules/incidents/module.js'
 import { createLoginModule } from './modules/login/module.js'
 import { createMailModule } from './modules/mail/module.js'
 import { createMfaModule } from './modules/mfa/module.js'
+import type { OnAccessEnded } from './modules/oidc/access-ended.js'
 import { createOidcModule } from './modules/oidc/module.js'
 import { createPagesModule } from './modules/pages/module.js'
 import { createRecoveryModule } from './modules/recovery/module.js'
@@ -90,7 +91,7 @@ const accountModules = async (infra: Infrastructure) => {
 }
 
 /** The modules of delivery and of staff work: webhooks, the outbox, events, access, incidents. */
-const operationModules = (infra: Infrastructure, audit: AuditService) => {
+const operationModules = (infra: Infrastructure, audit: AuditService, onAccessEnded: OnAccessEnded) => {
   const { store, repos, workerLogger } = infra
   const base = shared(infra)
   const webhooks = createWebhooksModule({ ...base, repo: repos.webhooks, outbox: store.outbox })
@@ -115,7 +116,8 @@ const operationModules = (infra: Infrastructure, audit: AuditService) => {
   const incidents = createIncidentsModule({ ...base, ...service, repo: repos.incidents })
   const facts = repos.reportFacts
   const reports = createReportsModule({ ...base, ...service, incidents: incidents.incidents, facts })
-  const admin = createAdminModule({ ...base, ...store, stats: repos.adminStats, factors: repos.mfaFactors })
+  const { adminStats: stats, mfaFactors: factors } = repos
+  const admin = createAdminModule({ ...base, ...store, stats, factors, onAccessEnded })
   return { webhooks, mail, events, access, campaigns, incidents, reports, admin }
 }
 
@@ -154,7 +156,7 @@ const registerRoutes = async (server: AppHttp, infra: Infrastructure, m: Modules
   m.recovery.routes(http, { sessions, limiter })
   m.pages.routes(http, { limiter, metrics })
   // The OpenID Connect provider: discovery, /oidc/* and the sign-in and consent steps of applications.
-  m.oidc.routes(http, { sessions })
+  m.oidc.routes(http, { sessions, guard })
   await http.ready()
   return sessionCheck
 }
@@ -167,7 +169,7 @@ const registerRoutes = async (server: AppHttp, infra: Infrastructure, m: Modules
 export const createApp = async (config: Config, overrides: AppOverrides = {}): Promise<App> => {
   const infra = await createInfrastructure(config, overrides)
   const core = await accountModules(infra)
-  const m: Modules = { ...core, ...operationModules(infra, core.audit.audit) }
+  const m: Modules = { ...core, ...operationModules(infra, core.audit.audit, core.oidc.onAccessEnded) }
   const guard = m.guard.guard
   const server = await createAppHttp({ ...infra, guard })
   const sessionCheck = await registerRoutes(server, infra, m)

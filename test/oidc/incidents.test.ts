@@ -1,0 +1,114 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { noContext } from '../../src/modules/events/recorder.js'
+import { totpCodeAt } from '../../src/modules/mfa/totp.js'
+import { databaseKinds } from '../helpers/databases.js'
+import {
+  adminSession,
+  call,
+  createTestServer,
+  freshUser,
+  signUpAndLogin,
+  type TestServer,
+} from '../helpers/server.js'
+import { expectEnded, expectLive, grantFor } from './grant-checks.js'
+
+/*
+ * The incident kit reaches applications: every change that ends all of an account's sessions ends
+ * its grants too (refresh tokens refused, access tokens inactive), over HTTP on both databases.
+ */
+
+describe.each(databaseKinds())('applications lose an account whose access ends (%s)', (kind) => {
+  let s: TestServer
+  let admin: string
+  beforeAll(async () => {
+    s = await createTestServer(kind)
+    admin = await adminSession(s)
+  })
+  afterAll(() => s?.close())
+
+  const accountIdOf = async (token: string) =>
+    String(((await call(s, 'GET', '/v1/sessions/current', { token })).json.account as { id: string }).id)
+
+  it('a campaign forcing a reset, and one revoking sessions', async () => {
+    for (const action of ['force_password_reset', 'revoke_sessions']) {
+      const { token } = await signUpAndLogin(s)
+      const g = await grantFor(s, token)
+      const other = await grantFor(s, (await signUpAndLogin(s)).token)
+      const id = await accountIdOf(token)
+      const c = await call(s, 'POST', '/v1/admin/campaigns', {
+        token: admin,
+        body: { selector: { kind: 'accounts', ids: [id] }, action },
+      })
+      expect(c.status, c.body).toBe(201)
+      await s.app.workers.campaigns.drain()
+      await expectEnded(s, g)
+      await expectLive(s, other)
+    }
+  })
+
+  it("an operator's reset, and an administrator's revoke of the sessions", async () => {
+    const a = await signUpAndLogin(s)
+    const ga = await grantFor(s, a.token)
+    await s.app.services.accounts.resetByOperator(a.user.username, noContext)
+    await expectEnded(s, ga)
+
+    const b = await signUpAndLogin(s)
+    const gb = await grantFor(s, b.token)
+    const id = await accountIdOf(b.token)
+    const r = await call(s, 'POST', `/v1/admin/accounts/${id}/sessions/revoke`, { token: admin })
+    expect(r.status, r.body).toBe(200)
+    await expectEnded(s, gb)
+  })
+
+  it("the holder's password change and sign-out everywhere; one other session alone keeps them", async () => {
+    const { user, token } = await signUpAndLogin(s)
+    const g = await grantFor(s, token)
+    const second = await call(s, 'POST', '/v1/sessions', {
+      body: { identifier: user.username, password: user.password },
+    })
+    const list = await call(s, 'GET', '/v1/sessions', { token })
+    const otherId = (list.json.sessions as Array<{ id: string; current: boolean }>).find(
+      (x) => !x.current,
+    )?.id
+    expect((await call(s, 'DELETE', `/v1/sessions/${otherId}`, { token })).status).toBe(204)
+    await expectLive(s, g)
+    await call(s, 'POST', '/v1/sessions', { body: { identifier: user.username, password: user.password } })
+    const all = await call(s, 'DELETE', '/v1/sessions', { token })
+    expect(all.status, all.body).toBe(200)
+    await expectEnded(s, g)
+    expect(second.status).toBe(201)
+
+    const g2 = await grantFor(s, token)
+    const changed = await call(s, 'POST', '/v1/me/password', {
+      token,
+      body: { current_password: user.password, new_password: 'quartz meadow 41 ember' },
+    })
+    expect(changed.status, changed.body).toBe(200)
+    await expectEnded(s, g2)
+  })
+
+  it('a "this wasn\'t me" lock and a partner account\'s access revoked', async () => {
+    const a = await signUpAndLogin(s)
+    const ga = await grantFor(s, a.token)
+    await s.app.services.recovery.lockAfterUnrecognisedLogin(await accountIdOf(a.token), noContext)
+    await expectEnded(s, ga)
+
+    const p = freshUser('partner')
+    await signUpAndLogin(s, p)
+    await s.app.services.accounts.setRole(p.username, 'partner', noContext)
+    const login = await call(s, 'POST', '/v1/sessions', {
+      body: { identifier: p.username, password: p.password },
+    })
+    expect(login.status, login.body).toBe(201)
+    // A partner's session is a full one once it has an app-based factor.
+    const e = await call(s, 'POST', '/v1/mfa/totp', { token: login.json.token })
+    const code = totpCodeAt(String(e.json.secret), s.clock.now())
+    await call(s, 'POST', '/v1/mfa/totp/confirm', { token: login.json.token, body: { code } })
+    s.clock.advance(30_000)
+    const gp = await grantFor(s, login.json.token)
+    const pid = await accountIdOf(login.json.token)
+    const out = await s.app.access.bulkRevoke([`account:${pid}`], { actor: 'test', scopes: [] }, noContext)
+    expect(out[0]?.outcome).toBe('revoked')
+    await expectEnded(s, gp)
+  })
+})
