@@ -18,6 +18,8 @@ import type { IncidentsService } from './modules/incidents/service.js'
 import type { OutboxWorker } from './modules/mail/worker.js'
 import type { PasskeyService } from './modules/mfa/passkeys.js'
 import type { MfaService } from './modules/mfa/service.js'
+import type { OidcGrants } from './modules/oidc/grants.js'
+import type { OidcKeys } from './modules/oidc/keys.js'
 import type { RecoveryService } from './modules/recovery/service.js'
 import type { RecoveryWorker } from './modules/recovery/worker.js'
 import type { IncidentReports } from './modules/reports/service.js'
@@ -53,6 +55,8 @@ export interface App {
   /** External parties: clients, admin API keys, partner accounts, the access review. */
   readonly access: AccessService
   readonly incidents: IncidentsService
+  /** The OpenID Connect provider's signing keys and the grants the incident kit ends. */
+  readonly oidc: { signingKeys: OidcKeys; grants: OidcGrants; rotateKeys(): Promise<string[]> }
   /** Incident reports (security briefs) from what was recorded. */
   readonly reports: IncidentReports
   /**

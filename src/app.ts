@@ -206,6 +206,7 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
     audit: m.audit.audit,
     access: m.access.access,
     incidents: m.incidents.incidents,
+    oidc: m.oidc,
     reports: m.reports.reports,
     ...runtime,
   }
