@@ -156,7 +156,7 @@ const registerRoutes = async (server: AppHttp, infra: Infrastructure, m: Modules
   m.recovery.routes(http, { sessions, limiter })
   m.pages.routes(http, { limiter, metrics })
   // The OpenID Connect provider: discovery, /oidc/* and the sign-in and consent steps of applications.
-  m.oidc.routes(http, { sessions, guard })
+  m.oidc.routes(http, { sessions, guard, authorize, audit })
   await http.ready()
   return sessionCheck
 }

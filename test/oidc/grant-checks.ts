@@ -11,8 +11,11 @@ export interface Granted {
 }
 
 /** A first-party application signed in with the session, holding a refresh token. */
-export const grantFor = async (s: TestServer, token: string, over = {}): Promise<Granted> => {
-  const client = await registerClient(s, over)
+export const grantFor = async (s: TestServer, token: string, over = {}): Promise<Granted> =>
+  grantOn(s, token, await registerClient(s, over))
+
+/** The session signed in to an application already registered. */
+export const grantOn = async (s: TestServer, token: string, client: TestClient): Promise<Granted> => {
   const a = await authorize(s, client, token, { prompt: 'consent' })
   const t = await exchange(s, client, a.code ?? '', a.verifier)
   expect(t.status, JSON.stringify(t.json)).toBe(200)

@@ -10,7 +10,7 @@ import {
   signUpAndLogin,
   type TestServer,
 } from '../helpers/server.js'
-import { expectEnded, expectLive, grantFor } from './grant-checks.js'
+import { expectEnded, expectLive, grantFor, grantOn } from './grant-checks.js'
 
 /*
  * The incident kit reaches applications: every change that ends all of an account's sessions ends
@@ -110,5 +110,30 @@ describe.each(databaseKinds())('applications lose an account whose access ends (
     const out = await s.app.access.bulkRevoke([`account:${pid}`], { actor: 'test', scopes: [] }, noContext)
     expect(out[0]?.outcome).toBe('revoked')
     await expectEnded(s, gp)
+  })
+
+  it("ends one application's grants for everyone (the administrator's revoke of a client), audited", async () => {
+    const a = await signUpAndLogin(s)
+    const b = await signUpAndLogin(s)
+    const ga = await grantFor(s, a.token)
+    const client = ga.client
+    // The second account signs in to the same application.
+    const gb = await grantOn(s, b.token, client)
+    const gb2 = await grantFor(s, b.token)
+    const other = await grantFor(s, a.token)
+    const path = `/v1/admin/oidc/clients/${client.id}/revoke-grants`
+    const r = await call(s, 'POST', path, { token: admin })
+    expect(r.status, r.body).toBe(200)
+    expect(r.json).toEqual({ client_id: client.id, grants_revoked: 2 })
+    await expectEnded(s, ga)
+    await expectEnded(s, gb)
+    await expectLive(s, gb2)
+    await expectLive(s, other)
+    expect(
+      (await call(s, 'POST', '/v1/admin/oidc/clients/ghc_nothing/revoke-grants', { token: admin })).status,
+    ).toBe(404)
+    expect((await call(s, 'POST', path, { token: a.token })).status).toBe(403)
+    const events = await s.app.store.events.search({ type: 'oidc_client_grants_revoked' }, 5)
+    expect(events[0]?.details).toMatchObject({ client_id: client.id, grants: 2, reason: 'operator_revoked' })
   })
 })

@@ -4,13 +4,16 @@ import type { HttpServer } from '../../http/server.js'
 import type { Clock } from '../../kernel/clock.js'
 import type { Keys } from '../../kernel/keys.js'
 import type { SecretBox } from '../../kernel/secret-box.js'
+import type { Authorize } from '../access/authorize.js'
 import type { AccountRepository } from '../accounts/ports.js'
+import type { AuditService } from '../audit/service.js'
 import type { RequestContext } from '../events/ports.js'
 import type { EventRecorder } from '../events/recorder.js'
 import type { Guard } from '../guard/guard.js'
 import type { SessionsService } from '../sessions/service.js'
 import { accessEndedListener } from './access-ended.js'
 import { createAdapterFactory } from './adapter.js'
+import { grantRoutes } from './grant-routes.js'
 import { loadGrant, OidcGrants } from './grants.js'
 import { interactionRoutes } from './interactions.js'
 import { OidcKeys } from './keys.js'
@@ -107,8 +110,18 @@ export const createOidcModule = (deps: OidcModuleDeps) => {
       holder.stale()
       return kids
     },
-    routes: (http: HttpServer, with_: { sessions: SessionsService; guard?: Guard }) => {
+    routes: (
+      http: HttpServer,
+      with_: { sessions: SessionsService; guard?: Guard; authorize?: Authorize; audit?: AuditService },
+    ) => {
       if (!settings.enabled) return
+      if (with_.authorize && with_.audit)
+        grantRoutes(http, {
+          grants,
+          clients: deps.oidcClients,
+          authorize: with_.authorize,
+          audit: with_.audit,
+        })
       sessionsOf = with_.sessions
       guardOf = with_.guard ?? null
       const provider = async () => (await ready()).provider
