@@ -22,7 +22,7 @@ import { outgoingFetch } from './outgoing-fetch.js'
 import type { OidcArtifactStore, OidcClientRepository, OidcKeyRepository } from './ports.js'
 import { createProvider } from './provider.js'
 import { noteCodeOwners, watchProvider } from './provider-events.js'
-import { providerHolder } from './provider-holder.js'
+import { type Built, providerHolder } from './provider-holder.js'
 import { tokenEndpointScreen } from './token-guard.js'
 
 export interface OidcModuleDeps {
@@ -36,6 +36,65 @@ export interface OidcModuleDeps {
   oidcClients: OidcClientRepository
   oidcKeys: OidcKeyRepository
   oidcArtifacts: OidcArtifactStore
+}
+
+type Ready = () => Promise<Built>
+
+/** What the routes are given once the other modules exist. */
+export interface OidcRouteDeps {
+  sessions: SessionsService
+  /** Screens the endpoints where applications authenticate. */
+  guard?: Guard
+  authorize?: Authorize
+  audit?: AuditService
+}
+
+/**
+ * The grants the incident kit ends, and the listener that ends them whenever a change ends all of
+ * an account's sessions (recorded as an access-ending event, access-ended.ts).
+ */
+const incidentGrants = (deps: OidcModuleDeps, ready: Ready) => {
+  const { logger } = deps
+  const grants = new OidcGrants({
+    store: deps.oidcArtifacts,
+    clock: deps.clock,
+    events: deps.events,
+    provider: async () => (await ready()).provider,
+    onLogoutFailure: (clientId, err) =>
+      logger.warn({ err, client_id: clientId }, 'back-channel logout failed'),
+  })
+  const onAccessEnded = async (accountId: string, reason: string, ctx: RequestContext) => {
+    await grants.revokeAccount(accountId, reason, ctx)
+  }
+  deps.events.subscribe(accessEndedListener(onAccessEnded))
+  return { grants, onAccessEnded }
+}
+
+/** The admin route over grants, the interaction routes, and the provider under /oidc (guard first). */
+const oidcRoutes = (
+  http: HttpServer,
+  with_: OidcRouteDeps,
+  m: { deps: OidcModuleDeps; grants: OidcGrants; ready: Ready },
+) => {
+  const { deps, grants, ready } = m
+  if (with_.authorize && with_.audit) {
+    const { authorize, audit } = with_
+    grantRoutes(http, { grants, clients: deps.oidcClients, authorize, audit })
+  }
+  const provider = async () => (await ready()).provider
+  interactionRoutes(http, {
+    provider,
+    sessions: with_.sessions,
+    clients: deps.oidcClients,
+    events: deps.events,
+    clock: deps.clock,
+  })
+  const screen = with_.guard ? tokenEndpointScreen(with_.guard) : undefined
+  mountProvider(http, {
+    publicUrl: deps.config.publicUrl,
+    callback: async () => (await ready()).callback,
+    ...(screen ? { screen } : {}),
+  })
 }
 
 /**
@@ -85,19 +144,7 @@ export const createOidcModule = (deps: OidcModuleDeps) => {
   })
   const ready = holder.ready
 
-  const grants = new OidcGrants({
-    store: deps.oidcArtifacts,
-    clock,
-    events: deps.events,
-    provider: async () => (await ready()).provider,
-    onLogoutFailure: (clientId, err) =>
-      logger.warn({ err, client_id: clientId }, 'back-channel logout failed'),
-  })
-  // Every change that ends all of an account's sessions ends its applications' grants too.
-  const onAccessEnded = async (accountId: string, reason: string, ctx: RequestContext) => {
-    await grants.revokeAccount(accountId, reason, ctx)
-  }
-  deps.events.subscribe(accessEndedListener(onAccessEnded))
+  const { grants, onAccessEnded } = incidentGrants(deps, ready)
 
   return {
     grants,
@@ -110,34 +157,11 @@ export const createOidcModule = (deps: OidcModuleDeps) => {
       holder.stale()
       return kids
     },
-    routes: (
-      http: HttpServer,
-      with_: { sessions: SessionsService; guard?: Guard; authorize?: Authorize; audit?: AuditService },
-    ) => {
+    routes: (http: HttpServer, with_: OidcRouteDeps) => {
       if (!settings.enabled) return
-      if (with_.authorize && with_.audit)
-        grantRoutes(http, {
-          grants,
-          clients: deps.oidcClients,
-          authorize: with_.authorize,
-          audit: with_.audit,
-        })
       sessionsOf = with_.sessions
       guardOf = with_.guard ?? null
-      const provider = async () => (await ready()).provider
-      interactionRoutes(http, {
-        provider,
-        sessions: with_.sessions,
-        clients: deps.oidcClients,
-        events: deps.events,
-        clock,
-      })
-      const screen = with_.guard ? tokenEndpointScreen(with_.guard) : undefined
-      mountProvider(http, {
-        publicUrl: config.publicUrl,
-        callback: async () => (await ready()).callback,
-        ...(screen ? { screen } : {}),
-      })
+      oidcRoutes(http, with_, { deps, grants, ready })
     },
     purge: async (now: number) => {
       await signingKeys.purge(now)
