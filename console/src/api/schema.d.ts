@@ -2975,6 +2975,47 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/admin/oidc/clients/{id}/revoke-grants": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** End every grant of one application, for every account (audit-logged) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            client_id: string;
+                            grants_revoked: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/admin/outbox/dead": {
         parameters: {
             query?: never;
@@ -3284,7 +3325,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         description?: string;
-                        event_types: ("account_created" | "account_signup_existing_email" | "account_email_verified" | "account_verification_resend" | "account_phone_changed" | "account_phone_verified" | "account_phone_verify_fail" | "account_phone_removed" | "account_locale_changed" | "account_unverified_deleted" | "authn_login_success" | "authn_login_fail" | "authn_password_rehashed" | "authn_password_change" | "authn_password_change_fail" | "authn_password_change_required" | "session_logout" | "session_revoked" | "client_outdated" | "authn_password_reset_requested" | "recovery.suppressed" | "authn_password_reset_completed" | "authn_mfa_fail" | "authn_mfa_enabled" | "authn_mfa_challenge" | "authn_recovery_code_used" | "authn_recovery_codes_regenerated" | "account_locked" | "recovery.reset_lock_changed" | "authn_reauth_fail" | "authn_reauth" | "authn_mfa_removed" | "account_email_change_requested" | "account_email_changed" | "account_password_reset_by_operator" | "account_role_changed" | "authn_mfa_enrolment_required" | "authn_webauthn_fail" | "authn_webauthn_counter_regressed" | "authn_passkey_login_fail" | "authn_device_new" | "authn_device_remembered" | "authn_devices_forgotten" | "authn_mfa_skipped_remembered" | "authn_step_up" | "authn_otp_sent" | "authn_otp_send_capped" | "authn_login_notice_queued" | "authn_login_notice_suppressed" | "authn_login_not_me" | "outbound_budget_exhausted" | "messages_dead_lettered" | "limiter_store_fallback" | "limiter_store_recovered" | "guard_detection" | "guard_detection_resolved" | "guard_block_lifted" | "guard_sources_lifted" | "guard_challenge_failed" | "webhook_created" | "webhook_deleted" | "campaign_password_reset_forced" | "campaign_sessions_revoked" | "campaign_mfa_enrolment_required" | "campaign_reset_lock_set" | "campaign_notice_queued" | "api_key_created" | "api_key_revoked" | "api_key_rotated" | "api_key_refused" | "account_access_revoked" | "account_access_reinstated")[];
+                        event_types: ("account_created" | "account_signup_existing_email" | "account_email_verified" | "account_verification_resend" | "account_phone_changed" | "account_phone_verified" | "account_phone_verify_fail" | "account_phone_removed" | "account_locale_changed" | "account_unverified_deleted" | "authn_login_success" | "authn_login_fail" | "authn_password_rehashed" | "authn_password_change" | "authn_password_change_fail" | "authn_password_change_required" | "session_logout" | "session_revoked" | "client_outdated" | "authn_password_reset_requested" | "recovery.suppressed" | "authn_password_reset_completed" | "authn_mfa_fail" | "authn_mfa_enabled" | "authn_mfa_challenge" | "authn_recovery_code_used" | "authn_recovery_codes_regenerated" | "account_locked" | "recovery.reset_lock_changed" | "authn_reauth_fail" | "authn_reauth" | "authn_mfa_removed" | "account_email_change_requested" | "account_email_changed" | "account_password_reset_by_operator" | "account_role_changed" | "authn_mfa_enrolment_required" | "authn_webauthn_fail" | "authn_webauthn_counter_regressed" | "authn_passkey_login_fail" | "authn_device_new" | "authn_device_remembered" | "authn_devices_forgotten" | "authn_mfa_skipped_remembered" | "authn_step_up" | "authn_otp_sent" | "authn_otp_send_capped" | "authn_login_notice_queued" | "authn_login_notice_suppressed" | "authn_login_not_me" | "outbound_budget_exhausted" | "messages_dead_lettered" | "limiter_store_fallback" | "limiter_store_recovered" | "guard_detection" | "guard_detection_resolved" | "guard_block_lifted" | "guard_sources_lifted" | "guard_challenge_failed" | "webhook_created" | "webhook_deleted" | "campaign_password_reset_forced" | "campaign_sessions_revoked" | "campaign_mfa_enrolment_required" | "campaign_reset_lock_set" | "campaign_notice_queued" | "api_key_created" | "api_key_revoked" | "api_key_rotated" | "api_key_refused" | "account_access_revoked" | "account_access_reinstated" | "oidc_login" | "oidc_consent_given" | "oidc_consent_denied" | "oidc_token_reuse" | "oidc_grants_revoked" | "oidc_client_grants_revoked" | "oidc_client_auth_fail" | "oidc_backchannel_logout_failed")[];
                         url: string;
                     };
                 };
