@@ -136,4 +136,42 @@ describe.each(databaseKinds())('applications lose an account whose access ends (
     const events = await s.app.store.events.search({ type: 'oidc_client_grants_revoked' }, 5)
     expect(events[0]?.details).toMatchObject({ client_id: client.id, grants: 2, reason: 'operator_revoked' })
   })
+
+  it("a revoke_client campaign ends one application's grants of the accounts holding one", async () => {
+    const a = await signUpAndLogin(s)
+    const b = await signUpAndLogin(s)
+    const ga = await grantFor(s, a.token)
+    const client = ga.client
+    const gb = await grantOn(s, b.token, client)
+    const other = await grantFor(s, a.token)
+    const body = {
+      selector: { kind: 'oidc_client', client_id: client.id },
+      action: 'revoke_client',
+      params: { client_id: client.id },
+    }
+    const dry = await call(s, 'POST', '/v1/admin/campaigns', {
+      token: admin,
+      body: { ...body, dry_run: true },
+    })
+    expect(dry.json).toEqual({
+      dry_run: true,
+      selected: 2,
+      effects: { grants_revoked: 2, accounts_with_grants: 2 },
+    })
+    const bad = { ...body, params: {} }
+    expect((await call(s, 'POST', '/v1/admin/campaigns', { token: admin, body: bad })).status).toBe(400)
+    const c = await call(s, 'POST', '/v1/admin/campaigns', { token: admin, body })
+    expect(c.status, c.body).toBe(201)
+    expect(c.json).toMatchObject({ params: { client_id: client.id }, progress: { total: 2 } })
+    await s.app.workers.campaigns.drain()
+    await expectEnded(s, ga)
+    await expectEnded(s, gb)
+    await expectLive(s, other)
+    const done = await call(s, 'GET', `/v1/admin/campaigns/${c.json.id}`, { token: admin })
+    expect(done.json).toMatchObject({ status: 'completed', progress: { done: 2, skipped: 0 } })
+    const events = await s.app.store.events.search({ type: 'oidc_grants_revoked' }, 20)
+    const mine = events.filter((e) => e.details.campaign_id === c.json.id)
+    expect(mine).toHaveLength(2)
+    expect(mine[0]?.details).toMatchObject({ reason: 'client_revoked', clients: [client.id] })
+  })
 })

@@ -43,6 +43,21 @@ export const accessEndingReason = (e: Pick<SecurityEvent, 'type' | 'details'>): 
 }
 
 /**
+ * A listener that tells applications of grants a revoke_client campaign ended (the batch deleted
+ * them in its transaction; the logout tokens go once it committed).
+ */
+export const campaignRevocationListener =
+  (tell: (accountId: string, clientIds: Set<string>, ctx: RequestContext) => Promise<void>) =>
+  async (events: readonly SecurityEvent[]): Promise<void> => {
+    for (const e of events) {
+      if (e.type !== 'oidc_grants_revoked' || !e.accountId || e.details.campaign_id === undefined) continue
+      const clients = Array.isArray(e.details.clients) ? e.details.clients : []
+      const ids = new Set(clients.filter((c): c is string => typeof c === 'string'))
+      if (ids.size > 0) await tell(e.accountId, ids, e.context)
+    }
+  }
+
+/**
  * A listener of the event recorder (`EventRecorder.subscribe`) that ends the applications' access
  * of each account an access-ending event names. It runs once the event is kept: at once for events
  * recorded outside a transaction, right after the commit for the others (a campaign's worker waits

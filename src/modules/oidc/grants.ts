@@ -100,6 +100,10 @@ export class OidcGrants {
   }
 
   /** Back-channel logout tokens to each client that registered for them; failures are reported, not thrown. */
+  tellApplications(accountId: string, clientIds: Set<string>, ctx: RequestContext): Promise<void> {
+    return this.#logout(accountId, clientIds, ctx)
+  }
+
   async #logout(accountId: string, clientIds: Set<string>, ctx: RequestContext): Promise<void> {
     const provider = await this.deps.provider()
     await Promise.all(

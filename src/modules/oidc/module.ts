@@ -11,7 +11,7 @@ import type { RequestContext } from '../events/ports.js'
 import type { EventRecorder } from '../events/recorder.js'
 import type { Guard } from '../guard/guard.js'
 import type { SessionsService } from '../sessions/service.js'
-import { accessEndedListener } from './access-ended.js'
+import { accessEndedListener, campaignRevocationListener } from './access-ended.js'
 import { createAdapterFactory } from './adapter.js'
 import { grantRoutes } from './grant-routes.js'
 import { loadGrant, OidcGrants } from './grants.js'
@@ -67,6 +67,7 @@ const incidentGrants = (deps: OidcModuleDeps, ready: Ready) => {
     await grants.revokeAccount(accountId, reason, ctx)
   }
   deps.events.subscribe(accessEndedListener(onAccessEnded))
+  deps.events.subscribe(campaignRevocationListener((a, c, ctx) => grants.tellApplications(a, c, ctx)))
   return { grants, onAccessEnded }
 }
 
