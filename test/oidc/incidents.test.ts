@@ -87,6 +87,21 @@ describe.each(databaseKinds())('applications lose an account whose access ends (
     await expectEnded(s, g2)
   })
 
+  it('a completed recovery', async () => {
+    const { user, token } = await signUpAndLogin(s)
+    const g = await grantFor(s, token)
+    s.smtp.clear()
+    const asked = await call(s, 'POST', '/v1/recovery', { body: { identifier: user.username } })
+    expect(asked.status).toBe(202)
+    await s.deliver()
+    const mail = await s.smtp.waitFor((m) => m.to.includes(user.email) && /reset/i.test(m.subject))
+    const done = await call(s, 'POST', '/v1/recovery/complete', {
+      body: { token: s.smtp.tokenFrom(mail), password: 'cobalt meadow 58 thistle' },
+    })
+    expect(done.status, done.body).toBe(200)
+    await expectEnded(s, g)
+  })
+
   it('a "this wasn\'t me" lock and a partner account\'s access revoked', async () => {
     const a = await signUpAndLogin(s)
     const ga = await grantFor(s, a.token)

@@ -144,6 +144,32 @@ describe.each(databaseKinds())('the provider watched (%s)', (kind) => {
   })
 })
 
+describe.each(databaseKinds())('back-channel logout in production settings (%s)', (kind) => {
+  let s: TestServer
+  beforeAll(async () => {
+    s = await createTestServer(kind)
+  })
+  afterAll(() => s?.close())
+
+  it('never reaches a loopback receiver, and says why without the URL', async () => {
+    const ok = await receiver(200)
+    try {
+      const { token } = await signUpAndLogin(s)
+      const g = await grantFor(s, token, { backchannelLogoutUri: `${ok.uri}?key=secret` })
+      const admin = await adminSession(s)
+      const r = await call(s, 'POST', `/v1/admin/oidc/clients/${g.client.id}/revoke-grants`, {
+        token: admin,
+      })
+      expect(r.status, r.body).toBe(200)
+      const failed = await s.app.store.events.search({ type: 'oidc_backchannel_logout_failed' }, 5)
+      expect(failed[0]?.details).toEqual({ client_id: g.client.id, reason: 'private_address' })
+      expect(ok.bodies).toHaveLength(0)
+    } finally {
+      await ok.close()
+    }
+  })
+})
+
 describe.each(databaseKinds())('the guard in front of the token endpoint (%s)', (kind) => {
   let s: TestServer
   beforeAll(async () => {
