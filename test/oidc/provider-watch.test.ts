@@ -112,6 +112,35 @@ describe.each(databaseKinds())('the provider watched (%s)', (kind) => {
     }
   })
 
+  it('tells the application of grants a revoke_client campaign ended', async () => {
+    const ok = await receiver(204)
+    try {
+      const { token } = await signUpAndLogin(s)
+      const id = await accountIdOf(token)
+      const g = await grantFor(s, token, { backchannelLogoutUri: ok.uri })
+      const c = await call(s, 'POST', '/v1/admin/campaigns', {
+        token: admin,
+        body: {
+          selector: { kind: 'oidc_client', client_id: g.client.id },
+          action: 'revoke_client',
+          params: { client_id: g.client.id },
+        },
+      })
+      expect(c.status, c.body).toBe(201)
+      await s.app.workers.campaigns.drain()
+      await eventually(async () => ok.bodies.length > 0)
+      const logoutToken = new URLSearchParams(ok.bodies[0]).get('logout_token') ?? ''
+      const jwks = (await call(s, 'GET', '/oidc/jwks')).json as { keys: never[] }
+      const { payload } = await jwtVerify(logoutToken, createLocalJWKSet(jwks), {
+        issuer: ISSUER,
+        audience: g.client.id,
+      })
+      expect(payload.sub).toBe(id)
+    } finally {
+      await ok.close()
+    }
+  })
+
   it('ends the Gatehouse session of the browser when the holder confirms an RP-initiated logout', async () => {
     const { token } = await signUpAndLogin(s)
     const client = await registerClient(s)
