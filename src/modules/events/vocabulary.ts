@@ -130,19 +130,19 @@ export const securityEventTypes = {
   oidc_login:
     "An application signed the holder in through Gatehouse's OpenID Connect provider (details: client_id, acr, amr).",
   oidc_consent_given:
-    'The holder allowed a third-party application what it asked for (details: client_id, scopes).',
+    "The holder allowed a third-party application what it asked for (details: client_id, scopes).",
   oidc_consent_denied:
-    'The holder declined what a third-party application asked for; it got nothing (details: client_id).',
+    "The holder declined what a third-party application asked for; it got nothing (details: client_id).",
   oidc_token_reuse:
-    'An authorization code or refresh token that had been used already was presented again: the whole grant was revoked with every token issued under it (details: client_id, kind code or refresh_token).',
+    "An authorization code or refresh token that had been used already was presented again: the whole grant was revoked with every token issued under it (details: client_id, kind code or refresh_token).",
   oidc_grants_revoked:
     "Every application grant of the account ended, with its codes and tokens, and the provider's sign-in sessions; applications that registered a back-channel logout URI were told (details: reason, grants, clients; a revoke_client campaign records one per account it changed, with campaign_id and incident_id).",
   oidc_client_grants_revoked:
-    'Every grant of one application ended, for every account (details: client_id, grants, reason).',
+    "Every grant of one application ended, for every account (details: client_id, grants, reason).",
   oidc_client_auth_fail:
-    'An application failed to authenticate at the token, introspection or revocation endpoint; the guard counts it like a failed login from that address (details: client_id, endpoint).',
+    "An application failed to authenticate at the token, introspection or revocation endpoint; the guard counts it like a failed login from that address (details: client_id, endpoint).",
   oidc_backchannel_logout_failed:
-    'A back-channel logout token could not be delivered to an application (details: client_id, reason). The grant is revoked all the same.',
+    "A back-channel logout token could not be delivered to an application (details: client_id, reason). The grant is revoked all the same.",
 } as const
 
 export type SecurityEventType = keyof typeof securityEventTypes
