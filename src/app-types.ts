@@ -20,6 +20,7 @@ import type { PasskeyService } from './modules/mfa/passkeys.js'
 import type { MfaService } from './modules/mfa/service.js'
 import type { OidcClients } from './modules/oidc/clients.js'
 import type { OidcGrants } from './modules/oidc/grants.js'
+import type { OidcKeys } from './modules/oidc/keys.js'
 import type { RecoveryService } from './modules/recovery/service.js'
 import type { RecoveryWorker } from './modules/recovery/worker.js'
 import type { IncidentReports } from './modules/reports/service.js'
@@ -57,10 +58,10 @@ export interface App {
   /** Applications that sign users in through Gatehouse (OpenID Connect clients). */
   readonly oidcClients: OidcClients
   readonly incidents: IncidentsService
+  /** The OpenID Connect provider's signing keys and the grants the incident kit ends. */
+  readonly oidc: { signingKeys: OidcKeys; grants: OidcGrants; rotateKeys(): Promise<string[]> }
   /** Incident reports (security briefs) from what was recorded. */
   readonly reports: IncidentReports
-  /** The OpenID Connect provider's grants (the incident kit ends them) and its signing keys. */
-  readonly oidc: { readonly grants: OidcGrants; rotateKeys(): Promise<string[]> }
   /**
    * Starts the metrics listener (GATEHOUSE_METRICS_HOST/PORT): Prometheus text at `GET /metrics`,
    * never on the public API. Null when GATEHOUSE_METRICS_PORT is off.

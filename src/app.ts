@@ -20,6 +20,7 @@ import { createIncidentsModule } from './modules/incidents/module.js'
 import { createLoginModule } from './modules/login/module.js'
 import { createMailModule } from './modules/mail/module.js'
 import { createMfaModule } from './modules/mfa/module.js'
+import type { OnAccessEnded } from './modules/oidc/access-ended.js'
 import { oidcClientRoutes } from './modules/oidc/client-routes.js'
 import { OidcClients } from './modules/oidc/clients.js'
 import type { OidcGrants } from './modules/oidc/grants.js'
@@ -93,7 +94,11 @@ const accountModules = async (infra: Infrastructure) => {
 }
 
 /** The modules of delivery and of staff work: webhooks, the outbox, events, access, incidents. */
-const operationModules = (infra: Infrastructure, audit: AuditService, grants: OidcGrants) => {
+const operationModules = (
+  infra: Infrastructure,
+  audit: AuditService,
+  oidc: { grants: OidcGrants; onAccessEnded: OnAccessEnded },
+) => {
   const { store, repos, workerLogger } = infra
   const base = shared(infra)
   const webhooks = createWebhooksModule({ ...base, repo: repos.webhooks, outbox: store.outbox })
@@ -112,7 +117,7 @@ const operationModules = (infra: Infrastructure, audit: AuditService, grants: Oi
     events: base.events,
     clock: base.clock,
     accounts: store.accounts,
-    grants,
+    grants: oidc.grants,
     allowPrivateUrls: base.config.webhooks.allowPrivate,
   })
   const campaigns = createCampaignsModule({
@@ -127,7 +132,9 @@ const operationModules = (infra: Infrastructure, audit: AuditService, grants: Oi
   const incidents = createIncidentsModule({ ...base, ...service, repo: repos.incidents })
   const facts = repos.reportFacts
   const reports = createReportsModule({ ...base, ...service, incidents: incidents.incidents, facts })
-  const admin = createAdminModule({ ...base, ...store, stats: repos.adminStats, factors: repos.mfaFactors })
+  const { adminStats: stats, mfaFactors: factors } = repos
+  const { onAccessEnded } = oidc
+  const admin = createAdminModule({ ...base, ...store, stats, factors, onAccessEnded })
   return { webhooks, mail, events, access, oidcClients, campaigns, incidents, reports, admin }
 }
 
@@ -167,7 +174,7 @@ const registerRoutes = async (server: AppHttp, infra: Infrastructure, m: Modules
   m.recovery.routes(http, { sessions, limiter })
   m.pages.routes(http, { limiter, metrics })
   // The OpenID Connect provider: discovery, /oidc/* and the sign-in and consent steps of applications.
-  m.oidc.routes(http, { sessions, limiter, metrics })
+  m.oidc.routes(http, { sessions, limiter, metrics, guard, authorize, audit })
   await http.ready()
   return sessionCheck
 }
@@ -180,7 +187,7 @@ const registerRoutes = async (server: AppHttp, infra: Infrastructure, m: Modules
 export const createApp = async (config: Config, overrides: AppOverrides = {}): Promise<App> => {
   const infra = await createInfrastructure(config, overrides)
   const core = await accountModules(infra)
-  const m: Modules = { ...core, ...operationModules(infra, core.audit.audit, core.oidc.grants) }
+  const m: Modules = { ...core, ...operationModules(infra, core.audit.audit, core.oidc) }
   const guard = m.guard.guard
   const server = await createAppHttp({ ...infra, guard })
   const sessionCheck = await registerRoutes(server, infra, m)
@@ -218,8 +225,8 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
     access: m.access.access,
     oidcClients: m.oidcClients,
     incidents: m.incidents.incidents,
+    oidc: m.oidc,
     reports: m.reports.reports,
-    oidc: { grants: m.oidc.grants, rotateKeys: m.oidc.rotateKeys },
     ...runtime,
   }
 }

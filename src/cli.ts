@@ -36,6 +36,7 @@ import { parseSourceRange } from './modules/guard/lifts.js'
 import { incidentCommand } from './modules/incidents/cli.js'
 import { registerOutboxCommands } from './modules/mail/cli.js'
 import { registerOidcCommands } from './modules/oidc/cli.js'
+import { registerOidcKeyCommands } from './modules/oidc/keys-cli.js'
 import { VERSION } from './version.js'
 
 const fail = failCommand
@@ -318,6 +319,20 @@ guard
       fail(e)
     }
   })
+
+/** `gatehouse oidc keys …`: the provider's signing keys. */
+registerOidcKeyCommands(program, {
+  run: (action) =>
+    operatorAction((app) =>
+      action({
+        list: () => app.oidc.signingKeys.list(),
+        rotate: () => app.oidc.rotateKeys(),
+        audit: (ctx, what, details) => app.audit.record('cli', ctx, what, null, details),
+      }),
+    ),
+  ctx: cliContext,
+  fail,
+})
 
 registerOutboxCommands(program, {
   run: (action) =>

@@ -908,7 +908,7 @@ export interface paths {
                         "application/json": {
                             campaigns: {
                                 /** @enum {string} */
-                                action: "force_password_reset" | "revoke_sessions" | "require_mfa_enrollment" | "reset_lock" | "notify";
+                                action: "force_password_reset" | "revoke_sessions" | "require_mfa_enrollment" | "reset_lock" | "notify" | "revoke_client";
                                 created_at: string;
                                 created_by: string;
                                 finished_at: string | null;
@@ -956,16 +956,18 @@ export interface paths {
                 content: {
                     "application/json": {
                         /** @enum {string} */
-                        action: "force_password_reset" | "revoke_sessions" | "require_mfa_enrollment" | "reset_lock" | "notify";
+                        action: "force_password_reset" | "revoke_sessions" | "require_mfa_enrollment" | "reset_lock" | "notify" | "revoke_client";
                         dry_run?: boolean;
                         incident_id?: string;
-                        /** @description Only the notify action takes parameters */
+                        /** @description The notify action takes channel, subject and text; revoke_client takes client_id */
                         params?: {
                             /**
                              * @description notify: email (default) or sms
                              * @enum {string}
                              */
                             channel?: "email" | "sms";
+                            /** @description revoke_client: the OpenID Connect client whose grants end */
+                            client_id?: string;
                             /** @description notify: the subject of an email notice */
                             subject?: string;
                             /** @description notify: the text; paragraphs separated by blank lines; `{{username}}` is filled in */
@@ -986,6 +988,10 @@ export interface paths {
                             kind: "saved";
                             /** @enum {string} */
                             name: "external_accounts" | "without_second_factor" | "all_users";
+                        } | {
+                            client_id: string;
+                            /** @enum {string} */
+                            kind: "oidc_client";
                         };
                     };
                 };
@@ -1015,7 +1021,7 @@ export interface paths {
                     content: {
                         "application/json": {
                             /** @enum {string} */
-                            action: "force_password_reset" | "revoke_sessions" | "require_mfa_enrollment" | "reset_lock" | "notify";
+                            action: "force_password_reset" | "revoke_sessions" | "require_mfa_enrollment" | "reset_lock" | "notify" | "revoke_client";
                             created_at: string;
                             created_by: string;
                             finished_at: string | null;
@@ -1079,7 +1085,7 @@ export interface paths {
                     content: {
                         "application/json": {
                             /** @enum {string} */
-                            action: "force_password_reset" | "revoke_sessions" | "require_mfa_enrollment" | "reset_lock" | "notify";
+                            action: "force_password_reset" | "revoke_sessions" | "require_mfa_enrollment" | "reset_lock" | "notify" | "revoke_client";
                             created_at: string;
                             created_by: string;
                             finished_at: string | null;
@@ -1150,7 +1156,7 @@ export interface paths {
                     content: {
                         "application/json": {
                             /** @enum {string} */
-                            action: "force_password_reset" | "revoke_sessions" | "require_mfa_enrollment" | "reset_lock" | "notify";
+                            action: "force_password_reset" | "revoke_sessions" | "require_mfa_enrollment" | "reset_lock" | "notify" | "revoke_client";
                             created_at: string;
                             created_by: string;
                             finished_at: string | null;
@@ -1219,7 +1225,7 @@ export interface paths {
                     content: {
                         "application/json": {
                             /** @enum {string} */
-                            action: "force_password_reset" | "revoke_sessions" | "require_mfa_enrollment" | "reset_lock" | "notify";
+                            action: "force_password_reset" | "revoke_sessions" | "require_mfa_enrollment" | "reset_lock" | "notify" | "revoke_client";
                             created_at: string;
                             created_by: string;
                             finished_at: string | null;
@@ -1288,7 +1294,7 @@ export interface paths {
                     content: {
                         "application/json": {
                             /** @enum {string} */
-                            action: "force_password_reset" | "revoke_sessions" | "require_mfa_enrollment" | "reset_lock" | "notify";
+                            action: "force_password_reset" | "revoke_sessions" | "require_mfa_enrollment" | "reset_lock" | "notify" | "revoke_client";
                             created_at: string;
                             created_by: string;
                             finished_at: string | null;
@@ -3287,6 +3293,47 @@ export interface paths {
                 };
             };
         };
+        trace?: never;
+    };
+    "/v1/admin/oidc/clients/{id}/revoke-grants": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** End every grant of one application, for every account (audit-logged) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            client_id: string;
+                            grants_revoked: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/v1/admin/oidc/clients/{id}/secret": {

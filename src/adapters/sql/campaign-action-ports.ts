@@ -80,6 +80,27 @@ export const sqlCampaignActionPorts = (
         return Number(r.numUpdatedRows)
       },
     },
+    oidc: {
+      revokeClientGrants: async (accountIds, clientId, now) => {
+        const grants = await trx
+          .selectFrom('oidc_artifacts')
+          .select(['id', 'account_id'])
+          .where('model', '=', 'Grant')
+          .where('client_id', '=', clientId)
+          .where('account_id', 'in', accountIds)
+          .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]))
+          .execute()
+        if (grants.length === 0) return []
+        const ids = grants.map((g) => g.id)
+        await trx
+          .deleteFrom('oidc_artifacts')
+          .where((eb) =>
+            eb.or([eb('grant_id', 'in', ids), eb.and([eb('model', '=', 'Grant'), eb('id', 'in', ids)])]),
+          )
+          .execute()
+        return [...new Set(grants.map((g) => g.account_id).filter((a): a is string => a !== null))]
+      },
+    },
     tokens: {
       revokeOutstanding: async (accountIds, now) => {
         for (const table of ['one_time_tokens', 'email_changes'] as const) {

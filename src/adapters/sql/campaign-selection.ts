@@ -36,6 +36,20 @@ export const selectedIds = (db: Kysely<Database>, s: Selector): Sel => {
         .selectFrom('accounts')
         .select('id')
         .where('id', 'in', s.ids.length > 0 ? s.ids : ['']) as unknown as Sel
+    case 'oidc_client':
+      // Accounts holding a grant of the client (an expired one too: revoking it changes nothing).
+      return db
+        .selectFrom('accounts as a')
+        .select('a.id')
+        .where(({ exists, selectFrom }) =>
+          exists(
+            selectFrom('oidc_artifacts as g')
+              .select('g.id')
+              .whereRef('g.account_id', '=', 'a.id')
+              .where('g.model', '=', 'Grant')
+              .where('g.client_id', '=', s.clientId),
+          ),
+        ) as unknown as Sel
     case 'saved': {
       const q = db.selectFrom('accounts as a').select('a.id')
       if (s.name === 'external_accounts') return q.where('a.role', '=', 'partner') as unknown as Sel
@@ -153,6 +167,21 @@ const revokeSessions = async (p: Preview) => ({
   accounts_with_sessions: await p.count(liveSessions(p).select('account_id').distinct()),
 })
 
+/** revoke_client: the selected accounts' live grants of the client, and how many accounts hold one. */
+const revokeClient = async (p: Preview, params: CampaignParams) => {
+  const grants = () =>
+    p.db
+      .selectFrom('oidc_artifacts')
+      .where('model', '=', 'Grant')
+      .where('client_id', '=', params.revokeClient?.clientId ?? '')
+      .where('account_id', 'in', p.sel())
+      .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', p.now)]))
+  return {
+    grants_revoked: await p.count(grants().select('id')),
+    accounts_with_grants: await p.count(grants().select('account_id').distinct()),
+  }
+}
+
 const requireMfaEnrolment = async (p: Preview) => {
   const withFactor = await p.count(
     p.db
@@ -218,6 +247,8 @@ export const dryRunCounts = async (
           ? await requireMfaEnrolment(p)
           : action === 'reset_lock'
             ? await resetLock(p)
-            : await notify(p, params, incidentId)
+            : action === 'revoke_client'
+              ? await revokeClient(p, params)
+              : await notify(p, params, incidentId)
   return { selected: p.selected, effects }
 }

@@ -169,13 +169,11 @@ const revokeSessionsRoute = (
     async (req) => {
       const a = await found(req.params.id)
       const revoked = await deps.sessions.revokeAll(a.id, deps.now())
-      await deps.audit.record(
-        staffOf(req).actor,
-        requestContext(req),
-        'account.sessions_revoke',
-        `account:${a.id}`,
-        { revoked },
-      )
+      const ctx = requestContext(req)
+      await deps.audit.record(staffOf(req).actor, ctx, 'account.sessions_revoke', `account:${a.id}`, {
+        revoked,
+      })
+      await deps.onAccessEnded?.(a.id, 'operator_sessions_revoked', ctx)
       return { revoked }
     },
   )

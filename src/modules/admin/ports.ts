@@ -1,3 +1,4 @@
+import type { RequestContext } from '../../kernel/context.js'
 import type { AccountRepository } from '../accounts/ports.js'
 import type { SecurityEventLog } from '../events/ports.js'
 import type { MfaFactorRepository } from '../mfa/ports.js'
@@ -58,4 +59,6 @@ export interface AdminAccountTools {
   sessions: Pick<SessionRepository, 'listActive' | 'revokeAll'>
   factors: Pick<MfaFactorRepository, 'listAll'>
   events: Pick<SecurityEventLog, 'listForAccount'>
+  /** Ends the account's applications' grants once its sessions were ended (the OpenID Connect provider). */
+  onAccessEnded?: (accountId: string, reason: string, ctx: RequestContext) => Promise<void>
 }

@@ -34,6 +34,13 @@ export interface CampaignActionPorts {
     /** Revokes their live sessions (those past their end open nothing and stay as they are); returns how many. */
     revokeLive(accountIds: readonly string[], now: number): Promise<number>
   }
+  oidc: {
+    /**
+     * Ends the client's live grants of these accounts, with every code and token issued under them;
+     * returns the accounts that had one.
+     */
+    revokeClientGrants(accountIds: readonly string[], clientId: string, now: number): Promise<string[]>
+  }
   tokens: {
     /** Kills every outstanding one-time token (recovery, verification, lock links) and pending address change. */
     revokeOutstanding(accountIds: readonly string[], now: number): Promise<void>
@@ -66,6 +73,7 @@ export const EVENT_OF: Record<CampaignAction, SecurityEventType> = {
   require_mfa_enrollment: 'campaign_mfa_enrolment_required',
   reset_lock: 'campaign_reset_lock_set',
   notify: 'campaign_notice_queued',
+  revoke_client: 'oidc_grants_revoked',
 }
 
 /**
@@ -97,7 +105,7 @@ const forcePasswordReset = async (p: CampaignActionPorts, ids: string[], now: nu
 /** Applies one of the account actions to the accounts that still exist; returns the sessions revoked. */
 const applyToAccounts = async (
   p: CampaignActionPorts,
-  action: Exclude<CampaignAction, 'notify'>,
+  action: Exclude<CampaignAction, 'notify' | 'revoke_client'>,
   ids: string[],
   now: number,
 ): Promise<number> => {
@@ -151,7 +159,14 @@ const recordEvents = (p: CampaignActionPorts, c: CampaignRecord, done: string[])
   const details =
     c.action === 'notify'
       ? { campaign_id: c.id, incident_id: c.incidentId, channel: c.params.notify?.channel }
-      : { campaign_id: c.id, incident_id: c.incidentId }
+      : c.action === 'revoke_client'
+        ? {
+            campaign_id: c.id,
+            incident_id: c.incidentId,
+            reason: 'client_revoked',
+            clients: [c.params.revokeClient?.clientId],
+          }
+        : { campaign_id: c.id, incident_id: c.incidentId }
   const context = { ...noContext, requestId: `campaign:${c.id}` }
   return p.events.recordMany(
     done.map((accountId) => ({ type: EVENT_OF[c.action], accountId, context, details })),
@@ -172,7 +187,10 @@ export const runCampaignAction = async (
   let done: string[] = []
   let sessionsRevoked = 0
   if (c.action === 'notify') done = await notify(p, c, ids, now)
-  else {
+  else if (c.action === 'revoke_client') {
+    const clientId = c.params.revokeClient?.clientId
+    done = clientId ? await p.oidc.revokeClientGrants(ids, clientId, now) : []
+  } else {
     done = await p.accounts.existing(ids)
     if (done.length > 0) sessionsRevoked = await applyToAccounts(p, c.action, done, now)
   }

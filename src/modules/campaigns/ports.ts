@@ -8,6 +8,7 @@ export const CAMPAIGN_ACTIONS = [
   'require_mfa_enrollment',
   'reset_lock',
   'notify',
+  'revoke_client',
 ] as const
 export type CampaignAction = (typeof CAMPAIGN_ACTIONS)[number]
 
@@ -28,6 +29,8 @@ export type Selector =
   | { kind: 'incident'; incidentId: string; fields?: ExposedField[] }
   | { kind: 'accounts'; ids: string[] }
   | { kind: 'saved'; name: SavedSelector }
+  /** The accounts holding a live grant of the OpenID Connect client. */
+  | { kind: 'oidc_client'; clientId: string }
 
 /** A notify campaign's message; `{{username}}` is the only placeholder. */
 export interface NotifyParams {
@@ -36,7 +39,12 @@ export interface NotifyParams {
   text: string
 }
 
-export type CampaignParams = { notify?: NotifyParams }
+/** revoke_client: the application whose grants end. */
+export interface RevokeClientParams {
+  clientId: string
+}
+
+export type CampaignParams = { notify?: NotifyParams; revokeClient?: RevokeClientParams }
 
 export const CAMPAIGN_STATUSES = ['running', 'paused', 'completed', 'cancelled'] as const
 export type CampaignStatus = (typeof CAMPAIGN_STATUSES)[number]

@@ -29,6 +29,9 @@ const SelectorBody = z.discriminatedUnion('kind', [
     ids: z.array(z.string().min(1).max(64)).min(1).max(MAX_SELECTOR_IDS),
   }),
   z.strictObject({ kind: z.literal('saved'), name: z.enum(SAVED_SELECTORS) }),
+  z
+    .strictObject({ kind: z.literal('oidc_client'), client_id: z.string().min(1).max(200) })
+    .describe('The accounts holding a grant of the OpenID Connect client'),
 ])
 
 const ParamsBody = z
@@ -42,7 +45,15 @@ const ParamsBody = z
       .optional()
       .describe('notify: the text; paragraphs separated by blank lines; `{{username}}` is filled in'),
   })
-  .describe('Only the notify action takes parameters')
+  .extend({
+    client_id: z
+      .string()
+      .min(1)
+      .max(200)
+      .optional()
+      .describe('revoke_client: the OpenID Connect client whose grants end'),
+  })
+  .describe('The notify action takes channel, subject and text; revoke_client takes client_id')
 
 const CreateBody = z.strictObject({
   incident_id: z.string().min(1).max(64).optional(),
@@ -94,12 +105,16 @@ const toSelector = (s: z.infer<typeof SelectorBody>): Selector => {
       return { kind: 'accounts', ids: [...new Set(s.ids)] }
     case 'saved':
       return { kind: 'saved', name: s.name }
+    case 'oidc_client':
+      return { kind: 'oidc_client', clientId: s.client_id }
   }
 }
 
-const toParams = (action: string, p: z.infer<typeof ParamsBody> | undefined): CampaignParams => {
-  if (action !== 'notify') return p && Object.keys(p).length > 0 ? { notify: paramsOf(p) } : {}
-  return { notify: paramsOf(p ?? {}) }
+const toParams = (action: string, body: z.infer<typeof ParamsBody> | undefined): CampaignParams => {
+  const { client_id: clientId, ...p } = body ?? {}
+  const revoke = clientId === undefined ? {} : { revokeClient: { clientId } }
+  if (action !== 'notify') return Object.keys(p).length > 0 ? { notify: paramsOf(p), ...revoke } : revoke
+  return { notify: paramsOf(p), ...revoke }
 }
 
 const paramsOf = (p: z.infer<typeof ParamsBody>) => ({
@@ -116,7 +131,11 @@ const viewOf = async (campaigns: CampaignsService, c: CampaignRecord) => {
     incident_id: c.incidentId,
     action: c.action,
     selector: describeSelector(c.selector),
-    params: c.params.notify ? { ...c.params.notify } : {},
+    params: c.params.notify
+      ? { ...c.params.notify }
+      : c.params.revokeClient
+        ? { client_id: c.params.revokeClient.clientId }
+        : {},
     status: c.status,
     created_by: c.createdBy,
     created_at: new Date(c.createdAt).toISOString(),

@@ -47,6 +47,11 @@ const incidentOf = (input: CampaignInput): string | null =>
 const PLACEHOLDER = /\{\{\s*([^}]*?)\s*\}\}/g
 
 export const checkNotice = (params: CampaignParams, action: CampaignAction): void => {
+  if ((action === 'revoke_client') !== (params.revokeClient !== undefined)) {
+    throw new AppError('invalid_request', {
+      detail: 'The revoke_client action, and it alone, takes params.client_id',
+    })
+  }
   if (action !== 'notify') {
     if (params.notify) {
       throw new AppError('invalid_request', { detail: 'params.notify belongs to the notify action only' })
@@ -228,5 +233,7 @@ export const describeSelector = (s: Selector): Record<string, unknown> => {
       return { kind: 'accounts', count: s.ids.length }
     case 'saved':
       return { kind: 'saved', name: s.name }
+    case 'oidc_client':
+      return { kind: 'oidc_client', client_id: s.clientId }
   }
 }

@@ -136,7 +136,7 @@ export const securityEventTypes = {
   oidc_token_reuse:
     'An authorization code or refresh token that had been used already was presented again: the whole grant was revoked with every token issued under it (details: client_id, kind code or refresh_token).',
   oidc_grants_revoked:
-    "Every application grant of the account ended, with its codes and tokens, and the provider's sign-in sessions; applications that registered a back-channel logout URI were told (details: reason, grants, clients).",
+    "Every application grant of the account ended, with its codes and tokens, and the provider's sign-in sessions; applications that registered a back-channel logout URI were told (details: reason, grants, clients; a revoke_client campaign records one per account it changed, with campaign_id and incident_id).",
   oidc_client_grants_revoked:
     'Every grant of one application ended, for every account (details: client_id, grants, reason).',
   oidc_client_auth_fail:

@@ -87,6 +87,7 @@ export class Screen {
       input.identifier !== undefined ? `identifier:${this.deps.state.identifierKey(input.identifier)}` : null
     const r = await this.#read(input, idKey)
     this.#refuse(r)
+    if (input.endpoint === 'oidc_token') return
     const level = await this.#level(r, idKey !== null)
     if (level === 0) return
     const difficulty = difficultyOf(level, this.deps.state.settings.pow)

@@ -1,7 +1,17 @@
 import type { DetectionAction, DetectionKind, DetectionScope } from './ports.js'
 
-/** The endpoints the guard screens: each one names or probes accounts by what a caller types. */
-export type GuardedEndpoint = 'login' | 'recovery' | 'signup' | 'verify_resend' | 'passkey_login'
+/**
+ * The endpoints the guard screens: each one names or probes accounts by what a caller types.
+ * `oidc_token`: where applications authenticate (token, introspection, revocation); refused or
+ * let through, never challenged (a program cannot solve a puzzle).
+ */
+export type GuardedEndpoint =
+  | 'login'
+  | 'recovery'
+  | 'signup'
+  | 'verify_resend'
+  | 'passkey_login'
+  | 'oidc_token'
 
 export interface GuardSettings {
   enabled: boolean

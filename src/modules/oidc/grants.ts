@@ -53,6 +53,7 @@ export class OidcGrants {
       clock: Clock
       events: EventRecorder
       provider: () => Promise<Provider>
+      /** Told of each failed delivery (for the log); the event is recorded here. */
       onLogoutFailure: (clientId: string, err: unknown) => void
     },
   ) {}
@@ -71,12 +72,12 @@ export class OidcGrants {
       grants: grants.length,
       clients: [...new Set(grants.map((g) => g.clientId))],
     })
-    await this.#logout(accountId, new Set(grants.map((g) => g.clientId)))
+    await this.#logout(accountId, new Set(grants.map((g) => g.clientId)), ctx)
     return grants.length
   }
 
   /** Ends every grant of the client, of every account; tells it per account. How many grants. */
-  async revokeClient(clientId: string, ctx: RequestContext): Promise<number> {
+  async revokeClient(clientId: string, ctx: RequestContext, reason = 'client_revoked'): Promise<number> {
     const { store, clock, events } = this.deps
     const grants = await store.grantsOfClient(clientId, clock.now())
     for (const g of grants) await store.revokeByGrantId(g.grantId)
@@ -84,15 +85,26 @@ export class OidcGrants {
       await events.record('oidc_client_grants_revoked', null, ctx, {
         client_id: clientId,
         grants: grants.length,
+        reason,
       })
     }
     const accounts = new Set(grants.map((g) => g.accountId).filter((a): a is string => a !== null))
-    for (const accountId of accounts) await this.#logout(accountId, new Set([clientId]))
+    for (const accountId of accounts) await this.#logout(accountId, new Set([clientId]), ctx)
     return grants.length
   }
 
+  /** The account ids holding a live grant of the client (a revoke_client campaign's targets). */
+  async accountsOfClient(clientId: string): Promise<string[]> {
+    const grants = await this.deps.store.grantsOfClient(clientId, this.deps.clock.now())
+    return [...new Set(grants.map((g) => g.accountId).filter((a): a is string => a !== null))]
+  }
+
   /** Back-channel logout tokens to each client that registered for them; failures are reported, not thrown. */
-  async #logout(accountId: string, clientIds: Set<string>): Promise<void> {
+  tellApplications(accountId: string, clientIds: Set<string>, ctx: RequestContext): Promise<void> {
+    return this.#logout(accountId, clientIds, ctx)
+  }
+
+  async #logout(accountId: string, clientIds: Set<string>, ctx: RequestContext): Promise<void> {
     const provider = await this.deps.provider()
     await Promise.all(
       [...clientIds].map(async (clientId) => {
@@ -101,8 +113,25 @@ export class OidcGrants {
           if (client?.backchannelLogoutUri) await client.backchannelLogout(accountId, '')
         } catch (err) {
           this.deps.onLogoutFailure(clientId, err)
+          await this.deps.events.record('oidc_backchannel_logout_failed', accountId, ctx, {
+            client_id: clientId,
+            reason: logoutFailureReason(err),
+          })
         }
       }),
     )
   }
+}
+
+/**
+ * Why a delivery failed, without the URL (it may carry a secret the application put in it): the
+ * answer's status, a timeout, a refused address, or unreachable.
+ */
+export const logoutFailureReason = (err: unknown): string => {
+  const e = err as { response?: { status?: number }; name?: string; message?: string; cause?: unknown }
+  if (typeof e?.response?.status === 'number') return `http_${e.response.status}`
+  if (e?.name === 'TimeoutError' || e?.name === 'AbortError') return 'timeout'
+  const cause = (e?.cause ?? {}) as { message?: string }
+  if (/special-use IP/.test(`${e?.message ?? ''} ${cause.message ?? ''}`)) return 'private_address'
+  return 'unreachable'
 }

@@ -60,6 +60,11 @@ export class OidcKeys {
     return versionOf(await this.deps.repo.list())
   }
 
+  /** Every stored key, newest first, without its private half. */
+  async list(): Promise<Array<Omit<OidcKeyRecord, 'privateSealed'>>> {
+    return (await this.deps.repo.list()).map(({ privateSealed: _, ...k }) => k)
+  }
+
   /** New keys in use from now on; the old ones only verify. Returns the new key ids. */
   async rotate(): Promise<string[]> {
     const { box, clock, repo } = this.deps

@@ -20,6 +20,8 @@ export interface ProviderDeps extends LoginCheckDeps {
   cookieKeys: string[]
   accounts: AccountRepository
   brandName: string
+  /** How the provider reaches applications (back-channel logout); the provider's own when absent. */
+  fetch?: Configuration['fetch']
 }
 
 /** Every endpoint of the provider, under /oidc (discovery stays at the issuer's /.well-known). */
@@ -150,6 +152,7 @@ export const providerConfiguration = (lib: OidcLibrary, deps: ProviderDeps): Con
       short: { signed: true, httpOnly: true, sameSite: 'lax' },
     },
     routes: OIDC_ROUTES,
+    ...(deps.fetch ? { fetch: deps.fetch } : {}),
     renderError: (ctx, out) => {
       ctx.type = 'html'
       ctx.body = errorPage(deps.brandName, out)

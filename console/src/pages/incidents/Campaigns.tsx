@@ -12,6 +12,7 @@ const ACTIONS: Array<{ value: CampaignAction; label: string }> = [
   { value: 'require_mfa_enrollment', label: 'Require a second factor' },
   { value: 'reset_lock', label: 'Turn on the reset lock' },
   { value: 'notify', label: 'Notify the holders' },
+  { value: 'revoke_client', label: "End an application's grants" },
 ]
 /** What a dry run counts, in words (docs/campaigns.md). */
 const EFFECTS: Record<string, string> = {
@@ -27,9 +28,19 @@ const EFFECTS: Record<string, string> = {
   messages_queued: 'Messages to send',
   accounts_already_notified: 'Accounts already told',
   accounts_unreachable: 'Accounts with no verified address',
+  grants_revoked: 'Application grants that end',
+  accounts_with_grants: 'Accounts signed in to the application',
 }
 
 type Notice = { subject: string; text: string }
+
+/** The application id field of the revoke_client action. */
+const ClientField = ({ clientId, setClientId }: { clientId: string; setClientId: (v: string) => void }) => (
+  <>
+    <label htmlFor="camp-client">Application (client id)</label>
+    <input id="camp-client" required value={clientId} onChange={(e) => setClientId(e.target.value)} />
+  </>
+)
 
 /** The action to take, and for a notice its subject and text. */
 const CampaignFields = ({
@@ -159,6 +170,7 @@ const CampaignList = ({
 export const Campaigns = ({ incidentId }: { incidentId: string }) => {
   const [action, setAction] = useState<CampaignAction>('force_password_reset')
   const [notify, setNotify] = useState<Notice>({ subject: '', text: '' })
+  const [clientId, setClientId] = useState('')
   const [dry, setDry] = useState<DryRun | null>(null)
   const [started, setStarted] = useState<string | null>(null)
   const list = useLoad(
@@ -172,6 +184,7 @@ export const Campaigns = ({ incidentId }: { incidentId: string }) => {
     selector: { kind: 'incident', incident_id: incidentId },
     action,
     ...(action === 'notify' ? { params: { channel: 'email', ...notify } } : {}),
+    ...(action === 'revoke_client' ? { params: { client_id: clientId.trim() } } : {}),
     ...(dryRun ? { dry_run: true } : {}),
   })
   const preview = async (e: FormEvent) => {
@@ -202,6 +215,7 @@ export const Campaigns = ({ incidentId }: { incidentId: string }) => {
           notify={notify}
           setNotify={setNotify}
         />
+        {action === 'revoke_client' ? <ClientField clientId={clientId} setClientId={setClientId} /> : null}
         <button type="submit" disabled={act.busy}>
           Dry run: count the accounts
         </button>
