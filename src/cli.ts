@@ -320,20 +320,6 @@ guard
     }
   })
 
-/** `gatehouse oidc keys …`: the provider's signing keys. */
-registerOidcKeyCommands(program, {
-  run: (action) =>
-    operatorAction((app) =>
-      action({
-        list: () => app.oidc.signingKeys.list(),
-        rotate: () => app.oidc.rotateKeys(),
-        audit: (ctx, what, details) => app.audit.record('cli', ctx, what, null, details),
-      }),
-    ),
-  ctx: cliContext,
-  fail,
-})
-
 registerOutboxCommands(program, {
   run: (action) =>
     operatorAction((app) =>
@@ -350,6 +336,20 @@ export const oidc = registerOidcCommands(program, {
   ctx: cliContext,
   fail,
   usage: (message) => new StartupError(message),
+})
+
+/** `gatehouse oidc keys …`: the provider's signing keys. */
+registerOidcKeyCommands(program, {
+  run: (action) =>
+    operatorAction((app) =>
+      action({
+        list: () => app.oidc.signingKeys.list(),
+        rotate: () => app.oidc.rotateKeys(),
+        audit: (ctx, what, details) => app.audit.record('cli', ctx, what, null, details),
+      }),
+    ),
+  ctx: cliContext,
+  fail,
 })
 
 program

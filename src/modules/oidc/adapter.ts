@@ -32,90 +32,99 @@ const str = (v: unknown): string | null => (typeof v === 'string' ? v : null)
 /** No identifier the provider issues holds a NUL (and PostgreSQL text cannot): such a lookup finds nothing. */
 const lookable = (id: string): boolean => !id.includes('\u0000')
 
+const toPayload = (a: { payload: Record<string, unknown>; consumedAt: number | null }): AdapterPayload =>
+  ({
+    ...a.payload,
+    ...(a.consumedAt === null ? {} : { consumed: Math.floor(a.consumedAt / 1000) }),
+  }) as AdapterPayload
+
+/** `Client`: read from the registered applications; writes are refused (the admin API and the CLI register them). */
+class ClientAdapter implements Adapter {
+  constructor(private readonly clients: OidcClientRepository) {}
+  async upsert(): Promise<void> {
+    throw new Error('OpenID Connect clients are registered through the admin API only')
+  }
+  async find(id: string): Promise<AdapterPayload | undefined> {
+    const c = lookable(id) ? await this.clients.find(id) : null
+    return c ? (clientMetadata(c) ?? undefined) : undefined
+  }
+  async findByUserCode(): Promise<undefined> {
+    return undefined
+  }
+  async findByUid(): Promise<undefined> {
+    return undefined
+  }
+  async consume(): Promise<void> {}
+  async destroy(): Promise<void> {}
+  async revokeByGrantId(): Promise<void> {}
+}
+
+/** Every other model: rows of the artefact store, by model and id. */
+class ArtifactAdapter implements Adapter {
+  constructor(
+    private readonly model: string,
+    private readonly store: OidcArtifactStore,
+    private readonly now: () => number,
+  ) {}
+
+  async upsert(id: string, payload: AdapterPayload, expiresIn?: number): Promise<void> {
+    const { store, now } = this
+    let p = payload as Record<string, unknown>
+    if (this.model === 'Interaction') {
+      // When the request began, to the millisecond on Gatehouse's clock (the provider keeps whole
+      // seconds): a sign-in "made for this request" must come after it. Kept across re-saves.
+      const prior = await store.find(this.model, id, now())
+      p = { ...p, [STARTED_AT]: prior?.payload[STARTED_AT] ?? now() }
+    }
+    await store.upsert({
+      model: this.model,
+      id,
+      payload: p,
+      expiresAt: expiresIn ? now() + expiresIn * 1000 : null,
+      grantId: str(p.grantId),
+      uid: str(p.uid),
+      userCode: str(p.userCode),
+      accountId: str(p.accountId),
+      clientId: str(p.clientId),
+      consumedAt: null,
+    })
+  }
+  async find(id: string): Promise<AdapterPayload | undefined> {
+    if (!lookable(id)) return undefined
+    const a = await this.store.find(this.model, id, this.now())
+    return a ? toPayload(a) : undefined
+  }
+  async findByUserCode(userCode: string): Promise<AdapterPayload | undefined> {
+    if (!lookable(userCode)) return undefined
+    const a = await this.store.findByUserCode(this.model, userCode, this.now())
+    return a ? toPayload(a) : undefined
+  }
+  async findByUid(uid: string): Promise<AdapterPayload | undefined> {
+    if (!lookable(uid)) return undefined
+    const a = await this.store.findByUid(this.model, uid, this.now())
+    return a ? toPayload(a) : undefined
+  }
+  async consume(id: string): Promise<void> {
+    await this.store.consume(this.model, id, this.now())
+  }
+  async destroy(id: string): Promise<void> {
+    await this.store.destroy(this.model, id)
+  }
+  async revokeByGrantId(grantId: string): Promise<void> {
+    await this.store.revokeByGrantId(grantId)
+  }
+}
+
 /**
  * oidc-provider's storage contract over Gatehouse's database: every model but `Client` as rows of
- * the artefact store; `Client` read from the registered applications (writes to it are refused:
- * clients are managed by the admin API and the CLI only).
+ * the artefact store; `Client` read from the registered applications.
  */
 export const createAdapterFactory = (deps: {
   store: OidcArtifactStore
   clients: OidcClientRepository
   clock: Clock
 }) => {
-  const { store, clients, clock } = deps
-  const now = () => clock.now()
-
-  const toPayload = (a: { payload: Record<string, unknown>; consumedAt: number | null }): AdapterPayload =>
-    ({
-      ...a.payload,
-      ...(a.consumedAt === null ? {} : { consumed: Math.floor(a.consumedAt / 1000) }),
-    }) as AdapterPayload
-
-  class ClientAdapter implements Adapter {
-    async upsert(): Promise<void> {
-      throw new Error('OpenID Connect clients are registered through the admin API only')
-    }
-    async find(id: string): Promise<AdapterPayload | undefined> {
-      const c = lookable(id) ? await clients.find(id) : null
-      return c ? (clientMetadata(c) ?? undefined) : undefined
-    }
-    async findByUserCode(): Promise<undefined> {
-      return undefined
-    }
-    async findByUid(): Promise<undefined> {
-      return undefined
-    }
-    async consume(): Promise<void> {}
-    async destroy(): Promise<void> {}
-    async revokeByGrantId(): Promise<void> {}
-  }
-
-  class ArtifactAdapter implements Adapter {
-    constructor(private readonly model: string) {}
-
-    async upsert(id: string, payload: AdapterPayload, expiresIn?: number): Promise<void> {
-      let p = payload as Record<string, unknown>
-      if (this.model === 'Interaction') {
-        // When the request began, to the millisecond on Gatehouse's clock (the provider keeps whole
-        // seconds): a sign-in "made for this request" must come after it. Kept across re-saves.
-        const prior = await store.find(this.model, id, now())
-        p = { ...p, [STARTED_AT]: prior?.payload[STARTED_AT] ?? now() }
-      }
-      await store.upsert({
-        model: this.model,
-        id,
-        payload: p,
-        expiresAt: expiresIn ? now() + expiresIn * 1000 : null,
-        grantId: str(p.grantId),
-        uid: str(p.uid),
-        userCode: str(p.userCode),
-        accountId: str(p.accountId),
-        clientId: str(p.clientId),
-        consumedAt: null,
-      })
-    }
-    async find(id: string): Promise<AdapterPayload | undefined> {
-      const a = lookable(id) ? await store.find(this.model, id, now()) : null
-      return a ? toPayload(a) : undefined
-    }
-    async findByUserCode(userCode: string): Promise<AdapterPayload | undefined> {
-      const a = lookable(userCode) ? await store.findByUserCode(this.model, userCode, now()) : null
-      return a ? toPayload(a) : undefined
-    }
-    async findByUid(uid: string): Promise<AdapterPayload | undefined> {
-      const a = lookable(uid) ? await store.findByUid(this.model, uid, now()) : null
-      return a ? toPayload(a) : undefined
-    }
-    async consume(id: string): Promise<void> {
-      await store.consume(this.model, id, now())
-    }
-    async destroy(id: string): Promise<void> {
-      await store.destroy(this.model, id)
-    }
-    async revokeByGrantId(grantId: string): Promise<void> {
-      await store.revokeByGrantId(grantId)
-    }
-  }
-
-  return (model: string): Adapter => (model === 'Client' ? new ClientAdapter() : new ArtifactAdapter(model))
+  const now = () => deps.clock.now()
+  return (model: string): Adapter =>
+    model === 'Client' ? new ClientAdapter(deps.clients) : new ArtifactAdapter(model, deps.store, now)
 }

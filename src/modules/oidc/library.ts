@@ -5,6 +5,10 @@ import type { Logger } from 'pino'
 export type OidcLibrary = typeof import('oidc-provider')
 
 let loading: Promise<OidcLibrary> | null = null
+let loaded: OidcLibrary | null = null
+
+/** oidc-provider once loaded (it is, wherever a provider exists); null before. */
+export const loadedOidcLibrary = (): OidcLibrary | null => loaded
 
 /**
  * Loads oidc-provider once. It warns on the console while loading on a Node.js release it does not
@@ -19,7 +23,8 @@ export const loadOidcLibrary = (logger: Logger): Promise<OidcLibrary> => {
       said.push(args.map(String).join(' '))
     }
     try {
-      return await import('oidc-provider')
+      loaded = await import('oidc-provider')
+      return loaded
     } finally {
       console.warn = warn
       for (const line of said) logger.warn({ component: 'oidc-provider' }, stripVTControlCharacters(line))

@@ -1,10 +1,12 @@
-import Provider, { type Adapter, type KoaContextWithOIDC } from 'oidc-provider'
+import type Provider from 'oidc-provider'
+import type { Adapter, KoaContextWithOIDC } from 'oidc-provider'
 import type { Logger } from 'pino'
 import type { RequestContext } from '../events/ports.js'
 import type { EventRecorder } from '../events/recorder.js'
 import type { Guard } from '../guard/guard.js'
 import { SESSION_COOKIE } from '../sessions/http-auth.js'
 import type { SessionsService } from '../sessions/service.js'
+import { loadedOidcLibrary } from './library.js'
 import { basicClientId, CLIENT_AUTH_ROUTES, clientAuthFailed } from './token-guard.js'
 
 /*
@@ -50,7 +52,7 @@ export const noteCodeOwners =
     const find = adapter.find.bind(adapter)
     adapter.find = async (id) => {
       const found = await find(id)
-      const ctx = Provider.ctx as unknown as { state: unknown } | undefined
+      const ctx = loadedOidcLibrary()?.default.ctx as unknown as { state: unknown } | undefined
       const accountId = (found as { accountId?: unknown } | undefined)?.accountId
       if (ctx && typeof accountId === 'string') stateOf(ctx).presentedAccount = accountId
       return found

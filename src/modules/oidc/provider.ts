@@ -66,6 +66,37 @@ const resourceServers = (lib: OidcLibrary, deps: ProviderDeps) => ({
   },
 })
 
+/** What of the protocol Gatehouse turns on, and who may learn what about a token. */
+const providerFeatures = (lib: OidcLibrary, deps: ProviderDeps): Configuration['features'] => ({
+  devInteractions: { enabled: false },
+  // A client learns about its own tokens; only a first-party confidential client (an API of
+  // the operator's own) about any: a third party is never told whether another client's token
+  // is live, or whose it is.
+  introspection: {
+    enabled: true,
+    allowedPolicy: async (_ctx, client, token) =>
+      token.clientId === client.clientId ||
+      (client.clientAuthMethod !== 'none' && (await deps.clients.find(client.clientId))?.firstParty === true),
+  },
+  revocation: {
+    enabled: true,
+    allowedPolicy: (_ctx, client, token) => token.clientId === client.clientId,
+  },
+  userinfo: { enabled: true },
+  clientCredentials: { enabled: true },
+  backchannelLogout: { enabled: true },
+  rpInitiatedLogout: {
+    enabled: true,
+    logoutSource: (ctx, form) => {
+      ctx.body = logoutPage(deps.brandName, form)
+    },
+    postLogoutSuccessSource: (ctx) => {
+      ctx.body = logoutPage(deps.brandName, null)
+    },
+  },
+  resourceIndicators: resourceServers(lib, deps),
+})
+
 /** oidc-provider's configuration: what Gatehouse allows of the protocol, and where it is wired in. */
 export const providerConfiguration = (lib: OidcLibrary, deps: ProviderDeps): Configuration => {
   const { ttl } = deps.settings
@@ -87,36 +118,7 @@ export const providerConfiguration = (lib: OidcLibrary, deps: ProviderDeps): Con
       requestObjectSigningAlgValues: ['RS256', 'ES256'],
       clientAuthSigningAlgValues: ['RS256', 'ES256'],
     },
-    features: {
-      devInteractions: { enabled: false },
-      // A client learns about its own tokens; only a first-party confidential client (an API of
-      // the operator's own) about any: a third party is never told whether another client's token
-      // is live, or whose it is.
-      introspection: {
-        enabled: true,
-        allowedPolicy: async (_ctx, client, token) =>
-          token.clientId === client.clientId ||
-          (client.clientAuthMethod !== 'none' &&
-            (await deps.clients.find(client.clientId))?.firstParty === true),
-      },
-      revocation: {
-        enabled: true,
-        allowedPolicy: (_ctx, client, token) => token.clientId === client.clientId,
-      },
-      userinfo: { enabled: true },
-      clientCredentials: { enabled: true },
-      backchannelLogout: { enabled: true },
-      rpInitiatedLogout: {
-        enabled: true,
-        logoutSource: (ctx, form) => {
-          ctx.body = logoutPage(deps.brandName, form)
-        },
-        postLogoutSuccessSource: (ctx) => {
-          ctx.body = logoutPage(deps.brandName, null)
-        },
-      },
-      resourceIndicators: resourceServers(lib, deps),
-    },
+    features: providerFeatures(lib, deps),
     ttl: {
       AccessToken: ttl.accessToken,
       ClientCredentials: ttl.accessToken,
