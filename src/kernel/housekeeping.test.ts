@@ -34,6 +34,7 @@ describe('housekeeping', () => {
       ['deleted_recovery_requests', 0],
       ['deleted_login_material', 5],
       ['deleted_security_events', 0],
+      ['deleted_oidc_artifacts', 0],
     ])
   })
 
