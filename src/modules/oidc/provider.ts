@@ -108,6 +108,8 @@ export const providerConfiguration = (lib: OidcLibrary, deps: ProviderDeps): Con
     scopes: ['openid', 'offline_access', 'profile', 'email', 'phone'],
     acrValues: ACR_LEVELS.map((l) => ACR_URN[l]),
     responseTypes: ['code'],
+    // OpenID Connect Core 3.1.2.1: every authorization request names its redirect URI.
+    allowOmittingSingleRegisteredRedirectUri: false,
     pkce: { required: () => true },
     clientAuthMethods: ['client_secret_basic', 'client_secret_post', 'none'],
     enabledJWA: {
