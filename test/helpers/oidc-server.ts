@@ -5,7 +5,7 @@ import { createApp } from '../../src/app.js'
 import { loadConfig } from '../../src/config/index.js'
 import { ManualClock } from '../../src/kernel/clock.js'
 import { createTestDatabase, type DatabaseKind } from './databases.js'
-import type { TestServer } from './server.js'
+import { type TestServer, testEnv } from './server.js'
 import { startSmtpSink } from './smtp-sink.js'
 
 /**
@@ -42,21 +42,13 @@ export const createListeningServer = async (
   const port = await freePort()
   const origin = `http://127.0.0.1:${port}`
   const clock = new WallClock()
-  const config = loadConfig({
-    GATEHOUSE_DATA_DIR: db.dataDir,
-    GATEHOUSE_PUBLIC_URL: origin,
-    GATEHOUSE_LOG_LEVEL: 'silent',
-    ...(db.databaseUrl ? { DATABASE_URL: db.databaseUrl } : {}),
-    GATEHOUSE_SMTP_URL: smtp.url,
-    GATEHOUSE_SECRET_KEY: Buffer.alloc(32, 11).toString('base64'),
-    GATEHOUSE_STEP_UP_NEW_DEVICE: 'false',
-    GATEHOUSE_GUARD: 'false',
-    GATEHOUSE_SIGNUP_LIMIT_IP: '100000/3600',
-    GATEHOUSE_SIGNUP_LIMIT_SUBNET: '100000/3600',
-    GATEHOUSE_OIDC_AUTHORIZE_LIMIT_IP: '100000/60',
-    GATEHOUSE_OIDC_AUTHORIZE_LIMIT_SUBNET: '100000/60',
-    ...env,
-  })
+  const config = loadConfig(
+    testEnv(db, smtp.url, {
+      GATEHOUSE_PUBLIC_URL: origin,
+      GATEHOUSE_SECRET_KEY: Buffer.alloc(32, 11).toString('base64'),
+      ...env,
+    }),
+  )
   const app = await createApp(config, {
     clock,
     logger: pino({ level: 'silent' }),

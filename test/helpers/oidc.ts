@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto'
+import type { SqlDatabase } from '../../src/adapters/sql/database.js'
 import { SqlOidcClientRepository } from '../../src/adapters/sql/oidc-repository.js'
 import type { OidcClientRecord } from '../../src/modules/oidc/ports.js'
 import { call, signUpAndLogin, type TestServer } from './server.js'
@@ -19,11 +20,16 @@ export interface TestClient {
 
 let n = 0
 
-/** Registers a client in the database (the admin API's own tests cover registration). */
-export const registerClient = async (
-  s: TestServer,
-  over: Partial<OidcClientRecord> = {},
-): Promise<TestClient & { record: OidcClientRecord }> => {
+/**
+ * A client's stored record and its secret (shown once in real life), registered straight in the
+ * database (the admin API's own tests cover registration): a confidential first-party web
+ * application with every scope, unless `over` says otherwise.
+ */
+export const storeClient = async (
+  db: SqlDatabase,
+  at: number,
+  over: Partial<OidcClientRecord> & { redirectUris: string[] },
+): Promise<{ record: OidcClientRecord; secret: string }> => {
   n += 1
   const secret = `ghs_${randomBytes(32).toString('base64url')}`
   const record: OidcClientRecord = {
@@ -36,22 +42,34 @@ export const registerClient = async (
     public: false,
     tokenEndpointAuthMethod: 'client_secret_basic',
     secretHash: createHash('sha256').update(secret).digest('hex'),
-    secretCreatedAt: s.clock.now(),
-    redirectUris: ['https://app.example/cb'],
-    postLogoutRedirectUris: ['https://app.example/bye'],
+    secretCreatedAt: at,
+    postLogoutRedirectUris: [],
     scopes: ['openid', 'profile', 'email', 'phone', 'offline_access'],
     grantTypes: ['authorization_code', 'refresh_token'],
     requireAcr: null,
     backchannelLogoutUri: null,
     accessTokenFormat: 'opaque',
     createdBy: 'test',
-    createdAt: s.clock.now(),
-    updatedAt: s.clock.now(),
+    createdAt: at,
+    updatedAt: at,
     disabledAt: null,
     lastUsedAt: null,
     ...over,
   }
-  await new SqlOidcClientRepository(s.app.database.db).create(record)
+  await new SqlOidcClientRepository(db.db).create(record)
+  return { record, secret }
+}
+
+/** Registers a client of https://app.example in the server's database. */
+export const registerClient = async (
+  s: TestServer,
+  over: Partial<OidcClientRecord> = {},
+): Promise<TestClient & { record: OidcClientRecord }> => {
+  const { record, secret } = await storeClient(s.app.database, s.clock.now(), {
+    redirectUris: ['https://app.example/cb'],
+    postLogoutRedirectUris: ['https://app.example/bye'],
+    ...over,
+  })
   return { id: record.id, secret, redirectUri: record.redirectUris[0] ?? '', record }
 }
 

@@ -18,6 +18,35 @@ export interface TestServer {
 }
 
 /**
+ * The settings of a test server: a data directory and database, mail to the sink, a fixed secret
+ * key, and the limits a suite firing many requests from one address would trip lifted; `env` last.
+ */
+export const testEnv = (
+  db: Pick<TestDatabase, 'dataDir' | 'databaseUrl'>,
+  smtpUrl: string,
+  env: Record<string, string> = {},
+): Record<string, string> => ({
+  GATEHOUSE_DATA_DIR: db.dataDir,
+  GATEHOUSE_PUBLIC_URL: 'https://id.example.test',
+  GATEHOUSE_LOG_LEVEL: 'silent',
+  ...(db.databaseUrl ? { DATABASE_URL: db.databaseUrl } : {}),
+  GATEHOUSE_SMTP_URL: smtpUrl,
+  GATEHOUSE_SECRET_KEY: Buffer.alloc(32, 7).toString('base64'),
+  // Most suites log in again and again without keeping a device token; the device suite turns this on.
+  GATEHOUSE_STEP_UP_NEW_DEVICE: 'false',
+  // Suites fire many logins and lookups from one address (inject's 127.0.0.1); the guard's own
+  // suites and the attack simulation turn it on.
+  GATEHOUSE_GUARD: 'false',
+  // Suites sign up many accounts from that one address too; the sign-up limit's own tests set it.
+  GATEHOUSE_SIGNUP_LIMIT_IP: '100000/3600',
+  GATEHOUSE_SIGNUP_LIMIT_SUBNET: '100000/3600',
+  // And they start many applications' sign-ins; the limit's own test sets it.
+  GATEHOUSE_OIDC_AUTHORIZE_LIMIT_IP: '100000/60',
+  GATEHOUSE_OIDC_AUTHORIZE_LIMIT_SUBNET: '100000/60',
+  ...env,
+})
+
+/**
  * An in-process Gatehouse on a fresh database of the given kind, delivering
  * mail by SMTP to a real sink on loopback, with a clock that only moves when told.
  */
@@ -29,26 +58,7 @@ export const createTestServer = async (
   const db = await createTestDatabase(kind)
   const smtp = await startSmtpSink()
   const clock = new ManualClock(Date.UTC(2026, 10, 23, 12))
-  const config = loadConfig({
-    GATEHOUSE_DATA_DIR: db.dataDir,
-    GATEHOUSE_PUBLIC_URL: 'https://id.example.test',
-    GATEHOUSE_LOG_LEVEL: 'silent',
-    ...(db.databaseUrl ? { DATABASE_URL: db.databaseUrl } : {}),
-    GATEHOUSE_SMTP_URL: smtp.url,
-    GATEHOUSE_SECRET_KEY: Buffer.alloc(32, 7).toString('base64'),
-    // Most suites log in again and again without keeping a device token; the device suite turns this on.
-    GATEHOUSE_STEP_UP_NEW_DEVICE: 'false',
-    // Suites fire many logins and lookups from one address (inject's 127.0.0.1); the guard's own
-    // suites and the attack simulation turn it on.
-    GATEHOUSE_GUARD: 'false',
-    // Suites sign up many accounts from that one address too; the sign-up limit's own tests set it.
-    GATEHOUSE_SIGNUP_LIMIT_IP: '100000/3600',
-    GATEHOUSE_SIGNUP_LIMIT_SUBNET: '100000/3600',
-    // And they start many applications' sign-ins; the limit's own test sets it.
-    GATEHOUSE_OIDC_AUTHORIZE_LIMIT_IP: '100000/60',
-    GATEHOUSE_OIDC_AUTHORIZE_LIMIT_SUBNET: '100000/60',
-    ...env,
-  })
+  const config = loadConfig(testEnv(db, smtp.url, env))
   const app = await createApp(config, {
     clock,
     logger: pino({ level: 'silent' }),

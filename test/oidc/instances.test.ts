@@ -17,7 +17,7 @@ import {
   pkce,
   registerClient,
 } from '../helpers/oidc.js'
-import { call, createTestServer, signUpAndLogin, type TestServer } from '../helpers/server.js'
+import { call, createTestServer, signUpAndLogin, type TestServer, testEnv } from '../helpers/server.js'
 
 /*
  * Two instances on one PostgreSQL database: a sign-in started on one finishes on the other, tokens
@@ -36,16 +36,8 @@ describe.skipIf(!pgUrl)('the OpenID Connect provider across two instances (postg
 
   beforeAll(async () => {
     a = await createTestServer('postgres')
-    const config = loadConfig({
-      GATEHOUSE_DATA_DIR: a.db.dataDir,
-      GATEHOUSE_PUBLIC_URL: ISSUER,
-      GATEHOUSE_LOG_LEVEL: 'silent',
-      DATABASE_URL: a.db.databaseUrl ?? '',
-      GATEHOUSE_SMTP_URL: a.smtp.url,
-      GATEHOUSE_SECRET_KEY: Buffer.alloc(32, 7).toString('base64'),
-      GATEHOUSE_STEP_UP_NEW_DEVICE: 'false',
-      GATEHOUSE_GUARD: 'false',
-    })
+    // The same settings and secret key as A, on A's database.
+    const config = loadConfig(testEnv(a.db, a.smtp.url))
     b = await createApp(config, {
       clock: bClock,
       logger: pino({ level: 'silent' }),

@@ -4,14 +4,13 @@
  * on 127.0.0.1 standing for the application's redirect URIs (`/cb` after sign-in, `/bye` after
  * sign-out), which keeps every query it was sent.
  */
-import { createHash, randomBytes } from 'node:crypto'
 import { createServer, type Server } from 'node:http'
 import * as oidc from 'openid-client'
 import type { Page } from 'playwright-core'
 import { expect } from 'vitest'
-import { SqlOidcClientRepository } from '../../src/adapters/sql/oidc-repository.js'
 import { totpCodeAt } from '../../src/modules/mfa/totp.js'
 import type { OidcClientRecord } from '../../src/modules/oidc/ports.js'
+import { storeClient } from '../helpers/oidc.js'
 import type { PagesHarness } from './harness.js'
 import { call } from './public-helpers.js'
 
@@ -39,43 +38,18 @@ export const startRelyingPartyServer = async (): Promise<RelyingPartyServer> => 
   }
 }
 
-let n = 0
-
 /** An application registered in the database, and openid-client configured for it from discovery. */
 export const registerApplication = async (
   h: PagesHarness,
   rp: RelyingPartyServer,
   over: Partial<OidcClientRecord> = {},
 ) => {
-  n += 1
-  const secret = `ghs_${randomBytes(32).toString('base64url')}`
-  const now = Date.now()
-  const record: OidcClientRecord = {
-    id: `ghc_pages${process.pid}x${n}`,
-    name: `Harbour Notes ${n}`,
-    description: null,
-    ownerAccountId: null,
-    contact: null,
-    firstParty: true,
-    public: false,
-    tokenEndpointAuthMethod: 'client_secret_basic',
-    secretHash: createHash('sha256').update(secret).digest('hex'),
-    secretCreatedAt: now,
+  const { record, secret } = await storeClient(h.app.database, Date.now(), {
+    name: 'Harbour Notes',
     redirectUris: [`${rp.origin}/cb`],
     postLogoutRedirectUris: [`${rp.origin}/bye`],
-    scopes: ['openid', 'profile', 'email', 'phone', 'offline_access'],
-    grantTypes: ['authorization_code', 'refresh_token'],
-    requireAcr: null,
-    backchannelLogoutUri: null,
-    accessTokenFormat: 'opaque',
-    createdBy: 'test',
-    createdAt: now,
-    updatedAt: now,
-    disabledAt: null,
-    lastUsedAt: null,
     ...over,
-  }
-  await new SqlOidcClientRepository(h.app.database.db).create(record)
+  })
   // The issuer is http://localhost:<port> in these tests: plain HTTP is allowed for them only.
   const config = await oidc.discovery(
     new URL(h.origin),
