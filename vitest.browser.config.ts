@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config'
+import { packageAliases } from './scripts/package-aliases'
 
 /**
  * The suites that drive Chromium (the console, passkeys, the account pages) run after the main
@@ -7,6 +8,7 @@ import { defineConfig } from 'vitest/config'
  * machine instead of Gatehouse.
  */
 export default defineConfig({
+  resolve: { alias: packageAliases },
   test: {
     include: ['test/browser/**/*.test.ts', 'test/pages/**/*.browser.test.ts'],
     testTimeout: 60_000,

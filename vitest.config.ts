@@ -1,6 +1,8 @@
 import { defineConfig } from 'vitest/config'
+import { packageAliases } from './scripts/package-aliases'
 
 export default defineConfig({
+  resolve: { alias: packageAliases },
   test: {
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
     // Browser suites run after these (vitest.browser.config.ts); timing and machine-loading suites

@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config'
+import { packageAliases } from './scripts/package-aliases'
 
 /**
  * Suites that load the whole machine — several servers, floods, faults injected into their own
@@ -6,6 +7,7 @@ import { defineConfig } from 'vitest/config'
  * measures another's load.
  */
 export default defineConfig({
+  resolve: { alias: packageAliases },
   test: {
     include: ['test/scale/**/*.test.ts', 'test/chaos/**/*.test.ts'],
     testTimeout: 30_000,

@@ -1,7 +1,9 @@
 import { defineConfig } from 'vitest/config'
+import { packageAliases } from './scripts/package-aliases'
 
 /** Timing-sensitive suites, run one file at a time after the others. */
 export default defineConfig({
+  resolve: { alias: packageAliases },
   test: {
     include: ['test/timing/**/*.test.ts'],
     testTimeout: 120_000,

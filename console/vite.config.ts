@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url'
 import react from '@vitejs/plugin-react'
 import { defineConfig } from 'vite'
+import { packageAliases } from '../scripts/package-aliases'
 
 // The admin console: built into dist/console and served by Gatehouse itself at /console
 // (src/http/console-routes.ts) under a CSP that allows no inline script or style.
@@ -8,6 +9,7 @@ export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),
   base: '/console/',
   plugins: [react()],
+  resolve: { alias: packageAliases },
   build: {
     outDir: fileURLToPath(new URL('../dist/console', import.meta.url)),
     emptyOutDir: true,

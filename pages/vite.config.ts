@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url'
 import { defineConfig } from 'vite'
+import { packageAliases } from '../scripts/package-aliases'
 
 // The account pages (sign-in, sign-up, recovery, security settings): built into dist/pages and
 // served by Gatehouse itself (src/http/pages-routes.ts) at the paths its mails link to, under a CSP
@@ -9,12 +10,13 @@ export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),
   base: '/pages/',
   resolve: {
-    alias: {
-      'react-dom/client': 'preact/compat/client',
-      'react-dom': 'preact/compat',
-      'react/jsx-runtime': 'preact/jsx-runtime',
-      react: 'preact/compat',
-    },
+    alias: [
+      ...packageAliases,
+      { find: 'react-dom/client', replacement: 'preact/compat/client' },
+      { find: 'react-dom', replacement: 'preact/compat' },
+      { find: 'react/jsx-runtime', replacement: 'preact/jsx-runtime' },
+      { find: 'react', replacement: 'preact/compat' },
+    ],
   },
   build: {
     outDir: fileURLToPath(new URL('../dist/pages', import.meta.url)),

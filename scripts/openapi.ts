@@ -2,7 +2,8 @@
  * The OpenAPI document Gatehouse serves at `GET /openapi.json`, and the TypeScript types generated
  * from it (openapi-typescript) that the console and the HTTP tests are written against.
  *
- *   npm run api:types    rewrites docs/openapi.json and console/src/api/schema.d.ts
+ *   npm run api:types    rewrites docs/openapi.json and, in packages/client/src, schema.d.ts,
+ *                        operations.ts (one function per operation) and error-codes.ts
  *
  * test/openapi-types.test.ts fails when the checked-in files differ from what the routes produce.
  */
@@ -14,9 +15,12 @@ import openapiTS, { astToString, type OpenAPI3 } from 'openapi-typescript'
 import pino from 'pino'
 import { createApp } from '../src/app.js'
 import { loadConfig } from '../src/config/index.js'
+import { errorCatalog } from '../src/kernel/errors.js'
 
 export const DOCUMENT_PATH = 'docs/openapi.json'
-export const TYPES_PATH = 'console/src/api/schema.d.ts'
+export const TYPES_PATH = 'packages/client/src/schema.d.ts'
+export const OPERATIONS_PATH = 'packages/client/src/operations.ts'
+export const ERROR_CODES_PATH = 'packages/client/src/error-codes.ts'
 export const REGENERATE = 'npm run api:types'
 
 const HEADER = `/*
@@ -45,17 +49,81 @@ export const openapiDocument = async (): Promise<OpenAPI3> => {
   }
 }
 
+const METHODS = ['get', 'put', 'post', 'delete', 'patch'] as const
+
+interface Operation {
+  operationId?: string
+  summary?: string
+  parameters?: { required?: boolean }[]
+  requestBody?: { required?: boolean }
+}
+
+/** One function per operation of the document, named by its operationId (src/http/operation-ids.ts). */
+export const operationsSource = (doc: OpenAPI3): string => {
+  const out: string[] = [
+    HEADER,
+    `import type { Gatehouse } from './client.js'`,
+    `import type { Init, Success } from './operation-types.js'`,
+    `import type { operations } from './schema.js'`,
+    '',
+  ]
+  const missing: string[] = []
+  for (const [path, item] of Object.entries(doc.paths ?? {})) {
+    for (const method of METHODS) {
+      const op = (item as Record<string, Operation | undefined>)[method]
+      if (!op) continue
+      const id = op.operationId
+      if (!id) {
+        missing.push(`${method.toUpperCase()} ${path}`)
+        continue
+      }
+      const required = Boolean(op.requestBody?.required) || (op.parameters ?? []).some((p) => p.required)
+      const o = `operations['${id}']`
+      out.push(
+        `/** ${(op.summary ?? id).replaceAll('*/', '*\\/')} (\`${method.toUpperCase()} ${path}\`) */`,
+        `export const ${id} = (gh: Gatehouse, init${required ? '' : '?'}: Init<${o}>): Promise<Success<${o}>> =>`,
+        `  gh.call('${method}', '${path}', init)`,
+        '',
+      )
+    }
+  }
+  if (missing.length > 0)
+    throw new Error(`These routes have no operationId in src/http/operation-ids.ts: ${missing.join(', ')}`)
+  return out.join('\n')
+}
+
+/** The error codes a problem document can carry, from the server's catalogue. */
+export const errorCodesSource = (): string =>
+  `${HEADER}\n/** A \`code\` of Gatehouse's problem documents (docs/errors.md). */\nexport type ErrorCode =\n${Object.keys(
+    errorCatalog,
+  )
+    .sort()
+    .map((c) => `  | '${c}'`)
+    .join('\n')}\n`
+
 /** The checked-in files' contents, as the current routes produce them. */
-export const generate = async (): Promise<{ document: string; types: string }> => {
+export const generate = async (): Promise<{
+  document: string
+  types: string
+  operations: string
+  errorCodes: string
+}> => {
   const doc = await openapiDocument()
   const ast = await openapiTS(structuredClone(doc), { alphabetize: true })
-  return { document: `${JSON.stringify(doc, null, 2)}\n`, types: HEADER + astToString(ast) }
+  return {
+    document: `${JSON.stringify(doc, null, 2)}\n`,
+    types: HEADER + astToString(ast),
+    operations: operationsSource(doc),
+    errorCodes: errorCodesSource(),
+  }
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const root = fileURLToPath(new URL('..', import.meta.url))
-  const { document, types } = await generate()
+  const { document, types, operations, errorCodes } = await generate()
   writeFileSync(join(root, DOCUMENT_PATH), document)
   writeFileSync(join(root, TYPES_PATH), types)
-  console.log(`wrote ${DOCUMENT_PATH} and ${TYPES_PATH}`)
+  writeFileSync(join(root, OPERATIONS_PATH), operations)
+  writeFileSync(join(root, ERROR_CODES_PATH), errorCodes)
+  console.log(`wrote ${DOCUMENT_PATH}, ${TYPES_PATH}, ${OPERATIONS_PATH} and ${ERROR_CODES_PATH}`)
 }

@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks'
-import { solvePow } from '../../src/client/challenge.js'
+import { solvePow } from '../../packages/client/src/challenge.js'
 import { type Reply, request, sourceAgents, type Target } from './http.js'
 import { prng } from './random.js'
 

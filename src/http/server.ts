@@ -24,6 +24,7 @@ import { AppError } from '../kernel/errors.js'
 import { localeFromAcceptLanguage } from '../kernel/locale.js'
 import type { DependencyFailure } from '../kernel/outages.js'
 import type { Metrics } from '../metrics.js'
+import { OPERATION_IDS } from './operation-ids.js'
 import { createErrorHandler, notFoundHandler, routerErrorOf, sendProblem } from './problem.js'
 
 export type HttpServer = FastifyInstance<
@@ -253,7 +254,13 @@ const registerOpenApi = (app: HttpServer, version: string) =>
         },
       },
     },
-    transform: jsonSchemaTransform,
+    transform: (input) => {
+      const out = jsonSchemaTransform(input)
+      const method = [input.route.method].flat()[0]
+      const key = `${method} ${input.url.replace(/:(\w+)/g, '{$1}')}`
+      const operationId = OPERATION_IDS[key]
+      return operationId ? { ...out, schema: { ...out.schema, operationId } } : out
+    },
   })
 
 /** The request id and no-store on every answer, and a refusal of clients older than `minClientVersion`. */

@@ -1,5 +1,4 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto'
-import { leadingZeroBits } from '../../client/challenge.js'
 import type { Counters } from './ports.js'
 
 /**
@@ -40,7 +39,17 @@ const b64 = (b: Buffer | string) => Buffer.from(b).toString('base64url')
 const NONCE = /^[A-Za-z0-9_-]{1,64}$/
 const PUZZLE = /^[A-Za-z0-9_-]{1,400}\.[A-Za-z0-9_-]{43}$/
 
-/** Finds a nonce for a puzzle (tests, benchmarks and Node clients; browsers use src/client/challenge.ts). */
+/** Leading zero bits of a digest (the client packages count the same way: packages/client/src/challenge.ts). */
+export const leadingZeroBits = (digest: Uint8Array): number => {
+  let bits = 0
+  for (const byte of digest) {
+    if (byte !== 0) return bits + Math.clz32(byte) - 24
+    bits += 8
+  }
+  return bits
+}
+
+/** Finds a nonce for a puzzle (tests and benchmarks; clients use @gatehouse/client). */
 export const solvePuzzle = (puzzle: string, difficulty: number): string => {
   for (let i = 0; ; i++) {
     const nonce = i.toString(36)

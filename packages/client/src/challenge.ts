@@ -1,15 +1,10 @@
-/**
- * Gatehouse challenge helper for browsers and Node.js 20+ (no dependencies: WebCrypto only).
- *
- * When Gatehouse suspects abuse it answers an identifier endpoint (login, recovery, sign-up …)
- * with `429` and a problem document whose `code` is `challenge_required`. Its `challenge.pow`
- * holds a puzzle: find a nonce such that SHA-256(`<puzzle>:<nonce>`) starts with `difficulty`
- * zero bits and repeat the request with the header `Gatehouse-PoW: <puzzle>:<nonce>`.
- *
- *   import { fetchWithChallenge } from 'gatehouse/dist/client/challenge.js'
- *   const res = await fetchWithChallenge(fetch, '/v1/sessions', { method: 'POST', headers, body })
- *
- * Any other 429 (`rate_limited`) carries `Retry-After`: wait, do not solve anything.
+/*
+ * Gatehouse's challenges. When Gatehouse suspects abuse it answers `429` with a problem document
+ * whose `code` is `challenge_required`. Its `challenge.pow` holds a puzzle: find a nonce such that
+ * SHA-256(`<puzzle>:<nonce>`) starts with `difficulty` zero bits, and send the request again with
+ * the header `Gatehouse-PoW: <puzzle>:<nonce>`. Its `challenge.captcha`, when the server offers
+ * one, names a CAPTCHA widget whose token goes in another header. The client (client.ts) does all
+ * of this by itself; this module is the solver. WebCrypto only, so it runs in browsers and Node.
  */
 
 export interface PowChallenge {
@@ -75,30 +70,37 @@ export const solvePow = async (
   }
 }
 
-/** The challenge in a response, or null when the response is not a `challenge_required` problem. */
-export const challengeOf = async (res: Response): Promise<PowChallenge | null> => {
-  if (res.status !== 429) return null
-  try {
-    const problem = (await res.clone().json()) as { code?: string; challenge?: { pow?: PowChallenge } }
-    return problem.code === 'challenge_required' && problem.challenge?.pow ? problem.challenge.pow : null
-  } catch {
-    return null
-  }
+export interface CaptchaChallenge {
+  provider: string
+  site_key: string
+  header: string
 }
 
-/**
- * `fetch`, and once more with a solved puzzle when Gatehouse asks for one. The request body must
- * be a string (or absent) so that it can be sent twice.
- */
-export const fetchWithChallenge = async (
-  fetchFn: typeof fetch,
-  input: string | URL,
-  init: RequestInit = {},
-): Promise<Response> => {
-  const first = await fetchFn(input, init)
-  const pow = await challengeOf(first)
-  if (!pow) return first
-  const headers = new Headers(init.headers)
-  headers.set(pow.header, await solvePow(pow))
-  return fetchFn(input, { ...init, headers })
+const challengeOf = (problem: Record<string, unknown>): Record<string, unknown> | null =>
+  problem.code === 'challenge_required' && typeof problem.challenge === 'object' && problem.challenge
+    ? (problem.challenge as Record<string, unknown>)
+    : null
+
+/** The proof-of-work puzzle of a `challenge_required` problem document, or null. */
+export const powOf = (problem: Record<string, unknown>): PowChallenge | null => {
+  const pow = challengeOf(problem)?.pow as Partial<PowChallenge> | undefined
+  return pow &&
+    pow.algorithm === 'sha256-leading-zero-bits' &&
+    typeof pow.puzzle === 'string' &&
+    typeof pow.difficulty === 'number' &&
+    typeof pow.header === 'string'
+    ? (pow as PowChallenge)
+    : null
+}
+
+/** The CAPTCHA of a `challenge_required` problem document, when the server offers one. */
+export const captchaOf = (problem: Record<string, unknown>): CaptchaChallenge | null => {
+  const c = challengeOf(problem)?.captcha as Record<string, unknown> | undefined
+  return c && typeof c.provider === 'string' && typeof c.site_key === 'string'
+    ? {
+        provider: c.provider,
+        site_key: c.site_key,
+        header: typeof c.header === 'string' ? c.header : 'Gatehouse-Captcha',
+      }
+    : null
 }

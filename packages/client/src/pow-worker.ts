@@ -1,9 +1,9 @@
 /*
- * One proof-of-work solver: searches the nonces `start`, `start + step` … of a guard puzzle
- * (src/client/challenge.ts) and reports how many it tried, about ten times a second, then the
- * `Gatehouse-PoW` header value. The page ends it with terminate() when it is no longer wanted.
+ * One proof-of-work solver in a Web Worker: searches the nonces `start`, `start + step` … of a
+ * puzzle and reports how many it tried, about ten times a second, then the `Gatehouse-PoW` header
+ * value. The page ends it with terminate() when it is no longer wanted (solve.ts).
  */
-import { solvePow } from '../../src/client/challenge'
+import { solvePow } from './challenge.js'
 
 export interface SolveRequest {
   puzzle: string
@@ -16,7 +16,7 @@ export type SolverMessage =
   | { type: 'progress'; tried: number }
   | { type: 'solved'; header: string; tried: number }
 
-// A dedicated worker's global scope, as far as it is used here (the console compiles with the DOM
+// A dedicated worker's global scope, as far as it is used here (the package compiles with the DOM
 // library, whose `self` is a Window).
 const scope = self as unknown as {
   onmessage: ((e: MessageEvent<SolveRequest>) => void) | null
