@@ -1,5 +1,5 @@
 import { defineConfig } from 'vitest/config'
-import { packageAliases } from './scripts/package-aliases'
+import { packageAliases } from './scripts/package-aliases.js'
 
 /**
  * The suites that drive Chromium (the console, passkeys, the account pages) run after the main

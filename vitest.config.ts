@@ -1,5 +1,5 @@
 import { defineConfig } from 'vitest/config'
-import { packageAliases } from './scripts/package-aliases'
+import { packageAliases } from './scripts/package-aliases.js'
 
 export default defineConfig({
   resolve: { alias: packageAliases },

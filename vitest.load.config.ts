@@ -1,5 +1,5 @@
 import { defineConfig } from 'vitest/config'
-import { packageAliases } from './scripts/package-aliases'
+import { packageAliases } from './scripts/package-aliases.js'
 
 /**
  * Suites that load the whole machine — several servers, floods, faults injected into their own

@@ -1,5 +1,5 @@
 import { defineConfig } from 'vitest/config'
-import { packageAliases } from './scripts/package-aliases'
+import { packageAliases } from './scripts/package-aliases.js'
 
 /** Timing-sensitive suites, run one file at a time after the others. */
 export default defineConfig({

@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url'
 import react from '@vitejs/plugin-react'
 import { defineConfig } from 'vite'
-import { packageAliases } from '../scripts/package-aliases'
+import { packageAliases } from '../scripts/package-aliases.js'
 
 // The admin console: built into dist/console and served by Gatehouse itself at /console
 // (src/http/console-routes.ts) under a CSP that allows no inline script or style.

@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url'
 import { defineConfig } from 'vite'
-import { packageAliases } from '../scripts/package-aliases'
+import { packageAliases } from '../scripts/package-aliases.js'
 
 // The account pages (sign-in, sign-up, recovery, security settings): built into dist/pages and
 // served by Gatehouse itself (src/http/pages-routes.ts) at the paths its mails link to, under a CSP

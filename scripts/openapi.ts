@@ -18,7 +18,7 @@ import { loadConfig } from '../src/config/index.js'
 import { errorCatalog } from '../src/kernel/errors.js'
 
 export const DOCUMENT_PATH = 'docs/openapi.json'
-export const TYPES_PATH = 'packages/client/src/schema.d.ts'
+export const TYPES_PATH = 'packages/client/src/schema.ts'
 export const OPERATIONS_PATH = 'packages/client/src/operations.ts'
 export const ERROR_CODES_PATH = 'packages/client/src/error-codes.ts'
 export const REGENERATE = 'npm run api:types'

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// Lists the files over 400 lines and the functions over 80 lines under src/ and console/src/
-// (tests and migrations excluded). `node scripts/sizes.mjs` prints them; the architecture test holds the limits.
+// Lists the files over 400 lines and the functions over 80 lines under src/, console/src/ and the
+// packages' src/ (tests, migrations and generated files excluded). `node scripts/sizes.mjs` prints them; the architecture test holds the limits.
 import { readdirSync, readFileSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import ts from 'typescript'
@@ -8,12 +8,20 @@ import ts from 'typescript'
 export const FILE_LIMIT = 400
 export const FUNCTION_LIMIT = 80
 
+/** Files written by `npm run api:types` from the OpenAPI document, not by hand. */
+const GENERATED = new Set([
+  'packages/client/src/schema.ts',
+  'packages/client/src/operations.ts',
+  'packages/client/src/error-codes.ts',
+])
+
 /** The source files (tests excluded) under `dir`, migrations left out. */
 export const walk = (dir) =>
   readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
     const path = join(dir, e.name)
     // Migrations are history: written once, never edited, so never split either.
     if (e.isDirectory()) return e.name === 'migrations' ? [] : walk(path)
+    if (GENERATED.has(path.replaceAll('\\', '/').split('/').slice(-4).join('/'))) return []
     return /\.tsx?$/.test(e.name) && !/\.test\.tsx?$/.test(e.name) && !e.name.endsWith('.d.ts') ? [path] : []
   })
 
@@ -28,7 +36,12 @@ const nameOf = (node, sf) => {
 
 /** Every file and function over the limits, as { path, line, name, lines }. */
 export const oversized = (root = process.cwd()) => {
-  const files = [...walk(join(root, 'src')), ...walk(join(root, 'console/src'))]
+  const files = [
+    ...walk(join(root, 'src')),
+    ...walk(join(root, 'console/src')),
+    ...walk(join(root, 'packages/client/src')),
+    ...walk(join(root, 'packages/server/src')),
+  ]
   const found = []
   for (const file of files) {
     const text = readFileSync(file, 'utf8')

@@ -4,7 +4,7 @@
  * is one the service allows (GET /v1/pages/config). The pages follow only the `return_to` the
  * server answered, never the one in the address bar.
  */
-import type { paths } from '../../console/src/api/schema'
+import type { paths } from '@gatehouse/client'
 import { api, data } from './api'
 
 export type PagesConfig = paths['/v1/pages/config']['get']['responses'][200]['content']['application/json']

@@ -1,5 +1,5 @@
+import type { paths } from '@gatehouse/client'
 import createClient, { type Client } from 'openapi-fetch'
-import type { paths } from '../../console/src/api/schema.js'
 import type { Answer } from '../../console/src/api/types.js'
 import type { TestServer } from './server.js'
 

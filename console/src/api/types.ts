@@ -2,7 +2,7 @@
  * The API's shapes as the console reads them, every one derived from the generated OpenAPI types
  * (schema.d.ts): when a route's answer changes, these change with it and the build says where.
  */
-import type { paths } from './schema.js'
+import type { paths } from '@gatehouse/client'
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete'
 

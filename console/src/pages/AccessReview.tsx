@@ -1,5 +1,5 @@
 import { useMemo, useState } from 'react'
-import { api, type BulkResult, data, download, Problem } from '../api'
+import { api, type BulkResult, data, download, missingApi, Problem } from '../api'
 import { Confirm, PageTitle, ProblemMessage, useAction, useLoad } from '../ui'
 import { Filters } from './access/Filters'
 import { Outcome } from './access/Outcome'
@@ -119,7 +119,7 @@ export const AccessReviewPage = () => {
         Access review
       </PageTitle>
       <ProblemMessage error={review.error} feature="The access review API" />
-      {review.error instanceof Problem && review.error.missingApi ? null : (
+      {review.error instanceof Problem && missingApi(review.error) ? null : (
         <>
           <div aria-live="polite">
             <ProblemMessage error={act.error} />

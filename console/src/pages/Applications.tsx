@@ -1,5 +1,5 @@
 import { useState } from 'react'
-import { api, data, type OidcClient, Problem } from '../api'
+import { api, data, missingApi, type OidcClient, Problem } from '../api'
 import { Badge, Confirm, CopyId, PageTitle, ProblemMessage, Time, useAction, useLoad } from '../ui'
 import { type AppBody, AppForm } from './applications/AppForm'
 import { SecretOnce } from './applications/SecretOnce'
@@ -182,7 +182,7 @@ export const ApplicationsPage = () => {
     <>
       <PageTitle>Applications</PageTitle>
       <ProblemMessage error={list.error} feature="The applications API" />
-      {list.error instanceof Problem && list.error.missingApi ? null : (
+      {list.error instanceof Problem && missingApi(list.error) ? null : (
         <>
           <div aria-live="polite">
             <ProblemMessage error={act.error} />

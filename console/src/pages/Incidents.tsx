@@ -1,6 +1,6 @@
 import { type FormEvent, useState } from 'react'
 import { Link, navigate } from '../App'
-import { api, data, type Incident, type IncidentSeverity, Problem } from '../api'
+import { api, data, type Incident, type IncidentSeverity, missingApi, Problem } from '../api'
 import { Badge, PageTitle, ProblemMessage, Time, useAction, useLoad } from '../ui'
 import { Campaigns } from './incidents/Campaigns'
 import { SEVERITIES, sevTone } from './incidents/common'
@@ -92,7 +92,7 @@ export const IncidentsPage = () => {
     <>
       <PageTitle>Incidents</PageTitle>
       <ProblemMessage error={list.error} feature="The incidents API" />
-      {list.error instanceof Problem && list.error.missingApi ? null : (
+      {list.error instanceof Problem && missingApi(list.error) ? null : (
         <>
           <IncidentTable
             rows={rows}

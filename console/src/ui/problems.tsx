@@ -1,6 +1,5 @@
 import { useEffect, useRef, useSyncExternalStore } from 'react'
-import { Problem, powOf } from '../api'
-import { cancelSolving, solvingNow, subscribeSolving } from '../challenge'
+import { gh, missingApi, Problem, powOf } from '../api'
 
 /** A problem answer as the person reads it: its title and detail, in an alert region. */
 export const ProblemMessage = ({ error, feature }: { error: unknown; feature?: string }) => {
@@ -10,11 +9,11 @@ export const ProblemMessage = ({ error, feature }: { error: unknown; feature?: s
       ? error
       : new Problem(
           0,
+          undefined,
           'Something went wrong',
           error instanceof Error ? error.message : String(error),
-          undefined,
         )
-  const missing = p.missingApi && feature
+  const missing = missingApi(p) && feature
   return (
     <div className="problem" role="alert">
       <p className="problem-title">{missing ? `${feature} is not available on this server` : p.title}</p>
@@ -38,7 +37,7 @@ const seconds = (s: number) =>
  * Renders nothing when no challenge is being solved.
  */
 export const ChallengeProgress = () => {
-  const s = useSyncExternalStore(subscribeSolving, solvingNow)
+  const s = useSyncExternalStore(gh.challenges.subscribe, gh.challenges.current)
   const cancel = useRef<HTMLButtonElement>(null)
   const solving = s !== null
   useEffect(() => {
@@ -80,7 +79,7 @@ export const ChallengeProgress = () => {
             : `Starting on ${s.solvers} ${s.solvers === 1 ? 'core' : 'cores'}…`}
         </p>
       </div>
-      <button type="button" ref={cancel} onClick={cancelSolving}>
+      <button type="button" ref={cancel} onClick={gh.challenges.cancel}>
         Cancel
       </button>
     </section>
@@ -97,7 +96,7 @@ export const GuardHint = ({ error }: { error: unknown }) => {
   const blocked = error.status === 429 && error.code === 'rate_limited'
   const cancelled = error.code === 'challenge_cancelled'
   if (!captchaOnly && !blocked && !cancelled) return null
-  const retry = error.extra.retry_after
+  const retry = error.problem.retry_after
   return (
     <div className="guard-hint" data-testid="guard-hint">
       <p>

@@ -7,10 +7,11 @@
  */
 import createClient, { type Client } from 'openapi-fetch'
 import type { CaptchaChallenge } from './challenge.js'
-import { captchaOf, powOf } from './challenge.js'
-import { errorOf, GatehouseError } from './errors.js'
 import type { paths } from './schema.js'
-import { ChallengeCancelled, createSolver, type Solver, type SolverOptions } from './solve.js'
+import { createSolver, type Solver, type SolverOptions } from './solve.js'
+import { SESSION_KEY, send, type Transport } from './transport.js'
+
+export { DEVICE_KEY, SESSION_KEY } from './transport.js'
 
 /** Where a token is kept: `localStorage`, `sessionStorage`, or anything with these three calls. */
 export interface TokenStore {
@@ -51,8 +52,12 @@ export interface GatehouseOptions {
   fetch?: typeof fetch
   /** The language for mails sent from these requests (`Accept-Language`): a tag, or a function. */
   locale?: string | (() => string)
-  /** Solves a CAPTCHA the server offers (shows the widget, resolves with its token). Without it, proof of work only. */
-  captcha?: (challenge: CaptchaChallenge) => Promise<string>
+  /**
+   * Solves a CAPTCHA the server offers (shows the widget, resolves with its token), or resolves
+   * null when it cannot now (no widget shown): the proof of work is solved instead. Without it,
+   * proof of work only.
+   */
+  captcha?: (challenge: CaptchaChallenge) => Promise<string | null>
   /** Proof-of-work solving: where the worker script is, or `workerUrl: false` for the main thread. */
   pow?: SolverOptions
   /**
@@ -83,13 +88,6 @@ export interface Gatehouse {
   readonly mode: 'cookie' | 'token'
 }
 
-export const SESSION_KEY = 'gatehouse.session'
-export const DEVICE_KEY = 'gatehouse.device'
-/** Times one request may meet a challenge: a new puzzle can come back if the first one expired. */
-const CHALLENGE_ROUNDS = 3
-/** The answers that carry a new session (and perhaps a device token). */
-const SIGN_IN_PATHS = /\/v1\/sessions(?:\/mfa|\/passkey)?$/
-
 const defaultDeviceStore = (): TokenStore => {
   try {
     const ls = (globalThis as { localStorage?: TokenStore }).localStorage
@@ -98,23 +96,6 @@ const defaultDeviceStore = (): TokenStore => {
     // storage blocked: memory
   }
   return memoryStore()
-}
-
-const sleep = (ms: number, signal: AbortSignal | null) =>
-  new Promise<void>((resolve, reject) => {
-    const t = setTimeout(resolve, ms)
-    signal?.addEventListener('abort', () => {
-      clearTimeout(t)
-      reject(signal.reason)
-    })
-  })
-
-/** A body-less POST/PUT/PATCH/DELETE is sent with `{}`, as Gatehouse's JSON routes expect a body. */
-const withBody = (request: Request): Request => {
-  if (request.method === 'GET' || request.method === 'HEAD' || request.body !== null) return request
-  const headers = new Headers(request.headers)
-  headers.set('content-type', 'application/json')
-  return new Request(request, { body: '{}', headers })
 }
 
 /** Query strings without empty, null and undefined values. */
@@ -128,143 +109,49 @@ const querySerializer = (params: Record<string, unknown>): string => {
 export const createGatehouse = (options: GatehouseOptions = {}): Gatehouse => {
   const inBrowser = typeof document !== 'undefined'
   const mode = options.session ?? (inBrowser ? 'cookie' : 'token')
-  const tokens = options.tokenStore ?? memoryStore()
-  const devices = options.deviceStore ?? defaultDeviceStore()
-  const fetchFn = options.fetch ?? ((input: Request) => globalThis.fetch(input))
-  const retry = { maxWaitSeconds: 5, attempts: 1, ...options.retry }
-  const challenges = createSolver(options.pow)
   const baseUrl = (options.baseUrl ?? (inBrowser ? location.origin : '')).replace(/\/+$/, '')
   if (!baseUrl) throw new TypeError('createGatehouse: baseUrl is required outside a browser')
-
-  const prepare = (request: Request, solutions: Record<string, string>): Request => {
-    const attempt = request.clone()
-    const locale = typeof options.locale === 'function' ? options.locale() : options.locale
-    if (locale) attempt.headers.set('accept-language', locale)
-    if (mode === 'token') {
-      const token = tokens.getItem(SESSION_KEY)
-      if (token && !attempt.headers.has('authorization'))
-        attempt.headers.set('authorization', `Bearer ${token}`)
-      const device = devices.getItem(DEVICE_KEY)
-      if (device) attempt.headers.set('x-gatehouse-device', device)
-    }
-    for (const [name, value] of Object.entries(solutions)) attempt.headers.set(name, value)
-    return attempt
+  const t: Transport = {
+    options,
+    mode,
+    tokens: options.tokenStore ?? memoryStore(),
+    devices: options.deviceStore ?? defaultDeviceStore(),
+    fetch: options.fetch ?? ((input: Request) => globalThis.fetch(input)),
+    retry: { maxWaitSeconds: 5, attempts: 1, ...options.retry },
+    challenges: createSolver(options.pow),
   }
-
-  const solve = async (problem: GatehouseError, signal: AbortSignal): Promise<[string, string] | null> => {
-    const captcha = captchaOf(problem.problem)
-    if (captcha && options.captcha) return [captcha.header.toLowerCase(), await options.captcha(captcha)]
-    const pow = powOf(problem.problem)
-    if (!pow) return null
-    try {
-      return [pow.header.toLowerCase(), await challenges.solve(pow, signal)]
-    } catch (e) {
-      if (e instanceof ChallengeCancelled)
-        throw new GatehouseError(
-          0,
-          'challenge_cancelled',
-          'Cancelled',
-          'The challenge was not solved, so the request was not sent again.',
-        )
-      throw e
-    }
-  }
-
-  /** Keeps the tokens a sign-in answer carries (token mode). */
-  const keep = async (request: Request, res: Response) => {
-    if (mode !== 'token' || res.status !== 201 || !SIGN_IN_PATHS.test(new URL(request.url).pathname)) return
-    if (!(res.headers.get('content-type') ?? '').includes('json')) return
-    const body = (await res.clone().json()) as { token?: unknown; device_token?: unknown }
-    if (typeof body.token === 'string') tokens.setItem(SESSION_KEY, body.token)
-    if (typeof body.device_token === 'string') devices.setItem(DEVICE_KEY, body.device_token)
-  }
-
-  const send = async (given: Request): Promise<Response> => {
-    const request = withBody(given)
-    const solutions: Record<string, string> = {}
-    let waits = 0
-    for (let round = 0; ; ) {
-      let res: Response
-      try {
-        res = await fetchFn(prepare(request, solutions))
-      } catch (e) {
-        if (e instanceof Error && e.name === 'AbortError') throw e
-        throw new GatehouseError(
-          0,
-          'network',
-          'The server could not be reached',
-          'Check the connection and try again.',
-        )
-      }
-      if (res.ok) {
-        await keep(request, res)
-        return res
-      }
-      const problem = errorOf(res.status, await res.text(), res.headers.get('retry-after'))
-      if (problem.code === 'challenge_required' && round < CHALLENGE_ROUNDS) {
-        const solution = await solve(problem, request.signal)
-        if (solution) {
-          solutions[solution[0]] = solution[1]
-          round++
-          continue
-        }
-      }
-      const waitable =
-        problem.status === 503 || (problem.status === 429 && problem.code !== 'challenge_required')
-      if (
-        waitable &&
-        problem.retryAfter !== null &&
-        problem.retryAfter <= retry.maxWaitSeconds &&
-        waits < retry.attempts
-      ) {
-        waits++
-        await sleep(problem.retryAfter * 1000, request.signal)
-        continue
-      }
-      if (problem.status === 401 && problem.code === 'unauthenticated') {
-        if (mode === 'token') tokens.removeItem(SESSION_KEY)
-        options.onSignedOut?.()
-      }
-      throw problem
-    }
-  }
-
+  const credentials = mode === 'cookie' ? 'include' : 'omit'
   const api = createClient<paths>({
     baseUrl,
-    fetch: send,
+    fetch: (request) => send(t, request),
     querySerializer,
     headers: { accept: 'application/json, application/problem+json, */*', ...options.headers },
-    credentials: mode === 'cookie' ? 'include' : 'omit',
+    credentials,
     cache: 'no-store',
   })
-
   const untyped = api as unknown as {
     request(method: string, path: string, init?: object): Promise<{ data?: unknown }>
   }
-
+  const request = async <T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> => {
+    const headers: Record<string, string> = {
+      accept: 'application/json, application/problem+json',
+      ...options.headers,
+    }
+    if (body !== undefined) headers['content-type'] = 'application/json'
+    const init: RequestInit = { method, headers, credentials, cache: 'no-store' }
+    if (body !== undefined) init.body = JSON.stringify(body)
+    const res = await send(t, new Request(`${baseUrl}${path}`, init))
+    return (await res.json()) as T
+  }
   return {
     api,
-    challenges,
+    challenges: t.challenges,
     mode,
     call: async <T>(method: string, path: string, init?: object) =>
       (await untyped.request(method.toUpperCase(), path, init)).data as T,
-    request: async <T>(method: 'GET' | 'POST', path: string, body?: unknown) => {
-      const res = await send(
-        new Request(`${baseUrl}${path}`, {
-          method,
-          headers: {
-            accept: 'application/json, application/problem+json',
-            ...options.headers,
-            ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-          },
-          ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-          credentials: mode === 'cookie' ? 'include' : 'omit',
-          cache: 'no-store',
-        }),
-      )
-      return (await res.json()) as T
-    },
-    token: () => (mode === 'token' ? tokens.getItem(SESSION_KEY) : null),
-    setToken: (t) => (t === null ? tokens.removeItem(SESSION_KEY) : tokens.setItem(SESSION_KEY, t)),
+    request,
+    token: () => (mode === 'token' ? t.tokens.getItem(SESSION_KEY) : null),
+    setToken: (token) =>
+      token === null ? t.tokens.removeItem(SESSION_KEY) : t.tokens.setItem(SESSION_KEY, token),
   }
 }

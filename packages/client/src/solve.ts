@@ -56,6 +56,54 @@ const startWorker = (url: URL | string | undefined, i: number): Worker =>
     ? new Worker(new URL('./pow-worker.js', import.meta.url), { type: 'module', name: `gatehouse-pow-${i}` })
     : new Worker(url, { type: 'module', name: `gatehouse-pow-${i}` })
 
+/** A search under way: the header value when found, and a way to stop every solver. */
+interface Search {
+  found: Promise<string>
+  stop(): void
+}
+
+/** Shares the puzzle among `solvers` Web Workers, each trying every n-th nonce. */
+const searchInWorkers = (
+  pow: PowChallenge,
+  solvers: number,
+  workerUrl: URL | string | undefined,
+  progress: (i: number, tried: number) => void,
+): Search => {
+  const workers: Worker[] = []
+  const stop = () => {
+    for (const w of workers) w.terminate()
+  }
+  const found = new Promise<string>((resolve, reject) => {
+    for (let i = 0; i < solvers; i++) {
+      const worker = startWorker(workerUrl, i)
+      worker.onmessage = (e: MessageEvent<SolverMessage>) => {
+        if (e.data.type === 'solved') resolve(e.data.header)
+        else progress(i, e.data.tried)
+      }
+      worker.onerror = (e) =>
+        reject(new Error(`The challenge solver failed: ${e.message || 'the worker could not start'}`))
+      const request: SolveRequest = {
+        puzzle: pow.puzzle,
+        difficulty: pow.difficulty,
+        start: i,
+        step: solvers,
+      }
+      worker.postMessage(request)
+      workers.push(worker)
+    }
+  })
+  return { found, stop }
+}
+
+/** Solves the puzzle on this thread, in batches of digests. */
+const searchHere = (pow: PowChallenge, progress: (i: number, tried: number) => void): Search => {
+  const local = new AbortController()
+  return {
+    found: solvePow(pow, { signal: local.signal, onProgress: (n) => progress(0, n) }),
+    stop: () => local.abort(),
+  }
+}
+
 export const createSolver = (opts: SolverOptions = {}): Solver => {
   let current: Solving | null = null
   let cancelCurrent: (() => void) | null = null
@@ -72,8 +120,6 @@ export const createSolver = (opts: SolverOptions = {}): Solver => {
     const startedAt = Date.now()
     const expiresAt = Date.parse(pow.expires_at)
     const tried = new Array<number>(solvers).fill(0)
-    const workers: Worker[] = []
-    const local = new AbortController()
     let state: Solving = {
       difficulty: pow.difficulty,
       expected: 2 ** pow.difficulty,
@@ -90,59 +136,39 @@ export const createSolver = (opts: SolverOptions = {}): Solver => {
       publish(state)
     }
     return new Promise<string>((resolve, reject) => {
-      const onAbort = () => {
-        finish()
-        reject(signal?.reason ?? new DOMException('Aborted', 'AbortError'))
-      }
+      const search = useWorkers
+        ? searchInWorkers(pow, solvers, opts.workerUrl || undefined, progress)
+        : searchHere(pow, progress)
+      // Once: a cancelled search's late answer must not end the next puzzle's progress.
+      let done = false
       const finish = () => {
-        for (const w of workers) w.terminate()
-        local.abort()
+        if (done) return
+        done = true
+        search.stop()
         signal?.removeEventListener('abort', onAbort)
         cancelCurrent = null
         publish(null)
+      }
+      const onAbort = () => {
+        finish()
+        reject(signal?.reason ?? new DOMException('Aborted', 'AbortError'))
       }
       cancelCurrent = () => {
         finish()
         reject(new ChallengeCancelled())
       }
-      if (signal?.aborted) {
-        onAbort()
-        return
-      }
+      if (signal?.aborted) return onAbort()
       signal?.addEventListener('abort', onAbort, { once: true })
-      if (!useWorkers) {
-        solvePow(pow, { signal: local.signal, onProgress: (n) => progress(0, n) }).then(
-          (header) => {
-            finish()
-            resolve(header)
-          },
-          () => undefined,
-        )
-        return
-      }
-      for (let i = 0; i < solvers; i++) {
-        const worker = startWorker(opts.workerUrl || undefined, i)
-        worker.onmessage = (e: MessageEvent<SolverMessage>) => {
-          if (e.data.type === 'solved') {
-            finish()
-            resolve(e.data.header)
-            return
-          }
-          progress(i, e.data.tried)
-        }
-        worker.onerror = (e) => {
+      search.found.then(
+        (header) => {
           finish()
-          reject(new Error(`The challenge solver failed: ${e.message || 'the worker could not start'}`))
-        }
-        const request: SolveRequest = {
-          puzzle: pow.puzzle,
-          difficulty: pow.difficulty,
-          start: i,
-          step: solvers,
-        }
-        worker.postMessage(request)
-        workers.push(worker)
-      }
+          resolve(header)
+        },
+        (e: unknown) => {
+          finish()
+          reject(e)
+        },
+      )
     })
   }
 

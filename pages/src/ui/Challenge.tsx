@@ -1,6 +1,6 @@
+import type { CaptchaChallenge } from '@gatehouse/client'
 import { useEffect, useRef, useState, useSyncExternalStore } from 'react'
-import { cancelSolving, solvingNow, subscribeSolving } from '../../../console/src/challenge'
-import { type captchaOf, setCaptchaSolver } from '../api'
+import { gh, setCaptchaSolver } from '../api'
 import type { PagesConfig } from '../config'
 import { t } from '../i18n'
 
@@ -10,7 +10,7 @@ import { t } from '../i18n'
  * focus, so that a keyboard user is where the choice is.
  */
 export const ChallengeProgress = () => {
-  const s = useSyncExternalStore(subscribeSolving, solvingNow)
+  const s = useSyncExternalStore(gh.challenges.subscribe, gh.challenges.current)
   const cancel = useRef<HTMLButtonElement>(null)
   const solving = s !== null
   useEffect(() => {
@@ -32,15 +32,13 @@ export const ChallengeProgress = () => {
         aria-valuetext={t('signin.challenge.percent', { pct })}
       />
       <div className="actions">
-        <button type="button" className="secondary" ref={cancel} onClick={cancelSolving}>
+        <button type="button" className="secondary" ref={cancel} onClick={gh.challenges.cancel}>
           {t('common.cancel')}
         </button>
       </div>
     </section>
   )
 }
-
-type CaptchaChallenge = NonNullable<ReturnType<typeof captchaOf>>
 
 interface Widget {
   render(el: HTMLElement, opts: Record<string, unknown>): unknown

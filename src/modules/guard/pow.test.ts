@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto'
+import { solvePow } from '@gatehouse/client'
 import { describe, expect, it } from 'vitest'
 import { createMemoryLimiterStore } from '../../adapters/limits/memory.js'
-import { leadingZeroBits, solvePow } from '../../client/challenge.js'
-import { ProofOfWork, solvePuzzle } from './pow.js'
+import { leadingZeroBits, ProofOfWork, solvePuzzle } from './pow.js'
 
 const setup = () => {
   let now = Date.UTC(2026, 10, 23, 12)

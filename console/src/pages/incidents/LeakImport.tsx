@@ -188,9 +188,9 @@ const ImportStatus = ({
 const nothingToMatch = () =>
   new Problem(
     400,
+    'invalid_request',
     'Nothing to match',
     'Name the column (or key) of at least one of email, username and phone.',
-    undefined,
   )
 
 /** Sends a leaked data set (CSV or JSON lines) with its column mapping, and shows what it matched. */

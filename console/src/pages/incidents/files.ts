@@ -1,3 +1,4 @@
+import { errorOf } from '@gatehouse/client'
 import { bearer, type Exposures, type ImportView, Problem } from '../../api'
 
 /** Sends a file with XHR (fetch reports no upload progress); resolves with the answer. */
@@ -14,7 +15,7 @@ export const upload = (
     if (auth) xhr.setRequestHeader('authorization', auth)
     xhr.setRequestHeader('content-type', type)
     xhr.upload.onprogress = (e) => onProgress(e.loaded, e.lengthComputable ? e.total : file.size)
-    xhr.onerror = () => reject(new Problem(0, 'The upload failed', 'The connection was lost.', undefined))
+    xhr.onerror = () => reject(new Problem(0, 'network', 'The upload failed', 'The connection was lost.'))
     xhr.onload = () => {
       let body: Record<string, unknown> = {}
       try {
@@ -25,15 +26,7 @@ export const upload = (
       if (xhr.status >= 200 && xhr.status < 300) {
         onProgress(file.size, file.size)
         resolve(body as unknown as ImportView)
-      } else
-        reject(
-          new Problem(
-            xhr.status,
-            typeof body.title === 'string' ? body.title : `The server answered ${xhr.status}`,
-            typeof body.detail === 'string' ? body.detail : undefined,
-            typeof body.code === 'string' ? body.code : undefined,
-          ),
-        )
+      } else reject(errorOf(xhr.status, xhr.responseText, xhr.getResponseHeader('retry-after')))
     }
     xhr.send(file)
   })
