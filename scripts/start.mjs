@@ -14,6 +14,7 @@ const SOURCES = [
   'src',
   'console',
   'pages',
+  'packages',
   'package.json',
   'package-lock.json',
   'tsconfig.json',
