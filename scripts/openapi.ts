@@ -2,7 +2,7 @@
  * The OpenAPI document Gatehouse serves at `GET /openapi.json`, and the TypeScript types generated
  * from it (openapi-typescript) that the console and the HTTP tests are written against.
  *
- *   npm run api:types    rewrites docs/openapi.json and, in packages/client/src, schema.d.ts,
+ *   npm run api:types    rewrites docs/openapi.json and, in packages/client/src, schema.ts,
  *                        operations.ts (one function per operation) and error-codes.ts
  *
  * test/openapi-types.test.ts fails when the checked-in files differ from what the routes produce.

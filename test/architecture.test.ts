@@ -69,6 +69,29 @@ describe('architecture', () => {
     })
   }
 
+  it('keeps the service and the packages apart: src/ imports no package, a package nothing outside itself', () => {
+    const bare = (file: string) =>
+      [...readFileSync(join(root, file), 'utf8').matchAll(/(?:from\s+|import\()'([^.'][^']*)'/g)].map(
+        (m) => m[1],
+      )
+    const serviceUses = files.flatMap((f) =>
+      bare(f)
+        .filter((spec) => spec?.startsWith('@gatehouse/'))
+        .map((s) => `${f}: ${s}`),
+    )
+    expect(serviceUses).toEqual([])
+    for (const pkg of ['packages/client', 'packages/server']) {
+      const own = sources(`${pkg}/src`)
+      expect(own.length).toBeGreaterThan(0)
+      const outside = own.flatMap((f) =>
+        importsOf(f)
+          .filter((t) => !under(t, `${pkg}/src`))
+          .map((t) => `${f} imports ${t}`),
+      )
+      expect(outside).toEqual([])
+    }
+  })
+
   it('finds the imports it checks (the rules are not vacuous)', () => {
     const app = importsOf('src/app.ts')
     const infrastructure = importsOf('src/infrastructure.ts')

@@ -7,7 +7,7 @@ import { prng } from './random.js'
  * An attack mix against a running Gatehouse, with legitimate users interleaved: an enumeration
  * sweep, a recovery flood and credential stuffing, each from its own loopback addresses (every
  * address in a /24 of its own). Attackers never solve a challenge; legitimate users solve the ones
- * they get with the client helper (src/client/challenge.ts). Used by the guard simulation test and
+ * they get with the client package's solver (packages/client/src/challenge.ts). Used by the guard simulation test and
  * by `npm run bench -- guard`.
  */
 

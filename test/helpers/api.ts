@@ -34,7 +34,7 @@ export const rawBody = (response: Response): string => {
 }
 
 /**
- * A client typed by the OpenAPI document (console/src/api/schema.d.ts) that sends each request
+ * A client typed by the OpenAPI document (@gatehouse/client's generated types) that sends each request
  * through Fastify's inject: a route or answer that changes under a test breaks the typecheck.
  *
  *   const { data, response } = await api(server, { token }).GET('/v1/admin/incidents/{id}', {

@@ -1,6 +1,6 @@
 /*
  * The console's only door to Gatehouse: the public admin API, same origin, through a fetch client
- * typed by the OpenAPI document the server serves (schema.d.ts, generated: `npm run api:types`).
+ * typed by the OpenAPI document the server serves (@gatehouse/client, generated: `npm run api:types`).
  * The session token is kept in this module's memory (never in storage, never in a URL) and sent
  * as a bearer token; a reload asks to sign in again. See docs/console.md.
  */

@@ -1,6 +1,6 @@
 /*
  * The API's shapes as the console reads them, every one derived from the generated OpenAPI types
- * (schema.d.ts): when a route's answer changes, these change with it and the build says where.
+ * (@gatehouse/client's schema): when a route's answer changes, these change with it and the build says where.
  */
 import type { paths } from '@gatehouse/client'
 
