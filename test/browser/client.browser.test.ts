@@ -104,7 +104,7 @@ describe.skipIf(!haveChromium)('@gatehouse/client in Chromium (examples/browser-
     expect(await page.locator('#amr').textContent()).toBe('pwd')
     const cookies = await page.context().cookies()
     expect(cookies.find((c) => c.name === 'gh_session')?.httpOnly).toBe(true)
-    expect(await page.evaluate(() => document.cookie)).not.toContain('gh_session')
+    expect(await page.evaluate('document.cookie')).not.toContain('gh_session')
     // Reloaded, the page is still signed in.
     await page.reload()
     await page.locator('#session').waitFor()
@@ -160,7 +160,7 @@ describe.skipIf(!haveChromium)('@gatehouse/client in Chromium (examples/browser-
     await page.locator('#session').waitFor()
     expect(await signedInAs()).toBe(user.username)
     expect(fetched).toContain('/pow-worker.js')
-    expect(Number(await page.evaluate(() => document.body.dataset.powSolvers))).toBeGreaterThan(1)
+    expect(Number(await page.evaluate('document.body.dataset.powSolvers'))).toBeGreaterThan(1)
     const after = await server.app.metrics.registry.metrics()
     const solvedAfter = Number(
       /gatehouse_guard_challenges_total\{kind="pow",outcome="solved"\} (\d+)/.exec(after)?.[1] ?? 0,
