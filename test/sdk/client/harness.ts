@@ -35,7 +35,7 @@ export const recordingFetch = () => {
     seen.push({ method: request.method, path: url.pathname + url.search, status: res.status, headers })
     return res
   }
-  return { seen, fetch: fetchFn as typeof fetch }
+  return { seen, fetch: fetchFn }
 }
 
 /** Signs up through the client and confirms the address with the mailed token. */
