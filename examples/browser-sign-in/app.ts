@@ -8,6 +8,7 @@ import {
   createGatehouse,
   GatehouseError,
   getCurrentSession,
+  reauthenticateWithPasskey,
   registerPasskey,
   type SecondFactorStep,
   signIn,
@@ -63,6 +64,7 @@ const showSignIn = () => {
   show('session', false)
   show('second-factor', false)
   show('passkey-added', false)
+  show('confirmed', false)
   show('password-form', true)
 }
 
@@ -124,6 +126,15 @@ $('add-passkey').addEventListener('click', () =>
     $('passkey-added').textContent = added.recoveryCodes
       ? `Passkey added. Keep these recovery codes: ${added.recoveryCodes.join(' ')}`
       : 'Passkey added.'
+  }),
+)
+
+// Before a sensitive change (a new password, removing a factor), Gatehouse wants a recent proof.
+$('confirm-passkey').addEventListener('click', () =>
+  attempt(async () => {
+    const { authenticatedAt } = await reauthenticateWithPasskey(gh)
+    show('confirmed', true)
+    $('confirmed').textContent = `Confirmed at ${new Date(authenticatedAt).toLocaleTimeString()}.`
   }),
 )
 

@@ -111,7 +111,7 @@ describe.skipIf(!haveChromium)('@gatehouse/client in Chromium (examples/browser-
     expect(await signedInAs()).toBe(user.username)
   })
 
-  it('adds a passkey, signs in with it alone, and answers the second step with it', async () => {
+  it('adds a passkey, signs in with it alone, reauthenticates and answers the second step with it', async () => {
     await page.getByRole('button', { name: 'Add a passkey' }).click()
     await page.getByText('Passkey added').waitFor()
     expect(await page.locator('#passkey-added').textContent()).toMatch(/recovery codes: \S+/)
@@ -127,6 +127,9 @@ describe.skipIf(!haveChromium)('@gatehouse/client in Chromium (examples/browser-
     await page.locator('#session').waitFor()
     expect(await signedInAs()).toBe(user.username)
     expect(await page.locator('#amr').textContent()).toMatch(/hwk|user|swk/)
+    // Reauthentication with the passkey, as before a sensitive change.
+    await page.getByRole('button', { name: 'Confirm it’s me' }).click()
+    await page.getByText(/^Confirmed at /).waitFor()
     await signOut()
 
     await passwordSignIn()
