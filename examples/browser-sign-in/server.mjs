@@ -38,7 +38,7 @@ const bundle = async (entry) => {
 const workerEntry = () =>
   existsSync(clientSources)
     ? join(clientSources, 'pow-worker.ts')
-    : fileURLToPath(import.meta.resolve('@gatehouse/client').replace(/index\.js$/, 'pow-worker.js'))
+    : fileURLToPath(import.meta.resolve('@gatehouse/client/pow-worker.js'))
 
 const PROXIED = /^\/(v1|oidc)(\/|\?|$)/
 
