@@ -56,6 +56,15 @@ describe('@gatehouse/client signs in (token mode, against a listening Gatehouse)
     expect((await getMe(gh)).username).toBe(user.username)
   })
 
+  it('leaves the token out of the result in cookie mode, and keeps none', async () => {
+    const gh = clientOf(server, { session: 'cookie' })
+    const user = await signUp(server, gh)
+    const result = await signIn(gh, { identifier: user.username, password: user.password })
+    expect(result).toEqual({ status: 'signed_in', session: { expiresAt: expect.any(String) } })
+    expect(gh.mode).toBe('cookie')
+    expect(gh.token()).toBeNull()
+  })
+
   it('throws typed errors with their code: a wrong password, an invalid request', async () => {
     const gh = clientOf(server)
     const user = await signUp(server, gh)
