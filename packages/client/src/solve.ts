@@ -83,7 +83,6 @@ export const createSolver = (opts: SolverOptions = {}): Solver => {
       solvers,
       expiresAt: Number.isNaN(expiresAt) ? startedAt + 120_000 : expiresAt,
     }
-    publish(state)
     const progress = (i: number, n: number) => {
       tried[i] = n
       state = { ...state, tried: tried.reduce((a, b) => a + b, 0), updatedAt: Date.now() }
@@ -105,6 +104,9 @@ export const createSolver = (opts: SolverOptions = {}): Solver => {
         finish()
         reject(new ChallengeCancelled())
       }
+      // Listeners hear of the puzzle once it can be cancelled (one may cancel it at once).
+      publish(state)
+      if (local.signal.aborted) return
       if (signal?.aborted) {
         onAbort()
         return

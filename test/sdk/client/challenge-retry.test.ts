@@ -59,7 +59,10 @@ describe('@gatehouse/client meets the guard’s challenge and solves it on its o
 
   it('gives up when the person cancels the puzzle (challenge_cancelled)', async () => {
     const gh = clientOf(server, { pow: { workerUrl: false } })
+    const states: (number | null)[] = []
     const unsubscribe = gh.challenges.subscribe((s) => {
+      states.push(s ? s.tried : null)
+      // Cancelled as soon as it shows: nothing is tried.
       if (s) gh.challenges.cancel()
     })
     const e = await signIn(gh, {
@@ -68,6 +71,8 @@ describe('@gatehouse/client meets the guard’s challenge and solves it on its o
     }).catch((err: unknown) => err)
     unsubscribe()
     expect(e).toMatchObject({ code: 'challenge_cancelled', status: 0 })
+    expect(states).toEqual([0, null])
+    expect(gh.challenges.current()).toBeNull()
   })
 })
 
