@@ -109,6 +109,31 @@ describe('@gatehouse/client signs in (token mode, against a listening Gatehouse)
     expect((await getCurrentSession(gh)).session.amr).toEqual(expect.arrayContaining(['pwd', 'otp', 'mfa']))
   })
 
+  it('remembers the device when asked, and asks again when the application requires a second factor', async () => {
+    const gh = clientOf(server)
+    const user = await signUp(server, gh)
+    await signIn(gh, { identifier: user.username, password: user.password })
+    const { secret } = await startTotpEnrolment(gh)
+    await confirmTotpEnrolment(gh, { body: { code: totpCodeAt(secret, Date.now() - 30_000) } })
+    await signOut(gh)
+    const step = await signIn(gh, { identifier: user.username, password: user.password })
+    if (step.status !== 'second_factor') throw new Error('expected the second step')
+    await step.complete({ method: 'totp', code: totpCodeAt(secret, Date.now()), rememberDevice: true })
+    await signOut(gh)
+    // A remembered device: the password is enough for a while.
+    expect((await signIn(gh, { identifier: user.username, password: user.password })).status).toBe(
+      'signed_in',
+    )
+    await signOut(gh)
+    // Unless the application requires the second factor.
+    const required = await signIn(gh, {
+      identifier: user.username,
+      password: user.password,
+      secondFactor: 'required',
+    })
+    expect(required.status).toBe('second_factor')
+  })
+
   it('keeps the device token: the same device signs in again without a step-up or a notice', async () => {
     const devices = memoryStore()
     const gh = clientOf(server, { deviceStore: devices })
