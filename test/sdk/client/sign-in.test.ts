@@ -74,13 +74,20 @@ describe('@gatehouse/client signs in (token mode, against a listening Gatehouse)
     expect(wrong).toBeInstanceOf(GatehouseError)
     expect(wrong).toMatchObject({ status: 401, code: 'invalid_credentials' })
     expect(isError(wrong, 'invalid_credentials')).toBe(true)
+    // The request's shape (the route's schema), then a rule of Gatehouse's own.
+    const malformed = await signIn(gh, { identifier: '', password: 'x' }).catch((e: unknown) => e)
+    expect(malformed).toMatchObject({ status: 400, code: 'invalid_request' })
     const invalid = await register(gh, {
-      body: { username: 'x', email: 'not an address', password: 'short' },
-    }).catch((e: unknown) => e as GatehouseError)
+      body: { username: 'x', email: 'x@example.org', password: 'granite harbour 77 lantern' },
+    }).catch((e: unknown) => e)
     expect(invalid).toBeInstanceOf(GatehouseError)
-    expect((invalid as GatehouseError).status).toBe(400)
-    expect((invalid as GatehouseError).code).toMatch(/^invalid_|^password_/)
-    expect((invalid as GatehouseError).problem.status).toBe(400)
+    expect(invalid).toMatchObject({
+      status: 400,
+      code: 'invalid_username',
+      title: 'The username is not valid',
+    })
+    expect((invalid as GatehouseError).detail).toMatch(/3 to 32 characters/)
+    expect((invalid as GatehouseError).problem.type).toBe('urn:gatehouse:problem:invalid_username')
     expect(gh.token()).toBeNull()
   })
 
