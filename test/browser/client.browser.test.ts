@@ -42,8 +42,10 @@ describe.skipIf(!haveChromium)('@gatehouse/client in Chromium (examples/browser-
   beforeAll(async () => {
     const port = await freePort()
     const site = `http://localhost:${port}`
+    // Gatehouse keeps its own public URL; the example's origin may use passkeys, as its README says.
     server = await createListeningServer('sqlite', {
-      GATEHOUSE_PUBLIC_URL: site,
+      GATEHOUSE_WEBAUTHN_RP_ID: 'localhost',
+      GATEHOUSE_WEBAUTHN_ORIGINS: site,
       GATEHOUSE_GUARD: 'true',
       // About 4,000 hashes: shared by the workers in well under a second.
       GATEHOUSE_POW_DIFFICULTY: '12',
