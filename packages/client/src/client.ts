@@ -48,8 +48,11 @@ export interface GatehouseOptions {
    * where there is one, else memory. In `cookie` mode the `gh_device` cookie does this.
    */
   deviceStore?: TokenStore
-  /** The fetch to use (default: the global one). */
-  fetch?: typeof fetch
+  /**
+   * The fetch to use (default: the global one). It is called with a Request alone, so a function
+   * that takes a Request (to record or adapt requests) will do as well as `fetch` itself.
+   */
+  fetch?: typeof fetch | ((request: Request) => Promise<Response>)
   /** The language for mails sent from these requests (`Accept-Language`): a tag, or a function. */
   locale?: string | (() => string)
   /**

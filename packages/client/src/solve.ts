@@ -104,6 +104,21 @@ const searchHere = (pow: PowChallenge, progress: (i: number, tried: number) => v
   }
 }
 
+/** The progress of a puzzle no solver has tried yet. */
+const startState = (pow: PowChallenge, solvers: number): Solving => {
+  const startedAt = Date.now()
+  const expiresAt = Date.parse(pow.expires_at)
+  return {
+    difficulty: pow.difficulty,
+    expected: 2 ** pow.difficulty,
+    tried: 0,
+    startedAt,
+    updatedAt: startedAt,
+    solvers,
+    expiresAt: Number.isNaN(expiresAt) ? startedAt + 120_000 : expiresAt,
+  }
+}
+
 export const createSolver = (opts: SolverOptions = {}): Solver => {
   let current: Solving | null = null
   let cancelCurrent: (() => void) | null = null
@@ -117,19 +132,8 @@ export const createSolver = (opts: SolverOptions = {}): Solver => {
   const solve = (pow: PowChallenge, signal?: AbortSignal): Promise<string> => {
     cancelCurrent?.()
     const solvers = useWorkers ? solverCount() : 1
-    const startedAt = Date.now()
-    const expiresAt = Date.parse(pow.expires_at)
     const tried = new Array<number>(solvers).fill(0)
-    let state: Solving = {
-      difficulty: pow.difficulty,
-      expected: 2 ** pow.difficulty,
-      tried: 0,
-      startedAt,
-      updatedAt: startedAt,
-      solvers,
-      expiresAt: Number.isNaN(expiresAt) ? startedAt + 120_000 : expiresAt,
-    }
-    publish(state)
+    let state = startState(pow, solvers)
     const progress = (i: number, n: number) => {
       tried[i] = n
       state = { ...state, tried: tried.reduce((a, b) => a + b, 0), updatedAt: Date.now() }
@@ -157,6 +161,9 @@ export const createSolver = (opts: SolverOptions = {}): Solver => {
         finish()
         reject(new ChallengeCancelled())
       }
+      // Listeners hear of the puzzle once it can be cancelled (one may cancel it at once).
+      publish(state)
+      if (done) return
       if (signal?.aborted) return onAbort()
       signal?.addEventListener('abort', onAbort, { once: true })
       search.found.then(
