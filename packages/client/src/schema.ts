@@ -2722,8 +2722,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
-            200: {
+            /** @description Done: no body */
+            204: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2884,8 +2884,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
-            200: {
+            /** @description Done: no body */
+            204: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4103,8 +4103,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
-            200: {
+            /** @description Done: no body */
+            204: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4516,8 +4516,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
-            200: {
+            /** @description Done: no body */
+            204: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4796,8 +4796,8 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
-            200: {
+            /** @description Done: no body */
+            204: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4933,8 +4933,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
-            200: {
+            /** @description Done: no body */
+            204: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5427,8 +5427,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
-            200: {
+            /** @description Done: no body */
+            204: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5490,8 +5490,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
-            200: {
+            /** @description Done: no body */
+            204: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { noContent } from '../../http/no-content.js'
 import { type HttpServer, requestContext } from '../../http/server.js'
 import type { AccessRouteContext } from './route-context.js'
 import { ACCESS_LIMITS } from './service.js'
@@ -111,11 +112,12 @@ export const clientChangeRoutes = (app: HttpServer, { access, write, common }: A
         ...common,
         summary: 'Delete a client: it is disabled for good and every key it holds is revoked',
         params: ClientParams,
+        response: noContent,
       },
     },
     async (req, reply) => {
       await access.deleteClient(req.params.id, actorOf(req), requestContext(req))
-      return reply.status(204).send()
+      return reply.status(204).send(null)
     },
   )
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { noContent } from '../../http/no-content.js'
 import { type HttpServer, requestContext } from '../../http/server.js'
 import { isoOrNull } from '../../kernel/clock.js'
 import { SCOPES } from './authorize.js'
@@ -106,11 +107,16 @@ export const keyChangeRoutes = (
     '/v1/admin/clients/:id/keys/:key_id',
     {
       ...write,
-      schema: { ...common, summary: 'Revoke a key: it is refused from now on', params: KeyParams },
+      schema: {
+        ...common,
+        summary: 'Revoke a key: it is refused from now on',
+        params: KeyParams,
+        response: noContent,
+      },
     },
     async (req, reply) => {
       await access.revokeKey(req.params.id, req.params.key_id, actorOf(req), requestContext(req))
-      return reply.status(204).send()
+      return reply.status(204).send(null)
     },
   )
 

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { noContent } from '../../http/no-content.js'
 import type { HttpServer } from '../../http/server.js'
 import { requestContext } from '../../http/server.js'
 import { iso } from '../../kernel/clock.js'
@@ -133,6 +134,7 @@ const phoneRemove = {
   tags: ['accounts'],
   security: bearerOrCookie,
   body: z.strictObject({ password: z.string().max(100_000) }),
+  response: noContent,
 }
 
 /** POST /v1/me/email and /v1/me/email/verify: a change of address, confirmed from the new one. */
@@ -226,7 +228,7 @@ const phoneRoutes = (app: HttpServer, deps: AccountRouteDeps) => {
 
   app.delete('/v1/me/phone', { preHandler, schema: phoneRemove }, async (req, reply) => {
     await deps.accounts.removePhone(principalOf(req).account.id, req.body.password, requestContext(req))
-    return reply.status(204).send()
+    return reply.status(204).send(null)
   })
 }
 

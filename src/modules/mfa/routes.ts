@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { noContent } from '../../http/no-content.js'
 import type { HttpServer } from '../../http/server.js'
 import { requestContext } from '../../http/server.js'
 import { iso } from '../../kernel/clock.js'
@@ -75,6 +76,7 @@ const removeFactor = {
   tags: ['mfa'],
   security,
   params: z.strictObject({ id: z.string().min(1).max(64) }),
+  response: noContent,
 }
 
 const passkeyOptions = {
@@ -234,7 +236,7 @@ export const mfaRoutes = (app: HttpServer, deps: MfaRouteDeps) => {
     { preHandler: [requireSession(sessions), recent], schema: removeFactor },
     async (req, reply) => {
       await mfa.removeFactor(principalOf(req).account.id, req.params.id, requestContext(req))
-      return reply.status(204).send()
+      return reply.status(204).send(null)
     },
   )
 

@@ -1,5 +1,6 @@
 import type { FastifyRequest } from 'fastify'
 import { z } from 'zod'
+import { noContent } from '../../http/no-content.js'
 import { type HttpServer, requestContext } from '../../http/server.js'
 import { type Authorize, staffOf } from '../access/authorize.js'
 import {
@@ -146,11 +147,12 @@ const oidcClientChangeRoutes = (
         ...common,
         summary: 'Delete an application: every grant and token it holds ends first',
         params: OidcClientParams,
+        response: noContent,
       },
     },
     async (req, reply) => {
       await clients.delete(req.params.id, by(req), requestContext(req))
-      return reply.status(204).send()
+      return reply.status(204).send(null)
     },
   )
 }

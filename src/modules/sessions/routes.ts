@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { noContent } from '../../http/no-content.js'
 import type { HttpServer } from '../../http/server.js'
 import { requestContext } from '../../http/server.js'
 import { iso } from '../../kernel/clock.js'
@@ -106,7 +107,7 @@ const reauthPasskeyOptions = {
   },
 }
 
-const logout = { summary: 'Log out', tags: ['sessions'], security }
+const logout = { summary: 'Log out', tags: ['sessions'], security, response: noContent }
 
 const listSessions = {
   summary: "The account's live sessions",
@@ -120,6 +121,7 @@ const revokeSession = {
   tags: ['sessions'],
   security,
   params: z.strictObject({ id: z.string().min(1).max(64) }),
+  response: noContent,
 }
 
 const revokeOthers = {
@@ -186,7 +188,7 @@ export const sessionRoutes = (
   app.delete('/v1/sessions/current', { preHandler: auth, schema: logout }, async (req, reply) => {
     await sessions.logout(principalOf(req), requestContext(req))
     reply.clearCookie(SESSION_COOKIE, cookieOptions)
-    return reply.status(204).send()
+    return reply.status(204).send(null)
   })
 
   app.get('/v1/sessions', { preHandler: authFull, schema: listSessions }, async (req) => {
@@ -196,7 +198,7 @@ export const sessionRoutes = (
 
   app.delete('/v1/sessions/:id', { preHandler: authFull, schema: revokeSession }, async (req, reply) => {
     await sessions.revoke(principalOf(req), req.params.id, requestContext(req))
-    return reply.status(204).send()
+    return reply.status(204).send(null)
   })
 
   app.delete('/v1/sessions', { preHandler: authFull, schema: revokeOthers }, async (req) => ({

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { noContent } from '../../http/no-content.js'
 import { type HttpServer, requestContext } from '../../http/server.js'
 import { type Authorize, type StaffPrincipal, staffOf } from '../access/authorize.js'
 import type { AuditService } from '../audit/service.js'
@@ -137,6 +138,7 @@ const manageRoutes = (app: HttpServer, deps: WebhookRouteDeps) => {
         summary: 'Delete a webhook endpoint',
         description: 'Nothing more is sent to it, including messages already queued.',
         params: WebhookParams,
+        response: noContent,
       },
     },
     async (req, reply) => {
@@ -147,7 +149,7 @@ const manageRoutes = (app: HttpServer, deps: WebhookRouteDeps) => {
         'webhook.delete',
         `webhook:${req.params.id}`,
       )
-      return reply.status(204).send()
+      return reply.status(204).send(null)
     },
   )
 
