@@ -1,0 +1,100 @@
+import {
+  createRemoteJWKSet,
+  customFetch,
+  type JWTPayload,
+  type JWTVerifyGetKey,
+  type JWTVerifyOptions,
+  jwtVerify,
+} from 'jose'
+import { invalidToken, unavailable } from './errors.js'
+import type { Principal } from './types.js'
+
+/** The only algorithms Gatehouse signs with: never `none`, never a symmetric one. */
+export const ALGORITHMS = ['RS256', 'ES256']
+
+/** A token shaped like a JWS in compact form (three base64url parts); anything else is opaque. */
+export const looksLikeJwt = (token: string): boolean => {
+  const first = token.indexOf('.')
+  return first > 0 && token.indexOf('.', first + 1) > first + 1 && token.split('.').length === 3
+}
+
+export interface JwtCheckOptions {
+  issuer: string
+  audience: string | string[]
+  jwksUrl: string
+  fetch: typeof fetch
+  timeoutMs: number
+  clockToleranceSeconds: number
+}
+
+const strings = (v: unknown): string[] =>
+  Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []
+
+const freeze = <T extends object>(o: T): T => {
+  for (const v of Object.values(o)) if (Array.isArray(v)) Object.freeze(v)
+  return Object.freeze(o)
+}
+
+/** The principal an access token's claims (JWT payload or introspection answer) describe. */
+export const accessTokenPrincipal = (c: JWTPayload & Record<string, unknown>): Principal => {
+  const clientId = typeof c.client_id === 'string' ? c.client_id : undefined
+  const sub = String(c.sub)
+  // A client-credentials token's subject is its client: no account is behind it.
+  const accountId = clientId !== undefined && sub === clientId && c.auth_time === undefined ? null : sub
+  const p: Record<string, unknown> = {
+    kind: 'access_token',
+    subject: sub,
+    accountId,
+    roles: strings(c.roles),
+    amr: strings(c.amr),
+    scopes: typeof c.scope === 'string' ? c.scope.split(' ').filter(Boolean) : [],
+    expiresAt: Number(c.exp) * 1000,
+  }
+  if (typeof c.preferred_username === 'string') p.username = c.preferred_username
+  if (typeof c.acr === 'string') p.acr = c.acr
+  if (clientId !== undefined) p.clientId = clientId
+  if (typeof c.auth_time === 'number') p.authenticatedAt = c.auth_time * 1000
+  return freeze(p as unknown as Principal)
+}
+
+/**
+ * Checks JWT access tokens locally: the signature against Gatehouse's published keys (fetched once,
+ * fetched again for a key id it does not know, at most every 30 s), the issuer, the audience, the
+ * `at+jwt` type (RFC 9068: an ID token is not an access token), RS256 or ES256 only, and the time.
+ */
+export const jwtChecker = (o: JwtCheckOptions) => {
+  const keys: JWTVerifyGetKey = createRemoteJWKSet(new URL(o.jwksUrl), {
+    timeoutDuration: o.timeoutMs,
+    cooldownDuration: 30_000,
+    cacheMaxAge: 600_000,
+    [customFetch]: o.fetch,
+  })
+  const options: JWTVerifyOptions = {
+    issuer: o.issuer,
+    audience: o.audience,
+    typ: 'at+jwt',
+    algorithms: ALGORITHMS,
+    clockTolerance: o.clockToleranceSeconds,
+    requiredClaims: ['exp', 'sub', 'iat'],
+  }
+  return async (token: string): Promise<Principal> => {
+    let payload: JWTPayload
+    try {
+      ;({ payload } = await jwtVerify(token, keys, options))
+    } catch (err) {
+      throw refusal(err)
+    }
+    // A sender-constrained token (DPoP, mTLS) needs its proof, which this check does not take.
+    if (payload.cnf !== undefined) throw invalidToken('the access token is sender-constrained')
+    return accessTokenPrincipal(payload as JWTPayload & Record<string, unknown>)
+  }
+}
+
+const refusal = (err: unknown): Error => {
+  const code = (err as { code?: string }).code ?? ''
+  // The keys could not be fetched: Gatehouse is unreachable, which says nothing about the token.
+  if (code === 'ERR_JWKS_TIMEOUT' || code === 'ERR_JOSE_GENERIC' || err instanceof TypeError)
+    return unavailable('the signing keys could not be fetched')
+  if (code === 'ERR_JWT_EXPIRED') return invalidToken('the access token has expired')
+  return invalidToken('the access token is not valid here')
+}
