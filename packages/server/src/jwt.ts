@@ -25,6 +25,7 @@ export interface JwtCheckOptions {
   fetch: typeof fetch
   timeoutMs: number
   clockToleranceSeconds: number
+  cooldownMs: number
 }
 
 const strings = (v: unknown): string[] =>
@@ -59,13 +60,13 @@ export const accessTokenPrincipal = (c: JWTPayload & Record<string, unknown>): P
 
 /**
  * Checks JWT access tokens locally: the signature against Gatehouse's published keys (fetched once,
- * fetched again for a key id it does not know, at most every 30 s), the issuer, the audience, the
+ * fetched again for a key id it does not know, at most once per cooldown), the issuer, the audience, the
  * `at+jwt` type (RFC 9068: an ID token is not an access token), RS256 or ES256 only, and the time.
  */
 export const jwtChecker = (o: JwtCheckOptions) => {
   const keys: JWTVerifyGetKey = createRemoteJWKSet(new URL(o.jwksUrl), {
     timeoutDuration: o.timeoutMs,
-    cooldownDuration: 30_000,
+    cooldownDuration: o.cooldownMs,
     cacheMaxAge: 600_000,
     [customFetch]: o.fetch,
   })

@@ -61,6 +61,12 @@ export interface VerifierOptions {
   fetch?: typeof fetch
   /** How long one call to Gatehouse may take, in milliseconds (5000 by default). */
   timeoutMs?: number
+  /**
+   * How long after fetching the signing keys a token with an unknown key id makes them be fetched
+   * again, in seconds (30 by default): a rotation is picked up at once, a flood of made-up key ids
+   * costs Gatehouse one fetch per period.
+   */
+  jwksCooldownSeconds?: number
   /** Leeway for `exp`/`nbf` of JWT access tokens, in seconds (5 by default). */
   clockToleranceSeconds?: number
   /** Told of Redis trouble (the short TTL then bounds staleness). */

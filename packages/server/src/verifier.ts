@@ -56,6 +56,7 @@ export const createVerifier = (options: CreateVerifierOptions): Verifier => {
           fetch: doFetch,
           timeoutMs,
           clockToleranceSeconds: options.clockToleranceSeconds ?? 5,
+          cooldownMs: (options.jwksCooldownSeconds ?? 30) * 1000,
         })
       : null
   // Answers being fetched when a change is announced are not cached: they may predate it.
