@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
+import type { DatabaseKind } from '../../helpers/databases.js'
 import { formPost, registerClient, signedIn } from '../../helpers/oidc.js'
 import { createListeningServer } from '../../helpers/oidc-server.js'
-import type { DatabaseKind } from '../../helpers/databases.js'
 import { call, signUpAndLogin, type TestServer } from '../../helpers/server.js'
 import { SoftAuthenticator } from '../../helpers/soft-authenticator.js'
 
@@ -37,8 +37,7 @@ export const startGatehouse = async (kind: DatabaseKind, env: Record<string, str
     /** A new account's JWT access token for the resource server (scope openid profile). */
     jwtToken: async () => (await signedIn(s, jwtApp, { scope: 'openid profile offline_access' })).access,
     /** A new account's opaque access token, and its refresh token. */
-    opaqueToken: async (scope = 'openid profile offline_access') =>
-      signedIn(s, opaqueApp, { scope }),
+    opaqueToken: async (scope = 'openid profile offline_access') => signedIn(s, opaqueApp, { scope }),
     /** Revokes an access token at the revocation endpoint (RFC 7009), as the application that holds it. */
     revoke: async (token: string, app = opaqueApp) => {
       const r = await formPost(s, '/oidc/token/revocation', { token, token_type_hint: 'access_token' }, app)
@@ -64,7 +63,11 @@ const passkeySession = async (s: TestServer & { origin: string }) => {
   const options = await call(s, 'POST', '/v1/mfa/webauthn/register/options', { token: first })
   const done = await call(s, 'POST', '/v1/mfa/webauthn/register', {
     token: first,
-    body: { challenge_id: options.json.challenge_id, response: auth.register(options.json.options), name: 'key' },
+    body: {
+      challenge_id: options.json.challenge_id,
+      response: auth.register(options.json.options),
+      name: 'key',
+    },
   })
   if (done.status !== 201) throw new Error(`passkey registration: ${done.status} ${done.body}`)
   const opts = await call(s, 'POST', '/v1/sessions/passkey/options', { body: {} })
@@ -78,7 +81,9 @@ const passkeySession = async (s: TestServer & { origin: string }) => {
 /** A session with a second factor: the password, then a recovery code (amr pwd, otp, mfa). */
 export const mfaSession = async (g: Gatehouse) => {
   const { user, codes } = await g.passkeySession()
-  const step = await call(g.s, 'POST', '/v1/sessions', { body: { identifier: user.username, password: user.password } })
+  const step = await call(g.s, 'POST', '/v1/sessions', {
+    body: { identifier: user.username, password: user.password },
+  })
   if (step.status !== 200) throw new Error(`password step: ${step.status} ${step.body}`)
   const done = await call(g.s, 'POST', '/v1/sessions/mfa', {
     body: { challenge_id: step.json.challenge_id, method: 'recovery_code', code: codes[0] },

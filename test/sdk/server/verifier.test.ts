@@ -69,7 +69,11 @@ describe.each(databaseKinds())('@gatehouse/server verifier against Gatehouse (%s
     // A cross-site form post cannot ride on the cookie; a bearer token needs no such proof.
     const forged = new Request('http://api.test/me', {
       method: 'POST',
-      headers: { cookie: `gh_session=${token}`, origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' },
+      headers: {
+        cookie: `gh_session=${token}`,
+        origin: 'https://evil.example',
+        'sec-fetch-site': 'cross-site',
+      },
     })
     expect((await refusal(verifier.authenticate(forged))).status).toBe(403)
 
@@ -118,9 +122,13 @@ describe.each(databaseKinds())('@gatehouse/server verifier against Gatehouse (%s
     const [h, p, sig] = genuine.split('.') as [string, string, string]
     const edited = Buffer.from(JSON.stringify({ ...claims, sub: 'someone-else' })).toString('base64url')
     refused.push(`${h}.${edited}.${sig}`)
-    const none = Buffer.from(JSON.stringify({ alg: 'none', typ: 'at+jwt', kid: jwk.kid })).toString('base64url')
+    const none = Buffer.from(JSON.stringify({ alg: 'none', typ: 'at+jwt', kid: jwk.kid })).toString(
+      'base64url',
+    )
     refused.push(`${none}.${p}.`)
-    const hs = Buffer.from(JSON.stringify({ alg: 'HS256', typ: 'at+jwt', kid: jwk.kid })).toString('base64url')
+    const hs = Buffer.from(JSON.stringify({ alg: 'HS256', typ: 'at+jwt', kid: jwk.kid })).toString(
+      'base64url',
+    )
     refused.push(`${hs}.${p}.${sig}`)
     for (const token of refused) {
       const e = await refusal(verifier.verify(token))
@@ -155,7 +163,9 @@ describe.each(databaseKinds())('@gatehouse/server verifier against Gatehouse (%s
     const narrow = await g.opaqueToken('openid offline_access')
     expect((await verifier.verify(narrow.access)).roles).toEqual([])
     // Wrong credentials are this API's fault: 503, not the caller's 401.
-    const misconfigured = make({ introspection: { clientId: g.introspection.clientId, clientSecret: 'nope' } })
+    const misconfigured = make({
+      introspection: { clientId: g.introspection.clientId, clientSecret: 'nope' },
+    })
     expect((await refusal(misconfigured.verify(t.access, 'access_token'))).status).toBe(503)
   })
 
