@@ -49,6 +49,8 @@ export const startGatehouse = async (kind: DatabaseKind, env: Record<string, str
       if (r.status !== 204) throw new Error(`logout: ${r.status} ${r.body}`)
     },
     passkeySession: () => passkeySession(s),
+    /** Another session of an account with a passkey, opened with it. */
+    passkeySessionOf: (who: { auth: SoftAuthenticator }) => passkeySignIn(s, who.auth),
     close: () => s.close(),
   }
 }
@@ -70,12 +72,17 @@ const passkeySession = async (s: TestServer & { origin: string }) => {
     },
   })
   if (done.status !== 201) throw new Error(`passkey registration: ${done.status} ${done.body}`)
+  return { user, auth, token: await passkeySignIn(s, auth), codes: done.json.recovery_codes as string[] }
+}
+
+/** A new session opened with the passkey alone (discoverable credential). */
+const passkeySignIn = async (s: TestServer, auth: SoftAuthenticator): Promise<string> => {
   const opts = await call(s, 'POST', '/v1/sessions/passkey/options', { body: {} })
   const login = await call(s, 'POST', '/v1/sessions/passkey', {
     body: { challenge_id: opts.json.challenge_id, assertion: auth.assert(opts.json.options) },
   })
   if (login.status !== 201) throw new Error(`passkey sign-in: ${login.status} ${login.body}`)
-  return { user, token: login.json.token as string, codes: done.json.recovery_codes as string[] }
+  return login.json.token as string
 }
 
 /** A session with a second factor: the password, then a recovery code (amr pwd, otp, mfa). */
