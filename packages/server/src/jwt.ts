@@ -15,7 +15,9 @@ export const ALGORITHMS = ['RS256', 'ES256']
 /** A token shaped like a JWS in compact form (three base64url parts); anything else is opaque. */
 export const looksLikeJwt = (token: string): boolean => {
   const first = token.indexOf('.')
-  return first > 0 && token.indexOf('.', first + 1) > first + 1 && token.split('.').length === 3
+  if (first <= 0) return false
+  const second = token.indexOf('.', first + 1)
+  return second > first + 1 && token.indexOf('.', second + 1) === -1
 }
 
 export interface JwtCheckOptions {
@@ -58,18 +60,43 @@ export const accessTokenPrincipal = (c: JWTPayload & Record<string, unknown>): P
   return freeze(p as unknown as Principal)
 }
 
+type Key = Awaited<ReturnType<JWTVerifyGetKey>>
+
+/** How long a key, once selected, is used without asking the key set again. */
+const KEY_MEMO_MS = 60_000
+
+/**
+ * The key set's answers per key id and algorithm, kept for a minute: the hot path then hands
+ * jwtVerify the key at once, without the key set's selection. A key Gatehouse stops publishing is
+ * trusted no longer than the key set itself would (which keeps the document for ten minutes).
+ */
+const keyMemo = (remote: JWTVerifyGetKey): JWTVerifyGetKey => {
+  const memo = new Map<string, { key: Key; until: number }>()
+  return (header, token) => {
+    const id = `${header.alg} ${header.kid ?? ''}`
+    const hit = memo.get(id)
+    if (hit && hit.until > Date.now()) return hit.key
+    return Promise.resolve(remote(header, token)).then((key) => {
+      if (memo.size > 64) memo.clear()
+      memo.set(id, { key, until: Date.now() + KEY_MEMO_MS })
+      return key
+    })
+  }
+}
+
 /**
  * Checks JWT access tokens locally: the signature against Gatehouse's published keys (fetched once,
  * fetched again for a key id it does not know, at most once per cooldown), the issuer, the audience, the
  * `at+jwt` type (RFC 9068: an ID token is not an access token), RS256 or ES256 only, and the time.
  */
 export const jwtChecker = (o: JwtCheckOptions) => {
-  const keys: JWTVerifyGetKey = createRemoteJWKSet(new URL(o.jwksUrl), {
+  const remote = createRemoteJWKSet(new URL(o.jwksUrl), {
     timeoutDuration: o.timeoutMs,
     cooldownDuration: o.cooldownMs,
     cacheMaxAge: 600_000,
     [customFetch]: o.fetch,
   })
+  const keys = keyMemo(remote)
   const options: JWTVerifyOptions = {
     issuer: o.issuer,
     audience: o.audience,
@@ -78,17 +105,15 @@ export const jwtChecker = (o: JwtCheckOptions) => {
     clockTolerance: o.clockToleranceSeconds,
     requiredClaims: ['exp', 'sub', 'iat'],
   }
-  return async (token: string): Promise<Principal> => {
-    let payload: JWTPayload
-    try {
-      ;({ payload } = await jwtVerify(token, keys, options))
-    } catch (err) {
-      throw refusal(err)
-    }
+  const accepted = ({ payload }: { payload: JWTPayload }): Principal => {
     // A sender-constrained token (DPoP, mTLS) needs its proof, which this check does not take.
     if (payload.cnf !== undefined) throw invalidToken('the access token is sender-constrained')
     return accessTokenPrincipal(payload as JWTPayload & Record<string, unknown>)
   }
+  const refused = (err: unknown): never => {
+    throw refusal(err)
+  }
+  return (token: string): Promise<Principal> => jwtVerify(token, keys, options).then(accepted, refused)
 }
 
 const refusal = (err: unknown): Error => {

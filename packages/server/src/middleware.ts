@@ -20,10 +20,11 @@ const principalOf = async (verifier: Verifier, req: IncomingMessage, guards: Gua
   return p
 }
 
+/** Fastify's request, as far as it is read here (its `principal` is typed by the application). */
 interface FastifyRequestLike {
   raw: IncomingMessage
-  principal?: Principal
 }
+type WithPrincipal = { principal?: Principal | null }
 interface FastifyReplyLike {
   code(status: number): FastifyReplyLike
   headers(values: Record<string, string>): FastifyReplyLike
@@ -41,7 +42,7 @@ interface FastifyReplyLike {
 export const fastifyGatehouse = (verifier: Verifier, ...guards: Guard[]) =>
   async function gatehouse(request: FastifyRequestLike, reply: FastifyReplyLike): Promise<unknown> {
     try {
-      request.principal = await principalOf(verifier, request.raw, guards)
+      ;(request as WithPrincipal).principal = await principalOf(verifier, request.raw, guards)
       return undefined
     } catch (err) {
       return refuseFastify(reply, err)
@@ -58,7 +59,7 @@ const refuseFastify = (reply: FastifyReplyLike, err: unknown) => {
 }
 
 interface ExpressRequestLike extends IncomingMessage {
-  principal?: Principal
+  principal?: Principal | null
 }
 interface ExpressResponseLike {
   status(code: number): ExpressResponseLike
@@ -116,9 +117,9 @@ export const expressGuard =
 export const fastifyGuard = (...guards: Guard[]) =>
   async function gatehouseGuard(request: FastifyRequestLike, reply: FastifyReplyLike): Promise<unknown> {
     try {
-      if (!request.principal)
-        throw new GatehouseAuthError(401, 'invalid_token', 'the request is not authenticated')
-      for (const g of guards) g.check(request.principal)
+      const principal = (request as WithPrincipal).principal
+      if (!principal) throw new GatehouseAuthError(401, 'invalid_token', 'the request is not authenticated')
+      for (const g of guards) g.check(principal)
       return undefined
     } catch (err) {
       return refuseFastify(reply, err)

@@ -36,39 +36,28 @@ type CreateVerifierOptions = VerifierOptions & {
 
 const trimSlash = (u: string) => u.replace(/\/+$/, '')
 
-/** A verifier of Gatehouse sessions and access tokens for one API server (one per process). */
-export const createVerifier = (options: CreateVerifierOptions): Verifier => {
-  if (!options?.issuer) throw new TypeError('@gatehouse/server: options.issuer is required')
-  const issuer = trimSlash(new URL(options.issuer).href)
-  const audience = options.audience === undefined ? [] : ([] as string[]).concat(options.audience)
-  const doFetch = options.fetch ?? globalThis.fetch.bind(globalThis)
-  const timeoutMs = options.timeoutMs ?? 5_000
-  const ttlMs = (options.cache?.ttlSeconds ?? 30) * 1000
-  const cache = new LruTtlCache<Answer>(options.cache?.maxEntries ?? 10_000)
-  const remote: RemoteOptions = { issuer, audience, fetch: doFetch, timeoutMs }
-  if (options.introspection) remote.introspection = options.introspection
-  const checkJwt =
-    audience.length > 0
-      ? jwtChecker({
-          issuer,
-          audience,
-          jwksUrl: `${issuer}/oidc/jwks`,
-          fetch: doFetch,
-          timeoutMs,
-          clockToleranceSeconds: options.clockToleranceSeconds ?? 5,
-          cooldownMs: (options.jwksCooldownSeconds ?? 30) * 1000,
-        })
-      : null
-  // Answers being fetched when a change is announced are not cached: they may predate it.
-  let generation = 0
-  const clear = () => {
-    generation++
-    cache.clear()
-  }
-  const onError = options.onError ?? (() => {})
-  const subscription: Subscription | null = options.redis
-    ? subscribeToChanges(options.redis, clear, onError)
+/** JWT access tokens are only checked for an API that names its audience. */
+const jwtFor = (o: CreateVerifierOptions, issuer: string, audience: string[], fetchFn: typeof fetch) =>
+  audience.length > 0
+    ? jwtChecker({
+        issuer,
+        audience,
+        jwksUrl: `${issuer}/oidc/jwks`,
+        fetch: fetchFn,
+        timeoutMs: o.timeoutMs ?? 5_000,
+        clockToleranceSeconds: o.clockToleranceSeconds ?? 5,
+        cooldownMs: (o.jwksCooldownSeconds ?? 30) * 1000,
+      })
     : null
+
+/**
+ * Opaque tokens (sessions, introspected access tokens): Gatehouse's answers in a bounded cache.
+ * An answer being fetched while a change is announced is not kept: it may predate the change.
+ */
+const opaqueChecker = (remote: RemoteOptions, cacheOptions: CreateVerifierOptions['cache']) => {
+  const ttlMs = (cacheOptions?.ttlSeconds ?? 30) * 1000
+  const cache = new LruTtlCache<Answer>(cacheOptions?.maxEntries ?? 10_000)
+  let generation = 0
 
   const remember = (key: string, answer: Answer, asked: number) => {
     if (asked !== generation) return
@@ -80,34 +69,55 @@ export const createVerifier = (options: CreateVerifierOptions): Verifier => {
   }
 
   /** Session first, then introspection: Gatehouse's session tokens and opaque tokens look alike. */
-  const askGatehouse = async (token: string, kind: TokenKind | undefined): Promise<Answer> => {
+  const ask = async (token: string, kind: TokenKind | undefined): Promise<Answer> => {
     if (kind === 'access_token') return introspect(remote, token)
     const session = await checkSession(remote, token)
     if (session.principal || kind === 'session' || !remote.introspection) return session
     return introspect(remote, token)
   }
 
-  const opaque = async (token: string, kind: TokenKind | undefined): Promise<Principal> => {
-    const key = kind ? `${kind}:${tokenKey(token)}` : tokenKey(token)
-    let answer = cache.get(key, Date.now())
-    if (answer === undefined) {
-      const asked = generation
-      answer = await askGatehouse(token, kind)
-      remember(key, answer, asked)
-    }
-    if (answer.principal === null) throw invalidToken(answer.reason)
-    return answer.principal
+  return {
+    check: async (token: string, kind: TokenKind | undefined): Promise<Principal> => {
+      const key = kind ? `${kind}:${tokenKey(token)}` : tokenKey(token)
+      let answer = cache.get(key, Date.now())
+      if (answer === undefined) {
+        const asked = generation
+        answer = await ask(token, kind)
+        remember(key, answer, asked)
+      }
+      if (answer.principal === null) throw invalidToken(answer.reason)
+      return answer.principal
+    },
+    clear: () => {
+      generation++
+      cache.clear()
+    },
   }
+}
 
-  const verify = async (token: string, kind?: TokenKind): Promise<Principal> => {
+/** A verifier of Gatehouse sessions and access tokens for one API server (one per process). */
+export const createVerifier = (options: CreateVerifierOptions): Verifier => {
+  if (!options?.issuer) throw new TypeError('@gatehouse/server: options.issuer is required')
+  const issuer = trimSlash(new URL(options.issuer).href)
+  const audience = options.audience === undefined ? [] : ([] as string[]).concat(options.audience)
+  const fetchFn = options.fetch ?? globalThis.fetch.bind(globalThis)
+  const remote: RemoteOptions = { issuer, audience, fetch: fetchFn, timeoutMs: options.timeoutMs ?? 5_000 }
+  if (options.introspection) remote.introspection = options.introspection
+  const checkJwt = jwtFor(options, issuer, audience, fetchFn)
+  const opaque = opaqueChecker(remote, options.cache)
+  const subscription: Subscription | null = options.redis
+    ? subscribeToChanges(options.redis, opaque.clear, options.onError ?? (() => {}))
+    : null
+
+  // Not an async function: the JWT path hands back jwtVerify's own promise, with no extra turn.
+  const verify = (token: string, kind?: TokenKind): Promise<Principal> => {
     if (typeof token !== 'string' || token.length === 0 || token.length > MAX_TOKEN_LENGTH)
-      throw invalidToken('the token is malformed')
-    if (looksLikeJwt(token)) {
-      if (kind === 'session') throw invalidToken('a session token is expected')
-      if (!checkJwt) throw invalidToken('JWT access tokens are not accepted here (no audience configured)')
-      return checkJwt(token)
-    }
-    return opaque(token, kind)
+      return Promise.reject(invalidToken('the token is malformed'))
+    if (!looksLikeJwt(token)) return opaque.check(token, kind)
+    if (kind === 'session') return Promise.reject(invalidToken('a session token is expected'))
+    if (!checkJwt)
+      return Promise.reject(invalidToken('JWT access tokens are not accepted here (no audience configured)'))
+    return checkJwt(token)
   }
 
   const allowedOrigins = options.allowedOrigins ?? []
@@ -116,22 +126,20 @@ export const createVerifier = (options: CreateVerifierOptions): Verifier => {
     authenticate: async (req) => {
       const credential = credentialOf(req)
       if (!credential) throw noCredentials()
-      if (credential.from === 'cookie') {
-        if (!sameSiteProof(req, allowedOrigins))
-          throw new GatehouseAuthError(
-            403,
-            'invalid_token',
-            'a cross-site request cannot use the session cookie',
-          )
-        return verify(credential.token, 'session')
-      }
-      return verify(credential.token)
+      if (credential.from === 'bearer') return verify(credential.token)
+      if (!sameSiteProof(req, allowedOrigins))
+        throw new GatehouseAuthError(
+          403,
+          'invalid_token',
+          'a cross-site request cannot use the session cookie',
+        )
+      return verify(credential.token, 'session')
     },
-    clear,
+    clear: opaque.clear,
     subscribed: subscription?.ready ?? Promise.resolve(false),
     close: async () => {
       subscription?.close()
-      cache.clear()
+      opaque.clear()
     },
   }
 }

@@ -23,16 +23,10 @@ import { type Gatehouse, mfaSession, RESOURCE, startGatehouse } from './gatehous
  * and the guards (second factor, passkey, role, scope) hold on both.
  */
 
-declare module 'fastify' {
-  interface FastifyRequest {
-    principal: Principal | null
-  }
-}
-
 const fastifyApp = async (verifier: Verifier): Promise<FastifyInstance> => {
   const app = Fastify()
   app.decorateRequest('principal', null)
-  const me = (req: { principal: Principal | null }) => req.principal
+  const me = (req: object) => (req as { principal: Principal | null }).principal
   app.get('/me', { preHandler: fastifyGatehouse(verifier) }, me)
   app.get('/mfa', { preHandler: fastifyGatehouse(verifier, requireFactor('mfa')) }, me)
   app.get(
