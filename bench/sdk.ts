@@ -199,7 +199,7 @@ export const run = async (options: BenchOptions): Promise<BenchResult> => {
     const c = await middleware(
       issuer.url,
       es,
-      { seconds: httpSeconds, rounds: count, connections },
+      { seconds: httpSeconds, rounds: numberOption(options, 'http-rounds', 4), connections },
       cleanup.later,
     )
     const d = await clientSizeRows()

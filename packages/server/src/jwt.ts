@@ -1,6 +1,7 @@
 import {
   createRemoteJWKSet,
   customFetch,
+  decodeProtectedHeader,
   type JWTPayload,
   type JWTVerifyGetKey,
   type JWTVerifyOptions,
@@ -66,21 +67,26 @@ type Key = Awaited<ReturnType<JWTVerifyGetKey>>
 const KEY_MEMO_MS = 60_000
 
 /**
- * The key set's answers per key id and algorithm, kept for a minute: the hot path then hands
- * jwtVerify the key at once, without the key set's selection. A key Gatehouse stops publishing is
- * trusted no longer than the key set itself would (which keeps the document for ten minutes).
+ * The key set's answers per algorithm and key id, kept for a minute: the hot path then hands
+ * jwtVerify the key itself, without the key set's selection. A key Gatehouse stops publishing is
+ * trusted no longer than the key set itself would (it keeps the document for ten minutes).
  */
-const keyMemo = (remote: JWTVerifyGetKey): JWTVerifyGetKey => {
+const keyMemo = (remote: JWTVerifyGetKey) => {
   const memo = new Map<string, { key: Key; until: number }>()
-  return (header, token) => {
-    const id = `${header.alg} ${header.kid ?? ''}`
-    const hit = memo.get(id)
-    if (hit && hit.until > Date.now()) return hit.key
-    return Promise.resolve(remote(header, token)).then((key) => {
+  const idOf = (header: { alg?: string; kid?: string }) => `${header.alg} ${header.kid}`
+  return {
+    /** The key for a token's header when it was selected lately; undefined otherwise. */
+    known(header: { alg?: string; kid?: string }): Key | undefined {
+      const hit = memo.get(idOf(header))
+      return hit && hit.until > Date.now() ? hit.key : undefined
+    },
+    /** The key set, remembering what it selects. */
+    select: (async (header, token) => {
+      const key = await remote(header, token)
       if (memo.size > 64) memo.clear()
-      memo.set(id, { key, until: Date.now() + KEY_MEMO_MS })
+      memo.set(idOf(header), { key, until: Date.now() + KEY_MEMO_MS })
       return key
-    })
+    }) as JWTVerifyGetKey,
   }
 }
 
@@ -113,7 +119,19 @@ export const jwtChecker = (o: JwtCheckOptions) => {
   const refused = (err: unknown): never => {
     throw refusal(err)
   }
-  return (token: string): Promise<Principal> => jwtVerify(token, keys, options).then(accepted, refused)
+  return (token: string): Promise<Principal> => {
+    let key: Key | undefined
+    try {
+      key = keys.known(decodeProtectedHeader(token))
+    } catch {
+      return Promise.reject(invalidToken('the access token is malformed'))
+    }
+    // The algorithm is still checked against `algorithms` and the key's own type by jwtVerify.
+    return (key ? jwtVerify(token, key, options) : jwtVerify(token, keys.select, options)).then(
+      accepted,
+      refused,
+    )
+  }
 }
 
 const refusal = (err: unknown): Error => {
