@@ -76,21 +76,36 @@ const opaqueChecker = (remote: RemoteOptions, cacheOptions: CreateVerifierOption
     return introspect(remote, token)
   }
 
+  // Requests that arrive together with the same uncached token share one call to Gatehouse.
+  const inFlight = new Map<string, Promise<Answer>>()
+  const fetchAnswer = (key: string, token: string, kind: TokenKind | undefined): Promise<Answer> => {
+    const pending = inFlight.get(key)
+    if (pending) return pending
+    const asked = generation
+    const started: Promise<Answer> = ask(token, kind)
+      .then((answer) => {
+        remember(key, answer, asked)
+        return answer
+      })
+      .finally(() => {
+        if (inFlight.get(key) === started) inFlight.delete(key)
+      })
+    inFlight.set(key, started)
+    return started
+  }
+
   return {
     check: async (token: string, kind: TokenKind | undefined): Promise<Principal> => {
       const key = kind ? `${kind}:${tokenKey(token)}` : tokenKey(token)
-      let answer = cache.get(key, Date.now())
-      if (answer === undefined) {
-        const asked = generation
-        answer = await ask(token, kind)
-        remember(key, answer, asked)
-      }
+      const answer = cache.get(key, Date.now()) ?? (await fetchAnswer(key, token, kind))
       if (answer.principal === null) throw invalidToken(answer.reason)
       return answer.principal
     },
     clear: () => {
       generation++
       cache.clear()
+      // A request arriving after the change must not join a call that started before it.
+      inFlight.clear()
     },
   }
 }

@@ -177,6 +177,33 @@ describe.each(databaseKinds())('@gatehouse/server verifier against Gatehouse (%s
     expect(p).toMatchObject({ amr: ['pwd'], acr: 'urn:gatehouse:acr:pwd', roles: ['user'] })
   })
 
+  it('asks Gatehouse once for a token many requests bring at the same time, then not at all', async () => {
+    const asked: string[] = []
+    const counting = make({
+      fetch: (input, init) => {
+        asked.push(String(input))
+        return fetch(input, init)
+      },
+    })
+    const { token } = await g.session()
+    const t = await g.opaqueToken()
+    const all = await Promise.all([
+      ...Array.from({ length: 20 }, () => counting.verify(token)),
+      ...Array.from({ length: 20 }, () => counting.verify(t.access)),
+    ])
+    expect(new Set(all.slice(0, 20)).size).toBe(1)
+    expect(new Set(all.slice(20)).size).toBe(1)
+    // The session: one session check. The access token: a session check (no), then introspection.
+    expect(asked.map((u) => new URL(u).pathname).sort()).toEqual([
+      '/oidc/token/introspection',
+      '/v1/sessions/current',
+      '/v1/sessions/current',
+    ])
+    await counting.verify(token)
+    await counting.verify(t.access)
+    expect(asked).toHaveLength(3)
+  })
+
   it('says unavailable (503), not invalid, when Gatehouse cannot be reached', async () => {
     const away = make({ issuer: 'http://127.0.0.1:9', timeoutMs: 500 })
     const { token } = await g.session()
