@@ -12,7 +12,14 @@ export {
   requireScope,
 } from './guards.js'
 export { ALGORITHMS } from './jwt.js'
-export { asAuthError, expressGatehouse, expressGuard, fastifyGatehouse, fastifyGuard } from './middleware.js'
+export {
+  asAuthError,
+  expressGatehouse,
+  expressGuard,
+  fastifyGatehouse,
+  fastifyGatehousePlugin,
+  fastifyGuard,
+} from './middleware.js'
 export { changesChannel, DEFAULT_REDIS_PREFIX } from './revocations.js'
 export type { Principal, PrincipalKind, RedisLike, TokenKind, VerifierOptions } from './types.js'
 export { createVerifier, type Verifier } from './verifier.js'

@@ -125,3 +125,25 @@ export const fastifyGuard = (...guards: Guard[]) =>
       return refuseFastify(reply, err)
     }
   }
+
+interface FastifyInstanceLike {
+  decorateRequest(name: 'principal', value: null): unknown
+  addHook(name: 'preHandler', hook: ReturnType<typeof fastifyGatehouse>): unknown
+}
+
+/**
+ * A Fastify plugin: `await app.register(fastifyGatehousePlugin(verifier))` decorates every request
+ * with `principal` (null until authenticated) and authenticates every route registered after it in
+ * the same context (guards apply to all of them). It is not encapsulated (as fastify-plugin would
+ * mark it), so the routes of the application that registers it are covered.
+ */
+export const fastifyGatehousePlugin = (verifier: Verifier, ...guards: Guard[]) => {
+  const plugin = async (app: FastifyInstanceLike): Promise<void> => {
+    app.decorateRequest('principal', null)
+    app.addHook('preHandler', fastifyGatehouse(verifier, ...guards))
+  }
+  return Object.assign(plugin, {
+    [Symbol.for('skip-override')]: true,
+    [Symbol.for('fastify.display-name')]: '@gatehouse/server',
+  })
+}

@@ -4,6 +4,7 @@ import {
   expressGatehouse,
   expressGuard,
   fastifyGatehouse,
+  fastifyGatehousePlugin,
   fastifyGuard,
   type Principal,
   requireFactor,
@@ -163,6 +164,25 @@ describe.each(databaseKinds())('@gatehouse/server middleware in Fastify and Expr
       expect(admin.body.roles).toEqual(['admin'])
     },
   )
+
+  it('fastify: the plugin authenticates every route of the application that registers it', async () => {
+    const app = Fastify()
+    await app.register(fastifyGatehousePlugin(verifier, requireFactor('mfa')))
+    app.get('/one', async (req) => ({ who: (req as unknown as { principal: Principal }).principal.subject }))
+    app.get('/two', async () => ({ ok: true }))
+    await app.listen({ port: 0, host: '127.0.0.1' })
+    try {
+      const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`
+      expect((await get(base, '/one')).status).toBe(401)
+      expect((await get(base, '/two', bearer((await g.session()).token))).status).toBe(403)
+      const strong = await g.passkeySession()
+      const one = await get(base, '/one', bearer(strong.token))
+      expect(one.status).toBe(200)
+      expect(one.body.who).toEqual(expect.any(String))
+    } finally {
+      await app.close()
+    }
+  })
 
   it.each(bases)('%s: a scope an access token must carry (RFC 6750 insufficient_scope)', async (_, base) => {
     const narrow = await g.opaqueToken('openid offline_access')
