@@ -57,6 +57,11 @@ export interface VerifierOptions {
    * client (subscribed through a duplicate connection). `prefix` is GATEHOUSE_REDIS_PREFIX.
    */
   redis?: { url: string; prefix?: string } | { client: RedisLike; prefix?: string } | RedisLike
+  /**
+   * Origins (besides the request's own host) whose pages may send `POST`/`PUT`/`PATCH`/`DELETE`
+   * requests authenticated by the session cookie; other cross-site ones are refused (CSRF).
+   */
+  allowedOrigins?: string[]
   /** The fetch used to reach Gatehouse (the global one by default). */
   fetch?: typeof fetch
   /** How long one call to Gatehouse may take, in milliseconds (5000 by default). */

@@ -29,10 +29,7 @@ export interface Verifier {
   close(): Promise<void>
 }
 
-type CreateVerifierOptions = VerifierOptions & {
-  /** Origins (besides the request's own host) whose pages may send cookie-authenticated unsafe requests. */
-  allowedOrigins?: string[]
-}
+type CreateVerifierOptions = VerifierOptions
 
 const trimSlash = (u: string) => u.replace(/\/+$/, '')
 
