@@ -131,14 +131,16 @@ const openLimiter = async (
 
 /**
  * Instances on one Redis tell each other of writes that change session checks: their session
- * caches drop what they hold at once (else within GATEHOUSE_SESSION_CACHE_MS).
+ * caches drop what they hold at once (else within GATEHOUSE_SESSION_CACHE_MS). API servers that
+ * cache Gatehouse's answers (@gatehouse/server) listen too, so an instance announces its changes
+ * even when it keeps no session cache of its own.
  */
 const openBroadcast = async (
   config: Pick<Config, 'redis' | 'sessions'>,
   database: SqlDatabase,
   logger: Logger,
 ) =>
-  config.redis.url && config.sessions.cacheTtlMs > 0
+  config.redis.url
     ? await (await import('./adapters/broadcast/principal-changes.js')).startPrincipalBroadcast(
         config.redis.url,
         {

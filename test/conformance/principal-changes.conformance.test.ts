@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto'
 import { sql } from 'kysely'
 import { describe, expect, it } from 'vitest'
+import { SqlOidcArtifactStore } from '../../src/adapters/sql/oidc-repository.js'
+import type { OidcArtifact } from '../../src/modules/oidc/ports.js'
 import type { NewSession } from '../../src/modules/sessions/ports.js'
 import { databaseKinds } from '../helpers/databases.js'
 import { HOUR, MINUTE, newAccount, T0, unique, useSuiteDatabase } from './fixtures.js'
@@ -92,5 +94,43 @@ describe.each(databaseKinds())('changes to what a session check answers, on %s',
       untouched = count()
     })
     expect(count()).toBe(untouched)
+  })
+
+  /*
+   * API servers cache what introspection answered for an access token (@gatehouse/server): a token
+   * or grant the provider deletes before its time moves the count (and so is announced); a new
+   * token, a consumed code and the provider's own bookkeeping do not.
+   */
+  it('moves when the provider revokes a token or a grant, not when it issues or consumes one', async () => {
+    const artifacts = new SqlOidcArtifactStore(suite.database.db)
+    const artifact = (model: string, over: Partial<OidcArtifact> = {}): OidcArtifact => ({
+      model,
+      id: `${model}-${unique()}`,
+      payload: { kind: model },
+      expiresAt: T0 + HOUR,
+      grantId: null,
+      uid: null,
+      userCode: null,
+      accountId: null,
+      clientId: 'ghc_test',
+      consumedAt: null,
+      ...over,
+    })
+    const grant = artifact('Grant')
+    const access = artifact('AccessToken', { grantId: grant.id })
+    const code = artifact('AuthorizationCode', { grantId: grant.id })
+    const interaction = artifact('Interaction', { uid: `uid-${unique()}` })
+    for (const a of [grant, access, code, interaction])
+      expect(await moves(() => artifacts.upsert(a))).toBe(false)
+    expect(await moves(() => artifacts.upsert({ ...access, payload: { again: true } }))).toBe(false)
+    expect(await moves(() => artifacts.consume('AuthorizationCode', code.id, T0 + 1))).toBe(false)
+    expect(await moves(() => artifacts.find('AccessToken', access.id, T0 + 1))).toBe(false)
+    expect(await moves(() => artifacts.destroy('Interaction', interaction.id))).toBe(false)
+    expect(await moves(() => artifacts.deleteExpiredBefore(T0 - HOUR))).toBe(false)
+
+    // The revocation endpoint deletes the token; withdrawing access deletes the grant and its tokens.
+    expect(await moves(() => artifacts.destroy('AccessToken', access.id))).toBe(true)
+    expect(await moves(() => artifacts.destroy('RefreshToken', `r-${unique()}`))).toBe(true)
+    expect(await moves(() => artifacts.revokeByGrantId(grant.id))).toBe(true)
   })
 })

@@ -1,9 +1,9 @@
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { verifyWebhookSignature } from '@gatehouse/server'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { LimiterStore } from '../../src/modules/guard/ports.js'
 import { solvePuzzle } from '../../src/modules/guard/pow.js'
-import { verifyWebhookSignature } from '../../src/modules/webhooks/verify.js'
 import {
   adminSession,
   call,

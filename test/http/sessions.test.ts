@@ -137,8 +137,10 @@ describe.each(databaseKinds())('sessions over HTTP on %s', (kind) => {
       'locale',
       'mfa_enrolment_required',
       'must_change_password',
+      'role',
       'username',
     ])
+    expect(current.data!.account.role).toBe('user')
 
     const list = (await api(server, { token }).GET('/v1/sessions')).data!
     expect(list.sessions).toHaveLength(3)

@@ -1,7 +1,8 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { verifyWebhookSignature } from '@gatehouse/server'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { verifyWebhookSignature, webhookHeaders } from '../../src/modules/webhooks/verify.js'
+import { webhookHeaders } from '../../src/modules/webhooks/signature.js'
 import { api, type Body, problem, rawBody } from '../helpers/api.js'
 import { databaseKinds } from '../helpers/databases.js'
 import {

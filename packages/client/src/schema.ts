@@ -5459,6 +5459,11 @@ export interface operations {
                             /** @description The account's role requires a second factor: set one up before anything else */
                             mfa_enrolment_required: boolean;
                             must_change_password: boolean;
+                            /**
+                             * @description The account's role: what it may do in Gatehouse and in the services that trust it
+                             * @enum {string}
+                             */
+                            role: "user" | "admin" | "partner" | "responder" | "auditor";
                             username: string;
                         };
                         session: {

@@ -17,6 +17,14 @@ const WATCHED = new Set(['sessions', 'accounts'])
 /** Columns of `sessions` that a session check's own bookkeeping writes (the touch): no one else's answer changes. */
 const TOUCH_COLUMNS = new Set(['last_seen_at', 'idle_expires_at'])
 
+/**
+ * The provider's artefacts whose removal ends an access token's life before its time: the token
+ * itself (revocation endpoint), its refresh token or its grant (an application's access withdrawn,
+ * a reused refresh token). API servers cache introspection answers and must hear of these. New
+ * tokens (inserts), consumed codes and the provider's own sign-in bookkeeping change no answer.
+ */
+const TOKEN_MODELS = new Set(['AccessToken', 'ClientCredentials', 'RefreshToken', 'Grant'])
+
 /** Columns of `accounts` that a session check answers with. */
 const PRINCIPAL_COLUMNS = new Set(['id', 'username', 'role', 'must_change_password', 'locale'])
 
@@ -48,10 +56,31 @@ const columnName = (node: Named | undefined): string | undefined => {
   return undefined
 }
 
-/** Whether a statement may change what a session check answers for some token. */
+/** The values and column names a condition mentions, however it is nested. */
+const mentions = (node: unknown, into: Set<unknown> = new Set()): Set<unknown> => {
+  if (node === null || typeof node !== 'object') return into
+  const n = node as { kind?: string; value?: unknown; column?: { name?: string } }
+  if (n.kind === 'ValueNode') into.add(n.value)
+  else if (n.kind === 'ColumnNode' && typeof n.column?.name === 'string') into.add(`column:${n.column.name}`)
+  for (const child of Object.values(node)) if (typeof child === 'object') mentions(child, into)
+  return into
+}
+
+/** Whether a delete from the provider's artefacts removes a token or a grant (see TOKEN_MODELS). */
+const revokesTokens = (where: unknown): boolean => {
+  const named = mentions(where)
+  if (named.has('column:grant_id')) return true
+  for (const v of named) if (typeof v === 'string' && TOKEN_MODELS.has(v)) return true
+  // Without a named model (expired rows swept by housekeeping), nothing live goes.
+  return false
+}
+
+/** Whether a statement may change what a session check (or a token's introspection) answers. */
 export const changesPrincipals = (node: RootOperationNode): boolean => {
   switch (node.kind) {
     case 'DeleteQueryNode':
+      if (node.from.froms.some((f) => tableName(f as Named) === 'oidc_artifacts'))
+        return revokesTokens(node.where)
       return node.from.froms.some((f) => WATCHED.has(tableName(f as Named) ?? ''))
     case 'UpdateQueryNode': {
       const table = tableName(node.table as Named | undefined)
@@ -71,7 +100,7 @@ export const changesPrincipals = (node: RootOperationNode): boolean => {
 
 /**
  * Counts the writes that can change a session check's answer — a revoked or restricted session, a
- * renamed account, a role or a required password change — so that an in-process cache of those
+ * renamed account, a role or a required password change, a revoked access token or grant — so that an in-process cache of those
  * answers knows when to stop trusting what it holds. The count moves before such a statement runs,
  * after it has run, and after the commit of a transaction that ran one: a lookup that overlaps any of
  * these sees the count move and keeps nothing.

@@ -39,3 +39,38 @@ export const accountClaims = async (
     }),
   }
 }
+
+/** The sign-in an access token comes from, as oidc-provider keeps it on the code or refresh token. */
+interface SignInRecord {
+  acr?: string
+  amr?: string[]
+  authTime?: number
+}
+
+/**
+ * What an access token (JWT or introspected) says beyond the protocol's own claims, for the APIs
+ * that accept it (RFC 9068 2.2.1): the sign-in's `acr`, `amr` and `auth_time`, so that an API can
+ * ask for a stronger factor; and, for a first-party application granted `profile`, the account's
+ * `roles` (a third party is never told an account's role in Gatehouse).
+ */
+export const accessTokenClaims = async (
+  deps: {
+    accounts: AccountRepository
+    clients: { find(id: string): Promise<{ firstParty: boolean } | null> }
+  },
+  entities: { AuthorizationCode?: SignInRecord; RefreshToken?: SignInRecord } | undefined,
+  token: { kind: string; accountId?: string; clientId?: string; scope?: string },
+): Promise<Record<string, unknown> | undefined> => {
+  if (token.kind !== 'AccessToken' || !token.accountId) return undefined
+  const claims: Record<string, unknown> = {}
+  const signIn = entities?.AuthorizationCode ?? entities?.RefreshToken
+  if (signIn?.acr) claims.acr = signIn.acr
+  if (signIn?.amr) claims.amr = signIn.amr
+  if (signIn?.authTime) claims.auth_time = signIn.authTime
+  const scopes = (token.scope ?? '').split(' ')
+  if (scopes.includes('profile') && token.clientId && (await deps.clients.find(token.clientId))?.firstParty) {
+    const account = await deps.accounts.findById(token.accountId)
+    if (account) claims.roles = [account.role]
+  }
+  return claims
+}

@@ -4,7 +4,7 @@ import type { Adapter, Configuration, KoaContextWithOIDC, ResourceServer } from 
 import type { OidcSettings } from '../../config/sections/oidc.js'
 import type { AccountRepository } from '../accounts/ports.js'
 import { ACR_URN } from './acr.js'
-import { accountClaims, CLAIMS } from './claims.js'
+import { accessTokenClaims, accountClaims, CLAIMS } from './claims.js'
 import type { OidcLibrary } from './library.js'
 import { gatehouseLoginChecks, type LoginCheckDeps } from './login-checks.js'
 import { ACR_LEVELS } from './ports.js'
@@ -104,6 +104,8 @@ export const providerConfiguration = (lib: OidcLibrary, deps: ProviderDeps): Con
     adapter: deps.adapter as unknown as Configuration['adapter'],
     jwks: deps.jwks,
     findAccount: (_ctx, sub) => accountClaims(deps.accounts, sub),
+    extraTokenClaims: (ctx, token) =>
+      accessTokenClaims(deps, ctx?.oidc?.entities as Parameters<typeof accessTokenClaims>[1], token),
     claims: CLAIMS,
     scopes: ['openid', 'offline_access', 'profile', 'email', 'phone'],
     acrValues: ACR_LEVELS.map((l) => ACR_URN[l]),

@@ -27,6 +27,7 @@ export const currentSessionView = (p: SessionPrincipal) => ({
   account: {
     id: p.account.id,
     username: p.account.username,
+    role: p.account.role,
     must_change_password: p.session.restricted,
     mfa_enrolment_required: p.session.mfaEnrolment,
     locale: p.account.locale ?? null,

@@ -4,6 +4,7 @@ import type { HttpServer } from '../../http/server.js'
 import { requestContext } from '../../http/server.js'
 import { iso } from '../../kernel/clock.js'
 import { LOCALES } from '../../kernel/locale.js'
+import { ROLES } from '../../kernel/roles.js'
 import type { PasskeyService } from '../mfa/passkeys.js'
 import { AuthenticationResponse, asAuthentication } from '../mfa/webauthn-schemas.js'
 import {
@@ -54,6 +55,9 @@ const currentSession = {
       account: z.object({
         id: z.string(),
         username: z.string(),
+        role: z
+          .enum(ROLES)
+          .describe("The account's role: what it may do in Gatehouse and in the services that trust it"),
         must_change_password: z.boolean(),
         mfa_enrolment_required: z
           .boolean()

@@ -7,8 +7,8 @@ import { newId } from '../../kernel/tokens.js'
 import { UndeliverableMessage, type WebhookPayload, type WebhookSender } from '../mail/ports.js'
 import type { WebhookRepository } from './ports.js'
 import { secretAad } from './service.js'
+import { signWebhook, webhookHeaders } from './signature.js'
 import { literalRefusal, NonPublicTarget, publicOnlyLookup } from './targets.js'
-import { signWebhook, webhookHeaders } from './verify.js'
 
 export interface HttpWebhookSenderDeps {
   webhooks: WebhookRepository

@@ -1,23 +1,13 @@
 import { createHmac, timingSafeEqual } from 'node:crypto'
 
-/** The headers of every webhook request. */
-export const webhookHeaders = {
+/** The headers of every Gatehouse webhook request. */
+export const WEBHOOK_HEADERS = {
   id: 'gatehouse-webhook-id',
   timestamp: 'gatehouse-webhook-timestamp',
   signature: 'gatehouse-webhook-signature',
 } as const
 
-/** Hex HMAC-SHA256 under the webhook secret (the whole `whsec_…` string, as UTF-8) of `<timestamp>.<body>`. */
-const hmac = (secret: string, timestamp: string, body: string | Uint8Array): Buffer =>
-  createHmac('sha256', secret)
-    .update(`${timestamp}.`, 'utf8')
-    .update(typeof body === 'string' ? Buffer.from(body, 'utf8') : body)
-    .digest()
-
-/** The `gatehouse-webhook-signature` value for a body sent at `timestamp` (unix seconds). */
-export const signWebhook = (secret: string, timestamp: number, body: string): string =>
-  `v1=${hmac(secret, String(timestamp), body).toString('hex')}`
-
+/** A Fetch `Headers`, or Node's / Express's / Fastify's header object. */
 export type WebhookHeaderBag =
   | { get(name: string): string | null }
   | Record<string, string | readonly string[] | undefined>
@@ -35,11 +25,12 @@ const TIMESTAMP = /^[0-9]{1,12}$/
 const SIGNATURE = /^v1=([0-9a-f]{64})$/
 
 /**
- * For receivers: true when the request carries a valid Gatehouse signature of exactly `rawBody`
- * (the bytes as received, before any JSON parsing) made with `secret`, and its timestamp is within
- * `toleranceSeconds` of `now` (epoch ms; the current time by default) — a captured request replayed
- * later is refused. The comparison is constant-time. The signature header may list several
- * space-separated `v1=` values; one match is enough.
+ * True when a webhook request carries a valid Gatehouse signature of exactly `rawBody` (the bytes
+ * as received, before any JSON parsing) made with `secret` (the whole `whsec_…` string), and its
+ * timestamp is within `toleranceSeconds` (300 by default) of `now` (epoch ms; the current time by
+ * default): a captured request replayed later is refused. The signature is HMAC-SHA256 of
+ * `<timestamp>.<body>`, compared in constant time; the header may list several space-separated
+ * `v1=` values (during a secret rotation) and one match is enough.
  */
 export const verifyWebhookSignature = (
   secret: string,
@@ -49,11 +40,14 @@ export const verifyWebhookSignature = (
 ): boolean => {
   const toleranceSeconds = options.toleranceSeconds ?? 300
   const now = options.now ?? Date.now()
-  const timestamp = header(headers, webhookHeaders.timestamp)?.trim()
-  const signatures = header(headers, webhookHeaders.signature)
+  const timestamp = header(headers, WEBHOOK_HEADERS.timestamp)?.trim()
+  const signatures = header(headers, WEBHOOK_HEADERS.signature)
   if (!timestamp || !TIMESTAMP.test(timestamp) || !signatures) return false
   if (Math.abs(now / 1000 - Number(timestamp)) > toleranceSeconds) return false
-  const expected = hmac(secret, timestamp, rawBody)
+  const expected = createHmac('sha256', secret)
+    .update(`${timestamp}.`, 'utf8')
+    .update(typeof rawBody === 'string' ? Buffer.from(rawBody, 'utf8') : rawBody)
+    .digest()
   let ok = false
   for (const part of signatures.split(/[\s,]+/)) {
     const m = SIGNATURE.exec(part)

@@ -1,5 +1,11 @@
+import { verifyWebhookSignature, WEBHOOK_HEADERS } from '@gatehouse/server'
 import { describe, expect, it } from 'vitest'
-import { signWebhook, verifyWebhookSignature, webhookHeaders } from './verify.js'
+import { signWebhook, webhookHeaders } from '../../../src/modules/webhooks/signature.js'
+
+/*
+ * The receivers' check (@gatehouse/server) of what Gatehouse signs (src/modules/webhooks): the two
+ * agree on the header names and on the signature, and the check refuses anything else.
+ */
 
 const secret = 'whsec_c2VjcmV0IGtleSBvZiB0aGlydHktdHdvIGJ5dGVzISE'
 const body = JSON.stringify({ id: 'm1', type: 'authn_login_fail', details: { reason: 'bad_password' } })
@@ -13,6 +19,10 @@ const headersFor = (timestamp: number, payload = body, key = secret) => ({
 })
 
 describe('verifyWebhookSignature', () => {
+  it('reads the very headers Gatehouse sends', () => {
+    expect(WEBHOOK_HEADERS).toEqual(webhookHeaders)
+  })
+
   it('accepts the signature of the exact body, as a string, bytes, or through a Headers object', () => {
     expect(verifyWebhookSignature(secret, headersFor(ts), body, { now })).toBe(true)
     expect(verifyWebhookSignature(secret, headersFor(ts), Buffer.from(body), { now })).toBe(true)
