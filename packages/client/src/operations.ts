@@ -255,7 +255,7 @@ export const adminListClientKeys = (gh: Gatehouse, init: Init<operations['adminL
 export const adminIssueClientKey = (gh: Gatehouse, init: Init<operations['adminIssueClientKey']>): Promise<Success<operations['adminIssueClientKey']>> =>
   gh.call('post', '/v1/admin/clients/{id}/keys', init)
 
-/** Revoke a key: it is refused from now on (`DELETE /v1/admin/clients/{id}/keys/{key_id}`) */
+/** Revoke a key: it is refused (`DELETE /v1/admin/clients/{id}/keys/{key_id}`) */
 export const adminRevokeClientKey = (gh: Gatehouse, init: Init<operations['adminRevokeClientKey']>): Promise<Success<operations['adminRevokeClientKey']>> =>
   gh.call('delete', '/v1/admin/clients/{id}/keys/{key_id}', init)
 

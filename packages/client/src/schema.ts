@@ -454,7 +454,7 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        /** Revoke a key: it is refused from now on */
+        /** Revoke a key: it is refused */
         delete: operations["adminRevokeClientKey"];
         options?: never;
         head?: never;

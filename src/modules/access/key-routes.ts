@@ -107,12 +107,7 @@ export const keyChangeRoutes = (
     '/v1/admin/clients/:id/keys/:key_id',
     {
       ...write,
-      schema: {
-        ...common,
-        summary: 'Revoke a key: it is refused from now on',
-        params: KeyParams,
-        response: noContent,
-      },
+      schema: { ...common, summary: 'Revoke a key: it is refused', params: KeyParams, response: noContent },
     },
     async (req, reply) => {
       await access.revokeKey(req.params.id, req.params.key_id, actorOf(req), requestContext(req))
