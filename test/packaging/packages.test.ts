@@ -68,12 +68,14 @@ const serve = (dir: string): Promise<{ child: ChildProcess; origin: string; log:
         REDIS_URL: '',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
+      // Its own process group: npx runs the server as a child of its own, and both are stopped together.
+      detached: true,
     })
     let out = ''
-    const timer = setTimeout(
-      () => reject(new Error(`gatehouse serve did not listen within 30 s:\n${out}`)),
-      30_000,
-    )
+    const timer = setTimeout(() => {
+      if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL')
+      reject(new Error(`gatehouse serve did not listen within 30 s:\n${out}`))
+    }, 30_000)
     const read = (chunk: Buffer) => {
       out += chunk.toString()
       const listening = out.split('\n').find((l) => l.includes('"msg":"gatehouse listening"'))
@@ -90,6 +92,26 @@ const serve = (dir: string): Promise<{ child: ChildProcess; origin: string; log:
       reject(new Error(`gatehouse serve exited with ${code}:\n${out}`))
     })
   })
+
+/** Stops npx and the server it started (SIGTERM to the process group, SIGKILL after 10 s). */
+const stopGroup = async (child: ChildProcess): Promise<void> => {
+  if (child.pid === undefined || child.exitCode !== null) return
+  const exited = new Promise((r) => child.once('exit', r))
+  process.kill(-child.pid, 'SIGTERM')
+  const timer = setTimeout(() => process.kill(-(child.pid as number), 'SIGKILL'), 10_000)
+  await exited
+  clearTimeout(timer)
+  // The server may outlive npx by a moment: wait until no process of the group is left.
+  for (let i = 0; i < 100; i++) {
+    try {
+      process.kill(-child.pid, 0)
+    } catch {
+      return
+    }
+    await new Promise((r) => setTimeout(r, 100))
+  }
+  process.kill(-child.pid, 'SIGKILL')
+}
 
 describe('the service installed from its tarball in an empty folder', () => {
   it('`npx gatehouse serve` starts on its embedded defaults: SQLite, mail to files, the pages and the console', async () => {
@@ -129,8 +151,7 @@ describe('the service installed from its tarball in an empty folder', () => {
       expect(mails.length, log()).toBeGreaterThan(0)
       expect(readdirSync(join(dir, 'data'))).toContain('gatehouse.sqlite')
     } finally {
-      child.kill('SIGTERM')
-      await new Promise((r) => child.once('exit', r))
+      await stopGroup(child)
     }
   }, 240_000)
 })
