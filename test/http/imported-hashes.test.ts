@@ -28,7 +28,7 @@ describe.each(databaseKinds())('imported password hashes on %s', (kind) => {
   let hasher: PasswordHasher
   beforeAll(async () => {
     server = await createTestServer(kind)
-    admin = await adminSession(server, false)
+    admin = await adminSession(server)
     hasher = new PasswordHasher(server.app.config.passwords.hasher)
   })
   afterAll(async () => {
@@ -88,13 +88,17 @@ describe.each(databaseKinds())('imported password hashes on %s', (kind) => {
     },
   )
 
-  it('checks the current password, reuse and re-authentication against an imported hash', async () => {
+  it('checks re-authentication, the current password and reuse against an imported hash', async () => {
     const { user, id } = await importedAccount(viaMd5)
     const token = (await login(user.username, user.password)).json.token as string
     // Put an imported hash back under the open session: change and reuse checks read it.
     await accounts().setPasswordHash(id, await viaBcrypt(user.password), server.clock.now(), {
       changed: false,
     })
+    const reauth = (password: string) =>
+      call(server, 'POST', '/v1/sessions/current/reauth', { token, body: { password } })
+    expect((await reauth(`${user.password}x`)).json.code).toBe('invalid_credentials')
+    expect((await reauth(user.password)).status).toBe(200)
     const change = (current: string, next: string) =>
       call(server, 'POST', '/v1/me/password', {
         token,
