@@ -42,9 +42,9 @@ export class PasswordHasher {
     })
   }
 
-  /** argon2id of bytes: what a wrapped imported hash keeps of the fast hash's output. */
+  /** argon2id of bytes (over their lowercase hex): what a wrapped imported hash keeps of a fast hash. */
   wrapBytes(bytes: Buffer): Promise<string> {
-    return hash(bytes, {
+    return hash(bytes.toString('hex'), {
       algorithm: ARGON2ID,
       memoryCost: this.#params.memoryKiB,
       timeCost: this.#params.iterations,

@@ -15,7 +15,7 @@ export { verifyImported } from './verify.js'
 /**
  * What `accounts.password_hash` holds for an imported hash (grammar in scheme.ts and
  * docs/migration.md): a slow hash under its `$gh$` scheme, a fast one wrapped — `wrap` (argon2id
- * with the service's parameters, `PasswordHasher.wrapBytes`) hashes its bytes, and only that is
+ * with the service's parameters, `PasswordHasher.wrapBytes`) hashes its bytes (as lowercase hex), and only that is
  * kept. Throws ImportHashError with a reason code (never content) for a hash it cannot use.
  */
 export const storedFromImport = async (

@@ -155,7 +155,11 @@ describe('PBKDF2 (Django, passlib, raw): kept at OWASP iterations, wrapped below
   // passlib's test_handlers_pbkdf2.py known_correct_hashes (1212 iterations: wrapped).
   const passlib: Array<[string, string, string]> = [
     ['password', '$pbkdf2$1212$OB.dtnSEXZK8U5cgxU/GYQ$y5LKPOplRmok7CZp/aqVDVg8zGI', 'wrap-pbkdf2-sha1'],
-    ['\u0399\u03c9\u03b1\u03bd\u03bd\u03b7\u03c2', '$pbkdf2$1212$THDqatpidANpadlLeTeOEg$HV3oi1k5C5LQCgG1BMOL.BX4YZc', 'wrap-pbkdf2-sha1'],
+    [
+      '\u0399\u03c9\u03b1\u03bd\u03bd\u03b7\u03c2',
+      '$pbkdf2$1212$THDqatpidANpadlLeTeOEg$HV3oi1k5C5LQCgG1BMOL.BX4YZc',
+      'wrap-pbkdf2-sha1',
+    ],
     [
       'password',
       '$pbkdf2-sha256$1212$4vjV83LKPjQzk31VI4E0Vw$hsYF68OiOUPdDZ1Fg.fJPeq1h/gXXY7acBp9/6c.tmQ',

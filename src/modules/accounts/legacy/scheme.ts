@@ -11,7 +11,7 @@ import type { FastDigest, FirebaseParams, Pbkdf2Digest, SaltPosition } from './k
  *     $gh$scrypt$N$r$p$salt$hash
  *     $gh$firebase-scrypt$memCost$rounds$saltSeparator$signerKey$salt$hash
  *     $gh$pbkdf2-sha1|sha256|sha512$iterations$salt$hash   (at or above OWASP's iterations)
- *   wrapped (a fast hash, never stored: argon2id of its bytes, with what recomputes them):
+ *   wrapped (a fast hash, never stored: argon2id of its bytes in lowercase hex, with what recomputes them):
  *     $gh$wrap-md5|sha1|sha256$before|after$salt$argon2id$v=19$…     hash(salt ‖ pw) or hash(pw ‖ salt)
  *     $gh$wrap-pbkdf2-sha1|sha256|sha512$iterations$length$salt$argon2id$v=19$…
  *

@@ -29,6 +29,7 @@ export const verifyImported = async (s: StoredImport, password: string): Promise
     case 'pbkdf2':
       return sameBytes(await pbkdf2Key(s.digest, s.iterations, s.salt, s.hash.length, pw), s.hash)
     case 'wrapped':
-      return argon2Verify(s.phc, await recipeBytes(s.recipe, pw))
+      // The wrap is argon2id over the digest's lowercase hex (the library takes text).
+      return argon2Verify(s.phc, (await recipeBytes(s.recipe, pw)).toString('hex'))
   }
 }
