@@ -19,7 +19,7 @@ import { createKeys } from './kernel/keys.js'
 import { createNotifier } from './kernel/notifier.js'
 import { dependencyFailureOf, OutageTracker, withDeadline } from './kernel/outages.js'
 import { SecretBox } from './kernel/secret-box.js'
-import { createMetrics, type Metrics } from './metrics.js'
+import { createMetrics, heldFor, type Metrics } from './metrics.js'
 import { EventRecorder } from './modules/events/recorder.js'
 import type { LimiterStore } from './modules/guard/ports.js'
 import { type BudgetExhausted, outboundGate } from './modules/mail/module.js'
@@ -190,6 +190,11 @@ export const createInfrastructure = async <
     // Read at scrape time, within a deadline: a hung database does not hang the metrics listener.
     outboxCounts: () => withDeadline(store.outboxQueue.counts(), storage.readyTimeoutMs, 'database'),
     dataDirFreeBytes: () => freeBytes(storage.dataDir),
+    importedHashes: heldFor(
+      60_000,
+      () => clock.now(),
+      () => withDeadline(store.accounts.countImportedHashes(), storage.readyTimeoutMs, 'database'),
+    ),
   })
   const database = await openData(storage, logger, overrides.database)
   const { outages, diskRoom } = trackOutages(storage, logger, metrics, database)

@@ -6,6 +6,26 @@ export interface ScrapeSources {
   outboxCounts?: () => Promise<Record<string, number>>
   /** Free bytes in the data directory. */
   dataDirFreeBytes?: () => Promise<number>
+  /** Accounts still holding an imported password hash, by scheme (every scheme, 0 when none). */
+  importedHashes?: () => Promise<Record<string, number>>
+}
+
+/**
+ * A scrape source read at most once per `ms` (by `now`): a figure that costs a scan (the imported
+ * hashes left) is not recounted at every scrape; one read at a time, and a failed read is retried.
+ */
+export const heldFor = <T>(ms: number, now: () => number, read: () => Promise<T>): (() => Promise<T>) => {
+  let held: { at: number; value: Promise<T> } | undefined
+  return () => {
+    if (held && now() - held.at < ms) return held.value
+    const value = read()
+    const entry = { at: now(), value }
+    held = entry
+    value.catch(() => {
+      if (held === entry) held = undefined
+    })
+    return value
+  }
 }
 
 /** HTTP requests. */
@@ -169,8 +189,25 @@ const scrapedMetrics = (registry: Registry, sources: ScrapeSources) => {
       }
     },
   })
-  return { dataDirFreeBytes, outboxMessages }
+  return { dataDirFreeBytes, outboxMessages, importedHashes: importedHashGauge(registry, sources) }
 }
+
+/** Imported password hashes left, read at scrape time (the source keeps its figure a while). */
+const importedHashGauge = (registry: Registry, sources: ScrapeSources) =>
+  new Gauge({
+    name: 'gatehouse_accounts_imported_hash',
+    help: 'Accounts whose password hash is still an imported one, by format (the scheme it is stored under: bcrypt, argon2, scrypt, firebase-scrypt, pbkdf2-*, wrap-* for wrapped fast hashes); the next successful login replaces each with argon2id',
+    labelNames: ['format'] as const,
+    registers: [registry],
+    async collect() {
+      if (!sources.importedHashes) return
+      try {
+        for (const [format, n] of Object.entries(await sources.importedHashes())) this.set({ format }, n)
+      } catch {
+        // the last values stay
+      }
+    },
+  })
 
 /** Every Prometheus metric Gatehouse exports, on a registry of its own (one per app instance). */
 export const createMetrics = (sources: ScrapeSources = {}) => {

@@ -62,6 +62,11 @@ const Figures = ({ s, window }: { s: Stats; window: Window }) => {
           value={<Link to="/detections">{s.open_detections}</Link>}
           tone={s.open_detections ? 'bad' : 'good'}
         />
+        <Figure
+          label="Imported password hashes left"
+          value={s.imported_password_hashes?.total ?? 0}
+          tone={s.imported_password_hashes?.total ? 'warn' : ''}
+        />
       </dl>
     </section>
   )
@@ -101,6 +106,18 @@ const Charts = ({ s, day }: { s: Stats; day: boolean }) => (
   </div>
 )
 
+/** Imported password hashes left, by format: each goes at the account's next successful login. */
+const ImportedHashes = ({ s }: { s: Stats }) => {
+  const left = Object.entries(s.imported_password_hashes?.by_format ?? {}).filter(([, n]) => n > 0)
+  if (left.length === 0) return null
+  return (
+    <p data-testid="imported-hashes">
+      Imported password hashes by format (replaced by argon2id at each account's next login):{' '}
+      {left.map(([format, n]) => `${format} ${n}`).join(', ')}.
+    </p>
+  )
+}
+
 /** The figures, charts and period of one answer of the statistics API. */
 const Period = ({ s, window, updatedAt }: { s: Stats; window: Window; updatedAt: number | null }) => (
   <>
@@ -118,6 +135,7 @@ const Period = ({ s, window, updatedAt }: { s: Stats; window: Window; updatedAt:
         .
       </p>
     ) : null}
+    <ImportedHashes s={s} />
     <Charts s={s} day={window === 'day'} />
   </>
 )

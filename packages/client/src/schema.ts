@@ -889,7 +889,7 @@ export interface paths {
         };
         /**
          * Figures for the console overview: a series per bucket over the last hour or day
-         * @description hour: 12 buckets of 5 minutes; day: 24 buckets of 1 hour, the last one holding now. recovery_requests counts every request (known identifier or not); recovery_sent the recovery messages that left; recovery_suppressed the requests and messages the caps, the resend interval or a reset lock stopped. challenges and blocks count detections opened or raised to that response.
+         * @description hour: 12 buckets of 5 minutes; day: 24 buckets of 1 hour, the last one holding now. recovery_requests counts every request (known identifier or not); recovery_sent the recovery messages that left; recovery_suppressed the requests and messages the caps, the resend interval or a reset lock stopped. challenges and blocks count detections opened or raised to that response. imported_password_hashes: accounts still holding an imported password hash, by scheme (docs/migration.md), and their total; each is replaced by argon2id at its next login.
          */
         get: operations["adminGetStats"];
         put?: never;
@@ -4424,6 +4424,12 @@ export interface operations {
                             start: string;
                         }[];
                         from: string;
+                        imported_password_hashes: {
+                            by_format: {
+                                [key: string]: number;
+                            };
+                            total: number;
+                        };
                         open_detections: number;
                         open_detections_by_kind: {
                             [key: string]: number;

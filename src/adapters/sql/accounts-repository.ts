@@ -16,6 +16,7 @@ import * as phone from './accounts-phone.js'
 import * as tokens from './accounts-token-lookups.js'
 import * as reservations from './accounts-username-reservations.js'
 import { chunks } from './chunks.js'
+import { countImportedHashes } from './imported-hashes.js'
 import type { AccountsTable, Database } from './schema.js'
 import { statement } from './statement.js'
 
@@ -203,6 +204,10 @@ export class SqlAccountRepository implements AccountRepository {
       })
       .where('id', '=', id)
       .execute()
+  }
+
+  countImportedHashes(): Promise<Record<string, number>> {
+    return countImportedHashes(this.db)
   }
 
   async requirePasswordChange(id: string, passwordHash: string, at: number): Promise<boolean> {

@@ -2,6 +2,7 @@ import { type Kysely, sql } from 'kysely'
 import type { AdminStatsSource, BucketRange, Series, SeriesCount } from '../../modules/admin/ports.js'
 import type { SecurityEventType } from '../../modules/events/vocabulary.js'
 import { RECOVERY_TEMPLATES } from '../../modules/recovery/ports.js'
+import { countImportedHashes } from './imported-hashes.js'
 import type { Database } from './schema.js'
 
 /*
@@ -113,5 +114,9 @@ export class SqlAdminStatsSource implements AdminStatsSource {
       .groupBy('kind')
       .execute()
     return Object.fromEntries(open.map((r) => [r.kind, Number(r.n)]))
+  }
+
+  importedHashes(): Promise<Record<string, number>> {
+    return countImportedHashes(this.db)
   }
 }

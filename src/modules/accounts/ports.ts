@@ -104,6 +104,8 @@ export interface AccountRepository {
    * meanwhile or the account is gone.
    */
   requirePasswordChange(id: string, passwordHash: string, at: number): Promise<boolean>
+  /** Accounts whose password hash is still an imported one (`$gh$…`), by scheme; 0 for schemes with none. */
+  countImportedHashes(): Promise<Record<string, number>>
   setResetLock(ids: string[], on: boolean, at: number): Promise<number>
   setRole(id: string, role: Role, at: number): Promise<void>
   /** Stores the language of the account's mails and texts; false when the account is gone. */

@@ -51,6 +51,8 @@ export interface AdminStatsSource {
   countSeries(range: BucketRange): Promise<SeriesCount[]>
   /** Number of open detections of each kind (kinds with none absent). */
   openDetectionsByKind(): Promise<Record<string, number>>
+  /** Accounts still holding an imported password hash, by scheme (see accounts/legacy/scheme.ts). */
+  importedHashes(): Promise<Record<string, number>>
 }
 
 /** The account tools: find an account, show its sessions, factors and events, end its sessions. */

@@ -39,7 +39,9 @@ const statsRoute = (app: HttpServer, deps: AdminRouteDeps) => {
           'hour: 12 buckets of 5 minutes; day: 24 buckets of 1 hour, the last one holding now. ' +
           'recovery_requests counts every request (known identifier or not); recovery_sent the recovery messages that left; ' +
           'recovery_suppressed the requests and messages the caps, the resend interval or a reset lock stopped. ' +
-          'challenges and blocks count detections opened or raised to that response.',
+          'challenges and blocks count detections opened or raised to that response. ' +
+          'imported_password_hashes: accounts still holding an imported password hash, by scheme ' +
+          '(docs/migration.md), and their total; each is replaced by argon2id at its next login.',
         tags: ['admin'],
         security,
         querystring: z.strictObject({ window: z.enum(['hour', 'day']).default('hour') }),
@@ -53,6 +55,10 @@ const statsRoute = (app: HttpServer, deps: AdminRouteDeps) => {
             totals: z.record(z.string(), z.number()),
             open_detections: z.number(),
             open_detections_by_kind: z.record(z.string(), z.number()),
+            imported_password_hashes: z.object({
+              total: z.number(),
+              by_format: z.record(z.string(), z.number()),
+            }),
           }),
         },
       },
@@ -68,6 +74,10 @@ const statsRoute = (app: HttpServer, deps: AdminRouteDeps) => {
         totals: s.totals,
         open_detections: s.openDetections,
         open_detections_by_kind: s.openByKind,
+        imported_password_hashes: {
+          total: Object.values(s.importedHashes).reduce((a, b) => a + b, 0),
+          by_format: s.importedHashes,
+        },
       }
     },
   )

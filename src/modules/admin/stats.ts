@@ -27,6 +27,8 @@ export interface Stats {
   totals: Record<Series, number>
   openDetections: number
   openByKind: Record<string, number>
+  /** Accounts still holding an imported password hash, by scheme (the next login replaces each). */
+  importedHashes: Record<string, number>
 }
 
 export const readStats = async (
@@ -47,9 +49,10 @@ export const readStats = async (
     challenges: 0,
     blocks: 0,
   }))
-  const [counts, openByKind] = await Promise.all([
+  const [counts, openByKind, importedHashes] = await Promise.all([
     source.countSeries({ from, bucketMs, buckets: n }),
     source.openDetectionsByKind(),
+    source.importedHashes(),
   ])
   for (const c of counts) {
     const b = buckets[c.bucket]
@@ -67,5 +70,6 @@ export const readStats = async (
     totals,
     openDetections: Object.values(openByKind).reduce((a, b) => a + b, 0),
     openByKind,
+    importedHashes,
   }
 }
