@@ -59,4 +59,29 @@ export const accountSentences: Record<string, Sentence> = {
       count(d.revoked_sessions, 'session') && `${count(d.revoked_sessions, 'session')} ended`,
     ),
   account_access_reinstated: () => 'Access reinstated by an administrator: login is open again',
+  account_created_by_staff: (d) =>
+    join(
+      '; ',
+      `Account created by ${text(d.by) ?? 'staff'} with a one-time password`,
+      text(d.role) && `role ${text(d.role)}`,
+    ),
+  account_changed_by_staff: (d) =>
+    join(
+      '; ',
+      `Profile changed by ${text(d.by) ?? 'staff'}`,
+      Array.isArray(d.fields) && d.fields.length > 0 && `fields: ${d.fields.map(String).join(', ')}`,
+    ),
+  account_disabled: (d) =>
+    join(
+      '; ',
+      `Disabled by ${text(d.by) ?? 'staff'}: a right password answers like a required reset until enabled`,
+      count(d.revoked_sessions, 'session') && `${count(d.revoked_sessions, 'session')} ended`,
+    ),
+  account_enabled: (d) => `Enabled again by ${text(d.by) ?? 'staff'}`,
+  account_deleted: (d) =>
+    join(
+      '; ',
+      `Account ${text(d.account_id) ?? ''} deleted by ${text(d.by) ?? 'staff'}`,
+      text(d.role) && `role ${text(d.role)}`,
+    ),
 }
