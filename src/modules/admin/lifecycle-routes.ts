@@ -5,7 +5,8 @@ import type { HttpServer } from '../../http/server.js'
 import { requestContext } from '../../http/server.js'
 import { LOCALES } from '../../kernel/locale.js'
 import { ROLE_RANK, ROLES } from '../../kernel/roles.js'
-import { staffOf } from '../access/authorize.js'
+import { granted, staffOf } from '../access/authorize.js'
+import type { AccountRecord } from '../accounts/ports.js'
 import { AccountSummary, summary } from './account-summary.js'
 import type { AccountFields, Administrator } from './lifecycle.js'
 import { type AdminRouteDeps, security } from './route-deps.js'
@@ -45,6 +46,26 @@ export const administratorOf = (req: FastifyRequest): Administrator => {
   if (staff.kind === 'api_key') return { actor: staff.actor, accountId: null, rank: ROLE_RANK.responder }
   const role = staff.role as keyof typeof ROLE_RANK
   return { actor: staff.actor, accountId: staff.accountId, rank: ROLE_RANK[role] ?? 0 }
+}
+
+/** What the caller may do to the account (the console shows only those actions). */
+export const AllowedActions = z.object({
+  edit: z.boolean(),
+  disable: z.boolean(),
+  enable: z.boolean(),
+  delete: z.boolean(),
+})
+
+export const allowedActions = (req: FastifyRequest, a: AccountRecord): z.infer<typeof AllowedActions> => {
+  const by = administratorOf(req)
+  const may = granted(staffOf(req).scopes, 'accounts:write') && ROLE_RANK[a.role] <= by.rank
+  const other = may && by.accountId !== a.id
+  return {
+    edit: may,
+    disable: other && a.disabledAt === null,
+    enable: may && a.disabledAt !== null,
+    delete: other,
+  }
 }
 
 const fieldsOf = (b: z.infer<typeof Edit>): AccountFields => {
