@@ -151,7 +151,14 @@ describe.each(databaseKinds())('account administration on %s', (kind) => {
     const strip = (b: Json) => ({ ...b, request_id: undefined })
     expect(strip(wrong.json)).toEqual(strip(stranger.json))
 
+    // Recovery answers as ever and sends nothing: a new password would not enable the account.
+    const asked = await call(server, 'POST', '/v1/recovery', { body: { identifier: user.email } })
+    expect(asked.status).toBe(202)
+    await server.deliver()
     const events = (await as(admin).detail(id)).json.events as Json[]
+    const suppressed = events.find((e) => e.type === 'recovery.suppressed')
+    expect(suppressed?.details.reason).toBe('disabled')
+    expect(events.map((e) => e.type)).not.toContain('authn_password_reset_requested')
     const reasons = events.filter((e) => e.type === 'authn_login_fail').map((e) => e.details.reason)
     expect(reasons).toEqual(['bad_password', 'disabled', 'disabled'])
     expect(events.map((e) => e.type)).toContain('account_disabled')
