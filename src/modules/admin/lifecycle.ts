@@ -37,7 +37,7 @@ export interface AccountFields {
 }
 
 export interface AccountLifecycleDeps {
-  accounts: Pick<AccountRepository, 'create' | 'findById' | 'findByUsername'>
+  accounts: Pick<AccountRepository, 'create' | 'findById' | 'findByUsername' | 'isUsernameTaken'>
   lifecycle: AccountLifecycleRepository
   hasher: { hash(password: string): Promise<string> }
   events: {
@@ -157,6 +157,8 @@ export class AccountLifecycle {
     const password = newToken(18)
     const now = this.deps.now()
     const id = newId()
+    // A name a pending sign-up reserved is taken too.
+    if (await this.deps.accounts.isUsernameTaken(change.username!, now)) throw new AppError('username_taken')
     const created = await this.deps.accounts.create({
       id,
       username: change.username!,

@@ -57,7 +57,7 @@ export interface AdminStatsSource {
 export interface AdminAccountTools {
   accounts: Pick<
     AccountRepository,
-    'findById' | 'findByUsername' | 'findByEmail' | 'findByVerifiedPhone' | 'create'
+    'findById' | 'findByUsername' | 'findByEmail' | 'findByVerifiedPhone' | 'create' | 'isUsernameTaken'
   >
   sessions: Pick<SessionRepository, 'listActive' | 'revokeAll'>
   factors: Pick<MfaFactorRepository, 'listAll'>
