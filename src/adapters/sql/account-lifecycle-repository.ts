@@ -156,6 +156,9 @@ export class SqlAccountLifecycle implements AccountLifecycleRepository {
       await trx.deleteFrom('oidc_artifacts').where('account_id', '=', id).execute()
       await trx.deleteFrom('outbox').where('account_id', '=', id).execute()
       await trx.deleteFrom('security_events').where('account_id', '=', id).execute()
+      // The sign-up's reservation of the name keeps its password hash: it goes too.
+      const row = await trx.selectFrom('accounts').select('username').where('id', '=', id).executeTakeFirst()
+      if (row) await trx.deleteFrom('username_reservations').where('username', '=', row.username).execute()
       // Sessions, tokens, factors, passkeys, devices and pending changes go with the row.
       const r = await trx.deleteFrom('accounts').where('id', '=', id).executeTakeFirst()
       return Number(r.numDeletedRows) > 0

@@ -39,7 +39,8 @@ export interface AccountLifecycleRepository {
   ownsClients(id: string): Promise<boolean>
   /**
    * Removes the account and what is held about it: the row (with its sessions, tokens, factors,
-   * passkeys, devices and pending changes), its security events and its queued messages;
+   * passkeys, devices and pending changes), its security events, its queued messages and the
+   * reservation of its username a sign-up made (with that sign-up's password hash);
    * applications it owned lose their owner. The audit log is left as it is: it names the account
    * only by its id, which then refers to nothing. False when it is gone.
    */
