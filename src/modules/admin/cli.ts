@@ -62,9 +62,8 @@ const fieldsOf = (o: FieldOptions, usage: AccountAdminCliDeps['usage']): Account
   return f
 }
 
-const fieldOptions = (c: Command) =>
-  c
-    .option('--email <email>', 'email address')
+const fieldOptions = (c: Command, withEmail = true) =>
+  (withEmail ? c.option('--email <email>', 'email address') : c)
     .option('--email-verified <bool>', 'true or false')
     .option('--phone <e164>', 'phone number in +E.164 (none removes it)')
     .option('--phone-verified <bool>', 'true or false')
@@ -95,6 +94,7 @@ const createAndEdit = (accounts: Command, { run, ctx, fail, usage }: AccountAdmi
       .description('create an account and print a one-time password (it must be changed at the first login)')
       .requiredOption('--username <username>', 'login name')
       .requiredOption('--email <email>', 'email address (verified unless --email-verified false)'),
+    false,
   ).action(async (o: FieldOptions & { username: string; email: string }) => {
     try {
       const fields = { ...fieldsOf(o, usage), username: o.username, email: o.email }
