@@ -35,9 +35,9 @@ describe.each(databaseKinds())('gatehouse accounts administration on %s', (kind)
       '--role',
       'responder',
     ])
-    expect(made.stdout).toMatch(/^created cli\.person \(\w+\), role responder$/m)
+    expect(made.stdout).toMatch(/^created cli\.person \(([\w-]+)\), role responder$/m)
     expect(made.stdout).toMatch(/^one-time password: \S{20,}$/m)
-    const id = /\((\w+)\)/.exec(made.stdout)![1]!
+    const id = /\(([\w-]+)\)/.exec(made.stdout)![1]!
 
     const edited = await cli([
       'edit',
