@@ -205,6 +205,32 @@ describe.each(databaseKinds())('account administration on %s', (kind) => {
     expect((await as(auditor.token).detail(id)).json.allowed_actions.edit).toBe(false)
   })
 
+  it('ranks an API key as a responder, and keeps the owner of a client until it has another', async () => {
+    const owner = await staff('responder')
+    const client = await call(server, 'POST', '/v1/admin/clients', {
+      token: admin,
+      body: { name: `partner ${Date.now()}`, owner_account_id: owner.id },
+    })
+    expect(client.status, client.body).toBe(201)
+    const issued = await call(server, 'POST', `/v1/admin/clients/${client.json.id}/keys`, {
+      token: admin,
+      body: { scopes: ['accounts:read', 'accounts:write'], expires_in_days: 30 },
+    })
+    expect(issued.status, issued.body).toBe(201)
+    const asKey = as(issued.json.key)
+    const adminId = (await current(admin)).json.account.id as string
+    expect((await asKey.disable(adminId)).json.code).toBe('role_above_caller')
+    const who = freshUser('bykey')
+    const made = await asKey.create({ username: who.username, email: who.email, role: 'responder' })
+    expect(made.status, made.body).toBe(201)
+    const [entry] = await auditFor(made.json.account.id)
+    expect(entry!.actor).toBe(`api_key:${issued.json.id}`)
+
+    const refused = await as(admin).remove(owner.id)
+    expect([refused.status, refused.json.code]).toEqual([409, 'account_in_use'])
+    expect((await as(admin).detail(owner.id)).status).toBe(200)
+  })
+
   it('deletes an account and what is held about it; the audit chain still verifies', async () => {
     const { user, token } = await signUpAndLogin(server)
     const id = (await idOf(user.username))!
