@@ -134,7 +134,11 @@ const operationModules = (
   const reports = createReportsModule({ ...base, ...service, incidents: incidents.incidents, facts })
   const { adminStats: stats, mfaFactors: factors } = repos
   const { onAccessEnded } = oidc
-  const admin = createAdminModule({ ...base, ...store, stats, factors, onAccessEnded })
+  const { accountLifecycle } = repos
+  const admin = createAdminModule({
+    ...{ ...base, ...store, stats, factors, onAccessEnded, audit, accountLifecycle },
+    recorder: base.events,
+  })
   return { webhooks, mail, events, access, oidcClients, campaigns, incidents, reports, admin }
 }
 
@@ -227,6 +231,7 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
     incidents: m.incidents.incidents,
     oidc: m.oidc,
     reports: m.reports.reports,
+    accountAdmin: m.admin.accountAdmin,
     ...runtime,
   }
 }

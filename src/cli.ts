@@ -31,6 +31,7 @@ import {
   toTable,
 } from './modules/access/review.js'
 import { ROLES, type Role } from './modules/accounts/ports.js'
+import { registerAccountAdminCommands } from './modules/admin/cli.js'
 import { registerCampaignCommands } from './modules/campaigns/cli.js'
 import { parseSourceRange } from './modules/guard/lifts.js'
 import { incidentCommand } from './modules/incidents/cli.js'
@@ -203,6 +204,13 @@ accounts
       fail(e)
     }
   })
+
+registerAccountAdminCommands(accounts, {
+  run: (action) => operatorAction((app) => action(app.accountAdmin)),
+  ctx: cliContext,
+  fail,
+  usage: (message) => new StartupError(message),
+})
 
 const accessReview = program
   .command('access-review')

@@ -79,6 +79,15 @@ export const errorCatalog = {
     title: 'A redirect URI is not allowed: absolute https (http only on loopback), exact, no fragment',
   },
   invalid_client_metadata: { status: 400, title: "The application's settings do not fit together" },
+  email_taken: { status: 409, title: 'Another account has this email address' },
+  role_above_caller: {
+    status: 403,
+    title: "The account's role, or the role asked for, ranks above the caller's",
+  },
+  account_in_use: {
+    status: 409,
+    title: 'The account owns clients of the admin API: give them another owner first',
+  },
   interaction_expired: {
     status: 400,
     title: 'This sign-in step is unknown, finished or expired: start again from the application',

@@ -21,3 +21,16 @@ export const isRole = (value: string): value is Role => (ROLES as readonly strin
 
 export const isStaffRole = (role: string): role is StaffRole =>
   (STAFF_ROLES as readonly string[]).includes(role)
+
+/**
+ * How roles rank for account administration: staff act only on accounts whose role ranks at most
+ * as high as their own, and give no role above it. Partners are external and rank lowest of the
+ * roles with access; an auditor only reads but outranks them.
+ */
+export const ROLE_RANK: Readonly<Record<Role, number>> = {
+  user: 0,
+  partner: 1,
+  auditor: 2,
+  responder: 3,
+  admin: 4,
+}

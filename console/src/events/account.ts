@@ -1,6 +1,14 @@
 /* Sentences of the account events: registration, email and phone, roles, access. */
 import { count, join, num, type Sentence, text, words, yes } from './format.js'
 
+/** Who acted, in words: a staff member's session, an API key or the command line. */
+const byWhom = (by: unknown): string => {
+  const actor = text(by) ?? ''
+  if (actor.startsWith('account:')) return 'a staff member'
+  if (actor.startsWith('api_key:')) return 'an API key'
+  return actor === 'cli' ? 'the command line' : 'staff'
+}
+
 export const accountSentences: Record<string, Sentence> = {
   account_created: () => 'Account registered; the email address is not verified yet',
   account_signup_existing_email: () =>
@@ -59,4 +67,29 @@ export const accountSentences: Record<string, Sentence> = {
       count(d.revoked_sessions, 'session') && `${count(d.revoked_sessions, 'session')} ended`,
     ),
   account_access_reinstated: () => 'Access reinstated by an administrator: login is open again',
+  account_created_by_staff: (d) =>
+    join(
+      '; ',
+      `Account created by ${byWhom(d.by)} with a one-time password`,
+      text(d.role) && `role ${text(d.role)}`,
+    ),
+  account_changed_by_staff: (d) =>
+    join(
+      '; ',
+      `Profile changed by ${byWhom(d.by)}`,
+      Array.isArray(d.fields) && d.fields.length > 0 && `fields: ${d.fields.map(String).join(', ')}`,
+    ),
+  account_disabled: (d) =>
+    join(
+      '; ',
+      `Disabled by ${byWhom(d.by)}: a right password answers like a required reset until enabled`,
+      count(d.revoked_sessions, 'session') && `${count(d.revoked_sessions, 'session')} ended`,
+    ),
+  account_enabled: (d) => `Enabled again by ${byWhom(d.by)}`,
+  account_deleted: (d) =>
+    join(
+      '; ',
+      `Account ${text(d.account_id) ?? ''} deleted by ${byWhom(d.by)}`,
+      text(d.role) && `role ${text(d.role)}`,
+    ),
 }

@@ -2,6 +2,7 @@ import { type FormEvent, useState } from 'react'
 import { Link, navigate } from '../App'
 import { type AccountSearch, api, data } from '../api'
 import { PageTitle, ProblemMessage, useAction, useLoad } from '../ui'
+import { Administration } from './accounts/Administration'
 import { type AccountAction, Profile } from './accounts/Profile'
 import { SearchResult } from './accounts/SearchResult'
 import { Factors, RecentEvents, Sessions } from './accounts/Sessions'
@@ -115,6 +116,7 @@ export const AccountPage = ({ id }: { id: string }) => {
             busy={act.busy}
             onConfirm={perform}
           />
+          <Administration detail={d.data} reload={d.reload} />
           <Sessions sessions={d.data.sessions} />
           <Factors factors={d.data.factors} />
           <RecentEvents detail={d.data} />

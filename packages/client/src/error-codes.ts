@@ -5,6 +5,7 @@
 
 /** A `code` of Gatehouse's problem documents (docs/errors.md). */
 export type ErrorCode =
+  | 'account_in_use'
   | 'admin_required'
   | 'api_key_revoked'
   | 'campaign_finished'
@@ -14,6 +15,7 @@ export type ErrorCode =
   | 'client_outdated'
   | 'code_already_used'
   | 'cross_site_request'
+  | 'email_taken'
   | 'email_unverified'
   | 'factor_not_found'
   | 'incident_closed'
@@ -48,6 +50,7 @@ export type ErrorCode =
   | 'phone_taken'
   | 'rate_limited'
   | 'reauth_required'
+  | 'role_above_caller'
   | 'scope_required'
   | 'second_factor_required'
   | 'service_unavailable'

@@ -355,13 +355,33 @@ export const adminGetStats = (gh: Gatehouse, init?: Init<operations['adminGetSta
 export const adminFindAccounts = (gh: Gatehouse, init: Init<operations['adminFindAccounts']>): Promise<Success<operations['adminFindAccounts']>> =>
   gh.call('get', '/v1/admin/accounts', init)
 
+/** Create an account with a one-time password, shown once (audit-logged as account.create) (`POST /v1/admin/accounts`) */
+export const adminCreateAccount = (gh: Gatehouse, init: Init<operations['adminCreateAccount']>): Promise<Success<operations['adminCreateAccount']>> =>
+  gh.call('post', '/v1/admin/accounts', init)
+
 /** One account: profile (contact data masked), live sessions, second factors, recent events (`GET /v1/admin/accounts/{id}`) */
 export const adminGetAccount = (gh: Gatehouse, init: Init<operations['adminGetAccount']>): Promise<Success<operations['adminGetAccount']>> =>
   gh.call('get', '/v1/admin/accounts/{id}', init)
 
+/** Delete an account and what is held about it (audit-logged as account.delete) (`DELETE /v1/admin/accounts/{id}`) */
+export const adminDeleteAccount = (gh: Gatehouse, init: Init<operations['adminDeleteAccount']>): Promise<Success<operations['adminDeleteAccount']>> =>
+  gh.call('delete', '/v1/admin/accounts/{id}', init)
+
+/** Change an account's username, email, phone, role or locale (audit-logged as account.update) (`PATCH /v1/admin/accounts/{id}`) */
+export const adminUpdateAccount = (gh: Gatehouse, init: Init<operations['adminUpdateAccount']>): Promise<Success<operations['adminUpdateAccount']>> =>
+  gh.call('patch', '/v1/admin/accounts/{id}', init)
+
 /** End every session of the account (audit-logged as account.sessions_revoke) (`POST /v1/admin/accounts/{id}/sessions/revoke`) */
 export const adminRevokeAccountSessions = (gh: Gatehouse, init: Init<operations['adminRevokeAccountSessions']>): Promise<Success<operations['adminRevokeAccountSessions']>> =>
   gh.call('post', '/v1/admin/accounts/{id}/sessions/revoke', init)
+
+/** Disable an account: its sessions and grants end at once (audit-logged as account.disable) (`POST /v1/admin/accounts/{id}/disable`) */
+export const adminDisableAccount = (gh: Gatehouse, init: Init<operations['adminDisableAccount']>): Promise<Success<operations['adminDisableAccount']>> =>
+  gh.call('post', '/v1/admin/accounts/{id}/disable', init)
+
+/** Enable a disabled account again (audit-logged as account.enable) (`POST /v1/admin/accounts/{id}/enable`) */
+export const adminEnableAccount = (gh: Gatehouse, init: Init<operations['adminEnableAccount']>): Promise<Success<operations['adminEnableAccount']>> =>
+  gh.call('post', '/v1/admin/accounts/{id}/enable', init)
 
 /** Dead-lettered messages, newest first (`GET /v1/admin/outbox/dead`) */
 export const adminListDeadMessages = (gh: Gatehouse, init?: Init<operations['adminListDeadMessages']>): Promise<Success<operations['adminListDeadMessages']>> =>

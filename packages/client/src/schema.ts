@@ -204,7 +204,11 @@ export interface paths {
          */
         get: operations["adminFindAccounts"];
         put?: never;
-        post?: never;
+        /**
+         * Create an account with a one-time password, shown once (audit-logged as account.create)
+         * @description The password must be changed at the first login. The email address counts as verified unless email_verified is false; a phone number is unverified unless phone_verified. Staff act only on accounts whose role ranks at most as high as theirs and give no role above their own (admin > responder > auditor > partner > user; an API key ranks as a responder): 403 role_above_caller otherwise.
+         */
+        post: operations["adminCreateAccount"];
         delete?: never;
         options?: never;
         head?: never;
@@ -222,6 +226,54 @@ export interface paths {
         get: operations["adminGetAccount"];
         put?: never;
         post?: never;
+        /**
+         * Delete an account and what is held about it (audit-logged as account.delete)
+         * @description Profile, sessions, second factors, passkeys, devices, security events and queued messages go; applications' grants end first. The audit log keeps naming the account by its id only, so its chain still verifies. 409 account_in_use while it owns clients of the admin API. Staff act only on accounts whose role ranks at most as high as theirs and give no role above their own (admin > responder > auditor > partner > user; an API key ranks as a responder): 403 role_above_caller otherwise.
+         */
+        delete: operations["adminDeleteAccount"];
+        options?: never;
+        head?: never;
+        /**
+         * Change an account's username, email, phone, role or locale (audit-logged as account.update)
+         * @description A new email address is unverified unless email_verified is true; a new phone number unless phone_verified. A change of role ends every session of the account and its applications' grants. Staff act only on accounts whose role ranks at most as high as theirs and give no role above their own (admin > responder > auditor > partner > user; an API key ranks as a responder): 403 role_above_caller otherwise.
+         */
+        patch: operations["adminUpdateAccount"];
+        trace?: never;
+    };
+    "/v1/admin/accounts/{id}/disable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Disable an account: its sessions and grants end at once (audit-logged as account.disable)
+         * @description Until it is enabled, a right password answers 403 password_reset_required exactly as under a required reset, a wrong one 401 invalid_credentials, and recovery sends nothing: a new password does not enable it. Staff act only on accounts whose role ranks at most as high as theirs and give no role above their own (admin > responder > auditor > partner > user; an API key ranks as a responder): 403 role_above_caller otherwise.
+         */
+        post: operations["adminDisableAccount"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/accounts/{id}/enable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Enable a disabled account again (audit-logged as account.enable)
+         * @description Staff act only on accounts whose role ranks at most as high as theirs and give no role above their own (admin > responder > auditor > partner > user; an API key ranks as a responder): 403 role_above_caller otherwise.
+         */
+        post: operations["adminEnableAccount"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2008,20 +2060,25 @@ export interface operations {
                     "application/json": {
                         accounts: {
                             created_at: string;
+                            /** @description When staff disabled the account; null while it is enabled */
+                            disabled_at: string | null;
                             /** @description Masked */
                             email: string;
                             flags: {
+                                /** @description Disabled by staff: no session opens until it is enabled */
+                                disabled: boolean;
                                 email_verified: boolean;
                                 locked: boolean;
                                 /** @description Set by a require_mfa_enrollment campaign */
                                 mfa_enrolment_required: boolean;
                                 must_change_password: boolean;
-                                /** @description Set by a force_password_reset campaign */
+                                /** @description A right password answers password_reset_required: set by a force_password_reset campaign, and while the account is disabled */
                                 password_reset_required: boolean;
                                 phone_verified: boolean;
                                 reset_lock: boolean;
                             };
                             id: string;
+                            locale: string | null;
                             /** @description Masked */
                             phone: string | null;
                             role: string;
@@ -2029,6 +2086,72 @@ export interface operations {
                         }[];
                         /** @enum {string} */
                         kind: "username" | "email" | "phone";
+                    };
+                };
+            };
+        };
+    };
+    adminCreateAccount: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    email: string;
+                    /** @default true */
+                    email_verified?: boolean;
+                    locale?: ("en" | "de") | null;
+                    /** @description +E.164; null removes it */
+                    phone?: string | null;
+                    phone_verified?: boolean;
+                    /**
+                     * @default user
+                     * @enum {string}
+                     */
+                    role?: "user" | "admin" | "partner" | "responder" | "auditor";
+                    username: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        account: {
+                            created_at: string;
+                            /** @description When staff disabled the account; null while it is enabled */
+                            disabled_at: string | null;
+                            /** @description Masked */
+                            email: string;
+                            flags: {
+                                /** @description Disabled by staff: no session opens until it is enabled */
+                                disabled: boolean;
+                                email_verified: boolean;
+                                locked: boolean;
+                                /** @description Set by a require_mfa_enrollment campaign */
+                                mfa_enrolment_required: boolean;
+                                must_change_password: boolean;
+                                /** @description A right password answers password_reset_required: set by a force_password_reset campaign, and while the account is disabled */
+                                password_reset_required: boolean;
+                                phone_verified: boolean;
+                                reset_lock: boolean;
+                            };
+                            id: string;
+                            locale: string | null;
+                            /** @description Masked */
+                            phone: string | null;
+                            role: string;
+                            username: string;
+                        };
+                        password: string;
                     };
                 };
             };
@@ -2054,24 +2177,36 @@ export interface operations {
                     "application/json": {
                         account: {
                             created_at: string;
+                            /** @description When staff disabled the account; null while it is enabled */
+                            disabled_at: string | null;
                             /** @description Masked */
                             email: string;
                             flags: {
+                                /** @description Disabled by staff: no session opens until it is enabled */
+                                disabled: boolean;
                                 email_verified: boolean;
                                 locked: boolean;
                                 /** @description Set by a require_mfa_enrollment campaign */
                                 mfa_enrolment_required: boolean;
                                 must_change_password: boolean;
-                                /** @description Set by a force_password_reset campaign */
+                                /** @description A right password answers password_reset_required: set by a force_password_reset campaign, and while the account is disabled */
                                 password_reset_required: boolean;
                                 phone_verified: boolean;
                                 reset_lock: boolean;
                             };
                             id: string;
+                            locale: string | null;
                             /** @description Masked */
                             phone: string | null;
                             role: string;
                             username: string;
+                        };
+                        /** @description What the caller may do to this account (account administration) */
+                        allowed_actions: {
+                            delete: boolean;
+                            disable: boolean;
+                            edit: boolean;
+                            enable: boolean;
                         };
                         events: {
                             details: {
@@ -2096,6 +2231,192 @@ export interface operations {
                             ip: string | null;
                             last_seen_at: string;
                         }[];
+                    };
+                };
+            };
+        };
+    };
+    adminDeleteAccount: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done: no body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    adminUpdateAccount: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    email?: string;
+                    email_verified?: boolean;
+                    locale?: ("en" | "de") | null;
+                    /** @description +E.164; null removes it */
+                    phone?: string | null;
+                    phone_verified?: boolean;
+                    /** @enum {string} */
+                    role?: "user" | "admin" | "partner" | "responder" | "auditor";
+                    username?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        account: {
+                            created_at: string;
+                            /** @description When staff disabled the account; null while it is enabled */
+                            disabled_at: string | null;
+                            /** @description Masked */
+                            email: string;
+                            flags: {
+                                /** @description Disabled by staff: no session opens until it is enabled */
+                                disabled: boolean;
+                                email_verified: boolean;
+                                locked: boolean;
+                                /** @description Set by a require_mfa_enrollment campaign */
+                                mfa_enrolment_required: boolean;
+                                must_change_password: boolean;
+                                /** @description A right password answers password_reset_required: set by a force_password_reset campaign, and while the account is disabled */
+                                password_reset_required: boolean;
+                                phone_verified: boolean;
+                                reset_lock: boolean;
+                            };
+                            id: string;
+                            locale: string | null;
+                            /** @description Masked */
+                            phone: string | null;
+                            role: string;
+                            username: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    adminDisableAccount: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        account: {
+                            created_at: string;
+                            /** @description When staff disabled the account; null while it is enabled */
+                            disabled_at: string | null;
+                            /** @description Masked */
+                            email: string;
+                            flags: {
+                                /** @description Disabled by staff: no session opens until it is enabled */
+                                disabled: boolean;
+                                email_verified: boolean;
+                                locked: boolean;
+                                /** @description Set by a require_mfa_enrollment campaign */
+                                mfa_enrolment_required: boolean;
+                                must_change_password: boolean;
+                                /** @description A right password answers password_reset_required: set by a force_password_reset campaign, and while the account is disabled */
+                                password_reset_required: boolean;
+                                phone_verified: boolean;
+                                reset_lock: boolean;
+                            };
+                            id: string;
+                            locale: string | null;
+                            /** @description Masked */
+                            phone: string | null;
+                            role: string;
+                            username: string;
+                        };
+                        /** @description False when the account was in that state already */
+                        changed: boolean;
+                        revoked_sessions: number;
+                    };
+                };
+            };
+        };
+    };
+    adminEnableAccount: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        account: {
+                            created_at: string;
+                            /** @description When staff disabled the account; null while it is enabled */
+                            disabled_at: string | null;
+                            /** @description Masked */
+                            email: string;
+                            flags: {
+                                /** @description Disabled by staff: no session opens until it is enabled */
+                                disabled: boolean;
+                                email_verified: boolean;
+                                locked: boolean;
+                                /** @description Set by a require_mfa_enrollment campaign */
+                                mfa_enrolment_required: boolean;
+                                must_change_password: boolean;
+                                /** @description A right password answers password_reset_required: set by a force_password_reset campaign, and while the account is disabled */
+                                password_reset_required: boolean;
+                                phone_verified: boolean;
+                                reset_lock: boolean;
+                            };
+                            id: string;
+                            locale: string | null;
+                            /** @description Masked */
+                            phone: string | null;
+                            role: string;
+                            username: string;
+                        };
+                        /** @description False when the account was in that state already */
+                        changed: boolean;
                     };
                 };
             };
@@ -4485,7 +4806,7 @@ export interface operations {
             content: {
                 "application/json": {
                     description?: string;
-                    event_types: ("account_created" | "account_signup_existing_email" | "account_email_verified" | "account_verification_resend" | "account_phone_changed" | "account_phone_verified" | "account_phone_verify_fail" | "account_phone_removed" | "account_locale_changed" | "account_unverified_deleted" | "authn_login_success" | "authn_login_fail" | "authn_password_rehashed" | "authn_password_change" | "authn_password_change_fail" | "authn_password_change_required" | "session_logout" | "session_revoked" | "client_outdated" | "authn_password_reset_requested" | "recovery.suppressed" | "authn_password_reset_completed" | "authn_mfa_fail" | "authn_mfa_enabled" | "authn_mfa_challenge" | "authn_recovery_code_used" | "authn_recovery_codes_regenerated" | "account_locked" | "recovery.reset_lock_changed" | "authn_reauth_fail" | "authn_reauth" | "authn_mfa_removed" | "account_email_change_requested" | "account_email_changed" | "account_password_reset_by_operator" | "account_role_changed" | "authn_mfa_enrolment_required" | "authn_webauthn_fail" | "authn_webauthn_counter_regressed" | "authn_passkey_login_fail" | "authn_device_new" | "authn_device_remembered" | "authn_devices_forgotten" | "authn_mfa_skipped_remembered" | "authn_step_up" | "authn_otp_sent" | "authn_otp_send_capped" | "authn_login_notice_queued" | "authn_login_notice_suppressed" | "authn_login_not_me" | "outbound_budget_exhausted" | "messages_dead_lettered" | "limiter_store_fallback" | "limiter_store_recovered" | "guard_detection" | "guard_detection_resolved" | "guard_block_lifted" | "guard_sources_lifted" | "guard_challenge_failed" | "webhook_created" | "webhook_deleted" | "campaign_password_reset_forced" | "campaign_sessions_revoked" | "campaign_mfa_enrolment_required" | "campaign_reset_lock_set" | "campaign_notice_queued" | "api_key_created" | "api_key_revoked" | "api_key_rotated" | "api_key_refused" | "account_access_revoked" | "account_access_reinstated" | "oidc_login" | "oidc_consent_given" | "oidc_consent_denied" | "oidc_token_reuse" | "oidc_grants_revoked" | "oidc_client_grants_revoked" | "oidc_client_auth_fail" | "oidc_backchannel_logout_failed" | "oidc_client_created" | "oidc_client_changed" | "oidc_client_secret_rotated" | "oidc_client_disabled" | "oidc_client_enabled" | "oidc_client_deleted")[];
+                    event_types: ("account_created" | "account_signup_existing_email" | "account_email_verified" | "account_verification_resend" | "account_phone_changed" | "account_phone_verified" | "account_phone_verify_fail" | "account_phone_removed" | "account_locale_changed" | "account_unverified_deleted" | "authn_login_success" | "authn_login_fail" | "authn_password_rehashed" | "authn_password_change" | "authn_password_change_fail" | "authn_password_change_required" | "session_logout" | "session_revoked" | "client_outdated" | "authn_password_reset_requested" | "recovery.suppressed" | "authn_password_reset_completed" | "authn_mfa_fail" | "authn_mfa_enabled" | "authn_mfa_challenge" | "authn_recovery_code_used" | "authn_recovery_codes_regenerated" | "account_locked" | "recovery.reset_lock_changed" | "authn_reauth_fail" | "authn_reauth" | "authn_mfa_removed" | "account_email_change_requested" | "account_email_changed" | "account_password_reset_by_operator" | "account_role_changed" | "authn_mfa_enrolment_required" | "authn_webauthn_fail" | "authn_webauthn_counter_regressed" | "authn_passkey_login_fail" | "authn_device_new" | "authn_device_remembered" | "authn_devices_forgotten" | "authn_mfa_skipped_remembered" | "authn_step_up" | "authn_otp_sent" | "authn_otp_send_capped" | "authn_login_notice_queued" | "authn_login_notice_suppressed" | "authn_login_not_me" | "outbound_budget_exhausted" | "messages_dead_lettered" | "limiter_store_fallback" | "limiter_store_recovered" | "guard_detection" | "guard_detection_resolved" | "guard_block_lifted" | "guard_sources_lifted" | "guard_challenge_failed" | "webhook_created" | "webhook_deleted" | "campaign_password_reset_forced" | "campaign_sessions_revoked" | "campaign_mfa_enrolment_required" | "campaign_reset_lock_set" | "campaign_notice_queued" | "api_key_created" | "api_key_revoked" | "api_key_rotated" | "api_key_refused" | "account_access_revoked" | "account_access_reinstated" | "account_created_by_staff" | "account_changed_by_staff" | "account_disabled" | "account_enabled" | "account_deleted" | "oidc_login" | "oidc_consent_given" | "oidc_consent_denied" | "oidc_token_reuse" | "oidc_grants_revoked" | "oidc_client_grants_revoked" | "oidc_client_auth_fail" | "oidc_backchannel_logout_failed" | "oidc_client_created" | "oidc_client_changed" | "oidc_client_secret_rotated" | "oidc_client_disabled" | "oidc_client_enabled" | "oidc_client_deleted")[];
                     url: string;
                 };
             };

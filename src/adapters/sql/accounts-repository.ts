@@ -35,9 +35,11 @@ const toRecord = (r: Selectable<AccountsTable>): AccountRecord => ({
   createdAt: r.created_at,
   resetLock: r.reset_lock === 1,
   lockedAt: r.locked_at,
-  passwordResetRequired: r.password_reset_required_at !== null,
+  // A disabled account answers a right password exactly as one under a required reset.
+  passwordResetRequired: r.password_reset_required_at !== null || r.disabled_at !== null,
   mfaEnrolmentRequired: r.mfa_enrolment_required === 1,
   locale: isLocale(r.locale) ? r.locale : null,
+  disabledAt: r.disabled_at,
 })
 
 // The lookups of every login (and of most account pages), compiled once.

@@ -25,6 +25,7 @@ import * as m0022 from './migrations/0022_locales.js'
 import * as m0023 from './migrations/0023_session_amr.js'
 import * as m0024 from './migrations/0024_oidc.js'
 import * as m0025 from './migrations/0025_password_scheme.js'
+import * as m0026 from './migrations/0026_account_lifecycle.js'
 
 type DialectMigration = {
   up: (db: Kysely<unknown>, dialect: Dialect) => Promise<void>
@@ -58,6 +59,7 @@ const all: Record<string, DialectMigration> = {
   '0023_session_amr': m0023,
   '0024_oidc': m0024,
   '0025_password_scheme': m0025,
+  '0026_account_lifecycle': m0026,
 }
 
 export const migrateToLatest = async (db: Kysely<unknown>, dialect: Dialect): Promise<MigrationResultSet> => {

@@ -1,4 +1,5 @@
 import type { AccessRepository } from '../../modules/access/ports.js'
+import type { AccountLifecycleRepository } from '../../modules/admin/lifecycle-ports.js'
 import type { NameDirectory } from '../../modules/admin/names.js'
 import type { AdminStatsSource } from '../../modules/admin/ports.js'
 import type { AuditLog } from '../../modules/audit/ports.js'
@@ -23,6 +24,7 @@ import type { OidcArtifactStore, OidcClientRepository, OidcKeyRepository } from 
 import type { ExposureFacts } from '../../modules/reports/service.js'
 import type { WebhookRepository } from '../../modules/webhooks/ports.js'
 import { SqlAccessRepository } from './access-repository.js'
+import { SqlAccountLifecycle } from './account-lifecycle-repository.js'
 import { SqlAdminStatsSource } from './admin-stats-repository.js'
 import { SqlAuditLog } from './audit-repository.js'
 import { SqlCampaignRepository } from './campaigns-repository.js'
@@ -62,6 +64,7 @@ export interface Repositories {
   access: AccessRepository
   names: NameDirectory
   adminStats: AdminStatsSource
+  accountLifecycle: AccountLifecycleRepository
   reportFacts: { exposureFacts(incidentId: string): Promise<ExposureFacts> }
   oidcClients: OidcClientRepository
   oidcKeys: OidcKeyRepository
@@ -87,6 +90,7 @@ export const createSqlRepositories = (database: SqlDatabase, events: EventRecord
   access: new SqlAccessRepository(database.db),
   names: new SqlNameDirectory(database.db),
   adminStats: new SqlAdminStatsSource(database.db),
+  accountLifecycle: new SqlAccountLifecycle(database.db),
   reportFacts: new SqlReportFacts(database.db),
   oidcClients: new SqlOidcClientRepository(database.db),
   oidcKeys: new SqlOidcKeyRepository(database.db),

@@ -28,12 +28,17 @@ export interface AccountRecord {
   resetLock: boolean
   /** Set by "this wasn't me": no login until recovery completes. */
   lockedAt: number | null
-  /** Set by a force_password_reset campaign: a right password opens no session until recovery completes. */
+  /**
+   * Set by a force_password_reset campaign (a right password opens no session until recovery
+   * completes), and for as long as the account is disabled (recovery does not lift that).
+   */
   passwordResetRequired: boolean
   /** Set by a require_mfa_enrollment campaign: without a confirmed factor, sessions may only enrol one. */
   mfaEnrolmentRequired: boolean
   /** The language of the account's mails and texts; null until sign-up or the holder names one. */
   locale: Locale | null
+  /** A staff member disabled the account: a right password answers like a required reset until enabled. */
+  disabledAt: number | null
 }
 
 export type NewAccount = Omit<
@@ -45,6 +50,7 @@ export type NewAccount = Omit<
   | 'passwordResetRequired'
   | 'mfaEnrolmentRequired'
   | 'locale'
+  | 'disabledAt'
 > & {
   emailVerifiedAt?: number | null
   locale?: Locale | null

@@ -7,6 +7,7 @@ import { staffOf } from '../access/authorize.js'
 import { classifyIdentifier } from '../accounts/identifiers.js'
 import type { AccountRecord } from '../accounts/ports.js'
 import { AccountSummary, summary } from './account-summary.js'
+import { AllowedActions, allowedActions } from './lifecycle-routes.js'
 import { type AdminRouteDeps, security } from './route-deps.js'
 
 const AccountId = z.strictObject({ id: z.string().min(1).max(64) })
@@ -65,6 +66,7 @@ const lookupRoute = (app: HttpServer, deps: AdminRouteDeps) => {
 /** One account as the admin tools show it. */
 const AccountDetail = z.object({
   account: AccountSummary,
+  allowed_actions: AllowedActions.describe('What the caller may do to this account (account administration)'),
   sessions: z.array(
     z.object({
       id: z.string(),
@@ -123,6 +125,7 @@ const detailRoute = (
       ])
       return {
         account: summary(a),
+        allowed_actions: allowedActions(req, a),
         sessions: sessions.map((s) => ({
           id: s.id,
           device: s.userAgent,

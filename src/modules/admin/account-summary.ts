@@ -13,14 +13,21 @@ export const AccountSummary = z.object({
   role: z.string(),
   email: z.string().describe('Masked'),
   phone: z.string().nullable().describe('Masked'),
+  locale: z.string().nullable(),
   created_at: z.string(),
+  disabled_at: z.string().nullable().describe('When staff disabled the account; null while it is enabled'),
   flags: z.object({
     email_verified: z.boolean(),
     phone_verified: z.boolean(),
     must_change_password: z.boolean(),
     reset_lock: z.boolean(),
     locked: z.boolean(),
-    password_reset_required: z.boolean().describe('Set by a force_password_reset campaign'),
+    password_reset_required: z
+      .boolean()
+      .describe(
+        'A right password answers password_reset_required: set by a force_password_reset campaign, and while the account is disabled',
+      ),
+    disabled: z.boolean().describe('Disabled by staff: no session opens until it is enabled'),
     mfa_enrolment_required: z.boolean().describe('Set by a require_mfa_enrollment campaign'),
   }),
 })
@@ -32,7 +39,9 @@ export const summary = (a: AccountRecord): z.infer<typeof AccountSummary> => ({
   role: a.role,
   email: maskEmail(a.email),
   phone: a.phone ? maskPhone(a.phone) : null,
+  locale: a.locale,
   created_at: isoOrNull(a.createdAt)!,
+  disabled_at: isoOrNull(a.disabledAt),
   flags: {
     email_verified: a.emailVerifiedAt !== null,
     phone_verified: a.phoneVerifiedAt !== null,
@@ -40,6 +49,7 @@ export const summary = (a: AccountRecord): z.infer<typeof AccountSummary> => ({
     reset_lock: a.resetLock,
     locked: a.lockedAt !== null,
     password_reset_required: a.passwordResetRequired,
+    disabled: a.disabledAt !== null,
     mfa_enrolment_required: a.mfaEnrolmentRequired,
   },
 })

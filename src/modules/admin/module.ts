@@ -1,32 +1,52 @@
+import type { Config } from '../../config/index.js'
 import type { HttpServer } from '../../http/server.js'
 import type { Clock } from '../../kernel/clock.js'
 import { heldFor } from '../../metrics.js'
 import type { Authorize } from '../access/authorize.js'
+import { PasswordHasher } from '../accounts/password-hasher.js'
 import type { AuditService } from '../audit/service.js'
+import type { EventRecorder } from '../events/recorder.js'
+import { AccountLifecycle } from './lifecycle.js'
+import type { AccountLifecycleRepository } from './lifecycle-ports.js'
 import type { AdminAccountTools, AdminStatsSource } from './ports.js'
 import { adminRoutes } from './routes.js'
 
 export interface AdminModuleDeps extends AdminAccountTools {
   stats: AdminStatsSource
   clock: Clock
+  config: Pick<Config, 'passwords'>
+  audit: AuditService
+  recorder: EventRecorder
+  accountLifecycle: AccountLifecycleRepository
 }
 
-/** The admin console's API: its figures and account tools (the built single-page app is served apart). */
+/**
+ * The admin console's API: its figures and account tools (the built single-page app is served
+ * apart), and account administration (create, edit, disable, enable, delete), which the command
+ * line uses too.
+ */
 export const createAdminModule = (deps: AdminModuleDeps) => {
+  const now = () => deps.clock.now()
   const source = deps.stats
   // The imported hashes left cost a scan of what is left (millions just after an import): counted
   // at most once a minute, however many consoles refresh their overview.
   const stats: AdminStatsSource = {
     countSeries: (range) => source.countSeries(range),
     openDetectionsByKind: () => source.openDetectionsByKind(),
-    importedHashes: heldFor(
-      60_000,
-      () => deps.clock.now(),
-      () => source.importedHashes(),
-    ),
+    importedHashes: heldFor(60_000, now, () => source.importedHashes()),
   }
+  const accountAdmin = new AccountLifecycle({
+    accounts: deps.accounts,
+    lifecycle: deps.accountLifecycle,
+    hasher: new PasswordHasher(deps.config.passwords.hasher),
+    events: deps.recorder,
+    audit: deps.audit,
+    now,
+    ...(deps.onAccessEnded ? { onAccessEnded: deps.onAccessEnded } : {}),
+  })
   return {
+    accountAdmin,
     routes: (http: HttpServer, with_: { authorize: Authorize; audit: AuditService }) =>
-      adminRoutes(http, { ...deps, ...with_, stats, now: () => deps.clock.now() }),
+      adminRoutes(http, { ...deps, ...with_, stats, now, accountAdmin }),
   }
 }

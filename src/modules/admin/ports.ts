@@ -57,7 +57,10 @@ export interface AdminStatsSource {
 
 /** The account tools: find an account, show its sessions, factors and events, end its sessions. */
 export interface AdminAccountTools {
-  accounts: Pick<AccountRepository, 'findById' | 'findByUsername' | 'findByEmail' | 'findByVerifiedPhone'>
+  accounts: Pick<
+    AccountRepository,
+    'findById' | 'findByUsername' | 'findByEmail' | 'findByVerifiedPhone' | 'create' | 'isUsernameTaken'
+  >
   sessions: Pick<SessionRepository, 'listActive' | 'revokeAll'>
   factors: Pick<MfaFactorRepository, 'listAll'>
   events: Pick<SecurityEventLog, 'listForAccount'>

@@ -1,5 +1,6 @@
 import type { Authorize } from '../access/authorize.js'
 import type { AuditService } from '../audit/service.js'
+import type { AccountLifecycle } from './lifecycle.js'
 import type { AdminAccountTools, AdminStatsSource } from './ports.js'
 
 export interface AdminRouteDeps extends AdminAccountTools {
@@ -7,6 +8,7 @@ export interface AdminRouteDeps extends AdminAccountTools {
   audit: AuditService
   stats: AdminStatsSource
   now: () => number
+  accountAdmin: AccountLifecycle
 }
 
 /** The admin API takes a bearer token (session or API key) or the console's session cookie. */

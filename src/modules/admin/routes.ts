@@ -5,6 +5,7 @@ import { isoOrNull } from '../../kernel/clock.js'
 import { AppError } from '../../kernel/errors.js'
 import type { Authorize, Scope } from '../access/authorize.js'
 import { accountRoutes } from './account-routes.js'
+import { lifecycleRoutes } from './lifecycle-routes.js'
 import { type AdminRouteDeps, security } from './route-deps.js'
 import { readStats, SERIES } from './stats.js'
 
@@ -87,4 +88,5 @@ const statsRoute = (app: HttpServer, deps: AdminRouteDeps) => {
 export const adminRoutes = (app: HttpServer, deps: AdminRouteDeps) => {
   statsRoute(app, deps)
   accountRoutes(app, deps)
+  lifecycleRoutes(app, deps)
 }

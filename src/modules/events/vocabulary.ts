@@ -23,7 +23,7 @@ export const securityEventTypes = {
     'Accounts whose email was never verified were removed after the retention period (details: count).',
   authn_login_success: 'A login succeeded and a session was created.',
   authn_login_fail:
-    'A login failed (details: reason — unknown_identifier, bad_password, locked, unverified, reset_required). The response is the same invalid_credentials for all but a right password on an unverified account (email_unverified, unless the identifier was the email address) or one under a required reset (password_reset_required); a name a sign-up reserved without creating an account logs unverified with no account.',
+    'A login failed (details: reason — unknown_identifier, bad_password, locked, unverified, reset_required, disabled). The response is the same invalid_credentials for all but a right password on an unverified account (email_unverified, unless the identifier was the email address) or one under a required reset or disabled (password_reset_required, alike); a name a sign-up reserved without creating an account logs unverified with no account.',
   authn_password_rehashed: 'The stored hash was upgraded to the current argon2id parameters at login.',
   authn_password_change: 'The password was changed by its owner.',
   authn_password_change_fail: 'A password change was refused (wrong current password or policy).',
@@ -34,7 +34,7 @@ export const securityEventTypes = {
   client_outdated: 'A request from a client below the minimum version was refused (details: version).',
   authn_password_reset_requested: 'A recovery message was queued for the account (details: channel).',
   'recovery.suppressed':
-    'A recovery request for the account was blocked and nothing was sent (details: reason cap, recent_token, reset_lock or staff — a staff account without a TOTP factor or passkey, which only an operator resets; channel; for cap, the outbound budget that refused it). The answer to the caller did not change.',
+    'A recovery request for the account was blocked and nothing was sent (details: reason cap, recent_token, reset_lock, staff — a staff account without a TOTP factor or passkey, which only an operator resets — or disabled — an account staff disabled; channel; for cap, the outbound budget that refused it). The answer to the caller did not change.',
   authn_password_reset_completed:
     'The password was reset with a recovery token; every session was revoked (details: revoked_sessions, notified channels).',
   authn_mfa_fail: 'A wrong second-factor code was given (details: during, attempts).',
@@ -127,6 +127,16 @@ export const securityEventTypes = {
   account_access_revoked:
     "An administrator revoked a partner account's access: sessions ended, login locked until reinstated, even by a password reset (details: revoked_sessions).",
   account_access_reinstated: "An administrator reinstated a partner account's access: login is open again.",
+  account_created_by_staff:
+    'A staff member or operator created the account with a one-time password to change at the first login (details: role, fields — the names of the fields set —, by: the actor as the audit log names it).',
+  account_changed_by_staff:
+    "A staff member or operator changed the account's profile (details: fields — the names of the fields changed, never their values —, role with from and to when it changed, by). A change of role also records account_role_changed.",
+  account_disabled:
+    "A staff member or operator disabled the account: every session ended, outstanding one-time tokens died, its applications' grants end; until it is enabled a right password answers password_reset_required, as under a required reset, and recovery sends nothing (details: revoked_sessions, by).",
+  account_enabled:
+    'A staff member or operator enabled a disabled account again: its password opens sessions again (details: by).',
+  account_deleted:
+    "A staff member or operator deleted an account: its profile, sessions, factors, devices, security events and queued messages are gone. Recorded without an account (details: account_id — the deleted account's id, which refers to nothing any more —, role, by).",
   oidc_login:
     "An application signed the holder in through Gatehouse's OpenID Connect provider (details: client_id, acr, amr).",
   oidc_consent_given:

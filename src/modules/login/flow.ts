@@ -253,7 +253,7 @@ export class LoginFlow {
     const { outcome, account } = check
     if (outcome === 'success' && account) return account
     await this.deps.events.record('authn_login_fail', account?.id ?? null, ctx, { reason: outcome })
-    if (outcome === 'reset_required' && account) throw resetRequired()
+    if ((outcome === 'reset_required' || outcome === 'disabled') && account) throw resetRequired()
     if (outcome === 'unverified' && !check.byEmail) throw emailUnverified()
     throw new AppError('invalid_credentials')
   }

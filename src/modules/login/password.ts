@@ -12,6 +12,7 @@ export type LoginOutcome =
   | 'unverified'
   | 'locked'
   | 'reset_required'
+  | 'disabled'
 
 /** The outcome of a login as metrics count it: the failures a stranger could cause are one. */
 export const loginMetricOutcome = (outcome: LoginOutcome): string =>
@@ -90,6 +91,8 @@ export const checkPassword = async (
   if (account.lockedAt !== null) return checked('locked')
   if (settings.requireVerifiedEmail && account.emailVerifiedAt === null) return checked('unverified')
   // Only once the password is checked: a wrong one is answered as before, so this is no oracle.
+  // A disabled account answers exactly as one under a required reset; only the event says which.
+  if (account.disabledAt !== null) return checked('disabled')
   if (account.passwordResetRequired) return checked('reset_required')
   return checked('success')
 }

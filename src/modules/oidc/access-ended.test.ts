@@ -21,6 +21,7 @@ describe("the events that end applications' access", () => {
     expect(accessEndingReason(event('authn_password_reset_completed'))).toBe('password_reset')
     expect(accessEndingReason(event('account_locked', { via: 'login_notice' }))).toBe('not_me')
     expect(accessEndingReason(event('account_locked'))).toBe('account_locked')
+    expect(accessEndingReason(event('account_disabled', { revoked_sessions: 1 }))).toBe('account_disabled')
     expect(accessEndingReason(event('session_revoked', { count: 2, all_but_current: true }))).toBe(
       'signed_out_everywhere',
     )

@@ -33,6 +33,8 @@ export const ACCESS_ENDING_EVENTS: Partial<
   authn_password_change: 'password_changed',
   // A partner account's access revoked by an administrator or the access review.
   account_access_revoked: 'access_revoked',
+  // Staff disabled the account (account administration).
+  account_disabled: 'account_disabled',
 }
 
 /** The reason an event ends its account's access to applications, or null. */

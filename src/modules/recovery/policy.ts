@@ -55,6 +55,8 @@ export const sendRefusal = async (
   now: number,
 ): Promise<RecoveryOutcome | null> => {
   if (!checked.recoverable) return 'suppressed_staff'
+  // A disabled account is enabled by staff only: a new password would open nothing anyway.
+  if (account.disabledAt !== null) return 'suppressed_disabled'
   if (account.resetLock && !checked.codeOk) return 'suppressed_reset_lock'
   if (checked.resendAfterMs > 0) {
     const newest = await tx.tokens.newestLive(account.id, 'recovery', now)

@@ -24,6 +24,7 @@ export type RecoveryOutcome =
   | 'suppressed_recent_token'
   | 'suppressed_reset_lock'
   | 'suppressed_staff'
+  | 'suppressed_disabled'
 
 export interface RecoveryRequestQueue {
   enqueue(request: RecoveryRequest): Promise<void>

@@ -31,6 +31,10 @@ const ProfileFields = ({ a }: { a: Account }) => (
       <dd className="mono">{a.phone ?? '—'}</dd>
     </div>
     <div>
+      <dt>Language</dt>
+      <dd>{a.locale ?? '—'}</dd>
+    </div>
+    <div>
       <dt>Created</dt>
       <dd>
         <Time iso={a.created_at} />

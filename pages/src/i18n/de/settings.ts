@@ -252,6 +252,11 @@ export const settings: { [K in keyof typeof en]: string } = {
   'settings.event.account_access_revoked': 'Ein Administrator hat den Zugang zu Ihrem Konto gesperrt.',
   'settings.event.account_access_reinstated':
     'Ein Administrator hat den Zugang zu Ihrem Konto wieder freigegeben.',
+  'settings.event.account_created_by_staff': 'Ein Administrator hat Ihr Konto angelegt.',
+  'settings.event.account_changed_by_staff': 'Ein Administrator hat die Angaben Ihres Kontos geändert.',
+  'settings.event.account_disabled': 'Ein Administrator hat Ihr Konto deaktiviert.',
+  'settings.event.account_enabled': 'Ein Administrator hat Ihr Konto wieder aktiviert.',
+  'settings.event.account_deleted': 'Ein Administrator hat ein Konto gelöscht.',
   'settings.event.oidc_login': 'Sie haben sich mit Ihrem Konto bei einer Anwendung angemeldet.',
   'settings.event.oidc_consent_given': 'Sie haben einer Anwendung den Zugriff auf Ihr Konto erlaubt.',
   'settings.event.oidc_consent_denied': 'Sie haben die Anfrage einer Anwendung abgelehnt.',

@@ -32,6 +32,10 @@ export interface AccountsTable {
   client_id: string | null
   /** An administrator revoked this external account's access: login stays locked until reinstated. */
   access_revoked_at: number | null
+  /** A staff member disabled the account: no session opens until it is enabled again. */
+  disabled_at: number | null
+  /** Who disabled it, as the audit log names actors. */
+  disabled_by: string | null
 }
 
 export interface UsernameReservationsTable {
