@@ -31,6 +31,7 @@ describe.each(databaseKinds())('AccountRepository on %s', (kind) => {
         createdAt: T0,
         resetLock: false,
         lockedAt: null,
+        disabledAt: null,
         passwordResetRequired: false,
         mfaEnrolmentRequired: false,
         locale: null,
