@@ -12,6 +12,7 @@ import type {
   OidcKeyRepository,
   OidcScope,
 } from '../../modules/oidc/ports.js'
+import { chunks } from './chunks.js'
 import type { Database, OidcArtifactsTable, OidcClientsTable } from './schema.js'
 
 const num = (v: number | string | bigint | null): number | null => (v == null ? null : Number(v))
@@ -272,6 +273,22 @@ export class SqlOidcArtifactStore implements OidcArtifactStore {
   ): Promise<Array<{ grantId: string; accountId: string | null }>> {
     const rows = await this.#live('Grant', now).where('client_id', '=', clientId).execute()
     return rows.map((r) => ({ grantId: r.id, accountId: r.account_id }))
+  }
+
+  async accountsWithLiveAccess(accountIds: readonly string[], now: number): Promise<Set<string>> {
+    const out = new Set<string>()
+    for (const ids of chunks(accountIds)) {
+      const rows = await this.db
+        .selectFrom('oidc_artifacts')
+        .select('account_id')
+        .distinct()
+        .where('account_id', 'in', ids)
+        .where('model', 'in', ['Grant', 'Session'])
+        .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]))
+        .execute()
+      for (const r of rows) if (r.account_id !== null) out.add(r.account_id)
+    }
+    return out
   }
 
   async sessionsOfAccount(accountId: string, now: number): Promise<OidcArtifact[]> {

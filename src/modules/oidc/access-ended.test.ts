@@ -43,4 +43,28 @@ describe("the events that end applications' access", () => {
     ])
     expect(ended).toEqual(['a1:sessions_revoked', 'a2:sessions_revoked'])
   })
+
+  it('asks once per batch which accounts hold anything at the provider, and ends only theirs', async () => {
+    const ended: string[] = []
+    const asked: string[][] = []
+    const listen = accessEndedListener(
+      async (accountId, reason) => {
+        ended.push(`${accountId}:${reason}`)
+      },
+      async (ids) => {
+        asked.push([...ids])
+        return new Set(ids.filter((id) => id !== 'a2'))
+      },
+    )
+    await listen([
+      event('campaign_password_reset_forced', {}, 'a1'),
+      event('campaign_password_reset_forced', {}, 'a2'),
+      event('campaign_password_reset_forced', {}, 'a3'),
+      event('authn_login_success', {}, 'a4'),
+    ])
+    expect(asked).toEqual([['a1', 'a2', 'a3']])
+    expect(ended).toEqual(['a1:password_reset_forced', 'a3:password_reset_forced'])
+    await listen([event('authn_login_success', {}, 'a5')])
+    expect(asked).toHaveLength(1)
+  })
 })

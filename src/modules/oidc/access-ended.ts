@@ -60,21 +60,35 @@ export const campaignRevocationListener =
   }
 
 /**
+ * Which of these accounts hold anything live at the provider (a grant or a session): one query for
+ * a whole batch of events, so that a campaign over millions of accounts asks once per batch, not
+ * twice per account.
+ */
+export type AccountsWithAccess = (accountIds: readonly string[]) => Promise<ReadonlySet<string>>
+
+/**
  * A listener of the event recorder (`EventRecorder.subscribe`) that ends the applications' access
  * of each account an access-ending event names. It runs once the event is kept: at once for events
  * recorded outside a transaction, right after the commit for the others (a campaign's worker waits
- * for it before its next batch).
+ * for it before its next batch). With `withAccess`, accounts that hold nothing at the provider are
+ * passed over.
  */
 export const accessEndedListener =
-  (onAccessEnded: OnAccessEnded) =>
+  (onAccessEnded: OnAccessEnded, withAccess?: AccountsWithAccess) =>
   async (events: readonly SecurityEvent[]): Promise<void> => {
-    const done = new Set<string>()
+    const todo = new Map<string, { accountId: string; reason: string; ctx: RequestContext }>()
     for (const e of events) {
       const reason = accessEndingReason(e)
       if (!reason || !e.accountId) continue
       const key = `${e.accountId}\u0000${reason}`
-      if (done.has(key)) continue
-      done.add(key)
-      await onAccessEnded(e.accountId, reason, e.context)
+      if (!todo.has(key)) todo.set(key, { accountId: e.accountId, reason, ctx: e.context })
+    }
+    if (todo.size === 0) return
+    const holders = withAccess
+      ? await withAccess([...new Set([...todo.values()].map((t) => t.accountId))])
+      : null
+    for (const t of todo.values()) {
+      if (holders && !holders.has(t.accountId)) continue
+      await onAccessEnded(t.accountId, t.reason, t.ctx)
     }
   }

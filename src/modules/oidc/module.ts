@@ -116,7 +116,11 @@ const incidentGrants = (deps: OidcModuleDeps, ready: Ready) => {
   const onAccessEnded = async (accountId: string, reason: string, ctx: RequestContext) => {
     await grants.revokeAccount(accountId, reason, ctx)
   }
-  deps.events.subscribe(accessEndedListener(onAccessEnded))
+  deps.events.subscribe(
+    accessEndedListener(onAccessEnded, (ids) =>
+      deps.oidcArtifacts.accountsWithLiveAccess(ids, deps.clock.now()),
+    ),
+  )
   deps.events.subscribe(campaignRevocationListener((a, c, ctx) => grants.tellApplications(a, c, ctx)))
   return { grants, onAccessEnded }
 }

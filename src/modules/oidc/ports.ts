@@ -145,6 +145,8 @@ export interface OidcArtifactStore {
   grantsOfAccount(accountId: string, now: number): Promise<Array<{ grantId: string; clientId: string }>>
   /** Live grants of the client, of every account. */
   grantsOfClient(clientId: string, now: number): Promise<Array<{ grantId: string; accountId: string | null }>>
+  /** Which of the accounts have a live grant or provider session. */
+  accountsWithLiveAccess(accountIds: readonly string[], now: number): Promise<Set<string>>
   /** Live provider sessions of the account (model `Session`), for back-channel logout's `sid`. */
   sessionsOfAccount(accountId: string, now: number): Promise<OidcArtifact[]>
   /** Deletes artefacts that expired before `cutoff`; how many. */
