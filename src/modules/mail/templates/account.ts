@@ -72,6 +72,26 @@ export const accountMail = {
       ],
     }
   },
+  account_deletion_scheduled: (payload, ctx) => {
+    const t = translate(ctx)
+    const token = tokenField(payload)
+    const username = field(payload, 'username')
+    const date = field(payload, 'deletionDate')
+    const name = product(ctx)
+    return {
+      subject: t('deletion.subject', { product: name, date }),
+      blocks: [
+        { kind: 'p', text: t('greeting', { username }) },
+        { kind: 'p', text: t('deletion.intro', { product: name, date }) },
+        { kind: 'p', text: t('deletion.then') },
+        { kind: 'p', text: t('deletion.cancel') },
+        { kind: 'link', url: `${baseUrl(ctx)}/cancel-deletion?token=${encodeURIComponent(token)}` },
+        { kind: 'p', text: t('token.intro') },
+        { kind: 'token', token },
+        { kind: 'p', text: t('deletion.notYou') },
+      ],
+    }
+  },
 } satisfies Record<string, MailTemplate>
 
 export const accountSms = {
