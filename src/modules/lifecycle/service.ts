@@ -98,7 +98,7 @@ export class AccountDeletion {
           payload: {
             username: account.username,
             token,
-            deletionDate: new Date(dueAt).toISOString().slice(0, 10),
+            time: new Date(dueAt).toISOString(),
             ...messageLocale(account.locale as Locale | null, ctx),
           },
           accountId: account.id,

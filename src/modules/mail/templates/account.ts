@@ -76,7 +76,8 @@ export const accountMail = {
     const t = translate(ctx)
     const token = tokenField(payload)
     const username = field(payload, 'username')
-    const date = field(payload, 'deletionDate')
+    // The day the deletion is due (an ISO time; the mail names the date).
+    const date = field(payload, 'time').slice(0, 10)
     const name = product(ctx)
     return {
       subject: t('deletion.subject', { product: name, date }),
