@@ -379,4 +379,22 @@ describe.each(databaseKinds())('account export and deletion on %s', (kind) => {
       403,
     )
   })
+
+  it('refuses to schedule the deletion of an account that owns clients of the admin API', async () => {
+    const { user } = await signUpAndLogin(server)
+    const id = await idOf(user.username)
+    const partner = await call(server, 'PATCH', `/v1/admin/accounts/${id}`, {
+      token: admin,
+      body: { role: 'partner' },
+    })
+    expect(partner.status, partner.body).toBe(200)
+    const client = await call(server, 'POST', '/v1/admin/clients', {
+      token: admin,
+      body: { name: `owned ${Date.now()}`, owner_account_id: id },
+    })
+    expect(client.status, client.body).toBe(201)
+    const r = await call(server, 'POST', `/v1/admin/accounts/${id}/deletion`, { token: admin, body: {} })
+    expect([r.status, r.json.code]).toEqual([409, 'account_in_use'])
+    expect(await server.app.accountDeletion.pending(id)).toBeNull()
+  })
 })

@@ -184,6 +184,15 @@ export class SqlAccountDeletions implements AccountDeletionRepository {
     return { dueAt: Number(r.deletion_due_at), requestedBy: r.deletion_requested_by ?? '' }
   }
 
+  async ownsClients(id: string): Promise<boolean> {
+    const owned = await this.db
+      .selectFrom('clients')
+      .select('id')
+      .where('owner_account_id', '=', id)
+      .executeTakeFirst()
+    return owned !== undefined
+  }
+
   async schedule(id: string, dueAt: number, by: string, now: number): Promise<ScheduleResult> {
     // The conditional update is the claim: of concurrent requests one sets the date, the others
     // (after it committed, on PostgreSQL behind its row lock) find it set.

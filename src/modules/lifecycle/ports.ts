@@ -82,6 +82,8 @@ export interface AccountDeletionRepository {
   /** Everything held about the account; null when it is gone. */
   exportOf(id: string): Promise<AccountData | null>
   pending(id: string): Promise<PendingDeletion | null>
+  /** True when the account owns a client of the admin API (which must always have an owner). */
+  ownsClients(id: string): Promise<boolean>
   /**
    * Schedules the deletion at `dueAt`, atomically: under concurrent calls exactly one sees
    * `scheduled` (and disables the account unless it was, ends its sessions and kills its outstanding

@@ -85,7 +85,8 @@ const deleteRoute = (app: HttpServer, deps: LifecycleRouteDeps) => {
           'default 7), the account answers logins and recovery exactly as a disabled account does. The mail to its address ' +
           'carries a one-time token (link to /account-deletion/cancel?token=…) that POST /v1/account-deletion/cancel takes ' +
           'until then. Then the account and its personal data are deleted; the audit log keeps only its opaque id. ' +
-          'Idempotent: while a deletion is pending the same date comes back and nothing is sent again.',
+          'Idempotent: while a deletion is pending the same date comes back and nothing is sent again. ' +
+          '409 account_in_use while the account owns clients of the admin API.',
         tags: ['accounts'],
         security: bearerOrCookie,
         response: { 202: Scheduled },

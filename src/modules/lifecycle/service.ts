@@ -76,6 +76,8 @@ export class AccountDeletion {
     ctx: RequestContext,
   ): Promise<{ dueAt: number; scheduled: boolean }> {
     const { store, now: clock } = this.deps
+    // The purge could not remove it: the clients need another owner first.
+    if (await store.deletions.ownsClients(account.id)) throw new AppError('account_in_use')
     const result = await store.transaction(async (tx) => {
       const now = clock()
       const dueAt = now + this.deps.graceDays * DAY
@@ -190,13 +192,24 @@ export class AccountDeletion {
    */
   async purgeDue(): Promise<number> {
     let purged = 0
+    // One account that cannot be removed does not hold up the others; the first failure is
+    // reported once the pass is over (the job logs it and tries again on its next pass).
+    let failure: unknown = null
     for (;;) {
       const now = this.deps.now()
       const ids = await this.deps.store.deletions.due(now, this.deps.batchSize ?? 100)
       let progress = 0
-      for (const id of ids) if (await this.#purge(id, now)) progress += 1
+      for (const id of ids) {
+        try {
+          if (await this.#purge(id, now)) progress += 1
+        } catch (err) {
+          failure ??= err
+        }
+      }
       purged += progress
-      if (ids.length < (this.deps.batchSize ?? 100) || progress === 0) return purged
+      if (ids.length < (this.deps.batchSize ?? 100) || progress === 0) break
     }
+    if (failure !== null) throw failure
+    return purged
   }
 }
