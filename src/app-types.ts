@@ -16,6 +16,7 @@ import type { Guard } from './modules/guard/guard.js'
 import type { GuardLiftService } from './modules/guard/lifts.js'
 import type { DetectionStore, LimiterStore } from './modules/guard/ports.js'
 import type { IncidentsService } from './modules/incidents/service.js'
+import type { AccountDeletion } from './modules/lifecycle/service.js'
 import type { OutboxWorker } from './modules/mail/worker.js'
 import type { PasskeyService } from './modules/mfa/passkeys.js'
 import type { MfaService } from './modules/mfa/service.js'
@@ -65,6 +66,8 @@ export interface App {
   readonly reports: IncidentReports
   /** Account administration: create, edit, disable, enable, delete (the admin API and the command line). */
   readonly accountAdmin: AccountLifecycle
+  /** Accounts' exports and their deletion after a grace period; `purgeDue()` is the periodic job. */
+  readonly accountDeletion: AccountDeletion
   /**
    * Starts the metrics listener (GATEHOUSE_METRICS_HOST/PORT): Prometheus text at `GET /metrics`,
    * never on the public API. Null when GATEHOUSE_METRICS_PORT is off.

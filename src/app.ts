@@ -17,6 +17,7 @@ import { createDevicesModule } from './modules/devices/module.js'
 import { createEventsModule } from './modules/events/module.js'
 import { createGuardModule } from './modules/guard/module.js'
 import { createIncidentsModule } from './modules/incidents/module.js'
+import { createLifecycleModule } from './modules/lifecycle/module.js'
 import { createLoginModule } from './modules/login/module.js'
 import { createMailModule } from './modules/mail/module.js'
 import { createMfaModule } from './modules/mfa/module.js'
@@ -139,7 +140,8 @@ const operationModules = (
     ...{ ...base, ...store, stats, factors, onAccessEnded, audit, accountLifecycle },
     recorder: base.events,
   })
-  return { webhooks, mail, events, access, oidcClients, campaigns, incidents, reports, admin }
+  const lifecycle = createLifecycleModule({ ...base, store, accounts: store.accounts, audit, onAccessEnded })
+  return { webhooks, mail, events, access, oidcClients, campaigns, incidents, reports, admin, lifecycle }
 }
 
 type Modules = Awaited<ReturnType<typeof accountModules>> & ReturnType<typeof operationModules>
@@ -167,6 +169,7 @@ const registerRoutes = async (server: AppHttp, infra: Infrastructure, m: Modules
   m.incidents.routes(http, { authorize, names })
   m.reports.routes(http, { authorize })
   m.admin.routes(http, { authorize, audit })
+  m.lifecycle.routes(http, { sessions, authorize, accountAdmin: m.admin.accountAdmin })
   m.mail.routes(http, { authorize, audit })
   // The admin console: the built single-page app at /console.
   await consoleRoutes(http)
@@ -209,6 +212,7 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
     periodic: [
       { name: 'housekeeping', run: hourly, everyMs: 3600 * SECOND },
       { name: 'sweeping interrupted imports', run: m.incidents.sweepImports, everyMs: 60 * SECOND },
+      { name: 'purging accounts whose deletion is due', run: m.lifecycle.purgeDue, everyMs: 60 * SECOND },
     ],
     stopping: [() => guard.close()],
     infrastructure: infra,
@@ -232,6 +236,7 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
     oidc: m.oidc,
     reports: m.reports.reports,
     accountAdmin: m.admin.accountAdmin,
+    accountDeletion: m.lifecycle.deletion,
     ...runtime,
   }
 }

@@ -35,6 +35,7 @@ import { registerAccountAdminCommands } from './modules/admin/cli.js'
 import { registerCampaignCommands } from './modules/campaigns/cli.js'
 import { parseSourceRange } from './modules/guard/lifts.js'
 import { incidentCommand } from './modules/incidents/cli.js'
+import { registerLifecycleCommands } from './modules/lifecycle/cli.js'
 import { registerOutboxCommands } from './modules/mail/cli.js'
 import { registerOidcCommands } from './modules/oidc/cli.js'
 import { registerOidcKeyCommands } from './modules/oidc/keys-cli.js'
@@ -208,6 +209,15 @@ accounts
 registerAccountAdminCommands(accounts, {
   run: (action) => operatorAction((app) => action(app.accountAdmin)),
   ctx: cliContext,
+  fail,
+  usage: (message) => new StartupError(message),
+})
+
+registerLifecycleCommands(accounts, {
+  run: (action) =>
+    operatorAction((app) => action({ admin: app.accountAdmin, deletion: app.accountDeletion })),
+  ctx: cliContext,
+  now: () => Date.now(),
   fail,
   usage: (message) => new StartupError(message),
 })

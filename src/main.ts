@@ -247,9 +247,8 @@ const operatorAction = async <T>(action: (app: App) => Promise<T>): Promise<T> =
 export const createAdmin = (input: { username: string; email: string }) =>
   operatorAction(async (app) => {
     const created = await app.services.accounts.createAdmin(input)
-    await app.audit.record('cli', cliContext, 'account.create_admin', `account:${created.account.id}`, {
-      username: created.account.username,
-    })
+    // The audit log names accounts by their id only: it outlives their deletion.
+    await app.audit.record('cli', cliContext, 'account.create_admin', `account:${created.account.id}`)
     return created
   })
 
@@ -296,7 +295,6 @@ export const resetPassword = (username: string) =>
     const reset = await app.services.accounts.resetByOperator(username, cliContext)
     if (reset) {
       await app.audit.record('cli', cliContext, 'account.reset_password', `account:${reset.account.id}`, {
-        username: reset.account.username,
         revoked_sessions: reset.revokedSessions,
       })
     }

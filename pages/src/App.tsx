@@ -15,6 +15,7 @@ const SCREENS: Record<string, ComponentType<ScreenProps>> = {
   '/lock-account': lazy(() => import('./screens/NotMe')),
   '/security': lazy(() => import('./screens/security/Security')),
   '/consent': lazy(() => import('./screens/Consent')),
+  '/cancel-deletion': lazy(() => import('./screens/CancelDeletion')),
 }
 
 const Loading = () => (

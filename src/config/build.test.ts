@@ -68,6 +68,7 @@ describe('config sections: defaults', () => {
         global: { points: 3000, seconds: 60 },
       },
       resendPerAddress: { points: 5, seconds: 3600 },
+      deletionGraceDays: 7,
     })
     expect(config.sessions).toEqual({
       settings: {

@@ -12,7 +12,7 @@ export const defaultPagesDir = (): string | null => builtDir('pages')
 
 /**
  * The paths of the account pages: the ones mails link to (verify-email, confirm-email,
- * reset-password, not-me, lock-account, security) and the ones people open themselves. Each
+ * reset-password, not-me, lock-account, security, cancel-deletion) and the ones people open themselves. Each
  * answers the same index.html; the app picks the screen from the path.
  */
 export const PAGE_PATHS = [
@@ -26,6 +26,7 @@ export const PAGE_PATHS = [
   '/lock-account',
   '/security',
   '/consent',
+  '/cancel-deletion',
 ] as const
 
 /** Where a configured CAPTCHA's widget comes from: its script and frame, and nothing else. */

@@ -4,6 +4,7 @@ import { count, join, num, type Sentence, text, words, yes } from './format.js'
 /** Who acted, in words: a staff member's session, an API key or the command line. */
 const byWhom = (by: unknown): string => {
   const actor = text(by) ?? ''
+  if (actor === 'holder') return 'the account holder'
   if (actor.startsWith('account:')) return 'a staff member'
   if (actor.startsWith('api_key:')) return 'an API key'
   return actor === 'cli' ? 'the command line' : 'staff'
@@ -92,4 +93,12 @@ export const accountSentences: Record<string, Sentence> = {
       `Account ${text(d.account_id) ?? ''} deleted by ${byWhom(d.by)}`,
       text(d.role) && `role ${text(d.role)}`,
     ),
+  account_data_exported: (d) => `Everything held about the account exported by ${byWhom(d.by)}`,
+  account_deletion_scheduled: (d) =>
+    join(
+      '; ',
+      `Deletion scheduled by ${byWhom(d.by)}${text(d.due_at) ? ` for ${text(d.due_at)}` : ''}: closed until then`,
+      count(d.revoked_sessions, 'session') && `${count(d.revoked_sessions, 'session')} ended`,
+    ),
+  account_deletion_cancelled: (d) => `Pending deletion cancelled by ${byWhom(d.by)}: the account is restored`,
 }

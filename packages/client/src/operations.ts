@@ -23,6 +23,10 @@ export const getOpenApiDocument = (gh: Gatehouse, init?: Init<operations['getOpe
 export const getMe = (gh: Gatehouse, init?: Init<operations['getMe']>): Promise<Success<operations['getMe']>> =>
   gh.call('get', '/v1/me', init)
 
+/** Delete the signed-in account after a grace period; a cancel link is mailed (`DELETE /v1/me`) */
+export const deleteMyAccount = (gh: Gatehouse, init?: Init<operations['deleteMyAccount']>): Promise<Success<operations['deleteMyAccount']>> =>
+  gh.call('delete', '/v1/me', init)
+
 /** Choose the language of the account's mails and texts (`PUT /v1/me/locale`) */
 export const setMyLocale = (gh: Gatehouse, init: Init<operations['setMyLocale']>): Promise<Success<operations['setMyLocale']>> =>
   gh.call('put', '/v1/me/locale', init)
@@ -382,6 +386,26 @@ export const adminDisableAccount = (gh: Gatehouse, init: Init<operations['adminD
 /** Enable a disabled account again (audit-logged as account.enable) (`POST /v1/admin/accounts/{id}/enable`) */
 export const adminEnableAccount = (gh: Gatehouse, init: Init<operations['adminEnableAccount']>): Promise<Success<operations['adminEnableAccount']>> =>
   gh.call('post', '/v1/admin/accounts/{id}/enable', init)
+
+/** Download everything held about the signed-in account, as one JSON document (`GET /v1/me/export`) */
+export const exportMyAccount = (gh: Gatehouse, init?: Init<operations['exportMyAccount']>): Promise<Success<operations['exportMyAccount']>> =>
+  gh.call('get', '/v1/me/export', init)
+
+/** Cancel a pending deletion with the mail's token: the account is restored (`POST /v1/account-deletion/cancel`) */
+export const cancelAccountDeletion = (gh: Gatehouse, init: Init<operations['cancelAccountDeletion']>): Promise<Success<operations['cancelAccountDeletion']>> =>
+  gh.call('post', '/v1/account-deletion/cancel', init)
+
+/** An account's export, as GET /v1/me/export gives its holder (audit-logged as account.export) (`GET /v1/admin/accounts/{id}/export`) */
+export const adminExportAccount = (gh: Gatehouse, init: Init<operations['adminExportAccount']>): Promise<Success<operations['adminExportAccount']>> =>
+  gh.call('get', '/v1/admin/accounts/{id}/export', init)
+
+/** Schedule an account's deletion after the grace period, or delete it now (audit-logged as account.deletion_schedule or account.delete) (`POST /v1/admin/accounts/{id}/deletion`) */
+export const adminScheduleAccountDeletion = (gh: Gatehouse, init: Init<operations['adminScheduleAccountDeletion']>): Promise<Success<operations['adminScheduleAccountDeletion']>> =>
+  gh.call('post', '/v1/admin/accounts/{id}/deletion', init)
+
+/** Cancel an account's pending deletion (audit-logged as account.deletion_cancel) (`DELETE /v1/admin/accounts/{id}/deletion`) */
+export const adminCancelAccountDeletion = (gh: Gatehouse, init: Init<operations['adminCancelAccountDeletion']>): Promise<Success<operations['adminCancelAccountDeletion']>> =>
+  gh.call('delete', '/v1/admin/accounts/{id}/deletion', init)
 
 /** Dead-lettered messages, newest first (`GET /v1/admin/outbox/dead`) */
 export const adminListDeadMessages = (gh: Gatehouse, init?: Init<operations['adminListDeadMessages']>): Promise<Success<operations['adminListDeadMessages']>> =>

@@ -54,6 +54,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/account-deletion/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel a pending deletion with the mail's token: the account is restored
+         * @description The token is one-time and dies when the deletion is due. 400 invalid_token alike for unknown, used and expired tokens. After it the account logs in again as before (its sessions stay ended).
+         */
+        post: operations["cancelAccountDeletion"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/accounts": {
         parameters: {
             query?: never;
@@ -240,6 +260,30 @@ export interface paths {
         patch: operations["adminUpdateAccount"];
         trace?: never;
     };
+    "/v1/admin/accounts/{id}/deletion": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Schedule an account's deletion after the grace period, or delete it now (audit-logged as account.deletion_schedule or account.delete)
+         * @description Scheduled: as DELETE /v1/me — the account is disabled, its sessions end, its address gets the cancel link; idempotent while one is pending. immediate: the account and its data go at once, by the same purge (409 account_in_use while it owns clients of the admin API). Staff cannot delete their own account. Staff act only on accounts whose role ranks at most as high as theirs (admin > responder > auditor > partner > user; an API key ranks as a responder): 403 role_above_caller otherwise.
+         */
+        post: operations["adminScheduleAccountDeletion"];
+        /**
+         * Cancel an account's pending deletion (audit-logged as account.deletion_cancel)
+         * @description The account is enabled again unless staff had disabled it. Staff act only on accounts whose role ranks at most as high as theirs (admin > responder > auditor > partner > user; an API key ranks as a responder): 403 role_above_caller otherwise.
+         */
+        delete: operations["adminCancelAccountDeletion"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/admin/accounts/{id}/disable": {
         parameters: {
             query?: never;
@@ -274,6 +318,26 @@ export interface paths {
          * @description Staff act only on accounts whose role ranks at most as high as theirs and give no role above their own (admin > responder > auditor > partner > user; an API key ranks as a responder): 403 role_above_caller otherwise.
          */
         post: operations["adminEnableAccount"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/accounts/{id}/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An account's export, as GET /v1/me/export gives its holder (audit-logged as account.export)
+         * @description Staff act only on accounts whose role ranks at most as high as theirs (admin > responder > auditor > partner > user; an API key ranks as a responder): 403 role_above_caller otherwise.
+         */
+        get: operations["adminExportAccount"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1027,7 +1091,11 @@ export interface paths {
         get: operations["getMe"];
         put?: never;
         post?: never;
-        delete?: never;
+        /**
+         * Delete the signed-in account after a grace period; a cancel link is mailed
+         * @description Needs a proof of identity within the last 10 minutes (401 reauth_required; POST /v1/sessions/current/reauth). Every session ends at once and, until the deletion is due (GATEHOUSE_ACCOUNT_DELETION_GRACE_DAYS, default 7), the account answers logins and recovery exactly as a disabled account does. The mail to its address carries a one-time token (link to /account-deletion/cancel?token=…) that POST /v1/account-deletion/cancel takes until then. Then the account and its personal data are deleted; the audit log keeps only its opaque id. Idempotent: while a deletion is pending the same date comes back and nothing is sent again. 409 account_in_use while the account owns clients of the admin API.
+         */
+        delete: operations["deleteMyAccount"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1085,6 +1153,26 @@ export interface paths {
          * @description Logins (and failed ones), new devices, password changes and resets, blocked reset requests, factor changes … Pages of `limit` (1–100, default 50); pass `next_before` back as `before` for the next page.
          */
         get: operations["listMyEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download everything held about the signed-in account, as one JSON document
+         * @description Needs a proof of identity within the last 10 minutes (401 reauth_required; POST /v1/sessions/current/reauth). Profile, second factors (kinds and dates, never secrets), passkeys, devices, sessions, security history, exposures in incidents, applications and a pending deletion. An attachment, never cached; recorded as the security event account_data_exported.
+         */
+        get: operations["exportMyAccount"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1738,6 +1826,35 @@ export interface operations {
             };
         };
     };
+    cancelAccountDeletion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    token: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        status: "deletion_cancelled";
+                    };
+                };
+            };
+        };
+    };
     register: {
         parameters: {
             query?: never;
@@ -2319,6 +2436,65 @@ export interface operations {
             };
         };
     };
+    adminScheduleAccountDeletion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @default false */
+                    immediate?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Null once deleted */
+                        deletion_due_at: string | null;
+                        /** @enum {string} */
+                        status: "deletion_scheduled" | "deleted";
+                    };
+                };
+            };
+        };
+    };
+    adminCancelAccountDeletion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description False when no deletion was pending */
+                        changed: boolean;
+                    };
+                };
+            };
+        };
+    };
     adminDisableAccount: {
         parameters: {
             query?: never;
@@ -2417,6 +2593,121 @@ export interface operations {
                         };
                         /** @description False when the account was in that state already */
                         changed: boolean;
+                    };
+                };
+            };
+        };
+    };
+    adminExportAccount: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Everything Gatehouse holds about the account */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Grants the account gave applications (OpenID Connect) */
+                        applications: {
+                            client_id: string;
+                            expires_at: string | null;
+                            name: string | null;
+                        }[];
+                        devices: {
+                            /** @description ISO 8601 */
+                            created_at: string;
+                            ip: string | null;
+                            /** @description ISO 8601 */
+                            last_seen_at: string;
+                            remembered_until: string | null;
+                            user_agent: string | null;
+                        }[];
+                        /** @description ISO 8601 */
+                        exported_at: string;
+                        /** @description Second factors other than passkeys: their kind and dates, never their secrets */
+                        factors: {
+                            confirmed_at: string | null;
+                            /** @description ISO 8601 */
+                            created_at: string;
+                            /** @description totp, sms, email … */
+                            kind: string;
+                            label: string | null;
+                            last_used_at: string | null;
+                        }[];
+                        /** @enum {string} */
+                        format: "gatehouse.account-export.v1";
+                        /** @description Leaked data sets, imported into incidents, that named this account */
+                        incident_exposures: {
+                            /** @description Which of the account’s data the leak held */
+                            fields: string[];
+                            /** @description ISO 8601 */
+                            first_seen_at: string;
+                            /** @description The incident's title */
+                            incident: string;
+                            incident_id: string;
+                            rows: number;
+                        }[];
+                        passkeys: {
+                            /** @description ISO 8601 */
+                            created_at: string;
+                            label: string | null;
+                            last_used_at: string | null;
+                        }[];
+                        pending_deletion: {
+                            /** @description ISO 8601 */
+                            due_at: string;
+                            /** @enum {string} */
+                            requested_by: "self" | "staff";
+                        } | null;
+                        profile: {
+                            /** @description ISO 8601 */
+                            created_at: string;
+                            email: string;
+                            email_verified: boolean;
+                            id: string;
+                            locale: string | null;
+                            /** @description ISO 8601 */
+                            password_changed_at: string;
+                            phone: string | null;
+                            phone_verified: boolean;
+                            role: string;
+                            username: string;
+                        };
+                        /** @description How many recovery codes the account has; never the codes */
+                        recovery_codes: {
+                            total: number;
+                            unused: number;
+                        };
+                        security_history: {
+                            /** @description ISO 8601 */
+                            at: string;
+                            details: {
+                                [key: string]: unknown;
+                            };
+                            ip: string | null;
+                            type: string;
+                            user_agent: string | null;
+                        }[];
+                        sessions: {
+                            /** @description ISO 8601 */
+                            created_at: string;
+                            /** @description ISO 8601 */
+                            expires_at: string;
+                            ip: string | null;
+                            /** @description ISO 8601 */
+                            last_seen_at: string;
+                            revoked_at: string | null;
+                            user_agent: string | null;
+                        }[];
                     };
                 };
             };
@@ -4806,7 +5097,7 @@ export interface operations {
             content: {
                 "application/json": {
                     description?: string;
-                    event_types: ("account_created" | "account_signup_existing_email" | "account_email_verified" | "account_verification_resend" | "account_phone_changed" | "account_phone_verified" | "account_phone_verify_fail" | "account_phone_removed" | "account_locale_changed" | "account_unverified_deleted" | "authn_login_success" | "authn_login_fail" | "authn_password_rehashed" | "authn_password_change" | "authn_password_change_fail" | "authn_password_change_required" | "session_logout" | "session_revoked" | "client_outdated" | "authn_password_reset_requested" | "recovery.suppressed" | "authn_password_reset_completed" | "authn_mfa_fail" | "authn_mfa_enabled" | "authn_mfa_challenge" | "authn_recovery_code_used" | "authn_recovery_codes_regenerated" | "account_locked" | "recovery.reset_lock_changed" | "authn_reauth_fail" | "authn_reauth" | "authn_mfa_removed" | "account_email_change_requested" | "account_email_changed" | "account_password_reset_by_operator" | "account_role_changed" | "authn_mfa_enrolment_required" | "authn_webauthn_fail" | "authn_webauthn_counter_regressed" | "authn_passkey_login_fail" | "authn_device_new" | "authn_device_remembered" | "authn_devices_forgotten" | "authn_mfa_skipped_remembered" | "authn_step_up" | "authn_otp_sent" | "authn_otp_send_capped" | "authn_login_notice_queued" | "authn_login_notice_suppressed" | "authn_login_not_me" | "outbound_budget_exhausted" | "messages_dead_lettered" | "limiter_store_fallback" | "limiter_store_recovered" | "guard_detection" | "guard_detection_resolved" | "guard_block_lifted" | "guard_sources_lifted" | "guard_challenge_failed" | "webhook_created" | "webhook_deleted" | "campaign_password_reset_forced" | "campaign_sessions_revoked" | "campaign_mfa_enrolment_required" | "campaign_reset_lock_set" | "campaign_notice_queued" | "api_key_created" | "api_key_revoked" | "api_key_rotated" | "api_key_refused" | "account_access_revoked" | "account_access_reinstated" | "account_created_by_staff" | "account_changed_by_staff" | "account_disabled" | "account_enabled" | "account_deleted" | "oidc_login" | "oidc_consent_given" | "oidc_consent_denied" | "oidc_token_reuse" | "oidc_grants_revoked" | "oidc_client_grants_revoked" | "oidc_client_auth_fail" | "oidc_backchannel_logout_failed" | "oidc_client_created" | "oidc_client_changed" | "oidc_client_secret_rotated" | "oidc_client_disabled" | "oidc_client_enabled" | "oidc_client_deleted")[];
+                    event_types: ("account_created" | "account_signup_existing_email" | "account_email_verified" | "account_verification_resend" | "account_phone_changed" | "account_phone_verified" | "account_phone_verify_fail" | "account_phone_removed" | "account_locale_changed" | "account_unverified_deleted" | "authn_login_success" | "authn_login_fail" | "authn_password_rehashed" | "authn_password_change" | "authn_password_change_fail" | "authn_password_change_required" | "session_logout" | "session_revoked" | "client_outdated" | "authn_password_reset_requested" | "recovery.suppressed" | "authn_password_reset_completed" | "authn_mfa_fail" | "authn_mfa_enabled" | "authn_mfa_challenge" | "authn_recovery_code_used" | "authn_recovery_codes_regenerated" | "account_locked" | "recovery.reset_lock_changed" | "authn_reauth_fail" | "authn_reauth" | "authn_mfa_removed" | "account_email_change_requested" | "account_email_changed" | "account_password_reset_by_operator" | "account_role_changed" | "authn_mfa_enrolment_required" | "authn_webauthn_fail" | "authn_webauthn_counter_regressed" | "authn_passkey_login_fail" | "authn_device_new" | "authn_device_remembered" | "authn_devices_forgotten" | "authn_mfa_skipped_remembered" | "authn_step_up" | "authn_otp_sent" | "authn_otp_send_capped" | "authn_login_notice_queued" | "authn_login_notice_suppressed" | "authn_login_not_me" | "outbound_budget_exhausted" | "messages_dead_lettered" | "limiter_store_fallback" | "limiter_store_recovered" | "guard_detection" | "guard_detection_resolved" | "guard_block_lifted" | "guard_sources_lifted" | "guard_challenge_failed" | "webhook_created" | "webhook_deleted" | "campaign_password_reset_forced" | "campaign_sessions_revoked" | "campaign_mfa_enrolment_required" | "campaign_reset_lock_set" | "campaign_notice_queued" | "api_key_created" | "api_key_revoked" | "api_key_rotated" | "api_key_refused" | "account_access_revoked" | "account_access_reinstated" | "account_created_by_staff" | "account_changed_by_staff" | "account_disabled" | "account_enabled" | "account_deleted" | "account_data_exported" | "account_deletion_scheduled" | "account_deletion_cancelled" | "oidc_login" | "oidc_consent_given" | "oidc_consent_denied" | "oidc_token_reuse" | "oidc_grants_revoked" | "oidc_client_grants_revoked" | "oidc_client_auth_fail" | "oidc_backchannel_logout_failed" | "oidc_client_created" | "oidc_client_changed" | "oidc_client_secret_rotated" | "oidc_client_disabled" | "oidc_client_enabled" | "oidc_client_deleted")[];
                     url: string;
                 };
             };
@@ -4921,6 +5212,31 @@ export interface operations {
             };
         };
     };
+    deleteMyAccount: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description When the account and its data will be deleted */
+                        deletion_due_at: string;
+                        /** @enum {string} */
+                        status: "deletion_scheduled";
+                    };
+                };
+            };
+        };
+    };
     changeMyEmail: {
         parameters: {
             query?: never;
@@ -5010,6 +5326,119 @@ export interface operations {
                             user_agent: string | null;
                         }[];
                         next_before: number | null;
+                    };
+                };
+            };
+        };
+    };
+    exportMyAccount: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Everything Gatehouse holds about the account */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Grants the account gave applications (OpenID Connect) */
+                        applications: {
+                            client_id: string;
+                            expires_at: string | null;
+                            name: string | null;
+                        }[];
+                        devices: {
+                            /** @description ISO 8601 */
+                            created_at: string;
+                            ip: string | null;
+                            /** @description ISO 8601 */
+                            last_seen_at: string;
+                            remembered_until: string | null;
+                            user_agent: string | null;
+                        }[];
+                        /** @description ISO 8601 */
+                        exported_at: string;
+                        /** @description Second factors other than passkeys: their kind and dates, never their secrets */
+                        factors: {
+                            confirmed_at: string | null;
+                            /** @description ISO 8601 */
+                            created_at: string;
+                            /** @description totp, sms, email … */
+                            kind: string;
+                            label: string | null;
+                            last_used_at: string | null;
+                        }[];
+                        /** @enum {string} */
+                        format: "gatehouse.account-export.v1";
+                        /** @description Leaked data sets, imported into incidents, that named this account */
+                        incident_exposures: {
+                            /** @description Which of the account’s data the leak held */
+                            fields: string[];
+                            /** @description ISO 8601 */
+                            first_seen_at: string;
+                            /** @description The incident's title */
+                            incident: string;
+                            incident_id: string;
+                            rows: number;
+                        }[];
+                        passkeys: {
+                            /** @description ISO 8601 */
+                            created_at: string;
+                            label: string | null;
+                            last_used_at: string | null;
+                        }[];
+                        pending_deletion: {
+                            /** @description ISO 8601 */
+                            due_at: string;
+                            /** @enum {string} */
+                            requested_by: "self" | "staff";
+                        } | null;
+                        profile: {
+                            /** @description ISO 8601 */
+                            created_at: string;
+                            email: string;
+                            email_verified: boolean;
+                            id: string;
+                            locale: string | null;
+                            /** @description ISO 8601 */
+                            password_changed_at: string;
+                            phone: string | null;
+                            phone_verified: boolean;
+                            role: string;
+                            username: string;
+                        };
+                        /** @description How many recovery codes the account has; never the codes */
+                        recovery_codes: {
+                            total: number;
+                            unused: number;
+                        };
+                        security_history: {
+                            /** @description ISO 8601 */
+                            at: string;
+                            details: {
+                                [key: string]: unknown;
+                            };
+                            ip: string | null;
+                            type: string;
+                            user_agent: string | null;
+                        }[];
+                        sessions: {
+                            /** @description ISO 8601 */
+                            created_at: string;
+                            /** @description ISO 8601 */
+                            expires_at: string;
+                            ip: string | null;
+                            /** @description ISO 8601 */
+                            last_seen_at: string;
+                            revoked_at: string | null;
+                            user_agent: string | null;
+                        }[];
                     };
                 };
             };

@@ -130,7 +130,14 @@ export class SqlAccountLifecycle implements AccountLifecycleRepository {
   async enable(id: string, now: number): Promise<boolean> {
     const r = await this.db
       .updateTable('accounts')
-      .set({ disabled_at: null, disabled_by: null, updated_at: now })
+      .set({
+        disabled_at: null,
+        disabled_by: null,
+        // Enabling an account also ends a pending deletion.
+        deletion_due_at: null,
+        deletion_requested_by: null,
+        updated_at: now,
+      })
       .where('id', '=', id)
       .where('disabled_at', 'is not', null)
       .executeTakeFirst()
@@ -147,21 +154,33 @@ export class SqlAccountLifecycle implements AccountLifecycleRepository {
   }
 
   async remove(id: string, now: number): Promise<boolean> {
-    return this.db.transaction().execute(async (trx) => {
-      await trx
-        .updateTable('oidc_clients')
-        .set({ owner_account_id: null, updated_at: now })
-        .where('owner_account_id', '=', id)
-        .execute()
-      await trx.deleteFrom('oidc_artifacts').where('account_id', '=', id).execute()
-      await trx.deleteFrom('outbox').where('account_id', '=', id).execute()
-      await trx.deleteFrom('security_events').where('account_id', '=', id).execute()
-      // The sign-up's reservation of the name keeps its password hash: it goes too.
-      const row = await trx.selectFrom('accounts').select('username').where('id', '=', id).executeTakeFirst()
-      if (row) await trx.deleteFrom('username_reservations').where('username', '=', row.username).execute()
-      // Sessions, tokens, factors, passkeys, devices and pending changes go with the row.
-      const r = await trx.deleteFrom('accounts').where('id', '=', id).executeTakeFirst()
-      return Number(r.numDeletedRows) > 0
-    })
+    return this.db.transaction().execute((trx) => removeAccountData(trx, id, now))
   }
+}
+
+/**
+ * Removes the account and every row of personal data about it, in the caller's transaction: the
+ * row (its sessions, tokens, factors, passkeys, devices, pending changes and recovery digests
+ * cascade with it), its security events, its queued messages, its applications' artefacts, its
+ * exposures in incidents and the reservation of its username a sign-up made (with that sign-up's
+ * password hash); applications it owned lose their owner. Campaign targets keep the opaque id (a
+ * campaign's counts stay whole) and the audit log names it by that id only. False when it is gone.
+ * Staff's immediate deletion and the purge after the grace period both go through here.
+ */
+export const removeAccountData = async (trx: Kysely<Database>, id: string, now: number): Promise<boolean> => {
+  await trx
+    .updateTable('oidc_clients')
+    .set({ owner_account_id: null, updated_at: now })
+    .where('owner_account_id', '=', id)
+    .execute()
+  await trx.deleteFrom('oidc_artifacts').where('account_id', '=', id).execute()
+  await trx.deleteFrom('outbox').where('account_id', '=', id).execute()
+  await trx.deleteFrom('security_events').where('account_id', '=', id).execute()
+  await trx.deleteFrom('incident_exposures').where('account_id', '=', id).execute()
+  // The sign-up's reservation of the name keeps its password hash: it goes too.
+  const row = await trx.selectFrom('accounts').select('username').where('id', '=', id).executeTakeFirst()
+  if (row) await trx.deleteFrom('username_reservations').where('username', '=', row.username).execute()
+  // Sessions, tokens, factors, passkeys, devices and pending changes go with the row.
+  const r = await trx.deleteFrom('accounts').where('id', '=', id).executeTakeFirst()
+  return Number(r.numDeletedRows) > 0
 }

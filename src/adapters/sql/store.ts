@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely'
 import type { MessageLedger, Outbox } from '../../modules/mail/ports.js'
+import { SqlAccountDeletions } from './account-deletion-repository.js'
 import { SqlAccountRepository } from './accounts-repository.js'
 import type { SqlDatabase } from './database.js'
 import type { Dialect } from './dialect.js'
@@ -25,6 +26,7 @@ const repositories = (
   outbox: outbox(new SqlMessageLedger(db, dialect)),
   events: new SqlSecurityEventLog(db, afterCommit),
   recoveryLedger: new SqlRecoveryLedger(db, dialect),
+  deletions: new SqlAccountDeletions(db),
 })
 
 export type SqlRepositories = ReturnType<typeof repositories>

@@ -17,6 +17,12 @@ const rows = {
     doc: 'Accounts whose email was never verified are deleted after this many days, freeing the username.',
     schema: int(1, 365),
   },
+  accountDeletionGraceDays: {
+    env: 'GATEHOUSE_ACCOUNT_DELETION_GRACE_DAYS',
+    default: '7',
+    doc: 'Days between a deletion request (DELETE /v1/me, or staff scheduling one) and the purge of the account and its personal data; until then the mailed link cancels it.',
+    schema: int(1, 365),
+  },
   signupLimitPerIp: {
     env: 'GATEHOUSE_SIGNUP_LIMIT_IP',
     default: '20/3600',
@@ -50,6 +56,8 @@ export interface AccountSettings {
   signupLimits: SourceLimitRules
   /** Verification resends per address typed. */
   resendPerAddress: RateRule
+  /** Days a deletion waits before the purge. */
+  deletionGraceDays: number
 }
 
 export const accounts = section(
@@ -66,5 +74,6 @@ export const accounts = section(
       global: v.signupLimitGlobal,
     },
     resendPerAddress: v.verifyResendLimitPerAddress,
+    deletionGraceDays: v.accountDeletionGraceDays,
   }),
 )

@@ -136,7 +136,13 @@ export const securityEventTypes = {
   account_enabled:
     'A staff member or operator enabled a disabled account again: its password opens sessions again (details: by).',
   account_deleted:
-    "A staff member or operator deleted an account: its profile, sessions, factors, devices, security events and queued messages are gone. Recorded without an account (details: account_id — the deleted account's id, which refers to nothing any more —, role, by).",
+    "An account was deleted — by a staff member or operator at once, or by the purge once its deletion was due: its profile, sessions, factors, devices, security events, exposures and queued messages are gone. Recorded without an account (details: account_id — the deleted account's id, which refers to nothing any more —, role, by; requested_by for the purge).",
+  account_data_exported:
+    "The account's data was exported: everything held about it, as one JSON document (details: by — holder, or the staff actor).",
+  account_deletion_scheduled:
+    "The account's deletion was scheduled (by its holder, DELETE /v1/me, or by staff): it is disabled, every session and one-time token ended, its applications' grants end, and a cancel link went to its address (details: due_at, by — holder, or the staff actor —, revoked_sessions).",
+  account_deletion_cancelled:
+    'A pending deletion was cancelled — by the mailed token or by staff — and the account restored (details: by — holder, or the staff actor).',
   oidc_login:
     "An application signed the holder in through Gatehouse's OpenID Connect provider (details: client_id, acr, amr).",
   oidc_consent_given:

@@ -51,6 +51,7 @@ export const templateNames = [
   'login_code',
   'new_login',
   'campaign_notice',
+  'account_deletion_scheduled',
 ] as const
 export type TemplateName = (typeof templateNames)[number]
 
@@ -86,6 +87,7 @@ export const templateKinds: Record<TemplateName | SmsTemplateName, MessageKind> 
   new_login: 'login_notice',
   recovery_digest: 'digest',
   campaign_notice: 'campaign',
+  account_deletion_scheduled: 'notice',
 }
 
 const mailTemplates = new Map<string, MailTemplate>(

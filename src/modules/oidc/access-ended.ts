@@ -35,6 +35,8 @@ export const ACCESS_ENDING_EVENTS: Partial<
   account_access_revoked: 'access_revoked',
   // Staff disabled the account (account administration).
   account_disabled: 'account_disabled',
+  // A deletion was scheduled (the holder or staff): the account is disabled until it is purged.
+  account_deletion_scheduled: 'account_deletion_scheduled',
 }
 
 /** The reason an event ends its account's access to applications, or null. */

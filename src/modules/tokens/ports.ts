@@ -1,5 +1,10 @@
 /** Purposes of one-time tokens; a token is only ever accepted for the purpose it was issued for. */
-export type TokenPurpose = 'verify_email' | 'recovery' | 'account_lock' | 'verify_phone'
+export type TokenPurpose =
+  | 'verify_email'
+  | 'recovery'
+  | 'account_lock'
+  | 'verify_phone'
+  | 'account_deletion_cancel'
 
 export interface IssuedToken {
   id: string

@@ -65,4 +65,13 @@ export const recovery: { [K in keyof typeof en]: string } = {
   'notme.next.reset': 'Mein Passwort zurücksetzen',
   'notme.invalid':
     'Dieser Link ist nicht mehr gültig: Er ist vielleicht abgelaufen oder wurde schon verwendet. Wenn Sie sich um Ihr Konto sorgen, setzen Sie Ihr Passwort zurück.',
+  'deletion.title': 'Ihr Konto behalten',
+  'deletion.body':
+    'Ihr Konto soll gelöscht werden und ist bis dahin geschlossen. Mit der Schaltfläche brechen Sie die Löschung ab und behalten es. Vorher geschieht nichts.',
+  'deletion.confirm': 'Mein Konto behalten',
+  'deletion.done.title': 'Ihr Konto bleibt bestehen',
+  'deletion.done.body':
+    'Die Löschung ist abgebrochen, und Sie können sich wieder anmelden. Alle Geräte wurden abgemeldet, als die Löschung beantragt wurde.',
+  'deletion.invalid':
+    'Dieser Link ist nicht mehr gültig: Er wurde vielleicht schon verwendet, oder die Löschung ist fällig und das Konto gelöscht.',
 }

@@ -283,4 +283,17 @@ export const settings: { [K in keyof typeof en]: string } = {
   'settings.error.passkeyCancelled': 'Die Passkey-Abfrage wurde geschlossen; es hat sich nichts geändert.',
   'settings.error.enrolFirst': 'Richten Sie vor allem anderen einen zweiten Faktor ein.',
   'settings.error.changePasswordFirst': 'Ändern Sie vor allem anderen Ihr Passwort.',
+  'settings.data.title': 'Ihre Daten',
+  'settings.data.exportIntro':
+    'Laden Sie alles, was wir zu Ihrem Konto gespeichert haben, als eine Datei herunter: Profil, Anmeldemethoden (nie deren Geheimnisse), Geräte, Sitzungen und Sicherheitsverlauf.',
+  'settings.data.export': 'Meine Daten herunterladen',
+  'settings.data.downloaded': 'Ihre Daten wurden heruntergeladen.',
+  'settings.data.deleteTitle': 'Mein Konto löschen',
+  'settings.data.deleteIntro':
+    'Ihr Konto wird sofort geschlossen, und alle Geräte werden abgemeldet. Nach einigen Tagen wird es mit allen dazu gespeicherten Daten endgültig gelöscht; bis dahin behalten Sie es mit einem Link, den wir Ihnen mailen.',
+  'settings.data.deleteSure': 'Ich verstehe, dass mein Konto gelöscht wird',
+  'settings.data.delete': 'Mein Konto löschen',
+  'settings.data.deleted':
+    'Ihr Konto ist geschlossen und wird am {date} gelöscht. Um es zu behalten, öffnen Sie vorher den Link aus unserer E-Mail.',
+  'settings.data.leave': 'Abmelden',
 }

@@ -60,4 +60,13 @@ export const recovery = {
   'notme.next.reset': 'Reset my password',
   'notme.invalid':
     'This link is not valid any more: it may have expired or been used already. If you are worried about your account, reset your password.',
+  'deletion.title': 'Keep your account',
+  'deletion.body':
+    'Your account is scheduled for deletion and closed until then. Press the button to cancel the deletion and keep it. Nothing happens until you do.',
+  'deletion.confirm': 'Keep my account',
+  'deletion.done.title': 'Your account is kept',
+  'deletion.done.body':
+    'The deletion is cancelled and you can sign in again. Every device was signed out when the deletion was requested.',
+  'deletion.invalid':
+    'This link is not valid any more: it may have been used already, or the deletion is due and the account is gone.',
 } as const

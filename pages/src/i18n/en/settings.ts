@@ -263,4 +263,17 @@ export const settings = {
   'settings.error.passkeyCancelled': 'The passkey prompt was closed, so nothing changed.',
   'settings.error.enrolFirst': 'Set up a second factor before anything else.',
   'settings.error.changePasswordFirst': 'Change your password before anything else.',
+  'settings.data.title': 'Your data',
+  'settings.data.exportIntro':
+    'Download everything we hold about your account as one file: your profile, sign-in methods (never their secrets), devices, sessions and security history.',
+  'settings.data.export': 'Download my data',
+  'settings.data.downloaded': 'Your data was downloaded.',
+  'settings.data.deleteTitle': 'Delete my account',
+  'settings.data.deleteIntro':
+    'Your account closes at once and every device is signed out. It is deleted for good, with everything held about it, after a few days; until then a link we email you keeps it.',
+  'settings.data.deleteSure': 'I understand that my account will be deleted',
+  'settings.data.delete': 'Delete my account',
+  'settings.data.deleted':
+    'Your account is closed and will be deleted on {date}. To keep it, open the link we emailed you before then.',
+  'settings.data.leave': 'Sign out',
 } as const

@@ -18,6 +18,7 @@ import {
   type SecurityEvent,
   type SecurityState,
 } from './context'
+import { DataSection } from './DataSection'
 import { EmailSection } from './EmailSection'
 import { FactorsSection } from './FactorsSection'
 import { HistorySection, PAGE } from './HistorySection'
@@ -69,6 +70,7 @@ const SECTIONS = [
   ['reset-lock', 'settings.resetLock.title'],
   ['sessions', 'settings.sessions.title'],
   ['history', 'settings.history.title'],
+  ['data', 'settings.data.title'],
 ] as const
 
 export default function Security({ config, onLang, go }: ScreenProps) {
@@ -160,6 +162,7 @@ export default function Security({ config, onLang, go }: ScreenProps) {
             <ResetLockSection />
             <SessionsSection />
             <HistorySection nextBefore={loaded.nextBefore} />
+            <DataSection />
           </>
         )}
         {restricted && <SessionsSignOut />}

@@ -36,6 +36,10 @@ export interface AccountsTable {
   disabled_at: number | null
   /** Who disabled it, as the audit log names actors. */
   disabled_by: string | null
+  /** When the account's deletion is due (the purge removes it then); null when none is pending. */
+  deletion_due_at: number | null
+  /** Who asked for the deletion, as the audit log names actors. */
+  deletion_requested_by: string | null
 }
 
 export interface UsernameReservationsTable {

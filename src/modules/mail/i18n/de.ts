@@ -43,6 +43,16 @@ export const de: Catalog = {
   'addressInUse.advice':
     'Falls Sie das waren, melden Sie sich stattdessen bei dem Konto an, zu dem diese Adresse gehört. Andernfalls können Sie diese E-Mail ignorieren.',
 
+  // account_deletion_scheduled
+  'deletion.subject': 'Ihr {product}-Konto wird am {date} gelöscht',
+  'deletion.intro':
+    'Ihr {product}-Konto wird am {date} gelöscht. Bis dahin ist es geschlossen: Niemand kann sich anmelden, und alle Geräte wurden abgemeldet.',
+  'deletion.then': 'An diesem Tag werden das Konto und alle dazu gespeicherten Daten endgültig gelöscht.',
+  'deletion.cancel':
+    'Sie haben es sich anders überlegt? Öffnen Sie vorher diesen Link, um das Konto zu behalten:',
+  'deletion.notYou':
+    'Wenn Sie das nicht beantragt haben, öffnen Sie den Link jetzt und ändern Sie danach Ihr Passwort: Jemand anderes kennt es womöglich.',
+
   // phone_code (SMS)
   'phoneCode.sms': {
     one: '{product}: Ihr Bestätigungscode lautet {code}. Er ist {count} Minute gültig. Geben Sie ihn niemals weiter.',

@@ -46,6 +46,15 @@ export const en = {
   'addressInUse.advice':
     'If that was you, sign in to the account that has this address instead. Otherwise you can ignore this email.',
 
+  // account_deletion_scheduled
+  'deletion.subject': 'Your {product} account will be deleted on {date}',
+  'deletion.intro':
+    'Your {product} account is scheduled for deletion on {date}. It is closed until then: nobody can sign in to it, and every device was signed out.',
+  'deletion.then': 'On that date the account and everything held about it will be deleted for good.',
+  'deletion.cancel': 'Changed your mind? Keep the account by opening this link before then:',
+  'deletion.notYou':
+    'If you did not ask for this, open the link now to keep the account, then change your password: someone else may know it.',
+
   // phone_code (SMS)
   'phoneCode.sms': {
     one: '{product}: your verification code is {code}. It expires in {count} minute. Never share it.',

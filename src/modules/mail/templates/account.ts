@@ -72,6 +72,27 @@ export const accountMail = {
       ],
     }
   },
+  account_deletion_scheduled: (payload, ctx) => {
+    const t = translate(ctx)
+    const token = tokenField(payload)
+    const username = field(payload, 'username')
+    // The day the deletion is due (an ISO time; the mail names the date).
+    const date = field(payload, 'time').slice(0, 10)
+    const name = product(ctx)
+    return {
+      subject: t('deletion.subject', { product: name, date }),
+      blocks: [
+        { kind: 'p', text: t('greeting', { username }) },
+        { kind: 'p', text: t('deletion.intro', { product: name, date }) },
+        { kind: 'p', text: t('deletion.then') },
+        { kind: 'p', text: t('deletion.cancel') },
+        { kind: 'link', url: `${baseUrl(ctx)}/cancel-deletion?token=${encodeURIComponent(token)}` },
+        { kind: 'p', text: t('token.intro') },
+        { kind: 'token', token },
+        { kind: 'p', text: t('deletion.notYou') },
+      ],
+    }
+  },
 } satisfies Record<string, MailTemplate>
 
 export const accountSms = {
