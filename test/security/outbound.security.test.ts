@@ -162,6 +162,11 @@ const triggers: Record<string, Trigger> = {
     )
     return user.email
   },
+  'email:account_deletion_scheduled': async ({ server: s }) => {
+    const { user, token } = await signUpAndLogin(s)
+    await all(RACE, () => call(s, 'DELETE', '/v1/me', { token }))
+    return user.email
+  },
   'email:phone_changed': async ({ server: s }) => {
     const { user, token } = await signUpAndLogin(s)
     await all(RACE, () =>

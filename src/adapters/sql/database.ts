@@ -206,6 +206,9 @@ export const openSqlite = (file: string): SqlDatabase => {
   sqlite.pragma('synchronous = NORMAL')
   sqlite.pragma('foreign_keys = ON')
   sqlite.pragma('busy_timeout = 5000')
+  // Deleted rows are overwritten with zeros, not left in free space: a purged account's email,
+  // username and phone are gone from the file once the write-ahead log is checkpointed.
+  sqlite.pragma('secure_delete = ON')
   // 64 MiB of pages (the default is 2 MiB): large writes such as leak imports touch thousands of pages per batch.
   sqlite.pragma('cache_size = -65536')
   const principalChanges = new PrincipalChanges()
