@@ -134,9 +134,9 @@ const operationModules = (
   const reports = createReportsModule({ ...base, ...service, incidents: incidents.incidents, facts })
   const { adminStats: stats, mfaFactors: factors } = repos
   const { onAccessEnded } = oidc
-  const { accountLifecycle } = repos
+  const { accountLifecycle, accountImports } = repos
   const admin = createAdminModule({
-    ...{ ...base, ...store, stats, factors, onAccessEnded, audit, accountLifecycle },
+    ...{ ...base, ...store, stats, factors, onAccessEnded, audit, accountLifecycle, accountImports },
     recorder: base.events,
   })
   return { webhooks, mail, events, access, oidcClients, campaigns, incidents, reports, admin }
@@ -209,6 +209,7 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
     periodic: [
       { name: 'housekeeping', run: hourly, everyMs: 3600 * SECOND },
       { name: 'sweeping interrupted imports', run: m.incidents.sweepImports, everyMs: 60 * SECOND },
+      { name: 'sweeping interrupted account imports', run: m.admin.sweepImports, everyMs: 60 * SECOND },
     ],
     stopping: [() => guard.close()],
     infrastructure: infra,
@@ -232,6 +233,7 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
     oidc: m.oidc,
     reports: m.reports.reports,
     accountAdmin: m.admin.accountAdmin,
+    accountImports: m.admin.accountImports,
     ...runtime,
   }
 }

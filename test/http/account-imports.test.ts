@@ -1,0 +1,210 @@
+import { createHash } from 'node:crypto'
+import { readdirSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { Readable } from 'node:stream'
+import { hash as argon2Hash } from '@node-rs/argon2'
+import { hash as bcryptHash } from '@node-rs/bcrypt'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { ROLE_RANK } from '../../src/kernel/roles.js'
+import type { AccountImportInput } from '../../src/modules/admin/imports/service.js'
+import { CLI_ADMINISTRATOR } from '../../src/modules/admin/lifecycle.js'
+import { totpCodeAt } from '../../src/modules/mfa/totp.js'
+import { databaseKinds } from '../helpers/databases.js'
+import { adminSession, call, createTestServer, type TestServer } from '../helpers/server.js'
+
+/*
+ * Account imports: a mixed file (bcrypt, argon2, Firebase scrypt, salted SHA-1, PBKDF2; verified
+ * flags; a TOTP secret) becomes accounts that log in with their old passwords (and are rehashed);
+ * bad rows are counted and reported by line and reason only; importing the file again creates
+ * nothing; wrapped digests and TOTP secrets are not in the database file in plain.
+ */
+
+const noCtx = { ip: null, requestId: null }
+const FIREBASE = {
+  signerKey: 'jxspr8Ki0RYycVU8zykbdLGjFQ3McFUH0uiiTvC8pVMXAn210wjLNmdZJzxUECKbm0QsEmYUSDzZvpjeJ9WmXA==',
+  saltSeparator: 'Bw==',
+  rounds: 8,
+  memCost: 14,
+}
+const TOTP_SECRET = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP'
+const sha1Of = (s: string) => createHash('sha1').update(s).digest('hex')
+const HEADER = 'ext,login,mail,mail_ok,tel,tel_ok,kind,lang,joined,pw,pw_format,pw_salt,otp'
+
+/** The mixed file: the passwords by username, and the rows (lines 2 on). */
+const mixedFile = async () => {
+  const passwords: Record<string, string> = {
+    fb_user: 'hunter2',
+    bc_user: 'bcrypt old password',
+    sha_user: 'sha1 old password',
+    pb_user: 'password',
+    ar_user: 'argon2 old password',
+    otp_user: 'totp old password',
+  }
+  const bc = await bcryptHash(passwords.bc_user!, 4)
+  const ar = await argon2Hash(passwords.ar_user!, { memoryCost: 1024, timeCost: 1, parallelism: 1 })
+  const otp = await bcryptHash(passwords.otp_user!, 4)
+  const rows = [
+    'e1,fb_user,fb@example.org,true,,,user,en,2020-01-02T03:04:05Z,70k8Vg5B3/OrvJOiqusnasv0dLcBHoDAqJrJr7TRLBfMw4MitWx51YXJYFdGiyMbMeKtWtLf5HiBDcN0SUOm4A==,firebase-scrypt,42xEC+ixf3L2lw==,',
+    `e2,bc_user,BC@example.org,true,+14155550123,true,user,de,1600000000,${bc},bcrypt,,`,
+    `e3,sha_user,sha@example.org,yes,,,responder,,1600000000000,${sha1Of(`NaCl${passwords.sha_user}`)},sha1,NaCl,`,
+    'e4,pb_user,pb@example.org,1,,,user,,,$pbkdf2$1212$OB.dtnSEXZK8U5cgxU/GYQ$y5LKPOplRmok7CZp/aqVDVg8zGI,pbkdf2,,',
+    `e5,ar_user,ar@example.org,true,,,user,,,"${ar}",argon2,,`,
+    `e6,boss,boss@example.org,true,,,admin,,,${bc},bcrypt,,`,
+    `e7,bad_mail,not-an-address,true,,,user,,,${bc},bcrypt,,`,
+    `e8,other_fb,FB@example.org,true,,,user,,,${bc},bcrypt,,`,
+    `e9,otp_user,otp@example.org,true,,,user,,,${otp},bcrypt,,${TOTP_SECRET}`,
+    'e10,bad_hash,badhash@example.org,true,,,user,,,not-a-hash,bcrypt,,',
+    'e11,"broken',
+  ]
+  return { passwords, text: `${HEADER}\n${rows.join('\n')}\n`, sha1: sha1Of(`NaCl${passwords.sha_user}`) }
+}
+
+const MAPPING = {
+  external_id: 'ext',
+  username: 'login',
+  email: 'mail',
+  email_verified: 'mail_ok',
+  phone: 'tel',
+  phone_verified: 'tel_ok',
+  role: 'kind',
+  locale: 'lang',
+  created_at: 'joined',
+  password_hash: 'pw',
+  password_format: 'pw_format',
+  salt: 'pw_salt',
+  totp_secret: 'otp',
+}
+
+describe.each(databaseKinds())('account imports on %s', (kind) => {
+  let server: TestServer
+  let file: Awaited<ReturnType<typeof mixedFile>>
+  beforeAll(async () => {
+    server = await createTestServer(kind)
+    await adminSession(server)
+    file = await mixedFile()
+  })
+  afterAll(async () => {
+    await server?.close()
+  })
+
+  const responder = { actor: 'account:responder-1', accountId: 'responder-1', rank: ROLE_RANK.responder }
+  const importText = (text: string, more: Partial<AccountImportInput> = {}) =>
+    server.app.accountImports.importAccounts(
+      {
+        format: 'csv',
+        mapping: MAPPING,
+        hashParams: FIREBASE,
+        sourceName: 'users.csv',
+        input: Readable.from([Buffer.from(text)]),
+        ...more,
+      },
+      responder,
+      noCtx,
+    )
+  const login = (identifier: string, password: string) =>
+    call(server, 'POST', '/v1/sessions', { body: { identifier, password } })
+  const byName = (name: string) => server.app.store.accounts.findByUsername(name)
+
+  it('imports a mixed file; bad rows are counted by line and reason only', async () => {
+    const done = await importText(file.text)
+    expect(done.problems).toEqual([
+      { line: 7, reason: "the role admin ranks above the importing staff member's" },
+      { line: 8, reason: expect.stringMatching(/^the email address /) },
+      { line: 9, reason: 'email already used by another account' },
+      { line: 11, reason: 'the password hash cannot be used (not_bcrypt)' },
+      { line: 12, reason: 'broken quoting' },
+    ])
+    expect(done).toMatchObject({
+      status: 'completed',
+      rowsRead: 11,
+      rowsCreated: 6,
+      rowsPresent: 0,
+      rowsBad: 5,
+    })
+    const text = JSON.stringify(done.problems)
+    for (const content of ['not-an-address', 'boss', 'FB@example.org', 'not-a-hash'])
+      expect(text).not.toContain(content)
+    const stored = await server.app.accountImports.get(done.id)
+    expect(stored).toMatchObject({ status: 'completed', rowsCreated: 6, rowsBad: 5, problems: done.problems })
+
+    const bc = (await byName('bc_user'))!
+    expect(bc).toMatchObject({ email: 'BC@example.org', phone: '+14155550123', locale: 'de', role: 'user' })
+    expect(bc.emailVerifiedAt).toBe(1600000000000)
+    expect(bc.createdAt).toBe(1600000000000)
+    expect((await byName('fb_user'))!.createdAt).toBe(Date.parse('2020-01-02T03:04:05Z'))
+    expect((await byName('sha_user'))!.role).toBe('responder')
+    expect((await byName('sha_user'))!.passwordHash).toMatch(/^\$gh\$wrap-sha1\$/)
+    expect(await byName('boss')).toBeNull()
+  })
+
+  it('logs imported accounts in with their old passwords and rehashes them', async () => {
+    for (const name of ['fb_user', 'bc_user', 'pb_user', 'ar_user']) {
+      const password = file.passwords[name]!
+      expect((await login(name, `${password}!`)).status).toBe(401)
+      const r = await login(name, password)
+      expect(r.status, name).toBe(201)
+      expect((await byName(name))!.passwordHash).toMatch(/^\$argon2id\$/)
+    }
+  })
+
+  it('imports a TOTP secret as a confirmed factor, sealed at rest', async () => {
+    const first = await login('otp_user', file.passwords.otp_user!)
+    expect(first.status).toBe(200)
+    expect(first.json).toMatchObject({ mfa_required: true, methods: expect.arrayContaining(['totp']) })
+    const done = await call(server, 'POST', '/v1/sessions/mfa', {
+      body: {
+        challenge_id: first.json.challenge_id,
+        method: 'totp',
+        code: totpCodeAt(TOTP_SECRET, server.clock.now()),
+      },
+    })
+    expect(done.status).toBe(201)
+  })
+
+  it('creates nothing when the same file is imported again', async () => {
+    const before = await server.app.database.db
+      .selectFrom('accounts')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow()
+    const again = await importText(file.text)
+    expect(again).toMatchObject({
+      status: 'completed',
+      rowsRead: 11,
+      rowsCreated: 0,
+      rowsPresent: 6,
+      rowsBad: 5,
+    })
+    const after = await server.app.database.db
+      .selectFrom('accounts')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow()
+    expect(Number(after.n)).toBe(Number(before.n))
+    // The operator (the command line) ranks above every role: the admin row is created then.
+    const asCli = await server.app.accountImports.importAccounts(
+      {
+        format: 'csv',
+        mapping: MAPPING,
+        hashParams: FIREBASE,
+        sourceName: 'users.csv',
+        input: Readable.from([file.text]),
+      },
+      CLI_ADMINISTRATOR,
+      noCtx,
+    )
+    expect(asCli).toMatchObject({ rowsCreated: 1, rowsPresent: 6, rowsBad: 4 })
+  })
+
+  it.runIf(kind === 'sqlite')(
+    'keeps neither wrapped digests nor TOTP secrets in plain in the database file',
+    async () => {
+      const files = readdirSync(server.db.dataDir).filter((f) => f.startsWith('gatehouse.sqlite'))
+      const bytes = Buffer.concat(files.map((f) => readFileSync(join(server.db.dataDir, f))))
+      expect(bytes.length).toBeGreaterThan(0)
+      const digest = Buffer.from(file.sha1, 'hex')
+      for (const form of [file.sha1, file.sha1.toUpperCase(), digest.toString('base64'), TOTP_SECRET]) {
+        expect(bytes.includes(Buffer.from(form))).toBe(false)
+      }
+      expect(bytes.includes(digest)).toBe(false)
+    },
+  )
+})
