@@ -115,8 +115,8 @@ export interface AccountImportRepository {
   ): Promise<ExistingIdentifiers>
   /**
    * Writes a batch of accounts (and their TOTP factors) with one statement per table, in one
-   * transaction. A row that collides with an account written meanwhile is left out. Returns the
-   * ids written.
+   * transaction. A row whose external id, username, email or verified phone an account holds, or
+   * whose username a pending sign-up holds, is left out. Returns the ids written.
    */
   insertAccounts(accounts: ImportedAccount[], now: number): Promise<Set<string>>
 }

@@ -1,9 +1,10 @@
-import { newId } from '../../../kernel/tokens.js'
+import { randomBytes } from 'node:crypto'
 import { type ImportedHash, ImportHashError } from '../../accounts/legacy/index.js'
 import type {
   AccountImportCounts,
   AccountImportProblem,
   AccountImportRepository,
+  ExistingIdentifiers,
   ImportedAccount,
 } from './ports.js'
 import type { AccountRow } from './readers.js'
@@ -14,6 +15,17 @@ export const PROBLEMS_KEPT = 20
 
 /** A running import writes that it is alive this often, even while rows come slowly. */
 export const ACCOUNT_IMPORT_HEARTBEAT_MS = 20_000
+
+/** Formats whose hashes may be wrapped in argon2id (PBKDF2 below OWASP's iterations). */
+const WRAPPED = new Set(['md5', 'sha1', 'sha256', 'pbkdf2'])
+
+const NOTHING: ExistingIdentifiers = {
+  externalIds: new Map(),
+  usernames: new Map(),
+  emails: new Map(),
+  phones: new Map(),
+  reserved: new Set(),
+}
 
 /** Hashes turned into what is stored at once (a wrapped fast hash is one argon2id on the libuv pool). */
 const HASHING_AT_ONCE = 8
@@ -28,6 +40,49 @@ export interface AccountImportRunDeps {
   rules: Omit<RowRules, 'now'>
   onProgress?: ((counts: AccountImportCounts) => void) | undefined
 }
+
+/**
+ * A UUIDv7 (RFC 9562): the time first, so that an import's accounts land at the end of the primary
+ * key's index instead of at random pages of it (what keeps the cost per row flat at millions).
+ */
+export const timeOrderedId = (at: number): string => {
+  const b = randomBytes(16)
+  b.writeUIntBE(at, 0, 6)
+  b[6] = (b[6]! & 0x0f) | 0x70
+  b[8] = (b[8]! & 0x3f) | 0x80
+  const h = b.toString('hex')
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`
+}
+
+/** The identifiers of the accounts one batch wrote (kept for the next batch only). */
+interface Identifiers {
+  externalIds: Set<string>
+  usernames: Set<string>
+  emails: Set<string>
+  phones: Set<string>
+}
+const identifiers = (): Identifiers => ({
+  externalIds: new Set(),
+  usernames: new Set(),
+  emails: new Set(),
+  phones: new Set(),
+})
+
+/** An account as the row it came from (what the lookups and `#taken` read). */
+const asRow = (a: ImportedAccount, line = 0): Omit<CandidateRow, 'hash'> => ({
+  line,
+  externalId: a.externalId,
+  username: a.username,
+  email: a.email,
+  emailNorm: a.emailNorm,
+  emailVerified: a.emailVerifiedAt !== null,
+  phone: a.phone,
+  phoneVerified: a.phoneVerifiedAt !== null,
+  role: a.role,
+  locale: a.locale,
+  createdAt: a.createdAt,
+  totpSecret: null,
+})
 
 /** Runs `fn` over the items, at most `limit` at a time; the results in the items' order. */
 const mapBounded = async <T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> => {
@@ -59,7 +114,10 @@ export class AccountImportRun {
   readonly counts: AccountImportCounts = { rowsRead: 0, rowsCreated: 0, rowsPresent: 0, rowsBad: 0 }
   readonly problems: AccountImportProblem[] = []
   #batch: CandidateRow[] = []
-  #writing: Promise<void> = Promise.resolve()
+  /** The write of the last batch handed over (resolves with what it wrote). */
+  #writing: Promise<Identifiers> = Promise.resolve(identifiers())
+  /** The write of the batch before it. */
+  #beforePrevious: Promise<void> = Promise.resolve()
 
   constructor(
     private readonly deps: AccountImportRunDeps,
@@ -107,22 +165,36 @@ export class AccountImportRun {
     }
   }
 
-  /** Hands the batch to the writer (after the one before it) and goes on reading. */
+  /**
+   * Looks the batch up at once, while the batch before it is still being written (it waits only for
+   * the one before that), and queues its write after that one's. Reading goes on meanwhile: at most
+   * three batches are in memory.
+   */
   async #flush(): Promise<void> {
     if (this.#batch.length === 0) return
-    const done = this.#batch
+    const batch = this.#batch
     this.#batch = []
-    await this.#writing
+    await this.#beforePrevious
+    const previous = this.#writing
+    // Rows whose hash must be wrapped (an argon2id each) are looked up first, so that a file imported
+    // again does not wrap them again; the others are written at once, and only the rows the database
+    // turns down are looked up, to tell an account already there from a conflict.
+    const found = batch.some((r) => WRAPPED.has(r.hash.format))
+      ? this.#lookup(batch)
+      : Promise.resolve(NOTHING)
+    found.catch(() => {})
+    this.#beforePrevious = previous.then(() => {})
     this.#writing = (async () => {
-      await this.#write(done)
+      const [existing, written] = await Promise.all([found, previous])
+      const mine = await this.#write(this.#fresh(batch, existing, written))
       await this.deps.repo.updateImport(this.importId, this.counts, this.problems, this.deps.now())
       this.deps.onProgress?.({ ...this.counts })
+      return mine
     })()
     this.#writing.catch(() => {})
   }
 
-  /** The rows of a batch that are new accounts; the others counted as present or bad. */
-  async #fresh(batch: CandidateRow[]): Promise<CandidateRow[]> {
+  #lookup(batch: Array<Omit<CandidateRow, 'hash'>>): Promise<ExistingIdentifiers> {
     const externalIds: string[] = []
     const usernames: string[] = []
     const emails: string[] = []
@@ -133,35 +205,20 @@ export class AccountImportRun {
       emails.push(r.emailNorm)
       if (r.phone !== null && r.phoneVerified) phones.push(r.phone)
     }
-    const found = await this.deps.repo.lookup({ externalIds, usernames, emails, phones }, this.deps.now())
-    const seen = {
-      externalIds: new Set<string>(),
-      usernames: new Set<string>(),
-      emails: new Set<string>(),
-      phones: new Set<string>(),
-    }
+    return this.deps.repo.lookup({ externalIds, usernames, emails, phones }, this.deps.now())
+  }
+
+  /**
+   * The rows of a batch that are new accounts; the others counted as present or bad. `before` is
+   * what the previous batch wrote: its lookup ran while that batch was still being written.
+   */
+  #fresh(batch: CandidateRow[], found: ExistingIdentifiers, before: Identifiers): CandidateRow[] {
+    const seen = identifiers()
+    const has = (kind: keyof Identifiers, value: string) => before[kind].has(value) || seen[kind].has(value)
     const fresh: CandidateRow[] = []
     for (const r of batch) {
-      const present =
-        r.externalId !== null
-          ? found.externalIds.has(r.externalId) || seen.externalIds.has(r.externalId)
-          : found.emails.has(r.emailNorm)
-      if (present) {
-        this.counts.rowsPresent += 1
-        continue
-      }
+      if (this.#taken(r, found, has)) continue
       const verifiedPhone = r.phone !== null && r.phoneVerified ? r.phone : null
-      let bad: string | null = null
-      if (found.usernames.has(r.username) || found.reserved.has(r.username) || seen.usernames.has(r.username))
-        bad = 'username already used by another account'
-      else if (found.emails.has(r.emailNorm) || seen.emails.has(r.emailNorm))
-        bad = 'email already used by another account'
-      else if (verifiedPhone !== null && (found.phones.has(verifiedPhone) || seen.phones.has(verifiedPhone)))
-        bad = 'phone number already used by another account'
-      if (bad !== null) {
-        this.#problem(r.line, bad)
-        continue
-      }
       if (r.externalId !== null) seen.externalIds.add(r.externalId)
       seen.usernames.add(r.username)
       seen.emails.add(r.emailNorm)
@@ -171,9 +228,41 @@ export class AccountImportRun {
     return fresh
   }
 
-  async #write(batch: CandidateRow[]): Promise<void> {
-    const fresh = await this.#fresh(batch)
-    if (fresh.length === 0) return
+  /**
+   * Counts the row as present (its external id, or without one its email, has an account) or bad
+   * (its username, email or verified phone belongs to another account) and returns true; false
+   * for a row that is new.
+   */
+  #taken(
+    r: Omit<CandidateRow, 'hash'>,
+    found: ExistingIdentifiers,
+    has: (kind: keyof Identifiers, value: string) => boolean = () => false,
+  ): boolean {
+    const present =
+      r.externalId !== null
+        ? found.externalIds.has(r.externalId) || has('externalIds', r.externalId)
+        : found.emails.has(r.emailNorm) || has('emails', r.emailNorm)
+    if (present) {
+      this.counts.rowsPresent += 1
+      return true
+    }
+    const verifiedPhone = r.phone !== null && r.phoneVerified ? r.phone : null
+    let bad: string | null = null
+    if (found.usernames.has(r.username) || found.reserved.has(r.username) || has('usernames', r.username))
+      bad = 'username already used by another account'
+    else if (found.emails.has(r.emailNorm) || has('emails', r.emailNorm))
+      bad = 'email already used by another account'
+    else if (verifiedPhone !== null && (found.phones.has(verifiedPhone) || has('phones', verifiedPhone)))
+      bad = 'phone number already used by another account'
+    if (bad === null) return false
+    this.#problem(r.line, bad)
+    return true
+  }
+
+  /** Makes the hashes ready and writes the accounts; returns the identifiers written. */
+  async #write(fresh: CandidateRow[]): Promise<Identifiers> {
+    const mine = identifiers()
+    if (fresh.length === 0) return mine
     const now = this.deps.now()
     const hashes = await mapBounded(fresh, HASHING_AT_ONCE, (r) => stored(this.deps, r.hash))
     const accounts: ImportedAccount[] = []
@@ -185,7 +274,7 @@ export class AccountImportRun {
         this.#problem(r.line, h.bad)
         continue
       }
-      const id = newId()
+      const id = timeOrderedId(now)
       const createdAt = r.createdAt ?? now
       lines.push(r.line)
       accounts.push({
@@ -206,11 +295,20 @@ export class AccountImportRun {
     }
     const written = await this.deps.repo.insertAccounts(accounts, now)
     this.counts.rowsCreated += written.size
-    if (written.size < accounts.length) {
-      // Taken meanwhile by another writer (a sign-up, another import): reported like a conflict.
-      for (let i = 0; i < accounts.length; i++) {
-        if (!written.has(accounts[i]!.id)) this.#problem(lines[i]!, 'already used by another account')
+    const refused = accounts.filter((a) => !written.has(a.id))
+    const found = refused.length > 0 ? await this.#lookup(refused.map(asRow)) : NOTHING
+    for (let i = 0; i < accounts.length; i++) {
+      const a = accounts[i]!
+      if (written.has(a.id)) {
+        if (a.externalId !== null) mine.externalIds.add(a.externalId)
+        mine.usernames.add(a.username)
+        mine.emails.add(a.emailNorm)
+        if (a.phoneVerifiedAt !== null && a.phone !== null) mine.phones.add(a.phone)
+      } else if (!this.#taken(asRow(a, lines[i]!), found)) {
+        // Taken and gone again meanwhile (another writer): reported like a conflict.
+        this.#problem(lines[i]!, 'already used by another account')
       }
     }
+    return mine
   }
 }
