@@ -18,7 +18,7 @@ import { adminRoutes } from './routes.js'
 export interface AdminModuleDeps extends AdminAccountTools {
   stats: AdminStatsSource
   clock: Clock
-  config: Pick<Config, 'passwords'>
+  config: Pick<Config, 'passwords' | 'incidents'>
   audit: AuditService
   recorder: EventRecorder
   accountLifecycle: AccountLifecycleRepository
@@ -74,6 +74,14 @@ export const createAdminModule = (deps: AdminModuleDeps) => {
     accountImports,
     sweepImports,
     routes: (http: HttpServer, with_: { authorize: Authorize; audit: AuditService }) =>
-      adminRoutes(http, { ...deps, ...with_, stats, now, accountAdmin, accountImports }),
+      adminRoutes(http, {
+        ...deps,
+        ...with_,
+        stats,
+        now,
+        accountAdmin,
+        accountImports,
+        importMaxBytes: deps.config.incidents.importMaxBytes,
+      }),
   }
 }

@@ -11,6 +11,8 @@ export interface AdminRouteDeps extends AdminAccountTools {
   now: () => number
   accountAdmin: AccountLifecycle
   accountImports: AccountImports
+  /** Largest account file an upload takes, in bytes. */
+  importMaxBytes: number
 }
 
 /** The admin API takes a bearer token (session or API key) or the console's session cookie. */
