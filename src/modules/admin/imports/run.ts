@@ -184,6 +184,8 @@ export class AccountImportRun {
       : Promise.resolve(NOTHING)
     found.catch(() => {})
     this.#beforePrevious = previous.then(() => {})
+    // Its failure is seen through #writing (or the next flush), not as an unhandled rejection.
+    this.#beforePrevious.catch(() => {})
     this.#writing = (async () => {
       const [existing, written] = await Promise.all([found, previous])
       const mine = await this.#write(this.#fresh(batch, existing, written))
