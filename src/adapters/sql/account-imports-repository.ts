@@ -245,9 +245,8 @@ export class SqlAccountImports implements AccountImportRepository {
     const names = sql.raw(ACCOUNT_COLUMNS.map(([c]) => c).join(', '))
     let source: RawBuilder<unknown>
     if (this.dialect.name === 'postgres') {
-      const arrays = ACCOUNT_COLUMNS.map(
-        ([, type], i) => sql`${accounts.map((a) => accountValues(a)[i])}::${sql.raw(type)}[]`,
-      )
+      const rows = accounts.map(accountValues)
+      const arrays = ACCOUNT_COLUMNS.map(([, type], i) => sql`${rows.map((r) => r[i])}::${sql.raw(type)}[]`)
       source = sql`select ${names}, ${now}, ${now}, 0 from unnest(${sql.join(arrays)}) as t(${names})
         where not exists (select 1 from username_reservations r where r.username = t.username and r.expires_at > ${now})`
     } else {

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto'
+import { randomUUID } from 'node:crypto'
 import { type ImportedHash, ImportHashError } from '../../accounts/legacy/index.js'
 import type {
   AccountImportCounts,
@@ -46,12 +46,10 @@ export interface AccountImportRunDeps {
  * key's index instead of at random pages of it (what keeps the cost per row flat at millions).
  */
 export const timeOrderedId = (at: number): string => {
-  const b = randomBytes(16)
-  b.writeUIntBE(at, 0, 6)
-  b[6] = (b[6]! & 0x0f) | 0x70
-  b[8] = (b[8]! & 0x3f) | 0x80
-  const h = b.toString('hex')
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`
+  // randomUUID draws its randomness in bulk (a v4: its variant bits are v7's too).
+  const random = randomUUID()
+  const time = at.toString(16).padStart(12, '0')
+  return `${time.slice(0, 8)}-${time.slice(8, 12)}-7${random.slice(15)}`
 }
 
 /** The identifiers of the accounts one batch wrote (kept for the next batch only). */
