@@ -264,7 +264,10 @@ export class AccountImportRun {
     const mine = identifiers()
     if (fresh.length === 0) return mine
     const now = this.deps.now()
-    const hashes = await mapBounded(fresh, HASHING_AT_ONCE, (r) => stored(this.deps, r.hash))
+    // Kept hashes cost nothing to store: only batches with hashes to wrap are bounded.
+    const hashes = fresh.some((r) => WRAPPED.has(r.hash.format))
+      ? await mapBounded(fresh, HASHING_AT_ONCE, (r) => stored(this.deps, r.hash))
+      : await Promise.all(fresh.map((r) => stored(this.deps, r.hash)))
     const accounts: ImportedAccount[] = []
     const lines: number[] = []
     for (let i = 0; i < fresh.length; i++) {
