@@ -8,6 +8,7 @@ import type { Clock } from './kernel/clock.js'
 import type { Metrics } from './metrics.js'
 import type { AccessService } from './modules/access/service.js'
 import type { AccountsService } from './modules/accounts/service.js'
+import type { AccountImports } from './modules/admin/imports/service.js'
 import type { AccountLifecycle } from './modules/admin/lifecycle.js'
 import type { AuditService } from './modules/audit/service.js'
 import type { CampaignsService } from './modules/campaigns/service.js'
@@ -68,6 +69,7 @@ export interface App {
   readonly accountAdmin: AccountLifecycle
   /** Accounts' exports and their deletion after a grace period; `purgeDue()` is the periodic job. */
   readonly accountDeletion: AccountDeletion
+  readonly accountImports: AccountImports
   /**
    * Starts the metrics listener (GATEHOUSE_METRICS_HOST/PORT): Prometheus text at `GET /metrics`,
    * never on the public API. Null when GATEHOUSE_METRICS_PORT is off.

@@ -135,9 +135,9 @@ const operationModules = (
   const reports = createReportsModule({ ...base, ...service, incidents: incidents.incidents, facts })
   const { adminStats: stats, mfaFactors: factors } = repos
   const { onAccessEnded } = oidc
-  const { accountLifecycle } = repos
+  const { accountLifecycle, accountImports } = repos
   const admin = createAdminModule({
-    ...{ ...base, ...store, stats, factors, onAccessEnded, audit, accountLifecycle },
+    ...{ ...base, ...store, stats, factors, onAccessEnded, audit, accountLifecycle, accountImports },
     recorder: base.events,
   })
   const lifecycle = createLifecycleModule({ ...base, store, accounts: store.accounts, audit, onAccessEnded })
@@ -213,6 +213,7 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
       { name: 'housekeeping', run: hourly, everyMs: 3600 * SECOND },
       { name: 'sweeping interrupted imports', run: m.incidents.sweepImports, everyMs: 60 * SECOND },
       { name: 'purging accounts whose deletion is due', run: m.lifecycle.purgeDue, everyMs: 60 * SECOND },
+      { name: 'sweeping interrupted account imports', run: m.admin.sweepImports, everyMs: 60 * SECOND },
     ],
     stopping: [() => guard.close()],
     infrastructure: infra,
@@ -237,6 +238,7 @@ export const createApp = async (config: Config, overrides: AppOverrides = {}): P
     reports: m.reports.reports,
     accountAdmin: m.admin.accountAdmin,
     accountDeletion: m.lifecycle.deletion,
+    accountImports: m.admin.accountImports,
     ...runtime,
   }
 }

@@ -32,6 +32,7 @@ import {
 } from './modules/access/review.js'
 import { ROLES, type Role } from './modules/accounts/ports.js'
 import { registerAccountAdminCommands } from './modules/admin/cli.js'
+import { registerAccountImportCommands } from './modules/admin/imports/cli.js'
 import { registerCampaignCommands } from './modules/campaigns/cli.js'
 import { parseSourceRange } from './modules/guard/lifts.js'
 import { incidentCommand } from './modules/incidents/cli.js'
@@ -218,6 +219,12 @@ registerLifecycleCommands(accounts, {
     operatorAction((app) => action({ admin: app.accountAdmin, deletion: app.accountDeletion })),
   ctx: cliContext,
   now: () => Date.now(),
+  fail,
+  usage: (message) => new StartupError(message),
+})
+registerAccountImportCommands(accounts, {
+  run: (action) => operatorAction((app) => action(app.accountImports, app.accountAdmin)),
+  ctx: cliContext,
   fail,
   usage: (message) => new StartupError(message),
 })

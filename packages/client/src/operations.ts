@@ -355,6 +355,18 @@ export const adminGetIncidentReport = (gh: Gatehouse, init: Init<operations['adm
 export const adminGetStats = (gh: Gatehouse, init?: Init<operations['adminGetStats']>): Promise<Success<operations['adminGetStats']>> =>
   gh.call('get', '/v1/admin/stats', init)
 
+/** Account imports, newest first (`GET /v1/admin/accounts/imports`) */
+export const adminListAccountImports = (gh: Gatehouse, init?: Init<operations['adminListAccountImports']>): Promise<Success<operations['adminListAccountImports']>> =>
+  gh.call('get', '/v1/admin/accounts/imports', init)
+
+/** Import accounts from another system (audit-logged as account.import) (`POST /v1/admin/accounts/imports`) */
+export const adminImportAccounts = (gh: Gatehouse, init: Init<operations['adminImportAccounts']>): Promise<Success<operations['adminImportAccounts']>> =>
+  gh.call('post', '/v1/admin/accounts/imports', init)
+
+/** One account import: its status and counts (progress while it runs) (`GET /v1/admin/accounts/imports/{id}`) */
+export const adminGetAccountImport = (gh: Gatehouse, init: Init<operations['adminGetAccountImport']>): Promise<Success<operations['adminGetAccountImport']>> =>
+  gh.call('get', '/v1/admin/accounts/imports/{id}', init)
+
 /** Find an account by its username, email address or verified phone number (`GET /v1/admin/accounts`) */
 export const adminFindAccounts = (gh: Gatehouse, init: Init<operations['adminFindAccounts']>): Promise<Success<operations['adminFindAccounts']>> =>
   gh.call('get', '/v1/admin/accounts', init)

@@ -361,6 +361,44 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/admin/accounts/imports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Account imports, newest first */
+        get: operations["adminListAccountImports"];
+        put?: never;
+        /**
+         * Import accounts from another system (audit-logged as account.import)
+         * @description The file is the request body (text/csv, application/x-ndjson, application/jsonl or application/octet-stream), read as a stream. Map fields to columns (CSV header names) or keys (JSONL) with external_id, username, email, email_verified, phone, phone_verified, role, locale, created_at, password_hash, password_format, salt, totp_secret; username, email and password_hash are required, and password_format or hash_format names the hashes' format. Rows are checked like account creation (roles above the caller's are bad rows); bad rows are counted and the first 20 reported by line and reason only. Importing the same file again creates nothing new: a row whose external id (without one, whose email) has an account is counted as present. Imported accounts get no mail. Answers when the whole file is read; `GET /v1/admin/accounts/imports/{id}` shows progress meanwhile. See docs/migration.md.
+         */
+        post: operations["adminImportAccounts"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/accounts/imports/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One account import: its status and counts (progress while it runs) */
+        get: operations["adminGetAccountImport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/admin/audit": {
         parameters: {
             query?: never;
@@ -2732,6 +2770,192 @@ export interface operations {
                 content: {
                     "application/json": {
                         revoked: number;
+                    };
+                };
+            };
+        };
+    };
+    adminListAccountImports: {
+        parameters: {
+            query?: {
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        imports: {
+                            created_by: string;
+                            error: string | null;
+                            finished_at: string | null;
+                            /** @enum {string} */
+                            format: "csv" | "jsonl";
+                            heartbeat_at: string;
+                            id: string;
+                            /** @description Which column (CSV) or key (JSONL) held each field */
+                            mapping: {
+                                [key: string]: string;
+                            };
+                            /** @description The first 20 bad rows by line, with the reason only (never their content) */
+                            problems: {
+                                line: number;
+                                reason: string;
+                            }[];
+                            rows_bad: number;
+                            rows_created: number;
+                            /** @description Rows whose account was there already (same external id, or same email without one): skipped */
+                            rows_present: number;
+                            rows_read: number;
+                            source_name: string;
+                            started_at: string;
+                            /** @enum {string} */
+                            status: "running" | "completed" | "failed" | "interrupted";
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    adminImportAccounts: {
+        parameters: {
+            query: {
+                created_at?: string;
+                /** @description raw PBKDF2: sha1, sha256 or sha512 */
+                digest?: string;
+                email?: string;
+                email_verified?: string;
+                external_id?: string;
+                format: "csv" | "jsonl";
+                /** @description raw hashes: hex, base64 or utf8 */
+                hash_encoding?: string;
+                /** @description The format of every hash when no column names it */
+                hash_format?: "bcrypt" | "argon2" | "scrypt" | "firebase-scrypt" | "pbkdf2" | "md5" | "sha1" | "sha256";
+                /** @description raw PBKDF2: iterations */
+                iterations?: string;
+                locale?: string;
+                /** @description Firebase: mem cost */
+                mem_cost?: string;
+                /** @description scrypt: N */
+                n?: string;
+                /** @description scrypt: p */
+                p?: string;
+                password_format?: string;
+                password_hash?: string;
+                phone?: string;
+                phone_verified?: string;
+                /** @description scrypt: r */
+                r?: string;
+                role?: string;
+                /** @description Firebase: rounds */
+                rounds?: string;
+                salt?: string;
+                /** @description salts: hex, base64 or utf8 */
+                salt_encoding?: string;
+                /** @description salted MD5/SHA: before or after the password */
+                salt_position?: string;
+                /** @description Firebase: the base64 salt separator */
+                salt_separator?: string;
+                /** @description Firebase: the project's base64 signer key */
+                signer_key?: string;
+                source_name?: string;
+                totp_secret?: string;
+                username?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        created_by: string;
+                        error: string | null;
+                        finished_at: string | null;
+                        /** @enum {string} */
+                        format: "csv" | "jsonl";
+                        heartbeat_at: string;
+                        id: string;
+                        /** @description Which column (CSV) or key (JSONL) held each field */
+                        mapping: {
+                            [key: string]: string;
+                        };
+                        /** @description The first 20 bad rows by line, with the reason only (never their content) */
+                        problems: {
+                            line: number;
+                            reason: string;
+                        }[];
+                        rows_bad: number;
+                        rows_created: number;
+                        /** @description Rows whose account was there already (same external id, or same email without one): skipped */
+                        rows_present: number;
+                        rows_read: number;
+                        source_name: string;
+                        started_at: string;
+                        /** @enum {string} */
+                        status: "running" | "completed" | "failed" | "interrupted";
+                    };
+                };
+            };
+        };
+    };
+    adminGetAccountImport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        created_by: string;
+                        error: string | null;
+                        finished_at: string | null;
+                        /** @enum {string} */
+                        format: "csv" | "jsonl";
+                        heartbeat_at: string;
+                        id: string;
+                        /** @description Which column (CSV) or key (JSONL) held each field */
+                        mapping: {
+                            [key: string]: string;
+                        };
+                        /** @description The first 20 bad rows by line, with the reason only (never their content) */
+                        problems: {
+                            line: number;
+                            reason: string;
+                        }[];
+                        rows_bad: number;
+                        rows_created: number;
+                        /** @description Rows whose account was there already (same external id, or same email without one): skipped */
+                        rows_present: number;
+                        rows_read: number;
+                        source_name: string;
+                        started_at: string;
+                        /** @enum {string} */
+                        status: "running" | "completed" | "failed" | "interrupted";
                     };
                 };
             };

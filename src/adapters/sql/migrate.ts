@@ -27,6 +27,7 @@ import * as m0024 from './migrations/0024_oidc.js'
 import * as m0025 from './migrations/0025_password_scheme.js'
 import * as m0026 from './migrations/0026_account_lifecycle.js'
 import * as m0027 from './migrations/0027_account_deletion.js'
+import * as m0028 from './migrations/0028_account_imports.js'
 
 type DialectMigration = {
   up: (db: Kysely<unknown>, dialect: Dialect) => Promise<void>
@@ -62,6 +63,7 @@ const all: Record<string, DialectMigration> = {
   '0025_password_scheme': m0025,
   '0026_account_lifecycle': m0026,
   '0027_account_deletion': m0027,
+  '0028_account_imports': m0028,
 }
 
 export const migrateToLatest = async (db: Kysely<unknown>, dialect: Dialect): Promise<MigrationResultSet> => {

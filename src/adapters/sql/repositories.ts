@@ -1,4 +1,5 @@
 import type { AccessRepository } from '../../modules/access/ports.js'
+import type { AccountImportRepository } from '../../modules/admin/imports/ports.js'
 import type { AccountLifecycleRepository } from '../../modules/admin/lifecycle-ports.js'
 import type { NameDirectory } from '../../modules/admin/names.js'
 import type { AdminStatsSource } from '../../modules/admin/ports.js'
@@ -24,6 +25,7 @@ import type { OidcArtifactStore, OidcClientRepository, OidcKeyRepository } from 
 import type { ExposureFacts } from '../../modules/reports/service.js'
 import type { WebhookRepository } from '../../modules/webhooks/ports.js'
 import { SqlAccessRepository } from './access-repository.js'
+import { SqlAccountImports } from './account-imports-repository.js'
 import { SqlAccountLifecycle } from './account-lifecycle-repository.js'
 import { SqlAdminStatsSource } from './admin-stats-repository.js'
 import { SqlAuditLog } from './audit-repository.js'
@@ -65,6 +67,7 @@ export interface Repositories {
   names: NameDirectory
   adminStats: AdminStatsSource
   accountLifecycle: AccountLifecycleRepository
+  accountImports: AccountImportRepository
   reportFacts: { exposureFacts(incidentId: string): Promise<ExposureFacts> }
   oidcClients: OidcClientRepository
   oidcKeys: OidcKeyRepository
@@ -91,6 +94,7 @@ export const createSqlRepositories = (database: SqlDatabase, events: EventRecord
   names: new SqlNameDirectory(database.db),
   adminStats: new SqlAdminStatsSource(database.db),
   accountLifecycle: new SqlAccountLifecycle(database.db),
+  accountImports: new SqlAccountImports(database.db, database.dialect),
   reportFacts: new SqlReportFacts(database.db),
   oidcClients: new SqlOidcClientRepository(database.db),
   oidcKeys: new SqlOidcKeyRepository(database.db),

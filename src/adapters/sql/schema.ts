@@ -1,4 +1,5 @@
 import type {
+  AccountImportsTable,
   AccountsTable,
   EmailChangesTable,
   OneTimeTokensTable,
@@ -24,6 +25,7 @@ import type { DevicesTable, LoginCodesTable, LoginNoticesTable, SessionsTable } 
 import type { WebhookDeliveriesTable, WebhooksTable } from './schema/webhooks.js'
 
 export type {
+  AccountImportsTable,
   AccountsTable,
   EmailChangesTable,
   OneTimeTokensTable,
@@ -75,6 +77,7 @@ export interface Database {
   webhook_deliveries: WebhookDeliveriesTable
   incidents: IncidentsTable
   incident_imports: IncidentImportsTable
+  account_imports: AccountImportsTable
   incident_exposures: IncidentExposuresTable
   audit_refs: AuditRefsTable
   campaigns: CampaignsTable

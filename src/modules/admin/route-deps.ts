@@ -1,5 +1,6 @@
 import type { Authorize } from '../access/authorize.js'
 import type { AuditService } from '../audit/service.js'
+import type { AccountImports } from './imports/service.js'
 import type { AccountLifecycle } from './lifecycle.js'
 import type { AdminAccountTools, AdminStatsSource } from './ports.js'
 
@@ -9,6 +10,9 @@ export interface AdminRouteDeps extends AdminAccountTools {
   stats: AdminStatsSource
   now: () => number
   accountAdmin: AccountLifecycle
+  accountImports: AccountImports
+  /** Largest account file an upload takes, in bytes. */
+  importMaxBytes: number
 }
 
 /** The admin API takes a bearer token (session or API key) or the console's session cookie. */

@@ -5,6 +5,7 @@ import { isoOrNull } from '../../kernel/clock.js'
 import { AppError } from '../../kernel/errors.js'
 import type { Authorize, Scope } from '../access/authorize.js'
 import { accountRoutes } from './account-routes.js'
+import { accountImportRoutes } from './imports/routes.js'
 import { lifecycleRoutes } from './lifecycle-routes.js'
 import { type AdminRouteDeps, security } from './route-deps.js'
 import { readStats, SERIES } from './stats.js'
@@ -87,6 +88,8 @@ const statsRoute = (app: HttpServer, deps: AdminRouteDeps) => {
 /** The console's admin API: overview figures and the account tools. */
 export const adminRoutes = (app: HttpServer, deps: AdminRouteDeps) => {
   statsRoute(app, deps)
+  // Before the routes of one account: /v1/admin/accounts/imports is not an account's id.
+  accountImportRoutes(app, deps)
   accountRoutes(app, deps)
   lifecycleRoutes(app, deps)
 }

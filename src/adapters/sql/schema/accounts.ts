@@ -40,6 +40,30 @@ export interface AccountsTable {
   deletion_due_at: number | null
   /** Who asked for the deletion, as the audit log names actors. */
   deletion_requested_by: string | null
+  /** The account's id in the system it was imported from (unique where set). */
+  external_id: Generated<string | null>
+}
+
+export interface AccountImportsTable {
+  id: string
+  /** running, completed, failed, interrupted */
+  status: string
+  source_name: string
+  /** csv, jsonl */
+  format: string
+  /** JSON: which column or key holds each field. */
+  mapping: string
+  rows_read: number
+  rows_created: number
+  rows_present: number
+  rows_bad: number
+  /** JSON: the first bad rows as {line, reason}. */
+  problems: string
+  error: string | null
+  created_by: string
+  started_at: number
+  heartbeat_at: number
+  finished_at: number | null
 }
 
 export interface UsernameReservationsTable {
