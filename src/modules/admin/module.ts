@@ -59,6 +59,7 @@ export const createAdminModule = (deps: AdminModuleDeps) => {
     sealTotp: (secret, accountId) => deps.box.seal(secret, accountId),
     audit: deps.audit,
     now,
+    importedHashesLeft: () => source.importedHashes(),
   })
   /** Account imports whose process died while running them are marked interrupted (each instance looks). */
   const sweepImports = async (): Promise<void> => {

@@ -141,9 +141,17 @@ export const registerAccountImportCommands = (accounts: Command, deps: AccountIm
           console.log(JSON.stringify(accountImportView(r), null, 2))
           return
         }
-        const list = await deps.run((imports) => imports.list(50))
+        const [list, left] = await deps.run(async (imports) =>
+          Promise.all([imports.list(50), imports.importedHashesLeft()]),
+        )
         for (const r of list)
           console.log(`${new Date(r.startedAt).toISOString()}  ${r.sourceName}  ${summary(r)}`)
+        const byScheme = Object.entries(left).filter(([, n]) => n > 0)
+        const total = byScheme.reduce((sum, [, n]) => sum + n, 0)
+        console.log(
+          `accounts still holding an imported password hash: ${total}` +
+            (byScheme.length > 0 ? ` (${byScheme.map(([s, n]) => `${s} ${n}`).join(', ')})` : ''),
+        )
       } catch (e) {
         deps.fail(e)
       }

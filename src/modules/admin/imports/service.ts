@@ -50,6 +50,8 @@ export interface AccountImportsDeps {
   audit: Pick<AuditService, 'record'>
   now: () => number
   batchSize?: number
+  /** Accounts still holding an imported password hash, by scheme, counted now. */
+  importedHashesLeft?: () => Promise<Record<string, number>>
 }
 
 /** The details of an `account.import` audit entry: counts and field names, never a row or the file's name. */
@@ -77,6 +79,11 @@ export class AccountImports {
     const r = await this.deps.repo.getImport(id)
     if (!r) throw new AppError('not_found', { detail: 'No such import' })
     return r
+  }
+
+  /** Accounts still holding an imported password hash, by scheme (each login replaces one). */
+  async importedHashesLeft(): Promise<Record<string, number>> {
+    return (await this.deps.importedHashesLeft?.()) ?? {}
   }
 
   list(limit: number): Promise<AccountImportRecord[]> {
