@@ -1,0 +1,472 @@
+/**
+ * seed-scale: the adoption after an incident, at the 2025/26 leak's size (17.5 million records). At
+ * each scale, on a fresh database:
+ *
+ * 1. **import** N accounts from a CSV export with bcrypt hashes (`external_id, username, email,
+ *    email verified, created, hash`) through the account import, as `gatehouse accounts import`
+ *    runs it. The file cycles `--hashes` real bcrypt hashes (cost `--bcrypt-cost`) of known
+ *    passwords: an import stores hashes, it does not verify them;
+ * 2. **logins** of imported accounts over HTTP (`POST /v1/sessions`, each account once, each from its
+ *    own loopback address, in-process injection): bcrypt verification plus the argon2id rehash
+ *    that replaces the imported hash — against the raw work (`@node-rs/bcrypt` verify + Gatehouse's
+ *    argon2id hash) at the same concurrency, in alternating rounds;
+ * 3. **leak**: an N-row leaked data set (70 % naming an account, 25 % nobody, 5 % unparseable)
+ *    through the incidents import against them;
+ * 4. **reset**: a force_password_reset campaign over every account, run by the real campaign worker.
+ *
+ *   npm run bench -- seed-scale [--postgres[=postgres://…/postgres]] [--scales 1000000,17500000]
+ *     [--hashes 1000] [--bcrypt-cost 10] [--logins 150] [--concurrency 4]
+ *     [--campaign-batch 1000] [--campaign-workers 2]
+ *
+ * Printed per scale and step: seconds, rows/s, peak RSS of the process (the service runs in it);
+ * then each step's per-row cost at the largest scale relative to the smallest. Targets (issue 22):
+ * every step of 17.5M ≤ 15 min on PostgreSQL, per-row cost 17.5M / 1M ≤ 1.2, memory flat, logins
+ * ≥ 0.9 of the raw work. `ok` is false when a step's checks fail (counts, every account reset) or a
+ * 17.5M+ step exceeds 15 minutes.
+ */
+
+import { once } from 'node:events'
+import {
+  createReadStream,
+  createWriteStream,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs'
+import os from 'node:os'
+import { join } from 'node:path'
+import { performance } from 'node:perf_hooks'
+import { compare as bcryptCompare, hash as bcryptHash } from '@node-rs/bcrypt'
+import { sql } from 'kysely'
+import pino from 'pino'
+import { createApp } from '../src/app.js'
+import type { App } from '../src/app-types.js'
+import { loadConfig } from '../src/config/index.js'
+import { PasswordHasher } from '../src/modules/accounts/password-hasher.js'
+import { CLI_ADMINISTRATOR } from '../src/modules/admin/lifecycle.js'
+import { onCleanup } from './lib/cleanup.js'
+import { createScratchDatabase, postgresOption } from './lib/postgres.js'
+import { prng } from './lib/random.js'
+import { machine } from './lib/scope.js'
+import { int, table } from './lib/stats.js'
+import { type BenchOptions, type BenchResult, numberOption } from './lib/types.js'
+
+export const description =
+  'adoption at the leak’s scale: import N bcrypt accounts, log some in, import an N-row leak, force a reset of all'
+
+const STEP_LIMIT_SECONDS = 15 * 60
+const LARGE = 17_500_000
+const log = (line: string) => console.log(`[seed-scale] ${line}`)
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+const ctx = { ip: null, userAgent: null, clientVersion: null, requestId: 'bench' }
+
+const password = (k: number) => `Seed-scale pass ${k} of the old app`
+
+/** `count` bcrypt hashes of password(0…count-1), cached in the temp folder across runs. */
+const bcryptHashes = async (count: number, cost: number): Promise<string[]> => {
+  const file = join(os.tmpdir(), `gatehouse-bench-bcrypt-${cost}-${count}.json`)
+  if (existsSync(file)) {
+    const cached = JSON.parse(readFileSync(file, 'utf8')) as string[]
+    if (cached.length === count) return cached
+  }
+  const t = performance.now()
+  const out: string[] = new Array(count)
+  let next = 0
+  const worker = async () => {
+    while (next < count) {
+      const k = next++
+      out[k] = await bcryptHash(password(k), cost)
+    }
+  }
+  await Promise.all(Array.from({ length: 8 }, worker))
+  writeFileSync(file, JSON.stringify(out))
+  log(`made ${int(count)} bcrypt hashes (cost ${cost}) in ${((performance.now() - t) / 1000).toFixed(1)} s`)
+  return out
+}
+
+const username = (i: number) => `member${i}`
+const email = (i: number) => `member${i}@example.net`
+
+/** The export of the old application: one account per line, hashes cycled. */
+const writeAccounts = async (file: string, n: number, hashes: readonly string[]): Promise<void> => {
+  const out = createWriteStream(file)
+  const created = Date.UTC(2019, 0, 1)
+  let buf = 'id,login,mail,mail_confirmed,signed_up,pw\n'
+  for (let i = 0; i < n; i++) {
+    const at = new Date(created + i * 1000).toISOString()
+    buf += `legacy-${i},${username(i)},${email(i)},${i % 10 === 0 ? 'false' : 'true'},${at},${hashes[i % hashes.length]}\n`
+    if (buf.length > 1 << 16) {
+      if (!out.write(buf)) await once(out, 'drain')
+      buf = ''
+    }
+  }
+  out.end(buf)
+  await once(out, 'finish')
+}
+
+/** The leak: returns how many rows name an account and how many are unparseable. */
+const writeLeak = async (file: string, rows: number, accounts: number) => {
+  const out = createWriteStream(file)
+  const rand = prng(rows)
+  let matching = 0
+  let broken = 0
+  let buf = 'login,Email,city\n'
+  for (let r = 0; r < rows; r++) {
+    const x = rand()
+    const city = r % 4 === 0 ? '"Paris, France"' : 'Leeds'
+    if (x < 0.7) {
+      matching += 1
+      const i = Math.floor(rand() * accounts)
+      const mail = r % 2 ? `Member${i}@Example.NET` : email(i)
+      const login = r % 5 === 0 ? '' : username(i)
+      buf += `${login},${mail},${city}\n`
+    } else if (x < 0.95) {
+      const i = Math.floor(rand() * 1e9)
+      buf += `ghost${i},ghost${i}@example.org,${city}\n`
+    } else {
+      broken += 1
+      buf += r % 2 ? 'too,many,columns,here\n' : `,,${city}\n`
+    }
+    if (buf.length > 1 << 16) {
+      if (!out.write(buf)) await once(out, 'drain')
+      buf = ''
+    }
+  }
+  out.end(buf)
+  await once(out, 'finish')
+  return { matching, broken }
+}
+
+/** Peak RSS while `f` runs (sampled every 50 ms), with its duration. */
+const measured = async <T>(f: () => Promise<T>): Promise<{ value: T; seconds: number; peakMb: number }> => {
+  global.gc?.()
+  let peak = process.memoryUsage().rss
+  const sampler = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage().rss)
+  }, 50)
+  const start = performance.now()
+  try {
+    const value = await f()
+    return {
+      value,
+      seconds: (performance.now() - start) / 1000,
+      peakMb: Math.max(peak, process.memoryUsage().rss) / 2 ** 20,
+    }
+  } finally {
+    clearInterval(sampler)
+  }
+}
+
+interface Step {
+  seconds: number
+  peakMb: number
+  ok: boolean
+  detail: string
+}
+interface Scale {
+  accounts: number
+  steps: Record<'import' | 'leak' | 'reset', Step>
+  logins: { perSecond: number; rawPerSecond: number; ratio: number; rounds: string }
+}
+
+const importAccounts = async (app: App, file: string, n: number): Promise<Step> => {
+  let last = performance.now()
+  const m = await measured(() =>
+    app.accountImports.importAccounts(
+      {
+        format: 'csv',
+        mapping: {
+          external_id: 'id',
+          username: 'login',
+          email: 'mail',
+          email_verified: 'mail_confirmed',
+          created_at: 'signed_up',
+          password_hash: 'pw',
+        },
+        hashFormat: 'bcrypt',
+        sourceName: 'old-app-export.csv',
+        input: createReadStream(file),
+        onProgress: (c) => {
+          if (performance.now() - last < 30_000) return
+          last = performance.now()
+          log(`  import: ${int(c.rowsRead)} rows read`)
+        },
+      },
+      { ...CLI_ADMINISTRATOR, actor: 'bench' },
+      { ip: null, requestId: 'bench' },
+    ),
+  )
+  const r = m.value
+  const ok = r.status === 'completed' && r.rowsCreated === n && r.rowsBad === 0
+  return {
+    seconds: m.seconds,
+    peakMb: m.peakMb,
+    ok,
+    detail: `${int(r.rowsCreated)} created, ${int(r.rowsBad)} bad, ${r.status}`,
+  }
+}
+
+/**
+ * Logins of imported accounts against the raw work, alternating `rounds` rounds of `perRound`
+ * each; each login is a different account, from its own source address.
+ */
+const logins = async (
+  app: App,
+  accounts: number,
+  hashes: readonly string[],
+  perRound: number,
+  concurrency: number,
+): Promise<Scale['logins']> => {
+  const hasher = new PasswordHasher(app.config.passwords.hasher)
+  let nextAccount = 0
+  const login = async (): Promise<void> => {
+    // Every tenth account's email is unverified in the export: those cannot log in.
+    let i = nextAccount++ % accounts
+    while (i % 10 === 0) i = nextAccount++ % accounts
+    const res = await app.http.inject({
+      method: 'POST',
+      url: '/v1/sessions',
+      remoteAddress: `127.${20 + ((i >> 16) & 0x7f)}.${(i >> 8) & 0xff}.${(i & 0xff) | 1}`,
+      headers: { 'content-type': 'application/json' },
+      payload: JSON.stringify({ identifier: username(i), password: password(i % hashes.length) }),
+    })
+    if (res.statusCode !== 201 && res.statusCode !== 200) {
+      throw new Error(`login of ${username(i)} answered ${res.statusCode}: ${res.body.slice(0, 200)}`)
+    }
+  }
+  let rawK = 0
+  const raw = async (): Promise<void> => {
+    const k = rawK++ % hashes.length
+    if (!(await bcryptCompare(password(k), hashes[k]!))) throw new Error('raw bcrypt refused its password')
+    await hasher.hash(password(k))
+  }
+  const round = async (f: () => Promise<void>): Promise<number> => {
+    let left = perRound
+    const start = performance.now()
+    await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        while (left > 0) {
+          left -= 1
+          await f()
+        }
+      }),
+    )
+    return perRound / ((performance.now() - start) / 1000)
+  }
+  await round(raw) // warm-up of both paths
+  await round(login)
+  const ratios: number[] = []
+  let sumLogin = 0
+  let sumRaw = 0
+  for (let r = 0; r < 3; r++) {
+    const a = await round(raw)
+    const b = await round(login)
+    sumRaw += a
+    sumLogin += b
+    ratios.push(b / a)
+  }
+  const rehashed = await sql<{ n: number }>`select count(*) as n from accounts
+    where password_hash like '$argon2id$%' and external_id is not null`.execute(app.database.db)
+  const expected = Math.min(Math.floor(accounts * 0.9), perRound * 4)
+  if (Number(rehashed.rows[0]?.n) < expected) {
+    throw new Error(`${rehashed.rows[0]?.n} imported accounts rehashed after ${expected} logins`)
+  }
+  return {
+    perSecond: sumLogin / 3,
+    rawPerSecond: sumRaw / 3,
+    ratio: sumLogin / sumRaw,
+    rounds: ratios.map((r) => r.toFixed(2)).join(', '),
+  }
+}
+
+const importLeak = async (
+  app: App,
+  file: string,
+  mix: { matching: number; broken: number },
+): Promise<Step> => {
+  const incident = await app.incidents.create(
+    { title: 'the 2025/26 leak', summary: 'seed-scale benchmark', severity: 'high' },
+    'bench',
+    { ip: null, requestId: null },
+  )
+  let last = performance.now()
+  const m = await measured(() =>
+    app.incidents.importLeak(
+      {
+        incidentId: incident.id,
+        format: 'csv',
+        mapping: { username: 'login', email: 'Email', location: 'city' },
+        phoneRegion: undefined,
+        sourceName: 'leak.csv',
+        input: createReadStream(file),
+        onProgress: (c) => {
+          if (performance.now() - last < 30_000) return
+          last = performance.now()
+          log(`  leak: ${int(c.rowsRead)} rows read`)
+        },
+      },
+      'bench',
+      { ip: null, requestId: null },
+    ),
+  )
+  const r = m.value
+  const ok = r.rowsMatched === mix.matching && r.rowsUnparseable === mix.broken
+  return {
+    seconds: m.seconds,
+    peakMb: m.peakMb,
+    ok,
+    detail: `${int(r.rowsMatched)} matched (expected ${int(mix.matching)}), ${int(r.rowsUnparseable)} unparseable, ${int(r.accountsMatched)} accounts`,
+  }
+}
+
+const forceReset = async (app: App, accounts: number): Promise<Step> => {
+  const db = app.database.db
+  const m = await measured(async () => {
+    const campaign = await app.services.campaigns.create(
+      { selector: { kind: 'saved', name: 'all_users' }, action: 'force_password_reset', params: {} },
+      'bench',
+      ctx,
+    )
+    app.workers.campaigns.start()
+    let last = performance.now()
+    for (;;) {
+      const c = await app.services.campaigns.get(campaign.id)
+      if (c.status === 'completed') break
+      if (performance.now() - last > 30_000) {
+        last = performance.now()
+        log(`  reset: ${int(c.done)}/${int(c.total)}`)
+      }
+      await sleep(200)
+    }
+    await app.workers.campaigns.stop()
+    return campaign.id
+  })
+  const required = await sql<{ n: number }>`select count(*) as n from accounts
+    where password_reset_required_at is not null`.execute(db)
+  const live = await sql<{ n: number }>`select count(*) as n from sessions where revoked_at is null`.execute(
+    db,
+  )
+  const n = Number(required.rows[0]?.n)
+  const ok = n === accounts && Number(live.rows[0]?.n) === 0
+  return {
+    seconds: m.seconds,
+    peakMb: m.peakMb,
+    ok,
+    detail: `${int(n)} under a required reset, ${live.rows[0]?.n} live sessions`,
+  }
+}
+
+const runScale = async (n: number, options: BenchOptions, hashes: readonly string[]): Promise<Scale> => {
+  const dir = mkdtempSync(join(os.tmpdir(), 'gatehouse-bench-seed-'))
+  const forgetDir = onCleanup('remove the scratch folder', () =>
+    rmSync(dir, { recursive: true, force: true }),
+  )
+  const postgres = postgresOption(options.postgres)
+  const scratch = postgres ? await createScratchDatabase(postgres, 'gh_bench_seed') : undefined
+  const forgetDb = scratch ? onCleanup('drop the scratch database', scratch.drop) : () => {}
+  const config = loadConfig({
+    GATEHOUSE_DATA_DIR: dir,
+    GATEHOUSE_LOG_LEVEL: 'warn',
+    GATEHOUSE_PUBLIC_URL: 'https://id.example.test',
+    GATEHOUSE_WORKER_INTERVAL_MS: '50',
+    GATEHOUSE_CAMPAIGN_BATCH_SIZE: String(numberOption(options, 'campaign-batch', 1000)),
+    GATEHOUSE_CAMPAIGN_WORKERS: String(numberOption(options, 'campaign-workers', 2)),
+    ...(scratch ? { DATABASE_URL: scratch.url } : {}),
+  })
+  const app = await createApp(config, { logger: pino({ level: 'warn' }), manualWorkers: true })
+  try {
+    const accountsFile = join(dir, 'accounts.csv')
+    let t = performance.now()
+    await writeAccounts(accountsFile, n, hashes)
+    log(
+      `${int(n)}: wrote the export (${(statSync(accountsFile).size / 2 ** 20).toFixed(0)} MiB) in ${((performance.now() - t) / 1000).toFixed(1)} s`,
+    )
+    const imported = await importAccounts(app, accountsFile, n)
+    rmSync(accountsFile)
+    log(
+      `${int(n)}: import ${imported.seconds.toFixed(1)} s (${int(n / imported.seconds)} rows/s), ${imported.detail}`,
+    )
+    if (scratch) await sql`analyze`.execute(app.database.db)
+
+    const perRound = numberOption(options, 'logins', 150)
+    const l = await logins(app, n, hashes, perRound, numberOption(options, 'concurrency', 4))
+    log(
+      `${int(n)}: logins ${l.perSecond.toFixed(1)}/s vs raw ${l.rawPerSecond.toFixed(1)}/s = ${l.ratio.toFixed(3)}`,
+    )
+
+    const leakFile = join(dir, 'leak.csv')
+    t = performance.now()
+    const mix = await writeLeak(leakFile, n, n)
+    log(
+      `${int(n)}: wrote the leak (${(statSync(leakFile).size / 2 ** 20).toFixed(0)} MiB) in ${((performance.now() - t) / 1000).toFixed(1)} s`,
+    )
+    const leak = await importLeak(app, leakFile, mix)
+    rmSync(leakFile)
+    log(`${int(n)}: leak ${leak.seconds.toFixed(1)} s (${int(n / leak.seconds)} rows/s), ${leak.detail}`)
+
+    const reset = await forceReset(app, n)
+    log(
+      `${int(n)}: reset ${reset.seconds.toFixed(1)} s (${int(n / reset.seconds)} accounts/s), ${reset.detail}`,
+    )
+    return { accounts: n, steps: { import: imported, leak, reset }, logins: l }
+  } finally {
+    await app.close()
+    await scratch?.drop()
+    forgetDb()
+    rmSync(dir, { recursive: true, force: true })
+    forgetDir()
+  }
+}
+
+export const run = async (options: BenchOptions): Promise<BenchResult> => {
+  const scales =
+    typeof options.scales === 'string'
+      ? options.scales.split(',').map((s) => Number(s.replace(/_/g, '')))
+      : [50_000, 500_000]
+  if (scales.some((s) => !Number.isInteger(s) || s < 1000)) throw new Error('--scales: whole numbers ≥ 1000')
+  const hashes = await bcryptHashes(
+    numberOption(options, 'hashes', 1000),
+    numberOption(options, 'bcrypt-cost', 10),
+  )
+  log(
+    `machine: ${machine()}; ${options.postgres ? 'PostgreSQL' : 'SQLite'}; scales ${scales.map(int).join(', ')}`,
+  )
+  const results: Scale[] = []
+  for (const n of scales) results.push(await runScale(n, options, hashes))
+
+  const rows: Array<readonly [string, string]> = [['database', options.postgres ? 'PostgreSQL' : 'SQLite']]
+  let ok = true
+  for (const s of results) {
+    for (const [name, step] of Object.entries(s.steps)) {
+      const over = s.accounts >= LARGE && step.seconds > STEP_LIMIT_SECONDS
+      ok &&= step.ok && !over
+      rows.push(
+        [
+          `${int(s.accounts)}: ${name}`,
+          `${step.seconds.toFixed(1)} s, ${int(s.accounts / step.seconds)}/s, peak RSS ${step.peakMb.toFixed(0)} MiB${over ? ' — OVER 15 min' : ''}`,
+        ],
+        [`${int(s.accounts)}: ${name} checked`, `${step.ok ? 'yes' : 'NO'}: ${step.detail}`],
+      )
+    }
+    rows.push([
+      `${int(s.accounts)}: logins of imported bcrypt accounts vs raw bcrypt + argon2id`,
+      `${s.logins.perSecond.toFixed(1)}/s vs ${s.logins.rawPerSecond.toFixed(1)}/s = ${s.logins.ratio.toFixed(3)} (rounds ${s.logins.rounds})`,
+    ])
+  }
+  const small = results[0]
+  const big = results.at(-1)
+  if (small && big && big !== small) {
+    for (const name of ['import', 'leak', 'reset'] as const) {
+      const ratio = big.steps[name].seconds / big.accounts / (small.steps[name].seconds / small.accounts)
+      rows.push([
+        `${name}: per-row cost ${int(big.accounts)} / ${int(small.accounts)}`,
+        `${ratio.toFixed(2)} (peak RSS ${(big.steps[name].peakMb / small.steps[name].peakMb).toFixed(2)}×)`,
+      ])
+    }
+  }
+  console.log(table(rows, ['figure', 'value']))
+  return { name: 'seed-scale', ok, rows }
+}
