@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
+import { insertWithTargets } from '../../src/adapters/sql/campaign-selection.js'
 import { SqlCampaignRepository } from '../../src/adapters/sql/campaigns-repository.js'
 import type { SqlDatabase } from '../../src/adapters/sql/database.js'
 import { SqlSecurityEventLog } from '../../src/adapters/sql/events-repository.js'
@@ -99,6 +100,31 @@ describe.each(databaseKinds())('CampaignRepository on %s', (kind) => {
       // Accounts created later are not added.
       await accounts(1)
       expect((await targets(c.id)).length).toBe(3)
+    })
+
+    it('materialises a selection larger than a chunk in id order, each account once', async () => {
+      const ids = await accounts(10)
+      for (const chunk of [1, 3, 10, 11]) {
+        const id = randomUUID()
+        await suite.database.db.transaction().execute((trx) =>
+          insertWithTargets(
+            trx,
+            {
+              id,
+              incidentId: null,
+              selector: { kind: 'accounts', ids: [...ids, randomUUID()] },
+              action: 'revoke_sessions',
+              params: {},
+              createdBy: 'account:admin',
+              createdAt: T0,
+            },
+            chunk,
+          ),
+        )
+        const got = (await targets(id)).map((t) => t.id).sort()
+        expect(got, `chunks of ${chunk}`).toEqual(ids)
+        expect((await repository().get(id))?.total, `chunks of ${chunk}`).toBe(10)
+      }
     })
 
     it('selects an incident’s exposed accounts, by field, and saved selections by role', async () => {
