@@ -1131,7 +1131,7 @@ export interface paths {
         post?: never;
         /**
          * Delete the signed-in account after a grace period; a cancel link is mailed
-         * @description Needs a proof of identity within the last 10 minutes (401 reauth_required; POST /v1/sessions/current/reauth). Every session ends at once and, until the deletion is due (GATEHOUSE_ACCOUNT_DELETION_GRACE_DAYS, default 7), the account answers logins and recovery exactly as a disabled account does. The mail to its address carries a one-time token (link to /account-deletion/cancel?token=…) that POST /v1/account-deletion/cancel takes until then. Then the account and its personal data are deleted; the audit log keeps only its opaque id. Idempotent: while a deletion is pending the same date comes back and nothing is sent again. 409 account_in_use while the account owns clients of the admin API.
+         * @description Needs a proof of identity within the last 10 minutes (401 reauth_required; POST /v1/sessions/current/reauth). Every session ends at once and, until the deletion is due (GATEHOUSE_ACCOUNT_DELETION_GRACE_DAYS, default 7), the account answers logins and recovery exactly as a disabled account does. The mail to its address carries a one-time token (link to /cancel-deletion?token=…) that POST /v1/account-deletion/cancel takes until then. Then the account and its personal data are deleted; the audit log keeps only its opaque id. Idempotent: while a deletion is pending the same date comes back and nothing is sent again. 409 account_in_use while the account owns clients of the admin API.
          */
         delete: operations["deleteMyAccount"];
         options?: never;

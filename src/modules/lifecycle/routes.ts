@@ -83,7 +83,7 @@ const deleteRoute = (app: HttpServer, deps: LifecycleRouteDeps) => {
         description:
           `${REAUTH} Every session ends at once and, until the deletion is due (GATEHOUSE_ACCOUNT_DELETION_GRACE_DAYS, ` +
           'default 7), the account answers logins and recovery exactly as a disabled account does. The mail to its address ' +
-          'carries a one-time token (link to /account-deletion/cancel?token=…) that POST /v1/account-deletion/cancel takes ' +
+          'carries a one-time token (link to /cancel-deletion?token=…) that POST /v1/account-deletion/cancel takes ' +
           'until then. Then the account and its personal data are deleted; the audit log keeps only its opaque id. ' +
           'Idempotent: while a deletion is pending the same date comes back and nothing is sent again. ' +
           '409 account_in_use while the account owns clients of the admin API.',
