@@ -161,11 +161,8 @@ export const createSolver = (opts: SolverOptions = {}): Solver => {
         finish()
         reject(new ChallengeCancelled())
       }
-      // Listeners hear of the puzzle once it can be cancelled (one may cancel it at once).
-      publish(state)
-      if (done) return
-      if (signal?.aborted) return onAbort()
-      signal?.addEventListener('abort', onAbort, { once: true })
+      // Handled before anyone can cancel: a search stopped by a listener rejects, and that
+      // rejection must reach these handlers (no-ops by then), never go unhandled.
       search.found.then(
         (header) => {
           finish()
@@ -176,6 +173,11 @@ export const createSolver = (opts: SolverOptions = {}): Solver => {
           reject(e)
         },
       )
+      // Listeners hear of the puzzle once it can be cancelled (one may cancel it at once).
+      publish(state)
+      if (done) return
+      if (signal?.aborted) return onAbort()
+      signal?.addEventListener('abort', onAbort, { once: true })
     })
   }
 
