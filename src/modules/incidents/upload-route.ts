@@ -1,6 +1,6 @@
-import { Transform, type TransformCallback } from 'node:stream'
 import type { FastifyInstance } from 'fastify'
 import { z } from 'zod'
+import { ByteLimit } from '../../http/byte-limit.js'
 import { type HttpServer, requestContext } from '../../http/server.js'
 import { AppError } from '../../kernel/errors.js'
 import { staffOf } from '../access/authorize.js'
@@ -19,24 +19,6 @@ export const LEAK_CONTENT_TYPES = [
   'application/x-jsonlines',
   'application/octet-stream',
 ]
-
-/** Passes bytes through and fails the stream once more than `limit` went by. */
-class ByteLimit extends Transform {
-  private seen = 0
-  constructor(private readonly limit: number) {
-    super()
-  }
-  override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
-    this.seen += chunk.length
-    if (this.seen > this.limit) {
-      done(
-        new AppError('payload_too_large', { detail: `A leak upload may hold at most ${this.limit} bytes` }),
-      )
-      return
-    }
-    done(null, chunk)
-  }
-}
 
 /** Import a leak: the upload is read as a stream, never buffered. */
 export const leakUploadRoute = (
@@ -95,7 +77,7 @@ export const leakUploadRoute = (
             detail: `A leak upload may hold at most ${importMaxBytes} bytes`,
           })
         }
-        const limited = new ByteLimit(importMaxBytes)
+        const limited = new ByteLimit(importMaxBytes, 'A leak upload')
         body.on('error', (err) => limited.destroy(err))
         body.pipe(limited)
         const q = req.query

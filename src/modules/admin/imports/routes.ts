@@ -1,6 +1,6 @@
-import { Transform, type TransformCallback } from 'node:stream'
 import type { FastifyInstance } from 'fastify'
 import { z } from 'zod'
+import { ByteLimit } from '../../../http/byte-limit.js'
 import { type HttpServer, requestContext } from '../../../http/server.js'
 import { iso } from '../../../kernel/clock.js'
 import { AppError } from '../../../kernel/errors.js'
@@ -33,24 +33,6 @@ const HASH_FORMATS = [
   'sha1',
   'sha256',
 ] as const
-
-/** Passes bytes through and fails the stream once more than `limit` went by. */
-class ByteLimit extends Transform {
-  private seen = 0
-  constructor(private readonly limit: number) {
-    super()
-  }
-  override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
-    this.seen += chunk.length
-    if (this.seen > this.limit) {
-      done(
-        new AppError('payload_too_large', { detail: `An account file may hold at most ${this.limit} bytes` }),
-      )
-      return
-    }
-    done(null, chunk)
-  }
-}
 
 export const AccountImportView = z.object({
   id: z.string(),
@@ -143,7 +125,7 @@ const uploadRoute = (app: HttpServer, deps: AdminRouteDeps & { importMaxBytes: n
             detail: `An account file may hold at most ${deps.importMaxBytes} bytes`,
           })
         }
-        const limited = new ByteLimit(deps.importMaxBytes)
+        const limited = new ByteLimit(deps.importMaxBytes, 'An account file')
         body.on('error', (err) => limited.destroy(err))
         body.pipe(limited)
         const q = req.query
