@@ -14,9 +14,15 @@
  *    through the incidents import against them;
  * 4. **reset**: a force_password_reset campaign over every account, run by the real campaign worker.
  *
- *   npm run bench -- seed-scale [--postgres[=postgres://…/postgres]] [--scales 1000000,17500000]
- *     [--hashes 1000] [--bcrypt-cost 10] [--logins 150] [--concurrency 4]
- *     [--campaign-batch 1000] [--campaign-workers 2]
+ *   npm run bench -- seed-scale [--postgres[=postgres://…/postgres] | --own-postgres]
+ *     [--scales 1000000,17500000] [--hashes 1000] [--bcrypt-cost 10] [--logins 150]
+ *     [--concurrency 4] [--campaign-batch 1000] [--campaign-workers 2] [--profile]
+ *     [--pg-settings name=value,…]
+ *
+ * `--own-postgres` runs on a cluster the benchmark starts (and removes) itself, sized as production
+ * on this machine (bench/lib/postgres.ts, ownPostgres), rather than on a server's stock settings;
+ * `--profile` (with it) prints the statements that took the most time in each step, and
+ * `--pg-settings` changes its settings.
  *
  * Printed per scale and step: seconds, rows/s, peak RSS of the process (the service runs in it);
  * then each step's per-row cost at the largest scale relative to the smallest. Targets (issue 22):
@@ -31,6 +37,7 @@ import {
   createWriteStream,
   existsSync,
   mkdtempSync,
+  readdirSync,
   readFileSync,
   rmSync,
   statSync,
@@ -48,7 +55,7 @@ import { loadConfig } from '../src/config/index.js'
 import { PasswordHasher } from '../src/modules/accounts/password-hasher.js'
 import { CLI_ADMINISTRATOR } from '../src/modules/admin/lifecycle.js'
 import { onCleanup } from './lib/cleanup.js'
-import { createScratchDatabase, postgresOption } from './lib/postgres.js'
+import { createScratchDatabase, ownPostgres, postgresOption, topStatements } from './lib/postgres.js'
 import { prng } from './lib/random.js'
 import { machine } from './lib/scope.js'
 import { int, table } from './lib/stats.js'
@@ -140,6 +147,33 @@ const writeLeak = async (file: string, rows: number, accounts: number) => {
   return { matching, broken }
 }
 
+/** The machine's CPU time so far, busy and in all (Linux's /proc/stat, in ticks), or null elsewhere. */
+const cpuTimes = (): { busy: number; total: number } | null => {
+  if (!existsSync('/proc/stat')) return null
+  const ticks = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number)
+  const total = ticks.reduce((a, b) => a + b, 0)
+  // user nice system idle iowait …: idle and iowait are the time nothing ran.
+  return { busy: total - ticks[3]! - (ticks[4] ?? 0), total }
+}
+/** CPU time of every PostgreSQL server process on this machine so far, in ms (Linux; 0 elsewhere). */
+const databaseCpuMs = (): number => {
+  if (!existsSync('/proc/self/stat')) return 0
+  let ticks = 0
+  for (const pid of readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid)) continue
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+      if (!stat.includes('(postgres)')) continue
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+      ticks += Number(f[11]) + Number(f[12])
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return (ticks * 1000) / 100
+}
+const pct = ([busy, total]: number[]) => (total ? `${((100 * busy!) / total!).toFixed(0)} %` : 'n/a')
+
 /** Peak RSS while `f` runs (sampled every 50 ms), with its duration. */
 const measured = async <T>(f: () => Promise<T>): Promise<{ value: T; seconds: number; peakMb: number }> => {
   global.gc?.()
@@ -182,7 +216,7 @@ interface Step {
 interface Scale {
   accounts: number
   steps: Record<'import' | 'leak' | 'reset', Step>
-  logins: { perSecond: number; rawPerSecond: number; ratio: number; rounds: string }
+  logins: { perSecond: number; rawPerSecond: number; ratio: number; rounds: string; cpuBusy: string }
 }
 
 const importAccounts = async (app: App, file: string, n: number): Promise<Step> => {
@@ -256,8 +290,12 @@ const logins = async (
     if (!(await bcryptCompare(password(k), hashes[k]!))) throw new Error('raw bcrypt refused its password')
     await hasher.hash(password(k))
   }
-  const round = async (f: () => Promise<void>): Promise<number> => {
+  const busy = { raw: [0, 0, 0, 0], login: [0, 0, 0, 0] }
+  const round = async (f: () => Promise<void>, into?: number[]): Promise<number> => {
     let left = perRound
+    const cpu = cpuTimes()
+    const own = process.cpuUsage()
+    const db = databaseCpuMs()
     const start = performance.now()
     await Promise.all(
       Array.from({ length: concurrency }, async () => {
@@ -267,7 +305,16 @@ const logins = async (
         }
       }),
     )
-    return perRound / ((performance.now() - start) / 1000)
+    const rate = perRound / ((performance.now() - start) / 1000)
+    const after = cpuTimes()
+    if (into && cpu && after) {
+      into[0]! += after.busy - cpu.busy
+      into[1]! += after.total - cpu.total
+      const used = process.cpuUsage(own)
+      into[2]! += (used.user + used.system) / 1000 / perRound
+      into[3]! += (databaseCpuMs() - db) / perRound
+    }
+    return rate
   }
   await round(raw) // warm-up of both paths
   await round(login)
@@ -275,8 +322,8 @@ const logins = async (
   let sumLogin = 0
   let sumRaw = 0
   for (let r = 0; r < 3; r++) {
-    const a = await round(raw)
-    const b = await round(login)
+    const a = await round(raw, busy.raw)
+    const b = await round(login, busy.login)
     sumRaw += a
     sumLogin += b
     ratios.push(b / a)
@@ -293,6 +340,7 @@ const logins = async (
     rawPerSecond: sumRaw / 3,
     ratio: sumLogin / sumRaw,
     rounds: ratios.map((r) => r.toFixed(2)).join(', '),
+    cpuBusy: `raw ${pct(busy.raw)}, logins ${pct(busy.login)}; CPU per operation: raw ${(busy.raw[2]! / 3).toFixed(1)} ms, login ${(busy.login[2]! / 3).toFixed(1)} ms in the service + ${(busy.login[3]! / 3).toFixed(1)} ms in PostgreSQL`,
   }
 }
 
@@ -375,13 +423,22 @@ const forceReset = async (app: App, accounts: number): Promise<Step> => {
   }
 }
 
-const runScale = async (n: number, options: BenchOptions, hashes: readonly string[]): Promise<Scale> => {
+const runScale = async (
+  n: number,
+  options: BenchOptions,
+  hashes: readonly string[],
+  postgres: string | undefined,
+): Promise<Scale> => {
   const dir = mkdtempSync(join(os.tmpdir(), 'gatehouse-bench-seed-'))
   const forgetDir = onCleanup('remove the scratch folder', () =>
     rmSync(dir, { recursive: true, force: true }),
   )
-  const postgres = postgresOption(options.postgres)
   const scratch = postgres ? await createScratchDatabase(postgres, 'gh_bench_seed') : undefined
+  const profile = async (step: string) => {
+    if (!options.profile || !scratch) return
+    const top = await topStatements(scratch.url, step === 'logins' ? 40 : 8)
+    log(`${int(n)}: ${step}, the statements that took longest:\n    ${top.join('\n    ')}`)
+  }
   const forgetDb = scratch ? onCleanup('drop the scratch database', scratch.drop) : () => {}
   const config = loadConfig({
     GATEHOUSE_DATA_DIR: dir,
@@ -400,7 +457,9 @@ const runScale = async (n: number, options: BenchOptions, hashes: readonly strin
     log(
       `${int(n)}: wrote the export (${(statSync(accountsFile).size / 2 ** 20).toFixed(0)} MiB) in ${((performance.now() - t) / 1000).toFixed(1)} s`,
     )
+    await profile('before the import')
     const imported = await importAccounts(app, accountsFile, n)
+    await profile('import')
     rmSync(accountsFile)
     log(
       `${int(n)}: import ${imported.seconds.toFixed(1)} s (${int(n / imported.seconds)} rows/s, peak RSS ${imported.peakMb.toFixed(0)} MiB), ${imported.detail}`,
@@ -408,9 +467,11 @@ const runScale = async (n: number, options: BenchOptions, hashes: readonly strin
     if (scratch) await sql`analyze`.execute(app.database.db)
 
     const perRound = numberOption(options, 'logins', 150)
+    await profile('analyze')
     const l = await logins(app, n, hashes, perRound, numberOption(options, 'concurrency', 4))
+    await profile('logins')
     log(
-      `${int(n)}: logins ${l.perSecond.toFixed(1)}/s vs raw ${l.rawPerSecond.toFixed(1)}/s = ${l.ratio.toFixed(3)}`,
+      `${int(n)}: logins ${l.perSecond.toFixed(1)}/s vs raw ${l.rawPerSecond.toFixed(1)}/s = ${l.ratio.toFixed(3)} (CPU busy: ${l.cpuBusy})`,
     )
 
     const leakFile = join(dir, 'leak.csv')
@@ -420,12 +481,14 @@ const runScale = async (n: number, options: BenchOptions, hashes: readonly strin
       `${int(n)}: wrote the leak (${(statSync(leakFile).size / 2 ** 20).toFixed(0)} MiB) in ${((performance.now() - t) / 1000).toFixed(1)} s`,
     )
     const leak = await importLeak(app, leakFile, mix)
+    await profile('leak')
     rmSync(leakFile)
     log(
       `${int(n)}: leak ${leak.seconds.toFixed(1)} s (${int(n / leak.seconds)} rows/s, peak RSS ${leak.peakMb.toFixed(0)} MiB), ${leak.detail}`,
     )
 
     const reset = await forceReset(app, n)
+    await profile('reset')
     log(
       `${int(n)}: reset ${reset.seconds.toFixed(1)} s (${int(n / reset.seconds)} accounts/s), ${reset.detail}`,
     )
@@ -449,13 +512,36 @@ export const run = async (options: BenchOptions): Promise<BenchResult> => {
     numberOption(options, 'hashes', 1000),
     numberOption(options, 'bcrypt-cost', 10),
   )
-  log(
-    `machine: ${machine()}; ${options.postgres ? 'PostgreSQL' : 'SQLite'}; scales ${scales.map(int).join(', ')}`,
-  )
+  const own = options['own-postgres']
+    ? await ownPostgres({
+        statements: Boolean(options.profile),
+        settings: Object.fromEntries(
+          String(options['pg-settings'] ?? '')
+            .split(',')
+            .filter(Boolean)
+            .map((kv) => kv.split('=', 2) as [string, string]),
+        ),
+      })
+    : undefined
+  const forgetOwn = own ? onCleanup('stop the benchmark’s PostgreSQL', own.destroy) : () => {}
+  const postgres = own?.url ?? postgresOption(options.postgres)
+  const database = own
+    ? `PostgreSQL of its own (${Object.entries(own.settings)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(', ')})`
+    : postgres
+      ? 'PostgreSQL (the server’s settings)'
+      : 'SQLite'
+  log(`machine: ${machine()}; ${database}; scales ${scales.map(int).join(', ')}`)
   const results: Scale[] = []
-  for (const n of scales) results.push(await runScale(n, options, hashes))
+  try {
+    for (const n of scales) results.push(await runScale(n, options, hashes, postgres))
+  } finally {
+    own?.destroy()
+    forgetOwn()
+  }
 
-  const rows: Array<readonly [string, string]> = [['database', options.postgres ? 'PostgreSQL' : 'SQLite']]
+  const rows: Array<readonly [string, string]> = [['database', database]]
   let ok = true
   for (const s of results) {
     for (const [name, step] of Object.entries(s.steps)) {
@@ -471,7 +557,7 @@ export const run = async (options: BenchOptions): Promise<BenchResult> => {
     }
     rows.push([
       `${int(s.accounts)}: logins of imported bcrypt accounts vs raw bcrypt + argon2id`,
-      `${s.logins.perSecond.toFixed(1)}/s vs ${s.logins.rawPerSecond.toFixed(1)}/s = ${s.logins.ratio.toFixed(3)} (rounds ${s.logins.rounds})`,
+      `${s.logins.perSecond.toFixed(1)}/s vs ${s.logins.rawPerSecond.toFixed(1)}/s = ${s.logins.ratio.toFixed(3)} (rounds ${s.logins.rounds}; CPU busy ${s.logins.cpuBusy})`,
     ])
   }
   const small = results[0]

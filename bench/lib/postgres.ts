@@ -3,6 +3,7 @@
  * database on that server (the local one by default), dropped again when the benchmark is done.
  */
 import { randomBytes } from 'node:crypto'
+import os from 'node:os'
 import pg from 'pg'
 
 export const DEFAULT_POSTGRES = 'postgres://postgres@127.0.0.1:5432/postgres'
@@ -34,5 +35,62 @@ export const createScratchDatabase = async (
     name,
     url: url.toString(),
     drop: () => run(adminUrl, `drop database if exists ${name} with (force)`),
+  }
+}
+
+/**
+ * A PostgreSQL cluster of the benchmark's own (`--own-postgres`), sized as a production server on
+ * this machine would be: a quarter of the memory as shared buffers, the planner told about the page
+ * cache, checkpoints spread out for bulk loads. Durable (fsync, full-page writes, synchronous commit
+ * as shipped). With `statements`, pg_stat_statements is loaded for `topStatements`. Its settings
+ * are returned for the report; it is stopped and removed by `destroy`.
+ */
+export const ownPostgres = async (
+  opts: { statements?: boolean; settings?: Record<string, string> } = {},
+): Promise<{ url: string; settings: Record<string, string>; destroy: () => void }> => {
+  const { startPostgres } = await import('../../test/chaos/infra.js')
+  const mib = Math.floor(os.totalmem() / 2 ** 20)
+  const settings: Record<string, string> = {
+    shared_buffers: `${Math.floor(mib / 4)}MB`,
+    effective_cache_size: `${Math.floor((mib * 3) / 4)}MB`,
+    maintenance_work_mem: '1GB',
+    work_mem: '32MB',
+    max_wal_size: '16GB',
+    checkpoint_timeout: '15min',
+    checkpoint_completion_target: '0.9',
+    random_page_cost: '1.1',
+    ...(opts.statements ? { shared_preload_libraries: 'pg_stat_statements' } : {}),
+    ...opts.settings,
+  }
+  const pg = await startPostgres({ durable: true, settings })
+  return { url: pg.url, settings, destroy: pg.destroy }
+}
+
+/** The statements that took the most time since the last reset (pg_stat_statements), then resets. */
+export const topStatements = async (url: string, limit = 8): Promise<string[]> => {
+  const c = new pg.Client({ connectionString: url })
+  await c.connect()
+  try {
+    await c.query('create extension if not exists pg_stat_statements')
+    const r = await c.query<{ ms: number; calls: string; rows: string; query: string }>(
+      `select total_exec_time as ms, calls, rows, query from pg_stat_statements
+        order by total_exec_time desc limit $1`,
+      [limit],
+    )
+    await c.query('select pg_stat_statements_reset()')
+    const updated = await c.query<{ relname: string; upd: string; hot: string }>(
+      `select relname, n_tup_upd as upd, n_tup_hot_upd as hot from pg_stat_user_tables
+        where n_tup_upd > 1000 order by n_tup_upd desc limit 4`,
+    )
+    const hot = updated.rows.map((t) => `${t.relname} ${t.hot}/${t.upd}`).join(', ')
+    return [
+      ...(hot ? [`updates so far, heap-only of all: ${hot}`] : []),
+      ...r.rows.map(
+        (s) =>
+          `${(s.ms / 1000).toFixed(1).padStart(7)} s ${String(s.calls).padStart(7)} calls ${String(s.rows).padStart(10)} rows  ${s.query.replace(/\s+/g, ' ').slice(0, 160)}`,
+      ),
+    ]
+  } finally {
+    await c.end()
   }
 }

@@ -111,8 +111,18 @@ export interface Postgres {
   destroy(): void
 }
 
+export interface PostgresOptions {
+  /**
+   * Keep the server's durability (fsync, full-page writes, synchronous commit), as a production
+   * server runs: for measurements. Without it the cluster trades durability for speed, as tests may.
+   */
+  durable?: boolean
+  /** Server settings (`-c name=value`) on top of those. */
+  settings?: Record<string, string | number>
+}
+
 /** A PostgreSQL cluster of its own: initdb in a temporary folder, on a free port, trust auth. */
-export const startPostgres = async (): Promise<Postgres> => {
+export const startPostgres = async (opts: PostgresOptions = {}): Promise<Postgres> => {
   const dir = mkdtempSync(join(tmpdir(), 'gatehouse-chaos-pg-'))
   chownSync(dir, uidOf('postgres'), gidOf('postgres'))
   const data = join(dir, 'data')
@@ -133,7 +143,16 @@ export const startPostgres = async (): Promise<Postgres> => {
     ],
     { cwd: dir },
   )
-  const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=60`
+  const settings: Record<string, string | number> = {
+    listen_addresses: '127.0.0.1',
+    max_connections: 60,
+    ...(opts.durable ? {} : { fsync: 'off', synchronous_commit: 'off', full_page_writes: 'off' }),
+    ...opts.settings,
+  }
+  const options = [
+    `-p ${port} -k ${dir}`,
+    ...Object.entries(settings).map(([name, value]) => `-c ${name}=${value}`),
+  ].join(' ')
   const start = () =>
     asPostgres(
       [pgBin('pg_ctl'), '-D', data, '-o', options, '-l', join(dir, 'log'), '-w', '-t', '30', 'start'],
