@@ -8,33 +8,44 @@ import type { Database } from './schema.js'
 
 /** The accounts of a batch, set-based. */
 const accountPorts = (trx: Kysely<Database>): CampaignActionPorts['accounts'] => {
+  /** The ids among `ids` that the update found, in the order given. */
+  const found = (ids: readonly string[], rows: Array<{ id: string }>) => {
+    const hit = new Set(rows.map((r) => r.id))
+    return ids.filter((id) => hit.has(id))
+  }
   const setOnAccounts = async (
     ids: readonly string[],
     set: { mfa_enrolment_required: 1 } | { reset_lock: 1 },
     now: number,
-  ) => {
-    await trx
-      .updateTable('accounts')
-      .set({ ...set, updated_at: now })
-      .where('id', 'in', ids)
-      .execute()
-  }
+  ) =>
+    found(
+      ids,
+      await trx
+        .updateTable('accounts')
+        .set({ ...set, updated_at: now })
+        .where('id', 'in', ids)
+        .returning('id')
+        .execute(),
+    )
   return {
     existing: async (ids) =>
       (await trx.selectFrom('accounts').select('id').where('id', 'in', ids).execute()).map((r) => r.id),
-    requirePasswordReset: async (ids, now) => {
-      await trx
-        .updateTable('accounts')
-        .set((eb) => ({
-          password_reset_required_at: eb.fn.coalesce(
-            'password_reset_required_at',
-            sql<number>`cast(${now} as bigint)`,
-          ),
-          updated_at: now,
-        }))
-        .where('id', 'in', ids)
-        .execute()
-    },
+    requirePasswordReset: async (ids, now) =>
+      found(
+        ids,
+        await trx
+          .updateTable('accounts')
+          .set((eb) => ({
+            password_reset_required_at: eb.fn.coalesce(
+              'password_reset_required_at',
+              sql<number>`cast(${now} as bigint)`,
+            ),
+            updated_at: now,
+          }))
+          .where('id', 'in', ids)
+          .returning('id')
+          .execute(),
+      ),
     requireMfaEnrolment: (ids, now) => setOnAccounts(ids, { mfa_enrolment_required: 1 }, now),
     setResetLock: (ids, now) => setOnAccounts(ids, { reset_lock: 1 }, now),
     reachable: async (ids, channel) => {

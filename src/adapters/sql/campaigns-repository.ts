@@ -23,6 +23,12 @@ import { SqlSecurityEventLog } from './events-repository.js'
 import type { CampaignsTable, Database } from './schema.js'
 import { inTransaction } from './store.js'
 
+/**
+ * `status = 'pending'` written as the partial index of pending targets states it, so that either
+ * planner matches a query to that index without depending on a parameter's value.
+ */
+const PENDING = sql.lit('pending')
+
 const toRecord = (r: Selectable<CampaignsTable>): CampaignRecord => ({
   id: r.id,
   incidentId: r.incident_id,
@@ -151,14 +157,14 @@ export class SqlCampaignRepository implements CampaignRepository {
         .updateTable('campaign_targets')
         .set((eb) => ({ attempts: eb('attempts', '+', 1) }))
         .where('campaign_id', '=', id)
-        .where('status', '=', 'pending')
+        .where('status', '=', PENDING)
         .where('account_id', 'in', accountIds)
         .execute()
       const r = await trx
         .updateTable('campaign_targets')
         .set({ status: 'failed', handled_at: now })
         .where('campaign_id', '=', id)
-        .where('status', '=', 'pending')
+        .where('status', '=', PENDING)
         .where('account_id', 'in', accountIds)
         .where('attempts', '>=', maxAttempts)
         .executeTakeFirst()
@@ -223,7 +229,7 @@ export class SqlCampaignRepository implements CampaignRepository {
               selectFrom('campaign_targets')
                 .select('account_id')
                 .where('campaign_id', '=', id)
-                .where('status', '=', 'pending'),
+                .where('status', '=', PENDING),
             ),
           ),
         )
@@ -333,7 +339,7 @@ export class SqlCampaignRepository implements CampaignRepository {
         .selectFrom('campaign_targets')
         .select('account_id')
         .where('campaign_id', '=', id)
-        .where('status', '=', 'pending')
+        .where('status', '=', PENDING)
       if (after !== undefined) q = q.where('account_id', '>', after)
       q = q.orderBy('account_id').limit(limit)
       if (this.dialect.skipLocked) q = q.modifyEnd(sql`for update skip locked`)

@@ -28,6 +28,7 @@ import * as m0025 from './migrations/0025_password_scheme.js'
 import * as m0026 from './migrations/0026_account_lifecycle.js'
 import * as m0027 from './migrations/0027_account_deletion.js'
 import * as m0028 from './migrations/0028_account_imports.js'
+import * as m0029 from './migrations/0029_bulk_write_paths.js'
 
 type DialectMigration = {
   up: (db: Kysely<unknown>, dialect: Dialect) => Promise<void>
@@ -64,6 +65,7 @@ const all: Record<string, DialectMigration> = {
   '0026_account_lifecycle': m0026,
   '0027_account_deletion': m0027,
   '0028_account_imports': m0028,
+  '0029_bulk_write_paths': m0029,
 }
 
 export const migrateToLatest = async (db: Kysely<unknown>, dialect: Dialect): Promise<MigrationResultSet> => {

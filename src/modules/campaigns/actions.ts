@@ -18,12 +18,15 @@ export interface CampaignActionPorts {
   accounts: {
     /** The ids among `ids` of accounts that still exist (the others are skipped). */
     existing(ids: readonly string[]): Promise<string[]>
-    /** Marks them *password reset required*; an account already marked keeps its first time. */
-    requirePasswordReset(ids: readonly string[], now: number): Promise<void>
+    /**
+     * Marks them *password reset required*; an account already marked keeps its first time. Like the
+     * two below, returns the ids among `ids` of the accounts that exist (and were marked), in order.
+     */
+    requirePasswordReset(ids: readonly string[], now: number): Promise<string[]>
     /** Flags them: from their next login, no second factor means a session that may only enrol one. */
-    requireMfaEnrolment(ids: readonly string[], now: number): Promise<void>
+    requireMfaEnrolment(ids: readonly string[], now: number): Promise<string[]>
     /** Turns their reset lock on (reset messages need a second-factor code first). */
-    setResetLock(ids: readonly string[], now: number): Promise<void>
+    setResetLock(ids: readonly string[], now: number): Promise<string[]>
     /** The accounts among `ids` with a verified address for the channel, with that address. */
     reachable(
       ids: readonly string[],
@@ -96,30 +99,34 @@ export const noticeKeyPrefix = (incidentId: string | null, n: NotifyParams): str
  * change dies. It sends nothing: a notify campaign tells the holders.
  */
 const forcePasswordReset = async (p: CampaignActionPorts, ids: string[], now: number) => {
-  await p.accounts.requirePasswordReset(ids, now)
-  const sessionsRevoked = await p.sessions.revokeLive(ids, now)
-  await p.tokens.revokeOutstanding(ids, now)
-  return sessionsRevoked
+  const done = await p.accounts.requirePasswordReset(ids, now)
+  if (done.length === 0) return { done, sessionsRevoked: 0 }
+  const sessionsRevoked = await p.sessions.revokeLive(done, now)
+  await p.tokens.revokeOutstanding(done, now)
+  return { done, sessionsRevoked }
 }
 
-/** Applies one of the account actions to the accounts that still exist; returns the sessions revoked. */
+/**
+ * Applies one of the account actions to those of `ids` that still exist; returns them (done) and
+ * the sessions revoked. The actions that mark the account learn which exist from that one update.
+ */
 const applyToAccounts = async (
   p: CampaignActionPorts,
   action: Exclude<CampaignAction, 'notify' | 'revoke_client'>,
   ids: string[],
   now: number,
-): Promise<number> => {
+): Promise<{ done: string[]; sessionsRevoked: number }> => {
   switch (action) {
     case 'force_password_reset':
       return forcePasswordReset(p, ids, now)
-    case 'revoke_sessions':
-      return p.sessions.revokeLive(ids, now)
+    case 'revoke_sessions': {
+      const done = await p.accounts.existing(ids)
+      return { done, sessionsRevoked: done.length > 0 ? await p.sessions.revokeLive(done, now) : 0 }
+    }
     case 'require_mfa_enrollment':
-      await p.accounts.requireMfaEnrolment(ids, now)
-      return 0
+      return { done: await p.accounts.requireMfaEnrolment(ids, now), sessionsRevoked: 0 }
     case 'reset_lock':
-      await p.accounts.setResetLock(ids, now)
-      return 0
+      return { done: await p.accounts.setResetLock(ids, now), sessionsRevoked: 0 }
   }
 }
 
@@ -191,8 +198,7 @@ export const runCampaignAction = async (
     const clientId = c.params.revokeClient?.clientId
     done = clientId ? await p.oidc.revokeClientGrants(ids, clientId, now) : []
   } else {
-    done = await p.accounts.existing(ids)
-    if (done.length > 0) sessionsRevoked = await applyToAccounts(p, c.action, done, now)
+    ;({ done, sessionsRevoked } = await applyToAccounts(p, c.action, ids, now))
   }
   await recordEvents(p, c, done)
   const doneSet = new Set(done)
