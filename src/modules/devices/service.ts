@@ -84,14 +84,15 @@ export class DevicesService {
   /**
    * Records the device of a new session. Returns a new device token when the device was not known
    * (the client must keep it). `remember` makes the device skip the second factor for a while;
-   * `known` is what `recognise` answered for the presented token, when the caller asked already.
+   * `known` is what `recognise` answered for the presented token, and `hasDevices` what `hasAny`
+   * answered, when the caller asked already.
    */
   async afterLogin(
     account: AccountRecord,
     sessionId: string,
     presented: string | null,
     ctx: RequestContext,
-    opts: { remember?: boolean; known?: DeviceRecord | null } = {},
+    opts: { remember?: boolean; known?: DeviceRecord | null; hasDevices?: boolean } = {},
   ): Promise<{ deviceToken: string | null }> {
     const { devices, events, clock, settings } = this.deps
     const now = clock.now()
@@ -103,7 +104,7 @@ export class DevicesService {
         await events.record('authn_device_remembered', account.id, ctx, { device_id: known.id })
       return { deviceToken: null }
     }
-    const firstEver = !(await this.hasAny(account.id))
+    const firstEver = !(opts.hasDevices ?? (await this.hasAny(account.id)))
     const token = newToken()
     const id = newId()
     await devices.create({

@@ -56,6 +56,8 @@ export interface LoginDevice {
   remember: boolean
   /** The account's device for `token`, when it has been read already (undefined: not read). */
   known?: DeviceRecord | null
+  /** Whether the account has any device, when that has been read already (undefined: not read). */
+  hasDevices?: boolean
 }
 
 export interface LoginFlowDeps extends SecondStepDeps {
@@ -123,7 +125,7 @@ export class LoginFlow {
       return { kind: 'mfa', challengeId: step.challengeId, methods: step.methods }
     }
     // 4. open: the password alone proved who this is (a remembered device skipped the second factor).
-    const device = { token: deviceToken, remember: false, known: step.device }
+    const device = { token: deviceToken, remember: false, known: step.device, hasDevices: step.hasDevices }
     const opened = await this.#open(account, ctx, device, PASSWORD_AMR)
     await this.deps.events.record('authn_login_success', account.id, ctx, { session_id: opened.session.id })
     if (opened.session.mfaEnrolment) {
@@ -296,6 +298,7 @@ export class LoginFlow {
     const { deviceToken } = await this.deps.devices.afterLogin(account, session.id, device.token, ctx, {
       remember: device.remember && this.deps.settings.rememberDevice && !session.mfaEnrolment,
       known: device.known,
+      hasDevices: device.hasDevices,
     })
     return { token, session, deviceToken }
   }

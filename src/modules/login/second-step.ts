@@ -25,7 +25,12 @@ export interface SecondStepDeps {
  */
 export type SecondStep =
   | { kind: 'challenge'; challengeId: string; methods: string[] }
-  | { kind: 'pass'; device: DeviceRecord | null }
+  | {
+      kind: 'pass'
+      device: DeviceRecord | null
+      /** Whether the account has any device, when the step has asked already (undefined: not asked). */
+      hasDevices?: boolean
+    }
 
 /**
  * What a right password still needs. An account with factors answers a challenge, unless this
@@ -64,10 +69,10 @@ const newDeviceStepUp = async (
   account: AccountRecord,
   ctx: RequestContext,
   device: DeviceRecord | null,
-  pass: SecondStep,
+  pass: Extract<SecondStep, { kind: 'pass' }>,
 ): Promise<SecondStep> => {
   if (!deps.stepUpNewDevice || device || account.emailVerifiedAt === null) return pass
-  if (!(await deps.devices.hasAny(account.id))) return pass
+  if (!(await deps.devices.hasAny(account.id))) return { ...pass, hasDevices: false }
   const challenge = await deps.mfa.startChallenge(account, ctx, ['email'])
   if (!challenge) return pass
   await deps.loginCodes.send(challenge.challengeId, 'email', account, ctx)
