@@ -48,6 +48,7 @@ import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { compare as bcryptCompare, hash as bcryptHash } from '@node-rs/bcrypt'
 import { sql } from 'kysely'
+import pg from 'pg'
 import pino from 'pino'
 import { createApp } from '../src/app.js'
 import type { App } from '../src/app-types.js'
@@ -195,16 +196,25 @@ const measured = async <T>(f: () => Promise<T>): Promise<{ value: T; seconds: nu
 }
 
 /**
- * A count over the whole of a table, for the checks after a step: on PostgreSQL without the
- * service's statement deadline (10 s), which a count of 17.5 million rows outlives.
+ * A count over the whole of a table, for the checks after a step. On PostgreSQL through a
+ * connection of its own: the service's pool holds its statement deadline (10 s) and the driver's
+ * read deadline behind it, which a count of 17.5 million rows outlives.
  */
-const countAll = async (app: App, query: ReturnType<typeof sql<{ n: number }>>): Promise<number> => {
+const countAll = async (
+  app: App,
+  url: string | undefined,
+  query: ReturnType<typeof sql<{ n: number }>>,
+): Promise<number> => {
   const db = app.database.db
-  if (app.database.dialect.name !== 'postgres') return Number((await query.execute(db)).rows[0]?.n)
-  return db.transaction().execute(async (trx) => {
-    await sql`set local statement_timeout = 0`.execute(trx)
-    return Number((await query.execute(trx)).rows[0]?.n)
-  })
+  if (app.database.dialect.name !== 'postgres' || !url) return Number((await query.execute(db)).rows[0]?.n)
+  const { sql: text, parameters } = query.compile(db)
+  const client = new pg.Client({ connectionString: url })
+  await client.connect()
+  try {
+    return Number((await client.query<{ n: string }>(text, [...parameters])).rows[0]?.n)
+  } finally {
+    await client.end()
+  }
 }
 
 interface Step {
@@ -262,6 +272,7 @@ const importAccounts = async (app: App, file: string, n: number): Promise<Step> 
  */
 const logins = async (
   app: App,
+  url: string | undefined,
   accounts: number,
   hashes: readonly string[],
   perRound: number,
@@ -330,6 +341,7 @@ const logins = async (
   }
   const rehashed = await countAll(
     app,
+    url,
     sql<{ n: number }>`select count(*) as n from accounts
       where password_hash like '$argon2id$%' and external_id is not null`,
   )
@@ -384,7 +396,7 @@ const importLeak = async (
   }
 }
 
-const forceReset = async (app: App, accounts: number): Promise<Step> => {
+const forceReset = async (app: App, accounts: number, url: string | undefined): Promise<Step> => {
   const m = await measured(async () => {
     const campaign = await app.services.campaigns.create(
       { selector: { kind: 'saved', name: 'all_users' }, action: 'force_password_reset', params: {} },
@@ -408,10 +420,12 @@ const forceReset = async (app: App, accounts: number): Promise<Step> => {
   log(`  reset: ${m.seconds.toFixed(1)} s, peak RSS ${m.peakMb.toFixed(0)} MiB; checking`)
   const n = await countAll(
     app,
+    url,
     sql<{ n: number }>`select count(*) as n from accounts where password_reset_required_at is not null`,
   )
   const live = await countAll(
     app,
+    url,
     sql<{ n: number }>`select count(*) as n from sessions where revoked_at is null`,
   )
   const ok = n === accounts && live === 0
@@ -468,7 +482,7 @@ const runScale = async (
 
     const perRound = numberOption(options, 'logins', 150)
     await profile('analyze')
-    const l = await logins(app, n, hashes, perRound, numberOption(options, 'concurrency', 4))
+    const l = await logins(app, scratch?.url, n, hashes, perRound, numberOption(options, 'concurrency', 4))
     await profile('logins')
     log(
       `${int(n)}: logins ${l.perSecond.toFixed(1)}/s vs raw ${l.rawPerSecond.toFixed(1)}/s = ${l.ratio.toFixed(3)} (CPU busy: ${l.cpuBusy})`,
@@ -487,7 +501,7 @@ const runScale = async (
       `${int(n)}: leak ${leak.seconds.toFixed(1)} s (${int(n / leak.seconds)} rows/s, peak RSS ${leak.peakMb.toFixed(0)} MiB), ${leak.detail}`,
     )
 
-    const reset = await forceReset(app, n)
+    const reset = await forceReset(app, n, scratch?.url)
     await profile('reset')
     log(
       `${int(n)}: reset ${reset.seconds.toFixed(1)} s (${int(n / reset.seconds)} accounts/s), ${reset.detail}`,
