@@ -1,4 +1,4 @@
-import { type Kysely, sql } from 'kysely'
+import { type Kysely, sql, type UpdateObject } from 'kysely'
 import { isLocale } from '../../kernel/locale.js'
 import type { CampaignActionPorts } from '../../modules/campaigns/actions.js'
 import type { SecurityEventLog } from '../../modules/events/ports.js'
@@ -8,46 +8,22 @@ import type { Database } from './schema.js'
 
 /** The accounts of a batch, set-based. */
 const accountPorts = (trx: Kysely<Database>): CampaignActionPorts['accounts'] => {
-  /** The ids among `ids` that the update found, in the order given. */
-  const found = (ids: readonly string[], rows: Array<{ id: string }>) => {
+  /** Sets `set` on those of `ids` that exist; returns their ids, in the order given. */
+  const mark = async (ids: readonly string[], set: UpdateObject<Database, 'accounts'>) => {
+    const rows = await trx.updateTable('accounts').set(set).where('id', 'in', ids).returning('id').execute()
     const hit = new Set(rows.map((r) => r.id))
     return ids.filter((id) => hit.has(id))
   }
-  const setOnAccounts = async (
-    ids: readonly string[],
-    set: { mfa_enrolment_required: 1 } | { reset_lock: 1 },
-    now: number,
-  ) =>
-    found(
-      ids,
-      await trx
-        .updateTable('accounts')
-        .set({ ...set, updated_at: now })
-        .where('id', 'in', ids)
-        .returning('id')
-        .execute(),
-    )
   return {
     existing: async (ids) =>
       (await trx.selectFrom('accounts').select('id').where('id', 'in', ids).execute()).map((r) => r.id),
-    requirePasswordReset: async (ids, now) =>
-      found(
-        ids,
-        await trx
-          .updateTable('accounts')
-          .set((eb) => ({
-            password_reset_required_at: eb.fn.coalesce(
-              'password_reset_required_at',
-              sql<number>`cast(${now} as bigint)`,
-            ),
-            updated_at: now,
-          }))
-          .where('id', 'in', ids)
-          .returning('id')
-          .execute(),
-      ),
-    requireMfaEnrolment: (ids, now) => setOnAccounts(ids, { mfa_enrolment_required: 1 }, now),
-    setResetLock: (ids, now) => setOnAccounts(ids, { reset_lock: 1 }, now),
+    requirePasswordReset: (ids, now) =>
+      mark(ids, {
+        password_reset_required_at: sql<number>`coalesce(password_reset_required_at, cast(${now} as bigint))`,
+        updated_at: now,
+      }),
+    requireMfaEnrolment: (ids, now) => mark(ids, { mfa_enrolment_required: 1, updated_at: now }),
+    setResetLock: (ids, now) => mark(ids, { reset_lock: 1, updated_at: now }),
     reachable: async (ids, channel) => {
       const rows = await trx
         .selectFrom('accounts')
