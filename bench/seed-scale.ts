@@ -173,7 +173,8 @@ const databaseCpuMs = (): number => {
   }
   return (ticks * 1000) / 100
 }
-const pct = ([busy, total]: number[]) => (total ? `${((100 * busy!) / total!).toFixed(0)} %` : 'n/a')
+const pct = ({ busyTicks, ticks }: { busyTicks: number; ticks: number }) =>
+  ticks ? `${((100 * busyTicks) / ticks).toFixed(0)} %` : 'n/a'
 
 /** Peak RSS while `f` runs (sampled every 50 ms), with its duration. */
 const measured = async <T>(f: () => Promise<T>): Promise<{ value: T; seconds: number; peakMb: number }> => {
@@ -301,8 +302,10 @@ const logins = async (
     if (!(await bcryptCompare(password(k), hashes[k]!))) throw new Error('raw bcrypt refused its password')
     await hasher.hash(password(k))
   }
-  const busy = { raw: [0, 0, 0, 0], login: [0, 0, 0, 0] }
-  const round = async (f: () => Promise<void>, into?: number[]): Promise<number> => {
+  /** Over the measured rounds of one kind: machine ticks busy and in all, CPU ms per operation. */
+  const cpuOf = () => ({ busyTicks: 0, ticks: 0, serviceMs: 0, databaseMs: 0 })
+  const busy = { raw: cpuOf(), login: cpuOf() }
+  const round = async (f: () => Promise<void>, into?: ReturnType<typeof cpuOf>): Promise<number> => {
     let left = perRound
     const cpu = cpuTimes()
     const own = process.cpuUsage()
@@ -319,11 +322,11 @@ const logins = async (
     const rate = perRound / ((performance.now() - start) / 1000)
     const after = cpuTimes()
     if (into && cpu && after) {
-      into[0]! += after.busy - cpu.busy
-      into[1]! += after.total - cpu.total
+      into.busyTicks += after.busy - cpu.busy
+      into.ticks += after.total - cpu.total
       const used = process.cpuUsage(own)
-      into[2]! += (used.user + used.system) / 1000 / perRound
-      into[3]! += (databaseCpuMs() - db) / perRound
+      into.serviceMs += (used.user + used.system) / 1000 / perRound
+      into.databaseMs += (databaseCpuMs() - db) / perRound
     }
     return rate
   }
@@ -352,7 +355,7 @@ const logins = async (
     rawPerSecond: sumRaw / 3,
     ratio: sumLogin / sumRaw,
     rounds: ratios.map((r) => r.toFixed(2)).join(', '),
-    cpuBusy: `raw ${pct(busy.raw)}, logins ${pct(busy.login)}; CPU per operation: raw ${(busy.raw[2]! / 3).toFixed(1)} ms, login ${(busy.login[2]! / 3).toFixed(1)} ms in the service + ${(busy.login[3]! / 3).toFixed(1)} ms in PostgreSQL`,
+    cpuBusy: `raw ${pct(busy.raw)}, logins ${pct(busy.login)}; CPU per operation: raw ${(busy.raw.serviceMs / 3).toFixed(1)} ms, login ${(busy.login.serviceMs / 3).toFixed(1)} ms in the service + ${(busy.login.databaseMs / 3).toFixed(1)} ms in PostgreSQL`,
   }
 }
 
@@ -450,7 +453,7 @@ const runScale = async (
   const scratch = postgres ? await createScratchDatabase(postgres, 'gh_bench_seed') : undefined
   const profile = async (step: string) => {
     if (!options.profile || !scratch) return
-    const top = await topStatements(scratch.url, step === 'logins' ? 40 : 8)
+    const top = await topStatements(scratch.url, 12)
     log(`${int(n)}: ${step}, the statements that took longest:\n    ${top.join('\n    ')}`)
   }
   const forgetDb = scratch ? onCleanup('drop the scratch database', scratch.drop) : () => {}
