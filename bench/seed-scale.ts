@@ -176,20 +176,38 @@ const databaseCpuMs = (): number => {
 const pct = ({ busyTicks, ticks }: { busyTicks: number; ticks: number }) =>
   ticks ? `${((100 * busyTicks) / ticks).toFixed(0)} %` : 'n/a'
 
-/** Peak RSS while `f` runs (sampled every 50 ms), with its duration. */
-const measured = async <T>(f: () => Promise<T>): Promise<{ value: T; seconds: number; peakMb: number }> => {
+/**
+ * Peak RSS while `f` runs (sampled every 50 ms), with its duration and where the CPU time went:
+ * the service's process, PostgreSQL's processes, and how busy the machine was.
+ */
+const measured = async <T>(
+  f: () => Promise<T>,
+): Promise<{ value: T; seconds: number; peakMb: number; cpu: StepCpu }> => {
   global.gc?.()
   let peak = process.memoryUsage().rss
   const sampler = setInterval(() => {
     peak = Math.max(peak, process.memoryUsage().rss)
   }, 50)
   const start = performance.now()
+  const own = process.cpuUsage()
+  const db = databaseCpuMs()
+  const machine = cpuTimes()
   try {
     const value = await f()
+    const used = process.cpuUsage(own)
+    const after = cpuTimes()
     return {
       value,
       seconds: (performance.now() - start) / 1000,
       peakMb: Math.max(peak, process.memoryUsage().rss) / 2 ** 20,
+      cpu: {
+        serviceS: (used.user + used.system) / 1e6,
+        databaseS: (databaseCpuMs() - db) / 1000,
+        busy:
+          machine && after
+            ? pct({ busyTicks: after.busy - machine.busy, ticks: after.total - machine.total })
+            : 'n/a',
+      },
     }
   } finally {
     clearInterval(sampler)
@@ -218,9 +236,18 @@ const countAll = async (
   }
 }
 
+/** CPU seconds a step took in the service and in PostgreSQL, and the machine's busy share. */
+interface StepCpu {
+  serviceS: number
+  databaseS: number
+  busy: string
+}
+const cpuLine = (c: StepCpu, rows: number) =>
+  `CPU ${c.serviceS.toFixed(1)} s in the service + ${c.databaseS.toFixed(1)} s in PostgreSQL (${((1e6 * c.serviceS) / rows).toFixed(0)} + ${((1e6 * c.databaseS) / rows).toFixed(0)} µs/row), machine ${c.busy} busy`
 interface Step {
   seconds: number
   peakMb: number
+  cpu: StepCpu
   ok: boolean
   detail: string
 }
@@ -262,6 +289,7 @@ const importAccounts = async (app: App, file: string, n: number): Promise<Step> 
   return {
     seconds: m.seconds,
     peakMb: m.peakMb,
+    cpu: m.cpu,
     ok,
     detail: `${int(r.rowsCreated)} created, ${int(r.rowsBad)} bad, ${r.status}`,
   }
@@ -394,6 +422,7 @@ const importLeak = async (
   return {
     seconds: m.seconds,
     peakMb: m.peakMb,
+    cpu: m.cpu,
     ok,
     detail: `${int(r.rowsMatched)} matched (expected ${int(mix.matching)}), ${int(r.rowsUnparseable)} unparseable, ${int(r.accountsMatched)} accounts`,
   }
@@ -435,6 +464,7 @@ const forceReset = async (app: App, accounts: number, url: string | undefined): 
   return {
     seconds: m.seconds,
     peakMb: m.peakMb,
+    cpu: m.cpu,
     ok,
     detail: `${int(n)} under a required reset, ${live} live sessions`,
   }
@@ -479,7 +509,7 @@ const runScale = async (
     await profile('import')
     rmSync(accountsFile)
     log(
-      `${int(n)}: import ${imported.seconds.toFixed(1)} s (${int(n / imported.seconds)} rows/s, peak RSS ${imported.peakMb.toFixed(0)} MiB), ${imported.detail}`,
+      `${int(n)}: import ${imported.seconds.toFixed(1)} s (${int(n / imported.seconds)} rows/s, peak RSS ${imported.peakMb.toFixed(0)} MiB), ${imported.detail}; ${cpuLine(imported.cpu, n)}`,
     )
     if (scratch) await sql`analyze`.execute(app.database.db)
 
@@ -501,13 +531,13 @@ const runScale = async (
     await profile('leak')
     rmSync(leakFile)
     log(
-      `${int(n)}: leak ${leak.seconds.toFixed(1)} s (${int(n / leak.seconds)} rows/s, peak RSS ${leak.peakMb.toFixed(0)} MiB), ${leak.detail}`,
+      `${int(n)}: leak ${leak.seconds.toFixed(1)} s (${int(n / leak.seconds)} rows/s, peak RSS ${leak.peakMb.toFixed(0)} MiB), ${leak.detail}; ${cpuLine(leak.cpu, n)}`,
     )
 
     const reset = await forceReset(app, n, scratch?.url)
     await profile('reset')
     log(
-      `${int(n)}: reset ${reset.seconds.toFixed(1)} s (${int(n / reset.seconds)} accounts/s), ${reset.detail}`,
+      `${int(n)}: reset ${reset.seconds.toFixed(1)} s (${int(n / reset.seconds)} accounts/s), ${reset.detail}; ${cpuLine(reset.cpu, n)}`,
     )
     return { accounts: n, steps: { import: imported, leak, reset }, logins: l }
   } finally {
