@@ -127,6 +127,49 @@ describe.each(databaseKinds())('CampaignRepository on %s', (kind) => {
       }
     })
 
+    it('gives batches accounts spread over a window of chunks, not runs of neighbours', async () => {
+      // 12 accounts, chunks of 3, windows of 2 chunks, width 2: positions 0..5 form the first window.
+      const ids = await accounts(12)
+      const id = randomUUID()
+      await suite.database.db.transaction().execute((trx) =>
+        insertWithTargets(
+          trx,
+          {
+            id,
+            incidentId: null,
+            selector: { kind: 'accounts', ids },
+            action: 'reset_lock',
+            params: {},
+            createdBy: 'account:admin',
+            createdAt: T0,
+          },
+          3,
+          { width: 2, windowChunks: 2 },
+        ),
+      )
+      const slots = await suite.database.db
+        .selectFrom('campaign_targets')
+        .select(['account_id', 'slot'])
+        .where('campaign_id', '=', id)
+        .orderBy('account_id')
+        .execute()
+      // Position p in chunk c (of window w): slot 2w + (p mod 2).
+      expect(slots.map((t) => Number(t.slot))).toEqual([0, 1, 0, 0, 1, 0, 2, 3, 2, 2, 3, 2])
+      // Batches follow the slots: the first takes every other account of the first window.
+      const repo = repository()
+      const batches: string[][] = []
+      for (let b = 0; b < 4; b++) {
+        const before = new Set((await targets(id)).filter((t) => t.status === 'done').map((t) => t.id))
+        expect(await repo.runBatch(id, { ...BATCH, limit: 3, now: T0 + b })).toMatchObject({ done: 3 })
+        batches.push(
+          (await targets(id)).filter((t) => t.status === 'done' && !before.has(t.id)).map((t) => t.id),
+        )
+      }
+      const at = (...positions: number[]) => positions.map((p) => ids[p]!)
+      expect(batches).toEqual([at(0, 2, 3), at(5, 1, 4), at(6, 8, 9), at(11, 7, 10)].map((b) => b.sort()))
+      expect(await repo.runBatch(id, { ...BATCH, now: T0 + 9 })).toBeNull()
+    })
+
     it('selects an incident’s exposed accounts, by field, and saved selections by role', async () => {
       const repo = repository()
       const id = await incident()

@@ -76,6 +76,30 @@ describe.each(databaseKinds())('SecurityEventLog on %s', (kind) => {
     })
   })
 
+  it('appends many events with awkward text exactly as given', async () => {
+    const id = randomUUID()
+    const awkward = [
+      'a "quoted" {brace}, comma',
+      'back\\slash \\" NULL',
+      'NULL',
+      '',
+      'ünï © 🙂',
+      "it's\ttab\nline",
+    ]
+    const many = awkward.map((ua, i) =>
+      event(id, {
+        type: 'campaign_reset_lock_set',
+        at: T0 + i,
+        context: context({ userAgent: ua, requestId: i % 2 ? null : ua, ip: i % 3 ? null : '2001:db8::1' }),
+        details: { ua, n: i },
+      }),
+    )
+    await suite.store.events.appendMany(many)
+    const kept = (await suite.store.events.search({ accountId: id }, 100)).reverse()
+    expect(kept.map((e) => e.context)).toEqual(many.map((e) => e.context))
+    expect(kept.map((e) => e.details)).toEqual(many.map((e) => e.details))
+  })
+
   it('records many events as one: counted per type and told together once the transaction commits', async () => {
     const counted: Array<[string, number]> = []
     const told: number[] = []

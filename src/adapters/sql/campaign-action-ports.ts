@@ -3,20 +3,23 @@ import { isLocale } from '../../kernel/locale.js'
 import type { CampaignActionPorts } from '../../modules/campaigns/actions.js'
 import type { SecurityEventLog } from '../../modules/events/ports.js'
 import type { EventRecorder } from '../../modules/events/recorder.js'
+import type { Dialect } from './dialect.js'
+import { idIn } from './id-lists.js'
 import { outboxRow } from './outbox-repository.js'
 import type { Database } from './schema.js'
 
 /** The accounts of a batch, set-based. */
-const accountPorts = (trx: Kysely<Database>): CampaignActionPorts['accounts'] => {
+const accountPorts = (trx: Kysely<Database>, dialect: Dialect): CampaignActionPorts['accounts'] => {
+  const idOf = (ids: readonly string[]) => idIn(dialect, 'id', ids)
   /** Sets `set` on those of `ids` that exist; returns their ids, in the order given. */
   const mark = async (ids: readonly string[], set: UpdateObject<Database, 'accounts'>) => {
-    const rows = await trx.updateTable('accounts').set(set).where('id', 'in', ids).returning('id').execute()
+    const rows = await trx.updateTable('accounts').set(set).where(idOf(ids)).returning('id').execute()
     const hit = new Set(rows.map((r) => r.id))
     return ids.filter((id) => hit.has(id))
   }
   return {
     existing: async (ids) =>
-      (await trx.selectFrom('accounts').select('id').where('id', 'in', ids).execute()).map((r) => r.id),
+      (await trx.selectFrom('accounts').select('id').where(idOf(ids)).execute()).map((r) => r.id),
     requirePasswordReset: (ids, now) =>
       mark(ids, {
         password_reset_required_at: sql<number>`coalesce(password_reset_required_at, cast(${now} as bigint))`,
@@ -28,7 +31,7 @@ const accountPorts = (trx: Kysely<Database>): CampaignActionPorts['accounts'] =>
       const rows = await trx
         .selectFrom('accounts')
         .select(['id', 'username', 'email', 'phone', 'locale'])
-        .where('id', 'in', ids)
+        .where(idOf(ids))
         .where(channel === 'email' ? 'email_verified_at' : 'phone_verified_at', 'is not', null)
         .where(channel === 'email' ? 'email' : 'phone', 'is not', null)
         .execute()
@@ -49,17 +52,19 @@ const accountPorts = (trx: Kysely<Database>): CampaignActionPorts['accounts'] =>
  */
 export const sqlCampaignActionPorts = (
   trx: Kysely<Database>,
+  dialect: Dialect,
   recorder: Pick<EventRecorder, 'recordMany'>,
   log: SecurityEventLog,
 ): CampaignActionPorts => {
+  const accountIdOf = (ids: readonly string[]) => idIn(dialect, 'account_id', ids)
   return {
-    accounts: accountPorts(trx),
+    accounts: accountPorts(trx, dialect),
     sessions: {
       revokeLive: async (accountIds, now) => {
         const r = await trx
           .updateTable('sessions')
           .set({ revoked_at: now })
-          .where('account_id', 'in', accountIds)
+          .where(accountIdOf(accountIds))
           .where('revoked_at', 'is', null)
           .where('expires_at', '>', now)
           .where('idle_expires_at', '>', now)
@@ -74,7 +79,7 @@ export const sqlCampaignActionPorts = (
           .select(['id', 'account_id'])
           .where('model', '=', 'Grant')
           .where('client_id', '=', clientId)
-          .where('account_id', 'in', accountIds)
+          .where(accountIdOf(accountIds))
           .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]))
           .execute()
         if (grants.length === 0) return []
@@ -94,7 +99,7 @@ export const sqlCampaignActionPorts = (
           await trx
             .updateTable(table)
             .set({ used_at: now })
-            .where('account_id', 'in', accountIds)
+            .where(accountIdOf(accountIds))
             .where('used_at', 'is', null)
             .execute()
         }

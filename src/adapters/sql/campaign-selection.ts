@@ -78,14 +78,33 @@ export const selectedIds = (db: Kysely<Database>, s: Selector): Sel => {
 export const MATERIALISE_CHUNK = 50_000
 
 /**
+ * The claim order of targets. Batches are claimed in slot order, then account order. Within a
+ * window of `windowChunks` chunks (a million accounts by default), the target at position `n` of
+ * its chunk takes slot `window × width + n mod width`: one slot holds every 64th account of each
+ * chunk of the window, so a batch takes accounts spread over the window rather than a run of
+ * neighbours. On PostgreSQL neighbours in account order share table pages; a batch that marks one
+ * account of a page, not all of them, leaves room on the page for the new row version (a heap-only
+ * update, without new index entries; migration 0030). The window keeps the batches of a stretch of
+ * time within a stretch of the table and its indexes that stays in memory.
+ */
+export interface TargetSpread {
+  width: number
+  windowChunks: number
+}
+
+export const TARGET_SPREAD: TargetSpread = { width: 64, windowChunks: 20 }
+
+/**
  * Inserts the campaign (running) and materialises its targets: the selection is taken once, in
  * the caller's transaction, chunk by chunk (`INSERT … SELECT` of the ids after the previous
- * chunk's last, up to the chunk's boundary), and the campaign's total is their number.
+ * chunk's last, up to the chunk's boundary), each with its slot (see TargetSpread), and the
+ * campaign's total is their number.
  */
 export const insertWithTargets = async (
   trx: Kysely<Database>,
   c: NewCampaign,
   chunk = MATERIALISE_CHUNK,
+  spread = TARGET_SPREAD,
 ): Promise<void> => {
   await trx
     .insertInto('campaigns')
@@ -111,7 +130,8 @@ export const insertWithTargets = async (
   const selected = () => trx.selectFrom(selectedIds(trx, c.selector).as('s'))
   let total = 0
   let after: string | null = null
-  for (;;) {
+  for (let n = 0; ; n += 1) {
+    const base = Math.floor(n / spread.windowChunks) * spread.width
     const from: string | null = after
     // The last id of this chunk; none when fewer than `chunk` are left.
     const boundary = await selected()
@@ -123,7 +143,7 @@ export const insertWithTargets = async (
       .executeTakeFirst()
     const inserted = await trx
       .insertInto('campaign_targets')
-      .columns(['campaign_id', 'account_id', 'status', 'attempts'])
+      .columns(['campaign_id', 'account_id', 'status', 'attempts', 'slot'])
       .expression(
         selected()
           .select([
@@ -131,9 +151,15 @@ export const insertWithTargets = async (
             's.id',
             sql<string>`'pending'`.as('status'),
             sql<number>`0`.as('attempts'),
+            sql<number>`${sql.lit(base)} + (row_number() over (order by s.id) - 1) % ${sql.lit(spread.width)}`.as(
+              'slot',
+            ),
           ])
           .$if(from !== null, (q) => q.where('s.id', '>', from!))
-          .$if(boundary !== undefined, (q) => q.where('s.id', '<=', boundary!.id)),
+          .$if(boundary !== undefined, (q) => q.where('s.id', '<=', boundary!.id))
+          // Written in claim order: a batch's claim and marks then touch neighbouring target rows.
+          .orderBy(sql.ref('slot'))
+          .orderBy('s.id'),
       )
       .executeTakeFirst()
     total += Number(inserted.numInsertedOrUpdatedRows ?? 0)

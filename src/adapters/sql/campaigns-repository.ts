@@ -20,6 +20,7 @@ import { sqlCampaignActionPorts } from './campaign-action-ports.js'
 import { dryRunCounts, insertWithTargets } from './campaign-selection.js'
 import type { Dialect } from './dialect.js'
 import { SqlSecurityEventLog } from './events-repository.js'
+import { idIn } from './id-lists.js'
 import type { CampaignsTable, Database } from './schema.js'
 import { inTransaction } from './store.js'
 
@@ -57,8 +58,8 @@ const toRecord = (r: Selectable<CampaignsTable>): CampaignRecord => ({
  * first statement.
  */
 export class SqlCampaignRepository implements CampaignRepository {
-  /** Per campaign, the highest account id this instance claimed: where the next claim starts. */
-  readonly #cursor = new Map<string, string>()
+  /** Per campaign, the last target this instance claimed (slot, account id): where the next claim starts. */
+  readonly #cursor = new Map<string, { slot: number; accountId: string }>()
 
   /**
    * `events`: where a batch records the event of each account it changed, into the batch's
@@ -259,11 +260,15 @@ export class SqlCampaignRepository implements CampaignRepository {
       if (!c) return null
       claimed = await this.#claim(trx, id, c.limit)
       if (claimed.length === 0) return null
-      const log = new SqlSecurityEventLog(trx, (f) => {
-        recorded = true
-        afterCommit(f)
-      })
-      const ports = sqlCampaignActionPorts(trx, this.events, log)
+      const log = new SqlSecurityEventLog(
+        trx,
+        (f) => {
+          recorded = true
+          afterCommit(f)
+        },
+        this.dialect,
+      )
+      const ports = sqlCampaignActionPorts(trx, this.dialect, this.events, log)
       const outcome = await this.act(ports, c.campaign, claimed, now)
       await this.#mark(trx, id, outcome, now)
       return { action: c.campaign.action, ...outcome }
@@ -328,29 +333,32 @@ export class SqlCampaignRepository implements CampaignRepository {
 
   /**
    * Claims up to `limit` pending targets: the claim is the lease (rows locked `FOR UPDATE SKIP
-   * LOCKED` on PostgreSQL, the write lock on SQLite) and ends with the transaction. Claims go up
-   * the account ids from where this instance last claimed: the targets below are (mostly) done, and
-   * their dead index entries need not be walked again. Once nothing is left above, from the start
-   * again (targets a failed batch gave back).
+   * LOCKED` on PostgreSQL, the write lock on SQLite) and ends with the transaction. Targets are
+   * claimed in slot order (campaign-selection.ts, TargetSpread), from where this instance last
+   * claimed: the targets before it are (mostly) done, and their dead index entries need not be
+   * walked again. Once nothing is left after it, from the start again (targets a failed batch gave
+   * back).
    */
   async #claim(trx: Kysely<Database>, id: string, limit: number): Promise<string[]> {
-    const claim = async (after: string | undefined) => {
+    const claim = async (after: { slot: number; accountId: string } | undefined) => {
       let q = trx
         .selectFrom('campaign_targets')
-        .select('account_id')
+        .select(['slot', 'account_id'])
         .where('campaign_id', '=', id)
         .where('status', '=', PENDING)
-      if (after !== undefined) q = q.where('account_id', '>', after)
-      q = q.orderBy('account_id').limit(limit)
+      if (after !== undefined)
+        q = q.where((eb) => eb(eb.refTuple('slot', 'account_id'), '>', eb.tuple(after.slot, after.accountId)))
+      q = q.orderBy('slot').orderBy('account_id').limit(limit)
       if (this.dialect.skipLocked) q = q.modifyEnd(sql`for update skip locked`)
-      return (await q.execute()).map((r) => r.account_id)
+      return q.execute()
     }
     const after = this.#cursor.get(id)
-    let ids = await claim(after)
-    if (ids.length === 0 && after !== undefined) ids = await claim(undefined)
-    if (ids.length > 0) this.#cursor.set(id, ids[ids.length - 1]!)
+    let rows = await claim(after)
+    if (rows.length === 0 && after !== undefined) rows = await claim(undefined)
+    const last = rows[rows.length - 1]
+    if (last) this.#cursor.set(id, { slot: Number(last.slot), accountId: last.account_id })
     else this.#cursor.delete(id)
-    return ids
+    return rows.map((r) => r.account_id)
   }
 
   /** Marks the batch's targets done or skipped and adds the batch to the campaign's counters. */
@@ -365,7 +373,7 @@ export class SqlCampaignRepository implements CampaignRepository {
         .updateTable('campaign_targets')
         .set({ status, handled_at: now })
         .where('campaign_id', '=', id)
-        .where('account_id', 'in', ids)
+        .where(idIn(this.dialect, 'account_id', ids))
         .execute()
     }
     await trx

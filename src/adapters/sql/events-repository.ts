@@ -1,4 +1,4 @@
-import type { Kysely, Selectable } from 'kysely'
+import { type Kysely, type Selectable, sql } from 'kysely'
 import { subnetOf } from '../../kernel/net.js'
 import type {
   EventFilter,
@@ -7,6 +7,7 @@ import type {
   StoredSecurityEvent,
 } from '../../modules/events/ports.js'
 import type { SecurityEventType } from '../../modules/events/vocabulary.js'
+import type { Dialect } from './dialect.js'
 import type { Database, SecurityEventsTable } from './schema.js'
 import { statement } from './statement.js'
 
@@ -57,6 +58,18 @@ const append = statement(
 /** Rows per INSERT of `appendMany`: 9 parameters each stays far below SQLite's and PostgreSQL's limits. */
 const ROWS_PER_INSERT = 1000
 
+const EVENT_COLUMNS = [
+  'type',
+  'account_id',
+  'ip',
+  'subnet',
+  'user_agent',
+  'client_version',
+  'request_id',
+  'details',
+  'created_at',
+] as const
+
 /** The row of an event. `detailsText` is its details as JSON (given when already written). */
 const rowOf = (e: SecurityEvent, detailsText: string) => ({
   type: e.type,
@@ -77,10 +90,14 @@ const rowOf = (e: SecurityEvent, detailsText: string) => ({
 export class SqlSecurityEventLog implements SecurityEventLog {
   readonly afterCommit?: (fn: () => void) => void
 
-  /** `afterCommit`: given for the log of a transaction (see SecurityEventLog). */
+  /**
+   * `afterCommit`: given for the log of a transaction (see SecurityEventLog). `dialect`: where it
+   * takes array parameters, `appendMany` binds one array per column instead of a parameter per value.
+   */
   constructor(
     private readonly db: Kysely<Database>,
     afterCommit?: (fn: () => void) => void,
+    private readonly dialect?: Dialect,
   ) {
     if (afterCommit) this.afterCommit = afterCommit
   }
@@ -110,10 +127,28 @@ export class SqlSecurityEventLog implements SecurityEventLog {
       }
       return text
     }
+    if (this.dialect?.arrayParameters) return this.#appendColumns(events, json)
     for (let i = 0; i < events.length; i += ROWS_PER_INSERT) {
       const rows = events.slice(i, i + ROWS_PER_INSERT).map((e) => rowOf(e, json(e.details)))
       await this.db.insertInto('security_events').values(rows).execute()
     }
+  }
+
+  /** PostgreSQL: `INSERT … SELECT … FROM unnest(…)`, nine array parameters for a whole batch. */
+  async #appendColumns(events: readonly SecurityEvent[], json: (d: Record<string, unknown>) => string) {
+    const rows = events.map((e) => rowOf(e, json(e.details)))
+    const column = <K extends keyof (typeof rows)[number]>(k: K) => rows.map((r) => r[k])
+    await this.db
+      .insertInto('security_events')
+      .columns([...EVENT_COLUMNS])
+      .expression(
+        sql`select * from unnest(${sql.join(
+          EVENT_COLUMNS.map(
+            (k) => sql`cast(${column(k)} as ${sql.raw(k === 'created_at' ? 'bigint[]' : 'text[]')})`,
+          ),
+        )})`,
+      )
+      .execute()
   }
 
   async listForAccount(accountId: string, limit: number, beforeId?: number): Promise<StoredSecurityEvent[]> {

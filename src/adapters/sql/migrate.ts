@@ -29,6 +29,7 @@ import * as m0026 from './migrations/0026_account_lifecycle.js'
 import * as m0027 from './migrations/0027_account_deletion.js'
 import * as m0028 from './migrations/0028_account_imports.js'
 import * as m0029 from './migrations/0029_bulk_write_paths.js'
+import * as m0030 from './migrations/0030_campaign_target_spread.js'
 
 type DialectMigration = {
   up: (db: Kysely<unknown>, dialect: Dialect) => Promise<void>
@@ -66,9 +67,10 @@ const all: Record<string, DialectMigration> = {
   '0027_account_deletion': m0027,
   '0028_account_imports': m0028,
   '0029_bulk_write_paths': m0029,
+  '0030_campaign_target_spread': m0030,
 }
 
-export const migrateToLatest = async (db: Kysely<unknown>, dialect: Dialect): Promise<MigrationResultSet> => {
+const migratorFor = (db: Kysely<unknown>, dialect: Dialect): Migrator => {
   const migrations: Record<string, Migration> = Object.fromEntries(
     Object.entries(all).map(([name, m]) => [
       name,
@@ -78,9 +80,15 @@ export const migrateToLatest = async (db: Kysely<unknown>, dialect: Dialect): Pr
       },
     ]),
   )
-  const migrator = new Migrator({
+  return new Migrator({
     db,
     provider: { getMigrations: async () => migrations },
   })
-  return migrator.migrateToLatest()
 }
+
+export const migrateToLatest = (db: Kysely<unknown>, dialect: Dialect): Promise<MigrationResultSet> =>
+  migratorFor(db, dialect).migrateToLatest()
+
+/** Undoes the last migration applied (its `down`): a release rolled back before its schema. */
+export const migrateDownOne = (db: Kysely<unknown>, dialect: Dialect): Promise<MigrationResultSet> =>
+  migratorFor(db, dialect).migrateDown()

@@ -24,7 +24,7 @@ const repositories = (
   tokens: new SqlOneTimeTokens(db),
   sessions: new SqlSessionRepository(db),
   outbox: outbox(new SqlMessageLedger(db, dialect)),
-  events: new SqlSecurityEventLog(db, afterCommit),
+  events: new SqlSecurityEventLog(db, afterCommit, dialect),
   recoveryLedger: new SqlRecoveryLedger(db, dialect),
   deletions: new SqlAccountDeletions(db),
 })

@@ -1,3 +1,5 @@
+import type { Generated } from 'kysely'
+
 /* Campaigns run over a selection of accounts: their targets and batches. */
 
 export interface CampaignsTable {
@@ -30,6 +32,8 @@ export interface CampaignTargetsTable {
   account_id: string
   /** pending, done, skipped, failed */
   status: string
+  /** Where the target comes in the claim order (src/adapters/sql/campaign-selection.ts, "spread"). */
+  slot: Generated<number>
   /** Batches that failed with this target in them. */
   attempts: number
   handled_at: number | null
