@@ -333,6 +333,22 @@ describe.each(databaseKinds())('campaign actions on %s', (kind) => {
       expect((await stateOf(verified)).events).toHaveLength(1)
     })
 
+    it('notify: queues a batch larger than one statement can bind (2,000 notices, 17 values each)', async () => {
+      const notice = { channel: 'email' as const, subject: 'A large batch', text: 'Hello {{username}}.' }
+      const ids: string[] = []
+      for (let i = 0; i < 2000; i++) ids.push((await account({ emailVerifiedAt: T0 })).id)
+      const c = campaign('notify', { notify: notice })
+      const r = await run(c, ids)
+      expect(r.done.length).toBe(2000)
+      expect([...r.done].sort()).toEqual([...ids].sort())
+      const queued = await database.db
+        .selectFrom('outbox')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('id', 'like', `${noticeKeyPrefix(c.incidentId, notice)}%`)
+        .executeTakeFirstOrThrow()
+      expect(Number(queued.n)).toBe(2000)
+    })
+
     it('notify by SMS: to the verified phone, with its calling code', async () => {
       const notice = { channel: 'sms' as const, subject: '', text: 'Reset your password, {{username}}.' }
       const a = await account()

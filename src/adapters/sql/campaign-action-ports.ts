@@ -3,6 +3,7 @@ import { isLocale } from '../../kernel/locale.js'
 import type { CampaignActionPorts } from '../../modules/campaigns/actions.js'
 import type { SecurityEventLog } from '../../modules/events/ports.js'
 import type { EventRecorder } from '../../modules/events/recorder.js'
+import { chunks } from './chunks.js'
 import type { Dialect } from './dialect.js'
 import { idIn } from './id-lists.js'
 import { outboxRow } from './outbox-repository.js'
@@ -106,16 +107,20 @@ export const sqlCampaignActionPorts = (
       },
     },
     notices: {
-      // One statement for the batch; the row's id is its dedupe key.
+      // A statement per 500 messages (17 parameters each, below both databases' limits); the
+      // row's id is its dedupe key.
       queueOnce: async (messages, now) => {
-        if (messages.length === 0) return []
-        const rows = await trx
-          .insertInto('outbox')
-          .values(messages.map((m) => outboxRow(m, now, m.dedupeKey)))
-          .onConflict((oc) => oc.doNothing())
-          .returning('account_id')
-          .execute()
-        return rows.map((r) => r.account_id).filter((a): a is string => a !== null)
+        const queued: string[] = []
+        for (const part of chunks(messages)) {
+          const rows = await trx
+            .insertInto('outbox')
+            .values(part.map((m) => outboxRow(m, now, m.dedupeKey)))
+            .onConflict((oc) => oc.doNothing())
+            .returning('account_id')
+            .execute()
+          for (const r of rows) if (r.account_id !== null) queued.push(r.account_id)
+        }
+        return queued
       },
     },
     events: { recordMany: (events) => recorder.recordMany(events, log) },

@@ -134,7 +134,10 @@ export class SqlSecurityEventLog implements SecurityEventLog {
     }
   }
 
-  /** PostgreSQL: `INSERT … SELECT … FROM unnest(…)`, nine array parameters for a whole batch. */
+  /**
+   * PostgreSQL: `INSERT … SELECT … FROM unnest(…)`, nine array parameters for a whole batch. The
+   * rows are inserted in the arrays' order (`with ordinality`), so ids grow in the order given.
+   */
   async #appendColumns(events: readonly SecurityEvent[], json: (d: Record<string, unknown>) => string) {
     const rows = events.map((e) => rowOf(e, json(e.details)))
     const column = <K extends keyof (typeof rows)[number]>(k: K) => rows.map((r) => r[k])
@@ -142,11 +145,11 @@ export class SqlSecurityEventLog implements SecurityEventLog {
       .insertInto('security_events')
       .columns([...EVENT_COLUMNS])
       .expression(
-        sql`select * from unnest(${sql.join(
+        sql`select ${sql.join(EVENT_COLUMNS.map((k) => sql.ref(k)))} from unnest(${sql.join(
           EVENT_COLUMNS.map(
             (k) => sql`cast(${column(k)} as ${sql.raw(k === 'created_at' ? 'bigint[]' : 'text[]')})`,
           ),
-        )})`,
+        )}) with ordinality as u(${sql.join(EVENT_COLUMNS.map((k) => sql.ref(k)))}, n) order by n`,
       )
       .execute()
   }
