@@ -17,18 +17,13 @@ import {
 import type { EventRecorder } from '../../modules/events/recorder.js'
 import { SqlAuditLog } from './audit-repository.js'
 import { sqlCampaignActionPorts } from './campaign-action-ports.js'
+import { PENDING, TargetClaims } from './campaign-claims.js'
 import { dryRunCounts, insertWithTargets } from './campaign-selection.js'
 import type { Dialect } from './dialect.js'
 import { SqlSecurityEventLog } from './events-repository.js'
 import { idIn } from './id-lists.js'
 import type { CampaignsTable, Database } from './schema.js'
 import { inTransaction } from './store.js'
-
-/**
- * `status = 'pending'` written as the partial index of pending targets states it, so that either
- * planner matches a query to that index without depending on a parameter's value.
- */
-const PENDING = sql.lit('pending')
 
 const toRecord = (r: Selectable<CampaignsTable>): CampaignRecord => ({
   id: r.id,
@@ -58,8 +53,8 @@ const toRecord = (r: Selectable<CampaignsTable>): CampaignRecord => ({
  * first statement.
  */
 export class SqlCampaignRepository implements CampaignRepository {
-  /** Per campaign, the last target this instance claimed (slot, account id): where the next claim starts. */
-  readonly #cursor = new Map<string, { slot: number; accountId: string }>()
+  /** This instance's claims, with its cursor per campaign. */
+  readonly #claims: TargetClaims
 
   /**
    * `events`: where a batch records the event of each account it changed, into the batch's
@@ -71,7 +66,9 @@ export class SqlCampaignRepository implements CampaignRepository {
     private readonly dialect: Dialect,
     private readonly events: Pick<EventRecorder, 'recordMany' | 'settled'>,
     private readonly act: typeof runCampaignAction = runCampaignAction,
-  ) {}
+  ) {
+    this.#claims = new TargetClaims(dialect)
+  }
 
   async incidentExists(id: string): Promise<boolean> {
     const r = await this.db.selectFrom('incidents').select('id').where('id', '=', id).executeTakeFirst()
@@ -258,7 +255,7 @@ export class SqlCampaignRepository implements CampaignRepository {
     const result = await inTransaction(this.db, async (trx, afterCommit) => {
       const c = await this.#take(trx, id, opts)
       if (!c) return null
-      claimed = await this.#claim(trx, id, c.limit)
+      claimed = await this.#claims.claim(trx, id, c.limit)
       if (claimed.length === 0) return null
       const log = new SqlSecurityEventLog(
         trx,
@@ -329,36 +326,6 @@ export class SqlCampaignRepository implements CampaignRepository {
       .where('not_before', '<=', now)
       .executeTakeFirst()
     return Number(paced.numUpdatedRows) === 0 ? null : { campaign, limit }
-  }
-
-  /**
-   * Claims up to `limit` pending targets: the claim is the lease (rows locked `FOR UPDATE SKIP
-   * LOCKED` on PostgreSQL, the write lock on SQLite) and ends with the transaction. Targets are
-   * claimed in slot order (campaign-selection.ts, TargetSpread), from where this instance last
-   * claimed: the targets before it are (mostly) done, and their dead index entries need not be
-   * walked again. Once nothing is left after it, from the start again (targets a failed batch gave
-   * back).
-   */
-  async #claim(trx: Kysely<Database>, id: string, limit: number): Promise<string[]> {
-    const claim = async (after: { slot: number; accountId: string } | undefined) => {
-      let q = trx
-        .selectFrom('campaign_targets')
-        .select(['slot', 'account_id'])
-        .where('campaign_id', '=', id)
-        .where('status', '=', PENDING)
-      if (after !== undefined)
-        q = q.where((eb) => eb(eb.refTuple('slot', 'account_id'), '>', eb.tuple(after.slot, after.accountId)))
-      q = q.orderBy('slot').orderBy('account_id').limit(limit)
-      if (this.dialect.skipLocked) q = q.modifyEnd(sql`for update skip locked`)
-      return q.execute()
-    }
-    const after = this.#cursor.get(id)
-    let rows = await claim(after)
-    if (rows.length === 0 && after !== undefined) rows = await claim(undefined)
-    const last = rows[rows.length - 1]
-    if (last) this.#cursor.set(id, { slot: Number(last.slot), accountId: last.account_id })
-    else this.#cursor.delete(id)
-    return rows.map((r) => r.account_id)
   }
 
   /** Marks the batch's targets done or skipped and adds the batch to the campaign's counters. */
