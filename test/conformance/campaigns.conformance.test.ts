@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
-import { insertWithTargets } from '../../src/adapters/sql/campaign-selection.js'
+import { insertWithTargets, type TargetSpread } from '../../src/adapters/sql/campaign-selection.js'
 import { SqlCampaignRepository } from '../../src/adapters/sql/campaigns-repository.js'
 import type { SqlDatabase } from '../../src/adapters/sql/database.js'
 import { SqlSecurityEventLog } from '../../src/adapters/sql/events-repository.js'
@@ -85,6 +85,33 @@ describe.each(databaseKinds())('CampaignRepository on %s', (kind) => {
         .execute()
     ).map((t) => ({ id: t.account_id, status: t.status, attempts: Number(t.attempts) }))
 
+  /** Materialises a campaign over `ids` as creation does, with the chunking and spread given. */
+  const materialise = async (
+    ids: string[],
+    action: CampaignAction,
+    chunk: number,
+    spread?: TargetSpread,
+  ): Promise<string> => {
+    const id = randomUUID()
+    await suite.database.db.transaction().execute((trx) =>
+      insertWithTargets(
+        trx,
+        {
+          id,
+          incidentId: null,
+          selector: { kind: 'accounts', ids },
+          action,
+          params: {},
+          createdBy: 'account:admin',
+          createdAt: T0,
+        },
+        chunk,
+        spread,
+      ),
+    )
+    return id
+  }
+
   const counters = (c: CampaignRecord | null) =>
     c && { status: c.status, total: c.total, done: c.done, skipped: c.skipped, failed: c.failed }
 
@@ -105,22 +132,7 @@ describe.each(databaseKinds())('CampaignRepository on %s', (kind) => {
     it('materialises a selection larger than a chunk in id order, each account once', async () => {
       const ids = await accounts(10)
       for (const chunk of [1, 3, 10, 11]) {
-        const id = randomUUID()
-        await suite.database.db.transaction().execute((trx) =>
-          insertWithTargets(
-            trx,
-            {
-              id,
-              incidentId: null,
-              selector: { kind: 'accounts', ids: [...ids, randomUUID()] },
-              action: 'revoke_sessions',
-              params: {},
-              createdBy: 'account:admin',
-              createdAt: T0,
-            },
-            chunk,
-          ),
-        )
+        const id = await materialise([...ids, randomUUID()], 'revoke_sessions', chunk)
         const got = (await targets(id)).map((t) => t.id).sort()
         expect(got, `chunks of ${chunk}`).toEqual(ids)
         expect((await repository().get(id))?.total, `chunks of ${chunk}`).toBe(10)
@@ -130,23 +142,7 @@ describe.each(databaseKinds())('CampaignRepository on %s', (kind) => {
     it('gives batches accounts spread over a window of chunks, not runs of neighbours', async () => {
       // 12 accounts, chunks of 3, windows of 2 chunks, width 2: positions 0..5 form the first window.
       const ids = await accounts(12)
-      const id = randomUUID()
-      await suite.database.db.transaction().execute((trx) =>
-        insertWithTargets(
-          trx,
-          {
-            id,
-            incidentId: null,
-            selector: { kind: 'accounts', ids },
-            action: 'reset_lock',
-            params: {},
-            createdBy: 'account:admin',
-            createdAt: T0,
-          },
-          3,
-          { width: 2, windowChunks: 2 },
-        ),
-      )
+      const id = await materialise(ids, 'reset_lock', 3, { width: 2, windowChunks: 2 })
       const slots = await suite.database.db
         .selectFrom('campaign_targets')
         .select(['account_id', 'slot'])

@@ -6,7 +6,7 @@ import type { EventRecorder } from '../../modules/events/recorder.js'
 import { chunks } from './chunks.js'
 import type { Dialect } from './dialect.js'
 import { idIn } from './id-lists.js'
-import { outboxRow } from './outbox-repository.js'
+import { OUTBOX_ROWS_PER_INSERT, outboxRow } from './outbox-repository.js'
 import type { Database } from './schema.js'
 
 /** The accounts of a batch, set-based. */
@@ -107,11 +107,10 @@ export const sqlCampaignActionPorts = (
       },
     },
     notices: {
-      // A statement per 500 messages (17 parameters each, below both databases' limits); the
-      // row's id is its dedupe key.
+      // A statement per OUTBOX_ROWS_PER_INSERT messages; the row's id is its dedupe key.
       queueOnce: async (messages, now) => {
         const queued: string[] = []
-        for (const part of chunks(messages)) {
+        for (const part of chunks(messages, OUTBOX_ROWS_PER_INSERT)) {
           const rows = await trx
             .insertInto('outbox')
             .values(part.map((m) => outboxRow(m, now, m.dedupeKey)))

@@ -58,18 +58,6 @@ const append = statement(
 /** Rows per INSERT of `appendMany`: 9 parameters each stays far below SQLite's and PostgreSQL's limits. */
 const ROWS_PER_INSERT = 1000
 
-const EVENT_COLUMNS = [
-  'type',
-  'account_id',
-  'ip',
-  'subnet',
-  'user_agent',
-  'client_version',
-  'request_id',
-  'details',
-  'created_at',
-] as const
-
 /** The row of an event. `detailsText` is its details as JSON (given when already written). */
 const rowOf = (e: SecurityEvent, detailsText: string) => ({
   type: e.type,
@@ -82,6 +70,19 @@ const rowOf = (e: SecurityEvent, detailsText: string) => ({
   details: detailsText,
   created_at: e.at,
 })
+
+/** The columns of `rowOf`'s row, in the order the array insert binds them. */
+const EVENT_COLUMNS = [
+  'type',
+  'account_id',
+  'ip',
+  'subnet',
+  'user_agent',
+  'client_version',
+  'request_id',
+  'details',
+  'created_at',
+] as const satisfies ReadonlyArray<keyof ReturnType<typeof rowOf>>
 
 /**
  * The one place that writes `security_events` (a test keeps it so): everything recorded reaches

@@ -51,8 +51,8 @@ export const outboxRow = (m: LedgerMessage, now: number, id = newId()) => ({
   sent_at: null,
 })
 
-/** Rows per INSERT of `insertMany`: 17 parameters each stays far below SQLite's and PostgreSQL's limits. */
-const ROWS_PER_INSERT = 500
+/** Outbox rows per INSERT (`insertMany`, campaign notices): 17 parameters each stays far below SQLite's and PostgreSQL's limits. */
+export const OUTBOX_ROWS_PER_INSERT = 500
 
 /** The states in which a message counts against a budget. */
 const COUNTED = ['queued', 'processing', 'sent']
@@ -168,10 +168,10 @@ export class SqlMessageLedger implements MessageLedger {
 
   async insertMany(messages: readonly LedgerMessage[], now: number): Promise<number> {
     let queued = 0
-    for (let i = 0; i < messages.length; i += ROWS_PER_INSERT) {
+    for (let i = 0; i < messages.length; i += OUTBOX_ROWS_PER_INSERT) {
       const rows = await this.db
         .insertInto('outbox')
-        .values(messages.slice(i, i + ROWS_PER_INSERT).map((m) => outboxRow(m, now)))
+        .values(messages.slice(i, i + OUTBOX_ROWS_PER_INSERT).map((m) => outboxRow(m, now)))
         .onConflict((oc) => oc.column('dedupe_key').doNothing())
         .returning('id')
         .execute()
