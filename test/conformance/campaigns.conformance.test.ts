@@ -24,9 +24,12 @@ describe.each(databaseKinds())('CampaignRepository on %s', (kind) => {
   const suite = useSuiteDatabase(kind)
 
   const recorderOn = (d: SqlDatabase) => new EventRecorder(new SqlSecurityEventLog(d.db), () => T0)
-  /** A repository (its own claim cursor, as each instance has), with the real actions or `act`. */
-  const repository = (d: SqlDatabase = suite.database, act = runCampaignAction) =>
-    new SqlCampaignRepository(d.db, d.dialect, recorderOn(d), act)
+  /**
+   * A repository (its own claim cursor, as each instance has), with the real actions or `act`;
+   * targets in groups of `group` (one by default here: most cases below are about single targets).
+   */
+  const repository = (d: SqlDatabase = suite.database, act = runCampaignAction, group = 1) =>
+    new SqlCampaignRepository(d.db, d.dialect, recorderOn(d), act, group)
 
   const accounts = async (n: number, role: 'user' | 'partner' = 'user'): Promise<string[]> => {
     const ids: string[] = []
@@ -75,27 +78,44 @@ describe.each(databaseKinds())('CampaignRepository on %s', (kind) => {
       createdAt: extra.createdAt ?? T0,
     })
 
-  const targets = async (campaignId: string) =>
+  /** The campaign's groups of targets, in claim order. */
+  const groups = async (campaignId: string) =>
     (
       await suite.database.db
-        .selectFrom('campaign_targets')
-        .select(['account_id', 'status', 'attempts'])
+        .selectFrom('campaign_target_groups')
+        .select(['first_id', 'slot', 'account_ids', 'size', 'status', 'attempts'])
         .where('campaign_id', '=', campaignId)
-        .orderBy('account_id')
+        .orderBy('slot')
+        .orderBy('first_id')
         .execute()
-    ).map((t) => ({ id: t.account_id, status: t.status, attempts: Number(t.attempts) }))
+    ).map((g) => ({
+      firstId: g.first_id,
+      slot: Number(g.slot),
+      ids: JSON.parse(g.account_ids) as string[],
+      size: Number(g.size),
+      status: g.status,
+      attempts: Number(g.attempts),
+    }))
 
-  /** Materialises a campaign over `ids` as creation does, with the chunking and spread given. */
+  /** Each target with its group's status and attempts, in account order. */
+  const targets = async (campaignId: string) =>
+    (await groups(campaignId))
+      .flatMap((g) => g.ids.map((id) => ({ id, status: g.status, attempts: g.attempts })))
+      .sort((a, b) => (a.id < b.id ? -1 : 1))
+
+  /** Materialises a campaign over `ids` as creation does, with the chunking, spread and groups given. */
   const materialise = async (
     ids: string[],
     action: CampaignAction,
     chunk: number,
     spread?: TargetSpread,
+    group = 1,
   ): Promise<string> => {
     const id = randomUUID()
     await suite.database.db.transaction().execute((trx) =>
       insertWithTargets(
         trx,
+        suite.database.dialect,
         {
           id,
           incidentId: null,
@@ -105,8 +125,7 @@ describe.each(databaseKinds())('CampaignRepository on %s', (kind) => {
           createdBy: 'account:admin',
           createdAt: T0,
         },
-        chunk,
-        spread,
+        { chunk, group, ...(spread ? { spread } : {}) },
       ),
     )
     return id
@@ -143,14 +162,9 @@ describe.each(databaseKinds())('CampaignRepository on %s', (kind) => {
       // 12 accounts, chunks of 3, windows of 2 chunks, width 2: positions 0..5 form the first window.
       const ids = await accounts(12)
       const id = await materialise(ids, 'reset_lock', 3, { width: 2, windowChunks: 2 })
-      const slots = await suite.database.db
-        .selectFrom('campaign_targets')
-        .select(['account_id', 'slot'])
-        .where('campaign_id', '=', id)
-        .orderBy('account_id')
-        .execute()
+      const slotOf = new Map((await groups(id)).map((g) => [g.ids[0]!, g.slot]))
       // Position p in chunk c (of window w): slot 2w + (p mod 2).
-      expect(slots.map((t) => Number(t.slot))).toEqual([0, 1, 0, 0, 1, 0, 2, 3, 2, 2, 3, 2])
+      expect(ids.map((a) => slotOf.get(a))).toEqual([0, 1, 0, 0, 1, 0, 2, 3, 2, 2, 3, 2])
       // Batches follow the slots: the first takes every other account of the first window.
       const repo = repository()
       const batches: string[][] = []
@@ -164,6 +178,66 @@ describe.each(databaseKinds())('CampaignRepository on %s', (kind) => {
       const at = (...positions: number[]) => positions.map((p) => ids[p]!)
       expect(batches).toEqual([at(0, 2, 3), at(5, 1, 4), at(6, 8, 9), at(11, 7, 10)].map((b) => b.sort()))
       expect(await repo.runBatch(id, { ...BATCH, now: T0 + 9 })).toBeNull()
+    })
+
+    it('keeps the accounts of a slot in groups, claimed and marked whole', async () => {
+      // 12 accounts, chunks of 6, windows of 1 chunk, width 2, groups of 2: slot 0 holds positions
+      // 0, 2, 4 of the first chunk, as groups [0, 2] and [4].
+      const ids = await accounts(12)
+      const id = await materialise(ids, 'reset_lock', 6, { width: 2, windowChunks: 1 }, 2)
+      const at = (...positions: number[]) => positions.map((p) => ids[p]!)
+      const expected = [at(0, 2), at(4), at(1, 3), at(5), at(6, 8), at(10), at(7, 9), at(11)]
+      expect((await groups(id)).map((g) => [g.slot, g.firstId, g.size, g.ids])).toEqual(
+        expected.map((g, n) => [Math.floor(n / 2), g[0], g.length, g]),
+      )
+      expect((await repository().get(id))?.total).toBe(12)
+      // A batch of 4 takes two groups (three accounts here), and marks both.
+      const repo = repository(suite.database, runCampaignAction, 2)
+      for (let b = 0; b < 4; b++) {
+        expect(await repo.runBatch(id, { ...BATCH, limit: 4, now: T0 + b })).toMatchObject({ done: 3 })
+        expect((await groups(id)).map((g) => g.status)).toEqual(
+          expected.map((_, n) => (n < 2 * (b + 1) ? 'done' : 'pending')),
+        )
+      }
+      expect(await repo.runBatch(id, { ...BATCH, now: T0 + 9 })).toBeNull()
+      const changed = await suite.database.db
+        .selectFrom('accounts')
+        .select('id')
+        .where('id', 'in', ids)
+        .where('reset_lock', '=', 1)
+        .execute()
+      expect(changed.length).toBe(12)
+    })
+
+    it('groups forty accounts to a row by default, one for a notify campaign', async () => {
+      const ids = await accounts(100)
+      const repo = new SqlCampaignRepository(
+        suite.database.db,
+        suite.database.dialect,
+        recorderOn(suite.database),
+      )
+      const c = await create(repo, { kind: 'accounts', ids }, 'revoke_sessions')
+      const sizes = (await groups(c.id)).map((g) => g.size)
+      // 64 slots of one or two accounts each: one group per slot.
+      expect(sizes.reduce((a, b) => a + b, 0)).toBe(100)
+      expect(Math.max(...sizes)).toBeLessThanOrEqual(40)
+      expect((await targets(c.id)).map((t) => t.id)).toEqual(ids)
+      // A batch takes the groups, in order, that its limit holds (at least one), whatever their size.
+      let next = 0
+      const fill = (limit: number) => {
+        let n = sizes[next++]!
+        while (next < sizes.length && n + sizes[next]! <= limit) n += sizes[next++]!
+        return n
+      }
+      for (const limit of [1, 3, 7, 50, 1000]) {
+        expect(await repo.runBatch(c.id, { ...BATCH, limit }), `limit ${limit}`).toMatchObject({
+          done: fill(limit),
+        })
+      }
+      expect(next).toBe(sizes.length)
+      const notify = { channel: 'email' as const, subject: 'Leak', text: `Hello ${unique()}` }
+      const n = await create(repo, { kind: 'accounts', ids }, 'notify', { params: { notify } })
+      expect((await groups(n.id)).map((g) => g.size)).toEqual(ids.map(() => 1))
     })
 
     it('selects an incident’s exposed accounts, by field, and saved selections by role', async () => {
@@ -216,7 +290,7 @@ describe.each(databaseKinds())('CampaignRepository on %s', (kind) => {
   })
 
   describe('runBatch', () => {
-    it('claims up to the limit, marks the targets done or skipped and adds to the counters', async () => {
+    it('claims up to the limit, marks the targets done and adds them, done or skipped, to the counters', async () => {
       const repo = repository()
       const ids = await accounts(5)
       const c = await create(repo, { kind: 'accounts', ids }, 'reset_lock')
@@ -224,9 +298,10 @@ describe.each(databaseKinds())('CampaignRepository on %s', (kind) => {
       await suite.database.db.deleteFrom('accounts').where('id', '=', ids[1]!).execute()
       const first = await repo.runBatch(c.id, { ...BATCH, limit: 2 })
       expect(first).toEqual({ campaignId: c.id, action: 'reset_lock', done: 1, skipped: 1, failed: 0 })
+      // Handled groups are done; the skipped account is counted as such.
       expect((await targets(c.id)).map((t) => t.status)).toEqual([
         'done',
-        'skipped',
+        'done',
         'pending',
         'pending',
         'pending',
@@ -402,6 +477,24 @@ describe.each(databaseKinds())('CampaignRepository on %s', (kind) => {
       expect(await repo.handledSince(c.id, T0)).toBe(2)
       expect(await repo.runBatch(c.id, BATCH)).toMatchObject({ done: 1 })
       expect(await repo.recordFailure(c.id, [], 2, T0)).toBe(0)
+    })
+
+    it('counts every account of a group that failed maxAttempts times', async () => {
+      const ids = await accounts(5)
+      const act: typeof runCampaignAction = async () => {
+        throw new Error('the database went away')
+      }
+      const repo = repository(suite.database, act, 3)
+      // One slot (width 1): groups [0, 1, 2] and [3, 4].
+      const id = await materialise(ids, 'reset_lock', 10, { width: 1, windowChunks: 1 }, 3)
+      const err = await repo.runBatch(id, { ...BATCH, limit: 3 }).catch((e: unknown) => e)
+      expect((err as BatchFailed).accountIds).toEqual(ids.slice(0, 3))
+      expect(await repo.recordFailure(id, (err as BatchFailed).accountIds, 1, T0)).toBe(3)
+      expect((await groups(id)).map((g) => [g.status, g.attempts])).toEqual([
+        ['failed', 1],
+        ['pending', 0],
+      ])
+      expect(counters(await repo.get(id))).toMatchObject({ done: 0, failed: 3 })
     })
 
     it.runIf(kind === 'postgres')(

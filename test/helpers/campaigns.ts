@@ -28,7 +28,7 @@ export const expectCampaignsHandledOnce = async (
     ])
     expect(
       await one(
-        sql`select count(*) as n from campaign_targets where campaign_id = ${id} and status = 'done'`,
+        sql`select sum(size) as n from campaign_target_groups where campaign_id = ${id} and status = 'done'`,
       ),
     ).toBe(accounts)
     expect(await one(sql`select sum(done) as n from campaign_batches where campaign_id = ${id}`)).toBe(

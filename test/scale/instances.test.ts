@@ -329,7 +329,7 @@ describe.skipIf(!redisUrl || !pgUrl)('three instances on one PostgreSQL and one 
     const resent = notices.length - total
     expect(resent, 'transmissions repeated after the kill').toBeLessThanOrEqual(2)
     const targetsLeft = await sql.query(
-      `select count(*)::int as n from campaign_targets where campaign_id = $1 and status <> 'done'`,
+      `select count(*)::int as n from campaign_target_groups where campaign_id = $1 and status <> 'done'`,
       [id],
     )
     expect(targetsLeft.rows[0].n).toBe(0)

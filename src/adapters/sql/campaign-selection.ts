@@ -7,6 +7,7 @@ import type {
   NewCampaign,
   Selector,
 } from '../../modules/campaigns/ports.js'
+import type { Dialect } from './dialect.js'
 import type { Database } from './schema.js'
 
 type Sel = SelectQueryBuilder<Database, keyof Database, { id: string }>
@@ -72,7 +73,7 @@ export const selectedIds = (db: Kysely<Database>, s: Selector): Sel => {
 /**
  * Targets are materialised this many at a time, in account id order: each statement stays well
  * inside the statement deadline (GATEHOUSE_DB_STATEMENT_TIMEOUT_MS) however many accounts the
- * selection holds — a force reset of 17.5 million accounts writes 350 chunks, not one statement of
+ * selection holds — a force reset of 17.5 million accounts takes 350 statements, not one of
  * minutes.
  */
 export const MATERIALISE_CHUNK = 50_000
@@ -95,18 +96,29 @@ export interface TargetSpread {
 export const TARGET_SPREAD: TargetSpread = { width: 64, windowChunks: 20 }
 
 /**
- * Inserts the campaign (running) and materialises its targets: the selection is taken once, in
- * the caller's transaction, chunk by chunk (`INSERT … SELECT` of the ids after the previous
- * chunk's last, up to the chunk's boundary), each with its slot (see TargetSpread), and the
- * campaign's total is their number.
+ * Targets are kept in groups of this many accounts that follow each other in claim order (same
+ * slot, same chunk), one row per group (migration 0031): a batch claims, and marks, whole groups.
+ * Forty ids stay within what PostgreSQL keeps in the row itself, uncompressed. A notify campaign's
+ * groups hold one account each: its pace counts messages, and a batch of it may be one message.
  */
-export const insertWithTargets = async (
-  trx: Kysely<Database>,
-  c: NewCampaign,
-  chunk = MATERIALISE_CHUNK,
-  spread = TARGET_SPREAD,
-): Promise<void> => {
-  await trx
+export const TARGET_GROUP = 40
+
+/** The size of the groups of a campaign's targets: at most this many accounts each. */
+export const groupSizeOf = (action: CampaignAction, group = TARGET_GROUP): number =>
+  action === 'notify' ? 1 : group
+
+/** How a selection is materialised: chunks of the selection, the spread, the group size. */
+export interface Materialising {
+  chunk: number
+  spread: TargetSpread
+  group: number
+}
+
+const MATERIALISING: Materialising = { chunk: MATERIALISE_CHUNK, spread: TARGET_SPREAD, group: TARGET_GROUP }
+
+/** The campaign's row: running, nothing counted yet. */
+const insertCampaign = (trx: Kysely<Database>, c: NewCampaign) =>
+  trx
     .insertInto('campaigns')
     .values({
       id: c.id,
@@ -127,44 +139,105 @@ export const insertWithTargets = async (
       finished_at: null,
     })
     .execute()
-  const selected = () => trx.selectFrom(selectedIds(trx, c.selector).as('s'))
+
+/**
+ * One chunk of the selection, the ids in (`from`, `to`], as groups: each account's slot (`base`
+ * plus its position in the chunk modulo the width), then its group within the slot. Returns how
+ * many accounts the groups hold.
+ */
+const insertGroups = async (
+  trx: Kysely<Database>,
+  dialect: Dialect,
+  c: NewCampaign,
+  chunk: { from: string | null; to: string | null; base: number },
+  width: number,
+  per: number,
+): Promise<number> => {
+  const { from, to, base } = chunk
+  const slotted = trx
+    .selectFrom(selectedIds(trx, c.selector).as('s'))
+    .select([
+      's.id',
+      sql<number>`${sql.lit(base)} + (row_number() over (order by s.id) - 1) % ${sql.lit(width)}`.as('slot'),
+    ])
+    .$if(from !== null, (q) => q.where('s.id', '>', from!))
+    .$if(to !== null, (q) => q.where('s.id', '<=', to!))
+  const grouped = trx
+    .selectFrom(slotted.as('p'))
+    .select([
+      'p.id',
+      'p.slot',
+      sql<number>`(row_number() over (partition by p.slot order by p.id) - 1) / ${sql.lit(per)}`.as('g'),
+    ])
+  const ids =
+    dialect.name === 'postgres'
+      ? sql<string>`cast(json_agg(g.id order by g.id) as text)`
+      : sql<string>`json_group_array(g.id order by g.id)`
+  const inserted = await trx
+    .insertInto('campaign_target_groups')
+    .columns(['campaign_id', 'first_id', 'slot', 'account_ids', 'size', 'status', 'attempts'])
+    .expression(
+      trx
+        .selectFrom(grouped.as('g'))
+        .select([
+          sql<string>`${c.id}`.as('campaign_id'),
+          sql<string>`min(g.id)`.as('first_id'),
+          'g.slot',
+          ids.as('account_ids'),
+          sql<number>`count(*)`.as('size'),
+          sql<string>`'pending'`.as('status'),
+          sql<number>`0`.as('attempts'),
+        ])
+        .groupBy(['g.slot', 'g.g'])
+        // Written in claim order: a batch's claim and marks then touch neighbouring rows.
+        .orderBy('g.slot')
+        .orderBy(sql`min(g.id)`),
+    )
+    .returning('size')
+    .execute()
+  return inserted.reduce((sum, r) => sum + Number(r.size), 0)
+}
+
+/**
+ * Inserts the campaign (running) and materialises its targets: the selection is taken once, in
+ * the caller's transaction, chunk by chunk (`INSERT … SELECT` of the ids after the previous
+ * chunk's last, up to the chunk's boundary). Each account gets its slot (see TargetSpread); the
+ * accounts of a slot within a chunk are cut into groups (see TARGET_GROUP), in account order. The
+ * campaign's total is the number of accounts.
+ */
+export const insertWithTargets = async (
+  trx: Kysely<Database>,
+  dialect: Dialect,
+  c: NewCampaign,
+  how: Partial<Materialising> = {},
+): Promise<void> => {
+  const { chunk, spread, group } = { ...MATERIALISING, ...how }
+  await insertCampaign(trx, c)
   let total = 0
-  let after: string | null = null
+  let from: string | null = null
   for (let n = 0; ; n += 1) {
-    const base = Math.floor(n / spread.windowChunks) * spread.width
-    const from: string | null = after
+    const after: string | null = from
     // The last id of this chunk; none when fewer than `chunk` are left.
-    const boundary = await selected()
+    const boundary = await trx
+      .selectFrom(selectedIds(trx, c.selector).as('s'))
       .select('s.id')
-      .$if(from !== null, (q) => q.where('s.id', '>', from!))
+      .$if(after !== null, (q) => q.where('s.id', '>', after!))
       .orderBy('s.id')
       .offset(chunk - 1)
       .limit(1)
       .executeTakeFirst()
-    const inserted = await trx
-      .insertInto('campaign_targets')
-      .columns(['campaign_id', 'account_id', 'status', 'attempts', 'slot'])
-      .expression(
-        selected()
-          .select([
-            sql<string>`${c.id}`.as('campaign_id'),
-            's.id',
-            sql<string>`'pending'`.as('status'),
-            sql<number>`0`.as('attempts'),
-            sql<number>`${sql.lit(base)} + (row_number() over (order by s.id) - 1) % ${sql.lit(spread.width)}`.as(
-              'slot',
-            ),
-          ])
-          .$if(from !== null, (q) => q.where('s.id', '>', from!))
-          .$if(boundary !== undefined, (q) => q.where('s.id', '<=', boundary!.id))
-          // Written in claim order: a batch's claim and marks then touch neighbouring target rows.
-          .orderBy(sql.ref('slot'))
-          .orderBy('s.id'),
-      )
-      .executeTakeFirst()
-    total += Number(inserted.numInsertedOrUpdatedRows ?? 0)
-    if (boundary === undefined) break
-    after = boundary.id
+    const to: string | null = boundary?.id ?? null
+    const base = Math.floor(n / spread.windowChunks) * spread.width
+    total += await insertGroups(
+      trx,
+      dialect,
+      c,
+      { from, to, base },
+      spread.width,
+      groupSizeOf(c.action, group),
+    )
+    if (to === null) break
+    from = to
   }
   await trx.updateTable('campaigns').set({ total }).where('id', '=', c.id).execute()
 }

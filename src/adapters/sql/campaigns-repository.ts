@@ -18,7 +18,7 @@ import type { EventRecorder } from '../../modules/events/recorder.js'
 import { SqlAuditLog } from './audit-repository.js'
 import { sqlCampaignActionPorts } from './campaign-action-ports.js'
 import { PENDING, TargetClaims } from './campaign-claims.js'
-import { dryRunCounts, insertWithTargets } from './campaign-selection.js'
+import { dryRunCounts, insertWithTargets, TARGET_GROUP } from './campaign-selection.js'
 import type { Dialect } from './dialect.js'
 import { SqlSecurityEventLog } from './events-repository.js'
 import { idIn } from './id-lists.js'
@@ -59,15 +59,17 @@ export class SqlCampaignRepository implements CampaignRepository {
   /**
    * `events`: where a batch records the event of each account it changed, into the batch's
    * transaction (counted and fanned out to webhooks once it commits, like every other event).
-   * `act`: what a batch does to its accounts (tests give one that fails).
+   * `act`: what a batch does to its accounts (tests give one that fails). `group`: the size of
+   * the groups targets are kept in (campaign-selection.ts, TARGET_GROUP).
    */
   constructor(
     private readonly db: Kysely<Database>,
     private readonly dialect: Dialect,
     private readonly events: Pick<EventRecorder, 'recordMany' | 'settled'>,
     private readonly act: typeof runCampaignAction = runCampaignAction,
+    private readonly group = TARGET_GROUP,
   ) {
-    this.#claims = new TargetClaims(dialect)
+    this.#claims = new TargetClaims(dialect, group)
   }
 
   async incidentExists(id: string): Promise<boolean> {
@@ -87,13 +89,13 @@ export class SqlCampaignRepository implements CampaignRepository {
 
   async create(c: NewCampaign): Promise<CampaignRecord> {
     const created = await this.db.transaction().execute(async (trx) => {
-      await insertWithTargets(trx, c)
+      await insertWithTargets(trx, this.dialect, c, { group: this.group })
       return (await campaignIn(trx, c.id))!
     })
-    // A million new targets and stale statistics make the planner read every pending target for
-    // each claim; fresh ones make the claim a short index range scan.
+    // Many new groups and stale statistics make the planner read every pending group for each
+    // claim; fresh ones make the claim a short index range scan.
     if (created.total > 0 && this.dialect.name === 'postgres')
-      await sql`analyze campaign_targets`.execute(this.db)
+      await sql`analyze campaign_target_groups`.execute(this.db)
     return created
   }
 
@@ -151,22 +153,26 @@ export class SqlCampaignRepository implements CampaignRepository {
   async recordFailure(id: string, accountIds: string[], maxAttempts: number, now: number): Promise<number> {
     if (accountIds.length === 0) return 0
     return this.db.transaction().execute(async (trx) => {
+      // The batch's groups: those whose first account is among its accounts (each account is in
+      // one group, and a batch holds whole groups).
+      const groups = idIn(this.dialect, 'first_id', accountIds)
       await trx
-        .updateTable('campaign_targets')
+        .updateTable('campaign_target_groups')
         .set((eb) => ({ attempts: eb('attempts', '+', 1) }))
         .where('campaign_id', '=', id)
         .where('status', '=', PENDING)
-        .where(idIn(this.dialect, 'account_id', accountIds))
+        .where(groups)
         .execute()
-      const r = await trx
-        .updateTable('campaign_targets')
+      const rows = await trx
+        .updateTable('campaign_target_groups')
         .set({ status: 'failed', handled_at: now })
         .where('campaign_id', '=', id)
         .where('status', '=', PENDING)
-        .where(idIn(this.dialect, 'account_id', accountIds))
+        .where(groups)
         .where('attempts', '>=', maxAttempts)
-        .executeTakeFirst()
-      const failed = Number(r.numUpdatedRows)
+        .returning('size')
+        .execute()
+      const failed = rows.reduce((n, r) => n + Number(r.size), 0)
       if (failed > 0) {
         await trx
           .insertInto('campaign_batches')
@@ -224,8 +230,8 @@ export class SqlCampaignRepository implements CampaignRepository {
         .where(({ not, exists, selectFrom }) =>
           not(
             exists(
-              selectFrom('campaign_targets')
-                .select('account_id')
+              selectFrom('campaign_target_groups')
+                .select('first_id')
                 .where('campaign_id', '=', id)
                 .where('status', '=', PENDING),
             ),
@@ -255,7 +261,8 @@ export class SqlCampaignRepository implements CampaignRepository {
     const result = await inTransaction(this.db, async (trx, afterCommit) => {
       const c = await this.#take(trx, id, opts)
       if (!c) return null
-      claimed = await this.#claims.claim(trx, id, c.limit)
+      const groups = await this.#claims.claim(trx, id, c.campaign.action, c.limit)
+      claimed = groups.accountIds
       if (claimed.length === 0) return null
       const log = new SqlSecurityEventLog(
         trx,
@@ -267,7 +274,7 @@ export class SqlCampaignRepository implements CampaignRepository {
       )
       const ports = sqlCampaignActionPorts(trx, this.dialect, this.events, log)
       const outcome = await this.act(ports, c.campaign, claimed, now)
-      await this.#mark(trx, id, outcome, now)
+      await this.#mark(trx, id, groups.firstIds, outcome, now)
       return { action: c.campaign.action, ...outcome }
     }).catch((err: unknown) => {
       throw new BatchFailed(id, claimed, err)
@@ -328,21 +335,21 @@ export class SqlCampaignRepository implements CampaignRepository {
     return Number(paced.numUpdatedRows) === 0 ? null : { campaign, limit }
   }
 
-  /** Marks the batch's targets done or skipped and adds the batch to the campaign's counters. */
-  async #mark(trx: Kysely<Database>, id: string, outcome: ActionResult, now: number): Promise<void> {
+  /** Marks the batch's groups done and adds the batch (done, skipped) to the campaign's counters. */
+  async #mark(
+    trx: Kysely<Database>,
+    id: string,
+    firstIds: string[],
+    outcome: ActionResult,
+    now: number,
+  ): Promise<void> {
     const { done, skipped, sessionsRevoked } = outcome
-    for (const [status, ids] of [
-      ['done', done],
-      ['skipped', skipped],
-    ] as const) {
-      if (ids.length === 0) continue
-      await trx
-        .updateTable('campaign_targets')
-        .set({ status, handled_at: now })
-        .where('campaign_id', '=', id)
-        .where(idIn(this.dialect, 'account_id', ids))
-        .execute()
-    }
+    await trx
+      .updateTable('campaign_target_groups')
+      .set({ status: 'done', handled_at: now })
+      .where('campaign_id', '=', id)
+      .where(idIn(this.dialect, 'first_id', firstIds))
+      .execute()
     await trx
       .insertInto('campaign_batches')
       .values({

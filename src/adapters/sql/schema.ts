@@ -6,7 +6,7 @@ import type {
   UsernameReservationsTable,
 } from './schema/accounts.js'
 import type { AuditLogTable, AuditRefsTable } from './schema/audit.js'
-import type { CampaignBatchesTable, CampaignsTable, CampaignTargetsTable } from './schema/campaigns.js'
+import type { CampaignBatchesTable, CampaignsTable, CampaignTargetGroupsTable } from './schema/campaigns.js'
 import type { ApiKeysTable, ClientsTable } from './schema/clients.js'
 import type { SecurityEventsTable } from './schema/events.js'
 import type { DetectionsTable, GuardLiftsTable } from './schema/guard.js'
@@ -32,7 +32,7 @@ export type {
   UsernameReservationsTable,
 } from './schema/accounts.js'
 export type { AuditLogTable, AuditRefsTable } from './schema/audit.js'
-export type { CampaignBatchesTable, CampaignsTable, CampaignTargetsTable } from './schema/campaigns.js'
+export type { CampaignBatchesTable, CampaignsTable, CampaignTargetGroupsTable } from './schema/campaigns.js'
 export type { ApiKeysTable, ClientsTable } from './schema/clients.js'
 export type { SecurityEventsTable } from './schema/events.js'
 export type { DetectionsTable, GuardLiftsTable } from './schema/guard.js'
@@ -81,7 +81,7 @@ export interface Database {
   incident_exposures: IncidentExposuresTable
   audit_refs: AuditRefsTable
   campaigns: CampaignsTable
-  campaign_targets: CampaignTargetsTable
+  campaign_target_groups: CampaignTargetGroupsTable
   campaign_batches: CampaignBatchesTable
   clients: ClientsTable
   api_keys: ApiKeysTable

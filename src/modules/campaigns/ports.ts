@@ -123,7 +123,8 @@ export interface CampaignRepository {
   /** Running campaigns whose pacing lets a batch start now, oldest first. */
   runnable(now: number, limit: number): Promise<Array<{ id: string; action: CampaignAction }>>
   /**
-   * Claims up to `limit` pending targets of the campaign and handles them in one transaction: the
+   * Claims up to `limit` pending targets of the campaign (targets may be kept in groups that are
+   * claimed whole: at least one group) and handles them in one transaction: the
    * action (`runCampaignAction`, actions.ts, with its events) through ports bound to that
    * transaction, then the targets marked and the counters. Null when the campaign is not running
    * or nothing was claimable (all pending targets are being handled elsewhere, or none is left).
@@ -133,7 +134,10 @@ export interface CampaignRepository {
     id: string,
     opts: { limit: number; now: number; notifyPerSecond: number },
   ): Promise<BatchOutcome | null>
-  /** Records that a batch with these targets failed; targets that failed `maxAttempts` times are marked failed. */
+  /**
+   * Records that a batch with these targets failed; targets that failed `maxAttempts` times are
+   * marked failed. Returns how many were.
+   */
   recordFailure(id: string, accountIds: string[], maxAttempts: number, now: number): Promise<number>
   /**
    * What the campaigns of an incident did, for its report: sessions revoked, accounts put under a

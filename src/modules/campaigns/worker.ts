@@ -4,7 +4,7 @@ import { Poller } from '../../kernel/poller.js'
 import type { AuditService } from '../audit/service.js'
 import { BatchFailed, type BatchOutcome, type CampaignRecord, type CampaignRepository } from './ports.js'
 
-/** A target whose batch failed this many times is marked failed (the rest of the batch goes on). */
+/** Targets whose batch failed this many times are marked failed, with their groups (the campaign goes on). */
 const MAX_ATTEMPTS = 3
 
 const systemContext = { ip: null, requestId: null }

@@ -1,5 +1,3 @@
-import type { Generated } from 'kysely'
-
 /* Campaigns run over a selection of accounts: their targets and batches. */
 
 export interface CampaignsTable {
@@ -27,14 +25,22 @@ export interface CampaignsTable {
   finished_at: number | null
 }
 
-export interface CampaignTargetsTable {
+/**
+ * A campaign's targets, in groups of accounts neighbouring in claim order
+ * (src/adapters/sql/campaign-selection.ts): a group is claimed, handled and marked as a whole.
+ */
+export interface CampaignTargetGroupsTable {
   campaign_id: string
-  account_id: string
-  /** pending, done, skipped, failed */
+  /** The group's first account: its name. */
+  first_id: string
+  /** Where the group comes in the claim order (src/adapters/sql/campaign-selection.ts, "spread"). */
+  slot: number
+  /** JSON: the group's account ids, in account order. */
+  account_ids: string
+  size: number
+  /** pending, done, failed */
   status: string
-  /** Where the target comes in the claim order (src/adapters/sql/campaign-selection.ts, "spread"). */
-  slot: Generated<number>
-  /** Batches that failed with this target in them. */
+  /** Batches that failed with this group in them. */
   attempts: number
   handled_at: number | null
 }
