@@ -73,6 +73,39 @@ describe.each(databaseKinds())('AccountRepository on %s', (kind) => {
       expect(await suite.store.accounts.findByEmail(`nobody${unique()}@example.org`)).toBeNull()
     })
 
+    it('reads a username with its reservation in one row, whether either exists', async () => {
+      const { accounts } = suite.store
+      const a = newAccount()
+      await accounts.create(a)
+      expect(await accounts.findByUsernameWithReservation(a.username)).toEqual({
+        account: await accounts.findById(a.id),
+        reservedHash: null,
+      })
+      const reserved = `reserved${unique()}`
+      expect(await accounts.reserveUsername(reserved, T0, T0 + DAY, 'reservation-hash')).toBe(true)
+      expect(await accounts.findByUsernameWithReservation(reserved)).toEqual({
+        account: null,
+        reservedHash: 'reservation-hash',
+      })
+      // A name both held by an account and reserved (a reservation outlives its sign-up's account).
+      const both = newAccount()
+      await accounts.create(both)
+      expect(await accounts.reserveUsername(both.username, T0, T0 + DAY, 'other-hash')).toBe(true)
+      const read = await accounts.findByUsernameWithReservation(both.username)
+      expect(read.account?.id).toBe(both.id)
+      expect(read.account?.passwordHash).toBe(both.passwordHash)
+      expect(read.reservedHash).toBe('other-hash')
+      expect(await accounts.findByUsernameWithReservation(`nobody${unique()}`)).toEqual({
+        account: null,
+        reservedHash: null,
+      })
+      // The name is a value, never SQL.
+      expect(await accounts.findByUsernameWithReservation(`x' or '1'='1`)).toEqual({
+        account: null,
+        reservedHash: null,
+      })
+    })
+
     it('refuses a duplicate username with conflict "username" and writes nothing', async () => {
       const a = newAccount()
       await suite.store.accounts.create(a)

@@ -77,8 +77,18 @@ describe.each(databaseKinds())('imported password hashes on %s', (kind) => {
       expect(wrong.json.code).toBe('invalid_credentials')
       expect((await accounts().findById(id))!.passwordHash).toBe(hash)
 
+      const last = (await server.app.store.events.listForAccount(id, 1))[0]!.id
       const right = await login(user.username, user.password)
       expect(right.status).toBe(201)
+      // The login's events are written together at its end, in the order they happened.
+      const written = (await server.app.store.events.listForAccount(id, 50))
+        .filter((e) => e.id > last)
+        .reverse()
+      const types = written.map((e) => e.type)
+      expect(types[0]).toBe('authn_password_rehashed')
+      expect(types.at(-1)).toBe('authn_login_success')
+      expect(types.indexOf('authn_device_new')).toBeGreaterThan(0)
+      expect(written.map((e) => e.at)).toEqual([...written.map((e) => e.at)].sort((x, y) => x - y))
       const now = (await accounts().findById(id))!.passwordHash
       expect(now).toMatch(/^\$argon2id\$v=19\$/)
       expect(hasher.needsRehash(now)).toBe(false)

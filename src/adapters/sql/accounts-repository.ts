@@ -1,4 +1,4 @@
-import type { Kysely, Selectable } from 'kysely'
+import { type Kysely, type Selectable, sql } from 'kysely'
 import { isLocale, type Locale } from '../../kernel/locale.js'
 import {
   type AccountRecord,
@@ -48,6 +48,15 @@ const byId = statement((db, v: { id: string }) =>
 )
 const byUsername = statement((db, v: { username: string }) =>
   db.selectFrom('accounts').selectAll().where('username', '=', v.username),
+)
+// A login by username reads the reservation with the account, whether or not either exists.
+const byUsernameWithReservation = statement((db, v: { username: string }) =>
+  db
+    .selectFrom(sql<{ name: string }>`(select cast(${v.username} as text) as name)`.as('n'))
+    .leftJoin('accounts as a', 'a.username', 'n.name')
+    .leftJoin('username_reservations as r', 'r.username', 'n.name')
+    .selectAll('a')
+    .select('r.password_hash as reserved_password_hash'),
 )
 const byEmail = statement((db, v: { email: string }) =>
   db.selectFrom('accounts').selectAll().where('email_norm', '=', v.email),
@@ -104,10 +113,6 @@ export class SqlAccountRepository implements AccountRepository {
     return reservations.reserveUsername(this.db, usernameNorm, now, until, passwordHash)
   }
 
-  reservedPasswordHash(usernameNorm: string): Promise<string | null> {
-    return reservations.reservedPasswordHash(this.db, usernameNorm)
-  }
-
   deleteReservationsBefore(cutoff: number): Promise<number> {
     return reservations.deleteReservationsBefore(this.db, cutoff)
   }
@@ -120,6 +125,19 @@ export class SqlAccountRepository implements AccountRepository {
   async findByUsername(usernameNorm: string): Promise<AccountRecord | null> {
     const r = (await byUsername.run(this.db, { username: usernameNorm })).rows[0]
     return r ? toRecord(r) : null
+  }
+
+  async findByUsernameWithReservation(
+    usernameNorm: string,
+  ): Promise<{ account: AccountRecord | null; reservedHash: string | null }> {
+    const r = (await byUsernameWithReservation.run(this.db, { username: usernameNorm })).rows[0]
+    if (!r) throw new Error('the username read returned no row')
+    const { reserved_password_hash: reservedHash, ...account } = r
+    // Left-joined: every column of the account is null when no account has the name.
+    return {
+      account: account.id === null ? null : toRecord(account as Selectable<AccountsTable>),
+      reservedHash,
+    }
   }
 
   async findByEmail(emailNorm: string): Promise<AccountRecord | null> {

@@ -41,18 +41,6 @@ export const reserveUsername = async (
   return row !== undefined
 }
 
-export const reservedPasswordHash = async (
-  db: Kysely<Database>,
-  usernameNorm: string,
-): Promise<string | null> => {
-  const row = await db
-    .selectFrom('username_reservations')
-    .select('password_hash')
-    .where('username', '=', usernameNorm)
-    .executeTakeFirst()
-  return row?.password_hash ?? null
-}
-
 export const deleteReservationsBefore = async (db: Kysely<Database>, cutoff: number): Promise<number> => {
   const r = await db.deleteFrom('username_reservations').where('expires_at', '<', cutoff).executeTakeFirst()
   return Number(r.numDeletedRows)

@@ -15,3 +15,27 @@ export const findAccountByIdentifier = async (
   if (id?.kind === 'phone') return accounts.findByVerifiedPhone(id.value)
   return null
 }
+
+/** The account a login's identifier names and, for a username, the password a sign-up reserved it with. */
+export interface LoginAccount {
+  account: AccountRecord | null
+  /** See `AccountRepository.findByUsernameWithReservation`; null for an email address or a phone number. */
+  reservedHash: string | null
+}
+
+/**
+ * What a login reads about its identifier, in one read whether or not an account has it: for a
+ * username, the account and the name's reservation together (so a name with no account costs the
+ * same read as one with an account); otherwise as `findAccountByIdentifier`.
+ */
+export const findLoginAccount = async (
+  accounts: Pick<
+    AccountRepository,
+    'findByUsernameWithReservation' | 'findByUsername' | 'findByEmail' | 'findByVerifiedPhone'
+  >,
+  raw: string,
+): Promise<LoginAccount> => {
+  const id = classifyIdentifier(raw)
+  if (id?.kind === 'username') return accounts.findByUsernameWithReservation(id.value)
+  return { account: await findAccountByIdentifier(accounts, raw), reservedHash: null }
+}

@@ -80,18 +80,21 @@ export interface AccountRepository {
   /**
    * Reserves the username until `until`, atomically: of concurrent callers for one free name exactly
    * one gets true; a reservation that ended by `now` is taken over. False when it is reserved. The
-   * reservation keeps the sign-up's password hash (see `reservedPasswordHash`).
+   * reservation keeps the sign-up's password hash (see `findByUsernameWithReservation`).
    */
   reserveUsername(usernameNorm: string, now: number, until: number, passwordHash: string): Promise<boolean>
-  /**
-   * The password hash the sign-up that reserved the username gave, for as long as the reservation is
-   * kept (an unverified account lasts as long: both go in the same housekeeping); null without one.
-   */
-  reservedPasswordHash(usernameNorm: string): Promise<string | null>
   /** Deletes reservations that ended before `cutoff`. */
   deleteReservationsBefore(cutoff: number): Promise<number>
   findById(id: string): Promise<AccountRecord | null>
   findByUsername(usernameNorm: string): Promise<AccountRecord | null>
+  /**
+   * The account with the username, and the password hash the sign-up that reserved the name gave
+   * (kept as long as the reservation is: an unverified account lasts as long, both go in the same
+   * housekeeping; null without one), in one read that costs the same whether either exists.
+   */
+  findByUsernameWithReservation(
+    usernameNorm: string,
+  ): Promise<{ account: AccountRecord | null; reservedHash: string | null }>
   findByEmail(emailNorm: string): Promise<AccountRecord | null>
   /** Only a verified phone number identifies an account. */
   findByVerifiedPhone(e164: string): Promise<AccountRecord | null>

@@ -4,7 +4,7 @@ import type { Notifier } from '../../kernel/notifier.js'
 import { hashToken, looksLikeToken, newId, newToken } from '../../kernel/tokens.js'
 import type { AccountRecord } from '../accounts/ports.js'
 import type { RequestContext } from '../events/ports.js'
-import type { EventRecorder } from '../events/recorder.js'
+import type { EventRecorder, RecordsEvents } from '../events/recorder.js'
 import { messageLocale } from '../mail/locale.js'
 import type { Outbox } from '../mail/ports.js'
 import type { DeviceRecord, DeviceRepository, LoginNoticeRepository } from './ports.js'
@@ -92,9 +92,16 @@ export class DevicesService {
     sessionId: string,
     presented: string | null,
     ctx: RequestContext,
-    opts: { remember?: boolean; known?: DeviceRecord | null; hasDevices?: boolean } = {},
+    opts: {
+      remember?: boolean
+      known?: DeviceRecord | null
+      hasDevices?: boolean
+      /** Where the login records its events (held until it ends), when not the recorder itself. */
+      events?: RecordsEvents
+    } = {},
   ): Promise<{ deviceToken: string | null }> {
-    const { devices, events, clock, settings } = this.deps
+    const { devices, clock, settings } = this.deps
+    const events = opts.events ?? this.deps.events
     const now = clock.now()
     const rememberedUntil = opts.remember ? now + settings.rememberMs : undefined
     const known = opts.known !== undefined ? opts.known : await this.recognise(account.id, presented)
@@ -122,12 +129,17 @@ export class DevicesService {
       first_device: firstEver,
       remembered: opts.remember === true,
     })
-    if (!firstEver) await this.#notify(account, sessionId, ctx)
+    if (!firstEver) await this.#notify(account, sessionId, ctx, events)
     return { deviceToken: token }
   }
 
-  async #notify(account: AccountRecord, sessionId: string, ctx: RequestContext): Promise<void> {
-    const { notices, events, clock, outbox, settings, placeOf } = this.deps
+  async #notify(
+    account: AccountRecord,
+    sessionId: string,
+    ctx: RequestContext,
+    events: RecordsEvents,
+  ): Promise<void> {
+    const { notices, clock, outbox, settings, placeOf } = this.deps
     if (account.emailVerifiedAt === null) return
     const now = clock.now()
     const token = newToken()

@@ -69,3 +69,67 @@ describe('EventRecorder listeners', () => {
     expect(done).toBe(true)
   })
 })
+
+describe('EventRecorder.holding', () => {
+  it('writes nothing until its function ends, then every held event in one call, in order, each at its own time', async () => {
+    const { log, events } = memoryLog()
+    const calls: string[] = []
+    const counted: string[] = []
+    const told: string[][] = []
+    let now = 100
+    const recorder = new EventRecorder(
+      {
+        ...log,
+        append: async (e) => {
+          calls.push('append')
+          await log.append(e)
+        },
+        appendMany: async (es) => {
+          calls.push(`appendMany ${es.length}`)
+          await log.appendMany(es)
+        },
+      },
+      () => now,
+      (type, n) => counted.push(`${type} ${n}`),
+    )
+    recorder.subscribe((recorded) => {
+      told.push(recorded.map((e) => e.type))
+    })
+    const answer = await recorder.holding(async (held) => {
+      await held.record('authn_password_rehashed', 'a', noContext)
+      now = 101
+      await held.record('authn_device_new', 'a', noContext, { device_id: 'd' })
+      now = 102
+      await held.record('authn_login_success', 'a', noContext, { session_id: 's' })
+      expect(events).toHaveLength(0)
+      expect(told).toEqual([])
+      expect(counted).toEqual([])
+      return 'answered'
+    })
+    expect(answer).toBe('answered')
+    expect(calls).toEqual(['appendMany 3'])
+    expect(events.map((e) => [e.type, e.at, e.details])).toEqual([
+      ['authn_password_rehashed', 100, {}],
+      ['authn_device_new', 101, { device_id: 'd' }],
+      ['authn_login_success', 102, { session_id: 's' }],
+    ])
+    expect(told).toEqual([['authn_password_rehashed', 'authn_device_new', 'authn_login_success']])
+    expect(counted.sort()).toEqual([
+      'authn_device_new 1',
+      'authn_login_success 1',
+      'authn_password_rehashed 1',
+    ])
+
+    // Nothing held writes nothing; a single event is written with `append`, also when the function throws.
+    await recorder.holding(async () => {})
+    expect(calls).toEqual(['appendMany 3'])
+    await expect(
+      recorder.holding(async (held) => {
+        await held.record('authn_login_fail', null, noContext, { reason: 'bad_password' })
+        throw new Error('refused')
+      }),
+    ).rejects.toThrow('refused')
+    expect(calls).toEqual(['appendMany 3', 'append'])
+    expect(events.map((e) => e.type).at(-1)).toBe('authn_login_fail')
+  })
+})

@@ -7,6 +7,16 @@ export { noContext } from '../../kernel/context.js'
 /** An event to record: the recorder stamps its time. */
 export type NewSecurityEvent = Omit<SecurityEvent, 'at'>
 
+/** Where events are recorded: the recorder itself, or events it holds (`EventRecorder.holding`). */
+export interface RecordsEvents {
+  record(
+    type: SecurityEventType,
+    accountId: string | null,
+    context: RequestContext,
+    details?: Record<string, unknown>,
+  ): Promise<void>
+}
+
 export interface EventRecorderOptions {
   /** Told of a listener's error (see `subscribe`); the caller never fails for it. */
   onHookError?: (err: unknown, events: readonly SecurityEvent[]) => void
@@ -57,7 +67,34 @@ export class EventRecorder {
   async recordMany(events: readonly NewSecurityEvent[], into: SecurityEventLog = this.log): Promise<void> {
     if (events.length === 0) return
     const at = this.now()
-    const kept: SecurityEvent[] = events.map((e) => ({ ...e, at }))
+    return this.#keep(
+      events.map((e) => ({ ...e, at })),
+      into,
+    )
+  }
+
+  /**
+   * Runs `fn` with a recorder that holds its events, then keeps them all with one statement,
+   * counts them and tells the listeners as `record` does — also when `fn` throws. Each event keeps
+   * the time it was recorded at. For a request that records several events into the log (a login:
+   * a rehash, a new device, the session), one write instead of one per event; nothing it answers
+   * reads those events back.
+   */
+  async holding<T>(fn: (events: RecordsEvents) => Promise<T>): Promise<T> {
+    const held: SecurityEvent[] = []
+    try {
+      return await fn({
+        record: async (type, accountId, context, details = {}) => {
+          held.push({ type, accountId, context, details, at: this.now() })
+        },
+      })
+    } finally {
+      if (held.length > 0) await this.#keep(held, this.log)
+    }
+  }
+
+  /** Appends events already stamped, then counts them and tells the listeners (see `subscribe`). */
+  async #keep(kept: SecurityEvent[], into: SecurityEventLog): Promise<void> {
     if (kept.length === 1) await into.append(kept[0]!)
     else await into.appendMany(kept)
     if (into === this.log || !into.afterCommit) {

@@ -1,11 +1,12 @@
 import type { AuthenticationResponseJSON } from '@simplewebauthn/server'
 import { AppError } from '../../kernel/errors.js'
-import { findAccountByIdentifier } from '../accounts/lookup.js'
+import { findLoginAccount } from '../accounts/lookup.js'
 import type { PasswordHasher } from '../accounts/password-hasher.js'
 import type { AccountRecord, AccountRepository } from '../accounts/ports.js'
 import type { DeviceRecord } from '../devices/ports.js'
 import type { DevicesService } from '../devices/service.js'
 import type { RequestContext } from '../events/ports.js'
+import type { EventRecorder, RecordsEvents } from '../events/recorder.js'
 import type { Guard, ScreenInput } from '../guard/guard.js'
 import type { SourceLimits } from '../guard/source-limits.js'
 import type { PasskeyService } from '../mfa/passkeys.js'
@@ -61,6 +62,7 @@ export interface LoginDevice {
 }
 
 export interface LoginFlowDeps extends SecondStepDeps {
+  events: EventRecorder
   accounts: AccountRepository
   hasher: PasswordHasher
   sessions: Pick<SessionsService, 'open'>
@@ -103,40 +105,56 @@ export class LoginFlow {
     const { guard } = this.deps
     const { identifier } = input
     const { deviceToken } = from
-    // 1. screen: one read of the account for the guard's screen and the login.
-    const named = await findAccountByIdentifier(this.deps.accounts, identifier)
-    const accountId = named?.id ?? null
-    await guard.screen({ endpoint: 'login', ctx, identifier, accountId, deviceToken, headers: from.headers })
-    // 2. password
-    const check = await checkPassword(this.deps, input, named)
-    this.#count(check.outcome)
-    // A right password is a success for the guard, whatever comes next (a second factor).
-    await guard.loginOutcome(
-      ctx,
-      { identifier, deviceToken, accountId },
-      check.outcome === 'success' ? 'success' : 'failure',
-    )
-    const passed = await this.#refuseFailure(check, ctx)
-    const account = await this.#afterRightPassword(passed, check.password, ctx)
-    // 3. second step
-    const step = await secondStep(this.deps, account, ctx, deviceToken, input.requireSecondFactor === true)
-    if (step.kind === 'challenge') {
-      await this.deps.events.record('authn_mfa_challenge', account.id, ctx, { methods: step.methods })
-      return { kind: 'mfa', challengeId: step.challengeId, methods: step.methods }
-    }
-    // 4. open: the password alone proved who this is (a remembered device skipped the second factor).
-    const device = { token: deviceToken, remember: false, known: step.device, hasDevices: step.hasDevices }
-    const opened = await this.#open(account, ctx, device, PASSWORD_AMR)
-    await this.deps.events.record('authn_login_success', account.id, ctx, { session_id: opened.session.id })
-    if (opened.session.mfaEnrolment) {
-      await this.deps.events.record('authn_mfa_enrolment_required', account.id, ctx, {
-        session_id: opened.session.id,
-        role: account.role,
+    // The login's events are written together when it ends, whatever the outcome.
+    return this.deps.events.holding(async (events) => {
+      // 1. screen: one read of the account (and a username's reservation) for the screen and the login.
+      const named = await findLoginAccount(this.deps.accounts, identifier)
+      const accountId = named.account?.id ?? null
+      await guard.screen({
+        endpoint: 'login',
+        ctx,
+        identifier,
+        accountId,
+        deviceToken,
+        headers: from.headers,
       })
-    }
-    // 5. observe
-    await this.#observeOpened(ctx, opened, deviceToken)
-    return { kind: 'session', ...opened }
+      // 2. password
+      const check = await checkPassword(this.deps, input, named)
+      this.#count(check.outcome)
+      // A right password is a success for the guard, whatever comes next (a second factor).
+      await guard.loginOutcome(
+        ctx,
+        { identifier, deviceToken, accountId },
+        check.outcome === 'success' ? 'success' : 'failure',
+      )
+      const passed = await this.#refuseFailure(check, ctx, events)
+      const account = await this.#afterRightPassword(passed, check.password, ctx, events)
+      // 3. second step
+      const step = await secondStep(
+        { ...this.deps, events },
+        account,
+        ctx,
+        deviceToken,
+        input.requireSecondFactor === true,
+      )
+      if (step.kind === 'challenge') {
+        await events.record('authn_mfa_challenge', account.id, ctx, { methods: step.methods })
+        return { kind: 'mfa', challengeId: step.challengeId, methods: step.methods }
+      }
+      // 4. open: the password alone proved who this is (a remembered device skipped the second factor).
+      const device = { token: deviceToken, remember: false, known: step.device, hasDevices: step.hasDevices }
+      const opened = await this.#open(account, ctx, device, PASSWORD_AMR, events)
+      await events.record('authn_login_success', account.id, ctx, { session_id: opened.session.id })
+      if (opened.session.mfaEnrolment) {
+        await events.record('authn_mfa_enrolment_required', account.id, ctx, {
+          session_id: opened.session.id,
+          role: account.role,
+        })
+      }
+      // 5. observe
+      await this.#observeOpened(ctx, opened, deviceToken)
+      return { kind: 'session', ...opened }
+    })
   }
 
   /** Proves a login challenge's second factor and opens the session; `invalid_code` alike for every failure. */
@@ -155,13 +173,15 @@ export class LoginFlow {
     if (!account || account.lockedAt !== null) throw new AppError('invalid_code')
     // A challenge opened before a campaign required the reset opens no session either.
     if (account.passwordResetRequired) throw resetRequired()
-    const opened = await this.#open(account, ctx, device, secondFactorAmr(input.method, passkey))
-    await this.deps.events.record('authn_login_success', account.id, ctx, {
-      session_id: opened.session.id,
-      second_factor: input.method,
+    return this.deps.events.holding(async (events) => {
+      const opened = await this.#open(account, ctx, device, secondFactorAmr(input.method, passkey), events)
+      await events.record('authn_login_success', account.id, ctx, {
+        session_id: opened.session.id,
+        second_factor: input.method,
+      })
+      await this.#observeOpened(ctx, opened, device.token)
+      return opened
     })
-    await this.#observeOpened(ctx, opened, device.token)
-    return opened
   }
 
   /** Passkey options for the second factor of a login challenge. */
@@ -241,20 +261,26 @@ export class LoginFlow {
     }
     this.#count('success')
     const device = { token: from.deviceToken, remember: false }
-    const opened = await this.#open(account, ctx, device, passwordlessAmr(verified.use))
-    await events.record('authn_login_success', account.id, ctx, {
-      session_id: opened.session.id,
-      method: 'passkey',
+    return events.holding(async (held) => {
+      const opened = await this.#open(account, ctx, device, passwordlessAmr(verified.use), held)
+      await held.record('authn_login_success', account.id, ctx, {
+        session_id: opened.session.id,
+        method: 'passkey',
+      })
+      await this.#observeOpened(ctx, opened, from.deviceToken)
+      return opened
     })
-    await this.#observeOpened(ctx, opened, from.deviceToken)
-    return opened
   }
 
   /** Step 2's refusals: recorded, then answered alike (a right password may say why it opens nothing). */
-  async #refuseFailure(check: PasswordCheck, ctx: RequestContext): Promise<AccountRecord> {
+  async #refuseFailure(
+    check: PasswordCheck,
+    ctx: RequestContext,
+    events: RecordsEvents,
+  ): Promise<AccountRecord> {
     const { outcome, account } = check
     if (outcome === 'success' && account) return account
-    await this.deps.events.record('authn_login_fail', account?.id ?? null, ctx, { reason: outcome })
+    await events.record('authn_login_fail', account?.id ?? null, ctx, { reason: outcome })
     if ((outcome === 'reset_required' || outcome === 'disabled') && account) throw resetRequired()
     if (outcome === 'unverified' && !check.byEmail) throw emailUnverified()
     throw new AppError('invalid_credentials')
@@ -264,8 +290,13 @@ export class LoginFlow {
    * After a right password, while it is at hand: an old hash is upgraded, and a password that no
    * longer meets the policy (a factor was removed since it was set) must be changed.
    */
-  async #afterRightPassword(account: AccountRecord, password: string, ctx: RequestContext) {
-    const { accounts, hasher, events, clock } = this.deps
+  async #afterRightPassword(
+    account: AccountRecord,
+    password: string,
+    ctx: RequestContext,
+    events: RecordsEvents,
+  ) {
+    const { accounts, hasher, clock } = this.deps
     let checked = account
     if (hasher.needsRehash(account.passwordHash)) {
       const rehashed = await hasher.hash(password)
@@ -293,12 +324,14 @@ export class LoginFlow {
     ctx: RequestContext,
     device: LoginDevice,
     amr: readonly AuthMethod[],
+    events: RecordsEvents,
   ): Promise<NewSession> {
     const { token, session } = await this.deps.sessions.open(account, ctx, amr)
     const { deviceToken } = await this.deps.devices.afterLogin(account, session.id, device.token, ctx, {
       remember: device.remember && this.deps.settings.rememberDevice && !session.mfaEnrolment,
       known: device.known,
       hasDevices: device.hasDevices,
+      events,
     })
     return { token, session, deviceToken }
   }

@@ -1,8 +1,9 @@
 import { AppError } from '../../kernel/errors.js'
 import { classifyIdentifier } from '../accounts/identifiers.js'
+import type { LoginAccount } from '../accounts/lookup.js'
 import type { PasswordHasher } from '../accounts/password-hasher.js'
 import { normalizePassword } from '../accounts/password-policy.js'
-import type { AccountRecord, AccountRepository } from '../accounts/ports.js'
+import type { AccountRecord } from '../accounts/ports.js'
 
 /** How a password login ended once the password was checked. */
 export type LoginOutcome =
@@ -38,7 +39,6 @@ export const emailUnverified = () =>
   })
 
 export interface PasswordCheckDeps {
-  accounts: Pick<AccountRepository, 'reservedPasswordHash'>
   hasher: Pick<PasswordHasher, 'verify' | 'verifyDummy'>
   settings: { requireVerifiedEmail: boolean; passwordMaxLength: number }
 }
@@ -54,22 +54,22 @@ export interface PasswordCheck {
 }
 
 /**
- * Checks the password against the account the identifier named (`account`, read already). Every
- * path costs one argon2 verification: an unknown identifier and an over-long password verify a
- * dummy hash, so neither timing nor answer tells whether the account exists.
+ * Checks the password against the account the identifier named (`named`, read already with a
+ * username's reservation: `findLoginAccount`). Every path costs one argon2 verification: an unknown
+ * identifier and an over-long password verify a dummy hash, so neither timing nor answer tells
+ * whether the account exists.
  */
 export const checkPassword = async (
   deps: PasswordCheckDeps,
   input: { identifier: string; password: string },
-  account: AccountRecord | null,
+  named: LoginAccount,
 ): Promise<PasswordCheck> => {
-  const { accounts, hasher, settings } = deps
+  const { hasher, settings } = deps
+  const { account, reservedHash } = named
   // A password longer than any we accept cannot match; do the same work on a bounded input.
   const tooLong = input.password.length > settings.passwordMaxLength * 4
   const password = tooLong ? '' : normalizePassword(input.password)
   const id = classifyIdentifier(input.identifier)
-  // A username's reservation is read whether or not an account has the name: the same reads.
-  const reservedHash = id?.kind === 'username' ? await accounts.reservedPasswordHash(id.value) : null
   const checked = (outcome: LoginOutcome): PasswordCheck => ({
     outcome,
     account,

@@ -3,7 +3,7 @@ import type { AccountRecord } from '../accounts/ports.js'
 import type { DeviceRecord } from '../devices/ports.js'
 import type { DevicesService } from '../devices/service.js'
 import type { RequestContext } from '../events/ports.js'
-import type { EventRecorder } from '../events/recorder.js'
+import type { RecordsEvents } from '../events/recorder.js'
 import type { LoginCodeService } from '../mfa/login-codes.js'
 import type { MfaService } from '../mfa/service.js'
 import type { FactorPolicy } from '../mfa/strength.js'
@@ -12,7 +12,7 @@ export interface SecondStepDeps {
   mfa: Pick<MfaService, 'methods' | 'startChallenge'>
   devices: Pick<DevicesService, 'recognise' | 'hasAny'>
   loginCodes: Pick<LoginCodeService, 'send'>
-  events: EventRecorder
+  events: RecordsEvents
   clock: Clock
   policyOf: (account: AccountRecord) => FactorPolicy
   /** GATEHOUSE_STEP_UP_NEW_DEVICE: an account without factors confirms a new device by a mailed code. */
