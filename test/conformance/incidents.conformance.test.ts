@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto'
+import { sql } from 'kysely'
 import { beforeEach, describe, expect, it } from 'vitest'
 import { SqlAuditLog } from '../../src/adapters/sql/audit-repository.js'
 import { SqlIncidentRepository } from '../../src/adapters/sql/incidents-repository.js'
@@ -227,15 +228,26 @@ describe.each(databaseKinds())('IncidentRepository on %s', (kind) => {
       const first = anImport(i.id)
       const second = anImport(i.id)
       const [a, b, c] = [await account(), await account(), await account()]
-      await repo().recordExposures(i.id, first.id, T0, [
-        { accountId: a.id, fields: ['email', 'username'], rows: 2 },
-        { accountId: b.id, fields: ['phone'], rows: 1 },
-      ])
-      await repo().recordExposures(i.id, second.id, T0 + MINUTE, [
-        { accountId: b.id, fields: ['email', 'location'], rows: 3 },
-        { accountId: c.id, fields: ['location'], rows: 1 },
-      ])
-      await repo().recordExposures(i.id, second.id, T0 + MINUTE, [])
+      // Each call answers how many of its accounts the import had not met before.
+      expect(
+        await repo().recordExposures(i.id, first.id, T0, [
+          { accountId: a.id, fields: ['email', 'username'], rows: 2 },
+          { accountId: b.id, fields: ['phone'], rows: 1 },
+        ]),
+      ).toBe(2)
+      expect(
+        await repo().recordExposures(i.id, second.id, T0 + MINUTE, [
+          { accountId: b.id, fields: ['email'], rows: 2 },
+          { accountId: c.id, fields: ['location'], rows: 1 },
+        ]),
+      ).toBe(2)
+      // The same import meets b again in a later batch: b is no new account of it.
+      expect(
+        await repo().recordExposures(i.id, second.id, T0 + MINUTE, [
+          { accountId: b.id, fields: ['location'], rows: 1 },
+        ]),
+      ).toBe(0)
+      expect(await repo().recordExposures(i.id, second.id, T0 + MINUTE, [])).toBe(0)
       const byId = new Map((await repo().listExposures(i.id, 10)).map((e) => [e.accountId, e]))
       expect(byId.get(a.id)).toEqual({
         accountId: a.id,
@@ -257,8 +269,6 @@ describe.each(databaseKinds())('IncidentRepository on %s', (kind) => {
         firstImportId: second.id,
         firstSeenAt: T0 + MINUTE,
       })
-      expect(await repo().countAccountsOfImport(i.id, first.id)).toBe(1)
-      expect(await repo().countAccountsOfImport(i.id, second.id)).toBe(2)
       expect(await repo().countExposures(i.id)).toBe(3)
       expect(await repo().countExposures((await withIncident()).id)).toBe(0)
     })
@@ -284,6 +294,48 @@ describe.each(databaseKinds())('IncidentRepository on %s', (kind) => {
         ids.filter((_, n) => n !== 2),
       )
       expect(await repo().countExposures(i.id)).toBe(4)
+    })
+
+    // Migration 0032: pages keep room, so a later row naming an account rewrites its exposure on the
+    // page it is on (a heap-only update: no new entry in either index). A row that moved page
+    // would have needed them.
+    it.runIf(kind === 'postgres')('updates an exposure met again on its own page', async () => {
+      const i = await withIncident()
+      const ids = Array.from({ length: 400 }, () => randomUUID()).sort()
+      const first = anImport(i.id)
+      await repo().recordExposures(
+        i.id,
+        first.id,
+        T0,
+        ids.map((accountId) => ({ accountId, fields: ['email'], rows: 1 })),
+      )
+      const pages = async () =>
+        new Map(
+          (
+            await sql<{ account_id: string; page: string }>`
+              select account_id, (ctid::text::point)[0]::bigint::text as page
+                from incident_exposures where incident_id = ${i.id}`.execute(suite.database.db)
+          ).rows.map((r) => [r.account_id, r.page]),
+        )
+      const before = await pages()
+      expect(new Set(before.values()).size).toBeGreaterThan(2)
+      // A quarter of them again, as the next batch of a leak meets them.
+      const again = ids.filter((_, n) => n % 4 === 0)
+      await repo().recordExposures(
+        i.id,
+        anImport(i.id).id,
+        T0 + MINUTE,
+        again.map((accountId) => ({ accountId, fields: ['username'], rows: 2 })),
+      )
+      const after = await pages()
+      expect(again.filter((id) => after.get(id) !== before.get(id))).toEqual([])
+      const updated = await suite.database.db
+        .selectFrom('incident_exposures')
+        .select(['fields', 'rows'])
+        .where('incident_id', '=', i.id)
+        .where('account_id', 'in', again)
+        .execute()
+      expect(updated.map((r) => [r.fields, Number(r.rows)])).toEqual(again.map(() => ['email,username', 3]))
     })
 
     it('sums dozens of simultaneous batches over the same accounts (several connections on PostgreSQL)', async () => {

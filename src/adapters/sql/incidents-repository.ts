@@ -1,4 +1,4 @@
-import { type Kysely, type Selectable, sql } from 'kysely'
+import { type Kysely, type RawBuilder, type Selectable, sql } from 'kysely'
 import type { NewAuditEntry } from '../../modules/audit/ports.js'
 import {
   type BatchMatches,
@@ -288,38 +288,48 @@ export class SqlIncidentRepository implements IncidentRepository {
     importId: string,
     at: number,
     deltas: ExposureDelta[],
-  ): Promise<void> {
-    if (deltas.length === 0) return
+  ): Promise<number> {
+    if (deltas.length === 0) return 0
     // In key order: each index page is visited once per statement, not at random again and again.
     deltas = [...deltas].sort((a, b) => (a.accountId < b.accountId ? -1 : a.accountId > b.accountId ? 1 : 0))
     const ids = deltas.map((d) => d.accountId)
     const fields = deltas.map((d) => d.fields.join(','))
     const rows = deltas.map((d) => d.rows)
-    const source =
-      this.dialect.name === 'postgres'
-        ? sql`select ${incidentId}, t.a, t.f, t.n, ${importId}, ${at}, ${importId}
-              from unnest(${ids}::text[], ${fields}::text[], ${rows}::bigint[]) as t(a, f, n)`
-        : sql`select ${incidentId}, j.value ->> 0, j.value ->> 1, j.value ->> 2, ${importId}, ${at}, ${importId}
-              from json_each(${JSON.stringify(deltas.map((d, i) => [d.accountId, fields[i], d.rows]))}) as j where true`
-    await sql`
+    const upsert = (source: RawBuilder<unknown>) => sql`
       insert into incident_exposures
         (incident_id, account_id, fields, rows, first_import_id, first_seen_at, last_import_id)
       ${source}
       on conflict (incident_id, account_id) do update set
         fields = ${fieldsUnion},
         rows = incident_exposures.rows + excluded.rows,
-        last_import_id = excluded.last_import_id
-    `.execute(this.db)
-  }
-
-  async countAccountsOfImport(incidentId: string, importId: string): Promise<number> {
-    const r = await this.db
-      .selectFrom('incident_exposures')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('incident_id', '=', incidentId)
-      .where('last_import_id', '=', importId)
-      .executeTakeFirstOrThrow()
-    return Number(r.n)
+        last_import_id = excluded.last_import_id`
+    if (this.dialect.name === 'postgres') {
+      // One statement: the count reads the exposures as they were before the upsert (a statement's
+      // parts share one snapshot), and the upsert runs whether or not its rows are read.
+      const r = await sql<{ met: string }>`
+        with met as (
+          select count(*) as n from incident_exposures
+            where incident_id = ${incidentId} and account_id = any(${ids}::text[]) and last_import_id = ${importId}
+        ), written as (
+          ${upsert(sql`select ${incidentId}, t.a, t.f, t.n, ${importId}, ${at}, ${importId}
+            from unnest(${ids}::text[], ${fields}::text[], ${rows}::bigint[]) as t(a, f, n)`)}
+          returning 1
+        )
+        select n::text as met from met`.execute(this.db)
+      return deltas.length - Number(r.rows[0]?.met ?? 0)
+    }
+    // SQLite: the count, then the upsert, in one transaction.
+    return this.db.transaction().execute(async (trx) => {
+      const met = await sql<{ n: number }>`
+        select count(*) as n from incident_exposures
+          where incident_id = ${incidentId} and last_import_id = ${importId}
+            and account_id in (select value from json_each(${JSON.stringify(ids)}))`.execute(trx)
+      await upsert(
+        sql`select ${incidentId}, j.value ->> 0, j.value ->> 1, j.value ->> 2, ${importId}, ${at}, ${importId}
+          from json_each(${JSON.stringify(deltas.map((d, i) => [d.accountId, fields[i], d.rows]))}) as j where true`,
+      ).execute(trx)
+      return deltas.length - Number(met.rows[0]?.n ?? 0)
+    })
   }
 
   async listExposures(incidentId: string, limit: number, after?: string): Promise<ExposureRecord[]> {

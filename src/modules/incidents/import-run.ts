@@ -1,6 +1,8 @@
 import type { CountryCode } from 'libphonenumber-js'
+import { WriteBehind } from '../../kernel/write-behind.js'
 import { leakedEmail, leakedPhone, leakedUsername } from './normalise.js'
 import type {
+  BatchMatches,
   ExposedField,
   ExposureDelta,
   ImportCounts,
@@ -69,7 +71,8 @@ export class ImportRun {
   readonly counts: ImportCounts = { rowsRead: 0, rowsMatched: 0, rowsUnparseable: 0, accountsMatched: 0 }
   readonly problems: ImportProblem[] = []
   #batch = new Batch()
-  #writing: Promise<void> = Promise.resolve()
+  /** Each batch looked up while the one before it is written; exposures written in order. */
+  readonly #writes = new WriteBehind<void>(undefined)
 
   constructor(
     private readonly deps: ImportRunDeps,
@@ -91,10 +94,10 @@ export class ImportRun {
     try {
       for await (const row of rows) await this.#read(row)
       await this.#flush()
-      await this.#writing
+      await this.#writes.settled()
     } catch (e) {
       drain()
-      await this.#writing.catch(() => {})
+      await this.#writes.settled().catch(() => {})
       throw e
     } finally {
       clearInterval(heartbeat)
@@ -129,35 +132,37 @@ export class ImportRun {
   }
 
   /**
-   * One batch is written while the next is read: on PostgreSQL the round trips overlap the
-   * parsing. Batches reach the database one at a time, in order.
+   * Looks the batch up at once, while the batch before it is still being written (it waits only for
+   * the one before that), and queues its write after that one's: on PostgreSQL a lookup's round
+   * trips and reads overlap the previous write's. Reading goes on meanwhile: at most three batches
+   * are in memory. Exposures are written one batch at a time, in order.
    */
   async #flush(): Promise<void> {
     if (this.#batch.size === 0) return
     const done = this.#batch
     this.#batch = new Batch()
-    await this.#writing
-    this.#writing = (async () => {
-      this.counts.rowsMatched += await this.#write(done)
-      await this.deps.incidents.updateImportCounts(
-        this.record.id,
-        this.counts,
-        this.problems,
-        this.deps.now(),
-      )
-      this.deps.onProgress?.({ ...this.counts })
-    })()
-    // Its failure is seen at the next flush or at the end, not as an unhandled rejection.
-    this.#writing.catch(() => {})
+    await this.#writes.add(
+      () =>
+        this.deps.incidents.matchIdentifiers({
+          usernames: [...done.usernames],
+          emails: [...done.emails],
+          phones: [...done.phones],
+        }),
+      async (matches) => {
+        this.counts.rowsMatched += await this.#write(done, matches)
+        await this.deps.incidents.updateImportCounts(
+          this.record.id,
+          this.counts,
+          this.problems,
+          this.deps.now(),
+        )
+        this.deps.onProgress?.({ ...this.counts })
+      },
+    )
   }
 
-  /** Looks one batch up and records its exposures; returns how many of its rows matched. */
-  async #write(b: Batch): Promise<number> {
-    const found = await this.deps.incidents.matchIdentifiers({
-      usernames: [...b.usernames],
-      emails: [...b.emails],
-      phones: [...b.phones],
-    })
+  /** Records the exposures of one batch, looked up (`found`); returns how many of its rows matched. */
+  async #write(b: Batch, found: BatchMatches): Promise<number> {
     const deltas = new Map<string, { bits: number; rows: number }>()
     let matched = 0
     const hit = (accountId: string | undefined, bits: number, seen: string[]) => {
@@ -183,7 +188,12 @@ export class ImportRun {
     if (deltas.size > 0) {
       const list: ExposureDelta[] = []
       for (const [accountId, d] of deltas) list.push({ accountId, fields: bitFields(d.bits), rows: d.rows })
-      await this.deps.incidents.recordExposures(this.record.incidentId, this.record.id, this.deps.now(), list)
+      this.counts.accountsMatched += await this.deps.incidents.recordExposures(
+        this.record.incidentId,
+        this.record.id,
+        this.deps.now(),
+        list,
+      )
     }
     return matched
   }

@@ -145,12 +145,13 @@ export interface IncidentRepository {
    */
   matchIdentifiers(batch: IdentifierBatch): Promise<BatchMatches>
   /**
-   * Adds the deltas to the incident's exposures in one statement: new accounts get a row, known
-   * ones get the union of fields and their row count increased. Each account at most once.
+   * Adds the deltas to the incident's exposures at once (one statement on PostgreSQL, one
+   * transaction on SQLite): new accounts get a row, known ones get the union of fields and their
+   * row count increased. Each account at most once. Returns
+   * how many of the accounts the import had not met before (their exposure was last touched by
+   * another import, or did not exist): summed over its batches, the distinct accounts it matched.
    */
-  recordExposures(incidentId: string, importId: string, at: number, deltas: ExposureDelta[]): Promise<void>
-  /** Distinct accounts whose exposure this import touched last. */
-  countAccountsOfImport(incidentId: string, importId: string): Promise<number>
+  recordExposures(incidentId: string, importId: string, at: number, deltas: ExposureDelta[]): Promise<number>
   /** By account id; with `after`, those after that id. */
   listExposures(incidentId: string, limit: number, after?: string): Promise<ExposureRecord[]>
   countExposures(incidentId: string): Promise<number>

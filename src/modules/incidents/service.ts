@@ -221,7 +221,6 @@ export class IncidentsService {
       await this.finish(record, 'failed', counts, problems, error, actor, ctx)
       throw e
     }
-    counts.accountsMatched = await this.deps.incidents.countAccountsOfImport(incident.id, record.id)
     return this.finish(record, 'done', counts, problems, null, actor, ctx)
   }
 

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto'
+import { WriteBehind } from '../../../kernel/write-behind.js'
 import { type ImportedHash, ImportHashError } from '../../accounts/legacy/index.js'
 import type {
   AccountImportCounts,
@@ -112,10 +113,8 @@ export class AccountImportRun {
   readonly counts: AccountImportCounts = { rowsRead: 0, rowsCreated: 0, rowsPresent: 0, rowsBad: 0 }
   readonly problems: AccountImportProblem[] = []
   #batch: CandidateRow[] = []
-  /** The write of the last batch handed over (resolves with what it wrote). */
-  #writing: Promise<Identifiers> = Promise.resolve(identifiers())
-  /** The write of the batch before it. */
-  #beforePrevious: Promise<void> = Promise.resolve()
+  /** Each batch looked up while the one before it is written; each write gets what the one before wrote. */
+  readonly #writes = new WriteBehind<Identifiers>(identifiers())
 
   constructor(
     private readonly deps: AccountImportRunDeps,
@@ -143,10 +142,10 @@ export class AccountImportRun {
         }
       }
       await this.#flush()
-      await this.#writing
+      await this.#writes.settled()
     } catch (e) {
       drain()
-      await this.#writing.catch(() => {})
+      await this.#writes.settled().catch(() => {})
       throw e
     } finally {
       clearInterval(heartbeat)
@@ -172,26 +171,18 @@ export class AccountImportRun {
     if (this.#batch.length === 0) return
     const batch = this.#batch
     this.#batch = []
-    await this.#beforePrevious
-    const previous = this.#writing
     // Rows whose hash must be wrapped (an argon2id each) are looked up first, so that a file imported
     // again does not wrap them again; the others are written at once, and only the rows the database
     // turns down are looked up, to tell an account already there from a conflict.
-    const found = batch.some((r) => WRAPPED.has(r.hash.format))
-      ? this.#lookup(batch)
-      : Promise.resolve(NOTHING)
-    found.catch(() => {})
-    this.#beforePrevious = previous.then(() => {})
-    // Its failure is seen through #writing (or the next flush), not as an unhandled rejection.
-    this.#beforePrevious.catch(() => {})
-    this.#writing = (async () => {
-      const [existing, written] = await Promise.all([found, previous])
-      const mine = await this.#write(this.#fresh(batch, existing, written))
-      await this.deps.repo.updateImport(this.importId, this.counts, this.problems, this.deps.now())
-      this.deps.onProgress?.({ ...this.counts })
-      return mine
-    })()
-    this.#writing.catch(() => {})
+    await this.#writes.add(
+      () => (batch.some((r) => WRAPPED.has(r.hash.format)) ? this.#lookup(batch) : Promise.resolve(NOTHING)),
+      async (existing, written) => {
+        const mine = await this.#write(this.#fresh(batch, existing, written))
+        await this.deps.repo.updateImport(this.importId, this.counts, this.problems, this.deps.now())
+        this.deps.onProgress?.({ ...this.counts })
+        return mine
+      },
+    )
   }
 
   #lookup(batch: Array<Omit<CandidateRow, 'hash'>>): Promise<ExistingIdentifiers> {
