@@ -31,6 +31,7 @@ import * as m0028 from './migrations/0028_account_imports.js'
 import * as m0029 from './migrations/0029_bulk_write_paths.js'
 import * as m0030 from './migrations/0030_campaign_target_spread.js'
 import * as m0031 from './migrations/0031_campaign_target_groups.js'
+import * as m0032 from './migrations/0032_leak_import_paths.js'
 
 type DialectMigration = {
   up: (db: Kysely<unknown>, dialect: Dialect) => Promise<void>
@@ -70,6 +71,7 @@ const all: Record<string, DialectMigration> = {
   '0029_bulk_write_paths': m0029,
   '0030_campaign_target_spread': m0030,
   '0031_campaign_target_groups': m0031,
+  '0032_leak_import_paths': m0032,
 }
 
 const migratorFor = (db: Kysely<unknown>, dialect: Dialect): Migrator => {
