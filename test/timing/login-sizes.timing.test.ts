@@ -1,16 +1,12 @@
 /**
  * Invariant: no account oracle through timing, for every password size — a login naming an
  * account and one naming nobody take the same time, from an empty password to far past the
- * longest one accepted. Runs alone (vitest.timing.config.ts), interleaved, medians compared.
+ * longest one accepted. Runs alone (vitest.timing.config.ts), in pairs (helpers/timing.ts).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { databaseKinds } from '../helpers/databases.js'
 import { call, createTestServer, signUpAndLogin, type TestServer } from '../helpers/server.js'
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b)
-  return s[Math.floor(s.length / 2)]!
-}
+import { comparePaired } from '../helpers/timing.js'
 
 /** Empty, usual, the longest accepted (256 code points), the cut-off for hashing (4 × 256), past it, and near the body limit. */
 const SIZES = [0, 20, 256, 1024, 1025, 4096, 60_000]
@@ -46,22 +42,17 @@ describe.each(databaseKinds())('login timing for every password size on %s', (ki
         identifier: named[i % 3]![which === 'existing' ? 0 : 1],
         password,
       })
-      const times: Record<'existing' | 'missing', number[]> = { existing: [], missing: [] }
-      for (let i = 0; i < 6; i++) {
-        await call(server, 'POST', '/v1/sessions', { body: bodyOf(i % 2 ? 'existing' : 'missing', i) })
-      }
-      for (let i = 0; i < 30; i++) {
-        for (const name of (i % 2 ? ['existing', 'missing'] : ['missing', 'existing']) as Array<
-          'existing' | 'missing'
-        >) {
-          const t0 = performance.now()
-          const res = await call(server, 'POST', '/v1/sessions', { body: bodyOf(name, i) })
-          times[name].push(performance.now() - t0)
+      const result = await comparePaired({
+        kinds: ['existing', 'missing'] as const,
+        run: async (which, i) => {
+          const res = await call(server, 'POST', '/v1/sessions', { body: bodyOf(which, i) })
           expect(res.status).toBe(size > 60_000 ? 413 : 401)
-        }
-      }
-      const [e, m] = [median(times.existing), median(times.missing)]
-      expect(Math.abs(e - m), `medians ${e.toFixed(2)} vs ${m.toFixed(2)} ms`).toBeLessThan(5)
+        },
+        boundMs: 5,
+        pairsPerRound: 30,
+      })
+      console.log(`login with a ${size}-character password on ${kind}: ${result.summary}`)
+      expect(Math.abs(result.difference), result.summary).toBeLessThan(5)
     },
   )
 })
