@@ -1,5 +1,8 @@
+import { Kysely, PostgresDialect } from 'kysely'
+import Pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { seedAccounts } from '../../bench/lib/seed-accounts.js'
+import type { Database } from '../../src/adapters/sql/schema.js'
 import { LEVEL } from '../helpers/logs.js'
 import { type SmtpSink, startSmtpSink } from '../helpers/smtp-sink.js'
 import { type Running, request, startInProcess } from './app.js'
@@ -35,7 +38,16 @@ describe.skipIf(unavailable !== null)('PostgreSQL stopped, then hung', () => {
       GATEHOUSE_RECOVERY_LIMIT_SUBNET: '100000/60',
       GATEHOUSE_RECOVERY_LIMIT_GLOBAL: '100000/60',
     })
-    await seedAccounts(gh.app.database.db, 'postgres', { count: ACCOUNTS, prefix: 'pg', now: Date.now() })
+    // Seeded through a connection of its own: the server's pool has this test's 1 s connect
+    // deadline, which a busy machine can miss before any outage has started.
+    const seeder = new Kysely<Database>({
+      dialect: new PostgresDialect({ pool: new Pg.Pool({ connectionString: pg.url, max: 1 }) }),
+    })
+    try {
+      await seedAccounts(seeder, 'postgres', { count: ACCOUNTS, prefix: 'pg', now: Date.now() })
+    } finally {
+      await seeder.destroy()
+    }
   }, 60_000)
 
   afterAll(async () => {
