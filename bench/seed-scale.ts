@@ -17,12 +17,13 @@
  *   npm run bench -- seed-scale [--postgres[=postgres://…/postgres] | --own-postgres]
  *     [--scales 1000000,17500000] [--hashes 1000] [--bcrypt-cost 10] [--logins 150]
  *     [--concurrency 4] [--campaign-batch 1000] [--campaign-workers 2] [--profile]
- *     [--pg-settings name=value,…]
+ *     [--pg-settings name=value,…] [--steps logins,leak,reset]
  *
  * `--own-postgres` runs on a cluster the benchmark starts (and removes) itself, sized as production
  * on this machine (bench/lib/postgres.ts, ownPostgres), rather than on a server's stock settings;
  * `--profile` (with it) prints the statements that took the most time in each step, and
- * `--pg-settings` changes its settings.
+ * `--pg-settings` changes its settings. `--steps` names the steps that follow the import (all three
+ * unless given).
  *
  * Printed per scale and step: seconds, rows/s, peak RSS of the process (the service runs in it);
  * then each step's per-row cost at the largest scale relative to the smallest. Targets (issue 22):
@@ -148,37 +149,85 @@ const writeLeak = async (file: string, rows: number, accounts: number) => {
   return { matching, broken }
 }
 
-/** The machine's CPU time so far, busy and in all (Linux's /proc/stat, in ticks), or null elsewhere. */
-const cpuTimes = (): { busy: number; total: number } | null => {
+/**
+ * The machine's CPU time so far, in ticks (Linux's /proc/stat, 100 a second): busy and in all, and of
+ * the busy time, the kernel's (system, interrupts) and the time the hypervisor gave to other guests
+ * (steal); null elsewhere.
+ */
+const cpuTimes = (): { busy: number; total: number; kernel: number; steal: number } | null => {
   if (!existsSync('/proc/stat')) return null
   const ticks = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number)
   const total = ticks.reduce((a, b) => a + b, 0)
-  // user nice system idle iowait …: idle and iowait are the time nothing ran.
-  return { busy: total - ticks[3]! - (ticks[4] ?? 0), total }
+  // user nice system idle iowait irq softirq steal …: idle and iowait are the time nothing ran.
+  const at = (i: number) => ticks[i] ?? 0
+  return { busy: total - at(3) - at(4), total, kernel: at(2) + at(5) + at(6), steal: at(7) }
 }
-/** CPU time of every PostgreSQL server process on this machine so far, in ms (Linux; 0 elsewhere). */
-const databaseCpuMs = (): number => {
-  if (!existsSync('/proc/self/stat')) return 0
-  let ticks = 0
+/** PostgreSQL's maintenance processes, whose work is not a statement's: told apart by their titles. */
+const MAINTENANCE =
+  /autovacuum|checkpointer|background writer|walwriter|walsender|archiver|logical replication/
+
+/** CPU time so far of each PostgreSQL server process on this machine, in ms (Linux; empty elsewhere). */
+interface DatabaseProcess {
+  ms: number
+  maintenance: boolean
+  autovacuum: boolean
+}
+const databaseProcesses = (): Map<string, DatabaseProcess> => {
+  const seen = new Map<string, DatabaseProcess>()
+  if (!existsSync('/proc/self/stat')) return seen
   for (const pid of readdirSync('/proc')) {
     if (!/^\d+$/.test(pid)) continue
     try {
       const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
       if (!stat.includes('(postgres)')) continue
       const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-      ticks += Number(f[11]) + Number(f[12])
+      const title = readFileSync(`/proc/${pid}/cmdline`, 'utf8')
+      seen.set(pid, {
+        ms: ((Number(f[11]) + Number(f[12])) * 1000) / 100,
+        maintenance: MAINTENANCE.test(title),
+        autovacuum: title.includes('autovacuum worker'),
+      })
     } catch {
       // gone meanwhile
     }
   }
-  return (ticks * 1000) / 100
+  return seen
+}
+
+/**
+ * PostgreSQL's CPU time since `before` (a `databaseProcesses()` reading), in ms: in all, in its
+ * maintenance processes (autovacuum, checkpoints, WAL writing), and in autovacuum workers alone.
+ * `seen` holds the latest reading of every process seen meanwhile (a sampler's); without it, a
+ * process that ended meanwhile (an autovacuum worker, say) is missed.
+ */
+const databaseCpuSince = (
+  before: ReturnType<typeof databaseProcesses>,
+  seen: ReturnType<typeof databaseProcesses> = databaseProcesses(),
+): { all: number; maintenance: number; autovacuum: number } => {
+  const cpu = { all: 0, maintenance: 0, autovacuum: 0 }
+  for (const [pid, now] of seen) {
+    const ms = now.ms - (before.get(pid)?.ms ?? 0)
+    cpu.all += ms
+    if (now.maintenance) cpu.maintenance += ms
+    if (now.autovacuum) cpu.autovacuum += ms
+  }
+  return cpu
 }
 const pct = ({ busyTicks, ticks }: { busyTicks: number; ticks: number }) =>
   ticks ? `${((100 * busyTicks) / ticks).toFixed(0)} %` : 'n/a'
 
+/** WAL written so far by the whole PostgreSQL cluster (pg_stat_wal); null on SQLite. Set per scale. */
+let walSoFar: (() => Promise<Wal>) | null = null
+interface Wal {
+  bytes: number
+  /** Full-page images: a page's first change after a checkpoint writes the whole page. */
+  fullPages: number
+}
+
 /**
  * Peak RSS while `f` runs (sampled every 50 ms), with its duration and where the CPU time went:
- * the service's process, PostgreSQL's processes, and how busy the machine was.
+ * the service's process, PostgreSQL's processes, and how busy the machine was; on PostgreSQL, the
+ * WAL it wrote.
  */
 const measured = async <T>(
   f: () => Promise<T>,
@@ -190,27 +239,51 @@ const measured = async <T>(
   }, 50)
   const start = performance.now()
   const own = process.cpuUsage()
-  const db = databaseCpuMs()
+  const db = databaseProcesses()
+  // Every second, so that processes that end during the step (autovacuum workers) count too.
+  const seen = new Map(db)
+  const look = () => {
+    for (const [pid, p] of databaseProcesses()) seen.set(pid, p)
+  }
+  const looker = setInterval(look, 1000)
   const machine = cpuTimes()
+  const wal = await walSoFar?.()
   try {
     const value = await f()
     const used = process.cpuUsage(own)
     const after = cpuTimes()
+    look()
+    const database = databaseCpuSince(db, seen)
+    const walAfter = await walSoFar?.()
+    const serviceS = (used.user + used.system) / 1e6
+    const ticks = (k: 'busy' | 'kernel' | 'steal') => (machine && after ? (after[k] - machine[k]) / 100 : 0)
     return {
       value,
       seconds: (performance.now() - start) / 1000,
       peakMb: Math.max(peak, process.memoryUsage().rss) / 2 ** 20,
       cpu: {
-        serviceS: (used.user + used.system) / 1e6,
-        databaseS: (databaseCpuMs() - db) / 1000,
+        serviceS,
+        databaseS: database.all / 1000,
+        maintenanceS: database.maintenance / 1000,
+        autovacuumS: database.autovacuum / 1000,
+        // Busy time that was neither the service's nor PostgreSQL's: other processes, the kernel's
+        // own threads (page cache, writeback), the hypervisor (steal).
+        otherS: ticks('busy') - serviceS - database.all / 1000,
+        kernelS: ticks('kernel'),
+        stealS: ticks('steal'),
         busy:
           machine && after
             ? pct({ busyTicks: after.busy - machine.busy, ticks: after.total - machine.total })
             : 'n/a',
+        wal:
+          wal && walAfter
+            ? { bytes: walAfter.bytes - wal.bytes, fullPages: walAfter.fullPages - wal.fullPages }
+            : null,
       },
     }
   } finally {
     clearInterval(sampler)
+    clearInterval(looker)
   }
 }
 
@@ -240,10 +313,23 @@ const countAll = async (
 interface StepCpu {
   serviceS: number
   databaseS: number
+  /** Of `databaseS`: maintenance processes, and autovacuum workers alone. */
+  maintenanceS: number
+  autovacuumS: number
+  /** Machine busy time that was neither the service's nor PostgreSQL's. */
+  otherS: number
+  /** Of all busy time: the kernel's (system, interrupts), and steal. */
+  kernelS: number
+  stealS: number
   busy: string
+  wal: Wal | null
 }
 const cpuLine = (c: StepCpu, rows: number) =>
-  `CPU ${c.serviceS.toFixed(1)} s in the service + ${c.databaseS.toFixed(1)} s in PostgreSQL (${((1e6 * c.serviceS) / rows).toFixed(0)} + ${((1e6 * c.databaseS) / rows).toFixed(0)} µs/row), machine ${c.busy} busy`
+  `CPU ${c.serviceS.toFixed(1)} s in the service + ${c.databaseS.toFixed(1)} s in PostgreSQL (${((1e6 * c.serviceS) / rows).toFixed(0)} + ${((1e6 * c.databaseS) / rows).toFixed(0)} µs/row; ${c.maintenanceS.toFixed(1)} s of it maintenance, ${c.autovacuumS.toFixed(1)} s autovacuum), ${c.otherS.toFixed(1)} s elsewhere (${((1e6 * c.otherS) / rows).toFixed(0)} µs/row), machine ${c.busy} busy (kernel ${c.kernelS.toFixed(1)} s, steal ${c.stealS.toFixed(1)} s)${
+    c.wal
+      ? `; WAL ${(c.wal.bytes / 2 ** 30).toFixed(2)} GiB (${(c.wal.bytes / rows).toFixed(0)} B/row), ${int(c.wal.fullPages)} full-page images`
+      : ''
+  }`
 interface Step {
   seconds: number
   peakMb: number
@@ -253,8 +339,8 @@ interface Step {
 }
 interface Scale {
   accounts: number
-  steps: Record<'import' | 'leak' | 'reset', Step>
-  logins: { perSecond: number; rawPerSecond: number; ratio: number; rounds: string; cpuBusy: string }
+  steps: { import: Step } & Partial<Record<'leak' | 'reset', Step>>
+  logins?: { perSecond: number; rawPerSecond: number; ratio: number; rounds: string; cpuBusy: string }
 }
 
 const importAccounts = async (app: App, file: string, n: number): Promise<Step> => {
@@ -306,7 +392,7 @@ const logins = async (
   hashes: readonly string[],
   perRound: number,
   concurrency: number,
-): Promise<Scale['logins']> => {
+): Promise<NonNullable<Scale['logins']>> => {
   const hasher = new PasswordHasher(app.config.passwords.hasher)
   let nextAccount = 0
   const login = async (): Promise<void> => {
@@ -331,13 +417,13 @@ const logins = async (
     await hasher.hash(password(k))
   }
   /** Over the measured rounds of one kind: machine ticks busy and in all, CPU ms per operation. */
-  const cpuOf = () => ({ busyTicks: 0, ticks: 0, serviceMs: 0, databaseMs: 0 })
+  const cpuOf = () => ({ busyTicks: 0, ticks: 0, serviceMs: 0, databaseMs: 0, maintenanceMs: 0 })
   const busy = { raw: cpuOf(), login: cpuOf() }
   const round = async (f: () => Promise<void>, into?: ReturnType<typeof cpuOf>): Promise<number> => {
     let left = perRound
     const cpu = cpuTimes()
     const own = process.cpuUsage()
-    const db = databaseCpuMs()
+    const db = databaseProcesses()
     const start = performance.now()
     await Promise.all(
       Array.from({ length: concurrency }, async () => {
@@ -354,7 +440,9 @@ const logins = async (
       into.ticks += after.total - cpu.total
       const used = process.cpuUsage(own)
       into.serviceMs += (used.user + used.system) / 1000 / perRound
-      into.databaseMs += (databaseCpuMs() - db) / perRound
+      const dbCpu = databaseCpuSince(db)
+      into.databaseMs += dbCpu.all / perRound
+      into.maintenanceMs += dbCpu.maintenance / perRound
     }
     return rate
   }
@@ -383,7 +471,7 @@ const logins = async (
     rawPerSecond: sumRaw / 3,
     ratio: sumLogin / sumRaw,
     rounds: ratios.map((r) => r.toFixed(2)).join(', '),
-    cpuBusy: `raw ${pct(busy.raw)}, logins ${pct(busy.login)}; CPU per operation: raw ${(busy.raw.serviceMs / 3).toFixed(1)} ms, login ${(busy.login.serviceMs / 3).toFixed(1)} ms in the service + ${(busy.login.databaseMs / 3).toFixed(1)} ms in PostgreSQL`,
+    cpuBusy: `raw ${pct(busy.raw)}, logins ${pct(busy.login)}; CPU per operation: raw ${(busy.raw.serviceMs / 3).toFixed(1)} ms, login ${(busy.login.serviceMs / 3).toFixed(1)} ms in the service + ${(busy.login.databaseMs / 3).toFixed(1)} ms in PostgreSQL (${(busy.login.maintenanceMs / 3).toFixed(1)} ms of it maintenance: autovacuum, checkpoints, WAL; ${(busy.raw.databaseMs / 3).toFixed(1)} ms per raw operation)`,
   }
 }
 
@@ -470,6 +558,19 @@ const forceReset = async (app: App, accounts: number, url: string | undefined): 
   }
 }
 
+const OPTIONAL_STEPS = ['logins', 'leak', 'reset'] as const
+type OptionalStep = (typeof OPTIONAL_STEPS)[number]
+
+/** `--steps logins,reset`: which steps run after the import (all of them by default). */
+const stepsOption = (options: BenchOptions): Set<OptionalStep> => {
+  if (options.steps === undefined) return new Set(OPTIONAL_STEPS)
+  const named = String(options.steps).split(',').filter(Boolean)
+  for (const step of named)
+    if (!(OPTIONAL_STEPS as readonly string[]).includes(step))
+      throw new Error(`--steps: ${step} is not one of ${OPTIONAL_STEPS.join(', ')} (the import always runs)`)
+  return new Set(named as OptionalStep[])
+}
+
 const runScale = async (
   n: number,
   options: BenchOptions,
@@ -497,6 +598,13 @@ const runScale = async (
     ...(scratch ? { DATABASE_URL: scratch.url } : {}),
   })
   const app = await createApp(config, { logger: pino({ level: 'warn' }), manualWorkers: true })
+  walSoFar = scratch
+    ? async () => {
+        const { rows } = await sql<{ bytes: string; fpi: string }>`
+          select wal_bytes::text as bytes, wal_fpi::text as fpi from pg_stat_wal`.execute(app.database.db)
+        return { bytes: Number(rows[0]?.bytes), fullPages: Number(rows[0]?.fpi) }
+      }
+    : null
   try {
     const accountsFile = join(dir, 'accounts.csv')
     let t = performance.now()
@@ -513,33 +621,44 @@ const runScale = async (
     )
     if (scratch) await sql`analyze`.execute(app.database.db)
 
-    const perRound = numberOption(options, 'logins', 150)
-    await profile('analyze')
-    const l = await logins(app, scratch?.url, n, hashes, perRound, numberOption(options, 'concurrency', 4))
-    await profile('logins')
-    log(
-      `${int(n)}: logins ${l.perSecond.toFixed(1)}/s vs raw ${l.rawPerSecond.toFixed(1)}/s = ${l.ratio.toFixed(3)} (CPU busy: ${l.cpuBusy})`,
-    )
+    const steps = stepsOption(options)
+    const result: Scale = { accounts: n, steps: { import: imported } }
+    if (steps.has('logins')) {
+      const perRound = numberOption(options, 'logins', 150)
+      await profile('analyze')
+      const l = await logins(app, scratch?.url, n, hashes, perRound, numberOption(options, 'concurrency', 4))
+      await profile('logins')
+      log(
+        `${int(n)}: logins ${l.perSecond.toFixed(1)}/s vs raw ${l.rawPerSecond.toFixed(1)}/s = ${l.ratio.toFixed(3)} (CPU busy: ${l.cpuBusy})`,
+      )
+      result.logins = l
+    }
 
-    const leakFile = join(dir, 'leak.csv')
-    t = performance.now()
-    const mix = await writeLeak(leakFile, n, n)
-    log(
-      `${int(n)}: wrote the leak (${(statSync(leakFile).size / 2 ** 20).toFixed(0)} MiB) in ${((performance.now() - t) / 1000).toFixed(1)} s`,
-    )
-    const leak = await importLeak(app, leakFile, mix)
-    await profile('leak')
-    rmSync(leakFile)
-    log(
-      `${int(n)}: leak ${leak.seconds.toFixed(1)} s (${int(n / leak.seconds)} rows/s, peak RSS ${leak.peakMb.toFixed(0)} MiB), ${leak.detail}; ${cpuLine(leak.cpu, n)}`,
-    )
+    if (steps.has('leak')) {
+      const leakFile = join(dir, 'leak.csv')
+      t = performance.now()
+      const mix = await writeLeak(leakFile, n, n)
+      log(
+        `${int(n)}: wrote the leak (${(statSync(leakFile).size / 2 ** 20).toFixed(0)} MiB) in ${((performance.now() - t) / 1000).toFixed(1)} s`,
+      )
+      const leak = await importLeak(app, leakFile, mix)
+      await profile('leak')
+      rmSync(leakFile)
+      log(
+        `${int(n)}: leak ${leak.seconds.toFixed(1)} s (${int(n / leak.seconds)} rows/s, peak RSS ${leak.peakMb.toFixed(0)} MiB), ${leak.detail}; ${cpuLine(leak.cpu, n)}`,
+      )
+      result.steps.leak = leak
+    }
 
-    const reset = await forceReset(app, n, scratch?.url)
-    await profile('reset')
-    log(
-      `${int(n)}: reset ${reset.seconds.toFixed(1)} s (${int(n / reset.seconds)} accounts/s), ${reset.detail}; ${cpuLine(reset.cpu, n)}`,
-    )
-    return { accounts: n, steps: { import: imported, leak, reset }, logins: l }
+    if (steps.has('reset')) {
+      const reset = await forceReset(app, n, scratch?.url)
+      await profile('reset')
+      log(
+        `${int(n)}: reset ${reset.seconds.toFixed(1)} s (${int(n / reset.seconds)} accounts/s), ${reset.detail}; ${cpuLine(reset.cpu, n)}`,
+      )
+      result.steps.reset = reset
+    }
+    return result
   } finally {
     await app.close()
     await scratch?.drop()
@@ -591,7 +710,7 @@ export const run = async (options: BenchOptions): Promise<BenchResult> => {
   const rows: Array<readonly [string, string]> = [['database', database]]
   let ok = true
   for (const s of results) {
-    for (const [name, step] of Object.entries(s.steps)) {
+    for (const [name, step] of Object.entries(s.steps) as Array<[string, Step]>) {
       const over = s.accounts >= LARGE && step.seconds > STEP_LIMIT_SECONDS
       ok &&= step.ok && !over
       rows.push(
@@ -602,19 +721,22 @@ export const run = async (options: BenchOptions): Promise<BenchResult> => {
         [`${int(s.accounts)}: ${name} checked`, `${step.ok ? 'yes' : 'NO'}: ${step.detail}`],
       )
     }
-    rows.push([
-      `${int(s.accounts)}: logins of imported bcrypt accounts vs raw bcrypt + argon2id`,
-      `${s.logins.perSecond.toFixed(1)}/s vs ${s.logins.rawPerSecond.toFixed(1)}/s = ${s.logins.ratio.toFixed(3)} (rounds ${s.logins.rounds}; CPU busy ${s.logins.cpuBusy})`,
-    ])
+    if (s.logins)
+      rows.push([
+        `${int(s.accounts)}: logins of imported bcrypt accounts vs raw bcrypt + argon2id`,
+        `${s.logins.perSecond.toFixed(1)}/s vs ${s.logins.rawPerSecond.toFixed(1)}/s = ${s.logins.ratio.toFixed(3)} (rounds ${s.logins.rounds}; CPU busy ${s.logins.cpuBusy})`,
+      ])
   }
   const small = results[0]
   const big = results.at(-1)
   if (small && big && big !== small) {
     for (const name of ['import', 'leak', 'reset'] as const) {
-      const ratio = big.steps[name].seconds / big.accounts / (small.steps[name].seconds / small.accounts)
+      const [a, b] = [small.steps[name], big.steps[name]]
+      if (!a || !b) continue
+      const ratio = b.seconds / big.accounts / (a.seconds / small.accounts)
       rows.push([
         `${name}: per-row cost ${int(big.accounts)} / ${int(small.accounts)}`,
-        `${ratio.toFixed(2)} (peak RSS ${(big.steps[name].peakMb / small.steps[name].peakMb).toFixed(2)}×)`,
+        `${ratio.toFixed(2)} (peak RSS ${(b.peakMb / a.peakMb).toFixed(2)}×)`,
       ])
     }
   }

@@ -83,8 +83,16 @@ export const topStatements = async (url: string, limit = 8): Promise<string[]> =
         where n_tup_upd > 1000 order by n_tup_upd desc limit 4`,
     )
     const hot = updated.rows.map((t) => `${t.relname} ${t.hot}/${t.upd}`).join(', ')
+    const vacuumed = await c.query<{ relname: string; v: string; a: string; size: string }>(
+      `select relname, autovacuum_count as v, autoanalyze_count as a,
+          pg_size_pretty(pg_total_relation_size(relid)) as size
+        from pg_stat_user_tables where autovacuum_count + autoanalyze_count > 0
+        order by pg_total_relation_size(relid) desc limit 6`,
+    )
+    const vacuums = vacuumed.rows.map((t) => `${t.relname} (${t.size}) ${t.v}/${t.a}`).join(', ')
     return [
       ...(hot ? [`updates so far, heap-only of all: ${hot}`] : []),
+      ...(vacuums ? [`autovacuums/autoanalyzes so far: ${vacuums}`] : []),
       ...r.rows.map(
         (s) =>
           `${(s.ms / 1000).toFixed(1).padStart(7)} s ${String(s.calls).padStart(7)} calls ${String(s.rows).padStart(10)} rows  ${s.query.replace(/\s+/g, ' ').slice(0, 160)}`,
