@@ -74,6 +74,16 @@ export interface SourceTrace {
   statuses: Record<string, number>
 }
 
+export interface ValidPairTrace {
+  source: string
+  /** 0-based place in the source's own list. */
+  index: number
+  /** The answer's code. */
+  answer: string
+  /** The codes of the source's earlier answers, in order. */
+  before: string[]
+}
+
 export interface LegitTrace {
   username: string
   kind: 'regular' | 'traveller' | 'newcomer'
@@ -96,6 +106,8 @@ export interface MixReport {
     /** Valid pairs that got a session or a second-factor prompt: found without solving anything. */
     found: number
     validTried: number
+    /** Each valid pair tried: its source, its place in the source's list and the answers before it. */
+    valid: ValidPairTrace[]
   }
   legit: LegitTrace[]
   requests: number
@@ -226,9 +238,11 @@ export const runAttackMix = async (
   let checked = 0
   let found = 0
   let validTried = 0
+  const valid: ValidPairTrace[] = []
   const stuffing = Array.from({ length: settings.stuffingSources }, (_, s) => ({
     source: `127.90.${s}.1`,
     pairs: pairs.filter((_, j) => j % settings.stuffingSources === s),
+    codes: [] as string[],
   }))
 
   // ---- legitimate users ----------------------------------------------------------------------------
@@ -339,7 +353,9 @@ export const runAttackMix = async (
             if (pair.valid) {
               validTried++
               if (r.status === 201 || r.status === 200) found++
+              valid.push({ source: s.source, index: k, answer: code, before: [...s.codes] })
             }
+            s.codes.push(code)
           },
         ),
       ),
@@ -351,7 +367,7 @@ export const runAttackMix = async (
   return {
     sweep: sweepTraces,
     flood: { perTarget, traces: floodTraces },
-    stuffing: { traces: stuffingTraces, firstChallengeAt, checked, found, validTried },
+    stuffing: { traces: stuffingTraces, firstChallengeAt, checked, found, validTried, valid },
     legit,
     requests,
     seconds,

@@ -328,10 +328,13 @@ describe('Redis limiter store: fallback when Redis is unreachable', () => {
 
 /**
  * A TCP relay to the test Redis that a test can cut (closing every connection and the listening
- * socket, so reconnects are refused) and restore on the same port.
+ * socket, so reconnects are refused) and restore on the same port, or stall (Redis's answers held
+ * back, the connections left open: a slow moment) and release.
  */
 const startRelay = async (target: URL) => {
   const sockets = new Set<Socket>()
+  const answers = new Map<Socket, Socket>()
+  let stalled = false
   let server: Server | undefined
   let port = 0
   const listen = async (): Promise<void> => {
@@ -339,10 +342,15 @@ const startRelay = async (target: URL) => {
       const upstream = tcpConnect(Number(target.port || 6379), target.hostname)
       for (const sock of [client, upstream]) {
         sockets.add(sock)
-        sock.on('close', () => sockets.delete(sock))
+        sock.on('close', () => {
+          sockets.delete(sock)
+          answers.delete(upstream)
+        })
         sock.on('error', () => {})
       }
-      client.pipe(upstream).pipe(client)
+      client.pipe(upstream)
+      answers.set(upstream, client)
+      if (!stalled) upstream.pipe(client)
     })
     await new Promise<void>((resolve) => s.listen(port, '127.0.0.1', resolve))
     port = (s.address() as { port: number }).port
@@ -359,6 +367,14 @@ const startRelay = async (target: URL) => {
       await closed
     },
     restore: listen,
+    stall: (): void => {
+      stalled = true
+      for (const [upstream, client] of answers) upstream.unpipe(client)
+    },
+    release: (): void => {
+      stalled = false
+      for (const [upstream, client] of answers) upstream.pipe(client)
+    },
   }
 }
 
@@ -377,9 +393,10 @@ describe.skipIf(!redisUrl)('Redis limiter store: connection lost mid-use', () =>
       // The store notices the lost connection by itself, before any call (a call in flight at that
       // moment would be answered from memory and counted in Redis too once it is back).
       await waitFor('the store to notice the cut', () => fallbacks.length === 1)
-      // Cut off: the memory insurance counts from zero at the same rule, and never lets more through.
+      // Cut off: memory answers at the same rule from what this instance counted (2), so the key has
+      // one left, as in Redis.
       const during = await consumeTimes(limiter, 'k', 5)
-      expect(during.map(allowed)).toEqual([true, true, true, false, false])
+      expect(during.map(allowed)).toEqual([true, false, false, false, false])
       expect(fallbacks).toHaveLength(1)
       expect(recoveries()).toBe(0)
       // Nothing reached Redis meanwhile.
@@ -399,6 +416,47 @@ describe.skipIf(!redisUrl)('Redis limiter store: connection lost mid-use', () =>
       expect((await limiter.consume('fresh-key')).allowed).toBe(true)
       expect(fallbacks).toHaveLength(2)
     } finally {
+      await store.close()
+      await relay.cut()
+    }
+  })
+
+  it('answers calls Redis is too slow for from what this instance counted, never from nothing', async () => {
+    const relay = await startRelay(new URL(redisUrl!))
+    const { store, fallbacks, recoveries } = await redisStore(relay.url(), { timeoutMs: 100 })
+    try {
+      const limiter = store.limiter(fresh('slow'), { points: 3, seconds: 60 })
+      const marks = store.counters(fresh('slow-marks'), 60)
+      const ids = store.counters(fresh('slow-ids'), 60)
+      expect((await consumeTimes(limiter, 'k', 2)).map(allowed)).toEqual([true, true])
+      await marks.set('ip:203.0.113.7', 2, 60)
+      expect(await ids.addMany(['a', 'b', 'a'])).toEqual([1, 1, 2])
+      expect(await ids.add('c')).toBe(1)
+      await ids.delete('c')
+      expect(fallbacks).toEqual([])
+
+      // A slow moment: Redis's answers are held back past the deadline; the connection stays open.
+      relay.stall()
+      const started = Date.now()
+      // Each call waits for its deadline and is answered by this instance's own counts.
+      expect((await marks.get('ip:203.0.113.7')).count).toBe(2)
+      expect((await ids.getMany(['a', 'b', 'c', 'd'])).map((r) => r.count)).toEqual([2, 1, 0, 0])
+      expect(Date.now() - started).toBeGreaterThanOrEqual(200)
+      expect(fallbacks).toEqual([])
+      expect(await limiter.consume('k')).toEqual({ allowed: true, remaining: 0 })
+      // Three timeouts in a row opened the breaker (reported once); memory goes on counting.
+      expect(fallbacks).toHaveLength(1)
+      expect((await limiter.consume('k')).allowed).toBe(false)
+      expect(await ids.addMany(['b', 'd'])).toEqual([2, 1])
+      await marks.set('ip:203.0.113.8', 1, 60)
+
+      relay.release()
+      await waitFor('the breaker to close', () => recoveries() === 1)
+      // Back on Redis: the shared counts, with the calls that were held back counted when they landed.
+      expect((await marks.get('ip:203.0.113.7')).count).toBe(2)
+      expect((await ids.getMany(['a', 'b'])).map((r) => r.count)).toEqual([2, 1])
+    } finally {
+      relay.release()
       await store.close()
       await relay.cut()
     }

@@ -36,7 +36,22 @@ export const defineBatchScripts = (client: Redis): BatchScripts => {
   return client as unknown as BatchScripts
 }
 
-/** A limiter counting in Redis, answered by a memory limiter at the same rule when Redis is out. */
+/**
+ * Starts a write on the memory counts now, whether or not Redis answers, and gives it as the answer
+ * from memory. Every instance keeps its own counts in memory beside the shared ones: a call that
+ * Redis does not answer in time (one slow moment, or an outage) is answered from what this instance
+ * counted, never from an empty store that would let a marked source or a used-up key through.
+ */
+const mirrored = <T>(write: Promise<T>): (() => Promise<T>) => {
+  // A refusal (RateLimiterRes) is an answer when memory is asked, and nothing when Redis answers.
+  write.catch(() => {})
+  return () => write
+}
+
+/**
+ * A limiter counting in Redis, and in memory beside it at the same rule: memory answers when Redis
+ * does not (see `mirrored`).
+ */
 export const redisLimiter =
   (client: Redis, guarded: Guarded) =>
   (name: string, rule: RateRule): RateLimiter => {
@@ -52,25 +67,20 @@ export const redisLimiter =
     return {
       consume: async (key, points = 1) => {
         checkPoints(points)
-        return settle(
-          guarded(
-            () => counters.consume(key, points),
-            () => memory.consume(key, points),
-          ),
-        )
+        const mine = mirrored(memory.consume(key, points))
+        return settle(guarded(() => counters.consume(key, points), mine))
       },
       reset: async (key) => {
-        await guarded(
-          () => counters.delete(key),
-          () => memory.delete(key),
-        )
-        // Memory may hold a count from an outage; a reset forgets that one too.
-        await memory.delete(key)
+        const mine = mirrored(memory.delete(key))
+        await guarded(() => counters.delete(key), mine)
       },
     }
   }
 
-/** Counters in Redis (one by one, and in batches through the scripts), in memory when Redis is out. */
+/**
+ * Counters in Redis (one by one, and in batches through the scripts), and in memory beside it:
+ * writes go to both, reads to memory when Redis does not answer (see `mirrored`).
+ */
 export const redisCounters =
   (client: Redis, scripts: BatchScripts, guarded: Guarded) =>
   (name: string, seconds: number): Counters => {
@@ -88,35 +98,33 @@ export const redisCounters =
       rejectIfRedisNotReady: true,
     })
     const one = countersOver({
-      consume: (key, points) =>
-        guarded(
-          () => counters.consume(key, points),
-          () => memory.consume(key, points),
-        ),
+      consume: (key, points) => {
+        const mine = mirrored(memory.consume(key, points))
+        return guarded(() => counters.consume(key, points), mine)
+      },
       get: (key) =>
         guarded(
           () => counters.get(key),
           () => memory.get(key),
         ),
-      set: (key, points, life) =>
-        guarded(
-          () => counters.set(key, points, life),
-          () => memory.set(key, points, memorySeconds(life)),
-        ),
-      delete: (key) =>
-        guarded(
-          () => counters.delete(key),
-          () => memory.delete(key),
-        ),
+      set: (key, points, life) => {
+        const mine = mirrored(memory.set(key, points, memorySeconds(life)))
+        return guarded(() => counters.set(key, points, life), mine)
+      },
+      delete: (key) => {
+        const mine = mirrored(memory.delete(key))
+        return guarded(() => counters.delete(key), mine)
+      },
     })
     const key = (k: string) => `${prefix}:${k}`
     return {
       ...one,
       addMany: async (keys) => {
         if (keys.length === 0) return []
+        const mine = mirrored(Promise.all(keys.map(async (k) => (await memory.consume(k, 1)).consumedPoints)))
         return guarded(
           async () => (await scripts.gatehouseAddMany(keys.length, ...keys.map(key), seconds)).map(Number),
-          () => Promise.all(keys.map(async (k) => (await memory.consume(k, 1)).consumedPoints)),
+          mine,
         )
       },
       getMany: async (keys) => {

@@ -29,8 +29,9 @@ export interface RedisLimiterStoreOptions {
 
 /**
  * Counters in Redis, shared by every instance that uses the same Redis and key prefix, so a
- * limit holds across instances. Every call has a deadline (`timeoutMs`); a call that fails or runs
- * past it is answered by a per-instance memory limiter at the same rule: never by no limit.
+ * limit holds across instances. Every write is also counted in a per-instance memory limiter at the
+ * same rule; a call that fails or runs past its deadline (`timeoutMs`) is answered from there, with
+ * what this instance counted before: never by no limit, never from zero.
  *
  * A circuit breaker stands in front of Redis. It opens at once when the connection is down, and
  * after `timeoutsToOpen` timeouts in a row when Redis is connected but does not answer (a hung

@@ -19,7 +19,7 @@ const rows = {
   redisTimeoutMs: {
     env: 'GATEHOUSE_REDIS_TIMEOUT_MS',
     default: '100',
-    doc: 'Deadline of one limiter call to Redis; past it the call is answered from per-instance memory at the same rule. Three timeouts in a row open the circuit breaker: every call goes to memory (no waiting) until a probe finds Redis answering again, so a hung Redis costs a request at most three times this (300 ms by default).',
+    doc: 'Deadline of one limiter call to Redis; past it the call is answered from the counts this instance keeps in memory beside Redis, at the same rule. Three timeouts in a row open the circuit breaker: every call goes to memory (no waiting) until a probe finds Redis answering again, so a hung Redis costs a request at most three times this (300 ms by default).',
     schema: int(10, 5000),
   },
 } as const satisfies Record<string, Setting>
