@@ -66,6 +66,41 @@ export const ownPostgres = async (
   return { url: pg.url, settings, destroy: pg.destroy }
 }
 
+/** Per database: the tables' block counts at the last profile (pg_statio_user_tables), for deltas. */
+const blocksBefore = new Map<string, Map<string, number[]>>()
+
+/**
+ * The tables whose pages were asked for most since the last call: heap and index blocks, and the
+ * share of each that was not in shared buffers (read from the OS cache or the disk).
+ */
+const blockLine = async (c: pg.Client, url: string): Promise<string | null> => {
+  const r = await c.query<{ relname: string; hr: string; hh: string; ir: string; ih: string }>(
+    `select relname, heap_blks_read as hr, heap_blks_hit as hh,
+        coalesce(idx_blks_read, 0) as ir, coalesce(idx_blks_hit, 0) as ih
+      from pg_statio_user_tables`,
+  )
+  const before = blocksBefore.get(url) ?? new Map<string, number[]>()
+  const now = new Map<string, number[]>()
+  const rows = r.rows.map((t) => {
+    const counts = [t.hr, t.hh, t.ir, t.ih].map(Number)
+    now.set(t.relname, counts)
+    const b = before.get(t.relname) ?? [0, 0, 0, 0]
+    const [hr, hh, ir, ih] = counts.map((n, k) => n - b[k]!) as [number, number, number, number]
+    return { name: t.relname, hr, heap: hr + hh, ir, idx: ir + ih }
+  })
+  blocksBefore.set(url, now)
+  const top = rows
+    .filter((t) => t.heap + t.idx > 10_000)
+    .sort((a, b) => b.heap + b.idx - (a.heap + a.idx))
+    .slice(0, 5)
+  if (top.length === 0) return null
+  const m = (n: number) => `${(n / 1e6).toFixed(2)}M`
+  const pct = (part: number, all: number) => `${all > 0 ? Math.round((100 * part) / all) : 0} %`
+  return `blocks asked for since the last profile, heap / index (not in shared buffers): ${top
+    .map((t) => `${t.name} ${m(t.heap)} (${pct(t.hr, t.heap)}) / ${m(t.idx)} (${pct(t.ir, t.idx)})`)
+    .join(', ')}`
+}
+
 /** The statements that took the most time since the last reset (pg_stat_statements), then resets. */
 export const topStatements = async (url: string, limit = 8): Promise<string[]> => {
   const c = new pg.Client({ connectionString: url })
@@ -90,7 +125,9 @@ export const topStatements = async (url: string, limit = 8): Promise<string[]> =
         order by pg_total_relation_size(relid) desc limit 6`,
     )
     const vacuums = vacuumed.rows.map((t) => `${t.relname} (${t.size}) ${t.v}/${t.a}`).join(', ')
+    const blocks = await blockLine(c, url)
     return [
+      ...(blocks ? [blocks] : []),
       ...(hot ? [`updates so far, heap-only of all: ${hot}`] : []),
       ...(vacuums ? [`autovacuums/autoanalyzes so far: ${vacuums}`] : []),
       ...r.rows.map(
