@@ -6,8 +6,10 @@ import { join } from 'node:path'
 import { Readable } from 'node:stream'
 import { hash as argon2Hash } from '@node-rs/argon2'
 import { hash as bcryptHash } from '@node-rs/bcrypt'
+import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ROLE_RANK } from '../../src/kernel/roles.js'
+import { BULK_LOAD_ACCOUNTS } from '../../src/modules/admin/imports/run.js'
 import type { AccountImportInput } from '../../src/modules/admin/imports/service.js'
 import { CLI_ADMINISTRATOR } from '../../src/modules/admin/lifecycle.js'
 import { totpCodeAt } from '../../src/modules/mfa/totp.js'
@@ -325,6 +327,32 @@ describe.each(databaseKinds())('account imports on %s', (kind) => {
       expect(bytes.includes(digest)).toBe(false)
     },
   )
+
+  it('leaves a large import ready for lookups that read the index alone', async () => {
+    const bc = await bcryptHash('bulk password', 4)
+    const rows = Array.from(
+      { length: BULK_LOAD_ACCOUNTS },
+      (_, i) => `bulk${i},bulk_user_${i},bulk${i}@example.org,true,,,user,,,${bc},bcrypt,,`,
+    )
+    const done = await importText(`${HEADER}\n${rows.join('\n')}\n`)
+    expect(done.status).toBe('completed')
+    expect(done.rowsCreated).toBe(BULK_LOAD_ACCOUNTS)
+    if (kind !== 'postgres') return
+    // A leak import's lookup: with the new pages marked all-visible, no row is read from the table.
+    const names = Array.from({ length: 2000 }, (_, i) => `bulk_user_${i * 5}`)
+    // The plan a table of millions gets (here, 10,000 rows would be read whole instead).
+    const plan = await server.app.database.db.transaction().execute(async (tx) => {
+      await sql`set local enable_seqscan = off`.execute(tx)
+      await sql`set local enable_bitmapscan = off`.execute(tx)
+      return sql<{ 'QUERY PLAN': string }>`explain (analyze, costs off)
+        select id from accounts where username = any(${names})`.execute(tx)
+    })
+    const text = plan.rows.map((r) => r['QUERY PLAN']).join('\n')
+    expect(text).toMatch(/Index Only Scan using accounts_username_id/)
+    // 2,000 without it (every page of the import was written since the last vacuum); a page or
+    // two written while it ran may be left.
+    expect(Number(text.match(/Heap Fetches: (\d+)/)?.[1]), text).toBeLessThan(50)
+  })
 
   it('resumes an import killed mid-way: the sweep marks it interrupted, running it again completes it', async () => {
     // Last: the server's clock moves to the child's time.

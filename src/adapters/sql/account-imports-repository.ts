@@ -10,6 +10,7 @@ import type {
   ExistingIdentifiers,
   ImportedAccount,
 } from '../../modules/admin/imports/ports.js'
+import type { SqlDatabase } from './database.js'
 import type { Dialect } from './dialect.js'
 import type { AccountImportsTable, Database } from './schema.js'
 
@@ -81,7 +82,12 @@ export class SqlAccountImports implements AccountImportRepository {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly dialect: Dialect,
+    private readonly maintain: SqlDatabase['maintain'],
   ) {}
+
+  afterBulkLoad(): Promise<void> {
+    return this.maintain(this.dialect.name === 'postgres' ? 'vacuum (analyze) accounts' : 'pragma optimize')
+  }
 
   async createImport(r: AccountImportRecord): Promise<void> {
     await this.db

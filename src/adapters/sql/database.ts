@@ -26,6 +26,12 @@ export interface SqlDatabase {
   ping(timeoutMs?: number): Promise<void>
   /** A write of one row (readiness): the database, and under SQLite its disk, take writes. */
   pingWrite(timeoutMs?: number): Promise<void>
+  /**
+   * Runs one maintenance statement (PostgreSQL: VACUUM, ANALYZE) outside any transaction and
+   * without the statement deadline: PostgreSQL on a connection of its own, opened for it and closed
+   * after; SQLite on the shared connection, its turn like any write.
+   */
+  maintain(statement: string): Promise<void>
   close(): Promise<void>
 }
 
@@ -149,6 +155,19 @@ export const openPostgres = async (
     pingWrite: async (timeoutMs = deadlines.statementTimeoutMs) => {
       await pool.query(withReadTimeout({ text: WRITE_PROBE, values: [Date.now()] }, timeoutMs))
     },
+    maintain: async (statement) => {
+      const client = new postgres.Client({
+        connectionString: url,
+        connectionTimeoutMillis: deadlines.connectTimeoutMs,
+        application_name: 'gatehouse maintenance',
+      })
+      await client.connect()
+      try {
+        await client.query(statement)
+      } finally {
+        await client.end().catch(() => {})
+      }
+    },
     close: () => withDeadline(db.destroy(), CLOSE_TIMEOUT_MS, 'database', 'closing').catch(() => {}),
   }
 }
@@ -227,6 +246,9 @@ export const openSqlite = (file: string): SqlDatabase => {
     // On the connection Kysely shares: the write waits its turn like any other (SQLite has one writer).
     pingWrite: async () => {
       await sql.raw(WRITE_PROBE.replace('$1', String(Date.now()))).execute(db)
+    },
+    maintain: async (statement) => {
+      await sql.raw(statement).execute(db)
     },
     close: () => db.destroy(),
   }

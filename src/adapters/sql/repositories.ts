@@ -94,7 +94,7 @@ export const createSqlRepositories = (database: SqlDatabase, events: EventRecord
   names: new SqlNameDirectory(database.db),
   adminStats: new SqlAdminStatsSource(database.db),
   accountLifecycle: new SqlAccountLifecycle(database.db),
-  accountImports: new SqlAccountImports(database.db, database.dialect),
+  accountImports: new SqlAccountImports(database.db, database.dialect, database.maintain),
   reportFacts: new SqlReportFacts(database.db),
   oidcClients: new SqlOidcClientRepository(database.db),
   oidcKeys: new SqlOidcKeyRepository(database.db),

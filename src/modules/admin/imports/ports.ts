@@ -119,6 +119,13 @@ export interface AccountImportRepository {
    * whose username a pending sign-up holds, is left out. Returns the ids written.
    */
   insertAccounts(accounts: ImportedAccount[], now: number): Promise<Set<string>>
+  /**
+   * After an import that created many accounts: brings what the database knows of the accounts
+   * table up to date. PostgreSQL: VACUUM (ANALYZE) accounts marks the new pages all-visible, so that
+   * lookups by username or email (a leak import's) read the index alone instead of a page of the
+   * table for each, and refreshes the planner's statistics; SQLite: PRAGMA optimize.
+   */
+  afterBulkLoad(): Promise<void>
 }
 
 export type { ImportedHash }

@@ -17,6 +17,9 @@ export const PROBLEMS_KEPT = 20
 /** A running import writes that it is alive this often, even while rows come slowly. */
 export const ACCOUNT_IMPORT_HEARTBEAT_MS = 20_000
 
+/** Accounts created by one import from which it ends with the repository's `afterBulkLoad`. */
+export const BULK_LOAD_ACCOUNTS = 10_000
+
 /** Formats whose hashes may be wrapped in argon2id (PBKDF2 below OWASP's iterations). */
 const WRAPPED = new Set(['md5', 'sha1', 'sha256', 'pbkdf2'])
 
@@ -40,6 +43,8 @@ export interface AccountImportRunDeps {
   batchSize: number
   rules: Omit<RowRules, 'now'>
   onProgress?: ((counts: AccountImportCounts) => void) | undefined
+  /** Accounts created from which the import ends with `afterBulkLoad`; BULK_LOAD_ACCOUNTS by default. */
+  bulkLoadAccounts?: number | undefined
 }
 
 /**
@@ -143,6 +148,11 @@ export class AccountImportRun {
       }
       await this.#flush()
       await this.#writes.settled()
+      if (this.counts.rowsCreated >= (this.deps.bulkLoadAccounts ?? BULK_LOAD_ACCOUNTS)) {
+        // While the heartbeat still runs. The accounts are written whatever becomes of it, and
+        // autovacuum does the same in its own time: a failure here does not fail the import.
+        await this.deps.repo.afterBulkLoad().catch(() => {})
+      }
     } catch (e) {
       drain()
       await this.#writes.settled().catch(() => {})
