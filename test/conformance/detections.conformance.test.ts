@@ -52,7 +52,7 @@ describe.each(databaseKinds())('DetectionStore on %s', (kind) => {
     expect(await store().get(detection.id + 1000)).toBeNull()
   })
 
-  it('updates the open one: adds the count, keeps the latest sighting time, merges details, raises the action only', async () => {
+  it('updates the open one: adds the count, keeps the latest sighting time, merges details of its action or a stronger one, raises the action only', async () => {
     const key = `k-${unique()}`
     const { detection: opened } = await store().record(
       sighting({ key, at: T0 + 10, details: { a: 1, b: 1 } }),
@@ -70,8 +70,9 @@ describe.each(databaseKinds())('DetectionStore on %s', (kind) => {
       details: { a: 1, b: 2 },
       actionUntil: T0 + DAY,
     })
+    // A weaker sighting counts, but does not speak for the detection: its details are left out.
     const weaker = await store().record(
-      sighting({ key, action: 'delay', count: 1, at: T0 + 15, actionUntil: null }),
+      sighting({ key, action: 'delay', count: 1, at: T0 + 15, actionUntil: null, details: { b: 1, c: 1 } }),
     )
     expect(weaker.escalated).toBe(false)
     expect(weaker.detection).toMatchObject({
@@ -79,8 +80,12 @@ describe.each(databaseKinds())('DetectionStore on %s', (kind) => {
       action: 'block',
       count: 6,
       lastSeenAt: T0 + 20,
+      details: { a: 1, b: 2 },
       actionUntil: T0 + DAY,
     })
+    // One as strong as the detection's action updates them.
+    const same = await store().record(sighting({ key, action: 'block', count: 1, details: { b: 3 } }))
+    expect(same.detection).toMatchObject({ count: 7, details: { a: 1, b: 3 } })
     // Another kind with the same key is another detection.
     const other = await store().record(sighting({ key, kind: 'brute_force' }))
     expect(other.detection.id).not.toBe(opened.id)

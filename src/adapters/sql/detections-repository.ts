@@ -48,12 +48,17 @@ export class SqlDetectionStore implements DetectionStore {
       const open = await this.#open(s.kind, s.key)
       if (open) {
         const stronger = rank(s.action) > rank(open.action as DetectionAction)
+        // A weaker sighting (one that raced a stronger one, or a late write-behind) counts, but the
+        // details stay those of the action the detection holds.
+        const weaker = rank(s.action) < rank(open.action as DetectionAction)
         const updated = await this.db
           .updateTable('detections')
           .set({
             last_seen_at: sql<number>`case when last_seen_at > ${s.at} then last_seen_at else ${s.at} end`,
             count: sql<number>`${sql.ref('count')} + ${s.count}`,
-            details: JSON.stringify({ ...(JSON.parse(open.details) as object), ...s.details }),
+            ...(weaker
+              ? {}
+              : { details: JSON.stringify({ ...(JSON.parse(open.details) as object), ...s.details }) }),
             ...(stronger ? { action: s.action } : {}),
             ...(s.actionUntil !== null ? { action_until: s.actionUntil } : {}),
             ...(s.accountId !== null ? { account_id: s.accountId } : {}),

@@ -110,8 +110,9 @@ export interface DetectionSighting {
 
 export interface DetectionStore {
   /**
-   * Opens a detection for the kind and key, or updates the open one: last seen, count, details,
-   * and the action when it is stronger. `escalated` is true when it opened or its action rose.
+   * Opens a detection for the kind and key, or updates the open one: last seen, count, the action
+   * when it is stronger, and the details when it is at least as strong (a weaker sighting, which
+   * raced a stronger one, only counts). `escalated` is true when it opened or its action rose.
    */
   record(s: DetectionSighting): Promise<{ detection: Detection; escalated: boolean }>
   list(

@@ -57,24 +57,27 @@ export class Sightings {
     const known = this.#pending.get(id)
     if (known && rankOf[s.action] <= rankOf[known.action] && now - known.flushedAt < FLUSH_MS) {
       known.count += 1
-      known.details = s.details
+      // A weaker sighting (it raced a stronger one) counts, but does not speak for the detection.
+      if (rankOf[s.action] === rankOf[known.action]) known.details = s.details
       known.actionUntil = s.actionUntil ?? known.actionUntil
       known.accountId = s.accountId ?? known.accountId
       this.#scheduleFlush()
       return
     }
     const count = (known?.count ?? 0) + 1
-    const strongest = known && rankOf[known.action] > rankOf[s.action] ? known.action : s.action
+    const weaker = known !== undefined && rankOf[known.action] > rankOf[s.action]
+    const strongest = weaker ? known.action : s.action
+    const details = weaker ? known.details : s.details
     this.#pending.set(id, {
       scope: s.scope,
       count: 0,
-      details: s.details,
+      details,
       accountId: s.accountId,
       flushedAt: now,
       action: strongest,
       actionUntil: s.actionUntil,
     })
-    await this.#write({ ...s, action: strongest }, count)
+    await this.#write({ ...s, action: strongest, details }, count)
   }
 
   async #write(s: Sighting, count: number): Promise<void> {

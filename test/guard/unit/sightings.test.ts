@@ -53,12 +53,18 @@ describe('sightings (write-behind detections)', () => {
     expect(d).toMatchObject({ action: 'block', count: 3, actionUntil: p.clock.now() + 900_000 })
   })
 
-  it('keeps the strongest action while summing: a weaker sighting does not lower it', async () => {
+  it('keeps the strongest action while summing: a weaker sighting does not lower it, nor speak for it', async () => {
     const p = parts.current
-    await p.sightings.record(sighting({ action: 'block' }))
-    await p.sightings.record(sighting({ action: 'challenge' }))
+    await p.sightings.record(sighting({ action: 'block', details: { distinct_identifiers: 10 } }))
+    // A sighting that raced the block (counted before it, recorded after it).
+    await p.sightings.record(sighting({ action: 'challenge', details: { distinct_identifiers: 9 } }))
     const [d] = await p.detections()
-    expect(d).toMatchObject({ action: 'block', count: 2 })
+    expect(d).toMatchObject({ action: 'block', count: 2, details: { distinct_identifiers: 10 } })
+    // The same after FLUSH_MS, when the weaker sighting is written at once.
+    p.clock.advance(FLUSH_MS)
+    await p.sightings.record(sighting({ action: 'challenge', details: { distinct_identifiers: 8 } }))
+    const [again] = await p.detections()
+    expect(again).toMatchObject({ action: 'block', count: 3, details: { distinct_identifiers: 10 } })
   })
 
   it('drops what is summed for a lifted detection', async () => {
