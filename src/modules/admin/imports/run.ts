@@ -43,8 +43,6 @@ export interface AccountImportRunDeps {
   batchSize: number
   rules: Omit<RowRules, 'now'>
   onProgress?: ((counts: AccountImportCounts) => void) | undefined
-  /** Accounts created from which the import ends with `afterBulkLoad`; BULK_LOAD_ACCOUNTS by default. */
-  bulkLoadAccounts?: number | undefined
 }
 
 /**
@@ -148,7 +146,7 @@ export class AccountImportRun {
       }
       await this.#flush()
       await this.#writes.settled()
-      if (this.counts.rowsCreated >= (this.deps.bulkLoadAccounts ?? BULK_LOAD_ACCOUNTS)) {
+      if (this.counts.rowsCreated >= BULK_LOAD_ACCOUNTS) {
         // While the heartbeat still runs. The accounts are written whatever becomes of it, and
         // autovacuum does the same in its own time: a failure here does not fail the import.
         await this.deps.repo.afterBulkLoad().catch(() => {})

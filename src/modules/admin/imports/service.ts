@@ -50,8 +50,6 @@ export interface AccountImportsDeps {
   audit: Pick<AuditService, 'record'>
   now: () => number
   batchSize?: number
-  /** Accounts created from which an import ends with the repository's `afterBulkLoad` (BULK_LOAD_ACCOUNTS). */
-  bulkLoadAccounts?: number
   /** Accounts still holding an imported password hash, by scheme, counted now. */
   importedHashesLeft?: () => Promise<Record<string, number>>
 }
@@ -143,7 +141,6 @@ export class AccountImports {
         sealTotp: this.deps.sealTotp,
         now: this.deps.now,
         batchSize: this.deps.batchSize ?? ACCOUNT_IMPORT_BATCH_ROWS,
-        bulkLoadAccounts: this.deps.bulkLoadAccounts,
         rules: { rank: by.rank, hashFormat: input.hashFormat, hashParams: input.hashParams },
         onProgress: input.onProgress,
       },
