@@ -370,5 +370,38 @@ describe.each(databaseKinds())('IncidentRepository on %s', (kind) => {
         expect(e.fields).toEqual(['email', 'location', 'phone', 'username'])
       }
     })
+
+    it('counts an account once per import, whatever batches of it meet the account at the same time', async () => {
+      const i = await withIncident()
+      const accounts: NewAccount[] = []
+      for (let n = 0; n < 6; n++) accounts.push(await account())
+      const others =
+        kind === 'postgres' ? await Promise.all(Array.from({ length: 3 }, () => suite.openAnother())) : []
+      const repos = [repo(), ...others.map((d) => new SqlIncidentRepository(d.db, d.dialect))]
+      const batches = (importId: string, n: number) =>
+        Promise.all(
+          Array.from({ length: n }, (_, b) =>
+            repos[b % repos.length]!.recordExposures(
+              i.id,
+              importId,
+              T0 + b,
+              (b % 2 ? [...accounts].reverse() : accounts).map((a) => ({
+                accountId: a.id,
+                fields: ['email'],
+                rows: 1,
+              })),
+            ),
+          ),
+        )
+      const sum = (counts: number[]) => counts.reduce((a, b) => a + b, 0)
+      // Each batch of an import is told which of its accounts are new to that import: together,
+      // every account once, though the batches ran on several connections at the same time.
+      expect(sum(await batches('import-a', 24))).toBe(accounts.length)
+      // A later import of the same incident meets them all again: new to it, once each.
+      expect(sum(await batches('import-b', 24))).toBe(accounts.length)
+      expect(sum(await batches('import-b', 4))).toBe(0)
+      const exposures = await repo().listExposures(i.id, 100)
+      expect(exposures.map((e) => e.rows)).toEqual(accounts.map(() => 52))
+    })
   })
 })

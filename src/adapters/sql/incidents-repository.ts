@@ -295,41 +295,32 @@ export class SqlIncidentRepository implements IncidentRepository {
     const ids = deltas.map((d) => d.accountId)
     const fields = deltas.map((d) => d.fields.join(','))
     const rows = deltas.map((d) => d.rows)
+    // `repeated` tells what the upsert found: 1 when the row was last written by this import (the
+    // account is not new to it), 0 when it inserted the row or took it over from another import.
     const upsert = (source: RawBuilder<unknown>) => sql`
       insert into incident_exposures
-        (incident_id, account_id, fields, rows, first_import_id, first_seen_at, last_import_id)
+        (incident_id, account_id, fields, rows, first_import_id, first_seen_at, last_import_id, repeated)
       ${source}
       on conflict (incident_id, account_id) do update set
         fields = ${fieldsUnion},
         rows = incident_exposures.rows + excluded.rows,
-        last_import_id = excluded.last_import_id`
+        last_import_id = excluded.last_import_id,
+        repeated = case when incident_exposures.last_import_id = excluded.last_import_id then 1 else 0 end
+      returning repeated`
     if (this.dialect.name === 'postgres') {
-      // One statement: the count reads the exposures as they were before the upsert (a statement's
-      // parts share one snapshot), and the upsert runs whether or not its rows are read.
-      const r = await sql<{ met: string }>`
-        with met as (
-          select count(*) as n from incident_exposures
-            where incident_id = ${incidentId} and account_id = any(${ids}::text[]) and last_import_id = ${importId}
-        ), written as (
-          ${upsert(sql`select ${incidentId}, t.a, t.f, t.n, ${importId}, ${at}, ${importId}
+      const r = await sql<{ fresh: string }>`
+        with written as (
+          ${upsert(sql`select ${incidentId}, t.a, t.f, t.n, ${importId}, ${at}, ${importId}, 0
             from unnest(${ids}::text[], ${fields}::text[], ${rows}::bigint[]) as t(a, f, n)`)}
-          returning 1
         )
-        select n::text as met from met`.execute(this.db)
-      return deltas.length - Number(r.rows[0]?.met ?? 0)
+        select count(*)::text as fresh from written where repeated = 0`.execute(this.db)
+      return Number(r.rows[0]?.fresh ?? 0)
     }
-    // SQLite: the count, then the upsert, in one transaction.
-    return this.db.transaction().execute(async (trx) => {
-      const met = await sql<{ n: number }>`
-        select count(*) as n from incident_exposures
-          where incident_id = ${incidentId} and last_import_id = ${importId}
-            and account_id in (select value from json_each(${JSON.stringify(ids)}))`.execute(trx)
-      await upsert(
-        sql`select ${incidentId}, j.value ->> 0, j.value ->> 1, j.value ->> 2, ${importId}, ${at}, ${importId}
-          from json_each(${JSON.stringify(deltas.map((d, i) => [d.accountId, fields[i], d.rows]))}) as j where true`,
-      ).execute(trx)
-      return deltas.length - Number(met.rows[0]?.n ?? 0)
-    })
+    const written = (await upsert(
+      sql`select ${incidentId}, j.value ->> 0, j.value ->> 1, j.value ->> 2, ${importId}, ${at}, ${importId}, 0
+        from json_each(${JSON.stringify(deltas.map((d, i) => [d.accountId, fields[i], d.rows]))}) as j where true`,
+    ).execute(this.db)) as { rows: { repeated: number }[] }
+    return written.rows.filter((w) => Number(w.repeated) === 0).length
   }
 
   async listExposures(incidentId: string, limit: number, after?: string): Promise<ExposureRecord[]> {

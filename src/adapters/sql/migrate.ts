@@ -32,6 +32,7 @@ import * as m0029 from './migrations/0029_bulk_write_paths.js'
 import * as m0030 from './migrations/0030_campaign_target_spread.js'
 import * as m0031 from './migrations/0031_campaign_target_groups.js'
 import * as m0032 from './migrations/0032_leak_import_paths.js'
+import * as m0033 from './migrations/0033_exposure_repeats.js'
 
 type DialectMigration = {
   up: (db: Kysely<unknown>, dialect: Dialect) => Promise<void>
@@ -72,6 +73,7 @@ const all: Record<string, DialectMigration> = {
   '0030_campaign_target_spread': m0030,
   '0031_campaign_target_groups': m0031,
   '0032_leak_import_paths': m0032,
+  '0033_exposure_repeats': m0033,
 }
 
 const migratorFor = (db: Kysely<unknown>, dialect: Dialect): Migrator => {

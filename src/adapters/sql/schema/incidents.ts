@@ -1,5 +1,7 @@
 /* Incidents, the leak files imported into them and the accounts those expose. */
 
+import type { Generated } from 'kysely'
+
 export interface IncidentsTable {
   id: string
   title: string
@@ -50,4 +52,6 @@ export interface IncidentExposuresTable {
   first_import_id: string
   first_seen_at: number
   last_import_id: string
+  /** 1 when the last write found the row written by the same import already (migration 0033). */
+  repeated: Generated<number>
 }
