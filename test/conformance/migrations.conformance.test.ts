@@ -42,7 +42,12 @@ describe.each(databaseKinds())('the newest migrations on %s', (kind) => {
     database = await testDb.open()
     const { db, dialect } = database
     const undone = await downThrough(db as never, dialect, '0031_campaign_target_groups')
-    expect(undone).toEqual(['0033_exposure_repeats', '0032_leak_import_paths', '0031_campaign_target_groups'])
+    expect(undone).toEqual([
+      '0034_identifier_collation',
+      '0033_exposure_repeats',
+      '0032_leak_import_paths',
+      '0031_campaign_target_groups',
+    ])
     // On PostgreSQL the exposures fill their pages again (0032 undone).
     const exposureOptions = async () =>
       dialect.name === 'postgres'
@@ -52,6 +57,25 @@ describe.each(databaseKinds())('the newest migrations on %s', (kind) => {
           ).rows[0]?.options
         : 'sqlite'
     expect(await exposureOptions()).toEqual(dialect.name === 'postgres' ? null : 'sqlite')
+    // On PostgreSQL usernames and email addresses compare under the database's collation again
+    // (0034 undone), byte by byte after it.
+    const identifierCollations = async () =>
+      dialect.name === 'postgres'
+        ? (
+            await sql<{ name: string; collation: string | null }>`
+              select column_name as name, collation_name as collation from information_schema.columns
+              where table_name = 'accounts' and column_name in ('username', 'email_norm')
+              order by column_name`.execute(db)
+          ).rows.map((c) => [c.name, c.collation])
+        : 'sqlite'
+    expect(await identifierCollations()).toEqual(
+      dialect.name === 'postgres'
+        ? [
+            ['email_norm', null],
+            ['username', null],
+          ]
+        : 'sqlite',
+    )
     // A campaign under way when the release went back: 45 targets pending, one done, one failed.
     const raw = db as unknown as Kysely<Record<string, Record<string, unknown>>>
     const campaignId = randomUUID()
@@ -94,6 +118,14 @@ describe.each(databaseKinds())('the newest migrations on %s', (kind) => {
     expect(up.error).toBeUndefined()
     expect(up.results?.map((r) => r.migrationName)).toEqual([...undone].reverse())
     expect(await exposureOptions()).toEqual(dialect.name === 'postgres' ? ['fillfactor=70'] : 'sqlite')
+    expect(await identifierCollations()).toEqual(
+      dialect.name === 'postgres'
+        ? [
+            ['email_norm', 'C'],
+            ['username', 'C'],
+          ]
+        : 'sqlite',
+    )
     if (dialect.name === 'postgres') {
       // A leak's lookups read the unique indexes alone: they carry the account's id.
       for (const column of ['username', 'email_norm']) {

@@ -33,6 +33,7 @@ import * as m0030 from './migrations/0030_campaign_target_spread.js'
 import * as m0031 from './migrations/0031_campaign_target_groups.js'
 import * as m0032 from './migrations/0032_leak_import_paths.js'
 import * as m0033 from './migrations/0033_exposure_repeats.js'
+import * as m0034 from './migrations/0034_identifier_collation.js'
 
 type DialectMigration = {
   up: (db: Kysely<unknown>, dialect: Dialect) => Promise<void>
@@ -74,6 +75,7 @@ const all: Record<string, DialectMigration> = {
   '0031_campaign_target_groups': m0031,
   '0032_leak_import_paths': m0032,
   '0033_exposure_repeats': m0033,
+  '0034_identifier_collation': m0034,
 }
 
 const migratorFor = (db: Kysely<unknown>, dialect: Dialect): Migrator => {
