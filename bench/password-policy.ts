@@ -12,7 +12,7 @@
  */
 import { randomBytes, randomInt } from 'node:crypto'
 import { PasswordPolicy, warmPasswordLists } from '../src/modules/accounts/password-policy.js'
-import { ms } from './lib/stats.js'
+import { median, ms } from './lib/stats.js'
 import { type BenchOptions, type BenchResult, numberOption } from './lib/types.js'
 
 export const description =
@@ -31,8 +31,6 @@ const INPUTS: Record<string, (n: number) => string> = {
     return s.slice(0, n)
   },
 }
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
 
 export const run = async (options: BenchOptions): Promise<BenchResult> => {
   const runs = numberOption(options, 'runs', 9)

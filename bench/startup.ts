@@ -17,6 +17,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { onCleanup } from './lib/cleanup.js'
 import { CLI } from './lib/server.js'
+import { median } from './lib/stats.js'
 import { type BenchOptions, type BenchResult, numberOption } from './lib/types.js'
 
 export const description = 'start-up: time to the first /healthz of `gatehouse serve`, fresh and second start'
@@ -97,7 +98,6 @@ const startOnce = async (dataDir: string): Promise<{ wallMs: number; cpuMs: numb
   }
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
 const fmt = (xs: number[]) =>
   xs.length ? `${Math.round(median(xs))} ms (${xs.map((x) => Math.round(x)).join(', ')})` : 'n/a'
 

@@ -6,6 +6,14 @@ export const percentile = (samples: readonly number[], p: number): number => {
   return sorted[rank - 1]!
 }
 
+/** The middle sample (the mean of the two middle ones for an even count); NaN when there are none. */
+export const median = (samples: readonly number[]): number => {
+  if (samples.length === 0) return Number.NaN
+  const sorted = [...samples].sort((a, b) => a - b)
+  const mid = sorted.length >> 1
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
+}
+
 export const mean = (samples: readonly number[]): number =>
   samples.length === 0 ? Number.NaN : samples.reduce((a, b) => a + b, 0) / samples.length
 
