@@ -338,14 +338,22 @@ describe.each(databaseKinds())('IncidentRepository on %s', (kind) => {
       expect(updated.map((r) => [r.fields, Number(r.rows)])).toEqual(again.map(() => ['email,username', 3]))
     })
 
-    it('sums dozens of simultaneous batches over the same accounts (several connections on PostgreSQL)', async () => {
-      const i = await withIncident()
+    /**
+     * `n` new accounts, and repositories to write at the same time: on PostgreSQL on four
+     * connections (instances), on SQLite simultaneous calls on its one connection.
+     */
+    const accountsAndRepos = async (n: number) => {
       const accounts: NewAccount[] = []
-      for (let n = 0; n < 8; n++) accounts.push(await account())
-      // PostgreSQL: several connections (instances); SQLite: simultaneous calls on one connection.
+      for (let k = 0; k < n; k++) accounts.push(await account())
       const others =
         kind === 'postgres' ? await Promise.all(Array.from({ length: 3 }, () => suite.openAnother())) : []
       const repos = [repo(), ...others.map((d) => new SqlIncidentRepository(d.db, d.dialect))]
+      return { accounts, repos }
+    }
+
+    it('sums dozens of simultaneous batches over the same accounts (several connections on PostgreSQL)', async () => {
+      const i = await withIncident()
+      const { accounts, repos } = await accountsAndRepos(8)
       const fields = ['email', 'phone', 'username', 'location'] as const
       const batches = 32
       await Promise.all(
@@ -373,11 +381,7 @@ describe.each(databaseKinds())('IncidentRepository on %s', (kind) => {
 
     it('counts an account once per import, whatever batches of it meet the account at the same time', async () => {
       const i = await withIncident()
-      const accounts: NewAccount[] = []
-      for (let n = 0; n < 6; n++) accounts.push(await account())
-      const others =
-        kind === 'postgres' ? await Promise.all(Array.from({ length: 3 }, () => suite.openAnother())) : []
-      const repos = [repo(), ...others.map((d) => new SqlIncidentRepository(d.db, d.dialect))]
+      const { accounts, repos } = await accountsAndRepos(6)
       const batches = (importId: string, n: number) =>
         Promise.all(
           Array.from({ length: n }, (_, b) =>
