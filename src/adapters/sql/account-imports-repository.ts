@@ -42,6 +42,17 @@ const countColumns = (c: AccountImportCounts) => ({
 /** Smallest half of a batch written apart (smaller batches are written by one transaction). */
 const MIN_HALF = 500
 
+/**
+ * Times a batch is written again after PostgreSQL broke a deadlock by rolling it back. An insert
+ * that meets a row another transaction is writing waits for that one's commit to know whether the
+ * row is kept; two batches written at the same time whose rows collide on different identifiers
+ * (the username of one row, the email of another) can each wait for the other. The batch written
+ * again finds the other's accounts there and leaves them out.
+ */
+const DEADLOCK_RETRIES = 5
+
+const isDeadlock = (e: unknown): boolean => (e as { code?: unknown } | null)?.code === '40P01'
+
 /** The columns an imported account is written with, in the order of the insert below. */
 const ACCOUNT_COLUMNS = [
   ['id', 'text'],
@@ -248,13 +259,26 @@ export class SqlAccountImports implements AccountImportRepository {
 
   async #insert(accounts: ImportedAccount[], now: number): Promise<Set<string>> {
     if (accounts.length === 0) return new Set()
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.#insertOnce(accounts, now)
+      } catch (e) {
+        if (!isDeadlock(e) || attempt > DEADLOCK_RETRIES) throw e
+      }
+    }
+  }
+
+  async #insertOnce(accounts: ImportedAccount[], now: number): Promise<Set<string>> {
     const names = sql.raw(ACCOUNT_COLUMNS.map(([c]) => c).join(', '))
     let source: RawBuilder<unknown>
     if (this.dialect.name === 'postgres') {
       const rows = accounts.map(accountValues)
       const arrays = ACCOUNT_COLUMNS.map(([, type], i) => sql`${rows.map((r) => r[i])}::${sql.raw(type)}[]`)
+      // In the usernames' order: batches written at the same time that name the same accounts take
+      // their rows' locks in one order, instead of each waiting for the other (a deadlock).
       source = sql`select ${names}, ${now}, ${now}, 0 from unnest(${sql.join(arrays)}) as t(${names})
-        where not exists (select 1 from username_reservations r where r.username = t.username and r.expires_at > ${now})`
+        where not exists (select 1 from username_reservations r where r.username = t.username and r.expires_at > ${now})
+        order by t.username collate "C"`
     } else {
       const picks = sql.raw(ACCOUNT_COLUMNS.map((_, i) => `j.value ->> ${i}`).join(', '))
       source = sql`select ${picks}, ${now}, ${now}, 0 from json_each(${JSON.stringify(accounts.map(accountValues))}) as j
