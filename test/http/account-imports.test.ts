@@ -9,8 +9,11 @@ import { hash as bcryptHash } from '@node-rs/bcrypt'
 import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ROLE_RANK } from '../../src/kernel/roles.js'
-import { BULK_LOAD_ACCOUNTS } from '../../src/modules/admin/imports/run.js'
-import type { AccountImportInput } from '../../src/modules/admin/imports/service.js'
+import { BULK_LOAD_ACCOUNTS, PROBLEMS_KEPT } from '../../src/modules/admin/imports/run.js'
+import {
+  ACCOUNT_IMPORT_BATCH_ROWS,
+  type AccountImportInput,
+} from '../../src/modules/admin/imports/service.js'
 import { CLI_ADMINISTRATOR } from '../../src/modules/admin/lifecycle.js'
 import { totpCodeAt } from '../../src/modules/mfa/totp.js'
 import { databaseKinds } from '../helpers/databases.js'
@@ -352,6 +355,47 @@ describe.each(databaseKinds())('account imports on %s', (kind) => {
     // 2,000 without it (every page of the import was written since the last vacuum); a page or
     // two written while it ran may be left.
     expect(Number(text.match(/Heap Fetches: (\d+)/)?.[1]), text).toBeLessThan(50)
+  })
+
+  it('counts an account named by two batches written at the same time once, as created then present', async () => {
+    // Batch 2 (lines 5,002-10,001) is written beside batch 1: every other row of it names an
+    // account of batch 1 (in the opposite order), and some take a username of batch 1 under an
+    // external id of their own.
+    const pw = await bcryptHash('overlap password', 4)
+    const half = ACCOUNT_IMPORT_BATCH_ROWS
+    const row = (k: number, ext = `ov${k}`) =>
+      `${ext},overlap_${k},overlap${k}@example.org,true,,,user,,,${pw},bcrypt,,`
+    const rows: string[] = []
+    for (let i = 0; i < half; i++) rows.push(row(i))
+    let repeats = 0
+    let clashes = 0
+    for (let i = 0; i < half; i++) {
+      if (i % 2 === 0) rows.push(row(half + i))
+      else if (i % 50 === 1) {
+        rows.push(row(half - 1 - i, `ov-other-${i}`).replace(/overlap\d+@/, `other${i}@`))
+        clashes += 1
+      } else {
+        rows.push(row(half - 1 - i))
+        repeats += 1
+      }
+    }
+    const done = await importText(`${HEADER}\n${rows.join('\n')}\n`)
+    expect(done).toMatchObject({
+      status: 'completed',
+      rowsRead: 2 * half,
+      rowsCreated: half + half / 2,
+      rowsPresent: repeats,
+      rowsBad: clashes,
+    })
+    // Whichever of the two rows is written first, the other is the bad one.
+    expect(done.problems).toHaveLength(Math.min(clashes, PROBLEMS_KEPT))
+    for (const p of done.problems) expect(p.reason).toBe('username already used by another account')
+    const count = await server.app.database.db
+      .selectFrom('accounts')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('username', 'like', 'overlap%')
+      .executeTakeFirstOrThrow()
+    expect(Number(count.n)).toBe(half + half / 2)
   })
 
   it('resumes an import killed mid-way: the sweep marks it interrupted, running it again completes it', async () => {

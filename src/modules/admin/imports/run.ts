@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import { WriteBehind } from '../../../kernel/write-behind.js'
+import { InFlight } from '../../../kernel/in-flight.js'
 import { type ImportedHash, ImportHashError } from '../../accounts/legacy/index.js'
 import type {
   AccountImportCounts,
@@ -31,6 +31,17 @@ const NOTHING: ExistingIdentifiers = {
   reserved: new Set(),
 }
 
+/**
+ * Batches written at the same time. While one batch's statement runs, the other's values are
+ * being built or its result read, and PostgreSQL is not left waiting between batches. Two batches
+ * may name one account: the database writes it once (the later insert waits for the earlier one's
+ * commit, then leaves it out) and the row it turned down is looked up and counted as present.
+ */
+export const BATCHES_WRITTEN_AT_ONCE = 2
+
+/** The import's counts are written at most this often while it runs (and once at its end). */
+export const PROGRESS_WRITE_MS = 1_000
+
 /** Hashes turned into what is stored at once (a wrapped fast hash is one argon2id on the libuv pool). */
 const HASHING_AT_ONCE = 8
 
@@ -56,7 +67,7 @@ export const timeOrderedId = (at: number): string => {
   return `${time.slice(0, 8)}-${time.slice(8, 12)}-7${random.slice(15)}`
 }
 
-/** The identifiers of the accounts one batch wrote (kept for the next batch only). */
+/** The identifiers of a batch's accounts, to find the rows of one batch that name one account. */
 interface Identifiers {
   externalIds: Set<string>
   usernames: Set<string>
@@ -108,16 +119,18 @@ const stored = async (deps: AccountImportRunDeps, h: ImportedHash): Promise<stri
 
 /**
  * One import's pass over its rows. Each batch is validated as it is read; then, while the next
- * batch is read, it is looked up with one query per kind of identifier, its new accounts' hashes
- * are made ready (a few at a time) and they are written with one statement per table. Nothing is
- * kept from one batch to the next but the counts and the first problems.
+ * batch is read, it is looked up with one query per kind of identifier (when it has hashes to
+ * wrap), its new accounts' hashes are made ready (a few at a time) and they are written with one
+ * statement per table, beside the batch before it. Nothing is kept from one batch to the next but
+ * the counts and the first problems.
  */
 export class AccountImportRun {
   readonly counts: AccountImportCounts = { rowsRead: 0, rowsCreated: 0, rowsPresent: 0, rowsBad: 0 }
   readonly problems: AccountImportProblem[] = []
   #batch: CandidateRow[] = []
-  /** Each batch looked up while the one before it is written; each write gets what the one before wrote. */
-  readonly #writes = new WriteBehind<Identifiers>(identifiers())
+  readonly #writes = new InFlight(BATCHES_WRITTEN_AT_ONCE)
+  /** When the counts were last written (0: not yet). */
+  #progressWrittenAt = 0
 
   constructor(
     private readonly deps: AccountImportRunDeps,
@@ -146,6 +159,9 @@ export class AccountImportRun {
       }
       await this.#flush()
       await this.#writes.settled()
+      // The last counts, in a commit that waits for the disk: the batches' commits do not, and
+      // PostgreSQL's VACUUM marks a page all-visible only once its rows' commits are on disk.
+      await this.deps.repo.updateImport(this.importId, this.counts, this.problems, this.deps.now())
       if (this.counts.rowsCreated >= BULK_LOAD_ACCOUNTS) {
         // While the heartbeat still runs. The accounts are written whatever becomes of it, and
         // autovacuum does the same in its own time: a failure here does not fail the import.
@@ -171,26 +187,26 @@ export class AccountImportRun {
   }
 
   /**
-   * Looks the batch up at once, while the batch before it is still being written (it waits only for
-   * the one before that), and queues its write after that one's. Reading goes on meanwhile: at most
-   * three batches are in memory.
+   * Starts the batch's lookup and write as soon as fewer than `BATCHES_WRITTEN_AT_ONCE` batches are
+   * being written. Reading goes on meanwhile: at most three batches are in memory.
    */
   async #flush(): Promise<void> {
     if (this.#batch.length === 0) return
     const batch = this.#batch
     this.#batch = []
-    // Rows whose hash must be wrapped (an argon2id each) are looked up first, so that a file imported
-    // again does not wrap them again; the others are written at once, and only the rows the database
-    // turns down are looked up, to tell an account already there from a conflict.
-    await this.#writes.add(
-      () => (batch.some((r) => WRAPPED.has(r.hash.format)) ? this.#lookup(batch) : Promise.resolve(NOTHING)),
-      async (existing, written) => {
-        const mine = await this.#write(this.#fresh(batch, existing, written))
-        await this.deps.repo.updateImport(this.importId, this.counts, this.problems, this.deps.now())
-        this.deps.onProgress?.({ ...this.counts })
-        return mine
-      },
-    )
+    await this.#writes.add(async () => {
+      // Rows whose hash must be wrapped (an argon2id each) are looked up first, so that a file
+      // imported again does not wrap them again; the others are written at once, and only the rows
+      // the database turns down are looked up, to tell an account already there from a conflict.
+      const existing = batch.some((r) => WRAPPED.has(r.hash.format)) ? await this.#lookup(batch) : NOTHING
+      await this.#write(this.#fresh(batch, existing))
+      const now = this.deps.now()
+      if (now - this.#progressWrittenAt >= PROGRESS_WRITE_MS) {
+        this.#progressWrittenAt = now
+        await this.deps.repo.updateImport(this.importId, this.counts, this.problems, now)
+      }
+      this.deps.onProgress?.({ ...this.counts })
+    })
   }
 
   #lookup(batch: Array<Omit<CandidateRow, 'hash'>>): Promise<ExistingIdentifiers> {
@@ -207,13 +223,10 @@ export class AccountImportRun {
     return this.deps.repo.lookup({ externalIds, usernames, emails, phones }, this.deps.now())
   }
 
-  /**
-   * The rows of a batch that are new accounts; the others counted as present or bad. `before` is
-   * what the previous batch wrote: its lookup ran while that batch was still being written.
-   */
-  #fresh(batch: CandidateRow[], found: ExistingIdentifiers, before: Identifiers): CandidateRow[] {
+  /** The rows of a batch that are new accounts; the others counted as present or bad. */
+  #fresh(batch: CandidateRow[], found: ExistingIdentifiers): CandidateRow[] {
     const seen = identifiers()
-    const has = (kind: keyof Identifiers, value: string) => before[kind].has(value) || seen[kind].has(value)
+    const has = (kind: keyof Identifiers, value: string) => seen[kind].has(value)
     const fresh: CandidateRow[] = []
     for (const r of batch) {
       if (this.#taken(r, found, has)) continue
@@ -258,10 +271,9 @@ export class AccountImportRun {
     return true
   }
 
-  /** Makes the hashes ready and writes the accounts; returns the identifiers written. */
-  async #write(fresh: CandidateRow[]): Promise<Identifiers> {
-    const mine = identifiers()
-    if (fresh.length === 0) return mine
+  /** Makes the hashes ready and writes the accounts. */
+  async #write(fresh: CandidateRow[]): Promise<void> {
+    if (fresh.length === 0) return
     const now = this.deps.now()
     // Kept hashes cost nothing to store: only batches with hashes to wrap are bounded.
     const hashes = fresh.some((r) => WRAPPED.has(r.hash.format))
@@ -301,16 +313,10 @@ export class AccountImportRun {
     const found = refused.length > 0 ? await this.#lookup(refused.map(asRow)) : NOTHING
     for (let i = 0; i < accounts.length; i++) {
       const a = accounts[i]!
-      if (written.has(a.id)) {
-        if (a.externalId !== null) mine.externalIds.add(a.externalId)
-        mine.usernames.add(a.username)
-        mine.emails.add(a.emailNorm)
-        if (a.phoneVerifiedAt !== null && a.phone !== null) mine.phones.add(a.phone)
-      } else if (!this.#taken(asRow(a, lines[i]!), found)) {
+      if (!written.has(a.id) && !this.#taken(asRow(a, lines[i]!), found)) {
         // Taken and gone again meanwhile (another writer): reported like a conflict.
         this.#problem(lines[i]!, 'already used by another account')
       }
     }
-    return mine
   }
 }

@@ -18,7 +18,7 @@ import { AccountImportRun } from './run.js'
 
 /**
  * Rows per batch: one lookup per kind of identifier and one insert per table each. 5,000 rows of
- * accounts are a few MB; the next batch is read while one is written.
+ * accounts are a few MB; the next batch is read while two are written.
  */
 export const ACCOUNT_IMPORT_BATCH_ROWS = 5_000
 
