@@ -123,7 +123,9 @@ export interface AccountImportRepository {
    * After an import that created many accounts: brings what the database knows of the accounts
    * table up to date. PostgreSQL: VACUUM (ANALYZE) accounts marks the new pages all-visible, so that
    * lookups by username or email (a leak import's) read the index alone instead of a page of the
-   * table for each, and refreshes the planner's statistics; SQLite: PRAGMA optimize.
+   * table for each, and refreshes the planner's statistics; SQLite: PRAGMA optimize. Called after
+   * a write that waited for the disk (`updateImport`): the batches' commits do not wait, and VACUUM
+   * leaves the pages of commits not yet on disk unmarked.
    */
   afterBulkLoad(): Promise<void>
 }

@@ -159,8 +159,9 @@ export class AccountImportRun {
       }
       await this.#flush()
       await this.#writes.settled()
-      // The last counts, in a commit that waits for the disk: the batches' commits do not, and
-      // PostgreSQL's VACUUM marks a page all-visible only once its rows' commits are on disk.
+      // The last counts, in a commit that waits for the disk and so puts every commit before it
+      // there: the batches' commits do not wait, and PostgreSQL's VACUUM marks a page all-visible
+      // only once its rows' commits are on disk. (A commit that wrote nothing does not wait.)
       await this.deps.repo.updateImport(this.importId, this.counts, this.problems, this.deps.now())
       if (this.counts.rowsCreated >= BULK_LOAD_ACCOUNTS) {
         // While the heartbeat still runs. The accounts are written whatever becomes of it, and
