@@ -1,10 +1,19 @@
 import { randomUUID } from 'node:crypto'
+import { Readable } from 'node:stream'
 import { sql } from 'kysely'
 import { beforeEach, describe, expect, it } from 'vitest'
 import { SqlAuditLog } from '../../src/adapters/sql/audit-repository.js'
 import { SqlIncidentRepository } from '../../src/adapters/sql/incidents-repository.js'
 import type { NewAccount } from '../../src/modules/accounts/ports.js'
-import type { ImportRecord, IncidentRecord } from '../../src/modules/incidents/ports.js'
+import { AuditService } from '../../src/modules/audit/service.js'
+import type {
+  ImportRecord,
+  IncidentRecord,
+  LeakKey,
+  LeakStage,
+  StagedLeakRow,
+} from '../../src/modules/incidents/ports.js'
+import { IncidentsService } from '../../src/modules/incidents/service.js'
 import { databaseKinds } from '../helpers/databases.js'
 import { MINUTE, newAccount, T0, unique, useSuiteDatabase } from './fixtures.js'
 
@@ -12,7 +21,8 @@ import { MINUTE, newAccount, T0, unique, useSuiteDatabase } from './fixtures.js'
 
 describe.each(databaseKinds())('IncidentRepository on %s', (kind) => {
   const suite = useSuiteDatabase(kind)
-  const repo = () => new SqlIncidentRepository(suite.database.db, suite.database.dialect)
+  const repo = () =>
+    new SqlIncidentRepository(suite.database.db, suite.database.dialect, suite.database.maintain)
 
   // Listing and the stale-import sweep see whole tables: every test starts without incidents.
   beforeEach(async () => {
@@ -199,7 +209,32 @@ describe.each(databaseKinds())('IncidentRepository on %s', (kind) => {
   })
 
   describe('matching and exposures', () => {
-    it('matches usernames and email lookup forms as stored, phones only when verified', async () => {
+    /**
+     * Every chunk of `key`, `limit` rows at a time, matched all at once: the row numbers matched, and
+     * where the chunks end.
+     */
+    const walk = async (stage: LeakStage, key: LeakKey, limit: number) => {
+      const chunks: Array<[string | null, string | null]> = []
+      let after: string | null = null
+      do {
+        const through = await stage.chunkEnd(key, after, limit)
+        chunks.push([after, through])
+        after = through
+      } while (after !== null)
+      const rows = (
+        await Promise.all(chunks.map(([from, through]) => stage.match(key, from, through)))
+      ).flat()
+      return { rows: rows.sort((x, y) => x - y), lasts: chunks.map(([, through]) => through) }
+    }
+    const row = (r: Partial<StagedLeakRow>): StagedLeakRow => ({
+      username: null,
+      email: null,
+      phone: null,
+      bits: 1,
+      ...r,
+    })
+
+    it('matches staged rows by usernames and email lookup forms as stored, phones only when verified', async () => {
       const a = await account()
       const b = await account()
       const c = await account()
@@ -208,19 +243,148 @@ describe.each(databaseKinds())('IncidentRepository on %s', (kind) => {
       await suite.store.accounts.setPhone(a.id, phoneA, T0)
       await suite.store.accounts.markPhoneVerified(a.id, phoneA, T0)
       await suite.store.accounts.setPhone(b.id, phoneB, T0)
-      const m = await repo().matchIdentifiers({
-        usernames: [a.username, 'nobody-here', c.username.toUpperCase()],
-        emails: [b.emailNorm, c.email],
-        phones: [phoneA, phoneB],
+      const importId = randomUUID()
+      const stage = await repo().openLeakStage(importId)
+      try {
+        // Two calls at once, as an import stages a batch while it reads the next: numbered in order.
+        await Promise.all([
+          stage.add([
+            row({ username: a.username, bits: 0b0001 }), // 0: a
+            row({ username: 'nobody-here' }), // 1
+            row({ username: c.username.toUpperCase() }), // 2: usernames are matched as stored
+            row({ email: b.emailNorm, bits: 0b0100 }), // 3: b
+          ]),
+          stage.add([
+            row({ email: c.email.toUpperCase() }), // 4: not a lookup form
+            row({ phone: phoneA, bits: 0b0010 }), // 5: a
+            row({ phone: phoneB }), // 6: b has not verified it
+            row({ username: a.username, email: a.emailNorm, bits: 0b1000 }), // 7: a, named twice
+            row({ username: b.username, email: a.emailNorm, bits: 0b0001 }), // 8: b and a
+          ]),
+        ])
+        expect(await stage.sealRows()).toEqual(['username', 'email', 'phone'])
+        expect((await walk(stage, 'username', 1)).rows).toEqual([0, 7, 8])
+        expect((await walk(stage, 'email', 2)).rows).toEqual([3, 7, 8])
+        expect((await walk(stage, 'phone', 100)).rows).toEqual([5])
+        await stage.sealHits()
+        const all = await stage.exposures(null, 1)
+        all.push(...(await stage.exposures(all[0]!.accountId, 1)))
+        expect(await stage.exposures(all[1]!.accountId, 1)).toEqual([])
+        // Each account once, with the union of its rows' fields and how many rows named it.
+        expect(new Map(all.map((d) => [d.accountId, d]))).toEqual(
+          new Map([
+            [a.id, { accountId: a.id, fields: ['email', 'location', 'username'], rows: 4 }],
+            [b.id, { accountId: b.id, fields: ['email', 'phone'], rows: 2 }],
+          ]),
+        )
+        expect(all.map((d) => d.accountId)).toEqual([a.id, b.id].sort())
+      } finally {
+        await repo().dropLeakStage(importId)
+      }
+    })
+
+    it('covers every row of its last key in a chunk, and knows only the keys staged', async () => {
+      const a = await account()
+      const importId = randomUUID()
+      const stage = await repo().openLeakStage(importId)
+      try {
+        const names = [a.username, a.username, a.username, 'zz-nobody', a.username]
+        await stage.add(names.map((username) => row({ username })))
+        expect(await stage.sealRows()).toEqual(['username'])
+        const { rows, lasts } = await walk(stage, 'username', 2)
+        expect(rows).toEqual([0, 1, 2, 4])
+        // The second row's key is a's username: the first chunk takes all four rows of it.
+        expect(lasts).toEqual([a.username, null])
+        await stage.sealHits()
+        expect(await stage.exposures(null, 10)).toEqual([{ accountId: a.id, fields: ['email'], rows: 4 }])
+      } finally {
+        await repo().dropLeakStage(importId)
+      }
+    })
+
+    it('drops the stages of imports not running, and keeps those of running ones', async () => {
+      const i = await withIncident()
+      const running = anImport(i.id)
+      const done = anImport(i.id, { status: 'done' })
+      await repo().createImport(running)
+      await repo().createImport(done)
+      const unknown = randomUUID()
+      for (const id of [running.id, done.id, unknown]) await repo().openLeakStage(id)
+      const tables = async () =>
+        (
+          await sql<{ name: string }>`${sql.raw(
+            kind === 'postgres'
+              ? `select tablename as name from pg_tables where tablename like 'leak\\_%'`
+              : `select name from sqlite_master where type = 'table' and name like 'leak\\_%' escape '\\'`,
+          )}`.execute(suite.database.db)
+        ).rows
+          .map((r) => r.name)
+          .sort()
+      const named = (id: string) => [
+        `leak_hits_${id.replaceAll('-', '')}`,
+        `leak_rows_${id.replaceAll('-', '')}`,
+      ]
+      expect(await tables()).toEqual([running.id, done.id, unknown].flatMap(named).sort())
+      expect(await repo().dropIdleLeakStages()).toBe(2)
+      expect(await tables()).toEqual(named(running.id))
+      await repo().dropLeakStage(running.id)
+      expect(await tables()).toEqual([])
+      await expect(repo().openLeakStage('../accounts')).rejects.toThrow(/UUID/)
+    })
+
+    it('counts and records a leak matched in chunks of two, two at a time, as one pass would', async () => {
+      const i = await withIncident()
+      const accounts: NewAccount[] = []
+      for (let k = 0; k < 7; k++) accounts.push(await account())
+      // Rows naming the accounts by username, email or both, some several times, some none.
+      const lines = ['login,mail,city']
+      const expected = new Map<string, { rows: number; fields: Set<string> }>()
+      let named = 0
+      for (let r = 0; r < 40; r++) {
+        const a = accounts[(r * 5) % 7]!
+        const [login, mail] =
+          r % 4 === 0
+            ? [a.username, '']
+            : r % 4 === 1
+              ? ['', a.emailNorm]
+              : r % 4 === 2
+                ? [a.username, a.emailNorm]
+                : [`ghost${r}`, '']
+        lines.push(`${login},${mail},${r % 3 ? 'Leeds' : ''}`)
+        if (r % 4 === 3) continue
+        named += 1
+        const e = expected.get(a.id) ?? { rows: 0, fields: new Set<string>() }
+        e.rows += 1
+        if (login) e.fields.add('username')
+        if (mail) e.fields.add('email')
+        if (r % 3) e.fields.add('location')
+        expected.set(a.id, e)
+      }
+      const service = new IncidentsService({
+        incidents: repo(),
+        audit: new AuditService({
+          log: new SqlAuditLog(suite.database.db, suite.database.dialect),
+          now: () => T0,
+        }),
+        now: () => T0,
+        batchSize: 2,
       })
-      expect(m.usernames).toEqual(new Map([[a.username, a.id]]))
-      expect(m.emails).toEqual(new Map([[b.emailNorm, b.id]]))
-      expect(m.phones).toEqual(new Map([[phoneA, a.id]]))
-      expect(await repo().matchIdentifiers({ usernames: [], emails: [], phones: [] })).toEqual({
-        usernames: new Map(),
-        emails: new Map(),
-        phones: new Map(),
-      })
+      const done = await service.importLeak(
+        {
+          incidentId: i.id,
+          format: 'csv',
+          mapping: { username: 'login', email: 'mail', location: 'city' },
+          sourceName: 'chunks.csv',
+          input: Readable.from([`${lines.join('\n')}\n`]),
+        },
+        'test',
+        { ip: null, requestId: null },
+      )
+      expect(done).toMatchObject({ status: 'done', rowsRead: 40, rowsMatched: named, accountsMatched: 7 })
+      const exposures = await repo().listExposures(i.id, 100)
+      expect(
+        new Map(exposures.map((e) => [e.accountId, { rows: e.rows, fields: new Set<string>(e.fields) }])),
+      ).toEqual(expected)
     })
 
     it('adds exposures: a row per new account, the union of fields and the sum of rows for known ones', async () => {
@@ -347,7 +511,7 @@ describe.each(databaseKinds())('IncidentRepository on %s', (kind) => {
       for (let k = 0; k < n; k++) accounts.push(await account())
       const others =
         kind === 'postgres' ? await Promise.all(Array.from({ length: 3 }, () => suite.openAnother())) : []
-      const repos = [repo(), ...others.map((d) => new SqlIncidentRepository(d.db, d.dialect))]
+      const repos = [repo(), ...others.map((d) => new SqlIncidentRepository(d.db, d.dialect, d.maintain))]
       return { accounts, repos }
     }
 

@@ -3,6 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { PassThrough } from 'node:stream'
+import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { totpCodeAt } from '../../src/modules/mfa/totp.js'
 import { api } from '../helpers/api.js'
@@ -99,6 +100,21 @@ describe.each(databaseKinds())('incidents and leaked-data imports on %s', (kind)
     expect(r.response.status).toBe(200)
     return r.data!
   }
+
+  /** The tables staging a leak's rows while an import runs (they hold its identifiers). */
+  const stageTables = async (): Promise<string[]> => {
+    const db = server.app.database.db
+    const rows =
+      kind === 'postgres'
+        ? await sql<{ name: string }>`select tablename as name from pg_tables
+            where schemaname = current_schema() and tablename like 'leak%'`.execute(db)
+        : await sql<{
+            name: string
+          }>`select name from sqlite_master where type = 'table' and name like 'leak%'`.execute(db)
+    return rows.rows.map((r) => r.name).sort()
+  }
+  const stageOf = (importId: string) =>
+    ['leak_hits_', 'leak_rows_'].map((prefix) => prefix + importId.replaceAll('-', ''))
 
   it('creates, lists, shows, updates and closes incidents, each change audited and on the timeline', async () => {
     const id = await newIncident('CRUD')
@@ -270,6 +286,8 @@ describe.each(databaseKinds())('incidents and leaked-data imports on %s', (kind)
       accounts_matched: 1,
     })
     expect((await exposures(id)).exposures[0]).toMatchObject({ username: 'dave', rows: 100 })
+    // Of the leak only the exposures stay: the staged rows are gone with the import.
+    expect(await stageTables()).toEqual([])
   })
 
   it("shows an import's progress while the upload is still streaming", async () => {
@@ -323,6 +341,9 @@ describe.each(databaseKinds())('incidents and leaked-data imports on %s', (kind)
         heartbeat_at: now - 5 * 60_000,
       })
       .execute()
+    // The instance died with the crashed import's rows staged.
+    for (const table of stageOf(crashed))
+      await sql`create table ${sql.table(table)} (row_no integer, username text)`.execute(db)
     // An import still streaming here, whose last batch was written a minute ago.
     const { body, answer } = streamingUpload(server, admin, id)
     body.write('email\n')
@@ -336,6 +357,9 @@ describe.each(databaseKinds())('incidents and leaked-data imports on %s', (kind)
 
     expect(await server.app.incidents.sweepInterrupted()).toBe(1)
     const swept = await imports()
+    // The crashed import's stage is dropped; the running one's stays until it ends.
+    const running = swept.find((i) => i.id !== crashed)!
+    expect(await stageTables()).toEqual(stageOf(running.id))
     expect(swept.find((i) => i.id === crashed)).toMatchObject({
       status: 'failed',
       rows_read: 20_000,
@@ -358,6 +382,7 @@ describe.each(databaseKinds())('incidents and leaked-data imports on %s', (kind)
 
     body.end()
     expect((await answer).json()).toMatchObject({ status: 'done', rows_read: 20_001 })
+    expect(await stageTables()).toEqual([])
     server.clock.advance(10 * 60_000)
     expect(await server.app.incidents.sweepInterrupted()).toBe(0)
     expect((await imports()).map((i) => i.status).sort()).toEqual(['done', 'failed'])

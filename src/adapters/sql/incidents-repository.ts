@@ -1,13 +1,11 @@
 import { type Kysely, type RawBuilder, type Selectable, sql } from 'kysely'
 import type { NewAuditEntry } from '../../modules/audit/ports.js'
 import {
-  type BatchMatches,
   type ColumnMapping,
   EXPOSED_FIELDS,
   type ExposedField,
   type ExposureDelta,
   type ExposureRecord,
-  type IdentifierBatch,
   type ImportCounts,
   type ImportFormat,
   type ImportProblem,
@@ -15,10 +13,13 @@ import {
   type IncidentPatch,
   type IncidentRecord,
   type IncidentRepository,
+  type LeakStage,
   type Severity,
 } from '../../modules/incidents/ports.js'
 import { SqlAuditLog } from './audit-repository.js'
+import type { SqlDatabase } from './database.js'
 import type { Dialect } from './dialect.js'
+import { dropLeakStage, SqlLeakStage, stagedImports } from './leak-stage.js'
 import type { Database, IncidentImportsTable, IncidentsTable } from './schema.js'
 
 const toIncident = (r: Selectable<IncidentsTable>): IncidentRecord => ({
@@ -75,6 +76,7 @@ export class SqlIncidentRepository implements IncidentRepository {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly dialect: Dialect,
+    private readonly maintain: SqlDatabase['maintain'],
   ) {}
 
   async create(i: IncidentRecord): Promise<void> {
@@ -258,29 +260,30 @@ export class SqlIncidentRepository implements IncidentRepository {
    * a text array on PostgreSQL): the SQL text stays the same whatever the batch, so it stays
    * prepared, and no batch runs into a limit on the number of parameters.
    */
-  async matchIdentifiers(batch: IdentifierBatch): Promise<BatchMatches> {
-    const lookup = async (column: 'username' | 'email_norm' | 'phone', values: string[]) => {
-      const found = new Map<string, string>()
-      if (values.length === 0) return found
-      const matches =
-        this.dialect.name === 'postgres'
-          ? sql<boolean>`${sql.ref(column)} = any(${values}::text[])`
-          : sql<boolean>`${sql.ref(column)} in (select value from json_each(${JSON.stringify(values)}))`
-      const rows = await this.db
-        .selectFrom('accounts')
-        .select(['id', sql<string>`${sql.ref(column)}`.as('key')])
-        .where(matches)
-        .$if(column === 'phone', (q) => q.where('phone_verified_at', 'is not', null))
-        .execute()
-      for (const r of rows) found.set(r.key, r.id)
-      return found
-    }
-    const [usernames, emails, phones] = await Promise.all([
-      lookup('username', batch.usernames),
-      lookup('email_norm', batch.emails),
-      lookup('phone', batch.phones),
-    ])
-    return { usernames, emails, phones }
+  openLeakStage(importId: string): Promise<LeakStage> {
+    return SqlLeakStage.create(this.db, this.dialect, this.maintain, importId)
+  }
+
+  async dropIdleLeakStages(): Promise<number> {
+    const staged = await stagedImports(this.db, this.dialect)
+    if (staged.length === 0) return 0
+    const running = new Set(
+      (
+        await this.db
+          .selectFrom('incident_imports')
+          .select('id')
+          .where('id', 'in', staged)
+          .where('status', '=', 'running')
+          .execute()
+      ).map((r) => r.id),
+    )
+    const idle = staged.filter((id) => !running.has(id))
+    for (const id of idle) await dropLeakStage(this.db, id)
+    return idle.length
+  }
+
+  dropLeakStage(importId: string): Promise<void> {
+    return dropLeakStage(this.db, importId)
   }
 
   async recordExposures(

@@ -89,7 +89,7 @@ export const createSqlRepositories = (database: SqlDatabase, events: EventRecord
   guardLifts: new SqlGuardLiftStore(database.db),
   webhooks: new SqlWebhookRepository(database.db),
   campaigns: new SqlCampaignRepository(database.db, database.dialect, events),
-  incidents: new SqlIncidentRepository(database.db, database.dialect),
+  incidents: new SqlIncidentRepository(database.db, database.dialect, database.maintain),
   access: new SqlAccessRepository(database.db),
   names: new SqlNameDirectory(database.db),
   adminStats: new SqlAdminStatsSource(database.db),

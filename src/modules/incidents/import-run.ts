@@ -1,17 +1,20 @@
 import type { CountryCode } from 'libphonenumber-js'
-import { WriteBehind } from '../../kernel/write-behind.js'
+import { InFlight } from '../../kernel/in-flight.js'
 import { leakedEmail, leakedPhone, leakedUsername } from './normalise.js'
 import type {
-  BatchMatches,
   ExposedField,
-  ExposureDelta,
   ImportCounts,
   ImportProblem,
   ImportRecord,
   IncidentRepository,
+  LeakStage,
+  StagedLeakRow,
 } from './ports.js'
 import { EXPOSED_FIELDS } from './ports.js'
 import type { LeakRow } from './readers.js'
+
+/** Chunks matched, or exposures written, at the same time. */
+const CHUNKS_AT_ONCE = 2
 
 /** Unparseable rows reported by line number (all are counted). */
 export const PROBLEMS_KEPT = 20
@@ -24,37 +27,30 @@ const fieldBits = (fields: Iterable<ExposedField>): number => {
   for (const f of fields) bits |= 1 << EXPOSED_FIELDS.indexOf(f)
   return bits
 }
-const bitFields = (bits: number): ExposedField[] => EXPOSED_FIELDS.filter((_, i) => bits & (1 << i))
 
-/** The normalised identifiers of up to a batch of rows, and the distinct values to look up. */
-class Batch {
-  readonly usernames = new Set<string>()
-  readonly emails = new Set<string>()
-  readonly phones = new Set<string>()
-  readonly rowUsername: Array<string | null> = []
-  readonly rowEmail: Array<string | null> = []
-  readonly rowPhone: Array<string | null> = []
-  readonly bits: number[] = []
+/** Which rows have named an account: one bit per staged row. */
+class RowSet {
+  #bits = new Uint8Array(1024)
 
-  get size(): number {
-    return this.bits.length
-  }
-
-  add(username: string | null, email: string | null, phone: string | null, bits: number): void {
-    if (username !== null) this.usernames.add(username)
-    if (email !== null) this.emails.add(email)
-    if (phone !== null) this.phones.add(phone)
-    this.rowUsername.push(username)
-    this.rowEmail.push(email)
-    this.rowPhone.push(phone)
-    this.bits.push(bits)
+  /** Adds `n`; true when it was not there. */
+  add(n: number): boolean {
+    const byte = n >>> 3
+    if (byte >= this.#bits.length) {
+      const grown = new Uint8Array(Math.max(byte + 1, this.#bits.length * 2))
+      grown.set(this.#bits)
+      this.#bits = grown
+    }
+    const mask = 1 << (n & 7)
+    if (this.#bits[byte]! & mask) return false
+    this.#bits[byte]! |= mask
+    return true
   }
 }
 
 export interface ImportRunDeps {
   incidents: IncidentRepository
   now: () => number
-  /** Rows per batch (one lookup per identifier kind and one write each). */
+  /** Rows per staged batch, and per chunk matched or written. */
   batchSize: number
   /** Region for phones written without a country code. */
   region: CountryCode | undefined
@@ -63,16 +59,17 @@ export interface ImportRunDeps {
 }
 
 /**
- * One import's pass over its rows: each batch's identifiers are normalised, looked up with one
- * query per kind, and the matched accounts' exposures written with one statement. The counts and
- * the first problems are kept here as they grow (and written after each batch).
+ * One import's pass over its rows: each row's identifiers are normalised and staged in the database
+ * a batch at a time (the next batch is read while one is written); once the leak is read, the staged
+ * rows are matched in each identifier's order and the exposures written in account order, a chunk
+ * of `batchSize` at a time (see LeakStage). The counts and the first problems are kept here as they
+ * grow, and written after each batch and chunk.
  */
 export class ImportRun {
   readonly counts: ImportCounts = { rowsRead: 0, rowsMatched: 0, rowsUnparseable: 0, accountsMatched: 0 }
   readonly problems: ImportProblem[] = []
-  #batch = new Batch()
-  /** Each batch looked up while the one before it is written; exposures written in order. */
-  readonly #writes = new WriteBehind<void>(undefined)
+  #batch: StagedLeakRow[] = []
+  readonly #writes = new InFlight(1)
 
   constructor(
     private readonly deps: ImportRunDeps,
@@ -80,9 +77,9 @@ export class ImportRun {
   ) {}
 
   /**
-   * Reads every row and records the exposures; resolves once the last batch is written. On a
-   * failure, `drain` is called (so that the rest of the upload can be read away) and the batch
-   * being written is waited for before the error is passed on.
+   * Reads every row and records the exposures; resolves once they are written. On a failure,
+   * `drain` is called (so that the rest of the upload can be read away) and the batch being written
+   * is waited for before the error is passed on. The stage is dropped either way.
    */
   async run(rows: AsyncIterable<LeakRow>, drain: () => void): Promise<void> {
     // Alive while it runs, even when the rows come slowly: an import whose heartbeat stops (its
@@ -91,20 +88,24 @@ export class ImportRun {
       this.deps.incidents.beatImport(this.record.id, this.deps.now()).catch(() => {})
     }, IMPORT_HEARTBEAT_MS)
     heartbeat.unref()
+    let stage: LeakStage | undefined
     try {
-      for await (const row of rows) await this.#read(row)
-      await this.#flush()
+      stage = await this.deps.incidents.openLeakStage(this.record.id)
+      for await (const row of rows) await this.#read(stage, row)
+      await this.#flush(stage)
       await this.#writes.settled()
+      await this.#match(stage)
     } catch (e) {
       drain()
       await this.#writes.settled().catch(() => {})
       throw e
     } finally {
       clearInterval(heartbeat)
+      if (stage) await this.deps.incidents.dropLeakStage(this.record.id).catch(() => {})
     }
   }
 
-  async #read(row: LeakRow): Promise<void> {
+  async #read(stage: LeakStage, row: LeakRow): Promise<void> {
     this.counts.rowsRead += 1
     if ('error' in row) {
       this.#problem(row.line, row.error)
@@ -118,8 +119,8 @@ export class ImportRun {
       this.#problem(row.line, 'no usable username, email or phone')
       return
     }
-    this.#batch.add(username, email, phone, fieldBits(Object.keys(v) as ExposedField[]))
-    if (this.#batch.size >= this.deps.batchSize) await this.#flush()
+    this.#batch.push({ username, email, phone, bits: fieldBits(Object.keys(v) as ExposedField[]) })
+    if (this.#batch.length >= this.deps.batchSize) await this.#flush(stage)
   }
 
   #problem(line: number, reason: string): void {
@@ -131,70 +132,63 @@ export class ImportRun {
     }
   }
 
-  /**
-   * Looks the batch up at once, while the batch before it is still being written (it waits only for
-   * the one before that), and queues its write after that one's: on PostgreSQL a lookup's round
-   * trips and reads overlap the previous write's. Reading goes on meanwhile: at most three batches
-   * are in memory. Exposures are written one batch at a time, in order.
-   */
-  async #flush(): Promise<void> {
-    if (this.#batch.size === 0) return
+  /** Stages the batch while the next one is read (at most two in memory). */
+  async #flush(stage: LeakStage): Promise<void> {
+    if (this.#batch.length === 0) return
     const done = this.#batch
-    this.#batch = new Batch()
-    await this.#writes.add(
-      () =>
-        this.deps.incidents.matchIdentifiers({
-          usernames: [...done.usernames],
-          emails: [...done.emails],
-          phones: [...done.phones],
-        }),
-      async (matches) => {
-        this.counts.rowsMatched += await this.#write(done, matches)
-        await this.deps.incidents.updateImportCounts(
-          this.record.id,
-          this.counts,
-          this.problems,
-          this.deps.now(),
-        )
-        this.deps.onProgress?.({ ...this.counts })
-      },
-    )
+    this.#batch = []
+    await this.#writes.add(async () => {
+      await stage.add(done)
+      await this.#progress()
+    })
   }
 
-  /** Records the exposures of one batch, looked up (`found`); returns how many of its rows matched. */
-  async #write(b: Batch, found: BatchMatches): Promise<number> {
-    const deltas = new Map<string, { bits: number; rows: number }>()
-    let matched = 0
-    const hit = (accountId: string | undefined, bits: number, seen: string[]) => {
-      if (accountId === undefined || seen.includes(accountId)) return
-      seen.push(accountId)
-      const d = deltas.get(accountId)
-      if (d) {
-        d.bits |= bits
-        d.rows += 1
-      } else deltas.set(accountId, { bits, rows: 1 })
+  /**
+   * Matches the staged rows, key by key, then writes the exposures, account by account: two chunks
+   * at a time (each a statement of its own), the next one's bounds or accounts read meanwhile.
+   */
+  async #match(stage: LeakStage): Promise<void> {
+    const limit = this.deps.batchSize
+    const matched = new RowSet()
+    const chunks = new InFlight(CHUNKS_AT_ONCE)
+    const keys = await stage.sealRows()
+    for (const key of keys) {
+      let after: string | null = null
+      do {
+        const from: string | null = after
+        const through = await stage.chunkEnd(key, from, limit)
+        await chunks.add(async () => {
+          for (const n of await stage.match(key, from, through))
+            if (matched.add(n)) this.counts.rowsMatched += 1
+          await this.#progress()
+        })
+        after = through
+      } while (after !== null)
     }
-    for (let i = 0; i < b.size; i++) {
-      const seen: string[] = []
-      const bits = b.bits[i]!
-      const u = b.rowUsername[i]
-      const e = b.rowEmail[i]
-      const p = b.rowPhone[i]
-      if (u !== null && u !== undefined) hit(found.usernames.get(u), bits, seen)
-      if (e !== null && e !== undefined) hit(found.emails.get(e), bits, seen)
-      if (p !== null && p !== undefined) hit(found.phones.get(p), bits, seen)
-      if (seen.length > 0) matched += 1
+    await chunks.settled()
+    await stage.sealHits()
+    let after: string | null = null
+    for (;;) {
+      const deltas = await stage.exposures(after, limit)
+      if (deltas.length === 0) break
+      await chunks.add(async () => {
+        const fresh = await this.deps.incidents.recordExposures(
+          this.record.incidentId,
+          this.record.id,
+          this.deps.now(),
+          deltas,
+        )
+        // Added once written: `+= await` would add to the count read before another chunk's.
+        this.counts.accountsMatched += fresh
+        await this.#progress()
+      })
+      after = deltas[deltas.length - 1]!.accountId
     }
-    if (deltas.size > 0) {
-      const list: ExposureDelta[] = []
-      for (const [accountId, d] of deltas) list.push({ accountId, fields: bitFields(d.bits), rows: d.rows })
-      this.counts.accountsMatched += await this.deps.incidents.recordExposures(
-        this.record.incidentId,
-        this.record.id,
-        this.deps.now(),
-        list,
-      )
-    }
-    return matched
+    await chunks.settled()
+  }
+
+  async #progress(): Promise<void> {
+    await this.deps.incidents.updateImportCounts(this.record.id, this.counts, this.problems, this.deps.now())
+    this.deps.onProgress?.({ ...this.counts })
   }
 }

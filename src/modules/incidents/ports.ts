@@ -83,18 +83,49 @@ export interface ExposureDelta {
   rows: number
 }
 
-/** Identifiers of one batch, already normalised; each list without duplicates. */
-export interface IdentifierBatch {
-  usernames: string[]
-  emails: string[]
-  phones: string[]
+/** One leak row as staged: its normalised identifiers (null when it has none) and the fields it held. */
+export interface StagedLeakRow {
+  username: string | null
+  email: string | null
+  phone: string | null
+  /** The row's fields, one bit each in EXPOSED_FIELDS order. */
+  bits: number
 }
 
-/** For each identifier that names an account, that account's id. */
-export interface BatchMatches {
-  usernames: Map<string, string>
-  emails: Map<string, string>
-  phones: Map<string, string>
+/** The identifier kinds a leak row is matched by. */
+export const LEAK_KEYS = ['username', 'email', 'phone'] as const
+export type LeakKey = (typeof LEAK_KEYS)[number]
+
+/**
+ * One import's rows kept by the database while the leak is read, then matched against the accounts
+ * in each identifier's order: the accounts' indexes are walked once, front to back, whatever the
+ * leak's size and order, and the exposures written in account order. Every call is bounded by
+ * `limit`. Call order: `add` (any number of times), `sealRows`, per key `chunkEnd` and `match` until a chunk
+ * ends at null, `sealHits`, `exposures` until it answers none.
+ */
+export interface LeakStage {
+  /** Adds rows, numbered from 0 in the order they are added (calls may overlap). */
+  add(rows: StagedLeakRow[]): Promise<void>
+  /** After the last `add`: which keys any row has. */
+  sealRows(): Promise<LeakKey[]>
+  /**
+   * Where the chunk of `key` after `after` (null: from the first) ends: its `limit`-th key (the chunk
+   * takes every row of that key), or null when fewer than `limit` rows are left (it runs to the end).
+   */
+  chunkEnd(key: LeakKey, after: string | null, limit: number): Promise<string | null>
+  /**
+   * Matches the rows whose `key` is after `after` and up to `through` (null: from the first, to the
+   * last): usernames and email lookup forms as stored, phones only where the account has verified
+   * them. Returns the numbers of the rows that named an account. Chunks may be matched at once.
+   */
+  match(key: LeakKey, after: string | null, through: string | null): Promise<number[]>
+  /** After the last `match`. */
+  sealHits(): Promise<void>
+  /**
+   * The next `limit` accounts named, by id after `after` (null: from the first): the union of the
+   * fields of the rows that named each, and how many rows did.
+   */
+  exposures(after: string | null, limit: number): Promise<ExposureDelta[]>
 }
 
 export interface IncidentRepository {
@@ -139,11 +170,15 @@ export interface IncidentRepository {
     },
   ): Promise<void>
 
+  /** Creates the stage of a running import's rows (see LeakStage). */
+  openLeakStage(importId: string): Promise<LeakStage>
   /**
-   * Looks the batch's identifiers up the way login does: usernames and email lookup forms as
-   * stored, phones only where the account has verified them. One query per kind.
+   * Drops the stages of every import not running (done, failed, or unknown: a stage whose import
+   * was never recorded); returns how many. Safe to call while other imports run.
    */
-  matchIdentifiers(batch: IdentifierBatch): Promise<BatchMatches>
+  dropIdleLeakStages(): Promise<number>
+  /** Drops one import's stage (nothing when it has none). */
+  dropLeakStage(importId: string): Promise<void>
   /**
    * Adds the deltas to the incident's exposures at once (one statement on PostgreSQL, one
    * transaction on SQLite): new accounts get a row, known ones get the union of fields and their

@@ -66,8 +66,9 @@ export interface ImportInput {
 
 /**
  * Incidents and their leaked-data imports. A leak streams through in batches: each batch's
- * identifiers are normalised, looked up with one query per kind, and the matched accounts'
- * exposures are written with one statement, so memory stays flat whatever the file's size.
+ * identifiers are normalised and staged in the database; once read, the staged rows are matched in
+ * each identifier's order and the exposures written in account order (see ImportRun), so memory
+ * stays flat whatever the file's size, and the cost per row stays flat whatever the accounts'.
  */
 export class IncidentsService {
   private readonly sources: readonly TimelineSource[]
@@ -79,7 +80,7 @@ export class IncidentsService {
       now: () => number
       /** Region for phones without a country code when an import names none. */
       defaultPhoneRegion?: CountryCode | undefined
-      /** Rows per batch (one lookup per identifier kind and one write each). */
+      /** Rows per staged batch, and per chunk matched or written. */
       batchSize?: number
       /** Sources of timeline entries besides imports (the audit log, campaigns …). */
       timelineSources?: TimelineSource[]
@@ -266,6 +267,8 @@ export class IncidentsService {
         { ...importAudit(r, r.status, r), reason: 'interrupted' },
       ),
     )
+    // Their stages, and any an instance could not drop as its import ended, hold leaked data.
+    await this.deps.incidents.dropIdleLeakStages()
     return stopped.length
   }
 
