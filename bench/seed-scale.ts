@@ -119,12 +119,15 @@ const writeAccounts = async (file: string, n: number, hashes: readonly string[])
   await once(out, 'finish')
 }
 
-/** The leak: returns how many rows name an account and how many are unparseable. */
+/** The leak: how many rows name an account, how many are unparseable, and how many accounts it names. */
 const writeLeak = async (file: string, rows: number, accounts: number) => {
   const out = createWriteStream(file)
   const rand = prng(rows)
   let matching = 0
   let broken = 0
+  // The accounts the leak names, one bit each: how many distinct ones it exposes.
+  const named = new Uint8Array(Math.ceil(accounts / 8))
+  let exposed = 0
   let buf = 'login,Email,city\n'
   for (let r = 0; r < rows; r++) {
     const x = rand()
@@ -132,6 +135,10 @@ const writeLeak = async (file: string, rows: number, accounts: number) => {
     if (x < 0.7) {
       matching += 1
       const i = Math.floor(rand() * accounts)
+      if (!(named[i >> 3]! & (1 << (i & 7)))) {
+        named[i >> 3]! |= 1 << (i & 7)
+        exposed += 1
+      }
       const mail = r % 2 ? `Member${i}@Example.NET` : email(i)
       const login = r % 5 === 0 ? '' : username(i)
       buf += `${login},${mail},${city}\n`
@@ -149,7 +156,7 @@ const writeLeak = async (file: string, rows: number, accounts: number) => {
   }
   out.end(buf)
   await once(out, 'finish')
-  return { matching, broken }
+  return { matching, broken, exposed }
 }
 
 /**
@@ -481,7 +488,7 @@ const logins = async (
 const importLeak = async (
   app: App,
   file: string,
-  mix: { matching: number; broken: number },
+  mix: { matching: number; broken: number; exposed: number },
 ): Promise<Step> => {
   const incident = await app.incidents.create(
     { title: 'the 2025/26 leak', summary: 'seed-scale benchmark', severity: 'high' },
@@ -509,13 +516,14 @@ const importLeak = async (
     ),
   )
   const r = m.value
-  const ok = r.rowsMatched === mix.matching && r.rowsUnparseable === mix.broken
+  const ok =
+    r.rowsMatched === mix.matching && r.rowsUnparseable === mix.broken && r.accountsMatched === mix.exposed
   return {
     seconds: m.seconds,
     peakMb: m.peakMb,
     cpu: m.cpu,
     ok,
-    detail: `${int(r.rowsMatched)} matched (expected ${int(mix.matching)}), ${int(r.rowsUnparseable)} unparseable, ${int(r.accountsMatched)} accounts`,
+    detail: `${int(r.rowsMatched)} matched (expected ${int(mix.matching)}), ${int(r.rowsUnparseable)} unparseable, ${int(r.accountsMatched)} accounts (expected ${int(mix.exposed)})`,
   }
 }
 
