@@ -166,12 +166,12 @@ const importSubcommand = (incident: Command, deps: IncidentCliDeps): void => {
           {
             stream: process.stderr,
             format:
-              '{bar} {percentage}% | {value}/{total} bytes | {rows} rows, {matched} matched | ETA {eta_formatted}',
+              '{bar} {percentage}% | {value}/{total} bytes | {rows} rows, {matched} matched, {accounts} accounts | ETA {eta_formatted}',
             hideCursor: true,
           },
           cliProgress.Presets.shades_classic,
         )
-        bar.start(size, 0, { rows: 0, matched: 0 })
+        bar.start(size, 0, { rows: 0, matched: 0, accounts: 0 })
         const done = await deps
           .run((s) =>
             s.importLeak(
@@ -182,7 +182,12 @@ const importSubcommand = (incident: Command, deps: IncidentCliDeps): void => {
                 phoneRegion: region,
                 sourceName: basename(file),
                 input,
-                onProgress: (c) => bar.update(input.bytesRead, { rows: c.rowsRead, matched: c.rowsMatched }),
+                onProgress: (c) =>
+                  bar.update(input.bytesRead, {
+                    rows: c.rowsRead,
+                    matched: c.rowsMatched,
+                    accounts: c.accountsMatched,
+                  }),
               },
               'cli',
               deps.ctx,
