@@ -255,11 +255,6 @@ export class SqlIncidentRepository implements IncidentRepository {
       .execute()
   }
 
-  /**
-   * One statement per kind, each with its values as a single parameter (a JSON array on SQLite,
-   * a text array on PostgreSQL): the SQL text stays the same whatever the batch, so it stays
-   * prepared, and no batch runs into a limit on the number of parameters.
-   */
   openLeakStage(importId: string): Promise<LeakStage> {
     return SqlLeakStage.create(this.db, this.dialect, this.maintain, importId)
   }

@@ -113,19 +113,16 @@ export class SqlLeakStage implements LeakStage {
         from json_each(${json}) as j`.execute(this.db)
   }
 
-  /**
-   * Indexes each key present with the row's number and fields beside it, so that the matching reads
-   * the index alone; on PostgreSQL on a connection of its own (an index over millions of rows takes
-   * longer than a statement may), then vacuumed (an index-only read needs the table's visibility
-   * map) and analysed.
-   */
+  /** Indexes each key present with the row's number and fields beside it (see #index). */
   async sealRows(): Promise<LeakKey[]> {
     const keys = LEAK_KEYS.filter((k) => this.#keys.has(k))
-    for (const k of keys)
-      await this.#run(
-        `create index ${this.names.rows}_${k} on ${this.names.rows} (${k}, row_no, bits) where ${k} is not null`,
-      )
-    if (this.dialect.name === 'postgres') await this.maintain(`vacuum (analyze) ${this.names.rows}`)
+    await this.#index(
+      this.names.rows,
+      keys.map(
+        (k) =>
+          `create index ${this.names.rows}_${k} on ${this.names.rows} (${k}, row_no, bits) where ${k} is not null`,
+      ),
+    )
     return keys
   }
 
@@ -152,10 +149,9 @@ export class SqlLeakStage implements LeakStage {
   }
 
   async sealHits(): Promise<void> {
-    await this.#run(
+    await this.#index(this.names.hits, [
       `create index ${this.names.hits}_account on ${this.names.hits} (account_id, row_no, bits)`,
-    )
-    if (this.dialect.name === 'postgres') await this.maintain(`vacuum (analyze) ${this.names.hits}`)
+    ])
   }
 
   async exposures(after: string | null, limit: number): Promise<ExposureDelta[]> {
@@ -170,10 +166,19 @@ export class SqlLeakStage implements LeakStage {
     }))
   }
 
-  /** DDL and maintenance: on PostgreSQL without the statement deadline. */
-  async #run(statement: string): Promise<void> {
-    if (this.dialect.name === 'postgres') await this.maintain(statement)
-    else await sql.raw(statement).execute(this.db)
+  /**
+   * Builds a table's indexes, which carry what a walk reads so that it reads the index alone. On
+   * PostgreSQL on a connection of its own (an index over millions of rows takes longer than a
+   * statement may), then the table is vacuumed (an index-only read needs its visibility map) and
+   * analysed.
+   */
+  async #index(table: string, indexes: string[]): Promise<void> {
+    if (this.dialect.name !== 'postgres') {
+      for (const statement of indexes) await sql.raw(statement).execute(this.db)
+      return
+    }
+    for (const statement of indexes) await this.maintain(statement)
+    await this.maintain(`vacuum (analyze) ${table}`)
   }
 }
 

@@ -99,9 +99,10 @@ export type LeakKey = (typeof LEAK_KEYS)[number]
 /**
  * One import's rows kept by the database while the leak is read, then matched against the accounts
  * in each identifier's order: the accounts' indexes are walked once, front to back, whatever the
- * leak's size and order, and the exposures written in account order. Every call is bounded by
- * `limit`. Call order: `add` (any number of times), `sealRows`, per key `chunkEnd` and `match` until a chunk
- * ends at null, `sealHits`, `exposures` until it answers none.
+ * leak's size and order, and the exposures written in account order. Each walk's step reads about
+ * `limit` rows; sealing indexes the whole stage. Call order: `add` (any number of times),
+ * `sealRows`, per key `chunkEnd` and `match` until a chunk ends at null, `sealHits`, `exposures`
+ * until it answers none.
  */
 export interface LeakStage {
   /** Adds rows, numbered from 0 in the order they are added (calls may overlap). */
