@@ -39,9 +39,12 @@ export const createScratchDatabase = async (
 }
 
 /**
- * A PostgreSQL cluster of the benchmark's own (`--own-postgres`), sized as a production server on
- * this machine would be: a quarter of the memory as shared buffers, the planner told about the page
- * cache, checkpoints spread out for bulk loads. Durable (fsync, full-page writes, synchronous commit
+ * A PostgreSQL cluster of the benchmark's own (`--own-postgres`), sized as a production server for
+ * the benchmark's data on this machine would be: half of the memory as shared buffers (at 17.5
+ * million accounts the accounts table and its indexes take 12 GB; with a quarter, the import's index
+ * pages and the reset's table pages went back and forth between the buffers and the page cache, which
+ * this machine also pages out when idle: bench/README.md, seed-scale), the planner told about the
+ * page cache, checkpoints spread out for bulk loads. Durable (fsync, full-page writes, synchronous commit
  * as shipped). With `statements`, pg_stat_statements is loaded for `topStatements`. Its settings
  * are returned for the report; it is stopped and removed by `destroy`.
  */
@@ -51,7 +54,7 @@ export const ownPostgres = async (
   const { startPostgres } = await import('../../test/chaos/infra.js')
   const mib = Math.floor(os.totalmem() / 2 ** 20)
   const settings: Record<string, string> = {
-    shared_buffers: `${Math.floor(mib / 4)}MB`,
+    shared_buffers: `${Math.floor(mib / 2)}MB`,
     effective_cache_size: `${Math.floor((mib * 3) / 4)}MB`,
     maintenance_work_mem: '1GB',
     work_mem: '32MB',
