@@ -44,9 +44,10 @@ export const createScratchDatabase = async (
  * million accounts the accounts table and its indexes take 12 GB; with a quarter, the import's index
  * pages and the reset's table pages went back and forth between the buffers and the page cache, which
  * this machine also pages out when idle: bench/README.md, seed-scale), the planner told about the
- * page cache, checkpoints spread out for bulk loads, the disk's prefetch and WAL compression on. Durable (fsync, full-page writes, synchronous commit
- * as shipped). With `statements`, pg_stat_statements is loaded for `topStatements`. Its settings
- * are returned for the report; it is stopped and removed by `destroy`.
+ * page cache, checkpoints spread out for bulk loads, the disk's prefetch and WAL compression on.
+ * Durable (fsync, full-page writes, synchronous commit as shipped). With `statements`,
+ * pg_stat_statements is loaded for `topStatements`. Its settings are returned for the report; it is
+ * stopped and removed by `destroy`.
  */
 export const ownPostgres = async (
   opts: { statements?: boolean; settings?: Record<string, string> } = {},
